@@ -1,0 +1,72 @@
+"""The one exception hierarchy of hipaa-sra; the library raises, the shells decide how to exit.
+
+Our exception hierarchy::
+
+    * SraError
+      x WorkspaceError          a workspace cannot be found or read at all
+        + WorkspaceNotFound     no `sra.yaml` where we looked
+        + LoadError             a file cannot be parsed (syntax, encoding, limits, shape)
+      x WriteError              a write was refused or failed
+        + WriteConflict         the file changed since it was read (optimistic concurrency)
+        + TargetExists          the command would overwrite something the user wrote
+      x CatalogError            bundled reference data is broken (a bug on our side)
+
+Findings are not exceptions: a record that parses but breaks the schema becomes a
+`Finding` and everything else still loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SraError(Exception):
+    """Base class of every error hipaa-sra raises on purpose."""
+
+
+class WorkspaceError(SraError):
+    """A workspace cannot be found or read at all."""
+
+
+class WorkspaceNotFound(WorkspaceError):
+    """No workspace (a directory with `sra.yaml`) where we looked."""
+
+
+class LoadError(WorkspaceError):
+    """A file that cannot be parsed at all, with the position of the problem."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        line: int = 1,
+        column: int = 1,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The one-line form `path:line:col: message` (plus the hint, if any)."""
+        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class WriteError(SraError):
+    """A write was refused or failed; nothing was changed."""
+
+
+class WriteConflict(WriteError):
+    """The file changed on disk since it was read, so writing would lose someone's edit."""
+
+
+class TargetExists(WriteError):
+    """The command would overwrite a file or directory the user already has."""
+
+
+class CatalogError(SraError):
+    """The bundled reference data is broken: a bug in hipaa-sra, not in the workspace."""

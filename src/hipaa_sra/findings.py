@@ -1,0 +1,54 @@
+"""What checks emit and formats consume: `Severity`, `Location`, `Finding`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How much a finding matters; ordered `info < warning < error`."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Numeric order, so `--fail-on` can compare severities."""
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A position in a workspace file; line and column are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a workspace, pointing at the line it is about."""
+
+    code: str
+    """Stable rule code, e.g. `SRA001`."""
+    name: str
+    """Stable kebab-case rule name, e.g. `invalid-value`."""
+    severity: Severity
+    message: str
+    """A full sentence naming the record and saying what is wrong and what was expected."""
+    location: Location
+    object_id: str | None = None
+    """Id of the record the finding is about, even for schema problems inside it."""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order findings by file, position, then code."""
+        return (self.location.file, self.location.line, self.location.column, self.code)

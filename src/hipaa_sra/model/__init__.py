@@ -1,0 +1,75 @@
+"""Pydantic models of the workspace files: what a workspace is. No I/O here."""
+
+from .assets import CATEGORY_GROUPS, Asset, Attributes, Category, CategoryGroup, EphiStatus
+from .base import LEVEL_SYNONYMS, Level, SraModel, Waiver, parse_level
+from .controls import Cadence, Control, Evidence, EvidenceSource, Safeguard, interval_days
+from .flows import Flow
+from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, MANIFEST_FILE, Kind
+from .manifest import (
+    AddressableDecision,
+    DecisionKind,
+    EntityType,
+    Manifest,
+    MatrixName,
+    Methodology,
+    Organization,
+    Person,
+    Profile,
+    ReviewIntervals,
+    RuleConfig,
+    SignoffPolicy,
+)
+from .risks import LEVEL_FIELDS, Remediation, RemediationStatus, Risk, ThreatSource
+from .signoffs import Signoff
+from .vendors import Baa, BaaStatus, EphiExposure, Vendor
+from .workspace import Locator, Workspace
+
+__all__ = [
+    "CATEGORY_GROUPS",
+    "KINDS",
+    "KIND_BY_FOLDER",
+    "KIND_BY_NAME",
+    "LEVEL_FIELDS",
+    "LEVEL_SYNONYMS",
+    "MANIFEST_FILE",
+    "AddressableDecision",
+    "Asset",
+    "Attributes",
+    "Baa",
+    "BaaStatus",
+    "Cadence",
+    "Category",
+    "CategoryGroup",
+    "Control",
+    "DecisionKind",
+    "EntityType",
+    "EphiExposure",
+    "EphiStatus",
+    "Evidence",
+    "EvidenceSource",
+    "Flow",
+    "Kind",
+    "Level",
+    "Locator",
+    "Manifest",
+    "MatrixName",
+    "Methodology",
+    "Organization",
+    "Person",
+    "Profile",
+    "Remediation",
+    "RemediationStatus",
+    "ReviewIntervals",
+    "Risk",
+    "RuleConfig",
+    "Safeguard",
+    "Signoff",
+    "SignoffPolicy",
+    "SraModel",
+    "ThreatSource",
+    "Vendor",
+    "Waiver",
+    "Workspace",
+    "interval_days",
+    "parse_level",
+]

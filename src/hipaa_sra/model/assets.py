@@ -1,0 +1,128 @@
+"""Assets: the technology asset inventory, in the scope categories auditors look for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from .base import Id, IsoDate, SraModel, Text, Waivers
+
+
+class Category(StrEnum):
+    """Leaf category of an asset; its group follows from `CATEGORY_GROUPS`."""
+
+    DATABASE = "database"
+    REPLICA = "replica"
+    SNAPSHOT_BACKUP = "snapshot-backup"
+    WAREHOUSE_LAKE = "warehouse-lake"
+    OBJECT_STORAGE = "object-storage"
+    SEARCH_INDEX = "search-index"
+    CACHE = "cache"
+    SERVICE = "service"
+    WORKER = "worker"
+    SCHEDULED_JOB = "scheduled-job"
+    NOTEBOOK_SCRIPT = "notebook-script"
+    INTERNAL_API = "internal-api"
+    PUBLIC_API = "public-api"
+    WEBHOOK = "webhook"
+    THIRD_PARTY_API = "third-party-api"
+    SFTP_BATCH = "sftp-batch"
+    EMAIL = "email"
+    IDENTITY_PROVIDER = "identity-provider"
+    MFA = "mfa"
+    SERVICE_AUTH = "service-auth"
+    BREAK_GLASS = "break-glass"
+    AUDIT_LOG = "audit-log"
+    SIEM = "siem"
+    WORKSTATION = "workstation"
+    BASTION = "bastion"
+    MOBILE_KIOSK = "mobile-kiosk"
+    THIRD_PARTY = "third-party"
+
+
+class CategoryGroup(StrEnum):
+    """The scope groups of the inventory taxonomy."""
+
+    DATA_AT_REST = "data-at-rest"
+    COMPUTE = "compute"
+    TRANSIT = "transit"
+    IDENTITY_OBSERVABILITY = "identity-observability"
+    ENDPOINT = "endpoint"
+    THIRD_PARTY = "third-party"
+
+
+_C = Category
+CATEGORY_GROUPS: dict[Category, CategoryGroup] = {
+    **dict.fromkeys(
+        (_C.DATABASE, _C.REPLICA, _C.SNAPSHOT_BACKUP, _C.WAREHOUSE_LAKE, _C.OBJECT_STORAGE,
+         _C.SEARCH_INDEX, _C.CACHE),
+        CategoryGroup.DATA_AT_REST,
+    ),
+    **dict.fromkeys(
+        (_C.SERVICE, _C.WORKER, _C.SCHEDULED_JOB, _C.NOTEBOOK_SCRIPT), CategoryGroup.COMPUTE
+    ),
+    **dict.fromkeys(
+        (_C.INTERNAL_API, _C.PUBLIC_API, _C.WEBHOOK, _C.THIRD_PARTY_API, _C.SFTP_BATCH, _C.EMAIL),
+        CategoryGroup.TRANSIT,
+    ),
+    **dict.fromkeys(
+        (_C.IDENTITY_PROVIDER, _C.MFA, _C.SERVICE_AUTH, _C.BREAK_GLASS, _C.AUDIT_LOG, _C.SIEM),
+        CategoryGroup.IDENTITY_OBSERVABILITY,
+    ),
+    **dict.fromkeys((_C.WORKSTATION, _C.BASTION, _C.MOBILE_KIOSK), CategoryGroup.ENDPOINT),
+    _C.THIRD_PARTY: CategoryGroup.THIRD_PARTY,
+}
+
+
+class EphiStatus(StrEnum):
+    """Whether an asset creates, receives, maintains or transmits ePHI."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    POSSIBLE = "possible"
+
+
+class Attributes(SraModel):
+    """Security-relevant facts about an asset that rules check."""
+
+    encryption_at_rest: bool | None = Field(None, description="Data at rest is encrypted.")
+    encryption_in_transit: bool | None = Field(None, description="Connections use TLS or similar.")
+    mfa: bool | None = Field(None, description="Interactive access requires multi-factor auth.")
+    audit_logging: bool | None = Field(None, description="Access and changes are logged.")
+    backups: bool | None = Field(None, description="Backed up, with restores tested.")
+    internet_facing: bool | None = Field(None, description="Reachable from the public internet.")
+    last_vulnerability_scan: IsoDate | None = Field(
+        None, description="Date of the last automated vulnerability scan (YYYY-MM-DD)."
+    )
+    last_penetration_test: IsoDate | None = Field(
+        None, description="Date of the last penetration test (YYYY-MM-DD)."
+    )
+
+
+class Asset(SraModel):
+    """A technology asset: a store, service, channel, identity system, endpoint or third party."""
+
+    id: Id
+    name: Text = Field(description="Human name of the asset.")
+    category: Category = Field(description="Leaf category of the scope taxonomy.")
+    ephi: EphiStatus | None = Field(
+        None, description="present, absent or possible; leave out only while unknown."
+    )
+    environment: str | None = Field(None, description="production, staging, development, ...")
+    owner: str | None = Field(None, description="Person id accountable for the asset.")
+    description: str | None = None
+    code_paths: tuple[str, ...] = Field(
+        (), description="gitignore-style globs of the code that implements or touches this asset."
+    )
+    attributes: Attributes = Field(default_factory=Attributes)
+    scoped_out_by: str | None = Field(
+        None, description="Control id that keeps ePHI out of this asset (required for absent stores).",
+    )
+    last_reviewed: IsoDate | None = Field(None, description="Date the entry was last reviewed.")
+    waivers: Waivers = ()
+
+    @property
+    def group(self) -> CategoryGroup:
+        """The taxonomy group of the asset's category."""
+        return CATEGORY_GROUPS[self.category]

@@ -1,0 +1,110 @@
+"""Controls: implemented safeguards, the HIPAA citations they meet, and their evidence."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from .base import Id, IsoDate, SraModel, Text, Waivers
+
+
+class Safeguard(StrEnum):
+    """The three safeguard families of the Security Rule."""
+
+    ADMINISTRATIVE = "administrative"
+    PHYSICAL = "physical"
+    TECHNICAL = "technical"
+
+
+class EvidenceSource(StrEnum):
+    """Whether evidence was gathered by a person or a pipeline."""
+
+    MANUAL = "manual"
+    AUTOMATED = "automated"
+
+
+_NAMED_INTERVALS = {
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "monthly": 31,
+    "quarterly": 92,
+    "semiannually": 183,
+    "annually": 366,
+    "yearly": 366,
+}
+_INTERVAL = re.compile(r"(\d+)\s*([dwmy])\Z")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 31, "y": 366}
+
+
+def interval_days(every: str) -> int:
+    """Days in a cadence such as `weekly`, `quarterly`, `30d`, `2w`, `6m` or `1y` (upper bound)."""
+    text = every.strip().lower()
+    if text in _NAMED_INTERVALS:
+        return _NAMED_INTERVALS[text]
+    match = _INTERVAL.match(text)
+    if match is None:
+        raise ValueError(
+            f"{every!r} is not an interval; expected one of {', '.join(_NAMED_INTERVALS)}"
+            " or a count with a unit such as 30d, 2w, 6m, 1y"
+        )
+    return int(match.group(1)) * _UNIT_DAYS[match.group(2)]
+
+
+def _interval(raw: object) -> object:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = f"{raw}d"
+    if isinstance(raw, str):
+        interval_days(raw)
+    return raw
+
+
+Interval = Annotated[str, BeforeValidator(_interval)]
+
+
+class Cadence(SraModel):
+    """A recurring review, such as audit-log review: who does it, how often, following what."""
+
+    reviewer: str | None = Field(None, description="Person id who performs the review.")
+    every: Interval | None = Field(
+        None, description="How often: daily, weekly, monthly, quarterly, annually, or 30d, 2w, 6m."
+    )
+    runbook: str | None = Field(None, description="Where the review procedure is written down.")
+
+    @property
+    def days(self) -> int | None:
+        """The cadence interval in days, if one is set."""
+        return None if self.every is None else interval_days(self.every)
+
+
+class Evidence(SraModel):
+    """Proof that a control works: what was checked, how, when and where it is kept."""
+
+    what: Text = Field(description="What the evidence shows.")
+    how_verified: str | None = Field(None, description="How it was checked (scan, review, test).")
+    date: IsoDate | None = Field(None, description="When it was last verified (YYYY-MM-DD).")
+    location: str | None = Field(None, description="Where the evidence is kept (path, URL, ticket).")
+    refresh_days: int | None = Field(
+        None, ge=1, description="How many days the evidence stays current (default: policy)."
+    )
+    source: EvidenceSource = Field(EvidenceSource.MANUAL, description="manual or automated.")
+
+
+class Control(SraModel):
+    """An implemented safeguard with the HIPAA citations it meets and its evidence."""
+
+    id: Id
+    name: Text
+    safeguard: Safeguard
+    hipaa: tuple[str, ...] = Field(
+        (), description="Citations met, e.g. 164.312(a)(2)(iv); see `sra catalog`."
+    )
+    assets: tuple[str, ...] = Field((), description="Asset ids the control protects.")
+    owner: str | None = Field(None, description="Person id accountable for the control.")
+    description: str | None = None
+    cadence: Cadence | None = None
+    evidence: tuple[Evidence, ...] = ()
+    waivers: Waivers = ()

@@ -1,0 +1,21 @@
+"""Data flows between assets and vendors: the ePHI surface map."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Id, SraModel, Waivers
+
+
+class Flow(SraModel):
+    """Data moving from one asset or vendor to another."""
+
+    id: Id
+    from_: str = Field(alias="from", description="Asset or vendor id the data leaves.")
+    to: str = Field(description="Asset or vendor id the data arrives at.")
+    ephi: bool = Field(description="True if any ePHI crosses this flow.")
+    protocol: str | None = Field(None, description="https, grpc, postgres, sftp, smtp, ...")
+    encrypted_in_transit: bool | None = Field(None, description="TLS or equivalent on the wire.")
+    authentication: str | None = Field(None, description="mTLS, OIDC, API key, IAM role, ...")
+    description: str | None = None
+    waivers: Waivers = ()

@@ -1,0 +1,43 @@
+"""The file kinds of a workspace: which folder holds which record model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .assets import Asset
+from .controls import Control
+from .flows import Flow
+from .manifest import Manifest
+from .risks import Risk
+from .signoffs import Signoff
+from .vendors import Vendor
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of workspace file: its folder and the model of each record in it."""
+
+    name: str
+    """Plural name used in counts, JSON keys and `--kinds`."""
+    folder: str
+    model: type[BaseModel]
+    has_ids: bool = True
+
+
+MANIFEST_FILE = "sra.yaml"
+
+KINDS: tuple[Kind, ...] = (
+    Kind("assets", "inventory", Asset),
+    Kind("flows", "flows", Flow),
+    Kind("vendors", "vendors", Vendor),
+    Kind("controls", "controls", Control),
+    Kind("risks", "register", Risk),
+    Kind("signoffs", "signoffs", Signoff, has_ids=False),
+)
+"""Record kinds in load order; each folder holds YAML files that are lists of records."""
+
+KIND_BY_FOLDER = {kind.folder: kind for kind in KINDS}
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+MANIFEST_MODEL = Manifest

@@ -1,0 +1,131 @@
+"""`sra.yaml`: the organization, scope, methodology, people and policies of a workspace."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from ..findings import Severity
+from .base import IsoDate, SraModel, Text
+
+
+class EntityType(StrEnum):
+    """The organization's role under HIPAA."""
+
+    COVERED_ENTITY = "covered-entity"
+    BUSINESS_ASSOCIATE = "business-associate"
+    HYBRID_ENTITY = "hybrid-entity"
+
+
+class Organization(SraModel):
+    """Who the SRA is for."""
+
+    name: Text
+    entity_type: EntityType | None = Field(
+        None, description="covered-entity, business-associate or hybrid-entity."
+    )
+    description: str | None = None
+
+
+class MatrixName(StrEnum):
+    """Built-in likelihood x impact matrices, or `custom`."""
+
+    NIST_800_30R1 = "nist-800-30r1"
+    CLASSIC_3X3 = "classic-3x3"
+    CUSTOM = "custom"
+
+
+class Profile(StrEnum):
+    """Which cadences apply: current law, or the 2025 NPRM (proposed, not law)."""
+
+    CURRENT = "current"
+    NPRM_2025 = "nprm-2025"
+
+
+class ReviewIntervals(SraModel):
+    """How many days each kind of record stays current before it needs review."""
+
+    register_days: int = Field(365, ge=1, description="Risk rows (last_reviewed).")
+    inventory_days: int = Field(365, ge=1, description="Asset entries (last_reviewed).")
+    evidence_days: int = Field(365, ge=1, description="Control evidence without refresh_days.")
+    vendor_days: int = Field(365, ge=1, description="Vendor verification (last_verified).")
+    review_days: int = Field(365, ge=1, description="Periodic review and sign-off of the SRA.")
+
+
+class Methodology(SraModel):
+    """How risks are scored: the scale, the matrix and the review policy."""
+
+    levels: Literal[3, 5] = Field(3, description="3 (low/moderate/high) or 5 (very-low..very-high).")
+    matrix: MatrixName = Field(MatrixName.NIST_800_30R1, description="Likelihood x impact table.")
+    custom_matrix: dict[str, dict[str, str]] | None = Field(
+        None, description="With matrix: custom, rows of likelihood -> {impact: risk level}."
+    )
+    profile: Profile = Field(Profile.CURRENT, description="current, or nprm-2025 (proposed).")
+    review_intervals: ReviewIntervals = Field(default_factory=ReviewIntervals)
+
+
+class Person(SraModel):
+    """Someone who owns, reviews or signs parts of the SRA."""
+
+    id: Text
+    name: Text
+    email: str | None = None
+    title: str | None = None
+    roles: tuple[str, ...] = Field((), description="e.g. compliance-officer, engineering-owner.")
+
+
+class SignoffPolicy(SraModel):
+    """Who must sign the SRA, and which SSH keys may."""
+
+    required_roles: tuple[str, ...] = Field(
+        ("compliance-officer", "engineering-owner"), description="Roles that must all sign."
+    )
+    allowed_signers: str | None = Field(
+        None, description="Path (relative to the workspace) of an SSH allowed-signers file."
+    )
+
+
+class RuleConfig(SraModel):
+    """Which rules run and how severe their findings are."""
+
+    select: tuple[str, ...] = Field((), description="Only these rule codes or names.")
+    ignore: tuple[str, ...] = Field((), description="Never these rule codes or names.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Per-rule severity overrides: {rule: error|warning|info}."
+    )
+
+
+class DecisionKind(StrEnum):
+    """Outcomes of assessing an addressable implementation specification (164.306(d)(3))."""
+
+    IMPLEMENTED = "implemented"
+    ALTERNATIVE = "alternative"
+    NOT_REASONABLE = "not-reasonable"
+
+
+class AddressableDecision(SraModel):
+    """The documented decision on an addressable implementation specification."""
+
+    spec: Text = Field(description="Citation, e.g. 164.312(a)(2)(iv).")
+    decision: DecisionKind
+    rationale: str | None = Field(None, description="Why this decision is reasonable.")
+    alternative_measure: str | None = Field(None, description="The equivalent measure, if any.")
+    controls: tuple[str, ...] = Field((), description="Control ids that implement the decision.")
+    decided_by: str | None = Field(None, description="Person id.")
+    date: IsoDate | None = None
+
+
+class Manifest(SraModel):
+    """The contents of `sra.yaml`."""
+
+    organization: Organization
+    scope: str | None = Field(None, description="What the analysis covers, in plain words.")
+    methodology: Methodology = Field(default_factory=Methodology)
+    people: tuple[Person, ...] = ()
+    signoff: SignoffPolicy = Field(default_factory=SignoffPolicy)
+    rules: RuleConfig = Field(default_factory=RuleConfig)
+    decisions: tuple[AddressableDecision, ...] = Field(
+        (), description="Decisions on addressable specifications not met by a mapped control."
+    )

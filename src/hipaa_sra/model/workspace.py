@@ -1,0 +1,69 @@
+"""`Workspace`: the loaded whole, with indexes by id and the way back to source lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from ..findings import Finding, Location
+from .assets import Asset
+from .controls import Control
+from .flows import Flow
+from .manifest import Manifest
+from .risks import Risk
+from .signoffs import Signoff
+from .vendors import Vendor
+
+
+class Locator(Protocol):
+    """Finds where a record, or a field inside it, was written."""
+
+    def locate(self, record: BaseModel, path: tuple[str | int, ...] = ()) -> Location:
+        """Position of `record` (or of `path` inside it) in its file."""
+        ...
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Every record of a workspace, validated, with id indexes and a source map."""
+
+    root: Path
+    manifest: Manifest | None
+    assets: tuple[Asset, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    vendors: tuple[Vendor, ...] = ()
+    controls: tuple[Control, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    signoffs: tuple[Signoff, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    """Problems found while loading: schema, duplicate ids, dangling references."""
+    files: tuple[str, ...] = ()
+    """Workspace-relative paths of every file loaded."""
+    locator: Locator | None = field(default=None, repr=False, compare=False)
+
+    asset_by_id: Mapping[str, Asset] = field(default_factory=dict, repr=False, compare=False)
+    flow_by_id: Mapping[str, Flow] = field(default_factory=dict, repr=False, compare=False)
+    vendor_by_id: Mapping[str, Vendor] = field(default_factory=dict, repr=False, compare=False)
+    control_by_id: Mapping[str, Control] = field(default_factory=dict, repr=False, compare=False)
+    risk_by_id: Mapping[str, Risk] = field(default_factory=dict, repr=False, compare=False)
+
+    def locate(self, record: BaseModel, path: tuple[str | int, ...] = ()) -> Location:
+        """Where `record` (or a field of it, by `path`) was written."""
+        if self.locator is None:
+            return Location("sra.yaml")
+        return self.locator.locate(record, path)
+
+    def counts(self) -> dict[str, int]:
+        """Number of records per kind."""
+        return {
+            "assets": len(self.assets),
+            "flows": len(self.flows),
+            "vendors": len(self.vendors),
+            "controls": len(self.controls),
+            "risks": len(self.risks),
+            "signoffs": len(self.signoffs),
+        }
