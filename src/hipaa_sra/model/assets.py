@@ -117,7 +117,8 @@ class Asset(SraModel):
     )
     attributes: Attributes = Field(default_factory=Attributes)
     scoped_out_by: str | None = Field(
-        None, description="Control id that keeps ePHI out of this asset (required for absent stores).",
+        None,
+        description="Control id that keeps ePHI out of this asset (required for absent stores).",
     )
     last_reviewed: IsoDate | None = Field(None, description="Date the entry was last reviewed.")
     waivers: Waivers = ()

@@ -96,7 +96,7 @@ Id = Annotated[
         min_length=1,
         max_length=200,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$",
-        description="Stable identifier: letters, digits and . _ : / @ + -; unique in the workspace.",
+        description="Stable identifier (letters, digits, . _ : / @ + -), unique in the workspace.",
     ),
 ]
 

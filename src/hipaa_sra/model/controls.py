@@ -86,7 +86,7 @@ class Evidence(SraModel):
     what: Text = Field(description="What the evidence shows.")
     how_verified: str | None = Field(None, description="How it was checked (scan, review, test).")
     date: IsoDate | None = Field(None, description="When it was last verified (YYYY-MM-DD).")
-    location: str | None = Field(None, description="Where the evidence is kept (path, URL, ticket).")
+    location: str | None = Field(None, description="Where the evidence is kept: path, URL, ticket.")
     refresh_days: int | None = Field(
         None, ge=1, description="How many days the evidence stays current (default: policy)."
     )

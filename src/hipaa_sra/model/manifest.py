@@ -57,7 +57,7 @@ class ReviewIntervals(SraModel):
 class Methodology(SraModel):
     """How risks are scored: the scale, the matrix and the review policy."""
 
-    levels: Literal[3, 5] = Field(3, description="3 (low/moderate/high) or 5 (very-low..very-high).")
+    levels: Literal[3, 5] = Field(3, description="3 (low/moderate/high) or 5 (adds very-*).")
     matrix: MatrixName = Field(MatrixName.NIST_800_30R1, description="Likelihood x impact table.")
     custom_matrix: dict[str, dict[str, str]] | None = Field(
         None, description="With matrix: custom, rows of likelihood -> {impact: risk level}."

@@ -1,4 +1,4 @@
-"""Risks: the register rows, exactly as the HIPAA SRA article publishes them, plus optional links."""
+"""Risks: the register rows exactly as the HIPAA SRA article publishes them, plus optional links."""
 
 from __future__ import annotations
 

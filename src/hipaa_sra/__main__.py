@@ -1,0 +1,5 @@
+"""`python -m hipaa_sra` runs the `sra` command line."""
+
+from .cli import main
+
+main()

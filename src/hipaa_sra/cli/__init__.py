@@ -1,0 +1,53 @@
+"""The `sra` command line: parse options, call the library, render, choose the exit code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import LoadError, SraError
+from .init import init_command
+from .schema import schema_command
+from .validate import validate_command
+
+COMMANDS = (init_command, validate_command, schema_command)
+"""Every command, in the order `sra --help` lists them."""
+
+
+class SraGroup(click.Group):
+    """Turns library errors into one line on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report `SraError`s as `path:line:col: message`."""
+        try:
+            return super().invoke(ctx)
+        except LoadError as exc:
+            click.echo(exc.render(), err=True)
+        except SraError as exc:
+            click.echo(f"sra: {exc}", err=True)
+        ctx.exit(2)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in workflow order rather than alphabetical."""
+        return [command.name for command in COMMANDS if command.name]
+
+
+@click.group(cls=SraGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sra")
+def cli() -> None:
+    """HIPAA Security Risk Analysis kept as code.
+
+    Keep the inventory, data flows, vendors, controls, evidence and risk
+    register in YAML next to your code; `sra` checks it the way an auditor would.
+    """
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Entry point of the `sra` script."""
+    cli(prog_name="sra")

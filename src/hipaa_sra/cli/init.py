@@ -1,0 +1,34 @@
+"""`sra init`: write a new workspace, minimal or the bundled example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..loading import check_workspace
+from ..writing import init_workspace
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("sra"))
+@click.option("--example", is_flag=True,
+              help="Write the bundled example: a fictional telehealth business associate.")
+@click.option("--organization", default="Your organization", show_default=True,
+              help="Organization name for a minimal workspace.")
+def init_command(directory: Path, example: bool, organization: str) -> None:
+    """Create a workspace in DIRECTORY (default: ./sra), never overwriting a file.
+
+    Writes sra.yaml, one file per kind folder, and JSON Schemas in .schema/
+    that editors with the YAML language server use for autocompletion.
+
+    Example:
+
+        sra init sra --example
+    """
+    written = init_workspace(directory, example=example, organization=organization)
+    result = check_workspace(directory)
+    click.echo(f"Wrote {len(written)} files to {directory}/")
+    click.echo(", ".join(f"{count} {name}" for name, count in result.counts.items() if count)
+               or "An empty workspace: add records to the kind folders.")
+    click.echo(f"Next: sra validate --workspace {directory}")

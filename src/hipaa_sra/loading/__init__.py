@@ -1,0 +1,22 @@
+"""Find and load a workspace: fast YAML, lazy source maps, validation, references, cache."""
+
+from .cache import CACHE_DIR
+from .discover import find_workspace, list_files
+from .load import CheckResult, check_workspace, load_workspace
+from .parse import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
+from .problems import PROBLEMS, Problem
+
+__all__ = [
+    "CACHE_DIR",
+    "MAX_ALIAS_EXPANSION",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "PROBLEMS",
+    "CheckResult",
+    "Problem",
+    "check_workspace",
+    "find_workspace",
+    "list_files",
+    "load_workspace",
+    "parse_yaml",
+]

@@ -1,0 +1,347 @@
+"""Parse one workspace file into plain Python data, safely and fast (rapidyaml + our resolver).
+
+Why not `yaml.load(..., Loader=CSafeLoader)`: bench/ measures PyYAML's C loader at about
+1.5 MB/s on register-shaped files, because it builds nodes, marks and resolves scalars in
+Python. rapidyaml parses in C++ and we walk its tree once. Plain scalars are resolved
+with the YAML 1.2 core schema (null, booleans, integers, floats); everything else,
+dates included, stays text and the models parse it, so `2026-02-30` becomes a finding
+naming the field rather than a crash. Nothing is ever constructed from a tag.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import ryml
+from ryml import _ryml
+
+from ..errors import LoadError
+from .text import decode_utf8, line_col
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Files above this are refused: a register that large belongs in several files."""
+MAX_DEPTH = 64
+"""Workspace records nest about six levels; anything deeper is a mistake or an attack."""
+MAX_ALIAS_EXPANSION = 1_000_000
+"""Nodes that aliases may add beyond the written ones (bounds a billion-laughs file)."""
+
+_NONE = ryml.NONE
+_first_child = _ryml.Tree_first_child
+_next_sibling = _ryml.Tree_next_sibling
+_is_map = _ryml.Tree_is_map
+_is_seq = _ryml.Tree_is_seq
+_key = _ryml.Tree_key
+_val = _ryml.Tree_val
+_is_val_plain = _ryml.Tree_is_val_plain
+_has_val_anchor = _ryml.Tree_has_val_anchor
+_has_val_tag = _ryml.Tree_has_val_tag
+_is_val_ref = _ryml.Tree_is_val_ref
+_has_key_tag = _ryml.Tree_has_key_tag
+_is_key_ref = _ryml.Tree_is_key_ref
+_val_anchor = _ryml.Tree_val_anchor
+_val_tag = _ryml.Tree_val_tag
+_val_ref = _ryml.Tree_val_ref
+
+_NULLS = {"~": None, "null": None, "Null": None, "NULL": None}
+_SPECIAL: dict[str, Any] = {
+    **_NULLS,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    ".inf": float("inf"),
+    ".Inf": float("inf"),
+    ".INF": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    "-.Inf": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_MAYBE_TYPED = frozenset("0123456789+-.~tTfFnN")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+# Only files that might hold anchors, aliases or tags take the slower checked walk.
+_NEEDS_CHECKS = re.compile(rb"[\s\[{,](?:[&*!]|\?\s)")
+_SAFE_TAGS = frozenset(
+    {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map", "!!timestamp"}
+)
+
+
+def _resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema for a plain scalar; dates stay strings for the models to parse."""
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if _INT.match(text):
+        return int(text)
+    if _INT_OTHER.match(text):
+        return int(text, 0)
+    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+        return float(text)
+    return text
+
+
+class _Walk:
+    """One walk of a rapidyaml tree into dicts, lists and scalars."""
+
+    def __init__(self, tree: Any, path: str, data: bytes, checked: bool) -> None:
+        self.tree = tree
+        self.path = path
+        self.data = data
+        self.checked = checked
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0
+        self.duplicate: str | None = None
+
+    def fail(self, message: str, needle: bytes | None = None, hint: str | None = None) -> LoadError:
+        """A `LoadError` placed at the first occurrence of `needle` in the file."""
+        offset = self.data.find(needle) if needle else -1
+        line, col = line_col(self.data, offset) if offset >= 0 else (1, 1)
+        return LoadError(self.path, message, line, col, hint)
+
+    def node(self, n: int, depth: int) -> tuple[Any, int]:
+        """Build node `n`; return the value and how many nodes it stands for."""
+        if depth > MAX_DEPTH:
+            line, col = line_col(self.data, _deep_offset(self.data))
+            raise LoadError(self.path, f"nesting is deeper than {MAX_DEPTH} levels", line, col)
+        if not self.checked:
+            return self.body(n, depth)
+        tree = self.tree
+        if _has_val_tag(tree, n):
+            tag = str(_val_tag(tree, n), "utf8")
+            if tag not in _SAFE_TAGS:
+                raise self.fail(
+                    f"tag {tag} is not allowed: workspace files are plain data",
+                    tag.encode(),
+                    "remove the tag; nothing in a workspace is ever executed",
+                )
+        if _is_val_ref(tree, n):
+            return self.alias(str(_val_ref(tree, n), "utf8"))
+        built = self.body(n, depth)
+        if _has_val_anchor(tree, n):
+            self.anchors[str(_val_anchor(tree, n), "utf8")] = built
+        return built
+
+    def alias(self, name: str) -> tuple[Any, int]:
+        """The anchored value, counted against the expansion budget."""
+        if name not in self.anchors:
+            raise self.fail(f"alias *{name} refers to no anchor", b"*" + name.encode())
+        value, size = self.anchors[name]
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_EXPANSION:
+            raise self.fail(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes",
+                b"*" + name.encode(),
+                "an alias bomb? write the data out instead of nesting aliases",
+            )
+        return value, size
+
+    def body(self, n: int, depth: int) -> tuple[Any, int]:
+        """Build the mapping, sequence or scalar at `n`, ignoring its own anchor."""
+        tree = self.tree
+        if _is_map(tree, n):
+            result: dict[str, Any] = {}
+            size = 1
+            c = _first_child(tree, n)
+            while c != _NONE:
+                raw_key = _key(tree, c)
+                key = "" if raw_key is None else str(raw_key, "utf8")
+                if self.checked and (_has_key_tag(tree, c) or _is_key_ref(tree, c)):
+                    raise self.fail("keys must be plain text (no tags or aliases)", raw_key)
+                value, count = self.node(c, depth + 1)
+                if key == "<<" and self.checked:
+                    self.merge(result, value)
+                elif key in result:
+                    self.duplicate = key
+                    raise LoadError(self.path, f"duplicate key {key!r}")
+                else:
+                    result[key] = value
+                size += count
+                c = _next_sibling(tree, c)
+            return result, size
+        if _is_seq(tree, n):
+            items: list[Any] = []
+            size = 1
+            c = _first_child(tree, n)
+            while c != _NONE:
+                value, count = self.node(c, depth + 1)
+                items.append(value)
+                size += count
+                c = _next_sibling(tree, c)
+            return items, size
+        raw = _val(tree, n)
+        if raw is None:
+            return None, 1
+        text = str(raw, "utf8")
+        if (not text or text[0] in _MAYBE_TYPED) and _is_val_plain(tree, n):
+            return (_resolve_plain(text) if text else None), 1
+        return text, 1
+
+    def merge(self, target: dict[str, Any], value: Any) -> None:
+        """YAML 1.1 merge key: earlier keys win, as PyYAML does."""
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise self.fail("merge key << expects a mapping or a list of mappings", b"<<")
+            for key, item in source.items():
+                target.setdefault(key, item)
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints C++ diagnostics to fd 2 before raising; we report errors ourselves."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(devnull)
+        os.close(saved)
+
+
+def too_big(path: str, size: int) -> LoadError:
+    """The error for a file over `MAX_FILE_BYTES`."""
+    return LoadError(
+        path,
+        f"file is {size / 1048576:.1f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB",
+        hint="split it into several files in the same folder",
+    )
+
+
+def parse_yaml(data: bytes, path: str) -> Any:
+    """Parse one YAML document into dicts, lists and scalars; raise `LoadError` with a position."""
+    if len(data) > MAX_FILE_BYTES:
+        raise too_big(path, len(data))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = line_col(data, nul)
+        raise LoadError(path, "NUL byte in file; expected UTF-8 text", line, col)
+    decode_utf8(data, path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    tab = re.search(rb"^ *\t", data, re.M) if b"\t" in data else None
+    if tab is not None and _is_indent_tab(data, tab.end() - 1):
+        line, col = line_col(data, tab.end() - 1)
+        raise LoadError(
+            path, "tab used for indentation; YAML allows only spaces", line, col,
+            "replace the tab with spaces",
+        )
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(data)
+    except Exception as exc:  # rapidyaml raises its own exception types from C++
+        raise _syntax_error(data, path, exc) from None
+    root = tree.root_id()
+    if _ryml.Tree_is_stream(tree, root):
+        docs = list(ryml.children(tree, root))
+        if len(docs) > 1:
+            raise LoadError(path, f"file holds {len(docs)} YAML documents; expected one")
+        if not docs:
+            return None
+        root = docs[0]
+    walk = _Walk(tree, path, data, checked=_NEEDS_CHECKS.search(b"\n" + data) is not None)
+    try:
+        value, _ = walk.node(root, 0)
+    except LoadError as exc:
+        if walk.duplicate is not None:
+            raise _duplicate_key_error(data, path, walk.duplicate) from None
+        raise exc from None
+    except RecursionError:
+        raise LoadError(path, f"nesting is deeper than {MAX_DEPTH} levels") from None
+    return value
+
+
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _deep_offset(data: bytes) -> int:
+    """Where nesting first passes `MAX_DEPTH`: by brackets for flow style, by indent for block."""
+    depth = 0
+    for match in _BRACKETS.finditer(data):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return match.start()
+    deep_indent = re.search(rb"^ {%d,}\S" % MAX_DEPTH, data, re.M)
+    return deep_indent.end() - 1 if deep_indent else 0
+
+
+def _is_indent_tab(data: bytes, offset: int) -> bool:
+    """A tab at the start of a line is indentation unless it sits inside a block scalar."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    previous = data.rfind(b"\n", 0, max(start - 1, 0))
+    before = data[previous + 1 : start]
+    return not before.rstrip().endswith((b"|", b">", b"|-", b">-", b"|+", b">+"))
+
+
+def _syntax_error(data: bytes, path: str, exc: Exception) -> LoadError:
+    """Explain a syntax error; libyaml's wording is the clearer, rapidyaml's the fallback."""
+    import yaml
+
+    try:
+        yaml.compose(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        if err.context and err.problem:
+            problem = f"{err.problem} ({err.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return LoadError(path, f"invalid YAML: {problem}", line, col)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        pass
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
+    match = re.search(r"line=(\d+) col=(\d+)", message)
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    detail = message.split("ERROR:")[-1].replace("[parse]", "").strip() or "invalid YAML"
+    return LoadError(path, f"invalid YAML: {detail}", line, col)
+
+
+def _duplicate_key_error(data: bytes, path: str, key: str) -> LoadError:
+    """Point at the second occurrence of a duplicated key (libyaml's composer knows where)."""
+    import yaml
+
+    class _Finder(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    try:
+        node = yaml.compose(data, Loader=_Finder)
+    except yaml.YAMLError:
+        node = None
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, Any] = {}
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
+                    first = seen[key_node.value]
+                    mark = key_node.start_mark
+                    return LoadError(
+                        path,
+                        f"duplicate key {key_node.value!r} (first at line {first.line + 1}); "
+                        "YAML would silently keep only the last value",
+                        mark.line + 1,
+                        mark.column + 1,
+                        "merge the two entries or rename one",
+                    )
+                if isinstance(key_node, yaml.ScalarNode):
+                    seen[key_node.value] = key_node.start_mark
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return LoadError(path, f"duplicate key {key!r}; YAML would silently keep only the last value")

@@ -1,0 +1,100 @@
+"""Checks across files: unique ids, references that resolve, levels the methodology allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..model import Manifest
+from .positions import Path
+from .problems import DUPLICATE_ID, INVALID_VALUE, UNKNOWN_REFERENCE
+from .records import Pending, Ref
+
+Position = Callable[[str, Path], tuple[int, int]]
+"""Looks up (line, column) of a path in a workspace file."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the cross-file checks need from one validated file."""
+
+    rel: str
+    kind: str
+    ids: tuple[tuple[str, int], ...]
+    refs: tuple[Ref, ...]
+    five_level: tuple[tuple[Path, str, str | None], ...]
+
+
+_TARGET_KINDS = {
+    "asset": ("assets",),
+    "node": ("assets", "vendors"),
+    "control": ("controls",),
+}
+_TARGET_WORDS = {"asset": "asset", "node": "asset or vendor", "control": "control"}
+
+
+def cross_check(
+    facts: Iterable[FileFacts],
+    manifest: Manifest | None,
+    manifest_refs: Iterable[Ref],
+    position: Position,
+) -> dict[str, list[Pending]]:
+    """Findings per file for duplicate ids, dangling references and out-of-scale levels."""
+    facts = list(facts)
+    out: dict[str, list[Pending]] = {}
+    first: dict[str, tuple[str, str, int]] = {}
+    ids_by_kind: dict[str, set[str]] = {}
+    for fact in facts:
+        known = ids_by_kind.setdefault(fact.kind, set())
+        for oid, index in fact.ids:
+            if oid in first:
+                other_rel, other_kind, other_index = first[oid]
+                line, col = position(other_rel, (other_index,))
+                message = (
+                    f"duplicate id `{oid}`: {other_kind[:-1]} `{oid}` is already defined at "
+                    f"{other_rel}:{line}:{col}; ids must be unique across the workspace"
+                )
+                out.setdefault(fact.rel, []).append(
+                    Pending(DUPLICATE_ID.code, (index, "id"), message, oid)
+                )
+            else:
+                first[oid] = (fact.rel, fact.kind, index)
+            known.add(oid)
+    people = {person.id for person in manifest.people} if manifest else set()
+    levels = manifest.methodology.levels if manifest else 3
+    for fact in facts:
+        pending = out.setdefault(fact.rel, [])
+        for ref in fact.refs:
+            dangling = _dangling(ref, ids_by_kind, people)
+            if dangling:
+                pending.append(Pending(UNKNOWN_REFERENCE.code, ref.path, dangling, ref.object_id))
+        if levels == 3:
+            for path, value, level_oid in fact.five_level:
+                who = f"risk `{level_oid}`" if level_oid else "risk"
+                scale = (
+                    f"{who}: `{path[-1]}: {value}` is a 5-level value but methodology.levels is 3; use low, moderate or high, "
+                    "or set methodology.levels: 5"
+                )
+                pending.append(Pending(INVALID_VALUE.code, path, scale, level_oid))
+    manifest_pending = out.setdefault("sra.yaml", [])
+    for ref in manifest_refs:
+        dangling = _dangling(ref, ids_by_kind, people)
+        if dangling:
+            manifest_pending.append(Pending(UNKNOWN_REFERENCE.code, ref.path, dangling, None))
+    return out
+
+
+def _dangling(ref: Ref, ids_by_kind: dict[str, set[str]], people: set[str]) -> str | None:
+    owner = f"`{ref.object_id}`" if ref.object_id else "sra.yaml"
+    if ref.target == "person":
+        if not people or ref.value in people:
+            return None
+        return (
+            f"{owner}: {ref.label} `{ref.value}` is not a person in sra.yaml `people` "
+            f"(known: {', '.join(sorted(people)[:8])}{', ...' if len(people) > 8 else ''})"
+        )
+    kinds = _TARGET_KINDS[ref.target]
+    if any(ref.value in ids_by_kind.get(kind, ()) for kind in kinds):
+        return None
+    word = _TARGET_WORDS[ref.target]
+    return f"{owner}: {ref.label} `{ref.value}` is not a known {word} id"

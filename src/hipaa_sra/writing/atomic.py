@@ -1,0 +1,67 @@
+"""Atomic file writes: temp file + rename, refusing to clobber new or concurrently changed files."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import TargetExists, WriteConflict, WriteError
+
+
+def file_digest(path: Path) -> str | None:
+    """Content hash of a file as read now, or `None` if it does not exist (optimistic writes)."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _temp_beside(path: Path, data: bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` atomically; raise `TargetExists` rather than replace an existing file."""
+    try:
+        tmp = _temp_beside(path, data)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        os.link(tmp, path)  # fails if `path` appeared meanwhile: no clobbering, even in a race
+    except FileExistsError:
+        raise TargetExists(f"{path}: already exists; not overwriting it") from None
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def replace_file(path: Path, data: bytes, expected_digest: str | None) -> None:
+    """Replace `path` atomically, only if it still has `expected_digest` (None: must not exist)."""
+    if file_digest(path) != expected_digest:
+        raise WriteConflict(
+            f"{path}: changed on disk since it was read; not overwriting (re-run to pick it up)"
+        )
+    if expected_digest is None:
+        write_new(path, data)
+        return
+    try:
+        tmp = _temp_beside(path, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None

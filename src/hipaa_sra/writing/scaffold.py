@@ -1,0 +1,115 @@
+"""The files `sra init` writes: a minimal workspace, or the bundled example, with editor headers."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+
+from ..errors import TargetExists
+from ..model import KIND_BY_FOLDER, KINDS, MANIFEST_FILE
+from ..model.schema import json_schemas, schema_file_name
+from .atomic import write_new
+
+SCHEMA_DIR = ".schema"
+EXAMPLE = "telehealth"
+
+_MINIMAL_MANIFEST = """\
+# The workspace manifest: who this Security Risk Analysis is for, what it covers,
+# how risks are scored, and who signs it. Run `sra validate` after editing.
+organization:
+  name: {organization}
+  entity_type: covered-entity   # or business-associate, hybrid-entity
+
+scope: >-
+  Every system, service, store, device and vendor that creates, receives,
+  maintains or transmits ePHI, in every environment.
+
+methodology:
+  levels: 3                 # 3 (low/moderate/high) or 5 (adds very-low, very-high)
+  matrix: nist-800-30r1     # or classic-3x3, custom
+  profile: current          # or nprm-2025 (the proposed 2025 rule; not law)
+
+people:
+  - id: compliance-officer
+    name: Compliance Officer
+    roles: [compliance-officer]
+  - id: engineering-owner
+    name: Engineering Owner
+    roles: [engineering-owner]
+
+signoff:
+  required_roles: [compliance-officer, engineering-owner]
+"""
+
+_KIND_COMMENTS = {
+    "assets": "Technology asset inventory: id, name, category, ephi, environment, owner, ...",
+    "flows": "Data flows between assets and vendors: id, from, to, ephi, protocol, ...",
+    "vendors": "Third parties: id, name, services, ephi_exposure, baa, residency, ...",
+    "controls": "Safeguards with evidence: id, name, safeguard, hipaa, assets, evidence, ...",
+    "risks": "Risk register rows: id, asset, threat, vuln, likelihood, impact, ...",
+}
+
+
+def _header(rel: PurePosixPath) -> str:
+    """The yaml-language-server line that points an editor at the file's JSON Schema."""
+    kind = KIND_BY_FOLDER.get(rel.parts[0]) if len(rel.parts) > 1 else None
+    up = "../" * (len(rel.parts) - 1)
+    name = schema_file_name(kind.name if kind else None)
+    return f"# yaml-language-server: $schema={up}{SCHEMA_DIR}/{name}\n"
+
+
+def _with_header(rel: PurePosixPath, text: str) -> str:
+    return text if text.startswith("# yaml-language-server:") else _header(rel) + text
+
+
+def _schema_files() -> dict[str, str]:
+    return {
+        f"{SCHEMA_DIR}/{name}": json.dumps(schema, indent=2) + "\n"
+        for name, schema in json_schemas().items()
+    }
+
+
+def minimal_files(organization: str) -> dict[str, str]:
+    """Relative path -> text of a minimal, valid, empty workspace."""
+    files = {MANIFEST_FILE: _MINIMAL_MANIFEST.format(organization=json.dumps(organization))}
+    for kind in KINDS:
+        if kind.name in _KIND_COMMENTS:
+            files[f"{kind.folder}/{kind.folder}.yaml"] = f"# {_KIND_COMMENTS[kind.name]}\n[]\n"
+    return files
+
+
+def _walk(node: Traversable, prefix: PurePosixPath) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for child in node.iterdir():
+        rel = prefix / child.name
+        if child.is_dir():
+            files.update(_walk(child, rel))
+        elif child.name.endswith((".yaml", ".yml")):
+            files[rel.as_posix()] = child.read_text(encoding="utf-8")
+    return files
+
+
+def example_files() -> dict[str, str]:
+    """Relative path -> text of the bundled example workspace (a fictional telehealth BA)."""
+    root = resources.files("hipaa_sra") / "examples" / EXAMPLE
+    return _walk(root, PurePosixPath())
+
+
+def init_workspace(target: Path, *, example: bool, organization: str) -> list[Path]:
+    """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
+    files = example_files() if example else minimal_files(organization)
+    files = {rel: _with_header(PurePosixPath(rel), text) for rel, text in files.items()}
+    files.update(_schema_files())
+    if (target / MANIFEST_FILE).exists():
+        raise TargetExists(f"{target}: already holds a workspace ({MANIFEST_FILE}); left as is")
+    clashes = sorted(rel for rel in files if (target / rel).exists())
+    if clashes:
+        raise TargetExists(f"{target / clashes[0]}: already exists; not overwriting it")
+    written = []
+    for rel, text in sorted(files.items()):
+        path = target / rel
+        write_new(path, text.encode("utf-8"))
+        written.append(path)
+    return written

@@ -1,0 +1,77 @@
+"""Shared fixtures: write small workspaces, run the CLI like a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hipaa_sra.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+MANIFEST = """\
+organization:
+  name: Test Clinic
+people:
+  - id: alice
+    name: Alice
+    roles: [compliance-officer]
+  - id: bob
+    name: Bob
+    roles: [engineering-owner]
+"""
+
+
+@dataclass
+class Run:
+    """What a user sees from one `sra` invocation."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> content) under `root` and return `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Callable[..., Path]:
+    """Build a workspace from files; `sra.yaml` defaults to a small valid manifest."""
+
+    def make(files: dict[str, str | bytes] | None = None, manifest: str | None = MANIFEST) -> Path:
+        root = tmp_path / "sra"
+        root.mkdir(exist_ok=True)
+        contents: dict[str, str | bytes] = {}
+        if manifest is not None:
+            contents["sra.yaml"] = manifest
+        contents.update(files or {})
+        return write_files(root, contents)
+
+    return make
+
+
+@pytest.fixture
+def sra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Run]:
+    """Run `sra ARGS...` in `tmp_path` and capture exit code, stdout and stderr separately."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def run(*args: str, input: str | None = None) -> Run:
+        runner = CliRunner()
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
