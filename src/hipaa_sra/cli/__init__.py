@@ -8,11 +8,12 @@ import click
 
 from .. import __version__
 from ..errors import LoadError, SraError
+from .catalog import catalog_command
 from .init import init_command
 from .schema import schema_command
 from .validate import validate_command
 
-COMMANDS = (init_command, validate_command, schema_command)
+COMMANDS = (init_command, validate_command, catalog_command, schema_command)
 """Every command, in the order `sra --help` lists them."""
 
 

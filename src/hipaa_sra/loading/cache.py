@@ -22,13 +22,13 @@ _LAYOUT = "v1"
 
 @cache
 def _fingerprint() -> bytes:
-    """Hash of the code whose output is cached; edits to models or loader invalidate entries."""
+    """Hash of the code and data whose output is cached; any edit to them invalidates entries."""
     from .. import __version__
 
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for folder in ("model", "loading"):
-        for source in sorted((package / folder).glob("*.py")):
+    for pattern in ("model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml"):
+        for source in sorted(package.glob(pattern)):
             digest.update(source.name.encode())
             digest.update(source.read_bytes())
     return digest.digest()

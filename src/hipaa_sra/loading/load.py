@@ -21,7 +21,7 @@ from .problems import PROBLEMS
 from .records import (
     FileRecords,
     Pending,
-    Ref,
+    RefTuple,
     manifest_refs,
     validate_manifest,
     validate_records,
@@ -83,7 +83,7 @@ class _Loaded:
     pending: dict[str, list[Pending]] = field(default_factory=dict)
     facts: list[FileFacts] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    manifest_refs: list[Ref] = field(default_factory=list)
+    manifest_refs: list[RefTuple] = field(default_factory=list)
 
 
 def _display(path: Path) -> str:
@@ -110,7 +110,7 @@ def _summary(records: FileRecords) -> tuple[Any, ...]:
         records.count,
         [(p.code, p.path, p.message, p.object_id) for p in records.pending],
         records.ids,
-        [(r.target, r.value, r.path, r.object_id, r.label) for r in records.refs],
+        records.refs,
         records.five_level,
     )
 
@@ -159,7 +159,7 @@ def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _S
                 shown,
                 kind.name,
                 tuple((oid, index) for oid, index in ids),
-                tuple(Ref(t, v, tuple(p), o, label) for t, v, p, o, label in refs),
+                tuple((t, v, tuple(p), o, label) for t, v, p, o, label in refs),
                 tuple((tuple(p), value, oid) for p, value, oid in five_level),
             )
         )

@@ -1,16 +1,23 @@
 """Parse one workspace file into plain Python data, safely and fast (rapidyaml + our resolver).
 
 Why not `yaml.load(..., Loader=CSafeLoader)`: bench/ measures PyYAML's C loader at about
-1.5 MB/s on register-shaped files, because it builds nodes, marks and resolves scalars in
-Python. rapidyaml parses in C++ and we walk its tree once. Plain scalars are resolved
-with the YAML 1.2 core schema (null, booleans, integers, floats); everything else,
-dates included, stays text and the models parse it, so `2026-02-30` becomes a finding
-naming the field rather than a crash. Nothing is ever constructed from a tag.
+3 MB/s on register-shaped files, because it builds nodes, marks and resolves scalars in
+Python. rapidyaml parses in C++. Most files then take the fast route: rapidyaml emits
+JSON and the C JSON decoder builds the objects. Files where that route could differ
+from the exact semantics below (anchors, aliases, tags, duplicate keys, and the few
+plain scalars the two disagree on, such as `~`, `True` or `1e5`) take the exact route:
+a walk of the tree in Python. A plain scalar becomes null, a
+boolean, an integer or a float only where YAML 1.1 (what PyYAML users expect) and
+YAML 1.2 agree on it; anything else stays text, so `08`, `0o17`, `yes` and `1e5` are
+never silently converted, and the models decide what a field accepts. Dates stay text
+too and the models parse them, so `2026-02-30` becomes a finding naming the field
+rather than a crash. Nothing is ever constructed from a tag.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sys
@@ -33,8 +40,8 @@ MAX_ALIAS_EXPANSION = 1_000_000
 _NONE = ryml.NONE
 _first_child = _ryml.Tree_first_child
 _next_sibling = _ryml.Tree_next_sibling
+_is_container = _ryml.Tree_is_container
 _is_map = _ryml.Tree_is_map
-_is_seq = _ryml.Tree_is_seq
 _key = _ryml.Tree_key
 _val = _ryml.Tree_val
 _is_val_plain = _ryml.Tree_is_val_plain
@@ -67,25 +74,63 @@ _SPECIAL: dict[str, Any] = {
     ".NAN": float("nan"),
 }
 _MAYBE_TYPED = frozenset("0123456789+-.~tTfFnN")
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-# Only files that might hold anchors, aliases or tags take the slower checked walk.
-_NEEDS_CHECKS = re.compile(rb"[\s\[{,](?:[&*!]|\?\s)")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
+# Only files that might hold anchors, aliases, tags or complex keys take the checked walk.
+_SPECIAL_CHARS = re.compile(rb"[&*!]|\?\s")
+_SPECIAL_AFTER = frozenset(b" \t\r\n[{,")
+
+
+# Plain scalars whose meaning the JSON route would change; their files take the exact walk.
+_AMBIGUOUS_VALUE = re.compile(
+    rb"[:\-\[{,?][ \t]*(?:~|True|TRUE|False|FALSE|Null|NULL|[-+]?\.?(?:inf|Inf|INF|nan|NaN|NAN)"
+    rb"|0x[0-9A-Fa-f]+|[-+]?[0-9][0-9.]*[eE][-+]?[0-9]+|\+[0-9.]+)[ \t]*(?:\r?$|[,\]}:]| #)",
+    re.M,
+)
+# rapidyaml also rewrites block keys such as `inf:` to `.inf`; only look when a hint is there.
+_FLOAT_WORDS = (b"inf", b"Inf", b"INF", b"nan", b"NaN", b"NAN")
+_AMBIGUOUS_KEY = re.compile(
+    rb"^[ \t]*(?:-[ \t]+)*[-+]?\.?(?:inf|Inf|INF|nan|NaN|NAN)[ \t]*:(?:[ \t]|\r?$)", re.M
+)
+
+
+def _ambiguous(data: bytes) -> bool:
+    """True if the JSON route could read some plain scalar differently from the exact walk."""
+    if _AMBIGUOUS_VALUE.search(data) is not None:
+        return True
+    return any(word in data for word in _FLOAT_WORDS) and _AMBIGUOUS_KEY.search(data) is not None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON object hook that refuses duplicate keys (the exact walk then reports where)."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def _needs_checks(data: bytes) -> bool:
+    """True if an indicator character follows whitespace or a flow bracket somewhere."""
+    for match in _SPECIAL_CHARS.finditer(data):
+        at = match.start()
+        if at == 0 or data[at - 1] in _SPECIAL_AFTER:
+            return True
+    return False
 _SAFE_TAGS = frozenset(
     {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map", "!!timestamp"}
 )
 
 
 def _resolve_plain(text: str) -> Any:
-    """YAML 1.2 core schema for a plain scalar; dates stay strings for the models to parse."""
+    """Type a plain scalar where YAML 1.1 and 1.2 agree; otherwise keep the text."""
     if text in _SPECIAL:
         return _SPECIAL[text]
     if _INT.match(text):
         return int(text)
-    if _INT_OTHER.match(text):
-        return int(text, 0)
-    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+    if _HEX.match(text):
+        return int(text, 16)
+    if _FLOAT.match(text):
         return float(text)
     return text
 
@@ -101,6 +146,7 @@ class _Walk:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
         self.duplicate: str | None = None
+        self.resolved: dict[str, Any] = {}
 
     def fail(self, message: str, needle: bytes | None = None, hint: str | None = None) -> LoadError:
         """A `LoadError` placed at the first occurrence of `needle` in the file."""
@@ -148,8 +194,20 @@ class _Walk:
     def body(self, n: int, depth: int) -> tuple[Any, int]:
         """Build the mapping, sequence or scalar at `n`, ignoring its own anchor."""
         tree = self.tree
+        if not _is_container(tree, n):
+            raw = _val(tree, n)
+            if raw is None:
+                return None, 1
+            text = str(raw, "utf8")
+            if (not text or text[0] in _MAYBE_TYPED) and _is_val_plain(tree, n):
+                resolved = self.resolved
+                if text not in resolved:
+                    resolved[text] = _resolve_plain(text) if text else None
+                return resolved[text], 1
+            return text, 1
         if _is_map(tree, n):
             result: dict[str, Any] = {}
+            merged: dict[str, Any] | None = None
             size = 1
             c = _first_child(tree, n)
             while c != _NONE:
@@ -159,7 +217,7 @@ class _Walk:
                     raise self.fail("keys must be plain text (no tags or aliases)", raw_key)
                 value, count = self.node(c, depth + 1)
                 if key == "<<" and self.checked:
-                    self.merge(result, value)
+                    merged = self.merge(merged or {}, value)
                 elif key in result:
                     self.duplicate = key
                     raise LoadError(self.path, f"duplicate key {key!r}")
@@ -167,33 +225,29 @@ class _Walk:
                     result[key] = value
                 size += count
                 c = _next_sibling(tree, c)
+            if merged:
+                # YAML 1.1 merge: keys written in the mapping win over merged ones.
+                result = {**merged, **result}
             return result, size
-        if _is_seq(tree, n):
-            items: list[Any] = []
-            size = 1
-            c = _first_child(tree, n)
-            while c != _NONE:
-                value, count = self.node(c, depth + 1)
-                items.append(value)
-                size += count
-                c = _next_sibling(tree, c)
-            return items, size
-        raw = _val(tree, n)
-        if raw is None:
-            return None, 1
-        text = str(raw, "utf8")
-        if (not text or text[0] in _MAYBE_TYPED) and _is_val_plain(tree, n):
-            return (_resolve_plain(text) if text else None), 1
-        return text, 1
+        items: list[Any] = []
+        size = 1
+        c = _first_child(tree, n)
+        while c != _NONE:
+            value, count = self.node(c, depth + 1)
+            items.append(value)
+            size += count
+            c = _next_sibling(tree, c)
+        return items, size
 
-    def merge(self, target: dict[str, Any], value: Any) -> None:
-        """YAML 1.1 merge key: earlier keys win, as PyYAML does."""
+    def merge(self, target: dict[str, Any], value: Any) -> dict[str, Any]:
+        """Add a `<<` value to `target`; among merged mappings the first wins, as in PyYAML."""
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
                 raise self.fail("merge key << expects a mapping or a list of mappings", b"<<")
             for key, item in source.items():
                 target.setdefault(key, item)
+        return target
 
 
 @contextlib.contextmanager
@@ -224,8 +278,11 @@ def too_big(path: str, size: int) -> LoadError:
     )
 
 
-def parse_yaml(data: bytes, path: str) -> Any:
-    """Parse one YAML document into dicts, lists and scalars; raise `LoadError` with a position."""
+def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
+    """Parse one YAML document into dicts, lists and scalars; raise `LoadError` with a position.
+
+    `fast=False` forces the exact walk (tests compare the two routes).
+    """
     if len(data) > MAX_FILE_BYTES:
         raise too_big(path, len(data))
     nul = data.find(b"\x00")
@@ -255,7 +312,15 @@ def parse_yaml(data: bytes, path: str) -> Any:
         if not docs:
             return None
         root = docs[0]
-    walk = _Walk(tree, path, data, checked=_NEEDS_CHECKS.search(b"\n" + data) is not None)
+    checked = _needs_checks(data)
+    if fast and not checked and not _ambiguous(data):
+        try:
+            with _quiet_stderr():
+                text = ryml.emit_json_malloc(tree, root)
+            return json.loads(text, strict=False, object_pairs_hook=_unique_keys)
+        except Exception:  # noqa: BLE001 - any doubt: take the exact route below
+            pass
+    walk = _Walk(tree, path, data, checked=checked)
     try:
         value, _ = walk.node(root, 0)
     except LoadError as exc:

@@ -10,8 +10,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from ..catalog import hipaa_entry, suggest_citation
 from ..errors import LoadError
-from ..model import LEVEL_FIELDS, Asset, Control, Flow, Kind, Manifest, Risk, Vendor, parse_level
+from ..model import LEVEL_FIELDS, Kind, Manifest, Risk, parse_level
 from .positions import Path
 from .problems import (
     INVALID_VALUE,
@@ -32,19 +33,6 @@ class Pending:
     object_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A reference from a record to another record or a person."""
-
-    target: str
-    """`asset`, `node` (asset or vendor), `control` or `person`."""
-    value: str
-    path: Path
-    object_id: str | None
-    label: str
-    """How the message names the field, e.g. `asset` or `remediation owner`."""
-
-
 @dataclass
 class FileRecords:
     """What one file holds once validated: records, and the facts the cross-file checks need."""
@@ -53,10 +41,13 @@ class FileRecords:
     indexes: list[int] = field(default_factory=list)
     pending: list[Pending] = field(default_factory=list)
     ids: list[tuple[str, int]] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
+    refs: list[RefTuple] = field(default_factory=list)
     five_level: list[tuple[Path, str, str | None]] = field(default_factory=list)
     """Uses of very-low/very-high: (path, value, object id), checked against the methodology."""
     count: int = 0
+
+
+_THREE_LEVELS = frozenset({"low", "moderate", "high", None})
 
 
 def _describe(value: Any) -> str:
@@ -160,37 +151,62 @@ def _expected(item: Any) -> str:
     return message[0].lower() + message[1:] if message else "invalid value"
 
 
-def _refs_of(record: BaseModel, index: int) -> list[Ref]:
-    """The references a record makes, for the cross-file check."""
-    refs: list[Ref] = []
-    oid = getattr(record, "id", None)
+RefTuple = tuple[str, str, Path, "str | None", str]
+"""A reference as stored in the cache: (target, value, path, object id, label)."""
 
-    def add(target: str, value: str | None, path: Path, label: str) -> None:
-        if value:
-            refs.append(Ref(target, value, (index, *path), oid, label))
 
-    if isinstance(record, Risk):
-        add("asset", record.asset, ("asset",), "asset")
-        for i, item in enumerate(record.remediation):
-            add("person", item.owner, ("remediation", i, "owner"), "remediation owner")
-            add("person", item.approved_by, ("remediation", i, "approved_by"), "approver")
-    elif isinstance(record, Asset):
-        add("person", record.owner, ("owner",), "owner")
-        add("control", record.scoped_out_by, ("scoped_out_by",), "scoped_out_by control")
-    elif isinstance(record, Flow):
-        add("node", record.from_, ("from",), "from")
-        add("node", record.to, ("to",), "to")
-    elif isinstance(record, Vendor):
-        add("person", record.owner, ("owner",), "owner")
-    elif isinstance(record, Control):
-        add("person", record.owner, ("owner",), "owner")
-        for i, asset in enumerate(record.assets):
-            add("asset", asset, ("assets", i), "asset")
-        if record.cadence is not None:
-            add("person", record.cadence.reviewer, ("cadence", "reviewer"), "reviewer")
-    for i, waiver in enumerate(getattr(record, "waivers", ())):
-        add("person", waiver.approved_by, ("waivers", i, "approved_by"), "waiver approver")
-    return refs
+def _person_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    if record.owner:
+        out.append(("person", record.owner, (index, "owner"), oid, "owner"))
+
+
+def _waiver_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    for i, waiver in enumerate(record.waivers):
+        if waiver.approved_by:
+            path = (index, "waivers", i, "approved_by")
+            out.append(("person", waiver.approved_by, path, oid, "waiver approver"))
+
+
+def _risk_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    out.append(("asset", record.asset, (index, "asset"), oid, "asset"))
+    for i, item in enumerate(record.remediation):
+        if item.owner:
+            path = (index, "remediation", i, "owner")
+            out.append(("person", item.owner, path, oid, "remediation owner"))
+        if item.approved_by:
+            path = (index, "remediation", i, "approved_by")
+            out.append(("person", item.approved_by, path, oid, "approver"))
+
+
+def _asset_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    _person_refs(record, index, oid, out)
+    if record.scoped_out_by:
+        path = (index, "scoped_out_by")
+        out.append(("control", record.scoped_out_by, path, oid, "scoped_out_by control"))
+
+
+def _flow_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    out.append(("node", record.from_, (index, "from"), oid, "from"))
+    out.append(("node", record.to, (index, "to"), oid, "to"))
+
+
+def _control_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    _person_refs(record, index, oid, out)
+    for i, asset in enumerate(record.assets):
+        out.append(("asset", asset, (index, "assets", i), oid, "asset"))
+    if record.cadence is not None and record.cadence.reviewer:
+        path = (index, "cadence", "reviewer")
+        out.append(("person", record.cadence.reviewer, path, oid, "reviewer"))
+
+
+_REF_EXTRACTORS = {
+    "risks": (_risk_refs, _waiver_refs),
+    "assets": (_asset_refs, _waiver_refs),
+    "flows": (_flow_refs, _waiver_refs),
+    "vendors": (_person_refs, _waiver_refs),
+    "controls": (_control_refs, _waiver_refs),
+    "signoffs": (),
+}
 
 
 def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
@@ -206,6 +222,8 @@ def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
         )
     model = kind.model
     singular = kind.name[:-1]
+    extractors = _REF_EXTRACTORS[kind.name]
+    is_risk = kind.model is Risk
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
             message = f"{singular} #{index + 1} is {_describe(raw)}; expected a mapping of fields"
@@ -224,8 +242,14 @@ def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
             continue
         out.models.append(record)
         out.indexes.append(index)
-        out.refs.extend(_refs_of(record, index))
-        if isinstance(record, Risk):
+        for extract in extractors:
+            extract(record, index, oid, out.refs)
+        for i, citation in enumerate(getattr(record, "hipaa", ())):
+            problem = citation_problem(citation)
+            if problem:
+                message = f"{where}: `hipaa[{i}]` {problem}"
+                out.pending.append(Pending(INVALID_VALUE.code, (index, "hipaa", i), message, oid))
+        if is_risk:
             _level_notes(raw, index, where, oid, out)
     return out
 
@@ -234,6 +258,8 @@ def _level_notes(raw: dict[str, Any], index: int, where: str, oid: str | None,
                  out: FileRecords) -> None:
     for name in LEVEL_FIELDS:
         value = raw.get(name)
+        if value in _THREE_LEVELS:
+            continue
         level, synonym = parse_level(value)
         if level is None:
             continue
@@ -242,6 +268,25 @@ def _level_notes(raw: dict[str, Any], index: int, where: str, oid: str | None,
             out.pending.append(Pending(LEVEL_SYNONYM.code, (index, name), message, oid))
         if level.rank in (0, 4):
             out.five_level.append(((index, name), level.value, oid))
+
+
+def citation_problem(citation: str, *, addressable: bool = False) -> str | None:
+    """Why `citation` is not usable (unknown, or not addressable when it must be), or `None`."""
+    entry = hipaa_entry(citation)
+    if entry is None:
+        suggestion = suggest_citation(citation)
+        hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+        renumbered = " (164.308(b) was renumbered in 2013)" if "164.308(b)(4)" in citation else ""
+        return (
+            f"`{citation}` is not a HIPAA Security Rule citation{hint}{renumbered}; "
+            "see `sra catalog hipaa`"
+        )
+    if addressable and entry.designation != "addressable":
+        return (
+            f"`{citation}` ({entry.name}) is {entry.designation}, not addressable; decisions "
+            "record why an addressable specification is met another way or not at all"
+        )
+    return None
 
 
 def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pending]]:
@@ -256,16 +301,22 @@ def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pend
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
         return None, schema_findings(Manifest, error, label, None, ())
-    return manifest, []
+    pending = []
+    for i, decision in enumerate(manifest.decisions):
+        problem = citation_problem(decision.spec, addressable=True)
+        if problem:
+            message = f"{label}: `decisions[{i}].spec` {problem}"
+            pending.append(Pending(INVALID_VALUE.code, ("decisions", i, "spec"), message, None))
+    return manifest, pending
 
 
-def manifest_refs(manifest: Manifest) -> list[Ref]:
+def manifest_refs(manifest: Manifest) -> list[RefTuple]:
     """References made by `sra.yaml` (decisions to controls and people)."""
-    refs: list[Ref] = []
+    refs: list[RefTuple] = []
     for i, decision in enumerate(manifest.decisions):
         for j, control in enumerate(decision.controls):
-            refs.append(Ref("control", control, ("decisions", i, "controls", j), None, "control"))
+            refs.append(("control", control, ("decisions", i, "controls", j), None, "control"))
         if decision.decided_by:
             path = ("decisions", i, "decided_by")
-            refs.append(Ref("person", decision.decided_by, path, None, "decided_by"))
+            refs.append(("person", decision.decided_by, path, None, "decided_by"))
     return refs

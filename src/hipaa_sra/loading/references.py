@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..model import Manifest
 from .positions import Path
 from .problems import DUPLICATE_ID, INVALID_VALUE, UNKNOWN_REFERENCE
-from .records import Pending, Ref
+from .records import Pending, RefTuple
 
 Position = Callable[[str, Path], tuple[int, int]]
 """Looks up (line, column) of a path in a workspace file."""
@@ -21,7 +21,7 @@ class FileFacts:
     rel: str
     kind: str
     ids: tuple[tuple[str, int], ...]
-    refs: tuple[Ref, ...]
+    refs: tuple[RefTuple, ...]
     five_level: tuple[tuple[Path, str, str | None], ...]
 
 
@@ -36,7 +36,7 @@ _TARGET_WORDS = {"asset": "asset", "node": "asset or vendor", "control": "contro
 def cross_check(
     facts: Iterable[FileFacts],
     manifest: Manifest | None,
-    manifest_refs: Iterable[Ref],
+    manifest_refs: Iterable[RefTuple],
     position: Position,
 ) -> dict[str, list[Pending]]:
     """Findings per file for duplicate ids, dangling references and out-of-scale levels."""
@@ -67,34 +67,33 @@ def cross_check(
         for ref in fact.refs:
             dangling = _dangling(ref, ids_by_kind, people)
             if dangling:
-                pending.append(Pending(UNKNOWN_REFERENCE.code, ref.path, dangling, ref.object_id))
+                pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, ref[3]))
         if levels == 3:
             for path, value, level_oid in fact.five_level:
                 who = f"risk `{level_oid}`" if level_oid else "risk"
                 scale = (
-                    f"{who}: `{path[-1]}: {value}` is a 5-level value but methodology.levels is 3; use low, moderate or high, "
-                    "or set methodology.levels: 5"
+                    f"{who}: `{path[-1]}: {value}` is a 5-level value but methodology.levels "
+                    "is 3; use low, moderate or high, or set methodology.levels: 5"
                 )
                 pending.append(Pending(INVALID_VALUE.code, path, scale, level_oid))
     manifest_pending = out.setdefault("sra.yaml", [])
     for ref in manifest_refs:
         dangling = _dangling(ref, ids_by_kind, people)
         if dangling:
-            manifest_pending.append(Pending(UNKNOWN_REFERENCE.code, ref.path, dangling, None))
+            manifest_pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, None))
     return out
 
 
-def _dangling(ref: Ref, ids_by_kind: dict[str, set[str]], people: set[str]) -> str | None:
-    owner = f"`{ref.object_id}`" if ref.object_id else "sra.yaml"
-    if ref.target == "person":
-        if not people or ref.value in people:
+def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str]) -> str | None:
+    target, value, _, object_id, label = ref
+    owner = f"`{object_id}`" if object_id else "sra.yaml"
+    if target == "person":
+        if not people or value in people:
             return None
         return (
-            f"{owner}: {ref.label} `{ref.value}` is not a person in sra.yaml `people` "
+            f"{owner}: {label} `{value}` is not a person in sra.yaml `people` "
             f"(known: {', '.join(sorted(people)[:8])}{', ...' if len(people) > 8 else ''})"
         )
-    kinds = _TARGET_KINDS[ref.target]
-    if any(ref.value in ids_by_kind.get(kind, ()) for kind in kinds):
+    if any(value in ids_by_kind.get(kind, ()) for kind in _TARGET_KINDS[target]):
         return None
-    word = _TARGET_WORDS[ref.target]
-    return f"{owner}: {ref.label} `{ref.value}` is not a known {word} id"
+    return f"{owner}: {label} `{value}` is not a known {_TARGET_WORDS[target]} id"

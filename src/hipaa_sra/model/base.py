@@ -62,7 +62,12 @@ def parse_level(raw: object) -> tuple[Level | None, bool]:
         return synonym, synonym is not None
 
 
+_CANONICAL = frozenset(level.value for level in Level)
+
+
 def _level(raw: object) -> object:
+    if raw.__class__ is str and raw in _CANONICAL:
+        return raw
     level, _ = parse_level(raw)
     return raw if level is None else level
 
@@ -76,9 +81,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 def _iso_date(raw: object) -> object:
     if isinstance(raw, date):
         return raw
-    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
+    if isinstance(raw, str) and _ISO_DATE.match(raw):
         try:
-            return date.fromisoformat(raw.strip())
+            return date.fromisoformat(raw)
         except ValueError as exc:
             raise ValueError(f"{raw} is not a calendar date ({exc})") from None
     raise ValueError("expected a date written as YYYY-MM-DD")

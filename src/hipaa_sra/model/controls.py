@@ -12,11 +12,13 @@ from .base import Id, IsoDate, SraModel, Text, Waivers
 
 
 class Safeguard(StrEnum):
-    """The three safeguard families of the Security Rule."""
+    """Safeguard families: 164.308, .310, .312, plus the 164.314 and 164.316 requirements."""
 
     ADMINISTRATIVE = "administrative"
     PHYSICAL = "physical"
     TECHNICAL = "technical"
+    ORGANIZATIONAL = "organizational"
+    DOCUMENTATION = "documentation"
 
 
 class EvidenceSource(StrEnum):

@@ -1,0 +1,77 @@
+"""Bundled reference data with typed accessors: the HIPAA Security Rule, NIST SP 800-30, the NPRM.
+
+The data lives in `catalog/data/*.yaml` (package data, read with `importlib.resources`),
+is parsed once per process and checked strictly: broken data raises `CatalogError`, a bug on
+our side rather than a problem in a user's workspace. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+from .export import EXPORT_SCHEMA_VERSION, RISK_SCORE_NOTE, CatalogPart, catalog_data
+from .hipaa import (
+    Designation,
+    HipaaCounts,
+    HipaaEntry,
+    Safeguard,
+    hipaa_counts,
+    hipaa_entries,
+    hipaa_entry,
+    hipaa_specs,
+    normalize_citation,
+    suggest_citation,
+)
+from .matrices import (
+    LevelTable,
+    RiskMatrix,
+    builtin_matrices,
+    matrix_names,
+    overall_likelihood,
+    overall_likelihood_table,
+    risk_matrix,
+)
+from .nprm import Cadence, NprmProfile, nprm_profile
+from .scales import (
+    FIVE_LEVELS,
+    THREE_LEVELS,
+    Scale,
+    SemiQuant,
+    risk_score,
+    scale_descriptions,
+    scale_levels,
+    semi_quantitative,
+)
+
+__all__ = [
+    "EXPORT_SCHEMA_VERSION",
+    "FIVE_LEVELS",
+    "RISK_SCORE_NOTE",
+    "THREE_LEVELS",
+    "Cadence",
+    "CatalogPart",
+    "Designation",
+    "HipaaCounts",
+    "HipaaEntry",
+    "LevelTable",
+    "NprmProfile",
+    "RiskMatrix",
+    "Safeguard",
+    "Scale",
+    "SemiQuant",
+    "builtin_matrices",
+    "catalog_data",
+    "hipaa_counts",
+    "hipaa_entries",
+    "hipaa_entry",
+    "hipaa_specs",
+    "matrix_names",
+    "normalize_citation",
+    "nprm_profile",
+    "overall_likelihood",
+    "overall_likelihood_table",
+    "risk_matrix",
+    "risk_score",
+    "scale_descriptions",
+    "scale_levels",
+    "semi_quantitative",
+    "suggest_citation",
+]

@@ -1,0 +1,115 @@
+"""Property tests: the fast parser agrees with PyYAML, and source maps with libyaml's marks."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from hipaa_sra.loading.parse import parse_yaml
+from hipaa_sra.loading.positions import SourceMap
+
+keys = st.text(alphabet=string.ascii_lowercase + "_-", min_size=1, max_size=12).filter(
+    lambda k: not k.startswith("-")
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(alphabet=string.ascii_letters + string.digits + " .,:;/#'\"-_()*&!?%é", max_size=40),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=5)
+    ),
+    max_leaves=25,
+)
+records = st.lists(st.dictionaries(keys, values, min_size=1, max_size=6), max_size=6)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.sampled_from([False, True]))
+def test_parse_matches_pyyaml_on_dumped_data(value: Any, flow: bool) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    assume(yaml.safe_load(text) == value)  # skip PyYAML's own YAML 1.1 round-trip quirks
+    assert parse_yaml(text.encode(), "x.yaml") == value
+
+
+def _compose_marks(data: bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
+    marks: dict[tuple[Any, ...], tuple[int, int]] = {}
+    stack = [(yaml.compose(data, Loader=yaml.CSafeLoader), ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, item in node.value:
+                marks[(*path, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                stack.append((item, (*path, key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, (*path, index)))
+    return marks
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(records, st.sampled_from([False, None]))
+def test_source_map_matches_libyaml_marks(value: Any, flow: bool | None) -> None:
+    data = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True,
+                          sort_keys=False).encode()
+    parsed = parse_yaml(data, "x.yaml")
+    source_map = SourceMap(data, parsed)
+    for path, mark in _compose_marks(data).items():
+        assert source_map.position(path) == mark, path
+
+
+tokens = st.sampled_from([
+    "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no",
+    "0", "-0", "+1", "08", "010", "0o17", "0x1F", "1.", "1.5", "-.5", "+.5", "1e5", "-1E-5",
+    "1e400", ".inf", "-.inf", "inf", "Inf", "nan", ".NaN", "2026-02-30", "12:30", "1_000",
+    "a # b", "x\\y", "it's", "é", "",
+])
+plain_scalars = st.one_of(tokens, st.text(alphabet=string.ascii_letters + string.digits + " .-_",
+                                          max_size=12).map(str.strip))
+plain_values = st.recursive(
+    plain_scalars,
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3),
+        st.dictionaries(keys, children, min_size=1, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+def _emit(value: Any, indent: int = 0, flow: bool = False) -> str:
+    """Hand-written YAML with PLAIN scalars, so every resolver rule is exercised."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if flow:
+            return "{" + ", ".join(f"{k}: {_emit(v, flow=True)}" for k, v in value.items()) + "}"
+        return "".join(
+            f"{pad}{k}:\n{_emit(v, indent + 2)}" if isinstance(v, (dict, list))
+            else f"{pad}{k}: {_emit(v)}\n" for k, v in value.items()
+        )
+    if isinstance(value, list):
+        if flow:
+            return "[" + ", ".join(_emit(v, flow=True) for v in value) + "]"
+        return "".join(f"{pad}- {_emit(v, flow=True)}\n" for v in value)
+    return value
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_values)
+def test_fast_route_agrees_with_exact_walk(value: Any) -> None:
+    text = _emit(value) if isinstance(value, (dict, list)) else f"v: {value}\n"
+    data = text.encode()
+    try:
+        exact = parse_yaml(data, "x.yaml", fast=False)
+    except Exception as exc:  # noqa: BLE001 - both routes must fail alike
+        with pytest.raises(type(exc)):
+            parse_yaml(data, "x.yaml")
+        return
+    assert repr(parse_yaml(data, "x.yaml")) == repr(exact)
