@@ -236,9 +236,11 @@ def test_missing_required_field(workspace) -> None:
     assert finding.location.line == 1
 
 
-def test_relative_paths_are_shown_relative_to_the_working_directory(workspace, tmp_path) -> None:
+def test_relative_paths_are_shown_relative_to_the_working_directory(
+    workspace, monkeypatch
+) -> None:
     root = workspace({"register/r.yaml": "- id: RR-1\n"})
-    os.chdir(tmp_path)
+    monkeypatch.chdir(root.parent)
     finding = check_workspace(Path("sra")).findings[0]
     assert finding.location.file == os.path.join("sra", "register", "r.yaml")
 

@@ -318,7 +318,7 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
             with _quiet_stderr():
                 text = ryml.emit_json_malloc(tree, root)
             return json.loads(text, strict=False, object_pairs_hook=_unique_keys)
-        except Exception:  # noqa: BLE001 - any doubt: take the exact route below
+        except Exception:  # any doubt at all: take the exact route below
             pass
     walk = _Walk(tree, path, data, checked=checked)
     try:
