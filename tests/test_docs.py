@@ -1,0 +1,48 @@
+"""Meta-tests: every command has help and is documented; generated docs are current."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hipaa_sra.cli import COMMANDS, cli
+from hipaa_sra.loading import PROBLEMS
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_command_has_help_with_an_example(command) -> None:
+    assert command.help and "Example:" in command.help
+
+
+def test_every_registered_command_is_listed() -> None:
+    assert set(cli.commands) == {c.name for c in COMMANDS}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_command_is_in_the_cli_reference(command) -> None:
+    assert f"## sra {command.name}\n" in (ROOT / "docs" / "cli.md").read_text()
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.code)
+def test_loader_findings_are_documented(problem) -> None:
+    text = (ROOT / "docs" / "workspace.md").read_text()
+    assert f"| {problem.code} | `{problem.name}` | {problem.severity.value} |" in text
+
+
+def test_generated_docs_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "generate.py"), "--check"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    first_block = text.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert [line.split()[:2] for line in first_block] == [["make", "demo"], ["make", "test"]]
