@@ -13,8 +13,9 @@ from ..errors import LoadError
 from ..findings import Finding, Location, Severity
 from ..model import KINDS, Manifest, Workspace
 from .cache import Cache
+from .diagnose import MAX_FILE_BYTES, too_big
 from .discover import SourceFile, find_workspace, list_files
-from .parse import MAX_FILE_BYTES, parse_yaml, too_big
+from .parse import parse_yaml
 from .positions import Path as FieldPath
 from .positions import SourceMap
 from .problems import PROBLEMS
@@ -106,12 +107,13 @@ def _read(source: SourceFile, shown: str) -> bytes:
 
 
 def _summary(records: FileRecords) -> tuple[Any, ...]:
+    """The cacheable part of a file's load result, as marshal-able tuples."""
     return (
         records.count,
-        [(p.code, p.path, p.message, p.object_id) for p in records.pending],
-        records.ids,
-        records.refs,
-        records.five_level,
+        tuple((p.code, p.path, p.message, p.object_id) for p in records.pending),
+        tuple(records.ids),
+        tuple(records.refs),
+        tuple(records.five_level),
     )
 
 
@@ -152,17 +154,9 @@ def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _S
             loaded.records.setdefault(kind.name, []).extend(records.models)
         count, pending, ids, refs, five_level = summary
         loaded.counts[kind.name] += count
-        loaded.pending.setdefault(shown, []).extend(Pending(c, tuple(p), m, o)
-                                                    for c, p, m, o in pending)
-        loaded.facts.append(
-            FileFacts(
-                shown,
-                kind.name,
-                tuple((oid, index) for oid, index in ids),
-                tuple((t, v, tuple(p), o, label) for t, v, p, o, label in refs),
-                tuple((tuple(p), value, oid) for p, value, oid in five_level),
-            )
-        )
+        # marshal keeps tuples as tuples, so cached facts need no conversion.
+        loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
+        loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
     return loaded, sources
 
 

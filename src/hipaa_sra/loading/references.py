@@ -45,7 +45,7 @@ def cross_check(
     first: dict[str, tuple[str, str, int]] = {}
     ids_by_kind: dict[str, set[str]] = {}
     for fact in facts:
-        known = ids_by_kind.setdefault(fact.kind, set())
+        kind_ids = ids_by_kind.setdefault(fact.kind, set())
         for oid, index in fact.ids:
             if oid in first:
                 other_rel, other_kind, other_index = first[oid]
@@ -59,12 +59,22 @@ def cross_check(
                 )
             else:
                 first[oid] = (fact.rel, fact.kind, index)
-            known.add(oid)
+            kind_ids.add(oid)
     people = {person.id for person in manifest.people} if manifest else set()
     levels = manifest.methodology.levels if manifest else 3
+    empty: set[str] = set()
+    known: dict[str, set[str]] = {
+        target: empty.union(*(ids_by_kind.get(kind, empty) for kind in kinds))
+        for target, kinds in _TARGET_KINDS.items()
+    }
+    # With no people listed, owner names are free text and nothing is checked.
+    known["person"] = people
     for fact in facts:
         pending = out.setdefault(fact.rel, [])
         for ref in fact.refs:
+            target_ids = known[ref[0]]
+            if ref[1] in target_ids or (ref[0] == "person" and not people):
+                continue
             dangling = _dangling(ref, ids_by_kind, people)
             if dangling:
                 pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, ref[3]))
