@@ -137,7 +137,8 @@ def test_anchors_and_merge_keys_load(workspace) -> None:
     root = workspace({"register/r.yaml": risks}, manifest="organization: {name: X}\n")
     ws = load_workspace(root)
     assert [(r.id, r.impact.value, r.threat) for r in ws.risks] == [
-        ("RR-1", "low", "t"), ("RR-2", "high", "t"),
+        ("RR-1", "low", "t"),
+        ("RR-2", "high", "t"),
     ]
 
 
@@ -212,11 +213,13 @@ def test_nested_folders_and_yml_suffix_are_loaded(workspace) -> None:
 
 
 def test_hidden_and_non_yaml_files_are_ignored(workspace) -> None:
-    root = workspace({
-        "register/.draft.yaml": "not: [valid",
-        "register/README.md": "notes",
-        ".schema/risks.schema.json": "{}",
-    })
+    root = workspace(
+        {
+            "register/.draft.yaml": "not: [valid",
+            "register/README.md": "notes",
+            ".schema/risks.schema.json": "{}",
+        }
+    )
     assert check_workspace(root).counts["risks"] == 0
 
 
@@ -228,17 +231,16 @@ def test_record_that_is_not_a_mapping(workspace) -> None:
 
 
 def test_missing_required_field(workspace) -> None:
-    root = workspace({"register/r.yaml": "- id: RR-1\n  asset: a\n  threat: t\n  vuln: v\n"
-                                         "  likelihood: low\n"})
+    root = workspace(
+        {"register/r.yaml": "- id: RR-1\n  asset: a\n  threat: t\n  vuln: v\n  likelihood: low\n"}
+    )
     [finding] = check_workspace(root).findings
     assert finding.name == "missing-field"
     assert finding.message == "risk `RR-1`: missing required field `impact`"
     assert finding.location.line == 1
 
 
-def test_relative_paths_are_shown_relative_to_the_working_directory(
-    workspace, monkeypatch
-) -> None:
+def test_relative_paths_are_shown_relative_to_the_working_directory(workspace, monkeypatch) -> None:
     root = workspace({"register/r.yaml": "- id: RR-1\n"})
     monkeypatch.chdir(root.parent)
     finding = check_workspace(Path("sra")).findings[0]
@@ -270,3 +272,18 @@ def test_decision_must_be_on_an_addressable_spec(workspace) -> None:
     [finding] = check_workspace(root).findings
     assert finding.location.line == 5
     assert "is required, not addressable" in finding.message
+
+
+def test_unknown_reference_suggests_the_id_it_was_probably_meant_to_be(workspace) -> None:
+    risk = (
+        "- id: RR-9\n  asset: pg-primry\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n"
+    )
+    root = workspace({"inventory/stores.yaml": ASSETS, "register/risks.yaml": risk})
+    [ref] = [
+        f
+        for f in check_workspace(root).findings
+        if f.name == "unknown-reference" and f.object_id == "RR-9"
+    ]
+    assert ref.message.endswith(
+        "asset `pg-primry` is not a known asset id (did you mean `pg-primary`?)"
+    )

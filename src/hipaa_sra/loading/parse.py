@@ -1,7 +1,7 @@
 """Parse one workspace file into plain Python data, safely and fast (rapidyaml + our resolver).
 
 Why not `yaml.load(..., Loader=CSafeLoader)`: bench/ measures PyYAML's C loader at about
-3 MB/s on register-shaped files, because it builds nodes, marks and resolves scalars in
+2 MB/s on register-shaped files, because it builds nodes, marks and resolves scalars in
 Python. rapidyaml parses in C++. Most files then take the fast route: rapidyaml emits
 JSON and the C JSON decoder builds the objects. Files where that route could differ
 from the exact semantics below (anchors, aliases, tags, duplicate keys, and the few

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ _TARGET_KINDS = {
     "node": ("assets", "vendors"),
     "control": ("controls",),
 }
+_SUGGEST_LIMIT = 5000
 _TARGET_WORDS = {"asset": "asset", "node": "asset or vendor", "control": "control"}
 
 
@@ -104,6 +106,14 @@ def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str])
             f"{owner}: {label} `{value}` is not a person in sra.yaml `people` "
             f"(known: {', '.join(sorted(people)[:8])}{', ...' if len(people) > 8 else ''})"
         )
-    if any(value in ids_by_kind.get(kind, ()) for kind in _TARGET_KINDS[target]):
+    kinds = _TARGET_KINDS[target]
+    if any(value in ids_by_kind.get(kind, ()) for kind in kinds):
         return None
-    return f"{owner}: {label} `{value}` is not a known {_TARGET_WORDS[target]} id"
+    message = f"{owner}: {label} `{value}` is not a known {_TARGET_WORDS[target]} id"
+    candidates = [oid for kind in kinds for oid in ids_by_kind.get(kind, ())]
+    # A typo is the usual cause; difflib is linear in the candidates, so skip huge estates.
+    if len(candidates) <= _SUGGEST_LIMIT:
+        close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
+        if close:
+            message += f" (did you mean `{close[0]}`?)"
+    return message
