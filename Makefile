@@ -23,8 +23,13 @@ demo: $(VENV)/.installed
 	rm -rf $(DEMO)
 	$(BIN)/sra init $(DEMO)/sra --example
 	$(BIN)/sra validate --workspace $(DEMO)/sra
+	@# The example has deliberate gaps, so lint exits 1; only 2 (a broken run) stops the demo.
+	$(BIN)/sra lint --workspace $(DEMO)/sra --output $(DEMO)/lint.txt; test $$? -le 1
+	$(BIN)/sra lint --workspace $(DEMO)/sra --format sarif --output $(DEMO)/lint.sarif; test $$? -le 1
 	@echo
+	@tail -n 1 $(DEMO)/lint.txt
 	@echo "Example workspace: $(DEMO)/sra"
+	@echo "Lint report:       $(DEMO)/lint.txt (SARIF: $(DEMO)/lint.sarif)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -287,3 +287,25 @@ def test_unknown_reference_suggests_the_id_it_was_probably_meant_to_be(workspace
     assert ref.message.endswith(
         "asset `pg-primry` is not a known asset id (did you mean `pg-primary`?)"
     )
+
+
+def test_scalar_list_items_are_located_on_their_own_lines() -> None:
+    from hipaa_sra.loading.parse import parse_yaml
+    from hipaa_sra.loading.positions import SourceMap
+
+    text = (
+        b"- id: RR-1\n"
+        b"  current_controls:\n"
+        b"    # a comment between items\n"
+        b'    - "first, wrapped\n'
+        b'      - over two lines"\n'
+        b"    -   second\n"
+        b"    - - nested\n"
+        b"    - third\n"
+        b"  hipaa: [164.312(b), 164.312(d)]\n"
+    )
+    source_map = SourceMap(text, parse_yaml(text, "r.yaml"))
+    assert source_map.position((0, "current_controls", 0)) == (4, 7)
+    assert source_map.position((0, "current_controls", 1)) == (6, 9)
+    assert source_map.position((0, "current_controls", 3)) == (8, 7)
+    assert source_map.position((0, "hipaa", 1)) == (9, 3)  # flow list: the key's position

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .export import EXPORT_SCHEMA_VERSION, RISK_SCORE_NOTE, CatalogPart, catalog_data
 from .hipaa import (
+    CONDITIONAL_SPECS,
     Designation,
     HipaaCounts,
     HipaaEntry,
@@ -42,6 +43,7 @@ from .scales import (
 )
 
 __all__ = [
+    "CONDITIONAL_SPECS",
     "EXPORT_SCHEMA_VERSION",
     "FIVE_LEVELS",
     "RISK_SCORE_NOTE",

@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, cast, get_args
 
 from .loader import Record, document
@@ -92,6 +92,20 @@ class HipaaCounts:
         )
 
 
+_GROUP_HEALTH_PLAN = "applies only to group health plans (plan documents of a plan sponsor)"
+CONDITIONAL_SPECS: Mapping[str, str] = {
+    "164.308(a)(4)(ii)(A)": "applies only to a health care clearinghouse that is part of a "
+    "larger organization",
+    "164.314(a)(2)(ii)": "applies only when the covered entity and its business associate "
+    "are both government entities",
+    "164.314(b)(2)(i)": _GROUP_HEALTH_PLAN,
+    "164.314(b)(2)(ii)": _GROUP_HEALTH_PLAN,
+    "164.314(b)(2)(iii)": _GROUP_HEALTH_PLAN,
+    "164.314(b)(2)(iv)": _GROUP_HEALTH_PLAN,
+}
+"""Required specifications that bind only some entities, by citation, with the condition."""
+
+
 def hipaa_entries() -> tuple[HipaaEntry, ...]:
     """Every standard and implementation specification, in regulation order."""
     return _entries()
@@ -114,6 +128,7 @@ def hipaa_counts(entries: Iterable[HipaaEntry] | None = None) -> HipaaCounts:
     )
 
 
+@lru_cache(maxsize=4096)  # workspaces repeat the same few dozen citations thousands of times
 def normalize_citation(text: str) -> str:
     """Canonical form of a written citation: no "45 CFR"/"§", no spaces, paragraph case fixed."""
     compact = "".join(text.split()).rstrip(".,;:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,3 +29,29 @@ def use_colour() -> bool:
     import sys
 
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def today_option(func: F) -> F:
+    """`--today YYYY-MM-DD`: the date time-dependent checks measure against (default: today)."""
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Check as of this date (YYYY-MM-DD) instead of today, for reproducible runs.",
+    )(func)
+
+
+def resolve_today(value: datetime | None) -> date:
+    """The date from `--today`, else the machine's date: the only place the clock is read."""
+    return value.date() if value is not None else date.today()
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print `text`, or write it atomically to `out` (replacing what was there)."""
+    if out is None:
+        click.echo(text)
+        return
+    from ..writing import file_digest, replace_file
+
+    data = text if text.endswith("\n") else text + "\n"
+    replace_file(out, data.encode(), file_digest(out))

@@ -1,12 +1,19 @@
-"""Findings as JSON: a versioned document that CI and the web app can depend on."""
+"""Findings as JSON: a versioned document that CI and the web app can depend on.
+
+The keys of a finding (`finding_dict`) and of `summary` are a contract: keys may be added,
+but one is renamed or removed only together with a new `SCHEMA_VERSION`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, Severity
+
+if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
+    from ..rules.report import LintReport
 
 SCHEMA_VERSION = 1
 
@@ -38,4 +45,42 @@ def findings_json(
         "findings": [finding_dict(f) for f in findings],
         "summary": summary,
     }
-    return json.dumps(document, indent=2)
+    return dumps_listing(document, "findings")
+
+
+def lint_json(report: LintReport) -> str:
+    """A `sra lint` report as the versioned JSON document described in docs/formats.md."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "today": report.today.isoformat(),
+        "findings": [finding_dict(f) for f in report.findings],
+        "summary": _worst_first(report.summary()),
+        "counts": dict(report.counts),
+        "files": len(report.files),
+        "rules": [rule.code for rule in report.rules],
+    }
+    return dumps_listing(document, "findings")
+
+
+def dumps_listing(document: Mapping[str, Any], listing: str) -> str:
+    """Indented JSON with each entry of `document[listing]` on one compact line.
+
+    The same data as `json.dumps(document, indent=2)`, but the C encoder does the work:
+    with `indent` Python falls back to its pure-Python encoder, which took seconds on the
+    tens of thousands of findings of a large workspace.
+    """
+    parts = []
+    for key, value in document.items():
+        if key == listing:
+            rows = ",\n    ".join(json.dumps(item) for item in value)
+            text = f"[\n    {rows}\n  ]" if value else "[]"
+        else:
+            text = json.dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
+def _worst_first(summary: dict[str, int]) -> dict[str, int]:
+    # Readers scan for errors first; any key the report adds later keeps its place after.
+    first = [severity.value for severity in sorted(Severity, key=lambda s: -s.rank)]
+    return {**{key: summary[key] for key in first if key in summary}, **summary}

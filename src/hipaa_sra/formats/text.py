@@ -1,12 +1,20 @@
-"""Findings as terminal text: one `path:line:col: CODE [severity] message` line each."""
+"""Findings as terminal text: one `path:line:col: CODE severity [name] message` line each.
+
+`findings_text` and `summary_line` serve `sra validate`; `lint_text` renders a `sra lint`
+report, grouped by file like ruff's and eslint's terminal output.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import click
 
 from ..findings import Finding, Severity
+
+if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
+    from ..rules.report import LintReport
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -40,3 +48,51 @@ def summary_line(counts: Mapping[str, int], findings: Iterable[Finding], files: 
         f"{_plural(by_severity[Severity.WARNING], 'warning')}, "
         f"{by_severity[Severity.INFO]} info."
     )
+
+
+def lint_summary(report: LintReport) -> str:
+    """`3 errors, 5 warnings, 2 info in 19 files (4 waived) — today 2026-11-22`."""
+    counts = report.summary()
+    files = _plural(len(report.files), "file")
+    if report.findings:
+        found = (
+            f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+            f"{counts['info']} info in {files}"
+        )
+    else:
+        found = f"No findings in {files}"
+    waived = f" ({report.waived} waived)" if report.waived else ""
+    return f"{found}{waived} — today {report.today.isoformat()}"
+
+
+def lint_text(report: LintReport, *, colour: bool) -> str:
+    """Findings grouped under a header per file, then the one-line summary."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_file.setdefault(finding.location.file, []).append(finding)
+    blocks = [_file_block(file, findings, colour) for file, findings in by_file.items()]
+    summary = lint_summary(report)
+    if colour:
+        worst = max((f.severity for f in report.findings), key=lambda s: s.rank, default=None)
+        summary = click.style(summary, fg="green" if worst is None else _COLOURS[worst],
+                              bold=True)
+    return "\n\n".join([*blocks, summary])
+
+
+def _file_block(file: str, findings: list[Finding], colour: bool) -> str:
+    header = f"{file} ({_plural(len(findings), 'finding')})"
+    lines = [click.style(header, bold=True, underline=True) if colour else header]
+    # Every line starts with the full `path:line:col:` (not stylish's bare `line:col`) so
+    # grep, editors' error parsers and terminals that link locations all find it.
+    where_width = max(len(f"{f.location}:") for f in findings)
+    for finding in findings:
+        where = f"{finding.location}:".ljust(where_width)
+        code = f"{finding.code} {finding.severity.value:<7}"
+        name = f"[{finding.name}]"
+        if colour:
+            code = click.style(code, fg=_COLOURS[finding.severity])
+            name = click.style(name, dim=True)
+        # Continuation lines are indented so a multi-line message stays inside its group.
+        message = finding.message.replace("\r\n", "\n").replace("\n", "\n    ")
+        lines.append(f"{where} {code} {name} {message}")
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,18 +21,25 @@ CACHE_DIR = ".sra_cache"
 _LAYOUT = "v1"
 
 
+_LOAD_SOURCES = ("model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml")
+
+
 @cache
-def _fingerprint() -> bytes:
+def code_fingerprint(patterns: tuple[str, ...] = _LOAD_SOURCES) -> bytes:
     """Hash of the code and data whose output is cached; any edit to them invalidates entries."""
     from .. import __version__
 
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for pattern in ("model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml"):
+    for pattern in patterns:
         for source in sorted(package.glob(pattern)):
             digest.update(source.name.encode())
             digest.update(source.read_bytes())
     return digest.digest()
+
+
+def _fingerprint() -> bytes:
+    return code_fingerprint()
 
 
 class Cache:
@@ -47,6 +55,14 @@ class Cache:
         digest.update(rel.encode())
         digest.update(b"\0")
         digest.update(data)
+        return f"{digest.hexdigest()}.{what}"
+
+    def key_of(self, parts: Iterable[bytes], what: str, code: bytes) -> str:
+        """Cache key for `what` computed from several inputs and a code fingerprint."""
+        digest = hashlib.blake2b(code, digest_size=20)
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "little"))  # lengths keep the parts apart
+            digest.update(part)
         return f"{digest.hexdigest()}.{what}"
 
     def get(self, key: str) -> Any | None:

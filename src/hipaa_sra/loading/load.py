@@ -133,6 +133,7 @@ def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _S
             loaded.pending.setdefault(shown, []).extend(pending)
             if loaded.manifest is not None:
                 loaded.manifest_refs = manifest_refs(loaded.manifest)
+                sources.origins[id(loaded.manifest)] = (shown, ())
                 for person_index, person in enumerate(loaded.manifest.people):
                     sources.origins[id(person)] = (shown, ("people", person_index))
             continue

@@ -10,7 +10,10 @@ every node's mark exactly.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
+from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -22,6 +25,31 @@ _KEY = re.compile(
     rb"[ ]*:(?=[ \t\r\n]|\Z)",
     re.M,
 )
+
+
+_ITEM_LINE = re.compile(rb"^([ ]*)(- +)?(?=[^ \n#])", re.M)
+"""A line with content: its indentation, and the `- ` marker when it starts a list item."""
+
+
+_RECORD = re.compile(rb"^-(?=[ \t\r\n])", re.M)
+"""The start of a top-level list item: one record of a kind file."""
+
+
+_RECORD_HEAD = re.compile(rb"-[ ]+(?=[^ \n#])")
+"""The `- ` that opens a record; its length is the indentation of the record's keys."""
+
+
+@lru_cache(maxsize=256)
+def _top_key(indent: int, key: str) -> re.Pattern[bytes]:
+    """A key of a record whose keys sit at column `indent`, at the start of its line."""
+    pattern = rb"^(?:-[ ]+|[ ]{%d})(%s)[ ]*:(?=[ \t\r\n])" % (indent, re.escape(key.encode()))
+    return re.compile(pattern, re.M)
+
+
+@lru_cache(maxsize=256)
+def _item_key(key: str) -> re.Pattern[bytes]:
+    """`key` at the start of a line, or right after a list item's `- `."""
+    return re.compile(rb"^[ ]*(?:-[ ]+)?(%s)[ ]*:(?=[ \t\r\n])" % re.escape(key.encode()), re.M)
 
 
 class _Mismatch(Exception):
@@ -42,39 +70,162 @@ class SourceMap:
     def __init__(self, data: bytes, value: Any) -> None:
         self._data = data
         self._value = value
-        self._offsets: dict[Path, int] | None = None
+        self._offsets: dict[Path, int] = {}
         self._marks: dict[Path, tuple[int, int]] | None = None
         self._line_starts: list[int] | None = None
+        self._records: list[int] | None = None
+        self._scanned: set[int] = set()
+        self._complete = False
 
     def position(self, path: Path) -> tuple[int, int]:
         """1-based (line, column) of `path`, or of its nearest located ancestor."""
-        if self._offsets is None and self._marks is None:
-            self._build()
+        if self._marks is None:
+            self._locate(path)
+        offsets = self._offsets
+        if (self._marks is None and path and isinstance(path[-1], int)
+                and path not in offsets and path[:-1] in offsets):
+            # A scalar list item has no key for the key scan to find: count the item lines.
+            item = self._item_offset(offsets[path[:-1]], path[-1])
+            if item is not None:
+                offsets[path] = item
         while True:
             if self._marks is not None and path in self._marks:
                 return self._marks[path]
-            if self._offsets is not None and path in self._offsets:
+            if path in self._offsets:
                 return self._line_col(self._offsets[path])
             if not path:
                 return 1, 1
             path = path[:-1]
 
-    def _build(self) -> None:
+    def _item_offset(self, key_offset: int, index: int) -> int | None:
+        """Offset of item `index` of the block sequence under the key at `key_offset`."""
+        span = self._item_span(key_offset, index)
+        return None if span is None else span[0]
+
+    def _item_span(self, key_offset: int, index: int) -> tuple[int, int] | None:
+        """Where item `index` of the block sequence under the key at `key_offset` starts and ends.
+
+        The start is the item's value (after `- `); the end is the start of the line that
+        begins the next item or leaves the list.
+        """
+        data = self._data
+        line_end = data.find(b"\n", key_offset)
+        if line_end < 0 or b"[" in data[key_offset:line_end]:
+            return None  # a flow sequence on the key's line: the key's position will do
+        indent: int | None = None
+        seen = -1
+        found: int | None = None
+        for match in _ITEM_LINE.finditer(data, line_end + 1):
+            width = len(match.group(1))
+            item = match.group(2) is not None
+            if indent is None:
+                if not item:
+                    return None
+                indent = width
+            ends_item = width < indent or (width == indent and (item or found is not None))
+            if found is not None and ends_item:
+                return found, match.start()
+            if not item:  # more text of the item, or the next key after the list
+                if width <= indent:
+                    return None
+                continue
+            if width > indent:
+                continue  # an item of a nested list
+            seen += 1
+            if seen == index:
+                found = match.end(2)
+        return None if found is None else (found, len(data))
+
+    def _locate(self, path: Path) -> None:
+        """Scan as little as answers `path`: its record alone when records can be told apart."""
+        if self._complete:
+            return
         try:
-            self._offsets = self._scan()
+            starts = self._record_starts()
+            if starts is not None and path and isinstance(path[0], int) and path[0] < len(starts):
+                index = path[0]
+                if index not in self._scanned and not self._top_level(index, path[1:]):
+                    self._scanned.add(index)
+                    end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
+                    first = self._scan(self._value[index], (index,), starts[index], end)
+                    if first is not None:
+                        self._offsets[(index,)] = first
+                return
+            self._scan(self._value, (), 0, len(self._data))
+            self._complete = True
         except _Mismatch:
             self._marks = self._compose()
 
-    def _scan(self) -> dict[Path, int]:
-        matches = _KEY.finditer(self._data)
-        offsets: dict[Path, int] = {}
+    def _top_level(self, index: int, rest: Path) -> bool:
+        """Locate record `index`, or one of its top-level keys, without scanning the record.
+
+        Most findings point at a record or one of its own fields. Such a key is the one
+        line of the record indented exactly as its first key (YAML requires continuation
+        lines of multi-line text to be indented further), so one search finds it.
+        """
+        shape = tuple(type(part) for part in rest)
+        if shape not in ((), (str,), (str, int), (str, int, str)):
+            return False
+        starts = self._records or []
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
+        head = _RECORD_HEAD.match(self._data, start, end)
+        if head is None:
+            return False
+        self._offsets.setdefault((index,), head.end())
+        if not rest:
+            return True
+        key = rest[0]
+        if not isinstance(key, str):
+            return False
+        found = _top_key(head.end() - start, key).search(self._data, start, end)
+        if found is None:
+            return False
+        self._offsets.setdefault((index, key), found.start(1))
+        if len(rest) < 3:
+            return True
+        return self._item_key(found.start(1), (index, key), rest[1], str(rest[2]), end)
+
+    def _item_key(self, key_offset: int, prefix: Path, item: Any, key: str, end: int) -> bool:
+        """Locate `key` of mapping item `item` of the list under the key at `key_offset`."""
+        span = self._item_span(key_offset, item)
+        data = self._data
+        if span is None or data[span[0]:span[0] + 1] in (b"{", b"[", b'"', b"'", b"?"):
+            return False  # flow or quoted items: the exact scan handles them
+        first, stop = span
+        line_start = data.rfind(b"\n", 0, first) + 1
+        column = first - line_start
+        for match in _item_key(key).finditer(data, line_start, min(stop, end)):
+            offset = match.start(1)
+            if offset - (data.rfind(b"\n", 0, offset) + 1) == column:  # a key of this item
+                self._offsets.setdefault((*prefix, item), first)
+                self._offsets.setdefault((*prefix, item, key), offset)
+                return True
+        return False
+
+    def _record_starts(self) -> list[int] | None:
+        """Offsets of the top-level list items, if each record starts a `- ` line of its own."""
+        if self._records is None:
+            value = self._value
+            starts = [m.start() for m in _RECORD.finditer(self._data)]
+            self._records = starts if isinstance(value, list) and len(starts) == len(value) else []
+        return self._records or None
+
+    def _scan(self, value: Any, prefix: Path, start: int, end: int) -> int | None:
+        """Pair the keys written in `data[start:end]` with the keys of `value`, in order."""
+        matches = _KEY.finditer(self._data, start, end)
+        offsets = self._offsets
 
         def visit(value: Any, path: Path) -> int | None:
             first: int | None = None
             if isinstance(value, dict):
                 for key, item in value.items():
                     match = next(matches, None)
-                    if match is None or _unquote(match.group(1)) != key:
+                    if match is None:
+                        raise _Mismatch
+                    raw = match.group(1)
+                    # Plain keys decode to themselves; only quoted ones need unquoting.
+                    if raw.decode("utf-8", "replace") != key and _unquote(raw) != key:
                         raise _Mismatch
                     offset = match.start(1)
                     offsets[(*path, key)] = offset
@@ -88,8 +239,7 @@ class SourceMap:
                         first = located if first is None else first
             return first
 
-        visit(self._value, ())
-        return offsets
+        return visit(value, prefix)
 
     def _compose(self) -> dict[Path, tuple[int, int]]:
         import yaml
@@ -118,7 +268,9 @@ class SourceMap:
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            self._line_starts = [0, *(m.end() for m in re.finditer(b"\n", self._data))]
+            # Line i starts after lines 0..i-1 and their newlines; all of it runs in C.
+            lengths = map(len, self._data.split(b"\n"))
+            self._line_starts = list(accumulate(map(operator.add, lengths, repeat(1)), initial=0))
         line = bisect.bisect_right(self._line_starts, offset)
         start = self._line_starts[line - 1]
         column = len(self._data[start:offset].decode("utf-8", "replace")) + 1

@@ -10,7 +10,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ..catalog import hipaa_entry, suggest_citation
+from ..catalog import CONDITIONAL_SPECS, hipaa_entry, suggest_citation
 from ..errors import LoadError
 from ..model import LEVEL_FIELDS, Kind, Manifest, Risk, parse_level
 from .positions import Path
@@ -281,10 +281,13 @@ def citation_problem(citation: str, *, addressable: bool = False) -> str | None:
             f"`{citation}` is not a HIPAA Security Rule citation{hint}{renumbered}; "
             "see `sra catalog hipaa`"
         )
-    if addressable and entry.designation != "addressable":
+    if addressable and entry.designation != "addressable" and (
+        entry.citation not in CONDITIONAL_SPECS
+    ):
         return (
             f"`{citation}` ({entry.name}) is {entry.designation}, not addressable; decisions "
-            "record why an addressable specification is met another way or not at all"
+            "record why an addressable specification is met another way or not at all, or "
+            "why a specification that binds only some entities does not apply"
         )
     return None
 

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from ..findings import Severity
-from .base import IsoDate, SraModel, Text
+from .assets import Category
+from .base import IsoDate, SraModel, Text, Waivers
 
 
 class EntityType(StrEnum):
@@ -103,6 +104,9 @@ class DecisionKind(StrEnum):
     IMPLEMENTED = "implemented"
     ALTERNATIVE = "alternative"
     NOT_REASONABLE = "not-reasonable"
+    NOT_APPLICABLE = "not-applicable"
+    """Only for specifications that bind some entities alone (clearinghouses, government
+    entities, group health plans); every other specification binds every entity."""
 
 
 class AddressableDecision(SraModel):
@@ -128,4 +132,12 @@ class Manifest(SraModel):
     rules: RuleConfig = Field(default_factory=RuleConfig)
     decisions: tuple[AddressableDecision, ...] = Field(
         (), description="Decisions on addressable specifications not met by a mapped control."
+    )
+    absent_categories: dict[Category, Text] = Field(
+        default_factory=dict,
+        description="Inventory categories the organization does not use, each with the reason "
+        "(a documented scope decision, e.g. search-index: no search index; Postgres FTS only).",
+    )
+    waivers: Waivers = Field(
+        (), description="Waivers for workspace-wide findings (those not about one record)."
     )

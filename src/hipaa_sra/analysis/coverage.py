@@ -1,0 +1,243 @@
+"""HIPAA coverage: for every standard and implementation specification, what meets it.
+
+One row per catalog entry (22 standards, 46 implementation specifications), in regulation
+order, for the coverage rule (SRA401) and the report's coverage table.
+
+How a specification is met:
+- A control *covers* an entry when its `hipaa` list cites that entry. Citations are resolved
+  through the catalog, so `45 CFR 164.312(b)`, a standard written without its `(i)`, and
+  former numbering such as `164.308(b)(4)` all count.
+- A control citing only a standard (`164.308(a)(5)(i)`) does **not** cover the standard's
+  implementation specifications: it does not say which of them it implements, and an
+  auditor asks spec by spec. It is listed on the standard's row, and the rule's message
+  points at it so adding the specification's citation is a one-line fix.
+- An addressable specification is also met by a complete documented decision in
+  `sra.yaml` `decisions` (164.306(d)(3)): a decision and a rationale, and for `alternative`
+  the alternative measure. Status `decided`.
+- A required specification or self-specifying standard (treated as required) needs a
+  control. The exception are required specifications that apply only to some entities
+  (`CONDITIONAL`: clearinghouses, government entities, group health plans): a complete
+  decision saying why they do not apply meets them, also as `decided`.
+- A standard with implementation specifications takes its status from them: covered when
+  all are covered, decided when all are covered or decided, else uncovered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from ..catalog import (
+    CONDITIONAL_SPECS,
+    HipaaEntry,
+    hipaa_entries,
+    hipaa_entry,
+    normalize_citation,
+)
+from ..model import AddressableDecision, DecisionKind, Workspace
+from .facts import Facts
+
+CONDITIONAL = CONDITIONAL_SPECS
+
+
+class CoverageStatus(StrEnum):
+    """How an entry is met."""
+
+    COVERED = "covered"
+    """A mapped control cites it (for a standard: every specification is covered)."""
+    DECIDED = "decided"
+    """A complete documented decision meets it (addressable, or required but conditional)."""
+    UNCOVERED = "uncovered"
+    """Nothing meets it yet."""
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One standard or implementation specification and what meets it."""
+
+    entry: HipaaEntry
+    status: CoverageStatus
+    controls: tuple[str, ...]
+    """Ids of controls citing this entry, in workspace order."""
+    decision: AddressableDecision | None = None
+    """The decision documented for it in `sra.yaml`, complete or not."""
+    decision_index: int | None = None
+    """Position of that decision in `sra.yaml` `decisions`."""
+    decision_gaps: tuple[str, ...] = ()
+    """Fields the decision lacks (`rationale`, `alternative_measure`)."""
+    standard_controls: tuple[str, ...] = ()
+    """For a specification: controls that cite only its standard (they do not cover it)."""
+    condition: str | None = None
+    """For a conditional required specification: to whom it applies."""
+
+    @property
+    def citation(self) -> str:
+        """Canonical citation, e.g. `164.312(a)(2)(iv)`."""
+        return self.entry.citation
+
+    @property
+    def title(self) -> str:
+        """Name as printed in the regulation."""
+        return self.entry.name
+
+    @property
+    def is_requirement(self) -> bool:
+        """A control or decision can meet it: a specification or a self-specifying standard."""
+        return self.entry.is_mappable
+
+    @property
+    def is_required(self) -> bool:
+        """Required spec or self-specifying standard (not addressable)."""
+        return self.entry.is_required
+
+    @property
+    def accepts_decision(self) -> bool:
+        """A documented decision can meet it instead of a control."""
+        return self.entry.designation == "addressable" or self.condition is not None
+
+
+def decision_gaps(decision: AddressableDecision) -> tuple[str, ...]:
+    """What a decision lacks to be complete: a rationale, and for `alternative` the measure."""
+    gaps = [] if decision.rationale and decision.rationale.strip() else ["rationale"]
+    if decision.decision is DecisionKind.ALTERNATIVE and not (
+        decision.alternative_measure and decision.alternative_measure.strip()
+    ):
+        gaps.append("alternative_measure")
+    return tuple(gaps)
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {alias: entry.citation for entry in hipaa_entries() for alias in entry.aliases}
+
+
+def _resolved(citation: str) -> str:
+    """The catalog citation a written one means, former numbering included."""
+    entry = hipaa_entry(citation)
+    if entry is not None:
+        return entry.citation
+    # Citing 164.308(b)(4) for today's (b)(3) is a spelling problem the citation check
+    # reports; the control still implements the specification.
+    key = normalize_citation(citation)
+    return _aliases().get(key, key)
+
+
+def _controls_by_entry(facts: Facts) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, controls in facts.controls_by_citation.items():
+        ids = out.setdefault(_resolved(key), [])
+        ids.extend(control.id for control in controls)
+    # Two spellings of one citation (or one control citing both) must not list it twice.
+    return {key: list(dict.fromkeys(ids)) for key, ids in out.items()}
+
+
+def _decisions_by_entry(ws: Workspace) -> dict[str, tuple[int, AddressableDecision]]:
+    manifest = ws.manifest
+    if manifest is None:
+        return {}
+    out: dict[str, tuple[int, AddressableDecision]] = {}
+    for index, decision in enumerate(manifest.decisions):
+        # The first decision on a spec is the one shown; a second is a contradiction for a
+        # human to resolve, not something to merge silently.
+        out.setdefault(_resolved(decision.spec), (index, decision))
+    return out
+
+
+_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.UNCOVERED)
+
+
+def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRow]:
+    """One row per HIPAA standard and implementation specification, in regulation order."""
+    facts = facts or Facts(ws)
+    controls = _controls_by_entry(facts)
+    decisions = _decisions_by_entry(ws)
+    entries = hipaa_entries()
+    standard_of = _standard_citations(entries)
+    rows: dict[str, CoverageRow] = {}
+    worst: dict[str, CoverageStatus] = {}
+    for entry in entries:
+        if entry.is_standard and not entry.self_specifying:
+            continue
+        row = rows[entry.citation] = _requirement_row(entry, controls, decisions, standard_of)
+        parent = standard_of.get(entry.citation)
+        if parent is not None:
+            worst[parent] = max(worst.get(parent, row.status), row.status, key=_ORDER.index)
+    return [rows.get(entry.citation) or _standard_row(entry, worst, controls) for entry in entries]
+
+
+def _standard_row(
+    entry: HipaaEntry, worst: Mapping[str, CoverageStatus], controls: Mapping[str, list[str]]
+) -> CoverageRow:
+    status = worst.get(entry.citation, CoverageStatus.UNCOVERED)
+    return CoverageRow(entry, status, tuple(controls.get(entry.citation, ())))
+
+
+def _requirement_row(
+    entry: HipaaEntry,
+    controls: Mapping[str, list[str]],
+    decisions: Mapping[str, tuple[int, AddressableDecision]],
+    standard_of: Mapping[str, str],
+) -> CoverageRow:
+    mapped = tuple(controls.get(entry.citation, ()))
+    index, decision = decisions.get(entry.citation, (None, None))
+    gaps = decision_gaps(decision) if decision is not None else ()
+    condition = CONDITIONAL.get(entry.citation)
+    if decision is not None and condition is None and (
+        decision.decision is DecisionKind.NOT_APPLICABLE
+    ):
+        gaps = ("decision", *gaps)  # binds every entity: "does not apply" is no decision
+    accepts = entry.designation == "addressable" or condition is not None
+    if mapped:
+        status = CoverageStatus.COVERED
+    elif accepts and decision is not None and not gaps:
+        status = CoverageStatus.DECIDED
+    else:
+        status = CoverageStatus.UNCOVERED
+    parent = standard_of.get(entry.citation)
+    return CoverageRow(
+        entry, status, mapped, decision, index, gaps,
+        tuple(controls.get(parent, ())) if parent else (), condition,
+    )  # fmt: skip
+
+
+def _standard_citations(entries: tuple[HipaaEntry, ...]) -> dict[str, str]:
+    """Citation of each implementation specification -> citation of its standard."""
+    out: dict[str, str] = {}
+    current: HipaaEntry | None = None
+    for entry in entries:
+        # The catalog lists each standard right before its specifications.
+        if entry.is_standard:
+            current = entry
+        elif current is not None and current.standard == entry.standard:
+            out[entry.citation] = current.citation
+    return out
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Counts of a coverage table, for headlines."""
+
+    covered: int
+    decided: int
+    uncovered: int
+    required_uncovered: int
+    """Required specifications and self-specifying standards nothing meets."""
+
+    @property
+    def total(self) -> int:
+        """Specifications and self-specifying standards counted."""
+        return self.covered + self.decided + self.uncovered
+
+
+def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
+    """Count the requirement rows (specifications and self-specifying standards) by status."""
+    counts = dict.fromkeys(CoverageStatus, 0)
+    required_uncovered = 0
+    for row in rows:
+        if row.is_requirement:
+            counts[row.status] += 1
+            required_uncovered += row.is_required and row.status is CoverageStatus.UNCOVERED
+    return CoverageSummary(counts[CoverageStatus.COVERED], counts[CoverageStatus.DECIDED],
+                           counts[CoverageStatus.UNCOVERED], required_uncovered)  # fmt: skip

@@ -1,0 +1,176 @@
+"""`Facts`: indexes over a loaded workspace, built once on first use and shared by every rule.
+
+Rules must stay linear in the size of the workspace; they get there by asking these
+indexes ("risks on asset X", "controls citing 164.312(b)") instead of scanning lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+from ..catalog import RiskMatrix, normalize_citation, risk_matrix
+from ..model import (
+    AddressableDecision,
+    Asset,
+    Control,
+    EphiStatus,
+    Flow,
+    Level,
+    MatrixName,
+    Person,
+    Risk,
+    Workspace,
+)
+from .evidence import EvidenceStatus, TextEvidence, control_evidence, read_text_evidence
+
+if TYPE_CHECKING:
+    from .coverage import CoverageRow
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+IN_SCOPE = frozenset({EphiStatus.PRESENT, EphiStatus.POSSIBLE})
+"""ePHI statuses that put an asset in scope (`possible` counts until shown otherwise)."""
+
+
+def _group(pairs: list[tuple[K, V]]) -> dict[K, list[V]]:
+    out: dict[K, list[V]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+class Facts:
+    """Lazily built indexes over one workspace; every property is computed at most once."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @cached_property
+    def risks_by_asset(self) -> Mapping[str, list[Risk]]:
+        """Risks per asset id."""
+        return _group([(risk.asset, risk) for risk in self.workspace.risks])
+
+    @cached_property
+    def controls_by_asset(self) -> Mapping[str, list[Control]]:
+        """Controls per protected asset id."""
+        ws = self.workspace
+        return _group([(asset, control) for control in ws.controls for asset in control.assets])
+
+    @cached_property
+    def controls_by_citation(self) -> Mapping[str, list[Control]]:
+        """Controls per normalized HIPAA citation they claim to meet."""
+        pairs = [
+            (normalize_citation(citation), control)
+            for control in self.workspace.controls
+            for citation in control.hipaa
+        ]
+        return _group(pairs)
+
+    @cached_property
+    def flows_by_node(self) -> Mapping[str, list[Flow]]:
+        """Flows per asset or vendor id, at either end."""
+        pairs = [(flow.from_, flow) for flow in self.workspace.flows]
+        pairs += [(flow.to, flow) for flow in self.workspace.flows if flow.to != flow.from_]
+        return _group(pairs)
+
+    @cached_property
+    def in_scope_assets(self) -> tuple[Asset, ...]:
+        """Assets whose ePHI status is present or possible."""
+        return tuple(asset for asset in self.workspace.assets if asset.ephi in IN_SCOPE)
+
+    @cached_property
+    def people(self) -> Mapping[str, Person]:
+        """People of `sra.yaml` by id."""
+        manifest = self.workspace.manifest
+        return {person.id: person for person in manifest.people} if manifest else {}
+
+    @cached_property
+    def people_by_role(self) -> Mapping[str, list[Person]]:
+        """People of `sra.yaml` per role."""
+        return _group([(role, p) for p in self.people.values() for role in p.roles])
+
+    @cached_property
+    def decisions(self) -> Mapping[str, AddressableDecision]:
+        """Documented decisions on addressable specifications, by normalized citation."""
+        manifest = self.workspace.manifest
+        if manifest is None:
+            return {}
+        return {normalize_citation(d.spec): d for d in manifest.decisions}
+
+    @cached_property
+    def matrix(self) -> RiskMatrix | None:
+        """The methodology's risk matrix, or None when `sra.yaml` names an unusable one."""
+        manifest = self.workspace.manifest
+        if manifest is None:
+            return risk_matrix(MatrixName.NIST_800_30R1.value, 3)
+        methodology = manifest.methodology
+        try:
+            if methodology.matrix is MatrixName.CUSTOM:
+                if methodology.custom_matrix is None:
+                    return None
+                return RiskMatrix.from_table(methodology.custom_matrix, methodology.levels)
+            return risk_matrix(methodology.matrix.value, methodology.levels)
+        except ValueError:
+            return None
+
+    def expected_inherent(self, risk: Risk) -> Level | None:
+        """The level the matrix gives for the risk's likelihood and impact, if it can."""
+        matrix = self.matrix
+        if matrix is None:
+            return None
+        try:
+            return matrix.level(risk.likelihood, risk.impact)
+        except ValueError:  # a level off the matrix's scale is reported by the loader
+            return None
+
+    @cached_property
+    def coverage(self) -> list[CoverageRow]:
+        """HIPAA coverage rows (see `analysis.coverage`), shared by the rules that need them."""
+        from .coverage import hipaa_coverage
+
+        return hipaa_coverage(self.workspace, self)
+
+    @cached_property
+    def digest_for_signoffs(self) -> str:
+        """The workspace digest, computed once; empty when there is no sign-off to compare it to.
+
+        Hashing every record is the costliest step of a lint on a large workspace, and
+        without sign-offs no rule needs the result.
+        """
+        if not self.workspace.signoffs:
+            return ""
+        from .digest import workspace_digest
+
+        return workspace_digest(self.workspace)
+
+    def control_status(self, control: Control) -> EvidenceStatus:
+        """Completeness and freshness of a control's evidence (memoized per control)."""
+        status = self._control_status.get(control.id)
+        if status is None:
+            status = control_evidence(control, self._evidence_days)
+            self._control_status[control.id] = status
+        return status
+
+    def text_evidence(self, text: str) -> TextEvidence:
+        """How, when and where a free-text control entry states (memoized per text)."""
+        found = self._text_evidence.get(text)
+        if found is None:
+            found = self._text_evidence[text] = read_text_evidence(text)
+        return found
+
+    @cached_property
+    def _control_status(self) -> dict[str, EvidenceStatus]:
+        return {}
+
+    @cached_property
+    def _text_evidence(self) -> dict[str, TextEvidence]:
+        return {}
+
+    @cached_property
+    def _evidence_days(self) -> int:
+        manifest = self.workspace.manifest
+        return manifest.methodology.review_intervals.evidence_days if manifest else 365
+

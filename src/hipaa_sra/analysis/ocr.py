@@ -1,0 +1,314 @@
+"""The nine elements of OCR's 2010 risk-analysis guidance, each judged from the workspace.
+
+OCR's "Guidance on Risk Analysis Requirements under the HIPAA Security Rule" (July 2010)
+lists nine elements every risk analysis should include. Each is computed here as `met`,
+`partial` or `missing`, with reasons that say exactly what is absent, so the documentation
+rule (SRA501) and the report can show an auditor's completeness checklist. Everything is
+one pass over the records (plus the shared indexes) and the output is deterministic:
+records are named in workspace order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ..catalog import scale_levels
+from ..model import Level, Workspace
+from .coverage import CoverageStatus
+from .facts import Facts
+from .signoff import SignoffState, last_review, signoff_status
+
+NAMED = 5
+"""How many record ids a reason names before "(and N more)"."""
+
+
+class ElementStatus(StrEnum):
+    """How completely the workspace documents one element."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class OcrElement:
+    """One element of the guidance and how the workspace documents it."""
+
+    number: int
+    slug: str
+    """Stable key, e.g. `scope-of-the-analysis`."""
+    name: str
+    """The guidance's heading."""
+    meaning: str
+    """What the guidance asks for, in one line."""
+    status: ElementStatus
+    reasons: tuple[str, ...] = ()
+    """What is missing or incomplete, one sentence each; empty when met."""
+
+
+def listing(ids: Iterable[str], one: str, many: str) -> str:
+    """`"3 ePHI assets have no risk: a, b, c"`: the count, `one` or `many`, at most `NAMED` ids."""
+    names = list(ids)
+    shown = ", ".join(names[:NAMED])
+    more = f" (and {len(names) - NAMED} more)" if len(names) > NAMED else ""
+    return f"{len(names)} {one if len(names) == 1 else many}: {shown}{more}"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    ws: Workspace
+    today: date
+    facts: Facts
+    digest: str
+
+
+_PROOF = "saying how, when and where {} verified"
+_OFF_MATRIX = "the matrix does not give for its likelihood and impact"
+_REQUIRED_ONE = "required HIPAA specification has no mapped control"
+_REQUIRED_MANY = "required HIPAA specifications have no mapped control"
+
+_Found = tuple[list[str], list[str]]
+"""(reasons the element is missing, reasons it is partial)."""
+
+
+def _scope(i: _Inputs) -> _Found:
+    manifest, assets = i.ws.manifest, i.ws.assets
+    missing: list[str] = []
+    partial: list[str] = []
+    if manifest is None:
+        missing.append("sra.yaml is missing, so there is no scope statement")
+    elif not (manifest.scope and manifest.scope.strip()):
+        (partial if assets else missing).append("scope statement missing in sra.yaml (`scope`)")
+    if not assets:
+        missing.append("the inventory (inventory/) lists no assets")
+    elif not i.facts.in_scope_assets:
+        partial.append("no asset is marked as holding ePHI (`ephi: present` or `possible`)")
+    return missing, partial
+
+
+def _data_collection(i: _Inputs) -> _Found:
+    ws, facts = i.ws, i.facts
+    if not ws.assets:
+        return ["no assets recorded in inventory/, so no place ePHI is kept is documented"], []
+    partial: list[str] = []
+    unknown = [asset.id for asset in ws.assets if asset.ephi is None]
+    if unknown:
+        partial.append(
+            listing(unknown, "asset has no `ephi` status", "assets have no `ephi` status")
+        )
+    if not ws.flows:
+        partial.append(
+            "no data flows recorded (flows/), so where ePHI is received and "
+            "transmitted is not documented"
+        )
+        return [], partial
+    lonely = [asset.id for asset in facts.in_scope_assets if asset.id not in facts.flows_by_node]
+    if lonely:
+        partial.append(
+            listing(
+                lonely, "ePHI asset appears in no data flow", "ePHI assets appear in no data flow"
+            )
+        )
+    return [], partial
+
+
+def _threats(i: _Inputs) -> _Found:
+    if not i.ws.risks:
+        return ["the register (register/) has no risks, so no threat or vulnerability is "
+                "documented"], []  # fmt: skip
+    bare = [asset.id for asset in i.facts.in_scope_assets
+            if asset.id not in i.facts.risks_by_asset]  # fmt: skip
+    return [], [listing(bare, "ePHI asset has no risk", "ePHI assets have no risk")] if bare else []
+
+
+def _measures(i: _Inputs) -> _Found:
+    ws, facts = i.ws, i.facts
+    if not ws.controls and not any(risk.current_controls for risk in ws.risks):
+        return ["no controls recorded (controls/) and no risk lists `current_controls`"], []
+    partial: list[str] = []
+    without = [risk.id for risk in ws.risks if not risk.current_controls]
+    if without:
+        partial.append(
+            listing(without, "risk lists no `current_controls`", "risks list no `current_controls`")
+        )
+    unproven = [c.id for c in ws.controls if not facts.control_status(c).complete]
+    if unproven:
+        partial.append(
+            listing(
+                unproven,
+                "control lacks evidence " + _PROOF.format("it was"),
+                "controls lack evidence " + _PROOF.format("they were"),
+            )
+        )
+    required = [row.citation for row in facts.coverage
+                if row.is_requirement and row.is_required
+                and row.status is CoverageStatus.UNCOVERED]  # fmt: skip
+    if required:
+        partial.append(listing(required, _REQUIRED_ONE, _REQUIRED_MANY))
+    return [], partial
+
+
+def _scale(i: _Inputs) -> tuple[int, frozenset[Level]]:
+    levels = i.ws.manifest.methodology.levels if i.ws.manifest else 3
+    return levels, frozenset(scale_levels(levels))
+
+
+def _rated(field: str) -> Callable[[_Inputs], _Found]:
+    def check(i: _Inputs) -> _Found:
+        if not i.ws.risks:
+            return [f"the register has no risks, so no {field} is documented"], []
+        levels, scale = _scale(i)
+        outside = f"outside the {levels}-level scale"
+        off = [risk.id for risk in i.ws.risks if getattr(risk, field) not in scale]
+        if off:
+            return [], [
+                listing(off, f"risk rates {field} {outside}", f"risks rate {field} {outside}")
+            ]
+        return [], []
+
+    return check
+
+
+_HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
+
+
+def _level(i: _Inputs) -> _Found:
+    ws, facts = i.ws, i.facts
+    if not ws.risks:
+        return ["the register has no risks, so no risk level is documented"], []
+    partial: list[str] = []
+    if facts.matrix is None:
+        partial.append(
+            "the methodology's risk matrix cannot be used (see `methodology` in sra.yaml)"
+        )
+    unrated, disagree, untreated = [], [], []
+    for risk in ws.risks:
+        expected = facts.expected_inherent(risk)
+        if risk.inherent_risk is None:
+            unrated.append(risk.id)
+        elif expected is not None and expected is not risk.inherent_risk:
+            disagree.append(risk.id)
+        level = risk.residual_risk or risk.inherent_risk or expected
+        if level in _HIGH and not risk.remediation:
+            untreated.append(risk.id)
+    if unrated:
+        partial.append(
+            listing(unrated, "risk has no `inherent_risk`", "risks have no `inherent_risk`")
+        )
+    if disagree:
+        partial.append(
+            listing(
+                disagree,
+                f"risk has an `inherent_risk` {_OFF_MATRIX}",
+                f"risks have an `inherent_risk` {_OFF_MATRIX}",
+            )
+        )
+    if untreated:
+        partial.append(
+            listing(
+                untreated,
+                "high risk has no corrective action (`remediation`)",
+                "high risks have no corrective action (`remediation`)",
+            )
+        )
+    return [], partial
+
+
+def _documentation(i: _Inputs) -> _Found:
+    ws = i.ws
+    if ws.manifest is None:
+        return ["sra.yaml is missing"], []
+    status = signoff_status(ws, i.digest)
+    if not status.roles:
+        return [], ["sra.yaml `signoff.required_roles` is empty, so no one has to sign"]
+    partial: list[str] = []
+    stale = status.in_state(SignoffState.STALE)
+    unsigned = status.in_state(SignoffState.UNSIGNED)
+    if len(unsigned) == len(status.roles):
+        roles = ", ".join(role.role for role in unsigned)
+        return [f"no sign-off: the analysis is not signed by {roles} (signoffs/)"], []
+    if unsigned:
+        partial.append("not signed by " + ", ".join(role.role for role in unsigned))
+    partial.extend(f"{role.role} signed on {role.signed_on}, but the content changed since"
+                   for role in stale)  # fmt: skip
+    people = i.facts.people_by_role
+    nobody = [role.role for role in status.roles if role.role not in people]
+    if nobody:
+        partial.append("no one in sra.yaml `people` holds the required role "
+                       + ", ".join(nobody))  # fmt: skip
+    return [], partial
+
+
+def _periodic(i: _Inputs) -> _Found:
+    ws = i.ws
+    intervals = ws.manifest.methodology.review_intervals if ws.manifest else None
+    review_days = intervals.review_days if intervals else 365
+    register_days = intervals.register_days if intervals else 365
+    last = last_review(ws)
+    missing: list[str] = []
+    partial: list[str] = []
+    if last is None:
+        missing.append("no review recorded: no required role has ever signed the analysis")
+    elif (i.today - last).days > review_days:
+        partial.append(f"last review {last}, over {review_days} days ago "
+                       f"({(i.today - last).days} days)")  # fmt: skip
+    within = f"in the last {register_days} days"
+    stale = [
+        risk.id
+        for risk in ws.risks
+        if risk.last_reviewed is None or (i.today - risk.last_reviewed).days > register_days
+    ]
+    if stale:
+        partial.append(
+            listing(stale, f"risk was not reviewed {within}", f"risks were not reviewed {within}")
+        )
+    return missing, partial
+
+
+_ELEMENTS: tuple[tuple[str, str, str, Callable[[_Inputs], _Found]], ...] = (
+    ("scope-of-the-analysis", "Scope of the Analysis",
+     "All ePHI the organization creates, receives, maintains or transmits, on every medium "
+     "and in every location.", _scope),
+    ("data-collection", "Data Collection",
+     "Where ePHI is stored, received, maintained or transmitted, found and documented.",
+     _data_collection),
+    ("threats-and-vulnerabilities", "Identify and Document Potential Threats and "
+     "Vulnerabilities",
+     "Reasonably anticipated threats and the vulnerabilities they exploit, for all ePHI.",
+     _threats),
+    ("current-security-measures", "Assess Current Security Measures",
+     "The security measures in place, whether they work, and whether those the Rule requires "
+     "exist.", _measures),
+    ("likelihood-of-threat-occurrence", "Determine the Likelihood of Threat Occurrence",
+     "A likelihood for every threat and vulnerability pair.", _rated("likelihood")),
+    ("potential-impact", "Determine the Potential Impact of Threat Occurrence",
+     "The impact if each threat exploits its vulnerability.", _rated("impact")),
+    ("level-of-risk", "Determine the Level of Risk",
+     "A risk level from likelihood and impact for every pair, with corrective actions.",
+     _level),
+    ("finalize-documentation", "Finalize Documentation",
+     "The analysis documented in writing (164.316(b)(1)) and signed off.", _documentation),
+    ("periodic-review", "Periodic Review and Updates to the Risk Assessment",
+     "The analysis reviewed and updated as an ongoing process.", _periodic),
+)  # fmt: skip
+
+ELEMENT_SLUGS: tuple[str, ...] = tuple(slug for slug, *_ in _ELEMENTS)
+"""The nine element slugs, in the guidance's order."""
+
+
+def ocr_elements(
+    ws: Workspace, today: date, facts: Facts | None = None, digest: str | None = None
+) -> tuple[OcrElement, ...]:
+    """The nine OCR elements, each `met`, `partial` or `missing` with reasons, as of `today`."""
+    facts = facts or Facts(ws)
+    inputs = _Inputs(ws, today, facts, digest or facts.digest_for_signoffs)
+    out = []
+    for number, (slug, name, meaning, judge) in enumerate(_ELEMENTS, start=1):
+        missing, partial = judge(inputs)
+        status = (ElementStatus.MISSING if missing else
+                  ElementStatus.PARTIAL if partial else ElementStatus.MET)  # fmt: skip
+        out.append(OcrElement(number, slug, name, meaning, status, (*missing, *partial)))
+    return tuple(out)

@@ -1,0 +1,58 @@
+"""`sra lint`: run the auditor's rules and report findings in the chosen format."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..findings import Severity
+from ..formats import LINT_FORMATS, lint_text
+from ..rules import Selection, lint_workspace
+from .common import emit, resolve_today, today_option, use_colour, workspace_option
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Accept both `--select A --select B` and `--select A,B`."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.command("lint")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(list(LINT_FORMATS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error",
+              show_default=True, help="Exit 1 when a finding is at least this severe.")
+@today_option
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Run only these rules (codes, code prefixes such as SRA1, or names).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
+def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime | None,
+                 select: tuple[str, ...], ignore: tuple[str, ...], output: Path | None,
+                 no_cache: bool) -> None:  # fmt: skip
+    """Check the workspace the way an auditor would.
+
+    Runs every rule (see `sra rules`) and reports findings. Exits 0 when no
+    finding reaches --fail-on, 1 when one does, 2 on a usage error or a file
+    that cannot be read.
+
+    Example:
+
+        sra lint
+        sra lint --format sarif --output sra.sarif
+        sra lint --today 2026-11-22 --select SRA1 --ignore stale-review
+    """
+    day = resolve_today(today)
+    selection = Selection(_split(select), _split(ignore))
+    report = lint_workspace(workspace, day, selection, use_cache=not no_cache)
+    if fmt == "text":
+        text = lint_text(report, colour=output is None and use_colour())
+    else:
+        text = LINT_FORMATS[fmt](report)
+    emit(text, output)
+    if report.at_or_above(Severity(fail_on)):
+        raise SystemExit(1)

@@ -1,0 +1,186 @@
+"""Control rules (SRA3xx): log review, MFA, encryption at rest, scanning and penetration testing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..catalog import nprm_profile
+from ..findings import Severity
+from ..model import Asset, Category, CategoryGroup, Workspace
+from .base import Context, Family, Hit, Rule
+
+_LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
+
+# Where a person signs in to reach ePHI: MFA belongs here. Machine-to-machine channels
+# (workers, webhooks, queues) authenticate with service credentials instead.
+_INTERACTIVE = frozenset({
+    Category.DATABASE, Category.REPLICA, Category.WAREHOUSE_LAKE, Category.OBJECT_STORAGE,
+    Category.SEARCH_INDEX, Category.NOTEBOOK_SCRIPT, Category.SERVICE, Category.PUBLIC_API,
+    Category.IDENTITY_PROVIDER, Category.BREAK_GLASS, Category.AUDIT_LOG, Category.SIEM,
+    Category.WORKSTATION, Category.BASTION, Category.MOBILE_KIOSK, Category.THIRD_PARTY,
+    Category.SFTP_BATCH,
+})  # fmt: skip
+_AT_REST = frozenset({Category.WORKSTATION, Category.MOBILE_KIOSK})
+"""Endpoints that store ePHI on their own disks, besides the data-at-rest group."""
+_NOT_SCANNED = frozenset({Category.THIRD_PARTY, Category.THIRD_PARTY_API, Category.EMAIL})
+"""Systems the organization does not run and so cannot scan itself."""
+_EXPOSED = frozenset({Category.PUBLIC_API, Category.WEBHOOK})
+
+
+def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ws.assets:
+        if asset.category not in _LOG_CATEGORIES:
+            continue
+        best: tuple[str, ...] | None = None
+        for control in ctx.facts.controls_by_asset.get(asset.id, ()):
+            cadence = control.cadence
+            missing = (
+                ("reviewer", "every", "runbook")
+                if cadence is None
+                else tuple(k for k in ("reviewer", "every", "runbook") if not getattr(cadence, k))
+            )
+            if best is None or len(missing) < len(best):
+                best = missing
+        if best is None:
+            yield Hit(
+                f"{asset.category} `{asset.id}` has no control that reviews it; add a control "
+                "listing it in `assets` with a `cadence` (reviewer, every, runbook)",
+                asset,
+            )
+        elif best:
+            yield Hit(
+                f"{asset.category} `{asset.id}`: the review control's cadence lacks "
+                f"{', '.join(f'`{key}`' for key in best)}",
+                asset,
+            )
+
+
+def _attribute_hit(asset: Asset, value: bool | None, field: str, want: str) -> Hit:
+    if value is False:
+        return Hit(f"ePHI {asset.category} `{asset.id}` has `{field}: false`; {want}", asset,
+                   ("attributes", field))  # fmt: skip
+    return Hit(f"ePHI {asset.category} `{asset.id}` does not record `attributes.{field}`; {want}",
+               asset)  # fmt: skip
+
+
+def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ctx.facts.in_scope_assets:
+        if asset.category in _INTERACTIVE and asset.attributes.mfa is not True:
+            yield _attribute_hit(asset, asset.attributes.mfa, "mfa",
+                                 "interactive access should require multi-factor authentication")
+
+
+def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ctx.facts.in_scope_assets:
+        stores = asset.group is CategoryGroup.DATA_AT_REST or asset.category in _AT_REST
+        if stores and asset.attributes.encryption_at_rest is not True:
+            yield _attribute_hit(asset, asset.attributes.encryption_at_rest,
+                                 "encryption_at_rest", "ePHI at rest should be encrypted")
+
+
+def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
+             ctx: Context) -> Hit | None:  # fmt: skip
+    if last is None:
+        return Hit(f"ePHI {asset.category} `{asset.id}` has no recorded {what} "
+                   f"(`attributes.{field}`); the cadence is every {days} days", asset)  # fmt: skip
+    if ctx.age(last) > days:
+        return Hit(
+            f"ePHI {asset.category} `{asset.id}`: last {what} {last} ({ctx.age(last)} days "
+            f"ago); the cadence is every {days} days",
+            asset,
+            ("attributes", field),
+        )
+    return None
+
+
+def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = nprm_profile().vuln_scan
+    for asset in ctx.facts.in_scope_assets:
+        if asset.category not in _NOT_SCANNED:
+            hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
+                           "last_vulnerability_scan", "vulnerability scan", days, ctx)
+            if hit:
+                yield hit
+
+
+def _pentest_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = nprm_profile().pentest
+    for asset in ctx.facts.in_scope_assets:
+        if asset.attributes.internet_facing or asset.category in _EXPOSED:
+            hit = _overdue(asset, asset.attributes.last_penetration_test,
+                           "last_penetration_test", "penetration test", days, ctx)
+            if hit:
+                yield hit
+
+
+_NPRM = " Under the nprm-2025 profile this is a warning; otherwise it is info (proposed, not law)."
+
+CONTROL_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SRA301", "audit-log-without-review-cadence", Severity.WARNING, Family.CONTROLS,
+        "An audit log or SIEM has no control naming its reviewer, review cadence and runbook.",
+        "45 CFR 164.312(b) (audit controls); 164.308(a)(1)(ii)(D) (information system "
+        "activity review)",
+        "Logs nobody reads detect nothing. 164.308(a)(1)(ii)(D) requires regular review of "
+        "records of system activity; an auditor asks who reviews, how often, and following "
+        "what procedure.",
+        "Add a control that lists the log asset in `assets` and has `cadence: {reviewer, "
+        "every, runbook}`.",
+        "- id: CTL-LOG-REVIEW\n  name: Weekly audit log review\n  safeguard: administrative\n"
+        "  hipaa: [164.308(a)(1)(ii)(D)]\n  assets: [audit-log]\n  cadence:\n"
+        "    reviewer: security-eng-lead\n    every: weekly\n    runbook: runbooks/log-review.md",
+        _audit_log_cadence,
+    ),
+    Rule(
+        "SRA302", "ephi-system-without-mfa", Severity.INFO, Family.CONTROLS,
+        "An ePHI system people sign in to does not record multi-factor authentication.",
+        "45 CFR 164.312(d) (person or entity authentication); proposed 164.312 MFA "
+        "requirement (2025 NPRM)",
+        "Stolen passwords are the commonest way into ePHI systems. The 2025 NPRM proposes "
+        "MFA for all access to relevant systems, with narrow exceptions." + _NPRM,
+        "Enforce MFA and set `attributes: {mfa: true}` on the asset.",
+        "  attributes:\n    mfa: true",
+        _without_mfa,
+        nprm_severity=Severity.WARNING,
+    ),
+    Rule(
+        "SRA303", "ephi-store-without-encryption-at-rest", Severity.INFO, Family.CONTROLS,
+        "An ePHI data store or endpoint does not record encryption at rest.",
+        "45 CFR 164.312(a)(2)(iv) (encryption and decryption, addressable); proposed 164.312 "
+        "encryption requirement (2025 NPRM)",
+        "Encrypted ePHI that is lost or stolen is not a reportable breach under the HHS "
+        "guidance; unencrypted ePHI is. Encryption at rest is addressable today and proposed "
+        "as required." + _NPRM,
+        "Encrypt the store and set `attributes: {encryption_at_rest: true}`.",
+        "  attributes:\n    encryption_at_rest: true",
+        _without_encryption,
+        nprm_severity=Severity.WARNING,
+    ),
+    Rule(
+        "SRA304", "vulnerability-scan-overdue", Severity.INFO, Family.CONTROLS,
+        "An ePHI system was not vulnerability-scanned in the last 6 months.",
+        "Proposed 45 CFR 164.312(h)(2)(i) (2025 NPRM: automated scans at least every 6 "
+        "months); 164.308(a)(1)(ii)(A) today",
+        "Unpatched, known vulnerabilities are how most ePHI breaches start. The 2025 NPRM "
+        "proposes automated scans at least every six months." + _NPRM,
+        "Scan the system and set `attributes: {last_vulnerability_scan: YYYY-MM-DD}`.",
+        "  attributes:\n    last_vulnerability_scan: 2026-10-02",
+        _scan_overdue,
+        nprm_severity=Severity.WARNING,
+    ),
+    Rule(
+        "SRA305", "penetration-test-overdue", Severity.INFO, Family.CONTROLS,
+        "An internet-facing ePHI system was not penetration-tested in the last 12 months.",
+        "Proposed 45 CFR 164.312(h)(2)(iii) (2025 NPRM: penetration test at least every 12 "
+        "months)",
+        "The 2025 NPRM proposes a penetration test by a qualified person at least every 12 "
+        "months. This rule looks at ePHI assets marked `internet_facing` and at public APIs "
+        "and webhooks." + _NPRM,
+        "Test the system and set `attributes: {last_penetration_test: YYYY-MM-DD}`.",
+        "  attributes:\n    internet_facing: true\n    last_penetration_test: 2026-04-20",
+        _pentest_overdue,
+        nprm_severity=Severity.WARNING,
+    ),
+)
+"""Control rules SRA301-SRA305."""

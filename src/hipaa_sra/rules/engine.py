@@ -1,0 +1,149 @@
+"""Run the rules over a workspace: select, check, apply waivers and severity, order findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..analysis.facts import Facts
+from ..errors import SraError
+from ..findings import Finding, Location, Severity
+from ..model import Manifest, Waiver, Workspace
+from .base import Context, Hit, Rule, run_check
+from .registry import RULES, find_rule, is_selector, matches, rule_keys
+from .report import LintReport
+from .workspace import waived_records, waiver_gaps
+
+
+class UnknownSelector(SraError):
+    """A `--select` or `--ignore` value names no rule."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run: command-line choices on top of `rules:` in sra.yaml."""
+
+    select: tuple[str, ...] = ()
+    """Replaces the `select` of sra.yaml when given."""
+    ignore: tuple[str, ...] = ()
+    """Added to the `ignore` of sra.yaml."""
+
+
+def check_selectors(selectors: Iterable[str]) -> None:
+    """Raise `UnknownSelector` (with a suggestion) for a selector that picks no rule."""
+    import difflib
+
+    for selector in selectors:
+        if not is_selector(selector):
+            names = [key for rule in RULES for key in (rule.code, rule.name)]
+            close = difflib.get_close_matches(selector, names, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise UnknownSelector(
+                f"`{selector}` is not a rule code, code prefix or name{hint}; `sra rules` "
+                "lists them"
+            )
+
+
+def active_rules(manifest: Manifest | None, selection: Selection) -> tuple[Rule, ...]:
+    """The rules that run, in registry order."""
+    config = manifest.rules if manifest else None
+    select = selection.select or (config.select if config else ())
+    ignore = (*(config.ignore if config else ()), *selection.ignore)
+    return tuple(
+        rule
+        for rule in RULES
+        if (not select or any(matches(rule, s) for s in select))
+        and not any(matches(rule, s) for s in ignore)
+    )
+
+
+def _severity(rule: Rule, hit_severity: Severity | None, ctx: Context) -> Severity:
+    manifest = ctx.manifest
+    if manifest is not None:
+        for key in (rule.code, rule.name):
+            configured = manifest.rules.severity.get(key)
+            if configured is not None:
+                return configured
+    return hit_severity or rule.severity_for(ctx.profile)
+
+
+def _waivers(ws: Workspace, today: date) -> dict[str | None, list[Waiver]]:
+    """Valid, unexpired waivers per record id (None: sra.yaml, for workspace-wide findings)."""
+    out: dict[str | None, list[Waiver]] = {}
+    for record, oid in waived_records(ws):
+        for waiver in getattr(record, "waivers", ()):
+            if waiver_gaps(waiver) or waiver.until is None or waiver.until < today:
+                continue
+            out.setdefault(oid, []).append(waiver)
+    return out
+
+
+def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
+    record = hit.record if hit.record is not None else ws.manifest
+    if record is not None:
+        location = ws.locate(record, hit.path)
+    else:  # no sra.yaml model to point into: point at the file itself
+        location = Location(ws.files[0] if ws.files else "sra.yaml")
+    oid = hit.object_id
+    if oid is None and hit.record is not None:
+        oid = getattr(hit.record, "id", None)
+    return Finding(rule.code, rule.name, _severity(rule, hit.severity, ctx), hit.message,
+                   location, oid)  # fmt: skip
+
+
+def _waived(finding: Finding, waivers: dict[str | None, list[Waiver]],
+            on_manifest: bool) -> bool:  # fmt: skip
+    # Workspace-wide findings (about sra.yaml or no single record) are waived in sra.yaml.
+    key = None if on_manifest else finding.object_id
+    for waiver in waivers.get(key, ()):
+        rule = find_rule(waiver.rule or "")
+        if rule is not None and rule.code == finding.code:
+            return True
+    return False
+
+
+def lint(workspace: Workspace, today: date, selection: Selection = Selection()) -> LintReport:
+    """Every finding of the selected rules on `workspace`, as of `today`."""
+    check_selectors((*selection.select, *selection.ignore))
+    rules = active_rules(workspace.manifest, selection)
+    ctx = Context(today, Facts(workspace), rule_keys())
+    codes = {rule.code: rule for rule in rules}
+    findings: list[tuple[Finding, bool]] = []
+    for loaded in workspace.findings:
+        rule = codes.get(loaded.code)
+        if rule is not None:
+            severity = _severity(rule, loaded.severity, ctx)
+            findings.append((_replace_severity(loaded, severity), False))
+    findings.extend(
+        (_finding(rule, hit, workspace, ctx), hit.record is None)
+        for rule in rules
+        for hit in run_check(rule, workspace, ctx)
+    )
+    waivers = _waivers(workspace, today)
+    kept = [f for f, wide in findings if not _waived(f, waivers, wide)]
+    order = {file: index for index, file in enumerate(workspace.files)}
+    kept.sort(key=lambda f: (order.get(f.location.file, len(order)), f.location.file,
+                             f.location.line, f.location.column, f.code, f.object_id or ""))
+    return LintReport(
+        root=workspace.root,
+        today=today,
+        findings=tuple(kept),
+        rules=rules,
+        counts=workspace.counts(),
+        files=workspace.files,
+        waived=len(findings) - len(kept),
+    )
+
+
+def _replace_severity(finding: Finding, severity: Severity) -> Finding:
+    if finding.severity is severity:
+        return finding
+    return Finding(finding.code, finding.name, severity, finding.message, finding.location,
+                   finding.object_id)  # fmt: skip
+
+
+def rules_for(keys: Sequence[str]) -> tuple[Rule, ...]:
+    """Rules by code or name, in the order given; `UnknownSelector` for one that is not."""
+    check_selectors(keys)
+    return tuple(rule for rule in RULES if any(matches(rule, key) for key in keys))

@@ -1,0 +1,123 @@
+"""Evidence rules (SRA109-SRA110): every safeguard says how, when and where it was verified."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from ..findings import Severity
+from ..model import Workspace
+from .base import Context, Family, Hit, Rule
+from .register import _short
+
+_ID_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9._:/@+-]*[-_.:][A-Za-z0-9._:/@+-]*\Z")
+"""One word with a separator, such as `CTL-MFA`: meant as a control id, not a sentence."""
+
+_CITE = (
+    "45 CFR 164.308(a)(1)(ii)(A); OCR risk analysis guidance (2010), element 4: assess "
+    "current security measures; 164.316(b)(1) (documentation)"
+)
+
+
+def _and(parts: tuple[str, ...]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        for index, entry in enumerate(risk.current_controls):
+            if entry in ws.control_by_id:
+                continue  # judged on the control record itself, once
+            found = ctx.facts.text_evidence(entry)
+            if found.missing and _ID_LIKE.match(entry):
+                close = difflib.get_close_matches(entry, list(ws.control_by_id), n=1)
+                hint = f" (did you mean `{close[0]}`?)" if close else ""
+                yield Hit(
+                    f"risk `{risk.id}`: current control `{entry}` looks like a control id but "
+                    f"no control in controls/ has it{hint}; as text it says nothing about how, "
+                    "when or where it was verified",
+                    risk,
+                    ("current_controls", index),
+                )
+            elif found.missing:
+                yield Hit(
+                    f"risk `{risk.id}`: current control \"{_short(entry)}\" does not say "
+                    f"{_and(found.missing)}; write them into the text or name a control id "
+                    "whose evidence does",
+                    risk,
+                    ("current_controls", index),
+                )
+    for control in ws.controls:
+        status = ctx.facts.control_status(control)
+        if not status.complete:
+            detail = (
+                "has no evidence"
+                if not control.evidence
+                else f"has no evidence entry that records {_and(status.missing)}"
+            )
+            yield Hit(f"control `{control.id}` {detail}", control,
+                      ("evidence",) if control.evidence else ())  # fmt: skip
+
+
+def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = ctx.intervals.evidence_days
+    for risk in ws.risks:
+        for index, entry in enumerate(risk.current_controls):
+            if entry in ws.control_by_id:
+                continue
+            when = ctx.facts.text_evidence(entry).when
+            if when is not None and ctx.age(when) > days:
+                yield Hit(
+                    f"risk `{risk.id}`: current control \"{_short(entry)}\" was last verified "
+                    f"{when} ({ctx.age(when)} days ago); evidence stays current for {days} days",
+                    risk,
+                    ("current_controls", index),
+                )
+    for control in ws.controls:
+        status = ctx.facts.control_status(control)
+        if status.due is not None and status.latest is not None and status.due < ctx.today:
+            index = next(i for i, item in enumerate(control.evidence)
+                         if item.date == status.latest)  # fmt: skip
+            yield Hit(
+                f"control `{control.id}` was last verified {status.latest} "
+                f"({ctx.age(status.latest)} days ago); its evidence was due for refresh "
+                f"on {status.due}",
+                control,
+                ("evidence", index, "date"),
+            )
+
+
+EVIDENCE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SRA109", "control-without-evidence", Severity.WARNING, Family.REGISTER,
+        "A safeguard is claimed without saying how, when and where it was verified.",
+        _CITE,
+        "Auditors do not accept a list of controls; they ask for proof that each one is in "
+        "place and working. A free-text control passes when it names how it was verified "
+        "(a scan, test, review...), when (a YYYY-MM-DD date) and where the evidence is kept "
+        "(a path, URL or ticket): \"We have DLP\" fails, \"AES-256 at rest on RDS, verified "
+        "by quarterly CIS scan, last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\" "
+        "passes. A control record passes when one evidence entry has how_verified, date and "
+        "location.",
+        "Add the missing parts to the text, or move the control to controls/ with an "
+        "`evidence:` list and name its id in `current_controls`.",
+        "  current_controls:\n    - \"AES-256 at rest on RDS, verified by quarterly CIS scan, "
+        "last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\"\n    - CTL-MFA",
+        _control_without_evidence,
+    ),
+    Rule(
+        "SRA110", "stale-evidence", Severity.WARNING, Family.REGISTER,
+        "The latest verification of a safeguard is older than its refresh interval.",
+        _CITE + "; 164.306(e) (maintenance)",
+        "Evidence ages: a scan from two years ago says little about today. Each evidence entry "
+        "stays current for its `refresh_days`, else `methodology.review_intervals."
+        "evidence_days` (default 365); a free-text control's date counts the same way.",
+        "Verify the control again and record the new date (and where the new evidence is).",
+        "  evidence:\n    - what: TLS 1.2+ enforced\n      how_verified: SSL Labs scan\n"
+        "      date: 2026-10-01\n      location: https://evidence.example/tls\n"
+        "      refresh_days: 90",
+        _stale_evidence,
+    ),
+)
+"""Evidence rules, part of the register family."""

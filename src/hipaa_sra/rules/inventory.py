@@ -1,0 +1,288 @@
+"""Inventory and scope rules (SRA2xx): every ePHI system listed, analysed, and its vendors bound."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import nprm_profile
+from ..findings import Severity
+from ..model import BaaStatus, Category, EphiExposure, EphiStatus, Profile, Workspace
+from .base import Context, Family, Hit, Rule
+
+_BOUND = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
+"""Exposures that make a vendor a business associate (a conduit only transmits)."""
+
+# The categories OCR and auditors most often find missing from an ePHI inventory, in the
+# words a compliance officer would use for each.
+EXPECTED_CATEGORIES: dict[Category, str] = {
+    Category.WAREHOUSE_LAKE: "analytics warehouse or data lake",
+    Category.SNAPSHOT_BACKUP: "backup or snapshot",
+    Category.REPLICA: "read replica",
+    Category.AUDIT_LOG: "audit log",
+    Category.SEARCH_INDEX: "search index",
+    Category.CACHE: "cache",
+    Category.NOTEBOOK_SCRIPT: "notebook or ad-hoc script",
+}
+
+
+def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ctx.facts.in_scope_assets:
+        if asset.id not in ctx.facts.risks_by_asset:
+            yield Hit(
+                f"asset `{asset.id}` ({asset.category}) holds or moves ePHI ({asset.ephi}) but "
+                "no risk in the register names it; add at least one threat and vulnerability "
+                "for it",
+                asset,
+                ("ephi",),
+            )
+
+
+def _ephi_status_unknown(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ws.assets:
+        if asset.ephi is None:
+            yield Hit(f"asset `{asset.id}` does not say whether it holds ePHI; set `ephi:` to "
+                      "present, absent or possible", asset)  # fmt: skip
+        elif asset.ephi is EphiStatus.POSSIBLE:
+            yield Hit(
+                f"asset `{asset.id}` may hold ePHI (`ephi: possible`); it is treated as in scope "
+                "until someone checks and records present or absent",
+                asset,
+                ("ephi",),
+                severity=Severity.INFO,
+            )
+
+
+def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for asset in ws.assets:
+        if asset.ephi is not EphiStatus.ABSENT or asset.scoped_out_by:
+            continue
+        inbound = next(
+            (f for f in ctx.facts.flows_by_node.get(asset.id, ()) if f.ephi and f.to == asset.id),
+            None,
+        )
+        if inbound is not None:
+            yield Hit(
+                f"asset `{asset.id}` says `ephi: absent`, but flow `{inbound.id}` carries ePHI "
+                f"into it from `{inbound.from_}`; mark it present, or name the control that "
+                "keeps ePHI out in `scoped_out_by`",
+                asset,
+                ("ephi",),
+            )
+
+
+def _missing_category(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    if not ctx.facts.in_scope_assets:
+        return
+    present = {asset.category for asset in ws.assets}
+    declared = ws.manifest.absent_categories if ws.manifest else {}
+    for category, words in EXPECTED_CATEGORIES.items():
+        if category not in present and category not in declared:
+            yield Hit(
+                f"the inventory has no {words} (`category: {category}`); these are where "
+                "auditors most often find ePHI the analysis missed. Add the asset, or record "
+                f"in sra.yaml `absent_categories: {{{category}: <why there is none>}}`",
+                object_id=category.value,
+                path=("absent_categories",) if declared else (),
+            )
+
+
+def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = ctx.intervals.inventory_days
+    if ctx.profile is Profile.NPRM_2025:
+        days = min(days, nprm_profile().inventory_review)
+    for asset in ws.assets:
+        if asset.last_reviewed is None:
+            yield Hit(f"asset `{asset.id}` has no `last_reviewed` date; the inventory is "
+                      f"reviewed every {days} days", asset)  # fmt: skip
+        elif ctx.age(asset.last_reviewed) > days:
+            yield Hit(
+                f"asset `{asset.id}` was last reviewed {asset.last_reviewed} "
+                f"({ctx.age(asset.last_reviewed)} days ago); the inventory review interval is "
+                f"{days} days",
+                asset,
+                ("last_reviewed",),
+            )
+
+
+def _vendor_without_baa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for vendor in ws.vendors:
+        if vendor.ephi_exposure not in _BOUND:
+            continue
+        if vendor.baa is None:
+            yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI but has no `baa` "
+                      "record", vendor, ("ephi_exposure",))  # fmt: skip
+        elif vendor.baa.status is not BaaStatus.EXECUTED:
+            yield Hit(
+                f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI but its BAA is "
+                f"`{vendor.baa.status}`; ePHI may flow only under an executed BAA",
+                vendor,
+                ("baa", "status"),
+            )
+
+
+def _baa_expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for vendor in ws.vendors:
+        baa = vendor.baa
+        if vendor.ephi_exposure is EphiExposure.NONE or baa is None or baa.expires is None:
+            continue
+        if baa.status is BaaStatus.EXECUTED and baa.expires < ctx.today:
+            yield Hit(
+                f"vendor `{vendor.id}`: the BAA expired on {baa.expires} "
+                f"({ctx.age(baa.expires)} days ago) while the vendor still {vendor.ephi_exposure} "
+                "ePHI",
+                vendor,
+                ("baa", "expires"),
+            )
+
+
+def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = ctx.intervals.vendor_days
+    if ctx.profile is Profile.NPRM_2025:
+        days = min(days, nprm_profile().ba_verification)
+    for vendor in ws.vendors:
+        if vendor.ephi_exposure not in _BOUND:
+            continue
+        if vendor.last_verified is None:
+            yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI and has never been "
+                      "verified (`last_verified`)", vendor)  # fmt: skip
+        elif ctx.age(vendor.last_verified) > days:
+            yield Hit(
+                f"vendor `{vendor.id}` was last verified {vendor.last_verified} "
+                f"({ctx.age(vendor.last_verified)} days ago); verify every {days} days",
+                vendor,
+                ("last_verified",),
+            )
+
+
+def _unencrypted_flow(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for flow in ws.flows:
+        if not flow.ephi:
+            continue
+        if flow.encrypted_in_transit is False:
+            yield Hit(
+                f"flow `{flow.id}` carries ePHI from `{flow.from_}` to `{flow.to}` unencrypted"
+                + (f" ({flow.protocol})" if flow.protocol else ""),
+                flow,
+                ("encrypted_in_transit",),
+            )
+        elif flow.encrypted_in_transit is None:
+            yield Hit(
+                f"flow `{flow.id}` carries ePHI from `{flow.from_}` to `{flow.to}` and does not "
+                "say whether it is encrypted in transit (`encrypted_in_transit`)",
+                flow,
+                severity=Severity.WARNING,
+            )
+
+
+_CITE_RA = "45 CFR 164.308(a)(1)(ii)(A); OCR risk analysis guidance (2010)"
+_CITE_BA = "45 CFR 164.308(b)(1), 164.314(a) (business associate contracts)"
+
+INVENTORY_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SRA201", "ephi-asset-without-risk", Severity.ERROR, Family.INVENTORY,
+        "An asset that holds or moves ePHI has no risk in the register.",
+        _CITE_RA + ", elements 1 and 3: scope, threats and vulnerabilities",
+        "The risk analysis must cover all ePHI the organization creates, receives, maintains "
+        "or transmits. An inventoried ePHI system with no threat-vulnerability pair is exactly "
+        "the incomplete analysis OCR cites most.",
+        "Add a register row with `asset:` set to the asset id, its threat, vulnerability, "
+        "likelihood and impact.",
+        "- id: RR-30\n  asset: analytics-warehouse\n  threat: Over-broad analyst access\n"
+        "  vuln: Warehouse roles not reviewed\n  likelihood: moderate\n  impact: high",
+        _ephi_without_risk,
+    ),
+    Rule(
+        "SRA202", "ephi-status-unknown", Severity.WARNING, Family.INVENTORY,
+        "An asset does not say whether it holds ePHI (or says only `possible`).",
+        _CITE_RA + ", element 2: data collection",
+        "Scope follows ePHI. An asset whose status is unknown is either in scope and "
+        "unanalysed or out of scope without a reason; both fail an audit. `possible` is "
+        "treated as in scope and reported as info until resolved.",
+        "Set `ephi:` to present or absent (absent stores that ePHI flows could reach also "
+        "need `scoped_out_by`).",
+        "  ephi: present",
+        _ephi_status_unknown,
+    ),
+    Rule(
+        "SRA203", "scope-leak", Severity.ERROR, Family.INVENTORY,
+        "An ePHI flow reaches an asset marked `ephi: absent` with no scoping control.",
+        _CITE_RA + ", element 1: scope of the analysis",
+        "Data flows are how ePHI ends up in systems nobody analysed: the staging copy, the "
+        "log index, the analytics bucket. If an ePHI flow arrives, the asset is in scope "
+        "unless a named control keeps ePHI out (de-identification, filtering, tokenisation).",
+        "Set `ephi: present` and analyse it, or set `scoped_out_by:` to the id of the control "
+        "that keeps ePHI out.",
+        "  ephi: absent\n  scoped_out_by: CTL-DEID-PIPELINE",
+        _scope_leak,
+    ),
+    Rule(
+        "SRA204", "missing-inventory-category", Severity.WARNING, Family.INVENTORY,
+        "An ePHI estate lists no analytics warehouse, backup, replica, audit log, search "
+        "index, cache or notebook.",
+        _CITE_RA + ", element 2: data collection",
+        "These are the places ePHI is copied to and forgotten: auditors find them missing "
+        "from inventories more than any others. Each finding names the missing category.",
+        "Inventory the asset, or document that none exists in sra.yaml `absent_categories` "
+        "with the reason.",
+        "absent_categories:\n  search-index: No search index; Postgres full-text search only",
+        _missing_category,
+    ),
+    Rule(
+        "SRA205", "stale-inventory", Severity.WARNING, Family.INVENTORY,
+        "An inventory entry was not reviewed within the inventory review interval.",
+        "45 CFR 164.308(a)(1)(ii)(A); proposed 164.308(a)(1) (2025 NPRM: review the technology "
+        "asset inventory every 12 months)",
+        "An inventory is only as good as its last review. The interval is `methodology."
+        "review_intervals.inventory_days` (default 365); the nprm-2025 profile caps it at 12 "
+        "months.",
+        "Review the entry and set `last_reviewed:` to the review date.",
+        "  last_reviewed: 2026-09-01",
+        _stale_inventory,
+    ),
+    Rule(
+        "SRA206", "vendor-without-baa", Severity.ERROR, Family.INVENTORY,
+        "A vendor that processes or stores ePHI has no executed business associate agreement.",
+        _CITE_BA,
+        "A business associate may receive ePHI only under a written contract with the "
+        "required terms. Conduits that only transmit data are exempt; vendors that process "
+        "or store it are not.",
+        "Execute the BAA and record `baa: {status: executed, executed: YYYY-MM-DD, document: "
+        "...}`, or correct `ephi_exposure`.",
+        "  baa:\n    status: executed\n    executed: 2025-03-01\n    document: legal/baa/aws.pdf",
+        _vendor_without_baa,
+    ),
+    Rule(
+        "SRA207", "baa-expired", Severity.ERROR, Family.INVENTORY,
+        "A vendor's BAA expired while the vendor still has ePHI.",
+        _CITE_BA,
+        "An expired agreement is no agreement: ePHI disclosed after the end date is disclosed "
+        "without one.",
+        "Renew the BAA and update `baa.expires` (leave it out for an evergreen agreement).",
+        "    expires: 2028-03-01",
+        _baa_expired,
+    ),
+    Rule(
+        "SRA208", "vendor-not-verified", Severity.WARNING, Family.INVENTORY,
+        "A business associate's safeguards were not verified within 12 months.",
+        _CITE_BA + "; proposed 164.308(b) (2025 NPRM: written verification every 12 months)",
+        "Satisfactory assurances go stale. The 2025 NPRM proposes written verification of a "
+        "business associate's technical safeguards every 12 months; a review of its SOC 2 "
+        "or HITRUST report meets that today. The interval is `methodology.review_intervals."
+        "vendor_days` (default 365).",
+        "Review the vendor's current attestation and set `last_verified:`.",
+        "  last_verified: 2026-08-15",
+        _vendor_not_verified,
+    ),
+    Rule(
+        "SRA209", "unencrypted-ephi-flow", Severity.ERROR, Family.INVENTORY,
+        "A data flow carries ePHI without encryption in transit (or does not say).",
+        "45 CFR 164.312(e)(1), (e)(2)(ii) (transmission security, encryption)",
+        "Encryption in transit is addressable today and required under the 2025 NPRM. An "
+        "ePHI flow in the clear needs either encryption or a documented equivalent measure; "
+        "a flow that does not say is reported as a warning.",
+        "Encrypt the channel (TLS, mTLS, SFTP) and set `encrypted_in_transit: true`.",
+        "  protocol: https\n  encrypted_in_transit: true",
+        _unencrypted_flow,
+    ),
+)
+"""Inventory and scope rules SRA201-SRA209."""

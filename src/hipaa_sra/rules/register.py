@@ -1,0 +1,239 @@
+"""Register rules (SRA1xx): the risk rows themselves, their scoring, remediation and evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Severity
+from ..model import Level, RemediationStatus, Risk, Workspace
+from .base import Context, Family, Hit, Rule
+
+_OPEN = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
+_HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
+
+
+def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    days = ctx.intervals.register_days
+    for risk in ws.risks:
+        if risk.last_reviewed is None:
+            yield Hit(f"risk `{risk.id}` has no `last_reviewed` date; record when the row was "
+                      f"last reviewed (the policy is every {days} days)", risk)  # fmt: skip
+        elif ctx.age(risk.last_reviewed) > days:
+            yield Hit(
+                f"risk `{risk.id}` was last reviewed {risk.last_reviewed} "
+                f"({ctx.age(risk.last_reviewed)} days ago); the review interval is {days} days",
+                risk,
+                ("last_reviewed",),
+            )
+
+
+def _governing_level(risk: Risk, ctx: Context) -> tuple[Level | None, str]:
+    """The level that decides whether a risk needs treatment, and which field it came from."""
+    if risk.residual_risk is not None:
+        return risk.residual_risk, "residual_risk"
+    if risk.inherent_risk is not None:
+        return risk.inherent_risk, "inherent_risk"
+    return ctx.facts.expected_inherent(risk), "likelihood x impact"
+
+
+def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        level, source = _governing_level(risk, ctx)
+        if level not in _HIGH:
+            continue
+        if any(item.status in _OPEN or item.status is RemediationStatus.ACCEPTED
+               for item in risk.remediation):  # fmt: skip
+            continue
+        path = (source,) if source != "likelihood x impact" else ("likelihood",)
+        yield Hit(
+            f"risk `{risk.id}` is {level} ({source}) but has no open remediation "
+            "(planned or in_progress) and no accepted decision",
+            risk,
+            path,
+        )
+
+
+def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        for index, item in enumerate(risk.remediation):
+            if item.status in _OPEN and item.due is not None and item.due < ctx.today:
+                yield Hit(
+                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" was due {item.due} "
+                    f"({ctx.age(item.due)} days ago) and is still {item.status}",
+                    risk,
+                    ("remediation", index, "due"),
+                )
+
+
+def _remediation_without_owner(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        for index, item in enumerate(risk.remediation):
+            if item.status in _OPEN and not item.owner:
+                yield Hit(
+                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no owner",
+                    risk,
+                    ("remediation", index),
+                )
+
+
+def _remediation_without_due(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        for index, item in enumerate(risk.remediation):
+            if item.status in _OPEN and item.due is None:
+                yield Hit(
+                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no due date",
+                    risk,
+                    ("remediation", index),
+                )
+
+
+def _inherent_mismatch(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    matrix = ctx.facts.matrix
+    for risk in ws.risks:
+        if risk.inherent_risk is None:
+            continue
+        expected = ctx.facts.expected_inherent(risk)
+        if expected is not None and expected is not risk.inherent_risk and matrix is not None:
+            yield Hit(
+                f"risk `{risk.id}`: inherent_risk is {risk.inherent_risk}, but {matrix.title} "
+                f"gives {expected} for {risk.likelihood} likelihood and {risk.impact} impact",
+                risk,
+                ("inherent_risk",),
+            )
+
+
+def _residual_exceeds_inherent(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        if risk.residual_risk is None:
+            continue
+        inherent = risk.inherent_risk or ctx.facts.expected_inherent(risk)
+        if inherent is not None and risk.residual_risk.rank > inherent.rank:
+            yield Hit(
+                f"risk `{risk.id}`: residual_risk {risk.residual_risk} is above inherent risk "
+                f"{inherent}; controls cannot raise a risk",
+                risk,
+                ("residual_risk",),
+            )
+
+
+def _accepted_without_rationale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for risk in ws.risks:
+        for index, item in enumerate(risk.remediation):
+            if item.status is not RemediationStatus.ACCEPTED:
+                continue
+            missing = [name for name in ("rationale", "approved_by") if not getattr(item, name)]
+            if missing:
+                yield Hit(
+                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" is accepted "
+                    f"without {' and '.join(f'`{name}`' for name in missing)}",
+                    risk,
+                    ("remediation", index, "status"),
+                )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_CITE_RM = "45 CFR 164.308(a)(1)(ii)(B) (risk management)"
+_CITE_RA = "45 CFR 164.308(a)(1)(ii)(A) (risk analysis); OCR risk analysis guidance (2010)"
+
+REGISTER_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SRA101", "stale-review", Severity.WARNING, Family.REGISTER,
+        "A risk row was not reviewed within the register review interval.",
+        _CITE_RA + ", element 9: periodic review and updates",
+        "OCR expects the risk analysis to be ongoing. A row nobody has looked at for over a "
+        "year is evidence that the analysis is not current, which is the most common finding "
+        "in OCR enforcement.",
+        "Review the row, update its scoring and controls if needed, and set `last_reviewed` "
+        "to the review date. The interval is `methodology.review_intervals.register_days` "
+        "(default 365).",
+        "- id: RR-1\n  ...\n  last_reviewed: 2026-06-05",
+        _stale_review,
+    ),
+    Rule(
+        "SRA102", "high-risk-without-remediation", Severity.ERROR, Family.REGISTER,
+        "A high or very-high risk has no open remediation and no accepted decision.",
+        _CITE_RM,
+        "164.308(a)(1)(ii)(B) requires measures that reduce risks to a reasonable and "
+        "appropriate level. A high risk with neither a plan nor a documented acceptance "
+        "shows risks were identified but not managed. The level that counts is the stated "
+        "residual risk (what remains after current controls), else the inherent risk.",
+        "Add a remediation item with owner, due date and status `planned` or `in_progress`, "
+        "or record an `accepted` decision with rationale and approver.",
+        "  residual_risk: high\n  remediation:\n    - control: Enforce MFA on the replica role\n"
+        "      owner: alice\n      due: 2027-01-31\n      status: planned",
+        _high_without_remediation,
+    ),
+    Rule(
+        "SRA103", "remediation-overdue", Severity.WARNING, Family.REGISTER,
+        "An open remediation item is past its due date.",
+        _CITE_RM,
+        "A remediation plan whose dates pass silently is the plan an auditor reads as not "
+        "being executed. Either the work is done, or the plan needs a new date and reason.",
+        "Finish the work and set `status: done`, or move `due` to a realistic date.",
+        "  remediation:\n    - control: Rotate replica credentials\n      owner: alice\n"
+        "      due: 2027-03-31\n      status: in_progress",
+        _remediation_overdue,
+    ),
+    Rule(
+        "SRA104", "remediation-without-owner", Severity.WARNING, Family.REGISTER,
+        "An open remediation item names no owner.",
+        _CITE_RM + "; 164.308(a)(2) (assigned security responsibility)",
+        "Work without an owner does not get done, and an auditor asks who is accountable "
+        "for each corrective action.",
+        "Set `owner:` to the person id accountable for the item.",
+        "      owner: security-eng-lead",
+        _remediation_without_owner,
+    ),
+    Rule(
+        "SRA105", "remediation-without-due-date", Severity.WARNING, Family.REGISTER,
+        "An open remediation item has no due date.",
+        _CITE_RM,
+        "Without a date a remediation item cannot be overdue, so it can wait forever. The "
+        "plan needs dates to be a plan.",
+        "Set `due: YYYY-MM-DD`.",
+        "      due: 2027-01-31",
+        _remediation_without_due,
+    ),
+    Rule(
+        "SRA106", "inherent-risk-mismatch", Severity.WARNING, Family.REGISTER,
+        "The stated inherent risk differs from the methodology's matrix for its likelihood "
+        "and impact.",
+        "NIST SP 800-30 Rev. 1 Table I-2; " + _CITE_RA + ", element 7: determine the level "
+        "of risk",
+        "The methodology in sra.yaml says how likelihood and impact combine. A level that "
+        "disagrees with it means the analysis does not follow its own method, and rankings "
+        "built on it mislead. NIST's Table I-2 is a lookup table, not a product: moderate "
+        "likelihood and high impact give moderate, not high.",
+        "Set `inherent_risk` to the matrix's level (see `sra score` and `sra catalog nist`), "
+        "or revise likelihood or impact if they were misjudged.",
+        "  likelihood: moderate\n  impact: high\n  inherent_risk: moderate",
+        _inherent_mismatch,
+    ),
+    Rule(
+        "SRA107", "residual-exceeds-inherent", Severity.ERROR, Family.REGISTER,
+        "The residual risk is higher than the inherent risk.",
+        "NIST SP 800-30 Rev. 1 section 3.2 (risk determination)",
+        "Residual risk is what remains after current controls; controls can only lower it. "
+        "A residual above inherent is a data-entry error that corrupts rankings.",
+        "Lower `residual_risk` to at most the inherent level, or correct the inherent level.",
+        "  inherent_risk: high\n  residual_risk: moderate",
+        _residual_exceeds_inherent,
+    ),
+    Rule(
+        "SRA108", "accepted-risk-without-rationale", Severity.ERROR, Family.REGISTER,
+        "A remediation item is `accepted` without a rationale and an approver.",
+        _CITE_RM + "; 164.316(b)(1) (documentation)",
+        "Accepting a risk is a decision management owns. Without the reason and the name of "
+        "who approved it, an acceptance is indistinguishable from neglect.",
+        "Add `rationale:` (why the risk is reasonable to carry) and `approved_by:` (person id).",
+        "    - control: Keep 90-day SIEM retention\n      status: accepted\n"
+        "      rationale: Cost exceeds benefit; compensating weekly export\n"
+        "      approved_by: alice",
+        _accepted_without_rationale,
+    ),
+)
+"""Register rules SRA101-SRA108; evidence rules SRA109-SRA110 live in `rules.evidence`."""
