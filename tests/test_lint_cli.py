@@ -190,7 +190,9 @@ def test_lint_cache_serves_an_unchanged_workspace_and_never_a_stale_one(sra, see
     first = sra(*args).stdout
     entries = list((seed_workspace / ".sra_cache").rglob("*.lint"))
     assert len(entries) == 1
-    assert sra(*args).stdout == first  # served from the cache, byte for byte
+    cached = sra(*args)
+    assert cached.stdout == first  # served from the cache, byte for byte
+    assert cached.exit_code == 1  # and the exit code still follows the findings
     assert sra(*args, "--no-cache").stdout == first
     # Another day is another result: the overdue count moves.
     assert "(54 days ago)" in sra("lint", "--today", "2026-11-23", "--format", "json").stdout

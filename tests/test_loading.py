@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_sra.errors import WorkspaceNotFound
+from hipaa_sra.errors import LoadError, WorkspaceNotFound
 from hipaa_sra.loading import check_workspace, find_workspace, load_workspace
 from hipaa_sra.loading.cache import CACHE_DIR
 
@@ -309,3 +309,12 @@ def test_scalar_list_items_are_located_on_their_own_lines() -> None:
     assert source_map.position((0, "current_controls", 1)) == (6, 9)
     assert source_map.position((0, "current_controls", 3)) == (8, 7)
     assert source_map.position((0, "hipaa", 1)) == (9, 3)  # flow list: the key's position
+
+
+
+def test_text_continued_at_the_key_column_is_refused_so_it_cannot_pose_as_a_key(workspace):
+    # PyYAML reads this as threat "foo vuln: x"; the position finder relies on the parser
+    # refusing it, since it would otherwise take line 3 for the `vuln` key.
+    root = workspace({"register/r.yaml": '- id: a\n  threat: "foo\n  vuln: x"\n  vuln: y\n'})
+    with pytest.raises(LoadError, match=r"r\.yaml:\d+:\d+"):
+        check_workspace(root)

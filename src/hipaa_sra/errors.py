@@ -10,6 +10,12 @@ Our exception hierarchy::
         + WriteConflict         the file changed since it was read (optimistic concurrency)
         + TargetExists          the command would overwrite something the user wrote
       x CatalogError            bundled reference data is broken (a bug on our side)
+      x SshUnavailable          ssh-keygen is needed to sign or verify and is missing
+      x GateError               the gate cannot tell what changed (bad ref, no git history)
+      x HistoryError            git history cannot be read (not a repository, unknown ref)
+
+The last three are defined beside the code that raises them (`signoff.ssh`,
+`gate.errors`, `history.git`).
 
 Findings are not exceptions: a record that parses but breaks the schema becomes a
 `Finding` and everything else still loads.

@@ -234,6 +234,8 @@ def _documentation(i: _Inputs) -> _Found:
         partial.append("not signed by " + ", ".join(role.role for role in unsigned))
     partial.extend(f"{role.role} signed on {role.signed_on}, but the content changed since"
                    for role in stale)  # fmt: skip
+    partial.extend(f"{role.role}'s sign-off does not count: {role.problem}"
+                   for role in status.in_state(SignoffState.INVALID))  # fmt: skip
     people = i.facts.people_by_role
     nobody = [role.role for role in status.roles if role.role not in people]
     if nobody:

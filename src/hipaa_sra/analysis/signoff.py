@@ -2,19 +2,34 @@
 
 A sign-off counts for the content whose digest it records (`analysis.digest`). Per required
 role (`signoff.required_roles` in sra.yaml; compliance-officer and engineering-owner by
-default) the state is one of: signed for the current content, signed but the content changed
-since (stale), or never signed. Signatures themselves (SSH) are verified elsewhere; this
-module compares digests only.
+default) the state is one of: signed for the current content, signed for it but with a
+signature that does not hold (invalid), signed but the content changed since (stale), or
+never signed.
+
+Signatures follow one policy, here, so `sra verify` and the lint rule `signoff-missing`
+always agree. Without `signoff.allowed_signers` in sra.yaml a sign-off is a record of the
+digest, and a record that carries an SSH signature does not count: nothing could check it,
+and an unverifiable signature must not pass for a verified one. With `allowed_signers`,
+every sign-off must carry an SSH signature (`ssh-keygen -Y sign`, namespace `hipaa-sra`)
+over `signed_payload(record)` that `ssh-keygen -Y verify` accepts for the record's email.
+Role membership in `people` is checked when signing (`sra signoff`), not here: sra.yaml is
+part of the signed content, and the signature is the credential.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from ..model import Signoff, SignoffPolicy, Workspace
-from .digest import same_digest
+from .digest import ALGORITHM, same_digest
+
+PAYLOAD_VERSION = "hipaa-sra-signoff-v1"
+"""First line of every signed payload, so a change of its form can never collide."""
 
 
 class SignoffState(StrEnum):
@@ -22,10 +37,27 @@ class SignoffState(StrEnum):
 
     SIGNED = "signed"
     """Signed for exactly the current content."""
+    INVALID = "invalid"
+    """Signed for the current content, but no such sign-off has a signature that holds."""
     STALE = "stale"
     """Signed, but the content changed since."""
     UNSIGNED = "unsigned"
     """Never signed."""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The verdict on one sign-off record under the workspace's signature policy."""
+
+    valid: bool
+    problem: str | None = None
+    """Why it does not count, as a clause (`the sign-off ... does not count: <problem>`)."""
+    key: str | None = None
+    """Fingerprint of the SSH key that verified, when there was a signature."""
+
+
+Verifier = Callable[[Signoff, Path], SignatureCheck]
+"""Checks one record's SSH signature against an allowed-signers file."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +67,14 @@ class RoleSignoff:
     role: str
     state: SignoffState
     signoff: Signoff | None = None
-    """The matching sign-off when signed; the newest one for the role when stale."""
+    """The matching sign-off when signed or invalid; the newest one for the role when stale."""
+    check: SignatureCheck | None = None
+    """The signature verdict on `signoff` when signed or invalid."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why the sign-off does not count, when invalid."""
+        return self.check.problem if self.check is not None else None
 
     @property
     def signed_on(self) -> date | None:
@@ -67,25 +106,111 @@ def required_roles(ws: Workspace) -> tuple[str, ...]:
     return tuple(dict.fromkeys(policy.required_roles))
 
 
-def signoff_status(ws: Workspace, digest: str) -> SignoffStatus:
+def allowed_signers_path(ws: Workspace) -> Path | None:
+    """The allowed-signers file named by `signoff.allowed_signers` (relative to the workspace)."""
+    if ws.manifest is None or not ws.manifest.signoff.allowed_signers:
+        return None
+    return ws.root / ws.manifest.signoff.allowed_signers
+
+
+def canonical_digest(digest: str) -> str:
+    """`sha256:<lowercase hex>`, however the digest was written."""
+    text = digest.strip().lower()
+    return text if text.startswith(ALGORITHM + ":") else f"{ALGORITHM}:{text}"
+
+
+def canonical_time(moment: datetime) -> str:
+    """ISO 8601 in UTC (naive times as written), so re-zoning a timestamp keeps it signed."""
+    return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).isoformat()
+
+
+def signed_payload(signoff: Signoff) -> bytes:
+    """The canonical text an SSH signature covers: digest, role, signer, time and statement."""
+    # JSON-quoted values: a name or statement with a newline cannot forge another line.
+    fields = (
+        ("digest", canonical_digest(signoff.digest)),
+        ("role", signoff.role),
+        ("name", signoff.name),
+        ("email", signoff.email),
+        ("signed_at", canonical_time(signoff.signed_at)),
+        ("statement", signoff.statement),
+    )
+    lines = [PAYLOAD_VERSION, *(f"{key} {json.dumps(value)}" for key, value in fields)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
+    """Verify a record's signature with `ssh-keygen -Y verify` (the default `Verifier`)."""
+    # Imported here: only workspaces that use SSH signatures need the subprocess layer.
+    from ..signoff.ssh import SshUnavailable, verify_signature
+
+    try:
+        result = verify_signature(
+            signed_payload(signoff), signoff.signature or "", allowed_signers, signoff.email,
+            at=signoff.signed_at,
+        )  # fmt: skip
+    except SshUnavailable as exc:
+        return SignatureCheck(False, str(exc))
+    if not result.valid:
+        return SignatureCheck(False, result.message)
+    if signoff.key and result.key and signoff.key != result.key:
+        return SignatureCheck(
+            False, f"the record names key {signoff.key}, but {result.key} made the signature"
+        )
+    return SignatureCheck(True, key=result.key)
+
+
+def check_signoff(ws: Workspace, signoff: Signoff,
+                  verifier: Verifier = ssh_verifier) -> SignatureCheck:  # fmt: skip
+    """Whether one record counts under the workspace's signature policy (digest not compared)."""
+    allowed = allowed_signers_path(ws)
+    if not signoff.signature:
+        if allowed is None:
+            return SignatureCheck(True)
+        return SignatureCheck(
+            False, "it has no SSH signature, and sra.yaml requires one "
+            "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`",
+        )  # fmt: skip
+    if allowed is None:
+        return SignatureCheck(
+            False, "it carries an SSH signature, but sra.yaml names no allowed-signers file "
+            "to check it against (`signoff.allowed_signers`)",
+        )  # fmt: skip
+    return verifier(signoff, allowed)
+
+
+def signoff_status(ws: Workspace, digest: str,
+                   verifier: Verifier = ssh_verifier) -> SignoffStatus:  # fmt: skip
     """Each required role's state against `digest` (pass `workspace_digest(ws)`)."""
-    current: dict[str, Signoff] = {}
+    current: dict[str, list[Signoff]] = {}
     newest: dict[str, Signoff] = {}
     for signoff in ws.signoffs:
         role = signoff.role
-        if same_digest(signoff.digest, digest) and _newer(signoff, current.get(role)):
-            current[role] = signoff
+        if same_digest(signoff.digest, digest):
+            current.setdefault(role, []).append(signoff)
         if _newer(signoff, newest.get(role)):
             newest[role] = signoff
     roles = []
     for role in required_roles(ws):
         if role in current:
-            roles.append(RoleSignoff(role, SignoffState.SIGNED, current[role]))
+            roles.append(_judge(ws, role, current[role], verifier))
         elif role in newest:
             roles.append(RoleSignoff(role, SignoffState.STALE, newest[role]))
         else:
             roles.append(RoleSignoff(role, SignoffState.UNSIGNED))
     return SignoffStatus(digest, tuple(roles))
+
+
+def _judge(ws: Workspace, role: str, candidates: list[Signoff], verifier: Verifier) -> RoleSignoff:
+    # Newest first, stopping at the first that holds: one valid sign-off is enough, and
+    # each check may run ssh-keygen.
+    rejected: RoleSignoff | None = None
+    for signoff in sorted(candidates, key=_moment, reverse=True):
+        check = check_signoff(ws, signoff, verifier)
+        if check.valid:
+            return RoleSignoff(role, SignoffState.SIGNED, signoff, check)
+        rejected = rejected or RoleSignoff(role, SignoffState.INVALID, signoff, check)
+    return rejected or RoleSignoff(role, SignoffState.UNSIGNED)
 
 
 def last_signoff(ws: Workspace) -> Signoff | None:

@@ -9,21 +9,31 @@ import click
 
 from .. import __version__
 from ..errors import LoadError, SraError
+from .calendar import calendar_command
 from .catalog import catalog_command
+from .gate import gate_command
+from .history import diff_command, history_command
 from .init import init_command
 from .lint import lint_command
 from .rules import explain_command, rules_command
 from .schema import schema_command
 from .score import score_command
+from .signoff import signoff_command, verify_command
 from .validate import validate_command
 
 COMMANDS = (
     init_command,
     validate_command,
     lint_command,
+    gate_command,
     score_command,
+    calendar_command,
+    history_command,
+    diff_command,
     rules_command,
     explain_command,
+    signoff_command,
+    verify_command,
     catalog_command,
     schema_command,
 )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import click
 
 from ..findings import Severity
 from ..formats import LINT_FORMATS, lint_text
-from ..rules import Selection, lint_workspace
+from ..rules import Selection
+from ..rules.cached import render_lint_workspace
 from .common import emit, resolve_today, today_option, use_colour, workspace_option
 
 
@@ -48,11 +50,11 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
     """
     day = resolve_today(today)
     selection = Selection(_split(select), _split(ignore))
-    report = lint_workspace(workspace, day, selection, use_cache=not no_cache)
-    if fmt == "text":
-        text = lint_text(report, colour=output is None and use_colour())
-    else:
-        text = LINT_FORMATS[fmt](report)
-    emit(text, output)
-    if report.at_or_above(Severity(fail_on)):
+    colour = fmt == "text" and output is None and use_colour()
+    renderer = LINT_FORMATS[fmt] if not colour else partial(lint_text, colour=True)
+    style = f"{fmt}-colour" if colour else fmt
+    result = render_lint_workspace(workspace, day, selection, renderer, style,
+                                   use_cache=not no_cache)  # fmt: skip
+    emit(result.text, output)
+    if result.at_or_above(Severity(fail_on)):
         raise SystemExit(1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -39,17 +38,25 @@ _RECORD_HEAD = re.compile(rb"-[ ]+(?=[^ \n#])")
 """The `- ` that opens a record; its length is the indentation of the record's keys."""
 
 
-@lru_cache(maxsize=256)
-def _top_key(indent: int, key: str) -> re.Pattern[bytes]:
-    """A key of a record whose keys sit at column `indent`, at the start of its line."""
-    pattern = rb"^(?:-[ ]+|[ ]{%d})(%s)[ ]*:(?=[ \t\r\n])" % (indent, re.escape(key.encode()))
-    return re.compile(pattern, re.M)
+def _key_at_column(data: bytes, key: str, column: int, start: int, end: int) -> int | None:
+    """Offset of `key:` written at `column` of its line (after `- ` or spaces) in `data[start:end]`.
 
-
-@lru_cache(maxsize=256)
-def _item_key(key: str) -> re.Pattern[bytes]:
-    """`key` at the start of a line, or right after a list item's `- `."""
-    return re.compile(rb"^[ ]*(?:-[ ]+)?(%s)[ ]*:(?=[ \t\r\n])" % re.escape(key.encode()), re.M)
+    `bytes.find` on the key does the scanning in C; each hit is then checked to sit at the
+    start of a line (or of a list item) at exactly that column.
+    """
+    needle = key.encode() + b":"
+    at = data.find(needle, start, end)
+    while at >= 0:
+        line_start = data.rfind(b"\n", 0, at) + 1
+        after = at + len(needle)
+        prefix = data[line_start:at]
+        marker = prefix.strip(b" ")
+        if (at - line_start == column
+                and data[after:after + 1] in (b" ", b"\t", b"\r", b"\n", b"")
+                and (marker == b"" or (marker == b"-" and prefix.endswith(b" ")))):  # fmt: skip
+            return at
+        at = data.find(needle, after, end)
+    return None
 
 
 class _Mismatch(Exception):
@@ -178,13 +185,15 @@ class SourceMap:
         key = rest[0]
         if not isinstance(key, str):
             return False
-        found = _top_key(head.end() - start, key).search(self._data, start, end)
+        # A line `key: ...` at the record's key column is that key: the parser rejects
+        # quoted or plain text continued at that column, so text cannot look like one.
+        found = _key_at_column(self._data, key, head.end() - start, start, end)
         if found is None:
             return False
-        self._offsets.setdefault((index, key), found.start(1))
+        self._offsets.setdefault((index, key), found)
         if len(rest) < 3:
             return True
-        return self._item_key(found.start(1), (index, key), rest[1], str(rest[2]), end)
+        return self._item_key(found, (index, key), rest[1], str(rest[2]), end)
 
     def _item_key(self, key_offset: int, prefix: Path, item: Any, key: str, end: int) -> bool:
         """Locate `key` of mapping item `item` of the list under the key at `key_offset`."""
@@ -195,13 +204,12 @@ class SourceMap:
         first, stop = span
         line_start = data.rfind(b"\n", 0, first) + 1
         column = first - line_start
-        for match in _item_key(key).finditer(data, line_start, min(stop, end)):
-            offset = match.start(1)
-            if offset - (data.rfind(b"\n", 0, offset) + 1) == column:  # a key of this item
-                self._offsets.setdefault((*prefix, item), first)
-                self._offsets.setdefault((*prefix, item, key), offset)
-                return True
-        return False
+        offset = _key_at_column(data, key, column, line_start, min(stop, end))
+        if offset is None:
+            return False
+        self._offsets.setdefault((*prefix, item), first)
+        self._offsets.setdefault((*prefix, item, key), offset)
+        return True
 
     def _record_starts(self) -> list[int] | None:
         """Offsets of the top-level list items, if each record starts a `- ` line of its own."""

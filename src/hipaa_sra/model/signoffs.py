@@ -19,3 +19,11 @@ class Signoff(SraModel):
     digest: Text = Field(description="Canonical digest of the workspace content that was signed.")
     signature: str | None = Field(None, description="SSH signature (armored), when a key was used.")
     statement: str | None = Field(None, description="What the signer attests to.")
+    objects: str | None = Field(
+        None,
+        description="File (in signoffs/) holding the per-record digests of the signed content, "
+        "so `sra verify` can name what changed since; trusted only if it hashes to `digest`.",
+    )
+    key: str | None = Field(
+        None, description="Fingerprint (SHA256:...) of the SSH key that made `signature`."
+    )

@@ -9,21 +9,38 @@ is always safe. On a hit no YAML is parsed and no model is built.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..errors import SraError
 from ..findings import Finding, Location, Severity
-from ..loading import MAX_FILE_BYTES, find_workspace, list_files, load_workspace
+from ..loading import MAX_FILE_BYTES, find_workspace, list_files, load_workspace, parse_yaml
 from ..loading.cache import Cache, code_fingerprint
+from ..model import MANIFEST_FILE
 from .engine import Selection, check_selectors, lint
 from .registry import find_rule
 from .report import LintReport
 
 _SOURCES = (
     "model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml", "rules/*.py",
-    "analysis/*.py", "findings.py",
+    "analysis/*.py", "signoff/*.py", "findings.py",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RenderedLint:
+    """A lint report as rendered for output, with what the exit code needs."""
+
+    text: str
+    counts: dict[str, int]
+    """Findings per severity value."""
+
+    def at_or_above(self, threshold: Severity) -> int:
+        """Number of findings at least as severe as `threshold`."""
+        return sum(n for value, n in self.counts.items() if Severity(value).rank >= threshold.rank)
 
 
 def lint_workspace(root: Path | None, today: date, selection: Selection | None = None, *,
@@ -31,16 +48,48 @@ def lint_workspace(root: Path | None, today: date, selection: Selection | None =
     """Lint the workspace at (or above) `root` as of `today`, from the cache when unchanged."""
     selection = selection or Selection()
     check_selectors((*selection.select, *selection.ignore))
-    root = find_workspace(root)
-    cache = Cache(root, enabled=use_cache)
-    key = _key(cache, root, today, selection) if use_cache else None
+    located = find_workspace(root)
+    cache = Cache(located, enabled=use_cache)
+    key = _key(cache, located, today, selection) if use_cache else None
+    return _lint(located, cache, key, today, selection)
+
+
+def render_lint_workspace(root: Path | None, today: date, selection: Selection | None,
+                          render: Callable[[LintReport], str], style: str, *,
+                          use_cache: bool = True) -> RenderedLint:  # fmt: skip
+    """Lint and render with `render` (named `style` in the cache), reusing a cached rendering.
+
+    Rendering tens of thousands of findings costs as much as reading the cached findings, so
+    an unchanged workspace is answered with the text of the previous run, byte for byte.
+    """
+    selection = selection or Selection()
+    check_selectors((*selection.select, *selection.ignore))
+    located = find_workspace(root)
+    cache = Cache(located, enabled=use_cache)
+    key = _key(cache, located, today, selection) if use_cache else None
+    name = f"{key}.{style}" if key is not None else None
+    if name is not None:
+        stored = cache.get(name)
+        if isinstance(stored, tuple) and len(stored) == 2:
+            text, counts = stored
+            return RenderedLint(text, dict(counts))
+    report = _lint(located, cache, key, today, selection)
+    counts = {severity.value: report.count(severity) for severity in Severity}
+    rendered = RenderedLint(render(report), counts)
+    if name is not None:
+        cache.put(name, (rendered.text, tuple(counts.items())))
+    return rendered
+
+
+def _lint(root: Path, cache: Cache, key: str | None, today: date,
+          selection: Selection) -> LintReport:  # fmt: skip
     if key is not None:
         stored = cache.get(key)
         if stored is not None:
             report = _restore(root, today, stored)
             if report is not None:
                 return report
-    report = lint(load_workspace(root, use_cache=use_cache), today, selection)
+    report = lint(load_workspace(root, use_cache=cache.enabled), today, selection)
     if key is not None:
         cache.put(key, _store(report))
     return report
@@ -58,10 +107,24 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection) -> str | N
         for source in list_files(root):
             if source.path.stat().st_size > MAX_FILE_BYTES:
                 return None  # the loader reports it; never read a huge file just to hash it
-            parts += (source.rel.encode(), source.path.read_bytes())
+            data = source.path.read_bytes()
+            parts += (source.rel.encode(), data)
+            if source.kind is None and b"allowed_signers" in data:
+                # Sign-offs count only with signatures this file accepts: it is an input too.
+                parts.append(_allowed_signers(root, data))
     except OSError:
         return None  # the loader reports unreadable files with their path
     return cache.key_of(parts, "lint", code_fingerprint(_SOURCES))
+
+
+def _allowed_signers(root: Path, manifest: bytes) -> bytes:
+    """The bytes of the allowed-signers file sra.yaml names, or a marker when there is none."""
+    try:
+        value = parse_yaml(manifest, MANIFEST_FILE)
+        name = value["signoff"]["allowed_signers"]
+        return b"signers\0" + (root / str(name)).read_bytes()
+    except (SraError, OSError, KeyError, TypeError):
+        return b"no signers file"  # the loader and the rules report what is wrong
 
 
 def _store(report: LintReport) -> tuple[Any, ...]:

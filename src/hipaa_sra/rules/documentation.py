@@ -38,6 +38,13 @@ def _signoff_missing(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for role in status.roles:
         if role.state is SignoffState.SIGNED:
             continue
+        if role.state is SignoffState.INVALID and role.signoff is not None:
+            yield Hit(
+                f"`{role.role}` signed the current content on {role.signed_on} "
+                f"({role.signoff.name}), but the sign-off does not count: {role.problem}",
+                role.signoff, ("signature",) if role.signoff.signature else (), role.role,
+            )  # fmt: skip
+            continue
         if role.state is SignoffState.STALE and role.signoff is not None:
             yield Hit(
                 f"`{role.role}` signed on {role.signed_on} ({role.signoff.name}), but the "

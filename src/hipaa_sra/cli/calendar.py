@@ -1,0 +1,53 @@
+"""`sra calendar`: the SRA's due dates as an iCalendar file that calendar apps import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..errors import SraError
+from ..loading import load_workspace
+from ..schedule import build_schedule, render_ics
+from ..writing import file_digest, replace_file
+from .common import resolve_today, today_option, workspace_option
+
+
+@click.command("calendar")
+@workspace_option
+@today_option
+@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Write to FILE (replaced atomically) instead of stdout.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+def calendar_command(workspace: Path | None, today: datetime | None, out: Path | None,
+                     no_cache: bool) -> None:  # fmt: skip
+    """Write the SRA's due dates as an iCalendar (RFC 5545) file.
+
+    One all-day event per obligation: the next periodic review, the register
+    refresh, each open remediation item, evidence refreshes, BAA expiries,
+    vendor verifications, vulnerability scans, penetration tests and the
+    inventory review. Each falls on the last day its lint rule is satisfied;
+    items already past due, or never done, are dated --today with OVERDUE in
+    the summary. Owners with an email in sra.yaml `people` are attendees.
+    UIDs depend only on the organization, the kind and the record id, so
+    importing a regenerated file updates events instead of duplicating them.
+    Exits 0, or 2 when the workspace cannot be read.
+
+    Example:
+
+    \b
+        sra calendar --out sra.ics
+        sra calendar --today 2026-11-22 --workspace sra/
+    """
+    day = resolve_today(today)
+    loaded = load_workspace(workspace, use_cache=not no_cache)
+    data = render_ics(build_schedule(loaded, day))
+    if out is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream: CRLF stays CRLF
+        return
+    target = out.resolve()
+    if any(Path(file).resolve() == target for file in loaded.files):
+        raise SraError(f"{out}: is a file of the workspace; not overwriting it with a calendar")
+    replace_file(out, data, file_digest(out))

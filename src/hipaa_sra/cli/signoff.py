@@ -1,0 +1,109 @@
+"""`sra signoff` and `sra verify`: sign the current content, and check who has signed it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..loading import load_workspace
+from ..signoff import (
+    DEFAULT_STATEMENT,
+    SignoffRequest,
+    sign_workspace,
+    verification_json,
+    verification_text,
+    verify_workspace,
+)
+from .common import workspace_option
+
+
+def _text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split()) if param.name != "statement" else value.strip()
+    if not value and param.name != "statement":
+        raise click.BadParameter("must not be blank")
+    return value
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    """`--now`, or the clock: the only place sign-off reads the time."""
+    if value is None:
+        return datetime.now().astimezone().replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no zone; add one, e.g. {value}+00:00")
+    return moment
+
+
+@click.command("signoff")
+@workspace_option
+@click.option("--role", required=True, callback=_text,
+              help="The role you sign for, e.g. compliance-officer or engineering-owner.")
+@click.option("--name", required=True, callback=_text, help="Your name, as in sra.yaml `people`.")
+@click.option("--email", required=True, callback=_text,
+              help="Your email; with --ssh-key, the identity in the allowed-signers file.")
+@click.option("--ssh-key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Sign with this SSH key (private key, or public key held by ssh-agent).")
+@click.option("--statement", callback=_text, default=DEFAULT_STATEMENT,
+              help="What you attest to (default: a review-and-accept statement).")
+@click.option("--now", callback=_moment, metavar="ISO8601",
+              help="Sign as of this date-time with zone instead of the clock (for tests).")
+def signoff_command(workspace: Path | None, role: str, name: str, email: str,
+                    ssh_key: Path | None, statement: str, now: datetime) -> None:  # fmt: skip
+    """Sign the current content of the workspace in a role.
+
+    Writes a new file in signoffs/ (never overwriting one) recording who signed,
+    in which role, when, and the digest of the content, plus a file of
+    per-record digests so `sra verify` can later name what changed. With
+    --ssh-key the record carries an SSH signature (`ssh-keygen -Y sign`,
+    namespace hipaa-sra), required when sra.yaml names
+    `signoff.allowed_signers`. Refuses (exit 2) when the workspace has load
+    errors, the role is unknown, or the signer does not hold the role in
+    sra.yaml `people`.
+
+    Example:
+
+    \b
+        sra signoff --role compliance-officer --name "Alice Reyes" \\
+            --email alice@example.com --ssh-key ~/.ssh/id_ed25519
+    """
+    ws = load_workspace(workspace)
+    request = SignoffRequest(role, name, email, now, statement or None, ssh_key)
+    written = sign_workspace(ws, request)
+    for note in written.notes:
+        click.echo(f"sra: note: {note}", err=True)
+    signed = " with an SSH signature" if written.signoff.signature else ""
+    click.echo(f"Signed {written.signoff.digest} as {role}{signed}: {written.path}")
+    click.echo(f"Commit {written.path.name} and {written.objects.name} in "
+               f"{written.path.parent}/; check with `sra verify`.")  # fmt: skip
+
+
+@click.command("verify")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def verify_command(workspace: Path | None, fmt: str) -> None:
+    """Check that every required role signed the current content.
+
+    Exits 0 only when each role in sra.yaml `signoff.required_roles` has a
+    sign-off that counts for the content as it is now; otherwise 1, saying
+    whose sign-off is missing, whose signature does not hold, and for a stale
+    sign-off exactly which records were added, removed or changed since. The
+    lint rule signoff-missing (SRA502) reaches the same verdict.
+
+    Example:
+
+    \b
+        sra verify
+        sra verify --format json
+    """
+    result = verify_workspace(load_workspace(workspace))
+    click.echo(verification_json(result) if fmt == "json" else verification_text(result))
+    if not result.complete:
+        raise SystemExit(1)

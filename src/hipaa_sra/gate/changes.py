@@ -1,0 +1,195 @@
+"""What a change is: its changed paths and commits, from git or from a plain list.
+
+With git, the change is `git diff base...head`: everything `head` did since it left
+`base` (their merge base), which is what a pull request shows. The workspace is compared
+at that merge base and at `head`, each materialised from git so uncommitted edits and the
+checked-out branch do not matter. Every git call goes through `Git`, which runs in the
+repository's top level and turns failures into `GateError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import GateError
+from .match import normalize_path
+
+DEFAULT_BASES = ("origin/main", "origin/master", "main", "master")
+"""Tried in order when no --base is given; the first that exists and is not `head` is used."""
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """The two ends of a change as given and as resolved to commits."""
+
+    base: str
+    head: str
+    base_commit: str
+    head_commit: str
+    merge_base: str
+
+
+class Git:
+    """Runs git in one repository; any failure becomes a `GateError`."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+
+    @classmethod
+    def containing(cls, directory: Path) -> Git:
+        """The repository that contains `directory`; GateError when there is none."""
+        try:
+            result = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"], cwd=directory,
+                capture_output=True, check=False,
+            )
+        except FileNotFoundError:
+            raise GateError("git is not installed; pass the changed paths with --paths-from") \
+                from None
+        if result.returncode != 0:
+            raise GateError(
+                f"{directory} is not inside a git repository; run the gate in a clone, "
+                "or pass the changed paths with --paths-from FILE (or - for stdin)"
+            )
+        return cls(Path(result.stdout.decode().strip()))
+
+    def run(self, *args: str, input: bytes | None = None, what: str = "") -> bytes:
+        """Standard output of `git ARGS` in the top level; GateError naming `what` on failure."""
+        result = subprocess.run(
+            ["git", *args], cwd=self.top, input=input, capture_output=True, check=False
+        )
+        if result.returncode != 0:
+            detail = result.stderr.decode(errors="replace").strip().splitlines()
+            reason = detail[-1] if detail else f"git {args[0]} exited {result.returncode}"
+            raise GateError(f"{what or 'git ' + args[0]}: {reason}")
+        return result.stdout
+
+    def commit(self, ref: str) -> str | None:
+        """The commit `ref` names, or None if it names none."""
+        if ref.startswith("-"):  # never let a ref be read as an option of git
+            return None
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            cwd=self.top, capture_output=True, check=False,
+        )
+        return result.stdout.decode().strip() if result.returncode == 0 else None
+
+    def relative(self, directory: Path) -> str:
+        """`directory` as a path from the top level, with forward slashes (`.` for the top)."""
+        try:
+            rel = directory.resolve().relative_to(self.top.resolve())
+        except ValueError:
+            raise GateError(f"{directory} is not inside the repository {self.top}") from None
+        return rel.as_posix()
+
+
+def resolve(git: Git, base: str | None, head: str | None) -> Revisions:
+    """Resolve --base and --head (defaults: see `DEFAULT_BASES`, and HEAD) and their merge base."""
+    head = head or "HEAD"
+    head_commit = git.commit(head)
+    if head_commit is None:
+        raise GateError(f"--head {head!r} does not name a commit in {git.top}")
+    if base is None:
+        base, base_commit = _default_base(git, head_commit)
+    else:
+        found = git.commit(base)
+        if found is None:
+            raise GateError(
+                f"--base {base!r} does not name a commit in {git.top} (in CI, fetch it first: "
+                "git fetch origin main, or check out with fetch-depth: 0)"
+            )
+        base_commit = found
+    merge_base = git.run("merge-base", base_commit, head_commit,
+                         what=f"no common ancestor of {base} and {head}").decode().strip()
+    return Revisions(base, head, base_commit, head_commit, merge_base)
+
+
+def _default_base(git: Git, head_commit: str) -> tuple[str, str]:
+    for name in DEFAULT_BASES:
+        commit = git.commit(name)
+        if commit is not None and commit != head_commit:
+            return name, commit
+    parent = git.commit(f"{head_commit}~1")
+    if parent is None:
+        raise GateError(
+            f"no base to compare with: none of {', '.join(DEFAULT_BASES)} differs from the head, "
+            "and the head has no parent; pass --base REF"
+        )
+    return "HEAD~1", parent
+
+
+def changed_paths(git: Git, revisions: Revisions) -> list[str]:
+    """Paths changed from the merge base to head (a rename counts as both of its paths)."""
+    out = git.run("diff", "--name-only", "--no-renames", "-z", "--no-ext-diff",
+                  revisions.merge_base, revisions.head_commit, "--", what="git diff")
+    return [path for path in out.decode(errors="surrogateescape").split("\0") if path]
+
+
+def read_paths(lines: Iterable[str]) -> list[str]:
+    """A newline-separated list of repository-relative paths; blanks and repeats are dropped."""
+    paths = (normalize_path(line.replace("\\", "/")) for line in lines)
+    return list(dict.fromkeys(path for path in paths if path))
+
+
+def commit_messages(git: Git, revisions: Revisions, key: str) -> list[tuple[str, list[str]]]:
+    """(commit, values of trailer `key`) for every commit in base..head, newest first."""
+    out = git.run(
+        "log", "-z", f"--format=%H%n%(trailers:key={key},valueonly,unfold)",
+        f"{revisions.base_commit}..{revisions.head_commit}", "--", what="git log",
+    )
+    found = []
+    for record in out.decode(errors="replace").split("\0"):
+        lines = record.strip("\n").split("\n")
+        if lines and lines[0]:
+            found.append((lines[0], [line for line in lines[1:] if line.strip()]))
+    return found
+
+
+def materialize(git: Git, commit: str, directory: str, into: Path,
+                only: Collection[str] | None = None) -> Path | None:
+    """Write the files of `directory` at `commit` (those in `only`, if given) under `into`.
+
+    Returns where `directory` was written, or None if it held no files at `commit`.
+    """
+    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", directory,
+                      what=f"git ls-tree {commit[:12]}")
+    blobs: list[tuple[str, str]] = []
+    for entry in listing.decode(errors="surrogateescape").split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        # Regular files only: symlinks could point outside `into`, submodules have no content.
+        if (len(parts) == 3 and parts[1] == "blob" and parts[0] in ("100644", "100755")
+                and ".." not in PurePosixPath(path).parts):
+            blobs.append((parts[2], path))
+    if not blobs:
+        return None
+    if only is not None:
+        blobs = [(sha, path) for sha, path in blobs if path in only]
+    root = into.joinpath(*PurePosixPath(directory).parts) if directory != "." else into
+    root.mkdir(parents=True, exist_ok=True)
+    if not blobs:
+        return root
+    # One `cat-file --batch` for every blob; `git archive` would apply export-ignore and
+    # export-subst attributes and so could hide or rewrite workspace files.
+    out = git.run("cat-file", "--batch", input="".join(f"{sha}\n" for sha, _ in blobs).encode(),
+                  what=f"git cat-file at {commit[:12]}")
+    offset = 0
+    for _, path in blobs:
+        header_end = out.index(b"\n", offset)
+        size = int(out[offset:header_end].split()[2])
+        start = header_end + 1
+        target = into.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(out[start:start + size])
+        offset = start + size + 1
+    return root
+
+
+def workspace_dirty(git: Git, directory: str) -> bool:
+    """True if the working tree of `directory` differs from HEAD (edits, untracked files)."""
+    out = git.run("status", "--porcelain", "--untracked-files=all", "--", directory,
+                  what="git status")
+    return bool(out.strip())

@@ -1,0 +1,27 @@
+"""The workspace through git: commits that touched it, per-commit metrics, and register diffs."""
+
+from .diff import ItemChange, LevelChange, Rescored, RiskDiff, RiskSummary, Side, diff_refs
+from .git import Commit, HistoryError, Repository, describe, open_repository, resolve
+from .timeline import CommitMetrics, History, Snapshot, history, load_tree, snapshot
+
+__all__ = [
+    "Commit",
+    "CommitMetrics",
+    "History",
+    "HistoryError",
+    "ItemChange",
+    "LevelChange",
+    "Repository",
+    "Rescored",
+    "RiskDiff",
+    "RiskSummary",
+    "Side",
+    "Snapshot",
+    "describe",
+    "diff_refs",
+    "history",
+    "load_tree",
+    "open_repository",
+    "resolve",
+    "snapshot",
+]

@@ -1,0 +1,217 @@
+"""Make a sign-off: check who signs what, sign it (optionally with SSH), write it atomically.
+
+`sra signoff` refuses rather than write a record that `sra verify` would not count, and it
+never signs content that did not load cleanly: records that fail validation are not part of
+the digest, so their signer would be attesting to content nobody can see in the digest.
+Who may sign a role is decided by sra.yaml `people`: when people are listed, the signer
+must be one of the role's holders (by email when the person has one, else by name).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..analysis.digest import digest_of, object_digests
+from ..analysis.signoff import (
+    canonical_digest,
+    check_signoff,
+    required_roles,
+    signed_payload,
+)
+from ..errors import TargetExists, WriteError
+from ..findings import Severity
+from ..loading import parse_yaml
+from ..model import Person, Signoff, Workspace
+from ..model.schema import schema_file_name
+from ..writing import write_new
+from ..writing.scaffold import SCHEMA_DIR
+from .objects import objects_file_name, signoffs_dir, write_objects
+from .ssh import sign_payload
+
+DEFAULT_STATEMENT = (
+    "I have reviewed this security risk analysis and attest that it is the organization's "
+    "current assessment of the risks to ePHI."
+)
+"""What a signer attests to unless they say otherwise (`--statement`)."""
+_MAX_SUFFIX = 100
+
+
+@dataclass(frozen=True)
+class SignoffRequest:
+    """Who signs, in which role, when, and with which key."""
+
+    role: str
+    name: str
+    email: str
+    signed_at: datetime
+    statement: str | None = DEFAULT_STATEMENT
+    ssh_key: Path | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `sign_workspace` wrote."""
+
+    path: Path
+    objects: Path
+    signoff: Signoff
+    notes: tuple[str, ...] = ()
+    """Warnings for the signer (e.g. no `people` to check the role against)."""
+
+
+def check_signable(ws: Workspace) -> None:
+    """Refuse to sign a workspace whose records did not all load (errors hide content)."""
+    errors = [f for f in ws.findings if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise WriteError(
+            f"{first.location}: {first.message}{more}; the workspace has load errors, and "
+            "records that fail validation are not in what would be signed: fix them first "
+            "(`sra validate`)"
+        )
+
+
+def _same_person(person: Person, name: str, email: str) -> bool:
+    if person.email:
+        return person.email.strip().casefold() == email.strip().casefold()
+    return " ".join(person.name.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def check_signer(ws: Workspace, role: str, name: str, email: str) -> tuple[str, ...]:
+    """Refuse an unknown role or a signer who does not hold it; return notes for the signer."""
+    people = ws.manifest.people if ws.manifest is not None else ()
+    known = dict.fromkeys((*required_roles(ws), *(r for p in people for r in p.roles)))
+    if role not in known:
+        roles = ", ".join(known) or "none"
+        raise WriteError(
+            f"unknown role `{role}`; the roles in sra.yaml (`signoff.required_roles` and "
+            f"`people[].roles`) are: {roles}"
+        )
+    if not people:
+        return (f"sra.yaml lists no `people`, so whether {name} holds `{role}` was not checked",)
+    holders = [person for person in people if role in person.roles]
+    if not holders:
+        raise WriteError(
+            f"no one in sra.yaml `people` holds the role `{role}`; add the signer to "
+            "`people` with that role, then sign"
+        )
+    if any(_same_person(person, name, email) for person in holders):
+        return ()
+    listed = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in holders)
+    raise WriteError(
+        f"{name} <{email}> does not hold the role `{role}` in sra.yaml `people` (holders: "
+        f"{listed}); sign as one of them, or give the signer the role in sra.yaml first"
+    )
+
+
+def _check_policy(ws: Workspace, ssh_key: Path | None) -> None:
+    configured = ws.manifest.signoff.allowed_signers if ws.manifest is not None else None
+    if ssh_key is not None and not configured:
+        raise WriteError(
+            "sra.yaml names no allowed-signers file (`signoff.allowed_signers`), so an SSH "
+            "signature could not be verified and the sign-off would not count; add one, or "
+            "sign without --ssh-key"
+        )
+    if ssh_key is None and configured:
+        raise WriteError(
+            f"sra.yaml requires SSH-signed sign-offs (`signoff.allowed_signers: {configured}`); "
+            "pass --ssh-key with a key listed there for your email"
+        )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "role"
+
+
+def _quote(value: str, ascii_only: bool) -> str:
+    # A JSON string is a YAML double-quoted scalar: every special character stays literal.
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def render_record(signoff: Signoff, header: str = "", *, ascii_only: bool = False) -> str:
+    """The YAML of a sign-off file: a one-element list, every value quoted, signature as a block."""
+    lines = [header] if header else []
+    lines.append("# Written by `sra signoff`. The digest (and the signature) cover these values; "
+                 "editing them voids the sign-off.")  # fmt: skip
+    lines += [
+        f"- role: {_quote(signoff.role, ascii_only)}",
+        f"  name: {_quote(signoff.name, ascii_only)}",
+        f"  email: {_quote(signoff.email, ascii_only)}",
+        f"  signed_at: {signoff.signed_at.isoformat()}",
+    ]
+    optional = (("digest", signoff.digest), ("objects", signoff.objects),
+                ("statement", signoff.statement), ("key", signoff.key))  # fmt: skip
+    lines += [f"  {key}: {_quote(value, ascii_only)}" for key, value in optional if value]
+    if signoff.signature:
+        lines.append("  signature: |")
+        lines += [f"    {line}" for line in signoff.signature.strip().splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _record_text(signoff: Signoff, header: str, name: str) -> bytes:
+    """Rendered and read back: what is written must load as exactly this record."""
+    for ascii_only in (False, True):
+        text = render_record(signoff, header, ascii_only=ascii_only)
+        value = parse_yaml(text.encode("utf-8"), name)
+        if isinstance(value, list) and len(value) == 1:
+            try:
+                if Signoff.model_validate(value[0]).model_dump() == signoff.model_dump():
+                    return text.encode("utf-8")
+            except ValueError:
+                pass
+    raise WriteError(f"{name}: the sign-off does not read back as written; not writing it")
+
+
+def _header(ws: Workspace) -> str:
+    schema = f"{SCHEMA_DIR}/{schema_file_name('signoffs')}"
+    if (ws.root / schema).is_file():
+        return f"# yaml-language-server: $schema=../{schema}"
+    return ""
+
+
+def _write_record(folder: Path, stem: str, data: bytes) -> Path:
+    for suffix in range(1, _MAX_SUFFIX + 1):
+        path = folder / (f"{stem}.yaml" if suffix == 1 else f"{stem}-{suffix}.yaml")
+        if path.exists():
+            continue
+        try:
+            write_new(path, data)
+            return path
+        except TargetExists:
+            continue  # someone took the name meanwhile: try the next
+    raise WriteError(f"{folder}/{stem}.yaml: {_MAX_SUFFIX} sign-offs of that name exist already")
+
+
+def sign_workspace(ws: Workspace, request: SignoffRequest) -> Written:
+    """Sign the workspace's current content as `request` says; write the record and its objects."""
+    check_signable(ws)
+    notes = check_signer(ws, request.role, request.name, request.email)
+    _check_policy(ws, request.ssh_key)
+    digests = object_digests(ws)
+    digest = canonical_digest(digest_of(digests))
+    signoff = Signoff(
+        role=request.role, name=request.name, email=request.email,
+        signed_at=request.signed_at, digest=digest, statement=request.statement or None,
+        objects=objects_file_name(digest),
+    )  # fmt: skip
+    if request.ssh_key is not None:
+        signature = sign_payload(signed_payload(signoff), request.ssh_key)
+        signoff = signoff.model_copy(update={"signature": signature})
+        # Verified before anything is written: a key missing from allowed_signers for this
+        # email is found now, not at the next `sra verify`.
+        verdict = check_signoff(ws, signoff)
+        if not verdict.valid:
+            raise WriteError(f"the new signature does not verify, so it would not count: "
+                             f"{verdict.problem}")  # fmt: skip
+        signoff = signoff.model_copy(update={"key": verdict.key})
+    folder = signoffs_dir(ws)
+    stem = f"{request.signed_at.date().isoformat()}-{_slug(request.role)}-{digest[7:15]}"
+    data = _record_text(signoff, _header(ws), f"signoffs/{stem}.yaml")
+    objects = write_objects(ws, digest, digests)
+    path = _write_record(folder, stem, data)
+    return Written(path, objects, signoff, notes)
