@@ -188,7 +188,7 @@ def test_rule_declarations_are_complete_and_unique() -> None:
 def test_lint_cache_serves_an_unchanged_workspace_and_never_a_stale_one(sra, seed_workspace):
     args = ("lint", "--today", "2026-11-22", "--format", "json")
     first = sra(*args).stdout
-    entries = list((seed_workspace / ".sra_cache").rglob("*.lint"))
+    entries = list((seed_workspace / ".sra_cache").rglob("*.lint.json"))
     assert len(entries) == 1
     cached = sra(*args)
     assert cached.stdout == first  # served from the cache, byte for byte
@@ -200,3 +200,19 @@ def test_lint_cache_serves_an_unchanged_workspace_and_never_a_stale_one(sra, see
     path.write_text(path.read_text().replace("due: 2026-09-30", "due: 2027-09-30"))
     changed = json.loads(sra(*args).stdout)
     assert "remediation-overdue" not in {f["name"] for f in changed["findings"]}
+
+
+def test_lint_workspace_library_call_reuses_its_findings(seed_workspace: Path) -> None:
+    from datetime import date
+
+    from hipaa_sra.rules import lint_workspace
+
+    first = lint_workspace(seed_workspace, date(2026, 11, 22))
+    assert list((seed_workspace / ".sra_cache").rglob("*.lint"))
+    again = lint_workspace(seed_workspace, date(2026, 11, 22))
+    assert again.findings == first.findings and again.counts == first.counts
+    assert [rule.code for rule in again.rules] == [rule.code for rule in first.rules]
+    manifest = "organization: {name: Seed}\nrules: {select: [SRA1]}\n"
+    (seed_workspace / "sra.yaml").write_text(manifest)
+    narrowed = lint_workspace(seed_workspace, date(2026, 11, 22))
+    assert {f.code[:4] for f in narrowed.findings} == {"SRA1"}

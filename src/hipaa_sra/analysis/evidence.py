@@ -42,13 +42,8 @@ class TextEvidence:
     """The latest valid YYYY-MM-DD date it mentions."""
     where: bool
     """It names where the evidence lives (a path, URL, ticket or evidence store)."""
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """The parts an auditor would ask for: `how`, `when`, `where`."""
-        parts = (("how it was verified", self.how), ("when (a YYYY-MM-DD date)", self.when),
-                 ("where the evidence is kept", self.where))  # fmt: skip
-        return tuple(label for label, present in parts if not present)
+    missing: tuple[str, ...] = ()
+    """The parts an auditor would ask for and the text lacks (set by `read_text_evidence`)."""
 
 
 def read_text_evidence(text: str) -> TextEvidence:
@@ -61,7 +56,10 @@ def read_text_evidence(text: str) -> TextEvidence:
             continue  # 2026-02-30 is not a date and cannot be a verification date
         if latest is None or day > latest:
             latest = day
-    return TextEvidence(bool(_HOW.search(text)), latest, bool(_WHERE.search(text)))
+    how, where = bool(_HOW.search(text)), bool(_WHERE.search(text))
+    parts = (("how it was verified", how), ("when (a YYYY-MM-DD date)", latest is not None),
+             ("where the evidence is kept", where))  # fmt: skip
+    return TextEvidence(how, latest, where, tuple(label for label, ok in parts if not ok))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
+from pydantic import BaseModel
+
 from ..catalog import RiskMatrix, normalize_citation, risk_matrix
 from ..model import (
     AddressableDecision,
@@ -125,6 +127,17 @@ class Facts:
             return matrix.level(risk.likelihood, risk.impact)
         except ValueError:  # a level off the matrix's scale is reported by the loader
             return None
+
+    @cached_property
+    def waived_records(self) -> tuple[tuple[BaseModel, str | None], ...]:
+        """Records that carry waivers, with their id (None for sra.yaml)."""
+        ws = self.workspace
+        out: list[tuple[BaseModel, str | None]] = []
+        if ws.manifest is not None and ws.manifest.waivers:
+            out.append((ws.manifest, None))
+        for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks):
+            out.extend((record, record.id) for record in kind if record.waivers)
+        return tuple(out)
 
     @cached_property
     def coverage(self) -> list[CoverageRow]:

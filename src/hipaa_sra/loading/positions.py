@@ -30,7 +30,7 @@ _ITEM_LINE = re.compile(rb"^([ ]*)(- +)?(?=[^ \n#])", re.M)
 """A line with content: its indentation, and the `- ` marker when it starts a list item."""
 
 
-_RECORD = re.compile(rb"^-(?=[ \t\r\n])", re.M)
+_RECORD = re.compile(rb"-(?=[ \t\r\n])")
 """The start of a top-level list item: one record of a kind file."""
 
 
@@ -214,8 +214,14 @@ class SourceMap:
     def _record_starts(self) -> list[int] | None:
         """Offsets of the top-level list items, if each record starts a `- ` line of its own."""
         if self._records is None:
+            data = self._data
+            starts = [0] if _RECORD.match(data) else []
+            at = data.find(b"\n-")
+            while at >= 0:  # bytes.find runs in C; a multi-line regex would try every offset
+                if _RECORD.match(data, at + 1):
+                    starts.append(at + 1)
+                at = data.find(b"\n-", at + 2)
             value = self._value
-            starts = [m.start() for m in _RECORD.finditer(self._data)]
             self._records = starts if isinstance(value, list) and len(starts) == len(value) else []
         return self._records or None
 

@@ -73,7 +73,8 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
         if isinstance(stored, tuple) and len(stored) == 2:
             text, counts = stored
             return RenderedLint(text, dict(counts))
-    report = _lint(located, cache, key, today, selection)
+    # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
+    report = _lint(located, cache, key, today, selection, store=False)
     counts = {severity.value: report.count(severity) for severity in Severity}
     rendered = RenderedLint(render(report), counts)
     if name is not None:
@@ -81,8 +82,8 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
     return rendered
 
 
-def _lint(root: Path, cache: Cache, key: str | None, today: date,
-          selection: Selection) -> LintReport:  # fmt: skip
+def _lint(root: Path, cache: Cache, key: str | None, today: date, selection: Selection,
+          store: bool = True) -> LintReport:  # fmt: skip
     if key is not None:
         stored = cache.get(key)
         if stored is not None:
@@ -90,7 +91,7 @@ def _lint(root: Path, cache: Cache, key: str | None, today: date,
             if report is not None:
                 return report
     report = lint(load_workspace(root, use_cache=cache.enabled), today, selection)
-    if key is not None:
+    if key is not None and store:
         cache.put(key, _store(report))
     return report
 

@@ -13,7 +13,7 @@ from ..model import Manifest, Waiver, Workspace
 from .base import Context, Hit, Rule, run_check
 from .registry import RULES, find_rule, is_selector, matches, rule_keys
 from .report import LintReport
-from .workspace import waived_records, waiver_gaps
+from .workspace import waiver_gaps
 
 
 class UnknownSelector(SraError):
@@ -68,10 +68,10 @@ def _severity(rule: Rule, hit_severity: Severity | None, ctx: Context) -> Severi
     return hit_severity or rule.severity_for(ctx.profile)
 
 
-def _waivers(ws: Workspace, today: date) -> dict[str | None, list[Waiver]]:
+def _waivers(facts: Facts, today: date) -> dict[str | None, list[Waiver]]:
     """Valid, unexpired waivers per record id (None: sra.yaml, for workspace-wide findings)."""
     out: dict[str | None, list[Waiver]] = {}
-    for record, oid in waived_records(ws):
+    for record, oid in facts.waived_records:
         for waiver in getattr(record, "waivers", ()):
             if waiver_gaps(waiver) or waiver.until is None or waiver.until < today:
                 continue
@@ -120,7 +120,7 @@ def lint(workspace: Workspace, today: date, selection: Selection = Selection()) 
         for rule in rules
         for hit in run_check(rule, workspace, ctx)
     )
-    waivers = _waivers(workspace, today)
+    waivers = _waivers(ctx.facts, today)
     kept = [f for f, wide in findings if not _waived(f, waivers, wide)]
     order = {file: index for index, file in enumerate(workspace.files)}
     kept.sort(key=lambda f: (order.get(f.location.file, len(order)), f.location.file,

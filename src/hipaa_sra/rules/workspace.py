@@ -28,15 +28,6 @@ def _loader_rule(problem: Problem, rationale: str, fix: str, example: str) -> Ru
                 _SCHEMA, rationale, fix, example)  # fmt: skip
 
 
-def waived_records(ws: Workspace) -> Iterator[tuple[BaseModel, str | None]]:
-    """Every record that may carry `waivers`, with its id (None for sra.yaml)."""
-    if ws.manifest is not None:
-        yield ws.manifest, None
-    for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks):
-        for record in kind:
-            yield record, record.id
-
-
 def waiver_gaps(waiver: Waiver) -> tuple[str, ...]:
     """The parts a waiver lacks: rule, reason, approver, expiry."""
     parts = (("rule", waiver.rule), ("reason", waiver.reason),
@@ -53,7 +44,7 @@ def _who(oid: str | None) -> str:
 
 
 def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    for record, oid in waived_records(ws):
+    for record, oid in ctx.facts.waived_records:
         for index, waiver in enumerate(_waivers(record)):
             gaps = waiver_gaps(waiver)
             if gaps:
@@ -71,7 +62,7 @@ def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    for record, oid in waived_records(ws):
+    for record, oid in ctx.facts.waived_records:
         for index, waiver in enumerate(_waivers(record)):
             until: date | None = waiver.until
             if until is not None and until < ctx.today and not waiver_gaps(waiver):
