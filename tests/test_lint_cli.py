@@ -13,7 +13,8 @@ from hipaa_sra.formats import LINT_FORMATS
 from hipaa_sra.rules import RULES
 
 ROOT = Path(__file__).parents[1]
-SEED = ROOT.parent / "shared" / "reference" / "seed-register-example.yaml"
+SEED = Path(__file__).parent / "fixtures" / "seed-register-example.yaml"
+"""The article's row, byte for byte (test_seed_register checks the copy against the source)."""
 GOLDEN = Path(__file__).parent / "golden" / "lint" / "seed.json"
 BASE = Path(__file__).parent / "rules" / "base"
 
