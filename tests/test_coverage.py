@@ -146,7 +146,7 @@ def test_decision_meets_only_conditional_required_specs(workspace: Make) -> None
         MANIFEST
         + """\
 decisions:
-  - {spec: 164.314(b)(2)(i), decision: not-reasonable, rationale: We sponsor no group health plan.}
+  - {spec: 164.314(b)(2)(i), decision: not-applicable, rationale: We sponsor no group health plan.}
   - {spec: 164.312(a)(2)(i), decision: not-reasonable, rationale: Shared accounts.}
 """
     )
@@ -196,6 +196,8 @@ def test_not_applicable_decides_only_specifications_that_bind_some_entities(
         "    rationale: We sponsor no group health plan.\n"
         "  - spec: 164.312(a)(2)(iii)\n    decision: not-applicable\n"
         "    rationale: We do not think it applies.\n"
+        "  - spec: 164.314(b)(2)(ii)\n    decision: not-reasonable\n"
+        "    rationale: Too costly.\n"
     )
     ws = load(workspace(manifest=MANIFEST + decisions))
     assert [f for f in ws.findings if f.severity is Severity.ERROR] == []  # both load
@@ -206,3 +208,5 @@ def test_not_applicable_decides_only_specifications_that_bind_some_entities(
     [logoff] = [f for f in report.findings if f.object_id == "164.312(a)(2)(iii)"]
     assert "says `not-applicable`, but it binds every covered entity" in logoff.message
     assert "164.314(b)(2)(i)" not in {f.object_id for f in report.findings}
+    [plan] = [f for f in report.findings if f.object_id == "164.314(b)(2)(ii)"]
+    assert "can only be `not-applicable`" in plan.message and "`not-reasonable`" in plan.message

@@ -184,10 +184,13 @@ def _requirement_row(
     index, decision = decisions.get(entry.citation, (None, None))
     gaps = decision_gaps(decision) if decision is not None else ()
     condition = CONDITIONAL.get(entry.citation)
-    if decision is not None and condition is None and (
-        decision.decision is DecisionKind.NOT_APPLICABLE
-    ):
-        gaps = ("decision", *gaps)  # binds every entity: "does not apply" is no decision
+    if decision is not None:
+        kind = decision.decision
+        if condition is None and kind is DecisionKind.NOT_APPLICABLE:
+            gaps = ("decision", *gaps)  # binds every entity: "does not apply" is no decision
+        elif (condition is not None and entry.designation == "required"
+              and kind not in (DecisionKind.NOT_APPLICABLE, DecisionKind.IMPLEMENTED)):
+            gaps = ("decision", *gaps)  # required where it applies: never "not reasonable"
     accepts = entry.designation == "addressable" or condition is not None
     if mapped:
         status = CoverageStatus.COVERED

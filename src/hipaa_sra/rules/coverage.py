@@ -19,6 +19,10 @@ def _remedy(row: CoverageRow) -> str:
     control = f"add a control that implements it and cites {cite} in its `hipaa` list"
     if row.decision is not None and not row.accepts_decision:
         return f"it is required, so its decision in sra.yaml cannot stand in for it; {control}"
+    if row.decision is not None and "decision" in row.decision_gaps and row.condition:
+        return (f"it is required wherever it applies, so its decision in sra.yaml can only "
+                f"be `not-applicable` (it {row.condition}) or `implemented`, not "
+                f"`{row.decision.decision}`")  # fmt: skip
     if row.decision is not None and "decision" in row.decision_gaps:
         return ("its decision in sra.yaml says `not-applicable`, but it binds every covered "
                 "entity and business associate; decide implemented, alternative or "
