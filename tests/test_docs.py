@@ -46,3 +46,10 @@ def test_readme_starts_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text()
     first_block = text.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
     assert [line.split()[:2] for line in first_block] == [["make", "demo"], ["make", "test"]]
+
+
+def test_public_api_is_importable_from_the_package() -> None:
+    import hipaa_sra
+
+    for name in hipaa_sra.__all__:
+        assert getattr(hipaa_sra, name) is not None, name
