@@ -14,6 +14,7 @@ from .catalog import catalog_command
 from .gate import gate_command
 from .history import diff_command, history_command
 from .init import init_command
+from .interop import export_command, import_command
 from .lint import lint_command
 from .rules import explain_command, rules_command
 from .schema import schema_command
@@ -30,6 +31,8 @@ COMMANDS = (
     calendar_command,
     history_command,
     diff_command,
+    export_command,
+    import_command,
     rules_command,
     explain_command,
     signoff_command,

@@ -1,0 +1,1 @@
+"""Interoperability: exchanging the workspace with spreadsheets and OSCAL tools."""
