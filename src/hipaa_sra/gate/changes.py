@@ -20,6 +20,9 @@ from .match import normalize_path
 DEFAULT_BASES = ("origin/main", "origin/master", "main", "master")
 """Tried in order when no --base is given; the first that exists and is not `head` is used."""
 
+_TIMEOUT = 300
+"""Seconds any one git call may take; a huge diff of a monorepo fits, a hung one does not."""
+
 
 @dataclass(frozen=True)
 class Revisions:
@@ -44,8 +47,10 @@ class Git:
         try:
             result = subprocess.run(
                 ["git", "rev-parse", "--show-toplevel"], cwd=directory,
-                capture_output=True, check=False,
+                capture_output=True, check=False, timeout=_TIMEOUT,
             )
+        except subprocess.TimeoutExpired:
+            raise GateError(f"`git rev-parse` took longer than {_TIMEOUT} s") from None
         except FileNotFoundError:
             raise GateError("git is not installed; pass the changed paths with --paths-from") \
                 from None
@@ -58,9 +63,14 @@ class Git:
 
     def run(self, *args: str, input: bytes | None = None, what: str = "") -> bytes:
         """Standard output of `git ARGS` in the top level; GateError naming `what` on failure."""
-        result = subprocess.run(
-            ["git", *args], cwd=self.top, input=input, capture_output=True, check=False
-        )
+        try:
+            result = subprocess.run(
+                ["git", *args], cwd=self.top, input=input, capture_output=True, check=False,
+                timeout=_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            raise GateError(f"{what or 'git ' + args[0]}: took longer than {_TIMEOUT} s") \
+                from None
         if result.returncode != 0:
             detail = result.stderr.decode(errors="replace").strip().splitlines()
             reason = detail[-1] if detail else f"git {args[0]} exited {result.returncode}"
@@ -71,10 +81,13 @@ class Git:
         """The commit `ref` names, or None if it names none."""
         if ref.startswith("-"):  # never let a ref be read as an option of git
             return None
-        result = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            cwd=self.top, capture_output=True, check=False,
-        )
+        try:
+            result = subprocess.run(
+                ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                cwd=self.top, capture_output=True, check=False, timeout=_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            raise GateError(f"`git rev-parse {ref}` took longer than {_TIMEOUT} s") from None
         return result.stdout.decode().strip() if result.returncode == 0 else None
 
     def relative(self, directory: Path) -> str:
