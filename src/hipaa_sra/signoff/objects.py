@@ -11,6 +11,7 @@ hide nor invent a change.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -99,12 +100,10 @@ def write_objects(ws: Workspace, digest: str, digests: Mapping[str, str]) -> Pat
     """Write (or reuse, when already there and intact) the object-digest file of `digest`."""
     path = signoffs_dir(ws) / objects_file_name(digest)
     data = objects_json(digest, digests)
-    if not path.exists():
-        try:
-            write_new(path, data)
-            return path
-        except TargetExists:
-            pass  # another signer wrote it meanwhile: theirs is checked below
+    # Another signer of the same content may have written it first: theirs is checked below.
+    with contextlib.suppress(TargetExists):
+        write_new(path, data)
+        return path
     existing = read_objects(path, digest)
     if existing.digests is None:
         raise WriteError(f"{existing.problem}; move it aside and sign again")
