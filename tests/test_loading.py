@@ -318,3 +318,12 @@ def test_text_continued_at_the_key_column_is_refused_so_it_cannot_pose_as_a_key(
     root = workspace({"register/r.yaml": '- id: a\n  threat: "foo\n  vuln: x"\n  vuln: y\n'})
     with pytest.raises(LoadError, match=r"r\.yaml:\d+:\d+"):
         check_workspace(root)
+
+
+def test_an_unusable_risk_matrix_is_reported_on_its_line(workspace) -> None:
+    manifest = "organization: {name: X}\nmethodology:\n  matrix: custom\n"
+    root = workspace({"register/r.yaml": RISKS.split("- id: RR-3")[0]}, manifest=manifest)
+    [problem] = [f for f in check_workspace(root).findings
+                 if f.name == "invalid-value" and f.location.file.endswith("sra.yaml")]
+    assert problem.location.line == 3
+    assert "`methodology.custom_matrix` is missing" in problem.message

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
-from ..catalog import RiskMatrix, normalize_citation, risk_matrix
+from ..catalog import RiskMatrix, normalize_citation
+from ..catalog.methodology import MethodologyError, methodology_matrix
 from ..model import (
     AddressableDecision,
     Asset,
@@ -20,11 +21,12 @@ from ..model import (
     EphiStatus,
     Flow,
     Level,
-    MatrixName,
+    Methodology,
     Person,
     Risk,
     Workspace,
 )
+from ..scoring.matrix import expected_level
 from .evidence import EvidenceStatus, TextEvidence, control_evidence, read_text_evidence
 
 if TYPE_CHECKING:
@@ -104,29 +106,20 @@ class Facts:
 
     @cached_property
     def matrix(self) -> RiskMatrix | None:
-        """The methodology's risk matrix, or None when `sra.yaml` names an unusable one."""
+        """The methodology's risk matrix, or None when `sra.yaml` names an unusable one.
+
+        The loader reports an unusable methodology on sra.yaml; rules that need the matrix
+        then have nothing to compare with and stay silent rather than guess.
+        """
         manifest = self.workspace.manifest
-        if manifest is None:
-            return risk_matrix(MatrixName.NIST_800_30R1.value, 3)
-        methodology = manifest.methodology
         try:
-            if methodology.matrix is MatrixName.CUSTOM:
-                if methodology.custom_matrix is None:
-                    return None
-                return RiskMatrix.from_table(methodology.custom_matrix, methodology.levels)
-            return risk_matrix(methodology.matrix.value, methodology.levels)
-        except ValueError:
+            return methodology_matrix(manifest.methodology if manifest else Methodology())
+        except MethodologyError:
             return None
 
     def expected_inherent(self, risk: Risk) -> Level | None:
         """The level the matrix gives for the risk's likelihood and impact, if it can."""
-        matrix = self.matrix
-        if matrix is None:
-            return None
-        try:
-            return matrix.level(risk.likelihood, risk.impact)
-        except ValueError:  # a level off the matrix's scale is reported by the loader
-            return None
+        return None if self.matrix is None else expected_level(risk, self.matrix)
 
     @cached_property
     def waived_records(self) -> tuple[tuple[BaseModel, str | None], ...]:

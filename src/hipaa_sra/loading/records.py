@@ -11,6 +11,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from ..catalog import CONDITIONAL_SPECS, hipaa_entry, suggest_citation
+from ..catalog.methodology import MethodologyError, methodology_matrix
 from ..errors import LoadError
 from ..model import LEVEL_FIELDS, Kind, Manifest, Risk, parse_level
 from .positions import Path
@@ -305,6 +306,11 @@ def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pend
     except ValidationError as error:
         return None, schema_findings(Manifest, error, label, None, ())
     pending = []
+    try:
+        methodology_matrix(manifest.methodology)
+    except MethodologyError as exc:
+        message = f"{label}: {exc.message}; {exc.hint}"
+        pending.append(Pending(INVALID_VALUE.code, ("methodology", exc.field), message, None))
     for i, decision in enumerate(manifest.decisions):
         problem = citation_problem(decision.spec, addressable=True)
         if problem:

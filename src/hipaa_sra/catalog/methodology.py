@@ -1,0 +1,58 @@
+"""The risk matrix a methodology in `sra.yaml` selects, or exactly why it selects none.
+
+Here rather than in scoring because the loader reports an unusable methodology as a
+finding on sra.yaml, and the loader sits below scoring.
+"""
+
+from __future__ import annotations
+
+from ..model import MatrixName, Methodology
+from .matrices import RiskMatrix, builtin_matrices, matrix_names, risk_matrix
+from .scales import scale_levels
+
+
+class MethodologyError(ValueError):
+    """`sra.yaml`'s methodology names no usable matrix; says which field and what to write."""
+
+    def __init__(self, field: str, message: str, hint: str) -> None:
+        self.field = field
+        """The key under `methodology` at fault, e.g. `matrix` or `custom_matrix`."""
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} ({hint})")
+
+
+def methodology_matrix(methodology: Methodology) -> RiskMatrix:
+    """The likelihood x impact matrix a methodology selects; `MethodologyError` if unusable."""
+    levels = methodology.levels
+    names = ", ".join(scale_levels(levels))
+    if methodology.matrix is MatrixName.CUSTOM:
+        if methodology.custom_matrix is None:
+            raise MethodologyError(
+                "matrix",
+                "`methodology.matrix` is custom but `methodology.custom_matrix` is missing; "
+                f"expected rows of likelihood -> {{impact: risk level}} over {names}",
+                f"add `custom_matrix`, or choose a built-in matrix: {', '.join(matrix_names())}",
+            )
+        try:
+            return RiskMatrix.from_table(methodology.custom_matrix, levels)
+        except ValueError as exc:
+            raise MethodologyError(
+                "custom_matrix",
+                f"`methodology.custom_matrix` is not a complete {levels}-level matrix: {exc}",
+                f"write all {levels * levels} cells: each of {names} as likelihood, mapping "
+                f"each of {names} as impact to one of {names}",
+            ) from None
+    name = methodology.matrix.value
+    try:
+        return risk_matrix(name, levels)
+    except ValueError:
+        defined = sorted(m.levels for m in builtin_matrices() if m.name == name)
+        others = [m.name for m in builtin_matrices() if m.levels == levels]
+        raise MethodologyError(
+            "matrix",
+            f"`methodology.matrix` is {name}, which is defined for "
+            f"{' or '.join(map(str, defined))} levels only, but `methodology.levels` is {levels}",
+            f"set `levels: {defined[0]}`, or choose a matrix with {levels} levels: "
+            + ", ".join([*others, MatrixName.CUSTOM.value]),
+        ) from None
