@@ -26,10 +26,14 @@ demo: $(VENV)/.installed
 	@# The example has deliberate gaps, so lint exits 1; only 2 (a broken run) stops the demo.
 	$(BIN)/sra lint --workspace $(DEMO)/sra --output $(DEMO)/lint.txt; test $$? -le 1
 	$(BIN)/sra lint --workspace $(DEMO)/sra --format sarif --output $(DEMO)/lint.sarif; test $$? -le 1
+	$(BIN)/sra report --workspace $(DEMO)/sra --format html --out $(DEMO)/report.html
+	$(BIN)/sra report --workspace $(DEMO)/sra --format pdf --out $(DEMO)/report.pdf
 	@echo
 	@tail -n 1 $(DEMO)/lint.txt
 	@echo "Example workspace: $(DEMO)/sra"
 	@echo "Lint report:       $(DEMO)/lint.txt (SARIF: $(DEMO)/lint.sarif)"
+	@echo "SRA report:        $(DEMO)/report.html"
+	@echo "SRA report (PDF):  $(DEMO)/report.pdf"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -1,0 +1,96 @@
+"""`sra report`: render the SRA document as HTML, PDF or Markdown."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..errors import SraError
+from ..findings import Severity
+from ..loading import load_workspace
+from .common import resolve_today, today_option, workspace_option
+
+_SUFFIX = {"html": "html", "pdf": "pdf", "md": "md"}
+
+
+@click.command("report")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(list(_SUFFIX)), default="html",
+              show_default=True, help="html (one self-contained file), pdf, or md (Markdown).")
+@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False,
+              allow_dash=True), default=None, metavar="PATH",
+              help="Where to write (default: sra-report.<format>; - for standard output).")
+@today_option
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="Include the review history from git when the workspace is in a repository.")
+@click.option("--history-limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Measure at most the N newest commits (default 100).")
+@click.option("--detail-limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Rows a section shows before the rest move to an appendix (default 200).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+def report_command(workspace: Path | None, fmt: str, out: Path | None, today: datetime | None,
+                   history: bool, history_limit: int | None, detail_limit: int | None,
+                   no_cache: bool) -> None:  # fmt: skip
+    """Write the SRA document: the signed risk analysis auditors read.
+
+    Sections carry the headings auditors look for (Scope, Methodology, Asset
+    inventory, Data flows, ... Sign-off, Review history), with the heat maps,
+    the data-flow diagram, the coverage of every HIPAA specification, OCR's
+    nine elements and the sign-off state; a banner says NOT SIGNED or CHANGED
+    SINCE SIGN-OFF when that is the case. Exits 0 when written, 2 when the
+    workspace or the output path cannot be used.
+
+    Example:
+
+    \b
+        sra report --format pdf --out sra.pdf
+        sra report --format md --out SRA.md --today 2026-12-01
+    """
+    from ..report import HISTORY_LIMIT, build_report, html_to_pdf, render_html, render_markdown
+    from ..report import review_history as load_history
+
+    day = resolve_today(today)
+    ws = load_workspace(workspace, use_cache=not no_cache)
+    errors = sum(1 for finding in ws.findings if finding.severity is Severity.ERROR)
+    if errors:
+        click.echo(f"sra report: {errors} error(s) found while loading; the records concerned "
+                   "are left out of the report and listed under Findings", err=True)  # fmt: skip
+    past, problem = (None, "left out (--no-history)")
+    if history:
+        past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
+                                     use_cache=not no_cache)  # fmt: skip
+    options = {} if detail_limit is None else {"detail_limit": detail_limit}
+    document = build_report(ws, day, history=past, history_problem=problem, **options)
+    if fmt == "md":
+        data = render_markdown(document).encode("utf-8")
+    else:
+        html = render_html(document)
+        data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _write(target, data, ws.files, ws.root)
+    click.echo(f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
+               f"{document.organization} as of {day.isoformat()}, "
+               f"{document.banner.title}")  # fmt: skip
+
+
+def _write(target: Path, data: bytes, files: tuple[str, ...], root: Path) -> None:
+    """Replace `target` atomically, refusing to overwrite a file of the workspace itself."""
+    from ..writing import file_digest, replace_file
+
+    resolved = target.resolve()
+    for name in files:
+        candidate = Path(name)
+        for path in (candidate, root / candidate):
+            if path.resolve() == resolved:
+                raise SraError(f"{target}: is a file of the workspace; not overwriting it "
+                               "with the report")  # fmt: skip
+    if target.parent and not target.parent.exists():
+        raise SraError(f"{target}: directory {target.parent} does not exist")
+    replace_file(target, data, file_digest(target))

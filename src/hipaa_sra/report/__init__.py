@@ -1,0 +1,26 @@
+"""The SRA document: built from a workspace, rendered as HTML, PDF or Markdown."""
+
+from .build import HISTORY_LIMIT, SECTION_TITLES, build_report, review_history
+from .document import Banner, BannerKind, Cell, Figure, Report, Section, Table, Tone
+from .html import render_html
+from .markdown import render_markdown
+from .pdf import PdfUnavailable, html_to_pdf
+
+__all__ = [
+    "HISTORY_LIMIT",
+    "SECTION_TITLES",
+    "Banner",
+    "BannerKind",
+    "Cell",
+    "Figure",
+    "PdfUnavailable",
+    "Report",
+    "Section",
+    "Table",
+    "Tone",
+    "build_report",
+    "html_to_pdf",
+    "render_html",
+    "render_markdown",
+    "review_history",
+]

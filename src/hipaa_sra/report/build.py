@@ -1,0 +1,137 @@
+"""Assemble the SRA document from a loaded workspace: every section, in the auditor's order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from .. import __version__
+from ..analysis.coverage import coverage_summary
+from ..analysis.facts import Facts
+from ..analysis.ocr import ElementStatus, ocr_elements
+from ..history import History, HistoryError, history, open_repository
+from ..model import Level, Workspace
+from ..rules import LintReport, lint
+from ..signoff import verify_workspace
+from .document import Banner, BannerKind, Cell, Report, Section, Tone
+from .inputs import DETAIL_LIMIT, ReportInputs, level_cell, plural, text
+from .inventory import flows_section, inventory_section, scope_section, vendors_section
+from .risks import determination_section, remediation_items, remediation_section, threats_section
+from .safeguards import (
+    checklist_section,
+    controls_section,
+    coverage_section,
+    methodology_section,
+    nprm_section,
+)
+from .signing import findings_section, history_section, signoff_banner, signoff_section
+
+HISTORY_LIMIT = 100
+"""Newest commits the review history measures by default (older ones are counted, not shown)."""
+
+SECTION_TITLES = (
+    "Summary", "Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
+    "Threats and vulnerabilities", "Current controls", "Risk determination",
+    "Remediation plan", "HIPAA safeguard coverage", "NPRM readiness",
+    "Risk analysis checklist", "Findings", "Sign-off", "Review history",
+)  # fmt: skip
+"""The document's headings in order; auditors look for them by name."""
+
+
+def review_history(root: Path, *, limit: int | None = HISTORY_LIMIT,
+                   use_cache: bool = True) -> tuple[History | None, str | None]:  # fmt: skip
+    """The workspace's git history, or None and why there is none."""
+    try:
+        repo = open_repository(root)
+        return history(root, repo, limit=limit, use_cache=use_cache), None
+    except HistoryError as exc:
+        return None, str(exc)
+
+
+def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None = None,
+                 history: History | None = None, history_problem: str | None = None,
+                 detail_limit: int = DETAIL_LIMIT) -> Report:  # fmt: skip
+    """The SRA document of `ws` as of `today`."""
+    from ..scoring import MethodologyError, workspace_matrix
+
+    try:
+        matrix = workspace_matrix(ws)
+    except MethodologyError:
+        matrix = None  # the loader reports it; the report says so where it matters
+    inputs = ReportInputs(
+        ws=ws, today=today, facts=Facts(ws), matrix=matrix,
+        lint=lint_report if lint_report is not None else lint(ws, today),
+        verification=verify_workspace(ws), history=history,
+        history_problem=history_problem, detail_limit=detail_limit,
+    )  # fmt: skip
+    banner = signoff_banner(inputs)
+    builders: tuple[Callable[[ReportInputs], Section], ...] = (
+        summary_section, scope_section, methodology_section, inventory_section, flows_section,
+        vendors_section, threats_section, controls_section, determination_section,
+        remediation_section, coverage_section, nprm_section, checklist_section,
+        findings_section, lambda i: signoff_section(i, banner), history_section,
+    )  # fmt: skip
+    sections = tuple(build(inputs) for build in builders)
+    name = ws.manifest.organization.name if ws.manifest else "Unnamed organization"
+    return Report(
+        organization=name, title="HIPAA Security Risk Analysis", today=today,
+        digest=inputs.verification.digest, banner=banner, sections=sections,
+        generator=f"hipaa-sra {__version__}",
+        subtitle="45 CFR 164.308(a)(1)(ii)(A), assessed per NIST SP 800-30 Rev. 1",
+        headline=_headline(inputs, banner),
+    )  # fmt: skip
+
+
+def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | None], ...]:
+    high = sum(1 for s in i.ranked if s.residual in (Level.HIGH, Level.VERY_HIGH))
+    overdue = sum(1 for item in remediation_items(i) if item.overdue)
+    summary = coverage_summary(i.facts.coverage)
+    elements = ocr_elements(i.ws, i.today, i.facts, i.verification.digest)
+    met = sum(1 for e in elements if e.status is ElementStatus.MET)
+    errors = i.lint.summary()["error"]
+    sign_tone = Tone.GOOD if banner.kind is BannerKind.SIGNED else Tone.BAD
+    return (
+        ("High residual risks", f"{high:,}", Tone.BAD if high else Tone.GOOD),
+        ("Overdue actions", f"{overdue:,}", Tone.BAD if overdue else Tone.GOOD),
+        ("Required specs not met", f"{summary.required_uncovered:,}",
+         Tone.BAD if summary.required_uncovered else Tone.GOOD),
+        ("OCR elements met", f"{met} of {len(elements)}", Tone.GOOD if met == 9 else Tone.WARN),
+        ("Lint errors", f"{errors:,}", Tone.BAD if errors else Tone.GOOD),
+        ("Sign-off", banner.title.lower(), sign_tone),
+    )  # fmt: skip
+
+
+def summary_section(i: ReportInputs) -> Section:
+    """Summary: what the analysis covers and the risks that matter most, before the detail."""
+    ws = i.ws
+    counts = ws.counts()
+    in_scope = len(i.facts.in_scope_assets)
+    paragraphs = [
+        f"This analysis covers {plural(counts['assets'], 'asset')} ({in_scope:,} holding or "
+        f"possibly holding ePHI), {plural(counts['flows'], 'data flow')}, "
+        f"{plural(counts['vendors'], 'vendor')}, {plural(counts['controls'], 'control')} and "
+        f"{plural(counts['risks'], 'risk')}, as of {i.today.isoformat()}.",
+    ]
+    residual = Counter(s.residual for s in i.ranked)
+    spread = ", ".join(f"{residual[level]:,} {level.value}" for level in reversed(i.scale)
+                       if residual[level])  # fmt: skip
+    if spread:
+        paragraphs.append(f"Residual risk: {spread}.")
+    load_errors = sum(1 for f in ws.findings if f.severity.value == "error")
+    if load_errors:
+        paragraphs.append(f"{plural(load_errors, 'record')} failed validation and are left "
+                          "out of this report; the Findings section lists them.")  # fmt: skip
+    top = i.ranked[:10]
+    risks = ws.risks
+    table = i.table(
+        "top-risks", "The highest risks",
+        ("Risk", "Asset", "Threat", "Residual", "Open actions"),
+        ((s.risk_id, s.asset, text(risks[s.order].threat), level_cell(s.residual),
+          Cell(str(s.open_remediation), Tone.BAD if not s.open_remediation
+               and s.residual in (Level.HIGH, Level.VERY_HIGH) else None))
+         for s in top),
+        empty="No risk can be ranked.", whole=True,
+    )  # fmt: skip
+    return Section("summary", "Summary", tuple(paragraphs), tables=(table,))

@@ -1,0 +1,489 @@
+"""The report's charts as inline SVG strings: risk heat maps, remediation plan, history, categories.
+
+Drawn with matplotlib's object-oriented API off-screen; text stays text (searchable in the PDF)
+and the same input always gives the same bytes, so reports can be compared with golden files.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from hipaa_sra.model import Level
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
+
+# Muted green-to-red ramp. Text colours are the better WCAG contrast on each fill (black on all
+# but very-high). The HTML's CSS uses the same values so table badges match the charts.
+LEVEL_COLOURS: Mapping[Level, str] = {
+    Level.VERY_LOW: "#8fbf8a",
+    Level.LOW: "#cfe0a4",
+    Level.MODERATE: "#f2d27a",
+    Level.HIGH: "#d9674e",
+    Level.VERY_HIGH: "#9e2a2b",
+}
+LEVEL_TEXT_COLOURS: Mapping[Level, str] = {
+    Level.VERY_LOW: "#000000",
+    Level.LOW: "#000000",
+    Level.MODERATE: "#000000",
+    Level.HIGH: "#000000",
+    Level.VERY_HIGH: "#ffffff",
+}
+UNSCORED_COLOUR = "#c4c4c4"
+
+_LEVEL_NAMES: Mapping[Level, str] = {
+    Level.VERY_LOW: "Very low",
+    Level.LOW: "Low",
+    Level.MODERATE: "Moderate",
+    Level.HIGH: "High",
+    Level.VERY_HIGH: "Very high",
+}
+# Spelled out rather than strftime("%b") so the labels never follow the machine's locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# (field, legend label, colour), bottom of the stack first: overdue sits on top, where red shows.
+_STATUSES: tuple[tuple[str, str, str], ...] = (
+    ("done", "Done", "#7d9f80"),
+    ("accepted", "Accepted", "#8a98aa"),
+    ("deferred", "Deferred", "#d0d0d0"),
+    ("in_progress", "In progress", "#3d6ea5"),
+    ("planned", "Planned", "#a8c5e6"),
+    ("overdue", "Overdue", "#c0392b"),
+)
+
+_WIDTH = 6.7  # inches: A4 portrait less 18 mm margins is about 6.7 in
+_INK = "#222222"
+_FAINT = "#666666"
+_GRID = "#e4e4e4"
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    """Remediation items due in one calendar month, by status."""
+
+    month: date
+    done: int = 0
+    accepted: int = 0
+    deferred: int = 0
+    in_progress: int = 0
+    planned: int = 0
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """The workspace at one commit: remediation items open and overdue, and high+ risks."""
+
+    day: date
+    open: int
+    overdue: int
+    high: int
+
+
+@dataclass(frozen=True)
+class CategoryRisks:
+    """Risks on assets of one category, counted by residual level."""
+
+    label: str
+    counts: Mapping[Level, int]
+    unscored: int = 0
+
+
+def heat_map_svg(
+    scale: Sequence[Level],
+    cell_level: Mapping[tuple[Level, Level], Level],
+    inherent: Mapping[tuple[Level, Level], int],
+    residual: Mapping[tuple[Level, Level], int],
+    *,
+    residual_unplaced: int = 0,
+) -> str:
+    """Two likelihood x impact grids, inherent and residual, counting risks per cell."""
+    levels = sorted(scale, key=lambda level: level.rank)
+    n = len(levels)
+    names = [_LEVEL_NAMES[level] for level in levels]
+    shown = sorted({*levels, *cell_level.values()}, key=lambda level: level.rank)
+
+    def build(fig: Figure) -> None:
+        from matplotlib.patches import Patch, Rectangle
+
+        axes = fig.subplots(1, 2)
+        for ax, title, counts in zip(
+            axes, ("Inherent risk", "Residual risk"), (inherent, residual), strict=True
+        ):
+            for row, likelihood in enumerate(levels):
+                for col, impact in enumerate(levels):
+                    level = cell_level.get((likelihood, impact))
+                    fill = "#ffffff" if level is None else LEVEL_COLOURS[level]
+                    ax.add_patch(
+                        Rectangle((col, row), 1, 1, facecolor=fill, edgecolor="#ffffff", lw=2)
+                    )
+                    count = counts.get((likelihood, impact), 0)
+                    # Empty cells stay blank so the eye goes to where the risks are.
+                    if count:
+                        ink = _INK if level is None else LEVEL_TEXT_COLOURS[level]
+                        size = 14 if n <= 3 else 11
+                        ax.text(
+                            col + 0.5,
+                            row + 0.5,
+                            str(count),
+                            ha="center",
+                            va="center",
+                            fontsize=size,
+                            fontweight="bold",
+                            color=ink,
+                        )
+            ax.set_xlim(0, n)
+            ax.set_ylim(0, n)
+            ax.set_aspect("equal")
+            ax.set_xticks([i + 0.5 for i in range(n)], names)
+            ax.set_yticks([i + 0.5 for i in range(n)], names)
+            ax.tick_params(length=0)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            ax.set_xlabel("Impact")
+            ax.set_ylabel("Likelihood")
+            total = sum(counts.values())
+            ax.set_title(f"{title}\n", loc="center")
+            ax.text(
+                0.5,
+                1.02,
+                f"{total} {_plural(total, 'risk')} placed",
+                transform=ax.transAxes,
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=_FAINT,
+            )
+        if residual_unplaced > 0:
+            verb = "is" if residual_unplaced == 1 else "are"
+            axes[1].annotate(
+                f"{residual_unplaced} {_plural(residual_unplaced, 'risk')} without a residual "
+                f"level {verb} not shown",
+                xy=(0.5, 0),
+                xycoords="axes fraction",
+                xytext=(0, -34),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                color=_FAINT,
+                style="italic",
+            )
+        handles = [
+            Patch(facecolor=LEVEL_COLOURS[level], label=_LEVEL_NAMES[level]) for level in shown
+        ]
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            title="Risk level of the cell",
+            title_fontsize=7.5,
+        )
+
+    label = (
+        f"Risk heat maps, likelihood by impact: {sum(inherent.values())} risks placed by "
+        f"inherent level, {sum(residual.values())} by residual level"
+    )
+    if residual_unplaced:
+        label += f", {residual_unplaced} without a residual level"
+    return _render(build, (_WIDTH, 3.9 if n <= 3 else 4.1), label, "heat-map")
+
+
+def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
+    """Remediation items by due month, stacked by status; overdue in red, a line at today."""
+    title = "Remediation items by due month"
+    if not months:
+        return _message_svg(title, "No dated remediation items")
+    totals: dict[date, dict[str, int]] = {}
+    for item in months:
+        slot = totals.setdefault(item.month.replace(day=1), dict.fromkeys(_FIELDS, 0))
+        for field in _FIELDS:
+            slot[field] += getattr(item, field)
+    this_month = today.replace(day=1)
+    first = min(*totals, this_month)
+    last = max(*totals, this_month)
+    axis = _month_range(first, last)
+    empty = dict.fromkeys(_FIELDS, 0)
+
+    def build(fig: Figure) -> None:
+        from matplotlib.ticker import FixedLocator, MaxNLocator
+
+        ax = fig.subplots()
+        xs = list(range(len(axis)))
+        bottoms = [0] * len(axis)
+        width = 0.8 if len(axis) <= 24 else 0.9
+        for field, name, colour in _STATUSES:
+            values = [totals.get(month, empty)[field] for month in axis]
+            if any(values):
+                ax.bar(xs, values, width, bottom=bottoms, color=colour, label=name, lw=0)
+                bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        step = _month_step(len(axis), 9)
+        ticks = [i for i, month in enumerate(axis) if _on_boundary(month, step)]
+        ax.set_xticks(ticks, [_month_label(axis[i]) for i in ticks])
+        ax.xaxis.set_minor_locator(FixedLocator(xs))
+        ax.tick_params(axis="x", which="minor", length=2)
+        ax.set_xlim(-0.6, len(axis) - 0.4)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, max(1, *bottoms) * 1.12)
+        index = axis.index(this_month)
+        days = (_next_month(this_month) - this_month).days
+        x_today = index - 0.5 + (today.day - 0.5) / days
+        ax.axvline(x_today, color=_INK, ls=(0, (4, 3)), lw=1)
+        ax.annotate(
+            "today",
+            xy=(x_today, 1.0),
+            xycoords=ax.get_xaxis_transform(),
+            xytext=(3, 0),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=_INK,
+        )
+        ax.set_ylabel("Items")
+        ax.set_xlabel("Due month")
+        ax.set_title(title)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+    count = sum(sum(slot.values()) for slot in totals.values())
+    overdue = sum(slot["overdue"] for slot in totals.values())
+    label = (
+        f"{title}, {_month_label(first)} to {_month_label(last)}: {count} items, {overdue} overdue"
+    )
+    return _render(build, (_WIDTH, 3.2), label, "remediation-plan")
+
+
+def history_svg(points: Sequence[HistoryPoint]) -> str:
+    """Open and overdue remediation items, and high risks, over the workspace's commits."""
+    title = "Remediation and high risks over time"
+    if not points:
+        return _message_svg(title, "No history: the workspace has no commits yet")
+    ordered = sorted(points, key=lambda point: point.day)
+    days = [point.day for point in ordered]
+    series = (
+        ("Open remediation items", "#3d6ea5", "-", [p.open for p in ordered]),
+        ("Overdue remediation items", "#c0392b", "-", [p.overdue for p in ordered]),
+        ("High and very high risks", "#6b4c8a", (0, (5, 2)), [p.high for p in ordered]),
+    )
+
+    def build(fig: Figure) -> None:
+        from matplotlib.ticker import MaxNLocator
+
+        ax = fig.subplots()
+        # Day ordinals rather than matplotlib.dates: its untyped API, and its locale-bound labels.
+        xs = [day.toordinal() for day in days]
+        for name, colour, style, values in series:
+            # Unclipped so markers on the zero line show whole.
+            ax.step(
+                xs,
+                values,
+                where="post",
+                color=colour,
+                ls=style,
+                lw=1.6,
+                label=name,
+                marker="o",
+                markersize=3 if len(xs) > 1 else 5,
+                clip_on=False,
+            )
+        # A lone commit still gets a fortnight of axis, or the limits would collapse to a point.
+        half = max(xs[-1] - xs[0], 14) / 2
+        middle = (xs[0] + xs[-1]) / 2
+        low, high = middle - half * 1.04, middle + half * 1.04
+        ticks = _date_ticks(date.fromordinal(math.ceil(low)), date.fromordinal(math.floor(high)))
+        ax.set_xticks(
+            [tick.toordinal() for tick in ticks],
+            [_month_label(t) if t.day == 1 else f"{t.day} {_month_label(t)}" for t in ticks],
+        )
+        ax.set_xlim(low, high)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        top = max(max(values) for *_, values in series)
+        ax.set_ylim(0, max(1, top) * 1.12)
+        ax.set_ylabel("Count")
+        ax.set_title(title)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+    last = ordered[-1]
+    label = (
+        f"{title}, {len(ordered)} commits from {days[0].isoformat()} to {days[-1].isoformat()}; "
+        f"latest: {last.open} open, {last.overdue} overdue, {last.high} high risks"
+    )
+    return _render(build, (_WIDTH, 3.0), label, "history")
+
+
+def category_svg(rows: Sequence[CategoryRisks], scale: Sequence[Level]) -> str:
+    """Horizontal bars: risks per asset category, stacked by residual level."""
+    title = "Risks by asset category and residual level"
+    if not rows:
+        return _message_svg(title, "No risks on inventoried assets")
+    # Levels outside the scale still get drawn: dropping them would understate the totals.
+    levels = sorted(
+        {*scale, *(level for row in rows for level, n in row.counts.items() if n)},
+        key=lambda level: level.rank,
+    )
+    totals = [sum(row.counts.values()) + row.unscored for row in rows]
+
+    def build(fig: Figure) -> None:
+        from matplotlib.ticker import MaxNLocator
+
+        ax = fig.subplots()
+        ys = list(range(len(rows)))
+        lefts = [0] * len(rows)
+        segments: list[tuple[str, str, list[int]]] = [
+            (_LEVEL_NAMES[level], LEVEL_COLOURS[level], [row.counts.get(level, 0) for row in rows])
+            for level in levels
+        ]
+        segments.append(("No residual level", UNSCORED_COLOUR, [row.unscored for row in rows]))
+        for name, colour, values in segments:
+            if any(values) or name != "No residual level":
+                ax.barh(ys, values, 0.7, left=lefts, color=colour, label=name, lw=0)
+                lefts = [a + b for a, b in zip(lefts, values, strict=True)]
+        peak = max(1, *totals)
+        for y, total in zip(ys, totals, strict=True):
+            ax.text(total + peak * 0.01, y, str(total), va="center", ha="left", fontsize=7.5)
+        ax.set_yticks(ys, [row.label for row in rows])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(0, peak * 1.08)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="x", color=_GRID, lw=0.6)
+        ax.grid(axis="y", visible=False)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel("Risks")
+        ax.set_title(title)
+        fig.legend(loc="outside lower center", ncols=len(segments))
+
+    height = min(9.0, 1.4 + 0.26 * len(rows))
+    label = f"{title}: {sum(totals)} risks across {len(rows)} categories"
+    return _render(build, (_WIDTH, height), label, "categories")
+
+
+_FIELDS = tuple(field for field, _, _ in _STATUSES)
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
+
+
+def _month_label(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _month_range(first: date, last: date) -> list[date]:
+    months = [first]
+    while months[-1] < last:
+        months.append(_next_month(months[-1]))
+    return months
+
+
+def _month_step(months: int, most: int) -> int:
+    return next(s for s in (1, 2, 3, 4, 6, 12, 24, 60, 120, 240) if months / s <= most)
+
+
+def _on_boundary(month: date, step: int) -> bool:
+    # Labels on calendar boundaries (quarters, halves, years) read better than every n-th bar.
+    if step <= 12:
+        return (month.month - 1) % step == 0
+    return month.month == 1 and month.year % (step // 12) == 0
+
+
+def _date_ticks(first: date, last: date) -> list[date]:
+    """Tick dates from first to last: month starts over a long span, days over a short one."""
+    span = (last - first).days
+    if span >= 90:
+        start = first if first.day == 1 else _next_month(first.replace(day=1))
+        months = [month for month in _month_range(start, last) if month <= last]
+        step = _month_step(len(months), 7)
+        return [month for month in months if _on_boundary(month, step)]
+    step = next(s for s in (1, 2, 7, 14, 28) if span / s <= 6)
+    return [first + timedelta(days=k) for k in range(0, span + 1, step)]
+
+
+def _message_svg(title: str, message: str) -> str:
+    """A placeholder chart that says why there is nothing to draw."""
+
+    def build(fig: Figure) -> None:
+        fig.text(
+            0.5, 0.72, title, ha="center", va="center", fontsize=10, fontweight="bold", color=_INK
+        )
+        fig.text(0.5, 0.38, message, ha="center", va="center", fontsize=9, color=_FAINT)
+
+    return _render(build, (_WIDTH, 0.9), f"{title}: {message}", "message")
+
+
+_RC: Mapping[RcKeyType, Any] = {
+    "font.family": ["DejaVu Sans"],
+    "font.size": 8,
+    "text.color": _INK,
+    "axes.labelcolor": _INK,
+    "axes.edgecolor": "#888888",
+    "axes.linewidth": 0.6,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": _GRID,
+    "grid.linewidth": 0.6,
+    "xtick.color": "#555555",
+    "ytick.color": "#555555",
+    "xtick.labelcolor": _INK,
+    "ytick.labelcolor": _INK,
+    "legend.frameon": False,
+    "legend.fontsize": 7.5,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.bbox": "standard",
+    "svg.fonttype": "none",
+    "svg.image_inline": True,
+}
+
+# Matplotlib's version in Creator would change the bytes on every upgrade; Date on every run.
+_METADATA: Mapping[str, Any] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+# Matplotlib numbers its groups (figure_1, axes_1, ...) per file; two charts on one page would
+# repeat them, and duplicate ids are invalid HTML. Nothing references these, so they go.
+_GROUP_ID = re.compile(r' id="[A-Za-z][\w.]*_\d+"')
+
+
+def _render(
+    build: Callable[[Figure], None], size: tuple[float, float], label: str, salt: str
+) -> str:
+    """Draw a figure under fixed rc settings and return it as an inline `<svg>` element."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    with matplotlib.rc_context():
+        # Start from matplotlib's defaults so a user's matplotlibrc cannot change the bytes.
+        matplotlib.rcdefaults()
+        # Distinct salts keep clip-path ids of different charts on one page from colliding.
+        matplotlib.rcParams.update(_RC)
+        matplotlib.rcParams["svg.hashsalt"] = f"hipaa-sra-{salt}"
+        fig = Figure(figsize=size, layout=ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06))
+        build(fig)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata=_METADATA)
+    svg = _GROUP_ID.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1))
+    attributes = f' role="img" aria-label={quoteattr(label)}'
+    svg = svg.replace("<svg", f"<svg{attributes}", 1)
+    # A <title> gives browsers a tooltip and screen readers a name even where aria is ignored.
+    end = svg.index(">", svg.index("<svg")) + 1
+    return f"{svg[:end]}\n <title>{escape(label)}</title>{svg[end:]}"

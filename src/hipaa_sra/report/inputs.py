@@ -1,0 +1,113 @@
+"""What every section of the report is built from, computed once, and the cells they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from ..analysis.facts import Facts
+from ..catalog import RiskMatrix
+from ..findings import Location
+from ..history import History
+from ..model import Level, Workspace
+from ..rules import LintReport
+from ..scoring.rank import ScoredRisk, rank_scored, score_risk
+from ..signoff import Verification
+from .document import Cell, CellValue, Table, Tone
+
+DETAIL_LIMIT = 200
+"""Rows a section shows before the rest of its table moves to an appendix."""
+
+MISSING = "—"
+"""What an empty cell shows: a value nobody recorded."""
+
+
+@dataclass
+class ReportInputs:
+    """The workspace and everything computed from it that more than one section needs."""
+
+    ws: Workspace
+    today: date
+    facts: Facts
+    matrix: RiskMatrix | None
+    lint: LintReport
+    verification: Verification
+    history: History | None
+    history_problem: str | None = None
+    """Why there is no review history (not a git repository, git missing)."""
+    detail_limit: int = DETAIL_LIMIT
+
+    @cached_property
+    def ranked(self) -> list[ScoredRisk]:
+        """Every risk scored and ranked, highest residual first (empty without a matrix)."""
+        if self.matrix is None:
+            return []
+        risks = self.ws.risks
+        # Locations are not shown in the report, and locating 50,000 rows costs seconds.
+        scored = (score_risk(risk, self.matrix, _NOWHERE, index) for index, risk in
+                  enumerate(risks))  # fmt: skip
+        return rank_scored(scored)
+
+    @cached_property
+    def scale(self) -> tuple[Level, ...]:
+        """The methodology's levels, lowest first."""
+        if self.matrix is not None:
+            return self.matrix.scale
+        levels = self.ws.manifest.methodology.levels if self.ws.manifest else 3
+        return _SCALES[levels]
+
+    def table(self, key: str, title: str, columns: Sequence[str],
+              rows: Iterable[tuple[CellValue, ...]], *, empty: str = "None.",
+              order: str = "", whole: bool = False) -> Table:  # fmt: skip
+        """A table that shows at most `detail_limit` rows in its section (all when `whole`)."""
+        body = tuple(rows)
+        shown = len(body) if whole else self.detail_limit
+        return Table(key, title, tuple(columns), body, shown, empty, order)
+
+
+_NOWHERE = Location("")
+_SCALES = {
+    3: (Level.LOW, Level.MODERATE, Level.HIGH),
+    5: tuple(Level),
+}
+
+
+def day(value: date | None) -> str:
+    """A date as `YYYY-MM-DD`, or the missing mark."""
+    return value.isoformat() if value is not None else MISSING
+
+
+def yes_no(value: bool | None, *, good: bool = True) -> CellValue:
+    """`yes`/`no` toned by whether `True` is the safe answer; unrecorded values say so."""
+    if value is None:
+        return Cell("not recorded", Tone.WARN)
+    safe = value is good
+    return Cell("yes" if value else "no", Tone.GOOD if safe else Tone.BAD)
+
+
+def level_cell(level: Level | None, *, note: str | None = None) -> CellValue:
+    """A level, coloured by itself."""
+    if level is None:
+        return Cell("unscored", Tone.MUTED)
+    lines = (note,) if note else ()
+    return Cell(level.value, Tone(level.value), lines)
+
+
+def text(value: str | None) -> str:
+    """Free text with its whitespace folded, or the missing mark."""
+    return " ".join(value.split()) if value and value.strip() else MISSING
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 risk`, `2 risks`, with thousands separators."""
+    word = one if count == 1 else (many or one + "s")
+    return f"{count:,} {word}"
+
+
+def ids(values: Iterable[str], limit: int = 6) -> str:
+    """Ids joined with commas, at most `limit` of them and a count of the rest."""
+    shown = list(values)
+    head = ", ".join(shown[:limit])
+    return head + (f" (+{len(shown) - limit} more)" if len(shown) > limit else "") or MISSING

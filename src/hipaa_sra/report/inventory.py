@@ -1,0 +1,226 @@
+"""The report's sections on what is analysed: scope, asset inventory, data flows, third parties."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import (
+    CATEGORY_GROUPS,
+    BaaStatus,
+    Category,
+    CategoryGroup,
+    EphiExposure,
+    EphiStatus,
+    Vendor,
+)
+from .diagram import Edge, Node, build_diagram, diagram_mermaid, diagram_svg
+from .document import Cell, CellValue, Figure, Section, Tone
+from .inputs import MISSING, ReportInputs, day, text, yes_no
+
+_EPHI_ORDER = {EphiStatus.PRESENT: 0, EphiStatus.POSSIBLE: 1, None: 2, EphiStatus.ABSENT: 3}
+_CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}
+_HANDLES = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
+"""Exposures that make a vendor a business associate (a conduit only transmits)."""
+
+
+def ephi_cell(status: EphiStatus | None) -> CellValue:
+    """An asset's ePHI status, toned: present stands out, unknown is a gap."""
+    if status is None:
+        return Cell("unknown", Tone.WARN)
+    tones = {EphiStatus.PRESENT: Tone.BAD, EphiStatus.POSSIBLE: Tone.WARN}
+    return Cell(status.value, tones.get(status, Tone.MUTED))
+
+
+def scope_section(i: ReportInputs) -> Section:
+    """Scope: what the analysis covers, what it leaves out and why."""
+    ws, manifest = i.ws, i.ws.manifest
+    statement = manifest.scope if manifest and manifest.scope else None
+    paragraphs = [text(statement)] if statement else [
+        "No scope statement is recorded (sra.yaml `scope`). OCR expects the analysis to say "
+        "that it covers all ePHI the organization creates, receives, maintains or transmits."
+    ]
+    if manifest and manifest.organization.description:
+        paragraphs.insert(0, text(manifest.organization.description))
+    in_scope = i.facts.in_scope_assets
+    environments = sorted({a.environment for a in ws.assets if a.environment})
+    vendors = [v for v in ws.vendors if v.ephi_exposure is not EphiExposure.NONE]
+    facts = [
+        ("Organization", manifest.organization.name if manifest else MISSING),
+        ("Entity type", manifest.organization.entity_type.value
+         if manifest and manifest.organization.entity_type else "not recorded"),
+        ("Assets in scope", f"{len(in_scope):,} of {len(ws.assets):,} hold or may hold ePHI"),
+        ("Environments", ", ".join(environments) or "not recorded"),
+        ("Vendors touching ePHI", f"{len(vendors):,} of {len(ws.vendors):,}"),
+    ]  # fmt: skip
+    decisions = manifest.absent_categories if manifest else {}
+    table = i.table(
+        "scope-decisions", "Inventory categories documented as not used", ("Category", "Reason"),
+        ((category.value, text(reason)) for category, reason in decisions.items()),
+        empty="None: every category of the inventory taxonomy is either present or unexplained.",
+        whole=True,
+    )  # fmt: skip
+    return Section("scope", "Scope", tuple(paragraphs), tuple(facts), tables=(table,))
+
+
+def inventory_section(i: ReportInputs) -> Section:
+    """Asset inventory: counts by category and ePHI status, then every asset."""
+    assets = i.ws.assets
+    status = Counter(asset.ephi for asset in assets)
+    facts = (
+        ("Assets", f"{len(assets):,}"),
+        ("ePHI present", f"{status[EphiStatus.PRESENT]:,}"),
+        ("ePHI possible", f"{status[EphiStatus.POSSIBLE]:,}"),
+        ("ePHI absent", f"{status[EphiStatus.ABSENT]:,}"),
+        ("ePHI status unknown", f"{status[None]:,}"),
+    )
+    per_category: dict[Category, Counter[EphiStatus | None]] = {}
+    for asset in assets:
+        per_category.setdefault(asset.category, Counter())[asset.ephi] += 1
+    categories = i.table(
+        "categories", "Assets by category",
+        ("Group", "Category", "Assets", "ePHI present or possible", "Absent or unknown"),
+        ((CATEGORY_GROUPS[c].value, c.value, f"{sum(n.values()):,}",
+          f"{n[EphiStatus.PRESENT] + n[EphiStatus.POSSIBLE]:,}",
+          f"{n[EphiStatus.ABSENT] + n[None]:,}")
+         for c, n in sorted(per_category.items(), key=lambda item: _CATEGORY_ORDER[item[0]])),
+        empty="The inventory lists no assets.", whole=True,
+    )  # fmt: skip
+    ordered = sorted(assets, key=lambda a: (_EPHI_ORDER[a.ephi], _CATEGORY_ORDER[a.category], a.id))
+    rows = (
+        (Cell(text(a.name), None, (a.id,)), a.category.value, ephi_cell(a.ephi),
+         text(a.environment), text(a.owner), yes_no(a.attributes.encryption_at_rest),
+         yes_no(a.attributes.mfa), yes_no(a.attributes.audit_logging), day(a.last_reviewed))
+        for a in ordered
+    )  # fmt: skip
+    table = i.table(
+        "assets", "Asset inventory",
+        ("Asset", "Category", "ePHI", "Environment", "Owner", "Encrypted at rest", "MFA",
+         "Audit logging", "Last reviewed"),
+        rows, empty="The inventory lists no assets.", order="ePHI present first, then category",
+    )  # fmt: skip
+    return Section("asset-inventory", "Asset inventory", facts=facts, tables=(categories, table))
+
+
+def flows_section(i: ReportInputs) -> Section:
+    """Data flows: the diagram, the counts an auditor asks for, then every flow."""
+    ws = i.ws
+    ephi = [flow for flow in ws.flows if flow.ephi]
+    plain = [flow for flow in ephi if flow.encrypted_in_transit is False]
+    unknown = [flow for flow in ephi if flow.encrypted_in_transit is None]
+    facts = (
+        ("Data flows", f"{len(ws.flows):,}"),
+        ("Carrying ePHI", f"{len(ephi):,}"),
+        ("ePHI unencrypted in transit", f"{len(plain):,}"),
+        ("ePHI, encryption not recorded", f"{len(unknown):,}"),
+    )
+    figure = _diagram(i)
+    names = {a.id: a.name for a in ws.assets} | {v.id: v.name for v in ws.vendors}
+
+    def key(flow_ephi: bool, encrypted: bool | None, flow_id: str) -> tuple[int, str]:
+        rank = 0 if flow_ephi and encrypted is False else 1 if flow_ephi and encrypted is None \
+            else 2 if flow_ephi else 3  # fmt: skip
+        return rank, flow_id
+
+    ordered = sorted(ws.flows, key=lambda f: key(f.ephi, f.encrypted_in_transit, f.id))
+    rows = (
+        (f.id, _node(f.from_, names), _node(f.to, names),
+         Cell("yes", Tone.BAD) if f.ephi else Cell("no", Tone.MUTED), text(f.protocol),
+         yes_no(f.encrypted_in_transit) if f.ephi else _plain(f.encrypted_in_transit),
+         text(f.authentication))
+        for f in ordered
+    )  # fmt: skip
+    table = i.table(
+        "flows", "Data flows",
+        ("Id", "From", "To", "ePHI", "Protocol", "Encrypted in transit", "Authentication"),
+        rows, empty="No data flows are recorded (flows/).",
+        order="unencrypted ePHI first, then ePHI with encryption not recorded",
+    )  # fmt: skip
+    paragraphs = () if ws.flows else (
+        "No data flows are recorded, so the report cannot show where ePHI is received and "
+        "transmitted.",
+    )  # fmt: skip
+    return Section("data-flows", "Data flows", paragraphs, facts, (figure,), (table,))
+
+
+def _plain(value: bool | None) -> CellValue:
+    return MISSING if value is None else ("yes" if value else "no")
+
+
+def _node(node_id: str, names: dict[str, str]) -> CellValue:
+    name = names.get(node_id)
+    if name is None:
+        return Cell(node_id, Tone.WARN, ("not a known asset or vendor",))
+    return node_id
+
+
+def _diagram(i: ReportInputs) -> Figure:
+    ws = i.ws
+    nodes = [
+        Node(a.id, a.name, "asset", a.category.value, a.group.value,
+             a.ephi.value if a.ephi else "unknown")
+        for a in ws.assets
+    ]  # fmt: skip
+    nodes += [
+        Node(v.id, v.name, "vendor", "vendor", CategoryGroup.THIRD_PARTY.value,
+             "present" if v.ephi_exposure in _HANDLES else "absent")
+        for v in ws.vendors
+    ]  # fmt: skip
+    edges = [Edge(f.from_, f.to, f.ephi, f.encrypted_in_transit, f.protocol) for f in ws.flows]
+    diagram = build_diagram(nodes, edges)
+    caption = ("The ePHI surface map: assets inside the organization, vendors at the right edge. "
+               "Thick lines carry ePHI; red ones carry it unencrypted; dashed amber ones do "
+               "not record whether they are encrypted.")  # fmt: skip
+    return Figure("data-flow-diagram", caption, diagram_svg(diagram), diagram_mermaid(diagram),
+                  diagram.note)  # fmt: skip
+
+
+def vendors_section(i: ReportInputs) -> Section:
+    """Third parties: each vendor's ePHI exposure, BAA and last verification."""
+    ws = i.ws
+    manifest = ws.manifest
+    verify_days = manifest.methodology.review_intervals.vendor_days if manifest else 365
+    handling = [v for v in ws.vendors if v.ephi_exposure in _HANDLES]
+    executed = [v for v in handling if v.baa and v.baa.status is BaaStatus.EXECUTED]
+    expired = [v for v in handling if v.baa and v.baa.expires and v.baa.expires < i.today]
+    stale = [v for v in handling
+             if v.last_verified is None or (i.today - v.last_verified).days > verify_days]
+    facts = (
+        ("Vendors", f"{len(ws.vendors):,}"),
+        ("Process or store ePHI", f"{len(handling):,}"),
+        ("…with an executed BAA", f"{len(executed):,}"),
+        ("…with an expired BAA", f"{len(expired):,}"),
+        (f"…not verified in {verify_days} days", f"{len(stale):,}"),
+    )  # fmt: skip
+    order = {EphiExposure.STORES: 0, EphiExposure.PROCESSES: 1, EphiExposure.CONDUIT: 2,
+             EphiExposure.NONE: 3}  # fmt: skip
+    ordered = sorted(ws.vendors, key=lambda v: (order[v.ephi_exposure], v.id))
+    rows = (_vendor_row(v, i, verify_days) for v in ordered)
+    table = i.table(
+        "vendors", "Third parties",
+        ("Vendor", "Services", "ePHI exposure", "BAA", "Executed", "Expires", "Residency",
+         "Last verified"),
+        rows, empty="No vendors are recorded (vendors/).",
+    )  # fmt: skip
+    note = ("A conduit only transmits ePHI (the conduit exception) and needs no BAA; a vendor "
+            "that processes or stores ePHI is a business associate and may receive it only "
+            "under an executed BAA (45 CFR 164.308(b), 164.314(a)).")  # fmt: skip
+    return Section("third-parties", "Third parties", facts=facts, tables=(table,), notes=(note,))
+
+
+def _vendor_row(v: Vendor, i: ReportInputs, verify_days: int) -> tuple[CellValue, ...]:
+    handles = v.ephi_exposure in _HANDLES
+    baa = v.baa
+    status = baa.status.value if baa else "none"
+    good = baa is not None and baa.status in (BaaStatus.EXECUTED, BaaStatus.NOT_REQUIRED)
+    baa_cell: CellValue = Cell(status, Tone.GOOD if good else Tone.BAD) if handles else status
+    expires: CellValue = day(baa.expires if baa else None)
+    if handles and baa and baa.expires and baa.expires < i.today:
+        expires = Cell(baa.expires.isoformat(), Tone.BAD, ("expired",))
+    verified: CellValue = day(v.last_verified)
+    if handles and (v.last_verified is None or (i.today - v.last_verified).days > verify_days):
+        verified = Cell(day(v.last_verified), Tone.WARN, (f"over {verify_days} days",))
+    exposure = Cell(v.ephi_exposure.value, Tone.BAD if handles else None)
+    return (Cell(v.name, None, (v.id,)), ", ".join(v.services) or MISSING, exposure, baa_cell,
+            day(baa.executed if baa else None), expires, text(v.residency), verified)  # fmt: skip
+
+

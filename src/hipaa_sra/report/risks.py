@@ -1,0 +1,288 @@
+"""The report's sections on the register: threats and vulnerabilities, risk levels, remediation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from ..catalog import RiskMatrix
+from ..model import Level, Remediation, RemediationStatus, Risk
+from ..scoring.rank import OPEN_STATUSES, ScoredRisk
+from .charts import CategoryRisks, MonthStatus, category_svg, heat_map_svg, remediation_plan_svg
+from .document import Cell, CellValue, Figure, Section, Table, Tone
+from .inputs import MISSING, ReportInputs, day, level_cell, plural, text
+
+_ACTIVE = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
+"""Items that can be overdue, as the remediation-overdue rule counts them."""
+CATEGORY_ROWS = 24
+"""Categories the risks-by-category chart draws before folding the rest into one bar."""
+
+
+def _ranked_risks(i: ReportInputs) -> list[tuple[Risk, ScoredRisk | None]]:
+    """Risks highest first when they can be scored, else in register order."""
+    if not i.ranked:
+        return [(risk, None) for risk in i.ws.risks]
+    return [(i.ws.risks[scored.order], scored) for scored in i.ranked]
+
+
+def threats_section(i: ReportInputs) -> Section:
+    """Threats and vulnerabilities: each register row's threat event and what it exploits."""
+    risks = i.ws.risks
+    sources = Counter(risk.threat_source.value if risk.threat_source else None for risk in risks)
+    facts = [("Threat and vulnerability pairs", f"{len(risks):,}")]
+    facts += [(f"Threat source: {key}", f"{sources[key]:,}")
+              for key in ("adversarial", "accidental", "structural", "environmental")
+              if sources[key]]  # fmt: skip
+    if sources[None]:
+        facts.append(("Threat source not recorded", f"{sources[None]:,}"))
+    names = {asset.id: asset.name for asset in i.ws.assets}
+    rows = (
+        (risk.id, _asset(risk.asset, names),
+         risk.threat_source.value if risk.threat_source else MISSING, text(risk.threat),
+         text(risk.vuln))
+        for risk, _ in _ranked_risks(i)
+    )  # fmt: skip
+    table = i.table(
+        "threats", "Threats and vulnerabilities",
+        ("Risk", "Asset", "Threat source", "Threat", "Vulnerability"), rows,
+        empty="The register (register/) has no risks.", order="highest residual risk first",
+    )  # fmt: skip
+    paragraphs = (
+        "Each row of the risk register pairs a reasonably anticipated threat with the "
+        "vulnerability or predisposing condition it would exploit, on one asset "
+        "(NIST SP 800-30 Rev. 1, tasks 2-1 and 2-2).",
+    )
+    return Section("threats-and-vulnerabilities", "Threats and vulnerabilities", paragraphs,
+                   tuple(facts), tables=(table,))  # fmt: skip
+
+
+def _asset(asset_id: str, names: dict[str, str]) -> CellValue:
+    if asset_id not in names:
+        return Cell(asset_id, Tone.WARN, ("not in the inventory",))
+    return asset_id
+
+
+def determination_section(i: ReportInputs) -> Section:
+    """Risk determination: heat maps, risks by category, and every risk's levels."""
+    ranked = i.ranked
+    residual = Counter(scored.residual for scored in ranked)
+    facts = [(f"Residual {level.value}", f"{residual[level]:,}") for level in reversed(i.scale)]
+    if residual[None]:
+        facts.append(("Residual level unknown", f"{residual[None]:,}"))
+    disagree = sum(1 for scored in ranked if scored.inherent_disagrees)
+    facts.append(("Inherent level the matrix does not give", f"{disagree:,}"))
+    figures: list[Figure] = []
+    paragraphs: list[str] = []
+    if i.matrix is None:
+        paragraphs.append("The methodology in sra.yaml names no usable risk matrix, so risks "
+                          "cannot be placed on a heat map or ranked.")  # fmt: skip
+    else:
+        figures.append(_heat_map(i, i.matrix, ranked))
+    figures.append(_by_category(i, ranked))
+    rows = (
+        (str(rank), scored.risk_id, scored.asset, level_cell(scored.likelihood),
+         level_cell(scored.impact), _inherent(scored), _residual(scored), str(scored.score),
+         str(scored.open_remediation), day(i.ws.risks[scored.order].last_reviewed))
+        for rank, scored in enumerate(ranked, start=1)
+    )  # fmt: skip
+    table = i.table(
+        "risk-levels", "Risk levels",
+        ("Rank", "Risk", "Asset", "Likelihood", "Impact", "Inherent", "Residual", "Score",
+         "Open actions", "Last reviewed"),
+        rows, empty="No risk can be scored.", order="highest residual risk first",
+    )  # fmt: skip
+    notes = (
+        "Ranked by residual level (stated, else the inherent level), then inherent level "
+        "(stated, else the matrix's), then the semi-quantitative score: the product of the "
+        "NIST SP 800-30 0-10 values of likelihood and impact, 0-100.",
+        "The residual heat map places each risk in its impact column at the likelihood "
+        "whose matrix level equals its residual level: controls are read as lowering "
+        "likelihood, not impact.",
+    )
+    return Section("risk-determination", "Risk determination", tuple(paragraphs), tuple(facts),
+                   tuple(figures), (table,), notes)  # fmt: skip
+
+
+def _inherent(scored: ScoredRisk) -> CellValue:
+    if scored.inherent_disagrees and scored.inherent_computed is not None:
+        return level_cell(scored.inherent_stated,
+                          note=f"matrix gives {scored.inherent_computed.value}")  # fmt: skip
+    return level_cell(scored.inherent)
+
+
+def _residual(scored: ScoredRisk) -> CellValue:
+    note = "not stated: inherent" if scored.residual_source == "inherent" else None
+    return level_cell(scored.residual, note=note)
+
+
+def _heat_map(i: ReportInputs, matrix: RiskMatrix, ranked: list[ScoredRisk]) -> Figure:
+    scale = matrix.scale
+    on_scale = frozenset(scale)
+    cell_level = {(lk, im): matrix.level(lk, im) for lk in scale for im in scale}
+    inherent: Counter[tuple[Level, Level]] = Counter()
+    residual: Counter[tuple[Level, Level]] = Counter()
+    by_column = _likelihoods_by_level(matrix)
+    unplaced = 0
+    for scored in ranked:
+        if scored.likelihood not in on_scale or scored.impact not in on_scale:
+            unplaced += 1
+            continue
+        inherent[scored.likelihood, scored.impact] += 1
+        place = _residual_place(scored, by_column)
+        if place is None:
+            unplaced += 1
+        else:
+            residual[place, scored.impact] += 1
+    svg = heat_map_svg(scale, cell_level, inherent, residual, residual_unplaced=unplaced)
+    caption = (f"Risks by likelihood and impact under {matrix.title}: before current controls "
+               "(inherent) and with them (residual).")  # fmt: skip
+    rows = tuple(
+        (f"likelihood {lk.value}",
+         *(Cell(f"{inherent[lk, im]} / {residual[lk, im]}", Tone(cell_level[lk, im].value))
+           for im in scale))
+        for lk in reversed(scale)
+    )  # fmt: skip
+    alt = Table("heat-map", "Risks per cell: inherent / residual",
+                ("", *(f"impact {im.value}" for im in scale)), rows, len(rows))
+    note = f"{plural(unplaced, 'risk')} without a placeable residual level are not shown." \
+        if unplaced else None  # fmt: skip
+    return Figure("heat-map", caption, svg, note=note, alt=alt)
+
+
+def _likelihoods_by_level(matrix: RiskMatrix) -> dict[tuple[Level, Level], list[Level]]:
+    """(impact, risk level) -> the likelihoods giving that level in that column."""
+    out: dict[tuple[Level, Level], list[Level]] = {}
+    for likelihood in matrix.scale:
+        for impact in matrix.scale:
+            out.setdefault((impact, matrix.level(likelihood, impact)), []).append(likelihood)
+    return out
+
+
+def _residual_place(scored: ScoredRisk,
+                    by_column: dict[tuple[Level, Level], list[Level]]) -> Level | None:  # fmt: skip
+    if scored.residual is None:
+        return None
+    candidates = by_column.get((scored.impact, scored.residual))
+    if not candidates:
+        return None
+    # The likelihood nearest the stated one: the smallest change that explains the residual.
+    return min(candidates, key=lambda lk: (abs(lk.rank - scored.likelihood.rank), lk.rank))
+
+
+def _by_category(i: ReportInputs, ranked: list[ScoredRisk]) -> Figure:
+    category = {asset.id: asset.category.value for asset in i.ws.assets}
+    counts: dict[str, Counter[Level | None]] = {}
+    if ranked:
+        pairs = ((category.get(s.asset, "unknown asset"), s.residual) for s in ranked)
+    else:
+        pairs = ((category.get(r.asset, "unknown asset"), r.residual_risk) for r in i.ws.risks)
+    for label, level in pairs:
+        counts.setdefault(label, Counter())[level] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    if len(ordered) > CATEGORY_ROWS:
+        rest: Counter[Level | None] = Counter()
+        for _, counter in ordered[CATEGORY_ROWS - 1:]:
+            rest.update(counter)
+        ordered = [*ordered[:CATEGORY_ROWS - 1], ("other categories", rest)]
+    rows = [CategoryRisks(label, {lv: n for lv, n in c.items() if lv is not None}, c[None])
+            for label, c in ordered]  # fmt: skip
+    caption = "Risks per asset category, by residual level."
+    levels = tuple(reversed(i.scale))
+    alt_rows = tuple((row.label, *(f"{row.counts.get(lv, 0):,}" for lv in levels),
+                      f"{row.unscored:,}") for row in rows)  # fmt: skip
+    alt = Table("risks-by-category", caption, ("Category", *(lv.value for lv in levels),
+                                               "unscored"), alt_rows, len(alt_rows))
+    return Figure("risks-by-category", caption, category_svg(rows, i.scale), alt=alt)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    risk: Risk
+    item: Remediation
+    overdue: bool
+
+
+def remediation_items(i: ReportInputs) -> list[_Item]:
+    """Every remediation item with whether it is overdue as of the report's date."""
+    today = i.today
+    return [
+        _Item(risk, item, item.status in _ACTIVE and item.due is not None and item.due < today)
+        for risk in i.ws.risks
+        for item in risk.remediation
+    ]
+
+
+def remediation_section(i: ReportInputs) -> Section:
+    """Remediation plan: every corrective action by due date, overdue ones marked."""
+    items = remediation_items(i)
+    status = Counter(entry.item.status for entry in items)
+    overdue = sum(1 for entry in items if entry.overdue)
+    undated = sum(1 for entry in items if entry.item.due is None and entry.item.status in _ACTIVE)
+    facts = (
+        ("Corrective actions", f"{len(items):,}"),
+        ("Open (planned, in progress, deferred)",
+         f"{sum(status[s] for s in OPEN_STATUSES):,}"),
+        ("Overdue", f"{overdue:,}"),
+        ("Open with no due date", f"{undated:,}"),
+        ("Done", f"{status[RemediationStatus.DONE]:,}"),
+        ("Risk accepted", f"{status[RemediationStatus.ACCEPTED]:,}"),
+    )  # fmt: skip
+    figure = Figure(
+        "remediation-plan", "Corrective actions by due month and status, as of "
+        f"{i.today.isoformat()}.", remediation_plan_svg(_months(items, i.today), i.today),
+    )  # fmt: skip
+    residual = {s.risk_id: s.residual for s in i.ranked}
+
+    def order(entry: _Item) -> tuple[int, date, str]:
+        closed = entry.item.status not in OPEN_STATUSES
+        return (int(closed), entry.item.due or date.max, entry.risk.id)
+
+    rows = (_item_row(entry, residual.get(entry.risk.id, entry.risk.residual_risk))
+            for entry in sorted(items, key=order))  # fmt: skip
+    table = i.table(
+        "remediation", "Remediation plan",
+        ("Due", "Risk", "Corrective action", "Owner", "Status", "Residual"), rows,
+        empty="The register plans no corrective actions.",
+        order="open actions by due date (overdue first), then closed ones",
+    )  # fmt: skip
+    paragraphs = () if overdue == 0 else (
+        f"{plural(overdue, 'corrective action is', 'corrective actions are')} past due "
+        "and still planned or in progress; they are marked OVERDUE below.",
+    )  # fmt: skip
+    return Section("remediation-plan", "Remediation plan", paragraphs, facts, (figure,), (table,))
+
+
+def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
+    item = entry.item
+    due: CellValue = day(item.due)
+    if entry.overdue:
+        due = Cell(day(item.due), Tone.BAD, ("OVERDUE",))
+    elif item.due is None and item.status in _ACTIVE:
+        due = Cell("no due date", Tone.WARN)
+    status_lines: tuple[str, ...] = ()
+    if item.status in (RemediationStatus.ACCEPTED, RemediationStatus.DEFERRED):
+        status_lines = tuple(
+            line for line in (text(item.rationale) if item.rationale else None,
+                              f"approved by {item.approved_by}" if item.approved_by else None)
+            if line
+        )  # fmt: skip
+    tone = {RemediationStatus.DONE: Tone.GOOD, RemediationStatus.ACCEPTED: Tone.MUTED}
+    status = Cell(item.status.value.replace("_", " "), tone.get(item.status), status_lines)
+    owner: CellValue = text(item.owner) if item.owner else Cell("no owner", Tone.WARN)
+    return (due, entry.risk.id, text(item.control), owner, status, level_cell(residual))
+
+
+def _months(items: list[_Item], today: date) -> list[MonthStatus]:
+    counts: dict[date, Counter[str]] = {}
+    for entry in items:
+        due = entry.item.due
+        if due is None:
+            continue
+        key = "overdue" if entry.overdue else entry.item.status.value
+        counts.setdefault(due.replace(day=1), Counter())[key] += 1
+    return [
+        MonthStatus(month, done=n["done"], accepted=n["accepted"], deferred=n["deferred"],
+                    in_progress=n["in_progress"], planned=n["planned"], overdue=n["overdue"])
+        for month, n in sorted(counts.items())
+    ]

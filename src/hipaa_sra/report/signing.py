@@ -1,0 +1,187 @@
+"""The report's closing sections: findings, sign-off (with its banner) and review history."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..analysis.digest import DigestDiff
+from ..analysis.signoff import SignoffState
+from ..findings import Severity
+from ..model import Level
+from ..signoff import RoleReport
+from .charts import HistoryPoint, history_svg
+from .document import Banner, BannerKind, Cell, CellValue, Figure, Section, Tone
+from .inputs import MISSING, ReportInputs, plural
+
+_SEVERITY_TONE = {Severity.ERROR: Tone.BAD, Severity.WARNING: Tone.WARN, Severity.INFO: Tone.MUTED}
+_STATE_TONE = {SignoffState.SIGNED: Tone.GOOD, SignoffState.INVALID: Tone.BAD,
+               SignoffState.STALE: Tone.BAD, SignoffState.UNSIGNED: Tone.BAD}  # fmt: skip
+_STATE_TEXT = {SignoffState.SIGNED: "signed", SignoffState.INVALID: "signature does not hold",
+               SignoffState.STALE: "changed since sign-off",
+               SignoffState.UNSIGNED: "not signed"}  # fmt: skip
+
+
+def findings_section(i: ReportInputs) -> Section:
+    """Findings: what the auditor's rules flag in the workspace, most severe first."""
+    report = i.lint
+    summary = report.summary()
+    facts = (
+        ("Errors", f"{summary['error']:,}"),
+        ("Warnings", f"{summary['warning']:,}"),
+        ("Info", f"{summary['info']:,}"),
+        ("Waived (with reason, approver and expiry)", f"{summary['waived']:,}"),
+        ("Rules run", f"{len(report.rules):,}"),
+    )
+    per_rule = Counter((f.code, f.name, f.severity) for f in report.findings)
+    by_rule = i.table(
+        "findings-by-rule", "Findings by rule", ("Rule", "Name", "Severity", "Findings"),
+        ((code, name, Cell(sev.value, _SEVERITY_TONE[sev]), f"{n:,}")
+         for (code, name, sev), n in sorted(per_rule.items(),
+                                            key=lambda kv: (-kv[0][2].rank, kv[0][0]))),
+        empty="No findings.", whole=True,
+    )  # fmt: skip
+    ordered = sorted(report.findings, key=lambda f: -f.severity.rank)  # stable: keeps file order
+    rows = (
+        (Cell(f.severity.value, _SEVERITY_TONE[f.severity]), Cell(f.code, None, (f.name,)),
+         f.object_id or MISSING, str(f.location), f.message)
+        for f in ordered
+    )  # fmt: skip
+    table = i.table("findings", "Findings", ("Severity", "Rule", "Record", "Where", "Finding"),
+                    rows, empty="The rules found nothing to report.",
+                    order="errors first, then warnings, then info")  # fmt: skip
+    paragraphs = (
+        f"The {len(report.rules)} rules of `sra lint` check the workspace as an auditor would, "
+        f"as of {i.today.isoformat()}. `sra explain <rule>` gives each rule's rationale and fix.",
+    )
+    return Section("findings", "Findings", paragraphs, facts, tables=(by_rule, table))
+
+
+def signoff_banner(i: ReportInputs) -> Banner:
+    """SIGNED, NOT SIGNED or CHANGED SINCE SIGN-OFF, with one line per required role."""
+    roles = i.verification.roles
+    lines = tuple(_role_line(role) for role in roles)
+    if not roles:
+        return Banner(BannerKind.NOT_SIGNED, "NOT SIGNED",
+                      ("sra.yaml `signoff.required_roles` names no role that must sign.",))
+    if i.verification.complete:
+        return Banner(BannerKind.SIGNED, "SIGNED", lines)
+    if any(role.state is SignoffState.STALE for role in roles):
+        return Banner(BannerKind.CHANGED, "CHANGED SINCE SIGN-OFF", lines)
+    return Banner(BannerKind.NOT_SIGNED, "NOT SIGNED", lines)
+
+
+def _role_line(role: RoleReport) -> str:
+    signoff = role.signoff
+    who = f"{signoff.name} <{signoff.email}>" if signoff else ""
+    if role.state is SignoffState.SIGNED and signoff:
+        return f"{role.role}: signed by {who} on {signoff.signed_at.date()}."
+    if role.state is SignoffState.STALE and signoff:
+        changed = _changes(role.changes) if role.changes else "the content changed"
+        return f"{role.role}: {who} signed on {signoff.signed_at.date()}, but {changed} since."
+    if role.state is SignoffState.INVALID and signoff:
+        return f"{role.role}: the sign-off by {who} does not count: {role.problem}."
+    return f"{role.role}: not signed."
+
+
+def _changes(diff: DigestDiff) -> str:
+    parts = [(len(diff.added), "added"), (len(diff.changed), "changed"),
+             (len(diff.removed), "removed")]  # fmt: skip
+    said = [(n, word) for n, word in parts if n]
+    if not said:
+        return "the content changed"
+    total = plural(len(diff.keys), "record")
+    if len(said) == 1:
+        return f"{total} {said[0][1]}"
+    return f"{total} changed ({', '.join(f'{n:,} {word}' for n, word in said)})"
+
+
+def signoff_section(i: ReportInputs, banner: Banner) -> Section:
+    """Sign-off: who must sign, who has, for which content."""
+    verification = i.verification
+    facts = (
+        ("Content digest", verification.digest),
+        ("Records covered", f"{verification.records:,}"),
+        ("Required roles", ", ".join(role.role for role in verification.roles) or MISSING),
+    )
+    rows = tuple(_signer_row(role) for role in verification.roles)
+    table = i.table("signers", "Required sign-offs",
+                    ("Role", "State", "Signer", "Signed", "Statement"), rows,
+                    empty="No role is required to sign.", whole=True)  # fmt: skip
+    paragraphs = [
+        "Each signature covers the digest above: a hash of every record, stable under "
+        "reformatting and moving records between files. Any later change to a record "
+        "invalidates the sign-off until the role signs again (`sra signoff`, checked by "
+        "`sra verify`).",
+    ]
+    for role in verification.roles:
+        if role.changes:
+            paragraphs.append(f"Changed since {role.role} signed: "
+                              f"{_listing(role.changes.keys)}.")  # fmt: skip
+        elif role.changes_unknown:
+            paragraphs.append(f"What changed since {role.role} signed cannot be listed: "
+                              f"{role.changes_unknown}.")  # fmt: skip
+    return Section("sign-off", "Sign-off", tuple(paragraphs), facts, tables=(table,))
+
+
+def _listing(keys: tuple[str, ...], limit: int = 12) -> str:
+    shown = ", ".join(keys[:limit])
+    return shown + (f" and {len(keys) - limit:,} more" if len(keys) > limit else "")
+
+
+def _signer_row(role: RoleReport) -> tuple[CellValue, ...]:
+    signoff = role.signoff
+    state = Cell(_STATE_TEXT[role.state], _STATE_TONE[role.state],
+                 (role.problem,) if role.problem else ())  # fmt: skip
+    if signoff is None:
+        holders = ", ".join(role.holders)
+        signer: CellValue = Cell(MISSING, None, (f"held by {holders}",) if holders else ())
+        return (role.role, state, signer, MISSING, MISSING)
+    lines = (signoff.email, *((f"SSH key {role.key}",) if role.key else ()))
+    return (role.role, state, Cell(signoff.name, None, lines),
+            signoff.signed_at.isoformat(), signoff.statement or MISSING)  # fmt: skip
+
+
+def history_section(i: ReportInputs) -> Section:
+    """Review history: the workspace's commits with their numbers, and every sign-off made."""
+    sign_rows = tuple(
+        (s.signed_at.isoformat(), s.role, Cell(s.name, None, (s.email,)), s.digest[:19] + "…")
+        for s in sorted(i.ws.signoffs, key=lambda s: s.signed_at.isoformat(), reverse=True)
+    )  # fmt: skip
+    signoffs = i.table("signoff-records", "Sign-off records",
+                       ("Signed", "Role", "Signer", "Content digest"), sign_rows,
+                       empty="No one has signed the analysis yet (signoffs/).")  # fmt: skip
+    history = i.history
+    if history is None:
+        reason = i.history_problem or "the workspace is not in a git repository"
+        paragraphs = (f"No change history: {reason}. Keep the workspace in git and the report "
+                      "lists every commit that changed it.",)  # fmt: skip
+        return Section("review-history", "Review history", paragraphs, tables=(signoffs,))
+    points = []
+    rows = []
+    for item in reversed(history.commits):
+        commit, snap = item.commit, item.snapshot
+        if snap is None:
+            rows.append((commit.date.isoformat(), commit.short, commit.subject,
+                         Cell(MISSING, Tone.MUTED, (item.problem or "",)), MISSING, MISSING,
+                         MISSING))  # fmt: skip
+            continue
+        high = snap.residual.get(Level.HIGH.value, 0) + snap.residual.get(Level.VERY_HIGH.value, 0)
+        points.append(HistoryPoint(commit.date, snap.open_remediation, snap.overdue_remediation,
+                                   high))  # fmt: skip
+        rows.append((commit.date.isoformat(), commit.short, commit.subject, f"{snap.risks:,}",
+                     f"{high:,}", f"{snap.open_remediation:,} ({snap.overdue_remediation:,})",
+                     f"{snap.findings.get('error', 0):,} / {snap.findings.get('warning', 0):,}"))
+    commits = i.table(
+        "history", "Changes to the workspace",
+        ("Date", "Commit", "Change", "Risks", "High", "Open (overdue) actions",
+         "Errors / warnings"), rows, empty="No commit has touched the workspace yet.",
+        order="newest first",
+    )  # fmt: skip
+    figure = Figure("history", "Open and overdue corrective actions and high risks at each "
+                    "commit, each measured as of its own date.", history_svg(points[::-1]))
+    paragraphs = (f"The workspace ({history.repository.label}) in git: "
+                  f"{plural(len(history.commits), 'commit')} changed it. Each is measured as "
+                  "of the day it landed, so the table shows how the register was kept at the "
+                  "time.",)  # fmt: skip
+    return Section("review-history", "Review history", paragraphs, figures=(figure,),
+                   tables=(commits, signoffs))  # fmt: skip
