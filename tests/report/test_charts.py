@@ -155,9 +155,9 @@ def test_heat_map_shows_titles_counts_and_axes(heat: str) -> None:
 
 
 def test_heat_map_notes_risks_without_a_residual_level(heat: str) -> None:
-    assert any("4 risks without a residual level" in t for t in texts(heat))
-    assert "4 without a residual level" in (parse(heat).get("aria-label") or "")
-    assert not any("without a residual level" in t for t in texts(heat_three(unplaced=0)))
+    assert any("4 risks off this map" in t for t in texts(heat))
+    assert "4 whose residual level fits no cell" in (parse(heat).get("aria-label") or "")
+    assert not any("off this map" in t for t in texts(heat_three(unplaced=0)))
 
 
 def test_heat_map_cells_take_their_level_colour() -> None:

@@ -163,10 +163,9 @@ def heat_map_svg(
                 color=_FAINT,
             )
         if residual_unplaced > 0:
-            verb = "is" if residual_unplaced == 1 else "are"
             axes[1].annotate(
-                f"{residual_unplaced} {_plural(residual_unplaced, 'risk')} without a residual "
-                f"level {verb} not shown",
+                f"{residual_unplaced} {_plural(residual_unplaced, 'risk')} off this map: "
+                "no cell of the impact column has the residual level",
                 xy=(0.5, 0),
                 xycoords="axes fraction",
                 xytext=(0, -34),
@@ -193,7 +192,7 @@ def heat_map_svg(
         f"inherent level, {sum(residual.values())} by residual level"
     )
     if residual_unplaced:
-        label += f", {residual_unplaced} without a residual level"
+        label += f", {residual_unplaced} whose residual level fits no cell"
     return _render(build, (_WIDTH, 3.9 if n <= 3 else 4.1), label, "heat-map")
 
 

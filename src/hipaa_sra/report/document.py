@@ -19,6 +19,8 @@ class Tone(StrEnum):
     WARN = "warn"
     BAD = "bad"
     MUTED = "muted"
+    KEY = "key"
+    """In scope or carrying ePHI: to notice, not a problem."""
     VERY_LOW = "very-low"
     LOW = "low"
     MODERATE = "moderate"

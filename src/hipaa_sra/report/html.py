@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -29,7 +30,8 @@ def render_html(report: Report) -> str:
         for section in report.sections
         for table in section.tables
     }  # fmt: skip
-    return _template().render(report=report, tables=tables, css=_css() + _header_css(report))
+    return _template().render(report=report, tables=tables, css=_css() + _header_css(report),
+                              inline=inline)
 
 
 def appendix_number(report: Report, table: Table) -> int | None:
@@ -42,9 +44,9 @@ def appendix_number(report: Report, table: Table) -> int | None:
 
 def _header_css(report: Report) -> str:
     # The running header repeats the sign-off verdict on every printed page; signed is calm.
-    if report.banner.kind is BannerKind.SIGNED:
-        return "\n@page { @top-right { color: #2e7d32; } }\n"
-    return ""
+    colour = "#2e7d32" if report.banner.kind is BannerKind.SIGNED else "#b71c1c"
+    title = report.banner.title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'\n@page {{ @top-right {{ content: "{title}"; color: {colour}; }} }}\n'
 
 
 @cache
@@ -100,13 +102,21 @@ def _table(table: Table, appendix: int | None, *, full: bool = False) -> str:
     return "".join(parts)
 
 
+_CODE = re.compile(r"`([^`<>]+)`")
+"""`field` in a message: shown as code, as the terminal formats show it between backticks."""
+
+
+def inline(text: str) -> str:
+    """Escaped text with `backticked` spans as <code>."""
+    return _CODE.sub(r"<code>\1</code>", escape(text))
+
+
 def _cell(value: CellValue) -> str:
-    if value.__class__ is str:
-        return f"<td>{escape(value)}</td>"  # type: ignore[arg-type]
-    assert isinstance(value, Cell)
+    if isinstance(value, str):
+        return f"<td>{inline(value)}</td>"
     tone = value.tone
     cls = ""
     if tone is not None:
         cls = f' class="level lv-{tone.value}"' if tone in _LEVEL_TONES else f' class="t-{tone}"'
-    subs = "".join(f'<span class="sub">{escape(line)}</span>' for line in value.lines)
-    return f"<td{cls}>{escape(value.text)}{subs}</td>"
+    subs = "".join(f'<span class="sub">{inline(line)}</span>' for line in value.lines)
+    return f"<td{cls}>{inline(value.text)}{subs}</td>"

@@ -27,7 +27,7 @@ def ephi_cell(status: EphiStatus | None) -> CellValue:
     """An asset's ePHI status, toned: present stands out, unknown is a gap."""
     if status is None:
         return Cell("unknown", Tone.WARN)
-    tones = {EphiStatus.PRESENT: Tone.BAD, EphiStatus.POSSIBLE: Tone.WARN}
+    tones = {EphiStatus.PRESENT: Tone.KEY, EphiStatus.POSSIBLE: Tone.WARN}
     return Cell(status.value, tones.get(status, Tone.MUTED))
 
 
@@ -124,7 +124,7 @@ def flows_section(i: ReportInputs) -> Section:
     ordered = sorted(ws.flows, key=lambda f: key(f.ephi, f.encrypted_in_transit, f.id))
     rows = (
         (f.id, _node(f.from_, names), _node(f.to, names),
-         Cell("yes", Tone.BAD) if f.ephi else Cell("no", Tone.MUTED), text(f.protocol),
+         Cell("yes", Tone.KEY) if f.ephi else Cell("no", Tone.MUTED), text(f.protocol),
          yes_no(f.encrypted_in_transit) if f.ephi else _plain(f.encrypted_in_transit),
          text(f.authentication))
         for f in ordered
@@ -219,7 +219,7 @@ def _vendor_row(v: Vendor, i: ReportInputs, verify_days: int) -> tuple[CellValue
     verified: CellValue = day(v.last_verified)
     if handles and (v.last_verified is None or (i.today - v.last_verified).days > verify_days):
         verified = Cell(day(v.last_verified), Tone.WARN, (f"over {verify_days} days",))
-    exposure = Cell(v.ephi_exposure.value, Tone.BAD if handles else None)
+    exposure = Cell(v.ephi_exposure.value, Tone.KEY if handles else None)
     return (Cell(v.name, None, (v.id,)), ", ".join(v.services) or MISSING, exposure, baa_cell,
             day(baa.executed if baa else None), expires, text(v.residency), verified)  # fmt: skip
 

@@ -6,7 +6,7 @@ import re
 
 from .document import BannerKind, CellValue, Figure, Report, Section, Table, Tone
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\*_\[\]<>|#])")
 """Characters Markdown (or the HTML GitHub allows in it) would read as markup."""
 
 

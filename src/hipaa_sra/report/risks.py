@@ -81,8 +81,8 @@ def determination_section(i: ReportInputs) -> Section:
         figures.append(_heat_map(i, i.matrix, ranked))
     figures.append(_by_category(i, ranked))
     rows = (
-        (str(rank), scored.risk_id, scored.asset, level_cell(scored.likelihood),
-         level_cell(scored.impact), _inherent(scored), _residual(scored), str(scored.score),
+        (str(rank), scored.risk_id, scored.asset, scored.likelihood.value,
+         scored.impact.value, _inherent(scored), _residual(scored), str(scored.score),
          str(scored.open_remediation), day(i.ws.risks[scored.order].last_reviewed))
         for rank, scored in enumerate(ranked, start=1)
     )  # fmt: skip
@@ -145,7 +145,8 @@ def _heat_map(i: ReportInputs, matrix: RiskMatrix, ranked: list[ScoredRisk]) -> 
     )  # fmt: skip
     alt = Table("heat-map", "Risks per cell: inherent / residual",
                 ("", *(f"impact {im.value}" for im in scale)), rows, len(rows))
-    note = f"{plural(unplaced, 'risk')} without a placeable residual level are not shown." \
+    note = (f"{plural(unplaced, 'risk')} off the residual map: no cell of the impact column "
+            "has that residual level.") \
         if unplaced else None  # fmt: skip
     return Figure("heat-map", caption, svg, note=note, alt=alt)
 
