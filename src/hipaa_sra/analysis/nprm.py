@@ -21,7 +21,8 @@ from enum import StrEnum
 from functools import partial
 
 from ..catalog import Cadence, hipaa_entry, nprm_profile
-from ..model import Asset, Category, CategoryGroup, Control, EphiExposure, Evidence, Workspace
+from ..model import Asset, Control, Evidence, Workspace
+from .exposure import BUSINESS_ASSOCIATE, exposed, needs_mfa, scannable, stores_data
 from .facts import Facts
 from .ocr import listing
 from .signoff import last_review
@@ -73,22 +74,6 @@ class NprmReadiness:
             if item.key == key:
                 return item
         raise KeyError(key)
-
-
-# --- Predicates mirrored from the lint rules. They are private there (rules/controls.py,
-# rules/inventory.py), and analysis sits below rules (rules import analysis), so they are
-# repeated here; tests/test_nprm_readiness.py checks they select what the rules select.
-_INTERACTIVE = frozenset({
-    Category.DATABASE, Category.REPLICA, Category.WAREHOUSE_LAKE, Category.OBJECT_STORAGE,
-    Category.SEARCH_INDEX, Category.NOTEBOOK_SCRIPT, Category.SERVICE, Category.PUBLIC_API,
-    Category.IDENTITY_PROVIDER, Category.BREAK_GLASS, Category.AUDIT_LOG, Category.SIEM,
-    Category.WORKSTATION, Category.BASTION, Category.MOBILE_KIOSK, Category.THIRD_PARTY,
-    Category.SFTP_BATCH,
-})  # fmt: skip
-_AT_REST = frozenset({Category.WORKSTATION, Category.MOBILE_KIOSK})
-_NOT_SCANNED = frozenset({Category.THIRD_PARTY, Category.THIRD_PARTY_API, Category.EMAIL})
-_EXPOSED = frozenset({Category.PUBLIC_API, Category.WEBHOOK})
-_BOUND = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
 
 
 @dataclass(frozen=True)
@@ -276,7 +261,7 @@ class _Judge:
         return _verdict(gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`")
 
     def vendors(self) -> _Verdict:
-        bound = [v for v in self.ws.vendors if v.ephi_exposure in _BOUND]
+        bound = [v for v in self.ws.vendors if v.ephi_exposure in BUSINESS_ASSOCIATE]
         if not bound:
             return _unassessed("no vendor (vendors/) processes or stores ePHI, so there is no "
                                "business associate to verify")  # fmt: skip
@@ -363,22 +348,6 @@ _EXTRA: Mapping[str, tuple[str, str, str]] = {
 }  # fmt: skip
 
 
-def _interactive(asset: Asset) -> bool:
-    return asset.category in _INTERACTIVE
-
-
-def _stores(asset: Asset) -> bool:
-    return asset.group is CategoryGroup.DATA_AT_REST or asset.category in _AT_REST
-
-
-def _scannable(asset: Asset) -> bool:
-    return asset.category not in _NOT_SCANNED
-
-
-def _exposed(asset: Asset) -> bool:
-    return bool(asset.attributes.internet_facing) or asset.category in _EXPOSED
-
-
 _GROUPS = ("inventory and analysis", "technical safeguards", "testing and audits", "workforce",
            "vendors")  # fmt: skip
 """Report sections, in order."""
@@ -390,15 +359,15 @@ def _plan(j: _Judge) -> tuple[tuple[str, int, Callable[[], _Verdict]], ...]:
     return (
         ("inventory_review", 0, j.inventory),
         ("risk_analysis_review", 0, j.risk_analysis),
-        ("mfa", 1, partial(j.attribute, _interactive, "mfa", "systems people sign in to")),
-        ("encryption_at_rest", 1, partial(j.attribute, _stores, "encryption_at_rest",
+        ("mfa", 1, partial(j.attribute, needs_mfa, "mfa", "systems people sign in to")),
+        ("encryption_at_rest", 1, partial(j.attribute, stores_data, "encryption_at_rest",
                                           "data stores or endpoints")),
         ("encryption_in_transit", 1, j.in_transit),
         ("patch_critical_days", 1, partial(un, "patch_critical_days")),
         ("patch_high_days", 1, partial(un, "patch_high_days")),
-        ("vuln_scan", 2, partial(j.tested, _scannable, "last_vulnerability_scan", "vuln_scan",
+        ("vuln_scan", 2, partial(j.tested, scannable, "last_vulnerability_scan", "vuln_scan",
                                  "run by the organization", "scanned")),
-        ("pentest", 2, partial(j.tested, _exposed, "last_penetration_test", "pentest",
+        ("pentest", 2, partial(j.tested, exposed, "last_penetration_test", "pentest",
                                "internet-facing, public APIs or webhooks", "penetration-tested")),
         ("compliance_audit", 2, partial(ev, "compliance_audit")),
         ("ir_plan_test", 2, partial(ev, "ir_plan_test")),

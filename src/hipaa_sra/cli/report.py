@@ -10,6 +10,7 @@ import click
 
 from ..errors import SraError
 from ..findings import Severity
+from ..history import History
 from ..loading import load_workspace
 from .common import resolve_today, today_option, workspace_option
 
@@ -49,7 +50,14 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
         sra report --format pdf --out sra.pdf
         sra report --format md --out SRA.md --today 2026-12-01
     """
-    from ..report import HISTORY_LIMIT, build_report, html_to_pdf, render_html, render_markdown
+    from ..report import (
+        DETAIL_LIMIT,
+        HISTORY_LIMIT,
+        build_report,
+        html_to_pdf,
+        render_html,
+        render_markdown,
+    )
     from ..report import review_history as load_history
 
     day = resolve_today(today)
@@ -58,12 +66,13 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     if errors:
         click.echo(f"sra report: {errors} error(s) found while loading; the records concerned "
                    "are left out of the report and listed under Findings", err=True)  # fmt: skip
-    past, problem = (None, "left out (--no-history)")
+    past: History | None = None
+    problem: str | None = "this rendering was made with --no-history"
     if history:
         past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
                                      use_cache=not no_cache)  # fmt: skip
-    options = {} if detail_limit is None else {"detail_limit": detail_limit}
-    document = build_report(ws, day, history=past, history_problem=problem, **options)
+    document = build_report(ws, day, history=past, history_problem=problem,
+                            detail_limit=detail_limit or DETAIL_LIMIT)
     if fmt == "md":
         data = render_markdown(document).encode("utf-8")
     else:

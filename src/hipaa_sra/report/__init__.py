@@ -3,10 +3,12 @@
 from .build import HISTORY_LIMIT, SECTION_TITLES, build_report, review_history
 from .document import Banner, BannerKind, Cell, Figure, Report, Section, Table, Tone
 from .html import render_html
+from .inputs import DETAIL_LIMIT
 from .markdown import render_markdown
 from .pdf import PdfUnavailable, html_to_pdf
 
 __all__ = [
+    "DETAIL_LIMIT",
     "HISTORY_LIMIT",
     "SECTION_TITLES",
     "Banner",

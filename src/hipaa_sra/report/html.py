@@ -8,8 +8,10 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 
+from jinja2 import Environment, Template, select_autoescape
+
 from .charts import LEVEL_COLOURS
-from .document import BannerKind, Cell, CellValue, Report, Table, Tone
+from .document import BannerKind, CellValue, Report, Table, Tone
 
 _LEVEL_TONES = frozenset({Tone.VERY_LOW, Tone.LOW, Tone.MODERATE, Tone.HIGH, Tone.VERY_HIGH})
 
@@ -71,9 +73,7 @@ def _ink(colour: str) -> str:
 
 
 @cache
-def _template() -> object:
-    from jinja2 import Environment, select_autoescape
-
+def _template() -> Template:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     source = files("hipaa_sra.report").joinpath("templates/report.html.j2")

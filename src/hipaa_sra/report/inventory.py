@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..analysis.exposure import BUSINESS_ASSOCIATE
 from ..model import (
     CATEGORY_GROUPS,
     BaaStatus,
@@ -19,8 +20,6 @@ from .inputs import MISSING, ReportInputs, day, text, yes_no
 
 _EPHI_ORDER = {EphiStatus.PRESENT: 0, EphiStatus.POSSIBLE: 1, None: 2, EphiStatus.ABSENT: 3}
 _CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}
-_HANDLES = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
-"""Exposures that make a vendor a business associate (a conduit only transmits)."""
 
 
 def ephi_cell(status: EphiStatus | None) -> CellValue:
@@ -162,7 +161,7 @@ def _diagram(i: ReportInputs) -> Figure:
     ]  # fmt: skip
     nodes += [
         Node(v.id, v.name, "vendor", "vendor", CategoryGroup.THIRD_PARTY.value,
-             "present" if v.ephi_exposure in _HANDLES else "absent")
+             "present" if v.ephi_exposure in BUSINESS_ASSOCIATE else "absent")
         for v in ws.vendors
     ]  # fmt: skip
     edges = [Edge(f.from_, f.to, f.ephi, f.encrypted_in_transit, f.protocol) for f in ws.flows]
@@ -179,7 +178,7 @@ def vendors_section(i: ReportInputs) -> Section:
     ws = i.ws
     manifest = ws.manifest
     verify_days = manifest.methodology.review_intervals.vendor_days if manifest else 365
-    handling = [v for v in ws.vendors if v.ephi_exposure in _HANDLES]
+    handling = [v for v in ws.vendors if v.ephi_exposure in BUSINESS_ASSOCIATE]
     executed = [v for v in handling if v.baa and v.baa.status is BaaStatus.EXECUTED]
     expired = [v for v in handling if v.baa and v.baa.expires and v.baa.expires < i.today]
     stale = [v for v in handling
@@ -208,7 +207,7 @@ def vendors_section(i: ReportInputs) -> Section:
 
 
 def _vendor_row(v: Vendor, i: ReportInputs, verify_days: int) -> tuple[CellValue, ...]:
-    handles = v.ephi_exposure in _HANDLES
+    handles = v.ephi_exposure in BUSINESS_ASSOCIATE
     baa = v.baa
     status = baa.status.value if baa else "none"
     good = baa is not None and baa.status in (BaaStatus.EXECUTED, BaaStatus.NOT_REQUIRED)

@@ -137,7 +137,7 @@ def _heat_map(i: ReportInputs, matrix: RiskMatrix, ranked: list[ScoredRisk]) -> 
     svg = heat_map_svg(scale, cell_level, inherent, residual, residual_unplaced=unplaced)
     caption = (f"Risks by likelihood and impact under {matrix.title}: before current controls "
                "(inherent) and with them (residual).")  # fmt: skip
-    rows = tuple(
+    rows: tuple[tuple[CellValue, ...], ...] = tuple(
         (f"likelihood {lk.value}",
          *(Cell(f"{inherent[lk, im]} / {residual[lk, im]}", Tone(cell_level[lk, im].value))
            for im in scale))

@@ -95,7 +95,7 @@ def controls_section(i: ReportInputs) -> Section:
     )  # fmt: skip
     free_text = sum(1 for risk in i.ws.risks for entry in risk.current_controls
                     if entry not in i.ws.control_by_id)  # fmt: skip
-    notes = ()
+    notes: tuple[str, ...] = ()
     if free_text:
         notes = (f"Risks also name {plural(free_text, 'current control')} in free text, not as "
                  "control records; the Findings section lists those that do not say how, "
@@ -161,7 +161,7 @@ def _coverage_row(row: CoverageRow) -> tuple[CellValue, ...]:
                            else None)  # fmt: skip
     if entry.is_standard:
         name = Cell(f"{entry.name} (standard)", None)
-    designation = "required" if entry.self_specifying else entry.designation
+    designation: str = "required" if entry.self_specifying else entry.designation
     if row.condition:
         designation += f" (only if it {row.condition})"
     status = Cell(row.status.value, _COVERAGE_TONE[row.status])

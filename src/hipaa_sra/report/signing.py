@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from ..analysis.digest import DigestDiff
 from ..analysis.signoff import SignoffState
-from ..findings import Severity
+from ..findings import Location, Severity
 from ..model import Level
 from ..signoff import RoleReport
 from .charts import HistoryPoint, history_svg
@@ -41,9 +42,10 @@ def findings_section(i: ReportInputs) -> Section:
         empty="No findings.", whole=True,
     )  # fmt: skip
     ordered = sorted(report.findings, key=lambda f: -f.severity.rank)  # stable: keeps file order
+    root = i.ws.root.resolve()
     rows = (
         (Cell(f.severity.value, _SEVERITY_TONE[f.severity]), Cell(f.code, None, (f.name,)),
-         f.object_id or MISSING, str(f.location), f.message)
+         f.object_id or MISSING, _where(f.location, root), f.message)
         for f in ordered
     )  # fmt: skip
     table = i.table("findings", "Findings", ("Severity", "Rule", "Record", "Where", "Finding"),
@@ -54,6 +56,15 @@ def findings_section(i: ReportInputs) -> Section:
         f"as of {i.today.isoformat()}. `sra explain <rule>` gives each rule's rationale and fix.",
     )
     return Section("findings", "Findings", paragraphs, facts, tables=(by_rule, table))
+
+
+def _where(location: Location, root: Path) -> str:
+    """`file:line:col` relative to the workspace: the document outlives the checkout it ran in."""
+    try:
+        shown = Path(location.file).resolve().relative_to(root).as_posix()
+    except ValueError:
+        shown = location.file
+    return f"{shown}:{location.line}:{location.column}"
 
 
 def signoff_banner(i: ReportInputs) -> Banner:
@@ -153,11 +164,12 @@ def history_section(i: ReportInputs) -> Section:
     history = i.history
     if history is None:
         reason = i.history_problem or "the workspace is not in a git repository"
-        paragraphs = (f"No change history: {reason}. Keep the workspace in git and the report "
-                      "lists every commit that changed it.",)  # fmt: skip
+        advice = (" Keep the workspace in git and the report lists every commit that changed it."
+                  if "not in a git repository" in reason else "")  # fmt: skip
+        paragraphs = (f"No change history: {reason}.{advice}",)
         return Section("review-history", "Review history", paragraphs, tables=(signoffs,))
     points = []
-    rows = []
+    rows: list[tuple[CellValue, ...]] = []
     for item in reversed(history.commits):
         commit, snap = item.commit, item.snapshot
         if snap is None:

@@ -5,27 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ..analysis.exposure import exposed, needs_mfa, scannable, stores_data
 from ..catalog import nprm_profile
 from ..findings import Severity
-from ..model import Asset, Category, CategoryGroup, Workspace
+from ..model import Asset, Category, Workspace
 from .base import Context, Family, Hit, Rule
 
 _LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
 
-# Where a person signs in to reach ePHI: MFA belongs here. Machine-to-machine channels
-# (workers, webhooks, queues) authenticate with service credentials instead.
-_INTERACTIVE = frozenset({
-    Category.DATABASE, Category.REPLICA, Category.WAREHOUSE_LAKE, Category.OBJECT_STORAGE,
-    Category.SEARCH_INDEX, Category.NOTEBOOK_SCRIPT, Category.SERVICE, Category.PUBLIC_API,
-    Category.IDENTITY_PROVIDER, Category.BREAK_GLASS, Category.AUDIT_LOG, Category.SIEM,
-    Category.WORKSTATION, Category.BASTION, Category.MOBILE_KIOSK, Category.THIRD_PARTY,
-    Category.SFTP_BATCH,
-})  # fmt: skip
-_AT_REST = frozenset({Category.WORKSTATION, Category.MOBILE_KIOSK})
-"""Endpoints that store ePHI on their own disks, besides the data-at-rest group."""
-_NOT_SCANNED = frozenset({Category.THIRD_PARTY, Category.THIRD_PARTY_API, Category.EMAIL})
-"""Systems the organization does not run and so cannot scan itself."""
-_EXPOSED = frozenset({Category.PUBLIC_API, Category.WEBHOOK})
 
 
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -66,14 +53,14 @@ def _attribute_hit(asset: Asset, value: bool | None, field: str, want: str) -> H
 
 def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
-        if asset.category in _INTERACTIVE and asset.attributes.mfa is not True:
+        if needs_mfa(asset) and asset.attributes.mfa is not True:
             yield _attribute_hit(asset, asset.attributes.mfa, "mfa",
                                  "interactive access should require multi-factor authentication")
 
 
 def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
-        stores = asset.group is CategoryGroup.DATA_AT_REST or asset.category in _AT_REST
+        stores = stores_data(asset)
         if stores and asset.attributes.encryption_at_rest is not True:
             yield _attribute_hit(asset, asset.attributes.encryption_at_rest,
                                  "encryption_at_rest", "ePHI at rest should be encrypted")
@@ -97,7 +84,7 @@ def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
 def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = nprm_profile().vuln_scan
     for asset in ctx.facts.in_scope_assets:
-        if asset.category not in _NOT_SCANNED:
+        if scannable(asset):
             hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
                            "last_vulnerability_scan", "vulnerability scan", days, ctx)
             if hit:
@@ -107,7 +94,7 @@ def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _pentest_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = nprm_profile().pentest
     for asset in ctx.facts.in_scope_assets:
-        if asset.attributes.internet_facing or asset.category in _EXPOSED:
+        if exposed(asset):
             hit = _overdue(asset, asset.attributes.last_penetration_test,
                            "last_penetration_test", "penetration test", days, ctx)
             if hit:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..analysis.exposure import BUSINESS_ASSOCIATE
 from ..catalog import nprm_profile
 from ..findings import Severity
 from ..model import BaaStatus, Category, EphiExposure, EphiStatus, Profile, Workspace
 from .base import Context, Family, Hit, Rule
-
-_BOUND = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
-"""Exposures that make a vendor a business associate (a conduit only transmits)."""
 
 # The categories OCR and auditors most often find missing from an ePHI inventory, in the
 # words a compliance officer would use for each.
@@ -106,7 +104,7 @@ def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _vendor_without_baa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for vendor in ws.vendors:
-        if vendor.ephi_exposure not in _BOUND:
+        if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
             continue
         if vendor.baa is None:
             yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI but has no `baa` "
@@ -140,7 +138,7 @@ def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if ctx.profile is Profile.NPRM_2025:
         days = min(days, nprm_profile().ba_verification)
     for vendor in ws.vendors:
-        if vendor.ephi_exposure not in _BOUND:
+        if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
             continue
         if vendor.last_verified is None:
             yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI and has never been "

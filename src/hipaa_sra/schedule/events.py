@@ -30,13 +30,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
 from ..analysis.signoff import last_review, required_roles
 from ..catalog import nprm_profile
 from ..model import (
     Asset,
     BaaStatus,
-    Category,
     EphiExposure,
     Profile,
     RemediationStatus,
@@ -64,9 +64,6 @@ _ORDER = {kind: index for index, kind in enumerate(EventKind)}
 # The same selections the SRA103/SRA207/SRA208/SRA304/SRA305 checks make, so every event
 # has a rule that fires when it is missed.
 _ACTIVE = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
-_BOUND = frozenset({EphiExposure.PROCESSES, EphiExposure.STORES})
-_NOT_SCANNED = frozenset({Category.THIRD_PARTY, Category.THIRD_PARTY_API, Category.EMAIL})
-_EXPOSED = frozenset({Category.PUBLIC_API, Category.WEBHOOK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +269,7 @@ def _vendors(b: _Builder) -> Iterator[Event]:
                 f"then, or stop the ePHI flow ({vendor.ephi_exposure}).",
                 baa.expires, vendor, ("baa", "expires"), (vendor.owner,),
             )  # fmt: skip
-        if vendor.ephi_exposure in _BOUND:
+        if vendor.ephi_exposure in BUSINESS_ASSOCIATE:
             yield b.event(
                 EventKind.VENDOR_VERIFICATION, vendor.id, f"Vendor verification: {vendor.name}",
                 f"Obtain and review {vendor.name}'s evidence of its safeguards (SOC 2, "
@@ -287,11 +284,11 @@ def _testing(b: _Builder) -> Iterator[Event]:
     profile = nprm_profile()
     for asset in b.facts.in_scope_assets:
         attrs = asset.attributes
-        if asset.category not in _NOT_SCANNED:
+        if scannable(asset):
             yield _test_event(b, asset, EventKind.VULNERABILITY_SCAN, "Vulnerability scan",
                               attrs.last_vulnerability_scan, "last_vulnerability_scan",
                               profile.vuln_scan)  # fmt: skip
-        if attrs.internet_facing or asset.category in _EXPOSED:
+        if exposed(asset):
             yield _test_event(b, asset, EventKind.PENETRATION_TEST, "Penetration test",
                               attrs.last_penetration_test, "last_penetration_test",
                               profile.pentest)  # fmt: skip
