@@ -17,10 +17,10 @@ from hipaa_sra.report.diagram import (
     Edge,
     Node,
     build_diagram,
-    diagram_mermaid,
     diagram_svg,
     tally,
 )
+from hipaa_sra.report.mermaid import diagram_mermaid
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "hipaa_sra" / "examples" / "telehealth"
 SVG = "{http://www.w3.org/2000/svg}"

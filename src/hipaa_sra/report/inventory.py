@@ -14,9 +14,10 @@ from ..model import (
     EphiStatus,
     Vendor,
 )
-from .diagram import Edge, Node, build_diagram, diagram_mermaid, diagram_svg
+from .diagram import Edge, Node, build_diagram, diagram_svg
 from .document import Cell, CellValue, Figure, Section, Tone
 from .inputs import MISSING, ReportInputs, day, text, yes_no
+from .mermaid import diagram_mermaid
 
 _EPHI_ORDER = {EphiStatus.PRESENT: 0, EphiStatus.POSSIBLE: 1, None: 2, EphiStatus.ABSENT: 3}
 _CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}
