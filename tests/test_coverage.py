@@ -91,6 +91,15 @@ def test_standard_citation_does_not_cover_its_specifications(workspace: Make) ->
     assert "`c1` cites only the standard" in message
 
 
+def test_message_names_five_standard_only_controls_and_counts_the_rest(workspace: Make) -> None:
+    controls = "".join(control(f"c{n}", "164.312(a)(1)") for n in range(1, 9))
+    ws = load(workspace({"controls/c.yaml": controls}))
+    report = lint(ws, TODAY, Selection(select=("SRA401",)))
+    message = next(f.message for f in report.findings if f.object_id == "164.312(a)(2)(i)")
+    assert "`c1`, `c2`, `c3`, `c4`, `c5` and 3 more cite only the standard" in message
+    assert "`c6`" not in message
+
+
 def test_required_spec_without_control_is_an_error(workspace: Make) -> None:
     found = sra401(load(workspace({"controls/c.yaml": control("c1", "164.312(a)(2)(ii)")})))
     assert "164.312(a)(2)(ii)" not in found

@@ -116,6 +116,7 @@ def test_history_lists_workspace_commits_oldest_first_with_counts(sra_in, repo) 
     first, second, broken, last = commits
     assert (first["date"], first["subject"], first["status"]) == ("2026-01-05", "Start the SRA",
                                                                   "ok")
+    assert first["author"] == "SRA Test"
     assert first["risks"] == 6 and first["residual"] == {"low": 6}
     assert first["remediation"] == {"open": 1, "overdue": 0}
     # RR-7's item was due 2026-02-15: overdue on the day it was committed.

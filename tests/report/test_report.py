@@ -53,6 +53,8 @@ class Page(HTMLParser):
             self._row = []
         elif tag == "td" and self._row is not None:
             self._cell = []
+        elif tag == "span" and self._cell is not None:
+            self._cell.append(" ")  # a sub-line is shown on its own line: keep the words apart
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "h2":
@@ -237,7 +239,7 @@ def test_user_text_is_escaped(fresh: Path, sra: Callable[..., Run]) -> None:
 
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+                   env={"GIT_AUTHOR_NAME": "Dana Reviewer", "GIT_AUTHOR_EMAIL": "t@example.com",
                         "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com",
                         "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00",
                         "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00", "HOME": str(root)})
@@ -260,8 +262,8 @@ def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -
     assert run.exit_code == 0, run.stderr
     page = Page(out.read_text(encoding="utf-8"))
     rows = page.body("history")
-    assert [row[2] for row in rows] == ["Raise the likelihood of the first clinical risk",
-                                        "Add the example SRA workspace"]
+    changes = ["Raise the likelihood of the first clinical risk", "Add the example SRA workspace"]
+    assert [row[2] for row in rows] == [f"{subject} Dana Reviewer" for subject in changes]
     assert all(row[0] == "2026-10-01" for row in rows)
     assert "2 commits changed it" in page.plain
 
@@ -303,3 +305,15 @@ def test_default_output_path_and_message(fresh: Path, sra: Callable[..., Run],
     assert (tmp_path / "sra-report.html").is_file()
     assert run.stdout.startswith("Wrote sra-report.html (html, ")
     assert "NOT SIGNED" in run.stdout
+
+
+def test_coverage_cells_name_a_few_controls_and_count_the_rest(
+    workspace: Callable[..., Path],
+) -> None:
+    controls = "".join(f"- {{id: c{n}, name: c{n}, safeguard: technical, hipaa: [164.312(b)]}}\n"
+                       for n in range(1, 10))  # fmt: skip
+    ws = load_workspace(workspace({"controls/c.yaml": controls}), use_cache=False)
+    page = Page(render_html(build_report(ws, TODAY)))
+    audit = next(row for row in page.body("coverage") if row[0] == "164.312(b)")
+    assert audit[3] == "covered"
+    assert audit[4] == "c1, c2, c3, c4, c5, c6 (+3 more)"

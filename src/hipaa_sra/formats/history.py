@@ -42,6 +42,7 @@ def _commit_dict(item: CommitMetrics) -> dict[str, Any]:
         "short": commit.short,
         "date": commit.date.isoformat(),
         "subject": commit.subject,
+        "author": commit.author,
         "tree": commit.tree,
         "status": _status(item),
         "problem": item.problem,
@@ -123,6 +124,7 @@ def _side_dict(side: Side) -> dict[str, Any]:
         "commit": side.commit.sha,
         "date": side.commit.date.isoformat(),
         "subject": side.commit.subject,
+        "author": side.commit.author,
         "risks": side.risks,
         "residual": dict(side.residual),
     }

@@ -36,6 +36,8 @@ class Commit:
     subject: str
     tree: str | None
     """Object id of the workspace directory's tree; None when it did not exist there."""
+    author: str = ""
+    """The author's name, as git records it: who made the change."""
 
     @property
     def short(self) -> str:
@@ -109,27 +111,27 @@ def workspace_commits(repo: Repository, *, limit: int | None = None) -> list[Com
         head = resolve(repo, "HEAD")
     except HistoryError:
         return []  # a repository without commits has no history yet
-    args = ["log", "-z", "--format=%H%x1f%cI%x1f%s"]
+    args = ["log", "-z", "--format=%H%x1f%cI%x1f%an%x1f%s"]
     if limit is not None:
         args.append(f"--max-count={limit}")
     out = _git(repo.root, [*args, head, "--", _pathspec(repo)])
     entries = [entry for entry in out.decode(errors="replace").split("\0") if entry.strip()]
     parsed = []
     for entry in entries:
-        sha, stamp, subject = entry.strip("\n").split("\x1f", 2)
-        parsed.append((sha, datetime.fromisoformat(stamp).date(), subject))
-    trees = workspace_trees(repo, [sha for sha, _, _ in parsed])
-    return [Commit(sha, day, subject, tree) for (sha, day, subject), tree
+        sha, stamp, author, subject = entry.strip("\n").split("\x1f", 3)
+        parsed.append((sha, datetime.fromisoformat(stamp).date(), author, subject))
+    trees = workspace_trees(repo, [sha for sha, *_ in parsed])
+    return [Commit(sha, day, subject, tree, author) for (sha, day, author, subject), tree
             in zip(parsed, trees, strict=True)]  # fmt: skip
 
 
 def describe(repo: Repository, ref: str) -> Commit:
     """The commit `ref` names, with the workspace's tree in it; `HistoryError` if unknown."""
     sha = resolve(repo, ref)
-    out = _git(repo.root, ["log", "-1", "-z", "--format=%cI%x1f%s", sha, "--"])
-    stamp, subject = out.decode(errors="replace").strip("\0\n").split("\x1f", 1)
+    out = _git(repo.root, ["log", "-1", "-z", "--format=%cI%x1f%an%x1f%s", sha, "--"])
+    stamp, author, subject = out.decode(errors="replace").strip("\0\n").split("\x1f", 2)
     tree = workspace_trees(repo, [sha])[0]
-    return Commit(sha, datetime.fromisoformat(stamp).date(), subject, tree)
+    return Commit(sha, datetime.fromisoformat(stamp).date(), subject, tree, author)
 
 
 def workspace_trees(repo: Repository, commits: Sequence[str]) -> list[str | None]:

@@ -110,4 +110,4 @@ def ids(values: Iterable[str], limit: int = 6) -> str:
     """Ids joined with commas, at most `limit` of them and a count of the rest."""
     shown = list(values)
     head = ", ".join(shown[:limit])
-    return head + (f" (+{len(shown) - limit} more)" if len(shown) > limit else "") or MISSING
+    return head + (f" (+{len(shown) - limit:,} more)" if len(shown) > limit else "") or MISSING

@@ -10,7 +10,7 @@ from ..analysis.ocr import ElementStatus, ocr_elements
 from ..catalog import scale_descriptions
 from ..model import Control, Profile, Safeguard
 from .document import Cell, CellValue, Section, Table, Tone
-from .inputs import MISSING, ReportInputs, day, level_cell, plural, text
+from .inputs import MISSING, ReportInputs, day, ids, level_cell, plural, text
 
 _SCALE_KEYS = ("likelihood-adverse-impact", "impact")
 """The NIST scales a register row is rated on: overall likelihood (G-4 wording) and impact."""
@@ -173,8 +173,8 @@ def _coverage_row(row: CoverageRow) -> tuple[CellValue, ...]:
         if row.decision_gaps:
             lines = (*lines, "incomplete: no " + ", ".join(row.decision_gaps))
         decision = Cell(row.decision.decision.value, None, lines)  # fmt: skip
-    controls = ", ".join(row.controls) or (
-        f"standard only: {', '.join(row.standard_controls)}" if row.standard_controls else MISSING
+    controls = ids(row.controls) if row.controls else (
+        f"standard only: {ids(row.standard_controls)}" if row.standard_controls else MISSING
     )
     return (entry.citation, name, designation, status, controls, decision)
 

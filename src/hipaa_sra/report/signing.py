@@ -8,6 +8,7 @@ from pathlib import Path
 from ..analysis.digest import DigestDiff
 from ..analysis.signoff import SignoffState
 from ..findings import Location, Severity
+from ..history import Commit
 from ..model import Level
 from ..signoff import RoleReport
 from .charts import HistoryPoint, history_svg
@@ -152,6 +153,11 @@ def _signer_row(role: RoleReport) -> tuple[CellValue, ...]:
             signoff.signed_at.isoformat(), signoff.statement or MISSING)  # fmt: skip
 
 
+def _change(commit: Commit) -> CellValue:
+    """The commit's subject, with who made it under it."""
+    return Cell(commit.subject, None, (commit.author,) if commit.author else ())
+
+
 def history_section(i: ReportInputs) -> Section:
     """Review history: the workspace's commits with their numbers, and every sign-off made."""
     sign_rows = tuple(
@@ -173,14 +179,14 @@ def history_section(i: ReportInputs) -> Section:
     for item in reversed(history.commits):
         commit, snap = item.commit, item.snapshot
         if snap is None:
-            rows.append((commit.date.isoformat(), commit.short, commit.subject,
+            rows.append((commit.date.isoformat(), commit.short, _change(commit),
                          Cell(MISSING, Tone.MUTED, (item.problem or "",)), MISSING, MISSING,
                          MISSING))  # fmt: skip
             continue
         high = snap.residual.get(Level.HIGH.value, 0) + snap.residual.get(Level.VERY_HIGH.value, 0)
         points.append(HistoryPoint(commit.date, snap.open_remediation, snap.overdue_remediation,
                                    high))  # fmt: skip
-        rows.append((commit.date.isoformat(), commit.short, commit.subject, f"{snap.risks:,}",
+        rows.append((commit.date.isoformat(), commit.short, _change(commit), f"{snap.risks:,}",
                      f"{high:,}", f"{snap.open_remediation:,} ({snap.overdue_remediation:,})",
                      f"{snap.findings.get('error', 0):,} / {snap.findings.get('warning', 0):,}"))
     commits = i.table(

@@ -9,9 +9,13 @@ from ..findings import Severity
 from ..model import Workspace
 from .base import Context, Family, Hit, Rule
 
+_NAMED = 5
+"""Control ids a message names before "and N more": an enterprise spec has thousands."""
+
 
 def _ids(ids: tuple[str, ...]) -> str:
-    return ", ".join(f"`{oid}`" for oid in ids)
+    named = ", ".join(f"`{oid}`" for oid in ids[:_NAMED])
+    return named + (f" and {len(ids) - _NAMED:,} more" if len(ids) > _NAMED else "")
 
 
 def _remedy(row: CoverageRow) -> str:
