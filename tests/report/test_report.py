@@ -317,3 +317,12 @@ def test_coverage_cells_name_a_few_controls_and_count_the_rest(
     audit = next(row for row in page.body("coverage") if row[0] == "164.312(b)")
     assert audit[3] == "covered"
     assert audit[4] == "c1, c2, c3, c4, c5, c6 (+3 more)"
+
+
+def test_nprm_section_is_labelled_proposed_and_judges_every_item(page: Page) -> None:
+    rows = page.body("nprm")
+    assert len(rows) == 18
+    assert {row[2] for row in rows} == {"ready", "gap", "not-assessed"}
+    assert "PROPOSED (not law): HHS NPRM 90 FR 898" in page.plain
+    vendors = next(row for row in rows if row[0] == "Vendors")
+    assert vendors[2] == "gap" and "labbridge" in vendors[3]

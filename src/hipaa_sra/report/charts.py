@@ -6,20 +6,18 @@ and the same input always gives the same bytes, so reports can be compared with 
 
 from __future__ import annotations
 
-import io
 import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING
 
 from hipaa_sra.model import Level
 
+from .svg import FAINT, GRID, INK, render_svg
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-    from matplotlib.typing import RcKeyType
 
 # Muted green-to-red ramp. Text colours are the better WCAG contrast on each fill (black on all
 # but very-high). The HTML's CSS uses the same values so table badges match the charts.
@@ -60,9 +58,6 @@ _STATUSES: tuple[tuple[str, str, str], ...] = (
 )
 
 _WIDTH = 6.7  # inches: A4 portrait less 18 mm margins is about 6.7 in
-_INK = "#222222"
-_FAINT = "#666666"
-_GRID = "#e4e4e4"
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,7 @@ def heat_map_svg(
                     count = counts.get((likelihood, impact), 0)
                     # Empty cells stay blank so the eye goes to where the risks are.
                     if count:
-                        ink = _INK if level is None else LEVEL_TEXT_COLOURS[level]
+                        ink = INK if level is None else LEVEL_TEXT_COLOURS[level]
                         size = 14 if n <= 3 else 11
                         ax.text(
                             col + 0.5,
@@ -160,7 +155,7 @@ def heat_map_svg(
                 ha="center",
                 va="bottom",
                 fontsize=7.5,
-                color=_FAINT,
+                color=FAINT,
             )
         if residual_unplaced > 0:
             axes[1].annotate(
@@ -173,7 +168,7 @@ def heat_map_svg(
                 ha="center",
                 va="top",
                 fontsize=7.5,
-                color=_FAINT,
+                color=FAINT,
                 style="italic",
             )
         handles = [
@@ -193,7 +188,7 @@ def heat_map_svg(
     )
     if residual_unplaced:
         label += f", {residual_unplaced} whose residual level fits no cell"
-    return _render(build, (_WIDTH, 3.9 if n <= 3 else 4.1), label, "heat-map")
+    return render_svg(build, (_WIDTH, 3.9 if n <= 3 else 4.1), label, "heat-map")
 
 
 def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
@@ -235,7 +230,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
         index = axis.index(this_month)
         days = (_next_month(this_month) - this_month).days
         x_today = index - 0.5 + (today.day - 0.5) / days
-        ax.axvline(x_today, color=_INK, ls=(0, (4, 3)), lw=1)
+        ax.axvline(x_today, color=INK, ls=(0, (4, 3)), lw=1)
         ax.annotate(
             "today",
             xy=(x_today, 1.0),
@@ -245,7 +240,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
             ha="left",
             va="top",
             fontsize=7.5,
-            color=_INK,
+            color=INK,
         )
         ax.set_ylabel("Items")
         ax.set_xlabel("Due month")
@@ -258,7 +253,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
     label = (
         f"{title}, {_month_label(first)} to {_month_label(last)}: {count} items, {overdue} overdue"
     )
-    return _render(build, (_WIDTH, 3.2), label, "remediation-plan")
+    return render_svg(build, (_WIDTH, 3.2), label, "remediation-plan")
 
 
 def history_svg(points: Sequence[HistoryPoint]) -> str:
@@ -316,7 +311,7 @@ def history_svg(points: Sequence[HistoryPoint]) -> str:
         f"{title}, {len(ordered)} commits from {days[0].isoformat()} to {days[-1].isoformat()}; "
         f"latest: {last.open} open, {last.overdue} overdue, {last.high} high risks"
     )
-    return _render(build, (_WIDTH, 3.0), label, "history")
+    return render_svg(build, (_WIDTH, 3.0), label, "history")
 
 
 def category_svg(rows: Sequence[CategoryRisks], scale: Sequence[Level]) -> str:
@@ -354,7 +349,7 @@ def category_svg(rows: Sequence[CategoryRisks], scale: Sequence[Level]) -> str:
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlim(0, peak * 1.08)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="x", color=_GRID, lw=0.6)
+        ax.grid(axis="x", color=GRID, lw=0.6)
         ax.grid(axis="y", visible=False)
         ax.spines["left"].set_visible(False)
         ax.set_xlabel("Risks")
@@ -363,7 +358,7 @@ def category_svg(rows: Sequence[CategoryRisks], scale: Sequence[Level]) -> str:
 
     height = min(9.0, 1.4 + 0.26 * len(rows))
     label = f"{title}: {sum(totals)} risks across {len(rows)} categories"
-    return _render(build, (_WIDTH, height), label, "categories")
+    return render_svg(build, (_WIDTH, height), label, "categories")
 
 
 _FIELDS = tuple(field for field, _, _ in _STATUSES)
@@ -416,73 +411,8 @@ def _message_svg(title: str, message: str) -> str:
 
     def build(fig: Figure) -> None:
         fig.text(
-            0.5, 0.72, title, ha="center", va="center", fontsize=10, fontweight="bold", color=_INK
+            0.5, 0.72, title, ha="center", va="center", fontsize=10, fontweight="bold", color=INK
         )
-        fig.text(0.5, 0.38, message, ha="center", va="center", fontsize=9, color=_FAINT)
+        fig.text(0.5, 0.38, message, ha="center", va="center", fontsize=9, color=FAINT)
 
-    return _render(build, (_WIDTH, 0.9), f"{title}: {message}", "message")
-
-
-_RC: Mapping[RcKeyType, Any] = {
-    "font.family": ["DejaVu Sans"],
-    "font.size": 8,
-    "text.color": _INK,
-    "axes.labelcolor": _INK,
-    "axes.edgecolor": "#888888",
-    "axes.linewidth": 0.6,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.titlepad": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "grid.color": _GRID,
-    "grid.linewidth": 0.6,
-    "xtick.color": "#555555",
-    "ytick.color": "#555555",
-    "xtick.labelcolor": _INK,
-    "ytick.labelcolor": _INK,
-    "legend.frameon": False,
-    "legend.fontsize": 7.5,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "savefig.bbox": "standard",
-    "svg.fonttype": "none",
-    "svg.image_inline": True,
-}
-
-# Matplotlib's version in Creator would change the bytes on every upgrade; Date on every run.
-_METADATA: Mapping[str, Any] = {"Date": None, "Creator": None, "Format": None, "Type": None}
-_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
-# Matplotlib numbers its groups (figure_1, axes_1, ...) per file; two charts on one page would
-# repeat them, and duplicate ids are invalid HTML. Nothing references these, so they go.
-_GROUP_ID = re.compile(r' id="[A-Za-z][\w.]*_\d+"')
-
-
-def _render(
-    build: Callable[[Figure], None], size: tuple[float, float], label: str, salt: str
-) -> str:
-    """Draw a figure under fixed rc settings and return it as an inline `<svg>` element."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    with matplotlib.rc_context():
-        # Start from matplotlib's defaults so a user's matplotlibrc cannot change the bytes.
-        matplotlib.rcdefaults()
-        # Distinct salts keep clip-path ids of different charts on one page from colliding.
-        matplotlib.rcParams.update(_RC)
-        matplotlib.rcParams["svg.hashsalt"] = f"hipaa-sra-{salt}"
-        fig = Figure(figsize=size, layout=ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06))
-        build(fig)
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata=_METADATA)
-    svg = _GROUP_ID.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1))
-    attributes = f' role="img" aria-label={quoteattr(label)}'
-    svg = svg.replace("<svg", f"<svg{attributes}", 1)
-    # A <title> gives browsers a tooltip and screen readers a name even where aria is ignored.
-    end = svg.index(">", svg.index("<svg")) + 1
-    return f"{svg[:end]}\n <title>{escape(label)}</title>{svg[end:]}"
+    return render_svg(build, (_WIDTH, 0.9), f"{title}: {message}", "message")

@@ -189,7 +189,7 @@ def nprm_section(i: ReportInputs) -> Section:
     facts = tuple((status.value.replace("-", " ").capitalize(), f"{readiness.count(status):,}")
                   for status in Readiness)  # fmt: skip
     rows = tuple(
-        (Cell(item.requirement, None, (item.citation,)),
+        (item.group.capitalize(), Cell(item.requirement, None, (item.citation,)),
          Cell(item.status.value, _READINESS_TONE[item.status]),
          Cell(item.reasons[0], None, item.reasons[1:]) if item.reasons else
          Cell(item.evidence[0] if item.evidence else MISSING, None, item.evidence[1:]),
@@ -197,7 +197,8 @@ def nprm_section(i: ReportInputs) -> Section:
         for item in readiness.items
     )  # fmt: skip
     table = Table("nprm", "2025 NPRM readiness",
-                  ("Proposed requirement", "Status", "What the workspace shows", "Confidence"),
+                  ("Area", "Proposed requirement", "Status", "What the workspace shows",
+                   "Confidence"),
                   rows, len(rows))  # fmt: skip
     paragraphs = (
         readiness.label + ". HHS proposed these changes to the Security Rule; none binds "
