@@ -1,10 +1,13 @@
 """hipaa-sra: HIPAA Security Risk Analysis kept as code.
 
-The public API: load a workspace, lint it, score it, and check its sign-off. Everything
-else is reachable from its subpackage (see docs/) but may change between releases.
+The public API: load a workspace, lint it, score it, check its sign-off, and render the SRA
+document. Everything else is reachable from its subpackage (see docs/) but may change
+between releases.
 """
 
 __version__ = "0.1.0"
+
+from typing import TYPE_CHECKING, Any
 
 from .analysis.digest import workspace_digest
 from .analysis.signoff import signoff_status
@@ -15,12 +18,28 @@ from .model import Workspace
 from .rules import RULES, LintReport, Rule, Selection, lint, lint_workspace
 from .scoring import score_risks
 
+if TYPE_CHECKING:
+    from .report import Report, build_report, html_to_pdf, render_html, render_markdown
+
+_REPORT = frozenset({"Report", "build_report", "html_to_pdf", "render_html", "render_markdown"})
+
+
+def __getattr__(name: str) -> Any:
+    """The report API, imported on first use: the CLI should not pay for Jinja2 at start-up."""
+    if name in _REPORT:
+        from . import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module 'hipaa_sra' has no attribute {name!r}")
+
+
 __all__ = [
     "RULES",
     "Finding",
     "LintReport",
     "LoadError",
     "Location",
+    "Report",
     "Rule",
     "Selection",
     "Severity",
@@ -28,10 +47,14 @@ __all__ = [
     "Workspace",
     "WorkspaceNotFound",
     "__version__",
+    "build_report",
     "check_workspace",
+    "html_to_pdf",
     "lint",
     "lint_workspace",
     "load_workspace",
+    "render_html",
+    "render_markdown",
     "score_risks",
     "signoff_status",
     "workspace_digest",

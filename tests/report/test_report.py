@@ -326,3 +326,26 @@ def test_nprm_section_is_labelled_proposed_and_judges_every_item(page: Page) -> 
     assert "PROPOSED (not law): HHS NPRM 90 FR 898" in page.plain
     vendors = next(row for row in rows if row[0] == "Vendors")
     assert vendors[2] == "gap" and "labbridge" in vendors[3]
+
+
+def test_unparsable_file_stops_with_its_position(fresh: Path, sra: Callable[..., Run]) -> None:
+    (fresh / "register" / "broken.yaml").write_text("- id: R1\n  asset: [unclosed\n",
+                                                     encoding="utf-8")  # fmt: skip
+    run = sra("report", "-w", str(fresh), "--no-history", "--out", "r.html")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert re.search(r"broken\.yaml:\d+:\d+: ", run.stderr)
+    assert not (fresh.parent / "r.html").exists()
+
+
+def test_schema_problems_are_reported_in_the_document(fresh: Path, sra: Callable[..., Run],
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    register = fresh / "register" / "clinical-platform.yaml"
+    source = register.read_text(encoding="utf-8")
+    register.write_text(source.replace("last_reviewed:", "last_reviwed:", 1), encoding="utf-8")
+    run = sra("report", "-w", str(fresh), "--no-history", "--out", "r.html")
+    assert run.exit_code == 0
+    assert "1 error(s) found while loading" in run.stderr
+    page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
+    unknown = [row for row in page.body("findings") if row[1].startswith("SRA002")]
+    assert len(unknown) == 1 and "last_reviwed" in unknown[0][4]
+    assert "Loading the workspace found 1 error: records that failed validation" in page.plain

@@ -121,8 +121,9 @@ def summary_section(i: ReportInputs) -> Section:
         paragraphs.append(f"Residual risk: {spread}.")
     load_errors = sum(1 for f in ws.findings if f.severity.value == "error")
     if load_errors:
-        paragraphs.append(f"{plural(load_errors, 'record')} failed validation and are left "
-                          "out of this report; the Findings section lists them.")  # fmt: skip
+        paragraphs.append(f"Loading the workspace found {plural(load_errors, 'error')}: records "
+                          "that failed validation are left out of this report, and the "
+                          "Findings section lists every problem.")  # fmt: skip
     top = i.ranked[:10]
     risks = ws.risks
     table = i.table(
