@@ -111,12 +111,24 @@ def inline(text: str) -> str:
     return _CODE.sub(r"<code>\1</code>", escape(text))
 
 
+_WORD = 20
+"""Single words up to this long (ids, dates, levels) are never broken across lines."""
+
+
+def _unbroken(text: str) -> bool:
+    return len(text) <= _WORD and " " not in text
+
+
 def _cell(value: CellValue) -> str:
     if isinstance(value, str):
-        return f"<td>{inline(value)}</td>"
+        return f'<td class="nw">{inline(value)}</td>' if _unbroken(value) else \
+            f"<td>{inline(value)}</td>"  # fmt: skip
     tone = value.tone
-    cls = ""
+    classes = []
     if tone is not None:
-        cls = f' class="level lv-{tone.value}"' if tone in _LEVEL_TONES else f' class="t-{tone}"'
+        classes += ["level", f"lv-{tone.value}"] if tone in _LEVEL_TONES else [f"t-{tone}"]
+    if _unbroken(value.text):
+        classes.append("nw")
+    cls = f' class="{" ".join(classes)}"' if classes else ""
     subs = "".join(f'<span class="sub">{inline(line)}</span>' for line in value.lines)
     return f"<td{cls}>{inline(value.text)}{subs}</td>"

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from ..analysis.facts import Facts
-from ..catalog import RiskMatrix
+from ..catalog import RiskMatrix, scale_levels
 from ..findings import Location
 from ..history import History
 from ..model import Level, Workspace
@@ -55,8 +55,7 @@ class ReportInputs:
         """The methodology's levels, lowest first."""
         if self.matrix is not None:
             return self.matrix.scale
-        levels = self.ws.manifest.methodology.levels if self.ws.manifest else 3
-        return _SCALES[levels]
+        return scale_levels(self.ws.manifest.methodology.levels if self.ws.manifest else 3)
 
     def table(self, key: str, title: str, columns: Sequence[str],
               rows: Iterable[tuple[CellValue, ...]], *, empty: str = "None.",
@@ -68,10 +67,6 @@ class ReportInputs:
 
 
 _NOWHERE = Location("")
-_SCALES = {
-    3: (Level.LOW, Level.MODERATE, Level.HIGH),
-    5: tuple(Level),
-}
 
 
 def day(value: date | None) -> str:

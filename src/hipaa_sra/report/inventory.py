@@ -12,7 +12,9 @@ from ..model import (
     CategoryGroup,
     EphiExposure,
     EphiStatus,
+    Flow,
     Vendor,
+    Workspace,
 )
 from .diagram import Edge, Node, build_diagram, diagram_svg
 from .document import Cell, CellValue, Figure, Section, Tone
@@ -56,7 +58,7 @@ def scope_section(i: ReportInputs) -> Section:
     table = i.table(
         "scope-decisions", "Inventory categories documented as not used", ("Category", "Reason"),
         ((category.value, text(reason)) for category, reason in decisions.items()),
-        empty="None: every category of the inventory taxonomy is either present or unexplained.",
+        empty="None recorded (sra.yaml `absent_categories`).",
         whole=True,
     )  # fmt: skip
     return Section("scope", "Scope", tuple(paragraphs), tuple(facts), tables=(table,))
@@ -114,16 +116,9 @@ def flows_section(i: ReportInputs) -> Section:
         ("ePHI, encryption not recorded", f"{len(unknown):,}"),
     )
     figure = _diagram(i)
-    names = {a.id: a.name for a in ws.assets} | {v.id: v.name for v in ws.vendors}
-
-    def key(flow_ephi: bool, encrypted: bool | None, flow_id: str) -> tuple[int, str]:
-        rank = 0 if flow_ephi and encrypted is False else 1 if flow_ephi and encrypted is None \
-            else 2 if flow_ephi else 3  # fmt: skip
-        return rank, flow_id
-
-    ordered = sorted(ws.flows, key=lambda f: key(f.ephi, f.encrypted_in_transit, f.id))
+    ordered = sorted(ws.flows, key=_flow_order)
     rows = (
-        (f.id, _node(f.from_, names), _node(f.to, names),
+        (f.id, _node(f.from_, ws), _node(f.to, ws),
          Cell("yes", Tone.KEY) if f.ephi else Cell("no", Tone.MUTED), text(f.protocol),
          yes_no(f.encrypted_in_transit) if f.ephi else _plain(f.encrypted_in_transit),
          text(f.authentication))
@@ -146,9 +141,15 @@ def _plain(value: bool | None) -> CellValue:
     return MISSING if value is None else ("yes" if value else "no")
 
 
-def _node(node_id: str, names: dict[str, str]) -> CellValue:
-    name = names.get(node_id)
-    if name is None:
+def _flow_order(flow: Flow) -> tuple[int, str]:
+    """Unencrypted ePHI first, then ePHI whose encryption nobody recorded, then the rest."""
+    if not flow.ephi:
+        return 3, flow.id
+    return {False: 0, None: 1, True: 2}[flow.encrypted_in_transit], flow.id
+
+
+def _node(node_id: str, ws: Workspace) -> CellValue:
+    if node_id not in ws.asset_by_id and node_id not in ws.vendor_by_id:
         return Cell(node_id, Tone.WARN, ("not a known asset or vendor",))
     return node_id
 

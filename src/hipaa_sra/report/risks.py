@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from ..catalog import RiskMatrix
-from ..model import Level, Remediation, RemediationStatus, Risk
+from ..model import Level, Remediation, RemediationStatus, Risk, ThreatSource
 from ..scoring.rank import OPEN_STATUSES, ScoredRisk
 from .charts import CategoryRisks, MonthStatus, category_svg, heat_map_svg, remediation_plan_svg
 from .document import Cell, CellValue, Figure, Section, Table, Tone
@@ -19,29 +20,28 @@ CATEGORY_ROWS = 24
 """Categories the risks-by-category chart draws before folding the rest into one bar."""
 
 
-def _ranked_risks(i: ReportInputs) -> list[tuple[Risk, ScoredRisk | None]]:
+def _ranked_risks(i: ReportInputs) -> list[Risk]:
     """Risks highest first when they can be scored, else in register order."""
     if not i.ranked:
-        return [(risk, None) for risk in i.ws.risks]
-    return [(i.ws.risks[scored.order], scored) for scored in i.ranked]
+        return list(i.ws.risks)
+    return [i.ws.risks[scored.order] for scored in i.ranked]
 
 
 def threats_section(i: ReportInputs) -> Section:
     """Threats and vulnerabilities: each register row's threat event and what it exploits."""
     risks = i.ws.risks
-    sources = Counter(risk.threat_source.value if risk.threat_source else None for risk in risks)
+    sources = Counter(risk.threat_source for risk in risks)
     facts = [("Threat and vulnerability pairs", f"{len(risks):,}")]
-    facts += [(f"Threat source: {key}", f"{sources[key]:,}")
-              for key in ("adversarial", "accidental", "structural", "environmental")
-              if sources[key]]  # fmt: skip
+    facts += [(f"Threat source: {source.value}", f"{sources[source]:,}")
+              for source in ThreatSource if sources[source]]  # fmt: skip
     if sources[None]:
         facts.append(("Threat source not recorded", f"{sources[None]:,}"))
-    names = {asset.id: asset.name for asset in i.ws.assets}
+    known = i.ws.asset_by_id
     rows = (
-        (risk.id, _asset(risk.asset, names),
+        (risk.id, _asset(risk.asset, known),
          risk.threat_source.value if risk.threat_source else MISSING, text(risk.threat),
          text(risk.vuln))
-        for risk, _ in _ranked_risks(i)
+        for risk in _ranked_risks(i)
     )  # fmt: skip
     table = i.table(
         "threats", "Threats and vulnerabilities",
@@ -57,8 +57,8 @@ def threats_section(i: ReportInputs) -> Section:
                    tuple(facts), tables=(table,))  # fmt: skip
 
 
-def _asset(asset_id: str, names: dict[str, str]) -> CellValue:
-    if asset_id not in names:
+def _asset(asset_id: str, known: Mapping[str, object]) -> CellValue:
+    if asset_id not in known:
         return Cell(asset_id, Tone.WARN, ("not in the inventory",))
     return asset_id
 
