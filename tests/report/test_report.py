@@ -349,3 +349,18 @@ def test_schema_problems_are_reported_in_the_document(fresh: Path, sra: Callable
     unknown = [row for row in page.body("findings") if row[1].startswith("SRA002")]
     assert len(unknown) == 1 and "last_reviwed" in unknown[0][4]
     assert "Loading the workspace found 1 error: records that failed validation" in page.plain
+
+
+def test_a_new_empty_workspace_renders_with_what_is_missing(
+    tmp_path: Path, sra: Callable[..., Run]
+) -> None:
+    assert sra("init", "sra").exit_code == 0
+    run = sra("report", "-w", "sra", "--no-history", "--today", "2026-11-22", "--out", "r.html")
+    assert run.exit_code == 0, run.stderr
+    page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert tuple(h.strip() for h in page.h2) == ("Contents", *SECTION_TITLES)
+    for empty in ("The inventory lists no assets.", "The register (register/) has no risks.",
+                  "No controls are recorded (controls/)."):
+        assert empty in page.plain
+    assert len(page.body("coverage")) == 68
+    assert all(row[3] == "uncovered" for row in page.body("coverage"))

@@ -115,7 +115,7 @@ def flows_section(i: ReportInputs) -> Section:
         ("ePHI unencrypted in transit", f"{len(plain):,}"),
         ("ePHI, encryption not recorded", f"{len(unknown):,}"),
     )
-    figure = _diagram(i)
+    figures = (_diagram(i),) if ws.assets or ws.vendors else ()
     ordered = sorted(ws.flows, key=_flow_order)
     rows = (
         (f.id, _node(f.from_, ws), _node(f.to, ws),
@@ -134,7 +134,7 @@ def flows_section(i: ReportInputs) -> Section:
         "No data flows are recorded, so the report cannot show where ePHI is received and "
         "transmitted.",
     )  # fmt: skip
-    return Section("data-flows", "Data flows", paragraphs, facts, (figure,), (table,))
+    return Section("data-flows", "Data flows", paragraphs, facts, figures, (table,))
 
 
 def _plain(value: bool | None) -> CellValue:

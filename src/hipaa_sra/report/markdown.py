@@ -6,8 +6,10 @@ import re
 
 from .document import BannerKind, CellValue, Figure, Report, Section, Table, Tone
 
-_SPECIAL = re.compile(r"([\\*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\*_\[\]<>|#`])")
 """Characters Markdown (or the HTML GitHub allows in it) would read as markup."""
+_CODE = re.compile(r"`([^`\n]+)`")
+"""`field` spans in messages: kept as code, where backslash escapes do not apply."""
 
 
 def render_markdown(report: Report) -> str:
@@ -104,8 +106,17 @@ def _tone(text: str, tone: Tone | None, lines: tuple[str, ...] = ()) -> str:
 
 
 def _text(value: str) -> str:
-    """Free text made inert: one line, markup characters escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    """Free text made inert: one line, markup escaped, `code` spans kept as code."""
+    line = " ".join(value.split())
+    out = []
+    start = 0
+    for match in _CODE.finditer(line):
+        out.append(_SPECIAL.sub(r"\\\1", line[start : match.start()]))
+        # Inside code only a table's `|` needs its backslash (GFM splits cells first).
+        out.append("`" + match.group(1).replace("|", "\\|") + "`")
+        start = match.end()
+    out.append(_SPECIAL.sub(r"\\\1", line[start:]))
+    return "".join(out)
 
 
 def _anchor(title: str) -> str:
