@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from hipaa_sra.model import Level
-
+from ..model import Level
 from .svg import FAINT, GRID, INK, render_svg
 
 if TYPE_CHECKING:

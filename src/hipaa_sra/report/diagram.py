@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from hipaa_sra.report.layout import NODE_W, Box, Placement, Route, layout
+from .layout import NODE_W, Box, Placement, Route, layout
 
 EphiMark = Literal["present", "possible", "absent", "unknown"]
 
@@ -51,6 +51,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Diagram:
+    """What to draw: the nodes and arrows, and whether they stand for categories."""
+
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     aggregated: bool  # True when nodes stand for categories, not single assets
@@ -62,6 +64,7 @@ Tally = tuple[int, int, int, int]  # flows, ePHI, unencrypted ePHI, ePHI not rec
 
 
 def tally(e: Edge) -> Tally:
+    """How many flows, ePHI flows, unencrypted and unrecorded ePHI flows an arrow stands for."""
     if e.count > 1:
         return e.count, e.ephi_count, e.unencrypted_count, e.unrecorded_count
     return 1, int(e.ephi), int(e.ephi and e.encrypted is False), int(e.ephi and e.encrypted is None)
@@ -182,6 +185,7 @@ _MARGIN = 8.0
 
 
 def edge_style(e: Edge) -> str:
+    """The arrow's look: `unencrypted` (red), `unrecorded` (amber), `ephi` or `plain`."""
     _, ephi, unenc, unrec = tally(e)
     return "unencrypted" if unenc else "unrecorded" if unrec else "ephi" if ephi else "plain"
 

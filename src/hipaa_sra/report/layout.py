@@ -53,6 +53,8 @@ class Route:
 
 @dataclass(frozen=True)
 class Placement:
+    """Where every node box and arrow route goes, and the size of the whole drawing."""
+
     boxes: tuple[Box, ...]  # by node index
     routes: tuple[Route, ...]  # by link index
     boundary: tuple[float, float, float, float]  # x0, y0, x1, y1
