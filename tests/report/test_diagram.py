@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 
 from hipaa_sra.loading import load_workspace
-from hipaa_sra.report.diagram import (
-    RED,
-    Diagram,
-    Edge,
-    Node,
-    build_diagram,
-    diagram_svg,
-    tally,
-)
+from hipaa_sra.report.diagram import RED, diagram_svg
+from hipaa_sra.report.flowgraph import Diagram, Edge, Node, build_diagram, tally
 from hipaa_sra.report.mermaid import diagram_mermaid
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "hipaa_sra" / "examples" / "telehealth"

@@ -16,8 +16,9 @@ from ..model import (
     Vendor,
     Workspace,
 )
-from .diagram import Edge, Node, build_diagram, diagram_svg
+from .diagram import diagram_svg
 from .document import Cell, CellValue, Figure, Section, Tone
+from .flowgraph import Edge, Node, build_diagram
 from .inputs import MISSING, ReportInputs, day, text, yes_no
 from .mermaid import diagram_mermaid
 

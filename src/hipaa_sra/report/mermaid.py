@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .diagram import RED, Diagram, edge_style, tally
+from .diagram import RED
+from .flowgraph import Diagram, edge_style, tally
 
 _MERMAID_MAX_EDGES = 500  # GitHub's renderer refuses larger flowcharts
 _UNSAFE = re.compile(r'[#"<>&`\[\]{}|\\]')
