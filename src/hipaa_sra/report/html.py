@@ -95,7 +95,7 @@ def _table(table: Table, appendix: int | None, *, full: bool = False) -> str:
         parts.append(f'<p class="table-order">The first {len(rows):,} of {len(table.rows):,} '
                      f'rows{escape(order)}; all of them are in '
                      f'<a href="#appendix-{escape(table.key)}">Appendix {appendix}</a>.</p>')
-    head = "".join(f"<th>{escape(column)}</th>" for column in table.columns)
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
     parts.append(f'<table class="t-{escape(table.key)}"><thead><tr>{head}</tr></thead><tbody>')
     parts.extend(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in rows)
     parts.append("</tbody></table></div>")
