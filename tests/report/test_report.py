@@ -364,3 +364,13 @@ def test_a_new_empty_workspace_renders_with_what_is_missing(
         assert empty in page.plain
     assert len(page.body("coverage")) == 68
     assert all(row[3] == "uncovered" for row in page.body("coverage"))
+
+
+def test_dash_writes_the_document_to_standard_output(fresh: Path, sra: Callable[..., Run],
+                                                     tmp_path: Path) -> None:  # fmt: skip
+    args = ("report", "-w", str(fresh), "--no-history", "--today", "2026-11-22", "--format", "md")
+    piped = sra(*args, "--out", "-")
+    assert piped.exit_code == 0
+    assert sra(*args, "--out", "file.md").exit_code == 0
+    assert piped.stdout == (tmp_path / "file.md").read_text(encoding="utf-8")
+    assert piped.stdout.startswith("# HIPAA Security Risk Analysis: Northwind Telehealth, Inc.")
