@@ -268,6 +268,31 @@ def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -
     assert "2 commits changed it" in page.plain
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_only_the_newest_commits_are_measured_unless_cached(
+    tmp_path: Path, sra: Callable[..., Run]
+) -> None:
+    repo = tmp_path / "repo"
+    init_workspace(repo / "sra", example=True, organization="unused")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Start")
+    register = repo / "sra" / "register" / "clinical-platform.yaml"
+    for n in (1, 2):
+        register.write_text(register.read_text() + f"# review {n}\n")
+        _git(repo, "commit", "-q", "-am", f"Review {n}")
+    out = tmp_path / "report.html"
+    args = ("report", "-w", str(repo / "sra"), "--today", "2026-11-22", "--out", str(out))
+    assert sra(*args, "--history-measure", "1", "--no-cache").exit_code == 0
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [row[3] for row in page.body("history")] == ["62", "— not measured", "— not measured"]
+    assert "The numbers of 2 older commits are not computed" in page.plain
+    assert sra("history", "-w", str(repo / "sra")).exit_code == 0  # fills the cache
+    assert sra(*args, "--history-measure", "0").exit_code == 0
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [row[3] for row in page.body("history")] == ["62", "62", "62"]
+
+
 def test_without_git_the_history_says_why(page: Page) -> None:
     assert "No change history:" in page.plain
     assert page.body("history") == []

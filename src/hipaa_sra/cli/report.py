@@ -28,13 +28,16 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md"}
 @click.option("--history/--no-history", default=True, show_default=True,
               help="Include the review history from git when the workspace is in a repository.")
 @click.option("--history-limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Measure at most the N newest commits (default 100).")
+              help="List at most the N newest commits (default 100).")
+@click.option("--history-measure", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Compute the numbers of at most the N newest commits not yet cached "
+                   "(default 10).")
 @click.option("--detail-limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Rows a section shows before the rest move to an appendix (default 200).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def report_command(workspace: Path | None, fmt: str, out: Path | None, today: datetime | None,
-                   history: bool, history_limit: int | None, detail_limit: int | None,
-                   no_cache: bool) -> None:  # fmt: skip
+                   history: bool, history_limit: int | None, history_measure: int | None,
+                   detail_limit: int | None, no_cache: bool) -> None:  # fmt: skip
     """Write the SRA document: the signed risk analysis auditors read.
 
     Sections carry the headings auditors look for (Scope, Methodology, Asset
@@ -53,6 +56,7 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     from ..report import (
         DETAIL_LIMIT,
         HISTORY_LIMIT,
+        HISTORY_MEASURE,
         build_report,
         html_to_pdf,
         render_html,
@@ -69,8 +73,9 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     past: History | None = None
     problem: str | None = "this rendering was made with --no-history"
     if history:
+        measure = HISTORY_MEASURE if history_measure is None else history_measure
         past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
-                                     use_cache=not no_cache)  # fmt: skip
+                                     measure=measure, use_cache=not no_cache)  # fmt: skip
     document = build_report(ws, day, history=past, history_problem=problem,
                             detail_limit=detail_limit or DETAIL_LIMIT)
     if fmt == "md":

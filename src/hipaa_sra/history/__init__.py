@@ -2,9 +2,18 @@
 
 from .diff import ItemChange, LevelChange, Rescored, RiskDiff, RiskSummary, Side, diff_refs
 from .git import Commit, HistoryError, Repository, describe, open_repository, resolve
-from .timeline import CommitMetrics, History, Snapshot, history, load_tree, snapshot
+from .timeline import (
+    NOT_MEASURED,
+    CommitMetrics,
+    History,
+    Snapshot,
+    history,
+    load_tree,
+    snapshot,
+)
 
 __all__ = [
+    "NOT_MEASURED",
     "Commit",
     "CommitMetrics",
     "History",

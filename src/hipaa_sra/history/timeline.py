@@ -175,20 +175,35 @@ def _restore(commit: Commit, stored: Any) -> CommitMetrics | None:
         return None  # an entry of another layout is a miss
 
 
+NOT_MEASURED = "not measured"
+"""The problem of a commit left unmeasured because `measure` stopped short of it."""
+
+
 def history(workspace: Path, repo: Repository, *, limit: int | None = None,
-            use_cache: bool = True,
+            measure: int | None = None, use_cache: bool = True,
             progress: Callable[[Commit], None] | None = None) -> History:  # fmt: skip
-    """Metrics of the commits that touched `workspace` (the `limit` newest), oldest first."""
+    """Metrics of the commits that touched `workspace` (the `limit` newest), oldest first.
+
+    With `measure`, only the `measure` newest commits are measured when the cache has no
+    result for them; older ones are still listed, with their cached numbers or none. Each
+    measurement loads and lints a whole workspace, so a long history of a large one would
+    otherwise make a fresh CI checkout take minutes per commit.
+    """
     cache = Cache(workspace, enabled=use_cache)
     code = code_fingerprint(_SOURCES)
     measured: list[CommitMetrics] = []
-    for commit in reversed(workspace_commits(repo, limit=limit)):
+    commits = workspace_commits(repo, limit=limit)
+    recent = frozenset(c.sha for c in commits[:measure]) if measure is not None else None
+    for commit in reversed(commits):
         if commit.tree is None:
             measured.append(CommitMetrics(commit, None, f"{repo.label} does not exist here"))
             continue
         key = cache.key_of((commit.tree.encode(), commit.date.isoformat().encode(),
                             repo.workspace.encode()), "history", code)  # fmt: skip
         restored = _restore(commit, cache.get(key))
+        if restored is None and recent is not None and commit.sha not in recent:
+            measured.append(CommitMetrics(commit, None, NOT_MEASURED))
+            continue
         if restored is None:
             if progress is not None:
                 progress(commit)

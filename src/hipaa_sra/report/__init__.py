@@ -1,6 +1,6 @@
 """The SRA document: built from a workspace, rendered as HTML, PDF or Markdown."""
 
-from .build import HISTORY_LIMIT, SECTION_TITLES, build_report, review_history
+from .build import HISTORY_LIMIT, HISTORY_MEASURE, SECTION_TITLES, build_report, review_history
 from .document import Banner, BannerKind, Cell, Figure, Report, Section, Table, Tone
 from .html import render_html
 from .inputs import DETAIL_LIMIT
@@ -10,6 +10,7 @@ from .pdf import PdfUnavailable, html_to_pdf
 __all__ = [
     "DETAIL_LIMIT",
     "HISTORY_LIMIT",
+    "HISTORY_MEASURE",
     "SECTION_TITLES",
     "Banner",
     "BannerKind",

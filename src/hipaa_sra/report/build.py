@@ -29,7 +29,10 @@ from .safeguards import (
 from .signing import findings_section, history_section, signoff_banner, signoff_section
 
 HISTORY_LIMIT = 100
-"""Newest commits the review history measures by default (older ones are counted, not shown)."""
+"""Newest commits the review history lists by default."""
+HISTORY_MEASURE = 10
+"""Newest commits whose numbers are computed when the cache lacks them (each loads and lints
+the workspace as it was), so a fresh CI checkout of a large workspace stays quick."""
 
 SECTION_TITLES = (
     "Summary", "Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
@@ -41,11 +44,12 @@ SECTION_TITLES = (
 
 
 def review_history(root: Path, *, limit: int | None = HISTORY_LIMIT,
+                   measure: int | None = HISTORY_MEASURE,
                    use_cache: bool = True) -> tuple[History | None, str | None]:  # fmt: skip
     """The workspace's git history, or None and why there is none."""
     try:
         repo = open_repository(root)
-        return history(root, repo, limit=limit, use_cache=use_cache), None
+        return history(root, repo, limit=limit, measure=measure, use_cache=use_cache), None
     except HistoryError as exc:
         return None, str(exc)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..analysis.digest import DigestDiff
 from ..analysis.signoff import SignoffState
 from ..findings import Location, Severity
-from ..history import Commit
+from ..history import NOT_MEASURED, Commit
 from ..model import Level
 from ..signoff import RoleReport
 from .charts import HistoryPoint, history_svg
@@ -197,9 +197,15 @@ def history_section(i: ReportInputs) -> Section:
     )  # fmt: skip
     figure = Figure("history", "Open and overdue corrective actions and high risks at each "
                     "commit, each measured as of its own date.", history_svg(points[::-1]))
-    paragraphs = (f"The workspace ({history.repository.label}) in git: "
+    intro = [f"The workspace ({history.repository.label}) in git: "
                   f"{plural(len(history.commits), 'commit')} changed it. Each is measured as "
                   "of the day it landed, so the table shows how the register was kept at the "
-                  "time.",)  # fmt: skip
-    return Section("review-history", "Review history", paragraphs, figures=(figure,),
+                  "time."]  # fmt: skip
+    skipped = sum(1 for item in history.commits if item.problem == NOT_MEASURED)
+    if skipped:
+        intro.append(f"The numbers of {plural(skipped, 'older commit')} are not computed "
+                     "in this rendering (each means loading and linting the workspace as it "
+                     "was); `sra history` computes them, and later reports read them from the "
+                     "cache.")  # fmt: skip
+    return Section("review-history", "Review history", tuple(intro), figures=(figure,),
                    tables=(commits, signoffs))  # fmt: skip
