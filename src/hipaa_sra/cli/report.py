@@ -10,7 +10,7 @@ import click
 
 from ..errors import SraError
 from ..findings import Severity
-from ..history import History
+from ..history import Commit, History
 from ..loading import load_workspace
 from .common import resolve_today, today_option, workspace_option
 
@@ -74,8 +74,14 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     problem: str | None = "this rendering was made with --no-history"
     if history:
         measure = HISTORY_MEASURE if history_measure is None else history_measure
+
+        def progress(commit: Commit) -> None:
+            # Measuring an old commit can take seconds; say so, but only to a person.
+            click.echo(f"sra report: measuring {commit.short} ({commit.date})", err=True)
+
         past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
-                                     measure=measure, use_cache=not no_cache)  # fmt: skip
+                                     measure=measure, use_cache=not no_cache,
+                                     progress=progress if sys.stderr.isatty() else None)
     document = build_report(ws, day, history=past, history_problem=problem,
                             detail_limit=detail_limit or DETAIL_LIMIT)
     if fmt == "md":

@@ -11,7 +11,7 @@ from .. import __version__
 from ..analysis.coverage import coverage_summary
 from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus, ocr_elements
-from ..history import History, HistoryError, history, open_repository
+from ..history import Commit, History, HistoryError, history, open_repository
 from ..model import Level, Workspace
 from ..rules import LintReport, lint
 from ..signoff import verify_workspace
@@ -44,12 +44,15 @@ SECTION_TITLES = (
 
 
 def review_history(root: Path, *, limit: int | None = HISTORY_LIMIT,
-                   measure: int | None = HISTORY_MEASURE,
-                   use_cache: bool = True) -> tuple[History | None, str | None]:  # fmt: skip
+                   measure: int | None = HISTORY_MEASURE, use_cache: bool = True,
+                   progress: Callable[[Commit], None] | None = None,
+                   ) -> tuple[History | None, str | None]:  # fmt: skip
     """The workspace's git history, or None and why there is none."""
     try:
         repo = open_repository(root)
-        return history(root, repo, limit=limit, measure=measure, use_cache=use_cache), None
+        found = history(root, repo, limit=limit, measure=measure, use_cache=use_cache,
+                        progress=progress)  # fmt: skip
+        return found, None
     except HistoryError as exc:
         return None, str(exc)
 
