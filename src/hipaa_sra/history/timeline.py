@@ -30,17 +30,21 @@ from ..errors import LoadError, SraError
 from ..findings import Severity
 from ..loading import load_workspace
 from ..loading.cache import Cache, code_fingerprint
-from ..model import Level, RemediationStatus, Risk, Workspace
+from ..model import Level, Risk, Workspace
 from ..rules import lint
-from ..scoring import OPEN_STATUSES, MethodologyError, expected_level, workspace_matrix
+from ..scoring import (
+    OPEN_STATUSES,
+    MethodologyError,
+    expected_level,
+    is_overdue,
+    workspace_matrix,
+)
 from .git import Commit, Repository, materialize, workspace_commits
 
 _SOURCES = (
     "model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml", "rules/*.py",
     "analysis/*.py", "scoring/*.py", "history/*.py", "findings.py",
 )  # fmt: skip
-_ACTIVE = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
-"""Items that can be overdue, as SRA103 counts them: a deferred item was put off on purpose."""
 UNSCORED = "unscored"
 """Residual key of risks whose level cannot be told (a level off the methodology's scale)."""
 
@@ -107,7 +111,7 @@ def workspace_matrix_or_none(ws: Workspace) -> RiskMatrix | None:
 def snapshot(ws: Workspace, day: date) -> Snapshot:
     """The workspace's numbers as of `day`."""
     items = [item for risk in ws.risks for item in risk.remediation]
-    overdue = [item for item in items if item.status in _ACTIVE and item.due and item.due < day]
+    overdue = [item for item in items if is_overdue(item, day)]
     report = lint(ws, day)
     severities = (Severity.ERROR, Severity.WARNING, Severity.INFO)
     return Snapshot(

@@ -9,13 +9,11 @@ from datetime import date
 
 from ..catalog import RiskMatrix
 from ..model import Level, Remediation, RemediationStatus, Risk, ThreatSource
-from ..scoring.rank import OPEN_STATUSES, ScoredRisk
+from ..scoring.rank import ACTIVE_STATUSES, OPEN_STATUSES, ScoredRisk, is_overdue
 from .charts import CategoryRisks, MonthStatus, category_svg, heat_map_svg, remediation_plan_svg
 from .document import Cell, CellValue, Figure, Section, Table, Tone
 from .inputs import MISSING, ReportInputs, day, level_cell, plural, text
 
-_ACTIVE = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
-"""Items that can be overdue, as the remediation-overdue rule counts them."""
 CATEGORY_ROWS = 24
 """Categories the risks-by-category chart draws before folding the rest into one bar."""
 
@@ -208,7 +206,7 @@ def remediation_items(i: ReportInputs) -> list[_Item]:
     """Every remediation item with whether it is overdue as of the report's date."""
     today = i.today
     return [
-        _Item(risk, item, item.status in _ACTIVE and item.due is not None and item.due < today)
+        _Item(risk, item, is_overdue(item, today))
         for risk in i.ws.risks
         for item in risk.remediation
     ]
@@ -219,7 +217,8 @@ def remediation_section(i: ReportInputs) -> Section:
     items = remediation_items(i)
     status = Counter(entry.item.status for entry in items)
     overdue = sum(1 for entry in items if entry.overdue)
-    undated = sum(1 for entry in items if entry.item.due is None and entry.item.status in _ACTIVE)
+    undated = sum(1 for entry in items
+                  if entry.item.due is None and entry.item.status in ACTIVE_STATUSES)  # fmt: skip
     facts = (
         ("Corrective actions", f"{len(items):,}"),
         ("Open (planned, in progress, deferred)",
@@ -259,7 +258,7 @@ def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
     due: CellValue = day(item.due)
     if entry.overdue:
         due = Cell(day(item.due), Tone.BAD, ("OVERDUE",))
-    elif item.due is None and item.status in _ACTIVE:
+    elif item.due is None and item.status in ACTIVE_STATUSES:
         due = Cell("no due date", Tone.WARN)
     status_lines: tuple[str, ...] = ()
     if item.status in (RemediationStatus.ACCEPTED, RemediationStatus.DEFERRED):

@@ -14,7 +14,6 @@ from .base import Context, Family, Hit, Rule
 _LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
 
 
-
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
         if asset.category not in _LOG_CATEGORIES:

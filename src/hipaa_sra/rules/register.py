@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from ..findings import Severity
 from ..model import Level, RemediationStatus, Risk, Workspace
+from ..scoring import ACTIVE_STATUSES
 from .base import Context, Family, Hit, Rule
 
-_OPEN = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
 _HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
 
 
@@ -41,7 +41,7 @@ def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         level, source = _governing_level(risk, ctx)
         if level not in _HIGH:
             continue
-        if any(item.status in _OPEN or item.status is RemediationStatus.ACCEPTED
+        if any(item.status in ACTIVE_STATUSES or item.status is RemediationStatus.ACCEPTED
                for item in risk.remediation):  # fmt: skip
             continue
         path = (source,) if source != "likelihood x impact" else ("likelihood",)
@@ -56,7 +56,7 @@ def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in _OPEN and item.due is not None and item.due < ctx.today:
+            if item.status in ACTIVE_STATUSES and item.due is not None and item.due < ctx.today:
                 yield Hit(
                     f"risk `{risk.id}`: remediation \"{_short(item.control)}\" was due {item.due} "
                     f"({ctx.age(item.due)} days ago) and is still {item.status}",
@@ -68,7 +68,7 @@ def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_without_owner(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in _OPEN and not item.owner:
+            if item.status in ACTIVE_STATUSES and not item.owner:
                 yield Hit(
                     f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no owner",
                     risk,
@@ -79,7 +79,7 @@ def _remediation_without_owner(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_without_due(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in _OPEN and item.due is None:
+            if item.status in ACTIVE_STATUSES and item.due is None:
                 yield Hit(
                     f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no due date",
                     risk,

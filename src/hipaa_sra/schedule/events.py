@@ -39,10 +39,10 @@ from ..model import (
     BaaStatus,
     EphiExposure,
     Profile,
-    RemediationStatus,
     ReviewIntervals,
     Workspace,
 )
+from ..scoring import ACTIVE_STATUSES
 
 
 class EventKind(StrEnum):
@@ -63,7 +63,6 @@ _ORDER = {kind: index for index, kind in enumerate(EventKind)}
 
 # The same selections the SRA103/SRA207/SRA208/SRA304/SRA305 checks make, so every event
 # has a rule that fires when it is missed.
-_ACTIVE = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +202,7 @@ def _remediation(b: _Builder) -> Iterator[Event]:
         for index, item in enumerate(risk.remediation):
             key = " ".join(item.control.split()).casefold()
             seen[key] = seen.get(key, 0) + 1
-            if item.status not in _ACTIVE or item.due is None:
+            if item.status not in ACTIVE_STATUSES or item.due is None:
                 continue
             # The item's words are its identity: it has no id, and its position may change.
             suffix = "" if seen[key] == 1 else f"#{seen[key]}"

@@ -14,14 +14,25 @@ from .matrix import (
     workspace_matrix,
     workspace_methodology,
 )
-from .rank import OPEN_STATUSES, ResidualSource, ScoredRisk, rank_scored, score_risk, score_risks
+from .rank import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    ResidualSource,
+    ScoredRisk,
+    is_overdue,
+    rank_scored,
+    score_risk,
+    score_risks,
+)
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "OPEN_STATUSES",
     "MethodologyError",
     "ResidualSource",
     "ScoredRisk",
     "expected_level",
+    "is_overdue",
     "methodology_matrix",
     "rank_scored",
     "score_risk",

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from ..catalog import RiskMatrix, risk_score
 from ..findings import Location
-from ..model import Level, RemediationStatus, Risk, Workspace
+from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
 from .matrix import expected_level, workspace_matrix
 
 OPEN_STATUSES = frozenset(
     {RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS, RemediationStatus.DEFERRED}
 )
 """Remediation states that still leave work to do; `done` and `accepted` close an item."""
+ACTIVE_STATUSES = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
+"""Items being worked on, which can be overdue; a `deferred` item was put off on purpose."""
+
+
+def is_overdue(item: Remediation, day: date) -> bool:
+    """Planned or in progress, and due before `day` (what SRA103 reports)."""
+    return item.status in ACTIVE_STATUSES and item.due is not None and item.due < day
+
 
 ResidualSource = Literal["stated", "inherent"]
 
