@@ -60,9 +60,9 @@ class EventKind(StrEnum):
 
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
-
-# The same selections the SRA103/SRA207/SRA208/SRA304/SRA305 checks make, so every event
-# has a rule that fires when it is missed.
+# Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
+# checks use (scoring.ACTIVE_STATUSES, analysis.exposure), so every event has a rule that
+# fires when it is missed.
 
 
 @dataclass(frozen=True, slots=True)
