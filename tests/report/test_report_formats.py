@@ -128,3 +128,15 @@ def test_residual_lands_in_a_cell_of_its_level(likelihood: Level, impact: Level,
         assert place is not None and matrix.level(place, impact) is residual
         nearest = min(abs(lk.rank - likelihood.rank) for lk in reachable)
         assert abs(place.rank - likelihood.rank) == nearest
+
+
+def test_pdf_fetches_nothing_even_a_local_file(tmp_path: Path) -> None:
+    from PIL import Image
+
+    picture = tmp_path / "logo.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    html = f'<html><body><p>before</p><img src="{picture.as_uri()}"><p>after</p></body></html>'
+    reader = pypdf.PdfReader(io.BytesIO(html_to_pdf(html)))
+    page = reader.pages[0]
+    assert "before" in page.extract_text() and "after" in page.extract_text()
+    assert list(page.images) == []

@@ -15,6 +15,7 @@ def html_to_pdf(html: str) -> bytes:
     """PDF bytes of an HTML document that needs nothing from the network."""
     try:
         from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as exc:  # OSError: Pango missing, found at import time
         raise PdfUnavailable(
             f"PDF output needs WeasyPrint and the Pango library ({exc}); install Pango "
@@ -26,11 +27,9 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-    def no_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
-        # The document is self-contained; a reference out of it would be a leak of which
-        # report is being read, so nothing is fetched, ever.
-        raise ValueError(f"not fetching {url}: the report is self-contained")
-
+    # The document is self-contained; a reference out of it, to the network or to a local
+    # file, would be a leak of which report is being read, so no protocol is allowed.
+    no_fetch = URLFetcher(allowed_protocols=frozenset())
     document = HTML(string=html, base_url=None, url_fetcher=no_fetch)
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)

@@ -157,22 +157,19 @@ def coverage_section(i: ReportInputs) -> Section:
 
 def _coverage_row(row: CoverageRow) -> tuple[CellValue, ...]:
     entry = row.entry
-    name: CellValue = Cell(entry.name, Tone.MUTED if entry.is_standard and not row.is_requirement
-                           else None)  # fmt: skip
-    if entry.is_standard:
-        name = Cell(f"{entry.name} (standard)", None)
+    # Standards head their specifications, as in the regulation's own layout.
+    name = Cell(f"{entry.name} (standard)", Tone.KEY) if entry.is_standard else entry.name
     designation: str = "required" if entry.self_specifying else entry.designation
     if row.condition:
         designation += f" (only if it {row.condition})"
     status = Cell(row.status.value, _COVERAGE_TONE[row.status])
     decision: CellValue = MISSING
     if row.decision is not None:
-        lines = tuple(line for line in (text(row.decision.rationale) if row.decision.rationale
-                                        else None, text(row.decision.alternative_measure)
-                                        if row.decision.alternative_measure else None) if line)
+        said = (row.decision.rationale, row.decision.alternative_measure)
+        lines = tuple(text(words) for words in said if words and words.strip())
         if row.decision_gaps:
             lines = (*lines, "incomplete: no " + ", ".join(row.decision_gaps))
-        decision = Cell(row.decision.decision.value, None, lines)  # fmt: skip
+        decision = Cell(row.decision.decision.value, None, lines)
     controls = ids(row.controls) if row.controls else (
         f"standard only: {ids(row.standard_controls)}" if row.standard_controls else MISSING
     )
