@@ -70,6 +70,9 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     if errors:
         click.echo(f"sra report: {errors} error(s) found while loading; the records concerned "
                    "are left out of the report and listed under Findings", err=True)  # fmt: skip
+    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
+    if str(target) != "-":
+        _check_target(target, ws.files, ws.root)  # before minutes of rendering, not after
     past: History | None = None
     problem: str | None = "this rendering was made with --no-history"
     if history:
@@ -89,21 +92,20 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     else:
         html = render_html(document)
         data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
-    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
     if str(target) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write(target, data, ws.files, ws.root)
+    from ..writing import file_digest, replace_file
+
+    replace_file(target, data, file_digest(target))
     click.echo(f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
                f"{document.organization} as of {day.isoformat()}, "
                f"{document.banner.title}")  # fmt: skip
 
 
-def _write(target: Path, data: bytes, files: tuple[str, ...], root: Path) -> None:
-    """Replace `target` atomically, refusing to overwrite a file of the workspace itself."""
-    from ..writing import file_digest, replace_file
-
+def _check_target(target: Path, files: tuple[str, ...], root: Path) -> None:
+    """Refuse a target that is a file of the workspace, or in a directory that does not exist."""
     resolved = target.resolve()
     for name in files:
         candidate = Path(name)
@@ -111,6 +113,5 @@ def _write(target: Path, data: bytes, files: tuple[str, ...], root: Path) -> Non
             if path.resolve() == resolved:
                 raise SraError(f"{target}: is a file of the workspace; not overwriting it "
                                "with the report")  # fmt: skip
-    if target.parent and not target.parent.exists():
+    if not target.parent.exists():
         raise SraError(f"{target}: directory {target.parent} does not exist")
-    replace_file(target, data, file_digest(target))
