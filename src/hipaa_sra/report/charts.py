@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..model import Level
+from .months import date_ticks, month_label, month_range, month_step, next_month, on_boundary
 from .svg import FAINT, GRID, INK, render_svg
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ _LEVEL_NAMES: Mapping[Level, str] = {
     Level.HIGH: "High",
     Level.VERY_HIGH: "Very high",
 }
-# Spelled out rather than strftime("%b") so the labels never follow the machine's locale.
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # (field, legend label, colour), bottom of the stack first: overdue sits on top, where red shows.
 _STATUSES: tuple[tuple[str, str, str], ...] = (
@@ -203,7 +202,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
     this_month = today.replace(day=1)
     first = min(*totals, this_month)
     last = max(*totals, this_month)
-    axis = _month_range(first, last)
+    axis = month_range(first, last)
     empty = dict.fromkeys(_FIELDS, 0)
 
     def build(fig: Figure) -> None:
@@ -218,16 +217,16 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
             if any(values):
                 ax.bar(xs, values, width, bottom=bottoms, color=colour, label=name, lw=0)
                 bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-        step = _month_step(len(axis), 9)
-        ticks = [i for i, month in enumerate(axis) if _on_boundary(month, step)]
-        ax.set_xticks(ticks, [_month_label(axis[i]) for i in ticks])
+        step = month_step(len(axis), 9)
+        ticks = [i for i, month in enumerate(axis) if on_boundary(month, step)]
+        ax.set_xticks(ticks, [month_label(axis[i]) for i in ticks])
         ax.xaxis.set_minor_locator(FixedLocator(xs))
         ax.tick_params(axis="x", which="minor", length=2)
         ax.set_xlim(-0.6, len(axis) - 0.4)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, max(1, *bottoms) * 1.12)
         index = axis.index(this_month)
-        days = (_next_month(this_month) - this_month).days
+        days = (next_month(this_month) - this_month).days
         x_today = index - 0.5 + (today.day - 0.5) / days
         ax.axvline(x_today, color=INK, ls=(0, (4, 3)), lw=1)
         ax.annotate(
@@ -250,7 +249,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
     count = sum(sum(slot.values()) for slot in totals.values())
     overdue = sum(slot["overdue"] for slot in totals.values())
     label = (
-        f"{title}, {_month_label(first)} to {_month_label(last)}: {count} items, {overdue} overdue"
+        f"{title}, {month_label(first)} to {month_label(last)}: {count} items, {overdue} overdue"
     )
     return render_svg(build, (_WIDTH, 3.2), label, "remediation-plan")
 
@@ -292,10 +291,10 @@ def history_svg(points: Sequence[HistoryPoint]) -> str:
         half = max(xs[-1] - xs[0], 14) / 2
         middle = (xs[0] + xs[-1]) / 2
         low, high = middle - half * 1.04, middle + half * 1.04
-        ticks = _date_ticks(date.fromordinal(math.ceil(low)), date.fromordinal(math.floor(high)))
+        ticks = date_ticks(date.fromordinal(math.ceil(low)), date.fromordinal(math.floor(high)))
         ax.set_xticks(
             [tick.toordinal() for tick in ticks],
-            [_month_label(t) if t.day == 1 else f"{t.day} {_month_label(t)}" for t in ticks],
+            [month_label(t) if t.day == 1 else f"{t.day} {month_label(t)}" for t in ticks],
         )
         ax.set_xlim(low, high)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -365,44 +364,6 @@ _FIELDS = tuple(field for field, _, _ in _STATUSES)
 
 def _plural(n: int, word: str) -> str:
     return word if n == 1 else f"{word}s"
-
-
-def _month_label(day: date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.year}"
-
-
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _month_range(first: date, last: date) -> list[date]:
-    months = [first]
-    while months[-1] < last:
-        months.append(_next_month(months[-1]))
-    return months
-
-
-def _month_step(months: int, most: int) -> int:
-    return next(s for s in (1, 2, 3, 4, 6, 12, 24, 60, 120, 240) if months / s <= most)
-
-
-def _on_boundary(month: date, step: int) -> bool:
-    # Labels on calendar boundaries (quarters, halves, years) read better than every n-th bar.
-    if step <= 12:
-        return (month.month - 1) % step == 0
-    return month.month == 1 and month.year % (step // 12) == 0
-
-
-def _date_ticks(first: date, last: date) -> list[date]:
-    """Tick dates from first to last: month starts over a long span, days over a short one."""
-    span = (last - first).days
-    if span >= 90:
-        start = first if first.day == 1 else _next_month(first.replace(day=1))
-        months = [month for month in _month_range(start, last) if month <= last]
-        step = _month_step(len(months), 7)
-        return [month for month in months if _on_boundary(month, step)]
-    step = next(s for s in (1, 2, 7, 14, 28) if span / s <= 6)
-    return [first + timedelta(days=k) for k in range(0, span + 1, step)]
 
 
 def _message_svg(title: str, message: str) -> str:
