@@ -245,13 +245,19 @@ def _git(root: Path, *args: str) -> None:
                         "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00", "HOME": str(root)})
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -> None:
+def _example_repo(tmp_path: Path, message: str) -> Path:
+    """A git repository whose first commit adds the example workspace at `sra/`."""
     repo = tmp_path / "repo"
     init_workspace(repo / "sra", example=True, organization="unused")
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Add the example SRA workspace")
+    _git(repo, "commit", "-q", "-m", message)
+    return repo
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -> None:
+    repo = _example_repo(tmp_path, "Add the example SRA workspace")
     register = repo / "sra" / "register" / "clinical-platform.yaml"
     register.write_text(register.read_text().replace("likelihood: moderate", "likelihood: high",
                                                      1))  # fmt: skip
@@ -272,11 +278,7 @@ def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -
 def test_only_the_newest_commits_are_measured_unless_cached(
     tmp_path: Path, sra: Callable[..., Run]
 ) -> None:
-    repo = tmp_path / "repo"
-    init_workspace(repo / "sra", example=True, organization="unused")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Start")
+    repo = _example_repo(tmp_path, "Start")
     register = repo / "sra" / "register" / "clinical-platform.yaml"
     for n in (1, 2):
         register.write_text(register.read_text() + f"# review {n}\n")
