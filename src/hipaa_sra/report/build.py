@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..analysis.coverage import coverage_summary
 from ..analysis.facts import Facts
-from ..analysis.ocr import ElementStatus, ocr_elements
+from ..analysis.ocr import ElementStatus
 from ..history import Commit, History, HistoryError, history, open_repository
 from ..model import Level, Workspace
 from ..rules import LintReport, lint
@@ -67,9 +67,10 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
         matrix = workspace_matrix(ws)
     except MethodologyError:
         matrix = None  # the loader reports it; the report says so where it matters
+    facts = Facts(ws)
     inputs = ReportInputs(
-        ws=ws, today=today, facts=Facts(ws), matrix=matrix,
-        lint=lint_report if lint_report is not None else lint(ws, today),
+        ws=ws, today=today, facts=facts, matrix=matrix,
+        lint=lint_report if lint_report is not None else lint(ws, today, facts=facts),
         verification=verify_workspace(ws), history=history,
         history_problem=history_problem, detail_limit=detail_limit,
     )  # fmt: skip
@@ -95,7 +96,7 @@ def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | N
     high = sum(1 for s in i.ranked if s.residual in (Level.HIGH, Level.VERY_HIGH))
     overdue = sum(1 for item in remediation_items(i) if item.overdue)
     summary = coverage_summary(i.facts.coverage)
-    elements = ocr_elements(i.ws, i.today, i.facts, i.verification.digest)
+    elements = i.elements
     met = sum(1 for e in elements if e.status is ElementStatus.MET)
     errors = i.lint.summary()["error"]
     sign_tone = Tone.GOOD if banner.kind is BannerKind.SIGNED else Tone.BAD

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from ..analysis.facts import Facts
+from ..analysis.ocr import OcrElement, ocr_elements
 from ..catalog import RiskMatrix, scale_levels
 from ..findings import Location
 from ..history import History
@@ -49,6 +50,11 @@ class ReportInputs:
         scored = (score_risk(risk, self.matrix, _NOWHERE, index) for index, risk in
                   enumerate(risks))  # fmt: skip
         return rank_scored(scored)
+
+    @cached_property
+    def elements(self) -> tuple[OcrElement, ...]:
+        """OCR's nine elements, judged once (the cover and the checklist both show them)."""
+        return ocr_elements(self.ws, self.today, self.facts, self.verification.digest)
 
     @cached_property
     def scale(self) -> tuple[Level, ...]:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..analysis.coverage import CoverageRow, CoverageStatus, coverage_summary
 from ..analysis.nprm import Readiness, nprm_readiness
-from ..analysis.ocr import ElementStatus, ocr_elements
+from ..analysis.ocr import ElementStatus
 from ..catalog import scale_descriptions
 from ..model import Control, Profile, Safeguard
 from .document import Cell, CellValue, Section, Table, Tone
@@ -214,7 +214,7 @@ _ELEMENT_TONE = {ElementStatus.MET: Tone.GOOD, ElementStatus.PARTIAL: Tone.WARN,
 
 def checklist_section(i: ReportInputs) -> Section:
     """Risk analysis checklist: OCR's nine elements, each met, partial or missing, and why."""
-    elements = ocr_elements(i.ws, i.today, i.facts, i.verification.digest)
+    elements = i.elements
     counts = Counter(element.status for element in elements)
     facts = tuple((status.value.capitalize(), f"{counts[status]}") for status in ElementStatus)
     rows = tuple(

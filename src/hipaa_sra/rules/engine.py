@@ -103,11 +103,16 @@ def _waived(finding: Finding, waivers: dict[str | None, list[Waiver]],
     return False
 
 
-def lint(workspace: Workspace, today: date, selection: Selection = Selection()) -> LintReport:
-    """Every finding of the selected rules on `workspace`, as of `today`."""
+def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
+         facts: Facts | None = None) -> LintReport:  # fmt: skip
+    """Every finding of the selected rules on `workspace`, as of `today`.
+
+    Pass the `Facts` of the same workspace when the caller has built them already (the
+    report does), so the indexes and the coverage table are computed once.
+    """
     check_selectors((*selection.select, *selection.ignore))
     rules = active_rules(workspace.manifest, selection)
-    ctx = Context(today, Facts(workspace), rule_keys())
+    ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys())
     codes = {rule.code: rule for rule in rules}
     findings: list[tuple[Finding, bool]] = []
     for loaded in workspace.findings:
