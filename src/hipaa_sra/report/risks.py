@@ -230,7 +230,7 @@ def remediation_section(i: ReportInputs) -> Section:
     )  # fmt: skip
     figure = Figure(
         "remediation-plan", "Corrective actions by due month and status, as of "
-        f"{i.today.isoformat()}.", remediation_plan_svg(_months(items, i.today), i.today),
+        f"{i.today.isoformat()}.", remediation_plan_svg(_months(items), i.today),
     )  # fmt: skip
     residual = {s.risk_id: s.residual for s in i.ranked}
 
@@ -262,18 +262,17 @@ def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
         due = Cell("no due date", Tone.WARN)
     status_lines: tuple[str, ...] = ()
     if item.status in (RemediationStatus.ACCEPTED, RemediationStatus.DEFERRED):
-        status_lines = tuple(
-            line for line in (text(item.rationale) if item.rationale else None,
-                              f"approved by {item.approved_by}" if item.approved_by else None)
-            if line
-        )  # fmt: skip
+        # Why a risk was accepted or put off, and who approved it, is what an auditor asks.
+        said = (text(item.rationale) if item.rationale else "",
+                f"approved by {item.approved_by}" if item.approved_by else "")  # fmt: skip
+        status_lines = tuple(line for line in said if line)
     tone = {RemediationStatus.DONE: Tone.GOOD, RemediationStatus.ACCEPTED: Tone.MUTED}
     status = Cell(item.status.value.replace("_", " "), tone.get(item.status), status_lines)
     owner: CellValue = text(item.owner) if item.owner else Cell("no owner", Tone.WARN)
     return (due, entry.risk.id, text(item.control), owner, status, level_cell(residual))
 
 
-def _months(items: list[_Item], today: date) -> list[MonthStatus]:
+def _months(items: list[_Item]) -> list[MonthStatus]:
     counts: dict[date, Counter[str]] = {}
     for entry in items:
         due = entry.item.due
