@@ -133,6 +133,11 @@ class Report:
         """Tables too long for their section, in section order."""
         return tuple(table for s in self.sections for table in s.tables if table.truncated)
 
+    @property
+    def appendix_numbers(self) -> dict[str, int]:
+        """Appendix number (1-based) of each truncated table, by table key."""
+        return {table.key: n for n, table in enumerate(self.appendices, start=1)}
+
     def section(self, slug: str) -> Section:
         """The section with this slug (KeyError when absent)."""
         for section in self.sections:

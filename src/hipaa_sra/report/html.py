@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, Template, select_autoescape
 
-from .charts import LEVEL_COLOURS
+from .charts import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
 from .document import BannerKind, CellValue, Report, Table, Tone
 
 _LEVEL_TONES = frozenset({Tone.VERY_LOW, Tone.LOW, Tone.MODERATE, Tone.HIGH, Tone.VERY_HIGH})
@@ -26,22 +26,15 @@ class _RenderedTable:
 
 def render_html(report: Report) -> str:
     """The report as an HTML document (print-ready: WeasyPrint renders the same string)."""
+    numbers = report.appendix_numbers
     tables = {
-        table.key: _RenderedTable(_table(table, appendix_number(report, table)),
+        table.key: _RenderedTable(_table(table, numbers.get(table.key)),
                                   _table(table, None, full=True) if table.truncated else "")
         for section in report.sections
         for table in section.tables
     }  # fmt: skip
     return _template().render(report=report, tables=tables, css=_css() + _header_css(report),
                               inline=inline)
-
-
-def appendix_number(report: Report, table: Table) -> int | None:
-    """The appendix number of a truncated table (1-based), None when it is shown in full."""
-    for number, candidate in enumerate(report.appendices, start=1):
-        if candidate is table:
-            return number
-    return None
 
 
 def _header_css(report: Report) -> str:
@@ -55,21 +48,10 @@ def _header_css(report: Report) -> str:
 def _css() -> str:
     base = files("hipaa_sra.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     levels = "".join(
-        f"td.lv-{level.value} {{ background: {colour}; color: {_ink(colour)}; }}\n"
+        f"td.lv-{level.value} {{ background: {colour}; color: {LEVEL_TEXT_COLOURS[level]}; }}\n"
         for level, colour in LEVEL_COLOURS.items()
     )
     return base + levels
-
-
-def _ink(colour: str) -> str:
-    """Black or white text, whichever reads better on `colour` (WCAG relative luminance)."""
-    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    return "#000000" if luminance > 0.179 else "#ffffff"
 
 
 @cache

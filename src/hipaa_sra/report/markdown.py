@@ -14,7 +14,7 @@ _CODE = re.compile(r"`([^`\n]+)`")
 
 def render_markdown(report: Report) -> str:
     """The report as one Markdown document."""
-    appendices = {table.key: n for n, table in enumerate(report.appendices, start=1)}
+    appendices = report.appendix_numbers
     out = [f"# {_text(report.title)}: {_text(report.organization)}", ""]
     out += [f"{_text(report.subtitle)}", "",
             f"As of **{report.today.isoformat()}** · content digest `{report.digest}`", ""]
