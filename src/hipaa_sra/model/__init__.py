@@ -22,7 +22,7 @@ from .manifest import (
 from .risks import LEVEL_FIELDS, Remediation, RemediationStatus, Risk, ThreatSource
 from .signoffs import Signoff
 from .vendors import Baa, BaaStatus, EphiExposure, Vendor
-from .workspace import Locator, Workspace
+from .workspace import Locator, Unusable, Workspace
 
 __all__ = [
     "CATEGORY_GROUPS",
@@ -67,6 +67,7 @@ __all__ = [
     "SignoffPolicy",
     "SraModel",
     "ThreatSource",
+    "Unusable",
     "Vendor",
     "Waiver",
     "Workspace",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -28,6 +28,26 @@ class Locator(Protocol):
 
 
 @dataclass(frozen=True)
+class Unusable:
+    """Part of a file that no model could take: an invalid field, an unknown key, a bad item.
+
+    The loader keeps the rest of the record (a partial record); what it could not use is kept
+    here, raw, so that nothing a person wrote is hidden: the digest covers it, and a change to
+    it changes what a sign-off signed.
+    """
+
+    file: str
+    """Workspace-relative path of the file, as in `Workspace.files`."""
+    key: str
+    """The record it belongs to: `<kind>/<id>`, `<kind>/<file>#<index>` without an id, or
+    `sra.yaml`."""
+    path: tuple[str | int, ...]
+    """Where inside the record (empty: the whole item)."""
+    value: Any
+    """The value as parsed from YAML."""
+
+
+@dataclass(frozen=True)
 class Workspace:
     """Every record of a workspace, validated, with id indexes and a source map."""
 
@@ -43,6 +63,8 @@ class Workspace:
     """Problems found while loading: schema, duplicate ids, dangling references."""
     files: tuple[str, ...] = ()
     """Workspace-relative paths of every file loaded."""
+    unusable: tuple[Unusable, ...] = ()
+    """Raw parts of records that failed validation; the loader reports each as a finding."""
     locator: Locator | None = field(default=None, repr=False, compare=False)
 
     asset_by_id: Mapping[str, Asset] = field(default_factory=dict, repr=False, compare=False)
