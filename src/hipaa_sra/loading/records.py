@@ -320,7 +320,7 @@ def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pend
 
 
 def manifest_refs(manifest: Manifest) -> list[RefTuple]:
-    """References made by `sra.yaml` (decisions to controls and people)."""
+    """References made by `sra.yaml` (decisions to controls and people, waiver approvers)."""
     refs: list[RefTuple] = []
     for i, decision in enumerate(manifest.decisions):
         for j, control in enumerate(decision.controls):
@@ -328,4 +328,8 @@ def manifest_refs(manifest: Manifest) -> list[RefTuple]:
         if decision.decided_by:
             path = ("decisions", i, "decided_by")
             refs.append(("person", decision.decided_by, path, None, "decided_by"))
+    for i, waiver in enumerate(manifest.waivers):
+        if waiver.approved_by:
+            path = ("waivers", i, "approved_by")
+            refs.append(("person", waiver.approved_by, path, None, "waiver approver"))
     return refs
