@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
@@ -11,6 +12,7 @@ from conftest import MANIFEST, write_files
 from hipaa_sra.analysis.digest import (
     digest_diff,
     object_digests,
+    record_digest,
     same_digest,
     workspace_digest,
 )
@@ -21,7 +23,7 @@ from hipaa_sra.analysis.signoff import (
     signoff_status,
 )
 from hipaa_sra.loading import load_workspace
-from hipaa_sra.model import Workspace
+from hipaa_sra.model import Unusable, Workspace
 
 Make = Callable[..., Path]
 
@@ -72,11 +74,16 @@ def load(root: Path) -> Workspace:
     return load_workspace(root, use_cache=False)
 
 
+HOLDERS = {"compliance-officer": "Alice", "engineering-owner": "Bob",
+           "security-officer": "Sam"}  # fmt: skip
+"""Who holds each role in the manifests below (by name: MANIFEST's people have no email)."""
+
+
 def sign(root: Path, roles: dict[str, str], digest: str | None = None) -> None:
-    """Write sign-offs (role -> signed_at) over the current content, or over `digest`."""
+    """Write sign-offs (role -> signed_at) by the role's holder over the current content."""
     digest = digest or workspace_digest(load(root))
     text = "".join(
-        f"- role: {role}\n  name: {role.title()}\n  email: {role}@example.test\n"
+        f"- role: {role}\n  name: {HOLDERS[role]}\n  email: {role}@example.test\n"
         f"  signed_at: {when}\n  digest: '{digest}'\n"
         for role, when in roles.items()
     )
@@ -197,7 +204,7 @@ def test_a_current_signature_wins_over_a_newer_stale_one(workspace: Make) -> Non
     root = workspace({"inventory/a.yaml": ASSETS})
     current = workspace_digest(load(root))
     text = "".join(
-        f"- {{role: compliance-officer, name: A, email: a@x.test, signed_at: '{when}', "
+        f"- {{role: compliance-officer, name: Alice, email: a@x.test, signed_at: '{when}', "
         f"digest: '{digest}'}}\n"
         for when, digest in (("2026-11-01T00:00:00Z", current),
                              ("2026-11-10T00:00:00Z", "sha256:00")))  # fmt: skip
@@ -210,7 +217,8 @@ def test_a_current_signature_wins_over_a_newer_stale_one(workspace: Make) -> Non
 
 
 def test_required_roles_come_from_sra_yaml_and_naive_times_do_not_crash(workspace: Make) -> None:
-    manifest = MANIFEST + "signoff:\n  required_roles: [security-officer]\n"
+    manifest = MANIFEST + ("  - {id: sam, name: Sam, roles: [security-officer]}\n"
+                           "signoff:\n  required_roles: [security-officer]\n")
     root = workspace({"inventory/a.yaml": ASSETS}, manifest=manifest)
     sign(root, {"security-officer": "2026-11-20T10:00:00", "compliance-officer":
                 "2026-11-21T10:00:00+00:00"})  # fmt: skip
@@ -219,3 +227,72 @@ def test_required_roles_come_from_sra_yaml_and_naive_times_do_not_crash(workspac
     assert [(r.role, r.state) for r in status.roles] == [("security-officer", SignoffState.SIGNED)]
     # Only required roles count as a review of the SRA.
     assert last_review(ws) == date(2026, 11, 20)
+
+
+# What the models could not take (Workspace.unusable) counts as content.
+
+
+def _with(ws: Workspace, *parts: Unusable) -> Workspace:
+    return dataclasses.replace(ws, unusable=parts)
+
+
+def test_an_unusable_part_changes_the_digest_of_its_record_only(workspace: Make) -> None:
+    ws = load(workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": RISKS}))
+    broken = _with(ws, Unusable("register/r.yaml", "risks/RR-1", ("owner_team",), "platform"))
+    assert workspace_digest(broken) != workspace_digest(ws)
+    diff = digest_diff(object_digests(ws), object_digests(broken))
+    assert (diff.added, diff.removed, diff.changed) == ((), (), ("risks/RR-1",))
+    other = _with(ws, Unusable("register/r.yaml", "risks/RR-1", ("owner_team",), "security"))
+    assert digest_diff(object_digests(broken), object_digests(other)).changed == ("risks/RR-1",)
+
+
+def test_an_unusable_item_without_an_id_gets_a_key_of_its_own(workspace: Make) -> None:
+    ws = load(workspace({"inventory/a.yaml": ASSETS}))
+    key = "risks/register/r.yaml#2"
+    broken = _with(ws, Unusable("register/r.yaml", key, (), "just a string, not a mapping"))
+    diff = digest_diff(object_digests(ws), object_digests(broken))
+    assert (diff.added, diff.removed, diff.changed) == ((key,), (), ())
+
+
+def test_unusable_parts_keep_the_digest_stable_under_form(workspace: Make) -> None:
+    ws = load(workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": RISKS}))
+    first = (Unusable("register/r.yaml", "risks/RR-1", ("extra",), {"b": [1, 2], "a": None}),
+             Unusable("register/r.yaml", "risks/RR-1", ("remediation", 0, "due"), "2026-13-01"))
+    # Parts listed in the other order, a mapping's keys reordered, the record in another
+    # file: the same content as written, so the same digest.
+    second = (Unusable("register/x/y.yaml", "risks/RR-1", ("remediation", 0, "due"),
+                       "2026-13-01"),
+              Unusable("register/x/y.yaml", "risks/RR-1", ("extra",), {"a": None, "b": [1, 2]}))
+    assert workspace_digest(_with(ws, *first)) == workspace_digest(_with(ws, *second))
+    # Each of these is another value, so another digest.
+    for value in ({"a": None, "b": [2, 1]}, {"a": None, "b": ["1", 2]}, [["a", None]],
+                  {"a": None, "b": [1, 2], "c": 0}):  # fmt: skip
+        changed = (Unusable("register/r.yaml", "risks/RR-1", ("extra",), value), first[1])
+        assert workspace_digest(_with(ws, *changed)) != workspace_digest(_with(ws, *first))
+    # The same value under another path is another part.
+    moved = (Unusable("register/r.yaml", "risks/RR-1", ("extra2",), first[0].value), first[1])
+    assert workspace_digest(_with(ws, *moved)) != workspace_digest(_with(ws, *first))
+
+
+def test_values_json_cannot_hold_are_digested_without_error(workspace: Make) -> None:
+    ws = load(workspace({"inventory/a.yaml": ASSETS}))
+    huge = 10**5000  # past Python's digit limit for int -> str
+    odd = {1: "int key", "1": "text key", None: [huge, float("inf")], 2.5: date(2026, 1, 1)}
+    one = workspace_digest(_with(ws, Unusable("sra.yaml", "sra.yaml", ("x",), odd)))
+    two = workspace_digest(_with(ws, Unusable("sra.yaml", "sra.yaml", ("x",), {**odd, 1: "y"})))
+    assert one != two and one != workspace_digest(ws)
+
+
+def test_a_workspace_without_unusable_parts_keeps_its_old_digest(workspace: Make) -> None:
+    # Sign-offs made before unusable parts were digested must stay valid: with none, each
+    # key is still the plain record digest.
+    ws = load(workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": RISKS}))
+    assert ws.unusable == () and ws.manifest is not None
+    assert object_digests(ws)["risks/RR-2"] == record_digest("risks/RR-2", ws.risks[1])
+    assert object_digests(ws)["sra.yaml"] == record_digest("sra.yaml", ws.manifest)
+
+
+def test_unusable_parts_of_signoffs_are_not_signed_content(workspace: Make) -> None:
+    ws = load(workspace({"inventory/a.yaml": ASSETS}))
+    part = Unusable("signoffs/s.yaml", "signoffs/signoffs/s.yaml#0", (), {"role": 1})
+    assert workspace_digest(_with(ws, part)) == workspace_digest(ws)

@@ -9,8 +9,15 @@ changes it. Sign-off records are excluded: signing must not change what was sign
 Each record is hashed on its own (`object_digests`), keyed `<kind>/<id>` (`risks/RR-1`,
 `assets/db`) or `sra.yaml`; the workspace digest hashes the sorted list of those, so a
 stored map of object digests says which records changed since a signature (`digest_diff`).
-Records that failed validation are not in the workspace and so not in the digest; the
-loader reports them as errors, and a workspace with errors should not be signed.
+
+What the models could not take counts too: every part of a record that failed validation
+(an invalid value, an unknown key, an item that is not a mapping) is kept raw in
+`Workspace.unusable`, and its canonical form (keys sorted, so key order and formatting
+still do not matter) is folded into the digest of the record it belongs to. A record
+without a valid id is keyed by its file and position (`risks/register/a.yaml#3`, as
+`Workspace.record_key` names it), so moving it reads as removed and added. So nothing a
+person wrote outside a sign-off escapes the digest. A workspace with no unusable part has
+the same digest as before this rule existed, so sign-offs made earlier stay valid.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
-from ..model import MANIFEST_FILE, Workspace
+from ..model import KIND_BY_NAME, MANIFEST_FILE, Unusable, Workspace
 
 DIGEST_VERSION = "hipaa-sra-digest-v1"
 """Mixed into every workspace digest, so a change of canonical form can never collide."""
@@ -47,16 +55,63 @@ def _records(ws: Workspace) -> Iterable[tuple[str, BaseModel]]:
     for kind, records in (("assets", ws.assets), ("flows", ws.flows), ("vendors", ws.vendors),
                           ("controls", ws.controls), ("risks", ws.risks)):  # fmt: skip
         for record in records:
-            yield f"{kind}/{record.id}", record
+            # A record without a valid id is keyed by its place, as its unusable parts are.
+            yield ws.record_key(kind, record), record
+
+
+def _canonical(value: Any) -> Any:
+    """A raw YAML value as JSON-able data in which every container is tagged.
+
+    Tagging keeps a mapping apart from a list that looks like its encoding, and lets
+    mappings with non-text keys be sorted too.
+    """
+    if value is None or isinstance(value, str | bool | float):
+        return value
+    if isinstance(value, int):
+        # Decimal text of a huge integer hits Python's digit limit; hex has none.
+        return value if value.bit_length() < 64 else ["int", hex(value)]
+    if isinstance(value, Mapping):
+        pairs = [[_canonical(key), _canonical(item)] for key, item in value.items()]
+        pairs.sort(key=lambda pair: _dumps(pair[0]))
+        return ["map", pairs]
+    if isinstance(value, list | tuple):
+        return ["list", [_canonical(item) for item in value]]
+    return [type(value).__name__, str(value)]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def unusable_digest(key: str, parts: Iterable[Unusable]) -> str:
+    """Hex sha256 of the raw parts of one record that no model took, in any order."""
+    lines = sorted(_dumps([list(part.path), _canonical(part.value)]) for part in parts)
+    # The NUL-separated tag keeps this apart from `record_digest`, whose JSON has no NUL.
+    return _sha256(f"{key}\0unusable\0" + "\n".join(lines))
+
+
+def _unusable(ws: Workspace) -> dict[str, list[Unusable]]:
+    signoffs = KIND_BY_NAME["signoffs"].name + "/"
+    grouped: dict[str, list[Unusable]] = {}
+    for part in ws.unusable:
+        if not part.key.startswith(signoffs):  # sign-offs are never part of what is signed
+            grouped.setdefault(part.key, []).append(part)
+    return grouped
 
 
 def object_digests(ws: Workspace) -> dict[str, str]:
-    """Hex digest per record key (`sra.yaml`, `risks/RR-1`, ...), sign-offs excluded."""
+    """Hex digest per record key (`sra.yaml`, `risks/RR-1`, ...), sign-offs excluded.
+
+    A record's key covers its validated fields and the raw parts the models could not take.
+    """
     found: dict[str, list[str]] = {}
     for key, record in _records(ws):
         found.setdefault(key, []).append(record_digest(key, record))
+    for key, parts in _unusable(ws).items():
+        found.setdefault(key, []).append(unusable_digest(key, parts))
     # A duplicated id is a loader error, but its records still count as content; sorting
-    # their digests keeps the result independent of which file was read first.
+    # their digests keeps the result independent of which file was read first. The same
+    # joins a record's valid part with its unusable parts.
     return {
         key: hashes[0] if len(hashes) == 1 else _sha256("\n".join(sorted(hashes)))
         for key, hashes in found.items()

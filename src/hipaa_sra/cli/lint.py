@@ -33,26 +33,33 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
+@click.option("--show-waived", is_flag=True,
+              help="Text format: also list waived findings, each with its waiver (the other "
+                   "formats always include them).")
 def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime | None,
                  select: tuple[str, ...], ignore: tuple[str, ...], output: Path | None,
-                 no_cache: bool) -> None:  # fmt: skip
+                 no_cache: bool, show_waived: bool) -> None:  # fmt: skip
     """Check the workspace the way an auditor would.
 
     Runs every rule (see `sra rules`) and reports findings. Exits 0 when no
     finding reaches --fail-on, 1 when one does, 2 on a usage error or a file
-    that cannot be read.
+    that cannot be read. Waived findings never count towards the exit code.
 
     Example:
 
         sra lint
         sra lint --format sarif --output sra.sarif
         sra lint --today 2026-11-22 --select SRA1 --ignore stale-review
+        sra lint --show-waived
     """
     day = resolve_today(today)
     selection = Selection(_split(select), _split(ignore))
     colour = fmt == "text" and output is None and use_colour()
-    renderer = LINT_FORMATS[fmt] if not colour else partial(lint_text, colour=True)
-    style = f"{fmt}-colour" if colour else fmt
+    renderer = LINT_FORMATS[fmt]
+    style = fmt
+    if fmt == "text":
+        renderer = partial(lint_text, colour=colour, show_waived=show_waived)
+        style = "text" + ("-colour" if colour else "") + ("-waived" if show_waived else "")
     result = render_lint_workspace(workspace, day, selection, renderer, style,
                                    use_cache=not no_cache)  # fmt: skip
     emit(result.text, output)

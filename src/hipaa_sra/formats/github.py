@@ -2,7 +2,9 @@
 
 Each finding is one line, `::error file=F,line=L,col=C,title=CODE name::message`
 (`::warning` for warnings, `::notice` for info), escaped as the Actions runner expects;
-a last plain line gives the summary for the job log.
+a last plain line gives the summary for the job log. Waived findings get no annotation: an
+annotation asks a reviewer to act, and a waiver records that someone already decided; the
+summary counts them.
 """
 
 from __future__ import annotations

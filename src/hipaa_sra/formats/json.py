@@ -1,7 +1,9 @@
 """Findings as JSON: a versioned document that CI and the web app can depend on.
 
 The keys of a finding (`finding_dict`) and of `summary` are a contract: keys may be added,
-but one is renamed or removed only together with a new `SCHEMA_VERSION`.
+but one is renamed or removed only together with a new schema version. `sra lint` writes
+`LINT_SCHEMA_VERSION`: its `findings` also hold the waived ones, which a reader of version 1
+would count as reported.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport
+    from ..rules.report import LintReport, WaiverEntry
 
 SCHEMA_VERSION = 1
+LINT_SCHEMA_VERSION = 2
+"""Version 2: `findings` lists waived findings too, marked `waived` with their `waiver`."""
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -51,19 +55,46 @@ def findings_json(
 def lint_json(report: LintReport) -> str:
     """A `sra lint` report as the versioned JSON document described in docs/formats.md."""
     document = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": LINT_SCHEMA_VERSION,
         "today": report.today.isoformat(),
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": [_lint_finding(f, waiver, waived) for f, waiver, waived in report.listing()],
         "summary": _worst_first(report.summary()),
         "counts": dict(report.counts),
         "files": len(report.files),
         "rules": [rule.code for rule in report.rules],
+        "waivers": [waiver_dict(waiver) for waiver in report.waivers],
     }
-    return dumps_listing(document, "findings")
+    return dumps_listing(document, "findings", "waivers")
 
 
-def dumps_listing(document: Mapping[str, Any], listing: str) -> str:
-    """Indented JSON with each entry of `document[listing]` on one compact line.
+def _lint_finding(finding: Finding, waiver: WaiverEntry | None, waived: bool) -> dict[str, Any]:
+    entry = {**finding_dict(finding), "waived": waived}
+    if waiver is not None:
+        entry["waiver"] = _waiver_ref(waiver)
+    return entry
+
+
+def _waiver_ref(waiver: WaiverEntry) -> dict[str, Any]:
+    return {
+        "rule": waiver.rule,
+        "object": waiver.object_id,
+        "reason": waiver.reason,
+        "approved_by": waiver.approved_by,
+        "until": waiver.until.isoformat() if waiver.until else None,
+        "file": waiver.location.file,
+        "line": waiver.location.line,
+        "column": waiver.location.column,
+    }
+
+
+def waiver_dict(waiver: WaiverEntry) -> dict[str, Any]:
+    """The JSON object of one waiver as written, with whether it applied and what it did."""
+    return {**_waiver_ref(waiver), "status": waiver.status.value,
+            "silenced": waiver.silenced, "refused": waiver.refused}  # fmt: skip
+
+
+def dumps_listing(document: Mapping[str, Any], *listings: str) -> str:
+    """Indented JSON with each entry of the `listings` keys' lists on one compact line.
 
     The same data as `json.dumps(document, indent=2)`, but the C encoder does the work:
     with `indent` Python falls back to its pure-Python encoder, which took seconds on the
@@ -71,7 +102,7 @@ def dumps_listing(document: Mapping[str, Any], listing: str) -> str:
     """
     parts = []
     for key, value in document.items():
-        if key == listing:
+        if key in listings:
             rows = ",\n    ".join(json.dumps(item) for item in value)
             text = f"[\n    {rows}\n  ]" if value else "[]"
         else:

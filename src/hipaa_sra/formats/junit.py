@@ -10,11 +10,15 @@ Layout (JUnit allows at most one failure per test case, so a case is a finding, 
   the rule's summary, fix and citation;
 - an info finding is a passing case with the message in `<system-out>`: it is advice, so
   it must not turn a pipeline's test report red, and it was not skipped either;
+- a waived finding is a `<skipped>` case whose message names the waiver (reason, approver,
+  expiry, where it is written): a decision was taken not to enforce it, which is what a
+  skipped test means to a CI viewer, and it never fails the report;
 - one passing `<testcase>` named `CODE name` per rule that ran and found nothing, so the
   report lists every check that was made.
 
-So `tests` = findings + rules without findings, `failures` = errors + warnings, and
-`errors` and `skipped` are always 0 (a JUnit error means a test crashed; no rule did).
+So `tests` = findings (waived ones included) + rules without findings, `failures` =
+unwaived errors + warnings, `skipped` = waived findings, and `errors` is always 0 (a JUnit
+error means a test crashed; no rule did).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
+from .text import waiver_line
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.base import Rule
-    from ..rules.report import LintReport
+    from ..rules.report import LintReport, WaiverEntry
 
 SUITE_NAME = "sra lint"
 UNKNOWN_FAMILY = "sra"
@@ -40,12 +45,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def lint_junit(report: LintReport) -> str:
     """A `sra lint` report as a JUnit XML document with one test suite."""
-    cases = [_finding_case(report, finding) for finding in report.findings]
-    found = {finding.code for finding in report.findings}
+    listing = report.listing()
+    cases = [_waived_case(report, finding, waiver) if waived and waiver is not None
+             else _finding_case(report, finding)
+             for finding, waiver, waived in listing]  # fmt: skip
+    found = {finding.code for finding, _, _ in listing}
     cases += [_rule_case(rule) for rule in report.rules if rule.code not in found]
     failures = sum(1 for f in report.findings if f.severity is not Severity.INFO)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0",
-              "skipped": "0"}
+              "skipped": str(report.waived)}
 
     root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts})
@@ -63,14 +71,27 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _finding_case(report: LintReport, finding: Finding) -> ET.Element:
+def _case(report: LintReport, finding: Finding) -> ET.Element:
     rule = report.rule(finding.code)
-    case = ET.Element("testcase", {
+    return ET.Element("testcase", {
         "classname": rule.family.value if rule else UNKNOWN_FAMILY,
         "name": _clean(f"{finding.code} {finding.name}: {finding.location}"),
         "file": _clean(finding.location.file),
         "line": str(finding.location.line),
     })
+
+
+def _waived_case(report: LintReport, finding: Finding, waiver: WaiverEntry) -> ET.Element:
+    case = _case(report, finding)
+    line = waiver_line(waiver)
+    skipped = ET.SubElement(case, "skipped", {"message": _clean(line)})
+    skipped.text = _clean(f"{_details(finding, report.rule(finding.code))}\n{line}")
+    return case
+
+
+def _finding_case(report: LintReport, finding: Finding) -> ET.Element:
+    rule = report.rule(finding.code)
+    case = _case(report, finding)
     if finding.severity is Severity.INFO:
         ET.SubElement(case, "system-out").text = _clean(_details(finding, rule))
     else:

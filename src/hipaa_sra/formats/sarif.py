@@ -8,6 +8,10 @@ root in CI); absolute paths become `file:` URIs.
 `partialFingerprints["sraFinding/v1"]` hashes the rule, file, record id and message, but
 not the line, so an alert survives edits that only move it; identical findings in one file
 are told apart by their order.
+
+A waived finding is a result with one `suppressions` entry (status `accepted`, the reason as
+justification, the waiver's location); a finding a waiver named but may not silence keeps
+its result with a `rejected` suppression, so viewers show it and say why.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.base import Rule
-    from ..rules.report import LintReport
+    from ..rules.report import LintReport, WaiverEntry
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -43,7 +47,7 @@ def lint_sarif(report: LintReport) -> str:
 
     index = {rule.code: i for i, rule in enumerate(report.rules)}
     seen: dict[str, int] = {}
-    results = [_result(f, index, seen) for f in report.findings]
+    results = [_result(f, index, seen, waiver, waived) for f, waiver, waived in report.listing()]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -115,7 +119,8 @@ def _longest_backtick_run(text: str) -> int:
     return longest
 
 
-def _result(finding: Finding, index: dict[str, int], seen: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], seen: dict[str, int],
+            waiver: WaiverEntry | None = None, waived: bool = False) -> dict[str, Any]:  # fmt: skip
     result: dict[str, Any] = {"ruleId": finding.code}
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
@@ -125,9 +130,35 @@ def _result(finding: Finding, index: dict[str, int], seen: dict[str, int]) -> di
         "locations": [_location(finding)],
         "partialFingerprints": {FINGERPRINT: _fingerprint(finding, seen)},
     })
+    if waiver is not None:
+        result["suppressions"] = [_suppression(finding, waiver, waived)]
     if finding.object_id is not None:
         result["properties"] = {"object": finding.object_id}
     return result
+
+
+def _suppression(finding: Finding, waiver: WaiverEntry, waived: bool) -> dict[str, Any]:
+    """A waiver as SARIF sees it: written in the finding's own file, or elsewhere."""
+    where = waiver.location
+    properties: dict[str, Any] = {"approvedBy": waiver.approved_by, "rule": waiver.rule}
+    if waiver.until is not None:
+        properties["until"] = waiver.until.isoformat()
+    if not waived:
+        properties["refusedBecause"] = (
+            "A required implementation specification cannot be waived (45 CFR 164.306(d)(2))."
+        )
+    return {
+        "kind": "inSource" if where.file == finding.location.file else "external",
+        "status": "accepted" if waived else "rejected",
+        "justification": waiver.reason or "",
+        "location": {
+            "physicalLocation": {
+                "artifactLocation": artifact_location(where.file),
+                "region": {"startLine": where.line, "startColumn": where.column},
+            }
+        },
+        "properties": properties,
+    }
 
 
 def _location(finding: Finding) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Findings as terminal text: one `path:line:col: CODE severity [name] message` line each.
 
 `findings_text` and `summary_line` serve `sra validate`; `lint_text` renders a `sra lint`
-report, grouped by file like ruff's and eslint's terminal output.
+report, grouped by file like ruff's and eslint's terminal output, and with `show_waived`
+the waived findings after them, each with the waiver that silenced it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import click
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport
+    from ..rules.report import LintReport, WaiverEntry
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -50,8 +51,8 @@ def summary_line(counts: Mapping[str, int], findings: Iterable[Finding], files: 
     )
 
 
-def lint_summary(report: LintReport) -> str:
-    """`3 errors, 5 warnings, 2 info in 19 files (4 waived) — today 2026-11-22`."""
+def lint_summary(report: LintReport, *, waived_shown: bool = False) -> str:
+    """`3 errors, 5 warnings, 2 info in 19 files (4 waived, ...) — today 2026-11-22`."""
     counts = report.summary()
     files = _plural(len(report.files), "file")
     if report.findings:
@@ -61,22 +62,50 @@ def lint_summary(report: LintReport) -> str:
         )
     else:
         found = f"No findings in {files}"
-    waived = f" ({report.waived} waived)" if report.waived else ""
+    waived = ""
+    if report.waived:
+        shown = "listed above" if waived_shown else "`sra lint --show-waived` lists them"
+        waived = f" ({report.waived} waived; {shown})"
     return f"{found}{waived} — today {report.today.isoformat()}"
 
 
-def lint_text(report: LintReport, *, colour: bool) -> str:
-    """Findings grouped under a header per file, then the one-line summary."""
+def lint_text(report: LintReport, *, colour: bool, show_waived: bool = False) -> str:
+    """Findings grouped under a header per file, the waived ones if asked, then the summary."""
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_file.setdefault(finding.location.file, []).append(finding)
     blocks = [_file_block(file, findings, colour) for file, findings in by_file.items()]
-    summary = lint_summary(report)
+    shown = show_waived and bool(report.waived_findings)
+    if shown:
+        blocks.append(_waived_block(report, colour))
+    summary = lint_summary(report, waived_shown=shown)
     if colour:
         worst = max((f.severity for f in report.findings), key=lambda s: s.rank, default=None)
         summary = click.style(summary, fg="green" if worst is None else _COLOURS[worst],
                               bold=True)
     return "\n\n".join([*blocks, summary])
+
+
+def _waived_block(report: LintReport, colour: bool) -> str:
+    header = f"Waived ({_plural(report.waived, 'finding')}, not counted)"
+    lines = [click.style(header, bold=True, underline=True) if colour else header]
+    for item in report.waived_findings:
+        finding = item.finding
+        code = f"{finding.code} {finding.severity.value}"
+        if colour:
+            code = click.style(code, dim=True)
+        message = finding.message.replace("\r\n", "\n").replace("\n", "\n    ")
+        lines.append(f"{finding.location}: {code} [{finding.name}] {message}")
+        lines.append(f"    {waiver_line(item.waiver)}")
+    return "\n".join(lines)
+
+
+def waiver_line(waiver: WaiverEntry) -> str:
+    """`waived by sra/sra.yaml:40:5 (approved by alice until 2027-03-31): reason`."""
+    until = waiver.until.isoformat() if waiver.until else "?"
+    reason = " ".join((waiver.reason or "").split())
+    return (f"waived by {waiver.location} (approved by {waiver.approved_by} until {until}): "
+            f"{reason}")  # fmt: skip
 
 
 def _file_block(file: str, findings: list[Finding], colour: bool) -> str:

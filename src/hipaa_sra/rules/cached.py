@@ -22,7 +22,7 @@ from ..loading.cache import Cache, code_fingerprint
 from ..model import MANIFEST_FILE
 from .engine import Selection, check_selectors, lint
 from .registry import find_rule
-from .report import LintReport
+from .report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 _SOURCES = (
     "model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml", "rules/*.py",
@@ -129,33 +129,59 @@ def _allowed_signers(root: Path, manifest: bytes) -> bytes:
 
 
 def _store(report: LintReport) -> tuple[Any, ...]:
-    findings = tuple(
-        (f.code, f.name, f.severity.value, f.message, f.location.file, f.location.line,
-         f.location.column, f.object_id)
-        for f in report.findings
-    )
+    index = {entry: n for n, entry in enumerate(report.waivers)}
+    position = {finding: n for n, finding in enumerate(report.findings)}
+    waivers = tuple(
+        (w.rule, w.code, w.object_id, w.reason, w.approved_by,
+         w.until.isoformat() if w.until else None, w.location.file, w.location.line,
+         w.location.column, w.status.value, w.silenced, w.refused)
+        for w in report.waivers
+    )  # fmt: skip
+    waived = tuple((_finding_row(item.finding), index[item.waiver])
+                   for item in report.waived_findings)  # fmt: skip
+    refused = tuple((position[item.finding], index[item.waiver]) for item in report.refused)
     rules = tuple(rule.code for rule in report.rules)
-    return (findings, rules, tuple(report.counts.items()), report.files, report.waived)
+    findings = tuple(_finding_row(f) for f in report.findings)
+    return (findings, rules, tuple(report.counts.items()), report.files, waivers, waived,
+            refused)  # fmt: skip
+
+
+def _finding_row(f: Finding) -> tuple[Any, ...]:
+    return (f.code, f.name, f.severity.value, f.message, f.location.file, f.location.line,
+            f.location.column, f.object_id)  # fmt: skip
+
+
+def _finding(row: Any) -> Finding:
+    code, name, severity, message, file, line, column, oid = row
+    return Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
+
+
+def _waiver(row: Any) -> WaiverEntry:
+    rule, code, oid, reason, approver, until, file, line, column, status, silenced, refused = row
+    return WaiverEntry(rule, code, oid, reason, approver,
+                       date.fromisoformat(until) if until else None,
+                       Location(file, line, column), WaiverStatus(status), silenced,
+                       refused)  # fmt: skip
 
 
 def _restore(root: Path, today: date, stored: Any) -> LintReport | None:
     try:
-        findings, codes, counts, files, waived = stored
+        rows, codes, counts, files, waiver_rows, waived, refused = stored
         rules = tuple(find_rule(code) for code in codes)
         if any(rule is None for rule in rules):
             return None
+        findings = tuple(_finding(row) for row in rows)
+        waivers = tuple(_waiver(row) for row in waiver_rows)
         return LintReport(
             root=root,
             today=today,
-            findings=tuple(
-                Finding(code, name, Severity(severity), message, Location(file, line, column),
-                        oid)
-                for code, name, severity, message, file, line, column, oid in findings
-            ),
+            findings=findings,
             rules=tuple(rule for rule in rules if rule is not None),
             counts=dict(counts),
             files=tuple(files),
-            waived=waived,
+            waived_findings=tuple(WaivedFinding(_finding(row), waivers[n]) for row, n in waived),
+            refused=tuple(WaivedFinding(findings[f], waivers[n]) for f, n in refused),
+            waivers=waivers,
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None  # an entry from another layout is a miss, never an error
