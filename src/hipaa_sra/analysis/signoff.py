@@ -12,8 +12,9 @@ digest, and a record that carries an SSH signature does not count: nothing could
 and an unverifiable signature must not pass for a verified one. With `allowed_signers`,
 every sign-off must carry an SSH signature (`ssh-keygen -Y sign`, namespace `hipaa-sra`)
 over `signed_payload(record)` that `ssh-keygen -Y verify` accepts for the record's email.
-Role membership in `people` is checked when signing (`sra signoff`), not here: sra.yaml is
-part of the signed content, and the signature is the credential.
+Either way the signer must hold the role in sra.yaml `people` (`analysis.signers`), and a
+signature's key must belong to that person alone. sra.yaml is part of the signed content,
+so the `people` a current sign-off is checked against are the ones its signer saw.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from ..model import Signoff, SignoffPolicy, Workspace
 from .digest import ALGORITHM, same_digest
+from .signers import key_owner_problem, signer_problem
 
 PAYLOAD_VERSION = "hipaa-sra-signoff-v1"
 """First line of every signed payload, so a change of its form can never collide."""
@@ -54,6 +56,8 @@ class SignatureCheck:
     """Why it does not count, as a clause (`the sign-off ... does not count: <problem>`)."""
     key: str | None = None
     """Fingerprint of the SSH key that verified, when there was a signature."""
+    listings: tuple[tuple[str, ...], ...] | None = None
+    """The principals of every allowed-signers line listing `key` (None: not looked up)."""
 
 
 Verifier = Callable[[Signoff, Path], SignatureCheck]
@@ -125,17 +129,21 @@ def canonical_time(moment: datetime) -> str:
 
 
 def signed_payload(signoff: Signoff) -> bytes:
-    """The canonical text an SSH signature covers: digest, role, signer, time and statement."""
+    """The canonical text an SSH signature covers: digest, role, signer, time, statement and
+    what was attested (a record without `attested` signs exactly what it signed before)."""
     # JSON-quoted values: a name or statement with a newline cannot forge another line.
-    fields = (
+    fields: list[tuple[str, object]] = [
         ("digest", canonical_digest(signoff.digest)),
         ("role", signoff.role),
         ("name", signoff.name),
         ("email", signoff.email),
         ("signed_at", canonical_time(signoff.signed_at)),
         ("statement", signoff.statement),
-    )
-    lines = [PAYLOAD_VERSION, *(f"{key} {json.dumps(value)}" for key, value in fields)]
+    ]
+    if signoff.attested is not None:
+        fields.append(("attested", signoff.attested.model_dump(mode="json")))
+    lines = [PAYLOAD_VERSION,
+             *(f"{key} {json.dumps(value, sort_keys=True)}" for key, value in fields)]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -157,26 +165,46 @@ def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
         return SignatureCheck(
             False, f"the record names key {signoff.key}, but {result.key} made the signature"
         )
-    return SignatureCheck(True, key=result.key)
+    if result.key is None:
+        return SignatureCheck(False, "ssh-keygen did not name the key that made the signature")
+    from ..signoff.allowed_signers import key_listings
+
+    listings = key_listings(allowed_signers, result.key)
+    if isinstance(listings, str):
+        return SignatureCheck(False, listings, result.key)
+    return SignatureCheck(True, key=result.key, listings=listings)
 
 
 def check_signoff(ws: Workspace, signoff: Signoff,
                   verifier: Verifier = ssh_verifier) -> SignatureCheck:  # fmt: skip
-    """Whether one record counts under the workspace's signature policy (digest not compared)."""
+    """Whether one record counts: by a holder of its role, under the workspace's signature
+    policy (the digest is not compared)."""
     allowed = allowed_signers_path(ws)
-    if not signoff.signature:
-        if allowed is None:
-            return SignatureCheck(True)
-        return SignatureCheck(
-            False, "it has no SSH signature, and sra.yaml requires one "
-            "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`",
-        )  # fmt: skip
+    problem = _policy_problem(signoff, allowed) or signer_problem(
+        ws, signoff.role, signoff.name, signoff.email, keyed=allowed is not None
+    )
+    if problem is not None:
+        return SignatureCheck(False, problem)
     if allowed is None:
-        return SignatureCheck(
-            False, "it carries an SSH signature, but sra.yaml names no allowed-signers file "
-            "to check it against (`signoff.allowed_signers`)",
-        )  # fmt: skip
-    return verifier(signoff, allowed)
+        return SignatureCheck(True)
+    return _signed_by_holder(ws, signoff, verifier(signoff, allowed))
+
+
+def _policy_problem(signoff: Signoff, allowed: Path | None) -> str | None:
+    if not signoff.signature and allowed is not None:
+        return ("it has no SSH signature, and sra.yaml requires one "
+                "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`")  # fmt: skip
+    if signoff.signature and allowed is None:
+        return ("it carries an SSH signature, but sra.yaml names no allowed-signers file "
+                "to check it against (`signoff.allowed_signers`)")  # fmt: skip
+    return None
+
+
+def _signed_by_holder(ws: Workspace, signoff: Signoff, check: SignatureCheck) -> SignatureCheck:
+    if not check.valid or check.listings is None:
+        return check
+    problem = key_owner_problem(ws, signoff.email, check.key, check.listings)
+    return check if problem is None else SignatureCheck(False, problem, check.key)
 
 
 def signoff_status(ws: Workspace, digest: str,

@@ -10,13 +10,17 @@ import click
 from ..loading import load_workspace
 from ..signoff import (
     DEFAULT_STATEMENT,
+    OpenFindings,
     SignoffRequest,
+    attest,
+    attestation_text,
+    check_request,
     sign_workspace,
     verification_json,
     verification_text,
     verify_workspace,
 )
-from .common import workspace_option
+from .common import today_option, workspace_option
 
 
 def _text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -52,20 +56,30 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
               help="Sign with this SSH key (private key, or public key held by ssh-agent).")
 @click.option("--statement", callback=_text, default=DEFAULT_STATEMENT,
               help="What you attest to (default: a review-and-accept statement).")
+@click.option("--accept-findings", "accept", callback=_text, metavar="REASON",
+              help="Sign although errors are open, saying why; the reason and the open errors "
+                   "are recorded in the sign-off.")
+@today_option
 @click.option("--now", callback=_moment, metavar="ISO8601",
               help="Sign as of this date-time with zone instead of the clock (for tests).")
 def signoff_command(workspace: Path | None, role: str, name: str, email: str,
-                    ssh_key: Path | None, statement: str, now: datetime) -> None:  # fmt: skip
+                    ssh_key: Path | None, statement: str, accept: str | None,
+                    today: datetime | None, now: datetime) -> None:  # fmt: skip
     """Sign the current content of the workspace in a role.
 
-    Writes a new file in signoffs/ (never overwriting one) recording who signed,
-    in which role, when, and the digest of the content, plus a file of
-    per-record digests so `sra verify` can later name what changed. With
-    --ssh-key the record carries an SSH signature (`ssh-keygen -Y sign`,
-    namespace hipaa-sra), required when sra.yaml names
-    `signoff.allowed_signers`. Refuses (exit 2) when the workspace has load
-    errors, the role is unknown, or the signer does not hold the role in
-    sra.yaml `people`.
+    Prints the lint summary the signer attests to (counts by severity, and
+    each open error's rule and record; the sign-off rules are left out) and
+    records it in the sign-off. Writes a new file in signoffs/ (never
+    overwriting one) recording who signed, in which role, when, what lint
+    said, and the digest of the content, plus a file of per-record digests
+    so `sra verify` can later name what changed. With --ssh-key the record
+    carries an SSH signature (`ssh-keygen -Y sign`, namespace hipaa-sra)
+    over all of it, required when sra.yaml names `signoff.allowed_signers`.
+
+    Refuses with exit 1 while errors are open, unless --accept-findings
+    gives the reason to sign anyway. Refuses with exit 2 when a file cannot
+    be read or parsed, the role is unknown, or the signer does not hold the
+    role in sra.yaml `people`. Never reads the lint cache.
 
     Example:
 
@@ -73,10 +87,23 @@ def signoff_command(workspace: Path | None, role: str, name: str, email: str,
         sra signoff --role compliance-officer --name "Alice Reyes" \\
             --email alice@example.com --ssh-key ~/.ssh/id_ed25519
     """
-    ws = load_workspace(workspace)
-    request = SignoffRequest(role, name, email, now, statement or None, ssh_key)
-    written = sign_workspace(ws, request)
-    for note in written.notes:
+    # Never from the cache: what is signed must be what is on disk, byte for byte.
+    ws = load_workspace(workspace, use_cache=False)
+    request = SignoffRequest(role, name, email, now, statement or None, ssh_key,
+                             today=today.date() if today is not None else None,
+                             accept_findings=accept)  # fmt: skip
+    notes = check_request(ws, request)
+    attestation = attest(ws, request.lint_date, accept)
+    click.echo(attestation_text(attestation))
+    try:
+        written = sign_workspace(ws, request, attestation)
+    except OpenFindings as exc:
+        click.echo(f"sra: not signed: {exc}", err=True)
+        raise SystemExit(1) from None
+    if accept and attestation.attested.accepted is None:
+        notes += ("no error was open, so --accept-findings had nothing to accept and is not "
+                  "recorded",)  # fmt: skip
+    for note in dict.fromkeys((*notes, *written.notes)):
         click.echo(f"sra: note: {note}", err=True)
     signed = " with an SSH signature" if written.signoff.signature else ""
     click.echo(f"Signed {written.signoff.digest} as {role}{signed}: {written.path}")
@@ -95,7 +122,9 @@ def verify_command(workspace: Path | None, fmt: str) -> None:
     sign-off that counts for the content as it is now; otherwise 1, saying
     whose sign-off is missing, whose signature does not hold, and for a stale
     sign-off exactly which records were added, removed or changed since. The
-    lint rule signoff-missing (SRA502) reaches the same verdict.
+    lint rule signoff-missing (SRA502) reaches the same verdict. A file that
+    cannot be read or parsed exits 2: such a workspace is never verified.
+    Never reads the lint cache.
 
     Example:
 
@@ -103,7 +132,8 @@ def verify_command(workspace: Path | None, fmt: str) -> None:
         sra verify
         sra verify --format json
     """
-    result = verify_workspace(load_workspace(workspace))
+    # Never from the cache: a forged or stale entry must not vouch for the content.
+    result = verify_workspace(load_workspace(workspace, use_cache=False))
     click.echo(verification_json(result) if fmt == "json" else verification_text(result))
     if not result.complete:
         raise SystemExit(1)

@@ -6,7 +6,33 @@ from datetime import datetime
 
 from pydantic import Field
 
-from .base import SraModel, Text
+from .base import IsoDate, SraModel, Text
+
+
+class OpenError(SraModel):
+    """One error-level finding that was open when the signer signed."""
+
+    rule: Text = Field(description="Rule code, e.g. SRA101.")
+    object: str | None = Field(
+        None, description="Id of the record the finding is about; absent for workspace-wide ones."
+    )
+
+
+class Attested(SraModel):
+    """What `sra lint` said when the signer signed: the state of the analysis they accepted."""
+
+    today: IsoDate = Field(description="The date the rules measured against (`--today`).")
+    errors: int = Field(ge=0, description="Error-level findings, sign-off rules left out.")
+    warnings: int = Field(ge=0, description="Warning-level findings.")
+    info: int = Field(ge=0, description="Info-level findings.")
+    waived: int = Field(0, ge=0, description="Findings silenced by a valid waiver.")
+    open_errors: tuple[OpenError, ...] = Field(
+        (), description="Every open error as (rule, object), sorted; as many as `errors`."
+    )
+    accepted: str | None = Field(
+        None,
+        description="Why the signer signed although errors were open (`--accept-findings`).",
+    )
 
 
 class Signoff(SraModel):
@@ -26,4 +52,9 @@ class Signoff(SraModel):
     )
     key: str | None = Field(
         None, description="Fingerprint (SHA256:...) of the SSH key that made `signature`."
+    )
+    attested: Attested | None = Field(
+        None,
+        description="The lint summary the signer saw and signed (`sra signoff` writes it; the "
+        "signature covers it). Absent in records written before it existed.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.ocr import ElementStatus, ocr_elements
+from ..analysis.signers import display_name
 from ..analysis.signoff import SignoffState, last_signoff, required_roles, signoff_status
 from ..findings import Severity
 from ..model import Workspace
@@ -52,8 +53,10 @@ def _signoff_missing(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 role.signoff, ("digest",), role.role,
             )  # fmt: skip
             continue
-        names = ", ".join(person.name for person in holders.get(role.role, ()))
-        who = f" ({names})" if names else "; no one in sra.yaml `people` holds that role"
+        names = ", ".join(display_name(person) for person in holders.get(role.role, ()))
+        nobody = ("; no one in sra.yaml `people` holds that role"
+                  if ctx.facts.people_complete else "")  # fmt: skip
+        who = f" ({names})" if names else nobody
         yield Hit(
             f"the SRA has no sign-off by the required role `{role.role}`{who}; the role's "
             "holder must review and sign the current content (`sra signoff`)",
@@ -63,6 +66,8 @@ def _signoff_missing(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _review_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = ctx.intervals.review_days
+    if days is None:  # the interval in sra.yaml could not be read
+        return
     signoff = last_signoff(ws)
     manifest = ws.manifest
     path: tuple[str | int, ...] = (

@@ -5,12 +5,13 @@ Which sign-offs count is decided in `analysis.signoff` (shared with the lint rul
 digests that let a stale sign-off name what changed, and explains the verdict.
 """
 
+from .attest import Attestation, OpenFindings, attest, attestation_text, summary_line
 from .objects import ObjectMap, objects_file_name, read_objects, signed_objects, write_objects
 from .record import (
     DEFAULT_STATEMENT,
     SignoffRequest,
     Written,
-    check_signable,
+    check_request,
     check_signer,
     render_record,
     sign_workspace,
@@ -21,14 +22,18 @@ from .verify import RoleReport, Verification, verification_json, verification_te
 __all__ = [
     "DEFAULT_STATEMENT",
     "NAMESPACE",
+    "Attestation",
     "ObjectMap",
+    "OpenFindings",
     "RoleReport",
     "SignoffRequest",
     "SshUnavailable",
     "SshVerdict",
     "Verification",
     "Written",
-    "check_signable",
+    "attest",
+    "attestation_text",
+    "check_request",
     "check_signer",
     "objects_file_name",
     "read_objects",
@@ -36,6 +41,7 @@ __all__ = [
     "sign_payload",
     "sign_workspace",
     "signed_objects",
+    "summary_line",
     "verification_json",
     "verification_text",
     "verify_signature",

@@ -1,10 +1,9 @@
 """Make a sign-off: check who signs what, sign it (optionally with SSH), write it atomically.
 
-`sra signoff` refuses rather than write a record that `sra verify` would not count, and it
-never signs content that did not load cleanly: records that fail validation are not part of
-the digest, so their signer would be attesting to content nobody can see in the digest.
-Who may sign a role is decided by sra.yaml `people`: when people are listed, the signer
-must be one of the role's holders (by email when the person has one, else by name).
+`sra signoff` refuses rather than write a record that `sra verify` would not count. Who may
+sign a role is decided by sra.yaml `people` (`analysis.signers`): when people are listed,
+the signer must be one of the role's holders. The record carries what the signer saw (the
+lint summary, `attest`), and errors open at signing need an explicit, recorded acceptance.
 """
 
 from __future__ import annotations
@@ -12,23 +11,26 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ..analysis.digest import digest_of, object_digests
+from ..analysis.signers import people, signer_problem
 from ..analysis.signoff import (
+    allowed_signers_path,
     canonical_digest,
     check_signoff,
     required_roles,
     signed_payload,
 )
 from ..errors import TargetExists, WriteError
-from ..findings import Severity
 from ..loading import parse_yaml
-from ..model import Person, Signoff, Workspace
+from ..model import Signoff, Workspace
 from ..model.schema import schema_file_name
+from ..model.signoffs import Attested
 from ..writing import write_new
 from ..writing.scaffold import SCHEMA_DIR
+from .attest import Attestation, attest, check_accepted
 from .objects import objects_file_name, signoffs_dir, write_objects
 from .ssh import sign_payload
 
@@ -50,6 +52,15 @@ class SignoffRequest:
     signed_at: datetime
     statement: str | None = DEFAULT_STATEMENT
     ssh_key: Path | None = None
+    today: date | None = None
+    """The date the rules measure against; default the date of `signed_at`."""
+    accept_findings: str | None = None
+    """Why to sign although errors are open (`--accept-findings`); recorded in the sign-off."""
+
+    @property
+    def lint_date(self) -> date:
+        """`today`, else the signer's calendar date."""
+        return self.today if self.today is not None else self.signed_at.date()
 
 
 @dataclass(frozen=True)
@@ -63,50 +74,26 @@ class Written:
     """Warnings for the signer (e.g. no `people` to check the role against)."""
 
 
-def check_signable(ws: Workspace) -> None:
-    """Refuse to sign a workspace whose records did not all load (errors hide content)."""
-    errors = [f for f in ws.findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise WriteError(
-            f"{first.location}: {first.message}{more}; the workspace has load errors, and "
-            "records that fail validation are not in what would be signed: fix them first "
-            "(`sra validate`)"
-        )
+def check_signer(ws: Workspace, role: str, name: str, email: str, *,
+                 keyed: bool = False) -> tuple[str, ...]:  # fmt: skip
+    """Refuse an unknown role or a signer who does not hold it; return notes for the signer.
 
-
-def _same_person(person: Person, name: str, email: str) -> bool:
-    if person.email:
-        return person.email.strip().casefold() == email.strip().casefold()
-    return " ".join(person.name.split()).casefold() == " ".join(name.split()).casefold()
-
-
-def check_signer(ws: Workspace, role: str, name: str, email: str) -> tuple[str, ...]:
-    """Refuse an unknown role or a signer who does not hold it; return notes for the signer."""
-    people = ws.manifest.people if ws.manifest is not None else ()
-    known = dict.fromkeys((*required_roles(ws), *(r for p in people for r in p.roles)))
+    `keyed`: the sign-off will carry an SSH signature, so the holder must match by email.
+    """
+    known = dict.fromkeys((*required_roles(ws), *(r for p in people(ws) for r in p.roles)))
     if role not in known:
         roles = ", ".join(known) or "none"
         raise WriteError(
             f"unknown role `{role}`; the roles in sra.yaml (`signoff.required_roles` and "
             f"`people[].roles`) are: {roles}"
         )
-    if not people:
+    problem = signer_problem(ws, role, name, email, keyed=keyed)
+    if problem is not None:
+        raise WriteError(f"{problem}; sign as a holder of the role, or give the signer the "
+                         "role in sra.yaml `people` first")  # fmt: skip
+    if not people(ws):
         return (f"sra.yaml lists no `people`, so whether {name} holds `{role}` was not checked",)
-    holders = [person for person in people if role in person.roles]
-    if not holders:
-        raise WriteError(
-            f"no one in sra.yaml `people` holds the role `{role}`; add the signer to "
-            "`people` with that role, then sign"
-        )
-    if any(_same_person(person, name, email) for person in holders):
-        return ()
-    listed = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in holders)
-    raise WriteError(
-        f"{name} <{email}> does not hold the role `{role}` in sra.yaml `people` (holders: "
-        f"{listed}); sign as one of them, or give the signer the role in sra.yaml first"
-    )
+    return ()
 
 
 def _check_policy(ws: Workspace, ssh_key: Path | None) -> None:
@@ -147,10 +134,27 @@ def render_record(signoff: Signoff, header: str = "", *, ascii_only: bool = Fals
     optional = (("digest", signoff.digest), ("objects", signoff.objects),
                 ("statement", signoff.statement), ("key", signoff.key))  # fmt: skip
     lines += [f"  {key}: {_quote(value, ascii_only)}" for key, value in optional if value]
+    if signoff.attested is not None:
+        lines += _attested_lines(signoff.attested, ascii_only)
     if signoff.signature:
         lines.append("  signature: |")
         lines += [f"    {line}" for line in signoff.signature.strip().splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _attested_lines(attested: Attested, ascii_only: bool) -> list[str]:
+    lines = ["  attested:", f"    today: {attested.today.isoformat()}"]
+    lines += [f"    {key}: {value}" for key, value in (
+        ("errors", attested.errors), ("warnings", attested.warnings),
+        ("info", attested.info), ("waived", attested.waived))]  # fmt: skip
+    if attested.open_errors:
+        lines.append("    open_errors:")
+        for item in attested.open_errors:
+            oid = f", object: {_quote(item.object, ascii_only)}" if item.object else ""
+            lines.append(f"      - {{rule: {_quote(item.rule, ascii_only)}{oid}}}")
+    if attested.accepted:
+        lines.append(f"    accepted: {_quote(attested.accepted, ascii_only)}")
+    return lines
 
 
 def _record_text(signoff: Signoff, header: str, name: str) -> bytes:
@@ -187,23 +191,37 @@ def _write_record(folder: Path, stem: str, data: bytes) -> Path:
     raise WriteError(f"{folder}/{stem}.yaml: {_MAX_SUFFIX} sign-offs of that name exist already")
 
 
-def sign_workspace(ws: Workspace, request: SignoffRequest) -> Written:
-    """Sign the workspace's current content as `request` says; write the record and its objects."""
-    check_signable(ws)
-    notes = check_signer(ws, request.role, request.name, request.email)
+def check_request(ws: Workspace, request: SignoffRequest) -> tuple[str, ...]:
+    """Everything `sign_workspace` refuses before it lints or signs; notes for the signer."""
+    notes = check_signer(ws, request.role, request.name, request.email,
+                         keyed=allowed_signers_path(ws) is not None)  # fmt: skip
     _check_policy(ws, request.ssh_key)
+    return notes
+
+
+def sign_workspace(ws: Workspace, request: SignoffRequest,
+                   attestation: Attestation | None = None) -> Written:  # fmt: skip
+    """Sign the workspace's current content as `request` says; write the record and its objects.
+
+    `attestation` is what the signer was shown (`attest`); it is computed when not given.
+    Raises `OpenFindings` when errors are open and `request.accept_findings` is not set.
+    """
+    notes = check_request(ws, request)
+    if attestation is None:
+        attestation = attest(ws, request.lint_date, request.accept_findings)
+    check_accepted(attestation.attested)
     digests = object_digests(ws)
     digest = canonical_digest(digest_of(digests))
     signoff = Signoff(
         role=request.role, name=request.name, email=request.email,
         signed_at=request.signed_at, digest=digest, statement=request.statement or None,
-        objects=objects_file_name(digest),
+        objects=objects_file_name(digest), attested=attestation.attested,
     )  # fmt: skip
     if request.ssh_key is not None:
         signature = sign_payload(signed_payload(signoff), request.ssh_key)
         signoff = signoff.model_copy(update={"signature": signature})
         # Verified before anything is written: a key missing from allowed_signers for this
-        # email is found now, not at the next `sra verify`.
+        # email, or shared with another person, is found now, not at the next `sra verify`.
         verdict = check_signoff(ws, signoff)
         if not verdict.valid:
             raise WriteError(f"the new signature does not verify, so it would not count: "

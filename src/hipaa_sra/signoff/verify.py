@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..analysis.digest import DigestDiff, digest_diff, digest_of, object_digests
+from ..analysis.signers import display_name
 from ..analysis.signoff import (
     SignoffState,
     Verifier,
@@ -22,6 +23,7 @@ from ..analysis.signoff import (
 )
 from ..findings import Severity
 from ..model import Signoff, Workspace
+from .attest import summary_line
 from .objects import signed_objects
 
 TEXT_CHANGE_LIMIT = 50
@@ -57,7 +59,7 @@ class Verification:
     records: int
     roles: tuple[RoleReport, ...]
     load_errors: int = 0
-    """Records that failed validation: not in the digest, so not in anything signed."""
+    """Error-level schema findings; what failed validation is in the digest as written."""
 
     @property
     def complete(self) -> bool:
@@ -79,7 +81,7 @@ def verify_workspace(ws: Workspace, verifier: Verifier = ssh_verifier) -> Verifi
             where=str(ws.locate(signoff)) if signoff is not None else None,
             key=role.check.key if role.check is not None else None,
             problem=role.problem,
-            holders=tuple(p.name for p in people if role.role in p.roles),
+            holders=tuple(display_name(p) for p in people if role.role in p.roles),
         )  # fmt: skip
         if role.state is SignoffState.STALE and signoff is not None:
             signed = signed_objects(ws, signoff)
@@ -105,13 +107,22 @@ def _change_lines(diff: DigestDiff, limit: int | None) -> list[str]:
     return lines
 
 
+def _attested_text(signoff: Signoff) -> list[str]:
+    """What the signer saw, indented under their line (nothing for records made before)."""
+    seen = signoff.attested
+    if seen is None:
+        return []
+    accepted = f"; accepted the open errors: {seen.accepted}" if seen.accepted else ""
+    return [f"  lint as of {seen.today}: {summary_line(seen)}{accepted}"]
+
+
 def _role_text(report: RoleReport) -> list[str]:
     signoff = report.signoff
     role = report.role
     if report.state is SignoffState.SIGNED and signoff is not None:
         key = f" with SSH key {report.key}" if report.key else ""
         return [f"{role}: signed by {_signer(signoff)} on {signoff.signed_at.date()}{key} "
-                f"({report.where})"]  # fmt: skip
+                f"({report.where})", *_attested_text(signoff)]  # fmt: skip
     if report.state is SignoffState.INVALID and signoff is not None:
         return [f"{role}: invalid: the sign-off by {_signer(signoff)} on "
                 f"{signoff.signed_at.date()} ({report.where}) does not count: {report.problem}"]
@@ -133,8 +144,8 @@ def verification_text(result: Verification) -> str:
     """The report a person reads: one line per role, changes indented, a verdict last."""
     lines = [f"content {result.digest} ({result.records} records)"]
     if result.load_errors:
-        lines.append(f"note: {result.load_errors} load error(s): records that fail validation "
-                     "are not part of the digest (`sra validate`)")  # fmt: skip
+        lines.append(f"note: {result.load_errors} schema error(s) (`sra validate`); the values "
+                     "that failed validation are part of the digest as written")  # fmt: skip
     for report in result.roles:
         lines += _role_text(report)
     if not result.roles:
@@ -155,7 +166,9 @@ def _signoff_json(report: RoleReport) -> dict[str, Any] | None:
     return {"name": signoff.name, "email": signoff.email,
             "signed_at": signoff.signed_at.isoformat(), "digest": signoff.digest,
             "location": report.where, "key": report.key,
-            "ssh_signed": bool(signoff.signature)}  # fmt: skip
+            "ssh_signed": bool(signoff.signature),
+            "attested": None if signoff.attested is None
+            else signoff.attested.model_dump(mode="json")}  # fmt: skip
 
 
 def verification_json(result: Verification) -> str:
