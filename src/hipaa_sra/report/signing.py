@@ -9,10 +9,10 @@ from ..analysis.digest import DigestDiff
 from ..analysis.signoff import SignoffState
 from ..findings import Location, Severity
 from ..history import NOT_MEASURED, Commit
-from ..model import Level
+from ..model import Level, Signoff
 from ..signoff import RoleReport
 from .charts import HistoryPoint, history_svg
-from .document import Banner, BannerKind, Cell, CellValue, Figure, Section, Tone
+from .document import Banner, BannerKind, Cell, CellValue, Figure, Section, Table, Tone
 from .inputs import MISSING, ReportInputs, plural
 
 _SEVERITY_TONE = {Severity.ERROR: Tone.BAD, Severity.WARNING: Tone.WARN, Severity.INFO: Tone.MUTED}
@@ -119,6 +119,14 @@ def signoff_section(i: ReportInputs, banner: Banner) -> Section:
     table = i.table("signers", "Required sign-offs",
                     ("Role", "State", "Signer", "Signed", "Statement"), rows,
                     empty="No role is required to sign.", whole=True)  # fmt: skip
+    tables: tuple[Table, ...] = (table,)
+    signed = [(role.role, role.signoff) for role in verification.roles if role.signoff]
+    if signed:
+        seen = i.table("attested", "What each signer saw",
+                       ("Role", "Signer", "Lint as of", "Errors", "Warnings", "Info", "Waived",
+                        "Open errors"), (_attested_row(*item) for item in signed),
+                       whole=True)  # fmt: skip
+        tables = (table, seen)
     paragraphs = [
         "Each signature covers the digest above: a hash of every record, stable under "
         "reformatting and moving records between files. Any later change to a record "
@@ -132,7 +140,38 @@ def signoff_section(i: ReportInputs, banner: Banner) -> Section:
         elif role.changes_unknown:
             paragraphs.append(f"What changed since {role.role} signed cannot be listed: "
                               f"{role.changes_unknown}.")  # fmt: skip
-    return Section("sign-off", "Sign-off", tuple(paragraphs), facts, tables=(table,))
+    if signed:
+        paragraphs.append(
+            "Each signer was shown the findings of `sra lint` (the sign-off rules left out) "
+            "before signing; the sign-off records the counts and every open error, and its "
+            "signature covers them. Errors open at signing were accepted with the reason shown."
+        )
+    return Section("sign-off", "Sign-off", tuple(paragraphs), facts, tables=tables)
+
+
+_OPEN_ERRORS_SHOWN = 12
+
+
+def _attested_row(role: str, signoff: Signoff) -> tuple[CellValue, ...]:
+    """What the signer of `role` saw when signing, from the record's `attested` block."""
+    who = Cell(signoff.name, None, (signoff.email,))
+    seen = signoff.attested
+    if seen is None:
+        note = Cell("not recorded", Tone.MUTED,
+                    ("signed before sign-offs recorded what lint said",))  # fmt: skip
+        return (role, who, note, MISSING, MISSING, MISSING, MISSING, MISSING)
+    if seen.errors:
+        listed = [f"{item.rule} {item.object or '(workspace)'}"
+                  for item in seen.open_errors[:_OPEN_ERRORS_SHOWN]]  # fmt: skip
+        if len(seen.open_errors) > _OPEN_ERRORS_SHOWN:
+            listed.append(f"and {len(seen.open_errors) - _OPEN_ERRORS_SHOWN:,} more")
+        reason = (f"accepted: {seen.accepted}",) if seen.accepted else ()
+        errors: CellValue = Cell(f"{seen.errors:,} open", Tone.BAD, (*listed, *reason))
+    else:
+        errors = Cell("none", Tone.GOOD)
+    counts = (Cell(f"{seen.errors:,}", Tone.BAD if seen.errors else None),
+              f"{seen.warnings:,}", f"{seen.info:,}", f"{seen.waived:,}")  # fmt: skip
+    return (role, who, seen.today.isoformat(), *counts, errors)
 
 
 def _listing(keys: tuple[str, ...], limit: int = 12) -> str:

@@ -1,4 +1,4 @@
-"""Workspace rules (SRA0xx): what the loader reports, and waivers that are incomplete or expired."""
+"""Workspace rules (SRA0xx): what the loader reports, and the checks on waivers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,18 @@ from ..loading.problems import (
     Problem,
 )
 from ..model import Waiver, Workspace
-from .base import Context, Family, Hit, Rule
+from .base import Context, Family, Hit, Rule, run_check
+from .report import WaiverStatus
+from .waivers import (
+    SPEC_RULE_CODES,
+    configured_severity,
+    find_rule,
+    on_required_spec,
+    record_waivers,
+    waiver_gaps,
+    waiver_key,
+    waiver_status,
+)
 
 _SCHEMA = "hipaa-sra workspace schema (docs/workspace.md, `sra schema`)"
 
@@ -28,24 +39,13 @@ def _loader_rule(problem: Problem, rationale: str, fix: str, example: str) -> Ru
                 _SCHEMA, rationale, fix, example)  # fmt: skip
 
 
-def waiver_gaps(waiver: Waiver) -> tuple[str, ...]:
-    """The parts a waiver lacks: rule, reason, approver, expiry."""
-    parts = (("rule", waiver.rule), ("reason", waiver.reason),
-             ("approved_by", waiver.approved_by), ("until", waiver.until))  # fmt: skip
-    return tuple(name for name, value in parts if not value)
-
-
-def _waivers(record: BaseModel) -> tuple[Waiver, ...]:
-    return tuple(getattr(record, "waivers", ()))
-
-
 def _who(oid: str | None) -> str:
     return f"`{oid}`" if oid else "sra.yaml"
 
 
 def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for record, oid in ctx.facts.waived_records:
-        for index, waiver in enumerate(_waivers(record)):
+        for index, waiver in enumerate(record_waivers(record)):
             gaps = waiver_gaps(waiver)
             if gaps:
                 yield Hit(
@@ -59,11 +59,17 @@ def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                     "name (see `sra rules`), so it does not apply",
                     record, ("waivers", index, "rule"), oid,
                 )  # fmt: skip
+            elif waiver_status(waiver, ctx) is WaiverStatus.UNWAIVABLE:
+                yield Hit(
+                    f"{_who(oid)}: waiver names `{waiver.rule}`, a check on waivers, which no "
+                    "waiver can silence, so it does not apply; fix the waiver it reports",
+                    record, ("waivers", index, "rule"), oid,
+                )  # fmt: skip
 
 
 def _expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for record, oid in ctx.facts.waived_records:
-        for index, waiver in enumerate(_waivers(record)):
+        for index, waiver in enumerate(record_waivers(record)):
             until: date | None = waiver.until
             if until is not None and until < ctx.today and not waiver_gaps(waiver):
                 yield Hit(
@@ -72,6 +78,70 @@ def _expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                     "fix the finding",
                     record, ("waivers", index, "until"), oid,
                 )  # fmt: skip
+
+
+def _in_force(ctx: Context) -> Iterator[tuple[BaseModel, str | None, int, Waiver, Rule]]:
+    """Waivers that apply today: record, its id (None: sra.yaml), index, waiver, its rule."""
+    for record, oid in ctx.facts.waived_records:
+        for index, waiver in enumerate(record_waivers(record)):
+            rule = find_rule(waiver.rule or "")
+            if rule is not None and waiver_status(waiver, ctx) is WaiverStatus.IN_FORCE:
+                yield record, oid, index, waiver, rule
+
+
+def _broad(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for record, oid, index, waiver, rule in _in_force(ctx):
+        severity = configured_severity(rule, ctx) or rule.severity_for(ctx.profile)
+        if oid is None and severity is Severity.ERROR:
+            yield Hit(
+                f"sra.yaml: the waiver of `{waiver.rule}` names no record, so it silences an "
+                "error-level rule on the whole workspace, including any new finding of it, "
+                "without anyone reviewing that finding. Meet what the rule asks, or record "
+                f"the decision it accepts (`sra explain {rule.code}`), and keep a rule-wide "
+                "waiver short",
+                record, ("waivers", index), None,
+            )  # fmt: skip
+
+
+def _hit_key(hit: Hit) -> str | None:
+    on_record = hit.record is not None
+    oid = hit.object_id if hit.object_id is not None else getattr(hit.record, "id", None)
+    return waiver_key(on_record, oid)
+
+
+def _not_allowed(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    hits: dict[str, list[Hit]] = {}  # a spec rule's hits, computed once however many waivers
+    for record, oid, index, waiver, rule in _in_force(ctx):
+        if rule.code not in SPEC_RULE_CODES:
+            continue
+        if rule.code not in hits:
+            hits[rule.code] = list(run_check(rule, ws, ctx))
+        named = [hit for hit in hits[rule.code] if _hit_key(hit) == oid]
+        refused = [hit.object_id or "" for hit in named
+                   if on_required_spec(rule.code, hit.object_id)]
+        if not refused:
+            continue
+        listed = ", ".join(refused[:_NAMED]) + (
+            f" and {len(refused) - _NAMED:,} more" if len(refused) > _NAMED else "")
+        still = len(named) - len(refused)
+        rest = (f"; the waiver still silences the {still:,} on addressable specifications"
+                if still else "")
+        yield Hit(
+            f"{_who(oid)}: the waiver of `{waiver.rule}` cannot silence {_findings(refused)} "
+            f"on required implementation specifications ({listed}): HIPAA gives no choice on "
+            "a required specification (45 CFR 164.306(d)(2)), so they stay reported. Meet "
+            "each with a control that cites it (or, for one that binds only some entities, "
+            f"a `not-applicable` decision){rest}",
+            record, ("waivers", index), oid,
+        )  # fmt: skip
+
+
+def _findings(items: list[str]) -> str:
+    return f"{len(items):,} finding" + ("" if len(items) == 1 else "s")
+
+
+_NAMED = 5
+"""Citations a message names before "and N more"."""
 
 
 WORKSPACE_RULES: tuple[Rule, ...] = (
@@ -120,12 +190,15 @@ WORKSPACE_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "SRA010", "waiver-incomplete", Severity.WARNING, Family.WORKSPACE,
-        "A waiver lacks its rule, reason, approver or expiry, or names an unknown rule.",
+        "A waiver lacks its rule, reason, approver or expiry, or names an unknown rule or a "
+        "check on waivers.",
         "45 CFR 164.316(b)(1) (documentation of decisions)",
         "A waiver is a documented risk decision: what is waived, why, who approved it, and "
         "until when it stands. Without all four it is not a decision an auditor can accept, "
-        "so it does not silence anything.",
-        "Fill in `rule`, `reason`, `approved_by` and `until`.",
+        "so it does not silence anything. Nor does a waiver of one of the checks on waivers "
+        "(SRA010-SRA013): a waiver cannot vouch for itself.",
+        "Fill in `rule`, `reason`, `approved_by` and `until`; name a rule from `sra rules`, "
+        "and fix what a check on waivers reports rather than waiving it.",
         "  waivers:\n    - rule: stale-review\n      reason: Row re-scored in the Q1 review\n"
         "      approved_by: alice\n      until: 2027-03-31",
         _incomplete,
@@ -140,5 +213,46 @@ WORKSPACE_RULES: tuple[Rule, ...] = (
         "      until: 2027-03-31",
         _expired,
     ),
+    Rule(
+        "SRA012", "broad-waiver", Severity.WARNING, Family.WORKSPACE,
+        "A waiver in sra.yaml silences an error-level rule on the whole workspace.",
+        "45 CFR 164.316(b)(1) (documentation of decisions); 164.308(a)(1)(ii)(B) (risk "
+        "management)",
+        "A waiver in sra.yaml names no record: it silences every finding of its rule about "
+        "the workspace as a whole, today's and any that appear later, without anyone "
+        "reviewing them. For a rule whose findings are errors (its severity under the "
+        "profile, or as re-graded in `rules.severity`) that hides what an auditor would "
+        "flag first. The waiver still applies; this warning keeps it in view, and a review "
+        "should narrow it.",
+        "Meet what the rule asks, or record the decision the rule accepts instead of a "
+        "waiver (`decisions` for an addressable specification, `absent_categories` for an "
+        "inventory category, a sign-off for a missing signature). Keep a waiver that must "
+        "stay rule-wide short-lived.",
+        "# sra.yaml\ndecisions:\n  - spec: 164.312(a)(2)(iv)\n    decision: not-reasonable\n"
+        "    rationale: The provider encrypts every volume; application-level encryption "
+        "adds key handling without reducing risk.\n    decided_by: alice\n"
+        "    date: 2026-02-10",
+        _broad,
+    ),
+    Rule(
+        "SRA013", "waiver-not-allowed", Severity.ERROR, Family.WORKSPACE,
+        "A waiver names findings on required implementation specifications, which cannot be "
+        "waived.",
+        "45 CFR 164.306(d) (required and addressable implementation specifications)",
+        "HIPAA gives no choice on a required implementation specification (164.306(d)(2)): "
+        "it must be implemented. Only an addressable one may be met another way or found "
+        "not reasonable and appropriate, with the decision documented (164.306(d)(3)). A "
+        "waiver cannot stand in for a required specification, so the findings it names "
+        "stay reported and the waiver itself is this error. The findings on a required "
+        "specification are those of `hipaa-spec-without-control` whose specification the "
+        "catalog designates required, or whose standard has no specifications of its own.",
+        "Implement the specification and add its citation to the `hipaa` list of the "
+        "control that meets it. A specification that binds only some entities "
+        "(clearinghouses, government entities, group health plans) takes a "
+        "`not-applicable` decision in sra.yaml `decisions` instead.",
+        "# controls/technical.yaml\n- id: ctl-audit-log\n  name: Audit logging of ePHI "
+        "access\n  safeguard: technical\n  hipaa: [164.312(b)]",
+        _not_allowed,
+    ),
 )
-"""Workspace rules: loader findings SRA001-SRA006 and waiver checks SRA010-SRA011."""
+"""Workspace rules: loader findings SRA001-SRA008 and waiver checks SRA010-SRA013."""
