@@ -31,7 +31,7 @@ from hipaa_sra.formats import (
 from hipaa_sra.formats.github import escape_data, escape_property
 from hipaa_sra.formats.sarif import artifact_location
 from hipaa_sra.rules.base import Family, Rule
-from hipaa_sra.rules.report import LintReport
+from hipaa_sra.rules.report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 GOLDEN = Path(__file__).parent / "golden" / "formats"
 RISKS = "sra/register/risks.yaml"
@@ -118,8 +118,35 @@ FINDINGS = (
 )
 
 
+# A waiver on the record it silences (written in the same file), and one in sra.yaml that
+# silences a finding about no record in another file.
+ON_RECORD = WaiverEntry("unencrypted-store", "SRA204", "db-archive", "Decommissioned on 2026-12-15",
+                        "alice", date(2026, 12, 31), Location(ASSETS, 36, 7),
+                        WaiverStatus.IN_FORCE, silenced=1)  # fmt: skip
+IN_MANIFEST = WaiverEntry("SRA310", "SRA310", None, "Owners are assigned in the Q1 review",
+                          "bob", date(2027, 3, 31), Location("sra/sra.yaml", 12, 5),
+                          WaiverStatus.IN_FORCE, silenced=1)  # fmt: skip
+EXPIRED = WaiverEntry("stale-review", "SRA101", "R-001", "Re-scored in the Q3 review", "alice",
+                      date(2026, 10, 31), Location(RISKS, 9, 7), WaiverStatus.EXPIRED)  # fmt: skip
+WAIVED = (
+    WaivedFinding(
+        Finding("SRA204", "unencrypted-store", Severity.ERROR,
+                "Asset db-archive (database) holds ePHI but encryption_at_rest is false.",
+                Location(ASSETS, 30, 3), "db-archive"),
+        ON_RECORD,
+    ),
+    WaivedFinding(
+        Finding("SRA310", "missing-owner", Severity.INFO, "Asset #9 has no owner.",
+                Location(ASSETS, 44, 3), None),
+        IN_MANIFEST,
+    ),
+)  # fmt: skip
+
+
 def make_report(
-    findings: tuple[Finding, ...] = FINDINGS, waived: int = 2, rules: tuple[Rule, ...] = RULES
+    findings: tuple[Finding, ...] = FINDINGS,
+    waived: tuple[WaivedFinding, ...] = WAIVED,
+    rules: tuple[Rule, ...] = RULES,
 ) -> LintReport:
     """A report as the engine would build it for a small workspace."""
     return LintReport(
@@ -129,12 +156,13 @@ def make_report(
         rules=rules,
         counts={"assets": 12, "risks": 7},
         files=("sra/sra.yaml", RISKS, ASSETS, "sra/flows/main.yaml", "sra/vendors/all.yaml"),
-        waived=waived,
+        waived_findings=waived,
+        waivers=(EXPIRED, ON_RECORD, IN_MANIFEST) if waived else (),
     )
 
 
 REPORT = make_report()
-CLEAN = make_report(findings=(), waived=0)
+CLEAN = make_report(findings=(), waived=())
 
 
 def assert_golden(name: str, actual: str) -> None:
@@ -157,6 +185,7 @@ def assert_golden(name: str, actual: str) -> None:
     ("name", "render"),
     [
         ("lint.txt", lambda r: lint_text(r, colour=False)),
+        ("lint.waived.txt", lambda r: lint_text(r, colour=False, show_waived=True)),
         ("lint.json", lint_json),
         ("lint.sarif", lint_sarif),
         ("lint.junit.xml", lint_junit),
@@ -178,7 +207,8 @@ def test_text_lines_start_with_a_greppable_location() -> None:
 
 def test_text_summary_counts_and_clean_run() -> None:
     assert lint_text(REPORT, colour=False).splitlines()[-1] == (
-        "2 errors, 1 warning, 1 info in 5 files (2 waived) — today 2026-11-22"
+        "2 errors, 1 warning, 1 info in 5 files (2 waived; `sra lint --show-waived` lists "
+        "them) — today 2026-11-22"
     )
     assert lint_text(CLEAN, colour=False) == "No findings in 5 files — today 2026-11-22"
 
@@ -192,14 +222,16 @@ def test_text_colour_only_when_asked() -> None:
 
 # --- json -------------------------------------------------------------------------------
 
-FINDING_KEYS = ["rule", "name", "severity", "message", "object", "file", "line", "column"]
+FINDING_KEYS = ["rule", "name", "severity", "message", "object", "file", "line", "column",
+                "waived"]
 
 
 def test_json_follows_the_contract() -> None:
     document = json.loads(lint_json(REPORT))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["today"] == "2026-11-22"
-    assert [list(f) for f in document["findings"]] == [FINDING_KEYS] * len(FINDINGS)
+    reported = [f for f in document["findings"] if not f["waived"]]
+    assert [list(f) for f in reported] == [FINDING_KEYS] * len(FINDINGS)
     assert document["findings"][1] == {
         "rule": "SRA001",
         "name": "invalid-value",
@@ -209,6 +241,7 @@ def test_json_follows_the_contract() -> None:
         "file": RISKS,
         "line": 18,
         "column": 17,
+        "waived": False,
     }
     assert document["summary"] == {"error": 2, "warning": 1, "info": 1, "waived": 2}
     assert json.loads(lint_json(CLEAN))["findings"] == []
@@ -256,7 +289,8 @@ def test_sarif_rules_results_and_locations() -> None:
         "error",
     ]
     results = run["results"]
-    assert [r["level"] for r in results] == ["warning", "error", "error", "note"]
+    assert [r["level"] for r in results] == ["warning", "error", "error", "note", "error", "note"]
+    assert ["suppressions" in r for r in results] == [False] * 4 + [True] * 2
     for result in results:
         if "ruleIndex" in result:
             assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
@@ -285,10 +319,10 @@ def test_sarif_fingerprints_are_stable_and_distinct() -> None:
 
     assert prints(REPORT) == prints(make_report())
     # Moving a finding to another line keeps its identity; repeating it does not merge it.
-    assert prints(make_report((moved,))) == prints(make_report((FINDINGS[0],)))
-    twice = prints(make_report((FINDINGS[0], moved)))
+    assert prints(make_report((moved,), ())) == prints(make_report((FINDINGS[0],), ()))
+    twice = prints(make_report((FINDINGS[0], moved), ()))
     assert len(set(twice)) == 2
-    assert len(set(prints(REPORT))) == len(FINDINGS)
+    assert len(set(prints(REPORT))) == len(FINDINGS) + len(WAIVED)
 
 
 @pytest.mark.parametrize(
@@ -313,12 +347,15 @@ def test_junit_counts_are_consistent() -> None:
     assert suite is not None and suite.get("name") == "sra lint"
     cases = suite.findall("testcase")
     failures = [c for c in cases if c.find("failure") is not None]
-    # 4 findings + SRA401, the one rule that found nothing; failures are errors + warnings.
-    assert len(cases) == 5 and len(failures) == 3
+    # 4 findings, 2 waived ones + SRA401, the one rule that found nothing; failures are the
+    # unwaived errors + warnings, and the waived findings are skipped, never failed.
+    skipped = [c for c in cases if c.find("skipped") is not None]
+    assert len(cases) == 7 and len(failures) == 3 and len(skipped) == 2
+    assert not any(c.find("failure") is not None for c in skipped)
     for element in (root, suite):
         assert element.get("tests") == str(len(cases))
         assert element.get("failures") == str(len(failures))
-        assert (element.get("errors"), element.get("skipped")) == ("0", "0")
+        assert (element.get("errors"), element.get("skipped")) == ("0", "2")
     assert all(len(c.findall("failure")) <= 1 for c in cases)
     types = [failure.get("type") for case in failures for failure in case.findall("failure")]
     assert types == ["warning", "error", "error"]
@@ -378,7 +415,8 @@ def test_github_annotations() -> None:
         'Field likelihood of R-002 is "100%25" <very & high>: expected one of%0A'
         "low, moderate, high."
     )
-    assert lines[-1] == "2 errors, 1 warning, 1 info in 5 files (2 waived) — today 2026-11-22"
+    assert lines[-1] == ("2 errors, 1 warning, 1 info in 5 files (2 waived; `sra lint "
+                         "--show-waived` lists them) — today 2026-11-22")
     # Every command is one line of the shape the runner parses.
     command = re.compile(r"^::(error|warning|notice) (\w+=[^,:]*)(,\w+=[^,:]*)*::.*$")
     assert all(command.match(line) for line in lines[:-1])

@@ -4,7 +4,7 @@ from .base import Context, Family, Hit, Rule
 from .cached import lint_workspace
 from .engine import Selection, UnknownSelector, active_rules, check_selectors, lint, rules_for
 from .registry import RULES, find_rule, matches
-from .report import LintReport
+from .report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 __all__ = [
     "RULES",
@@ -15,6 +15,9 @@ __all__ = [
     "Rule",
     "Selection",
     "UnknownSelector",
+    "WaivedFinding",
+    "WaiverEntry",
+    "WaiverStatus",
     "active_rules",
     "check_selectors",
     "find_rule",

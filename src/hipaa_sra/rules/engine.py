@@ -9,11 +9,11 @@ from datetime import date
 from ..analysis.facts import Facts
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
-from ..model import Manifest, Waiver, Workspace
+from ..model import Manifest, Workspace
 from .base import Context, Hit, Rule, run_check
-from .registry import RULES, find_rule, is_selector, matches, rule_keys
-from .report import LintReport
-from .workspace import waiver_gaps
+from .registry import RULES, is_selector, matches, rule_keys
+from .report import LintReport, finding_order
+from .waivers import apply_waivers, configured_severity
 
 
 class UnknownSelector(SraError):
@@ -59,24 +59,7 @@ def active_rules(manifest: Manifest | None, selection: Selection) -> tuple[Rule,
 
 
 def _severity(rule: Rule, hit_severity: Severity | None, ctx: Context) -> Severity:
-    manifest = ctx.manifest
-    if manifest is not None:
-        for key in (rule.code, rule.name):
-            configured = manifest.rules.severity.get(key)
-            if configured is not None:
-                return configured
-    return hit_severity or rule.severity_for(ctx.profile)
-
-
-def _waivers(facts: Facts, today: date) -> dict[str | None, list[Waiver]]:
-    """Valid, unexpired waivers per record id (None: sra.yaml, for workspace-wide findings)."""
-    out: dict[str | None, list[Waiver]] = {}
-    for record, oid in facts.waived_records:
-        for waiver in getattr(record, "waivers", ()):
-            if waiver_gaps(waiver) or waiver.until is None or waiver.until < today:
-                continue
-            out.setdefault(oid, []).append(waiver)
-    return out
+    return configured_severity(rule, ctx) or hit_severity or rule.severity_for(ctx.profile)
 
 
 def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
@@ -92,17 +75,6 @@ def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
                    location, oid)  # fmt: skip
 
 
-def _waived(finding: Finding, waivers: dict[str | None, list[Waiver]],
-            on_manifest: bool) -> bool:  # fmt: skip
-    # Workspace-wide findings (about sra.yaml or no single record) are waived in sra.yaml.
-    key = None if on_manifest else finding.object_id
-    for waiver in waivers.get(key, ()):
-        rule = find_rule(waiver.rule or "")
-        if rule is not None and rule.code == finding.code:
-            return True
-    return False
-
-
 def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
          facts: Facts | None = None) -> LintReport:  # fmt: skip
     """Every finding of the selected rules on `workspace`, as of `today`.
@@ -114,30 +86,31 @@ def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
     rules = active_rules(workspace.manifest, selection)
     ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys())
     codes = {rule.code: rule for rule in rules}
-    findings: list[tuple[Finding, bool]] = []
+    findings: list[tuple[Finding, bool]] = []  # and whether it is about a record
     for loaded in workspace.findings:
         rule = codes.get(loaded.code)
         if rule is not None:
             severity = _severity(rule, loaded.severity, ctx)
-            findings.append((_replace_severity(loaded, severity), False))
+            findings.append((_replace_severity(loaded, severity), True))
     findings.extend(
-        (_finding(rule, hit, workspace, ctx), hit.record is None)
+        (_finding(rule, hit, workspace, ctx), hit.record is not None)
         for rule in rules
         for hit in run_check(rule, workspace, ctx)
     )
-    waivers = _waivers(ctx.facts, today)
-    kept = [f for f, wide in findings if not _waived(f, waivers, wide)]
-    order = {file: index for index, file in enumerate(workspace.files)}
-    kept.sort(key=lambda f: (order.get(f.location.file, len(order)), f.location.file,
-                             f.location.line, f.location.column, f.code, f.object_id or ""))
+    applied = apply_waivers(findings, workspace, ctx)
+    order = finding_order(workspace.files)
+    applied.kept.sort(key=order)
+    applied.waived.sort(key=lambda item: order(item.finding))
     return LintReport(
         root=workspace.root,
         today=today,
-        findings=tuple(kept),
+        findings=tuple(applied.kept),
         rules=rules,
         counts=workspace.counts(),
         files=workspace.files,
-        waived=len(findings) - len(kept),
+        waived_findings=tuple(applied.waived),
+        refused=tuple(applied.refused),
+        waivers=applied.waivers,
     )
 
 
