@@ -17,6 +17,7 @@ from ..rules import LintReport, lint
 from ..signoff import verify_workspace
 from .document import Banner, BannerKind, Cell, Report, Section, Tone
 from .inputs import DETAIL_LIMIT, ReportInputs, level_cell, plural, text
+from .exceptions import exceptions_section
 from .inventory import flows_section, inventory_section, scope_section, vendors_section
 from .risks import determination_section, remediation_items, remediation_section, threats_section
 from .safeguards import (
@@ -38,7 +39,8 @@ SECTION_TITLES = (
     "Summary", "Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
     "Threats and vulnerabilities", "Current controls", "Risk determination",
     "Remediation plan", "HIPAA safeguard coverage", "NPRM readiness",
-    "Risk analysis checklist", "Findings", "Sign-off", "Review history",
+    "Risk analysis checklist", "Findings", "Accepted exceptions and waivers", "Sign-off",
+    "Review history",
 )  # fmt: skip
 """The document's headings in order; auditors look for them by name."""
 
@@ -79,7 +81,8 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
         summary_section, scope_section, methodology_section, inventory_section, flows_section,
         vendors_section, threats_section, controls_section, determination_section,
         remediation_section, coverage_section, nprm_section, checklist_section,
-        findings_section, lambda i: signoff_section(i, banner), history_section,
+        findings_section, exceptions_section, lambda i: signoff_section(i, banner),
+        history_section,
     )  # fmt: skip
     sections = tuple(build(inputs) for build in builders)
     name = ws.manifest.organization.name if ws.manifest else "Unnamed organization"
