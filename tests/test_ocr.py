@@ -57,10 +57,11 @@ def load(root: Path) -> Workspace:
 def sign(root: Path, when: str = "2026-11-20T10:00:00+00:00", roles: tuple[str, ...] = (
         "compliance-officer", "engineering-owner")) -> None:  # fmt: skip
     digest = workspace_digest(load(root))
+    holders = {"compliance-officer": "Alice", "engineering-owner": "Bob"}  # MANIFEST's people
     (root / "signoffs").mkdir(exist_ok=True)
     (root / "signoffs/s.yaml").write_text("".join(
-        f"- {{role: {role}, name: N, email: n@x.test, signed_at: '{when}', digest: '{digest}'}}\n"
-        for role in roles))  # fmt: skip
+        f"- {{role: {role}, name: {holders[role]}, email: n@x.test, signed_at: '{when}', "
+        f"digest: '{digest}'}}\n" for role in roles))  # fmt: skip
 
 
 def elements(root: Path, today: date = TODAY) -> dict[str, OcrElement]:

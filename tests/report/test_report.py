@@ -177,7 +177,8 @@ def _signed(root: Path, sra: Callable[..., Run]) -> None:
     for role, name, email in (("compliance-officer", "Maria Chen", "maria.chen@example.com"),
                               ("engineering-owner", "David Okafor", "david.okafor@example.com")):
         run = sra("signoff", "-w", str(root), "--role", role, "--name", name, "--email", email,
-                  "--now", "2026-11-20T10:00:00+00:00")
+                  "--now", "2026-11-20T10:00:00+00:00",
+                  "--accept-findings", "the example workspace keeps its errors on purpose")
         assert run.exit_code == 0, run.stderr
 
 
@@ -321,7 +322,7 @@ def test_refuses_to_overwrite_a_workspace_file(fresh: Path, sra: Callable[..., R
     target = fresh / "sra.yaml"
     before = target.read_bytes()
     run = sra("report", "-w", str(fresh), "--out", str(target), "--no-history")
-    assert run.exit_code == 2 and "file of the workspace" in run.stderr
+    assert run.exit_code == 2 and "inside the workspace" in run.stderr
     assert target.read_bytes() == before
 
 
