@@ -59,7 +59,7 @@ class Verification:
     records: int
     roles: tuple[RoleReport, ...]
     load_errors: int = 0
-    """Error-level schema findings; what failed validation is in the digest as written."""
+    """Error-level findings of the loader; what failed validation is in the digest as written."""
 
     @property
     def complete(self) -> bool:
@@ -144,8 +144,8 @@ def verification_text(result: Verification) -> str:
     """The report a person reads: one line per role, changes indented, a verdict last."""
     lines = [f"content {result.digest} ({result.records} records)"]
     if result.load_errors:
-        lines.append(f"note: {result.load_errors} schema error(s) (`sra validate`); the values "
-                     "that failed validation are part of the digest as written")  # fmt: skip
+        lines.append(f"note: {result.load_errors} error(s) found while loading (`sra validate`); "
+                     "values that failed validation count in the digest as written")  # fmt: skip
     for report in result.roles:
         lines += _role_text(report)
     if not result.roles:
