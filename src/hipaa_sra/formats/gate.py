@@ -13,6 +13,7 @@ from typing import Any
 from ..gate import AssetDecision, GateResult, suggested_trailer
 from .github import escape_data, escape_property
 from .json import dumps_listing
+from .terminal import inert
 
 SCHEMA_VERSION = 1
 _SHOWN_PATHS = 10
@@ -113,7 +114,7 @@ def gate_text(result: GateResult) -> str:
             why = [f"it {check.trailer.problem}"] if check.trailer.problem else list(check.ignored)
             lines.append(f"{where}: {'; '.join(why)}")
     lines += ["", gate_summary(result)]
-    return "\n".join(lines)
+    return inert("\n".join(lines))  # paths and trailers come from commits: no escapes
 
 
 def decision_dict(decision: AssetDecision) -> dict[str, Any]:

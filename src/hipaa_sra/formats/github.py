@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
+from .terminal import inert
 from .text import lint_summary
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
@@ -23,7 +24,8 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 def escape_data(text: str) -> str:
     """Escape the message part of a workflow command (after `::`)."""
     # `%` first, or the `%` of every later escape would itself be escaped.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Escape sequences and other control characters in values are made inert last.
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

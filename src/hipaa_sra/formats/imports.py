@@ -6,6 +6,7 @@ from typing import Any
 
 from ..interop.importer import Plan, target_file
 from ..model import Workspace
+from .terminal import inert
 
 _SAMPLE = 20
 
@@ -36,4 +37,4 @@ def _show(value: Any) -> str:
     if value is None:
         return "(empty)"
     text = str(value)
-    return repr(text) if "\n" in text or text != text.strip() else text
+    return repr(text) if "\n" in text or text != text.strip() else inert(text)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..findings import Finding, Severity
+from .terminal import inert
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.report import LintReport, WaiverEntry
@@ -29,7 +30,7 @@ def findings_text(findings: Iterable[Finding], *, colour: bool = False) -> str:
         if colour:
             where = click.style(where, bold=True)
             label = click.style(label, fg=_COLOURS[finding.severity])
-        lines.append(f"{where} {label} [{finding.name}] {finding.message}")
+        lines.append(f"{where} {label} [{finding.name}] {inert(finding.message)}")
     return "\n".join(lines)
 
 
@@ -94,7 +95,7 @@ def _waived_block(report: LintReport, colour: bool) -> str:
         code = f"{finding.code} {finding.severity.value}"
         if colour:
             code = click.style(code, dim=True)
-        message = finding.message.replace("\r\n", "\n").replace("\n", "\n    ")
+        message = inert(finding.message.replace("\r\n", "\n")).replace("\n", "\n    ")
         lines.append(f"{finding.location}: {code} [{finding.name}] {message}")
         lines.append(f"    {waiver_line(item.waiver)}")
     return "\n".join(lines)
@@ -104,8 +105,8 @@ def waiver_line(waiver: WaiverEntry) -> str:
     """`waived by sra/sra.yaml:40:5 (approved by alice until 2027-03-31): reason`."""
     until = waiver.until.isoformat() if waiver.until else "?"
     reason = " ".join((waiver.reason or "").split())
-    return (f"waived by {waiver.location} (approved by {waiver.approved_by} until {until}): "
-            f"{reason}")  # fmt: skip
+    return inert(f"waived by {waiver.location} (approved by {waiver.approved_by} until {until}): "
+                 f"{reason}")  # fmt: skip
 
 
 def _file_block(file: str, findings: list[Finding], colour: bool) -> str:
@@ -122,6 +123,6 @@ def _file_block(file: str, findings: list[Finding], colour: bool) -> str:
             code = click.style(code, fg=_COLOURS[finding.severity])
             name = click.style(name, dim=True)
         # Continuation lines are indented so a multi-line message stays inside its group.
-        message = finding.message.replace("\r\n", "\n").replace("\n", "\n    ")
+        message = inert(finding.message.replace("\r\n", "\n")).replace("\n", "\n    ")
         lines.append(f"{where} {code} {name} {message}")
     return "\n".join(lines)
