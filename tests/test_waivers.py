@@ -265,3 +265,18 @@ def test_report_shows_waivers_what_they_silence_and_accepted_risks(held_out: Pat
     assert accepted[4].startswith("A two-person team") and accepted[5] == "alice Alice Reyes"
     markdown = render_markdown(report)
     assert re.search(r"^\d+\. \[Accepted exceptions and waivers\]", markdown, re.MULTILINE)
+
+
+def test_show_waived_never_passes_escape_sequences_to_the_terminal(
+    sra: Callable[..., Run], tmp_path: Path
+) -> None:
+    risk = ACCEPTED_RISK.replace("RR-ACC", "RR-9").replace("residual_risk: low",
+                                                         "residual_risk: high")
+    waiver = ('  waivers:\n    - rule: residual-exceeds-inherent\n      reason: "Re-scored'
+              '\\e]0;owned\\a\\e[2J by the vendor"\n      approved_by: alice\n'
+              "      until: 2027-01-31\n")  # fmt: skip
+    build(tmp_path, {"files": {"register/extra.yaml": risk + waiver}})
+    run = sra(*LINT, "--select", "residual-exceeds-inherent", "--show-waived")
+    assert run.exit_code == 0
+    assert "\x1b" not in run.stdout
+    assert "(approved by alice until 2027-01-31): Re-scored by the vendor" in run.stdout

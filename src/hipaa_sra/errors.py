@@ -5,7 +5,7 @@ Our exception hierarchy::
     * SraError
       x WorkspaceError          a workspace cannot be found or read at all
         + WorkspaceNotFound     no `sra.yaml` where we looked
-        + LoadError             a file cannot be parsed (syntax, encoding, limits, shape)
+        + LoadError             files cannot be read or parsed (syntax, encoding, limits, shape)
       x WriteError              a write was refused or failed
         + WriteConflict         the file changed since it was read (optimistic concurrency)
         + TargetExists          the command would overwrite something the user wrote
@@ -23,6 +23,7 @@ Findings are not exceptions: a record that parses but breaks the schema becomes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -39,7 +40,11 @@ class WorkspaceNotFound(WorkspaceError):
 
 
 class LoadError(WorkspaceError):
-    """A file that cannot be parsed at all, with the position of the problem."""
+    """A file that cannot be parsed at all, with the position of the problem.
+
+    A load reports every such file in one run: `LoadError.combine` makes one error of
+    several, whose own fields are the first one's and whose `errors` lists them all.
+    """
 
     def __init__(
         self,
@@ -54,12 +59,32 @@ class LoadError(WorkspaceError):
         self.line = line
         self.column = column
         self.hint = hint
+        self.others: tuple[LoadError, ...] = ()
         super().__init__(self.render())
 
+    @classmethod
+    def combine(cls, errors: Sequence[LoadError]) -> LoadError:
+        """One error standing for all of `errors` (at least one), in their order."""
+        flat = [single for error in errors for single in error.errors]
+        first = flat[0]
+        combined = cls(first.path, first.message, first.line, first.column, first.hint)
+        combined.others = tuple(flat[1:])
+        combined.args = (combined.render(),)
+        return combined
+
+    @property
+    def errors(self) -> tuple[LoadError, ...]:
+        """Every error this one stands for, itself first; one-line errors each."""
+        if not self.others:
+            return (self,)
+        first = LoadError(self.path, self.message, self.line, self.column, self.hint)
+        return (first, *self.others)
+
     def render(self) -> str:
-        """The one-line form `path:line:col: message` (plus the hint, if any)."""
+        """`path:line:col: message` (plus the hint, if any): one line per error."""
         text = f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        own = f"{text} ({self.hint})" if self.hint else text
+        return "\n".join([own, *(other.render() for other in self.others)])
 
 
 class WriteError(SraError):

@@ -29,7 +29,7 @@ from ..catalog import RiskMatrix
 from ..errors import LoadError, SraError
 from ..findings import Severity
 from ..loading import load_workspace
-from ..loading.cache import Cache, code_fingerprint
+from ..loading.cache import Cache
 from ..model import Level, Risk, Workspace
 from ..rules import lint
 from ..scoring import (
@@ -41,10 +41,6 @@ from ..scoring import (
 )
 from .git import Commit, Repository, materialize, workspace_commits
 
-_SOURCES = (
-    "model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml", "rules/*.py",
-    "analysis/*.py", "scoring/*.py", "history/*.py", "findings.py",
-)  # fmt: skip
 UNSCORED = "unscored"
 """Residual key of risks whose level cannot be told (a level off the methodology's scale)."""
 
@@ -194,7 +190,6 @@ def history(workspace: Path, repo: Repository, *, limit: int | None = None,
     otherwise make a fresh CI checkout take minutes per commit.
     """
     cache = Cache(workspace, enabled=use_cache)
-    code = code_fingerprint(_SOURCES)
     measured: list[CommitMetrics] = []
     commits = workspace_commits(repo, limit=limit)
     recent = frozenset(c.sha for c in commits[:measure]) if measure is not None else None
@@ -203,7 +198,7 @@ def history(workspace: Path, repo: Repository, *, limit: int | None = None,
             measured.append(CommitMetrics(commit, None, f"{repo.label} does not exist here"))
             continue
         key = cache.key_of((commit.tree.encode(), commit.date.isoformat().encode(),
-                            repo.workspace.encode()), "history", code)  # fmt: skip
+                            repo.workspace.encode()), "history")  # fmt: skip
         restored = _restore(commit, cache.get(key))
         if restored is None and recent is not None and commit.sha not in recent:
             measured.append(CommitMetrics(commit, None, NOT_MEASURED))

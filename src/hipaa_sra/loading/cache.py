@@ -1,92 +1,181 @@
-"""A content-addressed cache of per-file load results: safe to delete, never stale.
+"""A content-addressed cache of results (per-file loads, lint runs): safe to delete, never stale.
 
-An entry's key hashes the file's bytes, its workspace path and a fingerprint of the
-code that produced it (the model and loader sources and the package version), so any
-edit to either misses the cache. Entries are written atomically; a corrupt or
-unreadable entry is a miss, and a cache that cannot be written is simply not used.
+Every entry is bound to what produced it: the digest of every file of the installed
+hipaa-sra package (code and data) and the digest of its inputs (the bytes it was computed
+from, and what it is). Both are stored in the entry and compared on read, so an entry
+copied under another name, written by another version or from another state of the
+workspace is a miss, never a result. A corrupt, truncated or non-regular entry is a miss
+too, and a cache that cannot be written is simply not used.
+
+The binding protects against accidents (stale entries, a cache shared between checkouts),
+not against a person who can write the cache directory on purpose: such a person can
+compute a matching binding, as they could edit the workspace itself. Commands whose output
+is an attestation (sign-off, verification) therefore never read the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".sra_cache"
 _LAYOUT = "v1"
+_MAGIC = b"sra-cache\x02"
+_DIGEST = 32
+_HEADER = len(_MAGIC) + 3 * _DIGEST
+TEMP_PREFIX = ".tmp-"
+STALE_TEMP_SECONDS = 3600
+"""A temporary entry older than this was left by a killed run (a write takes milliseconds)."""
+_SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 
-_LOAD_SOURCES = ("model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml")
+def _hash(data: bytes | memoryview = b"") -> hashlib.blake2b:
+    return hashlib.blake2b(data, digest_size=_DIGEST)
 
 
 @cache
-def code_fingerprint(patterns: tuple[str, ...] = _LOAD_SOURCES) -> bytes:
-    """Hash of the code and data whose output is cached; any edit to them invalidates entries."""
-    from .. import __version__
+def code_digest() -> bytes:
+    """Digest of every file of the installed package (code and data), computed once per process.
 
+    Hashing the bytes, not sizes and modification times, so that an edit that keeps both (a
+    checkout, a copy with preserved times) still changes the digest.
+    """
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for pattern in patterns:
-        for source in sorted(package.glob(pattern)):
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
+    digest = _hash()
+    for path in sorted(_package_files(package)):
+        data = path.read_bytes()
+        name = path.relative_to(package).as_posix().encode()
+        digest.update(len(name).to_bytes(8, "little") + name)
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
     return digest.digest()
 
 
-def _fingerprint() -> bytes:
-    return code_fingerprint()
+def _package_files(directory: Path) -> Iterable[Path]:
+    for entry in os.scandir(directory):
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue  # editor leftovers and bytecode follow from the sources
+        if entry.is_dir():
+            yield from _package_files(Path(entry.path))
+        elif entry.is_file() and not entry.name.endswith(_SKIPPED_SUFFIXES):
+            yield Path(entry.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """Where an entry lives and the digest of the inputs it must have been computed from."""
+
+    name: str
+    inputs: bytes
+
+    def variant(self, suffix: str) -> Key:
+        """The key of a result derived from this one's inputs (e.g. one rendering of a lint)."""
+        inputs = _hash(self.inputs + b"\0" + suffix.encode()).digest()
+        return Key(f"{self.name}.{suffix}", inputs)
 
 
 class Cache:
-    """Per-workspace cache directory of marshalled values keyed by content."""
+    """Per-workspace cache directory of marshalled values, each bound to its inputs and code."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.enabled = enabled
         self.directory = root / CACHE_DIR / _LAYOUT
+        self._swept = False
 
-    def key(self, data: bytes, rel: str, what: str) -> str:
-        """Cache key for `what` (e.g. `summary`) computed from the file `rel` with bytes `data`."""
-        digest = hashlib.blake2b(_fingerprint(), digest_size=20)
-        digest.update(rel.encode())
-        digest.update(b"\0")
-        digest.update(data)
-        return f"{digest.hexdigest()}.{what}"
+    def key(self, data: bytes, rel: str, what: str) -> Key:
+        """Key of `what` (e.g. `summary`) computed from the workspace file `rel` holding `data`."""
+        return self.key_of((rel.encode(), data), what)
 
-    def key_of(self, parts: Iterable[bytes], what: str, code: bytes) -> str:
-        """Cache key for `what` computed from several inputs and a code fingerprint."""
-        digest = hashlib.blake2b(code, digest_size=20)
+    def key_of(self, parts: Iterable[bytes], what: str) -> Key:
+        """Key of `what` computed from `parts`, the bytes of everything the result depends on."""
+        digest = _hash(what.encode())
         for part in parts:
             digest.update(len(part).to_bytes(8, "little"))  # lengths keep the parts apart
             digest.update(part)
-        return f"{digest.hexdigest()}.{what}"
+        inputs = digest.digest()
+        name = hashlib.blake2b(code_digest() + inputs, digest_size=20).hexdigest()
+        return Key(f"{name}.{what}", inputs)
 
-    def get(self, key: str) -> Any | None:
-        """The cached value, or `None` on any miss or unreadable entry."""
+    def get(self, key: Key) -> Any | None:
+        """The cached value, or `None` on a miss: absent, unreadable, corrupt or bound elsewhere."""
         if not self.enabled:
             return None
+        entry = self._read(self.directory / key.name)
+        if entry is None or len(entry) < _HEADER or not entry.startswith(_MAGIC):
+            return None
+        header = memoryview(entry)[len(_MAGIC):_HEADER]
+        code, inputs, check = (bytes(header[i:i + _DIGEST]) for i in range(0, 3 * _DIGEST, _DIGEST))
+        payload = memoryview(entry)[_HEADER:]
+        if code != code_digest() or inputs != key.inputs or check != _hash(payload).digest():
+            return None
         try:
-            return marshal.loads((self.directory / key).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            return marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
             return None
 
-    def put(self, key: str, value: Any) -> None:
+    @staticmethod
+    def _read(path: Path) -> bytes | None:
+        """The entry's bytes, if it is a regular file (never a link to a device or a FIFO)."""
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read()
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def put(self, key: Key, value: Any) -> None:
         """Store `value` atomically; failures leave the cache unused, never the workspace."""
         if not self.enabled:
             return
         try:
             payload = marshal.dumps(value)
             self._ensure_directory()
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.replace(tmp, self.directory / key)
+            self._sweep()
+            header = _MAGIC + code_digest() + key.inputs + _hash(payload).digest()
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=TEMP_PREFIX)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(header)
+                    handle.write(payload)
+                os.replace(tmp, self.directory / key.name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
         except (OSError, ValueError):
             return
+
+    def _sweep(self) -> None:
+        """Remove temporary entries that a killed run left behind, once per cache per run."""
+        if self._swept:
+            return
+        self._swept = True
+        # Only old ones: a fresh temporary file may belong to a run writing at this moment.
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if not entry.name.startswith(TEMP_PREFIX):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
 
     def _ensure_directory(self) -> None:
         if self.directory.is_dir():

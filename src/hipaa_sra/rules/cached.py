@@ -2,13 +2,15 @@
 
 A lint result depends on the bytes of every workspace file, the date, the rule selection,
 the working directory (findings show paths relative to it) and the code that produced it.
-All of them go into the cache key, so an entry can never be stale; deleting `.sra_cache/`
-is always safe. On a hit no YAML is parsed and no model is built.
+All of them go into the cache key, and the entry stores the digest of them it was made from
+(checked on read), so an entry can never be stale; deleting `.sra_cache/` is always safe.
+On a hit no YAML is parsed and no model is built.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,16 +20,11 @@ from typing import Any
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, list_files, load_workspace, parse_yaml
-from ..loading.cache import Cache, code_fingerprint
+from ..loading.cache import Cache, Key
 from ..model import MANIFEST_FILE
 from .engine import Selection, check_selectors, lint
 from .registry import find_rule
 from .report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
-
-_SOURCES = (
-    "model/*.py", "loading/*.py", "catalog/*.py", "catalog/data/*.yaml", "rules/*.py",
-    "analysis/*.py", "signoff/*.py", "findings.py",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
     key = _key(cache, located, today, selection) if use_cache else None
-    name = f"{key}.{style}" if key is not None else None
+    name = key.variant(style) if key is not None else None
     if name is not None:
         stored = cache.get(name)
         if isinstance(stored, tuple) and len(stored) == 2:
@@ -82,7 +79,7 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
     return rendered
 
 
-def _lint(root: Path, cache: Cache, key: str | None, today: date, selection: Selection,
+def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Selection,
           store: bool = True) -> LintReport:  # fmt: skip
     if key is not None:
         stored = cache.get(key)
@@ -96,7 +93,8 @@ def _lint(root: Path, cache: Cache, key: str | None, today: date, selection: Sel
     return report
 
 
-def _key(cache: Cache, root: Path, today: date, selection: Selection) -> str | None:
+def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | None:
+    """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
     parts = [
         os.getcwd().encode(),
         str(root.absolute()).encode(),
@@ -106,26 +104,51 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection) -> str | N
     ]
     try:
         for source in list_files(root):
-            if source.path.stat().st_size > MAX_FILE_BYTES:
-                return None  # the loader reports it; never read a huge file just to hash it
-            data = source.path.read_bytes()
+            data = _read_bounded(source.path)
+            if data is None:
+                return None  # the loader reports it; never hash what it would refuse
             parts += (source.rel.encode(), data)
             if source.kind is None and b"allowed_signers" in data:
                 # Sign-offs count only with signatures this file accepts: it is an input too.
-                parts.append(_allowed_signers(root, data))
+                signers = _allowed_signers(root, data)
+                if signers is None:
+                    return None
+                parts.append(signers)
     except OSError:
         return None  # the loader reports unreadable files with their path
-    return cache.key_of(parts, "lint", code_fingerprint(_SOURCES))
+    return cache.key_of(parts, "lint")
 
 
-def _allowed_signers(root: Path, manifest: bytes) -> bytes:
-    """The bytes of the allowed-signers file sra.yaml names, or a marker when there is none."""
+def _read_bounded(path: Path) -> bytes | None:
+    """A regular file's bytes, or `None` for anything else or anything over the size limit.
+
+    The limit is enforced while reading: a device or a FIFO reports no useful size.
+    """
+    with open(path, "rb", opener=_open_nonblocking) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return data if len(data) <= MAX_FILE_BYTES else None
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)  # opening a FIFO must not wait for a writer
+
+
+def _allowed_signers(root: Path, manifest: bytes) -> bytes | None:
+    """The allowed-signers file sra.yaml names, as key bytes; `None` if it cannot be read."""
     try:
         value = parse_yaml(manifest, MANIFEST_FILE)
         name = value["signoff"]["allowed_signers"]
-        return b"signers\0" + (root / str(name)).read_bytes()
-    except (SraError, OSError, KeyError, TypeError):
+    except (SraError, KeyError, TypeError):
         return b"no signers file"  # the loader and the rules report what is wrong
+    try:
+        data = _read_bounded(root / str(name))
+    except FileNotFoundError:
+        return b"no signers file"
+    except OSError:
+        return None
+    return None if data is None else b"signers\0" + data
 
 
 def _store(report: LintReport) -> tuple[Any, ...]:

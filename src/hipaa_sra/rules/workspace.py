@@ -13,6 +13,8 @@ from ..loading.problems import (
     INVALID_VALUE,
     LEVEL_SYNONYM,
     MISSING_FIELD,
+    NOT_A_REGULAR_FILE,
+    UNEXPECTED_FILE,
     UNKNOWN_FIELD,
     UNKNOWN_REFERENCE,
     Problem,
@@ -187,6 +189,23 @@ WORKSPACE_RULES: tuple[Rule, ...] = (
         "moderate). Writing the canonical name keeps the register consistent.",
         "Write the canonical level name.",
         "  likelihood: moderate",
+    ),
+    _loader_rule(
+        UNEXPECTED_FILE,
+        "A file the tool does not read is a part of the analysis nobody checks: risks in "
+        "`registers/` or `risks.yaml` would never be scored, linted or signed. Everything "
+        "else still loads, and the finding names the folder it most likely belongs in.",
+        "Move the file into the kind folder that holds its records (the message suggests "
+        "one), or out of the workspace.",
+        "register/2026-q3.yaml",
+    ),
+    _loader_rule(
+        NOT_A_REGULAR_FILE,
+        "A named pipe could block the loader forever and a device could feed it without "
+        "end, so only regular files are read. A YAML name on something else is reported "
+        "rather than skipped in silence.",
+        "Replace it with the regular YAML file it stands for, or remove it.",
+        "register/2026-q3.yaml",
     ),
     Rule(
         "SRA010", "waiver-incomplete", Severity.WARNING, Family.WORKSPACE,

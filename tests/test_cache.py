@@ -1,0 +1,196 @@
+"""The cache: entries bound to their inputs and to the code, never served from another state."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import hipaa_sra
+from conftest import Run
+from hipaa_sra.loading import check_workspace
+from hipaa_sra.loading.cache import CACHE_DIR, STALE_TEMP_SECONDS, Cache, Key
+
+TODAY = "2026-11-22"
+RISK = """\
+- id: R-1
+  asset: db
+  threat: Ransomware
+  vuln: Unpatched host
+  likelihood: low
+  impact: high
+"""
+BROKEN = RISK + "  colour: red\n"  # an unknown field: an error finding
+LINT = ("lint", "--select", "SRA0", "--today", TODAY)
+
+
+def _entries(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / CACHE_DIR).rglob("*") if p.is_file()
+            and p.name != ".gitignore"}  # fmt: skip
+
+
+def _suffix(name: str) -> str:
+    return name.split(".", 1)[1]
+
+
+def _replace_new_entries_with_old(root: Path, old: dict[str, bytes]) -> int:
+    """Overwrite each entry written since `old` with the old entry of the same sort."""
+    by_suffix = {_suffix(name): data for name, data in old.items()}
+    replaced = 0
+    for name in set(_entries(root)) - set(old):
+        (next((root / CACHE_DIR).rglob(name))).write_bytes(by_suffix[_suffix(name)])
+        replaced += 1
+    return replaced
+
+
+def test_validate_ignores_a_stale_entry_copied_under_the_new_key(workspace) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    assert not any(f.name == "unknown-field" for f in check_workspace(root).findings)
+    clean = _entries(root)
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
+    assert _replace_new_entries_with_old(root, clean) == 2  # the file's data and summary
+    assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
+
+
+def test_lint_ignores_stale_entries_copied_under_the_new_keys(workspace, sra) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    assert sra(*LINT).exit_code == 0
+    clean = _entries(root)
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    first = sra(*LINT)
+    assert first.exit_code == 1 and "unknown-field" in first.stdout
+    # the file's data and summary, and the rendered text: all from the clean state
+    assert _replace_new_entries_with_old(root, clean) == 3
+    again = sra(*LINT)
+    assert (again.exit_code, again.stdout) == (1, first.stdout)
+
+
+def _render_entry(root: Path) -> Path:
+    (entry,) = (root / CACHE_DIR).rglob("*.lint.text")
+    return entry
+
+
+def test_a_forged_render_entry_never_makes_lint_report_no_findings(workspace, sra) -> None:
+    root = workspace({"register/risks.yaml": BROKEN})
+    first = sra(*LINT)
+    assert first.exit_code == 1
+    entry = _render_entry(root)
+    all_clear = ("0 findings\n", (("error", 0), ("warning", 0), ("info", 0)))
+    forgeries = [
+        marshal.dumps(all_clear),  # an entry without a binding (the layout of earlier versions)
+        entry.read_bytes().replace(b"unknown-field", b"unknown-fielx"),  # edited in place
+    ]
+    Cache(root).put(Key(entry.name, b"\0" * 32), all_clear)  # bound to other inputs
+    forgeries.append(entry.read_bytes())
+    for forged in forgeries:
+        entry.write_bytes(forged)
+        run = sra(*LINT)
+        assert (run.exit_code, run.stdout) == (1, first.stdout)
+
+
+def test_a_forged_summary_entry_never_hides_an_error(workspace) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    clean_data = RISK.encode()
+    cache = Cache(root)
+    check_workspace(root)
+    clean_key = cache.key(clean_data, "register/risks.yaml", "summary")
+    clean_summary = cache.get(clean_key)
+    assert clean_summary is not None
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    check_workspace(root)
+    broken_key = cache.key(BROKEN.encode(), "register/risks.yaml", "summary")
+    (entry,) = (root / CACHE_DIR).rglob(broken_key.name)
+    forgeries = [marshal.dumps(clean_summary)]
+    cache.put(Key(broken_key.name, clean_key.inputs), clean_summary)
+    forgeries.append(entry.read_bytes())
+    for forged in forgeries:
+        entry.write_bytes(forged)
+        assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
+
+
+class Blocked(Exception):
+    """A read blocked (not an OSError, which the cache would take for a miss)."""
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """Fail instead of hanging when a read blocks (a FIFO without a writer)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise Blocked("the cache read blocked")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_entry_that_is_not_a_regular_file_is_a_miss(workspace, alarm) -> None:
+    root = workspace({"register/risks.yaml": BROKEN})
+    check_workspace(root)
+    fifo = root / "fifo"
+    os.mkfifo(fifo)
+    for entry in (root / CACHE_DIR).rglob("*.summary"):
+        entry.unlink()
+        os.mkfifo(entry)
+    for entry in (root / CACHE_DIR).rglob("*.data"):
+        entry.unlink()
+        entry.symlink_to(fifo)  # a link to a device would be as bad: read without end
+    assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(workspace) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    check_workspace(root)
+    directory = next((root / CACHE_DIR).glob("v*"))
+    old, fresh = directory / ".tmp-killed", directory / ".tmp-writing-now"
+    old.write_bytes(b"half an entry")
+    fresh.write_bytes(b"another run's entry, being written")
+    an_hour_and_more = time.time() - STALE_TEMP_SECONDS - 60
+    os.utime(old, (an_hour_and_more, an_hour_and_more))
+    check_workspace(root)  # a hit: nothing written, nothing swept
+    assert old.exists()
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    check_workspace(root)
+    assert not old.exists()
+    assert fresh.exists()  # it may belong to a run still going
+
+
+def _sra_from(package_parent: Path, cwd: Path) -> Callable[..., Run]:
+    env = {**os.environ, "PYTHONPATH": str(package_parent), "NO_COLOR": "1"}
+
+    def run(*args: str) -> Run:
+        done = subprocess.run([sys.executable, "-m", "hipaa_sra", *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def test_editing_any_module_of_the_package_misses_the_cache(tmp_path: Path) -> None:
+    package = Path(hipaa_sra.__file__).parent
+    copy = tmp_path / "site"
+    shutil.copytree(package, copy / "hipaa_sra", ignore=shutil.ignore_patterns("__pycache__"))
+    sra = _sra_from(copy, tmp_path)
+    assert sra("init", "sra", "--example").exit_code == 0
+    args = ("lint", "--today", TODAY)
+    first = sra(*args)
+    assert first.exit_code == 1 and list((tmp_path / "sra" / CACHE_DIR).rglob("*.lint.text"))
+    assert sra(*args).stdout == first.stdout
+    # A module no hand-kept list of cached sources ever named: how findings are printed.
+    text = copy / "hipaa_sra" / "formats" / "text.py"
+    text.write_text(text.read_text() + "\n\n_plain = lint_text\n\n\n"
+                    "def lint_text(*args, **kwargs):  # type: ignore[no-redef]\n"
+                    "    return 'EDITED\\n' + _plain(*args, **kwargs)\n")  # fmt: skip
+    edited = sra(*args)
+    assert edited.stdout == "EDITED\n" + first.stdout, edited.stderr
