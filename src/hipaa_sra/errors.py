@@ -9,13 +9,16 @@ Our exception hierarchy::
       x WriteError              a write was refused or failed
         + WriteConflict         the file changed since it was read (optimistic concurrency)
         + TargetExists          the command would overwrite something the user wrote
+        + OutputInWorkspace     an output path lies inside a workspace
+        + EditError             a change cannot be made as asked (no such record, bad value)
+        + LockTimeout           another writer held the workspace lock for too long
       x CatalogError            bundled reference data is broken (a bug on our side)
       x SshUnavailable          ssh-keygen is needed to sign or verify and is missing
       x GateError               the gate cannot tell what changed (bad ref, no git history)
       x HistoryError            git history cannot be read (not a repository, unknown ref)
 
-The last three are defined beside the code that raises them (`signoff.ssh`,
-`gate.errors`, `history.git`).
+`EditError`, `LockTimeout` and the last three are defined beside the code that raises
+them (`editing.changes`, `writing.lock`, `signoff.ssh`, `gate.errors`, `history.git`).
 
 Findings are not exceptions: a record that parses but breaks the schema becomes a
 `Finding` and everything else still loads.
@@ -97,6 +100,10 @@ class WriteConflict(WriteError):
 
 class TargetExists(WriteError):
     """The command would overwrite a file or directory the user already has."""
+
+
+class OutputInWorkspace(WriteError):
+    """An output (report, export, listing) aimed inside a workspace, where it would be loaded."""
 
 
 class CatalogError(SraError):

@@ -8,8 +8,9 @@ blob by blob rather than with `git archive`, which would apply `export-ignore` a
 
 from __future__ import annotations
 
+import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -45,11 +46,30 @@ class Commit:
         return self.sha[:7]
 
 
-def _git(repo: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+# Variables that point git at another repository or index. A parent git process (a hook,
+# `git rebase --exec`) sets them; inherited, they would make `git -C <workspace>` read or
+# write somewhere else than the repository around the workspace.
+_REDIRECTING = frozenset({
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX",
+})
+
+
+def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment git runs in: ours without redirecting variables, plus `extra`."""
+    env = {key: value for key, value in os.environ.items() if key not in _REDIRECTING}
+    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password on a terminal
+    env.update(extra or {})
+    return env
+
+
+def run_git(repo: Path, args: Sequence[str], stdin: bytes | None = None,
+            env: Mapping[str, str] | None = None) -> bytes:  # fmt: skip
+    """Run `git -C repo ARGS` in a clean environment (plus `env`); `HistoryError` on failure."""
     try:
         result = subprocess.run(
             ["git", "-C", str(repo), *args], input=stdin, capture_output=True,
-            timeout=TIMEOUT, check=False,
+            timeout=TIMEOUT, check=False, env=clean_environment(env),
         )  # fmt: skip
     except FileNotFoundError:
         raise HistoryError("git is not installed (or not on PATH)") from None
@@ -59,6 +79,9 @@ def _git(repo: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
         message = result.stderr.decode(errors="replace").strip().splitlines()
         raise HistoryError(f"`git {args[0]}` failed: {message[-1] if message else 'no output'}")
     return result.stdout
+
+
+_git = run_git
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,23 +11,27 @@ from pydantic import BaseModel
 
 from ..errors import LoadError
 from ..findings import Finding, Location, Severity
-from ..model import KINDS, Manifest, Workspace
+from ..model import KINDS, Manifest, Unusable, Workspace
+from ..writing.journal import finish_interrupted
 from .cache import Cache
-from .diagnose import MAX_FILE_BYTES, too_big
-from .discover import SourceFile, find_workspace, list_files
+from .discover import SourceFile, display_path, find_workspace, scan_workspace
 from .parse import parse_yaml
+from .partial import Removed, source_path
 from .positions import Path as FieldPath
 from .positions import SourceMap
 from .problems import PROBLEMS
+from .read import read_file
 from .records import (
     FileRecords,
     Pending,
     RefTuple,
     manifest_refs,
+    record_key,
     validate_manifest,
     validate_records,
 )
 from .references import FileFacts, cross_check
+from .text import normalise_newlines
 
 _PROBLEM_BY_CODE = {problem.code: problem for problem in PROBLEMS}
 
@@ -54,6 +58,8 @@ class _Sources:
         self.values: dict[str, Any] = {}
         self.maps: dict[str, SourceMap] = {}
         self.origins: dict[int, tuple[str, FieldPath]] = {}
+        self.removed: dict[int, Removed] = {}
+        """List items left out of partial records, by `id()` of the record."""
 
     def position(self, file: str, path: FieldPath) -> tuple[int, int]:
         """(line, column) of `path` in `file`, building its source map on first use."""
@@ -70,8 +76,17 @@ class _Sources:
     def locate(self, record: BaseModel, path: FieldPath = ()) -> Location:
         """Where `record` (or a field of it) was written."""
         file, prefix = self.origins.get(id(record), ("sra.yaml", ()))
+        removed = self.removed.get(id(record))
+        if removed:  # a partial record: its list items are counted as written in the file
+            path = source_path(path, removed)
         line, column = self.position(file, (*prefix, *path))
         return Location(file, line, column)
+
+    def place(self, record: BaseModel, file: str, prefix: FieldPath, removed: Removed) -> None:
+        """Remember where a record was written (and which of its list items were left out)."""
+        self.origins[id(record)] = (file, prefix)
+        if removed:
+            self.removed[id(record)] = removed
 
 
 @dataclass
@@ -84,26 +99,33 @@ class _Loaded:
     pending: dict[str, list[Pending]] = field(default_factory=dict)
     facts: list[FileFacts] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)
+    """Paths the walk reported but did not load (their findings are in `pending`)."""
     manifest_refs: list[RefTuple] = field(default_factory=list)
-
-
-def _display(path: Path) -> str:
-    """The path as a user should see it: relative to the working directory when inside it."""
-    absolute = path.absolute()
-    cwd = Path.cwd()
-    return str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
+    unusable: list[Unusable] = field(default_factory=list)
+    unnamed: dict[int, str] = field(default_factory=dict)
+    """Keys (`<kind>/<file>#<n>`) of records without a valid id, by `id()` of the record."""
 
 
 def _read(source: SourceFile, shown: str) -> bytes:
-    try:
-        size = source.path.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading: memory stays bounded
-            raise too_big(shown, size)
-        return source.path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError(shown, "is a directory; expected a YAML file") from None
-    except OSError as exc:
-        raise LoadError(shown, f"cannot read file: {exc.strerror or exc}") from None
+    """The file's bytes with line breaks as YAML reads them (CRLF and CR become LF)."""
+    return normalise_newlines(read_file(source.path, shown))
+
+
+def _not_data(value: Any, source: SourceFile, shown: str) -> LoadError | None:
+    """The error for a file that parsed to a single scalar: plain text, not YAML records.
+
+    The value is not quoted back: a file that is not YAML may be anything (a key, a
+    password file behind a link), and an error message is no place to print it.
+    """
+    if value is None or isinstance(value, dict | list):
+        return None
+    what = ("true/false" if isinstance(value, bool) else
+            "number" if isinstance(value, int | float) else "text")  # fmt: skip
+    expected = (f"a list of {source.kind.name}" if source.kind is not None
+                else "a mapping with organization, scope, ...")  # fmt: skip
+    return LoadError(shown, f"file holds a single {what} value, not YAML records; expected "
+                     f"{expected}", hint="is this the file meant to be here?")  # fmt: skip
 
 
 def _summary(records: FileRecords) -> tuple[Any, ...]:
@@ -118,47 +140,75 @@ def _summary(records: FileRecords) -> tuple[Any, ...]:
 
 
 def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _Sources]:
+    finish_interrupted(root)  # a killed edit is completed or undone before anything is read
     cache = Cache(root, enabled=use_cache)
     sources = _Sources()
     loaded = _Loaded(counts={kind.name: 0 for kind in KINDS})
-    for source in list_files(root):
-        shown = _display(source.path)
-        data = _read(source, shown)
-        sources.data[shown] = data
-        loaded.files.append(shown)
-        if source.kind is None:
-            value = parse_yaml(data, shown)
-            sources.values[shown] = value
-            loaded.manifest, pending = validate_manifest(value, shown)
-            loaded.pending.setdefault(shown, []).extend(pending)
-            if loaded.manifest is not None:
-                loaded.manifest_refs = manifest_refs(loaded.manifest)
-                sources.origins[id(loaded.manifest)] = (shown, ())
-                for person_index, person in enumerate(loaded.manifest.people):
-                    sources.origins[id(person)] = (shown, ("people", person_index))
-            continue
-        kind = source.kind
-        summary_key = cache.key(data, source.rel, "summary")
-        summary = None if want_models else cache.get(summary_key)
-        if summary is None:
-            data_key = cache.key(data, source.rel, "data")
-            value = cache.get(data_key)
-            if value is None:
-                value = parse_yaml(data, shown)
-                cache.put(data_key, value)
-            sources.values[shown] = value
-            records = validate_records(kind, value, shown)
-            summary = _summary(records)
-            cache.put(summary_key, summary)
-            for model, index in zip(records.models, records.indexes, strict=True):
-                sources.origins[id(model)] = (shown, (index,))
-            loaded.records.setdefault(kind.name, []).extend(records.models)
-        count, pending, ids, refs, five_level = summary
-        loaded.counts[kind.name] += count
-        # marshal keeps tuples as tuples, so cached facts need no conversion.
-        loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
-        loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
+    listing = scan_workspace(root)
+    errors = list(listing.errors)
+    for source in listing.files:
+        shown = display_path(source.path)
+        try:
+            _take(source, shown, cache, sources, loaded, want_models)
+        except LoadError as error:
+            errors.append(error)  # every file that cannot be loaded is reported, in one run
+    if errors:
+        raise LoadError.combine(errors)
+    for stray in listing.strays:
+        loaded.pending.setdefault(stray.shown, []).append(
+            Pending(stray.code, (), stray.message, None))
+        loaded.strays.append(stray.shown)
     return loaded, sources
+
+
+def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loaded: _Loaded,
+          want_models: bool) -> None:  # fmt: skip
+    """Read, parse and validate one file into `loaded`; `LoadError` if it cannot be loaded."""
+    data = _read(source, shown)
+    sources.data[shown] = data
+    loaded.files.append(shown)
+    if source.kind is None:
+        value = parse_yaml(data, shown)
+        if (error := _not_data(value, source, shown)) is not None:
+            raise error
+        sources.values[shown] = value
+        result = validate_manifest(value, shown)
+        manifest = loaded.manifest = result.manifest
+        loaded.pending.setdefault(shown, []).extend(result.pending)
+        loaded.unusable.extend(result.unusable)
+        loaded.manifest_refs = manifest_refs(manifest, result.removed)
+        sources.place(manifest, shown, (), result.removed)
+        for person_index, person in enumerate(manifest.people):
+            where = source_path(("people", person_index), result.removed)
+            sources.place(person, shown, where, {})
+        return
+    kind = source.kind
+    summary_key = cache.key(data, source.rel, "summary")
+    summary = None if want_models else cache.get(summary_key)
+    if summary is None:
+        data_key = cache.key(data, source.rel, "data")
+        value = cache.get(data_key)
+        if value is None:
+            value = parse_yaml(data, shown)
+            cache.put(data_key, value)
+        if (error := _not_data(value, source, shown)) is not None:
+            raise error
+        sources.values[shown] = value
+        records = validate_records(kind, value, shown, source.rel)
+        summary = _summary(records)
+        cache.put(summary_key, summary)
+        for model, index, removed in zip(records.models, records.indexes, records.removed,
+                                         strict=True):  # fmt: skip
+            sources.place(model, shown, (index,), removed)
+            if getattr(model, "id", "") is None:
+                loaded.unnamed[id(model)] = record_key(kind.name, None, source.rel, index)
+        loaded.records.setdefault(kind.name, []).extend(records.models)
+        loaded.unusable.extend(records.unusable)
+    count, pending, ids, refs, five_level = summary
+    loaded.counts[kind.name] += count
+    # marshal keeps tuples as tuples, so cached facts need no conversion.
+    loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
+    loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
 
 
 def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
@@ -167,7 +217,8 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
     cross = cross_check(loaded.facts, loaded.manifest, loaded.manifest_refs, sources.position)
     cross[manifest_file] = cross.pop("sra.yaml", []) + cross.get(manifest_file, [])
     findings: list[Finding] = []
-    for file in loaded.files:
+    files = [*loaded.files, *loaded.strays]
+    for file in files:
         for item in (*loaded.pending.get(file, ()), *cross.get(file, ())):
             problem = _PROBLEM_BY_CODE[item.code]
             line, column = sources.position(file, item.path)
@@ -181,7 +232,7 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
                     item.object_id,
                 )
             )
-    order = {file: index for index, file in enumerate(loaded.files)}
+    order = {file: index for index, file in enumerate(files)}
     findings.sort(key=lambda f: (order.get(f.location.file, 0), f.location.line,
                                  f.location.column, f.code))
     return tuple(findings)
@@ -207,7 +258,8 @@ def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Works
     def index(items: Iterable[Any]) -> dict[str, Any]:
         by_id: dict[str, Any] = {}
         for item in items:
-            by_id.setdefault(item.id, item)
+            if item.id is not None:  # a record without a valid id cannot be referred to
+                by_id.setdefault(item.id, item)
         return by_id
 
     assets, flows, vendors = kind("assets"), kind("flows"), kind("vendors")
@@ -223,6 +275,8 @@ def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Works
         signoffs=kind("signoffs"),
         findings=findings,
         files=tuple(loaded.files),
+        unusable=tuple(loaded.unusable),
+        unnamed=loaded.unnamed,
         locator=sources,
         asset_by_id=index(assets),
         flow_by_id=index(flows),

@@ -12,10 +12,15 @@ from pathlib import Path
 from ..errors import TargetExists, WriteConflict, WriteError
 
 
+def data_digest(data: bytes) -> str:
+    """Content hash of bytes, as `file_digest` computes it for a file."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def file_digest(path: Path) -> str | None:
     """Content hash of a file as read now, or `None` if it does not exist (optimistic writes)."""
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        return data_digest(path.read_bytes())
     except FileNotFoundError:
         return None
 

@@ -52,8 +52,9 @@ _KIND_COMMENTS = {
 }
 
 
-def _header(rel: PurePosixPath) -> str:
+def schema_header(rel: str | PurePosixPath) -> str:
     """The yaml-language-server line that points an editor at the file's JSON Schema."""
+    rel = PurePosixPath(rel)
     kind = KIND_BY_FOLDER.get(rel.parts[0]) if len(rel.parts) > 1 else None
     up = "../" * (len(rel.parts) - 1)
     name = schema_file_name(kind.name if kind else None)
@@ -61,7 +62,7 @@ def _header(rel: PurePosixPath) -> str:
 
 
 def _with_header(rel: PurePosixPath, text: str) -> str:
-    return text if text.startswith("# yaml-language-server:") else _header(rel) + text
+    return text if text.startswith("# yaml-language-server:") else schema_header(rel) + text
 
 
 def _schema_files() -> dict[str, str]:
