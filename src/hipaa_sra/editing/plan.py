@@ -1,0 +1,333 @@
+"""From changes to the new text of each file they touch, and what each file should then hold.
+
+A file is edited unit by unit: a record of a kind file, a top-level key of sra.yaml. A
+changed unit is cut out, edited on its own (each edit re-reads only the unit's text), and
+put back; units are handled from the end of the file backwards, so that no edit moves
+another. New records go after the last one (after the comments indented under it), in
+the file's own spacing. Nothing outside the changed units is rewritten.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..loading.records import schema_findings
+from ..model import Manifest
+from ..writing.scaffold import schema_header
+from .changes import (
+    Add,
+    Append,
+    Change,
+    EditError,
+    FieldPath,
+    Ref,
+    Remove,
+    Replace,
+    Set,
+    describe,
+    dotted,
+)
+from .diff import record_edits
+from .docmap import blank_before, build, column, line_end, line_start, trailing_comment_lines
+from .fields import key_order, model_at
+from .files import Files, Source, kind_named
+from .render import plain, render_entry, render_item
+from .splice import DELETE, Emptied, cut, edit, get_in, insert, insert_key, replace, with_value
+
+
+@dataclass
+class Unit:
+    """A record in its file, or a top-level key of sra.yaml, and what the changes do to it."""
+
+    key: int | str
+    value: Any
+    """The value it will have (plain data)."""
+    edits: list[tuple[FieldPath, Any]] = field(default_factory=list)
+    removed: bool = False
+    new: bool = False
+    """A key sra.yaml does not have yet."""
+
+
+@dataclass
+class FilePlan:
+    """The changes to one file."""
+
+    source: Source
+    units: dict[int | str, Unit] = field(default_factory=dict)
+    added: list[Any] = field(default_factory=list)
+    comment: str | None = None
+    """For a file to be created: a comment under its schema line."""
+    incoming: int = 0
+    """Characters of text the changes bring, to refuse an oversized file before rendering it."""
+
+    def final(self) -> Any:
+        """What the loader should read from the file once it is written."""
+        data = self.source.data
+        if self.source.kind is None:
+            result = dict(data) if isinstance(data, dict) else {}
+            for key, unit in self.units.items():
+                if unit.removed:
+                    result.pop(str(key), None)
+                else:
+                    result[str(key)] = unit.value
+            return result
+        items = list(data) if isinstance(data, list) else []
+        kept = [self.units[i].value if i in self.units else item for i, item in enumerate(items)
+                if not (i in self.units and self.units[i].removed)]  # fmt: skip
+        return kept + self.added
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(key)) + _size(item) for key, item in value.items())
+    if isinstance(value, list):
+        return sum(_size(item) for item in value)
+    return 0
+
+
+def _model_of(record: BaseModel | Any, model: type[BaseModel], where: str) -> BaseModel:
+    """`record` as a model of `model`; `EditError` in the loader's words if it is not one."""
+    if isinstance(record, model):
+        return record
+    try:
+        return model.model_validate(record)
+    except ValidationError as error:
+        pending = schema_findings(model, error, where, None, ())
+        raise EditError(f"{where}: not a valid record; nothing written",
+                        tuple(item.message for item in pending)) from None  # fmt: skip
+
+
+class Planner:
+    """Collects changes into per-file plans; renders each file's new text."""
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self.plans: dict[Path, FilePlan] = {}
+        self.lines: list[str] = []
+        """One description per change, in order."""
+        self.new_ids: list[tuple[str, Source, Unit | None]] = []
+        """Ids that records get or change to, for the uniqueness check."""
+
+    def _plan(self, source: Source) -> FilePlan:
+        return self.plans.setdefault(source.path, FilePlan(source))
+
+    def _unit(self, target: Ref, path: FieldPath) -> tuple[FilePlan, Unit, FieldPath]:
+        """The unit a path of `target` falls in, and the path inside that unit."""
+        if target.is_manifest:
+            source = self.files.manifest()
+            if not path or not isinstance(path[0], str):
+                raise EditError("sra.yaml: a change needs the key it is about, e.g. ('waivers',)")
+            plan = self._plan(source)
+            key, rest = path[0], path[1:]
+            if key not in plan.units:
+                data = source.data if isinstance(source.data, dict) else {}
+                plan.units[key] = Unit(key, copy.deepcopy(data.get(key)), new=key not in data)
+            return plan, plan.units[key], rest
+        source, index = self.files.find(kind_named(target.kind), target.id)
+        plan = self._plan(source)
+        if index not in plan.units:
+            plan.units[index] = Unit(index, copy.deepcopy(source.data[index]))
+        return plan, plan.units[index], path
+
+    def _edit(self, target: Ref, unit: Unit, rest: FieldPath, value: Any) -> None:
+        if unit.removed:
+            raise EditError(f"{target.label()}: removed earlier in the same change")
+        if not rest:
+            if value is DELETE:
+                unit.removed = True
+            else:
+                unit.value = value
+                unit.edits.append((rest, value))
+            return
+        try:
+            unit.value = with_value(unit.value, rest, value)
+        except EditError as exc:
+            raise EditError(f"{target.label()} `{dotted(rest)}`: {exc.summary}") from None
+        if value is DELETE:
+            # A list or mapping emptied by the removal goes too, as the text edit does it.
+            for depth in range(len(rest) - 1, -1, -1):
+                if get_in(unit.value, rest[:depth]) not in ([], {}):
+                    break
+                if depth == 0:
+                    if target.is_manifest:
+                        unit.removed = True
+                        return
+                    raise EditError(f"{target.label()}: removing `{dotted(rest)}` would leave the "
+                                    "record empty; remove the record instead")  # fmt: skip
+                unit.value = with_value(unit.value, rest[:depth], DELETE)
+        unit.edits.append((rest, value))
+
+    def add(self, change: Change) -> None:
+        """Plan one change; `EditError` if it cannot be made."""
+        fields: tuple[str, ...] = ()
+        if isinstance(change, Add):
+            kind = kind_named(change.kind)
+            source = self.files.target(kind, change.file)
+            value = plain(change.record)
+            plan = self._plan(source)
+            plan.added.append(value)
+            plan.incoming += _size(value)
+            if change.comment and plan.comment is None:
+                plan.comment = change.comment
+            if isinstance(value, dict) and "id" in value:
+                self.new_ids.append((str(value["id"]), source, None))
+            change = Add(kind.name, change.record, source.rel)
+        elif isinstance(change, Replace):
+            fields = self._replace(change)
+        elif isinstance(change, Set | Append):
+            plan, unit, rest = self._unit(change.target, change.path)
+            value = plain(change.value)
+            if isinstance(change, Append):
+                try:
+                    current = get_in(unit.value, rest)
+                except KeyError:
+                    current = None
+                if current is None:
+                    value = [value]
+                elif isinstance(current, list):
+                    rest = (*rest, len(current))
+                else:
+                    raise EditError(f"{change.target.label()} `{dotted(change.path)}` is not a "
+                                    "list")  # fmt: skip
+            self._edit(change.target, unit, rest, value)
+            plan.incoming += _size(value)
+            if rest[:1] == ("id",) and not change.target.is_manifest:
+                self.new_ids.append((str(value), plan.source, unit))
+        elif isinstance(change, Remove):
+            if not change.path and change.target.is_manifest:
+                raise EditError("sra.yaml cannot be removed; name the key to remove")
+            _, unit, rest = self._unit(change.target, change.path)
+            self._edit(change.target, unit, rest, DELETE)
+        self.lines.append(describe(change, fields))
+
+    def _replace(self, change: Replace) -> tuple[str, ...]:
+        target = change.target
+        if target.is_manifest:
+            new = _model_of(change.record, Manifest, "sra.yaml")
+            source = self.files.manifest()
+            edits = record_edits(source.data, new)
+            for path, value in edits:
+                _, unit, rest = self._unit(target, path)
+                self._edit(target, unit, rest, value)
+            return tuple(dict.fromkeys(str(path[0]) for path, _ in edits))
+        kind = kind_named(target.kind)
+        new = _model_of(change.record, kind.model, target.label())
+        plan, unit, _ = self._unit(target, ())
+        edits = record_edits(unit.value, new)
+        for path, value in edits:
+            self._edit(target, unit, path, value)
+        new_id = getattr(new, "id", target.id)
+        if new_id != target.id:
+            self.new_ids.append((str(new_id), plan.source, unit))
+        return tuple(dict.fromkeys(str(path[0]) if path else "id" for path, _ in edits))
+
+    def render(self, plan: FilePlan) -> str:
+        """The new text of the file `plan` is about (with `\\n` line breaks)."""
+        if plan.source.kind is None:
+            return self._render_manifest(plan)
+        return self._render_records(plan)
+
+    def _render_records(self, plan: FilePlan) -> str:
+        source = plan.source
+        text = source.text
+        if source.digest is None:
+            comment = "".join(f"# {line}\n" for line in (plan.comment or "").splitlines())
+            text = schema_header(source.rel) + comment
+        doc = build(text)
+        root = doc.root
+        if root is None:
+            return insert(text, len(text), "".join(render_item(v, 0) for v in plan.added))
+        if root.kind != "seq":
+            raise EditError(f"{source.shown}: does not hold a list of records; fix it first")
+        if root.flow:  # `[]`, or records written in flow style: rewrite the list in block style
+            final = plan.final()
+            rendered = "".join(render_item(v, 0) for v in final) if final else "[]\n"
+            prefix = "\n" if column(text, root.start) else ""
+            return replace(doc, root.start, root.end, " " * column(text, root.start) + prefix
+                           + rendered)  # fmt: skip
+        if plan.added:
+            last = len(root.children) - 1
+            col = column(text, root.dashes[last])
+            at = trailing_comment_lines(text, line_end(text, root.children[last].end), col)
+            spaced = last > 0 and any(
+                line.strip() == "" for line in text[line_end(text, root.children[last - 1].end)
+                                                    : line_start(text, root.dashes[last])]
+                .split("\n")[:-1])  # fmt: skip
+            gap = "\n" if spaced else ""
+            text = insert(text, at, "".join(gap + render_item(v, col) for v in plan.added))
+        kind = source.kind
+        assert kind is not None
+
+        def order(path: FieldPath) -> tuple[str, ...]:
+            return key_order(model_at(kind.model, path[1:]))
+
+        for index in sorted((k for k in plan.units if isinstance(k, int)), reverse=True):
+            unit = plan.units[index]
+            dash, item = root.dashes[index], root.children[index]
+            if not blank_before(text, dash):
+                raise EditError(f"{source.shown}: record {index + 1} does not start its own "
+                                "line; edit it by hand")  # fmt: skip
+            start, end = line_start(text, dash), line_end(text, item.end)
+            if unit.removed:
+                text = cut(text, start, trailing_comment_lines(text, end, column(text, dash)))
+                continue
+            snippet = text[start:end]
+            for rest, value in unit.edits:
+                snippet = edit(snippet, (0, *rest), value, order)
+            text = text[:start] + snippet + text[end:]
+        return text
+
+    def _render_manifest(self, plan: FilePlan) -> str:
+        source = plan.source
+        text = source.text
+        doc = build(text)
+        root = doc.root
+        order = key_order(Manifest)
+        new = sorted((unit for unit in plan.units.values() if unit.new and not unit.removed),
+                     key=lambda unit: order.index(str(unit.key)) if unit.key in order
+                     else len(order))  # fmt: skip
+        if root is None:
+            return insert(text, len(text), "".join(render_entry(str(u.key), u.value, 0)
+                                                   for u in new))  # fmt: skip
+        if root.kind != "map":
+            raise EditError(f"{source.shown}: does not hold a mapping; fix it first")
+        if root.flow:
+            rendered = "".join(render_entry(k, v, 0) for k, v in plan.final().items())
+            return replace(doc, root.start, root.end, rendered)
+
+        def position(unit: Unit) -> int:
+            index = root.key_index(str(unit.key))
+            return root.keys[index].start if index is not None else -1
+
+        existing = [unit for unit in plan.units.values() if not unit.new]
+        for unit in sorted(existing, key=position, reverse=True):
+            index = root.key_index(str(unit.key))
+            assert index is not None
+            key_start = root.keys[index].start
+            start, end = line_start(text, key_start), line_end(text, root.children[index].end)
+            if unit.removed:
+                text = cut(text, start, trailing_comment_lines(text, end, column(text, key_start)))
+                continue
+            snippet = text[start:end]
+            for rest, value in unit.edits:
+                try:
+                    snippet = edit(snippet, (unit.key, *rest), value,
+                                   lambda path: key_order(model_at(Manifest, path)))  # fmt: skip
+                except Emptied:
+                    snippet = ""
+                    break
+            text = text[:start] + snippet + text[end:]
+        for unit in new:
+            doc = build(text)
+            if doc.root is None or doc.root.kind != "map" or doc.root.flow:
+                text = insert(text, len(text), render_entry(str(unit.key), unit.value, 0))
+            else:
+                text = insert_key(doc, doc.root, str(unit.key), unit.value, order)
+        return text
