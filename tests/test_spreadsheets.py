@@ -157,7 +157,9 @@ def test_template_with_synonyms_adds_rows_and_lists_unmapped(base, tmp_path) -> 
     assert "not in the sheet; left unchanged: risks RR-1" in stdout
     risk = load_workspace(base, use_cache=False).risk_by_id["NEW-1"]
     assert risk.likelihood.value == "moderate" and risk.remediation[0].owner == "bob"
-    assert (base / "register" / "imported.yaml").read_text().startswith("# Records added")
+    head = (base / "register" / "imported.yaml").read_text().splitlines()[:2]
+    assert head == ["# yaml-language-server: $schema=../.schema/risks.schema.json",
+                    "# Records added by `sra import`; move them to other files as you like."]
 
 
 def test_bad_cells_are_positioned_and_nothing_is_written(base, tmp_path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
+from ..editing import Commit
+from ..errors import WriteError
 from ..formats.imports import render_plan
 from ..interop.importer import apply_plan, plan_import, snapshot
 from ..interop.oscal import assessment_results, oscal_json, poam
@@ -16,7 +19,7 @@ from ..interop.tables import SHEET_KIND_BY_NAME, SHEET_KINDS, columns, row
 from ..loading import load_workspace
 from ..loading.discover import find_workspace
 from ..model import Kind, Workspace
-from .common import emit, resolve_today, today_option, workspace_option
+from .common import OutputPath, emit, resolve_today, today_option, workspace_option
 
 Exporter = Callable[[Workspace, tuple[Kind, ...], Path, date], list[Path]]
 
@@ -87,7 +90,7 @@ def _kinds(value: str | None) -> tuple[Kind, ...]:
               help="; ".join(f"{name}: {text}" for name, (_, text) in EXPORT_FORMATS.items()))
 @click.option("--kinds", default=None, metavar="KINDS",
               help=f"Comma-separated kinds to export (default: {','.join(SHEET_KIND_BY_NAME)}).")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
+@click.option("--out", type=OutputPath(dir_okay=True), required=True,
               help="The file (xlsx, oscal-*) or directory (csv) to write; existing files are "
               "replaced.")
 @today_option
@@ -107,10 +110,22 @@ def export_command(workspace: Path | None, fmt: str, kinds: str | None, out: Pat
         sra export --format oscal-poam --out poam.json
     """
     selected = _kinds(kinds)
+    _check_out(fmt, out)
     loaded = load_workspace(workspace)
     writer, _ = EXPORT_FORMATS[fmt]
     for path in writer(loaded, selected, out, resolve_today(today)):
         click.echo(f"wrote {path}")
+
+
+def _check_out(fmt: str, out: Path) -> None:
+    """Refuse, before any work, the wrong sort of `--out`: a directory for csv, else a file."""
+    if fmt == "csv" and out.exists() and not out.is_dir():
+        raise WriteError(f"{out}: not a directory; --format csv writes one <kind>.csv per kind "
+                         "into the directory --out")  # fmt: skip
+    if fmt != "csv" and out.is_dir():
+        suffix = "xlsx" if fmt == "xlsx" else "json"
+        raise WriteError(f"{out}: is a directory; --format {fmt} writes one file: give its name, "
+                         f"e.g. --out {out / f'sra-{fmt}.{suffix}'}")  # fmt: skip
 
 
 @click.command("import")
@@ -120,23 +135,33 @@ def export_command(workspace: Path | None, fmt: str, kinds: str | None, out: Pat
               help="Kind of records in a CSV file (default: from its name, e.g. risks.csv).")
 @click.option("--apply", "do_apply", is_flag=True,
               help="Write the changes (default: only show what would change).")
+@click.option("--commit", "do_commit", is_flag=True,
+              help="With --apply: commit the files written to the git repository around the "
+              "workspace (nothing else that is staged).")
+@click.option("--author", metavar="'NAME <EMAIL>'", default=None,
+              help="Author of the --commit (default: git's configured identity).")
 def import_command(file: Path, workspace: Path | None, kind_name: str | None,
-                   do_apply: bool) -> None:  # fmt: skip
+                   do_apply: bool, do_commit: bool, author: str | None) -> None:  # fmt: skip
     """Import records from a spreadsheet.
 
     Reads an .xlsx (sheets named by kind) or a .csv file, maps columns by header
     (with the synonyms common templates use: Risk ID, Risk Level, Due Date,
     Status, ...), validates every cell and shows what would change. With
     --apply it updates records by id where they live and adds new ones to
-    <folder>/imported.yaml, keeping comments and layout; it never deletes.
+    <folder>/imported.yaml, keeping comments and layout; it never deletes. All
+    files are written or none, and none that changed since it was read.
     Exits 0, 1 if any cell is bad (nothing is written), 2 if a file cannot be
-    read.
+    read or written.
 
     Example:
 
         sra import register.xlsx
         sra import risks.csv --apply
+        sra import risks.csv --apply --commit --author "Ana Diaz <ana@example.org>"
     """
+    if (do_commit or author) and not do_apply:
+        raise click.UsageError("--commit and --author go with --apply")
+    commit = _commit(author) if do_commit else None
     kind = SHEET_KIND_BY_NAME[kind_name] if kind_name else None
     sheets = read_sheets(file, kind)
     if file.suffix.lower() == ".csv" and sheets[0].kind is None:
@@ -152,5 +177,19 @@ def import_command(file: Path, workspace: Path | None, kind_name: str | None,
         raise SystemExit(1)
     click.echo(render_plan(plan, loaded))
     if do_apply:
-        written = apply_plan(loaded, plan, digests)
-        click.echo(f"wrote {len(written)} files" if written else "nothing to write")
+        result = apply_plan(loaded, plan, digests, commit)
+        if result.recovered:
+            click.echo(f"sra: {result.recovered}", err=True)
+        click.echo(f"wrote {len(result.files)} files" if result.files else "nothing to write")
+        if result.note:
+            click.echo(result.note, err=result.commit is None)
+
+
+def _commit(author: str | None) -> Commit:
+    """The commit `--author` asks for (git's own identity without it)."""
+    if author is None:
+        return Commit()
+    match = re.fullmatch(r"\s*([^<>]*?)\s*<([^<>\s]+@[^<>\s]+)>\s*", author)
+    if match is None or not match.group(1):
+        raise click.BadParameter(f"{author!r}; expected 'Name <email>'", param_hint="--author")
+    return Commit(match.group(1), match.group(2))

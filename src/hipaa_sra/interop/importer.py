@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import WriteConflict
+from ..editing import Add, Change, Commit, Digests, Ref, Replace, Result, apply_changes
+from ..editing import snapshot as snapshot
 from ..model import Kind, Workspace
-from ..writing import file_digest, replace_file
+from .sheet import Formula
 from .spreadsheet import Sheet, column_letter
 from .tables import (
     CellError,
     Column,
+    cell_text,
     columns,
     dump,
     from_cell,
-    model_fields,
     overlay,
     resolve,
     row,
@@ -62,6 +62,8 @@ class Plan:
     unmapped: list[tuple[str, list[str]]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    """What a user should know but need not fix: formula cells read as their saved values."""
 
 
 def existing(workspace: Workspace, kind: Kind) -> dict[str, Any]:
@@ -136,6 +138,48 @@ def _diffs(kind: Kind, old: BaseModel, new: BaseModel) -> tuple[tuple[str, Any, 
                                                           strict=True) if a != b)  # fmt: skip
 
 
+def _formula_problem(formula: Formula) -> str | None:
+    """Why a formula or error cell cannot be imported, or None when its saved value can."""
+    if formula.error:
+        shown = f"formula {_short(formula.text)} gives" if formula.text else "holds"
+        return f"{shown} the error {formula.error}; correct it or type the value"
+    if not formula.computed:
+        return (f"formula {_short(formula.text)} has no saved value (the program that wrote "
+                "the file does not calculate); open and save it in Excel or LibreOffice, or "
+                "type the value")
+    return None
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _formulas(sheet: Sheet, mapped: dict[int, Column], plan: Plan) -> dict[int, list[Problem]]:
+    """Note the formula columns read as saved values; the problems of the rest, by row."""
+    problems: dict[int, list[Problem]] = {}
+    noted: dict[int, list[tuple[int, Formula]]] = {}
+    for (number, index), formula in sorted(sheet.formulas.items()):
+        col = mapped.get(index)
+        if col is None:
+            continue
+        problem = _formula_problem(formula)
+        if problem is None:
+            noted.setdefault(index, []).append((number, formula))
+        else:
+            problems.setdefault(number, []).append(Problem(
+                sheet.source, sheet.name, number, column_letter(index), f"{col.header}: {problem}"
+            ))
+    for index, cells in sorted(noted.items()):
+        number, formula = cells[0]
+        value = formula.value
+        shown = repr(value) if isinstance(value, str) or value is None else cell_text(value)
+        more = f" (and {len(cells) - 1:,} more in this column)" if len(cells) > 1 else ""
+        plan.notes.append(Problem(sheet.source, sheet.name, number, column_letter(index),
+                                  f"{mapped[index].header}: formula {_short(formula.text)} read "
+                                  f"as its saved value {shown}{more}"))  # fmt: skip
+    return problems
+
+
 def plan_sheet(workspace: Workspace, sheet: Sheet, plan: Plan) -> None:
     """Add one sheet's updates, additions and problems to `plan`."""
     kind = sheet.kind
@@ -148,10 +192,12 @@ def plan_sheet(workspace: Workspace, sheet: Sheet, plan: Plan) -> None:
         return
     records = existing(workspace, kind)
     id_letter = column_letter(id_index)
+    unreadable = _formulas(sheet, mapped, plan)
     seen: dict[str, int] = {}
     for number, values in sheet.rows:
         cells = []
-        bad = False
+        plan.problems.extend(unreadable.get(number, ()))
+        bad = number in unreadable
         for index, col in mapped.items():
             try:
                 cells.append((col, from_cell(col.leaf, values[index])))
@@ -162,8 +208,10 @@ def plan_sheet(workspace: Workspace, sheet: Sheet, plan: Plan) -> None:
         record_id = values[id_index]
         record_id = None if record_id is None else str(record_id).strip()
         if not record_id:
-            plan.problems.append(Problem(sheet.source, sheet.name, number, id_letter,
-                                         "id: empty; every row needs one"))
+            formula = sheet.formulas.get((number, id_index))
+            if formula is None or _formula_problem(formula) is None:  # else reported above
+                plan.problems.append(Problem(sheet.source, sheet.name, number, id_letter,
+                                             "id: empty; every row needs one"))
             continue
         if record_id in seen:
             plan.problems.append(Problem(sheet.source, sheet.name, number, id_letter,
@@ -195,171 +243,32 @@ def plan_import(workspace: Workspace, sheets: list[Sheet]) -> Plan:
     return plan
 
 
-# Applying: each changed record is re-emitted alone and spliced over its own lines, so every
-# other byte of the file (comments, blank lines, quoting, flow lists) stays as it was.
-_INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long value the user wrote on one line
-    yaml.indent(**_INDENT)
-    return yaml
-
-
-def _plain(value: Any) -> Any:
-    """A model value as ruamel.yaml should write it."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
-
-    if isinstance(value, BaseModel):
-        mapping = CommentedMap()
-        for key, item in dump(value).items():
-            mapping[key] = _plain(item)
-        return mapping
-    if isinstance(value, dict):
-        return CommentedMap((key, _plain(item)) for key, item in value.items())
-    if isinstance(value, tuple | list):
-        return CommentedSeq(_plain(item) for item in value)
-    if hasattr(value, "value") and isinstance(value.value, str):  # an enum member
-        return value.value
-    if isinstance(value, str) and "\n" in value and all(
-        line == line.rstrip() for line in value.split("\n")
-    ) and not value[:1].isspace():
-        return LiteralScalarString(value)
-    return value
-
-
-def _set(mapping: Any, key: str, value: Any, order: list[str]) -> None:
-    """Set `key`, placing a new key where the model's field order puts it."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    rank = order.index(key) if key in order else len(order)
-    position = 0
-    for index, existing_key in enumerate(mapping):
-        if (order.index(existing_key) if existing_key in order else len(order)) < rank:
-            position = index + 1
-    mapping.insert(position, key, value)
-
-
-def edit(mapping: Any, old: BaseModel | None, new: BaseModel) -> None:
-    """Change the keys of `mapping` (a YAML object) whose values differ from `old` to `new`."""
-    fields = model_fields(type(new))
-    order = [f.key for f in fields]
-    for f in fields:
-        before = None if old is None else getattr(old, f.name)
-        after = getattr(new, f.name)
-        if before == after and f.key in mapping:
-            continue
-        if after is None or after == () or (before == after and f.key not in mapping):
-            mapping.pop(f.key, None)
-        elif f.shape == "object" and isinstance(mapping.get(f.key), dict):
-            edit(mapping[f.key], before, after)
-            if not mapping[f.key]:
-                mapping.pop(f.key)
-        elif f.shape == "objects" and isinstance(mapping.get(f.key), list):
-            items, earlier = mapping[f.key], before or ()
-            for index, item in enumerate(after):
-                if index < len(items) and isinstance(items[index], dict):
-                    edit(items[index], earlier[index] if index < len(earlier) else None, item)
-                else:
-                    items.append(_plain(item))
-            del items[len(after):]
-        else:
-            value = _plain(after)
-            previous = mapping.get(f.key)
-            if f.shape == "strings" and hasattr(previous, "fa") and previous.fa.flow_style():
-                value.fa.set_flow_style()
-            _set(mapping, f.key, value, order)
-
-
-def render_items(items: list[Any], column: int = 0) -> str:
-    """YAML text of list items, their dashes at `column`."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    buffer = io.StringIO()
-    _yaml().dump(CommentedSeq(items), buffer)
-    shift = column - _INDENT["offset"]
-    out = []
-    for line in buffer.getvalue().splitlines(keepends=True):
-        if shift < 0 and line.startswith(" " * -shift):
-            line = line[-shift:]
-        elif shift > 0 and line.strip():
-            line = " " * shift + line
-        out.append(line)
-    return "".join(out)
-
-
-def edit_text(text: str, changes: dict[str, tuple[BaseModel, BaseModel]]) -> str:
-    """`text` (a YAML list of records) with the records named in `changes` edited in place."""
-    seq = _yaml().load(text)
-    lines = text.splitlines(keepends=True)
-    starts = [seq.lc.item(index) for index in range(len(seq))]
-    done: set[str] = set()
-    for index in reversed(range(len(seq))):
-        item = seq[index]
-        record_id = item.get("id") if isinstance(item, dict) else None
-        if record_id not in changes or record_id in done:
-            continue
-        # The workspace indexes the first record with an id; walking backwards, skip later ones.
-        if any(isinstance(other, dict) and other.get("id") == record_id for other in seq[:index]):
-            continue
-        done.add(record_id)
-        old, new = changes[record_id]
-        edit(item, old, new)
-        line = starts[index][0]
-        while line > 0 and lines[line].strip() != "" and not lines[line].lstrip().startswith("-"):
-            line -= 1
-        end = starts[index + 1][0] if index + 1 < len(seq) else len(lines)
-        while end > line + 1 and index + 1 < len(seq) and lines[end - 1].strip() == "-":
-            end -= 1
-        dash = len(lines[line]) - len(lines[line].lstrip())
-        lines[line:end] = [render_items([item], dash)]
-    return "".join(lines)
-
-
 def target_file(workspace: Workspace, kind: Kind) -> Path:
     """Where new rows of a kind go: `<folder>/imported.yaml`, beside the hand-kept files."""
     return workspace.root / kind.folder / "imported.yaml"
 
 
-def apply_plan(workspace: Workspace, plan: Plan, digests: dict[Path, str | None]) -> list[Path]:
-    """Write the plan: edit updated records where they live, append new ones; all or nothing
-    on conflicts detected up front (`digests`: files as they were when the workspace loaded)."""
-    edits: dict[Path, dict[str, tuple[BaseModel, BaseModel]]] = {}
+_IMPORTED_NOTE = "Records added by `sra import`; move them to other files as you like."
+
+
+def plan_changes(workspace: Workspace, plan: Plan) -> list[Change]:
+    """The plan as changes for the editing path: updates in place, additions to imported.yaml."""
+    changes: list[Change] = []
     for update in plan.updates:
-        path = Path(workspace.locate(update.old).file).resolve()
-        edits.setdefault(path, {})[update.old.id] = (update.old, update.new)  # type: ignore[attr-defined]
-    added: dict[Path, list[BaseModel]] = {}
-    for kind, record in plan.additions:
-        added.setdefault(target_file(workspace, kind).resolve(), []).append(record)
-    paths = sorted({*edits, *added})
-    for path in paths:
-        if file_digest(path) != digests.get(path):
-            raise WriteConflict(f"{path}: changed on disk since it was read; not importing "
-                                "(re-run to pick it up)")  # fmt: skip
-    for path in paths:
-        expected = digests.get(path)
-        text = path.read_text(encoding="utf-8") if expected is not None else ""
-        if path in edits:
-            text = edit_text(text, edits[path])
-        if path in added:
-            if not text:
-                text = "# Records added by `sra import`; move them to other files as you like.\n"
-            elif not text.endswith("\n"):
-                text += "\n"
-            text += render_items([_plain(record) for record in added[path]])
-        replace_file(path, text.encode("utf-8"), expected)
-    return paths
+        record: Any = update.new
+        changes.append(Replace(Ref(update.kind.name, update.old.id), record))  # type: ignore[attr-defined]
+    for kind, added in plan.additions:
+        rel = target_file(workspace, kind).relative_to(workspace.root).as_posix()
+        changes.append(Add(kind.name, added, rel, comment=_IMPORTED_NOTE))
+    return changes
 
 
-def snapshot(workspace_root: Path) -> dict[Path, str | None]:
-    """Digests of every workspace file now, taken before loading for the changed-since check."""
-    from ..loading.discover import list_files
+def apply_plan(workspace: Workspace, plan: Plan, digests: Digests,
+               commit: Commit | None = None) -> Result:  # fmt: skip
+    """Write the plan through the editing path; refuse any file changed since `digests`.
 
-    files = list_files(workspace_root)
-    return {source.path.resolve(): file_digest(source.path) for source in files}
+    Updated records are edited where they live, keeping every other byte of their files;
+    new ones are appended to `<folder>/imported.yaml`. All files are written, or none.
+    """
+    return apply_changes(workspace.root, plan_changes(workspace, plan), expected=digests,
+                         commit=commit)  # fmt: skip
