@@ -7,13 +7,22 @@ and the same input always gives the same bytes, so reports can be compared with 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..dates import FIRST_DAY, LAST_DAY
 from ..model import Level
-from .months import date_ticks, month_label, month_range, month_step, next_month, on_boundary
+from .months import (
+    date_ticks,
+    month_days,
+    month_label,
+    month_range,
+    month_step,
+    month_window,
+    on_boundary,
+)
 from .svg import FAINT, GRID, INK, render_svg
 
 if TYPE_CHECKING:
@@ -190,7 +199,12 @@ def heat_map_svg(
 
 
 def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
-    """Remediation items by due month, stacked by status; overdue in red, a line at today."""
+    """Remediation items by due month, stacked by status; overdue in red, a line at today.
+
+    The axis covers at most 36 months either side of today's month (`months.month_window`),
+    so the chart costs the same whatever the dates; items due outside it are drawn as one
+    bar at each edge, labelled `earlier` and `later`, and the axis label says where it cuts.
+    """
     title = "Remediation items by due month"
     if not months:
         return _message_svg(title, "No dated remediation items")
@@ -200,34 +214,50 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
         for field in _FIELDS:
             slot[field] += getattr(item, field)
     this_month = today.replace(day=1)
-    first = min(*totals, this_month)
-    last = max(*totals, this_month)
+    low, high = month_window(today)
+    before = _add_up(slot for month, slot in totals.items() if month < low)
+    after = _add_up(slot for month, slot in totals.items() if month > high)
+    inside = [month for month in totals if low <= month <= high]
+    first = low if before else min([*inside, this_month])
+    last = high if after else max([*inside, this_month])
     axis = month_range(first, last)
     empty = dict.fromkeys(_FIELDS, 0)
+    edges = _edges(before, low, after, high)
+    # Edge bars stand two slots off the axis, so the gap shows the months between are left out.
+    slots: list[tuple[int, dict[str, int]]] = [(-2, before)] if before else []
+    slots += [(i, totals.get(month, empty)) for i, month in enumerate(axis)]
+    slots += [(len(axis) + 1, after)] if after else []
 
     def build(fig: Figure) -> None:
         from matplotlib.ticker import FixedLocator, MaxNLocator
 
         ax = fig.subplots()
-        xs = list(range(len(axis)))
-        bottoms = [0] * len(axis)
+        xs = [x for x, _ in slots]
+        bottoms = [0] * len(slots)
         width = 0.8 if len(axis) <= 24 else 0.9
         for field, name, colour in _STATUSES:
-            values = [totals.get(month, empty)[field] for month in axis]
+            values = [counts[field] for _, counts in slots]
             if any(values):
                 ax.bar(xs, values, width, bottom=bottoms, color=colour, label=name, lw=0)
                 bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         step = month_step(len(axis), 9)
-        ticks = [i for i, month in enumerate(axis) if on_boundary(month, step)]
-        ax.set_xticks(ticks, [month_label(axis[i]) for i in ticks])
+        # A month label too near an edge bar would print over its `earlier` or `later`.
+        near = 8 if before or after else 0
+        ticks: list[tuple[int, str]] = [
+            (i, month_label(month)) for i, month in enumerate(axis)
+            if on_boundary(month, step)
+            and not (before and i < near) and not (after and i > len(axis) - 1 - near)
+        ]  # fmt: skip
+        ticks = ([(-2, "earlier")] if before else []) + ticks
+        ticks += [(len(axis) + 1, "later")] if after else []
+        ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
         ax.xaxis.set_minor_locator(FixedLocator(xs))
         ax.tick_params(axis="x", which="minor", length=2)
-        ax.set_xlim(-0.6, len(axis) - 0.4)
+        ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, max(1, *bottoms) * 1.12)
         index = axis.index(this_month)
-        days = (next_month(this_month) - this_month).days
-        x_today = index - 0.5 + (today.day - 0.5) / days
+        x_today = index - 0.5 + (today.day - 0.5) / month_days(this_month)
         ax.axvline(x_today, color=INK, ls=(0, (4, 3)), lw=1)
         ax.annotate(
             "today",
@@ -241,7 +271,7 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
             color=INK,
         )
         ax.set_ylabel("Items")
-        ax.set_xlabel("Due month")
+        ax.set_xlabel("Due month" + (f"\n{edges}" if edges else ""))
         ax.set_title(title)
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -251,7 +281,26 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
     label = (
         f"{title}, {month_label(first)} to {month_label(last)}: {count} items, {overdue} overdue"
     )
+    if edges:
+        label += f"; {edges}"
     return render_svg(build, (_WIDTH, 3.2), label, "remediation-plan")
+
+
+def _add_up(slots: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Status counts summed over several months; empty when they hold no item."""
+    total = dict.fromkeys(_FIELDS, 0)
+    for slot in slots:
+        for field in _FIELDS:
+            total[field] += slot[field]
+    return total if any(total.values()) else {}
+
+
+def _edges(before: Mapping[str, int], low: date, after: Mapping[str, int], high: date) -> str:
+    """What the edge bars hold, e.g. `Bars at the edges: 3 items due before Jan 2023`."""
+    parts = [f"{n:,} {_plural(n, 'item')} due {word} {month_label(month)}"
+             for n, word, month in ((sum(before.values()), "before", low),
+                                    (sum(after.values()), "after", high)) if n]  # fmt: skip
+    return f"Bars at the edges: {', '.join(parts)}" if parts else ""
 
 
 def history_svg(points: Sequence[HistoryPoint]) -> str:
@@ -291,7 +340,7 @@ def history_svg(points: Sequence[HistoryPoint]) -> str:
         half = max(xs[-1] - xs[0], 14) / 2
         middle = (xs[0] + xs[-1]) / 2
         low, high = middle - half * 1.04, middle + half * 1.04
-        ticks = date_ticks(date.fromordinal(math.ceil(low)), date.fromordinal(math.floor(high)))
+        ticks = date_ticks(_day(math.ceil(low)), _day(math.floor(high)))
         ax.set_xticks(
             [tick.toordinal() for tick in ticks],
             [month_label(t) if t.day == 1 else f"{t.day} {month_label(t)}" for t in ticks],
@@ -360,6 +409,11 @@ def category_svg(rows: Sequence[CategoryRisks], scale: Sequence[Level]) -> str:
 
 
 _FIELDS = tuple(field for field, _, _ in _STATUSES)
+
+
+def _day(ordinal: int) -> date:
+    """The date of a day number, held to the calendar: an axis margin may reach past its ends."""
+    return date.fromordinal(min(max(ordinal, FIRST_DAY.toordinal()), LAST_DAY.toordinal()))
 
 
 def _plural(n: int, word: str) -> str:

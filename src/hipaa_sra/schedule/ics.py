@@ -9,11 +9,12 @@ DTSTAMP is midnight UTC of `--today`, so the same inputs give byte-identical out
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from ..dates import LAST_DAY, add_days
 from .events import Attendee, Event, EventKind, Schedule
 
 PRODID = "-//hipaa-sra//sra calendar//EN"
@@ -63,7 +64,10 @@ def _vevent(schedule: Schedule, event: Event, stamp: datetime) -> VEvent:
     vevent.add("uid", event_uid(schedule.identity, event.kind, event.record_id))
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", event.day)
-    vevent.add("dtend", event.day + timedelta(days=1))
+    if event.day < LAST_DAY:
+        vevent.add("dtend", add_days(event.day, 1))
+    # else no DTEND: the day after 9999-12-31 has no date, and RFC 5545 3.6.1 makes an
+    # all-day event without one last that day.
     vevent.add("summary", event.summary)
     vevent.add("description", _description(event))
     vevent.add("categories", [CATEGORY, _LABELS[event.kind]])
