@@ -75,3 +75,44 @@ def sra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+_DROP_OVERRIDES = """
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+# PR_CAPBSET_DROP (24) of CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2): root then obeys
+# file permissions after exec, as any other user does.
+for cap in (1, 2):
+    if libc.prctl(24, cap, 0, 0, 0) != 0:
+        sys.exit(97)
+os.execv(sys.executable, [sys.executable, "-m", "hipaa_sra", *sys.argv[1:]])
+"""
+
+
+@pytest.fixture
+def sra_process(tmp_path: Path) -> Callable[..., Run]:
+    """Run `sra ARGS...` as a separate process that file permissions bind, even as root.
+
+    Tests run as root here, where `chmod 000` stops no read; the process drops the two
+    capabilities that let root ignore permissions (Linux) or the test is skipped. `timeout`
+    bounds a run that could hang (a named pipe opened for reading waits for a writer).
+    """
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> Run:
+        env = {**os.environ, "NO_COLOR": "1"}
+        if os.name == "posix" and os.geteuid() == 0:
+            if not sys.platform.startswith("linux"):
+                pytest.skip("running as root, where file permissions do not stop reads")
+            command = [sys.executable, "-c", _DROP_OVERRIDES, *args]
+        else:
+            command = [sys.executable, "-m", "hipaa_sra", *args]
+        done = subprocess.run(command, cwd=cwd or tmp_path, env=env, capture_output=True,
+                              text=True, timeout=timeout, check=False)
+        if done.returncode == 97:
+            pytest.skip("running as root and unable to drop CAP_DAC_OVERRIDE")
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run

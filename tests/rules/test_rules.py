@@ -1,14 +1,15 @@
 """Every rule against its fixtures: a failing variant and a passing variant of a clean workspace.
 
 A fixture `fixtures/<rule-name>.yaml` has `fail` and `pass` variants. Each variant copies
-`base/` (a workspace every rule passes), deletes `remove`, writes `files`, signs for the
-roles in `sign` (default: every required role) over the content as it now is, writes
-`after_sign`, then lints with only that rule selected. `fail` must report exactly the
-object ids in `expect`; `pass` must report nothing.
+`base/` (a workspace every rule passes), deletes `remove`, writes `files`, makes named pipes
+at `fifos`, signs for the roles in `sign` (default: every required role) over the content as
+it now is, writes `after_sign`, then lints with only that rule selected. `fail` must report
+exactly the object ids in `expect`; `pass` must report nothing.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,8 @@ def build(tmp: Path, variant: dict[str, Any]) -> tuple[Path, date]:
     for rel in variant.get("remove", ()):
         (root / rel).unlink()
     _write(root, variant.get("files") or {})
+    for rel in variant.get("fifos", ()):
+        os.mkfifo(root / rel)
     today = variant.get("today") or TODAY
     sign(root, variant.get("sign", list(SIGNERS)), today)
     _write(root, variant.get("after_sign") or {})

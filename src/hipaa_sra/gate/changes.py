@@ -9,6 +9,8 @@ repository's top level and turns failures into `GateError` (exit 2).
 
 from __future__ import annotations
 
+import os
+import posixpath
 import subprocess
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -170,35 +172,58 @@ def materialize(git: Git, commit: str, directory: str, into: Path,
     listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", directory,
                       what=f"git ls-tree {commit[:12]}")
     blobs: list[tuple[str, str]] = []
+    links: dict[str, str] = {}
     for entry in listing.decode(errors="surrogateescape").split("\0"):
         meta, _, path = entry.partition("\t")
         parts = meta.split()
-        # Regular files only: symlinks could point outside `into`, submodules have no content.
-        if (len(parts) == 3 and parts[1] == "blob" and parts[0] in ("100644", "100755")
-                and ".." not in PurePosixPath(path).parts):
+        if len(parts) != 3 or parts[1] != "blob" or ".." in PurePosixPath(path).parts:
+            continue  # submodules have no content; `..` would write outside `into`
+        if parts[0] in ("100644", "100755"):
             blobs.append((parts[2], path))
-    if not blobs:
+        elif parts[0] == "120000":
+            # A committed symbolic link is written as a link, so the load judges it as it
+            # judges one in a checkout: followed inside the workspace, refused by name outside.
+            links[path] = parts[2]
+    if not blobs and not links:
         return None
+    targets = dict(zip(links, _cat(git, commit, list(links.values())), strict=True))
     if only is not None:
-        blobs = [(sha, path) for sha, path in blobs if path in only]
+        wanted = set(only)
+        wanted.update(posixpath.normpath(posixpath.join(posixpath.dirname(path),
+                                                        os.fsdecode(target)))
+                      for path, target in targets.items() if path in wanted)  # fmt: skip
+        blobs = [(sha, path) for sha, path in blobs if path in wanted]
+        targets = {path: target for path, target in targets.items() if path in wanted}
     root = into.joinpath(*PurePosixPath(directory).parts) if directory != "." else into
     root.mkdir(parents=True, exist_ok=True)
-    if not blobs:
-        return root
+    for (_, path), data in zip(blobs, _cat(git, commit, [sha for sha, _ in blobs]), strict=True):
+        target = into.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    for path, data in targets.items():
+        link = into.joinpath(*PurePosixPath(path).parts)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.fsdecode(data), link)
+    return root
+
+
+def _cat(git: Git, commit: str, shas: list[str]) -> list[bytes]:
+    """The contents of `shas`, in order, from one `cat-file --batch`."""
+    if not shas:
+        return []
     # One `cat-file --batch` for every blob; `git archive` would apply export-ignore and
     # export-subst attributes and so could hide or rewrite workspace files.
-    out = git.run("cat-file", "--batch", input="".join(f"{sha}\n" for sha, _ in blobs).encode(),
+    out = git.run("cat-file", "--batch", input="".join(f"{sha}\n" for sha in shas).encode(),
                   what=f"git cat-file at {commit[:12]}")
+    contents = []
     offset = 0
-    for _, path in blobs:
+    for _ in shas:
         header_end = out.index(b"\n", offset)
         size = int(out[offset:header_end].split()[2])
         start = header_end + 1
-        target = into.joinpath(*PurePosixPath(path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(out[start:start + size])
+        contents.append(out[start:start + size])
         offset = start + size + 1
-    return root
+    return contents
 
 
 def workspace_dirty(git: Git, directory: str) -> bool:

@@ -28,6 +28,7 @@ from ..analysis.digest import digest_diff, object_digests
 from ..analysis.facts import IN_SCOPE
 from ..errors import LoadError
 from ..loading import find_workspace, load_workspace, parse_yaml
+from ..loading.read import read_file
 from ..model import KIND_BY_FOLDER, MANIFEST_FILE, Workspace
 from .changes import (
     Git,
@@ -143,7 +144,7 @@ def keys_in_files(workspace_dir: Path, files: Iterable[str]) -> list[str]:
         if kind is None or not kind.has_ids or path.suffix not in (".yaml", ".yml"):
             continue
         try:
-            value = parse_yaml(path.read_bytes(), rel)
+            value = parse_yaml(read_file(path, rel), rel)
         except (LoadError, OSError):
             continue  # the head workspace loaded, so this is a stray file it does not read
         items = value if isinstance(value, list) else []
@@ -301,10 +302,16 @@ def _load_head(git: Git, revisions: Revisions, ws_rel: str, root: Path, tmp: Pat
     try:
         return head_dir, load_workspace(head_dir, use_cache=False)
     except LoadError as exc:
-        shown = Path(exc.path) if Path(exc.path).is_absolute() else Path.cwd() / exc.path
-        inside = os.path.relpath(shown, head_dir)
-        where = f"{revisions.head}:{PurePosixPath(ws_rel, Path(inside).as_posix())}"
-        raise LoadError(where, exc.message, exc.line, exc.column, exc.hint) from None
+        raise LoadError.combine([_at_head(error, head_dir, revisions, ws_rel)
+                                 for error in exc.errors]) from None
+
+
+def _at_head(error: LoadError, head_dir: Path, revisions: Revisions, ws_rel: str) -> LoadError:
+    """`error` about a file written under `head_dir`, placed at `head:path` in the repository."""
+    shown = Path(error.path) if Path(error.path).is_absolute() else Path.cwd() / error.path
+    inside = os.path.relpath(shown, head_dir)
+    where = f"{revisions.head}:{PurePosixPath(ws_rel, Path(inside).as_posix())}"
+    return LoadError(where, error.message, error.line, error.column, error.hint)
 
 
 def _run_on_paths(root: Path, paths: Sequence[str], use_cache: bool) -> GateResult:

@@ -13,11 +13,13 @@ MAX_DEPTH = 64
 """Workspace records nest about six levels; anything deeper is a mistake or an attack."""
 
 
-def too_big(path: str, size: int) -> LoadError:
-    """The error for a file over `MAX_FILE_BYTES`."""
+def too_big(path: str, size: int | None) -> LoadError:
+    """The error for a file over `MAX_FILE_BYTES` (`size` None: its size is not known)."""
+    limit = f"{MAX_FILE_BYTES // 1048576} MB"
     return LoadError(
         path,
-        f"file is {size / 1048576:.1f} MB; the limit is {MAX_FILE_BYTES // 1048576} MB",
+        f"file is {size / 1048576:.1f} MB; the limit is {limit}" if size is not None
+        else f"file is larger than the limit of {limit}",
         hint="split it into several files in the same folder",
     )
 
@@ -36,12 +38,47 @@ def deep_offset(data: bytes) -> int:
     return deep_indent.end() - 1 if deep_indent else 0
 
 
-def is_indent_tab(data: bytes, offset: int) -> bool:
-    """A tab at the start of a line is indentation unless it sits inside a block scalar."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    previous = data.rfind(b"\n", 0, max(start - 1, 0))
-    before = data[previous + 1 : start]
-    return not before.rstrip().endswith((b"|", b">", b"|-", b">-", b"|+", b">+"))
+# A block scalar header ends its line: `|` or `>`, an indentation and a chomping indicator,
+# after `key:`, `- `, `? ` or nothing, and after an anchor or a tag; then maybe a comment.
+_BLOCK_HEADER = re.compile(
+    rb"(?:^|[:?-][ \t]+)(?:[&!][^ \t]*[ \t]+)*[|>](?P<indicators>[-+1-9]{0,2})[ \t]*(?:#.*)?$"
+)
+_DASHES = re.compile(rb"(?:-[ ]+)*")
+
+
+def indent_tab(data: bytes) -> int | None:
+    """Offset of the first tab used as indentation, or None.
+
+    A tab that starts a line (after any spaces) is indentation, which YAML forbids, unless
+    the line is content of a block scalar (`notes: |`) and the tab comes after the
+    scalar's indentation: there it is text, kept as written.
+    """
+    if b"\t" not in data:
+        return None
+    parent: int | None = None  # indentation of the node whose block scalar is open
+    content: int | None = None  # the scalar's content indentation, once known
+    offset = 0
+    for line in data.split(b"\n"):
+        start, offset = offset, offset + len(line) + 1
+        text = line.lstrip(b" ")
+        spaces = len(line) - len(text)
+        if parent is not None:
+            if content is None and not text:
+                continue  # leading blank lines do not fix the indentation
+            if content is None and spaces > parent:
+                content = spaces
+            if content is not None and (spaces >= content or not text):
+                continue
+            parent = content = None  # a less indented line ends the scalar
+        if text.startswith(b"\t"):
+            return start + spaces
+        header = _BLOCK_HEADER.search(line)
+        if header is not None:
+            dashes = _DASHES.match(text)
+            parent = spaces + (dashes.end() if dashes and header.start() > spaces else 0)
+            digits = [c for c in header["indicators"] if 0x31 <= c <= 0x39]
+            content = parent + int(chr(digits[0])) if digits else None
+    return None
 
 
 def syntax_error(data: bytes, path: str, exc: Exception) -> LoadError:

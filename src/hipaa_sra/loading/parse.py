@@ -17,11 +17,12 @@ rather than a crash. Nothing is ever constructed from a tag.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import ryml
@@ -33,11 +34,11 @@ from .diagnose import (
     MAX_FILE_BYTES,
     deep_offset,
     duplicate_key_error,
-    is_indent_tab,
+    indent_tab,
     syntax_error,
     too_big,
 )
-from .text import decode_utf8, line_col
+from .text import decode_utf8, line_col, normalise_newlines
 
 MAX_ALIAS_EXPANSION = 1_000_000
 """Nodes that aliases may add beyond the written ones (bounds a billion-laughs file)."""
@@ -84,7 +85,8 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
 # Only files that might hold anchors, aliases, tags or complex keys take the checked walk.
 _SPECIAL_CHARS = re.compile(rb"[&*!]|\?\s")
-_SPECIAL_AFTER = frozenset(b" \t\r\n[{,")
+# `:` too: in flow style a value may follow a quoted key with no space (`{"k":*a}`).
+_SPECIAL_AFTER = frozenset(b" \t\r\n[{,:")
 
 
 # Plain scalars whose meaning the JSON route would change; their files take the exact walk.
@@ -122,9 +124,26 @@ def _needs_checks(data: bytes) -> bool:
         if at == 0 or data[at - 1] in _SPECIAL_AFTER:
             return True
     return False
+# `\uD800`-`\uDFFF` (or `\U0000D800`...): halves of UTF-16 surrogate pairs.
+_SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+_utf8 = functools.partial(str, encoding="utf8")
+
+
+def _paired(text: str, index: int) -> bool:
+    """True if the surrogate at `index` is half of a high-low pair."""
+    char = text[index]
+    if char <= "\udbff":
+        return index + 1 < len(text) and "\udc00" <= text[index + 1] <= "\udfff"
+    return index > 0 and "\ud800" <= text[index - 1] <= "\udbff"
+
+
 _SAFE_TAGS = frozenset(
     {"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map", "!!timestamp"}
 )
+
+
+_MAX_HEX_DIGITS = 3000
+"""Longer hex integers stay text: their decimal form passes Python's printing limit."""
 
 
 def _resolve_plain(text: str) -> Any:
@@ -132,12 +151,41 @@ def _resolve_plain(text: str) -> Any:
     if text in _SPECIAL:
         return _SPECIAL[text]
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # over Python's digit limit: the JSON route keeps it as text too
+            return text
     if _HEX.match(text):
-        return int(text, 16)
+        return int(text, 16) if len(text) <= _MAX_HEX_DIGITS else text
     if _FLOAT.match(text):
         return float(text)
     return text
+
+
+_TAG_MEANS = {"!!str": "text", "!!timestamp": "text", "!!null": "null", "!!bool": "true or false",
+              "!!int": "an integer", "!!float": "a number", "!!seq": "a list", "!!map": "a mapping"}
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def _tagged_scalar(tag: str, text: str) -> tuple[bool, Any]:
+    """The value a standard tag gives `text`, as PyYAML reads it: (ok, value)."""
+    if tag in ("!!str", "!!timestamp"):  # dates stay text; the models parse them
+        return True, text
+    if tag == "!!null":
+        return True, None
+    if tag == "!!bool":
+        value = _BOOLS.get(text.lower())
+        return value is not None, value
+    if tag == "!!int":
+        value = _resolve_plain(text)
+        return type(value) is int, value
+    if tag == "!!float":
+        if isinstance(_SPECIAL.get(text), float):
+            return True, _SPECIAL[text]
+        if _NUMBER.match(text):
+            return True, float(text)
+    return False, None
 
 
 class _Walk:
@@ -152,6 +200,8 @@ class _Walk:
         self.expanded = 0
         self.duplicate: str | None = None
         self.resolved: dict[str, Any] = {}
+        surrogates = _SURROGATE_ESCAPE.search(data) is not None
+        self.text: Callable[[Any], str] = self.decode if surrogates else _utf8
 
     def fail(self, message: str, needle: bytes | None = None, hint: str | None = None) -> LoadError:
         """A `LoadError` placed at the first occurrence of `needle` in the file."""
@@ -167,6 +217,7 @@ class _Walk:
         if not self.checked:
             return self.body(n, depth)
         tree = self.tree
+        tag = None
         if _has_val_tag(tree, n):
             tag = str(_val_tag(tree, n), "utf8")
             if tag not in _SAFE_TAGS:
@@ -178,9 +229,42 @@ class _Walk:
         if _is_val_ref(tree, n):
             return self.alias(str(_val_ref(tree, n), "utf8"))
         built = self.body(n, depth)
+        if tag is not None:
+            built = self.tagged(n, tag, built)
         if _has_val_anchor(tree, n):
             self.anchors[str(_val_anchor(tree, n), "utf8")] = built
         return built
+
+    def tagged(self, n: int, tag: str, built: tuple[Any, int]) -> tuple[Any, int]:
+        """`built` read as a standard tag says (`!!str 1` is text), or a `LoadError`."""
+        value, size = built
+        if tag in ("!!seq", "!!map"):
+            ok = isinstance(value, list if tag == "!!seq" else dict)
+        elif _is_container(self.tree, n):
+            ok = False
+        else:
+            raw = _val(self.tree, n)
+            ok, value = _tagged_scalar(tag, "" if raw is None else self.text(raw))
+        if not ok:
+            raise self.fail(f"the value tagged {tag} is not {_TAG_MEANS[tag]}", tag.encode(),
+                            "write a value of that type, or remove the tag")
+        return value, size
+
+    def decode(self, raw: Any) -> str:
+        """Text of a scalar holding `\\u` escapes of UTF-16 surrogates: pairs make one
+        character (as in JSON); half a pair is no character at all, so it is refused."""
+        text = bytes(raw).decode("utf-8", "surrogatepass")
+        try:
+            return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            lone = ord(next(c for i, c in enumerate(text)
+                            if "\ud800" <= c <= "\udfff" and not _paired(text, i)))
+            escape = re.search(rb"\\(?:u|U0000)%x" % lone, self.data, re.I)
+            line, col = line_col(self.data, escape.start()) if escape else (1, 1)
+            raise LoadError(
+                self.path, f"\\u{lone:04x} is half of a UTF-16 surrogate pair, not a "
+                "character", line, col, "write the character itself, or its \\U escape",
+            ) from None
 
     def alias(self, name: str) -> tuple[Any, int]:
         """The anchored value, counted against the expansion budget."""
@@ -203,7 +287,7 @@ class _Walk:
             raw = _val(tree, n)
             if raw is None:
                 return None, 1
-            text = str(raw, "utf8")
+            text = self.text(raw)
             if (not text or text[0] in _MAYBE_TYPED) and _is_val_plain(tree, n):
                 resolved = self.resolved
                 if text not in resolved:
@@ -217,7 +301,7 @@ class _Walk:
             c = _first_child(tree, n)
             while c != _NONE:
                 raw_key = _key(tree, c)
-                key = "" if raw_key is None else str(raw_key, "utf8")
+                key = "" if raw_key is None else self.text(raw_key)
                 if self.checked and (_has_key_tag(tree, c) or _is_key_ref(tree, c)):
                     raise self.fail("keys must be plain text (no tags or aliases)", raw_key)
                 value, count = self.node(c, depth + 1)
@@ -281,6 +365,7 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
     """
     if len(data) > MAX_FILE_BYTES:
         raise too_big(path, len(data))
+    data = normalise_newlines(data)
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = line_col(data, nul)
@@ -288,9 +373,9 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
     decode_utf8(data, path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    tab = re.search(rb"^ *\t", data, re.M) if b"\t" in data else None
-    if tab is not None and is_indent_tab(data, tab.end() - 1):
-        line, col = line_col(data, tab.end() - 1)
+    tab = indent_tab(data)
+    if tab is not None:
+        line, col = line_col(data, tab)
         raise LoadError(
             path, "tab used for indentation; YAML allows only spaces", line, col,
             "replace the tab with spaces",
@@ -309,7 +394,7 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
             return None
         root = docs[0]
     checked = _needs_checks(data)
-    if fast and not checked and not _ambiguous(data):
+    if fast and not checked and not _ambiguous(data) and not _SURROGATE_ESCAPE.search(data):
         try:
             with _quiet_stderr():
                 text = ryml.emit_json_malloc(tree, root)
@@ -325,4 +410,6 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
         raise exc from None
     except RecursionError:
         raise LoadError(path, f"nesting is deeper than {MAX_DEPTH} levels") from None
+    except UnicodeDecodeError:  # an escape the surrogate check did not see; never a traceback
+        raise LoadError(path, "a quoted escape makes text that is not Unicode") from None
     return value

@@ -1,4 +1,4 @@
-"""The findings the loader itself reports (family SRA0xx): schema, ids and references."""
+"""The findings the loader itself reports (family SRA0xx): schema, ids, references, files."""
 
 from __future__ import annotations
 
@@ -41,8 +41,18 @@ LEVEL_SYNONYM = Problem(
     "SRA006", "level-synonym", Severity.INFO,
     "A risk level is written with an accepted synonym (e.g. medium for moderate).",
 )
+UNEXPECTED_FILE = Problem(
+    "SRA007", "unexpected-file", Severity.WARNING,
+    "A YAML file or a folder of YAML files sits outside sra.yaml and the kind folders, so it "
+    "was not loaded.",
+)
+NOT_A_REGULAR_FILE = Problem(
+    "SRA008", "not-a-regular-file", Severity.WARNING,
+    "A workspace path is a named pipe, socket or device rather than a file, so it was not read.",
+)
 
 PROBLEMS: tuple[Problem, ...] = (
     INVALID_VALUE, UNKNOWN_FIELD, MISSING_FIELD, DUPLICATE_ID, UNKNOWN_REFERENCE, LEVEL_SYNONYM,
+    UNEXPECTED_FILE, NOT_A_REGULAR_FILE,
 )
 """Every loader finding kind, in code order."""

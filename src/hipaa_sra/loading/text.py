@@ -1,4 +1,4 @@
-"""Byte-level helpers shared by the parser and the source map: decoding and positions."""
+"""Byte-level helpers shared by the parser and the source map: decoding, line breaks, positions."""
 
 from __future__ import annotations
 
@@ -26,3 +26,10 @@ def decode_utf8(data: bytes, path: str) -> str:
             col,
             "re-save the file as UTF-8",
         ) from None
+
+
+def normalise_newlines(data: bytes) -> bytes:
+    """CRLF and lone CR as LF, as YAML reads line breaks; positions then count lines alike."""
+    if b"\r" not in data:
+        return data
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")

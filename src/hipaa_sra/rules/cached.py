@@ -19,8 +19,9 @@ from typing import Any
 
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
-from ..loading import MAX_FILE_BYTES, find_workspace, list_files, load_workspace, parse_yaml
+from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
 from ..loading.cache import Cache, Key
+from ..loading.discover import scan_workspace
 from ..model import MANIFEST_FILE
 from .engine import Selection, check_selectors, lint
 from .registry import find_rule
@@ -102,8 +103,13 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | N
         "\0".join(selection.select).encode(),
         "\0".join(selection.ignore).encode(),
     ]
+    listing = scan_workspace(root)
+    if listing.errors:
+        return None  # the loader reports every path that cannot be read, in one run
+    # Paths the walk reports without loading them are findings, so inputs of the result too.
+    parts += (f"{stray.code}\0{stray.shown}".encode() for stray in listing.strays)
     try:
-        for source in list_files(root):
+        for source in listing.files:
             data = _read_bounded(source.path)
             if data is None:
                 return None  # the loader reports it; never hash what it would refuse
