@@ -384,6 +384,16 @@ def test_import_of_a_multi_line_cell_with_a_tab_led_line_leaves_a_workspace_that
     assert '  threat: "Phishing\\n\\twith a tab\\nend"\n' in risks(ws)
 
 
+def test_a_linked_file_is_edited_where_it_is_and_the_link_stays(ws: Path) -> None:
+    shared = ws / ".shared"  # the loader skips it; only the link is read
+    shared.mkdir()
+    (ws / "register" / "risks.yaml").rename(shared / "risks.yaml")
+    (ws / "register" / "risks.yaml").symlink_to("../.shared/risks.yaml")
+    apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")])
+    assert (ws / "register" / "risks.yaml").is_symlink()
+    assert (shared / "risks.yaml").read_text() == RISKS.replace("impact: high", "impact: low")
+
+
 def test_crlf_files_keep_their_line_breaks(ws: Path) -> None:
     path = ws / "register" / "risks.yaml"
     path.write_bytes(RISKS.replace("\n", "\r\n").encode())

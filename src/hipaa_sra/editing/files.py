@@ -90,6 +90,11 @@ class Files:
             return self._sources[path]
         rel = path.relative_to(self.root.absolute()).as_posix()
         shown = display_path(path)
+        if path.is_symlink():
+            # Write the file the link names, so that the link (and any other name) stays.
+            path = path.resolve()
+            if not path.is_relative_to(self.root.resolve()):
+                raise EditError(f"{shown}: links outside the workspace; not editing it")
         if not path.exists() and not path.is_symlink():
             source = Source(path, rel, kind, b"", None, "", "\n", False, None)
         else:
