@@ -22,6 +22,15 @@ def cli_page() -> str:
         "Every command exits 0 when all is well, 1 when it found errors (or, for lint-like",
         "commands, findings at or above `--fail-on`), and 2 on a usage error or a file that",
         "cannot be read or parsed, with one line `path:line:col: what is wrong` on stderr.\n",
+        "**Outputs never go into a workspace.** A workspace is a directory holding `sra.yaml`;",
+        "whatever is under it is loaded, signed or the tool's own, so a report written to",
+        "`sra/register/` would become records on the next run. Every option that writes a file",
+        "(`--out`/`--output` of lint, gate, score, report, calendar, history, diff, export and",
+        "schema) refuses a path anywhere inside a workspace, after resolving `..` and symlinks,",
+        "whether or not the file exists, with exit 2 and one line on stderr, before doing any",
+        "work. Only the commands that exist to change a workspace write into one: `sra init`",
+        "creates it (never inside another one), `sra signoff` adds to `signoffs/`, `sra import",
+        "--apply` edits records, and `sra schema --out` may refresh the workspace's `.schema/`.\n",
     ]
     with click.Context(cli, info_name="sra", terminal_width=100) as ctx:
         parts.append(f"## sra\n\n```\n{cli.get_help(ctx)}\n```\n")

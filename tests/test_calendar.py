@@ -184,7 +184,7 @@ def test_stdout_and_refusing_to_overwrite_the_workspace(sra, ws) -> None:
     assert run.stdout.rstrip().endswith("END:VCALENDAR")
     before = (ws / "sra.yaml").read_bytes()
     run = sra("calendar", "--workspace", "sra", "--today", TODAY, "--out", "sra/sra.yaml")
-    assert run.exit_code == 2 and "is a file of the workspace" in run.stderr
+    assert run.exit_code == 2 and "inside the workspace" in run.stderr
     assert (ws / "sra.yaml").read_bytes() == before
 
 

@@ -163,7 +163,7 @@ def test_out_refuses_to_overwrite_a_workspace_file(scored_workspace, sra) -> Non
     register = scored_workspace / "register" / "risks.yaml"
     run = sra("score", "-w", str(scored_workspace), "--out", str(register))
     assert run.exit_code == 2
-    assert "is a file of the workspace" in run.stderr
+    assert "inside the workspace" in run.stderr
     assert register.read_text(encoding="utf-8") == REGISTER
 
 

@@ -7,18 +7,16 @@ from pathlib import Path
 
 import click
 
-from ..errors import SraError
 from ..loading import load_workspace
 from ..schedule import build_schedule, render_ics
 from ..writing import file_digest, replace_file
-from .common import resolve_today, today_option, workspace_option
+from .common import OutputPath, resolve_today, today_option, workspace_option
 
 
 @click.command("calendar")
 @workspace_option
 @today_option
-@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, metavar="FILE",
+@click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
               help="Write to FILE (replaced atomically) instead of stdout.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def calendar_command(workspace: Path | None, today: datetime | None, out: Path | None,
@@ -47,7 +45,4 @@ def calendar_command(workspace: Path | None, today: datetime | None, out: Path |
     if out is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF stays CRLF
         return
-    target = out.resolve()
-    if any(Path(file).resolve() == target for file in loaded.files):
-        raise SraError(f"{out}: is a file of the workspace; not overwriting it with a calendar")
     replace_file(out, data, file_digest(out))

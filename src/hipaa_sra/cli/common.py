@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,43 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputPath(click.Path):
+    """A path a command writes: refused inside a workspace while the command line is parsed.
+
+    Every option or argument that writes a file has this type (a test walks the commands to
+    make sure), so the output guard runs before any work and no command can forget it.
+    """
+
+    def __init__(self, *, file_okay: bool = True, dir_okay: bool = False,
+                 allow_dash: bool = False, allowed: tuple[str, ...] = (),
+                 new_workspace: bool = False) -> None:  # fmt: skip
+        super().__init__(path_type=Path, file_okay=file_okay, dir_okay=dir_okay,
+                         allow_dash=allow_dash)  # fmt: skip
+        self.allowed = allowed
+        """Paths inside a workspace (relative to it) that this option exists to write."""
+        self.new_workspace = new_workspace
+        """The path becomes a workspace itself: only a workspace around it counts."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:  # fmt: skip
+        """The path, after the output guard has accepted it (`-`, standard output, always is)."""
+        from ..writing import check_output
+
+        path = super().convert(value, param, ctx)
+        if not (self.allow_dash and str(path) == "-"):
+            check_output(Path(os.fsdecode(path)), _writer(param, ctx), allowed=self.allowed,
+                         new_workspace=self.new_workspace)  # fmt: skip
+        return path
+
+
+def _writer(param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """How the refusal names the writer, e.g. `sra lint --output`."""
+    command = f"sra {ctx.command.name}" if ctx is not None and ctx.command.name else "sra"
+    if param is None:
+        return command
+    return f"{command} {param.opts[0]}" if isinstance(param, click.Option) else command
 
 
 def workspace_option(func: F) -> F:
@@ -25,7 +63,6 @@ def workspace_option(func: F) -> F:
 
 def use_colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set."""
-    import os
     import sys
 
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ

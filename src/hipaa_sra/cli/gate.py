@@ -9,7 +9,7 @@ import click
 
 from ..formats.gate import GATE_FORMATS
 from ..gate import GateError, read_paths, run_gate
-from .common import emit, workspace_option
+from .common import OutputPath, emit, workspace_option
 
 
 @click.command("gate")
@@ -25,7 +25,7 @@ from .common import emit, workspace_option
                    "stdin, instead of from git.")
 @click.option("--format", "fmt", type=click.Choice(list(GATE_FORMATS)), default="text",
               show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--output", "-o", type=OutputPath(), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def gate_command(workspace: Path | None, base: str | None, head: str | None,

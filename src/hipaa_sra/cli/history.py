@@ -10,12 +10,11 @@ import click
 from ..formats.history import diff_json, diff_text, history_json, history_text
 from ..history import Commit, diff_refs, history, open_repository
 from ..loading import find_workspace
-from .common import emit, workspace_option
+from .common import OutputPath, emit, workspace_option
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                        show_default=True, help="Output format.")  # fmt: skip
-_OUT = click.option("--out", "--output", "-o", "out",
-                    type=click.Path(path_type=Path, dir_okay=False), default=None,
+_OUT = click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None,
                     metavar="FILE", help="Write to FILE (replaced atomically) instead of stdout.")
 
 

@@ -8,10 +8,12 @@ import click
 
 from ..loading import check_workspace
 from ..writing import init_workspace
+from .common import OutputPath
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(path_type=Path), default=Path("sra"))
+@click.argument("directory", type=OutputPath(dir_okay=True, new_workspace=True),
+                default=Path("sra"))
 @click.option("--example", is_flag=True,
               help="Write the bundled example: a fictional telehealth business associate.")
 @click.option("--organization", default="Your organization", show_default=True,

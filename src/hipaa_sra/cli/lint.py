@@ -12,7 +12,7 @@ from ..findings import Severity
 from ..formats import LINT_FORMATS, lint_text
 from ..rules import Selection
 from ..rules.cached import render_lint_workspace
-from .common import emit, resolve_today, today_option, use_colour, workspace_option
+from .common import OutputPath, emit, resolve_today, today_option, use_colour, workspace_option
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -30,7 +30,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--select", multiple=True, metavar="RULES",
               help="Run only these rules (codes, code prefixes such as SRA1, or names).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--output", "-o", type=OutputPath(), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
 @click.option("--show-waived", is_flag=True,

@@ -12,7 +12,7 @@ from ..errors import SraError
 from ..findings import Severity
 from ..history import Commit, History
 from ..loading import load_workspace
-from .common import resolve_today, today_option, workspace_option
+from .common import OutputPath, resolve_today, today_option, workspace_option
 
 _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md"}
 
@@ -21,8 +21,8 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md"}
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(list(_SUFFIX)), default="html",
               show_default=True, help="html (one self-contained file), pdf, or md (Markdown).")
-@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False,
-              allow_dash=True), default=None, metavar="PATH",
+@click.option("--out", "--output", "-o", "out", type=OutputPath(allow_dash=True), default=None,
+              metavar="PATH",
               help="Where to write (default: sra-report.<format>; - for standard output).")
 @today_option
 @click.option("--history/--no-history", default=True, show_default=True,
@@ -65,14 +65,14 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     from ..report import review_history as load_history
 
     day = resolve_today(today)
+    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
+    if str(target) != "-":
+        _check_target(target)  # before minutes of rendering, not after
     ws = load_workspace(workspace, use_cache=not no_cache)
     errors = sum(1 for finding in ws.findings if finding.severity is Severity.ERROR)
     if errors:
         click.echo(f"sra report: {errors} error(s) found while loading; the records concerned "
                    "are left out of the report and listed under Findings", err=True)  # fmt: skip
-    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
-    if str(target) != "-":
-        _check_target(target, ws.files, ws.root)  # before minutes of rendering, not after
     past: History | None = None
     problem: str | None = "this rendering was made with --no-history"
     if history:
@@ -104,14 +104,12 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
                f"{document.banner.title}")  # fmt: skip
 
 
-def _check_target(target: Path, files: tuple[str, ...], root: Path) -> None:
-    """Refuse a target that is a file of the workspace, or in a directory that does not exist."""
-    resolved = target.resolve()
-    for name in files:
-        candidate = Path(name)
-        for path in (candidate, root / candidate):
-            if path.resolve() == resolved:
-                raise SraError(f"{target}: is a file of the workspace; not overwriting it "
-                               "with the report")  # fmt: skip
+def _check_target(target: Path) -> None:
+    """Refuse a target inside a workspace, a directory, or in a directory that does not exist."""
+    from ..writing import check_output
+
+    check_output(target, "sra report --out")  # the default path is not checked while parsing
+    if target.is_dir():
+        raise SraError(f"{target}: is a directory; expected the report's file name")
     if not target.parent.exists():
         raise SraError(f"{target}: directory {target.parent} does not exist")

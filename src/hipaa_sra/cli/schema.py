@@ -9,11 +9,14 @@ import click
 
 from ..model.schema import json_schemas
 from ..writing import file_digest, replace_file
+from .common import OutputPath
 
 
 @click.command("schema")
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Write one <kind>.schema.json per file kind into this directory.")
+@click.option("--out", "out", type=OutputPath(file_okay=False, dir_okay=True, allowed=(".schema",)),
+              default=None,
+              help="Write one <kind>.schema.json per file kind into this directory (inside a "
+                   "workspace, only its .schema/).")
 def schema_command(out: Path | None) -> None:
     """Print (or write) the JSON Schema of each workspace file kind.
 

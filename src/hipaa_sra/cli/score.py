@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 from ..catalog import RiskMatrix
-from ..errors import LoadError, SraError
+from ..errors import LoadError
 from ..findings import Location, Severity
 from ..formats.scores import scores_csv, scores_json, scores_text
 from ..loading import load_workspace
 from ..model import Workspace
 from ..scoring import MethodologyError, methodology_matrix, score_risks
 from ..writing import file_digest, replace_file
-from .common import use_colour, workspace_option
+from .common import OutputPath, use_colour, workspace_option
 
 
 @click.command("score")
@@ -23,8 +23,7 @@ from .common import use_colour, workspace_option
               show_default=True, help="Output format.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Show only the N highest-ranked risks.")
-@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, metavar="FILE",
+@click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
               help="Write to FILE (replaced atomically) instead of stdout.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def score_command(
@@ -62,7 +61,7 @@ def score_command(
     if out is None:
         click.echo(text, nl=False)
     else:
-        _write(out, text, loaded)
+        replace_file(out, text.encode("utf-8"), file_digest(out))
 
 
 def _matrix(loaded: Workspace) -> RiskMatrix:
@@ -87,10 +86,3 @@ def _matrix(loaded: Workspace) -> RiskMatrix:
         where = loaded.locate(manifest, ("methodology", exc.field))
         raise LoadError(where.file, exc.message, where.line, where.column, hint=exc.hint) from None
 
-
-def _write(out: Path, text: str, loaded: Workspace) -> None:
-    """Replace `out` atomically, refusing to overwrite a file of the workspace itself."""
-    target = out.resolve()
-    if any(Path(file).resolve() == target for file in loaded.files):
-        raise SraError(f"{out}: is a file of the workspace; not overwriting it with scores")
-    replace_file(out, text.encode("utf-8"), file_digest(out))
