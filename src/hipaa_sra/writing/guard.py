@@ -24,7 +24,9 @@ def enclosing_workspace(path: Path) -> Path | None:
     """The nearest directory at or above `path` (symlinks and `..` resolved) holding sra.yaml."""
     resolved = Path(os.path.realpath(path))
     for directory in (resolved, *resolved.parents):
-        if (directory / MANIFEST_FILE).is_file():
+        # os.path.isfile, not Path.is_file: a directory we may not search is not a workspace
+        # we could write into either, and must not turn into a traceback.
+        if os.path.isfile(directory / MANIFEST_FILE):
             return directory
     return None
 
@@ -64,6 +66,6 @@ def _shown(directory: Path) -> str:
     """`directory` relative to the working directory when it is below it, else absolute."""
     try:
         rel = directory.relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError):  # elsewhere, or the working directory is gone
         return f"{directory}/"
     return f"{rel.as_posix()}/" if rel.parts else "./"
