@@ -253,7 +253,7 @@ def test_sra_yaml_entries_are_added_changed_and_removed_in_place(ws: Path) -> No
         "decisions:\n  - spec: 164.312(a)(2)(iv)\n    decision: implemented\n    controls:\n"
         "      - CTL-1\n"
         "waivers:\n  - rule: SRA101\n    reason: Annual review moved\n    approved_by: alice\n"
-        "    until: '2027-01-31'\n"
+        "    until: 2027-01-31\n"
     )
     assert result.changes[-1] == "add to sra.yaml waivers"
     manifest = load_workspace(ws, use_cache=False).manifest

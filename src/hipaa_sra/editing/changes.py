@@ -151,9 +151,10 @@ def dotted(path: FieldPath) -> str:
 def describe(change: Change, fields: tuple[str, ...] = ()) -> str:
     """One line naming what `change` does, for messages and commit messages."""
     if isinstance(change, Add):
-        record_id = _id_of(change.record)
-        where = f" to {change.file}" if change.file else ""
-        return f"add {change.kind} {record_id}{where}".replace("  ", " ")
+        parts = ["add", change.kind, _id_of(change.record)]
+        if change.file:
+            parts += ["to", change.file]
+        return " ".join(part for part in parts if part)
     target = change.target.label()
     if isinstance(change, Replace):
         changed = ", ".join(fields) if fields else "no field changed"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
+from datetime import date
 from functools import cache
 from typing import Annotated, Any, Union
 
@@ -16,7 +18,7 @@ UNKNOWN: Any = object()
 """A written value that does not validate: it equals nothing, so it is always rewritten."""
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """The type inside `Optional[...]` and `Annotated[...]`."""
     while True:
         origin = typing.get_origin(annotation)
@@ -38,24 +40,54 @@ def _field(model: type[BaseModel], key: str) -> FieldInfo | None:
     return None
 
 
-def model_at(model: type[BaseModel] | None, path: FieldPath) -> type[BaseModel] | None:
-    """The model of the mapping at `path` inside a `model` (None: not a model there)."""
+def annotation_at(model: type[BaseModel] | None, path: FieldPath) -> Any:
+    """The type of the value at `path` inside a `model` (None: the model does not say)."""
     current: Any = model
     for part in path:
         if isinstance(current, type) and issubclass(current, BaseModel):
             if not isinstance(part, str):
                 return None
             info = _field(current, part)
-            current = None if info is None else _unwrap(info.annotation)
+            current = None if info is None else unwrap(info.annotation)
         elif typing.get_origin(current) in (tuple, list) and isinstance(part, int):
-            current = _unwrap(typing.get_args(current)[0])
+            current = unwrap(typing.get_args(current)[0])
         elif typing.get_origin(current) is dict and isinstance(part, str):
-            current = _unwrap(typing.get_args(current)[1])
+            current = unwrap(typing.get_args(current)[1])
         else:
             return None
+    return current
+
+
+def model_at(model: type[BaseModel] | None, path: FieldPath) -> type[BaseModel] | None:
+    """The model of the mapping at `path` inside a `model` (None: not a model there)."""
+    current = annotation_at(model, path)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return current
     return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def dated(annotation: Any, value: Any) -> Any:
+    """`value` with `YYYY-MM-DD` text turned into dates where `annotation` has date fields.
+
+    A date is then written unquoted, as people write them; text stays text (and quoted)
+    where the model expects text.
+    """
+    if annotation is date and isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value  # not a calendar date: the model reports it, written as given
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(
+            value, dict):  # fmt: skip
+        return {key: dated(annotation_at(annotation, (key,)), item)
+                for key, item in value.items()}  # fmt: skip
+    if typing.get_origin(annotation) in (tuple, list) and isinstance(value, list):
+        inner = unwrap(typing.get_args(annotation)[0])
+        return [dated(inner, item) for item in value]
+    return value
 
 
 def key_order(model: type[BaseModel] | None) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ the file's own spacing. Nothing outside the changed units is rewritten.
 from __future__ import annotations
 
 import copy
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from .changes import (
 )
 from .diff import record_edits
 from .docmap import blank_before, build, column, line_end, line_start, trailing_comment_lines
-from .fields import key_order, model_at
+from .fields import annotation_at, dated, key_order, model_at, unwrap
 from .files import Files, Source, kind_named
 from .render import plain, render_entry, render_item
 from .splice import DELETE, Emptied, cut, edit, get_in, insert, insert_key, replace, with_value
@@ -80,6 +81,11 @@ class FilePlan:
         kept = [self.units[i].value if i in self.units else item for i, item in enumerate(items)
                 if not (i in self.units and self.units[i].removed)]  # fmt: skip
         return kept + self.added
+
+
+def _unwrap_first(args: tuple[Any, ...]) -> Any:
+    """The item type of a list type's arguments, if there is one."""
+    return unwrap(args[0]) if args else None
 
 
 def _size(value: Any) -> int:
@@ -170,7 +176,7 @@ class Planner:
         if isinstance(change, Add):
             kind = kind_named(change.kind)
             source = self.files.target(kind, change.file)
-            value = plain(change.record)
+            value = dated(kind.model, plain(change.record))
             plan = self._plan(source)
             plan.added.append(value)
             plan.incoming += _size(value)
@@ -183,7 +189,12 @@ class Planner:
             fields = self._replace(change)
         elif isinstance(change, Set | Append):
             plan, unit, rest = self._unit(change.target, change.path)
-            value = plain(change.value)
+            model = Manifest if change.target.is_manifest else kind_named(change.target.kind).model
+            annotation = annotation_at(model, change.path)
+            if isinstance(change, Append):
+                inner = typing.get_args(annotation)
+                annotation = _unwrap_first(inner)
+            value = dated(annotation, plain(change.value))
             if isinstance(change, Append):
                 try:
                     current = get_in(unit.value, rest)

@@ -10,7 +10,6 @@ stays on its line when the value fits on one, any other moves to a line above.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -246,8 +245,4 @@ def _delete(doc: DocMap, chain: list[Node], path: FieldPath, order: OrderFn,
     new = with_value(get_in(data, parent_path), (key,), DELETE)
     if len(chain) < 2:
         raise EditError(f"cannot remove `{dotted(path)}` from this layout; edit it by hand")
-    return _put(doc, chain[:-1], parent_path, _copy(new), order)
-
-
-def _copy(value: Any) -> Any:
-    return copy.deepcopy(value)
+    return _put(doc, chain[:-1], parent_path, new, order)
