@@ -129,6 +129,11 @@ _SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 _utf8 = functools.partial(str, encoding="utf8")
 
 
+def _has_surrogate_escape(data: bytes) -> bool:
+    """True if `data` holds a `\\u` escape of a surrogate (the search skips to backslashes)."""
+    return _SURROGATE_ESCAPE.search(data) is not None
+
+
 def _paired(text: str, index: int) -> bool:
     """True if the surrogate at `index` is half of a high-low pair."""
     char = text[index]
@@ -200,8 +205,7 @@ class _Walk:
         self.expanded = 0
         self.duplicate: str | None = None
         self.resolved: dict[str, Any] = {}
-        surrogates = _SURROGATE_ESCAPE.search(data) is not None
-        self.text: Callable[[Any], str] = self.decode if surrogates else _utf8
+        self.text: Callable[[Any], str] = self.decode if _has_surrogate_escape(data) else _utf8
 
     def fail(self, message: str, needle: bytes | None = None, hint: str | None = None) -> LoadError:
         """A `LoadError` placed at the first occurrence of `needle` in the file."""
@@ -394,7 +398,7 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
             return None
         root = docs[0]
     checked = _needs_checks(data)
-    if fast and not checked and not _ambiguous(data) and not _SURROGATE_ESCAPE.search(data):
+    if fast and not checked and not _ambiguous(data) and not _has_surrogate_escape(data):
         try:
             with _quiet_stderr():
                 text = ryml.emit_json_malloc(tree, root)

@@ -52,14 +52,15 @@ def read_file(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
             raise LoadError(shown, f"is {kind}, not a regular file; expected a YAML file")
         if info.st_size > limit:
             raise too_big(shown, info.st_size)
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(fd, min(_CHUNK, limit + 1 - total)):
+        # One read of the size the system reports, then more only if the file holds more.
+        chunks = [os.read(fd, min(info.st_size, limit) + 1)]
+        total = len(chunks[0])
+        while total <= limit and (chunk := os.read(fd, min(_CHUNK, limit + 1 - total))):
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:
-                raise too_big(shown, None)
-        return b"".join(chunks)
+        if total > limit:
+            raise too_big(shown, None if total > info.st_size else info.st_size)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise LoadError(shown, f"cannot read file: {exc.strerror or exc}") from None
     finally:
