@@ -6,7 +6,7 @@ finding on sra.yaml, and the loader sits below scoring.
 
 from __future__ import annotations
 
-from ..model import MatrixName, Methodology
+from ..model import Manifest, MatrixName, Methodology
 from .matrices import RiskMatrix, builtin_matrices, matrix_names, risk_matrix
 from .scales import scale_levels
 
@@ -22,11 +22,37 @@ class MethodologyError(ValueError):
         super().__init__(f"{message} ({hint})")
 
 
+def matrix_known(manifest: Manifest) -> bool:
+    """Every setting of sra.yaml that picks the risk matrix could be read.
+
+    A custom table that could not be read matters only when the matrix is `custom`.
+    """
+    if manifest.is_unknown("methodology"):
+        return False
+    method = manifest.methodology
+    if method.is_unknown("levels", "matrix"):
+        return False
+    return not (method.matrix is MatrixName.CUSTOM and method.is_unknown("custom_matrix"))
+
+
 def methodology_matrix(methodology: Methodology) -> RiskMatrix:
     """The likelihood x impact matrix a methodology selects; `MethodologyError` if unusable."""
-    levels = methodology.levels
+    levels, matrix = methodology.levels, methodology.matrix
+    if levels is None or matrix is None:  # written but unreadable (the loader reported it)
+        unread = "levels" if levels is None else "matrix"
+        raise MethodologyError(
+            unread,
+            f"`methodology.{unread}` could not be read, so no risk matrix applies",
+            f"fix `methodology.{unread}` as its own finding says",
+        )
     names = ", ".join(scale_levels(levels))
-    if methodology.matrix is MatrixName.CUSTOM:
+    if matrix is MatrixName.CUSTOM:
+        if methodology.is_unknown("custom_matrix"):  # see `matrix_known`
+            raise MethodologyError(
+                "custom_matrix",
+                "`methodology.custom_matrix` could not be read in full, so no risk matrix applies",
+                "fix `methodology.custom_matrix` as its own finding says",
+            )
         if methodology.custom_matrix is None:
             raise MethodologyError(
                 "matrix",
@@ -43,7 +69,7 @@ def methodology_matrix(methodology: Methodology) -> RiskMatrix:
                 f"write all {levels * levels} cells: each of {names} as likelihood, mapping "
                 f"each of {names} as impact to one of {names}",
             ) from None
-    name = methodology.matrix.value
+    name = matrix.value
     try:
         return risk_matrix(name, levels)
     except ValueError:

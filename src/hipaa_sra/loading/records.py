@@ -5,15 +5,17 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
 from ..catalog import CONDITIONAL_SPECS, hipaa_entry, suggest_citation
-from ..catalog.methodology import MethodologyError, methodology_matrix
+from ..catalog.methodology import MethodologyError, matrix_known, methodology_matrix
 from ..errors import LoadError
-from ..model import LEVEL_FIELDS, Kind, Manifest, Risk, parse_level
+from ..model import LEVEL_FIELDS, MANIFEST_FILE, Kind, Manifest, Risk, Unusable, parse_level
+from .partial import Partial, Removed, build_partial, nullable, shape, source_path, walk
 from .positions import Path
 from .problems import (
     INVALID_VALUE,
@@ -40,15 +42,20 @@ class FileRecords:
 
     models: list[BaseModel] = field(default_factory=list)
     indexes: list[int] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    """Per model: list items left out of it (partial records), to place findings on the file."""
+    unusable: list[Unusable] = field(default_factory=list)
+    """What no model could take: invalid fields, unknown keys, bad items, dropped sign-offs."""
     pending: list[Pending] = field(default_factory=list)
     ids: list[tuple[str, int]] = field(default_factory=list)
     refs: list[RefTuple] = field(default_factory=list)
     five_level: list[tuple[Path, str, str | None]] = field(default_factory=list)
     """Uses of very-low/very-high: (path, value, object id), checked against the methodology."""
     count: int = 0
+    """Records kept (every mapping, partial or not; for sign-offs only the valid ones)."""
 
 
-_THREE_LEVELS = frozenset({"low", "moderate", "high", None})
+_THREE_LEVELS = frozenset({"low", "moderate", "high"})
 
 
 def _describe(value: Any) -> str:
@@ -111,9 +118,12 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def schema_findings(
     model: type[BaseModel], error: ValidationError, where: str, object_id: str | None,
-    prefix: Path,
+    prefix: Path, note: Callable[[tuple[Any, ...]], str] | None = None,
 ) -> list[Pending]:
-    """One finding per pydantic error, with what was expected and a suggestion when obvious."""
+    """One finding per pydantic error, with what was expected and a suggestion when obvious.
+
+    `note` adds to an invalid value's message what it costs (sra.yaml says what is ignored).
+    """
     pending: list[Pending] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
@@ -135,6 +145,8 @@ def schema_findings(
         else:
             problem = INVALID_VALUE
             message = f"{where}: `{name}` is {_describe(item.get('input'))}; {_expected(item)}"
+            if note is not None:
+                message += note(loc)
         pending.append(Pending(problem.code, prefix + loc, message, object_id))
     return pending
 
@@ -169,7 +181,8 @@ def _waiver_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) 
 
 
 def _risk_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
-    out.append(("asset", record.asset, (index, "asset"), oid, "asset"))
+    if record.asset is not None:
+        out.append(("asset", record.asset, (index, "asset"), oid, "asset"))
     for i, item in enumerate(record.remediation):
         if item.owner:
             path = (index, "remediation", i, "owner")
@@ -187,8 +200,10 @@ def _asset_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -
 
 
 def _flow_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
-    out.append(("node", record.from_, (index, "from"), oid, "from"))
-    out.append(("node", record.to, (index, "to"), oid, "to"))
+    if record.from_ is not None:
+        out.append(("node", record.from_, (index, "from"), oid, "from"))
+    if record.to is not None:
+        out.append(("node", record.to, (index, "to"), oid, "to"))
 
 
 def _control_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
@@ -210,8 +225,18 @@ _REF_EXTRACTORS = {
 }
 
 
-def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
-    """Validate a kind file (a YAML list of records); bad records become findings, not errors."""
+def record_key(kind: str, record_id: str | None, rel: str, index: int) -> str:
+    """How the digest and `Workspace.unusable` name a record: `<kind>/<id>`, else by position."""
+    return f"{kind}/{record_id}" if record_id is not None else f"{kind}/{rel}#{index + 1}"
+
+
+def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) -> FileRecords:
+    """Validate a kind file (a YAML list of records); bad fields become findings, not errors.
+
+    A record with invalid fields is kept with those fields unknown (see `loading.partial`);
+    only sign-off records are all or nothing, since a broken one must never count as a
+    signature. `rel` is the file's workspace-relative path, for the keys of unusable parts.
+    """
     out = FileRecords()
     if data is None:
         return out
@@ -221,6 +246,7 @@ def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
             f"file holds {_describe(data)}; expected a list of {kind.name}",
             hint="start each record with `- `",
         )
+    rel = rel or label
     model = kind.model
     singular = kind.name[:-1]
     extractors = _REF_EXTRACTORS[kind.name]
@@ -229,38 +255,62 @@ def validate_records(kind: Kind, data: Any, label: str) -> FileRecords:
         if not isinstance(raw, dict):
             message = f"{singular} #{index + 1} is {_describe(raw)}; expected a mapping of fields"
             out.pending.append(Pending(INVALID_VALUE.code, (index,), message, None))
+            out.unusable.append(Unusable(rel, record_key(kind.name, None, rel, index), (), raw))
             continue
-        out.count += 1
         raw_id = raw.get("id") if kind.has_ids else None
         oid = raw_id if isinstance(raw_id, str) else None
-        if oid is not None:
-            out.ids.append((oid, index))
         where = f"{singular} `{oid}`" if oid else f"{singular} #{index + 1}"
+        partial: Partial | None = None
         try:
             record = model.model_validate(raw)
         except ValidationError as error:
             out.pending.extend(schema_findings(model, error, where, oid, (index,)))
-            continue
+            partial = (
+                Partial(None, [((), raw)]) if not kind.has_ids else build_partial(model, raw, error)
+            )
+            record_id = getattr(partial.record, "id", None)
+            key = record_key(kind.name, record_id, rel, index)
+            out.unusable.extend(Unusable(rel, key, path, value) for path, value in partial.parts)
+            if partial.record is None:
+                continue
+            record = partial.record
+        removed: Removed = partial.removed if partial is not None else {}
+        out.count += 1
         out.models.append(record)
         out.indexes.append(index)
+        out.removed.append(removed)
+        record_id = getattr(record, "id", None)
+        if record_id is not None:
+            out.ids.append((record_id, index))
+        refs: list[RefTuple] = []
         for extract in extractors:
-            extract(record, index, oid, out.refs)
+            extract(record, index, oid, refs)
+        out.refs.extend(_in_file(ref, removed) for ref in refs)
         for i, citation in enumerate(getattr(record, "hipaa", ())):
             problem = citation_problem(citation)
             if problem:
-                message = f"{where}: `hipaa[{i}]` {problem}"
-                out.pending.append(Pending(INVALID_VALUE.code, (index, "hipaa", i), message, oid))
+                path = (index, *source_path(("hipaa", i), removed))
+                message = f"{where}: `hipaa[{path[-1]}]` {problem}"
+                out.pending.append(Pending(INVALID_VALUE.code, path, message, oid))
         if is_risk:
             _level_notes(raw, index, where, oid, out)
     return out
+
+
+def _in_file(ref: RefTuple, removed: Removed) -> RefTuple:
+    """A reference found in a partial record, with its path as written in the file."""
+    if not removed:
+        return ref
+    target, value, path, oid, label = ref
+    return target, value, (path[0], *source_path(path[1:], removed)), oid, label
 
 
 def _level_notes(raw: dict[str, Any], index: int, where: str, oid: str | None,
                  out: FileRecords) -> None:
     for name in LEVEL_FIELDS:
         value = raw.get(name)
-        if value in _THREE_LEVELS:
-            continue
+        if not isinstance(value, str) or value in _THREE_LEVELS:
+            continue  # not a level at all (its schema finding says so), or a plain one
         level, synonym = parse_level(value)
         if level is None:
             continue
@@ -293,8 +343,35 @@ def citation_problem(citation: str, *, addressable: bool = False) -> str | None:
     return None
 
 
-def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pending]]:
-    """Validate `sra.yaml`; a manifest with errors is reported and treated as absent."""
+@dataclass
+class ManifestRecords:
+    """`sra.yaml` once validated: the manifest (partial if need be) and what it could not use."""
+
+    manifest: Manifest
+    pending: list[Pending]
+    unusable: list[Unusable] = field(default_factory=list)
+    removed: Removed = field(default_factory=dict)
+    """List items left out of the manifest (`people`, `decisions`, ...), for positions."""
+
+
+_SECTION_WORDS = {"seq": "list", "map": "mapping", "model": "section"}
+
+
+def _ignored(path: Path, owner_path: Path, kind: str, nullable: bool) -> str:
+    """What a manifest error costs: `; the whole `people` list is ignored`, and so on."""
+    name = _field(owner_path)
+    if path != owner_path:
+        return f"; `{_field(path)}` is ignored, the rest of `{name}` applies"
+    if kind == "scalar":
+        return ""
+    if kind == "model" and not nullable:
+        return (f"; the whole `{name}` section is ignored, and rules that need one of its "
+                "settings say nothing rather than assume a default")  # fmt: skip
+    return f"; the whole `{name}` {_SECTION_WORDS[kind]} is ignored"
+
+
+def validate_manifest(data: Any, label: str) -> ManifestRecords:
+    """Validate `sra.yaml`; a bad key or value is a finding and the rest of it applies."""
     if not isinstance(data, dict):
         raise LoadError(
             label,
@@ -304,23 +381,57 @@ def validate_manifest(data: Any, label: str) -> tuple[Manifest | None, list[Pend
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
-        return None, schema_findings(Manifest, error, label, None, ())
-    pending = []
-    try:
-        methodology_matrix(manifest.methodology)
-    except MethodologyError as exc:
-        message = f"{label}: {exc.message}; {exc.hint}"
-        pending.append(Pending(INVALID_VALUE.code, ("methodology", exc.field), message, None))
+        pending = schema_findings(Manifest, error, label, None, (), _ignored_note(data))
+        partial = build_partial(Manifest, data, error)
+        unusable = [Unusable(MANIFEST_FILE, MANIFEST_FILE, path, value)
+                    for path, value in partial.parts]  # fmt: skip
+        if not isinstance(partial.record, Manifest):  # cannot happen: every field can be unknown
+            raise LoadError(label, "sra.yaml cannot be read as a manifest") from None
+        result = ManifestRecords(partial.record, pending, unusable, partial.removed)
+    else:
+        result = ManifestRecords(manifest, [])
+    manifest = result.manifest
+    methodology = manifest.methodology
+    if matrix_known(manifest):  # else the unreadable setting has its own finding
+        try:
+            methodology_matrix(methodology)
+        except MethodologyError as exc:
+            message = f"{label}: {exc.message}; {exc.hint}"
+            where = ("methodology", exc.field)
+            result.pending.append(Pending(INVALID_VALUE.code, where, message, None))
     for i, decision in enumerate(manifest.decisions):
+        if decision.spec is None:
+            continue
         problem = citation_problem(decision.spec, addressable=True)
         if problem:
-            message = f"{label}: `decisions[{i}].spec` {problem}"
-            pending.append(Pending(INVALID_VALUE.code, ("decisions", i, "spec"), message, None))
-    return manifest, pending
+            path = source_path(("decisions", i, "spec"), result.removed)
+            message = f"{label}: `decisions[{path[1]}].spec` {problem}"
+            result.pending.append(Pending(INVALID_VALUE.code, path, message, None))
+    return result
 
 
-def manifest_refs(manifest: Manifest) -> list[RefTuple]:
+def _ignored_note(data: dict[str, Any]) -> Callable[[tuple[Any, ...]], str]:
+    def note(loc: tuple[Any, ...]) -> str:
+        path, owner = walk(Manifest, data, loc)
+        if owner is None:
+            return ""
+        owner_path = (*owner[0], owner[1])
+        kind, _ = shape(owner[3].annotation)
+        return _ignored(path, owner_path, kind, nullable(owner[3]))
+
+    return note
+
+
+def manifest_refs(manifest: Manifest, removed: Removed | None = None) -> list[RefTuple]:
     """References made by `sra.yaml` (decisions to controls and people, waiver approvers)."""
+    refs = _manifest_refs(manifest)
+    if not removed:
+        return refs
+    return [(target, value, source_path(path, removed), oid, label)
+            for target, value, path, oid, label in refs]  # fmt: skip
+
+
+def _manifest_refs(manifest: Manifest) -> list[RefTuple]:
     refs: list[RefTuple] = []
     for i, decision in enumerate(manifest.decisions):
         for j, control in enumerate(decision.controls):

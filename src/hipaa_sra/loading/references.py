@@ -62,7 +62,8 @@ def cross_check(
             else:
                 first[oid] = (fact.rel, fact.kind, index)
             kind_ids.add(oid)
-    people = {person.id for person in manifest.people} if manifest else set()
+    people = _people(manifest)
+    # An unreadable `levels` (None) says nothing about which levels are out of scale.
     levels = manifest.methodology.levels if manifest else 3
     empty: set[str] = set()
     known: dict[str, set[str]] = {
@@ -77,7 +78,9 @@ def cross_check(
             target_ids = known[ref[0]]
             if ref[1] in target_ids or (ref[0] == "person" and not people):
                 continue
-            dangling = _dangling(ref, ids_by_kind, people)
+            # A record whose id could not be read is named by its place in the file.
+            owner = f"`{ref[3]}`" if ref[3] else f"{fact.kind[:-1]} #{int(ref[2][0]) + 1}"
+            dangling = _dangling(ref, ids_by_kind, people, owner)
             if dangling:
                 pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, ref[3]))
         if levels == 3:
@@ -90,15 +93,25 @@ def cross_check(
                 pending.append(Pending(INVALID_VALUE.code, path, scale, level_oid))
     manifest_pending = out.setdefault("sra.yaml", [])
     for ref in manifest_refs:
-        dangling = _dangling(ref, ids_by_kind, people)
+        dangling = _dangling(ref, ids_by_kind, people, "sra.yaml")
         if dangling:
             manifest_pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, None))
     return out
 
 
-def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str]) -> str | None:
-    target, value, _, object_id, label = ref
-    owner = f"`{object_id}`" if object_id else "sra.yaml"
+def _people(manifest: Manifest | None) -> set[str]:
+    """Ids of the people of sra.yaml; empty (names unchecked) unless every one could be read."""
+    # A person whose entry could not be read may be the one a reference names.
+    if manifest is None or manifest.is_unknown("people"):
+        return set()
+    if any(person.id is None for person in manifest.people):
+        return set()
+    return {person.id for person in manifest.people if person.id is not None}
+
+
+def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str],
+              owner: str) -> str | None:  # fmt: skip
+    target, value, _, _, label = ref
     if target == "person":
         if not people or value in people:
             return None

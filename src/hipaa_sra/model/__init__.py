@@ -1,7 +1,7 @@
 """Pydantic models of the workspace files: what a workspace is. No I/O here."""
 
 from .assets import CATEGORY_GROUPS, Asset, Attributes, Category, CategoryGroup, EphiStatus
-from .base import LEVEL_SYNONYMS, Level, SraModel, Waiver, parse_level
+from .base import LEVEL_SYNONYMS, Level, Record, SraModel, Unknowable, Waiver, parse_level
 from .controls import Cadence, Control, Evidence, EvidenceSource, Safeguard, interval_days
 from .flows import Flow
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, MANIFEST_FILE, Kind
@@ -57,6 +57,7 @@ __all__ = [
     "Organization",
     "Person",
     "Profile",
+    "Record",
     "Remediation",
     "RemediationStatus",
     "ReviewIntervals",
@@ -67,6 +68,7 @@ __all__ = [
     "SignoffPolicy",
     "SraModel",
     "ThreatSource",
+    "Unknowable",
     "Unusable",
     "Vendor",
     "Waiver",

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Id, IsoDate, SraModel, Text, Waivers
+from .base import IsoDate, Record, SraModel, Text, Unknowable, Waivers
 
 
 class Category(StrEnum):
@@ -100,12 +100,11 @@ class Attributes(SraModel):
     )
 
 
-class Asset(SraModel):
+class Asset(Record):
     """A technology asset: a store, service, channel, identity system, endpoint or third party."""
 
-    id: Id
-    name: Text = Field(description="Human name of the asset.")
-    category: Category = Field(description="Leaf category of the scope taxonomy.")
+    name: Unknowable[Text] = Field(description="Human name of the asset.")
+    category: Unknowable[Category] = Field(description="Leaf category of the scope taxonomy.")
     ephi: EphiStatus | None = Field(
         None, description="present, absent or possible; leave out only while unknown."
     )
@@ -124,6 +123,6 @@ class Asset(SraModel):
     waivers: Waivers = ()
 
     @property
-    def group(self) -> CategoryGroup:
-        """The taxonomy group of the asset's category."""
-        return CATEGORY_GROUPS[self.category]
+    def group(self) -> CategoryGroup | None:
+        """The taxonomy group of the asset's category (None while the category is unknown)."""
+        return None if self.category is None else CATEGORY_GROUPS[self.category]

@@ -3,17 +3,84 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    PrivateAttr,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+)
+from pydantic_core import CoreSchema, core_schema
+
+PARTIAL = "partial"
+"""Validation context key the loader sets when it builds a partial record (see `Unknowable`)."""
+
+
+class _UnknowableMarker:
+    """Lets `None` (unknown) through only when the loader builds a partial record.
+
+    Read from YAML, the field keeps the validation and the JSON Schema of its own type: a
+    null there is as invalid as before. Only `model_validate(..., context={PARTIAL: True})`,
+    which the loader uses after reporting the field, may leave it unknown.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = handler(source)
+        while schema["type"] == "nullable":  # validate as the bare type: null stays invalid
+            schema = schema["schema"]
+
+        def validate(value: Any, inner: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+            if value is None and info.context and info.context.get(PARTIAL):
+                return None
+            return inner(value)
+
+        return core_schema.with_info_wrap_validator_function(validate, schema)
+
+
+T = TypeVar("T")
+
+Unknowable = Annotated[Optional[T], _UnknowableMarker()]  # noqa: UP045 (a generic alias needs it)
+"""A field that must be written, or that has a default, typed `X | None` because the loader
+keeps a record whose value for it is invalid or missing: `None` there means *unknown* (the
+loader has reported why), never a value. Users cannot write null into it."""
 
 
 class SraModel(BaseModel):
-    """Base of every workspace record: unknown keys are findings, records are immutable."""
+    """Base of every workspace record: unknown keys are findings, records are immutable.
+
+    A record the loader kept although some of its fields were invalid (a partial record)
+    names those fields in `unknown`: their value is `None` (or, for a list or mapping, the
+    items that could be read), and a check must not read that as "not written".
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _unknown: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def unknown(self) -> frozenset[str]:
+        """Field names (Python names) whose written value could not be used."""
+        return self._unknown
+
+    def is_unknown(self, *names: str) -> bool:
+        """True if any of the named fields holds a value that was written but is unusable."""
+        return bool(self._unknown) and not self._unknown.isdisjoint(names)
+
+
+def mark_unknown(record: SraModel, names: Iterable[str]) -> None:
+    """Record on a freshly built partial record that these fields were written but unusable."""
+    # A private attribute, set once while the loader builds the record: the fields stay frozen.
+    record._unknown = record._unknown | frozenset(names)
 
 
 class Level(StrEnum):
@@ -92,6 +159,47 @@ def _iso_date(raw: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 """A calendar date written `YYYY-MM-DD`; impossible dates such as 2026-02-30 are rejected."""
 
+MIN_INTERVAL_DAYS = 1
+MAX_INTERVAL_DAYS = 36_600
+"""Intervals run from a day to a hundred years (of 366 days, as `1y` counts them): longer is
+a typo, and would push due dates past the end of the calendar."""
+
+INTERVAL_RANGE = f"{MIN_INTERVAL_DAYS} to {MAX_INTERVAL_DAYS:,} days (100 years)"
+"""The accepted range of an interval, as messages and the docs say it."""
+
+_DAYS_EXPECTED = (
+    f"expected a whole number of days from {MIN_INTERVAL_DAYS} to {MAX_INTERVAL_DAYS:,} (100 years)"
+)
+
+_DAY_COUNT = re.compile(r"\s*\+?(\d{1,9})\s*\Z")
+
+
+def interval_in_range(days: int) -> bool:
+    """True if `days` is an accepted interval (1 to 36,600 days)."""
+    return MIN_INTERVAL_DAYS <= days <= MAX_INTERVAL_DAYS
+
+
+def parse_interval_days(raw: object) -> int:
+    """A number of days as written in YAML (an integer, or its digits) within the accepted range."""
+    # Decided here rather than by pydantic's int coercion so that every refusal (1e30, 0,
+    # 2.5, "forever", true) names the range, and a huge number never reaches int().
+    days: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        days = raw
+    elif isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e9:
+        days = int(raw)
+    elif isinstance(raw, str) and (match := _DAY_COUNT.match(raw)):
+        days = int(match.group(1))
+    if days is None or not interval_in_range(days):
+        raise ValueError(_DAYS_EXPECTED)
+    return days
+
+
+IntervalDays = Annotated[
+    int, Field(ge=MIN_INTERVAL_DAYS, le=MAX_INTERVAL_DAYS), BeforeValidator(parse_interval_days)
+]
+"""A number of days between reviews or refreshes: a whole number from 1 to 36,600."""
+
 Text = Annotated[str, Field(min_length=1)]
 """Non-empty text."""
 
@@ -104,6 +212,17 @@ Id = Annotated[
         description="Stable identifier (letters, digits, . _ : / @ + -), unique in the workspace.",
     ),
 ]
+
+
+class Record(SraModel):
+    """A record of a kind folder: something with an id that others refer to."""
+
+    id: Unknowable[Id]
+
+    @property
+    def label(self) -> str:
+        """The id for messages; `(no valid id)` when it is missing or invalid."""
+        return self.id if self.id is not None else "(no valid id)"
 
 
 class Waiver(SraModel):

@@ -8,7 +8,18 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from .base import Id, IsoDate, SraModel, Text, Waivers
+from .base import (
+    INTERVAL_RANGE,
+    IntervalDays,
+    IsoDate,
+    Record,
+    SraModel,
+    Text,
+    Unknowable,
+    Waivers,
+    interval_in_range,
+    parse_interval_days,
+)
 
 
 class Safeguard(StrEnum):
@@ -40,6 +51,10 @@ _NAMED_INTERVALS = {
 }
 _INTERVAL = re.compile(r"(\d+)\s*([dwmy])\Z")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 31, "y": 366}
+_EXPECTED = (
+    f"expected one of {', '.join(_NAMED_INTERVALS)}, a count with a unit such as 30d, 2w, 6m "
+    f"or 1y, or a whole number of days; an interval is {INTERVAL_RANGE}"
+)
 
 
 def interval_days(every: str) -> int:
@@ -49,22 +64,27 @@ def interval_days(every: str) -> int:
         return _NAMED_INTERVALS[text]
     match = _INTERVAL.match(text)
     if match is None:
-        raise ValueError(
-            f"{every!r} is not an interval; expected one of {', '.join(_NAMED_INTERVALS)}"
-            " or a count with a unit such as 30d, 2w, 6m, 1y"
-        )
-    return int(match.group(1)) * _UNIT_DAYS[match.group(2)]
+        raise ValueError(f"not an interval; {_EXPECTED}")
+    count = match.group(1)
+    # Nine digits bound the product well below any limit; more is out of range anyway.
+    days = int(count) * _UNIT_DAYS[match.group(2)] if len(count) <= 9 else 0
+    if not interval_in_range(days):
+        raise ValueError(f"out of range; {_EXPECTED}")
+    return days
 
 
 def _interval(raw: object) -> object:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = f"{raw}d"
     if isinstance(raw, str):
         interval_days(raw)
-    return raw
+        return raw
+    try:
+        return f"{parse_interval_days(raw)}d"
+    except ValueError:
+        raise ValueError(_EXPECTED) from None
 
 
 Interval = Annotated[str, BeforeValidator(_interval)]
+"""How often something recurs: a named cadence, a count with a unit, or a number of days."""
 
 
 class Cadence(SraModel):
@@ -85,22 +105,23 @@ class Cadence(SraModel):
 class Evidence(SraModel):
     """Proof that a control works: what was checked, how, when and where it is kept."""
 
-    what: Text = Field(description="What the evidence shows.")
+    what: Unknowable[Text] = Field(description="What the evidence shows.")
     how_verified: str | None = Field(None, description="How it was checked (scan, review, test).")
     date: IsoDate | None = Field(None, description="When it was last verified (YYYY-MM-DD).")
     location: str | None = Field(None, description="Where the evidence is kept: path, URL, ticket.")
-    refresh_days: int | None = Field(
-        None, ge=1, description="How many days the evidence stays current (default: policy)."
+    refresh_days: IntervalDays | None = Field(
+        None, description="How many days the evidence stays current (default: policy)."
     )
-    source: EvidenceSource = Field(EvidenceSource.MANUAL, description="manual or automated.")
+    source: Unknowable[EvidenceSource] = Field(
+        EvidenceSource.MANUAL, description="manual or automated."
+    )
 
 
-class Control(SraModel):
+class Control(Record):
     """An implemented safeguard with the HIPAA citations it meets and its evidence."""
 
-    id: Id
-    name: Text
-    safeguard: Safeguard
+    name: Unknowable[Text]
+    safeguard: Unknowable[Safeguard]
     hipaa: tuple[str, ...] = Field(
         (), description="Citations met, e.g. 164.312(a)(2)(iv); see `sra catalog`."
     )

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import Id, SraModel, Waivers
+from .base import Record, Unknowable, Waivers
 
 
-class Flow(SraModel):
+class Flow(Record):
     """Data moving from one asset or vendor to another."""
 
-    id: Id
-    from_: str = Field(alias="from", description="Asset or vendor id the data leaves.")
-    to: str = Field(description="Asset or vendor id the data arrives at.")
-    ephi: bool = Field(description="True if any ePHI crosses this flow.")
+    from_: Unknowable[str] = Field(alias="from", description="Asset or vendor id the data leaves.")
+    to: Unknowable[str] = Field(description="Asset or vendor id the data arrives at.")
+    ephi: Unknowable[bool] = Field(description="True if any ePHI crosses this flow.")
     protocol: str | None = Field(None, description="https, grpc, postgres, sftp, smtp, ...")
     encrypted_in_transit: bool | None = Field(None, description="TLS or equivalent on the wire.")
     authentication: str | None = Field(None, description="mTLS, OIDC, API key, IAM role, ...")

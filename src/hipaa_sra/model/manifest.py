@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..findings import Severity
 from .assets import Category
-from .base import IsoDate, SraModel, Text, Waivers
+from .base import IntervalDays, IsoDate, SraModel, Text, Unknowable, Waivers
 
 
 class EntityType(StrEnum):
@@ -23,7 +23,7 @@ class EntityType(StrEnum):
 class Organization(SraModel):
     """Who the SRA is for."""
 
-    name: Text
+    name: Unknowable[Text]
     entity_type: EntityType | None = Field(
         None, description="covered-entity, business-associate or hybrid-entity."
     )
@@ -45,33 +45,47 @@ class Profile(StrEnum):
     NPRM_2025 = "nprm-2025"
 
 
+Days = IntervalDays
+"""A review interval in days, from 1 to 36,600 (100 years)."""
+
+
 class ReviewIntervals(SraModel):
     """How many days each kind of record stays current before it needs review."""
 
-    register_days: int = Field(365, ge=1, description="Risk rows (last_reviewed).")
-    inventory_days: int = Field(365, ge=1, description="Asset entries (last_reviewed).")
-    evidence_days: int = Field(365, ge=1, description="Control evidence without refresh_days.")
-    vendor_days: int = Field(365, ge=1, description="Vendor verification (last_verified).")
-    review_days: int = Field(365, ge=1, description="Periodic review and sign-off of the SRA.")
+    register_days: Unknowable[Days] = Field(365, description="Risk rows (last_reviewed).")
+    inventory_days: Unknowable[Days] = Field(365, description="Asset entries (last_reviewed).")
+    evidence_days: Unknowable[Days] = Field(
+        365, description="Control evidence without refresh_days."
+    )
+    vendor_days: Unknowable[Days] = Field(365, description="Vendor verification (last_verified).")
+    review_days: Unknowable[Days] = Field(
+        365, description="Periodic review and sign-off of the SRA."
+    )
 
 
 class Methodology(SraModel):
     """How risks are scored: the scale, the matrix and the review policy."""
 
-    levels: Literal[3, 5] = Field(3, description="3 (low/moderate/high) or 5 (adds very-*).")
-    matrix: MatrixName = Field(MatrixName.NIST_800_30R1, description="Likelihood x impact table.")
+    levels: Unknowable[Literal[3, 5]] = Field(
+        3, description="3 (low/moderate/high) or 5 (adds very-*)."
+    )
+    matrix: Unknowable[MatrixName] = Field(
+        MatrixName.NIST_800_30R1, description="Likelihood x impact table."
+    )
     custom_matrix: dict[str, dict[str, str]] | None = Field(
         None, description="With matrix: custom, rows of likelihood -> {impact: risk level}."
     )
-    profile: Profile = Field(Profile.CURRENT, description="current, or nprm-2025 (proposed).")
+    profile: Unknowable[Profile] = Field(
+        Profile.CURRENT, description="current, or nprm-2025 (proposed)."
+    )
     review_intervals: ReviewIntervals = Field(default_factory=ReviewIntervals)
 
 
 class Person(SraModel):
     """Someone who owns, reviews or signs parts of the SRA."""
 
-    id: Text
-    name: Text
+    id: Unknowable[Text]
+    name: Unknowable[Text]
     email: str | None = None
     title: str | None = None
     roles: tuple[str, ...] = Field((), description="e.g. compliance-officer, engineering-owner.")
@@ -112,8 +126,8 @@ class DecisionKind(StrEnum):
 class AddressableDecision(SraModel):
     """The documented decision on an addressable implementation specification."""
 
-    spec: Text = Field(description="Citation, e.g. 164.312(a)(2)(iv).")
-    decision: DecisionKind
+    spec: Unknowable[Text] = Field(description="Citation, e.g. 164.312(a)(2)(iv).")
+    decision: Unknowable[DecisionKind]
     rationale: str | None = Field(None, description="Why this decision is reasonable.")
     alternative_measure: str | None = Field(None, description="The equivalent measure, if any.")
     controls: tuple[str, ...] = Field((), description="Control ids that implement the decision.")
@@ -124,7 +138,7 @@ class AddressableDecision(SraModel):
 class Manifest(SraModel):
     """The contents of `sra.yaml`."""
 
-    organization: Organization
+    organization: Unknowable[Organization]
     scope: str | None = Field(None, description="What the analysis covers, in plain words.")
     methodology: Methodology = Field(default_factory=Methodology)
     people: tuple[Person, ...] = ()

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Id, IsoDate, LevelField, SraModel, Text, Waivers
+from .base import IsoDate, LevelField, Record, SraModel, Text, Unknowable, Waivers
 
 LEVEL_FIELDS = ("likelihood", "impact", "inherent_risk", "residual_risk")
 """Risk fields that hold a level, for synonym reporting and methodology checks."""
@@ -34,26 +34,31 @@ class ThreatSource(StrEnum):
 class Remediation(SraModel):
     """A planned safeguard that brings a risk down, with owner, due date and status."""
 
-    control: Text = Field(description="The safeguard to implement (text or control id).")
+    control: Unknowable[Text] = Field(
+        description="The safeguard to implement (text or control id)."
+    )
     owner: str | None = Field(None, description="Person id accountable for it.")
     due: IsoDate | None = Field(None, description="Due date (YYYY-MM-DD).")
-    status: RemediationStatus = Field(
+    status: Unknowable[RemediationStatus] = Field(
         RemediationStatus.PLANNED, description="planned, in_progress, done, accepted or deferred."
     )
     rationale: str | None = Field(None, description="Why the risk is accepted or deferred.")
     approved_by: str | None = Field(None, description="Person id who approved the acceptance.")
 
 
-class Risk(SraModel):
+class Risk(Record):
     """One row of the risk register: a threat exploiting a vulnerability of an asset."""
 
-    id: Id
-    asset: Text = Field(description="Id of the asset at risk.")
+    asset: Unknowable[Text] = Field(description="Id of the asset at risk.")
     ephi_present: bool | None = Field(None, description="The asset holds or moves ePHI.")
-    threat: Text = Field(description="The threat event.")
-    vuln: Text = Field(description="The vulnerability or predisposing condition it exploits.")
-    likelihood: LevelField = Field(description="Overall likelihood (NIST SP 800-30 scale).")
-    impact: LevelField = Field(description="Level of impact (NIST SP 800-30 scale).")
+    threat: Unknowable[Text] = Field(description="The threat event.")
+    vuln: Unknowable[Text] = Field(
+        description="The vulnerability or predisposing condition it exploits."
+    )
+    likelihood: Unknowable[LevelField] = Field(
+        description="Overall likelihood (NIST SP 800-30 scale)."
+    )
+    impact: Unknowable[LevelField] = Field(description="Level of impact (NIST SP 800-30 scale).")
     inherent_risk: LevelField | None = Field(
         None, description="Risk level before current controls (likelihood x impact matrix)."
     )

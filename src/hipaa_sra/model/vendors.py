@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Id, IsoDate, SraModel, Text, Waivers
+from .base import IsoDate, Record, SraModel, Text, Unknowable, Waivers
 
 
 class EphiExposure(StrEnum):
@@ -30,19 +30,20 @@ class BaaStatus(StrEnum):
 class Baa(SraModel):
     """A business associate agreement (45 CFR 164.308(b), 164.314(a))."""
 
-    status: BaaStatus
+    status: Unknowable[BaaStatus]
     executed: IsoDate | None = Field(None, description="Date both parties signed.")
     expires: IsoDate | None = Field(None, description="Date the agreement ends, if it does.")
     document: str | None = Field(None, description="Where the signed copy lives.")
 
 
-class Vendor(SraModel):
+class Vendor(Record):
     """A third party that provides a service, with its ePHI exposure and BAA."""
 
-    id: Id
-    name: Text
+    name: Unknowable[Text]
     services: tuple[str, ...] = Field((), description="What the vendor does for us.")
-    ephi_exposure: EphiExposure = Field(description="none, conduit, processes or stores.")
+    ephi_exposure: Unknowable[EphiExposure] = Field(
+        description="none, conduit, processes or stores."
+    )
     baa: Baa | None = None
     residency: str | None = Field(None, description="Where the vendor keeps data, e.g. US.")
     last_verified: IsoDate | None = Field(

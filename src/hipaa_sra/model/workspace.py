@@ -65,8 +65,11 @@ class Workspace:
     """Workspace-relative paths of every file loaded."""
     unusable: tuple[Unusable, ...] = ()
     """Raw parts of records that failed validation; the loader reports each as a finding."""
+    unnamed: Mapping[int, str] = field(default_factory=dict, repr=False, compare=False)
+    """Keys (`<kind>/<file>#<n>`) of the records kept without a valid id, by `id()`."""
     locator: Locator | None = field(default=None, repr=False, compare=False)
 
+    # Records without a valid id are in the tuples above but in none of these indexes.
     asset_by_id: Mapping[str, Asset] = field(default_factory=dict, repr=False, compare=False)
     flow_by_id: Mapping[str, Flow] = field(default_factory=dict, repr=False, compare=False)
     vendor_by_id: Mapping[str, Vendor] = field(default_factory=dict, repr=False, compare=False)
@@ -78,6 +81,16 @@ class Workspace:
         if self.locator is None:
             return Location("sra.yaml")
         return self.locator.locate(record, path)
+
+    def record_key(self, kind: str, record: BaseModel) -> str:
+        """`<kind>/<id>`, or for a record without a valid id `<kind>/<file>#<n>` (1-based).
+
+        The same keys as `Unusable.key`, so a partial record and its unusable parts meet.
+        """
+        record_id = getattr(record, "id", None)
+        if record_id is not None:
+            return f"{kind}/{record_id}"
+        return self.unnamed.get(id(record), f"{kind}/#?")
 
     def counts(self) -> dict[str, int]:
         """Number of records per kind."""
