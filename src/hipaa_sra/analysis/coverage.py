@@ -20,6 +20,9 @@ How a specification is met:
   decision saying why they do not apply meets them, also as `decided`.
 - A standard with implementation specifications takes its status from them: covered when
   all are covered, decided when all are covered or decided, else uncovered.
+- Nothing is claimed uncovered on the strength of what could not be read: while a control's
+  `hipaa` list, or a decision (which spec, what kind, its rationale), holds an unreadable
+  value, an entry nothing readable meets is `unknown`, not `uncovered`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class CoverageStatus(StrEnum):
     """A mapped control cites it (for a standard: every specification is covered)."""
     DECIDED = "decided"
     """A complete documented decision meets it (addressable, or required but conditional)."""
+    UNKNOWN = "unknown"
+    """Nothing readable meets it, but a citation or decision that could not be read might."""
     UNCOVERED = "uncovered"
     """Nothing meets it yet."""
 
@@ -99,13 +104,25 @@ class CoverageRow:
 
 
 def decision_gaps(decision: AddressableDecision) -> tuple[str, ...]:
-    """What a decision lacks to be complete: a rationale, and for `alternative` the measure."""
-    gaps = [] if decision.rationale and decision.rationale.strip() else ["rationale"]
+    """What a decision lacks to be complete: a rationale, and for `alternative` the measure.
+
+    A part written but unreadable is not a gap: no one can say it is missing.
+    """
+    gaps = [] if ((decision.rationale and decision.rationale.strip())
+                  or decision.is_unknown("rationale")) else ["rationale"]  # fmt: skip
     if decision.decision is DecisionKind.ALTERNATIVE and not (
-        decision.alternative_measure and decision.alternative_measure.strip()
+        (decision.alternative_measure and decision.alternative_measure.strip())
+        or decision.is_unknown("alternative_measure")
     ):
         gaps.append("alternative_measure")
     return tuple(gaps)
+
+
+def _unsure(decision: AddressableDecision | None) -> bool:
+    """The decision holds an unreadable part that could decide whether it meets its entry."""
+    return decision is not None and decision.is_unknown(
+        "decision", "rationale", "alternative_measure"
+    )
 
 
 @cache
@@ -128,7 +145,7 @@ def _controls_by_entry(facts: Facts) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, controls in facts.controls_by_citation.items():
         ids = out.setdefault(_resolved(key), [])
-        ids.extend(control.id for control in controls)
+        ids.extend(control.label for control in controls)
     # Two spellings of one citation (or one control citing both) must not list it twice.
     return {key: list(dict.fromkeys(ids)) for key, ids in out.items()}
 
@@ -141,11 +158,13 @@ def _decisions_by_entry(ws: Workspace) -> dict[str, tuple[int, AddressableDecisi
     for index, decision in enumerate(manifest.decisions):
         # The first decision on a spec is the one shown; a second is a contradiction for a
         # human to resolve, not something to merge silently.
-        out.setdefault(_resolved(decision.spec), (index, decision))
+        if decision.spec is not None:
+            out.setdefault(_resolved(decision.spec), (index, decision))
     return out
 
 
-_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.UNCOVERED)
+_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.UNKNOWN,
+          CoverageStatus.UNCOVERED)  # fmt: skip
 
 
 def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRow]:
@@ -153,6 +172,8 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
     facts = facts or Facts(ws)
     controls = _controls_by_entry(facts)
     decisions = _decisions_by_entry(ws)
+    unread = _Unread(not facts.known_everywhere("controls", "hipaa"),
+                     not facts.decisions_complete)  # fmt: skip
     entries = hipaa_entries()
     standard_of = _standard_citations(entries)
     rows: dict[str, CoverageRow] = {}
@@ -160,7 +181,8 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
     for entry in entries:
         if entry.is_standard and not entry.self_specifying:
             continue
-        row = rows[entry.citation] = _requirement_row(entry, controls, decisions, standard_of)
+        row = rows[entry.citation] = _requirement_row(entry, controls, decisions, standard_of,
+                                                      unread)  # fmt: skip
         parent = standard_of.get(entry.citation)
         if parent is not None:
             worst[parent] = max(worst.get(parent, row.status), row.status, key=_ORDER.index)
@@ -174,11 +196,22 @@ def _standard_row(
     return CoverageRow(entry, status, tuple(controls.get(entry.citation, ())))
 
 
+@dataclass(frozen=True)
+class _Unread:
+    """What could not be read that might meet an entry."""
+
+    citations: bool
+    """A control's `hipaa` list holds an unreadable value."""
+    decisions: bool
+    """A decision in sra.yaml (or the list) could not be read as to which spec it is about."""
+
+
 def _requirement_row(
     entry: HipaaEntry,
     controls: Mapping[str, list[str]],
     decisions: Mapping[str, tuple[int, AddressableDecision]],
     standard_of: Mapping[str, str],
+    unread: _Unread,
 ) -> CoverageRow:
     mapped = tuple(controls.get(entry.citation, ()))
     index, decision = decisions.get(entry.citation, (None, None))
@@ -194,8 +227,10 @@ def _requirement_row(
     accepts = entry.designation == "addressable" or condition is not None
     if mapped:
         status = CoverageStatus.COVERED
-    elif accepts and decision is not None and not gaps:
+    elif accepts and decision is not None and not gaps and not _unsure(decision):
         status = CoverageStatus.DECIDED
+    elif unread.citations or (accepts and (unread.decisions or _unsure(decision))):
+        status = CoverageStatus.UNKNOWN
     else:
         status = CoverageStatus.UNCOVERED
     parent = standard_of.get(entry.citation)
@@ -224,6 +259,8 @@ class CoverageSummary:
 
     covered: int
     decided: int
+    unknown: int
+    """Met by nothing readable, but an unreadable citation or decision might meet them."""
     uncovered: int
     required_uncovered: int
     """Required specifications and self-specifying standards nothing meets."""
@@ -231,7 +268,7 @@ class CoverageSummary:
     @property
     def total(self) -> int:
         """Specifications and self-specifying standards counted."""
-        return self.covered + self.decided + self.uncovered
+        return self.covered + self.decided + self.unknown + self.uncovered
 
 
 def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
@@ -243,4 +280,5 @@ def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
             counts[row.status] += 1
             required_uncovered += row.is_required and row.status is CoverageStatus.UNCOVERED
     return CoverageSummary(counts[CoverageStatus.COVERED], counts[CoverageStatus.DECIDED],
-                           counts[CoverageStatus.UNCOVERED], required_uncovered)  # fmt: skip
+                           counts[CoverageStatus.UNKNOWN], counts[CoverageStatus.UNCOVERED],
+                           required_uncovered)  # fmt: skip

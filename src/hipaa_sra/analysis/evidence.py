@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import add_days
 from ..model import Control
 
 # Words that describe an act of verification. Kept to verbs and nouns of checking so that a
@@ -66,37 +67,52 @@ def read_text_evidence(text: str) -> TextEvidence:
 class EvidenceStatus:
     """How well a control record is evidenced, and when its evidence goes stale."""
 
-    complete: bool
-    """At least one evidence entry says how, when and where."""
+    complete: bool | None
+    """At least one evidence entry says how, when and where; None when that turns on a value
+    that was written but could not be read (a partial record), so neither can be said."""
     missing: tuple[str, ...]
-    """Parts no evidence entry provides (empty when complete)."""
+    """Parts no evidence entry provides (empty unless `complete` is False)."""
     latest: date | None
-    """The most recent verification date."""
+    """The most recent verification date that could be read."""
     due: date | None
-    """When the most recent verification stops being current."""
+    """When the most recent verification stops being current; None when there is none, or
+    when an unreadable date or refresh interval might change it."""
 
 
-def control_evidence(control: Control, default_refresh_days: int) -> EvidenceStatus:
-    """Whether a control's evidence list is complete, and its latest date and refresh due date."""
+_PARTS = (
+    ("how it was verified (how_verified)", "how_verified"),
+    ("when (date)", "date"),
+    ("where the evidence is kept (location)", "location"),
+)
+
+
+def control_evidence(control: Control, default_refresh_days: int | None) -> EvidenceStatus:
+    """Whether a control's evidence list is complete, and its latest date and refresh due date.
+
+    `default_refresh_days` is None while the workspace's interval is unknown.
+    """
     fewest: tuple[str, ...] | None = None
+    proven = False
     latest: date | None = None
     due: date | None = None
+    # An entry left out of the list, or a part that could not be read, might be the proof.
+    doubt = control.is_unknown("evidence")
+    dates_known = not doubt
     for item in control.evidence:
-        missing = tuple(
-            label
-            for label, present in (
-                ("how it was verified (how_verified)", item.how_verified),
-                ("when (date)", item.date),
-                ("where the evidence is kept (location)", item.location),
-            )
-            if not present
-        )
-        if fewest is None or len(missing) < len(fewest):
-            fewest = missing
+        missing = tuple(label for label, name in _PARTS
+                        if not getattr(item, name) and not item.is_unknown(name))  # fmt: skip
+        if missing:
+            fewest = missing if fewest is None or len(missing) < len(fewest) else fewest
+        elif item.is_unknown(*(name for _, name in _PARTS)):
+            doubt = True
+        else:
+            proven = True
+        dates_known = dates_known and not item.is_unknown("date")
         if item.date is not None and (latest is None or item.date >= latest):
             latest = item.date
-            refresh = item.refresh_days or default_refresh_days
-            due = date.fromordinal(item.date.toordinal() + refresh)
-    if fewest is None:
-        fewest = ("an evidence entry",)
-    return EvidenceStatus(not fewest, fewest, latest, due)
+            refresh = None if item.is_unknown("refresh_days") else (
+                item.refresh_days or default_refresh_days)  # fmt: skip
+            due = None if refresh is None else add_days(item.date, refresh)
+    complete = True if proven else (None if doubt else False)
+    missing = (fewest or ("an evidence entry",)) if complete is False else ()
+    return EvidenceStatus(complete, missing, latest, due if dates_known else None)

@@ -34,10 +34,14 @@ def stores_data(asset: Asset) -> bool:
 
 
 def scannable(asset: Asset) -> bool:
-    """The organization runs it, so it can scan it for vulnerabilities."""
-    return asset.category not in NOT_SCANNED
+    """The organization runs it, so it can scan it for vulnerabilities (unknown: not claimed)."""
+    return asset.category is not None and asset.category not in NOT_SCANNED
 
 
 def exposed(asset: Asset) -> bool:
-    """Reachable from outside: internet-facing, or a public API or webhook."""
+    """Reachable from outside: internet-facing, or a public API or webhook.
+
+    Like the others here, False when the fact it turns on could not be read: a check
+    that applies only to such assets then says nothing.
+    """
     return bool(asset.attributes.internet_facing) or asset.category in EXPOSED

@@ -2,6 +2,11 @@
 
 Rules must stay linear in the size of the workspace; they get there by asking these
 indexes ("risks on asset X", "controls citing 164.312(b)") instead of scanning lists.
+
+A partial record (see `loading.partial`) is indexed by what is known of it: a risk whose
+`asset` is unknown is on no asset, a control without a valid id is in no id index. A check
+that concludes from an absence across records ("no risk names this asset") first asks
+`known_everywhere`, since the unknown value might have been the one that was missing.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from ..catalog import RiskMatrix, normalize_citation
-from ..catalog.methodology import MethodologyError, methodology_matrix
+from ..catalog.methodology import MethodologyError, matrix_known, methodology_matrix
 from ..model import (
     AddressableDecision,
     Asset,
@@ -21,9 +26,11 @@ from ..model import (
     EphiStatus,
     Flow,
     Level,
+    Manifest,
     Methodology,
     Person,
     Risk,
+    SraModel,
     Workspace,
 )
 from ..scoring.matrix import expected_level
@@ -51,11 +58,32 @@ class Facts:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def known_everywhere(self, kind: str, name: str) -> bool:
+        """True if no record of `kind` (`risks`, `assets`...) has field `name` unknown.
+
+        Only then may a check claim that something is absent across the kind.
+        """
+        key = (kind, name)
+        found = self._known.get(key)
+        if found is None:
+            records: tuple[SraModel, ...] = getattr(self.workspace, kind)
+            found = self._known[key] = not any(record.is_unknown(name) for record in records)
+        return found
+
+    @cached_property
+    def manifest_known(self) -> frozenset[str]:
+        """Top-level sra.yaml fields that are known (written validly, or left out)."""
+        manifest = self.workspace.manifest
+        names = frozenset(Manifest.model_fields)
+        return names if manifest is None else names - manifest.unknown
 
     @cached_property
     def risks_by_asset(self) -> Mapping[str, list[Risk]]:
-        """Risks per asset id."""
-        return _group([(risk.asset, risk) for risk in self.workspace.risks])
+        """Risks per asset id (a risk whose asset is unknown is on none)."""
+        return _group([(risk.asset, risk) for risk in self.workspace.risks
+                       if risk.asset is not None])  # fmt: skip
 
     @cached_property
     def controls_by_asset(self) -> Mapping[str, list[Control]]:
@@ -76,8 +104,10 @@ class Facts:
     @cached_property
     def flows_by_node(self) -> Mapping[str, list[Flow]]:
         """Flows per asset or vendor id, at either end."""
-        pairs = [(flow.from_, flow) for flow in self.workspace.flows]
-        pairs += [(flow.to, flow) for flow in self.workspace.flows if flow.to != flow.from_]
+        flows = self.workspace.flows
+        pairs = [(flow.from_, flow) for flow in flows if flow.from_ is not None]
+        pairs += [(flow.to, flow) for flow in flows
+                  if flow.to is not None and flow.to != flow.from_]  # fmt: skip
         return _group(pairs)
 
     @cached_property
@@ -87,9 +117,21 @@ class Facts:
 
     @cached_property
     def people(self) -> Mapping[str, Person]:
-        """People of `sra.yaml` by id."""
+        """People of `sra.yaml` by id (people without a valid id are left out)."""
         manifest = self.workspace.manifest
-        return {person.id: person for person in manifest.people} if manifest else {}
+        if manifest is None:
+            return {}
+        return {person.id: person for person in manifest.people if person.id is not None}
+
+    @cached_property
+    def people_complete(self) -> bool:
+        """Every person in `sra.yaml` could be read, with id and roles: "nobody" can be said."""
+        manifest = self.workspace.manifest
+        if manifest is None:
+            return True
+        return "people" in self.manifest_known and not any(
+            person.is_unknown("id", "roles") for person in manifest.people
+        )
 
     @cached_property
     def people_by_role(self) -> Mapping[str, list[Person]]:
@@ -102,16 +144,29 @@ class Facts:
         manifest = self.workspace.manifest
         if manifest is None:
             return {}
-        return {normalize_citation(d.spec): d for d in manifest.decisions}
+        return {normalize_citation(d.spec): d for d in manifest.decisions if d.spec is not None}
+
+    @cached_property
+    def decisions_complete(self) -> bool:
+        """Every decision in `sra.yaml` could be read as to which specification it is about."""
+        manifest = self.workspace.manifest
+        if manifest is None:
+            return True
+        return "decisions" in self.manifest_known and all(
+            d.spec is not None for d in manifest.decisions
+        )
 
     @cached_property
     def matrix(self) -> RiskMatrix | None:
         """The methodology's risk matrix, or None when `sra.yaml` names an unusable one.
 
         The loader reports an unusable methodology on sra.yaml; rules that need the matrix
-        then have nothing to compare with and stay silent rather than guess.
+        then have nothing to compare with and stay silent rather than guess. So too when a
+        setting that picks the matrix could not be read: the defaults are not what was written.
         """
         manifest = self.workspace.manifest
+        if manifest is not None and not matrix_known(manifest):
+            return None
         try:
             return methodology_matrix(manifest.methodology if manifest else Methodology())
         except MethodologyError:
@@ -123,13 +178,18 @@ class Facts:
 
     @cached_property
     def waived_records(self) -> tuple[tuple[BaseModel, str | None], ...]:
-        """Records that carry waivers, with their id (None for sra.yaml)."""
+        """Records that carry waivers, with their id (None for sra.yaml).
+
+        A record without a valid id is left out: a waiver is tied to findings by the id, and
+        a waiver must never silence what it was not written for.
+        """
         ws = self.workspace
         out: list[tuple[BaseModel, str | None]] = []
         if ws.manifest is not None and ws.manifest.waivers:
             out.append((ws.manifest, None))
         for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks):
-            out.extend((record, record.id) for record in kind if record.waivers)
+            out.extend((record, record.id) for record in kind
+                       if record.waivers and record.id is not None)  # fmt: skip
         return tuple(out)
 
     @cached_property
@@ -154,10 +214,10 @@ class Facts:
 
     def control_status(self, control: Control) -> EvidenceStatus:
         """Completeness and freshness of a control's evidence (memoized per control)."""
-        status = self._control_status.get(control.id)
+        status = self._control_status.get(id(control))
         if status is None:
             status = control_evidence(control, self._evidence_days)
-            self._control_status[control.id] = status
+            self._control_status[id(control)] = status
         return status
 
     def text_evidence(self, text: str) -> TextEvidence:
@@ -168,15 +228,16 @@ class Facts:
         return found
 
     @cached_property
-    def _control_status(self) -> dict[str, EvidenceStatus]:
-        return {}
+    def _control_status(self) -> dict[int, EvidenceStatus]:
+        return {}  # by id() of the control: a control without a valid id has its own entry
 
     @cached_property
     def _text_evidence(self) -> dict[str, TextEvidence]:
         return {}
 
     @cached_property
-    def _evidence_days(self) -> int:
+    def _evidence_days(self) -> int | None:
+        """The default evidence refresh interval; None while sra.yaml's value is unknown."""
         manifest = self.workspace.manifest
         return manifest.methodology.review_intervals.evidence_days if manifest else 365
 

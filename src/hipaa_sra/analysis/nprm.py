@@ -150,8 +150,15 @@ def _unassessed(*reasons: str) -> _Verdict:
     return _Verdict(Readiness.NOT_ASSESSED, reasons)
 
 
-def _verdict(gaps: list[str], evidence: str) -> _Verdict:
-    return _gap(*gaps) if gaps else _ready(evidence)
+def _verdict(gaps: list[str], evidence: str, unread: list[str] | None = None) -> _Verdict:
+    """A gap if any; else, if a value it turns on could not be read, not assessed; else ready."""
+    if gaps:
+        return _gap(*gaps)
+    if unread:
+        return _unassessed(listing(unread, "record holds a value that could not be read",
+                                   "records hold values that could not be read")
+                           + " (see its lint finding)")  # fmt: skip
+    return _ready(evidence)
 
 
 def _named(ids: list[str], one: str, many: str) -> list[str]:
@@ -177,15 +184,21 @@ class _Judge:
         return f"{cadence.value} {cadence.unit[:-1] if cadence.value == 1 else cadence.unit}"
 
     def dated(
-        self, records: Iterable[tuple[str, date | None]], days: int, noun: str, field: str,
-        done: str,
+        self, records: Iterable[tuple[str, date | None, bool]], days: int, noun: str, field: str,
+        done: str, unread: list[str],
     ) -> tuple[list[str], date | None]:  # fmt: skip
-        """Gaps for never-dated or older-than-`days` records (future dates pass, as in lint)."""
+        """Gaps for never-dated or older-than-`days` records (future dates pass, as in lint).
+
+        Each record is (label, date, whether the date was written but unreadable); the
+        unreadable ones are added to `unread` rather than called undated.
+        """
         never: list[str] = []
         stale: list[str] = []
         oldest: date | None = None
-        for record_id, day in records:
-            if day is None:
+        for record_id, day, unknown in records:
+            if unknown:
+                unread.append(record_id)
+            elif day is None:
                 never.append(record_id)
             elif (self.today - day).days > days:
                 stale.append(record_id)
@@ -200,10 +213,11 @@ class _Judge:
         assets, days = self.ws.assets, self.days("inventory_review")
         if not assets:
             return _gap("the inventory (inventory/) lists no assets")
-        records = ((a.id, a.last_reviewed) for a in assets)
-        gaps, oldest = self.dated(records, days, "asset", "last_reviewed", "reviewed")
+        records = ((a.label, a.last_reviewed, a.is_unknown("last_reviewed")) for a in assets)
+        unread: list[str] = []
+        gaps, oldest = self.dated(records, days, "asset", "last_reviewed", "reviewed", unread)
         return _verdict(gaps, f"all {len(assets)} assets reviewed within {days} days "
-                        f"(oldest {oldest})")  # fmt: skip
+                        f"(oldest {oldest})", unread)  # fmt: skip
 
     def risk_analysis(self) -> _Verdict:
         days, last = self.days("risk_analysis_review"), last_review(self.ws)
@@ -225,15 +239,16 @@ class _Judge:
         if not population:
             return _unassessed(_NO_EPHI if not self.facts.in_scope_assets
                                else f"no ePHI asset is {systems}")  # fmt: skip
-        values = [(a.id, getattr(a.attributes, field)) for a in population]
+        values = [(a.label, getattr(a.attributes, field)) for a in population]
         false = [asset_id for asset_id, value in values if value is False]
-        unset = [asset_id for asset_id, value in values if value is None]
+        unread = [a.label for a in population if a.attributes.is_unknown(field)]
+        unset = [asset_id for asset_id, value in values if value is None and asset_id not in unread]
         gaps = _named(false, f"ePHI asset has `{field}: false`", f"ePHI assets have `{field}: "
                       "false`")  # fmt: skip
         gaps += _named(unset, f"ePHI asset does not record `attributes.{field}`",
                        f"ePHI assets do not record `attributes.{field}`")  # fmt: skip
         return _verdict(gaps, f"all {len(population)} ePHI assets that are {systems} record "
-                        f"`{field}: true`")  # fmt: skip
+                        f"`{field}: true`", unread)  # fmt: skip
 
     def tested(self, chosen: Callable[[Asset], bool], field: str, key: str, systems: str,
                done: str) -> _Verdict:  # fmt: skip
@@ -243,22 +258,27 @@ class _Judge:
             return _unassessed(_NO_EPHI if not self.facts.in_scope_assets
                                else f"no ePHI asset is {systems}")  # fmt: skip
         days = self.days(key)
-        records = ((a.id, getattr(a.attributes, field)) for a in population)
-        gaps, oldest = self.dated(records, days, "ePHI asset", f"attributes.{field}", done)
+        records = ((a.label, getattr(a.attributes, field), a.attributes.is_unknown(field))
+                   for a in population)  # fmt: skip
+        unread: list[str] = []
+        gaps, oldest = self.dated(records, days, "ePHI asset", f"attributes.{field}", done, unread)
         return _verdict(gaps, f"all {len(population)} ePHI assets that are {systems} {done} "
-                        f"within {days} days (oldest {oldest})")  # fmt: skip
+                        f"within {days} days (oldest {oldest})", unread)  # fmt: skip
 
     def in_transit(self) -> _Verdict:
         flows = [flow for flow in self.ws.flows if flow.ephi]
         if not flows:
             return _unassessed("no flow (flows/) is marked as carrying ePHI (`ephi: true`)")
-        clear = [f.id for f in flows if f.encrypted_in_transit is False]
-        unset = [f.id for f in flows if f.encrypted_in_transit is None]
+        clear = [f.label for f in flows if f.encrypted_in_transit is False]
+        unread = [f.label for f in flows if f.is_unknown("encrypted_in_transit")]
+        unset = [f.label for f in flows
+                 if f.encrypted_in_transit is None and not f.is_unknown("encrypted_in_transit")]
         gaps = _named(clear, "ePHI flow is unencrypted (`encrypted_in_transit: false`)",
                       "ePHI flows are unencrypted (`encrypted_in_transit: false`)")  # fmt: skip
         gaps += _named(unset, "ePHI flow does not record `encrypted_in_transit`",
                        "ePHI flows do not record `encrypted_in_transit`")  # fmt: skip
-        return _verdict(gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`")
+        return _verdict(gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`",
+                        unread)  # fmt: skip
 
     def vendors(self) -> _Verdict:
         bound = [v for v in self.ws.vendors if v.ephi_exposure in BUSINESS_ASSOCIATE]
@@ -266,11 +286,12 @@ class _Judge:
             return _unassessed("no vendor (vendors/) processes or stores ePHI, so there is no "
                                "business associate to verify")  # fmt: skip
         days = self.days("ba_verification")
-        records = ((v.id, v.last_verified) for v in bound)
+        records = ((v.label, v.last_verified, v.is_unknown("last_verified")) for v in bound)
+        unread: list[str] = []
         gaps, oldest = self.dated(records, days, "business associate", "last_verified",
-                                  "verified")  # fmt: skip
+                                  "verified", unread)  # fmt: skip
         return _verdict(gaps, f"all {len(bound)} business associates verified within {days} "
-                        f"days (oldest {oldest})")  # fmt: skip
+                        f"days (oldest {oldest})", unread)  # fmt: skip
 
     def by_evidence(self, key: str) -> _Verdict:
         """The newest evidence date among controls citing the mapped current-rule citations."""
@@ -281,7 +302,7 @@ class _Judge:
         mapped: dict[str, None] = {}
         for citation in mapping.citations:
             for control in self._by_citation.get(citation, ()):
-                mapped[control.id] = None
+                mapped[control.label] = None
                 for item in control.evidence:
                     # Evidence dated after `today` did not exist as of `today`.
                     day = item.date
@@ -296,7 +317,8 @@ class _Judge:
                                 f"controls cite {cited} but record no {undated}")
                         + f"; record the latest {activity} as evidence")  # fmt: skip
         day, control, citation, item = best
-        age, shown = (self.today - day).days, f"{control.id} ({citation}), {day}: {item.what}"
+        what = item.what if item.what is not None else "(description unreadable)"
+        age, shown = (self.today - day).days, f"{control.label} ({citation}), {day}: {what}"
         if age > days:
             return _gap(f"newest {activity} evidence is {shown}, {age} days ago; the NPRM asks "
                         f"for one every {days} days")  # fmt: skip
@@ -313,7 +335,7 @@ class _Judge:
         for control in dict.fromkeys(controls):
             status = self.facts.control_status(control)
             if status.latest is not None and status.due is not None and status.due >= self.today:
-                pointers.append(f"related: {control.id} has current evidence ({status.latest}); "
+                pointers.append(f"related: {control.label} has current evidence ({status.latest}); "
                                 "it does not show the deadline is met")  # fmt: skip
         return _Verdict(Readiness.NOT_ASSESSED, (words.format(v=self.span(key)),),
                         tuple(pointers))  # fmt: skip

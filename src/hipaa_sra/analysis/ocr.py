@@ -6,6 +6,11 @@ lists nine elements every risk analysis should include. Each is computed here as
 rule (SRA501) and the report can show an auditor's completeness checklist. Everything is
 one pass over the records (plus the shared indexes) and the output is deterministic:
 records are named in workspace order.
+
+A value written but unreadable (a partial record) is never taken for a missing one: a risk
+whose `last_reviewed` could not be read is not listed as unreviewed, and an inventory whose
+risks' asset references could not all be read does not call an asset unanalysed. Nor is the
+element then called met: the reason says what could not be judged, and why.
 """
 
 from __future__ import annotations
@@ -74,12 +79,25 @@ _Found = tuple[list[str], list[str]]
 """(reasons the element is missing, reasons it is partial)."""
 
 
+def _unread(labels: list[str], what: str) -> list[str]:
+    """The reason for records whose `what` could not be read (none when there are none)."""
+    if not labels:
+        return []
+    return [listing(labels, f"record's {what} could not be read", f"records' {what} could not "
+                    "be read")]  # fmt: skip
+
+
+_CANNOT_JUDGE = "{} cannot be judged: {} could not be read"
+
+
 def _scope(i: _Inputs) -> _Found:
     manifest, assets = i.ws.manifest, i.ws.assets
     missing: list[str] = []
     partial: list[str] = []
     if manifest is None:
         missing.append("sra.yaml is missing, so there is no scope statement")
+    elif manifest.is_unknown("scope"):
+        partial.append("the scope statement (`scope` in sra.yaml) could not be read")
     elif not (manifest.scope and manifest.scope.strip()):
         (partial if assets else missing).append("scope statement missing in sra.yaml (`scope`)")
     if not assets:
@@ -94,18 +112,25 @@ def _data_collection(i: _Inputs) -> _Found:
     if not ws.assets:
         return ["no assets recorded in inventory/, so no place ePHI is kept is documented"], []
     partial: list[str] = []
-    unknown = [asset.id for asset in ws.assets if asset.ephi is None]
+    unknown = [asset.label for asset in ws.assets
+               if asset.ephi is None and not asset.is_unknown("ephi")]  # fmt: skip
     if unknown:
         partial.append(
             listing(unknown, "asset has no `ephi` status", "assets have no `ephi` status")
         )
+    partial += _unread([a.label for a in ws.assets if a.is_unknown("ephi")], "`ephi`")
     if not ws.flows:
         partial.append(
             "no data flows recorded (flows/), so where ePHI is received and "
             "transmitted is not documented"
         )
         return [], partial
-    lonely = [asset.id for asset in facts.in_scope_assets if asset.id not in facts.flows_by_node]
+    ends_known = facts.known_everywhere("flows", "from_") and facts.known_everywhere("flows", "to")
+    if not ends_known:
+        partial.append(_CANNOT_JUDGE.format("whether every ePHI asset appears in a data flow",
+                                            "the `from` or `to` of a flow"))  # fmt: skip
+    lonely = [asset.id for asset in facts.in_scope_assets if ends_known
+              and asset.id is not None and asset.id not in facts.flows_by_node]  # fmt: skip
     if lonely:
         partial.append(
             listing(
@@ -119,22 +144,31 @@ def _threats(i: _Inputs) -> _Found:
     if not i.ws.risks:
         return ["the register (register/) has no risks, so no threat or vulnerability is "
                 "documented"], []  # fmt: skip
+    by_asset = i.facts.risks_by_asset
+    known = i.facts.known_everywhere("risks", "asset")  # else any asset may be the unread one
+    if not known:
+        return [], [_CANNOT_JUDGE.format("whether every ePHI asset has a risk",
+                                         "the `asset` of a risk")]  # fmt: skip
     bare = [asset.id for asset in i.facts.in_scope_assets
-            if asset.id not in i.facts.risks_by_asset]  # fmt: skip
+            if asset.id is not None and asset.id not in by_asset]  # fmt: skip
     return [], [listing(bare, "ePHI asset has no risk", "ePHI assets have no risk")] if bare else []
 
 
 def _measures(i: _Inputs) -> _Found:
     ws, facts = i.ws, i.facts
-    if not ws.controls and not any(risk.current_controls for risk in ws.risks):
+    if not ws.controls and not any(risk.current_controls or risk.is_unknown("current_controls")
+                                   for risk in ws.risks):  # fmt: skip
         return ["no controls recorded (controls/) and no risk lists `current_controls`"], []
     partial: list[str] = []
-    without = [risk.id for risk in ws.risks if not risk.current_controls]
+    without = [risk.label for risk in ws.risks
+               if not risk.current_controls and not risk.is_unknown("current_controls")]
     if without:
         partial.append(
             listing(without, "risk lists no `current_controls`", "risks list no `current_controls`")
         )
-    unproven = [c.id for c in ws.controls if not facts.control_status(c).complete]
+    partial += _unread([r.label for r in ws.risks if r.is_unknown("current_controls")],
+                       "`current_controls`")  # fmt: skip
+    unproven = [c.label for c in ws.controls if facts.control_status(c).complete is False]
     if unproven:
         partial.append(
             listing(
@@ -143,31 +177,42 @@ def _measures(i: _Inputs) -> _Found:
                 "controls lack evidence " + _PROOF.format("they were"),
             )
         )
+    partial += _unread([c.label for c in ws.controls if facts.control_status(c).complete is None],
+                       "evidence")  # fmt: skip
     required = [row.citation for row in facts.coverage
                 if row.is_requirement and row.is_required
                 and row.status is CoverageStatus.UNCOVERED]  # fmt: skip
     if required:
         partial.append(listing(required, _REQUIRED_ONE, _REQUIRED_MANY))
+    if any(row.status is CoverageStatus.UNKNOWN for row in facts.coverage):
+        partial.append(_CANNOT_JUDGE.format("whether every HIPAA specification is met",
+                                            "a control's `hipaa` citation or a decision"))
     return [], partial
 
 
-def _scale(i: _Inputs) -> tuple[int, frozenset[Level]]:
+def _scale(i: _Inputs) -> tuple[int, frozenset[Level]] | None:
+    """The methodology's scale; None while `methodology.levels` cannot be read."""
     levels = i.ws.manifest.methodology.levels if i.ws.manifest else 3
-    return levels, frozenset(scale_levels(levels))
+    return None if levels is None else (levels, frozenset(scale_levels(levels)))
 
 
 def _rated(field: str) -> Callable[[_Inputs], _Found]:
     def check(i: _Inputs) -> _Found:
         if not i.ws.risks:
             return [f"the register has no risks, so no {field} is documented"], []
-        levels, scale = _scale(i)
+        unread = _unread([r.label for r in i.ws.risks if r.is_unknown(field)], f"`{field}`")
+        found = _scale(i)
+        if found is None:
+            return [], [*unread, "the scale (`methodology.levels` in sra.yaml) could not be read"]
+        levels, scale = found
         outside = f"outside the {levels}-level scale"
-        off = [risk.id for risk in i.ws.risks if getattr(risk, field) not in scale]
+        off = [risk.label for risk in i.ws.risks
+               if getattr(risk, field) is not None and getattr(risk, field) not in scale]
         if off:
-            return [], [
-                listing(off, f"risk rates {field} {outside}", f"risks rate {field} {outside}")
-            ]
-        return [], []
+            unread.insert(
+                0, listing(off, f"risk rates {field} {outside}", f"risks rate {field} {outside}")
+            )
+        return [], unread
 
     return check
 
@@ -184,16 +229,20 @@ def _level(i: _Inputs) -> _Found:
         partial.append(
             "the methodology's risk matrix cannot be used (see `methodology` in sra.yaml)"
         )
-    unrated, disagree, untreated = [], [], []
+    unrated, disagree, untreated, unread = [], [], [], []
     for risk in ws.risks:
         expected = facts.expected_inherent(risk)
         if risk.inherent_risk is None:
-            unrated.append(risk.id)
+            if not risk.is_unknown("inherent_risk"):
+                unrated.append(risk.label)
         elif expected is not None and expected is not risk.inherent_risk:
-            disagree.append(risk.id)
+            disagree.append(risk.label)
+        if risk.is_unknown("residual_risk", "inherent_risk", "remediation"):
+            unread.append(risk.label)  # the deciding level, or the corrective action
+            continue
         level = risk.residual_risk or risk.inherent_risk or expected
         if level in _HIGH and not risk.remediation:
-            untreated.append(risk.id)
+            untreated.append(risk.label)
     if unrated:
         partial.append(
             listing(unrated, "risk has no `inherent_risk`", "risks have no `inherent_risk`")
@@ -214,6 +263,7 @@ def _level(i: _Inputs) -> _Found:
                 "high risks have no corrective action (`remediation`)",
             )
         )
+    partial += _unread(unread, "risk level or corrective action")
     return [], partial
 
 
@@ -223,6 +273,9 @@ def _documentation(i: _Inputs) -> _Found:
         return ["sra.yaml is missing"], []
     status = signoff_status(ws, i.digest)
     if not status.roles:
+        policy = ws.manifest.signoff
+        if ws.manifest.is_unknown("signoff") or policy.is_unknown("required_roles"):
+            return [], ["who must sign (`signoff.required_roles` in sra.yaml) could not be read"]
         return [], ["sra.yaml `signoff.required_roles` is empty, so no one has to sign"]
     partial: list[str] = []
     stale = status.in_state(SignoffState.STALE)
@@ -237,7 +290,8 @@ def _documentation(i: _Inputs) -> _Found:
     partial.extend(f"{role.role}'s sign-off does not count: {role.problem}"
                    for role in status.in_state(SignoffState.INVALID))  # fmt: skip
     people = i.facts.people_by_role
-    nobody = [role.role for role in status.roles if role.role not in people]
+    nobody = [role.role for role in status.roles
+              if role.role not in people and i.facts.people_complete]  # fmt: skip
     if nobody:
         partial.append("no one in sra.yaml `people` holds the required role "
                        + ", ".join(nobody))  # fmt: skip
@@ -247,6 +301,7 @@ def _documentation(i: _Inputs) -> _Found:
 def _periodic(i: _Inputs) -> _Found:
     ws = i.ws
     intervals = ws.manifest.methodology.review_intervals if ws.manifest else None
+    # An interval that could not be read (None) measures nothing.
     review_days = intervals.review_days if intervals else 365
     register_days = intervals.register_days if intervals else 365
     last = last_review(ws)
@@ -254,19 +309,27 @@ def _periodic(i: _Inputs) -> _Found:
     partial: list[str] = []
     if last is None:
         missing.append("no review recorded: no required role has ever signed the analysis")
+    elif review_days is None:
+        partial.append("the review interval (`review_days` in sra.yaml) could not be read")
     elif (i.today - last).days > review_days:
         partial.append(f"last review {last}, over {review_days} days ago "
                        f"({(i.today - last).days} days)")  # fmt: skip
     within = f"in the last {register_days} days"
-    stale = [
-        risk.id
+    stale = [] if register_days is None else [
+        risk.label
         for risk in ws.risks
-        if risk.last_reviewed is None or (i.today - risk.last_reviewed).days > register_days
+        if (risk.last_reviewed is None and not risk.is_unknown("last_reviewed"))
+        or (risk.last_reviewed is not None and (i.today - risk.last_reviewed).days > register_days)
     ]
     if stale:
         partial.append(
             listing(stale, f"risk was not reviewed {within}", f"risks were not reviewed {within}")
         )
+    if register_days is None:
+        partial.append("the register review interval (`register_days` in sra.yaml) could not "
+                       "be read")  # fmt: skip
+    partial += _unread([r.label for r in ws.risks if r.is_unknown("last_reviewed")],
+                       "`last_reviewed`")  # fmt: skip
     return missing, partial
 
 

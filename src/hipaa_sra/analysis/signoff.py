@@ -179,6 +179,12 @@ def check_signoff(ws: Workspace, signoff: Signoff,
                   verifier: Verifier = ssh_verifier) -> SignatureCheck:  # fmt: skip
     """Whether one record counts: by a holder of its role, under the workspace's signature
     policy (the digest is not compared)."""
+    manifest = ws.manifest
+    if manifest is not None and (manifest.is_unknown("signoff")
+                                 or manifest.signoff.is_unknown("allowed_signers")):  # fmt: skip
+        # Whether a signature is required is unknown: no record may count meanwhile.
+        return SignatureCheck(False, "sra.yaml's `signoff.allowed_signers` could not be read, "
+                              "so no signature policy applies")  # fmt: skip
     allowed = allowed_signers_path(ws)
     problem = _policy_problem(signoff, allowed) or signer_problem(
         ws, signoff.role, signoff.name, signoff.email, keyed=allowed is not None

@@ -135,8 +135,8 @@ def _risk_dict(risk: RiskSummary) -> dict[str, Any]:
         "id": risk.id,
         "asset": risk.asset,
         "threat": risk.threat,
-        "likelihood": risk.likelihood.value,
-        "impact": risk.impact.value,
+        "likelihood": _level(risk.likelihood),
+        "impact": _level(risk.impact),
         "inherent": _level(risk.inherent),
         "residual": _level(risk.residual),
     }
@@ -197,7 +197,8 @@ def _totals(old: Side, new: Side) -> str:
 
 def _risk_line(mark: str, risk: RiskSummary) -> str:
     level = _level(risk.residual) or "?"
-    return f"  {mark} {risk.id}  {risk.asset}  residual {level}  {_clip(risk.threat, 50)}"
+    threat = _clip(risk.threat, 50) if risk.threat is not None else "?"
+    return f"  {mark} {risk.id}  {risk.asset or '?'}  residual {level}  {threat}"
 
 
 def _item_line(mark: str, item: ItemChange) -> str:

@@ -43,8 +43,8 @@ def risk_dict(rank: int, scored: ScoredRisk) -> dict[str, Any]:
         "rank": rank,
         "id": scored.risk_id,
         "asset": scored.asset,
-        "likelihood": scored.likelihood.value,
-        "impact": scored.impact.value,
+        "likelihood": _value(scored.likelihood),
+        "impact": _value(scored.impact),
         "inherent_stated": _value(scored.inherent_stated),
         "inherent_computed": _value(scored.inherent_computed),
         "inherent_disagrees": scored.inherent_disagrees,
@@ -132,6 +132,11 @@ def _value(level: Level | None) -> str | None:
     return None if level is None else level.value
 
 
+def _known(value: object) -> str:
+    """A cell; `?` for a value the register holds but that could not be read."""
+    return "?" if value is None else str(value)
+
+
 def _inherent_cell(item: ScoredRisk) -> str:
     stated, computed = item.inherent_stated, item.inherent_computed
     if stated is None:
@@ -149,8 +154,8 @@ def _residual_cell(item: ScoredRisk) -> str:
 
 def _text_row(rank: int, item: ScoredRisk) -> tuple[str, ...]:
     return (
-        str(rank), item.risk_id, item.asset, str(item.likelihood), str(item.impact),
-        _inherent_cell(item), _residual_cell(item), str(item.score), str(item.open_remediation),
+        str(rank), item.risk_id, _known(item.asset), _known(item.likelihood), _known(item.impact),
+        _inherent_cell(item), _residual_cell(item), _known(item.score), str(item.open_remediation),
     )  # fmt: skip
 
 

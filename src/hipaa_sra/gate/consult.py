@@ -108,8 +108,9 @@ def concerned_assets(keys: Iterable[str], workspaces: Sequence[Workspace]) -> di
     wanted = set(keys)
     found: dict[str, set[str]] = {}
 
-    def add(asset: str, key: str) -> None:
-        found.setdefault(asset, set()).add(key)
+    def add(asset: str | None, key: str) -> None:
+        if asset is not None:  # a reference that could not be read ties the change to nothing
+            found.setdefault(asset, set()).add(key)
 
     for key in wanted:
         if key.startswith("assets/"):
@@ -166,8 +167,8 @@ def check_trailers(trailers: Iterable[Trailer], ws: Workspace,
         for item in trailer.ids:
             if item in ws.asset_by_id:
                 counts.append(item)
-            elif item in ws.risk_by_id:
-                counts.append(ws.risk_by_id[item].asset)
+            elif item in ws.risk_by_id and (asset := ws.risk_by_id[item].asset) is not None:
+                counts.append(asset)
             else:
                 ignored.append(_not_an_id(item, ws, near))
         checks.append(TrailerCheck(trailer, tuple(dict.fromkeys(counts)), tuple(ignored)))
@@ -201,12 +202,13 @@ def decide(ws: Workspace, paths: Sequence[str], changes: Mapping[str, Sequence[s
     """The decision for every asset `paths` touch, given the records each change concerns."""
     code_paths: dict[str, tuple[str, ...]] = {}
     for asset in ws.assets:
-        code_paths.setdefault(asset.id, asset.code_paths)
+        if asset.id is not None:  # without an id nothing can name it: the inventory finding says so
+            code_paths.setdefault(asset.id, asset.code_paths)
     hits = AssetMatcher(code_paths).match(paths)
     risks_by_asset: dict[str, list[str]] = {}
     for risk in ws.risks:
-        if risk.asset in hits:
-            risks_by_asset.setdefault(risk.asset, []).append(risk.id)
+        if risk.asset is not None and risk.asset in hits:
+            risks_by_asset.setdefault(risk.asset, []).append(risk.label)
     near = [*hits, *(r for rs in risks_by_asset.values() for r in rs)]
     checks = check_trailers(trailers, ws, near)
     decisions = []
@@ -220,7 +222,7 @@ def decide(ws: Workspace, paths: Sequence[str], changes: Mapping[str, Sequence[s
             by = "workspace" if records else "trailer" if named else None
         notes = () if not required or by else tuple(_why_not(c, asset_id) for c in checks)
         decisions.append(AssetDecision(
-            asset_id, asset.name, asset.ephi.value if asset.ephi else None, required,
+            asset_id, asset.name or asset_id, asset.ephi.value if asset.ephi else None, required,
             tuple(matched), by is not None or not required, by, records,
             tuple(dict.fromkeys(named)), tuple(risks_by_asset.get(asset_id, ())), notes,
         ))

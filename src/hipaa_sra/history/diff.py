@@ -25,13 +25,13 @@ RESCORED_FIELDS = ("likelihood", "impact", "inherent", "residual")
 
 @dataclass(frozen=True, slots=True)
 class RiskSummary:
-    """A risk as one side of the diff scores it."""
+    """A risk as one side of the diff scores it (None: written but unreadable on that side)."""
 
     id: str
-    asset: str
-    threat: str
-    likelihood: Level
-    impact: Level
+    asset: str | None
+    threat: str | None
+    likelihood: Level | None
+    impact: Level | None
     inherent: Level | None
     residual: Level | None
 
@@ -99,7 +99,7 @@ class RiskDiff:
 
 def _summary(risk: Risk, matrix: RiskMatrix | None) -> RiskSummary:
     inherent, residual = effective_levels(risk, matrix)
-    return RiskSummary(risk.id, risk.asset, risk.threat, risk.likelihood, risk.impact,
+    return RiskSummary(risk.label, risk.asset, risk.threat, risk.likelihood, risk.impact,
                        inherent, residual)  # fmt: skip
 
 
@@ -107,15 +107,22 @@ def _risks(ws: Workspace) -> dict[str, RiskSummary]:
     matrix = workspace_matrix_or_none(ws)
     out: dict[str, RiskSummary] = {}
     for risk in ws.risks:
-        out.setdefault(risk.id, _summary(risk, matrix))  # a duplicate id is a loader error
+        # A duplicate id is a loader error; a risk without a valid id cannot be matched
+        # across commits, so the diff leaves it out.
+        if risk.id is not None:
+            out.setdefault(risk.id, _summary(risk, matrix))
     return out
 
 
 def _items(ws: Workspace) -> dict[tuple[str, str], Remediation]:
     out: dict[tuple[str, str], Remediation] = {}
     for risk in ws.risks:
+        if risk.id is None:
+            continue
         seen: dict[str, int] = {}
         for item in risk.remediation:
+            if item.control is None:
+                continue  # its text is its identity: an unreadable one cannot be matched
             key = " ".join(item.control.split()).casefold()
             seen[key] = seen.get(key, 0) + 1
             out.setdefault((risk.id, key if seen[key] == 1 else f"{key}#{seen[key]}"), item)
@@ -125,7 +132,7 @@ def _items(ws: Workspace) -> dict[tuple[str, str], Remediation]:
 def _change(risk_id: str, old: Remediation | None, new: Remediation | None) -> ItemChange:
     item = new or old
     assert item is not None  # one side always has the item
-    return ItemChange(risk_id, " ".join(item.control.split()),
+    return ItemChange(risk_id, " ".join((item.control or "").split()),
                       old.status if old else None, new.status if new else None, item.owner,
                       item.due.isoformat() if item.due else None)  # fmt: skip
 

@@ -92,8 +92,9 @@ def effective_levels(risk: Risk, matrix: RiskMatrix | None) -> tuple[Level | Non
     conservative reading is that controls have not lowered the risk.
     """
     computed = expected_level(risk, matrix) if matrix is not None else None
-    inherent = risk.inherent_risk or computed
-    return inherent, risk.residual_risk or inherent
+    # A stated level that could not be read is unknown, not replaced by another.
+    inherent = None if risk.is_unknown("inherent_risk") else risk.inherent_risk or computed
+    return inherent, None if risk.is_unknown("residual_risk") else risk.residual_risk or inherent
 
 
 def workspace_matrix_or_none(ws: Workspace) -> RiskMatrix | None:

@@ -66,13 +66,17 @@ class Context:
 
     @property
     def profile(self) -> Profile:
-        """`current` (law in force) or `nprm-2025` (the proposed rule, opted into)."""
+        """`current` (law in force) or `nprm-2025` (the proposed rule, opted into).
+
+        An unreadable `profile` is the law in force: the proposed rule applies only when
+        chosen, and the loader reports the value.
+        """
         manifest = self.manifest
-        return manifest.methodology.profile if manifest else Profile.CURRENT
+        return (manifest.methodology.profile if manifest else None) or Profile.CURRENT
 
     @property
     def intervals(self) -> ReviewIntervals:
-        """Review intervals from `sra.yaml`, or the defaults."""
+        """Review intervals from `sra.yaml`, or the defaults; an unreadable one is None."""
         manifest = self.manifest
         return manifest.methodology.review_intervals if manifest else ReviewIntervals()
 

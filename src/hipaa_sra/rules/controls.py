@@ -8,24 +8,22 @@ from datetime import date
 from ..analysis.exposure import exposed, needs_mfa, scannable, stores_data
 from ..catalog import nprm_profile
 from ..findings import Severity
-from ..model import Asset, Category, Workspace
+from ..model import Asset, Category, Control, Workspace
 from .base import Context, Family, Hit, Rule
 
 _LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
 
 
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    # A control whose asset list could not be read may be the one that reviews a log.
+    if not ctx.facts.known_everywhere("controls", "assets"):
+        return
     for asset in ws.assets:
-        if asset.category not in _LOG_CATEGORIES:
+        if asset.category not in _LOG_CATEGORIES or asset.id is None:
             continue
         best: tuple[str, ...] | None = None
         for control in ctx.facts.controls_by_asset.get(asset.id, ()):
-            cadence = control.cadence
-            missing = (
-                ("reviewer", "every", "runbook")
-                if cadence is None
-                else tuple(k for k in ("reviewer", "every", "runbook") if not getattr(cadence, k))
-            )
+            missing = _cadence_gaps(control)
             if best is None or len(missing) < len(best):
                 best = missing
         if best is None:
@@ -42,17 +40,32 @@ def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _cadence_gaps(control: Control) -> tuple[str, ...]:
+    """What a control's review cadence lacks; nothing it can be sure of when unreadable."""
+    cadence = control.cadence
+    if cadence is None:
+        return () if control.is_unknown("cadence") else ("reviewer", "every", "runbook")
+    return tuple(key for key in ("reviewer", "every", "runbook")
+                 if not getattr(cadence, key) and not cadence.is_unknown(key))  # fmt: skip
+
+
+def _ephi(asset: Asset) -> str:
+    """`ePHI database `db``: the category is left out when it could not be read."""
+    return f"ePHI {asset.category or 'asset'} `{asset.label}`"
+
+
 def _attribute_hit(asset: Asset, value: bool | None, field: str, want: str) -> Hit:
     if value is False:
-        return Hit(f"ePHI {asset.category} `{asset.id}` has `{field}: false`; {want}", asset,
+        return Hit(f"{_ephi(asset)} has `{field}: false`; {want}", asset,
                    ("attributes", field))  # fmt: skip
-    return Hit(f"ePHI {asset.category} `{asset.id}` does not record `attributes.{field}`; {want}",
-               asset)  # fmt: skip
+    return Hit(f"{_ephi(asset)} does not record `attributes.{field}`; "
+               f"{want}", asset)  # fmt: skip
 
 
 def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
-        if needs_mfa(asset) and asset.attributes.mfa is not True:
+        if (needs_mfa(asset) and asset.attributes.mfa is not True
+                and not asset.attributes.is_unknown("mfa")):  # fmt: skip
             yield _attribute_hit(asset, asset.attributes.mfa, "mfa",
                                  "interactive access should require multi-factor authentication")
 
@@ -60,7 +73,8 @@ def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
         stores = stores_data(asset)
-        if stores and asset.attributes.encryption_at_rest is not True:
+        if (stores and asset.attributes.encryption_at_rest is not True
+                and not asset.attributes.is_unknown("encryption_at_rest")):  # fmt: skip
             yield _attribute_hit(asset, asset.attributes.encryption_at_rest,
                                  "encryption_at_rest", "ePHI at rest should be encrypted")
 
@@ -68,11 +82,13 @@ def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
              ctx: Context) -> Hit | None:  # fmt: skip
     if last is None:
-        return Hit(f"ePHI {asset.category} `{asset.id}` has no recorded {what} "
+        if asset.attributes.is_unknown(field):
+            return None
+        return Hit(f"{_ephi(asset)} has no recorded {what} "
                    f"(`attributes.{field}`); the cadence is every {days} days", asset)  # fmt: skip
     if ctx.age(last) > days:
         return Hit(
-            f"ePHI {asset.category} `{asset.id}`: last {what} {last} ({ctx.age(last)} days "
+            f"{_ephi(asset)}: last {what} {last} ({ctx.age(last)} days "
             f"ago); the cadence is every {days} days",
             asset,
             ("attributes", field),

@@ -31,10 +31,12 @@ def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 continue  # judged on the control record itself, once
             found = ctx.facts.text_evidence(entry)
             if found.missing and _ID_LIKE.match(entry):
+                if not ctx.facts.known_everywhere("controls", "id"):
+                    continue  # it may name the control whose id could not be read
                 close = difflib.get_close_matches(entry, list(ws.control_by_id), n=1)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 yield Hit(
-                    f"risk `{risk.id}`: current control `{entry}` looks like a control id but "
+                    f"risk `{risk.label}`: current control `{entry}` looks like a control id but "
                     f"no control in controls/ has it{hint}; as text it says nothing about how, "
                     "when or where it was verified",
                     risk,
@@ -42,7 +44,7 @@ def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 )
             elif found.missing:
                 yield Hit(
-                    f"risk `{risk.id}`: current control \"{_short(entry)}\" does not say "
+                    f"risk `{risk.label}`: current control \"{_short(entry)}\" does not say "
                     f"{_and(found.missing)}; write them into the text or name a control id "
                     "whose evidence does",
                     risk,
@@ -50,18 +52,20 @@ def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 )
     for control in ws.controls:
         status = ctx.facts.control_status(control)
-        if not status.complete:
+        if status.complete is False:
             detail = (
                 "has no evidence"
                 if not control.evidence
                 else f"has no evidence entry that records {_and(status.missing)}"
             )
-            yield Hit(f"control `{control.id}` {detail}", control,
+            yield Hit(f"control `{control.label}` {detail}", control,
                       ("evidence",) if control.evidence else ())  # fmt: skip
 
 
 def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = ctx.intervals.evidence_days
+    if days is None:  # the interval in sra.yaml could not be read
+        return
     for risk in ws.risks:
         for index, entry in enumerate(risk.current_controls):
             if entry in ws.control_by_id:
@@ -69,7 +73,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             when = ctx.facts.text_evidence(entry).when
             if when is not None and ctx.age(when) > days:
                 yield Hit(
-                    f"risk `{risk.id}`: current control \"{_short(entry)}\" was last verified "
+                    f"risk `{risk.label}`: current control \"{_short(entry)}\" was last verified "
                     f"{when} ({ctx.age(when)} days ago); evidence stays current for {days} days",
                     risk,
                     ("current_controls", index),
@@ -80,7 +84,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             index = next(i for i, item in enumerate(control.evidence)
                          if item.date == status.latest)  # fmt: skip
             yield Hit(
-                f"control `{control.id}` was last verified {status.latest} "
+                f"control `{control.label}` was last verified {status.latest} "
                 f"({ctx.age(status.latest)} days ago); its evidence was due for refresh "
                 f"on {status.due}",
                 control,

@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from ..analysis.exposure import BUSINESS_ASSOCIATE
 from ..catalog import nprm_profile
 from ..findings import Severity
-from ..model import BaaStatus, Category, EphiExposure, EphiStatus, Profile, Workspace
+from ..model import (
+    Asset,
+    BaaStatus,
+    Category,
+    EphiExposure,
+    EphiStatus,
+    Flow,
+    Profile,
+    Workspace,
+)
 from .base import Context, Family, Hit, Rule
 
 # The categories OCR and auditors most often find missing from an ePHI inventory, in the
@@ -24,10 +33,12 @@ EXPECTED_CATEGORIES: dict[Category, str] = {
 
 
 def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    if not ctx.facts.known_everywhere("risks", "asset"):
+        return  # a risk whose asset could not be read may be the one each asset lacks
     for asset in ctx.facts.in_scope_assets:
-        if asset.id not in ctx.facts.risks_by_asset:
+        if asset.id is not None and asset.id not in ctx.facts.risks_by_asset:
             yield Hit(
-                f"asset `{asset.id}` ({asset.category}) holds or moves ePHI ({asset.ephi}) but "
+                f"asset `{asset.id}`{_category(asset)} holds or moves ePHI ({asset.ephi}) but "
                 "no risk in the register names it; add at least one threat and vulnerability "
                 "for it",
                 asset,
@@ -38,12 +49,13 @@ def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _ephi_status_unknown(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
         if asset.ephi is None:
-            yield Hit(f"asset `{asset.id}` does not say whether it holds ePHI; set `ephi:` to "
-                      "present, absent or possible", asset)  # fmt: skip
+            if not asset.is_unknown("ephi"):
+                yield Hit(f"asset `{asset.label}` does not say whether it holds ePHI; set `ephi:` "
+                          "to present, absent or possible", asset)  # fmt: skip
         elif asset.ephi is EphiStatus.POSSIBLE:
             yield Hit(
-                f"asset `{asset.id}` may hold ePHI (`ephi: possible`); it is treated as in scope "
-                "until someone checks and records present or absent",
+                f"asset `{asset.label}` may hold ePHI (`ephi: possible`); it is treated as in "
+                "scope until someone checks and records present or absent",
                 asset,
                 ("ephi",),
                 severity=Severity.INFO,
@@ -52,7 +64,8 @@ def _ephi_status_unknown(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
-        if asset.ephi is not EphiStatus.ABSENT or asset.scoped_out_by:
+        if (asset.ephi is not EphiStatus.ABSENT or asset.scoped_out_by or asset.id is None
+                or asset.is_unknown("scoped_out_by")):  # fmt: skip
             continue
         inbound = next(
             (f for f in ctx.facts.flows_by_node.get(asset.id, ()) if f.ephi and f.to == asset.id),
@@ -60,8 +73,8 @@ def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         )
         if inbound is not None:
             yield Hit(
-                f"asset `{asset.id}` says `ephi: absent`, but flow `{inbound.id}` carries ePHI "
-                f"into it from `{inbound.from_}`; mark it present, or name the control that "
+                f"asset `{asset.id}` says `ephi: absent`, but flow `{inbound.label}` carries ePHI "
+                f"into it{_ends(inbound, to=False)}; mark it present, or name the control that "
                 "keeps ePHI out in `scoped_out_by`",
                 asset,
                 ("ephi",),
@@ -69,7 +82,10 @@ def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _missing_category(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    if not ctx.facts.in_scope_assets:
+    # An asset whose category could not be read may be the missing one, and so may an
+    # unreadable entry of `absent_categories`.
+    if (not ctx.facts.in_scope_assets or not ctx.facts.known_everywhere("assets", "category")
+            or "absent_categories" not in ctx.facts.manifest_known):  # fmt: skip
         return
     present = {asset.category for asset in ws.assets}
     declared = ws.manifest.absent_categories if ws.manifest else {}
@@ -86,15 +102,19 @@ def _missing_category(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = ctx.intervals.inventory_days
+    if days is None:  # the interval in sra.yaml could not be read
+        return
     if ctx.profile is Profile.NPRM_2025:
         days = min(days, nprm_profile().inventory_review)
     for asset in ws.assets:
         if asset.last_reviewed is None:
-            yield Hit(f"asset `{asset.id}` has no `last_reviewed` date; the inventory is "
+            if asset.is_unknown("last_reviewed"):
+                continue
+            yield Hit(f"asset `{asset.label}` has no `last_reviewed` date; the inventory is "
                       f"reviewed every {days} days", asset)  # fmt: skip
         elif ctx.age(asset.last_reviewed) > days:
             yield Hit(
-                f"asset `{asset.id}` was last reviewed {asset.last_reviewed} "
+                f"asset `{asset.label}` was last reviewed {asset.last_reviewed} "
                 f"({ctx.age(asset.last_reviewed)} days ago); the inventory review interval is "
                 f"{days} days",
                 asset,
@@ -107,11 +127,12 @@ def _vendor_without_baa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
             continue
         if vendor.baa is None:
-            yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI but has no `baa` "
-                      "record", vendor, ("ephi_exposure",))  # fmt: skip
-        elif vendor.baa.status is not BaaStatus.EXECUTED:
+            if not vendor.is_unknown("baa"):
+                yield Hit(f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI but has no `baa` "
+                          "record", vendor, ("ephi_exposure",))  # fmt: skip
+        elif vendor.baa.status is not None and vendor.baa.status is not BaaStatus.EXECUTED:
             yield Hit(
-                f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI but its BAA is "
+                f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI but its BAA is "
                 f"`{vendor.baa.status}`; ePHI may flow only under an executed BAA",
                 vendor,
                 ("baa", "status"),
@@ -125,7 +146,7 @@ def _baa_expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             continue
         if baa.status is BaaStatus.EXECUTED and baa.expires < ctx.today:
             yield Hit(
-                f"vendor `{vendor.id}`: the BAA expired on {baa.expires} "
+                f"vendor `{vendor.label}`: the BAA expired on {baa.expires} "
                 f"({ctx.age(baa.expires)} days ago) while the vendor still {vendor.ephi_exposure} "
                 "ePHI",
                 vendor,
@@ -135,17 +156,21 @@ def _baa_expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = ctx.intervals.vendor_days
+    if days is None:  # the interval in sra.yaml could not be read
+        return
     if ctx.profile is Profile.NPRM_2025:
         days = min(days, nprm_profile().ba_verification)
     for vendor in ws.vendors:
         if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
             continue
         if vendor.last_verified is None:
-            yield Hit(f"vendor `{vendor.id}` {vendor.ephi_exposure} ePHI and has never been "
+            if vendor.is_unknown("last_verified"):
+                continue
+            yield Hit(f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI and has never been "
                       "verified (`last_verified`)", vendor)  # fmt: skip
         elif ctx.age(vendor.last_verified) > days:
             yield Hit(
-                f"vendor `{vendor.id}` was last verified {vendor.last_verified} "
+                f"vendor `{vendor.label}` was last verified {vendor.last_verified} "
                 f"({ctx.age(vendor.last_verified)} days ago); verify every {days} days",
                 vendor,
                 ("last_verified",),
@@ -158,18 +183,28 @@ def _unencrypted_flow(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             continue
         if flow.encrypted_in_transit is False:
             yield Hit(
-                f"flow `{flow.id}` carries ePHI from `{flow.from_}` to `{flow.to}` unencrypted"
+                f"flow `{flow.label}` carries ePHI{_ends(flow)} unencrypted"
                 + (f" ({flow.protocol})" if flow.protocol else ""),
                 flow,
                 ("encrypted_in_transit",),
             )
-        elif flow.encrypted_in_transit is None:
+        elif flow.encrypted_in_transit is None and not flow.is_unknown("encrypted_in_transit"):
             yield Hit(
-                f"flow `{flow.id}` carries ePHI from `{flow.from_}` to `{flow.to}` and does not "
+                f"flow `{flow.label}` carries ePHI{_ends(flow)} and does not "
                 "say whether it is encrypted in transit (`encrypted_in_transit`)",
                 flow,
                 severity=Severity.WARNING,
             )
+
+
+def _ends(flow: Flow, *, to: bool = True) -> str:
+    """` from `a` to `b``, naming only the ends that could be read."""
+    ends = f" from `{flow.from_}`" if flow.from_ is not None else ""
+    return ends + (f" to `{flow.to}`" if to and flow.to is not None else "")
+
+
+def _category(asset: Asset) -> str:
+    return f" ({asset.category})" if asset.category is not None else ""
 
 
 _CITE_RA = "45 CFR 164.308(a)(1)(ii)(A); OCR risk analysis guidance (2010)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
-from ..model import Level, RemediationStatus, Risk, Workspace
+from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
 from ..scoring import ACTIVE_STATUSES
 from .base import Context, Family, Hit, Rule
 
@@ -14,13 +14,17 @@ _HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
 
 def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = ctx.intervals.register_days
+    if days is None:  # the interval in sra.yaml could not be read: nothing to measure against
+        return
     for risk in ws.risks:
         if risk.last_reviewed is None:
-            yield Hit(f"risk `{risk.id}` has no `last_reviewed` date; record when the row was "
+            if risk.is_unknown("last_reviewed"):
+                continue
+            yield Hit(f"risk `{risk.label}` has no `last_reviewed` date; record when the row was "
                       f"last reviewed (the policy is every {days} days)", risk)  # fmt: skip
         elif ctx.age(risk.last_reviewed) > days:
             yield Hit(
-                f"risk `{risk.id}` was last reviewed {risk.last_reviewed} "
+                f"risk `{risk.label}` was last reviewed {risk.last_reviewed} "
                 f"({ctx.age(risk.last_reviewed)} days ago); the review interval is {days} days",
                 risk,
                 ("last_reviewed",),
@@ -28,12 +32,23 @@ def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _governing_level(risk: Risk, ctx: Context) -> tuple[Level | None, str]:
-    """The level that decides whether a risk needs treatment, and which field it came from."""
-    if risk.residual_risk is not None:
-        return risk.residual_risk, "residual_risk"
-    if risk.inherent_risk is not None:
-        return risk.inherent_risk, "inherent_risk"
+    """The level that decides whether a risk needs treatment, and which field it came from.
+
+    None when the deciding level was written but could not be read: a lower level must not
+    stand in for it.
+    """
+    for name in ("residual_risk", "inherent_risk"):
+        if risk.is_unknown(name):
+            return None, name
+        level: Level | None = getattr(risk, name)
+        if level is not None:
+            return level, name
     return ctx.facts.expected_inherent(risk), "likelihood x impact"
+
+
+def _may_be_treated(risk: Risk) -> bool:
+    """An unreadable remediation item (or status) might be the open plan or the acceptance."""
+    return risk.is_unknown("remediation") or any(item.status is None for item in risk.remediation)
 
 
 def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -42,11 +57,11 @@ def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if level not in _HIGH:
             continue
         if any(item.status in ACTIVE_STATUSES or item.status is RemediationStatus.ACCEPTED
-               for item in risk.remediation):  # fmt: skip
+               for item in risk.remediation) or _may_be_treated(risk):  # fmt: skip
             continue
         path = (source,) if source != "likelihood x impact" else ("likelihood",)
         yield Hit(
-            f"risk `{risk.id}` is {level} ({source}) but has no open remediation "
+            f"risk `{risk.label}` is {level} ({source}) but has no open remediation "
             "(planned or in_progress) and no accepted decision",
             risk,
             path,
@@ -58,7 +73,7 @@ def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         for index, item in enumerate(risk.remediation):
             if item.status in ACTIVE_STATUSES and item.due is not None and item.due < ctx.today:
                 yield Hit(
-                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" was due {item.due} "
+                    f"risk `{risk.label}`: {_item(item, index)} was due {item.due} "
                     f"({ctx.age(item.due)} days ago) and is still {item.status}",
                     risk,
                     ("remediation", index, "due"),
@@ -68,9 +83,9 @@ def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_without_owner(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in ACTIVE_STATUSES and not item.owner:
+            if item.status in ACTIVE_STATUSES and not item.owner and not item.is_unknown("owner"):
                 yield Hit(
-                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no owner",
+                    f"risk `{risk.label}`: {_item(item, index)} has no owner",
                     risk,
                     ("remediation", index),
                 )
@@ -79,9 +94,9 @@ def _remediation_without_owner(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_without_due(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in ACTIVE_STATUSES and item.due is None:
+            if item.status in ACTIVE_STATUSES and item.due is None and not item.is_unknown("due"):
                 yield Hit(
-                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" has no due date",
+                    f"risk `{risk.label}`: {_item(item, index)} has no due date",
                     risk,
                     ("remediation", index),
                 )
@@ -95,7 +110,7 @@ def _inherent_mismatch(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         expected = ctx.facts.expected_inherent(risk)
         if expected is not None and expected is not risk.inherent_risk and matrix is not None:
             yield Hit(
-                f"risk `{risk.id}`: inherent_risk is {risk.inherent_risk}, but {matrix.title} "
+                f"risk `{risk.label}`: inherent_risk is {risk.inherent_risk}, but {matrix.title} "
                 f"gives {expected} for {risk.likelihood} likelihood and {risk.impact} impact",
                 risk,
                 ("inherent_risk",),
@@ -104,12 +119,12 @@ def _inherent_mismatch(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _residual_exceeds_inherent(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
-        if risk.residual_risk is None:
+        if risk.residual_risk is None or risk.is_unknown("inherent_risk"):
             continue
         inherent = risk.inherent_risk or ctx.facts.expected_inherent(risk)
         if inherent is not None and risk.residual_risk.rank > inherent.rank:
             yield Hit(
-                f"risk `{risk.id}`: residual_risk {risk.residual_risk} is above inherent risk "
+                f"risk `{risk.label}`: residual_risk {risk.residual_risk} is above inherent risk "
                 f"{inherent}; controls cannot raise a risk",
                 risk,
                 ("residual_risk",),
@@ -121,14 +136,22 @@ def _accepted_without_rationale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         for index, item in enumerate(risk.remediation):
             if item.status is not RemediationStatus.ACCEPTED:
                 continue
-            missing = [name for name in ("rationale", "approved_by") if not getattr(item, name)]
+            missing = [name for name in ("rationale", "approved_by")
+                       if not getattr(item, name) and not item.is_unknown(name)]  # fmt: skip
             if missing:
                 yield Hit(
-                    f"risk `{risk.id}`: remediation \"{_short(item.control)}\" is accepted "
+                    f"risk `{risk.label}`: {_item(item, index)} is accepted "
                     f"without {' and '.join(f'`{name}`' for name in missing)}",
                     risk,
                     ("remediation", index, "status"),
                 )
+
+
+def _item(item: Remediation, index: int) -> str:
+    """`remediation "Rotate keys"`, or by position when its text could not be read."""
+    if item.control is None:
+        return f"remediation #{index + 1}"
+    return f'remediation "{_short(item.control)}"'
 
 
 def _short(text: str, limit: int = 60) -> str:

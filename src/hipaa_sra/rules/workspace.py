@@ -48,6 +48,8 @@ def _who(oid: str | None) -> str:
 def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for record, oid in ctx.facts.waived_records:
         for index, waiver in enumerate(record_waivers(record)):
+            if waiver.unknown:
+                continue  # its own finding says what could not be read; it silences nothing
             gaps = waiver_gaps(waiver)
             if gaps:
                 yield Hit(
@@ -149,16 +151,20 @@ _NAMED = 5
 WORKSPACE_RULES: tuple[Rule, ...] = (
     _loader_rule(
         INVALID_VALUE,
-        "A value the model cannot read is a value nothing downstream can check. The record "
-        "is left out of the analysis until it is fixed, and every other record still loads.",
+        "A value the model cannot read is a value nothing downstream can check. The rest of "
+        "the record stays in the analysis with that field unknown: every rule still runs on "
+        "what could be read, and a rule that needs the unknown value says nothing rather "
+        "than guess (docs/workspace.md, Partial records). A sign-off record is the exception: "
+        "an invalid one never counts as a signature.",
         "Change the value to what the message says is expected (`sra schema` shows every "
         "field's type and allowed values).",
         "  likelihood: moderate",
     ),
     _loader_rule(
         UNKNOWN_FIELD,
-        "A misspelt key (`last_reviwed`) silently drops the data it was meant to hold. The "
-        "message suggests the closest field name.",
+        "A misspelt key (`last_reviwed`) would silently drop the data it was meant to hold. "
+        "The message suggests the closest field name; that field counts as unknown rather "
+        "than left out, so no rule reports it missing while the key is misspelt.",
         "Rename the key to the suggested field, or remove it.",
         "  last_reviewed: 2026-06-05",
     ),

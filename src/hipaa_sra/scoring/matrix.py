@@ -27,7 +27,11 @@ def workspace_matrix(workspace: Workspace) -> RiskMatrix:
 
 def expected_level(risk: Risk, matrix: RiskMatrix) -> Level | None:
     """The matrix's level of risk for the row, or None if a level is off the matrix's scale."""
-    # Off-scale levels (very-high in 3-level mode) are the loader's finding to report, not ours.
-    if risk.likelihood not in matrix.scale or risk.impact not in matrix.scale:
+    # Off-scale levels (very-high in 3-level mode) are the loader's finding to report, not
+    # ours; so are levels that could not be read (None).
+    likelihood, impact = risk.likelihood, risk.impact
+    if likelihood is None or impact is None:
         return None
-    return matrix.level(risk.likelihood, risk.impact)
+    if likelihood not in matrix.scale or impact not in matrix.scale:
+        return None
+    return matrix.level(likelihood, impact)

@@ -35,9 +35,11 @@ class ScoredRisk:
     """One register row with its levels as stated, as the matrix computes them, and its score."""
 
     risk_id: str
-    asset: str
-    likelihood: Level
-    impact: Level
+    """The risk's id (`(no valid id)` when it could not be read)."""
+    asset: str | None
+    """None, like the levels and the score below, when the register row's value was unreadable."""
+    likelihood: Level | None
+    impact: Level | None
     inherent_stated: Level | None
     """`inherent_risk` as written in the register."""
     inherent_computed: Level | None
@@ -47,7 +49,7 @@ class ScoredRisk:
     residual: Level | None
     """The residual level ranked on: stated, else the inherent level (see `residual_source`)."""
     residual_source: ResidualSource
-    score: int
+    score: int | None
     """Semi-quantitative, tool-defined 0-100 (product of the NIST 0-10 values); not Table I-2."""
     inherent_disagrees: bool
     """The stated inherent level differs from the matrix's."""
@@ -68,10 +70,16 @@ class ScoredRisk:
 
 
 def _key(
-    residual: Level | None, inherent: Level | None, score: int, risk_id: str, order: int
+    residual: Level | None, inherent: Level | None, score: int | None, risk_id: str, order: int
 ) -> RankKey:
     # Duplicate ids still load (the loader reports them); `order` keeps their ranking fixed.
-    return (-_rank(residual), -_rank(inherent), -score, risk_id, order)
+    return (-_rank(residual), -_rank(inherent), 1 if score is None else -score, risk_id, order)
+
+
+def _score(risk: Risk) -> int | None:
+    if risk.likelihood is None or risk.impact is None:
+        return None
+    return risk_score(risk.likelihood, risk.impact)
 
 
 def _rank(level: Level | None) -> int:
@@ -81,10 +89,12 @@ def _rank(level: Level | None) -> int:
 def _levels(risk: Risk, matrix: RiskMatrix) -> tuple[Level | None, Level | None, Level | None]:
     """(computed inherent, inherent ranked on, residual ranked on) of one row."""
     computed = expected_level(risk, matrix)
-    inherent = risk.inherent_risk or computed
+    # A stated level that could not be read is not replaced by another: it stays unknown.
+    inherent = None if risk.is_unknown("inherent_risk") else risk.inherent_risk or computed
     # Residual has no matrix: it is a judgement of what controls achieve. Without one,
     # rank on the inherent level, the conservative reading (`residual_source` says so).
-    return computed, inherent, risk.residual_risk or inherent
+    residual = None if risk.is_unknown("residual_risk") else risk.residual_risk or inherent
+    return computed, inherent, residual
 
 
 def score_risk(risk: Risk, matrix: RiskMatrix, location: Location, order: int = 0) -> ScoredRisk:
@@ -92,7 +102,7 @@ def score_risk(risk: Risk, matrix: RiskMatrix, location: Location, order: int = 
     computed, _, residual = _levels(risk, matrix)
     stated = risk.inherent_risk
     return ScoredRisk(
-        risk_id=risk.id,
+        risk_id=risk.label,
         asset=risk.asset,
         likelihood=risk.likelihood,
         impact=risk.impact,
@@ -100,8 +110,10 @@ def score_risk(risk: Risk, matrix: RiskMatrix, location: Location, order: int = 
         inherent_computed=computed,
         residual_stated=risk.residual_risk,
         residual=residual,
-        residual_source="stated" if risk.residual_risk else "inherent",
-        score=risk_score(risk.likelihood, risk.impact),
+        residual_source=(
+            "stated" if risk.residual_risk or risk.is_unknown("residual_risk") else "inherent"
+        ),
+        score=_score(risk),
         inherent_disagrees=stated is not None and computed is not None and stated is not computed,
         open_remediation=sum(1 for item in risk.remediation if item.status in OPEN_STATUSES),
         location=location,
@@ -124,8 +136,7 @@ def score_risks(
     def key(index: int) -> RankKey:
         risk = risks[index]
         _, inherent, residual = _levels(risk, chosen)
-        score = risk_score(risk.likelihood, risk.impact)
-        return _key(residual, inherent, score, risk.id, index)
+        return _key(residual, inherent, _score(risk), risk.label, index)
 
     # Rank first and score in full only the rows returned: locating a row builds its
     # file's source map, the one costly step on a large register.
