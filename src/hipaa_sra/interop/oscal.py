@@ -10,11 +10,13 @@ See docs/oscal.md for the mapping.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..analysis.digest import workspace_digest
+from ..dates import add_days
 from ..errors import SraError
 from ..findings import Finding
 from ..model import (
@@ -31,6 +33,7 @@ from ..scoring import OPEN_STATUSES, MethodologyError, ScoredRisk, score_risks
 from .oscal_ids import (
     NS,
     OWNER_ROLE,
+    UNREADABLE,
     UuidMaker,
     compact,
     line,
@@ -74,7 +77,8 @@ def assessment_results(ws: Workspace, today: date) -> dict[str, Any]:
     risks, risk_uuids = _risks(ws, ids, evidence_uuids)
     risk_by_id: dict[str, str] = {}
     for risk, risk_uuid in zip(ws.risks, risk_uuids, strict=True):
-        risk_by_id.setdefault(risk.id, risk_uuid)
+        if risk.id is not None:
+            risk_by_id.setdefault(risk.id, risk_uuid)
     findings = [
         _finding(finding, ids, risk_by_id, evidence_uuids, ws.root)
         for finding in lint(ws, today).findings
@@ -165,7 +169,7 @@ def poam(ws: Workspace, today: date) -> dict[str, Any]:
 
 def _poam_item(risk: Risk, rem: Remediation, key: str, ids: UuidMaker,
                risk_uuid: str) -> dict[str, Any]:  # fmt: skip
-    props = [prop("risk-id", risk.id), prop("status", rem.status.value)]
+    props = [prop("risk-id", risk.label), prop("status", _value(rem.status))]
     if rem.owner:
         props.append(prop("owner", rem.owner))
     if rem.due is not None:
@@ -212,7 +216,7 @@ def _risks(ws: Workspace, ids: UuidMaker, evidence_uuids: dict[str, list[str]]) 
     docs: list[dict[str, Any]] = []
     uuids: list[str] = []
     for index, risk in enumerate(ws.risks):
-        risk_uuid = ids.new("risk", risk.id)
+        risk_uuid = ids.new("risk", risk.label)
         uuids.append(risk_uuid)
         docs.append(_risk(ws, risk, risk_uuid, scored.get(index), ids, evidence_uuids))
     return docs, uuids
@@ -220,20 +224,21 @@ def _risks(ws: Workspace, ids: UuidMaker, evidence_uuids: dict[str, list[str]]) 
 
 def _risk(ws: Workspace, risk: Risk, risk_uuid: str, scored: ScoredRisk | None,
           ids: UuidMaker, evidence_uuids: dict[str, list[str]]) -> dict[str, Any]:  # fmt: skip
-    asset = ws.asset_by_id.get(risk.asset)
-    asset_name = f"{asset.name} ({risk.asset})" if asset is not None else risk.asset
+    asset = ws.asset_by_id.get(risk.asset) if risk.asset is not None else None
+    asset_name = f"{asset.name} ({risk.asset})" if asset is not None else line(risk.asset)
     inherent = scored.inherent if scored is not None else risk.inherent_risk
     residual = scored.residual if scored is not None else risk.residual_risk
-    facets = [("likelihood", risk.likelihood.value), ("impact", risk.impact.value)]
+    facets = [(name, level.value) for name, level in
+              (("likelihood", risk.likelihood), ("impact", risk.impact)) if level is not None]
     if inherent is not None:
         facets.append(("inherent-risk", inherent.value))
     if residual is not None:
         facets.append(("residual-risk", residual.value))
-    if scored is not None:
+    if scored is not None and scored.score is not None:
         facets.append(("score", str(scored.score)))
     open_dues = [r.due for r in risk.remediation if r.status in OPEN_STATUSES and r.due]
     done = bool(risk.remediation) and not any(r.status in OPEN_STATUSES for r in risk.remediation)
-    props = [prop("risk-id", risk.id), prop("asset", risk.asset)]
+    props = [prop("risk-id", risk.label), prop("asset", risk.asset)]
     props += [prop("hipaa-citation", citation) for citation in risk.hipaa]
     if risk.threat_source is not None:
         props.append(prop("threat-source", risk.threat_source.value))
@@ -280,7 +285,7 @@ def _response(rem: Remediation, key: str, ids: UuidMaker) -> dict[str, Any]:
             "remarks": None if rem.owner else "No owner is assigned in the register.",
         }
     )
-    props = [prop("status", rem.status.value)]
+    props = [prop("status", _value(rem.status))]
     if rem.owner:
         props.append(prop("owner", rem.owner))
     if rem.approved_by:
@@ -288,7 +293,7 @@ def _response(rem: Remediation, key: str, ids: UuidMaker) -> dict[str, Any]:
     return compact(
         {
             "uuid": ids.of("remediation", key),
-            "lifecycle": _LIFECYCLE[rem.status],
+            "lifecycle": _LIFECYCLE.get(rem.status, "unknown") if rem.status else "unknown",
             "title": line(rem.control),
             "description": rem.control,
             "props": props,
@@ -313,29 +318,31 @@ def _observations(ws: Workspace, ids: UuidMaker,
     by_control: dict[str, list[str]] = {}
     for control in ws.controls:
         for evidence in control.evidence:
-            obs_uuid = ids.new("evidence", f"{control.id}/{evidence.what}")
-            by_control.setdefault(control.id, []).append(obs_uuid)
+            obs_uuid = ids.new("evidence", f"{control.label}/{evidence.what}")
+            by_control.setdefault(control.label, []).append(obs_uuid)
             docs.append(_observation(control, evidence, obs_uuid, policy_days, today))
     return docs, by_control
 
 
-def _observation(control: Control, evidence: Evidence, obs_uuid: str, policy_days: int,
+def _observation(control: Control, evidence: Evidence, obs_uuid: str, policy_days: int | None,
                  today: date) -> dict[str, Any]:  # fmt: skip
-    props = [prop("control-id", control.id), prop("safeguard", control.safeguard.value),
-             prop("source", evidence.source.value)]  # fmt: skip
+    props = [prop("control-id", control.label), prop("safeguard", _value(control.safeguard)),
+             prop("source", _value(evidence.source))]  # fmt: skip
     props += [prop("hipaa-citation", citation) for citation in control.hipaa]
     if evidence.date is None:
         # `collected` is required; an undated entry is reported as collected at export
         # time and flagged, rather than dropped from the record of what was examined.
         props.append(prop("evidence-date", "unknown"))
     collected = evidence.date or today
-    expires = collected + timedelta(days=evidence.refresh_days or policy_days)
+    refresh = evidence.refresh_days or policy_days  # None: an interval could not be read
+    expires = add_days(collected, refresh) if refresh is not None else None
+    what = evidence.what if evidence.what is not None else UNREADABLE
     detail = f"Verified by: {evidence.how_verified}." if evidence.how_verified else ""
     return compact(
         {
             "uuid": obs_uuid,
-            "title": line(f"{control.name}: {evidence.what}"),
-            "description": "\n\n".join(part for part in (evidence.what, detail) if part),
+            "title": line(f"{line(control.name)}: {what}"),
+            "description": "\n\n".join(part for part in (what, detail) if part),
             "props": props,
             "methods": [_method(evidence)],
             "types": ["control-objective"],
@@ -343,15 +350,20 @@ def _observation(control: Control, evidence: Evidence, obs_uuid: str, policy_day
                 compact(
                     {
                         "href": evidence.location,
-                        "description": evidence.what,
+                        "description": what,
                         "remarks": None if evidence.location else "No location is recorded for it.",
                     }
                 )
             ],
             "collected": timestamp(collected),
-            "expires": timestamp(expires) if evidence.date is not None else None,
+            "expires": timestamp(expires) if evidence.date and expires else None,
         }
     )
+
+
+def _value(member: StrEnum | None) -> str:
+    """An enum member's value, or the unreadable mark for a value that could not be read."""
+    return UNREADABLE if member is None else member.value
 
 
 def _relative(file: str, root: Path) -> str:

@@ -54,7 +54,9 @@ class UuidMaker:
 
 def organization_name(ws: Workspace) -> str:
     """The organization the SRA is for, or a neutral name when `sra.yaml` did not load."""
-    return ws.manifest.organization.name if ws.manifest is not None else "HIPAA SRA workspace"
+    organization = ws.manifest.organization if ws.manifest is not None else None
+    name = organization.name if organization is not None else None
+    return name if name is not None else "HIPAA SRA workspace"
 
 
 def timestamp(day: date) -> str:
@@ -68,12 +70,16 @@ def token(text: str) -> str:
     return cleaned if re.match(r"[A-Za-z_]", cleaned) else "_" + cleaned
 
 
-def line(text: str) -> str:
-    """`text` on one line, as OSCAL titles require."""
-    return " ".join(text.split()) or "-"
+UNREADABLE = "(unreadable)"
+"""Text for a value the workspace holds but that could not be read (its lint finding says why)."""
 
 
-def prop(name: str, value: str) -> dict[str, str]:
+def line(text: str | None) -> str:
+    """`text` on one line, as OSCAL titles require (`(unreadable)` for an unreadable value)."""
+    return UNREADABLE if text is None else " ".join(text.split()) or "-"
+
+
+def prop(name: str, value: str | None) -> dict[str, str]:
     """A hipaa-sra property; OSCAL values may not start or end with whitespace."""
     return {"name": name, "ns": NS, "value": line(value)}
 
@@ -122,6 +128,8 @@ def metadata(ws: Workspace, today: date, title: str, version: str) -> dict[str, 
     ]  # fmt: skip
     members: dict[str, list[str]] = {}
     for person in people:
+        if person.id is None:
+            continue  # nothing can refer to a person whose id could not be read
         props = [prop("person-id", person.id)]
         if person.title:
             props.append(prop("title", person.title))

@@ -16,8 +16,8 @@ from ..model import Level, Workspace
 from ..rules import LintReport, lint
 from ..signoff import verify_workspace
 from .document import Banner, BannerKind, Cell, Report, Section, Tone
-from .inputs import DETAIL_LIMIT, ReportInputs, level_cell, plural, text
 from .exceptions import exceptions_section
+from .inputs import DETAIL_LIMIT, UNREADABLE, ReportInputs, known, level_cell, plural
 from .inventory import flows_section, inventory_section, scope_section, vendors_section
 from .risks import determination_section, remediation_items, remediation_section, threats_section
 from .safeguards import (
@@ -85,7 +85,11 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
         history_section,
     )  # fmt: skip
     sections = tuple(build(inputs) for build in builders)
-    name = ws.manifest.organization.name if ws.manifest else "Unnamed organization"
+    organization = ws.manifest.organization if ws.manifest else None
+    # The name is unreadable, not absent, when sra.yaml's value for it could not be read.
+    name = organization.name if organization is not None else None
+    if name is None:
+        name = "Unnamed organization" if ws.manifest is None else UNREADABLE
     return Report(
         organization=name, title="HIPAA Security Risk Analysis", today=today,
         digest=inputs.verification.digest, banner=banner, sections=sections,
@@ -132,15 +136,16 @@ def summary_section(i: ReportInputs) -> Section:
         paragraphs.append(f"Residual risk: {spread}.")
     load_errors = sum(1 for f in ws.findings if f.severity.value == "error")
     if load_errors:
-        paragraphs.append(f"Loading the workspace found {plural(load_errors, 'error')}: records "
-                          "that failed validation are left out of this report, and the "
-                          "Findings section lists every problem.")  # fmt: skip
+        paragraphs.append(f"Loading the workspace found {plural(load_errors, 'error')}: values "
+                          "that could not be read are shown as unreadable, or left out where "
+                          "they were list items, and the Findings section lists every "
+                          "problem.")  # fmt: skip
     top = i.ranked[:10]
     risks = ws.risks
     table = i.table(
         "top-risks", "The highest risks",
         ("Risk", "Asset", "Threat", "Residual", "Open actions"),
-        ((s.risk_id, s.asset, text(risks[s.order].threat), level_cell(s.residual),
+        ((s.risk_id, known(s.asset), known(risks[s.order].threat), level_cell(s.residual),
           Cell(str(s.open_remediation), Tone.BAD if not s.open_remediation
                and s.residual in (Level.HIGH, Level.VERY_HIGH) else None))
          for s in top),

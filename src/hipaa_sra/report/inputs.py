@@ -23,6 +23,9 @@ DETAIL_LIMIT = 200
 
 MISSING = "—"
 """What an empty cell shows: a value nobody recorded."""
+UNREADABLE = "(unreadable)"
+"""What a cell shows for a required value that was written but could not be read; the
+Findings section says what is wrong with it."""
 
 
 @dataclass
@@ -61,7 +64,9 @@ class ReportInputs:
         """The methodology's levels, lowest first."""
         if self.matrix is not None:
             return self.matrix.scale
-        return scale_levels(self.ws.manifest.methodology.levels if self.ws.manifest else 3)
+        levels = self.ws.manifest.methodology.levels if self.ws.manifest else 3
+        # An unreadable `levels`: every level, so nothing written falls off a chart's axis.
+        return scale_levels(levels) if levels is not None else tuple(Level)
 
     def table(self, key: str, title: str, columns: Sequence[str],
               rows: Iterable[tuple[CellValue, ...]], *, empty: str = "None.",
@@ -99,6 +104,13 @@ def level_cell(level: Level | None, *, note: str | None = None) -> CellValue:
 def text(value: str | None) -> str:
     """Free text with its whitespace folded, or the missing mark."""
     return " ".join(value.split()) if value and value.strip() else MISSING
+
+
+def known(value: object) -> str:
+    """A value of a partial record as text: the unreadable mark when it could not be read."""
+    if value is None:
+        return UNREADABLE
+    return str(getattr(value, "value", value))
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

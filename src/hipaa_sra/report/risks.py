@@ -12,7 +12,7 @@ from ..model import Level, Remediation, RemediationStatus, Risk, ThreatSource
 from ..scoring.rank import ACTIVE_STATUSES, OPEN_STATUSES, ScoredRisk, is_overdue
 from .charts import CategoryRisks, MonthStatus, category_svg, heat_map_svg, remediation_plan_svg
 from .document import Cell, CellValue, Figure, Section, Table, Tone
-from .inputs import MISSING, ReportInputs, day, level_cell, plural, text
+from .inputs import MISSING, UNREADABLE, ReportInputs, day, known, level_cell, plural, text
 
 CATEGORY_ROWS = 24
 """Categories the risks-by-category chart draws before folding the rest into one bar."""
@@ -34,11 +34,10 @@ def threats_section(i: ReportInputs) -> Section:
               for source in ThreatSource if sources[source]]  # fmt: skip
     if sources[None]:
         facts.append(("Threat source not recorded", f"{sources[None]:,}"))
-    known = i.ws.asset_by_id
     rows = (
-        (risk.id, _asset(risk.asset, known),
-         risk.threat_source.value if risk.threat_source else MISSING, text(risk.threat),
-         text(risk.vuln))
+        (risk.label, _asset(risk.asset, i.ws.asset_by_id),
+         risk.threat_source.value if risk.threat_source else MISSING, known(risk.threat),
+         known(risk.vuln))
         for risk in _ranked_risks(i)
     )  # fmt: skip
     table = i.table(
@@ -55,8 +54,10 @@ def threats_section(i: ReportInputs) -> Section:
                    tuple(facts), tables=(table,))  # fmt: skip
 
 
-def _asset(asset_id: str, known: Mapping[str, object]) -> CellValue:
-    if asset_id not in known:
+def _asset(asset_id: str | None, ids: Mapping[str, object]) -> CellValue:
+    if asset_id is None:
+        return UNREADABLE
+    if asset_id not in ids:
         return Cell(asset_id, Tone.WARN, ("not in the inventory",))
     return asset_id
 
@@ -79,8 +80,8 @@ def determination_section(i: ReportInputs) -> Section:
         figures.append(_heat_map(i, i.matrix, ranked))
     figures.append(_by_category(i, ranked))
     rows = (
-        (str(rank), scored.risk_id, scored.asset, scored.likelihood.value,
-         scored.impact.value, _inherent(scored), _residual(scored), str(scored.score),
+        (str(rank), scored.risk_id, known(scored.asset), known(scored.likelihood),
+         known(scored.impact), _inherent(scored), _residual(scored), known(scored.score),
          str(scored.open_remediation), day(i.ws.risks[scored.order].last_reviewed))
         for rank, scored in enumerate(ranked, start=1)
     )  # fmt: skip
@@ -123,15 +124,16 @@ def _heat_map(i: ReportInputs, matrix: RiskMatrix, ranked: list[ScoredRisk]) -> 
     by_column = _likelihoods_by_level(matrix)
     unplaced = 0
     for scored in ranked:
-        if scored.likelihood not in on_scale or scored.impact not in on_scale:
+        likelihood, impact = scored.likelihood, scored.impact
+        if likelihood not in on_scale or impact not in on_scale or not (likelihood and impact):
             unplaced += 1
             continue
-        inherent[scored.likelihood, scored.impact] += 1
+        inherent[likelihood, impact] += 1
         place = _residual_place(scored, by_column)
         if place is None:
             unplaced += 1
         else:
-            residual[place, scored.impact] += 1
+            residual[place, impact] += 1
     svg = heat_map_svg(scale, cell_level, inherent, residual, residual_unplaced=unplaced)
     caption = (f"Risks by likelihood and impact under {matrix.title}: before current controls "
                "(inherent) and with them (residual).")  # fmt: skip
@@ -160,17 +162,20 @@ def _likelihoods_by_level(matrix: RiskMatrix) -> dict[tuple[Level, Level], list[
 
 def _residual_place(scored: ScoredRisk,
                     by_column: dict[tuple[Level, Level], list[Level]]) -> Level | None:  # fmt: skip
-    if scored.residual is None:
+    stated = scored.likelihood
+    if scored.residual is None or stated is None or scored.impact is None:
         return None
     candidates = by_column.get((scored.impact, scored.residual))
     if not candidates:
         return None
     # The likelihood nearest the stated one: the smallest change that explains the residual.
-    return min(candidates, key=lambda lk: (abs(lk.rank - scored.likelihood.rank), lk.rank))
+    return min(candidates, key=lambda lk: (abs(lk.rank - stated.rank), lk.rank))
 
 
 def _by_category(i: ReportInputs, ranked: list[ScoredRisk]) -> Figure:
-    category = {asset.id: asset.category.value for asset in i.ws.assets}
+    category: dict[str | None, str] = {
+        asset.id: known(asset.category) for asset in i.ws.assets if asset.id
+    }
     counts: dict[str, Counter[Level | None]] = {}
     if ranked:
         pairs = ((category.get(s.asset, "unknown asset"), s.residual) for s in ranked)
@@ -232,13 +237,13 @@ def remediation_section(i: ReportInputs) -> Section:
         "remediation-plan", "Corrective actions by due month and status, as of "
         f"{i.today.isoformat()}.", remediation_plan_svg(_months(items), i.today),
     )  # fmt: skip
-    residual = {s.risk_id: s.residual for s in i.ranked}
+    residual = {id(i.ws.risks[s.order]): s.residual for s in i.ranked}
 
     def order(entry: _Item) -> tuple[int, date, str]:
         closed = entry.item.status not in OPEN_STATUSES
-        return (int(closed), entry.item.due or date.max, entry.risk.id)
+        return (int(closed), entry.item.due or date.max, entry.risk.label)
 
-    rows = (_item_row(entry, residual.get(entry.risk.id, entry.risk.residual_risk))
+    rows = (_item_row(entry, residual.get(id(entry.risk), entry.risk.residual_risk))
             for entry in sorted(items, key=order))  # fmt: skip
     table = i.table(
         "remediation", "Remediation plan",
@@ -258,7 +263,7 @@ def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
     due: CellValue = day(item.due)
     if entry.overdue:
         due = Cell(day(item.due), Tone.BAD, ("OVERDUE",))
-    elif item.due is None and item.status in ACTIVE_STATUSES:
+    elif item.due is None and item.status in ACTIVE_STATUSES and not item.is_unknown("due"):
         due = Cell("no due date", Tone.WARN)
     status_lines: tuple[str, ...] = ()
     if item.status in (RemediationStatus.ACCEPTED, RemediationStatus.DEFERRED):
@@ -267,9 +272,11 @@ def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
                 f"approved by {item.approved_by}" if item.approved_by else "")  # fmt: skip
         status_lines = tuple(line for line in said if line)
     tone = {RemediationStatus.DONE: Tone.GOOD, RemediationStatus.ACCEPTED: Tone.MUTED}
-    status = Cell(item.status.value.replace("_", " "), tone.get(item.status), status_lines)
-    owner: CellValue = text(item.owner) if item.owner else Cell("no owner", Tone.WARN)
-    return (due, entry.risk.id, text(item.control), owner, status, level_cell(residual))
+    written = item.status.value.replace("_", " ") if item.status else UNREADABLE
+    status = Cell(written, tone.get(item.status) if item.status else Tone.WARN, status_lines)
+    owner: CellValue = (text(item.owner) if item.owner or item.is_unknown("owner")
+                        else Cell("no owner", Tone.WARN))  # fmt: skip
+    return (due, entry.risk.label, known(item.control), owner, status, level_cell(residual))
 
 
 def _months(items: list[_Item]) -> list[MonthStatus]:
@@ -278,7 +285,10 @@ def _months(items: list[_Item]) -> list[MonthStatus]:
         due = entry.item.due
         if due is None:
             continue
-        key = "overdue" if entry.overdue else entry.item.status.value
+        status = entry.item.status
+        if status is None:
+            continue  # a status that could not be read has no column in the chart
+        key = "overdue" if entry.overdue else status.value
         counts.setdefault(due.replace(day=1), Counter())[key] += 1
     return [
         MonthStatus(month, done=n["done"], accepted=n["accepted"], deferred=n["deferred"],

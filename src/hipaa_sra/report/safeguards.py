@@ -10,7 +10,7 @@ from ..analysis.ocr import ElementStatus
 from ..catalog import scale_descriptions
 from ..model import Control, Profile, Safeguard
 from .document import Cell, CellValue, Section, Table, Tone
-from .inputs import MISSING, ReportInputs, day, ids, level_cell, plural, text
+from .inputs import MISSING, UNREADABLE, ReportInputs, day, ids, known, level_cell, plural, text
 
 _SCALE_KEYS = ("likelihood-adverse-impact", "impact")
 """The NIST scales a register row is rated on: overall likelihood (G-4 wording) and impact."""
@@ -22,6 +22,7 @@ def methodology_section(i: ReportInputs) -> Section:
     method = manifest.methodology if manifest else None
     levels = len(i.scale)
     names = ", ".join(level.value for level in i.scale)
+    scale_text = f"{levels} levels ({names})" if method is None or method.levels else UNREADABLE
     intervals = method.review_intervals if method else None
     profile = method.profile if method else Profile.CURRENT
     paragraphs = (
@@ -34,18 +35,21 @@ def methodology_section(i: ReportInputs) -> Section:
         "carries corrective actions with an owner and a due date.",
     )
     facts = [
-        ("Scale", f"{levels} levels ({names})"),
+        ("Scale", scale_text),
         ("Risk matrix", i.matrix.title if i.matrix else "none usable (see sra.yaml)"),
         ("Profile", "current law" if profile is Profile.CURRENT
-         else "2025 NPRM cadences (PROPOSED, not law)"),
+         else UNREADABLE if profile is None else "2025 NPRM cadences (PROPOSED, not law)"),
     ]  # fmt: skip
     if intervals is not None:
         facts += [
-            ("Risk rows reviewed every", plural(intervals.register_days, "day")),
-            ("Inventory reviewed every", plural(intervals.inventory_days, "day")),
-            ("Evidence current for", plural(intervals.evidence_days, "day")),
-            ("Vendors verified every", plural(intervals.vendor_days, "day")),
-            ("Analysis reviewed and signed every", plural(intervals.review_days, "day")),
+            (label, UNREADABLE if days is None else plural(days, "day"))
+            for label, days in (
+                ("Risk rows reviewed every", intervals.register_days),
+                ("Inventory reviewed every", intervals.inventory_days),
+                ("Evidence current for", intervals.evidence_days),
+                ("Vendors verified every", intervals.vendor_days),
+                ("Analysis reviewed and signed every", intervals.review_days),
+            )
         ]
     tables = []
     if i.matrix is not None:
@@ -77,16 +81,16 @@ def controls_section(i: ReportInputs) -> Section:
     """Current controls: every safeguard with its citations and the state of its evidence."""
     controls = i.ws.controls
     by_safeguard = Counter(control.safeguard for control in controls)
-    statuses = {control.id: i.facts.control_status(control) for control in controls}
-    complete = sum(1 for s in statuses.values() if s.complete)
-    stale = sum(1 for s in statuses.values() if s.due is not None and s.due < i.today)
+    statuses = [i.facts.control_status(control) for control in controls]
+    complete = sum(1 for s in statuses if s.complete)
+    stale = sum(1 for s in statuses if s.due is not None and s.due < i.today)
     facts = [("Controls", f"{len(controls):,}")]
     facts += [(f"{s.value.capitalize()} safeguards", f"{by_safeguard[s]:,}")
               for s in Safeguard if by_safeguard[s]]  # fmt: skip
     facts += [("With evidence of how, when and where verified", f"{complete:,}"),
               ("Evidence past its refresh date", f"{stale:,}")]  # fmt: skip
-    order = {s: n for n, s in enumerate(Safeguard)}
-    ordered = sorted(controls, key=lambda c: (order[c.safeguard], c.id))
+    order: dict[Safeguard | None, int] = {s: n for n, s in enumerate(Safeguard)}
+    ordered = sorted(controls, key=lambda c: (order.get(c.safeguard, len(order)), c.label))
     rows = (_control_row(c, i) for c in ordered)
     table = i.table(
         "controls", "Current controls",
@@ -106,8 +110,10 @@ def controls_section(i: ReportInputs) -> Section:
 
 def _control_row(control: Control, i: ReportInputs) -> tuple[CellValue, ...]:
     status = i.facts.control_status(control)
-    if not control.evidence:
-        evidence: CellValue = Cell("none", Tone.BAD)
+    if status.complete is None:
+        evidence: CellValue = Cell(UNREADABLE, Tone.WARN, ("an entry could not be read",))
+    elif not control.evidence:
+        evidence = Cell("none", Tone.BAD)
     elif status.complete:
         evidence = Cell(plural(len(control.evidence), "entry", "entries"), Tone.GOOD)
     else:
@@ -120,12 +126,13 @@ def _control_row(control: Control, i: ReportInputs) -> tuple[CellValue, ...]:
     if cadence is not None and cadence.every:
         review = cadence.every + (f" by {cadence.reviewer}" if cadence.reviewer else "")
     assets = plural(len(control.assets), "asset") if control.assets else MISSING
-    return (Cell(control.name, None, (control.id,)), control.safeguard.value,
+    return (Cell(known(control.name), None, (control.label,)), known(control.safeguard),
             ", ".join(control.hipaa) or MISSING, assets, text(control.owner), evidence,
             verified, review)  # fmt: skip
 
 
 _COVERAGE_TONE = {CoverageStatus.COVERED: Tone.GOOD, CoverageStatus.DECIDED: Tone.GOOD,
+                  CoverageStatus.UNKNOWN: Tone.WARN,
                   CoverageStatus.UNCOVERED: Tone.BAD}  # fmt: skip
 
 
@@ -138,6 +145,8 @@ def coverage_section(i: ReportInputs) -> Section:
         ("Implementation specifications", f"{sum(1 for r in rows if not r.entry.is_standard):,}"),
         ("Met by a mapped control", f"{summary.covered:,}"),
         ("Met by a documented decision", f"{summary.decided:,}"),
+        *((("Unknown: a control citation or decision could not be read",
+            f"{summary.unknown:,}"),) if summary.unknown else ()),
         ("Not met", f"{summary.uncovered:,}"),
         ("…of which required", f"{summary.required_uncovered:,}"),
     )
@@ -169,7 +178,7 @@ def _coverage_row(row: CoverageRow) -> tuple[CellValue, ...]:
         lines = tuple(text(words) for words in said if words and words.strip())
         if row.decision_gaps:
             lines = (*lines, "incomplete: no " + ", ".join(row.decision_gaps))
-        decision = Cell(row.decision.decision.value, None, lines)
+        decision = Cell(known(row.decision.decision), None, lines)
     controls = ids(row.controls) if row.controls else (
         f"standard only: {ids(row.standard_controls)}" if row.standard_controls else MISSING
     )

@@ -18,13 +18,18 @@ Past-due items and items never done are dated *today* and flagged overdue (the d
 stays in the text): a calendar is read forwards, and an event left on a past day is one
 nobody sees. The calendar is meant to be regenerated, so an overdue item moves with today
 until it is done.
+
+A due date in the year 9999 means "no end date" (`expires: 9999-12-31` is the usual way to
+write an agreement that does not expire), so it makes no event until it is overdue. Due dates
+are computed with `dates.add_days`, which stops at 9999-12-31 rather than overflowing: one
+that would fall past the end of the calendar is open-ended too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -34,6 +39,7 @@ from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
 from ..analysis.signoff import last_review, required_roles
 from ..catalog import nprm_profile
+from ..dates import add_days_or_none, is_open_ended
 from ..model import (
     Asset,
     BaaStatus,
@@ -131,7 +137,7 @@ class _Builder:
         for owner in owners:
             person = self.facts.people.get(owner)
             if person is not None and person.email and person.email not in found:
-                found[person.email] = Attendee(person.name, person.email)
+                found[person.email] = Attendee(person.name or owner, person.email)
         return tuple(found.values())
 
     def event(self, kind: EventKind, record_id: str, title: str, action: str, due: date | None,
@@ -152,20 +158,23 @@ class _Builder:
 
 
 def _after(day: date | None, days: int) -> date | None:
-    return None if day is None else day + timedelta(days=days)
+    return add_days_or_none(day, days)
 
 
 def _intervals(ws: Workspace) -> tuple[ReviewIntervals, Profile]:
+    """The review intervals (an unreadable one is None: its events are not scheduled)."""
     manifest = ws.manifest
     if manifest is None:
         return ReviewIntervals(), Profile.CURRENT
-    return manifest.methodology.review_intervals, manifest.methodology.profile
+    return manifest.methodology.review_intervals, manifest.methodology.profile or Profile.CURRENT
+
 
 
 def _signers(ws: Workspace, facts: Facts) -> list[str]:
     """Person ids holding a role that must sign: they own the review as a whole."""
     holders = facts.people_by_role
-    return [person.id for role in required_roles(ws) for person in holders.get(role, ())]
+    return [person.id for role in required_roles(ws) for person in holders.get(role, ())
+            if person.id is not None]  # fmt: skip
 
 
 def _reviews(b: _Builder) -> Iterator[Event]:
@@ -173,25 +182,27 @@ def _reviews(b: _Builder) -> Iterator[Event]:
     intervals, _ = _intervals(ws)
     signers = _signers(ws, b.facts)
     last = last_review(ws)
-    yield b.event(
-        EventKind.PERIODIC_REVIEW, "sra", "Periodic review and sign-off of the SRA",
-        f"Review the whole analysis, update it, and have every required role sign it again "
-        f"(`sra signoff`); the review interval is {intervals.review_days} days "
-        f"(last signed {last.isoformat() if last else 'never'}).",
-        _after(last, intervals.review_days), ws.manifest, owners=signers,
-    )  # fmt: skip
-    risks = ws.risks
-    if risks:
+    if intervals.review_days is not None:
+        yield b.event(
+            EventKind.PERIODIC_REVIEW, "sra", "Periodic review and sign-off of the SRA",
+            f"Review the whole analysis, update it, and have every required role sign it again "
+            f"(`sra signoff`); the review interval is {intervals.review_days} days "
+            f"(last signed {last.isoformat() if last else 'never'}).",
+            _after(last, intervals.review_days), ws.manifest, owners=signers,
+        )  # fmt: skip
+    register_days = intervals.register_days
+    risks = [r for r in ws.risks if not r.is_unknown("last_reviewed")]
+    if risks and register_days is not None:
         oldest = None if any(r.last_reviewed is None for r in risks) else min(
             r.last_reviewed for r in risks if r.last_reviewed is not None)  # fmt: skip
-        due = _after(oldest, intervals.register_days)
+        due = _after(oldest, register_days)
         first = next((r for r in risks if r.last_reviewed == oldest), risks[0])
-        count = sum(1 for r in risks if _after(r.last_reviewed, intervals.register_days) == due)
+        count = sum(1 for r in risks if _after(r.last_reviewed, register_days) == due)
         yield b.event(
             EventKind.REGISTER_REFRESH, "register", "Refresh of the risk register",
             f"Re-review the risk rows, first the {count} of {len(risks)} that fall due now "
-            f"(such as `{first.id}`), and update their levels, controls and `last_reviewed`; "
-            f"rows stay current for {intervals.register_days} days.",
+            f"(such as `{first.label}`), and update their levels, controls and `last_reviewed`; "
+            f"rows stay current for {register_days} days.",
             due, first, ("last_reviewed",) if first.last_reviewed else (), signers,
         )  # fmt: skip
 
@@ -200,17 +211,20 @@ def _remediation(b: _Builder) -> Iterator[Event]:
     for risk in b.ws.risks:
         seen: dict[str, int] = {}
         for index, item in enumerate(risk.remediation):
-            key = " ".join(item.control.split()).casefold()
+            control = item.control if item.control is not None else f"remediation #{index + 1}"
+            key = " ".join(control.split()).casefold()
             seen[key] = seen.get(key, 0) + 1
             if item.status not in ACTIVE_STATUSES or item.due is None:
                 continue
             # The item's words are its identity: it has no id, and its position may change.
             suffix = "" if seen[key] == 1 else f"#{seen[key]}"
-            short = " ".join(item.control.split())
+            short = " ".join(control.split())
+            threat = _clip(risk.threat) if risk.threat is not None else "threat unreadable"
             yield b.event(
-                EventKind.REMEDIATION, f"{risk.id}/{key}{suffix}",
-                f"Remediation for {risk.id}: {_clip(short)}",
-                f"Risk {risk.id} on {risk.asset} ({_clip(risk.threat)}): {short}. Status "
+                EventKind.REMEDIATION, f"{risk.label}/{key}{suffix}",
+                f"Remediation for {risk.label}: {_clip(short)}",
+                f"Risk {risk.label} on {risk.asset or 'an unreadable asset'} ({threat}): {short}. "
+                "Status "
                 f"{item.status}; when finished set `status: done`, or record an accepted "
                 "decision with rationale and approver.",
                 item.due, risk, ("remediation", index, "due"), (item.owner,),
@@ -222,17 +236,22 @@ def _evidence(b: _Builder) -> Iterator[Event]:
     intervals, _ = _intervals(ws)
     for control in ws.controls:
         status = b.facts.control_status(control)
+        if status.due is None and (status.latest is not None or status.complete is None):
+            continue  # a date or interval could not be read: the due date is not known
         path: tuple[str | int, ...] = ()
         if status.latest is not None:
             index = next(i for i, e in enumerate(control.evidence) if e.date == status.latest)
             path = ("evidence", index, "date")
         yield b.event(
-            EventKind.EVIDENCE_REFRESH, f"control/{control.id}",
-            f"Evidence refresh: {control.id}",
-            f"Verify that control {control.id} ({_clip(control.name)}) still works and add an "
+            EventKind.EVIDENCE_REFRESH, f"control/{control.label}",
+            f"Evidence refresh: {control.label}",
+            f"Verify that control {control.label} ({_clip(control.name or '')}) still works and "
+            "add an "
             "evidence entry saying how it was verified, the date and where the proof is kept.",
             status.due, control, path, (control.owner,),
         )  # fmt: skip
+    if intervals.evidence_days is None:
+        return
     for risk in ws.risks:
         texts = [entry for entry in risk.current_controls if entry not in ws.control_by_id]
         if not texts:
@@ -241,11 +260,11 @@ def _evidence(b: _Builder) -> Iterator[Event]:
         # The entry verified longest ago is the first to go stale.
         earliest = None if any(when is None for when in whens) else min(
             when for when in whens if when is not None)  # fmt: skip
-        asset = ws.asset_by_id.get(risk.asset)
+        asset = ws.asset_by_id.get(risk.asset) if risk.asset is not None else None
         yield b.event(
-            EventKind.EVIDENCE_REFRESH, f"risk/{risk.id}",
-            f"Evidence refresh: current controls of {risk.id}",
-            f"Re-verify the safeguards risk {risk.id} describes in free text and update each "
+            EventKind.EVIDENCE_REFRESH, f"risk/{risk.label}",
+            f"Evidence refresh: current controls of {risk.label}",
+            f"Re-verify the safeguards risk {risk.label} describes in free text and update each "
             f"entry's how, date and where (evidence stays current for "
             f"{intervals.evidence_days} days).",
             _after(earliest, intervals.evidence_days), risk, ("current_controls",),
@@ -256,22 +275,24 @@ def _evidence(b: _Builder) -> Iterator[Event]:
 def _vendors(b: _Builder) -> Iterator[Event]:
     intervals, profile = _intervals(b.ws)
     days = intervals.vendor_days
-    if profile is Profile.NPRM_2025:
+    if profile is Profile.NPRM_2025 and days is not None:
         days = min(days, nprm_profile().ba_verification)
     for vendor in b.ws.vendors:
         baa = vendor.baa
+        name = vendor.name or vendor.label
         touches = vendor.ephi_exposure is not EphiExposure.NONE
         if touches and baa and baa.status is BaaStatus.EXECUTED and baa.expires is not None:
             yield b.event(
-                EventKind.BAA_EXPIRY, vendor.id, f"BAA expires: {vendor.name}",
-                f"The business associate agreement with {vendor.name} ends; renew it before "
+                EventKind.BAA_EXPIRY, vendor.label, f"BAA expires: {name}",
+                f"The business associate agreement with {name} ends; renew it before "
                 f"then, or stop the ePHI flow ({vendor.ephi_exposure}).",
                 baa.expires, vendor, ("baa", "expires"), (vendor.owner,),
             )  # fmt: skip
-        if vendor.ephi_exposure in BUSINESS_ASSOCIATE:
+        if (vendor.ephi_exposure in BUSINESS_ASSOCIATE and days is not None
+                and not vendor.is_unknown("last_verified")):  # fmt: skip
             yield b.event(
-                EventKind.VENDOR_VERIFICATION, vendor.id, f"Vendor verification: {vendor.name}",
-                f"Obtain and review {vendor.name}'s evidence of its safeguards (SOC 2, "
+                EventKind.VENDOR_VERIFICATION, vendor.label, f"Vendor verification: {name}",
+                f"Obtain and review {name}'s evidence of its safeguards (SOC 2, "
                 f"questionnaire, written verification), then update `last_verified`; "
                 f"verify every {days} days.",
                 _after(vendor.last_verified, days), vendor,
@@ -283,11 +304,11 @@ def _testing(b: _Builder) -> Iterator[Event]:
     profile = nprm_profile()
     for asset in b.facts.in_scope_assets:
         attrs = asset.attributes
-        if scannable(asset):
+        if scannable(asset) and not attrs.is_unknown("last_vulnerability_scan"):
             yield _test_event(b, asset, EventKind.VULNERABILITY_SCAN, "Vulnerability scan",
                               attrs.last_vulnerability_scan, "last_vulnerability_scan",
                               profile.vuln_scan)  # fmt: skip
-        if exposed(asset):
+        if exposed(asset) and not attrs.is_unknown("last_penetration_test"):
             yield _test_event(b, asset, EventKind.PENETRATION_TEST, "Penetration test",
                               attrs.last_penetration_test, "last_penetration_test",
                               profile.pentest)  # fmt: skip
@@ -296,8 +317,8 @@ def _testing(b: _Builder) -> Iterator[Event]:
 def _test_event(b: _Builder, asset: Asset, kind: EventKind, what: str, last: date | None,
                 field: str, days: int) -> Event:  # fmt: skip
     return b.event(
-        kind, asset.id, f"{what}: {asset.name}",
-        f"Run the {what.lower()} of {asset.category} `{asset.id}`, fix what it finds, and "
+        kind, asset.label, f"{what}: {asset.name or asset.label}",
+        f"Run the {what.lower()} of {asset.category} `{asset.label}`, fix what it finds, and "
         f"record the date in `attributes.{field}` (every {days} days, the cadence of the "
         "2025 NPRM; proposed, not law).",
         _after(last, days), asset, ("attributes", field) if last else (), (asset.owner,),
@@ -305,11 +326,11 @@ def _test_event(b: _Builder, asset: Asset, kind: EventKind, what: str, last: dat
 
 
 def _inventory(b: _Builder) -> Iterator[Event]:
-    assets = b.ws.assets
-    if not assets:
-        return
+    assets = [a for a in b.ws.assets if not a.is_unknown("last_reviewed")]
     intervals, profile = _intervals(b.ws)
     days = intervals.inventory_days
+    if not assets or days is None:
+        return
     if profile is Profile.NPRM_2025:
         days = min(days, nprm_profile().inventory_review)
     dates = [asset.last_reviewed for asset in assets]
@@ -320,7 +341,8 @@ def _inventory(b: _Builder) -> Iterator[Event]:
         EventKind.INVENTORY_REVIEW, "inventory", "Review of the technology asset inventory",
         f"Walk the inventory and data flows with the asset owners: add what is new, retire "
         f"what is gone, update each entry's `last_reviewed` (first the {len(late)} of "
-        f"{len(assets)} entries that fall due now, such as `{late[0].id}`; every {days} days).",
+        f"{len(assets)} entries that fall due now, such as `{late[0].label}`; every {days} "
+        "days).",
         due, late[0], ("last_reviewed",) if late[0].last_reviewed else (),
         sorted({a.owner for a in late if a.owner}),
     )  # fmt: skip
@@ -350,20 +372,22 @@ def workspace_identity(ws: Workspace) -> str:
 
     Not the directory: the same SRA checked out elsewhere must produce the same UIDs.
     """
-    if ws.manifest is None:
+    name = ws.manifest.organization.name if ws.manifest and ws.manifest.organization else None
+    if name is None:  # no sra.yaml, or its name could not be read
         return "sra"
-    return " ".join(ws.manifest.organization.name.split()).casefold()
+    return " ".join(name.split()).casefold()
 
 
 def build_schedule(ws: Workspace, today: date) -> Schedule:
     """The workspace's calendar as of `today`."""
     facts = Facts(ws)
     organizer = next(
-        (Attendee(p.name, p.email) for role in required_roles(ws)
+        (Attendee(p.name or p.email, p.email) for role in required_roles(ws)
          for p in facts.people_by_role.get(role, ()) if p.email),
         None,
     )  # fmt: skip
-    org = ws.manifest.organization.name if ws.manifest else ws.root.name
+    organization = ws.manifest.organization if ws.manifest else None
+    org = (organization.name if organization else None) or ws.root.name
     return Schedule(workspace_identity(ws), f"HIPAA SRA: {org}", today,
                     calendar_events(ws, today), organizer)  # fmt: skip
 
@@ -374,6 +398,8 @@ def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
     found: dict[tuple[EventKind, str], Event] = {}
     for source in (_reviews, _remediation, _evidence, _vendors, _testing, _inventory):
         for event in source(b):
+            if event.due is not None and is_open_ended(event.due) and not event.overdue:
+                continue
             # A duplicated id is a loader error; one event per identity keeps UIDs unique.
             found.setdefault((event.kind, event.record_id), event)
     return tuple(sorted(found.values(),
