@@ -201,10 +201,11 @@ def test_custom_without_a_table_exits_2(workspace, sra) -> None:
     assert run.stderr.startswith("sra/sra.yaml:11:3: `methodology.matrix` is custom but")
 
 
-def test_unloadable_manifest_exits_2_rather_than_guess_the_matrix(workspace, sra) -> None:
+def test_unreadable_levels_exit_2_rather_than_guess_the_matrix(workspace, sra) -> None:
     run = sra("score", "-w", str(workspace(manifest=methodology("  levels: 4\n"))))
     assert run.exit_code == 2
-    assert run.stderr.startswith("sra/sra.yaml:11:3: sra.yaml did not load (SRA001")
+    assert run.stderr.startswith("sra/sra.yaml:11:3: `methodology.levels` could not be read, "
+                                 "so no risk matrix applies")
 
 
 def test_custom_five_level_matrix_scores(workspace, sra) -> None:

@@ -98,9 +98,11 @@ def test_every_problem_reported_in_one_run(workspace) -> None:
     [scale] = found["invalid-value"]
     assert scale.object_id == "RR-2"
     assert "5-level value but methodology.levels is 3" in scale.message
-    # Everything that could load did: RR-3 is dropped (schema error), the others are in.
+    # Everything loads: RR-3 keeps every field but the unknown key, which is kept raw.
     ws = load_workspace(root)
-    assert [r.id for r in ws.risks] == ["RR-1", "RR-2", "pg-replica"]
+    assert [r.id for r in ws.risks] == ["RR-1", "RR-2", "RR-3", "pg-replica"]
+    assert ws.risk_by_id["RR-3"].threat == "Lost laptop"
+    assert [(u.key, u.path, u.value) for u in ws.unusable] == [("risks/RR-3", ("colour",), "red")]
     assert result.counts["risks"] == 4 and result.counts["assets"] == 2
 
 
@@ -234,10 +236,12 @@ def test_missing_required_field(workspace) -> None:
     root = workspace(
         {"register/r.yaml": "- id: RR-1\n  asset: a\n  threat: t\n  vuln: v\n  likelihood: low\n"}
     )
-    [finding] = check_workspace(root).findings
+    finding, reference = check_workspace(root).findings
     assert finding.name == "missing-field"
     assert finding.message == "risk `RR-1`: missing required field `impact`"
     assert finding.location.line == 1
+    # The rest of the record is kept, so its asset reference is still checked.
+    assert reference.name == "unknown-reference" and reference.location.line == 2
 
 
 def test_relative_paths_are_shown_relative_to_the_working_directory(workspace, monkeypatch) -> None:

@@ -376,7 +376,11 @@ def test_schema_problems_are_reported_in_the_document(fresh: Path, sra: Callable
     page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
     unknown = [row for row in page.body("findings") if row[1].startswith("SRA002")]
     assert len(unknown) == 1 and "last_reviwed" in unknown[0][4]
-    assert "Loading the workspace found 1 error: records that failed validation" in page.plain
+    assert "Loading the workspace found 1 error: values that could not be read are shown as " \
+        "unreadable" in page.plain
+    # The row with the misspelt key is still in the document, with everything else it says.
+    first_risk = source.split("- id: ", 2)[1].split("\n", 1)[0].strip()
+    assert first_risk in [row[1] for row in page.body("risk-levels")]
 
 
 def test_a_new_empty_workspace_renders_with_what_is_missing(
