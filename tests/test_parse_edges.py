@@ -63,6 +63,7 @@ TAB_INDENTATION = {
     "a tab-only line below the block's indentation": ("a: |-\n  x\n\t\n  y\n", 3, 1),
     "a second tab after a block scalar's tab": ("a: |\n  \tx\nb: 1\n\tc: 2\n", 4, 1),
     "plain text continued": ("- id: a\n  notes: x\n  \ty\n", 3, 3),
+    "plain text that ends in a bar": ("- note: a - |\n    \tb\n", 2, 5),
 }
 
 

@@ -39,9 +39,11 @@ def deep_offset(data: bytes) -> int:
 
 
 # A block scalar header ends its line: `|` or `>`, an indentation and a chomping indicator,
-# after `key:`, `- `, `? ` or nothing, and after an anchor or a tag; then maybe a comment.
+# after `key:`, `? `, the `- ` of sequence entries or nothing, and after an anchor or a tag;
+# then maybe a comment. (`note: a - |` is plain text, not a header.)
 _BLOCK_HEADER = re.compile(
-    rb"(?:^|[:?-][ \t]+)(?:[&!][^ \t]*[ \t]+)*[|>](?P<indicators>[-+1-9]{0,2})[ \t]*(?:#.*)?$"
+    rb"(?:^[ ]*(?:-[ ]+)*|[:?][ \t]+)(?:[&!][^ \t]*[ \t]+)*[|>](?P<indicators>[-+1-9]{0,2})"
+    rb"[ \t]*(?:#.*)?$"
 )
 _DASHES = re.compile(rb"(?:-[ ]+)*")
 
