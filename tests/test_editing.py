@@ -394,6 +394,20 @@ def test_a_linked_file_is_edited_where_it_is_and_the_link_stays(ws: Path) -> Non
     assert (shared / "risks.yaml").read_text() == RISKS.replace("impact: high", "impact: low")
 
 
+@pytest.mark.parametrize("start", ["", "---\n", "%YAML 1.1\n---\n"])
+def test_unusual_layouts_are_edited_in_place(ws: Path, start: str) -> None:
+    body = ("# c\n- id: A\n  asset: db\n  threat: |\n    - not an item\n\n    # nor a comment\n"
+            "  vuln: plain text\n   - over two lines\n  likelihood: low\n  impact: low\n"
+            "-   id: B\n    asset: db\n    threat: t\n    vuln: v\n    likelihood: low\n"
+            "    impact: low\n")  # fmt: skip
+    path = ws / "register" / "odd.yaml"
+    path.write_text(start + body)
+    apply_changes(ws, [Set(Ref("risks", "B"), ("threat",), "changed"), Remove(Ref("risks", "A"))])
+    assert path.read_text() == start + (
+        "# c\n-   id: B\n    asset: db\n    threat: changed\n    vuln: v\n    likelihood: low\n"
+        "    impact: low\n")
+
+
 def test_crlf_files_keep_their_line_breaks(ws: Path) -> None:
     path = ws / "register" / "risks.yaml"
     path.write_bytes(RISKS.replace("\n", "\r\n").encode())

@@ -231,3 +231,74 @@ def trailing_comment_lines(text: str, offset: int, indent: int) -> int:
             break
         position = stop
     return position
+
+
+@dataclass
+class Items:
+    """Where the items of a block sequence at the root of a text are, found without mapping
+    the whole text: each item's line, and (mapped on demand, item by item) its content end."""
+
+    text: str
+    starts: list[int]
+    """Offset of the line each item's `-` is on."""
+    indent: int
+    """Column of the dashes."""
+    ends: dict[int, int] = field(default_factory=dict)
+
+    def dash(self, index: int) -> int:
+        """Offset of item `index`'s `-`."""
+        return self.starts[index] + self.indent
+
+    def end(self, index: int) -> int:
+        """Offset where item `index`'s content ends (comments after it are not part of it)."""
+        if index not in self.ends:
+            start = self.starts[index]
+            stop = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+            root = build(self.text[start:stop]).root
+            if root is None or root.kind != "seq" or len(root.children) != 1:
+                raise EditError(f"record {index + 1} could not be told apart from its neighbours")
+            self.ends[index] = start + root.children[0].end
+        return self.ends[index]
+
+
+def root_items(text: str, count: int) -> Items | None:
+    """The items of the text's root block sequence, when a line scan finds exactly `count`.
+
+    An item starts on a line holding only spaces then `- ` (or a lone `-`) at the column of
+    the first one; no other line can start that way at that column in a block sequence of
+    mappings. Any doubt (another layout, a count that differs from what the parser read)
+    returns None, and the caller maps the whole text instead.
+    """
+    starts: list[int] = []
+    indent: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.lstrip(" ")
+        column = len(line) - len(body)
+        content = body.rstrip("\n")
+        if content and not content.startswith("#"):
+            if indent is None:
+                if content.startswith(("%", "---")):
+                    return None
+                indent = column
+            is_item = column == indent and (content == "-" or content.startswith("- "))
+            if is_item:
+                starts.append(offset)
+            elif column <= indent:
+                return None
+        offset += len(line)
+    if indent is None or len(starts) != count:
+        return None
+    return Items(text, starts, indent)
+
+
+def items_of(doc: DocMap) -> Items | None:
+    """`Items` from a mapped text whose root is a block sequence, each item on its own line."""
+    root = doc.root
+    if root is None or root.kind != "seq" or root.flow:
+        return None
+    if not all(blank_before(doc.text, dash) for dash in root.dashes):
+        return None
+    starts = [line_start(doc.text, dash) for dash in root.dashes]
+    ends = {index: child.end for index, child in enumerate(root.children)}
+    return Items(doc.text, starts, column(doc.text, root.dashes[0]), ends)

@@ -76,6 +76,7 @@ class Files:
         self.root = root
         self._listing: list[SourceFile] | None = None
         self._sources: dict[Path, Source] = {}
+        self._index: dict[str, dict[str, tuple[Source, int]]] = {}
 
     def listing(self) -> list[SourceFile]:
         """The files the loader reads, in load order."""
@@ -144,10 +145,16 @@ class Files:
 
     def find(self, kind: Kind, record_id: str) -> tuple[Source, int]:
         """The file and position of the record the workspace indexes under `record_id`."""
-        for source in self.records(kind):
-            for index, item in enumerate(source.data if isinstance(source.data, list) else ()):
-                if isinstance(item, dict) and item.get("id") == record_id:
-                    return source, index
+        if kind.name not in self._index:
+            found: dict[str, tuple[Source, int]] = {}
+            for source in self.records(kind):
+                for index, item in enumerate(source.data if isinstance(source.data, list)
+                                             else ()):  # fmt: skip
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        found.setdefault(item["id"], (source, index))
+            self._index[kind.name] = found
+        if record_id in self._index[kind.name]:
+            return self._index[kind.name][record_id]
         raise EditError(f"{kind.name} {record_id}: no such record in {display_path(self.root)}")
 
     def ids(self) -> dict[str, tuple[Kind, Source, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,31 @@ from .changes import (
     dotted,
 )
 from .diff import record_edits
-from .docmap import blank_before, build, column, line_end, line_start, trailing_comment_lines
+from .docmap import (
+    Items,
+    build,
+    column,
+    items_of,
+    line_end,
+    line_start,
+    root_items,
+    trailing_comment_lines,
+)
 from .fields import annotation_at, dated, key_order, model_at, unwrap
 from .files import Files, Source, kind_named
 from .render import plain, render_entry, render_item
-from .splice import DELETE, Emptied, cut, edit, get_in, insert, insert_key, replace, with_value
+from .splice import (
+    DELETE,
+    Emptied,
+    cut,
+    cut_range,
+    edit,
+    get_in,
+    insert,
+    insert_key,
+    replace,
+    with_value,
+)
 
 
 @dataclass
@@ -66,8 +87,8 @@ class FilePlan:
     incoming: int = 0
     """Characters of text the changes bring, to refuse an oversized file before rendering it."""
 
-    def final(self) -> Any:
-        """What the loader should read from the file once it is written."""
+    def final(self, form: Callable[[Any], Any] = lambda value: value) -> Any:
+        """What the file should hold once written; `form` applies to what the changes bring."""
         data = self.source.data
         if self.source.kind is None:
             result = dict(data) if isinstance(data, dict) else {}
@@ -75,12 +96,13 @@ class FilePlan:
                 if unit.removed:
                     result.pop(str(key), None)
                 else:
-                    result[str(key)] = unit.value
+                    result[str(key)] = form(unit.value)
             return result
         items = list(data) if isinstance(data, list) else []
-        kept = [self.units[i].value if i in self.units else item for i, item in enumerate(items)
+        kept = [form(self.units[i].value) if i in self.units else item
+                for i, item in enumerate(items)
                 if not (i in self.units and self.units[i].removed)]  # fmt: skip
-        return kept + self.added
+        return kept + [form(value) for value in self.added]
 
 
 def _unwrap_first(args: tuple[Any, ...]) -> Any:
@@ -251,49 +273,66 @@ class Planner:
         if source.digest is None:
             comment = "".join(f"# {line}\n" for line in (plan.comment or "").splitlines())
             text = schema_header(source.rel) + comment
-        doc = build(text)
-        root = doc.root
-        if root is None:
-            return insert(text, len(text), "".join(render_item(v, 0) for v in plan.added))
-        if root.kind != "seq":
-            raise EditError(f"{source.shown}: does not hold a list of records; fix it first")
-        if root.flow:  # `[]`, or records written in flow style: rewrite the list in block style
-            final = plan.final()
-            rendered = "".join(render_item(v, 0) for v in final) if final else "[]\n"
-            prefix = "\n" if column(text, root.start) else ""
-            return replace(doc, root.start, root.end, " " * column(text, root.start) + prefix
-                           + rendered)  # fmt: skip
-        if plan.added:
-            last = len(root.children) - 1
-            col = column(text, root.dashes[last])
-            at = trailing_comment_lines(text, line_end(text, root.children[last].end), col)
-            spaced = last > 0 and any(
-                line.strip() == "" for line in text[line_end(text, root.children[last - 1].end)
-                                                    : line_start(text, root.dashes[last])]
-                .split("\n")[:-1])  # fmt: skip
-            gap = "\n" if spaced else ""
-            text = insert(text, at, "".join(gap + render_item(v, col) for v in plan.added))
-        kind = source.kind
+        data = source.data if isinstance(source.data, list) else []
+        # A big register is not mapped whole: a line scan finds its records (checked against
+        # the parser's count), and only the records edited are mapped.
+        items = root_items(text, len(data)) if data else None
+        if items is None:
+            doc = build(text)
+            root = doc.root
+            if root is None:
+                return insert(text, len(text), "".join(render_item(v, 0) for v in plan.added))
+            if root.kind != "seq":
+                raise EditError(f"{source.shown}: does not hold a list of records; fix it first")
+            if root.flow:  # `[]`, or records in flow style: rewrite the list in block style
+                final = plan.final()
+                rendered = "".join(render_item(v, 0) for v in final) if final else "[]\n"
+                col = column(text, root.start)
+                return replace(doc, root.start, root.end, " " * col + ("\n" if col else "")
+                               + rendered)  # fmt: skip
+            items = items_of(doc)
+            if items is None:
+                raise EditError(f"{source.shown}: a record does not start its own line; edit "
+                                "it by hand")  # fmt: skip
+        return self._splice_records(plan, text, items)
+
+    def _splice_records(self, plan: FilePlan, text: str, items: Items) -> str:
+        kind = plan.source.kind
         assert kind is not None
+        col = items.indent
+        # (start, end, new text) over the original text, from the end backwards; the file
+        # is put together once, so a thousand edits do not copy a big file a thousand times.
+        pieces: list[tuple[int, int, str]] = []
+        if plan.added:
+            last = len(items.starts) - 1
+            at = trailing_comment_lines(text, line_end(text, items.end(last)), col)
+            between = text[line_end(text, items.end(last - 1)) : items.starts[last]] if last else ""
+            gap = "\n" if any(line.strip() == "" for line in between.split("\n")[:-1]) else ""
+            lead = "\n" if at == len(text) and text and not text.endswith("\n") else ""
+            pieces.append((at, at, lead + "".join(gap + render_item(v, col) for v in plan.added)))
 
         def order(path: FieldPath) -> tuple[str, ...]:
             return key_order(model_at(kind.model, path[1:]))
 
         for index in sorted((k for k in plan.units if isinstance(k, int)), reverse=True):
             unit = plan.units[index]
-            dash, item = root.dashes[index], root.children[index]
-            if not blank_before(text, dash):
-                raise EditError(f"{source.shown}: record {index + 1} does not start its own "
-                                "line; edit it by hand")  # fmt: skip
-            start, end = line_start(text, dash), line_end(text, item.end)
+            start, end = items.starts[index], line_end(text, items.end(index))
             if unit.removed:
-                text = cut(text, start, trailing_comment_lines(text, end, column(text, dash)))
+                start, end = cut_range(text, start, trailing_comment_lines(text, end, col))
+                pieces.append((start, end, ""))
                 continue
             snippet = text[start:end]
             for rest, value in unit.edits:
                 snippet = edit(snippet, (0, *rest), value, order)
-            text = text[:start] + snippet + text[end:]
-        return text
+            pieces.append((start, end, snippet))
+        out: list[str] = []
+        cursor = len(text)
+        for start, end, new in pieces:  # descending, so each ends where the next one starts
+            end = min(end, cursor)
+            out += [text[end:cursor], new]
+            cursor = min(start, end)
+        out.append(text[:cursor])
+        return "".join(reversed(out))
 
     def _render_manifest(self, plan: FilePlan) -> str:
         source = plan.source

@@ -8,6 +8,7 @@ key, multi-line text as a `|` block when it can be one, lines never re-wrapped.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
@@ -18,12 +19,19 @@ from pydantic import BaseModel
 _INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
 
 
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
+_LOCAL = threading.local()
 
-    yaml = YAML()
-    yaml.width = 4096  # never re-wrap a long value the user wrote on one line
-    yaml.indent(**_INDENT)
+
+def _yaml() -> Any:
+    """This thread's emitter (building one costs more than most renders; dumps are not
+    thread-safe, and the web app renders from several threads)."""
+    yaml = getattr(_LOCAL, "yaml", None)
+    if yaml is None:
+        from ruamel.yaml import YAML
+
+        yaml = _LOCAL.yaml = YAML()
+        yaml.width = 4096  # never re-wrap a long value the user wrote on one line
+        yaml.indent(**_INDENT)
     return yaml
 
 

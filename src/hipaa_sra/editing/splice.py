@@ -132,6 +132,12 @@ def insert(text: str, at: int, lines: str) -> str:
 
 def cut(text: str, start: int, end: int) -> str:
     """Remove whole lines [start, end), and one of two blank lines the cut brings together."""
+    start, end = cut_range(text, start, end)
+    return text[:start] + text[end:]
+
+
+def cut_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """The lines `cut` removes for [start, end): one blank line more where two would meet."""
     before_blank = start == 0 or text[line_start(text, start - 1) : start].strip() == ""
     after_blank = end >= len(text) or text[end : next_line(text, end)].strip() == ""
     if before_blank and after_blank:
@@ -139,7 +145,7 @@ def cut(text: str, start: int, end: int) -> str:
             end = next_line(text, end)
         elif start > 0:
             start = line_start(text, start - 1)
-    return text[:start] + text[end:]
+    return start, end
 
 
 def replace(doc: DocMap, start: int, end: int, rendered: str) -> str:
