@@ -18,6 +18,7 @@ from .changes import Change, Commit, EditError, Result
 from .check import check_file, duplicate_ids
 from .files import Files
 from .plan import Planner
+from .rewrite import rewrite
 from .vcs import check_identity, commit_files
 
 Digests = Mapping[Path, str | None]
@@ -75,7 +76,7 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
             if len(source.raw) + plan.incoming > MAX_FILE_BYTES:  # refused before rendering
                 problems.append(too_big(source.shown, len(source.raw) + plan.incoming).render())
                 continue
-            data = source.encode(planner.render(plan))
+            data = source.encode(rewrite(plan))
             problems.extend(check_file(plan, data))
             if data != source.raw or source.digest is None:
                 writes[path] = (data, source.digest)
