@@ -11,6 +11,7 @@ from functools import cache
 from .base import Rule
 from .controls import CONTROL_RULES
 from .coverage import COVERAGE_RULES
+from .dates import DATE_RULES
 from .documentation import DOCUMENTATION_RULES
 from .evidence import EVIDENCE_RULES
 from .inventory import INVENTORY_RULES
@@ -19,6 +20,7 @@ from .workspace import WORKSPACE_RULES
 
 RULES: tuple[Rule, ...] = (
     *WORKSPACE_RULES,
+    *DATE_RULES,
     *REGISTER_RULES,
     *EVIDENCE_RULES,
     *INVENTORY_RULES,
