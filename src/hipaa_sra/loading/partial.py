@@ -32,13 +32,12 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ..model.base import PARTIAL, SraModel, mark_unknown
+from ..model.base import SraModel, mark_unknown, partial_validator
 from .positions import Path
 
 Removed = Mapping[Path, tuple[int, ...]]
 """Per list (its path in the record, as written): source indexes of the items left out."""
 
-_CONTEXT = {PARTIAL: True}
 
 
 @dataclass
@@ -240,7 +239,7 @@ def _build(model: type[BaseModel], raw: dict[str, Any], error: ValidationError) 
             del holder[index]
         out.removed[list_path] = tuple(sorted(indexes))
     try:
-        record = model.model_validate(data, context=_CONTEXT)
+        record = partial_validator(model).validate_python(data)
     except ValidationError:
         return _unusable(raw)
     for model_path, names in marks.items():

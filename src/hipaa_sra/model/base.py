@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Optional, TypeVar
 
 from pydantic import (
@@ -14,22 +16,18 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
-    PrivateAttr,
-    ValidationInfo,
-    ValidatorFunctionWrapHandler,
 )
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
-PARTIAL = "partial"
-"""Validation context key the loader sets when it builds a partial record (see `Unknowable`)."""
+UNKNOWABLE = "hipaa_sra_unknowable"
+"""Core-schema metadata that marks the schema of an `Unknowable` field."""
 
 
 class _UnknowableMarker:
-    """Lets `None` (unknown) through only when the loader builds a partial record.
+    """Validates the field as its bare type; marks it so `partial_validator` can relax it.
 
-    Read from YAML, the field keeps the validation and the JSON Schema of its own type: a
-    null there is as invalid as before. Only `model_validate(..., context={PARTIAL: True})`,
-    which the loader uses after reporting the field, may leave it unknown.
+    Read from YAML, the field keeps the validation, the error messages and the JSON Schema of
+    its own type: null there is as invalid as before, at no cost per record.
     """
 
     def __get_pydantic_core_schema__(
@@ -38,13 +36,9 @@ class _UnknowableMarker:
         schema = handler(source)
         while schema["type"] == "nullable":  # validate as the bare type: null stays invalid
             schema = schema["schema"]
-
-        def validate(value: Any, inner: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
-            if value is None and info.context and info.context.get(PARTIAL):
-                return None
-            return inner(value)
-
-        return core_schema.with_info_wrap_validator_function(validate, schema)
+        marked: Any = dict(schema)
+        marked["metadata"] = {**(schema.get("metadata") or {}), UNKNOWABLE: True}
+        return typing.cast(CoreSchema, marked)
 
 
 T = TypeVar("T")
@@ -65,22 +59,63 @@ class SraModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    _unknown: frozenset[str] = PrivateAttr(default=frozenset())
-
     @property
     def unknown(self) -> frozenset[str]:
         """Field names (Python names) whose written value could not be used."""
-        return self._unknown
+        private = self.__pydantic_private__
+        return private.get(_UNKNOWN, _NOTHING) if private else _NOTHING
 
     def is_unknown(self, *names: str) -> bool:
         """True if any of the named fields holds a value that was written but is unusable."""
-        return bool(self._unknown) and not self._unknown.isdisjoint(names)
+        private = self.__pydantic_private__
+        return private is not None and not private.get(_UNKNOWN, _NOTHING).isdisjoint(names)
+
+
+_UNKNOWN = "unknown"
+_NOTHING: frozenset[str] = frozenset()
+
+
+@cache
+def partial_validator(model: type[BaseModel]) -> SchemaValidator:
+    """A validator of `model` that also takes None (unknown) in every `Unknowable` field.
+
+    Built from the model's own core schema, it makes instances of the same classes with the
+    same checks; the loader uses it only for the usable part of a record it has reported.
+    """
+    classes: list[type[BaseModel]] = []
+    schema = _relax(model.__pydantic_core_schema__, classes)
+    # pydantic-core reuses the finished validator of a model class wherever its schema
+    # appears; marked unfinished while this one is built, the relaxed schemas are used.
+    for cls in classes:
+        cls.__pydantic_complete__ = False
+    try:
+        return SchemaValidator(schema)
+    finally:
+        for cls in classes:
+            cls.__pydantic_complete__ = True
+
+
+def _relax(schema: Any, classes: list[type[BaseModel]]) -> Any:
+    """`schema` with each `Unknowable` part made nullable, collecting the model classes."""
+    if isinstance(schema, list):
+        return [_relax(item, classes) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") == "model":
+        classes.append(schema["cls"])
+    relaxed = {key: _relax(value, classes) for key, value in schema.items()}
+    if (schema.get("metadata") or {}).get(UNKNOWABLE):
+        return core_schema.nullable_schema(relaxed)
+    return relaxed
 
 
 def mark_unknown(record: SraModel, names: Iterable[str]) -> None:
     """Record on a freshly built partial record that these fields were written but unusable."""
-    # A private attribute, set once while the loader builds the record: the fields stay frozen.
-    record._unknown = record._unknown | frozenset(names)
+    # Kept in pydantic's private storage, set once while the loader builds the record (the
+    # fields stay frozen). Not a declared private attribute: pydantic would then initialise
+    # one on every record of every workspace, which costs more than validating it.
+    private = {**(record.__pydantic_private__ or {}), _UNKNOWN: record.unknown | frozenset(names)}
+    object.__setattr__(record, "__pydantic_private__", private)
 
 
 class Level(StrEnum):
