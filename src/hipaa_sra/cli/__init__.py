@@ -16,6 +16,7 @@ from .history import diff_command, history_command
 from .init import init_command
 from .interop import export_command, import_command
 from .lint import lint_command
+from .quantify import quantify_command
 from .report import report_command
 from .rules import explain_command, rules_command
 from .schema import schema_command
@@ -29,6 +30,7 @@ COMMANDS = (
     lint_command,
     gate_command,
     score_command,
+    quantify_command,
     report_command,
     calendar_command,
     history_command,

@@ -19,6 +19,7 @@ from .manifest import (
     RuleConfig,
     SignoffPolicy,
 )
+from .quant import Calibration, ControlEffect, Estimate, PlannedEffect, Quant
 from .risks import LEVEL_FIELDS, Remediation, RemediationStatus, Risk, ThreatSource
 from .signoffs import Signoff
 from .vendors import Baa, BaaStatus, EphiExposure, Vendor
@@ -38,13 +39,16 @@ __all__ = [
     "Baa",
     "BaaStatus",
     "Cadence",
+    "Calibration",
     "Category",
     "CategoryGroup",
     "Control",
+    "ControlEffect",
     "DecisionKind",
     "EntityType",
     "EphiExposure",
     "EphiStatus",
+    "Estimate",
     "Evidence",
     "EvidenceSource",
     "Flow",
@@ -56,7 +60,9 @@ __all__ = [
     "Methodology",
     "Organization",
     "Person",
+    "PlannedEffect",
     "Profile",
+    "Quant",
     "Record",
     "Remediation",
     "RemediationStatus",

@@ -10,6 +10,7 @@ from pydantic import Field
 from ..findings import Severity
 from .assets import Category
 from .base import IntervalDays, IsoDate, SraModel, Text, Unknowable, Waivers
+from .quant import Calibration
 
 
 class EntityType(StrEnum):
@@ -79,6 +80,9 @@ class Methodology(SraModel):
         Profile.CURRENT, description="current, or nprm-2025 (proposed)."
     )
     review_intervals: ReviewIntervals = Field(default_factory=ReviewIntervals)
+    calibration: Calibration | None = Field(
+        None, description="Ranges by level for `sra quantify` (default: the documented table)."
+    )
 
 
 class Person(SraModel):

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from .base import IsoDate, LevelField, Record, SraModel, Text, Unknowable, Waivers
+from .quant import Quant
 
 LEVEL_FIELDS = ("likelihood", "impact", "inherent_risk", "residual_risk")
 """Risk fields that hold a level, for synonym reporting and methodology checks."""
@@ -71,5 +72,8 @@ class Risk(Record):
     hipaa: tuple[str, ...] = Field((), description="Citations this risk bears on.")
     threat_source: ThreatSource | None = Field(
         None, description="adversarial, accidental, structural or environmental."
+    )
+    quant: Quant | None = Field(
+        None, description="Loss estimate in USD for `sra quantify` (default: the calibration)."
     )
     waivers: Waivers = ()

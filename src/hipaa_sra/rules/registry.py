@@ -15,6 +15,7 @@ from .dates import DATE_RULES
 from .documentation import DOCUMENTATION_RULES
 from .evidence import EVIDENCE_RULES
 from .inventory import INVENTORY_RULES
+from .quantify import QUANT_RULES
 from .register import REGISTER_RULES
 from .workspace import WORKSPACE_RULES
 
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     *DATE_RULES,
     *REGISTER_RULES,
     *EVIDENCE_RULES,
+    *QUANT_RULES,
     *INVENTORY_RULES,
     *CONTROL_RULES,
     *COVERAGE_RULES,

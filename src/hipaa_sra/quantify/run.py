@@ -1,0 +1,76 @@
+"""`quantify`: the register's annual loss in USD, from the workspace to the simulated results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..catalog.methodology import MethodologyError, methodology_matrix
+from ..model import Workspace
+from .calibration import ResolvedCalibration, resolve_calibration
+from .inputs import RiskInput, risk_input
+
+if TYPE_CHECKING:
+    from .simulate import Portfolio, RiskResult
+
+DEFAULT_YEARS = 100_000
+"""Simulated years by default: P99 then rests on 1,000 years beyond it."""
+DEFAULT_SEED = 2026
+"""The default seed, so that two runs on the same workspace print the same numbers."""
+MAX_YEARS = 10_000_000
+
+
+@dataclass(frozen=True)
+class Quantification:
+    """Every quantified risk, the register as a whole, and what could not be quantified."""
+
+    years: int
+    seed: int
+    risks: tuple[RiskResult, ...]
+    portfolio: Portfolio
+    calibration: ResolvedCalibration
+    skipped: tuple[tuple[str, str], ...]
+    """Risks with no number: (risk id, why)."""
+
+    @property
+    def top(self) -> tuple[RiskResult, ...]:
+        """Risks by mean residual annual loss, largest first (ties by id)."""
+        return tuple(sorted(self.risks, key=lambda r: (-r.residual.mean, r.input.risk_id)))
+
+    def share(self, result: RiskResult) -> float:
+        """The risk's share of the register's mean residual annual loss (0 to 1)."""
+        total = self.portfolio.residual.mean
+        return result.residual.mean / total if total > 0 else 0.0
+
+
+def risk_inputs(ws: Workspace) -> tuple[list[RiskInput], list[tuple[str, str]],
+                                          ResolvedCalibration]:  # fmt: skip
+    """What would be simulated for each risk, the risks that cannot be, and the calibration."""
+    manifest = ws.manifest
+    methodology = manifest.methodology if manifest is not None else None
+    calibration = resolve_calibration(methodology)
+    try:
+        matrix = methodology_matrix(methodology) if methodology is not None else None
+    except MethodologyError:
+        matrix = None  # the loader reports it; residuals then follow only the stated levels
+    inputs: list[RiskInput] = []
+    skipped: list[tuple[str, str]] = []
+    for order, risk in enumerate(ws.risks):
+        found, why = risk_input(risk, order, calibration, matrix)
+        if found is None:
+            skipped.append((risk.label, why or "no usable estimate"))
+        else:
+            inputs.append(found)
+    return inputs, skipped, calibration
+
+
+def quantify(ws: Workspace, *, years: int = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
+             ) -> Quantification:  # fmt: skip
+    """Simulate `years` years of the workspace's register; the same seed gives the same result."""
+    if not 1 <= years <= MAX_YEARS:
+        raise ValueError(f"years must be from 1 to {MAX_YEARS:,}")
+    from .simulate import simulate  # numpy: imported only when simulating
+
+    inputs, skipped, calibration = risk_inputs(ws)
+    results, portfolio = simulate(inputs, years, seed)
+    return Quantification(years, seed, results, portfolio, calibration, tuple(skipped))

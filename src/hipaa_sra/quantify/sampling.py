@@ -1,0 +1,112 @@
+"""Turn random 32-bit integers into draws of a distribution, vectorised (inverse CDF).
+
+PERT is a Beta(a, b) on [min, max] with a = 1 + 4 (mode - min) / (max - min) and
+b = 1 + 4 (max - mode) / (max - min). Its quantile function has no closed form, so each
+shape's is tabulated once, at the middle of 4,096 equal strata of probability (from the
+CDF integrated on a fine grid), and the top 12 bits of the integer pick the stratum: every
+percentile is within 1/8,192 of its probability, finer than the Monte Carlo error of
+100,000 years (about 1/3,000 at P99), for two operations per draw. Lognormal draws use
+the inverse normal CDF (Acklam's approximation, relative error below 1.2e-9). The same
+integers feed every scenario of a risk (common random numbers), so differences between
+them are not noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .estimates import Dist, Shape
+
+Floats = npt.NDArray[np.float64]
+Draws = npt.NDArray[np.uint32]
+
+TABLE_BITS = 12
+TABLE_SIZE = 1 << TABLE_BITS
+"""Strata of the tabulated quantile function (4,096)."""
+_INDEX_SHIFT = 32 - TABLE_BITS
+_GRID = 8193
+"""Points of the grid the Beta CDF is integrated on."""
+
+
+class Sampler:
+    """Draws from distributions; quantile tables are kept per PERT shape and per estimate."""
+
+    def __init__(self) -> None:
+        self._shapes: dict[float, Floats] = {}
+        self._tables: dict[Dist, Floats] = {}
+        self._grid = np.linspace(0.0, 1.0, _GRID)
+        self._probs = (np.arange(TABLE_SIZE) + 0.5) / TABLE_SIZE
+
+    def draw(self, dist: Dist, bits: Draws) -> Floats:
+        """Values of `dist` at the uniform draws encoded by `bits` (one per element)."""
+        if dist.shape is Shape.LOGNORMAL:
+            mu, sigma = dist.log_params
+            u = (bits.astype(np.float64) + 0.5) * (1.0 / 4294967296.0)
+            values = np.exp(mu + sigma * inverse_normal(u))
+            if dist.scale != 1.0:
+                values *= dist.scale
+            return values
+        table = self._tables.get(dist)
+        if table is None:
+            table = self._tables[dist] = self.quantiles(dist)
+        drawn: Floats = table[bits >> _INDEX_SHIFT]
+        return drawn
+
+    def quantiles(self, dist: Dist) -> Floats:
+        """A PERT estimate's quantiles at the middle of each of the table's 4,096 strata."""
+        width = dist.high - dist.low
+        if width <= 0:
+            return np.full(TABLE_SIZE, dist.low * dist.scale)
+        return (dist.low + width * self._standard((dist.mode - dist.low) / width)) * dist.scale
+
+    def _standard(self, position: float) -> Floats:
+        """Quantiles of the standard PERT (on [0, 1]) with its mode at `position`."""
+        key = round(position, 12)
+        found = self._shapes.get(key)
+        if found is None:
+            a = 1.0 + 4.0 * key
+            b = 1.0 + 4.0 * (1.0 - key)
+            x = self._grid
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_pdf = (a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x)
+            # 0 * log(0) is 0: the density is finite at an end where its exponent is 0.
+            pdf = np.exp(np.nan_to_num(log_pdf, nan=0.0, neginf=-np.inf))
+            cdf = np.concatenate(([0.0], np.cumsum((pdf[1:] + pdf[:-1]) * 0.5)))
+            cdf /= cdf[-1]
+            found = self._shapes[key] = np.interp(self._probs, cdf, x)
+        return found
+
+
+# Acklam's rational approximation of the inverse standard normal CDF.
+_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
+      1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)  # fmt: skip
+_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
+      6.680131188771972e01, -1.328068155288572e01)  # fmt: skip
+_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
+      -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)  # fmt: skip
+_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00,
+      3.754408661907416e00)  # fmt: skip
+_LOW = 0.02425
+
+
+def _poly(coefs: tuple[float, ...], x: Floats) -> Floats:
+    out = np.full_like(x, coefs[0])
+    for c in coefs[1:]:
+        out = out * x + c
+    return out
+
+
+def inverse_normal(u: Floats) -> Floats:
+    """The standard normal quantile of each `u` in (0, 1), to 1.2e-9 relative error."""
+    z = np.empty_like(u)
+    low = u < _LOW
+    high = u > 1 - _LOW
+    mid = ~(low | high)
+    q = u[mid] - 0.5
+    r = q * q
+    z[mid] = _poly(_A, r) * q / (_poly(_B, r) * r + 1.0)
+    for mask, sign, tail in ((low, 1.0, u[low]), (high, -1.0, 1.0 - u[high])):
+        t = np.sqrt(-2.0 * np.log(tail))
+        z[mask] = sign * _poly(_C, t) / (_poly(_D, t) * t + 1.0)
+    return z

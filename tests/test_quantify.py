@@ -1,0 +1,218 @@
+"""`sra quantify`: the numbers a user reads, their sources, and their reproducibility."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import Run
+from hipaa_sra.formats.quantify import CSV_FIELDS
+from hipaa_sra.loading import load_workspace
+from hipaa_sra.model import Level
+from hipaa_sra.quantify import Dist, Shape, quantify
+from hipaa_sra.quantify.calibration import DEFAULT_FREQUENCY, DEFAULT_MAGNITUDE
+from hipaa_sra.quantify.sampling import Sampler, inverse_normal
+from hipaa_sra.quantify.simulate import percentiles
+
+EXAMPLE = Path(__file__).parent.parent / "src" / "hipaa_sra" / "examples" / "telehealth"
+
+ASSET = """\
+- id: db
+  name: Patient database
+  category: database
+  ephi: present
+"""
+
+
+def risk(rid: str, likelihood: str = "moderate", impact: str = "high", *,
+         inherent: str = "moderate", residual: str | None = None, quant: str = "",
+         remediation: str = "") -> str:  # fmt: skip
+    """One register row as YAML."""
+    text = (f"- id: {rid}\n  asset: db\n  threat: Ransomware\n  vuln: Shared backups\n"
+            f"  likelihood: {likelihood}\n  impact: {impact}\n  inherent_risk: {inherent}\n")
+    if residual:
+        text += f"  residual_risk: {residual}\n"
+    return text + remediation + quant
+
+
+def quantified(workspace: Callable[..., Path], rows: str, years: int = 20_000,
+               manifest: str | None = None) -> dict[str, dict]:  # fmt: skip
+    """Quantify a workspace of `rows`; return each risk's JSON object by id."""
+    from hipaa_sra.formats.quantify import quantify_dict
+
+    files = {"inventory/assets.yaml": ASSET, "register/risks.yaml": rows}
+    root = workspace(files) if manifest is None else workspace(files, manifest=manifest)
+    result = quantify(load_workspace(root, use_cache=False), years=years, seed=1)
+    return {r["id"]: r for r in quantify_dict(result)["risks"]}
+
+
+# ---- sampling: the draws follow the distributions they claim ------------------------------
+
+
+def test_pert_draws_match_the_analytic_mean_and_percentiles() -> None:
+    # Mode at the minimum: PERT is Beta(1, 5), whose quantile is 1 - (1 - p) ** (1 / 5).
+    dist = Dist(Shape.PERT, 0.0, 100.0, 0.0)
+    bits = np.random.default_rng(3).integers(0, 1 << 32, size=400_000, dtype=np.uint32)
+    values = Sampler().draw(dist, bits)
+    stats = percentiles(values)
+    assert stats.mean == pytest.approx(dist.mean, rel=0.005)
+    for got, p in ((stats.p50, 0.5), (stats.p90, 0.9), (stats.p99, 0.99)):
+        assert got == pytest.approx(100 * (1 - (1 - p) ** 0.2), rel=0.005)
+    assert values.min() >= 0 and values.max() <= 100
+
+
+def test_symmetric_pert_has_its_mode_as_median_and_the_textbook_mean() -> None:
+    dist = Dist(Shape.PERT, 10.0, 50.0, 30.0)
+    bits = np.random.default_rng(4).integers(0, 1 << 32, size=200_000, dtype=np.uint32)
+    stats = percentiles(Sampler().draw(dist, bits))
+    assert stats.p50 == pytest.approx(30.0, rel=0.003)
+    assert stats.mean == pytest.approx((10 + 4 * 30 + 50) / 6, rel=0.003)
+
+
+def test_lognormal_draws_put_90_percent_between_low_and_high() -> None:
+    dist = Dist(Shape.LOGNORMAL, 1_000.0, 100_000.0)
+    bits = np.random.default_rng(5).integers(0, 1 << 32, size=400_000, dtype=np.uint32)
+    values = Sampler().draw(dist, bits)
+    assert np.mean(values < 1_000) == pytest.approx(0.05, abs=0.002)
+    assert np.mean(values > 100_000) == pytest.approx(0.05, abs=0.002)
+    assert values.mean() == pytest.approx(dist.mean, rel=0.03)
+
+
+def test_inverse_normal_matches_known_quantiles() -> None:
+    z = inverse_normal(np.array([0.5, 0.95, 0.975, 0.001, 1e-9]))
+    assert z == pytest.approx([0.0, 1.6448536, 1.9599640, -3.0902323, -5.9978070], abs=1e-6)
+
+
+# ---- where each number comes from ---------------------------------------------------------
+
+
+def test_without_a_quant_block_the_calibration_prices_the_risk(workspace) -> None:
+    got = quantified(workspace, risk("R-1", "high", "moderate", inherent="moderate"))["R-1"]
+    low, mode, high = DEFAULT_FREQUENCY[Level.HIGH]
+    m_low, m_mode, m_high = DEFAULT_MAGNITUDE[Level.MODERATE]
+    expected = (low + 4 * mode + high) / 6 * (m_low + 4 * m_mode + m_high) / 6
+    assert got["source"] == "calibration"
+    assert got["inherent"]["mean"] == pytest.approx(expected, rel=0.02)
+    assert got["residual"] == got["inherent"]  # no residual_risk stated: nothing removed
+
+
+def test_residual_level_lowers_the_frequency_by_as_many_levels(workspace) -> None:
+    row = risk("R-1", "high", "high", inherent="high", residual="low")
+    got = quantified(workspace, row)["R-1"]
+    low, mode, high = DEFAULT_FREQUENCY[Level.LOW]
+    m = DEFAULT_MAGNITUDE[Level.HIGH]
+    expected = (low + 4 * mode + high) / 6 * (m[0] + 4 * m[1] + m[2]) / 6
+    assert got["residual"]["mean"] == pytest.approx(expected, rel=0.02)
+    assert got["residual"]["mean"] < got["inherent"]["mean"] / 5
+
+
+def test_own_estimates_and_a_current_reduction_are_used(workspace) -> None:
+    quant = ("  quant:\n    frequency: {min: 1, most_likely: 2, max: 3}\n"
+             "    magnitude: {min: 1000, most_likely: 1000, max: 1000}\n"
+             "    current: {reduction: 0.75}\n")  # fmt: skip
+    got = quantified(workspace, risk("R-1", quant=quant))["R-1"]
+    assert got["source"] == "quant"
+    assert got["inherent"]["mean"] == pytest.approx(2_000, rel=0.01)
+    assert got["inherent"]["p50"] == pytest.approx(2_000, rel=0.01)
+    # The same draws feed both states, so the reduction shows exactly, not within noise.
+    assert got["residual"]["mean"] == pytest.approx(0.25 * got["inherent"]["mean"], abs=1)
+
+
+def test_a_planned_remediation_reports_its_expected_reduction(workspace) -> None:
+    remediation = ("  remediation:\n    - control: Separate backup account\n      owner: bob\n"
+                   "      due: 2027-01-31\n      status: planned\n")  # fmt: skip
+    quant = ("  quant:\n    frequency: {min: 0.5, most_likely: 1, max: 2}\n"
+             "    magnitude: {distribution: lognormal, low: 10000, high: 500000}\n"
+             "    planned:\n      - remediation: separate  backup account\n"
+             "        reduction: 0.4\n")  # fmt: skip
+    got = quantified(workspace, risk("R-1", quant=quant, remediation=remediation))["R-1"]
+    [item] = got["remediation"]
+    assert item["control"] == "Separate backup account"
+    assert item["expected_reduction"] == pytest.approx(0.4 * got["residual"]["mean"], abs=2)
+    assert got["after_plan"]["mean"] == pytest.approx(0.6 * got["residual"]["mean"], abs=2)
+
+
+def test_a_bad_quant_block_falls_back_to_the_calibration_and_says_so(workspace) -> None:
+    bad = "  quant:\n    frequency: {min: 3, most_likely: 2, max: 1}\n"
+    rows = risk("R-1", quant=bad) + risk("R-2")
+    got = quantified(workspace, rows)
+    assert got["R-1"]["source"] == "calibration"
+    assert any("min (3) is above max (1)" in note for note in got["R-1"]["notes"])
+    assert any("frequency from the calibration for likelihood moderate" in note
+               for note in got["R-1"]["notes"])  # fmt: skip
+    assert got["R-1"]["inherent"]["mean"] == pytest.approx(got["R-2"]["inherent"]["mean"],
+                                                           rel=0.05)  # fmt: skip
+
+
+def test_a_missing_calibration_row_uses_the_default_and_says_so(workspace) -> None:
+    manifest = ("organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
+                "      low: {min: 5, most_likely: 5, max: 5}\n")  # fmt: skip
+    rows = risk("R-1", "low", "low", inherent="low") + risk("R-2", "high", "low",
+                                                          inherent="moderate")  # fmt: skip
+    root = workspace({"inventory/assets.yaml": ASSET, "register/risks.yaml": rows},
+                     manifest=manifest)  # fmt: skip
+    result = quantify(load_workspace(root, use_cache=False), years=20_000, seed=1)
+    by_id = {r.input.risk_id: r for r in result.risks}
+    m_low, m_mode, m_high = DEFAULT_MAGNITUDE[Level.LOW]
+    # The written row prices R-1; R-2's likelihood has no row, so the default prices it.
+    assert by_id["R-1"].inherent.mean == pytest.approx(5 * (m_low + 4 * m_mode + m_high) / 6,
+                                                       rel=0.02)  # fmt: skip
+    assert by_id["R-2"].input.inherent.frequency.mode == DEFAULT_FREQUENCY[Level.HIGH][1]
+    assert result.calibration.defaulted == ("frequency.moderate", "frequency.high")
+
+
+# ---- the command ------------------------------------------------------------------------
+
+
+def test_quantify_on_the_example_prints_every_part(sra: Callable[..., Run]) -> None:
+    run = sra("quantify", "-w", str(EXAMPLE), "--years", "5000", "--today", "2026-12-01",
+              "--no-cache")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    for heading in ("Annual loss in USD as of 2026-12-01, 5,000 simulated years (seed 2026)",
+                    "Loss exceedance", "Top contributors", "Planned remediation",
+                    "Every risk"):  # fmt: skip
+        assert heading in run.stdout
+    assert "1 in 100 years" in run.stdout
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(sra: Callable[..., Run]) -> None:
+    args = ("quantify", "-w", str(EXAMPLE), "--years", "2000", "--format", "json", "--no-cache")
+    first, again = sra(*args, "--seed", "7"), sra(*args, "--seed", "7")
+    other = sra(*args, "--seed", "8")
+    assert first.stdout == again.stdout
+    assert json.loads(first.stdout)["portfolio"] != json.loads(other.stdout)["portfolio"]
+
+
+def test_json_and_csv_carry_the_same_risks(sra: Callable[..., Run], tmp_path: Path) -> None:
+    base = ("quantify", "-w", str(EXAMPLE), "--years", "2000", "--no-cache")
+    doc = json.loads(sra(*base, "--format", "json").stdout)
+    out = tmp_path / "q.csv"
+    assert sra(*base, "--format", "csv", "--out", str(out)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert tuple(rows[0]) == CSV_FIELDS
+    assert [r["id"] for r in rows] == [r["id"] for r in doc["risks"]]
+    assert doc["currency"] == "USD" and doc["years"] == 2000
+    shares = sum(r["share_of_residual"] for r in doc["risks"])
+    assert shares == pytest.approx(1.0, abs=1e-3)
+    ps = [p["probability"] for p in doc["portfolio"]["exceedance"]]
+    assert ps == sorted(ps, reverse=True) and min(ps) >= 1 / 2000
+    losses = [p["residual"] for p in doc["portfolio"]["exceedance"]]
+    assert losses == sorted(losses)
+
+
+def test_out_inside_the_workspace_is_refused(sra: Callable[..., Run], workspace) -> None:
+    root = workspace({"inventory/assets.yaml": ASSET, "register/risks.yaml": risk("R-1")})
+    run = sra("quantify", "-w", str(root), "--out", str(root / "q.txt"))
+    assert run.exit_code == 2
+    assert "Traceback" not in run.stderr and not (root / "q.txt").exists()
+
+
+def test_years_out_of_range_is_a_usage_error(sra: Callable[..., Run]) -> None:
+    run = sra("quantify", "-w", str(EXAMPLE), "--years", "0")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
