@@ -16,6 +16,7 @@ def render_plan(plan: Plan, workspace: Workspace) -> str:
     lines = [f"{sheet}: columns not mapped, ignored: {', '.join(headers)}"
              for sheet, headers in plan.unmapped]  # fmt: skip
     lines.extend(f"{name}: not a kind of record; sheet ignored" for name in plan.ignored)
+    lines.extend(note.render() for note in plan.notes)
     for update in plan.updates:
         record: Any = update.old
         lines.append(f"update {update.kind.name} {record.id} ({workspace.locate(record).file})")

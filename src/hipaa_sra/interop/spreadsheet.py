@@ -1,12 +1,18 @@
-"""CSV and XLSX files: write tables of cells, read sheets back as positioned rows."""
+"""CSV and XLSX files: write tables of cells, read sheets back as positioned rows.
+
+CSV cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
+tab or a carriage return) are written with a leading `'`, which spreadsheets take as
+"this is text"; reading takes exactly that quote off again (see `neutralise`).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import os
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,13 +20,29 @@ from typing import Any
 from ..errors import LoadError, WriteError
 from ..model import Kind
 from ..writing import file_digest, replace_file
-from .tables import SHEET_KINDS, Column
+from .sheet import (
+    LISTS_SHEET,
+    MAX_CSV_CELL_CHARS,
+    MAX_FILE_SIZE,
+    MAX_XLSX_CELL_CHARS,
+    Budget,
+    Sheet,
+    assemble,
+    column_letter,
+    kind_named,
+    open_regular,
+)
+from .tables import Column
 
-_LISTS_SHEET = "lists"
+__all__ = ["Sheet", "Table", "column_letter", "kind_named", "neutralise", "read_sheets",
+           "restore", "write_csv", "write_xlsx"]  # fmt: skip
+
 _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 500
 # Drop-downs reach past the data so rows typed in later get them too.
 _VALIDATION_ROWS = 10_000
+# Any number of quotes, then a character that makes a spreadsheet read a formula.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -32,29 +54,19 @@ class Table:
     rows: list[list[Any]]
 
 
-@dataclass
-class Sheet:
-    """A sheet as read: its kind, header and rows with the row numbers a user sees."""
-
-    source: str
-    name: str
-    kind: Kind | None
-    header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letter of a zero-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _write(path: Path, data: bytes) -> None:
     replace_file(path, data, file_digest(path))
+
+
+def neutralise(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs: a `'` before `=`, `+`, `-`, `@`, tab or CR,
+    and before any run of quotes leading up to one, so that `restore` is its exact inverse."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def restore(cell: str) -> str:
+    """The text `neutralise` made `cell` from (a cell it did not change comes back as is)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell) else cell
 
 
 def _csv_cell(value: Any) -> str:
@@ -62,7 +74,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    # Numbers stay as they are: a -5 is a number to a spreadsheet, never a formula.
+    return neutralise(value) if isinstance(value, str) else str(value)
 
 
 def write_csv(directory: Path, tables: Sequence[Table]) -> list[Path]:
@@ -90,9 +103,9 @@ def write_xlsx(path: Path, tables: Sequence[Table], levels: tuple[str, ...]) -> 
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
-    from openpyxl.utils.exceptions import IllegalCharacterError  # type: ignore[import-untyped]
     from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+    _check_storable(path, tables)
     book = Workbook(write_only=True)
     lists: dict[tuple[str, ...], str] = {}
     sheets = []
@@ -126,7 +139,7 @@ def write_xlsx(path: Path, tables: Sequence[Table], levels: tuple[str, ...]) -> 
             ref = lists.setdefault(choices, "")
             if not ref:
                 letter = column_letter(len(lists) - 1)
-                ref = lists[choices] = f"{_LISTS_SHEET}!${letter}$1:${letter}${len(choices)}"
+                ref = lists[choices] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(choices)}"
             rule = DataValidation(type="list", formula1=ref, allow_blank=True,
                                   error=f"Choose one of: {', '.join(choices)}",
                                   errorTitle=col.header, showErrorMessage=True)  # fmt: skip
@@ -134,15 +147,9 @@ def write_xlsx(path: Path, tables: Sequence[Table], levels: tuple[str, ...]) -> 
             rule.add(f"{letter}2:{letter}{max(len(table.rows) + 1, _VALIDATION_ROWS)}")
             sheet.data_validations.append(rule)
         sheet.append(header)
-        try:
-            for cells in table.rows:
-                sheet.append([_xlsx_cell(sheet, value) for value in cells])
-        except IllegalCharacterError:
-            raise WriteError(
-                f"{path}: a {table.kind.name} value holds a control character XLSX cannot store;"
-                " export as CSV instead"
-            ) from None
-    hidden = book.create_sheet(_LISTS_SHEET)
+        for cells in table.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in cells])
+    hidden = book.create_sheet(LISTS_SHEET)
     hidden.sheet_state = "hidden"
     columns = list(lists)
     for number in range(max((len(c) for c in columns), default=0)):
@@ -150,6 +157,34 @@ def write_xlsx(path: Path, tables: Sequence[Table], levels: tuple[str, ...]) -> 
     buffer = io.BytesIO()
     book.save(buffer)
     _write(path, buffer.getvalue())
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why XLSX cannot hold `value` as it is, or None."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
+    if not isinstance(value, str):
+        return None
+    if len(value) > MAX_XLSX_CELL_CHARS:
+        # openpyxl would cut the text silently; an export must never lose what a user wrote.
+        return (f"is {len(value):,} characters long; an XLSX cell holds at most "
+                f"{MAX_XLSX_CELL_CHARS:,}")
+    if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
+        return "holds a control character, which XLSX cannot store"
+    return None
+
+
+def _check_storable(path: Path, tables: Sequence[Table]) -> None:
+    """Refuse, before writing anything, a value XLSX cannot hold, naming record and column."""
+    for table in tables:
+        headers = [col.header for col in table.columns]
+        for cells in table.rows:
+            for header, value in zip(headers, cells, strict=True):
+                problem = _unstorable(value)
+                if problem:
+                    record = cells[headers.index("id")] if "id" in headers else "?"
+                    raise WriteError(f"{path}: {table.kind.name} {record}, column {header}: the "
+                                     f"value {problem}; export as CSV instead")
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
@@ -163,66 +198,47 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return value
 
 
-def kind_named(name: str) -> Kind | None:
-    """The kind a sheet or file name means: its kind name or folder (`risks`, `register`)."""
-    text = name.strip().lower()
-    for kind in SHEET_KINDS:
-        if text in (kind.name, kind.folder):
-            return kind
-    return None
-
-
-def _blank(values: Sequence[Any]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def _rows(source: str, name: str, kind: Kind | None, rows: Any) -> Sheet:
-    sheet = Sheet(source, name, kind)
-    for number, values in enumerate(rows, start=1):
-        values = list(values)
-        if _blank(values):
-            continue
-        if not sheet.header:
-            sheet.header = ["" if v is None else str(v) for v in values]
-            continue
-        width = len(sheet.header)
-        sheet.rows.append((number, (values + [None] * width)[:width]))
-    return sheet
+def _read_csv(path: Path, kind: Kind | None) -> Sheet:
+    with open_regular(path) as handle:
+        try:
+            # The size first, so an oversized file is refused without reading it; the bounded
+            # read still holds if the file grows meanwhile.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_FILE_SIZE + 1) if size <= MAX_FILE_SIZE else b""
+        except OSError as exc:
+            raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if size > MAX_FILE_SIZE or len(data) > MAX_FILE_SIZE:
+        raise LoadError(path, f"the file is larger than {MAX_FILE_SIZE // 1048576} MiB, the most "
+                        "a CSV file may hold", hint="split it into several files")  # fmt: skip
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(path, f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from None
+    del data
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = ((number, {index: restore(cell) for index, cell in enumerate(cells) if cell})
+            for number, cells in enumerate(reader, start=1))  # fmt: skip
+    # The csv module's own cell limit is process-wide; it is raised only while reading.
+    limit = csv.field_size_limit(MAX_CSV_CELL_CHARS)
+    try:
+        return assemble(path, kind.name if kind else path.stem, kind, rows, Budget(path),
+                        MAX_CSV_CELL_CHARS)  # fmt: skip
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise LoadError(path, f"a cell is longer than {MAX_CSV_CELL_CHARS:,} characters, "
+                            "the most a workspace file may hold", reader.line_num) from None
+        raise LoadError(path, f"not a readable CSV file: {exc}", reader.line_num) from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def read_sheets(path: Path, kind: Kind | None = None) -> list[Sheet]:
     """The sheets of an XLSX file (named by kind) or one CSV file; LoadError if unreadable."""
-    if path.suffix.lower() == ".csv":
-        kind = kind or kind_named(path.stem)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise LoadError(path, f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from None
-        except OSError as exc:
-            raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise LoadError(path, f"not a readable CSV file: {exc}") from None
-        return [_rows(str(path), kind.name if kind else path.stem, kind, rows)]
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path, kind or kind_named(path.stem))]
+    if suffix not in (".xlsx", ".xlsm"):
         raise LoadError(path, "expected a .xlsx or .csv file")
-    from openpyxl import load_workbook
+    from .workbook import read_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LoadError(path, f"not a readable XLSX workbook: {exc}") from None
-    try:
-        sheets = []
-        for worksheet in book.worksheets:
-            only = kind if len(book.worksheets) == 1 else None
-            sheet_kind = kind_named(worksheet.title) or only
-            if worksheet.title == _LISTS_SHEET and sheet_kind is None:
-                continue
-            rows = worksheet.iter_rows(values_only=True)
-            sheets.append(_rows(str(path), worksheet.title, sheet_kind, rows))
-        return sheets
-    finally:
-        book.close()
-
+    return read_workbook(path, kind)

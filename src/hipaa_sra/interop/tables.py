@@ -187,7 +187,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def _text(raw: Any) -> str:
+def cell_text(raw: Any) -> str:
+    """A cell's value as text: whole numbers without `.0`, dates as `YYYY-MM-DD`."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, datetime):
@@ -203,9 +204,9 @@ def from_cell(leaf: Field, raw: Any) -> Any:
         return () if leaf.cell == "strings" else None
     cell = leaf.cell
     if cell == "text":
-        return _text(raw)
+        return cell_text(raw)
     if cell == "strings":
-        text = _text(raw)
+        text = cell_text(raw)
         if text.startswith("["):
             try:
                 items = json.loads(text)
@@ -217,25 +218,25 @@ def from_cell(leaf: Field, raw: Any) -> Any:
     if cell == "bool":
         if isinstance(raw, bool):
             return raw
-        word = _text(raw).strip().lower()
+        word = cell_text(raw).strip().lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
         raise CellError(f"{raw!r} is not a yes/no value; expected true or false")
     if cell == "date":
-        return raw.date() if isinstance(raw, datetime) else _text(raw).strip()
+        return raw.date() if isinstance(raw, datetime) else cell_text(raw).strip()
     if cell == "int":
-        text = _text(raw).strip()
+        text = cell_text(raw).strip()
         if not re.fullmatch(r"-?\d+", text):
             raise CellError(f"{raw!r} is not a whole number")
         return int(text)
     if cell == "enum":
         # Templates write "In Progress" or "Not Required"; match ignoring case and separators.
-        wanted = _norm(_text(raw))
+        wanted = _norm(cell_text(raw))
         for choice in leaf.choices:
             if _norm(choice) == wanted:
                 return choice
         raise CellError(f"{raw!r} is not one of: {', '.join(leaf.choices)}")
-    return _text(raw).strip() if cell == "level" else raw
+    return cell_text(raw).strip() if cell == "level" else raw
 
 
 def overlay(record: dict[str, Any], cells: Sequence[tuple[Column, Any]]) -> dict[str, Any]:
