@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import SraError
 from ..loading import MAX_FILE_BYTES
-from ..loading.discover import YAML_SUFFIXES
+from ..loading.discover import YAML_SUFFIXES, printable
 
 TIMEOUT = 120
 """Seconds any one git command may take; a long history is still one `git log`."""
@@ -103,13 +103,14 @@ def open_repository(workspace: Path) -> Repository:
     try:
         top = _git(workspace, ["rev-parse", "--show-toplevel"])
     except HistoryError:
-        raise HistoryError(f"{workspace}: not in a git repository; `sra history` and "
-                           "`sra diff` read the workspace's past from git") from None  # fmt: skip
-    root = Path(top.decode().strip()).resolve()
+        raise HistoryError(f"{printable(str(workspace))}: not in a git repository; `sra history` "
+                           "and `sra diff` read the workspace's past from git") from None
+    root = Path(os.fsdecode(top.strip())).resolve()
     try:
         rel = workspace.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise HistoryError(f"{workspace}: outside the repository at {root}") from None
+        raise HistoryError(f"{printable(str(workspace))}: outside the repository at "
+                           f"{printable(str(root))}") from None
     return Repository(root, rel or ".")
 
 

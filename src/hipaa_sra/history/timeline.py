@@ -199,7 +199,7 @@ def history(workspace: Path, repo: Repository, *, limit: int | None = None,
             measured.append(CommitMetrics(commit, None, f"{repo.label} does not exist here"))
             continue
         key = cache.key_of((commit.tree.encode(), commit.date.isoformat().encode(),
-                            repo.workspace.encode()), "history")  # fmt: skip
+                            os.fsencode(repo.workspace)), "history")  # fmt: skip
         restored = _restore(commit, cache.get(key))
         if restored is None and recent is not None and commit.sha not in recent:
             measured.append(CommitMetrics(commit, None, NOT_MEASURED))

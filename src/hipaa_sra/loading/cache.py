@@ -94,7 +94,7 @@ class Cache:
 
     def key(self, data: bytes, rel: str, what: str) -> Key:
         """Key of `what` (e.g. `summary`) computed from the workspace file `rel` holding `data`."""
-        return self.key_of((rel.encode(), data), what)
+        return self.key_of((os.fsencode(rel), data), what)
 
     def key_of(self, parts: Iterable[bytes], what: str) -> Key:
         """Key of `what` computed from `parts`, the bytes of everything the result depends on."""

@@ -97,8 +97,9 @@ def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Sel
 def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | None:
     """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
     parts = [
-        os.getcwd().encode(),
-        str(root.absolute()).encode(),
+        # fsencode: a path that is not UTF-8 (surrogate-escaped) is still a key, not a crash.
+        os.fsencode(os.getcwd()),
+        os.fsencode(root.absolute()),
         today.isoformat().encode(),
         "\0".join(selection.select).encode(),
         "\0".join(selection.ignore).encode(),
@@ -107,13 +108,13 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | N
     if listing.errors:
         return None  # the loader reports every path that cannot be read, in one run
     # Paths the walk reports without loading them are findings, so inputs of the result too.
-    parts += (f"{stray.code}\0{stray.shown}".encode() for stray in listing.strays)
+    parts += (os.fsencode(f"{stray.code}\0{stray.shown}") for stray in listing.strays)
     try:
         for source in listing.files:
             data = _read_bounded(source.path)
             if data is None:
                 return None  # the loader reports it; never hash what it would refuse
-            parts += (source.rel.encode(), data)
+            parts += (os.fsencode(source.rel), data)
             if source.kind is None and b"allowed_signers" in data:
                 # Sign-offs count only with signatures this file accepts: it is an input too.
                 signers = _allowed_signers(root, data)
