@@ -11,6 +11,7 @@ from .. import __version__
 from ..errors import LoadError, SraError
 from .calendar import calendar_command
 from .catalog import catalog_command
+from .discover import discover_command
 from .gate import gate_command
 from .history import diff_command, history_command
 from .init import init_command
@@ -19,6 +20,7 @@ from .lint import lint_command
 from .quantify import quantify_command
 from .report import report_command
 from .rules import explain_command, rules_command
+from .scan import scan_command
 from .schema import schema_command
 from .score import score_command
 from .signoff import signoff_command, verify_command
@@ -28,6 +30,7 @@ COMMANDS = (
     init_command,
     validate_command,
     lint_command,
+    discover_command,
     gate_command,
     score_command,
     quantify_command,
@@ -37,6 +40,7 @@ COMMANDS = (
     diff_command,
     export_command,
     import_command,
+    scan_command,
     rules_command,
     explain_command,
     signoff_command,

@@ -1,0 +1,114 @@
+"""The vectorised detector: every check of every column of a batch in one polars query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+import polars as pl
+
+from .checks import (
+    NAME_SUFFIX,
+    NAME_TITLE,
+    TEXT_MIN_CHARS,
+    TEXT_PATTERN,
+    Check,
+    Counts,
+    Validator,
+    count_key,
+    word_list,
+)
+from .validators import NPI_PREFIX, VIN_VALUES, VIN_WEIGHTS
+
+_SEP = "\x1f"
+
+
+def _luhn(reverse: pl.Expr, width: int) -> pl.Expr:
+    """Luhn over digits given in reverse order (a prepared column: each term reads it)."""
+    terms = []
+    for i in range(width):
+        d = reverse.str.slice(i, 1).cast(pl.Int32, strict=False).fill_null(0)
+        terms.append(d * 2 - 9 * (d > 4).cast(pl.Int32) if i % 2 else d)
+    return pl.sum_horizontal(terms) % 10 == 0
+
+
+def _vin(value: pl.Expr) -> pl.Expr:
+    terms = [
+        value.str.slice(i, 1).replace_strict(VIN_VALUES, default=0, return_dtype=pl.Int32) * weight
+        for i, weight in enumerate(VIN_WEIGHTS)
+        if weight
+    ]
+    total = pl.sum_horizontal(terms) % 11
+    expected = pl.when(total == 10).then(pl.lit("X")).otherwise(total.cast(pl.String))
+    return value.str.slice(8, 1) == expected
+
+
+@cache
+def _names(list_name: str) -> pl.Series:
+    return pl.Series(list_name, sorted(word_list(list_name)), dtype=pl.String)
+
+
+def _name(upper: pl.Expr) -> pl.Expr:
+    first = upper.str.extract(r"^([^ ,]+)")
+    last = upper.str.extract(r"([^ ,]+)$")
+    given, surnames = _names("given_names").implode(), _names("surnames").implode()
+    return (first.is_in(given) | last.is_in(surnames)
+            | (upper.str.contains(",", literal=True) & first.is_in(surnames)))  # fmt: skip
+
+
+def _prepared(hits: pl.Expr, validator: Validator) -> pl.Expr:
+    """The matches as the validator reads them, computed once (eager queries repeat terms)."""
+    if validator is Validator.NAME:
+        return hits.str.to_uppercase().str.replace(NAME_TITLE, "").str.replace(NAME_SUFFIX, "")
+    if validator is Validator.LUHN:
+        return hits.str.replace_all(r"[ \-]", "").str.reverse()
+    if validator is Validator.NPI:
+        return (pl.lit(NPI_PREFIX) + hits).str.reverse()
+    return hits
+
+
+def _validated(value: pl.Expr, validator: Validator) -> pl.Expr:
+    if validator is Validator.NAME:
+        return _name(value)
+    if validator is Validator.LUHN:
+        return _luhn(value, 19)
+    if validator is Validator.NPI:
+        return _luhn(value, 15)
+    if validator is Validator.VIN:
+        return _vin(value)
+    return value.str.len_chars().is_between(4, 40)
+
+
+def _count_validated(series: pl.Series, check: Check) -> int:
+    """Values that match the pattern and pass the validator, the validator run on matches only."""
+    assert check.validator is not None
+    hits = series.filter(series.str.contains(check.pattern).fill_null(False))
+    if not hits.len():
+        return 0
+    frame = hits.to_frame("v").select(_prepared(pl.col("v"), check.validator).alias("v"))
+    total = frame.select(_validated(pl.col("v"), check.validator).sum()).item()
+    return int(total or 0)
+
+
+def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]]) -> dict[str, Counts]:
+    """Counts per column of `frame` (String columns) for the checks `plan` names per column."""
+    exprs: list[pl.Expr] = []
+    for column, checks in plan.items():
+        value = pl.col(column)
+        present = value.is_not_null() & (value.str.len_bytes() > 0)
+        exprs.append(present.sum().alias(f"{column}{_SEP}values"))
+        text = (value.str.len_chars() > TEXT_MIN_CHARS) & value.str.contains(TEXT_PATTERN)
+        exprs.append(text.sum().alias(f"{column}{_SEP}text"))
+        exprs.extend(value.str.contains(check.pattern).sum()
+                     .alias(f"{column}{_SEP}{count_key(check)}")
+                     for check in checks if check.validator is None)  # fmt: skip
+    row = frame.select(exprs).row(0) if exprs else ()
+    counts: dict[str, Counts] = {column: {} for column in plan}
+    for expr, total in zip(exprs, row, strict=True):
+        column, key = expr.meta.output_name().split(_SEP, 1)
+        counts[column][key] = int(total or 0)
+    for column, checks in plan.items():
+        for check in checks:
+            if check.validator is not None:
+                counts[column][count_key(check)] = _count_validated(frame[column], check)
+    return counts

@@ -1,0 +1,114 @@
+"""The in-process engine: each source's tables, batch by batch, through the polars detector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from .checks import Counts
+from .detect_polars import count_batch
+from .mask import mask
+from .plan import PROFILE_ROWS, Plan, full_plan, merge, narrow
+from .sources import Filters, Source, SourceError, Table, open_source
+from .sources.postgres import PostgresSource
+from .types import ColumnResult, ScanResult, SourceResult, TableResult, Unscanned
+from .verdict import decide
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with the rows and the bytes (of text) just scanned."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A source to scan and the asset it belongs to, if any."""
+
+    spec: str
+    asset: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """How much to read and what to show."""
+
+    filters: Filters = field(default_factory=Filters)
+    show_samples: bool = False
+    base: Path | None = None
+    """Folder that relative paths of `scan:` entries are read from."""
+
+
+def table_result(name: str, rows: int, counts: dict[str, Counts],
+                 samples: pl.DataFrame | None = None) -> TableResult:  # fmt: skip
+    """The verdict of every column, in the table's column order."""
+    columns = []
+    for column, got in counts.items():
+        found = decide(column, got)
+        shown: tuple[str, ...] = ()
+        if samples is not None and found and column in samples.columns:
+            values = [v for v in samples.get_column(column).drop_nulls().to_list() if v][:3]
+            shown = tuple(mask(v) for v in values)
+        columns.append(ColumnResult(column, found, got.get("values", 0), shown))
+    return TableResult(name, rows, tuple(columns))
+
+
+def scan_table(table: Table, options: Options, progress: Progress | None = None) -> TableResult:
+    """Count every batch of one table and decide each column; raises SourceError."""
+    counts: dict[str, Counts] = {}
+    plan: Plan | None = None
+    rows = 0
+    samples: pl.DataFrame | None = None
+    for batch in table.batches():
+        rows += batch.height
+        if progress is not None:
+            progress(batch.height, int(batch.estimated_size()))
+        if plan is None:
+            head = batch.head(PROFILE_ROWS)
+            merge(counts, count_batch(head, full_plan(batch.columns)))
+            plan = narrow(counts)
+            samples = head if options.show_samples else None
+            batch = batch.slice(PROFILE_ROWS)
+        if batch.height:
+            merge(counts, count_batch(batch, plan))
+    return table_result(table.name, rows, counts, samples)
+
+
+def scan_source(source: Source, asset: str | None, options: Options,
+                progress: Progress | None = None) -> SourceResult:  # fmt: skip
+    """One source: its tables in order; a table that fails is listed, the others go on."""
+    tables: list[TableResult] = []
+    unscanned: list[Unscanned] = []
+    try:
+        for table in source.tables():
+            if isinstance(table, SourceError):
+                unscanned.append(Unscanned(source.label, None, str(table)))
+                continue
+            try:
+                tables.append(scan_table(table, options, progress))
+            except SourceError as exc:
+                unscanned.append(Unscanned(source.label, table.name, str(exc)))
+                if isinstance(source, PostgresSource) and source.lost:
+                    return SourceResult(source.label, asset, source.lost, tuple(tables),
+                                        tuple(unscanned))  # fmt: skip
+            finally:
+                table.close()
+    except SourceError as exc:
+        return SourceResult(source.label, asset, str(exc), tuple(tables), tuple(unscanned))
+    finally:
+        source.close()
+    return SourceResult(source.label, asset, None, tuple(tables), tuple(unscanned))
+
+
+def scan(targets: Sequence[Target], options: Options,
+         progress: Progress | None = None) -> ScanResult:  # fmt: skip
+    """Scan every target in order; each reports its own errors and the others go on."""
+    results = []
+    for target in targets:
+        try:
+            source = open_source(target.spec, options.filters, options.base)
+        except SourceError as exc:
+            results.append(SourceResult(target.spec, target.asset, str(exc)))
+            continue
+        results.append(scan_source(source, target.asset, options, progress))
+    return ScanResult(tuple(results))
