@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -19,10 +20,14 @@ class Category(StrEnum):
     OBJECT_STORAGE = "object-storage"
     SEARCH_INDEX = "search-index"
     CACHE = "cache"
+    VOLUME = "volume"
+    QUEUE_STREAM = "queue-stream"
+    SECRETS_STORE = "secrets-store"
     SERVICE = "service"
     WORKER = "worker"
     SCHEDULED_JOB = "scheduled-job"
     NOTEBOOK_SCRIPT = "notebook-script"
+    FUNCTION = "function"
     INTERNAL_API = "internal-api"
     PUBLIC_API = "public-api"
     WEBHOOK = "webhook"
@@ -56,11 +61,12 @@ _C = Category
 CATEGORY_GROUPS: dict[Category, CategoryGroup] = {
     **dict.fromkeys(
         (_C.DATABASE, _C.REPLICA, _C.SNAPSHOT_BACKUP, _C.WAREHOUSE_LAKE, _C.OBJECT_STORAGE,
-         _C.SEARCH_INDEX, _C.CACHE),
+         _C.SEARCH_INDEX, _C.CACHE, _C.VOLUME, _C.QUEUE_STREAM, _C.SECRETS_STORE),
         CategoryGroup.DATA_AT_REST,
     ),
     **dict.fromkeys(
-        (_C.SERVICE, _C.WORKER, _C.SCHEDULED_JOB, _C.NOTEBOOK_SCRIPT), CategoryGroup.COMPUTE
+        (_C.SERVICE, _C.WORKER, _C.SCHEDULED_JOB, _C.NOTEBOOK_SCRIPT, _C.FUNCTION),
+        CategoryGroup.COMPUTE,
     ),
     **dict.fromkeys(
         (_C.INTERNAL_API, _C.PUBLIC_API, _C.WEBHOOK, _C.THIRD_PARTY_API, _C.SFTP_BATCH, _C.EMAIL),
@@ -73,6 +79,18 @@ CATEGORY_GROUPS: dict[Category, CategoryGroup] = {
     **dict.fromkeys((_C.WORKSTATION, _C.BASTION, _C.MOBILE_KIOSK), CategoryGroup.ENDPOINT),
     _C.THIRD_PARTY: CategoryGroup.THIRD_PARTY,
 }
+
+
+SourceKey = Annotated[
+    str,
+    Field(
+        pattern=r"^(terraform:\S.*|cloudformation:[^/\s]+/\S+|kubernetes:[^/\s]+/[^/\s]+/\S+)$",
+        max_length=1000,
+        description="terraform:ADDRESS, cloudformation:STACK/LOGICAL_ID or "
+        "kubernetes:NAMESPACE/KIND/NAME.",
+    ),
+]
+"""A stable key of an infrastructure resource, as `sra discover` prints it."""
 
 
 class EphiStatus(StrEnum):
@@ -115,6 +133,11 @@ class Asset(Record):
         (), description="gitignore-style globs of the code that implements or touches this asset."
     )
     attributes: Attributes = Field(default_factory=Attributes)
+    sources: tuple[SourceKey, ...] = Field(
+        (),
+        description="Infrastructure resources this asset is (`sra discover`): "
+        "terraform:ADDRESS, cloudformation:STACK/LOGICAL_ID or kubernetes:NAMESPACE/KIND/NAME.",
+    )
     scoped_out_by: str | None = Field(
         None,
         description="Control id that keeps ePHI out of this asset (required for absent stores).",

@@ -1,0 +1,226 @@
+"""Resources -> data stores: category, ePHI guess and facts from the mapping table.
+
+Within one input, attachments (S3's separate encryption, ACL, logging and public-access
+resources) are joined to the store they configure, and references between resources are
+proposed as flows. Joins never cross inputs: two plans are two estates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import CATEGORY_GROUPS, Category, CategoryGroup
+from .mapping import Attachment, FactSpec, Table, TypeSpec, read_fact
+from .model import (
+    FACTS,
+    Discovery,
+    InputKind,
+    InputSummary,
+    Platform,
+    ProposedFlow,
+    Resource,
+    Store,
+)
+from .terraform import resource_base
+from .values import UNKNOWN
+
+NUMERIC_FACTS = frozenset({"backup_retention_days", "log_retention_days"})
+"""Facts that are a number of days, or null when the input gives no number."""
+
+_NOT_STORES = frozenset({Category.FUNCTION, Category.SERVICE, Category.PUBLIC_API,
+                         Category.IDENTITY_PROVIDER, Category.NOTEBOOK_SCRIPT})  # fmt: skip
+_EXTRA_STORES = frozenset({Category.AUDIT_LOG, Category.NOTEBOOK_SCRIPT})
+_IDENTIFYING = ("id", "arn", "name", "bucket", "identifier", "cluster_identifier", "endpoint",
+                "address", "function_name")  # fmt: skip
+_TAG_KEY = re.compile(r"[^a-z0-9]")
+
+
+def is_store(category: str) -> bool:
+    """True if an asset of this category keeps data at rest (or is an audit log or notebook)."""
+    try:
+        leaf = Category(category)
+    except ValueError:
+        return False
+    return CATEGORY_GROUPS[leaf] is CategoryGroup.DATA_AT_REST or leaf in _EXTRA_STORES
+
+
+@dataclass
+class _Tracked:
+    resource: Resource
+    store: Store
+    stated: dict[str, int] = field(default_factory=dict)
+    """Fact -> strength of what set it: 0 default or unknown, 1 stated, 2 decisive."""
+
+
+def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | None,
+              resources: Iterable[Resource], table: Table) -> None:  # fmt: skip
+    """Map the resources of one input into `discovery`."""
+    tracked: list[_Tracked] = []
+    attachments: list[tuple[Resource, Attachment]] = []
+    count = 0
+    for resource in resources:
+        count += 1
+        if resource.action == "delete":
+            continue  # the plan removes it: it will not exist
+        discovery.keys.add(resource.source_key)
+        scope = resource.scope if resource.platform is Platform.CLOUDFORMATION else ""
+        discovery.scopes.add((resource.platform.value, scope))
+        spec = table.types.get(resource.type)
+        if spec is not None and spec.platform is not resource.platform:
+            spec = None
+        if spec is not None or resource.hint:
+            tracked.append(_track(resource, spec, path, table))
+            continue
+        discovery.other_resources += 1
+        attachment = table.attachments.get(resource.type)
+        if attachment is not None:
+            attachments.append((resource, attachment))
+        elif not table.known(resource.type):
+            discovery.unknown_types[resource.type] = discovery.unknown_types.get(
+                resource.type, 0) + 1
+    discovery.inputs.append(InputSummary(path, kind, count, version))
+    index = _Index(tracked)
+    for resource, attachment in attachments:
+        for parent in index.parents(resource, attachment):
+            _apply(parent, attachment.facts, resource.values, resource.refs)
+    for item in tracked:
+        if is_store(item.store.category):
+            discovery.stores.append(item.store)
+        else:
+            discovery.other_resources += 1
+        discovery.tracked.append(item.store)
+        spec = table.types.get(item.resource.type)
+        if spec is not None and spec.flows:
+            discovery.flows.extend(_flows(item, spec, index))
+
+
+def _track(resource: Resource, spec: TypeSpec | None, path: str, table: Table) -> _Tracked:
+    category = spec.category.value if spec is not None else str(resource.hint)
+    if spec is not None and any(condition.holds(resource.values, resource.refs)
+                                for condition in spec.replica_when):  # fmt: skip
+        category = Category.REPLICA.value
+    ephi, reason = _ephi(resource.values, table)
+    store = Store(resource.source_key, resource.address, resource.type, category, ephi,
+                  {}, path, _name(resource, spec), reason)  # fmt: skip
+    item = _Tracked(resource, store)
+    for fact in FACTS:
+        store.attributes[fact] = None if fact in NUMERIC_FACTS else "unknown"
+        item.stated[fact] = 0
+    if spec is not None:
+        _apply(item, spec.facts, resource.values, resource.refs)
+    # Keep only what joins and flows read: a plan's stores stay small in memory.
+    keep = (*_IDENTIFYING, *(spec.flows if spec is not None else ()))
+    resource.values = {key: resource.values[key] for key in keep if key in resource.values}
+    return item
+
+
+def _apply(item: _Tracked, facts: Mapping[str, FactSpec], values: Mapping[str, Any],
+           referenced: Mapping[str, object] | None = None) -> None:  # fmt: skip
+    for fact, spec in facts.items():
+        value, stated = read_fact(spec, values, tuple(referenced or ()))
+        strength = (2 if spec.decisive else 1) if stated else 0
+        if strength == 0 and item.stated[fact] > 0:
+            continue  # a default never replaces what another resource stated
+        if strength < item.stated[fact]:
+            continue
+        if fact in NUMERIC_FACTS and not isinstance(value, int):
+            value = None
+        item.store.attributes[fact] = value
+        item.stated[fact] = strength
+
+
+def _name(resource: Resource, spec: TypeSpec | None) -> str:
+    tags = _tags(resource.values)
+    for key in ("Name", "name"):
+        if isinstance(tags.get(key), str) and tags[key]:
+            return str(tags[key])
+    for path in spec.name_paths if spec is not None else ():
+        value = resource.values.get(path)
+        if isinstance(value, str) and value:
+            return value
+    return resource.address
+
+
+def _tags(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("tags", "Tags", "labels", "annotations", "user_labels"):
+        raw = values.get(key)
+        if isinstance(raw, Mapping):
+            out.update(raw)
+        elif isinstance(raw, list):  # CloudFormation: [{Key: ..., Value: ...}]
+            for pair in raw:
+                if isinstance(pair, Mapping) and isinstance(pair.get("Key"), str):
+                    out[pair["Key"]] = pair.get("Value")
+    return out
+
+
+def _ephi(values: Mapping[str, Any], table: Table) -> tuple[str, str | None]:
+    keys = set(table.phi_tags)
+    wanted = {value.lower() for value in table.phi_values}
+    for key, value in _tags(values).items():
+        if value is UNKNOWN or not isinstance(value, (str, bool)):
+            continue
+        short = _TAG_KEY.sub("", str(key).rsplit("/", 1)[-1].lower())
+        if short in keys and str(value).lower() in wanted:
+            return "present", f"{key}: {value}"
+    return "possible", None
+
+
+class _Index:
+    """Tracked resources of one input by address and by identifying values."""
+
+    def __init__(self, tracked: list[_Tracked]) -> None:
+        self.by_base: dict[str, list[_Tracked]] = {}
+        self.by_value: dict[str, list[_Tracked]] = {}
+        for item in tracked:
+            address = item.resource.address
+            self.by_base.setdefault(resource_base(address), []).append(item)
+            if resource_base(address) != address:
+                self.by_base.setdefault(address, []).append(item)
+            for key in _IDENTIFYING:
+                value = item.resource.values.get(key)
+                if isinstance(value, str) and value:
+                    self.by_value.setdefault(value, []).append(item)
+
+    def referenced(self, resource: Resource, attribute: str) -> list[_Tracked]:
+        """Tracked resources that `attribute` of `resource` names, by reference or value."""
+        found: list[_Tracked] = []
+        for ref in (*resource.refs.get(attribute, ()), *resource.refs.get("*", ())):
+            found.extend(self.by_base.get(ref, ()))
+        if not found:
+            for text in _strings(resource.values.get(attribute)):
+                found.extend(self.by_value.get(text, ()) or
+                             self.by_value.get(text.rsplit(":", 1)[0], ()))  # fmt: skip
+        unique = {id(item): item for item in found if item.resource is not resource}
+        return list(unique.values())
+
+    def parents(self, resource: Resource, attachment: Attachment) -> list[_Tracked]:
+        """The stores an attachment configures."""
+        return [item for item in self.referenced(resource, attachment.parent_attribute)
+                if item.resource.type in attachment.parent_types]
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str) and value:
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _flows(item: _Tracked, spec: TypeSpec, index: _Index) -> list[ProposedFlow]:
+    flows: dict[tuple[str, str], ProposedFlow] = {}
+    for attribute, direction in spec.flows.items():
+        via = f"{item.resource.type}.{attribute}"
+        for other in index.referenced(item.resource, attribute):
+            here, there = item.store.source_key, other.store.source_key
+            pair = (there, here) if direction == "from" else (here, there)
+            flows.setdefault(pair, ProposedFlow(pair[0], pair[1], via))
+    return list(flows.values())
+

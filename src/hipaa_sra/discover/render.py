@@ -1,0 +1,119 @@
+"""The reconciliation as JSON (the contract CI tools read) and as text for people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..formats.terminal import inert
+from .model import FACTS, Store
+from .reconcile import Reconciliation
+
+SCHEMA_VERSION = 1
+"""Version of the JSON output; a change that breaks readers raises it."""
+
+
+def _store(store: Store) -> dict[str, Any]:
+    return {
+        "source_key": store.source_key,
+        "address": store.address,
+        "type": store.type,
+        "category": store.category,
+        "ephi": store.ephi,
+        "ephi_reason": store.ephi_reason,
+        "name": store.name,
+        "input": store.input,
+        "attributes": {fact: store.attributes[fact] for fact in FACTS},
+        "asset": store.asset,
+    }
+
+
+def as_data(result: Reconciliation) -> dict[str, Any]:
+    """The JSON document of `sra discover --format json` (schema_version 1)."""
+    discovery = result.discovery
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "inputs": [
+            {"path": item.path, "kind": item.kind.value, "format_version": item.format_version,
+             "resources": item.resources}
+            for item in discovery.inputs
+        ],  # fmt: skip
+        "data_stores": [_store(store) for store in discovery.stores],
+        "other_resources": discovery.other_resources,
+        "unknown_types": dict(sorted(discovery.unknown_types.items())),
+        "undeclared": [store.source_key for store in result.undeclared],
+        "missing_sources": result.missing_assets,
+        "missing": [{"asset": item.asset, "source_key": item.source_key}
+                    for item in result.missing],  # fmt: skip
+        "contradictions": [
+            {"asset": c.asset, "source_key": c.source_key, "attribute": c.attribute,
+             "inventory": c.inventory, "infrastructure": c.infrastructure}
+            for c in result.contradictions
+        ],  # fmt: skip
+        "flows": [
+            {"from": flow.source, "to": flow.target, "via": flow.via,
+             "confidence": flow.confidence}
+            for flow in discovery.flows
+        ],  # fmt: skip
+    }
+
+
+def as_json(result: Reconciliation) -> str:
+    """`as_data` serialised, indented, keys in contract order."""
+    return json.dumps(as_data(result), indent=2, ensure_ascii=False)
+
+
+def _known(store: Store) -> str:
+    shown = [f"{fact}={_value(value)}" for fact, value in store.attributes.items()
+             if value not in ("unknown", None)]  # fmt: skip
+    return ", ".join(shown) if shown else "no facts stated"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def as_text(result: Reconciliation, written: tuple[str, ...] = ()) -> str:
+    """A summary for a terminal: what was read, then each kind of disagreement."""
+    discovery = result.discovery
+    lines = []
+    for item in discovery.inputs:
+        version = f" format {item.format_version}" if item.format_version else ""
+        lines.append(f"read {inert(item.path)}: {item.kind.value}{version}, "
+                     f"{item.resources} resources")  # fmt: skip
+    unknown = sum(discovery.unknown_types.values())
+    lines.append(f"{len(discovery.stores)} data stores, {discovery.other_resources} other "
+                 f"resources ({unknown} of types the mapping table does not know)")  # fmt: skip
+    lines.append("")
+    if result.undeclared:
+        lines.append(f"Data stores no asset links ({len(result.undeclared)}):")
+        for store in result.undeclared:
+            reason = f" ({inert(store.ephi_reason)})" if store.ephi_reason else ""
+            lines.append(f"  {inert(store.source_key)}  {store.category}, ePHI {store.ephi}"
+                         f"{reason}; {inert(_known(store))}")  # fmt: skip
+    else:
+        lines.append("Every data store is linked to an asset.")
+    if result.missing:
+        lines.append("")
+        lines.append(f"Assets whose linked source no longer exists ({len(result.missing)}):")
+        lines += [f"  {inert(item.asset)}: {inert(item.source_key)}" for item in result.missing]
+    if result.contradictions:
+        lines.append("")
+        lines.append(f"Attributes the infrastructure contradicts ({len(result.contradictions)}):")
+        lines += [
+            f"  {inert(c.asset)}: attributes.{c.attribute} is {_value(c.inventory)} in the "
+            f"inventory, {_value(c.infrastructure)} in {inert(c.source_key)}"
+            for c in result.contradictions
+        ]  # fmt: skip
+    if discovery.flows:
+        lines.append("")
+        lines.append(f"Proposed flows (lower confidence; never written) ({len(discovery.flows)}):")
+        lines += [f"  {inert(f.source)} -> {inert(f.target)}  via {inert(f.via)}"
+                  for f in discovery.flows]  # fmt: skip
+    if written:
+        lines.append("")
+        lines.append(f"Proposed {len(written)} assets in inventory/discovered.yaml "
+                     "(ephi: possible; review each and set present or absent).")  # fmt: skip
+    return "\n".join(lines)
