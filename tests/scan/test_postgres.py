@@ -33,7 +33,8 @@ def database() -> Iterator[str]:
                          "dob date, email text)")
             conn.execute("INSERT INTO clinic.patients SELECT i, "
                          "(ARRAY['James Smith','Mary Johnson','Robert Brown'])[1 + i % 3], "
-                         "lpad((100 + i % 600)::text, 3, '0') || '-45-' || lpad((1000 + i)::text, 4, '0'), "
+                         "lpad((100 + i % 600)::text, 3, '0') || '-45-' "
+                         "|| lpad((1000 + i)::text, 4, '0'), "
                          "date '1950-01-01' + i, 'p' || i || '@example.org' "
                          "FROM generate_series(1, 3000) i")
             conn.execute("CREATE TABLE public.products (sku text, version text)")
