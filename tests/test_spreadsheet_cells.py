@@ -196,3 +196,33 @@ def test_xlsx_export_refuses_a_value_longer_than_a_cell_instead_of_cutting_it(ba
     assert ("risks RR-LONG, column threat: the value is 40,000 characters long; an XLSX cell "
             "holds at most 32,767; export as CSV instead") in stderr  # fmt: skip
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_objects_nested_two_deep_are_json_cells_that_round_trip(base, tmp_path):
+    risks = base / "register" / "risks.yaml"
+    risks.write_text(risks.read_text() + (
+        "- id: RR-QUANT\n  asset: api\n  threat: t\n  vuln: v\n  likelihood: low\n"
+        "  impact: low\n  quant:\n    frequency: {min: 0.02, most_likely: 0.1, max: 0.4}\n"
+        "    planned:\n      - {remediation: Rotate keys, reduction: 0.7}\n"
+    ))
+    before = _files(base)
+    path = tmp_path / "o" / "risks.csv"
+    _run("export", "--format", "csv", "--kinds", "risks", "--out", str(path.parent),
+         "-w", str(base))  # fmt: skip
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    quant = next(r for r in rows if r["id"] == "RR-QUANT")
+    assert json.loads(quant["quant.frequency"]) == {"min": 0.02, "most_likely": 0.1, "max": 0.4}
+    assert json.loads(quant["quant.planned"]) == [{"remediation": "Rotate keys",
+                                                   "reduction": 0.7}]  # fmt: skip
+    code, stdout, stderr = _run("import", str(path), "-w", str(base), "--apply")
+    assert code == 0 and "0 to update" in stdout, stderr
+    assert _files(base) == before
+    quant["quant.frequency"] = "{min: 1"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(quant)
+    code, _, stderr = _run("import", str(path), "-w", str(base))
+    assert code == 1
+    assert "quant.frequency: not a JSON object (Expecting property name enclosed in double " \
+        "quotes)" in stderr

@@ -8,7 +8,9 @@ The layout, per kind (see docs/spreadsheets.md):
 - a nested object (`attributes`, `baa`, `cadence`) is one column per sub-field
   (`attributes.mfa`, `baa.status`);
 - a list of objects (`remediation`, `evidence`, `waivers`) is a numbered group of columns
-  per item (`remediation.1.control`, `remediation.1.due`, `remediation.2.control`, ...).
+  per item (`remediation.1.control`, `remediation.1.due`, `remediation.2.control`, ...);
+- an object or list of objects one level further down (`quant.frequency`, `quant.planned`)
+  is one cell holding JSON, so every shape a model has fits a sheet and nothing is lost.
 
 One record is one row, so sorting and filtering in a spreadsheet never tears a record apart.
 """
@@ -155,10 +157,22 @@ def _strings_cell(items: Sequence[str]) -> str | None:
     return "\n".join(items)
 
 
+def _json_cell(leaf: Field, value: Any) -> str | None:
+    if leaf.shape == "objects":
+        if not value:
+            return None
+        return json.dumps([item.model_dump(mode="json", by_alias=True, exclude_none=True)
+                           for item in value], ensure_ascii=False)  # fmt: skip
+    return json.dumps(value.model_dump(mode="json", by_alias=True, exclude_none=True),
+                      ensure_ascii=False)  # fmt: skip
+
+
 def to_cell(leaf: Field, value: Any) -> Any:
-    """A field value as a cell: text, a date, an int, or None for empty."""
+    """A field value as a cell: text, a date, an int, JSON for a nested object, or None."""
     if value is None:
         return None
+    if leaf.shape in ("object", "objects"):
+        return _json_cell(leaf, value)
     if leaf.cell == "strings":
         return _strings_cell(value)
     if leaf.cell == "bool":
@@ -203,6 +217,8 @@ def from_cell(leaf: Field, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return () if leaf.cell == "strings" else None
     cell = leaf.cell
+    if leaf.shape in ("object", "objects"):
+        return _from_json(leaf, cell_text(raw))
     if cell == "text":
         return cell_text(raw)
     if cell == "strings":
@@ -237,6 +253,22 @@ def from_cell(leaf: Field, raw: Any) -> Any:
                 return choice
         raise CellError(f"{raw!r} is not one of: {', '.join(leaf.choices)}")
     return cell_text(raw).strip() if cell == "level" else raw
+
+
+def _from_json(leaf: Field, text: str) -> Any:
+    """A JSON cell as the data the model validates: an object, or a list of objects."""
+    wanted = "a JSON list of objects" if leaf.shape == "objects" else "a JSON object"
+    example = '[{"key": "value"}]' if leaf.shape == "objects" else '{"key": "value"}'
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CellError(f"not {wanted} ({exc.msg}); expected e.g. {example}") from None
+    if leaf.shape == "objects":
+        if isinstance(data, list) and all(isinstance(item, dict) for item in data):
+            return tuple(data)
+    elif isinstance(data, dict):
+        return data
+    raise CellError(f"not {wanted}; expected e.g. {example}")
 
 
 def overlay(record: dict[str, Any], cells: Sequence[tuple[Column, Any]]) -> dict[str, Any]:
