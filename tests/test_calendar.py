@@ -199,3 +199,16 @@ def test_a_workspace_without_dates_schedules_everything_today(sra, workspace) ->
     summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
     assert days == {date(2026, 11, 22)} and all(s.startswith("OVERDUE: ") for s in summaries)
     assert "attendee" not in "".join(str(e.get("attendee", "")) for e in calendar.walk("VEVENT"))
+
+
+def test_control_characters_in_values_never_reach_the_calendar(sra, ws) -> None:
+    # RFC 5545 TEXT allows no control character but tab; a terminal escape in a value must go.
+    risks = ws / "register" / "risks.yaml"
+    risks.write_text(risks.read_text().replace(
+        "control: Rotate the session id at login",
+        'control: "Rotate\\e]0;pwned\\a the session id\\e[2J at login"'))  # fmt: skip
+    data, calendar = _calendar(sra)
+    assert not any(byte < 0x20 and byte not in b"\t\r\n" for byte in data)
+    assert b"\x1b" not in data and b"\x07" not in data
+    summaries = set(_events(calendar))
+    assert "Remediation for RR-8: Rotate]0;pwned the session id[2J at login" in summaries

@@ -402,3 +402,17 @@ def test_cached_lint_follows_a_change_of_the_allowed_signers_file(
     (root / "allowed_signers").write_text(allowed_line(ALICE[2], keys["alice"]))
     run = sra(*cached)
     assert run.exit_code == 1 and "engineering-owner" in run.stdout
+
+
+def test_escape_sequences_in_names_never_reach_the_terminal(root: Path, sra: Sra) -> None:
+    # A name is workspace text: an OSC sequence in it could retitle or script a terminal.
+    manifest = root / "sra.yaml"
+    manifest.write_text(manifest.read_text().replace(
+        "name: Alice Reyes", 'name: "Alice\\e]0;owned\\aReyes"'))  # fmt: skip
+    run = signoff(sra, ("compliance-officer", "Alice\x1b]0;owned\x07Reyes", ALICE[2]),
+                  "--accept-findings", "test")  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    verify = sra("verify")
+    for text in (run.stdout, run.stderr, verify.stdout, verify.stderr):
+        assert "\x1b" not in text and "\x07" not in text
+    assert "Alice" in verify.stdout

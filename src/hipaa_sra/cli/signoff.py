@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..formats.terminal import inert
 from ..loading import load_workspace
 from ..signoff import (
     DEFAULT_STATEMENT,
@@ -94,17 +95,17 @@ def signoff_command(workspace: Path | None, role: str, name: str, email: str,
                              accept_findings=accept)  # fmt: skip
     notes = check_request(ws, request)
     attestation = attest(ws, request.lint_date, accept)
-    click.echo(attestation_text(attestation))
+    click.echo(inert(attestation_text(attestation)))
     try:
         written = sign_workspace(ws, request, attestation)
     except OpenFindings as exc:
-        click.echo(f"sra: not signed: {exc}", err=True)
+        click.echo(f"sra: not signed: {inert(str(exc))}", err=True)
         raise SystemExit(1) from None
     if accept and attestation.attested.accepted is None:
         notes += ("no error was open, so --accept-findings had nothing to accept and is not "
                   "recorded",)  # fmt: skip
     for note in dict.fromkeys((*notes, *written.notes)):
-        click.echo(f"sra: note: {note}", err=True)
+        click.echo(f"sra: note: {inert(note)}", err=True)
     signed = " with an SSH signature" if written.signoff.signature else ""
     click.echo(f"Signed {written.signoff.digest} as {role}{signed}: {written.path}")
     click.echo(f"Commit {written.path.name} and {written.objects.name} in "
@@ -134,6 +135,7 @@ def verify_command(workspace: Path | None, fmt: str) -> None:
     """
     # Never from the cache: a forged or stale entry must not vouch for the content.
     result = verify_workspace(load_workspace(workspace, use_cache=False))
-    click.echo(verification_json(result) if fmt == "json" else verification_text(result))
+    # Names and messages come from the workspace: no escape sequence reaches the terminal.
+    click.echo(verification_json(result) if fmt == "json" else inert(verification_text(result)))
     if not result.complete:
         raise SystemExit(1)
