@@ -425,6 +425,19 @@ def test_a_part_of_sra_yaml_that_cannot_be_used_says_what_is_ignored(workspace) 
     ws = load_workspace(root, use_cache=False)
     assert ws.manifest is not None and ws.manifest.scope == "Everything."
     assert ws.manifest.people == () and ws.manifest.is_unknown("people")
+    assert [(u.file, u.key, u.path, u.value) for u in ws.unusable] == [
+        ("sra.yaml", "sra.yaml", ("people",), {"alice": "Alice"})]
+
+
+def test_a_misspelt_key_is_not_taken_for_a_field_left_out(workspace) -> None:
+    root = workspace({"inventory/a.yaml": ASSETS.replace(
+        "  ephi: present\n", "  ephi: present\n  last_reviwed: 2026-10-01\n", 1)})
+    found = _lint(root)
+    [typo] = [f for f in found if f.code in SCHEMA]
+    assert "(did you mean `last_reviewed`?)" in typo.message
+    # db wrote a review date under the wrong key: no "db has no last_reviewed date".
+    stale = [f.object_id for f in found if f.name == "stale-inventory"]
+    assert stale == ["audit"]
 
 
 BROKEN_RISKS = """\
