@@ -265,9 +265,8 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
             record = model.model_validate(raw)
         except ValidationError as error:
             out.pending.extend(schema_findings(model, error, where, oid, (index,)))
-            partial = (
-                Partial(None, [((), raw)]) if not kind.has_ids else build_partial(model, raw, error)
-            )
+            whole: Partial = Partial(None, [((), raw)])  # all or nothing: dropped, kept raw
+            partial = build_partial(model, raw, error) if kind.partial else whole
             record_id = getattr(partial.record, "id", None)
             key = record_key(kind.name, record_id, rel, index)
             out.unusable.extend(Unusable(rel, key, path, value) for path, value in partial.parts)

@@ -24,6 +24,9 @@ class Kind:
     folder: str
     model: type[BaseModel]
     has_ids: bool = True
+    partial: bool = True
+    """A record with invalid fields is kept with them unknown; else it is reported and dropped
+    (sign-offs: a broken one must never count as a signature)."""
 
 
 MANIFEST_FILE = "sra.yaml"
@@ -34,7 +37,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("vendors", "vendors", Vendor),
     Kind("controls", "controls", Control),
     Kind("risks", "register", Risk),
-    Kind("signoffs", "signoffs", Signoff, has_ids=False),
+    Kind("signoffs", "signoffs", Signoff, has_ids=False, partial=False),
 )
 """Record kinds in load order; each folder holds YAML files that are lists of records."""
 
