@@ -280,3 +280,19 @@ def test_show_waived_never_passes_escape_sequences_to_the_terminal(
     assert run.exit_code == 0
     assert "\x1b" not in run.stdout
     assert "(approved by alice until 2027-01-31): Re-scored by the vendor" in run.stdout
+
+
+def test_a_finding_on_a_record_without_a_valid_id_is_never_waived(tmp_path: Path) -> None:
+    # sra.yaml waivers are for findings about the workspace as a whole: an id-less record's
+    # finding (its id unreadable) must not fall through to them and vanish.
+    stale = ACCEPTED_RISK.replace("id: RR-ACC", "id: '!bad id'").replace(
+        "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-01")  # fmt: skip
+    waiver = ("waivers:\n  - {rule: stale-review, reason: Q1 review, approved_by: alice, "
+              "until: 2027-03-31}\n")  # fmt: skip
+    root, _ = build(tmp_path, {"files": {"register/extra.yaml": stale,
+                                         "sra.yaml": MANIFEST + waiver}})  # fmt: skip
+    report = lint(load_workspace(root, use_cache=False), TODAY)
+    stale_findings = [f for f in report.findings
+                      if f.name == "stale-review" and f.location.file.endswith("extra.yaml")]
+    assert len(stale_findings) == 1 and stale_findings[0].object_id is None
+    assert all(w.finding.name != "stale-review" for w in report.waived_findings)

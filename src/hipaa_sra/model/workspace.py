@@ -37,7 +37,7 @@ class Unusable:
     """
 
     file: str
-    """Workspace-relative path of the file, as in `Workspace.files`."""
+    """Path of the file relative to the workspace root (stable wherever `sra` runs from)."""
     key: str
     """The record it belongs to: `<kind>/<id>`, `<kind>/<file>#<index>` without an id, or
     `sra.yaml`."""

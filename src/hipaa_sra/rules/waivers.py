@@ -130,7 +130,10 @@ def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
     kept: list[Finding] = []
     matched: list[tuple[Finding, int, bool]] = []
     for finding, on_record in findings:
-        candidates = in_force.get(waiver_key(on_record, finding.object_id))
+        # A record without a valid id can hold no waiver in force, and sra.yaml's waivers
+        # are for findings about the workspace as a whole: nothing may silence this one.
+        orphan = on_record and finding.object_id is None
+        candidates = None if orphan else in_force.get(waiver_key(on_record, finding.object_id))
         match = None
         if candidates and finding.code not in WAIVER_RULE_CODES:
             match = next((i for i in candidates if written[i].code == finding.code), None)
