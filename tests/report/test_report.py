@@ -306,7 +306,7 @@ def test_without_git_the_history_says_why(page: Page) -> None:
     [
         (("--out", "missing-dir/report.html"), "does not exist"),
         (("--today", "2026-13-01"), "--today"),
-        (("--format", "docx"), "--format"),
+        (("--format", "rtf"), "--format"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

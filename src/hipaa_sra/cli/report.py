@@ -14,13 +14,14 @@ from ..history import Commit, History
 from ..loading import load_workspace
 from .common import OutputPath, resolve_today, today_option, workspace_option
 
-_SUFFIX = {"html": "html", "pdf": "pdf", "md": "md"}
+_SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
 
 
 @click.command("report")
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(list(_SUFFIX)), default="html",
-              show_default=True, help="html (one self-contained file), pdf, or md (Markdown).")
+              show_default=True,
+              help="html (one self-contained file), pdf, md (Markdown) or docx (Word).")
 @click.option("--out", "--output", "-o", "out", type=OutputPath(allow_dash=True), default=None,
               metavar="PATH",
               help="Where to write (default: sra-report.<format>; - for standard output).")
@@ -52,6 +53,7 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     \b
         sra report --format pdf --out sra.pdf
         sra report --format md --out SRA.md --today 2026-12-01
+        sra report --format docx --out SRA.docx
     """
     from ..report import (
         DETAIL_LIMIT,
@@ -59,6 +61,7 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
         HISTORY_MEASURE,
         build_report,
         html_to_pdf,
+        render_docx,
         render_html,
         render_markdown,
     )
@@ -89,6 +92,8 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
                             detail_limit=detail_limit or DETAIL_LIMIT)
     if fmt == "md":
         data = render_markdown(document).encode("utf-8")
+    elif fmt == "docx":
+        data = render_docx(document)
     else:
         html = render_html(document)
         data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")

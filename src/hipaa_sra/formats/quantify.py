@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ..quantify import Quantification
+from ..quantify.labels import one_in, source, usd
 from ..quantify.simulate import RiskResult, Stats
 from .terminal import inert
 
@@ -24,29 +25,6 @@ CSV_FIELDS = (
 
 TOP = 10
 """Contributors the text output lists."""
-
-
-def usd(value: float) -> str:
-    """Whole dollars with thousands separators: `1,234,567`."""
-    return f"{value:,.0f}"
-
-
-def short_usd(value: float) -> str:
-    """Compact dollars for charts and headlines: `$1.2M`, `$850k`, `$900`."""
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"${value / limit:.3g}{suffix}"
-    return f"${value:.0f}"
-
-
-def one_in(probability: float) -> str:
-    """`1 in 20 years` for 0.05."""
-    return f"1 in {round(1 / probability):,} years"
-
-
-def source(result: RiskResult) -> str:
-    """`quant` when the risk's own block gave an estimate, else `calibration`."""
-    return "quant" if result.input.own else "calibration"
 
 
 def stats_dict(stats: Stats) -> dict[str, float]:

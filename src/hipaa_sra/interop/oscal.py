@@ -46,6 +46,7 @@ from .oscal_ids import (
     tool_component,
     tool_origin,
 )
+from .oscal_quant import annual_loss_facets
 
 __all__ = ["EmptyPoam", "assessment_results", "oscal_json", "poam"]
 
@@ -213,12 +214,18 @@ RiskDocs = tuple[list[dict[str, Any]], list[str]]
 
 def _risks(ws: Workspace, ids: UuidMaker, evidence_uuids: dict[str, list[str]]) -> RiskDocs:
     scored = _scored(ws)
+    losses = annual_loss_facets(ws)
     docs: list[dict[str, Any]] = []
     uuids: list[str] = []
     for index, risk in enumerate(ws.risks):
         risk_uuid = ids.new("risk", risk.label)
         uuids.append(risk_uuid)
-        docs.append(_risk(ws, risk, risk_uuid, scored.get(index), ids, evidence_uuids))
+        doc = _risk(ws, risk, risk_uuid, scored.get(index), ids, evidence_uuids)
+        if index in losses:  # `sra quantify`'s figures join the levels' characterization
+            doc["characterizations"][0]["facets"] += [
+                {"name": name, "system": NS, "value": value} for name, value in losses[index]
+            ]
+        docs.append(doc)
     return docs, uuids
 
 

@@ -7,7 +7,15 @@ simulation's types live in `quantify.simulate`.
 from .calibration import DEFAULT_FREQUENCY, DEFAULT_MAGNITUDE, ResolvedCalibration
 from .estimates import Dist, Problem, Shape
 from .inputs import PlannedInput, RiskInput, Scenario
-from .run import DEFAULT_SEED, DEFAULT_YEARS, MAX_YEARS, Quantification, quantify, risk_inputs
+from .run import (
+    DEFAULT_SEED,
+    DEFAULT_YEARS,
+    MAX_YEARS,
+    Quantification,
+    quantify,
+    risk_inputs,
+    shared_years,
+)
 
 __all__ = [
     "DEFAULT_FREQUENCY",
@@ -25,4 +33,5 @@ __all__ = [
     "Shape",
     "quantify",
     "risk_inputs",
+    "shared_years",
 ]

@@ -18,6 +18,15 @@ DEFAULT_YEARS = 100_000
 DEFAULT_SEED = 2026
 """The default seed, so that two runs on the same workspace print the same numbers."""
 MAX_YEARS = 10_000_000
+SHARED_YEARS = 20_000
+"""Years simulated where the numbers are part of another output (the report, OSCAL)."""
+SHARED_CELLS = 20_000_000
+"""Risk-years simulated there at most: a larger register gets fewer years, never below 1,000."""
+
+
+def shared_years(risks: int) -> int:
+    """Years the report and the OSCAL export simulate for a register of `risks` risks."""
+    return max(1_000, min(SHARED_YEARS, SHARED_CELLS // max(1, risks)))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from .html import render_html
 from .inputs import DETAIL_LIMIT
 from .markdown import render_markdown
 from .pdf import PdfUnavailable, html_to_pdf
+from .word import DocxUnavailable, render_docx, svg_to_png
 
 __all__ = [
     "DETAIL_LIMIT",
@@ -15,6 +16,7 @@ __all__ = [
     "Banner",
     "BannerKind",
     "Cell",
+    "DocxUnavailable",
     "Figure",
     "PdfUnavailable",
     "Report",
@@ -23,7 +25,9 @@ __all__ = [
     "Tone",
     "build_report",
     "html_to_pdf",
+    "render_docx",
     "render_html",
     "render_markdown",
     "review_history",
+    "svg_to_png",
 ]

@@ -1,0 +1,272 @@
+"""The SRA document as Word (DOCX): the HTML's sections and headings, for annotating.
+
+Headings use Word's built-in Heading styles (the navigation pane and the table of contents
+follow them); tables repeat their header row on every page; charts and the data-flow
+diagram are PNG images rasterised from the report's own SVG by cairosvg (libcairo, no
+browser). Word refreshes the contents field when the document is opened.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
+
+from ..errors import SraError
+from ..model import Level
+from .charts import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
+from .document import Banner, BannerKind, CellValue, Figure, Report, Section, Table, Tone
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
+
+IMAGE_WIDTH_INCHES = 6.5
+"""Charts fill the text width of a Letter or A4 page with 1 inch margins, about."""
+_DPI = 200
+_CODE = re.compile(r"`([^`]+)`")
+_TONE_FILL = {Tone.BAD: "F6D5D1", Tone.WARN: "FBEFC9", Tone.GOOD: "DCEBDD", Tone.KEY: "DCE6F2"}
+_BANNER_COLOURS = {BannerKind.SIGNED: "2E7D32", BannerKind.NOT_SIGNED: "B71C1C",
+                   BannerKind.CHANGED: "B71C1C"}  # fmt: skip
+
+
+class DocxUnavailable(SraError):
+    """python-docx, or the Cairo library that rasterises the charts, is not installed."""
+
+
+def svg_to_png(svg: str, width_inches: float = IMAGE_WIDTH_INCHES) -> bytes:
+    """A PNG of an SVG drawing at print resolution, drawn by Cairo (no browser)."""
+    try:
+        import cairosvg
+    except (ImportError, OSError) as exc:  # OSError: libcairo missing, found at import time
+        raise DocxUnavailable(
+            f"DOCX output draws its charts with cairosvg and the Cairo library ({exc}); "
+            "install Cairo (Debian/Ubuntu: apt-get install libcairo2, macOS: brew install "
+            "cairo) or use --format html or pdf"
+        ) from None
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"),
+                           output_width=round(width_inches * _DPI))  # fmt: skip
+    assert isinstance(png, bytes)
+    return png
+
+
+def render_docx(report: Report) -> bytes:
+    """The report as DOCX bytes: cover, contents, every section, appendices, colophon."""
+    try:
+        import docx
+    except ImportError as exc:
+        raise DocxUnavailable(f"DOCX output needs python-docx ({exc})") from None
+    document = docx.Document()
+    _properties(document, report)
+    _cover(document, report)
+    _contents(document)
+    numbers = report.appendix_numbers
+    for section in report.sections:
+        _section(document, report, section, numbers)
+    for number, table in enumerate(report.appendices, start=1):
+        document.add_heading(f"Appendix {number}: {table.title}", level=1)
+        order = f", {table.order}" if table.order else ""
+        document.add_paragraph(f"All {len(table.rows):,} rows{order}.")
+        _table(document, table, table.rows)
+    _rich(document.add_paragraph(style="Caption"),
+          f"{report.title} of {report.organization}, as of {report.today.isoformat()}. "
+          f"Content digest `{report.digest}`. Written by {report.generator}.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _properties(document: DocxDocument, report: Report) -> None:
+    props = document.core_properties
+    props.title = f"{report.title}: {report.organization} ({report.today.isoformat()})"
+    props.author = report.organization
+    props.subject = report.subtitle
+    props.comments = f"Content digest {report.digest}; written by {report.generator}"
+    # The report's date, not the clock: the same workspace gives the same properties.
+    stamp = datetime.combine(report.today, time(), tzinfo=UTC)
+    props.created = props.modified = stamp
+    props.last_modified_by = report.generator
+    props.revision = 1
+    header = document.sections[0].header.paragraphs[0]
+    header.text = f"{report.organization} · {report.title} · {report.banner.title}"
+
+
+def _cover(document: DocxDocument, report: Report) -> None:
+    document.add_paragraph(report.organization, style="Subtitle")
+    document.add_heading(report.title, level=0)
+    if report.subtitle:
+        document.add_paragraph(report.subtitle, style="Subtitle")
+    _rich(document.add_paragraph(),
+          f"As of {report.today.isoformat()} · content digest `{report.digest}`")
+    _banner(document, report.banner)
+    if report.headline:
+        rows = [(label, value) for label, value, _ in report.headline]
+        _grid(document, ("Key figure", "Value"), rows)
+    document.add_paragraph(f"Written by {report.generator} from the workspace: rerun "
+                           "`sra report` after any change.", style="Caption")  # fmt: skip
+
+
+def _banner(document: DocxDocument, banner: Banner) -> None:
+    from docx.shared import RGBColor
+
+    title = document.add_paragraph()
+    run = title.add_run(banner.title)
+    run.bold = True
+    run.font.color.rgb = RGBColor.from_string(_BANNER_COLOURS[banner.kind])
+    for line in banner.lines:
+        _rich(document.add_paragraph(style="List Bullet"), line)
+
+
+def _contents(document: DocxDocument) -> None:
+    """A contents field over Heading 1-2; Word and LibreOffice fill it in on update."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document.add_heading("Contents", level=1)
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")  # ask Word to refresh the field on open
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = 'TOC \\o "1-2" \\h \\z \\u'
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    placeholder = OxmlElement("w:t")
+    placeholder.text = "Update this field (F9 in Word) to list the sections with page numbers."
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, code, separate, placeholder, end):
+        run._r.append(element)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _section(document: DocxDocument, report: Report, section: Section,
+             numbers: dict[str, int]) -> None:  # fmt: skip
+    document.add_heading(section.title, level=1)
+    for paragraph in section.paragraphs:
+        _rich(document.add_paragraph(), paragraph)
+    if section.slug == "sign-off":
+        _banner(document, report.banner)
+    for label, value in section.facts:
+        item = document.add_paragraph(style="List Bullet")
+        item.add_run(f"{label}: ")
+        item.add_run(value).bold = True
+    for figure in section.figures:
+        _figure(document, figure)
+    for table in section.tables:
+        _titled_table(document, table, numbers.get(table.key))
+    for note in section.notes:
+        _rich(document.add_paragraph(style="Caption"), note)
+
+
+def _figure(document: DocxDocument, figure: Figure) -> None:
+    from docx.shared import Inches
+
+    document.add_picture(io.BytesIO(svg_to_png(figure.svg)), width=Inches(IMAGE_WIDTH_INCHES))
+    caption = figure.caption + (f" {figure.note}" if figure.note else "")
+    _rich(document.add_paragraph(style="Caption"), caption)
+
+
+def _titled_table(document: DocxDocument, table: Table, appendix: int | None) -> None:
+    title = document.add_paragraph()
+    title.add_run(table.title).bold = True
+    if not table.rows:
+        _rich(document.add_paragraph(), table.empty)
+        return
+    rows = table.rows[: table.shown]
+    if table.truncated:
+        order = f", {table.order}" if table.order else ""
+        document.add_paragraph(f"The first {len(rows):,} of {len(table.rows):,} rows{order}; "
+                               f"all of them are in Appendix {appendix}.")  # fmt: skip
+    _table(document, table, rows)
+
+
+def _table(document: DocxDocument, table: Table, rows: Iterable[tuple[CellValue, ...]]) -> None:
+    _grid(document, table.columns, list(rows))
+
+
+def _grid(document: DocxDocument, columns: tuple[str, ...] | list[str],
+          rows: list[tuple[CellValue, ...]] | list[tuple[str, str]]) -> None:  # fmt: skip
+    """A table with a header row that repeats on every page, then one row per record."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    grid = document.add_table(rows=1 + len(rows), cols=len(columns))
+    grid.style = "Table Grid"
+    header, *body = grid.rows
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, name in zip(header.cells, columns, strict=True):
+        cell.paragraphs[0].add_run(name).bold = True
+        _shade(cell, "E8EDF3")
+    for row, values in zip(body, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            _cell(cell, value)
+
+
+def _cell(cell: _Cell, value: CellValue) -> None:
+    from docx.shared import Pt, RGBColor
+
+    paragraph = cell.paragraphs[0]
+    if isinstance(value, str):
+        _rich(paragraph, value)
+        return
+    _rich(paragraph, value.text)
+    tone = value.tone
+    level = _level(tone)
+    if level is not None:
+        _shade(cell, LEVEL_COLOURS[level].lstrip("#"))
+        for run in paragraph.runs:
+            run.font.color.rgb = RGBColor.from_string(LEVEL_TEXT_COLOURS[level].lstrip("#"))
+    elif tone is not None and tone in _TONE_FILL:
+        _shade(cell, _TONE_FILL[tone])
+        if tone is Tone.BAD:
+            for run in paragraph.runs:
+                run.bold = True
+    for line in value.lines:
+        extra = cell.add_paragraph()
+        _rich(extra, line)
+        for run in extra.runs:
+            run.font.size = Pt(8)
+
+
+def _level(tone: Tone | None) -> Level | None:
+    if tone is None:
+        return None
+    try:
+        return Level(tone.value)
+    except ValueError:
+        return None
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _rich(paragraph: Paragraph, text: str) -> Paragraph:
+    """Add `text` to a paragraph, `backticked` spans in a monospaced font."""
+    position = 0
+    for match in _CODE.finditer(text):
+        if match.start() > position:
+            paragraph.add_run(text[position:match.start()])
+        paragraph.add_run(match.group(1)).font.name = "Consolas"
+        position = match.end()
+    if position < len(text):
+        paragraph.add_run(text[position:])
+    return paragraph
