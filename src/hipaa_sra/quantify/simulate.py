@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .estimates import Dist
+from .estimates import Dist, Shape
 from .inputs import PlannedInput, RiskInput, Scenario
-from .sampling import Draws, Floats, Sampler
+from .sampling import INDEX_MASK, Floats, Indices, Sampler
 
 EXCEEDANCE = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 """Probabilities of exceeding a loss in a year that the tables list (a 1-in-N year)."""
@@ -93,28 +93,51 @@ def percentiles(values: Floats) -> Stats:
 
 
 class _Risk:
-    """The draws of one risk, shared by its scenarios (common random numbers)."""
+    """The draws of one risk, shared by its states (common random numbers)."""
 
-    def __init__(self, sampler: Sampler, freq_bits: Draws, mag_bits: Draws) -> None:
+    def __init__(self, sampler: Sampler, rng: np.random.Generator, years: int) -> None:
         self.sampler = sampler
-        self.bits = (freq_bits, mag_bits)
+        self.rng = rng
+        self.word = rng.integers(0, 1 << 32, size=years, dtype=np.uint32)
+        self.index: list[Indices | None] = [None, None]
+        self.uniform: tuple[Floats, Floats] | None = None
         self.cache: dict[tuple[int, Dist], Floats] = {}
 
     def values(self, which: int, dist: Dist) -> Floats:
+        """Frequency (`which` 0) or magnitude (1) draws of `dist`."""
         key = (which, dist)
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = self.sampler.draw(dist, self.bits[which])
+            if dist.shape is Shape.LOGNORMAL:
+                if self.uniform is None:  # both at once: the order of states cannot matter
+                    self.uniform = (self.rng.random(self.word.size),
+                                    self.rng.random(self.word.size))  # fmt: skip
+                # random() can return 0; the inverse CDF needs (0, 1).
+                u = np.maximum(self.uniform[which], 2.0**-60)
+                found = self.sampler.from_uniform(dist, u)
+            else:
+                index = self.index[which]
+                if index is None:
+                    index = (self.word >> _SHIFTS[which]) & INDEX_MASK
+                    self.index[which] = index
+                found = self.sampler.from_index(dist, index)
+            self.cache[key] = found
         return found
 
     def loss(self, scenario: Scenario) -> Floats:
         return self.values(0, scenario.frequency) * self.values(1, scenario.magnitude)
 
 
+_SHIFTS = (20, 8)
+"""Where each quantity's stratum sits in a year's 32-bit integer."""
+
+
 def simulate(inputs: Sequence[RiskInput], years: int, seed: int) -> tuple[
         tuple[RiskResult, ...], Portfolio]:  # fmt: skip
     """Simulate `years` years of every risk; reproducible for the same inputs and seed."""
     sampler = Sampler()
+    # The residual and after-plan totals are kept as differences from the state before, so
+    # a risk whose controls change nothing costs no addition over all its years.
     totals = {name: np.zeros(years) for name in ("inherent", "residual", "after_plan")}
     results: list[RiskResult] = []
     seen: Counter[str] = Counter()
@@ -123,23 +146,29 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int) -> tuple[
         seen[item.risk_id] += 1
         entropy = [seed, zlib.crc32(item.risk_id.encode("utf-8")), occurrence]
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
-        bits = rng.integers(0, 1 << 32, size=(2, years), dtype=np.uint32)
-        draws = _Risk(sampler, bits[0], bits[1])
+        draws = _Risk(sampler, rng, years)
+        # A state equal to the one before it (no control effect stated) is not drawn again.
         inherent = draws.loss(item.inherent)
-        residual = draws.loss(item.residual)
+        same = item.residual == item.inherent
+        residual = inherent if same else draws.loss(item.residual)
         after = residual if item.after_plan == item.residual else draws.loss(item.after_plan)
         totals["inherent"] += inherent
-        totals["residual"] += residual
-        totals["after_plan"] += after
-        residual_stats = percentiles(residual)
+        if residual is not inherent:
+            totals["residual"] += residual - inherent
+        if after is not residual:
+            totals["after_plan"] += after - residual
+        inherent_stats = percentiles(inherent)
+        residual_stats = inherent_stats if same else percentiles(residual)
         reductions = tuple(
             Reduction(planned, residual_stats.mean - float(draws.loss(planned.scenario).mean()))
             for planned in item.planned
         )
         results.append(RiskResult(
-            item, percentiles(inherent), residual_stats,
+            item, inherent_stats, residual_stats,
             residual_stats if after is residual else percentiles(after), reductions,
         ))  # fmt: skip
+    totals["residual"] += totals["inherent"]
+    totals["after_plan"] += totals["residual"]
     return tuple(results), _portfolio(totals, years)
 
 
