@@ -5,16 +5,21 @@ from __future__ import annotations
 import difflib
 import sys
 import time
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
+from ..editing import Digests
 from ..errors import SraError
+from ..model import Asset
 from ..scan.engine import Options, Target, scan
 from ..scan.reconcile import out_of_scope, reconcile
 from ..scan.render import to_json, to_sarif, to_text
 from ..scan.sources import Filters
-from .common import OutputPath, emit, workspace_option
+from ..scan.types import ScanResult
+from .common import OutputPath, emit, resolve_today, today_option, workspace_option
 
 
 class _Progress:
@@ -38,10 +43,34 @@ class _Progress:
         sys.stderr.write("\n")
 
 
+def _asset(assets: dict[str, Asset], key: str) -> Asset:
+    if key not in assets:
+        close = difflib.get_close_matches(key, list(assets), 1)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        raise SraError(f"--asset {key}: no asset has this id in the inventory{hint}")
+    return assets[key]
+
+
+def _workspace_targets(assets: dict[str, Asset], only: str | None,
+                       filters: Filters) -> list[Target]:  # fmt: skip
+    chosen = [_asset(assets, only)] if only else list(assets.values())
+    targets = []
+    for asset in chosen:
+        for entry in asset.scan:
+            own = replace(filters, schemas=entry.schemas or filters.schemas,
+                          tables=entry.tables or filters.tables)  # fmt: skip
+            targets.append(Target(entry.source, asset.id, own))
+    if not targets:
+        where = f"asset `{only}` has" if only else "no asset has"
+        raise click.UsageError(f"name sources to scan; {where} a `scan:` list in the inventory")
+    return targets
+
+
 @click.command("scan")
 @click.argument("sources", nargs=-1)
 @workspace_option
-@click.option("--asset", metavar="ID", help="Tie the sources given to this inventory asset.")
+@click.option("--asset", metavar="ID", help="Tie the sources given to this inventory asset "
+              "(without SOURCES: scan that asset's `scan:` list).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--output", "-o", type=OutputPath(), default=None,
@@ -57,51 +86,79 @@ class _Progress:
               "schema (repeatable).")
 @click.option("--table", "tables", multiple=True,
               help="Databases: only this table, `name` or `schema.name` (repeatable).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Scan in this process, or on a Dask cluster (files only).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: the scheduler's address (tcp://host:8786); default: "
+                   "threads in this process.")
+@click.option("--record-evidence", is_flag=True,
+              help="Write each fully scanned source's result as evidence on its asset's "
+                   "`scan:` entry (date, rows sampled, detector version, digest).")
+@today_option
 @click.option("--progress/--no-progress", default=None,
               help="Progress on standard error (default: only on a terminal).")
 def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | None, fmt: str,
                  output: Path | None, show_samples: bool, max_rows: int | None,
                  sample_percent: float | None, schemas: tuple[str, ...],
-                 tables: tuple[str, ...], progress: bool | None) -> None:  # fmt: skip
+                 tables: tuple[str, ...], engine: str, scheduler: str | None,
+                 record_evidence: bool, today: datetime | None,
+                 progress: bool | None) -> None:  # fmt: skip
     """Find PHI in files and databases.
 
     SOURCES are CSV, TSV, JSON Lines or Parquet files, folders or globs of them,
     fsspec URLs (s3://...) when fsspec is installed, SQLite files, and
     postgresql:// URLs (`postgresql://` alone uses the libpq environment).
-    Reports, per table and column, the identifier types found with a confidence
-    and the share of values that matched; never the values, unless
-    --show-samples, and then masked. Nothing is ever written to a source.
+    Without SOURCES, scans every asset's `scan:` list in the workspace (paths
+    relative to the workspace). Reports, per table and column, the identifier
+    types found with a confidence and the share of values that matched; never
+    the values, unless --show-samples, and then masked. Nothing is ever written
+    to a source.
 
-    With --asset, the sources belong to that inventory asset: PHI in an asset
-    marked `ephi: absent` is the error phi-found-out-of-scope (exit 1).
+    PHI in an asset marked `ephi: absent` is the error phi-found-out-of-scope.
 
     Exits 0 when done, 1 when PHI was found in an asset marked absent, 2 on a
     usage error. A source that cannot be read is reported and the others go on.
 
     Example:
 
-        sra scan exports/ --asset analytics-bucket
+        sra scan
+        sra scan exports/ --asset product-events-bucket --record-evidence
         sra scan postgresql://reader@db/clinic --schema public --sample 5 --format json
     """
-    if not sources:
-        raise click.UsageError("name at least one source to scan")
-    assets = {}
-    base = None
-    if asset is not None:
-        from ..loading import load_workspace
-
-        ws = load_workspace(workspace)
-        assets = {a.id: a for a in ws.assets if a.id is not None}
-        if asset not in assets:
-            close = difflib.get_close_matches(asset, list(assets), 1)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
-            raise SraError(f"--asset {asset}: no asset has this id in the inventory{hint}")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     filters = Filters(schemas=schemas, tables=tables, max_rows=max_rows,
                       sample_percent=sample_percent)  # fmt: skip
+    assets: dict[str, Asset] = {}
+    root: Path | None = None
+    digests: Digests | None = None
+    if asset is not None or not sources or record_evidence:
+        from ..editing import snapshot
+        from ..loading import find_workspace, load_workspace
+
+        root = find_workspace(workspace)
+        digests = snapshot(root) if record_evidence else None
+        ws = load_workspace(root)
+        assets = {a.id: a for a in ws.assets if a.id is not None}
+    if sources:
+        if asset is not None:
+            _asset(assets, asset)
+        elif record_evidence:
+            raise click.UsageError("--record-evidence needs --asset ID for the sources given")
+        targets = [Target(spec, asset) for spec in sources]
+        base = None
+    else:
+        targets = _workspace_targets(assets, asset, filters)
+        base = root
     options = Options(filters=filters, show_samples=show_samples, base=base)
     show = sys.stderr.isatty() if progress is None else progress
     meter = _Progress() if show else None
-    result = scan([Target(spec, asset) for spec in sources], options, meter)
+    if engine == "dask":
+        from ..scan.dask_engine import scan_dask
+
+        result = scan_dask(targets, options, scheduler)
+    else:
+        result = scan(targets, options, meter)
     if meter is not None:
         meter.done()
     findings = reconcile(result, assets)
@@ -112,5 +169,32 @@ def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | 
     else:
         text = to_text(result, samples=show_samples, findings=findings)
     emit(text.rstrip("\n"), output)
+    if record_evidence and root is not None:
+        _record(result, assets, root, resolve_today(today), targets, digests)
     if out_of_scope(findings):
         raise SystemExit(1)
+
+
+def _record(result: ScanResult, assets: dict[str, Asset], root: Path, today: date,
+            targets: list[Target], digests: Digests | None) -> None:  # fmt: skip
+    """Write the evidence through the editor; say what was written and what was not."""
+    from ..scan.evidence import plan_evidence, record, stored_source
+
+    listed = {entry.source for a in assets.values() for entry in a.scan}
+    specs = {}
+    for target, source in zip(targets, result.sources, strict=True):
+        # Entries from the workspace are written back as they are; URLs as shown (never
+        # with a password); other paths relative to the workspace.
+        if target.spec in listed:
+            specs[source.source] = target.spec
+        elif "://" in target.spec:
+            specs[source.source] = source.source
+        else:
+            specs[source.source] = stored_source(target.spec, root)
+    changes, skipped = plan_evidence(result, assets, root, today, specs)
+    for item in skipped:
+        click.echo(f"sra: {item.source}: evidence not recorded: {item.reason}", err=True)
+    if changes:
+        written = record(root, changes, expected=digests)
+        names = ", ".join(str(p) for p in written.files) or "nothing new (already recorded)"
+        click.echo(f"Recorded scan evidence: {names}", err=True)

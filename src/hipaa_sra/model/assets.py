@@ -118,6 +118,34 @@ class Attributes(SraModel):
     )
 
 
+class ScanEvidence(SraModel):
+    """What `sra scan --record-evidence` found in one source: the evidence for an ePHI claim."""
+
+    date: IsoDate = Field(description="Date of the scan (YYYY-MM-DD).")
+    rows_sampled: int = Field(ge=0, description="Rows read over every table of the source.")
+    tables: int = Field(0, ge=0, description="Tables scanned.")
+    phi_found: bool = Field(description="Whether any column held a PHI identifier.")
+    types: tuple[str, ...] = Field(
+        (), description="PHI identifier types found (name, ssn, email, ...)."
+    )
+    detector_version: Text = Field(description="Version of the detector that scanned.")
+    digest: Text = Field(description="sha256 of the scan's JSON result for this source.")
+
+
+class ScanSource(SraModel):
+    """A place where the asset's data can be read: a file, folder, glob or database URL."""
+
+    source: Text = Field(
+        description="Path (relative to the workspace), glob, fsspec URL, SQLite file or "
+        "postgresql:// URL without a password."
+    )
+    schemas: tuple[str, ...] = Field((), description="PostgreSQL: only these schemas.")
+    tables: tuple[str, ...] = Field((), description="Databases: only these tables.")
+    evidence: ScanEvidence | None = Field(
+        None, description="The last recorded scan of this source (`sra scan --record-evidence`)."
+    )
+
+
 class Asset(Record):
     """A technology asset: a store, service, channel, identity system, endpoint or third party."""
 
@@ -141,6 +169,9 @@ class Asset(Record):
     scoped_out_by: str | None = Field(
         None,
         description="Control id that keeps ePHI out of this asset (required for absent stores).",
+    )
+    scan: tuple[ScanSource, ...] = Field(
+        (), description="Where `sra scan` reads this asset's data, with the last scan's evidence."
     )
     last_reviewed: IsoDate | None = Field(None, description="Date the entry was last reviewed.")
     waivers: Waivers = ()

@@ -17,6 +17,7 @@ from .evidence import EVIDENCE_RULES
 from .inventory import INVENTORY_RULES
 from .quantify import QUANT_RULES
 from .register import REGISTER_RULES
+from .scan import SCAN_RULES
 from .workspace import WORKSPACE_RULES
 
 RULES: tuple[Rule, ...] = (
@@ -26,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     *EVIDENCE_RULES,
     *QUANT_RULES,
     *INVENTORY_RULES,
+    *SCAN_RULES,
     *CONTROL_RULES,
     *COVERAGE_RULES,
     *DOCUMENTATION_RULES,

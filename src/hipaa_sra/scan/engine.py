@@ -27,6 +27,8 @@ class Target:
 
     spec: str
     asset: str | None = None
+    filters: Filters | None = None
+    """Filters of this target (an asset's `scan:` entry), else the options' filters."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Options:
     show_samples: bool = False
     base: Path | None = None
     """Folder that relative paths of `scan:` entries are read from."""
+    partition_bytes: int = 64_000_000
+    """Dask engine: bytes of CSV or JSON Lines per partition."""
 
 
 def table_result(name: str, rows: int, counts: dict[str, Counts],
@@ -106,7 +110,7 @@ def scan(targets: Sequence[Target], options: Options,
     results = []
     for target in targets:
         try:
-            source = open_source(target.spec, options.filters, options.base)
+            source = open_source(target.spec, target.filters or options.filters, options.base)
         except SourceError as exc:
             results.append(SourceResult(target.spec, target.asset, str(exc)))
             continue

@@ -36,7 +36,8 @@ def summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def _source(source: SourceResult, *, samples: bool) -> dict[str, Any]:
+def source_json(source: SourceResult, *, samples: bool) -> dict[str, Any]:
+    """One source as the JSON contract writes it."""
     tables = []
     for table in source.tables:
         columns = []
@@ -61,7 +62,7 @@ def to_json(result: ScanResult, *, samples: bool = False,
     total = summary(result)
     total["findings"] = findings or []
     doc = {"schema_version": SCHEMA_VERSION,
-           "sources": [_source(s, samples=samples) for s in result.sources],
+           "sources": [source_json(s, samples=samples) for s in result.sources],
            "summary": total}  # fmt: skip
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

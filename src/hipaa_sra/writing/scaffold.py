@@ -98,19 +98,33 @@ def example_files() -> dict[str, str]:
     return _walk(root, PurePosixPath())
 
 
+SAMPLES = "samples"
+"""The example's data exports (a CSV and a SQLite file) that `sra scan` reads."""
+
+
+def example_samples() -> dict[str, bytes]:
+    """Relative path -> bytes of the example's sample data, written beside its YAML."""
+    folder = resources.files("hipaa_sra") / "examples" / EXAMPLE / SAMPLES
+    return {f"{SAMPLES}/{child.name}": child.read_bytes()
+            for child in folder.iterdir() if child.is_file()}  # fmt: skip
+
+
 def init_workspace(target: Path, *, example: bool, organization: str) -> list[Path]:
     """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
     files = example_files() if example else minimal_files(organization)
     files = {rel: _with_header(PurePosixPath(rel), text) for rel, text in files.items()}
     files.update(_schema_files())
+    data = {rel: text.encode("utf-8") for rel, text in files.items()}
+    if example:
+        data.update(example_samples())
     if (target / MANIFEST_FILE).exists():
         raise TargetExists(f"{target}: already holds a workspace ({MANIFEST_FILE}); left as is")
-    clashes = sorted(rel for rel in files if (target / rel).exists())
+    clashes = sorted(rel for rel in data if (target / rel).exists())
     if clashes:
         raise TargetExists(f"{target / clashes[0]}: already exists; not overwriting it")
     written = []
-    for rel, text in sorted(files.items()):
+    for rel, content in sorted(data.items()):
         path = target / rel
-        write_new(path, text.encode("utf-8"))
+        write_new(path, content)
         written.append(path)
     return written
