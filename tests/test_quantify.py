@@ -216,3 +216,84 @@ def test_out_inside_the_workspace_is_refused(sra: Callable[..., Run], workspace)
 def test_years_out_of_range_is_a_usage_error(sra: Callable[..., Run]) -> None:
     run = sra("quantify", "-w", str(EXAMPLE), "--years", "0")
     assert run.exit_code == 2 and "Traceback" not in run.stderr
+
+
+# ---- the numbers in the report and in OSCAL -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_ws():  # type: ignore[no-untyped-def]
+    return load_workspace(EXAMPLE, use_cache=False)
+
+
+def test_report_section_has_the_curve_and_the_tables(example_ws) -> None:
+    from datetime import date
+
+    from hipaa_sra.report import build_report, render_html
+
+    report = build_report(example_ws, date(2026, 11, 22))
+    section = report.section("quantified-risk")
+    assert section.title == "Quantified risk"
+    [figure] = section.figures
+    assert figure.svg.startswith("<svg") and "Loss exceedance" in figure.svg
+    assert [t.key for t in section.tables] == [
+        "loss-exceedance", "top-contributors", "remediation-value", "quantified-risks"]
+    [saving] = section.tables[2].rows
+    assert saving[0] == "RR-2026-022" and str(saving[1]).startswith("Offer passkeys")
+    assert len(section.tables[3].rows) == len(example_ws.risks)
+    html = render_html(report)
+    assert 'id="quantified-risk"' in html and 'id="figure-loss-exceedance"' in html
+    # Same numbers as `sra quantify` with the report's years and seed.
+    result = quantify(example_ws, years=20_000, seed=2026)
+    facts = dict(section.facts)
+    assert facts["Mean annual loss, residual"] == f"{result.portfolio.residual.mean:,.0f}"
+
+
+def test_oscal_risks_carry_the_annual_loss(example_ws) -> None:
+    from datetime import date
+
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    from hipaa_sra.interop.oscal import assessment_results
+
+    doc = assessment_results(example_ws, date(2026, 11, 22))
+    risks = AssessmentResults.model_validate(doc["assessment-results"]).results[0].risks or []
+    result = quantify(example_ws, years=20_000, seed=2026)
+    by_order = {r.input.order: r for r in result.risks}
+    assert len(risks) == len(example_ws.risks) == len(by_order)
+    for index, risk in enumerate(risks):
+        (char,) = risk.characterizations or []
+        facets = {f.name: f.value for f in char.facets}
+        expected = by_order[index]
+        assert facets["annual-loss-residual-p90-usd"] == str(round(expected.residual.p90))
+        assert facets["annual-loss-inherent-mean-usd"] == str(round(expected.inherent.mean))
+        assert facets["annual-loss-source"] == ("quant" if expected.input.own else "calibration")
+        assert facets["annual-loss-simulated-years"] == "20000"
+
+
+def test_bad_estimates_are_findings_with_positions(sra: Callable[..., Run], workspace) -> None:
+    manifest = ("organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
+                "      moderate: {min: 0.5, most_likely: 0.2, max: 0.8}\n")  # fmt: skip
+    quant = ("  quant:\n"
+             "    frequency: {min: 3, most_likely: 2, max: 1}\n"          # line 9
+             "    magnitude: {distribution: lognormel, low: 1, high: 9}\n"  # line 10
+             "- id: R-2\n  asset: db\n  threat: T\n  vuln: V\n  likelihood: low\n"
+             "  impact: low\n  quant:\n    frequency: {min: lots, most_likely: 1, max: 2}\n")
+    rows = risk("R-1", quant=quant)
+    root = workspace({"inventory/assets.yaml": ASSET, "register/risks.yaml": rows},
+                     manifest=manifest)  # fmt: skip
+    run = sra("lint", "-w", str(root), "--select", "SRA111,SRA112,SRA001", "--no-cache",
+              "--today", "2026-11-22")  # fmt: skip
+    out = run.stdout
+    assert "risks.yaml:9:17:" in out and "min (3) is above max (1)" in out
+    assert "risks.yaml:10:17:" in out and "did you mean `lognormal`?" in out
+    assert "SRA001" in out and "`quant.frequency.min` is `lots`" in out
+    assert "sra.yaml:6:" in out and "most_likely (0.2) is outside min to max" in out
+    assert "sra.yaml:5:5:" in out and "no frequency row for likelihood `low`" in out
+    assert run.exit_code == 1 and "Traceback" not in run.stderr
+    text = sra("quantify", "-w", str(root), "--years", "1000", "--no-cache")
+    assert text.exit_code == 0, text.stderr
+    assert "R-1: `quant.frequency` cannot be used: min (3) is above max (1)" in text.stdout
+    assert "R-2: `quant.frequency` could not be read (see `sra lint`)" in text.stdout
+    assert "R-2: frequency from the calibration for likelihood low" in text.stdout
+    assert "calibration rows from the defaults: frequency.low, frequency.moderate" in text.stdout
