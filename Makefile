@@ -28,12 +28,16 @@ demo: $(VENV)/.installed
 	$(BIN)/sra lint --workspace $(DEMO)/sra --format sarif --output $(DEMO)/lint.sarif; test $$? -le 1
 	$(BIN)/sra report --workspace $(DEMO)/sra --format html --out $(DEMO)/report.html
 	$(BIN)/sra report --workspace $(DEMO)/sra --format pdf --out $(DEMO)/report.pdf
+	$(BIN)/sra report --workspace $(DEMO)/sra --format docx --out $(DEMO)/report.docx
+	$(BIN)/sra quantify --workspace $(DEMO)/sra --out $(DEMO)/quantify.txt
 	@echo
 	@tail -n 1 $(DEMO)/lint.txt
 	@echo "Example workspace: $(DEMO)/sra"
 	@echo "Lint report:       $(DEMO)/lint.txt (SARIF: $(DEMO)/lint.sarif)"
 	@echo "SRA report:        $(DEMO)/report.html"
 	@echo "SRA report (PDF):  $(DEMO)/report.pdf"
+	@echo "SRA report (Word): $(DEMO)/report.docx"
+	@echo "Annual loss:       $(DEMO)/quantify.txt"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

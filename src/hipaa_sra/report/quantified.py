@@ -27,11 +27,12 @@ def quantified_section(i: ReportInputs) -> Section:
     title = "Quantified risk"
     q = quantify(i.ws, years=shared_years(len(i.ws.risks)), seed=DEFAULT_SEED)
     p = q.portfolio
+    own = sum(1 for r in q.risks if r.input.own)
     paragraphs = [
         "Annual loss in USD, simulated over "
         f"{q.years:,} years (seed {q.seed}) with FAIR's model: each year, each risk's loss "
         "event frequency times its loss magnitude, drawn from PERT or lognormal estimates. "
-        f"{plural(sum(1 for r in q.risks if r.input.own), 'risk')} carry their own estimate "
+        f"{plural(own, 'risk')} {'carries its' if own == 1 else 'carry their'} own estimate "
         "(`quant:`); the others are priced from the calibration table by likelihood and "
         "impact. Percentiles read as: in 9 years out of 10 the loss stays below P90.",
     ]
