@@ -204,6 +204,10 @@ def test_json_and_csv_carry_the_same_risks(sra: Callable[..., Run], tmp_path: Pa
     assert ps == sorted(ps, reverse=True) and min(ps) >= 1 / 2000
     losses = [p["residual"] for p in doc["portfolio"]["exceedance"]]
     assert losses == sorted(losses)
+    curve = doc["portfolio"]["curve"]
+    assert len(curve) == 60 and curve[0]["probability"] == 0.5
+    assert curve[-1]["probability"] == pytest.approx(1 / 2000)
+    assert [p["inherent"] for p in curve] == sorted(p["inherent"] for p in curve)
 
 
 def test_out_inside_the_workspace_is_refused(sra: Callable[..., Run], workspace) -> None:

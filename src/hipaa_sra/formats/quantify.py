@@ -50,6 +50,11 @@ def quantify_dict(q: Quantification, as_of: date | None = None) -> dict[str, Any
                  "residual": round(pt.residual), "after_plan": round(pt.after_plan)}
                 for pt in p.table
             ],
+            "curve": [
+                {"probability": round(pt.probability, 8), "inherent": round(pt.inherent),
+                 "residual": round(pt.residual), "after_plan": round(pt.after_plan)}
+                for pt in p.curve
+            ],
         },
         "risks": [_risk_dict(q, r) for r in q.top],
         "skipped": [{"id": rid, "reason": why} for rid, why in q.skipped],
