@@ -202,10 +202,10 @@ def test_cloudformation_encryption_pairs() -> None:
 def test_cloudformation_yaml_short_forms_and_strings() -> None:
     base = IAC / "checkov/tests/cloudformation/checks/resource/aws"
     fail = stores(discover([base / "example_BackupVaultEncrypted/FAIL.yaml"]))
-    assert list(fail.values())[0][0] == "snapshot-backup"
+    assert next(iter(fail.values()))[0] == "snapshot-backup"
     logging = stores(discover([base / "example_ElasticsearchDomainLogging/"
                                "OpensearchDomainLogging-FAILED.yaml"]))
-    assert list(logging.values())[0][1]["logging"] is False
+    assert next(iter(logging.values()))[1]["logging"] is False
     aurora = stores(discover([base / "example_RDSEncryption/RDSEncryption-UNKNOWN.yaml"]))
     assert all("encryption_at_rest" not in facts for _, facts in aurora.values())
 

@@ -3,7 +3,8 @@
 A fixture `fixtures/<rule-name>.yaml` has `fail` and `pass` variants. Each variant copies
 `base/` (a workspace every rule passes), deletes `remove`, writes `files`, makes named pipes
 at `fifos`, signs for the roles in `sign` (default: every required role) over the content as
-it now is, writes `after_sign`, then lints with only that rule selected. `fail` must report
+it now is, writes `after_sign`, then lints with only that rule selected (and with the
+infrastructure inputs its sra.yaml lists under `discovery`). `fail` must report
 exactly the object ids in `expect`; `pass` must report nothing.
 """
 
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from hipaa_sra.analysis.digest import workspace_digest
+from hipaa_sra.discover.workspace import workspace_discovery
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.rules import RULES, LintReport, Selection, lint
 
@@ -71,7 +73,9 @@ def run(tmp: Path, variant: dict[str, Any], code: str | None) -> LintReport:
     """Lint a built variant with one rule (or all rules when `code` is None)."""
     root, today = build(tmp, variant)
     selection = Selection(select=(code,)) if code else Selection()
-    return lint(load_workspace(root, use_cache=False), today, selection)
+    workspace = load_workspace(root, use_cache=False)
+    # `discovery.inputs` in sra.yaml, read the way `sra lint` reads them.
+    return lint(workspace, today, selection, discovery=workspace_discovery(workspace))
 
 
 def fixture(name: str) -> dict[str, Any]:

@@ -33,12 +33,18 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--output", "-o", type=OutputPath(), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
+@click.option("--discovered", "discovered", multiple=True, metavar="FILE",
+              type=click.Path(path_type=Path),
+              help="Also check the inventory against this infrastructure input (a Terraform "
+                   "plan or state, a .tf directory, a CloudFormation template or Kubernetes "
+                   "manifests), as `discovery:` in sra.yaml does; repeatable.")
 @click.option("--show-waived", is_flag=True,
               help="Text format: also list waived findings, each with its waiver (the other "
                    "formats always include them).")
 def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime | None,
                  select: tuple[str, ...], ignore: tuple[str, ...], output: Path | None,
-                 no_cache: bool, show_waived: bool) -> None:  # fmt: skip
+                 no_cache: bool, discovered: tuple[Path, ...],
+                 show_waived: bool) -> None:  # fmt: skip
     """Check the workspace the way an auditor would.
 
     Runs every rule (see `sra rules`) and reports findings. Exits 0 when no
@@ -51,6 +57,7 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
         sra lint --format sarif --output sra.sarif
         sra lint --today 2026-11-22 --select SRA1 --ignore stale-review
         sra lint --show-waived
+        sra lint --discovered plan.json
     """
     day = resolve_today(today)
     selection = Selection(_split(select), _split(ignore))
@@ -61,7 +68,7 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
         renderer = partial(lint_text, colour=colour, show_waived=show_waived)
         style = "text" + ("-colour" if colour else "") + ("-waived" if show_waived else "")
     result = render_lint_workspace(workspace, day, selection, renderer, style,
-                                   use_cache=not no_cache)  # fmt: skip
+                                   use_cache=not no_cache, discovered=discovered)  # fmt: skip
     emit(result.text, output)
     if result.at_or_above(Severity(fail_on)):
         raise SystemExit(1)

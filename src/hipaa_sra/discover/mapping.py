@@ -9,7 +9,7 @@ facts whose default docs/discover.md lists may have one.
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any, Literal
 
@@ -145,6 +145,20 @@ class Table(_Strict):
         return (type_name in self.types or type_name in self.attachments
                 or type_name in self.ignored_set
                 or type_name.startswith(self.ignored_prefixes))  # fmt: skip
+
+    @cached_property
+    def wanted(self) -> frozenset[str]:
+        """Types whose values a reader keeps: stores, tracked resources and attachments."""
+        return frozenset(self.types) | frozenset(self.attachments)
+
+    @cached_property
+    def referencing(self) -> frozenset[str]:
+        """Types whose references matter: joins, flows, or conditions on references."""
+        names = set(self.attachments)
+        for name, spec in self.types.items():
+            if spec.flows or spec.replica_when or any(f.unless for f in spec.facts.values()):
+                names.add(name)
+        return frozenset(names)
 
     @property
     def ignored_set(self) -> frozenset[str]:

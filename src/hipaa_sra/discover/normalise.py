@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from ..model import CATEGORY_GROUPS, Category, CategoryGroup
@@ -17,6 +18,7 @@ from .mapping import Attachment, FactSpec, Table, TypeSpec, read_fact
 from .model import (
     FACTS,
     Discovery,
+    FactValue,
     InputKind,
     InputSummary,
     Platform,
@@ -36,6 +38,10 @@ _EXTRA_STORES = frozenset({Category.AUDIT_LOG, Category.NOTEBOOK_SCRIPT})
 _IDENTIFYING = ("id", "arn", "name", "bucket", "identifier", "cluster_identifier", "endpoint",
                 "address", "function_name")  # fmt: skip
 _TAG_KEY = re.compile(r"[^a-z0-9]")
+_BLANK: dict[str, FactValue] = {fact: None if fact in {"backup_retention_days",
+                                                       "log_retention_days"} else "unknown"
+                                for fact in FACTS}  # fmt: skip
+"""Every fact, not stated: `"unknown"`, or None for the day counts."""
 
 
 def is_store(category: str) -> bool:
@@ -61,24 +67,29 @@ def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | N
     tracked: list[_Tracked] = []
     attachments: list[tuple[Resource, Attachment]] = []
     count = 0
+    # What each type is, decided once per type: a plan repeats a few hundred types.
+    roles: dict[tuple[str, Platform], TypeSpec | Attachment | bool] = {}
+    keys, scopes = discovery.keys, discovery.scopes
     for resource in resources:
         count += 1
         if resource.action == "delete":
             continue  # the plan removes it: it will not exist
-        discovery.keys.add(resource.source_key)
-        scope = resource.scope if resource.platform is Platform.CLOUDFORMATION else ""
-        discovery.scopes.add((resource.platform.value, scope))
-        spec = table.types.get(resource.type)
-        if spec is not None and spec.platform is not resource.platform:
-            spec = None
-        if spec is not None or resource.hint:
+        keys.add(resource.source_key)
+        if resource.platform is Platform.CLOUDFORMATION:
+            scopes.add((resource.platform.value, resource.scope))
+        else:
+            scopes.add((resource.platform.value, ""))
+        role = roles.get((resource.type, resource.platform))
+        if role is None:
+            role = roles[(resource.type, resource.platform)] = _role(resource, table)
+        if isinstance(role, TypeSpec) or resource.hint:
+            spec = role if isinstance(role, TypeSpec) else None
             tracked.append(_track(resource, spec, path, table))
             continue
         discovery.other_resources += 1
-        attachment = table.attachments.get(resource.type)
-        if attachment is not None:
-            attachments.append((resource, attachment))
-        elif not table.known(resource.type):
+        if isinstance(role, Attachment):
+            attachments.append((resource, role))
+        elif not role:
             discovery.unknown_types[resource.type] = discovery.unknown_types.get(
                 resource.type, 0) + 1
     discovery.inputs.append(InputSummary(path, kind, count, version))
@@ -97,18 +108,25 @@ def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | N
             discovery.flows.extend(_flows(item, spec, index))
 
 
+def _role(resource: Resource, table: Table) -> TypeSpec | Attachment | bool:
+    """The type's mapping, its attachment, or whether the table knows it (True) or not."""
+    spec = table.types.get(resource.type)
+    if spec is not None and spec.platform is resource.platform:
+        return spec
+    attachment = table.attachments.get(resource.type)
+    return attachment if attachment is not None else table.known(resource.type)
+
+
 def _track(resource: Resource, spec: TypeSpec | None, path: str, table: Table) -> _Tracked:
     category = spec.category.value if spec is not None else str(resource.hint)
     if spec is not None and any(condition.holds(resource.values, resource.refs)
                                 for condition in spec.replica_when):  # fmt: skip
         category = Category.REPLICA.value
-    ephi, reason = _ephi(resource.values, table)
+    tags = _tags(resource.values)
+    ephi, reason = _ephi(tags, table)
     store = Store(resource.source_key, resource.address, resource.type, category, ephi,
-                  {}, path, _name(resource, spec), reason)  # fmt: skip
-    item = _Tracked(resource, store)
-    for fact in FACTS:
-        store.attributes[fact] = None if fact in NUMERIC_FACTS else "unknown"
-        item.stated[fact] = 0
+                  dict(_BLANK), path, _name(resource, spec, tags), reason)  # fmt: skip
+    item = _Tracked(resource, store, dict.fromkeys(FACTS, 0))
     if spec is not None:
         _apply(item, spec.facts, resource.values, resource.refs)
     # Keep only what joins and flows read: a plan's stores stay small in memory.
@@ -132,8 +150,7 @@ def _apply(item: _Tracked, facts: Mapping[str, FactSpec], values: Mapping[str, A
         item.stated[fact] = strength
 
 
-def _name(resource: Resource, spec: TypeSpec | None) -> str:
-    tags = _tags(resource.values)
+def _name(resource: Resource, spec: TypeSpec | None, tags: dict[str, Any]) -> str:
     for key in ("Name", "name"):
         if isinstance(tags.get(key), str) and tags[key]:
             return str(tags[key])
@@ -157,16 +174,26 @@ def _tags(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ephi(values: Mapping[str, Any], table: Table) -> tuple[str, str | None]:
-    keys = set(table.phi_tags)
-    wanted = {value.lower() for value in table.phi_values}
-    for key, value in _tags(values).items():
+def _ephi(tags: dict[str, Any], table: Table) -> tuple[str, str | None]:
+    keys, wanted = _phi_words(table.phi_tags, table.phi_values)
+    for key, value in tags.items():
         if value is UNKNOWN or not isinstance(value, (str, bool)):
             continue
-        short = _TAG_KEY.sub("", str(key).rsplit("/", 1)[-1].lower())
-        if short in keys and str(value).lower() in wanted:
+        if _tag_key(str(key)) in keys and str(value).lower() in wanted:
             return "present", f"{key}: {value}"
     return "possible", None
+
+
+@cache
+def _phi_words(tags: tuple[str, ...], values: tuple[str, ...]) -> tuple[frozenset[str],
+                                                                         frozenset[str]]:
+    return frozenset(tags), frozenset(value.lower() for value in values)
+
+
+@lru_cache(maxsize=4096)
+def _tag_key(key: str) -> str:
+    """`example.com/Data-Classification` -> `dataclassification` (plans repeat tag keys)."""
+    return _TAG_KEY.sub("", key.rsplit("/", 1)[-1].lower())
 
 
 class _Index:
@@ -175,25 +202,34 @@ class _Index:
     def __init__(self, tracked: list[_Tracked]) -> None:
         self.by_base: dict[str, list[_Tracked]] = {}
         self.by_value: dict[str, list[_Tracked]] = {}
+        self._tracked = tracked
         for item in tracked:
             address = item.resource.address
-            self.by_base.setdefault(resource_base(address), []).append(item)
-            if resource_base(address) != address:
+            base = resource_base(address) if address.endswith("]") else address
+            self.by_base.setdefault(base, []).append(item)
+            if base != address:
                 self.by_base.setdefault(address, []).append(item)
-            for key in _IDENTIFYING:
-                value = item.resource.values.get(key)
-                if isinstance(value, str) and value:
-                    self.by_value.setdefault(value, []).append(item)
+
+    def _values(self) -> dict[str, list[_Tracked]]:
+        """By identifying value (id, ARN, name...): built on first use, for states' joins."""
+        if not self.by_value:
+            for item in self._tracked:
+                for key in _IDENTIFYING:
+                    value = item.resource.values.get(key)
+                    if isinstance(value, str) and value:
+                        self.by_value.setdefault(value, []).append(item)
+        return self.by_value
 
     def referenced(self, resource: Resource, attribute: str) -> list[_Tracked]:
         """Tracked resources that `attribute` of `resource` names, by reference or value."""
         found: list[_Tracked] = []
         for ref in (*resource.refs.get(attribute, ()), *resource.refs.get("*", ())):
             found.extend(self.by_base.get(ref, ()))
-        if not found:
+        if not found and resource.values.get(attribute) is not None:
+            by_value = self._values()
             for text in _strings(resource.values.get(attribute)):
-                found.extend(self.by_value.get(text, ()) or
-                             self.by_value.get(text.rsplit(":", 1)[0], ()))  # fmt: skip
+                found.extend(by_value.get(text, ()) or
+                             by_value.get(text.rsplit(":", 1)[0], ()))  # fmt: skip
         unique = {id(item): item for item in found if item.resource is not resource}
         return list(unique.values())
 

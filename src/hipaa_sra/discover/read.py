@@ -31,8 +31,9 @@ def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterato
     if path.suffix == ".tf":
         return InputKind.TERRAFORM_HCL, None, read_hcl([path])
     key = first_key(path) if path.exists() else None
+    wanted = table.wanted.__contains__
     if key == "format_version":
-        return read_plan(path)
+        return read_plan(path, wanted, table.referencing.__contains__)
     if key == "version":
         return read_state(path)
     text = read_text(path)
@@ -49,7 +50,7 @@ def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterato
             raise DiscoveryError(path, "not valid JSON: nested too deeply") from None
         first = documents[0]
         if isinstance(first, dict) and ("resource_changes" in first or "format_version" in first):
-            return read_plan(path)
+            return read_plan(path, table.wanted.__contains__, table.referencing.__contains__)
         if isinstance(first, dict) and isinstance(first.get("version"), int):
             return read_state(path)
     else:

@@ -8,7 +8,7 @@ with the instances) is read in a second pass for the references between resource
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ _REF = re.compile(
 _NOT_RESOURCES = frozenset({"var", "local", "module", "data", "each", "count", "path",
                             "terraform", "self"})  # fmt: skip
 _INDEX = re.compile(r"\[[^\]]*\]$")
+_BUFFER = 1 << 18
 
 
 def first_key(path: Path) -> str | None:
@@ -38,15 +39,22 @@ def first_key(path: Path) -> str | None:
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
-def read_plan(path: Path) -> tuple[InputKind, str | None, Iterator[Resource]]:
-    """Kind, format version and resources of a `terraform show -json` file (plan or state)."""
+def read_plan(path: Path, wanted: Callable[[str], bool] = lambda _: True,
+              referencing: Callable[[str], bool] = lambda _: True,
+              ) -> tuple[InputKind, str | None, Iterator[Resource]]:  # fmt: skip
+    """Kind, format version and resources of a `terraform show -json` file (plan or state).
+
+    Only resources whose type is `wanted` get their values, and only `referencing` types
+    their references; the others are counted, by address and type (most of a plan is IAM
+    and network plumbing).
+    """
     version = _scalar(path, "format_version")
     if not isinstance(version, str) or not _supported(version):
         raise DiscoveryError(path, f"Terraform JSON format_version {version!r} is not supported",
                              hint="this version reads plan formats 0.1 to 1.x")
     config = _scalar(path, "configuration") or {}
     refs = _References(config if isinstance(config, Mapping) else {})
-    changes = _changes(path, refs)
+    changes = _changes(path, refs, wanted, referencing)
     first = next(changes, None)
     if first is not None:
         return InputKind.TERRAFORM_PLAN, version, _chain(first, changes)
@@ -81,7 +89,7 @@ def _scalar(path: Path, prefix: str) -> Any:
     """The value at a top-level key, or None; stops reading once found."""
     try:
         with open_utf8(path) as stream:
-            for value in ijson.items(stream, prefix, use_float=True):
+            for value in ijson.items(stream, prefix, use_float=True, buf_size=_BUFFER):
                 return value
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
         raise json_error(path, exc) from None
@@ -91,7 +99,7 @@ def _scalar(path: Path, prefix: str) -> Any:
 def _items(path: Path, prefix: str) -> Iterator[Any]:
     try:
         with open_utf8(path) as stream:
-            yield from ijson.items(stream, prefix, use_float=True)
+            yield from ijson.items(stream, prefix, use_float=True, buf_size=_BUFFER)
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
         raise json_error(path, exc) from None
 
@@ -101,22 +109,27 @@ _ACTIONS = {("create",): "create", ("update",): "update", ("delete",): "delete",
             ("delete", "create"): "replace"}  # fmt: skip
 
 
-def _changes(path: Path, refs: _References) -> Iterator[Resource]:
+def _changes(path: Path, refs: _References, wanted: Callable[[str], bool],
+             referencing: Callable[[str], bool]) -> Iterator[Resource]:  # fmt: skip
     for change in _items(path, "resource_changes.item"):
-        if not isinstance(change, Mapping) or change.get("mode", "managed") != "managed":
+        if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
             continue
         body = change.get("change") or {}
         actions = tuple(body.get("actions") or ())
         action = _ACTIONS.get(actions, "-".join(actions) or None)
+        address, rtype = str(change.get("address", "")), str(change.get("type", ""))
+        module = str(change.get("module_address") or "")
+        if not wanted(rtype):
+            yield Resource(Platform.TERRAFORM, address, rtype, {}, module, {}, action)
+            continue
         if action == "delete":
             values: Any = body.get("before") or {}
         else:
             values = overlay(body.get("after"), body.get("after_unknown") or {})
-        address, rtype = str(change.get("address", "")), str(change.get("type", ""))
-        module = str(change.get("module_address") or "")
         yield Resource(Platform.TERRAFORM, address, rtype,
-                       values if isinstance(values, Mapping) else {}, module,
-                       refs.of(module, rtype, str(change.get("name", ""))), action)  # fmt: skip
+                       values if isinstance(values, dict) else {}, module,
+                       refs.of(module, rtype, str(change.get("name", "")))
+                       if referencing(rtype) else {}, action)  # fmt: skip
 
 
 def _module_values(module: Mapping[str, Any], refs: _References) -> Iterator[Resource]:

@@ -139,6 +139,16 @@ class AddressableDecision(SraModel):
     date: IsoDate | None = None
 
 
+class DiscoveryConfig(SraModel):
+    """Infrastructure code that `sra lint` checks the inventory against (see `sra discover`)."""
+
+    inputs: tuple[Text, ...] = Field(
+        (),
+        description="Terraform plan or state JSON, directories of .tf files, CloudFormation "
+        "templates and Kubernetes manifests, relative to the workspace directory.",
+    )
+
+
 class Manifest(SraModel):
     """The contents of `sra.yaml`."""
 
@@ -158,4 +168,8 @@ class Manifest(SraModel):
     )
     waivers: Waivers = Field(
         (), description="Waivers for workspace-wide findings (those not about one record)."
+    )
+    discovery: DiscoveryConfig = Field(
+        default_factory=DiscoveryConfig,
+        description="Infrastructure inputs whose data stores the inventory must list.",
     )

@@ -11,6 +11,7 @@ from .. import __version__
 from ..analysis.coverage import coverage_summary
 from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus
+from ..discover.workspace import workspace_discovery
 from ..history import Commit, History, HistoryError, history, open_repository
 from ..model import Level, Workspace
 from ..rules import LintReport, lint
@@ -71,9 +72,12 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
     except MethodologyError:
         matrix = None  # the loader reports it; the report says so where it matters
     facts = Facts(ws)
+    # The inputs `discovery:` in sra.yaml lists: their findings and their machine evidence.
+    discovery = workspace_discovery(ws)
     inputs = ReportInputs(
-        ws=ws, today=today, facts=facts, matrix=matrix,
-        lint=lint_report if lint_report is not None else lint(ws, today, facts=facts),
+        ws=ws, today=today, facts=facts, matrix=matrix, discovery=discovery,
+        lint=lint_report if lint_report is not None else lint(ws, today, facts=facts,
+                                                              discovery=discovery),
         verification=verify_workspace(ws), history=history,
         history_problem=history_problem, detail_limit=detail_limit,
     )  # fmt: skip

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..analysis.facts import Facts
 from ..analysis.ocr import OcrElement, ocr_elements
 from ..catalog import RiskMatrix, scale_levels
+from ..discover import Reconciliation
 from ..findings import Location
 from ..history import History
 from ..model import Level, Workspace
@@ -42,6 +43,8 @@ class ReportInputs:
     history_problem: str | None = None
     """Why there is no review history (not a git repository, git missing)."""
     detail_limit: int = DETAIL_LIMIT
+    discovery: Reconciliation | None = None
+    """Infrastructure code reconciled with the inventory, when sra.yaml lists inputs."""
 
     @cached_property
     def ranked(self) -> list[ScoredRisk]:

@@ -19,6 +19,7 @@ from ..model import (
 from .diagram import diagram_svg
 from .document import Cell, CellValue, Figure, Section, Tone
 from .flowgraph import Edge, Node, build_diagram
+from .infrastructure import infrastructure_table
 from .inputs import MISSING, UNREADABLE, ReportInputs, day, known, text, yes_no
 from .mermaid import diagram_mermaid
 
@@ -108,7 +109,9 @@ def inventory_section(i: ReportInputs) -> Section:
          "Audit logging", "Last reviewed"),
         rows, empty="The inventory lists no assets.", order="ePHI present first, then category",
     )  # fmt: skip
-    return Section("asset-inventory", "Asset inventory", facts=facts, tables=(categories, table))
+    evidence = infrastructure_table(i)
+    tables = (categories, table) if evidence is None else (categories, table, evidence)
+    return Section("asset-inventory", "Asset inventory", facts=facts, tables=tables)
 
 
 def flows_section(i: ReportInputs) -> Section:

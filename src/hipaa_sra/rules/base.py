@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from ..analysis.facts import Facts
 from ..findings import Severity
 from ..model import Manifest, Profile, ReviewIntervals, Workspace
+
+if TYPE_CHECKING:
+    from ..discover import Reconciliation
 
 
 class Family(StrEnum):
@@ -54,6 +58,9 @@ class Context:
     facts: Facts
     rule_keys: frozenset[str] = frozenset()
     """Every rule code and name in the registry, for checks that validate rule references."""
+    discovery: Reconciliation | None = None
+    """Infrastructure code reconciled with the inventory (`discovery:` in sra.yaml or
+    `sra lint --discovered`); None when no input was given."""
 
     def known_rule(self, key: str) -> bool:
         """True if `key` is a rule code or name."""

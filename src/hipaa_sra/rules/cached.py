@@ -9,6 +9,7 @@ On a hit no YAML is parsed and no model is built.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..discover.workspace import workspace_discovery
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
@@ -42,19 +44,25 @@ class RenderedLint:
 
 
 def lint_workspace(root: Path | None, today: date, selection: Selection | None = None, *,
-                   use_cache: bool = True) -> LintReport:  # fmt: skip
-    """Lint the workspace at (or above) `root` as of `today`, from the cache when unchanged."""
+                   use_cache: bool = True,
+                   discovered: tuple[Path, ...] = ()) -> LintReport:  # fmt: skip
+    """Lint the workspace at (or above) `root` as of `today`, from the cache when unchanged.
+
+    The infrastructure inputs of `discovery:` in sra.yaml, and `discovered`, are read and
+    reconciled with the inventory (see `sra discover`).
+    """
     selection = selection or Selection()
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    key = _key(cache, located, today, selection) if use_cache else None
-    return _lint(located, cache, key, today, selection)
+    key = _key(cache, located, today, selection, discovered) if use_cache else None
+    return _lint(located, cache, key, today, selection, discovered=discovered)
 
 
 def render_lint_workspace(root: Path | None, today: date, selection: Selection | None,
                           render: Callable[[LintReport], str], style: str, *,
-                          use_cache: bool = True) -> RenderedLint:  # fmt: skip
+                          use_cache: bool = True,
+                          discovered: tuple[Path, ...] = ()) -> RenderedLint:  # fmt: skip
     """Lint and render with `render` (named `style` in the cache), reusing a cached rendering.
 
     Rendering tens of thousands of findings costs as much as reading the cached findings, so
@@ -64,7 +72,7 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    key = _key(cache, located, today, selection) if use_cache else None
+    key = _key(cache, located, today, selection, discovered) if use_cache else None
     name = key.variant(style) if key is not None else None
     if name is not None:
         stored = cache.get(name)
@@ -72,7 +80,7 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
             text, counts = stored
             return RenderedLint(text, dict(counts))
     # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
-    report = _lint(located, cache, key, today, selection, store=False)
+    report = _lint(located, cache, key, today, selection, store=False, discovered=discovered)
     counts = {severity.value: report.count(severity) for severity in Severity}
     rendered = RenderedLint(render(report), counts)
     if name is not None:
@@ -81,20 +89,23 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
 
 
 def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Selection,
-          store: bool = True) -> LintReport:  # fmt: skip
+          store: bool = True, discovered: tuple[Path, ...] = ()) -> LintReport:  # fmt: skip
     if key is not None:
         stored = cache.get(key)
         if stored is not None:
             report = _restore(root, today, stored)
             if report is not None:
                 return report
-    report = lint(load_workspace(root, use_cache=cache.enabled), today, selection)
+    workspace = load_workspace(root, use_cache=cache.enabled)
+    report = lint(workspace, today, selection,
+                  discovery=workspace_discovery(workspace, discovered))  # fmt: skip
     if key is not None and store:
         cache.put(key, _store(report))
     return report
 
 
-def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | None:
+def _key(cache: Cache, root: Path, today: date, selection: Selection,
+         discovered: tuple[Path, ...] = ()) -> Key | None:  # fmt: skip
     """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
     parts = [
         # fsencode: a path that is not UTF-8 (surrogate-escaped) is still a key, not a crash.
@@ -121,9 +132,43 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection) -> Key | N
                 if signers is None:
                     return None
                 parts.append(signers)
+            if source.kind is None:
+                # Infrastructure inputs decide the discovery findings: inputs of the result.
+                inputs = _discovery_digests(root, data, discovered)
+                if inputs is None:
+                    return None
+                parts += inputs
     except OSError:
         return None  # the loader reports unreadable files with their path
     return cache.key_of(parts, "lint")
+
+
+def _discovery_digests(root: Path, manifest: bytes,
+                       discovered: tuple[Path, ...]) -> list[bytes] | None:  # fmt: skip
+    """A digest of every infrastructure input (streamed: plans may be large); None if unreadable."""
+    try:
+        listed = parse_yaml(manifest, MANIFEST_FILE)["discovery"]["inputs"]
+        named = [root / str(entry) for entry in listed] if isinstance(listed, list) else []
+    except (SraError, KeyError, TypeError):
+        named = []  # the loader and the rules report what is wrong
+    paths = [*named, *discovered]
+    if not paths:
+        return []
+    out = [os.fsencode(os.getcwd())]  # `--discovered` paths are relative to it
+    for path in paths:
+        files = sorted(path.glob("*.tf")) if path.is_dir() else [path]
+        for file in files:
+            digest = hashlib.sha256(str(file).encode() + b"\0")
+            try:
+                with open(file, "rb", opener=_open_nonblocking) as handle:
+                    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                        return None
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError:
+                return None  # discovery reports the input that cannot be read
+            out.append(digest.digest())
+    return out
 
 
 def _read_bounded(path: Path) -> bytes | None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..analysis.exposure import exposed, needs_mfa, scannable, stores_data
 from ..catalog import nprm_profile
+from ..discover import infrastructure_value
 from ..findings import Severity
 from ..model import Asset, Category, Control, Workspace
 from .base import Context, Family, Hit, Rule
@@ -62,21 +63,56 @@ def _attribute_hit(asset: Asset, value: bool | None, field: str, want: str) -> H
                f"{want}", asset)  # fmt: skip
 
 
+def _infrastructure(ctx: Context, asset: Asset, attribute: str) -> tuple[bool | None, str]:
+    """What the linked infrastructure says of an attribute (a `false` anywhere wins)."""
+    if ctx.discovery is None or asset.id is None:
+        return None, ""
+    said: tuple[bool | None, str] = (None, "")
+    for store in ctx.discovery.by_asset.get(asset.id, ()):
+        value = infrastructure_value(attribute, store)
+        if value is False:
+            return False, f"`{store.source_key}` ({store.input})"
+        if value is True:
+            said = (True, "")
+    return said
+
+
+def _machine_checked(asset: Asset, field: str, ctx: Context, want: str) -> Hit | None:
+    """The hit for an attribute the asset does not record as true, with infrastructure evidence.
+
+    A linked resource that states the fact is machine evidence: true satisfies the rule,
+    false is named in the message.
+    """
+    value = getattr(asset.attributes, field)
+    if value is True or asset.attributes.is_unknown(field):
+        return None
+    shown, where = _infrastructure(ctx, asset, field)
+    if shown is True:
+        return None
+    hit = _attribute_hit(asset, value, field, want)
+    if shown is False:
+        return Hit(f"{hit.message}; the infrastructure code {where} says it is not",
+                   hit.record, hit.path)  # fmt: skip
+    return hit
+
+
 def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
-        if (needs_mfa(asset) and asset.attributes.mfa is not True
-                and not asset.attributes.is_unknown("mfa")):  # fmt: skip
-            yield _attribute_hit(asset, asset.attributes.mfa, "mfa",
-                                 "interactive access should require multi-factor authentication")
+        if needs_mfa(asset):
+            hit = _machine_checked(asset, "mfa", ctx,
+                                   "interactive access should require multi-factor "
+                                   "authentication")  # fmt: skip
+            if hit:
+                yield hit
 
 
 def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
-        stores = stores_data(asset)
-        if (stores and asset.attributes.encryption_at_rest is not True
-                and not asset.attributes.is_unknown("encryption_at_rest")):  # fmt: skip
-            yield _attribute_hit(asset, asset.attributes.encryption_at_rest,
-                                 "encryption_at_rest", "ePHI at rest should be encrypted")
+        if stores_data(asset):
+            hit = _machine_checked(asset, "encryption_at_rest", ctx,
+                                   "ePHI at rest should be encrypted")
+            if hit:
+                yield hit
 
 
 def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
@@ -141,7 +177,8 @@ CONTROL_RULES: tuple[Rule, ...] = (
         "requirement (2025 NPRM)",
         "Stolen passwords are the commonest way into ePHI systems. The 2025 NPRM proposes "
         "MFA for all access to relevant systems, with narrow exceptions." + _NPRM,
-        "Enforce MFA and set `attributes: {mfa: true}` on the asset.",
+        "Enforce MFA and set `attributes: {mfa: true}` on the asset. A linked infrastructure "
+        "resource that enforces MFA (`sources:`, see `sra discover`) is evidence too.",
         "  attributes:\n    mfa: true",
         _without_mfa,
         nprm_severity=Severity.WARNING,
@@ -154,7 +191,9 @@ CONTROL_RULES: tuple[Rule, ...] = (
         "Encrypted ePHI that is lost or stolen is not a reportable breach under the HHS "
         "guidance; unencrypted ePHI is. Encryption at rest is addressable today and proposed "
         "as required." + _NPRM,
-        "Encrypt the store and set `attributes: {encryption_at_rest: true}`.",
+        "Encrypt the store and set `attributes: {encryption_at_rest: true}`. A linked "
+        "infrastructure resource that encrypts it (`sources:`, see `sra discover`) is "
+        "evidence too.",
         "  attributes:\n    encryption_at_rest: true",
         _without_encryption,
         nprm_severity=Severity.WARNING,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..analysis.facts import Facts
+from ..discover import Reconciliation
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..model import Manifest, Workspace
@@ -76,15 +77,18 @@ def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
 
 
 def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
-         facts: Facts | None = None) -> LintReport:  # fmt: skip
+         facts: Facts | None = None,
+         discovery: Reconciliation | None = None) -> LintReport:  # fmt: skip
     """Every finding of the selected rules on `workspace`, as of `today`.
 
     Pass the `Facts` of the same workspace when the caller has built them already (the
-    report does), so the indexes and the coverage table are computed once.
+    report does), so the indexes and the coverage table are computed once. Pass the
+    `discovery` reconciliation to check the inventory against infrastructure code.
     """
     check_selectors((*selection.select, *selection.ignore))
     rules = active_rules(workspace.manifest, selection)
-    ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys())
+    ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys(),
+                  discovery)  # fmt: skip
     codes = {rule.code: rule for rule in rules}
     findings: list[tuple[Finding, bool]] = []  # and whether it is about a record
     for loaded in workspace.findings:

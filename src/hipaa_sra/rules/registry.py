@@ -12,6 +12,7 @@ from .base import Rule
 from .controls import CONTROL_RULES
 from .coverage import COVERAGE_RULES
 from .dates import DATE_RULES
+from .discovery import DISCOVERY_RULES
 from .documentation import DOCUMENTATION_RULES
 from .evidence import EVIDENCE_RULES
 from .inventory import INVENTORY_RULES
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     *QUANT_RULES,
     *INVENTORY_RULES,
     *SCAN_RULES,
+    *DISCOVERY_RULES,
     *CONTROL_RULES,
     *COVERAGE_RULES,
     *DOCUMENTATION_RULES,

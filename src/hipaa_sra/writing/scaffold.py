@@ -109,11 +109,24 @@ def example_samples() -> dict[str, bytes]:
             for child in folder.iterdir() if child.is_file()}  # fmt: skip
 
 
+INFRASTRUCTURE = "infrastructure"
+"""The example's Terraform plan, which `discovery:` in its sra.yaml names."""
+
+
+def example_infrastructure() -> dict[str, str]:
+    """Relative path -> text of the example's infrastructure inputs (JSON, no schema line)."""
+    folder = resources.files("hipaa_sra") / "examples" / EXAMPLE / INFRASTRUCTURE
+    return {f"{INFRASTRUCTURE}/{child.name}": child.read_text(encoding="utf-8")
+            for child in folder.iterdir() if child.name.endswith(".json")}  # fmt: skip
+
+
 def init_workspace(target: Path, *, example: bool, organization: str) -> list[Path]:
     """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
     files = example_files() if example else minimal_files(organization)
     files = {rel: _with_header(PurePosixPath(rel), text) for rel, text in files.items()}
     files.update(_schema_files())
+    if example:
+        files.update(example_infrastructure())
     data = {rel: text.encode("utf-8") for rel, text in files.items()}
     if example:
         data.update(example_samples())
