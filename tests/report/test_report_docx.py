@@ -151,3 +151,30 @@ def test_libreoffice_opens_it_and_converts_to_pdf(report: Report, tmp_path: Path
     assert len(pdf.pages) > 10
     for title in ("Quantified risk", "Sign-off", "Review history"):
         assert title in text
+
+
+def test_control_characters_in_workspace_text_do_not_break_the_document(tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    init_workspace(root, example=True, organization="Example")
+    register = root / "register" / "clinical-platform.yaml"
+    source = register.read_text(encoding="utf-8")
+    first = next(line for line in source.splitlines() if line.startswith("  threat: "))
+    register.write_text(source.replace(first, '  threat: "Bell\\x07 and form\\x0cfeed `code`"', 1),
+                        encoding="utf-8")  # fmt: skip
+    report = build_report(load_workspace(root, use_cache=False), TODAY)
+    read = docx.Document(io.BytesIO(render_docx(report)))
+    cells = [c.text for t in read.tables for row in t.rows for c in row.cells]
+    assert any("Bell\\x07 and form\\x0cfeed code" in text for text in cells)
+
+
+def test_a_long_table_keeps_every_row_in_order() -> None:
+    from hipaa_sra.report.word_tables import add_grid
+
+    document = docx.Document()
+    rows = [(f"RR-{n}", "moderate", "a threat with `code`", "2027-01-31") for n in range(1_234)]
+    add_grid(document, ("Risk", "Level", "Threat", "Due"), rows)
+    table = document.tables[-1]
+    assert [row.cells[0].text for row in table.rows] == ["Risk"] + [r[0] for r in rows]
+    assert table.rows[5].cells[2].text == "a threat with code"
+    runs = table.rows[5].cells[2].paragraphs[0].runs
+    assert [r.font.name for r in runs] == [None, "Consolas"]

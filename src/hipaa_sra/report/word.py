@@ -9,26 +9,21 @@ browser). Word refreshes the contents field when the document is opened.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
 from ..errors import SraError
-from ..model import Level
-from .charts import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
-from .document import Banner, BannerKind, CellValue, Figure, Report, Section, Table, Tone
+from .document import Banner, BannerKind, CellValue, Figure, Report, Section, Table
+from .word_tables import CODE, add_grid, xml_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.table import _Cell
     from docx.text.paragraph import Paragraph
 
 IMAGE_WIDTH_INCHES = 6.5
 """Charts fill the text width of a Letter or A4 page with 1 inch margins, about."""
 _DPI = 200
-_CODE = re.compile(r"`([^`]+)`")
-_TONE_FILL = {Tone.BAD: "F6D5D1", Tone.WARN: "FBEFC9", Tone.GOOD: "DCEBDD", Tone.KEY: "DCE6F2"}
 _BANNER_COLOURS = {BannerKind.SIGNED: "2E7D32", BannerKind.NOT_SIGNED: "B71C1C",
                    BannerKind.CHANGED: "B71C1C"}  # fmt: skip
 
@@ -104,7 +99,7 @@ def _cover(document: DocxDocument, report: Report) -> None:
     _banner(document, report.banner)
     if report.headline:
         rows = [(label, value) for label, value, _ in report.headline]
-        _grid(document, ("Key figure", "Value"), rows)
+        add_grid(document, ("Key figure", "Value"), rows)
     document.add_paragraph(f"Written by {report.generator} from the workspace: rerun "
                            "`sra report` after any change.", style="Caption")  # fmt: skip
 
@@ -190,79 +185,14 @@ def _titled_table(document: DocxDocument, table: Table, appendix: int | None) ->
 
 
 def _table(document: DocxDocument, table: Table, rows: Iterable[tuple[CellValue, ...]]) -> None:
-    _grid(document, table.columns, list(rows))
-
-
-def _grid(document: DocxDocument, columns: tuple[str, ...] | list[str],
-          rows: list[tuple[CellValue, ...]] | list[tuple[str, str]]) -> None:  # fmt: skip
-    """A table with a header row that repeats on every page, then one row per record."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    grid = document.add_table(rows=1 + len(rows), cols=len(columns))
-    grid.style = "Table Grid"
-    header, *body = grid.rows
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, name in zip(header.cells, columns, strict=True):
-        cell.paragraphs[0].add_run(name).bold = True
-        _shade(cell, "E8EDF3")
-    for row, values in zip(body, rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            _cell(cell, value)
-
-
-def _cell(cell: _Cell, value: CellValue) -> None:
-    from docx.shared import Pt, RGBColor
-
-    paragraph = cell.paragraphs[0]
-    if isinstance(value, str):
-        _rich(paragraph, value)
-        return
-    _rich(paragraph, value.text)
-    tone = value.tone
-    level = _level(tone)
-    if level is not None:
-        _shade(cell, LEVEL_COLOURS[level].lstrip("#"))
-        for run in paragraph.runs:
-            run.font.color.rgb = RGBColor.from_string(LEVEL_TEXT_COLOURS[level].lstrip("#"))
-    elif tone is not None and tone in _TONE_FILL:
-        _shade(cell, _TONE_FILL[tone])
-        if tone is Tone.BAD:
-            for run in paragraph.runs:
-                run.bold = True
-    for line in value.lines:
-        extra = cell.add_paragraph()
-        _rich(extra, line)
-        for run in extra.runs:
-            run.font.size = Pt(8)
-
-
-def _level(tone: Tone | None) -> Level | None:
-    if tone is None:
-        return None
-    try:
-        return Level(tone.value)
-    except ValueError:
-        return None
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
+    add_grid(document, table.columns, list(rows))
 
 
 def _rich(paragraph: Paragraph, text: str) -> Paragraph:
     """Add `text` to a paragraph, `backticked` spans in a monospaced font."""
+    text = xml_text(text)
     position = 0
-    for match in _CODE.finditer(text):
+    for match in CODE.finditer(text):
         if match.start() > position:
             paragraph.add_run(text[position:match.start()])
         paragraph.add_run(match.group(1)).font.name = "Consolas"
