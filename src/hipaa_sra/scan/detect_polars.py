@@ -8,8 +8,9 @@ from functools import cache
 import polars as pl
 
 from .checks import (
-    NAME_SUFFIX,
-    NAME_TITLE,
+    FIRST_WORD,
+    LAST_WORD,
+    SPAN_PREFILTER,
     TEXT_MIN_CHARS,
     TEXT_PATTERN,
     Check,
@@ -48,18 +49,18 @@ def _names(list_name: str) -> pl.Series:
     return pl.Series(list_name, sorted(word_list(list_name)), dtype=pl.String)
 
 
-def _name(upper: pl.Expr) -> pl.Expr:
-    first = upper.str.extract(r"^([^ ,]+)")
-    last = upper.str.extract(r"([^ ,]+)$")
+def _name(value: pl.Expr) -> pl.Expr:
+    first = value.str.extract(FIRST_WORD).str.to_uppercase()
+    last = value.str.extract(LAST_WORD).str.to_uppercase()
     given, surnames = _names("given_names").implode(), _names("surnames").implode()
     return (first.is_in(given) | last.is_in(surnames)
-            | (upper.str.contains(",", literal=True) & first.is_in(surnames)))  # fmt: skip
+            | (value.str.contains(",", literal=True) & first.is_in(surnames)))  # fmt: skip
 
 
 def _prepared(hits: pl.Expr, validator: Validator) -> pl.Expr:
     """The matches as the validator reads them, computed once (eager queries repeat terms)."""
     if validator is Validator.NAME:
-        return hits.str.to_uppercase().str.replace(NAME_TITLE, "").str.replace(NAME_SUFFIX, "")
+        return hits
     if validator is Validator.LUHN:
         return hits.str.replace_all(r"[ \-]", "").str.reverse()
     if validator is Validator.NPI:
@@ -85,8 +86,11 @@ def _count_validated(series: pl.Series, check: Check) -> int:
     hits = series.filter(series.str.contains(check.pattern).fill_null(False))
     if not hits.len():
         return 0
-    frame = hits.to_frame("v").select(_prepared(pl.col("v"), check.validator).alias("v"))
-    total = frame.select(_validated(pl.col("v"), check.validator).sum()).item()
+    # Names, dates and codes repeat: validate each distinct value once, weighted by count.
+    distinct = hits.to_frame("v").group_by("v").len("n")
+    frame = distinct.select(_prepared(pl.col("v"), check.validator).alias("v"), pl.col("n"))
+    passed = _validated(pl.col("v"), check.validator)
+    total = frame.select(pl.col("n").filter(passed).sum()).item()
     return int(total or 0)
 
 
@@ -97,18 +101,34 @@ def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]]) -> dic
         value = pl.col(column)
         present = value.is_not_null() & (value.str.len_bytes() > 0)
         exprs.append(present.sum().alias(f"{column}{_SEP}values"))
-        text = (value.str.len_chars() > TEXT_MIN_CHARS) & value.str.contains(TEXT_PATTERN)
+        # Only long values go through the word pattern (bytes >= characters: no value lost).
+        long = value.filter(value.str.len_bytes() > TEXT_MIN_CHARS)
+        text = (long.str.len_chars() > TEXT_MIN_CHARS) & long.str.contains(TEXT_PATTERN)
         exprs.append(text.sum().alias(f"{column}{_SEP}text"))
         exprs.extend(value.str.contains(check.pattern).sum()
                      .alias(f"{column}{_SEP}{count_key(check)}")
-                     for check in checks if check.validator is None)  # fmt: skip
+                     for check in checks if check.validator is None and not check.span)
     row = frame.select(exprs).row(0) if exprs else ()
     counts: dict[str, Counts] = {column: {} for column in plan}
     for expr, total in zip(exprs, row, strict=True):
         column, key = expr.meta.output_name().split(_SEP, 1)
         counts[column][key] = int(total or 0)
     for column, checks in plan.items():
+        spans = [check for check in checks if check.span]
+        if spans:
+            counts[column].update(_count_spans(frame[column], spans))
         for check in checks:
             if check.validator is not None:
                 counts[column][count_key(check)] = _count_validated(frame[column], check)
     return counts
+
+
+def _count_spans(series: pl.Series, checks: Sequence[Check]) -> Counts:
+    """Span counts over the values that could hold any identifier (see SPAN_PREFILTER)."""
+    candidates = series.filter(series.str.contains(SPAN_PREFILTER).fill_null(False))
+    if not candidates.len():
+        return {count_key(check): 0 for check in checks}
+    row = candidates.to_frame("v").select(
+        pl.col("v").str.contains(check.pattern).sum().alias(count_key(check)) for check in checks
+    ).row(0, named=True)
+    return {key: int(total or 0) for key, total in row.items()}

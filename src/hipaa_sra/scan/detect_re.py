@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 
 from .checks import (
-    NAME_SUFFIX,
-    NAME_TITLE,
+    FIRST_WORD,
+    LAST_WORD,
     TEXT_MIN_CHARS,
     TEXT_PATTERN,
     Check,
@@ -26,11 +26,13 @@ from .validators import card_valid, npi_valid, ssn_valid, vin_valid
 
 def name_valid(value: str) -> bool:
     """True if the first word is a given name or the last a surname (titles set aside)."""
-    upper = re.sub(NAME_SUFFIX, "", re.sub(NAME_TITLE, "", value.upper(), count=1), count=1)
-    words = upper.replace(",", "").split(" ")
+    first_match = _compiled(FIRST_WORD).search(value)
+    last_match = _compiled(LAST_WORD).search(value)
+    first = first_match.group(1).upper() if first_match else None
+    last = last_match.group(1).upper() if last_match else None
     given, surnames = word_list("given_names"), word_list("surnames")
-    return (words[0] in given or words[-1] in surnames
-            or ("," in upper and words[0] in surnames))  # fmt: skip
+    return (first in given or last in surnames
+            or ("," in value and first in surnames))  # fmt: skip
 
 
 _VALIDATORS: dict[Validator, Callable[[str], bool]] = {

@@ -23,8 +23,9 @@ Plan = dict[str, tuple[Check, ...]]
 
 # Counts a verdict reads beside the one that hit: the shape count of a validated check,
 # and the share of IPv4 values with a high octet.
-_COMPANIONS = {"name": "full-name", "ssn": "ssn-shape", "npi": "npi-shape", "card": "card-shape",
-               "vin": "vin-shape", "ipv4": "ipv4-high"}  # fmt: skip
+_COMPANIONS = {"name": "full-name", "full-name": "name", "ssn": "ssn-shape",
+               "npi": "npi-shape", "card": "card-shape", "vin": "vin-shape",
+               "ipv4": "ipv4-high"}  # fmt: skip
 # Counts that only a column's name gives a meaning to.
 _HINT_ONLY = frozenset({"short-id", "word", "number", "age-90", "timestamp", "zip"})
 _HINT_CHECKS: dict[T, tuple[str, ...]] = {
@@ -49,10 +50,15 @@ def narrow(counts: Mapping[str, Counts]) -> Plan:
             plan[column] = value_checks() + span_checks()
             continue
         hint = hints(column)
-        wanted = {key for key, n in got.items() if n} - _HINT_ONLY
+        wanted = {key for key, n in got.items() if n} - _HINT_ONLY - {"values", "text"}
         wanted |= {_COMPANIONS[key] for key in list(wanted) if key in _COMPANIONS}
+        # One name check is read: `name` with a name hint, `full-name` without.
+        wanted -= {"full-name"} if T.NAME in hint.types else {"name"}
+        values = got.get("values", 0)
+        shaped = any(got.get(key, 0) >= 0.3 * values for key in wanted)
         for t in hint.types:
-            wanted |= set(_HINT_CHECKS.get(t, ("short-id",)))
+            # The name-only fallback (`short-id`) matters only when no pattern fits the values.
+            wanted |= set(_HINT_CHECKS.get(t, () if shaped else ("short-id",)))
         chosen: Sequence[Check] = [c for c in value_checks() if c.key in wanted]
         if is_free_text(got):
             chosen = [*chosen, *span_checks()]

@@ -1,0 +1,188 @@
+"""`sra scan` throughput on a generated CSV, beside Presidio (patterns only) and the `re` reference.
+
+    .venv/bin/python bench/scan_bench.py --size-mb 1024 --sample-mb 20
+
+Writes the CSV into a temporary folder (never the repository), runs `sra scan` end to end
+as a user would (a new process, JSON output), measures its wall time and peak memory, and
+runs Presidio's AnalyzerEngine with pattern recognizers only (no NLP model is loaded:
+an NlpEngine stub returns no tokens) and the plain-`re` reference detector on the same
+first `--sample-mb` of rows. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from tests.scan.data import columns  # noqa: E402
+
+from hipaa_sra.scan.checks import all_checks  # noqa: E402
+from hipaa_sra.scan.detect_re import count_values  # noqa: E402
+
+# A patient-visit export: eight PHI columns among ordinary ones, and a notes column.
+KEEP = ("patient_name", "ssn", "dob", "phone", "email", "street_address", "zip", "mrn",
+        "icd10_code", "lab_value", "event_time", "status", "order_number", "notes")
+
+
+def generate(path: Path, size_mb: int, seed: int) -> int:
+    """Write about `size_mb` MB of CSV rows drawn from a seeded labelled pool; return bytes."""
+    pool = columns(seed, 20_000)
+    frame = pl.DataFrame({name: pool[name][1] for name in KEEP})
+    target = size_mb * 1_000_000
+    written = 0
+    with path.open("wb") as out:
+        header = True
+        rng_seed = seed
+        while written < target:
+            chunk = frame.sample(fraction=1.0, shuffle=True, seed=rng_seed)
+            rng_seed += 1
+            data = chunk.write_csv(include_header=header).encode()
+            header = False
+            out.write(data)
+            written += len(data)
+    return path.stat().st_size
+
+
+def run_sra(path: Path) -> tuple[float, int, dict]:
+    """Wall seconds, peak RSS (KB) and the JSON summary of `sra scan` in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "hipaa_sra", "scan", "--format", "json",
+                           "--no-progress", str(path)], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before), json.loads(done.stdout)["summary"]
+
+
+def sample_rows(path: Path, sample_mb: int) -> tuple[list[dict[str, str]], int]:
+    """The first rows of the file adding up to about `sample_mb` MB, and their bytes."""
+    rows: list[dict[str, str]] = []
+    size = 0
+    for batch in pl.scan_csv(path, infer_schema=False).collect_batches(chunk_size=50_000):
+        for row in batch.iter_rows(named=True):
+            rows.append(row)
+            size += sum(len(v or "") + 1 for v in row.values())
+            if size >= sample_mb * 1_000_000:
+                return rows, size
+    return rows, size
+
+
+def run_reference(rows: list[dict[str, str]]) -> float:
+    """Seconds for the `re` reference detector, every check on every column."""
+    start = time.perf_counter()
+    for name in rows[0]:
+        count_values((row[name] for row in rows), all_checks())
+    return time.perf_counter() - start
+
+
+def run_presidio(rows: list[dict[str, str]]) -> float | None:
+    """Seconds for Presidio's pattern recognizers over every value, or None if missing."""
+    try:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+    except ImportError:
+        return None
+
+    class NoNlp(NlpEngine):
+        """Loads no model: pattern recognizers need no tokens."""
+
+        def load(self) -> None: ...
+        def is_loaded(self) -> bool:
+            return True
+
+        def process_text(self, text: str, language: str) -> NlpArtifacts:
+            return NlpArtifacts([], [], [], [], None, language)
+
+        def process_batch(self, texts, language, batch_size=1, n_process=1, **kw):  # type: ignore[no-untyped-def]
+            for text in texts:
+                yield text, self.process_text(text, language)
+
+        def is_stopword(self, word: str, language: str) -> bool:
+            return False
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return False
+
+        def get_supported_entities(self) -> list[str]:
+            return []
+
+        def get_supported_languages(self) -> list[str]:
+            return ["en"]
+
+    import tldextract
+
+    # Presidio's URL and email recognizers call tldextract, which would fetch the public
+    # suffix list; the snapshot bundled with tldextract is used instead (no network).
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+    registry = RecognizerRegistry()
+    registry.load_predefined_recognizers()
+    registry.recognizers = [r for r in registry.recognizers
+                            if type(r).__name__ != "SpacyRecognizer"]  # fmt: skip
+    engine = AnalyzerEngine(registry=registry, nlp_engine=NoNlp(), supported_languages=["en"])
+    start = time.perf_counter()
+    for row in rows:
+        for value in row.values():
+            if value:
+                engine.analyze(text=value, language="en")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Generate, scan, compare, print a Markdown table and write JSON results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--sample-mb", type=int, default=20)
+    parser.add_argument("--presidio-mb", type=float, default=2.0,
+                        help="Presidio is slow: it gets the first MB of the sample only.")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sra-scan-bench-") as tmp:
+        path = Path(tmp) / "visits.csv"
+        size = generate(path, args.size_mb, args.seed)
+        print(f"generated {size / 1e6:,.0f} MB ({os.cpu_count()} cores)", file=sys.stderr)
+        elapsed, peak_kb, summary = run_sra(path)
+        rows, sample_bytes = sample_rows(path, args.sample_mb)
+        ref = run_reference(rows)
+        small, small_bytes = [], 0
+        for row in rows:
+            small.append(row)
+            small_bytes += sum(len(v or "") + 1 for v in row.values())
+            if small_bytes >= args.presidio_mb * 1_000_000:
+                break
+        presidio = run_presidio(small)
+    table = [
+        ("sra scan (polars, end to end, new process)", size, elapsed),
+        ("re reference detector (same checks)", sample_bytes, ref),
+    ]
+    if presidio is not None:
+        table.append(("Presidio AnalyzerEngine, pattern recognizers only", small_bytes, presidio))
+    print("| tool | MB | seconds | MB/s |\n|---|---:|---:|---:|")
+    for name, nbytes, seconds in table:
+        print(f"| {name} | {nbytes / 1e6:,.1f} | {seconds:,.2f} | {nbytes / 1e6 / seconds:,.1f} |")
+    print(f"\nsra scan peak RSS: {peak_kb / 1024:,.0f} MB; rows: {summary['rows_sampled']:,}; "
+          f"PHI columns: {summary['columns_with_phi']} of {summary['columns']}")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "scan.json").write_text(json.dumps({
+        "size_bytes": size, "sra_seconds": elapsed, "sra_peak_rss_kb": peak_kb,
+        "reference_bytes": sample_bytes, "reference_seconds": ref,
+        "presidio_bytes": small_bytes, "presidio_seconds": presidio, "summary": summary,
+    }, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
