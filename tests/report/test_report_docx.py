@@ -161,10 +161,15 @@ def test_control_characters_in_workspace_text_do_not_break_the_document(tmp_path
     first = next(line for line in source.splitlines() if line.startswith("  threat: "))
     register.write_text(source.replace(first, '  threat: "Bell\\x07 and form\\x0cfeed `code`"', 1),
                         encoding="utf-8")  # fmt: skip
+    manifest = root / "sra.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    named = text.replace("  name: Northwind Telehealth, Inc.", '  name: "Ex\\x1bample"', 1)
+    manifest.write_text(named, encoding="utf-8")
     report = build_report(load_workspace(root, use_cache=False), TODAY)
     read = docx.Document(io.BytesIO(render_docx(report)))
     cells = [c.text for t in read.tables for row in t.rows for c in row.cells]
     assert any("Bell\\x07 and form\\x0cfeed code" in text for text in cells)
+    assert read.core_properties.author == "Ex\\x1bample"
 
 
 def test_a_long_table_keeps_every_row_in_order() -> None:

@@ -62,7 +62,7 @@ def render_docx(report: Report) -> bytes:
     for section in report.sections:
         _section(document, report, section, numbers)
     for number, table in enumerate(report.appendices, start=1):
-        document.add_heading(f"Appendix {number}: {table.title}", level=1)
+        document.add_heading(xml_text(f"Appendix {number}: {table.title}"), level=1)
         order = f", {table.order}" if table.order else ""
         document.add_paragraph(f"All {len(table.rows):,} rows{order}.")
         _table(document, table, table.rows)
@@ -76,8 +76,9 @@ def render_docx(report: Report) -> bytes:
 
 def _properties(document: DocxDocument, report: Report) -> None:
     props = document.core_properties
-    props.title = f"{report.title}: {report.organization} ({report.today.isoformat()})"
-    props.author = report.organization
+    organization = xml_text(report.organization)  # the one workspace value used here as is
+    props.title = f"{report.title}: {organization} ({report.today.isoformat()})"
+    props.author = organization
     props.subject = report.subtitle
     props.comments = f"Content digest {report.digest}; written by {report.generator}"
     # The report's date, not the clock: the same workspace gives the same properties.
@@ -86,11 +87,11 @@ def _properties(document: DocxDocument, report: Report) -> None:
     props.last_modified_by = report.generator
     props.revision = 1
     header = document.sections[0].header.paragraphs[0]
-    header.text = f"{report.organization} · {report.title} · {report.banner.title}"
+    header.text = f"{organization} · {report.title} · {report.banner.title}"
 
 
 def _cover(document: DocxDocument, report: Report) -> None:
-    document.add_paragraph(report.organization, style="Subtitle")
+    document.add_paragraph(xml_text(report.organization), style="Subtitle")
     document.add_heading(report.title, level=0)
     if report.subtitle:
         document.add_paragraph(report.subtitle, style="Subtitle")
@@ -108,7 +109,7 @@ def _banner(document: DocxDocument, banner: Banner) -> None:
     from docx.shared import RGBColor
 
     title = document.add_paragraph()
-    run = title.add_run(banner.title)
+    run = title.add_run(xml_text(banner.title))
     run.bold = True
     run.font.color.rgb = RGBColor.from_string(_BANNER_COLOURS[banner.kind])
     for line in banner.lines:
@@ -152,8 +153,8 @@ def _section(document: DocxDocument, report: Report, section: Section,
         _banner(document, report.banner)
     for label, value in section.facts:
         item = document.add_paragraph(style="List Bullet")
-        item.add_run(f"{label}: ")
-        item.add_run(value).bold = True
+        item.add_run(xml_text(f"{label}: "))
+        item.add_run(xml_text(value)).bold = True
     for figure in section.figures:
         _figure(document, figure)
     for table in section.tables:
@@ -172,7 +173,7 @@ def _figure(document: DocxDocument, figure: Figure) -> None:
 
 def _titled_table(document: DocxDocument, table: Table, appendix: int | None) -> None:
     title = document.add_paragraph()
-    title.add_run(table.title).bold = True
+    title.add_run(xml_text(table.title)).bold = True
     if not table.rows:
         _rich(document.add_paragraph(), table.empty)
         return
