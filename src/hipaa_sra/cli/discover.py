@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..discover import discover, reconcile
-from ..discover.render import as_json, as_text
+from ..discover.render import as_text, json_lines
 from ..discover.write import write_proposals
 from ..editing import snapshot
 from ..errors import WorkspaceNotFound
@@ -55,4 +55,8 @@ def discover_command(sources: tuple[Path, ...], workspace: Path | None, fmt: str
         taken = {asset.id for asset in assets if asset.id is not None}
         outcome = write_proposals(root, result.undeclared, taken, digests)
         written = tuple(store.source_key for store in result.undeclared) if outcome else ()
-    click.echo(as_json(result) if fmt == "json" else as_text(result, written))
+    if fmt == "json":
+        for line in json_lines(result):  # written as produced: outputs can be large
+            click.echo(line)
+    else:
+        click.echo(as_text(result, written))

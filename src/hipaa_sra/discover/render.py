@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..formats.terminal import inert
@@ -28,54 +29,72 @@ def _store(store: Store) -> dict[str, Any]:
     }
 
 
-def as_data(result: Reconciliation) -> dict[str, Any]:  # fmt: skip
-    """The JSON document of `sra discover --format json` (schema_version 1)."""
+def _sections(result: Reconciliation) -> Iterator[tuple[str, Any]]:
+    """The top-level keys of the JSON document and their values; lists lazily."""
     discovery = result.discovery
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "inputs": [
-            {"path": item.path, "kind": item.kind.value, "format_version": item.format_version,
-             "resources": item.resources}
-            for item in discovery.inputs
-        ],
-        "data_stores": [_store(store) for store in discovery.stores],
-        "other_resources": discovery.other_resources,
-        "unknown_types": dict(sorted(discovery.unknown_types.items())),
-        "undeclared": [store.source_key for store in result.undeclared],
-        "missing_sources": result.missing_assets,
-        "missing": [{"asset": item.asset, "source_key": item.source_key}
-                    for item in result.missing],
-        "contradictions": [
-            {"asset": c.asset, "source_key": c.source_key, "attribute": c.attribute,
-             "inventory": c.inventory, "infrastructure": c.infrastructure}
-            for c in result.contradictions
-        ],
-        "flows": [
-            {"from": flow.source, "to": flow.target, "via": flow.via,
-             "confidence": flow.confidence}
-            for flow in discovery.flows
-        ],
-    }
+    yield "schema_version", SCHEMA_VERSION
+    yield "inputs", [
+        {"path": item.path, "kind": item.kind.value, "format_version": item.format_version,
+         "resources": item.resources}
+        for item in discovery.inputs
+    ]
+    yield "data_stores", (_store(store) for store in discovery.stores)
+    yield "other_resources", discovery.other_resources
+    yield "unknown_types", dict(sorted(discovery.unknown_types.items()))
+    yield "undeclared", (store.source_key for store in result.undeclared)
+    yield "missing_sources", result.missing_assets
+    yield "missing", [{"asset": item.asset, "source_key": item.source_key}
+                      for item in result.missing]
+    yield "contradictions", [
+        {"asset": c.asset, "source_key": c.source_key, "attribute": c.attribute,
+         "inventory": c.inventory, "infrastructure": c.infrastructure}
+        for c in result.contradictions
+    ]
+    yield "flows", [
+        {"from": flow.source, "to": flow.target, "via": flow.via, "confidence": flow.confidence}
+        for flow in discovery.flows
+    ]
+
+
+def as_data(result: Reconciliation) -> dict[str, Any]:
+    """The JSON document of `sra discover --format json` (schema_version 1), as data."""
+    return {key: value if isinstance(value, (list, dict, int)) else list(value)
+            for key, value in _sections(result)}  # fmt: skip
+
+
+def json_lines(result: Reconciliation) -> Iterator[str]:
+    """The JSON document line by line: one top-level key per line, one list item per line.
+
+    Items are compact JSON from the C encoder (`indent=` would switch the whole document to
+    the pure-Python encoder), and lines are produced as written, so a plan with a hundred
+    thousand stores never holds its whole output in memory.
+    """
+    yield "{"
+    sections = list(_sections(result))
+    for n, (key, value) in enumerate(sections):
+        comma = "," if n < len(sections) - 1 else ""
+        name = json.dumps(key)
+        if isinstance(value, (dict, int)):
+            yield f"  {name}: {json.dumps(value, ensure_ascii=False)}{comma}"
+            continue
+        pending: str | None = None
+        for item in value:
+            if pending is None:
+                yield f"  {name}: ["
+            else:
+                yield f"    {pending},"
+            pending = json.dumps(item, ensure_ascii=False)
+        if pending is None:
+            yield f"  {name}: []{comma}"
+        else:
+            yield f"    {pending}"
+            yield f"  ]{comma}"
+    yield "}"
 
 
 def as_json(result: Reconciliation) -> str:
-    """`as_data` serialised: one top-level key per line, one list item per line.
-
-    Each item is compact JSON from the C encoder; `indent=` would switch the whole document
-    to the pure-Python encoder, the slowest step on a plan with tens of thousands of stores.
-    """
-    lines = ["{"]
-    data = as_data(result)
-    for n, (key, value) in enumerate(data.items()):
-        comma = "," if n < len(data) - 1 else ""
-        name = json.dumps(key)
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
-            lines.append(f"  {name}: [\n    {items}\n  ]{comma}")
-        else:
-            lines.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    lines.append("}")
-    return "\n".join(lines)
+    """The whole JSON document as one string (see `json_lines`)."""
+    return "\n".join(json_lines(result))
 
 
 def _known(store: Store) -> str:

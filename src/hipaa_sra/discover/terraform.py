@@ -7,6 +7,7 @@ with the instances) is read in a second pass for the references between resource
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -29,6 +30,9 @@ _NOT_RESOURCES = frozenset({"var", "local", "module", "data", "each", "count", "
                             "terraform", "self"})  # fmt: skip
 _INDEX = re.compile(r"\[[^\]]*\]$")
 _BUFFER = 1 << 18
+WHOLE_LIMIT = 64 * 1024 * 1024
+"""Plans and states up to this size are parsed at once (about 6x the file in memory); larger
+ones are streamed, so memory stays bounded whatever the size of the file."""
 
 
 def first_key(path: Path) -> str | None:
@@ -40,39 +44,87 @@ def first_key(path: Path) -> str | None:
 
 
 def read_plan(path: Path, wanted: Callable[[str], bool] = lambda _: True,
-              referencing: Callable[[str], bool] = lambda _: True,
+              referencing: Callable[[str], bool] = lambda _: True, *,
+              whole_limit: int = WHOLE_LIMIT,
               ) -> tuple[InputKind, str | None, Iterator[Resource]]:  # fmt: skip
     """Kind, format version and resources of a `terraform show -json` file (plan or state).
 
     Only resources whose type is `wanted` get their values, and only `referencing` types
     their references; the others are counted, by address and type (most of a plan is IAM
-    and network plumbing).
+    and network plumbing). Files up to `whole_limit` bytes are parsed at once, larger ones
+    streamed.
     """
-    version = _scalar(path, "format_version")
+    document = _document(path, whole_limit)
+    version = document.scalar("format_version")
     if not isinstance(version, str) or not _supported(version):
         raise DiscoveryError(path, f"Terraform JSON format_version {version!r} is not supported",
                              hint="this version reads plan formats 0.1 to 1.x")
-    config = _scalar(path, "configuration") or {}
-    refs = _References(config if isinstance(config, Mapping) else {})
-    changes = _changes(path, refs, wanted, referencing)
+    config = document.scalar("configuration") or {}
+    refs = _References(config if isinstance(config, dict) else {})
+    changes = _changes(document.items("resource_changes"), refs, wanted, referencing)
     first = next(changes, None)
     if first is not None:
         return InputKind.TERRAFORM_PLAN, version, _chain(first, changes)
-    values = _scalar(path, "values") or _scalar(path, "planned_values")
-    if isinstance(values, Mapping):
-        kind = InputKind.TERRAFORM_STATE if _scalar(path, "values") else InputKind.TERRAFORM_PLAN
+    state = document.scalar("values")
+    values = state or document.scalar("planned_values")
+    if isinstance(values, dict):
+        kind = InputKind.TERRAFORM_STATE if state else InputKind.TERRAFORM_PLAN
         return kind, version, _module_values(values.get("root_module") or {}, refs)
     return InputKind.TERRAFORM_PLAN, version, iter(())
 
 
-def read_state(path: Path) -> tuple[InputKind, str | None, Iterator[Resource]]:
+def read_state(path: Path, *, whole_limit: int = WHOLE_LIMIT,
+               ) -> tuple[InputKind, str | None, Iterator[Resource]]:  # fmt: skip
     """Kind, version and resources of a `terraform.tfstate` (version 4, Terraform 0.12+)."""
-    version = _scalar(path, "version")
+    document = _document(path, whole_limit)
+    version = document.scalar("version")
     if version != 4:
         raise DiscoveryError(path, f"Terraform state version {version!r} is not supported",
                              hint="this version reads state version 4 (Terraform 0.12 and "
                                   "later); `terraform show -json` output also works")
-    return InputKind.TERRAFORM_STATE, "4", _state_resources(path)
+    return InputKind.TERRAFORM_STATE, "4", _state_resources(document.items("resources"))
+
+
+class _Whole:
+    """A document parsed at once (the C `json` parser: fastest while it fits in memory)."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data if isinstance(data, dict) else {}
+
+    def scalar(self, key: str) -> Any:
+        return self._data.get(key)
+
+    def items(self, key: str) -> Iterator[Any]:
+        value = self._data.get(key)
+        return iter(value) if isinstance(value, list) else iter(())
+
+
+class _Stream:
+    """A document streamed with ijson: one item in memory at a time, one pass per key."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def scalar(self, key: str) -> Any:
+        return _scalar(self._path, key)
+
+    def items(self, key: str) -> Iterator[Any]:
+        return _items(self._path, f"{key}.item")
+
+
+def _document(path: Path, whole_limit: int) -> _Whole | _Stream:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DiscoveryError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if size > whole_limit:
+        return _Stream(path)
+    with open_utf8(path) as stream:
+        data = stream.read()
+    try:
+        return _Whole(json.loads(data))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise json_error(path, exc) from None
 
 
 def _supported(version: str) -> bool:
@@ -109,9 +161,9 @@ _ACTIONS = {("create",): "create", ("update",): "update", ("delete",): "delete",
             ("delete", "create"): "replace"}  # fmt: skip
 
 
-def _changes(path: Path, refs: _References, wanted: Callable[[str], bool],
+def _changes(items: Iterator[Any], refs: _References, wanted: Callable[[str], bool],
              referencing: Callable[[str], bool]) -> Iterator[Resource]:  # fmt: skip
-    for change in _items(path, "resource_changes.item"):
+    for change in items:
         if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
             continue
         body = change.get("change") or {}
@@ -144,8 +196,8 @@ def _module_values(module: Mapping[str, Any], refs: _References) -> Iterator[Res
         yield from _module_values(child, refs)
 
 
-def _state_resources(path: Path) -> Iterator[Resource]:
-    for item in _items(path, "resources.item"):
+def _state_resources(items: Iterator[Any]) -> Iterator[Resource]:
+    for item in items:
         if not isinstance(item, Mapping) or item.get("mode", "managed") != "managed":
             continue
         module = str(item.get("module") or "")
