@@ -8,10 +8,9 @@ reconciliation compares them with the workspace's inventory. See docs/discover.m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from ..model import Asset
 from .errors import DiscoveryError
 from .mapping import Table, mapping_table
 from .model import (
@@ -47,11 +46,6 @@ def discover(paths: Sequence[Path | str], table: Table | None = None) -> Discove
     return discovery
 
 
-def discover_and_reconcile(paths: Sequence[Path | str], assets: Iterable[Asset]) -> Reconciliation:
-    """`discover` then `reconcile` with the inventory's assets."""
-    return reconcile(discover(paths), assets)
-
-
 __all__ = [
     "ATTRIBUTE_FACTS",
     "FACTS",
@@ -68,7 +62,6 @@ __all__ = [
     "Store",
     "Table",
     "discover",
-    "discover_and_reconcile",
     "infrastructure_value",
     "is_store",
     "mapping_table",

@@ -10,8 +10,6 @@ from typing import Any
 FactValue = bool | int | str | None
 """A fact: its value, `"unknown"` when the input does not state it, None when not applicable."""
 
-UNKNOWN_TEXT = "unknown"
-
 FACTS: tuple[str, ...] = (
     "encryption_at_rest",
     "encryption_key",

@@ -32,14 +32,21 @@ class _Transcoder:
         self._done = False
 
     def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) < size):
-            chunk = self._raw.read(_CHUNK)
-            self._done = not chunk
-            self._buffer += self._decoder.decode(chunk, final=self._done).encode("utf-8")
-        if size < 0:
-            size = len(self._buffer)
+        if size < 0:  # the rest at once: joined once, not grown chunk by chunk
+            parts = [self._buffer]
+            while not self._done:
+                parts.append(self._next())
+            self._buffer = b""
+            return b"".join(parts)
+        while not self._done and len(self._buffer) < size:
+            self._buffer += self._next()
         out, self._buffer = self._buffer[:size], self._buffer[size:]
         return out
+
+    def _next(self) -> bytes:
+        chunk = self._raw.read(_CHUNK)
+        self._done = not chunk
+        return self._decoder.decode(chunk, final=self._done).encode("utf-8")
 
     def close(self) -> None:
         self._raw.close()
