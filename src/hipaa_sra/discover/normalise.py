@@ -58,7 +58,7 @@ class _Tracked:
     resource: Resource
     store: Store
     stated: dict[str, int] = field(default_factory=dict)
-    """Fact -> strength of what set it: 0 default or unknown, 1 stated, 2 decisive."""
+    """Fact -> strength of what set it: 1 stated, 2 decisive; absent: a default or unknown."""
 
 
 def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | None,
@@ -126,7 +126,7 @@ def _track(resource: Resource, spec: TypeSpec | None, path: str, table: Table) -
     ephi, reason = _ephi(tags, table)
     store = Store(resource.source_key, resource.address, resource.type, category, ephi,
                   dict(_BLANK), path, _name(resource, spec, tags), reason)  # fmt: skip
-    item = _Tracked(resource, store, dict.fromkeys(FACTS, 0))
+    item = _Tracked(resource, store)
     if spec is not None:
         _apply(item, spec.facts, resource.values, resource.refs)
     # Keep only what joins and flows read: a plan's stores stay small in memory.
@@ -140,14 +140,16 @@ def _apply(item: _Tracked, facts: Mapping[str, FactSpec], values: Mapping[str, A
     for fact, spec in facts.items():
         value, stated = read_fact(spec, values, tuple(referenced or ()))
         strength = (2 if spec.decisive else 1) if stated else 0
-        if strength == 0 and item.stated[fact] > 0:
+        before = item.stated.get(fact, 0)
+        if strength == 0 and before > 0:
             continue  # a default never replaces what another resource stated
-        if strength < item.stated[fact]:
+        if strength < before:
             continue
         if fact in NUMERIC_FACTS and not isinstance(value, int):
             value = None
         item.store.attributes[fact] = value
-        item.stated[fact] = strength
+        if strength:
+            item.stated[fact] = strength
 
 
 def _name(resource: Resource, spec: TypeSpec | None, tags: dict[str, Any]) -> str:
