@@ -182,3 +182,15 @@ def test_phi_in_an_asset_marked_absent_fails(tmp_path: Path) -> None:
     typo = runner.invoke(cli, ["scan", str(clean), "-w", str(tmp_path / "sra"),
                                "--asset", "product-event-bucket"])
     assert typo.exit_code == 2 and "did you mean `product-events-bucket`" in typo.output
+
+
+def test_fsspec_urls_list_and_read_folders(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    pl.DataFrame({"email": [f"u{i}@example.org" for i in range(30)]}).write_csv(
+        tmp_path / "exports" / "contacts.csv")
+    _, doc = _scan((tmp_path / "exports").as_uri())
+    [table] = doc["sources"][0]["tables"]
+    assert table["table"] == "contacts"
+    assert table["columns"][0]["identifiers"][0]["type"] == "email"
+    _, missing = _scan((tmp_path / "nothing").as_uri())
+    assert "no CSV, TSV, JSON Lines or Parquet file there" in missing["sources"][0]["error"]

@@ -114,12 +114,17 @@ SPAN_TYPES: dict[str, tuple[T, float]] = {
 """Identifier type and base confidence of each free-text check."""
 
 
+MIN_NAME_HITS = 2
+"""A title and a capitalised word (`Dr. Brown`) once in a text column is as often a street
+or a product as a person: names in free text need two such hits."""
+
+
 def _free_text(counts: Counts) -> tuple[Identifier, ...]:
     values = counts.get("values", 0)
     found = []
     for key, (t, base) in SPAN_TYPES.items():
         hits = counts.get(key, 0)
-        if hits:
+        if hits >= (MIN_NAME_HITS if t is T.NAME else 1):
             # One SSN in a million notes is a finding; each further hit adds certainty.
             confidence = round(base * min(1.0, 0.7 + 0.1 * hits), 2)
             found.append(Identifier(t, confidence, round(hits / values, 4)))
