@@ -96,3 +96,20 @@ def test_usage_errors(example: Path, tmp_path: Path) -> None:
     assert needs.exit_code == 2 and "--record-evidence needs --asset" in needs.output
     sched = runner.invoke(cli, ["scan", str(data), "--scheduler", "tcp://x:1"])
     assert sched.exit_code == 2 and "--scheduler needs --engine dask" in sched.output
+
+
+def test_possible_assets_get_a_proposal(example: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    clean = tmp_path / "sessions.csv"
+    pl.DataFrame({"session_state": ["active", "idle"] * 30}).write_csv(clean)
+    result = runner.invoke(cli, ["scan", str(clean), "-w", str(example), "--asset",
+                                 "session-cache", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [proposal] = json.loads(result.stdout)["summary"]["findings"]
+    assert proposal["severity"] == "info" and "set `ephi: absent`" in proposal["message"]
+    phi = tmp_path / "payloads.csv"
+    pl.DataFrame({"email": [f"p{i}@example.org" for i in range(30)]}).write_csv(phi)
+    found = runner.invoke(cli, ["scan", str(phi), "-w", str(example), "--asset",
+                                "session-cache"])
+    assert found.exit_code == 0
+    assert "set `ephi: present`" in found.output

@@ -118,3 +118,13 @@ def test_unreachable_server_and_lost_connection(database: str) -> None:
     killer.close()
     source = result.sources[0]
     assert source.error is not None and "connection lost" in source.error
+
+
+def test_libpq_environment(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    monkeypatch.setenv("PGPORT", "5432")
+    monkeypatch.setenv("PGUSER", "postgres")
+    monkeypatch.setenv("PGDATABASE", database.rsplit("/", 1)[1])
+    doc = _scan("postgresql://", "--table", "clinic.patients", "--max-rows", "100")
+    [table] = doc["sources"][0]["tables"]
+    assert table["table"] == "clinic.patients" and table["rows_sampled"] == 100

@@ -194,3 +194,15 @@ def test_fsspec_urls_list_and_read_folders(tmp_path: Path) -> None:
     assert table["columns"][0]["identifiers"][0]["type"] == "email"
     _, missing = _scan((tmp_path / "nothing").as_uri())
     assert "no CSV, TSV, JSON Lines or Parquet file there" in missing["sources"][0]["error"]
+
+
+def test_a_file_is_read_in_batches_with_the_same_verdicts(tmp_path: Path) -> None:
+    from hipaa_sra.scan.engine import Options, Target, scan
+    from hipaa_sra.scan.sources import Filters
+
+    labels = _write_labelled(tmp_path / "big.csv", 31, 3000)
+    whole = scan([Target(str(tmp_path / "big.csv"))], Options())
+    batched = scan([Target(str(tmp_path / "big.csv"))], Options(filters=Filters(batch_rows=700)))
+    assert batched == whole
+    found = {c.column: c.identifiers for c in whole.sources[0].tables[0].columns}
+    assert all(bool(found[column]) == (label is not None) for column, label in labels.items())
