@@ -301,3 +301,12 @@ def test_bad_estimates_are_findings_with_positions(sra: Callable[..., Run], work
     assert "R-2: `quant.frequency` could not be read (see `sra lint`)" in text.stdout
     assert "R-2: frequency from the calibration for likelihood low" in text.stdout
     assert "calibration rows from the defaults: frequency.low, frequency.moderate" in text.stdout
+
+
+def test_an_empty_register_says_nothing_could_be_quantified(sra: Callable[..., Run],
+                                                           workspace) -> None:  # fmt: skip
+    root = workspace({"inventory/assets.yaml": ASSET})
+    run = sra("quantify", "-w", str(root), "--years", "100", "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    assert "0 risk(s) quantified" in run.stdout and "No risk could be quantified" in run.stdout
+    assert "Top contributors" not in run.stdout

@@ -132,7 +132,25 @@ def quantify_text(q: Quantification, as_of: date | None = None) -> str:
         (f"{pt.probability:g}", one_in(pt.probability), usd(pt.inherent), usd(pt.residual),
          usd(pt.after_plan)) for pt in p.table
     ], 1)  # fmt: skip
-    out += ["", "Top contributors (mean residual annual loss)"]
+    if q.risks:
+        out += _risk_tables(q)
+    else:
+        out += ["", "No risk could be quantified: the register is empty, or no risk has an "
+                "estimate or a likelihood and impact on the methodology's scale."]
+    notes = [(r.input.risk_id, note) for r in q.risks for note in r.input.notes]
+    notes += [(rid, f"not quantified: {why}") for rid, why in q.skipped]
+    if q.calibration.defaulted:
+        notes.append(("sra.yaml", "calibration rows from the defaults: "
+                      + ", ".join(q.calibration.defaulted)))  # fmt: skip
+    if notes:
+        out += ["", "Notes"]
+        out += [f"  {inert(rid)}: {inert(note)}" for rid, note in notes]
+    return "\n".join(out) + "\n"
+
+
+def _risk_tables(q: Quantification) -> list[str]:
+    """Top contributors, remediation value and every risk."""
+    out = ["", "Top contributors (mean residual annual loss)"]
     out += _table(("risk", "source", "residual mean", "share", "P99"), [
         (inert(r.input.risk_id), source(r), usd(r.residual.mean), f"{q.share(r):.1%}",
          usd(r.residual.p99)) for r in q.top[:TOP]
@@ -154,15 +172,7 @@ def quantify_text(q: Quantification, as_of: date | None = None) -> str:
          *(usd(getattr(r.residual, k)) for k in ("mean", "p50", "p90", "p99")))
         for r in q.top
     ], 2)  # fmt: skip
-    notes = [(r.input.risk_id, note) for r in q.risks for note in r.input.notes]
-    notes += [(rid, f"not quantified: {why}") for rid, why in q.skipped]
-    if q.calibration.defaulted:
-        notes.append(("sra.yaml", "calibration rows from the defaults: "
-                      + ", ".join(q.calibration.defaulted)))  # fmt: skip
-    if notes:
-        out += ["", "Notes"]
-        out += [f"  {inert(rid)}: {inert(note)}" for rid, note in notes]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _clip(text: str, limit: int = 60) -> str:
