@@ -138,10 +138,12 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
     (tmp_path / "ragged.csv").write_text("a,b\n1,2\n3,4,5\n")
     (tmp_path / "latin1.csv").write_bytes("name,city\nJos\xe9,M\xfcnchen\n".encode("latin-1"))
     (tmp_path / "fake.sqlite").write_text("not a database")
+    (tmp_path / "bad.jsonl").write_text('{"a": 1}\n{not json\n')
     good = tmp_path / "good.csv"
     pl.DataFrame({"email": ["a@b.org"] * 10}).write_csv(good)
     code, doc = _scan(str(tmp_path / "ragged.csv"), str(tmp_path / "latin1.csv"),
-                      str(tmp_path / "missing.csv"), str(tmp_path / "fake.sqlite"), str(good))
+                      str(tmp_path / "missing.csv"), str(tmp_path / "fake.sqlite"),
+                      str(tmp_path / "bad.jsonl"), str(good))
     assert code == 0
     unscanned = doc["summary"]["unscanned"]
     errors = " | ".join(u["error"] for u in unscanned)
@@ -149,7 +151,8 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
     assert "latin1.csv:2: not UTF-8" in errors
     assert "missing.csv: no such file or folder" in errors
     assert "fake.sqlite: not a readable SQLite database" in errors
-    assert len(unscanned) == 4
+    assert "bad.jsonl:2: not JSON Lines" in errors
+    assert len(unscanned) == 5
     assert doc["sources"][-1]["tables"][0]["columns"][0]["identifiers"][0]["type"] == "email"
     text = CliRunner().invoke(cli, ["scan", str(tmp_path / "ragged.csv"), str(good)])
     assert "Traceback" not in text.output and "1 could not be scanned" in text.output

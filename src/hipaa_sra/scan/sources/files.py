@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import glob
-import io
+import json
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -90,7 +90,9 @@ class FileTable(Table):
         if self.fmt == "parquet":
             return f"{where}: not a readable Parquet file: {text}"
         if self.fmt == "jsonl":
-            return f"{where}: not JSON Lines (one JSON object per line): {text}"
+            line = _first_bad_json_line(self.location) if self.storage is None else None
+            at = f"{where}:{line}" if line else where
+            return f"{at}: not JSON Lines (expected one JSON object per line): {text}"
         return f"{where}: {text}"
 
 
@@ -104,6 +106,22 @@ def _first_bad_utf8_line(path: str) -> int | None:
                 except UnicodeDecodeError:
                     return line
                 line += 1
+    except OSError:
+        return None
+    return None
+
+
+def _first_bad_json_line(path: str) -> int | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    if not isinstance(json.loads(line), dict):
+                        return number
+                except ValueError:
+                    return number
     except OSError:
         return None
     return None
@@ -205,11 +223,3 @@ def _glob_root(pattern: str) -> str:
         parts.append(part)
     return str(Path(*parts)) if parts else "."
 
-
-def sniff_text(data: bytes) -> bool:
-    """True if the bytes read as text (used to tell data files from SQLite databases)."""
-    try:
-        io.StringIO(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return False
-    return True
