@@ -58,6 +58,7 @@ def quantify_dict(q: Quantification, as_of: date | None = None) -> dict[str, Any
         },
         "risks": [_risk_dict(q, r) for r in q.top],
         "skipped": [{"id": rid, "reason": why} for rid, why in q.skipped],
+        "open_remediation_without_estimate": q.unestimated,
         "calibration": {
             "frequency": {lvl.value: q.calibration.frequency[lvl].describe("per year")
                           for lvl in q.calibration.scale},
@@ -163,9 +164,9 @@ def _risk_tables(q: Quantification) -> list[str]:
             (inert(r.input.risk_id), inert(_clip(red.item.label)), usd(red.mean_reduction))
             for r, red in reductions
         ], 2)  # fmt: skip
-    else:
-        out.append("None estimated: give an open remediation item an effect under the risk's "
-                   "`quant.planned`.")  # fmt: skip
+    if q.unestimated:
+        out.append(f"{q.unestimated:,} open remediation item(s) have no estimated effect: give "
+                   "one under the risk's `quant.planned`.")  # fmt: skip
     out += ["", "Every risk (largest mean residual loss first)"]
     out += _table(("risk", "source", "inherent mean", "residual mean", "P50", "P90", "P99"), [
         (inert(r.input.risk_id), source(r), usd(r.inherent.mean),

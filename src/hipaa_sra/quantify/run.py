@@ -40,6 +40,13 @@ class Quantification:
     calibration: ResolvedCalibration
     skipped: tuple[tuple[str, str], ...]
     """Risks with no number: (risk id, why)."""
+    open_items: int = 0
+    """Open (planned or in progress) remediation items in the register, estimated or not."""
+
+    @property
+    def unestimated(self) -> int:
+        """Open remediation items without an estimated effect (`quant.planned`)."""
+        return self.open_items - sum(len(r.reductions) for r in self.risks)
 
     @property
     def top(self) -> tuple[RiskResult, ...]:
@@ -82,4 +89,8 @@ def quantify(ws: Workspace, *, years: int = DEFAULT_YEARS, seed: int = DEFAULT_S
 
     inputs, skipped, calibration = risk_inputs(ws)
     results, portfolio = simulate(inputs, years, seed)
-    return Quantification(years, seed, results, portfolio, calibration, tuple(skipped))
+    from .inputs import OPEN
+
+    open_items = sum(1 for risk in ws.risks for item in risk.remediation if item.status in OPEN)
+    return Quantification(years, seed, results, portfolio, calibration, tuple(skipped),
+                          open_items)  # fmt: skip

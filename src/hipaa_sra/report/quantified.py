@@ -53,6 +53,8 @@ def quantified_section(i: ReportInputs) -> Section:
     tables = (_exceedance_table(i, q), _top_table(i, q), _remediation_table(i, q),
               _risk_table(i, q))  # fmt: skip
     notes = _notes(q)
+    if (missing := _unestimated(q)) is not None:
+        notes = (missing, *notes)
     return Section("quantified-risk", title, tuple(paragraphs), tuple(facts), figures, tables,
                    notes)  # fmt: skip
 
@@ -89,6 +91,14 @@ def _remediation_table(i: ReportInputs, q: Quantification) -> Table:
         empty="No open remediation item has an estimated effect (`quant.planned`).",
         order="largest reduction first",
     )  # fmt: skip
+
+
+def _unestimated(q: Quantification) -> str | None:
+    if not q.unestimated:
+        return None
+    verb = "has" if q.unestimated == 1 else "have"
+    return (f"{plural(q.unestimated, 'open remediation item')} {verb} no estimated effect on "
+            "the annual loss; a risk's `quant.planned` gives one.")
 
 
 def _risk_table(i: ReportInputs, q: Quantification) -> Table:
