@@ -43,7 +43,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# The database tests need the PostgreSQL server on 127.0.0.1:5432; the script starts it (and
+# on a fresh root machine installs it) or says why the tests marked `postgres` will skip.
 test: lint
+	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev
