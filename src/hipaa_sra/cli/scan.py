@@ -57,6 +57,8 @@ def _workspace_targets(assets: dict[str, Asset], only: str | None,
     targets = []
     for asset in chosen:
         for entry in asset.scan:
+            if entry.source is None:
+                continue  # unreadable: the loader reported it
             own = replace(filters, schemas=entry.schemas or filters.schemas,
                           tables=entry.tables or filters.tables)  # fmt: skip
             targets.append(Target(entry.source, asset.id, own))

@@ -121,21 +121,27 @@ class Attributes(SraModel):
 class ScanEvidence(SraModel):
     """What `sra scan --record-evidence` found in one source: the evidence for an ePHI claim."""
 
-    date: IsoDate = Field(description="Date of the scan (YYYY-MM-DD).")
-    rows_sampled: int = Field(ge=0, description="Rows read over every table of the source.")
-    tables: int = Field(0, ge=0, description="Tables scanned.")
-    phi_found: bool = Field(description="Whether any column held a PHI identifier.")
+    date: Unknowable[IsoDate] = Field(description="Date of the scan (YYYY-MM-DD).")
+    rows_sampled: Unknowable[Annotated[int, Field(ge=0)]] = Field(
+        description="Rows read over every table of the source."
+    )
+    tables: Unknowable[Annotated[int, Field(ge=0)]] = Field(0, description="Tables scanned.")
+    phi_found: Unknowable[bool] = Field(description="Whether any column held a PHI identifier.")
     types: tuple[str, ...] = Field(
         (), description="PHI identifier types found (name, ssn, email, ...)."
     )
-    detector_version: Text = Field(description="Version of the detector that scanned.")
-    digest: Text = Field(description="sha256 of the scan's JSON result for this source.")
+    detector_version: Unknowable[Text] = Field(
+        description="Version of the detector that scanned."
+    )
+    digest: Unknowable[Text] = Field(
+        description="sha256 of the scan's JSON result for this source."
+    )
 
 
 class ScanSource(SraModel):
     """A place where the asset's data can be read: a file, folder, glob or database URL."""
 
-    source: Text = Field(
+    source: Unknowable[Text] = Field(
         description="Path (relative to the workspace), glob, fsspec URL, SQLite file or "
         "postgresql:// URL without a password."
     )

@@ -20,10 +20,12 @@ def _phi_found_out_of_scope(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             control = (f"; the control that keeps ePHI out, `{asset.scoped_out_by}` "
                        "(scoped_out_by), has failed" if asset.scoped_out_by else "")
             types = f" ({', '.join(evidence.types)})" if evidence.types else ""
+            when = f" on {evidence.date}" if evidence.date else ""
+            where = entry.source or "a listed source"
             yield Hit(
-                f"asset `{asset.label}` says `ephi: absent`, but the scan of {entry.source} on "
-                f"{evidence.date} found PHI{types}{control}; remove the data and scan again, or "
-                "set `ephi: present` and analyse the asset",
+                f"asset `{asset.label}` says `ephi: absent`, but the scan of {where}{when} found "
+                f"PHI{types}{control}; remove the data and scan again, or set `ephi: present` "
+                "and analyse the asset",
                 asset,
                 ("scan", index, "evidence", "phi_found"),
             )
