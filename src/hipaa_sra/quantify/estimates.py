@@ -89,13 +89,14 @@ def read_estimate(est: Estimate, path: Path, what: str) -> tuple[Dist | None, li
     shape = _shape(est, path, problems)
     if shape is None:
         return None, problems
-    if shape is Shape.LOGNORMAL:
-        return _lognormal(est, path, what, problems), problems
-    return _pert(est, path, what, problems), problems
+    dist = (_lognormal if shape is Shape.LOGNORMAL else _pert)(est, path, what, problems)
+    # A key the loader could not read was reported there; the rest is still checked, and
+    # the estimate as a whole cannot be used.
+    return (None if est.unknown else dist), problems
 
 
 def _shape(est: Estimate, path: Path, problems: list[Problem]) -> Shape | None:
-    if est.distribution is None:
+    if est.distribution is None:  # not written, or unreadable: the keys written say which
         return Shape.LOGNORMAL if (est.low is not None or est.high is not None) and (
             est.min is None and est.most_likely is None and est.max is None) else Shape.PERT
     try:
@@ -121,14 +122,15 @@ def _pert(est: Estimate, path: Path, what: str, problems: list[Problem]) -> Dist
     values = {key: getattr(est, key) for key in ("min", "most_likely", "max")}
     for key, value in values.items():
         if value is None:
-            problems.append(Problem(path, f"the {what} estimate has no `{key}`; a PERT estimate "
-                                    "needs min, most_likely and max"))  # fmt: skip
+            if not est.is_unknown(key):
+                problems.append(Problem(path, f"the {what} estimate has no `{key}`; a PERT "
+                                        "estimate needs min, most_likely and max"))  # fmt: skip
         elif value < 0:
             problems.append(Problem((*path, key), f"a negative {what} ({_num(value)}); "
                                     f"expected 0 or more"))  # fmt: skip
-    if problems:
+    if problems or None in values.values():
         return None
-    low, mode, high = (float(v) for v in values.values())
+    low, mode, high = (float(v) for v in values.values() if v is not None)
     if low > high:
         problems.append(Problem((*path, "min"), f"min ({_num(low)}) is above max ({_num(high)})"))
     elif not low <= mode <= high:
@@ -146,8 +148,9 @@ def _lognormal(est: Estimate, path: Path, what: str, problems: list[Problem]) ->
     low, high = est.low, est.high
     for key, value in (("low", low), ("high", high)):
         if value is None:
-            problems.append(Problem(path, f"the lognormal {what} estimate has no `{key}`; it "
-                                    "needs low and high, its 90% interval"))  # fmt: skip
+            if not est.is_unknown(key):
+                problems.append(Problem(path, f"the lognormal {what} estimate has no `{key}`; "
+                                        "it needs low and high, its 90% interval"))  # fmt: skip
         elif value <= 0:
             problems.append(Problem((*path, key), f"`{key}` is {_num(value)}; a lognormal "
                                     f"{what} must be above 0"))  # fmt: skip

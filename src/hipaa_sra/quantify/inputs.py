@@ -78,14 +78,12 @@ class _Reader:
     def estimate(self, est: Estimate | None, path: Path, what: str) -> Dist | None:
         if est is None:
             return None
-        if est.unknown:
-            self.notes.append(f"`{'.'.join(map(str, path))}` could not be read (see `sra lint`)")
-            return None
         dist, problems = read_estimate(est, path, what)
         self.problems.extend(problems)
         if dist is None:
-            self.notes.append(f"`{'.'.join(map(str, path))}` cannot be used: "
-                              f"{problems[0].message}")  # fmt: skip
+            why = f"cannot be used: {problems[0].message}" if problems else (
+                "could not be read (see `sra lint`)")  # fmt: skip
+            self.notes.append(f"`{'.'.join(map(str, path))}` {why}")
         return dist
 
     def effect(self, effect: ControlEffect, path: Path, base: Scenario) -> Scenario | None:
@@ -99,7 +97,7 @@ class _Reader:
             if problems:
                 self.notes.append(f"`{'.'.join(map(str, path))}.reduction` cannot be used: "
                                   f"{problems[0].message}")  # fmt: skip
-            if effect.frequency is not None:
+            if effect.frequency is not None or effect.is_unknown("frequency"):
                 self.problems.append(Problem((*path, "reduction"), "give either `reduction` or "
                                              "a separate `frequency` estimate, not both"))
                 reduction = None
