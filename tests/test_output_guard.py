@@ -14,6 +14,8 @@ from hipaa_sra.cli.common import OutputPath
 READS = {
     ("*", "workspace"): "the workspace the command reads",
     ("gate", "paths_from"): "a list of changed paths",
+    ("discover", "sources"): "the infrastructure code to read",
+    ("lint", "discovered"): "infrastructure code to check the inventory against",
     ("import", "file"): "the spreadsheet to import",
     ("signoff", "ssh_key"): "the key to sign with",
 }

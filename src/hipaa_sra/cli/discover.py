@@ -21,11 +21,12 @@ from .common import workspace_option
 @workspace_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format (json: the contract in docs/discover.md).")
-@click.option("--write", is_flag=True,
+# Named `propose`: it adds records through the editing module and writes no output file.
+@click.option("--write", "propose", is_flag=True,
               help="Append an asset (ephi: possible, with its sources) to "
                    "inventory/discovered.yaml for each data store no asset links.")
 def discover_command(sources: tuple[Path, ...], workspace: Path | None, fmt: str,
-                     write: bool) -> None:  # fmt: skip
+                     propose: bool) -> None:  # fmt: skip
     """Find the data stores your infrastructure code holds and check them against the inventory.
 
     SOURCES are Terraform plans (`terraform show -json plan > plan.json`), states
@@ -44,14 +45,14 @@ def discover_command(sources: tuple[Path, ...], workspace: Path | None, fmt: str
     try:
         root: Path | None = find_workspace(workspace)
     except WorkspaceNotFound:
-        if write or workspace is not None:
+        if propose or workspace is not None:
             raise
         root = None  # no inventory to compare with: every store is undeclared
-    digests = snapshot(root) if root is not None and write else None
+    digests = snapshot(root) if root is not None and propose else None
     assets = load_workspace(root).assets if root is not None else ()
     result = reconcile(discover(sources), assets)
     written: tuple[str, ...] = ()
-    if write and root is not None:
+    if propose and root is not None:
         taken = {asset.id for asset in assets if asset.id is not None}
         outcome = write_proposals(root, result.undeclared, taken, digests)
         written = tuple(store.source_key for store in result.undeclared) if outcome else ()

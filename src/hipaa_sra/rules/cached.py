@@ -158,7 +158,7 @@ def _discovery_digests(root: Path, manifest: bytes,
     for path in paths:
         files = sorted(path.glob("*.tf")) if path.is_dir() else [path]
         for file in files:
-            digest = hashlib.sha256(str(file).encode() + b"\0")
+            digest = hashlib.sha256(os.fsencode(file) + b"\0")
             try:
                 with open(file, "rb", opener=_open_nonblocking) as handle:
                     if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
