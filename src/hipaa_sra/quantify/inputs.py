@@ -153,6 +153,33 @@ def risk_input(risk: Risk, order: int, cal: ResolvedCalibration,
                      tuple(reader.notes), tuple(reader.problems)), None  # fmt: skip
 
 
+def quant_problems(risk: Risk, cal: ResolvedCalibration) -> tuple[Problem, ...]:
+    """Every problem of the risk's `quant` block, whether or not the risk can be simulated.
+
+    The effects are read against a stand-in base scenario (the calibration's middle row):
+    their problems do not depend on it, and a risk whose likelihood or impact cannot be read
+    must still hear about the estimates its owner wrote.
+    """
+    reader = _Reader(cal)
+    q = risk.quant or Quant()
+    reader.estimate(q.frequency, ("quant", "frequency"), "frequency")
+    reader.estimate(q.magnitude, ("quant", "magnitude"), "magnitude")
+    middle = cal.scale[len(cal.scale) // 2]
+    base = Scenario(cal.frequency[middle], cal.magnitude[middle])
+    if q.current is not None:
+        reader.effect(q.current, ("quant", "current"), base)
+    items = list(enumerate(risk.remediation))
+    open_items = [(i, item) for i, item in items if item.status in OPEN]
+    for n, effect in enumerate(q.planned):
+        path: Path = ("quant", "planned", n)
+        # Which item an effect names can be judged only when the remediation list was read;
+        # the effect's own estimates can always be.
+        if not risk.is_unknown("remediation"):
+            _match(effect.remediation, items, open_items, path, reader)
+        reader.effect(effect, path, base)
+    return tuple(reader.problems)
+
+
 def _on_scale(level: Level | None, scale: tuple[Level, ...]) -> Level | None:
     return level if level is not None and level in scale else None
 
@@ -200,9 +227,14 @@ def _planned(risk: Risk, q: Quant, reader: _Reader, residual: Scenario) -> list[
 def _match(name: str | None, items: list[tuple[int, Remediation]],
            open_items: list[tuple[int, Remediation]], path: Path,
            reader: _Reader) -> tuple[int, Remediation] | None:  # fmt: skip
+    # An item whose control or status could not be read might be the one meant: say nothing
+    # false about it (`sra lint` reports the unreadable value itself).
+    unreadable = any(item.control is None or item.status is None for _, item in items)
     if name is None:
         if len(open_items) == 1:
             return open_items[0]
+        if unreadable:
+            return None
         reader.problems.append(Problem(path, f"the effect names no `remediation` and the risk "
                                        f"has {len(open_items)} open remediation items; name "
                                        "the item's `control`"))  # fmt: skip
@@ -210,13 +242,17 @@ def _match(name: str | None, items: list[tuple[int, Remediation]],
     wanted = " ".join(name.split()).casefold()
     for index, item in items:
         if item.control is not None and " ".join(item.control.split()).casefold() == wanted:
+            if item.status is None:
+                return None
             if item.status not in OPEN:
-                status = item.status.value if item.status else "unreadable"
+                status = item.status.value
                 reader.problems.append(Problem((*path, "remediation"), f"remediation "
                                                f"\"{name}\" is {status}, not open; the effect "
                                                "of work done belongs in `current`"))
                 return None
             return index, item
+    if unreadable:
+        return None
     labels = "; ".join(f'"{item.control}"' for _, item in open_items) or "none"
     reader.problems.append(Problem((*path, "remediation"), f"no remediation item of this risk "
                                    f"has control \"{name}\"; open items: {labels}"))

@@ -7,19 +7,17 @@ from collections.abc import Iterator
 from ..findings import Severity
 from ..model import Workspace
 from ..quantify.calibration import resolve_calibration
-from ..quantify.inputs import risk_input
+from ..quantify.inputs import quant_problems
 from .base import Context, Family, Hit, Rule
 
 
 def _quant_unusable(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     manifest = ctx.manifest
     calibration = resolve_calibration(manifest.methodology if manifest else None)
-    for order, risk in enumerate(ws.risks):
+    for risk in ws.risks:
         if risk.quant is None:
             continue
-        found, _ = risk_input(risk, order, calibration, None)
-        problems = found.problems if found is not None else ()
-        for problem in problems:
+        for problem in quant_problems(risk, calibration):
             yield Hit(f"risk `{risk.label}`: {problem.message}; `sra quantify` uses the "
                       "calibration (or ignores the effect) instead", risk, problem.path)
 
