@@ -21,15 +21,8 @@ from hipaa_sra.loading.cache import CACHE_DIR, Cache
 from hipaa_sra.model import Signoff
 from hipaa_sra.signoff import render_record, sign_payload
 from hipaa_sra.signoff.allowed_signers import fingerprint, listings
-
-BASE = Path(__file__).parent / "rules" / "base"
-TODAY = "2026-11-22"
-ALICE = ("compliance-officer", "Alice Reyes", "alice@example.test")
-BOB = ("engineering-owner", "Bob Okafor", "bob@example.test")
-needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                               reason="ssh-keygen is not installed")  # fmt: skip
-
-Sra = Callable[..., Run]
+from test_signoff import ALICE, BOB, TODAY, Sra, needs_ssh, signoff
+from test_signoff import root as root  # the fixture: a clean workspace at ./sra
 
 NEW_RISK = """\
 - id: RR-99
@@ -43,19 +36,6 @@ NEW_RISK = """\
   last_reviewed: 2026-10-01
 """
 
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A clean workspace (every rule passes on TODAY once signed) at ./sra."""
-    target = tmp_path / "sra"
-    shutil.copytree(BASE, target)
-    return target
-
-
-def signoff(sra: Sra, who: tuple[str, str, str], *extra: str,
-            now: str = f"{TODAY}T10:00:00+00:00") -> Run:  # fmt: skip
-    role, name, email = who
-    return sra("signoff", "--role", role, "--name", name, "--email", email, "--now", now, *extra)
 
 
 def sign_both(sra: Sra, alice: tuple[str, ...] = (), bob: tuple[str, ...] = ()) -> None:
