@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import LoadError
 from ..loading import parse_yaml
 from ..loading.positions import SourceMap
-from ..loading.records import Pending, schema_findings
+from ..loading.schema_findings import Pending, schema_findings
 from ..model import Kind, Manifest
 from .files import Files, Source
 from .plan import FilePlan, Unit

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..loading.records import schema_findings
+from ..loading.schema_findings import schema_findings
 from ..model import Manifest
 from .changes import (
     Add,

@@ -23,7 +23,6 @@ from .problems import PROBLEMS
 from .read import read_file
 from .records import (
     FileRecords,
-    Pending,
     RefTuple,
     manifest_refs,
     record_key,
@@ -31,6 +30,7 @@ from .records import (
     validate_records,
 )
 from .references import FileFacts, cross_check
+from .schema_findings import Pending
 from .text import normalise_newlines
 
 _PROBLEM_BY_CODE = {problem.code: problem for problem in PROBLEMS}

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,23 +14,8 @@ from ..errors import LoadError
 from ..model import LEVEL_FIELDS, MANIFEST_FILE, Kind, Manifest, Risk, Unusable, parse_level
 from .partial import Partial, Removed, build_partial, nullable, shape, source_path, walk
 from .positions import Path
-from .problems import (
-    INVALID_VALUE,
-    LEVEL_SYNONYM,
-    MISSING_FIELD,
-    UNKNOWN_FIELD,
-    Problem,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A finding whose position is still a path inside its file."""
-
-    code: str
-    path: Path
-    message: str
-    object_id: str | None
+from .problems import INVALID_VALUE, LEVEL_SYNONYM
+from .schema_findings import Pending, describe, field_name, schema_findings
 
 
 @dataclass
@@ -56,112 +38,6 @@ class FileRecords:
 
 
 _THREE_LEVELS = frozenset({"low", "moderate", "high"})
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = str(value)
-    return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The nested model that the field path `loc` points into, for did-you-mean lists."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return None
-        if isinstance(part, int):
-            continue
-        found = None
-        for name, info in current.model_fields.items():
-            if part in (name, info.alias):
-                found = _inner_model(info.annotation)
-                break
-        current = found
-    return current
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType, tuple, list, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            inner = _inner_model(arg)
-            if inner is not None:
-                return inner
-    return None
-
-
-def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def schema_findings(
-    model: type[BaseModel], error: ValidationError, where: str, object_id: str | None,
-    prefix: Path, note: Callable[[tuple[Any, ...]], str] | None = None,
-) -> list[Pending]:
-    """One finding per pydantic error, with what was expected and a suggestion when obvious.
-
-    `note` adds to an invalid value's message what it costs (sra.yaml says what is ignored).
-    """
-    pending: list[Pending] = []
-    for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
-        kind = item["type"]
-        name = _field(loc)
-        problem: Problem
-        if kind == "extra_forbidden":
-            problem = UNKNOWN_FIELD
-            parent = _model_at(model, loc[:-1])
-            keys = _keys_of(parent) if parent else []
-            key = str(loc[-1])
-            message = (
-                f"{where}: unknown field `{name}`{_did_you_mean(key, keys)}; "
-                f"expected one of {', '.join(keys)}"
-            )
-        elif kind == "missing":
-            problem = MISSING_FIELD
-            message = f"{where}: missing required field `{name}`"
-        else:
-            problem = INVALID_VALUE
-            message = f"{where}: `{name}` is {_describe(item.get('input'))}; {_expected(item)}"
-            if note is not None:
-                message += note(loc)
-        pending.append(Pending(problem.code, prefix + loc, message, object_id))
-    return pending
-
-
-def _expected(item: Any) -> str:
-    ctx = item.get("ctx") or {}
-    expected = ctx.get("expected")
-    if item["type"] in ("enum", "literal_error") and expected:
-        choices = [part.strip(" '") for part in str(expected).replace(" or ", ",").split(",")]
-        choices = [c for c in choices if c]
-        hint = _did_you_mean(str(item.get("input")), choices)
-        return f"expected one of {', '.join(choices)}{hint}"
-    message = str(item["msg"])
-    message = message.removeprefix("Value error, ")
-    return message[0].lower() + message[1:] if message else "invalid value"
 
 
 RefTuple = tuple[str, str, Path, "str | None", str]
@@ -243,7 +119,7 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
     if not isinstance(data, list):
         raise LoadError(
             label,
-            f"file holds {_describe(data)}; expected a list of {kind.name}",
+            f"file holds {describe(data)}; expected a list of {kind.name}",
             hint="start each record with `- `",
         )
     rel = rel or label
@@ -253,7 +129,7 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
     is_risk = kind.model is Risk
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
-            message = f"{singular} #{index + 1} is {_describe(raw)}; expected a mapping of fields"
+            message = f"{singular} #{index + 1} is {describe(raw)}; expected a mapping of fields"
             out.pending.append(Pending(INVALID_VALUE.code, (index,), message, None))
             out.unusable.append(Unusable(rel, record_key(kind.name, None, rel, index), (), raw))
             continue
@@ -358,9 +234,9 @@ _SECTION_WORDS = {"seq": "list", "map": "mapping", "model": "section"}
 
 def _ignored(path: Path, owner_path: Path, kind: str, nullable: bool) -> str:
     """What a manifest error costs: `; the whole `people` list is ignored`, and so on."""
-    name = _field(owner_path)
+    name = field_name(owner_path)
     if path != owner_path:
-        return f"; `{_field(path)}` is ignored, the rest of `{name}` applies"
+        return f"; `{field_name(path)}` is ignored, the rest of `{name}` applies"
     if kind == "scalar":
         return ""
     if kind == "model" and not nullable:
@@ -374,7 +250,7 @@ def validate_manifest(data: Any, label: str) -> ManifestRecords:
     if not isinstance(data, dict):
         raise LoadError(
             label,
-            f"file holds {_describe(data)}; expected a mapping with organization, scope, ...",
+            f"file holds {describe(data)}; expected a mapping with organization, scope, ...",
             hint="sra.yaml describes the workspace; records go in the kind folders",
         )
     try:

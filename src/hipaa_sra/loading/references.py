@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from ..model import Manifest
 from .positions import Path
 from .problems import DUPLICATE_ID, INVALID_VALUE, UNKNOWN_REFERENCE
-from .records import Pending, RefTuple
+from .records import RefTuple
+from .schema_findings import Pending
 
 Position = Callable[[str, Path], tuple[int, int]]
 """Looks up (line, column) of a path in a workspace file."""
