@@ -124,7 +124,8 @@ def test_schema_command_prints_and_writes(tmp_path: Path, sra) -> None:
     printed = json.loads(run.stdout)
     assert set(printed) == {"sra.schema.json", "assets.schema.json", "flows.schema.json",
                             "vendors.schema.json", "controls.schema.json", "risks.schema.json",
-                            "signoffs.schema.json"}
+                            "signoffs.schema.json", "answers.schema.json",
+                            "policies.schema.json", "training.schema.json"}
     risk = printed["risks.schema.json"]["$defs"]["Risk"]
     assert "Overall likelihood" in risk["properties"]["likelihood"]["description"]
     assert printed["flows.schema.json"]["$defs"]["Flow"]["properties"]["from"]

@@ -187,7 +187,8 @@ class Facts:
         out: list[tuple[BaseModel, str | None]] = []
         if ws.manifest is not None and ws.manifest.waivers:
             out.append((ws.manifest, None))
-        for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks):
+        for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks, ws.answers,
+                     ws.policies, ws.training):
             out.extend((record, record.id) for record in kind
                        if record.waivers and record.id is not None)  # fmt: skip
         return tuple(out)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import LoadError
 from ..loading import parse_yaml
+from ..loading.kind_checks import KIND_CHECKS
 from ..loading.positions import SourceMap
 from ..loading.schema_findings import Pending, schema_findings
 from ..model import Kind, Manifest
@@ -48,10 +49,14 @@ def _schema(model: type[BaseModel], raw: Any, where: str, oid: str | None,
 
 
 def _record_problems(kind: Kind, raw: Any, index: int) -> list[Pending]:
-    singular = kind.name[:-1]
+    singular = kind.noun
     oid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
     where = f"{singular} `{oid}`" if oid else f"{singular} #{index + 1}"
-    return _schema(kind.model, raw, where, oid, (index,))
+    problems = _schema(kind.model, raw, where, oid, (index,))
+    extra = KIND_CHECKS.get(kind.name)
+    if extra is not None and not problems:
+        problems = extra(kind.model.model_validate(raw), index, where, oid)
+    return problems
 
 
 def _key(item: Pending, drop: int) -> tuple[str, tuple[Any, ...], str]:
@@ -133,7 +138,7 @@ def duplicate_ids(files: Files, new_ids: list[tuple[str, Source, Unit | None]],
         itself = unit is not None and other.path == source.path and index == unit.key
         if itself or (str(other.path), index) in removed:
             continue
-        problems.append(f"{where} is taken: {kind.name[:-1]} `{record_id}` is defined in "
+        problems.append(f"{where} is taken: {kind.noun} `{record_id}` is defined in "
                         f"{other.shown} (record {index + 1}); ids must be unique across the "
                         "workspace")  # fmt: skip
     return problems

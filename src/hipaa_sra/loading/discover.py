@@ -26,7 +26,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # Did-you-mean looks at folder names and at what they hold (`risks/` -> `register/`).
 _FOLDER_BY_WORD = {
     **{word: kind.folder for kind in KIND_BY_FOLDER.values()
-       for word in (kind.name, kind.name.removesuffix("s"))},
+       for word in (kind.name, kind.noun)},
     **{folder: folder for folder in KIND_BY_FOLDER},
 }
 

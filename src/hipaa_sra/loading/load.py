@@ -264,6 +264,7 @@ def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Works
 
     assets, flows, vendors = kind("assets"), kind("flows"), kind("vendors")
     controls, risks = kind("controls"), kind("risks")
+    answers, policies = kind("answers"), kind("policies")
     return Workspace(
         root=root,
         manifest=loaded.manifest,
@@ -273,6 +274,9 @@ def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Works
         controls=controls,
         risks=risks,
         signoffs=kind("signoffs"),
+        answers=answers,
+        policies=policies,
+        training=kind("training"),
         findings=findings,
         files=tuple(loaded.files),
         unusable=tuple(loaded.unusable),
@@ -283,4 +287,6 @@ def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Works
         vendor_by_id=index(vendors),
         control_by_id=index(controls),
         risk_by_id=index(risks),
+        answer_by_id=index(answers),
+        policy_by_id=index(policies),
     )

@@ -12,6 +12,8 @@ from ..catalog import CONDITIONAL_SPECS, hipaa_entry, suggest_citation
 from ..catalog.methodology import MethodologyError, matrix_known, methodology_matrix
 from ..errors import LoadError
 from ..model import LEVEL_FIELDS, MANIFEST_FILE, Kind, Manifest, Risk, Unusable, parse_level
+from ..model.assessment import ORGANIZATION_ASSET
+from .kind_checks import KIND_CHECKS
 from .partial import Partial, Removed, build_partial, nullable, shape, source_path, walk
 from .positions import Path
 from .problems import INVALID_VALUE, LEVEL_SYNONYM
@@ -57,7 +59,7 @@ def _waiver_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) 
 
 
 def _risk_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
-    if record.asset is not None:
+    if record.asset is not None and record.asset != ORGANIZATION_ASSET:
         out.append(("asset", record.asset, (index, "asset"), oid, "asset"))
     for i, item in enumerate(record.remediation):
         if item.owner:
@@ -91,6 +93,26 @@ def _control_refs(record: Any, index: int, oid: str | None, out: list[RefTuple])
         out.append(("person", record.cadence.reviewer, path, oid, "reviewer"))
 
 
+def _answer_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    if record.answered_by:
+        out.append(("person", record.answered_by, (index, "answered_by"), oid, "answered_by"))
+    for i, item in enumerate(record.evidence):
+        if item.control:
+            path = (index, "evidence", i, "control")
+            out.append(("control", item.control, path, oid, "evidence control"))
+
+
+def _policy_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    _person_refs(record, index, oid, out)
+    if record.approved_by:
+        out.append(("person", record.approved_by, (index, "approved_by"), oid, "approved_by"))
+
+
+def _training_refs(record: Any, index: int, oid: str | None, out: list[RefTuple]) -> None:
+    if record.person:
+        out.append(("person", record.person, (index, "person"), oid, "person"))
+
+
 _REF_EXTRACTORS = {
     "risks": (_risk_refs, _waiver_refs),
     "assets": (_asset_refs, _waiver_refs),
@@ -98,6 +120,9 @@ _REF_EXTRACTORS = {
     "vendors": (_person_refs, _waiver_refs),
     "controls": (_control_refs, _waiver_refs),
     "signoffs": (),
+    "answers": (_answer_refs, _waiver_refs),
+    "policies": (_policy_refs, _waiver_refs),
+    "training": (_training_refs, _waiver_refs),
 }
 
 
@@ -124,9 +149,10 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
         )
     rel = rel or label
     model = kind.model
-    singular = kind.name[:-1]
+    singular = kind.noun
     extractors = _REF_EXTRACTORS[kind.name]
     is_risk = kind.model is Risk
+    extra_check = KIND_CHECKS.get(kind.name)
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
             message = f"{singular} #{index + 1} is {describe(raw)}; expected a mapping of fields"
@@ -169,6 +195,8 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
                 out.pending.append(Pending(INVALID_VALUE.code, path, message, oid))
         if is_risk:
             _level_notes(raw, index, where, oid, out)
+        if extra_check is not None:
+            out.pending.extend(extra_check(record, index, where, oid))
     return out
 
 

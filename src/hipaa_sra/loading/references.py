@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..model import Manifest
+from ..model import KIND_BY_NAME, Manifest
 from .positions import Path
 from .problems import DUPLICATE_ID, INVALID_VALUE, UNKNOWN_REFERENCE
 from .records import RefTuple
@@ -54,7 +54,8 @@ def cross_check(
                 other_rel, other_kind, other_index = first[oid]
                 line, col = position(other_rel, (other_index,))
                 message = (
-                    f"duplicate id `{oid}`: {other_kind[:-1]} `{oid}` is already defined at "
+                    f"duplicate id `{oid}`: {KIND_BY_NAME[other_kind].noun} `{oid}` is already "
+                    "defined at "
                     f"{other_rel}:{line}:{col}; ids must be unique across the workspace"
                 )
                 out.setdefault(fact.rel, []).append(
@@ -80,7 +81,8 @@ def cross_check(
             if ref[1] in target_ids or (ref[0] == "person" and not people):
                 continue
             # A record whose id could not be read is named by its place in the file.
-            owner = f"`{ref[3]}`" if ref[3] else f"{fact.kind[:-1]} #{int(ref[2][0]) + 1}"
+            noun = KIND_BY_NAME[fact.kind].noun
+            owner = f"`{ref[3]}`" if ref[3] else f"{noun} #{int(ref[2][0]) + 1}"
             dangling = _dangling(ref, ids_by_kind, people, owner)
             if dangling:
                 pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, ref[3]))

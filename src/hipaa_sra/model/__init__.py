@@ -1,5 +1,6 @@
 """Pydantic models of the workspace files: what a workspace is. No I/O here."""
 
+from .assessment import Answer, AnswerDecision, AnswerEvidence
 from .assets import CATEGORY_GROUPS, Asset, Attributes, Category, CategoryGroup, EphiStatus
 from .base import LEVEL_SYNONYMS, Level, Record, SraModel, Unknowable, Waiver, parse_level
 from .controls import Cadence, Control, Evidence, EvidenceSource, Safeguard, interval_days
@@ -19,9 +20,11 @@ from .manifest import (
     RuleConfig,
     SignoffPolicy,
 )
+from .policies import Policy, PolicyStatus
 from .quant import Calibration, ControlEffect, Estimate, PlannedEffect, Quant
 from .risks import LEVEL_FIELDS, Remediation, RemediationStatus, Risk, ThreatSource
 from .signoffs import Signoff
+from .training import Training
 from .vendors import Baa, BaaStatus, EphiExposure, Vendor
 from .workspace import Locator, Unusable, Workspace
 
@@ -34,6 +37,9 @@ __all__ = [
     "LEVEL_SYNONYMS",
     "MANIFEST_FILE",
     "AddressableDecision",
+    "Answer",
+    "AnswerDecision",
+    "AnswerEvidence",
     "Asset",
     "Attributes",
     "Baa",
@@ -61,6 +67,8 @@ __all__ = [
     "Organization",
     "Person",
     "PlannedEffect",
+    "Policy",
+    "PolicyStatus",
     "Profile",
     "Quant",
     "Record",
@@ -74,6 +82,7 @@ __all__ = [
     "SignoffPolicy",
     "SraModel",
     "ThreatSource",
+    "Training",
     "Unknowable",
     "Unusable",
     "Vendor",

@@ -62,6 +62,13 @@ class ReviewIntervals(SraModel):
     review_days: Unknowable[Days] = Field(
         365, description="Periodic review and sign-off of the SRA."
     )
+    policy_days: Unknowable[Days] = Field(365, description="Policies without review_days.")
+    training_days: Unknowable[Days] = Field(
+        365, description="Security training without interval_days (164.308(a)(5))."
+    )
+    answer_days: Unknowable[Days] = Field(
+        365, description="Questionnaire answers (their date) before they are asked again."
+    )
 
 
 class Methodology(SraModel):

@@ -10,12 +10,15 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from ..findings import Finding, Location
+from .assessment import Answer
 from .assets import Asset
 from .controls import Control
 from .flows import Flow
 from .manifest import Manifest
+from .policies import Policy
 from .risks import Risk
 from .signoffs import Signoff
+from .training import Training
 from .vendors import Vendor
 
 
@@ -59,6 +62,10 @@ class Workspace:
     controls: tuple[Control, ...] = ()
     risks: tuple[Risk, ...] = ()
     signoffs: tuple[Signoff, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    """Answers to the safeguards questionnaire (assessment/)."""
+    policies: tuple[Policy, ...] = ()
+    training: tuple[Training, ...] = ()
     findings: tuple[Finding, ...] = ()
     """Problems found while loading: schema, duplicate ids, dangling references."""
     files: tuple[str, ...] = ()
@@ -75,6 +82,8 @@ class Workspace:
     vendor_by_id: Mapping[str, Vendor] = field(default_factory=dict, repr=False, compare=False)
     control_by_id: Mapping[str, Control] = field(default_factory=dict, repr=False, compare=False)
     risk_by_id: Mapping[str, Risk] = field(default_factory=dict, repr=False, compare=False)
+    answer_by_id: Mapping[str, Answer] = field(default_factory=dict, repr=False, compare=False)
+    policy_by_id: Mapping[str, Policy] = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, record: BaseModel, path: tuple[str | int, ...] = ()) -> Location:
         """Where `record` (or a field of it, by `path`) was written."""
@@ -101,4 +110,7 @@ class Workspace:
             "controls": len(self.controls),
             "risks": len(self.risks),
             "signoffs": len(self.signoffs),
+            "answers": len(self.answers),
+            "policies": len(self.policies),
+            "training": len(self.training),
         }

@@ -44,6 +44,13 @@ def _dated(ws: Workspace) -> Iterator[Dated]:
     for signoff in ws.signoffs:
         name = f"sign-off by {signoff.name} as {signoff.role}"
         yield name, signoff, None, ("signed_at",), signoff.signed_at.date()
+    for answer in ws.answers:
+        yield f"answer `{answer.label}`", answer, answer.id, ("date",), answer.date
+    for policy in ws.policies:
+        yield f"policy `{policy.label}`", policy, policy.id, ("approved",), policy.approved
+    for record in ws.training:
+        name = f"training record `{record.label}`"
+        yield name, record, record.id, ("completed",), record.completed
     if ws.manifest is not None:
         for index, decision in enumerate(ws.manifest.decisions):
             yield "sra.yaml", None, None, ("decisions", index, "date"), decision.date
