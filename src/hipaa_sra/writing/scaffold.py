@@ -120,6 +120,16 @@ def example_infrastructure() -> dict[str, str]:
             for child in folder.iterdir() if child.name.endswith(".json")}  # fmt: skip
 
 
+GITIGNORE = """\
+# Local state of `sra` beside the workspace files; never committed. .sra_web holds the web
+# app's secret key and database (back them up, see docs/web.md).
+.sra_web/
+.sra_cache/
+.sra_edit/
+"""
+"""The workspace's `.gitignore`, written by `sra init` unless one exists."""
+
+
 def init_workspace(target: Path, *, example: bool, organization: str) -> list[Path]:
     """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
     files = example_files() if example else minimal_files(organization)
@@ -130,6 +140,8 @@ def init_workspace(target: Path, *, example: bool, organization: str) -> list[Pa
     data = {rel: text.encode("utf-8") for rel, text in files.items()}
     if example:
         data.update(example_samples())
+    if not (target / ".gitignore").exists():
+        data[".gitignore"] = GITIGNORE.encode("utf-8")
     if (target / MANIFEST_FILE).exists():
         raise TargetExists(f"{target}: already holds a workspace ({MANIFEST_FILE}); left as is")
     clashes = sorted(rel for rel in data if (target / rel).exists())

@@ -1,0 +1,1 @@
+"""The app's middleware: security headers, session timeouts, required MFA enrolment."""

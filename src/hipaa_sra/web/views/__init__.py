@@ -1,0 +1,1 @@
+"""The pages, one module per area; each module's `urlpatterns` is included by `web.urls`."""
