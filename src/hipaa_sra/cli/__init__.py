@@ -11,6 +11,7 @@ from .. import __version__
 from ..errors import LoadError, SraError
 from .calendar import calendar_command
 from .catalog import catalog_command
+from .deidentify import deidentify_command
 from .discover import discover_command
 from .gate import gate_command
 from .history import diff_command, history_command
@@ -41,6 +42,7 @@ COMMANDS = (
     export_command,
     import_command,
     scan_command,
+    deidentify_command,
     rules_command,
     explain_command,
     signoff_command,

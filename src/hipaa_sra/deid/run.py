@@ -1,0 +1,322 @@
+"""One de-identification run: check, write to a temporary place, re-scan, swap in, keep.
+
+Nothing is written at the destination until the copy is complete and the re-scan passed:
+files and SQLite go to a hidden temporary sibling renamed over the destination, PostgreSQL
+schemas to temporary schemas renamed in one transaction. A failed, refused or interrupted
+run removes its temporary copy and rolls the mapping store back.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import SraError, TargetExists
+from ..scan.sources import Filters
+from ..scan.sources.postgres import SCHEMES, redact
+from ..scan.sources.sqlite import SQLITE_SUFFIXES, is_sqlite
+from .actions import Context, TableTransform
+from .policy import Action
+from .policy_load import LoadedPolicy
+from .store import MappingStore, PostgresStore, SqliteStore
+from .tables import SourceTable, check_policy
+from .verify import DEFAULT_THRESHOLD, Verification, judge, rescan
+
+Say = Callable[[str], None]
+"""Where progress lines go (standard error on a terminal), or nowhere."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to copy where, under which policy, and how."""
+
+    source: str
+    destination: str
+    policy: LoadedPolicy
+    today: date
+    mapping_store: str | None = None
+    replace: bool = False
+    schemas: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    threshold: float = DEFAULT_THRESHOLD
+    engine: str = "local"
+    scheduler: str | None = None
+    key: bytes | None = None
+    seed: int | None = None
+    """Seed of the surrogate and offset draws (tests); None draws from the system."""
+
+
+@dataclass
+class Outcome:
+    """What a run did: rows per table, columns per action, the re-scan, whether it was kept."""
+
+    kind: str
+    source: str
+    destination: str
+    profile: str
+    policy_digest: str
+    mapping_store: str | None
+    rows: dict[str, int] = field(default_factory=dict)
+    actions: dict[str, int] = field(default_factory=dict)
+    verification: Verification | None = None
+    written: bool = False
+    issued: int = 0
+
+
+def is_postgres(spec: str) -> bool:
+    """True for a postgresql:// URL."""
+    return spec.startswith(SCHEMES)
+
+
+def kind_of(spec: str) -> str:
+    """`postgres`, `sqlite` or `files`: how the source is read."""
+    if is_postgres(spec):
+        return "postgres"
+    path = Path(spec)
+    if path.is_file() and (path.suffix.lower() in SQLITE_SUFFIXES or is_sqlite(path)):
+        return "sqlite"
+    return "files"
+
+
+def _inside(a: Path, b: Path) -> bool:
+    a, b = a.resolve(), b.resolve()
+    return a == b or b in a.parents
+
+
+def check_places(request: Request, kind: str) -> None:
+    """Refuse a destination that is the source, holds it, or is not empty without --replace."""
+    src, dst = request.source, request.destination
+    if kind == "postgres":
+        from .postgres_io import same_database
+
+        if not is_postgres(dst):
+            raise SraError(f"{redact(dst)}: a PostgreSQL source is copied to a postgresql:// "
+                           "destination")  # fmt: skip
+        if same_database(src, dst):
+            raise SraError(f"{redact(dst)}: the destination is the source database; copy to "
+                           "another database")  # fmt: skip
+    elif is_postgres(dst):
+        raise SraError(f"{redact(dst)}: only a PostgreSQL source is copied to PostgreSQL")
+    else:
+        if not Path(src).exists():
+            raise SraError(f"{src}: no such file or folder")
+        if _inside(Path(dst), Path(src)) or _inside(Path(src), Path(dst)):
+            raise SraError(f"{dst}: the destination is, holds or lies inside the source {src}; "
+                           "choose a place outside it")  # fmt: skip
+        target = Path(dst)
+        full = target.is_file() or (target.is_dir() and any(target.iterdir()))
+        if full and not request.replace:
+            raise TargetExists(f"{dst}: exists and is not empty; give --replace to replace it "
+                               "with the copy (only once the copy has passed its re-scan)")
+        if kind == "sqlite" and target.is_dir():
+            raise SraError(f"{dst}: a folder; a SQLite source is copied to a SQLite file")
+    store = request.mapping_store
+    if store is not None and not is_postgres(store):
+        for place in (src, dst):
+            if not is_postgres(place) and _inside(Path(store), Path(place)):
+                raise SraError(f"{store}: the mapping store must be outside the source and the "
+                               "destination: it holds every original beside its surrogate")
+
+
+def open_store(request: Request) -> MappingStore | None:
+    """The mapping store, when given."""
+    rng = np.random.default_rng(request.seed)
+    spec = request.mapping_store
+    if spec is None:
+        return None
+    if is_postgres(spec):
+        return PostgresStore(spec, redact(spec), rng)
+    return SqliteStore(Path(spec), rng)
+
+
+def _transforms(tables: list[SourceTable], request: Request,
+                context: Context) -> dict[str, TableTransform]:  # fmt: skip
+    check_policy(request.policy, tables)
+    out = {}
+    for table in tables:
+        spec = request.policy.policy.tables[table.name]
+        if not spec.drop:
+            out[table.name] = TableTransform(table.name, spec.columns, table.schema, context)
+    return out
+
+
+def deidentify(request: Request, say: Say | None = None) -> Outcome:
+    """Run the copy; the Outcome says whether it passed the re-scan and was put in place."""
+    kind = kind_of(request.source)
+    check_places(request, kind)
+    policy = request.policy.policy
+    needs_store = policy.actions & {Action.SURROGATE, Action.DATE_SHIFT}
+    if needs_store and request.mapping_store is None:
+        raise SraError("the policy uses surrogate or date-shift: give --mapping-store (a SQLite "
+                       "file or postgresql:// URL outside the copy) to keep the replacements")
+    shown_store = (redact(request.mapping_store) if request.mapping_store and
+                   is_postgres(request.mapping_store) else request.mapping_store)  # fmt: skip
+    outcome = Outcome(kind, redact(request.source), redact(request.destination),
+                      policy.profile.value, request.policy.digest, shown_store)  # fmt: skip
+    store = open_store(request)
+    context = Context(store, request.today, request.key)
+    try:
+        if kind == "postgres":
+            _postgres(request, context, outcome, say)
+        else:
+            _local(request, kind, context, outcome, say)
+        if outcome.written and store is not None:
+            store.commit()
+    finally:
+        if store is not None:
+            outcome.issued = store.issued if outcome.written else 0
+            store.close()
+    outcome.actions = dict(sorted(context.counts.items()))
+    return outcome
+
+
+def _local(request: Request, kind: str, context: Context, outcome: Outcome,
+           say: Say | None) -> None:  # fmt: skip
+    destination = Path(request.destination)
+    token = secrets.token_hex(4)
+    temp = destination.parent / f".{destination.name}.sra-tmp-{token}"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if kind == "sqlite":
+            _sqlite(request, temp, context, outcome, say)
+        else:
+            _files(request, temp, context, outcome, say)
+        if say is not None:
+            say("re-scanning the copy")
+        names = {name: name for name in outcome.rows}
+        result = rescan(str(temp), Filters())
+        if kind == "files":
+            outcome.rows = {t.table: t.rows_sampled for s in result.sources for t in s.tables}
+        outcome.verification = judge(result, request.policy.policy, names,
+                                     outcome.destination, request.threshold)  # fmt: skip
+        if outcome.verification.passed:
+            _swap(temp, destination, token)
+            outcome.written = True
+    finally:
+        if temp.is_dir():
+            shutil.rmtree(temp, ignore_errors=True)
+        elif temp.exists():
+            temp.unlink()
+
+
+def _swap(temp: Path, destination: Path, token: str) -> None:
+    """Put the copy in place: one rename, after moving any replaced destination aside."""
+    if destination.is_dir():
+        old = destination.parent / f".{destination.name}.sra-old-{token}"
+        os.replace(destination, old)
+        os.replace(temp, destination)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(temp, destination)
+
+
+def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
+           say: Say | None) -> None:  # fmt: skip
+    from .files_io import copy_file, list_files
+
+    entries = list_files(request.source)
+    transforms = _transforms([e.table for e in entries], request, context)
+    temp.mkdir()
+    client = None
+    if request.engine == "dask":
+        from .dask_run import connect
+
+        client = connect(request.scheduler)
+    try:
+        for number, entry in enumerate(entries, 1):
+            transform = transforms.get(entry.table.name)
+            if transform is None:
+                continue
+            if say is not None:
+                say(f"table {number}/{len(entries)}: {entry.table.name}")
+            if request.engine == "dask":
+                from .dask_run import copy_file_dask
+
+                copy_file_dask(entry, transform, temp, client)
+            else:
+                copy_file(entry, transform, temp)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _sqlite(request: Request, temp: Path, context: Context, outcome: Outcome,
+            say: Say | None) -> None:  # fmt: skip
+    from .sqlite_io import copy_database, open_sqlite, read_schemas
+
+    source = open_sqlite(Path(request.source), request.source)
+    try:
+        schemas = read_schemas(source)
+        transforms = _transforms([s.table for s in schemas], request, context)
+        policies = request.policy.policy.tables
+        if say is not None:
+            say(f"copying {len(transforms)} table(s)")
+        outcome.rows = copy_database(source, schemas, temp, transforms, dict(policies))
+    finally:
+        source.close()
+
+
+def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | None) -> None:
+    from .postgres_io import PgDestination, open_postgres, read_schemas
+
+    source = open_postgres(request.source, request.schemas, request.tables)
+    destination = PgDestination(request.destination)
+    try:
+        schemas = read_schemas(source)
+        transforms = _transforms([s.table for s in schemas], request, context)
+        copied = [s for s in schemas if s.table.name in transforms]
+        existing = destination.existing({s.schema for s in copied})
+        if existing and not request.replace:
+            raise TargetExists(f"{destination.label}: schema(s) {', '.join(existing)} exist "
+                               "and hold tables; give --replace to replace them with the copy")
+        destination.create(copied, dict(request.policy.policy.tables))
+        if say is not None:
+            say(f"copying {len(copied)} table(s)")
+        outcome.rows = destination.copy(source, copied, transforms)
+        names = {f"{destination.temp(s.schema)}.{s.relation}": s.table.name for s in copied}
+        if say is not None:
+            say("re-scanning the copy")
+        temps = tuple(destination.temps.values())
+        result = rescan(request.destination, Filters(schemas=temps))
+        outcome.verification = judge(result, request.policy.policy, names,
+                                     outcome.destination, request.threshold)  # fmt: skip
+        if outcome.verification.passed:
+            destination.swap(request.replace)
+            outcome.written = True
+    finally:
+        destination.close()
+        source.close()
+
+
+def source_tables(spec: str, schemas: tuple[str, ...] = (),
+                  tables: tuple[str, ...] = ()) -> list[SourceTable]:  # fmt: skip
+    """The source's tables with their columns and keys, as a run would read them."""
+    kind = kind_of(spec)
+    if kind == "files":
+        from .files_io import list_files
+
+        return [entry.table for entry in list_files(spec)]
+    if kind == "sqlite":
+        from .sqlite_io import open_sqlite
+        from .sqlite_io import read_schemas as sqlite_schemas
+
+        lite = open_sqlite(Path(spec), spec)
+        try:
+            return [s.table for s in sqlite_schemas(lite)]
+        finally:
+            lite.close()
+    from .postgres_io import open_postgres
+    from .postgres_io import read_schemas as pg_schemas
+
+    source = open_postgres(spec, schemas, tables)
+    try:
+        return [s.table for s in pg_schemas(source)]
+    finally:
+        source.close()
