@@ -42,6 +42,12 @@ class Sampler:
         self._tables: dict[Dist, Floats] = {}
         self._grid = np.linspace(0.0, 1.0, _GRID)
         self._probs = (np.arange(TABLE_SIZE) + 0.5) / TABLE_SIZE
+        # Every shape's log-density is a weighted sum of these two: computed once, not per shape.
+        with np.errstate(divide="ignore"):
+            self._log_x = np.log(self._grid)[1:-1]
+            self._log_1mx = np.log1p(-self._grid)[1:-1]
+        self._pdf = np.empty(_GRID)
+        self._cdf = np.empty(_GRID)
 
     def draw(self, dist: Dist, bits: Draws) -> Floats:
         """Values of `dist` at the uniform draws encoded by `bits` (one per element)."""
@@ -49,18 +55,22 @@ class Sampler:
             return self.from_uniform(dist, (bits.astype(np.float64) + 0.5) / 4294967296.0)
         return self.from_index(dist, bits >> _INDEX_SHIFT)
 
-    def from_index(self, dist: Dist, index: Indices) -> Floats:
-        """A PERT estimate's values at strata `index` (0 to 4,095)."""
+    def from_index(self, dist: Dist, index: Indices, out: Floats | None = None) -> Floats:
+        """A PERT estimate's values at strata `index` (0 to 4,095), into `out` if given."""
         table = self._tables.get(dist)
         if table is None:
             table = self._tables[dist] = self.quantiles(dist)
-        drawn: Floats = table[index]
+        # mode="clip": every index is in range anyway, and the default ("raise") with `out`
+        # would write into a temporary copy first.
+        drawn: Floats = np.take(table, index, out=out, mode="clip")
         return drawn
 
-    def from_uniform(self, dist: Dist, u: Floats) -> Floats:
-        """A lognormal estimate's values at probabilities `u` in (0, 1)."""
+    def from_uniform(self, dist: Dist, u: Floats, out: Floats | None = None) -> Floats:
+        """A lognormal estimate's values at probabilities `u` in (0, 1), into `out` if given."""
         mu, sigma = dist.log_params
-        values: Floats = np.exp(mu + sigma * inverse_normal(u))
+        values: Floats = np.multiply(inverse_normal(u), sigma, out=out)
+        values += mu
+        np.exp(values, out=values)
         if dist.scale != 1.0:
             values *= dist.scale
         return values
@@ -77,16 +87,26 @@ class Sampler:
         key = round(position, 12)
         found = self._shapes.get(key)
         if found is None:
-            a = 1.0 + 4.0 * key
-            b = 1.0 + 4.0 * (1.0 - key)
-            x = self._grid
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_pdf = (a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x)
-            # 0 * log(0) is 0: the density is finite at an end where its exponent is 0.
-            pdf = np.exp(np.nan_to_num(log_pdf, nan=0.0, neginf=-np.inf))
-            cdf = np.concatenate(([0.0], np.cumsum((pdf[1:] + pdf[:-1]) * 0.5)))
+            # Beta(a, b): the density is x ** (a - 1) * (1 - x) ** (b - 1), up to a constant.
+            # a - 1 rather than 4 * key, which can differ in the last bit: a seed's numbers
+            # stay what earlier versions printed.
+            wa = 1.0 + 4.0 * key - 1.0
+            wb = 1.0 + 4.0 * (1.0 - key) - 1.0
+            pdf, cdf = self._pdf, self._cdf
+            inner = pdf[1:-1]
+            np.multiply(self._log_x, wa, out=inner)
+            inner += self._log_1mx * wb
+            np.exp(inner, out=inner)
+            # At an end the density is 1 where its exponent is 0 (0 ** 0), else 0.
+            pdf[0] = 1.0 if wa == 0.0 else 0.0
+            pdf[-1] = 1.0 if wb == 0.0 else 0.0
+            cdf[0] = 0.0
+            step = cdf[1:]
+            np.add(pdf[1:], pdf[:-1], out=step)
+            step *= 0.5
+            np.cumsum(step, out=step)
             cdf /= cdf[-1]
-            found = self._shapes[key] = np.interp(self._probs, cdf, x)
+            found = self._shapes[key] = np.interp(self._probs, cdf, self._grid)
         return found
 
 
