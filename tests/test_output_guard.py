@@ -18,6 +18,7 @@ READS = {
     ("lint", "discovered"): "infrastructure code to check the inventory against",
     ("import", "file"): "the spreadsheet to import",
     ("signoff", "ssh_key"): "the key to sign with",
+    ("assess", "answers_file"): "the answers to save",
     ("deidentify", "policy"): "the de-identification policy to apply",
 }
 """Path parameters that only read. Any other path parameter must have the type OutputPath."""

@@ -9,6 +9,7 @@ import click
 
 from .. import __version__
 from ..errors import LoadError, SraError
+from .assess import assess_command
 from .calendar import calendar_command
 from .catalog import catalog_command
 from .deidentify import deidentify_command
@@ -34,6 +35,7 @@ COMMANDS = (
     discover_command,
     gate_command,
     score_command,
+    assess_command,
     quantify_command,
     report_command,
     calendar_command,
