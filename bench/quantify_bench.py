@@ -1,7 +1,7 @@
 """Benchmark: `sra quantify`'s Monte Carlo against pyfair on the same inputs, and its accuracy.
 
-    python bench/quantify_bench.py [--risks 1000] [--years 100000] [--seed 42] [--repeat 3]
-                                   [--peer-risks N] [--no-peer]
+    python bench/quantify_bench.py [--risks 1000] [--years 100000] [--seed 42] [--repeat 5]
+                                   [--threads N] [--peer-risks N] [--no-peer]
 
 Needs the bench extra (`pip install -e '.[bench]'`: pyfair, which brings scipy and pandas).
 riskquant, the other open-source FAIR-style simulator, is not on PyPI, so it is not a row.
@@ -11,7 +11,10 @@ PERT loss magnitude (USD). Rows, in one run on the same inputs:
 
 - hipaa-sra: `quantify.simulate.simulate` over every risk and --years years (per-risk mean,
   P50, P90, P99, and the register's year-by-year total for the loss exceedance curve);
-  median and minimum of --repeat rounds.
+  median and minimum of --repeat rounds, with the threads `sra quantify` uses (--threads,
+  default as many as the CPUs this process may use, at most 4), and on one thread.
+  The machine's load average is printed and written with them: the figures are only
+  comparable between runs at a similar load.
 - pyfair: one `FairModel` per risk with the same two PERT inputs (`Loss Event Frequency`,
   `Loss Magnitude`) and --years simulations, `calculate_all()`, then the same statistics
   from its results. --peer-risks runs it on the first N risks only and extrapolates (its
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import sys
@@ -48,7 +52,7 @@ import numpy as np
 from hipaa_sra.quantify.estimates import Dist, Shape
 from hipaa_sra.quantify.inputs import RiskInput, Scenario
 from hipaa_sra.quantify.sampling import Sampler
-from hipaa_sra.quantify.simulate import RiskResult, percentiles, simulate
+from hipaa_sra.quantify.simulate import RiskResult, default_threads, percentiles, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -72,14 +76,15 @@ def make_inputs(risks: int, seed: int) -> list[tuple[tuple[float, float, float],
     return out
 
 
-def ours(raw: list[Any], years: int, seed: int) -> tuple[float, tuple[RiskResult, ...]]:
+def ours(raw: list[Any], years: int, seed: int,
+         threads: int | None = None) -> tuple[float, tuple[RiskResult, ...]]:  # fmt: skip
     """Seconds for the whole simulation, and its per-risk results."""
     start = time.perf_counter()
     inputs = []
     for k, ((fl, fm, fh), (ml, mm, mh)) in enumerate(raw):
         scenario = Scenario(Dist(Shape.PERT, fl, fh, fm), Dist(Shape.PERT, ml, mh, mm))
         inputs.append(RiskInput(f"R-{k}", k, scenario, scenario, scenario, (), True))
-    results, _ = simulate(inputs, years, seed)
+    results, _ = simulate(inputs, years, seed, threads=threads)
     return time.perf_counter() - start, results
 
 
@@ -188,26 +193,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--risks", type=int, default=1_000)
     parser.add_argument("--years", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="Threads for hipaa-sra (default: as `sra quantify`).")
     parser.add_argument("--peer-risks", type=int, default=None,
                         help="Run pyfair on the first N risks and extrapolate.")
     parser.add_argument("--no-peer", action="store_true", help="Skip pyfair.")
     args = parser.parse_args(argv)
     raw = make_inputs(args.risks, args.seed)
-    times = []
-    results: tuple[RiskResult, ...] = ()
+    threads = args.threads or default_threads()
+    times: dict[int, list[float]] = {threads: [], 1: []}
+    found: dict[int, tuple[RiskResult, ...]] = {}
+    load_before = os.getloadavg()[0]
+    # Rounds alternate between the two rows, so a change of load weighs on both alike.
     for _ in range(args.repeat):
-        seconds, results = ours(raw, args.years, args.seed)
-        times.append(seconds)
+        for count in times:
+            seconds, found[count] = ours(raw, args.years, args.seed, count)
+            times[count].append(seconds)
+    results = found[threads]
     row: dict[str, Any] = {
         "risks": args.risks, "years": args.years, "seed": args.seed,
-        "machine": f"{platform.machine()}, {platform.python_version()}, numpy {np.__version__}",
-        "hipaa_sra_seconds_median": statistics.median(times),
-        "hipaa_sra_seconds_min": min(times),
+        "machine": f"{platform.machine()}, {platform.python_version()}, numpy {np.__version__}, "
+                   f"{os.cpu_count()} CPUs",
+        "threads": threads,
+        "hipaa_sra_seconds_median": statistics.median(times[threads]),
+        "hipaa_sra_seconds_min": min(times[threads]),
+        "hipaa_sra_1_thread_seconds_median": statistics.median(times[1]),
+        "hipaa_sra_1_thread_seconds_min": min(times[1]),
+        "same_numbers_on_1_thread": found[1] == results,
+        "load_average_1min": [load_before, os.getloadavg()[0]],
     }  # fmt: skip
-    print(f"hipaa-sra  {args.risks:,} risks x {args.years:,} years: median "
+    print(f"hipaa-sra  {args.risks:,} risks x {args.years:,} years, {threads} thread(s): median "
           f"{row['hipaa_sra_seconds_median']:.2f} s, min {row['hipaa_sra_seconds_min']:.2f} s "
           f"(bar: {BAR_SECONDS:.0f} s)")  # fmt: skip
+    if threads != 1:
+        print(f"hipaa-sra  1 thread: median {row['hipaa_sra_1_thread_seconds_median']:.2f} s, "
+              f"min {row['hipaa_sra_1_thread_seconds_min']:.2f} s; same numbers: "
+              f"{row['same_numbers_on_1_thread']}")  # fmt: skip
+    print("load       1-minute load average {:.2f} before, {:.2f} after".format(
+        *row["load_average_1min"]))  # fmt: skip
     row["analytic"] = analytic_checks(raw, results, args.years, args.seed)
     print("analytic   " + json.dumps(row["analytic"]))
     if not args.no_peer:
@@ -222,10 +246,13 @@ def main(argv: list[str] | None = None) -> int:
             row["pyfair_risks_run"] = count
             row["pyfair_seconds"] = estimate
             row["ratio"] = estimate / row["hipaa_sra_seconds_median"]
+            row["ratio_1_thread"] = estimate / row["hipaa_sra_1_thread_seconds_median"]
+            row["load_average_1min"].append(os.getloadavg()[0])
             row["peer"] = peer_checks(results[:count], peer, args.years)
             note = "" if count == args.risks else f" (extrapolated from {count:,} risks)"
             print(f"pyfair     {estimate:.1f} s{note}; ratio {row['ratio']:.0f}x "
-                  f"(bar: {BAR_RATIO:.0f}x)")  # fmt: skip
+                  f"(bar: {BAR_RATIO:.0f}x), on 1 thread {row['ratio_1_thread']:.0f}x; load "
+                  f"average after it {row['load_average_1min'][-1]:.2f}")  # fmt: skip
             print("vs pyfair  " + json.dumps(row["peer"]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"quantify-{args.risks}-{args.years}-{args.seed}.json"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Run
 from hipaa_sra.formats.quantify import CSV_FIELDS
@@ -17,8 +19,10 @@ from hipaa_sra.loading import load_workspace
 from hipaa_sra.model import Level
 from hipaa_sra.quantify import Dist, Shape, quantify
 from hipaa_sra.quantify.calibration import DEFAULT_FREQUENCY, DEFAULT_MAGNITUDE
+from hipaa_sra.quantify.draws import ArrayPool, RiskDraws
+from hipaa_sra.quantify.inputs import PlannedInput, RiskInput, Scenario
 from hipaa_sra.quantify.sampling import Sampler, inverse_normal
-from hipaa_sra.quantify.simulate import percentiles
+from hipaa_sra.quantify.simulate import percentiles, simulate
 
 EXAMPLE = Path(__file__).parent.parent / "src" / "hipaa_sra" / "examples" / "telehealth"
 
@@ -87,6 +91,84 @@ def test_lognormal_draws_put_90_percent_between_low_and_high() -> None:
 def test_inverse_normal_matches_known_quantiles() -> None:
     z = inverse_normal(np.array([0.5, 0.95, 0.975, 0.001, 1e-9]))
     assert z == pytest.approx([0.0, 1.6448536, 1.9599640, -3.0902323, -5.9978070], abs=1e-6)
+
+
+# ---- the simulation: reproducible whatever the threads, the block or the order of risks ----
+
+
+def _risk_input(k: int, low: float, mode: float, high: float, *, lognormal: bool = False,
+                planned: bool = False) -> RiskInput:  # fmt: skip
+    """A risk with a PERT frequency, a control halving it, and optionally a planned item."""
+    freq = Dist(Shape.PERT, low, high, mode)
+    mag = Dist(Shape.LOGNORMAL, 1e3, 1e6) if lognormal else Dist(Shape.PERT, 1e3, 1e5, 2e4)
+    inherent = Scenario(freq, mag)
+    residual = Scenario(freq.scaled(0.5), mag)
+    after = Scenario(freq.scaled(0.25), mag)
+    items = (PlannedInput(0, "Fix", after),) if planned else ()
+    return RiskInput(f"R-{k}", k, inherent, residual, after if planned else residual, items, True)
+
+
+_PERT = st.tuples(st.floats(0.0, 5.0), st.floats(0.0, 1.0), st.floats(0.0, 5.0)).map(
+    lambda t: (t[0], t[0] + t[1] * t[2], t[0] + t[2]))  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    perts=st.lists(_PERT, min_size=1, max_size=40),
+    years=st.integers(1, 301),
+    threads=st.integers(2, 4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_register_gives_the_same_numbers_on_any_number_of_threads(
+        perts: list[tuple[float, float, float]], years: int, threads: int,
+        seed: int) -> None:  # fmt: skip
+    inputs = [_risk_input(k, *pert, lognormal=k % 3 == 0, planned=k % 2 == 0)
+              for k, pert in enumerate(perts)]  # fmt: skip
+    one, one_total = simulate(inputs, years, seed, threads=1)
+    many, many_total = simulate(inputs, years, seed, threads=threads)
+    assert many == one
+    assert many_total == one_total
+    # The register's mean is its risks' means added up, and no state costs more than before.
+    assert one_total.residual.mean == pytest.approx(sum(r.residual.mean for r in one),
+                                                    rel=1e-9, abs=1e-9)  # fmt: skip
+    for result in one:
+        assert result.residual.mean <= result.inherent.mean
+        assert result.inherent.p50 <= result.inherent.p90 <= result.inherent.p99
+
+
+def test_a_risk_gets_the_same_numbers_alone_or_after_others_in_its_block() -> None:
+    # Arrays are reused from risk to risk: nothing of one may show in the next.
+    target = _risk_input(99, 0.1, 0.5, 2.0, lognormal=True, planned=True)
+    others = [_risk_input(k, 1.0, 2.0, 8.0, planned=k == 3) for k in range(5)]
+    [alone], _ = simulate([target], 5_001, 11)
+    *_, after_others = simulate([*others, target], 5_001, 11)[0]
+    assert after_others == alone
+
+
+def test_simulated_means_match_the_exact_pert_product_within_monte_carlo_error() -> None:
+    inputs = [_risk_input(k, 0.05 * (k + 1), 0.2 * (k + 1), 0.9 * (k + 1)) for k in range(40)]
+    years = 50_000
+    results, _ = simulate(inputs, years, 3)
+    z = []
+    for result in results:
+        freq, mag = result.input.inherent.frequency, result.input.inherent.magnitude
+        var_f = (freq.mean - freq.low) * (freq.high - freq.mean) / 7  # PERT variance
+        var_m = (mag.mean - mag.low) * (mag.high - mag.mean) / 7
+        var = var_f * var_m + var_f * mag.mean**2 + var_m * freq.mean**2
+        z.append((result.inherent.mean - freq.mean * mag.mean) / (var / years) ** 0.5)
+    # 40 standard normal z-scores: RMS near 1, none beyond 4 (a chance of about 0.3%).
+    assert max(abs(v) for v in z) < 4
+    assert 0.6 < (sum(v * v for v in z) / len(z)) ** 0.5 < 1.4
+
+
+def test_the_year_words_are_the_generators_32_bit_integers() -> None:
+    # Drawn as raw 64-bit outputs for speed; a seed's numbers stay what they always were.
+    for years in (1, 2, 7, 10_000):
+        entropy = [2026, 17, 0]
+        draws = RiskDraws(Sampler(), np.random.PCG64(np.random.SeedSequence(entropy)),
+                          ArrayPool(years))  # fmt: skip
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
+        assert np.array_equal(draws.word, rng.integers(0, 1 << 32, size=years, dtype=np.uint32))
 
 
 # ---- where each number comes from ---------------------------------------------------------
