@@ -70,21 +70,22 @@ class TableTransform:
         for rule in self.rules.values():
             context.counts[rule.action.value] += 1
 
-    def _needs(self) -> dict[str, tuple[str, Rule]]:
-        """Column -> (what it maps: surrogate, offset or pseudonym, its rule)."""
-        out: dict[str, tuple[str, Rule]] = {}
+    def _needs(self) -> list[tuple[str, str, Rule]]:
+        """(column, what it maps: surrogate, offset or pseudonym, the rule asking)."""
+        out: dict[tuple[str, str], Rule] = {}
         for column, rule in self.rules.items():
             if rule.action is Action.SURROGATE:
-                out[column] = ("surrogate", rule)
+                out[(column, "surrogate")] = rule
             elif rule.action is Action.PSEUDONYMIZE:
-                out[column] = ("pseudonym", rule)
+                out[(column, "pseudonym")] = rule
             elif rule.action is Action.DATE_SHIFT and rule.subject is not None:
-                out[rule.subject] = ("offset", rule)
-        return out
+                # Several date columns of a subject share one offset lookup.
+                out.setdefault((rule.subject, "offset"), rule)
+        return [(column, kind, rule) for (column, kind), rule in out.items()]
 
     def columns_to_map(self) -> list[str]:
         """Columns whose distinct values `load` needs."""
-        return list(self._needs())
+        return list(dict.fromkeys(column for column, _, _ in self._needs()))
 
     def prepare(self, frame: pl.LazyFrame | pl.DataFrame) -> None:
         """Read the distinct values the lookups need (one pass) and get their replacements."""
@@ -97,7 +98,7 @@ class TableTransform:
 
     def load(self, values: Mapping[str, pl.Series]) -> None:
         """Get the replacements of these distinct values of each column (from `prepare`)."""
-        for column, (kind, rule) in self._needs().items():
+        for column, kind, rule in self._needs():
             self._map(column, kind, rule, values[column])
 
     def _map(self, column: str, kind: str, rule: Rule, values: pl.Series) -> None:

@@ -8,6 +8,7 @@ and a run that fails leaves the store as it was.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -132,6 +133,10 @@ class SqliteStore(MappingStore):
     def __init__(self, path: Path, rng: np.random.Generator) -> None:
         super().__init__(str(path), rng)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # Readable by its owner only: it holds every original beside its surrogate.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             self._conn = sqlite3.connect(path, timeout=10, isolation_level=None)
             self._conn.execute("BEGIN IMMEDIATE")
             names = {r[0] for r in self._conn.execute(
@@ -149,6 +154,8 @@ class SqliteStore(MappingStore):
             raise StoreError(f"{path}: cannot open the mapping store: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a SQLite mapping store: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the mapping store: {exc.strerror}") from None
 
     def _fetch(self, query: str, domain: str) -> list[tuple[Any, ...]]:
         return self._conn.execute(query + "?", (domain,)).fetchall()
