@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..model import Signoff, SignoffPolicy, Workspace
+from ..model.signoffs import SignoffMethod
 from .digest import ALGORITHM, same_digest
 from .signers import key_owner_problem, signer_problem
 
@@ -142,6 +143,9 @@ def signed_payload(signoff: Signoff) -> bytes:
     ]
     if signoff.attested is not None:
         fields.append(("attested", signoff.attested.model_dump(mode="json")))
+    if signoff.method is not None:  # records without one sign exactly what they signed before
+        fields += [("method", signoff.method.value), ("web_user", signoff.web_user),
+                   ("audit_entry", signoff.audit_entry)]  # fmt: skip
     lines = [PAYLOAD_VERSION,
              *(f"{key} {json.dumps(value, sort_keys=True)}" for key, value in fields)]
     return ("\n".join(lines) + "\n").encode()
@@ -197,6 +201,10 @@ def check_signoff(ws: Workspace, signoff: Signoff,
 
 
 def _policy_problem(signoff: Signoff, allowed: Path | None) -> str | None:
+    if signoff.method is SignoffMethod.WEB_MFA and not (signoff.web_user and signoff.audit_entry):
+        return ("it says it was signed in the web app (`method: web-mfa`) but does not name "
+                "the account (`web_user`) and the audit trail entry (`audit_entry`) that "
+                "prove the re-authentication")  # fmt: skip
     if not signoff.signature and allowed is not None:
         return ("it has no SSH signature, and sra.yaml requires one "
                 "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`")  # fmt: skip

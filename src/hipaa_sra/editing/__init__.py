@@ -14,6 +14,13 @@ none, and optionally committed to git. See docs/editing.md.
 
 from ..writing.lock import LockTimeout
 from .apply import Digests, apply_changes, snapshot
+from .attach import (
+    ATTACHMENT_FOLDER,
+    DOCUMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    Attachment,
+    prepare_attachment,
+)
 from .changes import (
     MANIFEST,
     Add,
@@ -27,21 +34,32 @@ from .changes import (
     Result,
     Set,
 )
+from .records import FieldProblem, RecordChanged, RecordState, field_problems, record_state
 
 __all__ = [
+    "ATTACHMENT_FOLDER",
+    "DOCUMENT_TYPES",
     "MANIFEST",
+    "MAX_ATTACHMENT_BYTES",
     "Add",
     "Append",
+    "Attachment",
     "Change",
     "Commit",
     "Digests",
     "EditError",
+    "FieldProblem",
     "LockTimeout",
+    "RecordChanged",
+    "RecordState",
     "Ref",
     "Remove",
     "Replace",
     "Result",
     "Set",
     "apply_changes",
+    "field_problems",
+    "prepare_attachment",
+    "record_state",
     "snapshot",
 ]

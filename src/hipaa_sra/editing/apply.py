@@ -14,10 +14,12 @@ from ..model import MANIFEST_FILE
 from ..writing.atomic import file_digest
 from ..writing.journal import recover, swap_in
 from ..writing.lock import LOCK_TIMEOUT, workspace_lock
+from .attach import place_new_files
 from .changes import Change, Commit, EditError, Result
 from .check import check_file, duplicate_ids
 from .files import Files
 from .plan import Planner
+from .records import RecordDigests, check_records
 from .rewrite import rewrite
 from .vcs import check_identity, commit_files
 
@@ -40,8 +42,9 @@ def snapshot(root: Path) -> dict[Path, str | None]:
 
 
 def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | None = None,
-                  commit: Commit | None = None,
-                  lock_timeout: float = LOCK_TIMEOUT) -> Result:  # fmt: skip
+                  commit: Commit | None = None, lock_timeout: float = LOCK_TIMEOUT,
+                  expected_records: RecordDigests | None = None,
+                  new_files: Mapping[str, bytes] | None = None) -> Result:  # fmt: skip
     """Validate `changes`, write them into the workspace at `root` as one change, and commit.
 
     Holds the workspace lock from reading to replacing, so concurrent writers never lose
@@ -50,6 +53,10 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
     record an id another one has, adds a schema problem, or leaves a file the loader would
     refuse. With `expected` (from `snapshot`), refuses a file changed since then. With
     `commit`, commits the files written to the repository around the workspace.
+    With `expected_records` (from `record_state`), refuses when one of those records changed
+    since (`RecordChanged`), however the rest of its file changed. `new_files` (workspace-
+    relative path -> bytes, such as an evidence upload) are created with the change, all or
+    nothing, and committed with it; an existing path is refused.
     """
     changes = tuple(changes)
     root = Path(root).absolute()
@@ -60,6 +67,8 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
     with workspace_lock(root, lock_timeout):
         recovered = recover(root)
         files = Files(root)
+        if expected_records:
+            check_records(files, expected_records)
         planner = Planner(files)
         for change in changes:
             planner.add(change)
@@ -83,6 +92,8 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
         if problems:
             raise EditError(f"not written: the change would leave {len(problems)} problem"
                             f"{'s' if len(problems) != 1 else ''}", tuple(problems))  # fmt: skip
+        if new_files:
+            writes.update(place_new_files(root, new_files))
         if writes:
             swap_in(root, writes)
         written = tuple(sorted(writes))

@@ -59,6 +59,11 @@ def _record_problems(kind: Kind, raw: Any, index: int) -> list[Pending]:
     return problems
 
 
+def record_problems(kind: Kind, raw: Any, index: int) -> list[Pending]:
+    """The loader's schema problems of `raw` as record number `index` of a `kind` file."""
+    return _record_problems(kind, raw, index)
+
+
 def _key(item: Pending, drop: int) -> tuple[str, tuple[Any, ...], str]:
     return item.code, item.path[drop:], item.message
 

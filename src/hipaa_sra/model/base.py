@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    StringConstraints,
 )
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
@@ -258,6 +259,10 @@ class Record(SraModel):
     def label(self) -> str:
         """The id for messages; `(no valid id)` when it is missing or invalid."""
         return self.id if self.id is not None else "(no valid id)"
+
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+"""A SHA-256 digest of a stored file, as 64 lowercase hex digits."""
 
 
 class Waiver(SraModel):

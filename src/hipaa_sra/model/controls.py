@@ -13,6 +13,7 @@ from .base import (
     IntervalDays,
     IsoDate,
     Record,
+    Sha256,
     SraModel,
     Text,
     Unknowable,
@@ -84,6 +85,7 @@ def _interval(raw: object) -> object:
 
 
 Interval = Annotated[str, BeforeValidator(_interval)]
+
 """How often something recurs: a named cadence, a count with a unit, or a number of days."""
 
 
@@ -114,6 +116,10 @@ class Evidence(SraModel):
     )
     source: Unknowable[EvidenceSource] = Field(
         EvidenceSource.MANUAL, description="manual or automated."
+    )
+    sha256: Sha256 | None = Field(
+        None, description="SHA-256 (hex) of the file at `location`, recorded when it was "
+        "attached (`sra serve`), so a changed or swapped file can be told.",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -35,6 +36,13 @@ class Attested(SraModel):
     )
 
 
+class SignoffMethod(StrEnum):
+    """How the signer proved who they were."""
+
+    WEB_MFA = "web-mfa"
+    """Signed in the web app (`sra serve`) after re-entering password and TOTP code."""
+
+
 class Signoff(SraModel):
     """One signature over the workspace content as it was when signed."""
 
@@ -57,4 +65,17 @@ class Signoff(SraModel):
         None,
         description="The lint summary the signer saw and signed (`sra signoff` writes it; the "
         "signature covers it). Absent in records written before it existed.",
+    )
+    method: SignoffMethod | None = Field(
+        None,
+        description="How the signer was authenticated: `web-mfa` for the web app (with "
+        "`web_user` and `audit_entry`); absent for `sra signoff`.",
+    )
+    web_user: str | None = Field(
+        None, description="The web app account that signed (method `web-mfa`)."
+    )
+    audit_entry: str | None = Field(
+        None,
+        description="Hash of the web app's audit trail entry recording the signer's "
+        "re-authentication (password and TOTP) just before signing (method `web-mfa`).",
     )

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import IsoDate, Record, SraModel, Text, Unknowable, Waivers
+from .base import IsoDate, Record, Sha256, SraModel, Text, Unknowable, Waivers
 
 
 class EphiExposure(StrEnum):
@@ -34,6 +34,10 @@ class Baa(SraModel):
     executed: IsoDate | None = Field(None, description="Date both parties signed.")
     expires: IsoDate | None = Field(None, description="Date the agreement ends, if it does.")
     document: str | None = Field(None, description="Where the signed copy lives.")
+    sha256: Sha256 | None = Field(
+        None, description="SHA-256 (hex) of the signed copy at `document`, recorded when it "
+        "was uploaded (`sra serve`).",
+    )
 
 
 class Vendor(Record):

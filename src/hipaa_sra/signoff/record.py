@@ -27,7 +27,7 @@ from ..errors import TargetExists, WriteError
 from ..loading import parse_yaml
 from ..model import Signoff, Workspace
 from ..model.schema import schema_file_name
-from ..model.signoffs import Attested
+from ..model.signoffs import Attested, SignoffMethod
 from ..writing import write_new
 from ..writing.scaffold import SCHEMA_DIR
 from .attest import Attestation, attest, check_accepted
@@ -56,6 +56,12 @@ class SignoffRequest:
     """The date the rules measure against; default the date of `signed_at`."""
     accept_findings: str | None = None
     """Why to sign although errors are open (`--accept-findings`); recorded in the sign-off."""
+    method: SignoffMethod | None = None
+    """How the signer was authenticated: None for `sra signoff`, `web-mfa` for the web app."""
+    web_user: str | None = None
+    """The web app account that signs (`web-mfa`)."""
+    audit_entry: str | None = None
+    """Hash of the audit trail entry of the signer's re-authentication (`web-mfa`)."""
 
     @property
     def lint_date(self) -> date:
@@ -132,7 +138,9 @@ def render_record(signoff: Signoff, header: str = "", *, ascii_only: bool = Fals
         f"  signed_at: {signoff.signed_at.isoformat()}",
     ]
     optional = (("digest", signoff.digest), ("objects", signoff.objects),
-                ("statement", signoff.statement), ("key", signoff.key))  # fmt: skip
+                ("statement", signoff.statement), ("key", signoff.key),
+                ("method", signoff.method.value if signoff.method else None),
+                ("web_user", signoff.web_user), ("audit_entry", signoff.audit_entry))  # fmt: skip
     lines += [f"  {key}: {_quote(value, ascii_only)}" for key, value in optional if value]
     if signoff.attested is not None:
         lines += _attested_lines(signoff.attested, ascii_only)
@@ -216,6 +224,7 @@ def sign_workspace(ws: Workspace, request: SignoffRequest,
         role=request.role, name=request.name, email=request.email,
         signed_at=request.signed_at, digest=digest, statement=request.statement or None,
         objects=objects_file_name(digest), attested=attestation.attested,
+        method=request.method, web_user=request.web_user, audit_entry=request.audit_entry,
     )  # fmt: skip
     if request.ssh_key is not None:
         signature = sign_payload(signed_payload(signoff), request.ssh_key)

@@ -121,6 +121,9 @@ def _role_text(report: RoleReport) -> list[str]:
     role = report.role
     if report.state is SignoffState.SIGNED and signoff is not None:
         key = f" with SSH key {report.key}" if report.key else ""
+        if signoff.method is not None:
+            key += (f" in the web app as {signoff.web_user} after password and TOTP "
+                    f"(audit entry {(signoff.audit_entry or '')[:12]})")  # fmt: skip
         return [f"{role}: signed by {_signer(signoff)} on {signoff.signed_at.date()}{key} "
                 f"({report.where})", *_attested_text(signoff)]  # fmt: skip
     if report.state is SignoffState.INVALID and signoff is not None:
@@ -167,6 +170,8 @@ def _signoff_json(report: RoleReport) -> dict[str, Any] | None:
             "signed_at": signoff.signed_at.isoformat(), "digest": signoff.digest,
             "location": report.where, "key": report.key,
             "ssh_signed": bool(signoff.signature),
+            "method": signoff.method.value if signoff.method else None,
+            "web_user": signoff.web_user, "audit_entry": signoff.audit_entry,
             "attested": None if signoff.attested is None
             else signoff.attested.model_dump(mode="json")}  # fmt: skip
 
