@@ -117,7 +117,7 @@ def _fit(rule: Rule) -> tuple[str, str | None] | None:
             return f"date-shift fits dates, not `type: {kind}`", "use redact or surrogate"
         if rule.subject is None:
             return ("date-shift needs `subject:`, the column naming the person whose dates "
-                    "move together", "add `subject: patient_id` (the person's column)")
+                    "move together", "add `subject: patient_id`, the person's column")
     if rule.action is Action.SURROGATE and kind in (IdentifierType.DATE,
                                                    IdentifierType.AGE_OVER_89):
         return (f"surrogate does not fit `type: {kind}`: a random value breaks what the "

@@ -139,6 +139,9 @@ def open_store(request: Request) -> MappingStore | None:
 def _transforms(tables: list[SourceTable], request: Request,
                 context: Context) -> dict[str, TableTransform]:  # fmt: skip
     check_policy(request.policy, tables)
+    if context.store is None:
+        # Opened only once the policy fits the source: a refused run leaves no store behind.
+        context.store = open_store(request)
     out = {}
     for table in tables:
         spec = request.policy.policy.tables[table.name]
@@ -160,16 +163,16 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
                    is_postgres(request.mapping_store) else request.mapping_store)  # fmt: skip
     outcome = Outcome(kind, redact(request.source), redact(request.destination),
                       policy.profile.value, request.policy.digest, shown_store)  # fmt: skip
-    store = open_store(request)
-    context = Context(store, request.today, request.key)
+    context = Context(None, request.today, request.key)
     try:
         if kind == "postgres":
             _postgres(request, context, outcome, say)
         else:
             _local(request, kind, context, outcome, say)
-        if outcome.written and store is not None:
-            store.commit()
+        if outcome.written and context.store is not None:
+            context.store.commit()
     finally:
+        store = context.store
         if store is not None:
             outcome.issued = store.issued if outcome.written else 0
             store.close()
