@@ -63,8 +63,9 @@ def test_an_identifier_left_fails_the_run_and_writes_nothing(export: Path, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_an_interrupted_run_leaves_no_destination(export: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_interrupted_run_leaves_no_destination(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     written = []
     real = files_io.copy_file
 
