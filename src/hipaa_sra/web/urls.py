@@ -14,6 +14,11 @@ AREAS: tuple[str, ...] = (
     "auth",
     "setup",
     "dashboard",
+    "register",
+    "inventory",
+    "flows",
+    "vendors",
+    "controls",
     "audit",
 )
 """The modules of `hipaa_sra.web.views` whose `urlpatterns` are served, in order."""

@@ -1,0 +1,99 @@
+"""A lint report's findings indexed by record, family and severity, for pages that list them.
+
+Built once per lint report: a record's page finds its findings by id, and the findings list
+filters by family and severity, without walking 100,000 findings per request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..findings import Finding, Severity
+from ..rules import Family, LintReport, WaiverEntry, find_rule
+
+_FAMILY_BY_DIGIT = tuple(Family)
+"""Families in code order: the hundreds digit of a code (`SRA1xx`) is the family's place."""
+
+
+def family_of(code: str) -> Family:
+    """The rule family of a finding's code (the registry's, else by its hundreds digit)."""
+    rule = find_rule(code)
+    if rule is not None:
+        return rule.family
+    digit = code[3:4]
+    place = int(digit) if digit.isdigit() else 0
+    return _FAMILY_BY_DIGIT[place] if place < len(_FAMILY_BY_DIGIT) else Family.WORKSPACE
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """One finding as a list shows it, with its family and the waiver that named it."""
+
+    finding: Finding
+    family: Family
+    waived: bool
+    """Silenced by a waiver in force (counted apart; `sra lint` does not fail on it)."""
+    waiver: WaiverEntry | None
+    """The waiver that silenced it, or that was refused for it."""
+
+
+@dataclass(frozen=True)
+class FindingIndex:
+    """Every finding of a lint run, waived or not, in report order, with indexes."""
+
+    rows: tuple[FindingRow, ...]
+    _by_object: dict[str, tuple[int, ...]] = field(repr=False)
+
+    def about(self, object_id: str) -> tuple[FindingRow, ...]:
+        """The findings about the record with this id."""
+        return tuple(self.rows[n] for n in self._by_object.get(object_id, ()))
+
+    def select(self, *, family: Family | None = None, severity: Severity | None = None,
+               code: str | None = None,
+               waived: bool | None = None) -> list[FindingRow]:  # fmt: skip
+        """The rows matching every filter given (None: any)."""
+        return [row for row in self.rows
+                if (family is None or row.family is family)
+                and (severity is None or row.finding.severity is severity)
+                and (code is None or row.finding.code == code)
+                and (waived is None or row.waived is waived)]  # fmt: skip
+
+    def by_family(self) -> list[tuple[Family, dict[Severity, int], int]]:
+        """Per family, in code order: unwaived findings per severity, and waived ones."""
+        counts: Counter[tuple[Family, Severity]] = Counter()
+        waived: Counter[Family] = Counter()
+        for row in self.rows:
+            if row.waived:
+                waived[row.family] += 1
+            else:
+                counts[row.family, row.finding.severity] += 1
+        return [(family, {s: counts[family, s] for s in Severity}, waived[family])
+                for family in Family]  # fmt: skip
+
+    def codes(self) -> list[tuple[str, str, int]]:
+        """`(code, name, findings)` of every rule that found something, by code."""
+        seen = Counter((row.finding.code, row.finding.name) for row in self.rows)
+        return [(code, name, count) for (code, name), count in sorted(seen.items())]
+
+
+def index_findings(report: LintReport) -> FindingIndex:
+    """Index every finding of `report`, waived ones included, in report order."""
+    families: dict[str, Family] = {}
+    rows: list[FindingRow] = []
+    by_object: dict[str, list[int]] = {}
+    for finding, waiver, waived in report.listing():
+        family = families.get(finding.code)
+        if family is None:
+            family = families[finding.code] = family_of(finding.code)
+        if finding.object_id is not None:
+            by_object.setdefault(finding.object_id, []).append(len(rows))
+        rows.append(FindingRow(finding, family, waived, waiver))
+    return FindingIndex(tuple(rows), {key: tuple(value) for key, value in by_object.items()})
+
+
+def severity_counts(rows: Sequence[FindingRow]) -> dict[Severity, int]:
+    """How many of `rows` are of each severity."""
+    counts = Counter(row.finding.severity for row in rows)
+    return {severity: counts[severity] for severity in Severity}
