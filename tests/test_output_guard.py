@@ -38,8 +38,18 @@ def _commands() -> Iterator[click.Command]:
             stack.extend(command.commands.values())
 
 
+def _paths(commands: tuple[click.Command, ...] = COMMANDS,
+           prefix: str = "") -> Iterator[tuple[str, click.Command]]:  # fmt: skip
+    """(how to invoke it, command), subcommands of groups as `group sub`."""
+    for command in commands:
+        path = f"{prefix}{command.name or ''}"
+        yield path, command
+        if isinstance(command, click.Group):
+            yield from _paths(tuple(command.commands.values()), path + " ")
+
+
 def _writers() -> list[tuple[str, click.Parameter]]:
-    return [(command.name or "", param) for command in _commands() for param in command.params
+    return [(path, param) for path, command in _paths() for param in command.params
             if isinstance(param.type, OutputPath)]  # fmt: skip
 
 
@@ -89,7 +99,7 @@ def test_every_writing_option_refuses_the_workspace(command, param, workspace, s
     before = _snapshot(root)
     for target in _targets(param):
         where = (param.opts[0], target) if isinstance(param, click.Option) else (target,)
-        run = sra(command, *EXTRA.get(command, ()), *where)
+        run = sra(*command.split(), *EXTRA.get(command, ()), *where)
         assert run.exit_code == 2, (target, run.stdout, run.stderr)
         assert "inside the workspace sra/" in run.stderr, (target, run.stderr)
         assert len(run.stderr.strip().splitlines()) == 1, run.stderr

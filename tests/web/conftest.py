@@ -78,20 +78,36 @@ def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.fixture(scope="session")
-def web_config(tmp_path_factory: pytest.TempPathFactory, example_repo: Path) -> WebConfig:
-    """Django configured once for the session (settings are per process)."""
+def _configure_django() -> WebConfig:
+    """Configure Django for this process now, so test modules may import models at the top.
+
+    The workspace and the database are set per test and per session by the fixtures below;
+    until then both point into a scratch directory removed at exit.
+    """
+    import atexit
+    import tempfile
+
     from hipaa_sra.web.app import configure
 
-    state = tmp_path_factory.mktemp("web-state")
+    scratch = Path(tempfile.mkdtemp(prefix="sra-web-tests-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     config = WebConfig(
-        workspace=example_repo / "sra", secret_key="test-" + "k" * 60, data_dir=state,
+        workspace=scratch / "sra", secret_key="test-" + "k" * 60, data_dir=scratch,
         today=TODAY, allowed_hosts=("testserver", "127.0.0.1", "localhost"),
         # Password hashing at production strength costs ~0.5 s per user; tests need many.
         extra_settings={"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]},
     )  # fmt: skip
     configure(config)
     return config
+
+
+SESSION_CONFIG = _configure_django()
+
+
+@pytest.fixture(scope="session")
+def web_config() -> WebConfig:
+    """The app's configuration for this test process (settings are per process)."""
+    return SESSION_CONFIG
 
 
 def _use_database(db: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from .rules import explain_command, rules_command
 from .scan import scan_command
 from .schema import schema_command
 from .score import score_command
+from .serve import serve_command, web_group
 from .signoff import signoff_command, verify_command
 from .validate import validate_command
 
@@ -51,6 +52,8 @@ COMMANDS = (
     verify_command,
     catalog_command,
     schema_command,
+    serve_command,
+    web_group,
 )
 """Every command, in the order `sra --help` lists them."""
 

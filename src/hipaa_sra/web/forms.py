@@ -81,3 +81,40 @@ class ReauthForm(forms.Form):
     code = forms.CharField(label="Code from your authenticator app", max_length=16, strip=True,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                          "inputmode": "numeric"}))  # fmt: skip
+
+
+def person_choices(people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Choices of a person field: not linked, then each person as `name (id)`."""
+    return [("", "not linked (read only)"), *[(pid, f"{name} ({pid})") for pid, name in people]]
+
+
+class InviteForm(forms.Form):
+    """Who to invite: account name, email, the person they are, administrator or not."""
+
+    username = forms.CharField(label="User name", max_length=150)
+    email = forms.EmailField(label="Email", required=False)
+    person = forms.ChoiceField(label="Person in sra.yaml", required=False,
+                               help_text="Permissions follow this person's roles.")
+    admin = forms.BooleanField(label="Administrator (users and audit trail)", required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = person_choices(people)  # type: ignore[attr-defined]
+
+    def clean_username(self) -> str:
+        """A valid user name not taken (case-insensitive)."""
+        name: str = self.cleaned_data["username"]
+        User.username_validator(name)
+        if User.objects.filter(username__iexact=name).exists():
+            raise forms.ValidationError("This user name is taken.")
+        return name
+
+
+class LinkForm(forms.Form):
+    """The person an account is linked to."""
+
+    person = forms.ChoiceField(label="Person in sra.yaml", required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = person_choices(people)  # type: ignore[attr-defined]

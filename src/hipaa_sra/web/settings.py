@@ -134,10 +134,11 @@ def build_settings(config: WebConfig) -> dict[str, Any]:
         "SECURE_HSTS_PRELOAD": https and config.hsts_preload,
         # Preloading is the domain owner's choice (docs/web.md), not a setting to force.
         "SILENCED_SYSTEM_CHECKS": ["security.W021"],
-        # django-axes: five failed passwords for a user name lock it for 30 minutes.
+        # django-axes: five failed passwords for a user name (guessing one account) or from
+        # one client address (spraying many) lock that name or address for 30 minutes.
         "AXES_FAILURE_LIMIT": 5,
         "AXES_COOLOFF_TIME": 0.5,
-        "AXES_LOCKOUT_PARAMETERS": ["username"],
+        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_LOCKOUT_TEMPLATE": "web/locked_out.html",
         "AXES_VERBOSE": False,

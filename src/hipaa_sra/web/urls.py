@@ -19,6 +19,7 @@ AREAS: tuple[str, ...] = (
     "flows",
     "vendors",
     "controls",
+    "users",
     "audit",
 )
 """The modules of `hipaa_sra.web.views` whose `urlpatterns` are served, in order."""
