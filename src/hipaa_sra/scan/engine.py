@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from .types import ColumnResult, ScanResult, SourceResult, TableResult, Unscanne
 from .verdict import decide
 
 Progress = Callable[[int, int], None]
-"""Called after each batch with the rows and the bytes (of text) just scanned."""
+"""Called in order as batches are counted, with the rows and the bytes (of text) just scanned."""
 
 
 @dataclass(frozen=True)
@@ -58,24 +60,57 @@ def table_result(name: str, rows: int, counts: dict[str, Counts],
 
 
 def scan_table(table: Table, options: Options, progress: Progress | None = None) -> TableResult:
-    """Count every batch of one table and decide each column; raises SourceError."""
+    """Count every batch of one table and decide each column; raises SourceError.
+
+    Batches are counted on worker threads while the next ones are read (polars releases
+    the GIL), at most one waiting per worker, so memory stays a few batches whatever the
+    size of the table.
+    """
     counts: dict[str, Counts] = {}
     plan: Plan | None = None
     rows = 0
     samples: pl.DataFrame | None = None
-    for batch in table.batches():
-        rows += batch.height
-        if progress is not None:
-            progress(batch.height, int(batch.estimated_size()))
-        if plan is None:
-            head = batch.head(PROFILE_ROWS)
-            merge(counts, count_batch(head, full_plan(batch.columns)))
-            plan = narrow(counts)
-            samples = head if options.show_samples else None
-            batch = batch.slice(PROFILE_ROWS)
-        if batch.height:
-            merge(counts, count_batch(batch, plan))
+    workers = max(1, pl.thread_pool_size())
+    with ThreadPoolExecutor(workers, thread_name_prefix="sra-scan") as pool:
+        pending: deque[Future[tuple[dict[str, Counts], int, int]]] = deque()
+        try:
+            for batch in table.batches():
+                rows += batch.height
+                if plan is None:
+                    head = batch.head(PROFILE_ROWS)
+                    merge(counts, count_batch(head, full_plan(batch.columns)))
+                    plan = narrow(counts)
+                    samples = head if options.show_samples else None
+                    _report(progress, head)
+                    batch = batch.slice(PROFILE_ROWS)
+                if batch.height:
+                    pending.append(pool.submit(_count, batch, plan))
+                while len(pending) > workers or (pending and pending[0].done()):
+                    _collect(pending.popleft(), counts, progress)
+            while pending:
+                _collect(pending.popleft(), counts, progress)
+        finally:
+            for future in pending:
+                future.cancel()
     return table_result(table.name, rows, counts, samples)
+
+
+def _count(batch: pl.DataFrame, plan: Plan) -> tuple[dict[str, Counts], int, int]:
+    """A batch's counts, rows and size in memory (run on a worker thread)."""
+    return count_batch(batch, plan), batch.height, int(batch.estimated_size())
+
+
+def _collect(future: Future[tuple[dict[str, Counts], int, int]], counts: dict[str, Counts],
+             progress: Progress | None) -> None:  # fmt: skip
+    got, height, size = future.result()
+    merge(counts, got)
+    if progress is not None:
+        progress(height, size)
+
+
+def _report(progress: Progress | None, batch: pl.DataFrame) -> None:
+    if progress is not None and batch.height:
+        progress(batch.height, int(batch.estimated_size()))
 
 
 def scan_source(source: Source, asset: str | None, options: Options,
