@@ -18,7 +18,8 @@ import numpy as np
 
 from .estimates import Dist, Shape
 from .inputs import Scenario
-from .sampling import INDEX_MASK, TABLE_BITS, Draws, Floats, Indices, Sampler
+from .pert import TABLE_BITS
+from .sampling import INDEX_MASK, Draws, Floats, Indices, Sampler
 
 _SHIFTS = (20, 8)
 """Where each quantity's stratum sits in a year's 32-bit integer."""

@@ -1,15 +1,13 @@
 """Turn random 32-bit integers into draws of a distribution, vectorised (inverse CDF).
 
 PERT is a Beta(a, b) on [min, max] with a = 1 + 4 (mode - min) / (max - min) and
-b = 1 + 4 (max - mode) / (max - min). Its quantile function has no closed form, so each
-shape's is tabulated once, at the middle of 4,096 equal strata of probability (from the
-CDF integrated on a fine grid), and the top 12 bits of the integer pick the stratum: every
-percentile is within 1/8,192 of its probability, finer than the Monte Carlo error of
-100,000 years (about 1/3,000 at P99), for two operations per draw; one 32-bit integer per
-year holds the frequency's stratum (bits 20-31) and the magnitude's (bits 8-19). Lognormal
-draws use their own uniform numbers through the inverse normal CDF (Acklam's
-approximation, relative error below 1.2e-9). The same numbers feed every state of a risk
-(common random numbers), so differences between the states are not noise.
+b = 1 + 4 (max - mode) / (max - min). Its quantile function is tabulated at the middle of
+4,096 equal strata of probability (`pert.PertQuantiles`), and 12 bits of the integer pick
+the stratum: two operations per draw; one 32-bit integer per year holds the frequency's
+stratum (bits 20-31) and the magnitude's (bits 8-19). Lognormal draws use their own
+uniform numbers through the inverse normal CDF (Acklam's approximation, relative error
+below 1.2e-9). The same numbers feed every state of a risk (common random numbers), so
+differences between the states are not noise.
 """
 
 from __future__ import annotations
@@ -20,34 +18,22 @@ import numpy as np
 import numpy.typing as npt
 
 from .estimates import Dist, Shape
+from .pert import TABLE_BITS, TABLE_SIZE, PertQuantiles
 
 Floats = npt.NDArray[np.float64]
 Draws = npt.NDArray[np.uint32]
 Indices = npt.NDArray[np.integer[Any]]
 
-TABLE_BITS = 12
-TABLE_SIZE = 1 << TABLE_BITS
-"""Strata of the tabulated quantile function (4,096)."""
 INDEX_MASK = TABLE_SIZE - 1
 _INDEX_SHIFT = 32 - TABLE_BITS
-_GRID = 4097
-"""Points of the grid the Beta CDF is integrated on."""
 
 
 class Sampler:
     """Draws from distributions; quantile tables are kept per PERT shape and per estimate."""
 
     def __init__(self) -> None:
-        self._shapes: dict[float, Floats] = {}
+        self._standard = PertQuantiles()
         self._tables: dict[Dist, Floats] = {}
-        self._grid = np.linspace(0.0, 1.0, _GRID)
-        self._probs = (np.arange(TABLE_SIZE) + 0.5) / TABLE_SIZE
-        # Every shape's log-density is a weighted sum of these two: computed once, not per shape.
-        with np.errstate(divide="ignore"):
-            self._log_x = np.log(self._grid)[1:-1]
-            self._log_1mx = np.log1p(-self._grid)[1:-1]
-        self._pdf = np.empty(_GRID)
-        self._cdf = np.empty(_GRID)
 
     def draw(self, dist: Dist, bits: Draws) -> Floats:
         """Values of `dist` at the uniform draws encoded by `bits` (one per element)."""
@@ -80,34 +66,11 @@ class Sampler:
         width = dist.high - dist.low
         if width <= 0:
             return np.full(TABLE_SIZE, dist.low * dist.scale)
-        return (dist.low + width * self._standard((dist.mode - dist.low) / width)) * dist.scale
-
-    def _standard(self, position: float) -> Floats:
-        """Quantiles of the standard PERT (on [0, 1]) with its mode at `position`."""
-        key = round(position, 12)
-        found = self._shapes.get(key)
-        if found is None:
-            # Beta(a, b): the density is x ** (a - 1) * (1 - x) ** (b - 1), up to a constant.
-            # a - 1 rather than 4 * key, which can differ in the last bit: a seed's numbers
-            # stay what earlier versions printed.
-            wa = 1.0 + 4.0 * key - 1.0
-            wb = 1.0 + 4.0 * (1.0 - key) - 1.0
-            pdf, cdf = self._pdf, self._cdf
-            inner = pdf[1:-1]
-            np.multiply(self._log_x, wa, out=inner)
-            inner += self._log_1mx * wb
-            np.exp(inner, out=inner)
-            # At an end the density is 1 where its exponent is 0 (0 ** 0), else 0.
-            pdf[0] = 1.0 if wa == 0.0 else 0.0
-            pdf[-1] = 1.0 if wb == 0.0 else 0.0
-            cdf[0] = 0.0
-            step = cdf[1:]
-            np.add(pdf[1:], pdf[:-1], out=step)
-            step *= 0.5
-            np.cumsum(step, out=step)
-            cdf /= cdf[-1]
-            found = self._shapes[key] = np.interp(self._probs, cdf, self._grid)
-        return found
+        table = self._standard.at((dist.mode - dist.low) / width) * width
+        table += dist.low
+        if dist.scale != 1.0:
+            table *= dist.scale
+        return table
 
 
 # Acklam's rational approximation of the inverse standard normal CDF.
