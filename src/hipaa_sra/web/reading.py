@@ -15,7 +15,12 @@ from django.http import HttpRequest
 
 from ..analysis.facts import Facts
 from ..analysis.finding_index import FindingIndex, index_findings
+from ..catalog import RiskMatrix
+from ..model import Workspace
+from ..report.inputs import ReportInputs
+from ..scoring import MethodologyError, workspace_matrix
 from ..scoring.table import RegisterTable, register_table
+from ..signoff import Verification, verify_workspace
 from .workspace import WorkspaceVersion
 from .workspace import current_workspace as current_workspace  # views read through here
 from .workspace import today as today
@@ -52,3 +57,24 @@ def facts(request: HttpRequest) -> Facts:
 def paged(request: HttpRequest, items: Sequence[T], per_page: int = PER_PAGE) -> Page[T]:
     """The page of `items` the request's `page` parameter asks for (the last one past the end)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def verification(request: HttpRequest) -> Verification:
+    """Every required role's sign-off against the current content (`sra verify`)."""
+    return current_workspace(request).derived("verification", verify_workspace)
+
+
+def report_inputs(request: HttpRequest) -> ReportInputs:
+    """What the report's sections are built from, for pages that show one of them."""
+    version, day = version_and_day(request)
+    report, checked, shared = version.lint(day), verification(request), facts(request)
+
+    def build(ws: Workspace) -> ReportInputs:
+        try:
+            matrix: RiskMatrix | None = workspace_matrix(ws)
+        except MethodologyError:
+            matrix = None  # the loader reports it; the sections say so where it matters
+        return ReportInputs(ws=ws, today=day, facts=shared, matrix=matrix, lint=report,
+                            verification=checked, history=None)  # fmt: skip
+
+    return version.derived(("report-inputs", day), build)

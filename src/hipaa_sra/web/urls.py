@@ -19,6 +19,9 @@ AREAS: tuple[str, ...] = (
     "flows",
     "vendors",
     "controls",
+    "findings",
+    "report",
+    "history",
     "users",
     "audit",
 )
