@@ -1,8 +1,8 @@
 """`redact-text`: identifiers inside free text replaced by their type, `[SSN]`, `[EMAIL]`.
 
 The spans are the scanner's free-text checks (`scan.checks.span_checks`), so what the
-re-scan looks for is what this removes. Each pattern's first group is the character
-before the span, put back as it was.
+re-scan looks for is what this removes. Rust's regex has no look-around: a pattern's
+first and last groups are the characters around the span, put back as they were.
 """
 
 from __future__ import annotations
@@ -11,25 +11,32 @@ import polars as pl
 
 from ..scan import checks
 
-SPANS: tuple[tuple[str, str], ...] = (
-    ("EMAIL", r"()" + checks._EMAIL),
-    ("URL", r"()" + checks._URL),
-    ("MRN", r"(?i)()\b(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d[A-Z0-9\-]*"),
-    ("SSN", r"(^|[^\d\-])" + checks._SSN + r"\b"),
-    ("HEALTH-PLAN-ID", r"()\b" + checks.MBI + r"\b"),
-    ("PHONE", r"(^|[^\d\-.])(?:\+?1[\s.\-]?)?(?:\(\d{3}\) ?|\d{3}[.\-\s])\d{3}[.\-]\d{4}\b"),
-    ("IP-ADDRESS", r"(^|[^\d.])" + checks.IPV4 + r"\b"),
-    ("DATE", r"()\b" + checks._DATE + r"\b"),
-    ("AGE-OVER-89", r"(?i)()\b(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old\b"
-                    r"|(?i)(\baged?) (?:9\d|1[01]\d)\b"),
-    ("NAME", r"()\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?\b"),
+_NOT_DIGIT = r"(^|[^\d\-])", r"([^\d\-]|$)"
+_NOT_IP = r"(^|[^\d.])", r"([^\d.]|$)"
+_WORD = r"(\b)", r"(\b)"
+
+SPANS: tuple[tuple[str, str, str, str], ...] = (
+    ("EMAIL", "()", checks._EMAIL, "()"),
+    ("URL", "()", checks._URL, "()"),
+    ("MRN", *_WORD[:1], r"(?i:(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d"
+                        r"[A-Z0-9\-]*)", "()"),
+    ("SSN", *_NOT_DIGIT[:1], checks._SSN, *_NOT_DIGIT[1:]),
+    ("HEALTH-PLAN-ID", *_WORD[:1], checks.MBI, *_WORD[1:]),
+    ("PHONE", r"(^|[^\d\-.])", r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\) ?|\d{3}[.\-\s])\d{3}[.\-]\d{4}",
+     r"([^\d\-]|$)"),
+    ("IP-ADDRESS", *_NOT_IP[:1], checks.IPV4, *_NOT_IP[1:]),
+    ("DATE", *_WORD[:1], checks._DATE, *_WORD[1:]),
+    ("AGE-OVER-89", *_WORD[:1], r"(?i:(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old|aged? "
+                                r"(?:9\d|1[01]\d))", *_WORD[1:]),
+    ("NAME", *_WORD[:1], r"(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?", *_WORD[1:]),
 )
-"""Label and pattern, most specific first: an email's digits are not taken for a phone."""
+"""Label, the character before, the span, the character after; most specific first, so an
+email's digits are not taken for a phone number."""
 
 
 def redact_text(value: pl.Expr) -> pl.Expr:
-    """The text with every span replaced by `[LABEL]`, the character before it kept."""
+    """The text with every span replaced by `[LABEL]`, the characters around it kept."""
     text = value.cast(pl.String)
-    for label, pattern in SPANS:
-        text = text.str.replace_all(pattern, f"${{1}}[{label}]")
+    for label, before, span, after in SPANS:
+        text = text.str.replace_all(f"{before}{span}{after}", f"${{1}}[{label}]${{2}}")
     return text
