@@ -8,7 +8,7 @@ TOTP device is sent to enrol one; one who has a device, to enter its code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
@@ -52,13 +52,24 @@ class SessionTimeoutMiddleware:
 
                 audit.record(request, "session.expired", detail={"reason": reason})
                 auth.logout(request)
-                messages.info(request, "Your session ended after 15 minutes without activity."
-                              if reason == "idle" else
-                              "Your session ended 12 hours after you signed in.")  # fmt: skip
+                messages.info(request, "Your session ended after "
+                              f"{_duration(config.idle_timeout)} without activity."
+                              if reason == "idle" else "Your session ended "
+                              f"{_duration(config.absolute_timeout)} after you signed in.")
                 return redirect_to_login(request.get_full_path(), reverse("login"))
             session.setdefault(LOGIN_AT, moment)
             session[LAST_SEEN] = moment
         return self.get_response(request)
+
+
+def _duration(span: timedelta) -> str:
+    """`15 minutes`, `12 hours`, `5 seconds`: a timeout as messages name it."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 class MfaEnrolmentMiddleware:
