@@ -45,8 +45,10 @@ lint: $(VENV)/.installed-dev
 
 # The database tests need the PostgreSQL server on 127.0.0.1:5432; the script starts it (and
 # on a fresh root machine installs it) or says why the tests marked `postgres` will skip.
+# The web app's browser tests drive Debian's chromium, installed the same way when missing.
 test: lint
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
 # The peers the benchmarks compare with (pyfair, Presidio) are the `bench` extra, not dev's.
