@@ -22,6 +22,10 @@ AREAS: tuple[str, ...] = (
     "findings",
     "report",
     "history",
+    "edit_risk",
+    "evidence",
+    "waive",
+    "signoff",
     "users",
     "audit",
 )
