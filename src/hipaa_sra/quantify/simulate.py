@@ -113,6 +113,10 @@ BLOCK = 16
 """Risks simulated as one task. The register's totals add up each block's own totals in
 the order of the blocks, so every number is the same whatever the number of threads."""
 
+THREADED_YEARS = 1_000_000
+"""Above this many years, one thread: each holds about ten arrays of the years (80 MB each
+at 10,000,000 years), and the memory matters more than the time."""
+
 
 def default_threads() -> int:
     """Threads to simulate with: the CPUs this process may use, at most 4."""
@@ -127,8 +131,9 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *,
              threads: int | None = None) -> tuple[tuple[RiskResult, ...], Portfolio]:  # fmt: skip
     """Simulate `years` years of every risk; reproducible for the same inputs and seed.
 
-    Blocks of risks run on `threads` threads (default: `default_threads()`); numpy
-    releases the interpreter lock in the array operations, so they run in parallel.
+    Blocks of risks run on `threads` threads (default: `default_threads()`, or one above
+    `THREADED_YEARS` years); numpy releases the interpreter lock in the array operations,
+    so they run in parallel.
     """
     seen: Counter[str] = Counter()
     jobs: list[tuple[RiskInput, list[int]]] = []
@@ -137,7 +142,8 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *,
         seen[item.risk_id] += 1
         jobs.append((item, [seed, zlib.crc32(item.risk_id.encode("utf-8")), occurrence]))
     blocks = [jobs[i:i + BLOCK] for i in range(0, len(jobs), BLOCK)]
-    workers = min(threads or default_threads(), len(blocks))
+    wanted = threads or (default_threads() if years <= THREADED_YEARS else 1)
+    workers = min(wanted, len(blocks))
     local = threading.local()
 
     def run(block: list[tuple[RiskInput, list[int]]]) -> tuple[list[RiskResult], _Totals]:
@@ -149,7 +155,7 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *,
     totals = _Totals(years)
     results: list[RiskResult] = []
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        done = map(run, blocks) if workers <= 1 else _in_order(pool, run, blocks, 2 * workers)
+        done = map(run, blocks) if workers <= 1 else _in_order(pool, run, blocks, workers + 1)
         for block_results, block_totals in done:
             results.extend(block_results)
             totals.add(block_totals)
