@@ -158,6 +158,8 @@ def test_evidence_upload_stores_the_file_and_records_its_sha256(
     files = git_log(web_workspace, "--name-only", "--format=")
     assert f"sra/{entry.location}" in files
     name = entry.location.split("/")[-1]
+    assert f'href="/documents/{name}"' in clients["reader"].get(
+        f"/controls/control/{control}").content.decode()
     download = clients["reader"].get(f"/documents/{name}")
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
