@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from ..errors import WorkspaceError
 from .permissions import Permission, user_permissions
 
 PAGES: tuple[tuple[str, str, Permission], ...] = (
@@ -30,7 +31,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """`nav`: the pages this user may open, each with its URL and whether it is current."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav": []}
-    granted = user_permissions(request)
+    try:
+        granted = user_permissions(request)
+    except WorkspaceError:
+        return {"nav": []}  # the page explaining why the workspace does not load
     current = request.resolver_match.url_name if request.resolver_match else None
     nav = []
     for label, name, permission in PAGES:

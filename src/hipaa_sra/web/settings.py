@@ -67,6 +67,7 @@ def build_settings(config: WebConfig) -> dict[str, Any]:
             "hipaa_sra.web.middleware.session.MfaEnrolmentMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_htmx.middleware.HtmxMiddleware",
+            "hipaa_sra.web.middleware.errors.WorkspaceErrorMiddleware",
             # Last, as django-axes requires: it turns a locked-out login into its response.
             "axes.middleware.AxesMiddleware",
         ],
