@@ -125,5 +125,14 @@ def test_serve_says_when_the_database_cannot_be_reached(web_workspace: Path) -> 
                           "postgresql://postgres@127.0.0.1:1/none"],
                          capture_output=True, text=True, timeout=60)  # fmt: skip
     assert run.returncode == 2
-    assert "\nsra: cannot use the database: connection failed" in run.stderr
+    assert run.stderr.startswith("sra: cannot use the database: connection failed")
     assert "Traceback" not in run.stderr
+
+
+def test_serve_starts_on_a_workspace_that_does_not_load_and_says_why(
+        web_workspace: Path) -> None:  # fmt: skip
+    (web_workspace / "register" / "broken.yaml").write_text("- id: R-X\n  threat: a: b\n")
+    with serving(web_workspace) as (base, printed):
+        assert "sra: the workspace does not load" in printed
+        assert "register/broken.yaml:2:" in printed
+        assert fetch(base + "/login/")[0] == 200

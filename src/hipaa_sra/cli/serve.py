@@ -78,14 +78,30 @@ def serve_command(workspace: Path | None, host: str, port: int, database_url: st
         sra serve --workspace sra
     """
     from ..web.app import configure
-    from ..web.server import bind, build_config, prepare_database, run, setup_token_if_needed
+    from ..web.server import (
+        bind,
+        build_config,
+        prepare_database,
+        run,
+        setup_token_if_needed,
+        warm,
+    )
 
     config = build_config(_options(workspace, host, port, database_url, allowed_hosts,
                                    behind_tls_proxy, today, idle_logoff))  # fmt: skip
     sock = bind(host, port)
     configure(config)
-    click.echo("Preparing the database ...", err=True)
+    # Progress on a terminal only: piped output (a service log) gets the results alone.
+    tty = sys.stderr.isatty()
+    if tty:
+        click.echo("Preparing the database ...", err=True)
     prepare_database()
+    if tty:
+        click.echo("Loading and checking the workspace ...", err=True)
+    problem = warm()
+    if problem is not None:
+        click.echo(f"sra: the workspace does not load; its pages say so until it is fixed:\n"
+                   f"{problem}", err=True)  # fmt: skip
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
     token = setup_token_if_needed()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..errors import SraError
+from ..errors import LoadError, SraError, WorkspaceError
 from ..loading import find_workspace
 from .config import IDLE_TIMEOUT, WebConfig
 from .state import check_not_tracked, ensure_state_dir, load_or_create_secret_key
@@ -70,6 +70,21 @@ def prepare_database() -> None:
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ServeError(f"cannot use the database: {first}") from None
+
+
+def warm() -> str | None:
+    """Load the workspace and lint it once, so the first page is as fast as the next.
+
+    Returns the problem when the workspace does not load: the app still starts, and its
+    pages name the file and line until it is fixed.
+    """
+    from .workspace import current_workspace, today
+
+    try:
+        current_workspace().lint(today())
+    except WorkspaceError as exc:
+        return exc.render() if isinstance(exc, LoadError) else str(exc)
+    return None
 
 
 def setup_token_if_needed() -> str | None:
