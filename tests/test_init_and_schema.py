@@ -135,3 +135,15 @@ def test_schema_command_prints_and_writes(tmp_path: Path, sra) -> None:
         printed["risks.schema.json"]
     )
     assert sra("schema", "--out", "schemas").exit_code == 0  # regenerating is fine
+
+
+def test_init_keeps_local_state_out_of_git(tmp_path: Path, sra) -> None:
+    assert sra("init", "ws").exit_code == 0
+    ignored = (tmp_path / "ws" / ".gitignore").read_text().splitlines()
+    assert {".sra_web/", ".sra_cache/", ".sra_edit/"} <= set(ignored)
+    # A .gitignore the user already has is theirs: left as it was, the rest still written.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / ".gitignore").write_text("secrets/\n")
+    assert sra("init", "mine").exit_code == 0
+    assert (tmp_path / "mine" / ".gitignore").read_text() == "secrets/\n"
+    assert (tmp_path / "mine" / "sra.yaml").is_file()
