@@ -34,9 +34,27 @@ SPANS: tuple[tuple[str, str, str, str], ...] = (
 email's digits are not taken for a phone number."""
 
 
-def redact_text(value: pl.Expr) -> pl.Expr:
-    """The text with every span replaced by `[LABEL]`, the characters around it kept."""
-    text = value.cast(pl.String)
+def _replace(text: pl.Expr) -> pl.Expr:
     for label, before, span, after in SPANS:
         text = text.str.replace_all(f"{before}{span}{after}", f"${{1}}[{label}]${{2}}")
     return text
+
+
+def _redact_batch(values: pl.Series) -> pl.Series:
+    """Only the values the scanner's prefilter lets through go through the ten patterns.
+
+    Every span needs a digit, an `@`, a URL start or a title (`checks.SPAN_PREFILTER`);
+    most sentences have none, so this is several times faster on real notes.
+    """
+    text = values.cast(pl.String)
+    hit = text.str.contains(checks.SPAN_PREFILTER).fill_null(False)
+    if not hit.any():
+        return text
+    chosen = text.filter(hit)
+    done = chosen.to_frame("t").select(_replace(pl.col("t"))).to_series()
+    return text.scatter(hit.arg_true(), done)
+
+
+def redact_text(value: pl.Expr) -> pl.Expr:
+    """The text with every span replaced by `[LABEL]`, the characters around it kept."""
+    return value.map_batches(_redact_batch, return_dtype=pl.String, is_elementwise=True)
