@@ -179,9 +179,12 @@ def conflict_of(error: RecordChanged, specs: Sequence[FieldSpec],
     state = record_state(workspace_root(), error.ref)
     data = state.data if state is not None else None
     rows = [{"label": spec.label, "theirs": display(_get(data, spec.path), spec.shape),
-             "yours": typed.get(spec.name, "")} for spec in specs]  # fmt: skip
+             "yours": typed.get(spec.name, "").replace("\r\n", "\n")} for spec in specs]
     for row in rows:
-        row["differs"] = "yes" if row["theirs"].strip() != row["yours"].strip() else ""
+        # Compared as the record would hold them: a browser's line breaks and edge spaces
+        # are not a difference.
+        same = row["theirs"].split() == row["yours"].split()
+        row["differs"] = "" if same else "yes"
     return Conflict(str(error), rows, state.digest if state is not None else None)
 
 
