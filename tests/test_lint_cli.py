@@ -74,7 +74,7 @@ def test_seed_register_findings_an_auditor_expects(sra, seed_workspace: Path) ->
 def test_clean_workspace_exits_zero(sra, clean: Path) -> None:
     run = sra("lint", "-w", str(clean), "--today", "2026-11-22")
     assert run.exit_code == 0, run.stdout
-    assert run.stdout.startswith("No findings in 7 files")
+    assert run.stdout.startswith("No findings in 9 files")
 
 
 def test_fail_on_sets_the_threshold(sra, clean: Path) -> None:

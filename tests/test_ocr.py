@@ -10,6 +10,7 @@ from conftest import MANIFEST
 from hipaa_sra.analysis.digest import workspace_digest
 from hipaa_sra.analysis.ocr import ELEMENT_SLUGS, ElementStatus, OcrElement, listing, ocr_elements
 from hipaa_sra.catalog import hipaa_specs
+from hipaa_sra.catalog.questions import policy_standards
 from hipaa_sra.findings import Severity
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.model import Workspace
@@ -42,8 +43,13 @@ def risk(rid: str, asset: str, extra: str = "") -> str:
     )
 
 
+POLICY_STANDARDS = ", ".join(f'"{citation}"' for citation in policy_standards())
+POLICIES = (f"- {{id: p1, title: Security policies, hipaa: [{POLICY_STANDARDS}], status: active, "
+            "approved_by: alice, approved: 2026-03-01}\n")  # fmt: skip
+
 COMPLETE = {
     "inventory/a.yaml": ASSETS,
+    "policies/p.yaml": POLICIES,
     "flows/f.yaml": FLOWS,
     "controls/c.yaml": CONTROLS,
     "register/r.yaml": risk("RR-1", "api") + risk("RR-2", "db"),

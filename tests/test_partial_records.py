@@ -29,7 +29,18 @@ from hipaa_sra.catalog import risk_matrix
 from hipaa_sra.interop.oscal import assessment_results, poam
 from hipaa_sra.loading import check_workspace, load_workspace
 from hipaa_sra.loading.partial import shape
-from hipaa_sra.model import Asset, Control, Flow, Manifest, Risk, Signoff, Vendor
+from hipaa_sra.model import (
+    Answer,
+    Asset,
+    Control,
+    Flow,
+    Manifest,
+    Policy,
+    Risk,
+    Signoff,
+    Training,
+    Vendor,
+)
 from hipaa_sra.report import build_report, render_markdown
 from hipaa_sra.rules import lint
 from hipaa_sra.schedule.events import calendar_events
@@ -47,6 +58,9 @@ KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "controls": ("controls/controls.yaml", Control),
     "risks": ("register/risks.yaml", Risk),
     "signoffs": ("signoffs/signoffs.yaml", Signoff),
+    "answers": ("assessment/answers.yaml", Answer),
+    "policies": ("policies/policies.yaml", Policy),
+    "training": ("training/training.yaml", Training),
 }
 """Kind -> its file in the fixture and the model of its records (the first one is broken)."""
 
@@ -174,6 +188,10 @@ def test_the_rich_record_of_each_kind_writes_every_field() -> None:
 
 
 MATRIX = frozenset({"SRA102", "SRA106", "SRA107"})
+INTERVALS = frozenset({"SRA101", "SRA110", "SRA205", "SRA208", "SRA503", "SRA306", "SRA403",
+                       "SRA506"})  # fmt: skip
+"""Rules that count from a review interval of sra.yaml."""
+QUESTIONNAIRE = frozenset({"SRA402", "SRA403", "SRA404"})
 """Rules that compare levels through the methodology's matrix."""
 IN_SCOPE = frozenset({"SRA201", "SRA203", "SRA204", "SRA302", "SRA303", "SRA304", "SRA305"})
 """Rules whose reach an asset's ePHI status decides."""
@@ -183,19 +201,23 @@ BY_STATUS = frozenset({"SRA103", "SRA104", "SRA105", "SRA108"})
 DEPENDS: dict[tuple[str, str], frozenset[str]] = {
     # The matrix and the review intervals are chosen by these settings: with one unreadable,
     # rules that need it say nothing rather than use a default nobody wrote.
-    ("sra.yaml", "methodology"): MATRIX | {"SRA101", "SRA110", "SRA205", "SRA208", "SRA503"},
+    ("sra.yaml", "methodology"): MATRIX | INTERVALS,
     ("sra.yaml", "methodology.levels"): MATRIX,
     ("sra.yaml", "methodology.matrix"): MATRIX,
-    ("sra.yaml", "methodology.review_intervals"): frozenset(
-        {"SRA101", "SRA110", "SRA205", "SRA208", "SRA503"}),
+    ("sra.yaml", "methodology.review_intervals"): INTERVALS,
     ("sra.yaml", "methodology.review_intervals.register_days"): frozenset({"SRA101"}),
     ("sra.yaml", "methodology.review_intervals.inventory_days"): frozenset({"SRA205"}),
     ("sra.yaml", "methodology.review_intervals.evidence_days"): frozenset({"SRA110"}),
     ("sra.yaml", "methodology.review_intervals.vendor_days"): frozenset({"SRA208"}),
     ("sra.yaml", "methodology.review_intervals.review_days"): frozenset({"SRA503"}),
+    ("sra.yaml", "methodology.review_intervals.policy_days"): frozenset({"SRA506"}),
+    ("sra.yaml", "methodology.review_intervals.training_days"): frozenset({"SRA306"}),
+    ("sra.yaml", "methodology.review_intervals.answer_days"): frozenset({"SRA403"}),
     # A person who cannot be read may be the one a reference names, and may hold a role.
-    ("sra.yaml", "people"): frozenset({"SRA005", "SRA502"}),
-    ("sra.yaml", "people.id"): frozenset({"SRA005"}),
+    # Nor can anyone be said to lack training.
+    ("sra.yaml", "people"): frozenset({"SRA005", "SRA502", "SRA307"}),
+    ("sra.yaml", "people.id"): frozenset({"SRA005", "SRA307"}),
+    ("sra.yaml", "people.roles"): frozenset({"SRA307"}),
     # Who must sign, and whether a signature is required, are unknown.
     ("sra.yaml", "signoff"): frozenset({"SRA502"}),
     ("sra.yaml", "signoff.required_roles"): frozenset({"SRA502"}),
@@ -211,7 +233,9 @@ DEPENDS: dict[tuple[str, str], frozenset[str]] = {
     ("assets", "attributes.internet_facing"): frozenset({"SRA305"}),
     ("vendors", "ephi_exposure"): frozenset({"SRA206", "SRA207", "SRA208"}),
     # An unreadable citation may be the one each uncovered specification lacks.
-    ("controls", "hipaa"): frozenset({"SRA401"}),
+    # ... and the control an answer's contradiction names.
+    ("controls", "hipaa"): frozenset({"SRA401", "SRA404"}),
+    ("controls", "id"): frozenset({"SRA404"}),
     # A risk whose asset cannot be read may be the one an ePHI asset lacks.
     ("risks", "asset"): frozenset({"SRA201"}),
     ("risks", "likelihood"): MATRIX,
@@ -220,11 +244,31 @@ DEPENDS: dict[tuple[str, str], frozenset[str]] = {
     ("risks", "residual_risk"): frozenset({"SRA102", "SRA107"}),
     ("risks", "remediation.control"): BY_STATUS,
     ("risks", "remediation.status"): BY_STATUS,
+    # An answer that cannot be read is no answer: the open questions and contradictions move.
+    ("answers", "id"): QUESTIONNAIRE,
+    ("answers", "answer"): QUESTIONNAIRE,
+    ("answers", "evidence"): QUESTIONNAIRE,
+    ("answers", "evidence.control"): QUESTIONNAIRE,
+    ("answers", "date"): QUESTIONNAIRE,
+    # An unreadable policy may be the one a standard lacks, or one that meets a specification.
+    ("policies", "id"): frozenset({"SRA401"}),
+    ("policies", "hipaa"): frozenset({"SRA401", "SRA504"}),
+    ("policies", "status"): frozenset({"SRA401", "SRA504", "SRA505", "SRA506"}),
+    ("policies", "approved"): frozenset({"SRA505", "SRA506"}),
+    ("policies", "approved_by"): frozenset({"SRA505"}),
+    ("policies", "review_days"): frozenset({"SRA506"}),
+    # Whom a record names decides who is trained; naming both is reported on `group`.
+    ("training", "person"): frozenset({"SRA001", "SRA306", "SRA307"}),
+    ("training", "group"): frozenset({"SRA306", "SRA307"}),
+    ("training", "course"): frozenset({"SRA306"}),
+    ("training", "completed"): frozenset({"SRA306"}),
+    ("training", "interval_days"): frozenset({"SRA306"}),
 }
 """(kind, field) -> rules whose findings may change when that field cannot be read."""
 
 WAIVED = {"sra.yaml": "SRA503", "assets": "SRA302", "flows": "SRA209", "vendors": "SRA208",
-          "controls": "SRA110", "risks": "SRA104"}  # fmt: skip
+          "controls": "SRA110", "risks": "SRA104", "answers": "SRA403", "policies": "SRA506",
+          "training": "SRA306"}  # fmt: skip
 """The rule each kind's first waiver silences: an unreadable waiver silences nothing."""
 
 
@@ -295,7 +339,7 @@ def test_every_scalar_field_can_be_unknown() -> None:
                 out.append(f"{model.__name__}.{name}")
         return out
 
-    for model in (Manifest, Asset, Flow, Vendor, Control, Risk):
+    for model in (Manifest, Asset, Flow, Vendor, Control, Risk, Answer, Policy, Training):
         assert scalars(model, set()) == [], model.__name__
 
 

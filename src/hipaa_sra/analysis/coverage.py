@@ -20,6 +20,13 @@ How a specification is met:
   decision saying why they do not apply meets them, also as `decided`.
 - A standard with implementation specifications takes its status from them: covered when
   all are covered, decided when all are covered or decided, else uncovered.
+- A yes answer of the safeguards questionnaire with documented evidence (a control, or what,
+  how, when and where) covers the entries its question cites, and an active, approved policy
+  citing an administrative, organizational or documentation entry covers it: a written
+  procedure is how those are implemented; physical and technical safeguards need more.
+- A specification that binds only some entities (`CONDITIONAL`) is `not-applicable` for an
+  organization whose `entity_type` it cannot bind (a business associate is no clearinghouse
+  component, government entity or group health plan), unless a control claims it.
 - Nothing is claimed uncovered on the strength of what could not be read: while a control's
   `hipaa` list, or a decision (which spec, what kind, its rationale), holds an unreadable
   value, an entry nothing readable meets is `unknown`, not `uncovered`.
@@ -33,14 +40,17 @@ from enum import StrEnum
 from functools import cache
 
 from ..catalog import (
+    CONDITIONAL_ENTITY_TYPES,
     CONDITIONAL_SPECS,
     HipaaEntry,
     hipaa_entries,
     hipaa_entry,
     normalize_citation,
 )
-from ..model import AddressableDecision, DecisionKind, Workspace
+from ..catalog.questions import Implication, question_by_id
+from ..model import AddressableDecision, DecisionKind, PolicyStatus, Workspace
 from .facts import Facts
+from .questionnaire import entity_type
 
 CONDITIONAL = CONDITIONAL_SPECS
 
@@ -52,6 +62,8 @@ class CoverageStatus(StrEnum):
     """A mapped control cites it (for a standard: every specification is covered)."""
     DECIDED = "decided"
     """A complete documented decision meets it (addressable, or required but conditional)."""
+    NOT_APPLICABLE = "not-applicable"
+    """It binds only some entities, and the organization's `entity_type` is not one of them."""
     UNKNOWN = "unknown"
     """Nothing readable meets it, but a citation or decision that could not be read might."""
     UNCOVERED = "uncovered"
@@ -76,6 +88,10 @@ class CoverageRow:
     """For a specification: controls that cite only its standard (they do not cover it)."""
     condition: str | None = None
     """For a conditional required specification: to whom it applies."""
+    answers: tuple[str, ...] = ()
+    """Questionnaire answers (question ids) that say yes to it with documented evidence."""
+    policies: tuple[str, ...] = ()
+    """Ids of active policies citing it."""
 
     @property
     def citation(self) -> str:
@@ -163,8 +179,47 @@ def _decisions_by_entry(ws: Workspace) -> dict[str, tuple[int, AddressableDecisi
     return out
 
 
-_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.UNKNOWN,
-          CoverageStatus.UNCOVERED)  # fmt: skip
+_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.NOT_APPLICABLE,
+          CoverageStatus.UNKNOWN, CoverageStatus.UNCOVERED)  # fmt: skip
+
+_POLICY_SAFEGUARDS = frozenset({"administrative", "organizational", "documentation"})
+"""Families whose entries a written, approved procedure implements."""
+
+
+def _answers_by_entry(ws: Workspace) -> dict[str, list[str]]:
+    """Citation -> question ids answered yes with documented evidence."""
+    questions = question_by_id()
+    out: dict[str, list[str]] = {}
+    for answer in ws.answers:
+        question = questions.get(answer.id or "")
+        if question is None or answer.answer is None:
+            continue
+        if question.implication(answer.answer) is not Implication.YES:
+            continue
+        if any(item.documented for item in answer.evidence):
+            for citation in question.cites:
+                out.setdefault(citation, []).append(question.id)
+    return out
+
+
+def _policies_by_entry(ws: Workspace) -> dict[str, list[str]]:
+    """Citation -> ids of active policies that cite it."""
+    out: dict[str, list[str]] = {}
+    for policy in ws.policies:
+        if policy.status is not PolicyStatus.ACTIVE or policy.id is None:
+            continue
+        for citation in policy.hipaa:
+            out.setdefault(_resolved(citation), []).append(policy.id)
+    return out
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What else than controls and decisions can meet an entry."""
+
+    answers: Mapping[str, list[str]]
+    policies: Mapping[str, list[str]]
+    entity_type: str | None
 
 
 def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRow]:
@@ -174,6 +229,7 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
     decisions = _decisions_by_entry(ws)
     unread = _Unread(not facts.known_everywhere("controls", "hipaa"),
                      not facts.decisions_complete)  # fmt: skip
+    evidence = _Evidence(_answers_by_entry(ws), _policies_by_entry(ws), entity_type(ws))
     entries = hipaa_entries()
     standard_of = _standard_citations(entries)
     rows: dict[str, CoverageRow] = {}
@@ -182,10 +238,19 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
         if entry.is_standard and not entry.self_specifying:
             continue
         row = rows[entry.citation] = _requirement_row(entry, controls, decisions, standard_of,
-                                                      unread)  # fmt: skip
+                                                      unread, evidence)  # fmt: skip
         parent = standard_of.get(entry.citation)
-        if parent is not None:
-            worst[parent] = max(worst.get(parent, row.status), row.status, key=_ORDER.index)
+        if parent is None:
+            continue
+        if row.status is CoverageStatus.NOT_APPLICABLE:
+            # A specification that does not bind the organization says nothing about how its
+            # standard is met; only a standard all of whose specifications do not bind it is
+            # not applicable itself.
+            worst.setdefault(parent, row.status)
+        elif worst.get(parent) in (None, CoverageStatus.NOT_APPLICABLE):
+            worst[parent] = row.status
+        else:
+            worst[parent] = max(worst[parent], row.status, key=_ORDER.index)
     return [rows.get(entry.citation) or _standard_row(entry, worst, controls) for entry in entries]
 
 
@@ -212,8 +277,12 @@ def _requirement_row(
     decisions: Mapping[str, tuple[int, AddressableDecision]],
     standard_of: Mapping[str, str],
     unread: _Unread,
+    evidence: _Evidence,
 ) -> CoverageRow:
     mapped = tuple(controls.get(entry.citation, ()))
+    answers = tuple(evidence.answers.get(entry.citation, ()))
+    policies = tuple(evidence.policies.get(entry.citation, ()))
+    binds = CONDITIONAL_ENTITY_TYPES.get(entry.citation)
     index, decision = decisions.get(entry.citation, (None, None))
     gaps = decision_gaps(decision) if decision is not None else ()
     condition = CONDITIONAL.get(entry.citation)
@@ -225,8 +294,12 @@ def _requirement_row(
               and kind not in (DecisionKind.NOT_APPLICABLE, DecisionKind.IMPLEMENTED)):
             gaps = ("decision", *gaps)  # required where it applies: never "not reasonable"
     accepts = entry.designation == "addressable" or condition is not None
-    if mapped:
+    if mapped or answers or (policies and entry.safeguard in _POLICY_SAFEGUARDS):
         status = CoverageStatus.COVERED
+    elif binds is not None and evidence.entity_type is not None and (
+        evidence.entity_type not in binds
+    ):
+        status = CoverageStatus.NOT_APPLICABLE
     elif accepts and decision is not None and not gaps and not _unsure(decision):
         status = CoverageStatus.DECIDED
     elif unread.citations or (accepts and (unread.decisions or _unsure(decision))):
@@ -236,7 +309,7 @@ def _requirement_row(
     parent = standard_of.get(entry.citation)
     return CoverageRow(
         entry, status, mapped, decision, index, gaps,
-        tuple(controls.get(parent, ())) if parent else (), condition,
+        tuple(controls.get(parent, ())) if parent else (), condition, answers, policies,
     )  # fmt: skip
 
 
@@ -264,11 +337,13 @@ class CoverageSummary:
     uncovered: int
     required_uncovered: int
     """Required specifications and self-specifying standards nothing meets."""
+    not_applicable: int = 0
+    """Specifications the organization's entity type is not bound by."""
 
     @property
     def total(self) -> int:
         """Specifications and self-specifying standards counted."""
-        return self.covered + self.decided + self.unknown + self.uncovered
+        return self.covered + self.decided + self.unknown + self.uncovered + self.not_applicable
 
 
 def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
@@ -281,4 +356,4 @@ def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
             required_uncovered += row.is_required and row.status is CoverageStatus.UNCOVERED
     return CoverageSummary(counts[CoverageStatus.COVERED], counts[CoverageStatus.DECIDED],
                            counts[CoverageStatus.UNKNOWN], counts[CoverageStatus.UNCOVERED],
-                           required_uncovered)  # fmt: skip
+                           required_uncovered, counts[CoverageStatus.NOT_APPLICABLE])  # fmt: skip

@@ -24,6 +24,7 @@ from ..catalog import scale_levels
 from ..model import Level, Workspace
 from .coverage import CoverageStatus
 from .facts import Facts
+from .questionnaire import progress
 from .signoff import SignoffState, last_review, signoff_status
 
 NAMED = 5
@@ -154,12 +155,24 @@ def _threats(i: _Inputs) -> _Found:
     return [], [listing(bare, "ePHI asset has no risk", "ePHI assets have no risk")] if bare else []
 
 
+def _questionnaire(ws: Workspace) -> list[str]:
+    """Why the questionnaire, once started, does not yet document every measure."""
+    if not ws.answers:
+        return []
+    done = progress(ws)
+    left = done.applicable - done.answered
+    return ([f"the safeguards questionnaire has {left} of {done.applicable} applicable questions "
+             "unanswered (`sra assess`)"] if left else [])  # fmt: skip
+
+
 def _measures(i: _Inputs) -> _Found:
     ws, facts = i.ws, i.facts
-    if not ws.controls and not any(risk.current_controls or risk.is_unknown("current_controls")
-                                   for risk in ws.risks):  # fmt: skip
-        return ["no controls recorded (controls/) and no risk lists `current_controls`"], []
-    partial: list[str] = []
+    if not ws.controls and not ws.answers and not ws.policies and not any(
+        risk.current_controls or risk.is_unknown("current_controls") for risk in ws.risks
+    ):
+        return ["no controls recorded (controls/), no risk lists `current_controls`, and no "
+                "questionnaire answer or policy is recorded"], []  # fmt: skip
+    partial: list[str] = _questionnaire(ws)
     without = [risk.label for risk in ws.risks
                if not risk.current_controls and not risk.is_unknown("current_controls")]
     if without:

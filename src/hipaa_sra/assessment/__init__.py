@@ -15,10 +15,7 @@ The questions themselves are bundled data (`catalog.questions`). The terminal (`
 and the web questionnaire are thin shells over these functions.
 """
 
-from .answers import answer_change, answer_file, answer_record, save_answer
-from .implications import draft_decisions, draft_risk, draft_risk_id, needs_evidence
-from .proposals import PROPOSALS_FILE, Proposal, proposal_changes, proposals
-from .questionnaire import (
+from ..analysis.questionnaire import (
     Progress,
     SectionView,
     entity_type,
@@ -28,6 +25,9 @@ from .questionnaire import (
     questionnaire,
     usable_answers,
 )
+from .answers import answer_change, answer_file, answer_record, save_answer
+from .implications import draft_decisions, draft_risk, draft_risk_id, needs_evidence
+from .proposals import PROPOSALS_FILE, Proposal, proposal_changes, proposals
 
 __all__ = [
     "PROPOSALS_FILE",

@@ -31,6 +31,12 @@ def draft_risk_id(question: Question) -> str:
     return RISK_PREFIX + question.id.removeprefix("q.")
 
 
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter, unless its first word is cased on purpose (ePHI)."""
+    first = text.split(" ", 1)[0]
+    return text if first[1:] != first[1:].lower() else text[:1].upper() + text[1:]
+
+
 def needs_evidence(answer: Answer, implication: Implication | None) -> bool:
     """A yes answer with no documented evidence (a control, or what/how/when/where)."""
     return implication is Implication.YES and not any(e.documented for e in answer.evidence)
@@ -47,7 +53,7 @@ def draft_risk(question: Question, answer: Answer, implication: Implication) -> 
         "id": draft_risk_id(question),
         "asset": ORGANIZATION_ASSET,
         "threat": section.threat,
-        "vuln": question.vulnerability[:1].upper() + question.vulnerability[1:],
+        "vuln": _sentence(question.vulnerability),
         "likelihood": likelihood.value,
         "impact": impact.value,
         "hipaa": list(question.cites),

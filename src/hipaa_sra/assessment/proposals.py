@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..analysis.questionnaire import implication, usable_answers
 from ..catalog import hipaa_entry
 from ..catalog.questions import Implication, question_by_id
 from ..editing import MANIFEST, Add, Append, Change
 from ..model import Workspace
 from .implications import draft_decisions, draft_risk, draft_risk_id
-from .questionnaire import implication, usable_answers
 
 PROPOSALS_FILE = "register/assessment.yaml"
 """Where draft risks go."""

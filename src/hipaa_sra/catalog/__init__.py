@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .export import EXPORT_SCHEMA_VERSION, RISK_SCORE_NOTE, CatalogPart, catalog_data
 from .hipaa import (
+    CONDITIONAL_ENTITY_TYPES,
     CONDITIONAL_SPECS,
     Designation,
     HipaaCounts,
@@ -43,6 +44,7 @@ from .scales import (
 )
 
 __all__ = [
+    "CONDITIONAL_ENTITY_TYPES",
     "CONDITIONAL_SPECS",
     "EXPORT_SCHEMA_VERSION",
     "FIVE_LEVELS",

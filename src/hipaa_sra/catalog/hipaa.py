@@ -105,6 +105,13 @@ CONDITIONAL_SPECS: Mapping[str, str] = {
 }
 """Required specifications that bind only some entities, by citation, with the condition."""
 
+CONDITIONAL_ENTITY_TYPES: Mapping[str, frozenset[str]] = {
+    citation: frozenset({"covered-entity", "hybrid-entity"}) for citation in CONDITIONAL_SPECS
+}
+"""Entity types (`organization.entity_type`) each conditional specification can bind: a
+business associate is no clearinghouse component, government covered entity or group health
+plan, so none of them binds it."""
+
 
 def hipaa_entries() -> tuple[HipaaEntry, ...]:
     """Every standard and implementation specification, in regulation order."""

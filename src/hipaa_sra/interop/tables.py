@@ -364,6 +364,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "controlid": "id", "control": "name", "controlname": "name", "evidence": "evidence.1.what",
         "type": "safeguard", "citation": "hipaa", "hipaacitation": "hipaa",
     },
+    "answers": {
+        # `notes` is the answer's own field (the common synonym maps it to `description`).
+        "notes": "notes", "question": "id", "questionid": "id", "response": "answer",
+        "answeredby": "answered_by",
+    },
+    "policies": {"policyid": "id", "policy": "title", "citation": "hipaa",
+                 "approvedby": "approved_by", "approvaldate": "approved"},
+    "training": {"employee": "person", "completeddate": "completed", "completiondate": "completed"},
     "flows": {
         "flowid": "id", "source": "from", "destination": "to", "target": "to",
         "containsephi": "ephi", "encrypted": "encrypted_in_transit",

@@ -21,6 +21,7 @@ from .exceptions import exceptions_section
 from .inputs import DETAIL_LIMIT, UNREADABLE, ReportInputs, known, level_cell, plural
 from .inventory import flows_section, inventory_section, scope_section, vendors_section
 from .quantified import quantified_section
+from .questionnaire import questionnaire_section
 from .risks import determination_section, remediation_items, remediation_section, threats_section
 from .safeguards import (
     checklist_section,
@@ -39,7 +40,8 @@ the workspace as it was), so a fresh CI checkout of a large workspace stays quic
 
 SECTION_TITLES = (
     "Summary", "Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
-    "Threats and vulnerabilities", "Current controls", "Risk determination",
+    "Threats and vulnerabilities", "Current controls", "Safeguards questionnaire",
+    "Risk determination",
     "Remediation plan", "Quantified risk", "HIPAA safeguard coverage", "NPRM readiness",
     "Risk analysis checklist", "Findings", "Accepted exceptions and waivers", "Sign-off",
     "Review history",
@@ -84,7 +86,8 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
     banner = signoff_banner(inputs)
     builders: tuple[Callable[[ReportInputs], Section], ...] = (
         summary_section, scope_section, methodology_section, inventory_section, flows_section,
-        vendors_section, threats_section, controls_section, determination_section,
+        vendors_section, threats_section, controls_section, questionnaire_section,
+        determination_section,
         remediation_section, quantified_section, coverage_section, nprm_section, checklist_section,
         findings_section, exceptions_section, lambda i: signoff_section(i, banner),
         history_section,

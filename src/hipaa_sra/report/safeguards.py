@@ -8,9 +8,10 @@ from ..analysis.coverage import CoverageRow, CoverageStatus, coverage_summary
 from ..analysis.nprm import Readiness, nprm_readiness
 from ..analysis.ocr import ElementStatus
 from ..catalog import scale_descriptions
-from ..model import Control, Profile, Safeguard
+from ..model import Control, PolicyStatus, Profile, Safeguard
 from .document import Cell, CellValue, Section, Table, Tone
 from .inputs import MISSING, UNREADABLE, ReportInputs, day, ids, known, level_cell, plural, text
+from .questionnaire import policies_table, training_table
 
 _SCALE_KEYS = ("likelihood-adverse-impact", "impact")
 """The NIST scales a register row is rated on: overall likelihood (G-4 wording) and impact."""
@@ -104,8 +105,10 @@ def controls_section(i: ReportInputs) -> Section:
         notes = (f"Risks also name {plural(free_text, 'current control')} in free text, not as "
                  "control records; the Findings section lists those that do not say how, "
                  "when and where they were verified.",)  # fmt: skip
-    return Section("current-controls", "Current controls", facts=tuple(facts), tables=(table,),
-                   notes=notes)  # fmt: skip
+    active = sum(policy.status is PolicyStatus.ACTIVE for policy in i.ws.policies)
+    facts += [("Active policies", f"{active:,}"), ("Training records", f"{len(i.ws.training):,}")]
+    return Section("current-controls", "Current controls", facts=tuple(facts),
+                   tables=(table, policies_table(i), training_table(i)), notes=notes)  # fmt: skip
 
 
 def _control_row(control: Control, i: ReportInputs) -> tuple[CellValue, ...]:
@@ -132,7 +135,7 @@ def _control_row(control: Control, i: ReportInputs) -> tuple[CellValue, ...]:
 
 
 _COVERAGE_TONE = {CoverageStatus.COVERED: Tone.GOOD, CoverageStatus.DECIDED: Tone.GOOD,
-                  CoverageStatus.UNKNOWN: Tone.WARN,
+                  CoverageStatus.NOT_APPLICABLE: Tone.GOOD, CoverageStatus.UNKNOWN: Tone.WARN,
                   CoverageStatus.UNCOVERED: Tone.BAD}  # fmt: skip
 
 
@@ -145,6 +148,8 @@ def coverage_section(i: ReportInputs) -> Section:
         ("Implementation specifications", f"{sum(1 for r in rows if not r.entry.is_standard):,}"),
         ("Met by a mapped control", f"{summary.covered:,}"),
         ("Met by a documented decision", f"{summary.decided:,}"),
+        *((("Not applicable to the organization's entity type",
+            f"{summary.not_applicable:,}"),) if summary.not_applicable else ()),
         *((("Unknown: a control citation or decision could not be read",
             f"{summary.unknown:,}"),) if summary.unknown else ()),
         ("Not met", f"{summary.uncovered:,}"),
@@ -179,9 +184,14 @@ def _coverage_row(row: CoverageRow) -> tuple[CellValue, ...]:
         if row.decision_gaps:
             lines = (*lines, "incomplete: no " + ", ".join(row.decision_gaps))
         decision = Cell(known(row.decision.decision), None, lines)
-    controls = ids(row.controls) if row.controls else (
+    controls: CellValue = ids(row.controls) if row.controls else (
         f"standard only: {ids(row.standard_controls)}" if row.standard_controls else MISSING
     )
+    also = tuple(f"{label}: {ids(found)}" for label, found in
+                 (("questionnaire", row.answers), ("policies", row.policies)) if found)  # fmt: skip
+    if also:
+        controls = Cell(ids(row.controls), None, also) if row.controls else Cell(
+            also[0], None, also[1:])
     return (entry.citation, name, designation, status, controls, decision)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from .assessment import ASSESSMENT_RULES
 from .base import Rule
 from .controls import CONTROL_RULES
 from .coverage import COVERAGE_RULES
@@ -16,9 +17,11 @@ from .discovery import DISCOVERY_RULES
 from .documentation import DOCUMENTATION_RULES
 from .evidence import EVIDENCE_RULES
 from .inventory import INVENTORY_RULES
+from .policies import POLICY_RULES
 from .quantify import QUANT_RULES
 from .register import REGISTER_RULES
 from .scan import SCAN_RULES
+from .training import TRAINING_RULES
 from .workspace import WORKSPACE_RULES
 
 RULES: tuple[Rule, ...] = (
@@ -31,8 +34,11 @@ RULES: tuple[Rule, ...] = (
     *SCAN_RULES,
     *DISCOVERY_RULES,
     *CONTROL_RULES,
+    *TRAINING_RULES,
     *COVERAGE_RULES,
+    *ASSESSMENT_RULES,
     *DOCUMENTATION_RULES,
+    *POLICY_RULES,
 )
 """Every rule, in code order."""
 

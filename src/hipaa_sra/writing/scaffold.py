@@ -49,6 +49,12 @@ _KIND_COMMENTS = {
     "vendors": "Third parties: id, name, services, ephi_exposure, baa, residency, ...",
     "controls": "Safeguards with evidence: id, name, safeguard, hipaa, assets, evidence, ...",
     "risks": "Risk register rows: id, asset, threat, vuln, likelihood, impact, ...",
+    "answers": "Safeguards questionnaire answers, written by `sra assess`: id (the question), "
+    "answer, evidence, ...",
+    "policies": "Written policies and procedures: id, title, hipaa, owner, status, approved_by, "
+    "approved, ...",
+    "training": "Security training completions: id, person (or group and headcount), course, "
+    "completed, ...",
 }
 
 

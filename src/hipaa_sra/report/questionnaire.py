@@ -1,0 +1,114 @@
+"""The questionnaire, policies and training in the SRA document.
+
+"Safeguards questionnaire" shows the answers by standard and the proposals not yet applied;
+the policy and training tables stand in "Current controls", beside the controls, since they
+are the administrative safeguards no code shows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from ..analysis.questionnaire import implication, progress, questionnaire
+from ..assessment.proposals import proposals
+from ..catalog import nprm_profile
+from ..catalog.questions import Implication
+from ..model import Policy, PolicyStatus, Profile, ReviewIntervals, Training
+from .document import Cell, CellValue, Section, Table, Tone
+from .inputs import MISSING, ReportInputs, day, known, plural, text
+
+_TONE = {Implication.YES: Tone.GOOD, Implication.PARTIAL: Tone.WARN, Implication.NO: Tone.BAD,
+         Implication.NOT_APPLICABLE: None}  # fmt: skip
+
+
+def questionnaire_section(i: ReportInputs) -> Section:
+    """Safeguards questionnaire: answers by standard, and the proposals still to apply."""
+    views = questionnaire(i.ws)
+    done = progress(i.ws, views)
+    counts = Counter(implication(answer) for view in views for answer in view.answers.values())
+    facts = (
+        ("Applicable questions", f"{done.applicable:,}"),
+        ("Answered", f"{done.answered:,}"),
+        *((label, f"{counts[meaning]:,}") for label, meaning in (
+            ("Yes", Implication.YES), ("Partial", Implication.PARTIAL), ("No", Implication.NO),
+            ("Not applicable", Implication.NOT_APPLICABLE))),
+        ("Skipped for this organization (entity type, profile)", f"{done.skipped:,}"),
+    )  # fmt: skip
+    if not i.ws.answers:
+        return Section("safeguards-questionnaire", "Safeguards questionnaire",
+                       ("The safeguards questionnaire has not been started: answer it with "
+                        "`sra assess`.",), facts)  # fmt: skip
+    rows = []
+    for view in views:
+        given = Counter(implication(answer) for answer in view.answers.values())
+        rows.append((Cell(view.section.title, None, (", ".join(view.section.cites),)),
+                     f"{len(view.questions)}", f"{view.answered}",
+                     *(_count(given[meaning], meaning) for meaning in Implication)))  # fmt: skip
+    by_standard = i.table(
+        "questionnaire", "Answers by standard",
+        ("Standard", "Applicable", "Answered", "Yes", "Partial", "No", "Not applicable"), rows,
+        whole=True,
+    )  # fmt: skip
+    pending = proposals(i.ws)
+    open_table = i.table(
+        "questionnaire-proposals", "Open proposals",
+        ("Proposal", "From answer", "What"),
+        ((p.kind, p.question, p.record["vuln"] if p.kind == "risk" else
+          f"{p.key}: {p.record['decision']}") for p in pending),
+        empty="None: every proposal of the answers is in the register or sra.yaml.",
+    )  # fmt: skip
+    notes = ("A partial or no answer proposes a draft risk, and a not-applicable answer on an "
+             "addressable specification the decision of 164.306(d)(3); `sra assess "
+             "--apply-proposals` writes those not yet recorded.",)  # fmt: skip
+    return Section("safeguards-questionnaire", "Safeguards questionnaire", facts=facts,
+                   tables=(by_standard, open_table), notes=notes)  # fmt: skip
+
+
+def _count(count: int, meaning: Implication) -> CellValue:
+    return Cell(f"{count:,}", _TONE[meaning]) if count else "0"
+
+
+def _intervals(i: ReportInputs) -> ReviewIntervals:
+    manifest = i.ws.manifest
+    return manifest.methodology.review_intervals if manifest else ReviewIntervals()
+
+
+def _policy_due(policy: Policy, i: ReportInputs) -> CellValue:
+    days = policy.review_days or _intervals(i).policy_days
+    if policy.status is not PolicyStatus.ACTIVE or policy.approved is None or days is None:
+        return MISSING
+    due = policy.approved + timedelta(days=days)
+    return Cell(due.isoformat(), Tone.BAD) if due < i.today else due.isoformat()
+
+
+def policies_table(i: ReportInputs) -> Table:
+    """Written policies: what each addresses, its approval and when its review falls due."""
+    rows = ((Cell(known(p.title), None, (p.label,)), known(p.status), ", ".join(p.hipaa) or MISSING,
+             text(p.owner), text(p.version), day(p.approved), text(p.approved_by),
+             _policy_due(p, i)) for p in i.ws.policies)  # fmt: skip
+    return i.table("policies", "Policies and procedures",
+                   ("Policy", "Status", "HIPAA", "Owner", "Version", "Approved", "By",
+                    "Review due"), rows, empty="No policies are recorded (policies/).")  # fmt: skip
+
+
+def _training_due(record: Training, i: ReportInputs) -> CellValue:
+    days = record.interval_days or _intervals(i).training_days
+    manifest = i.ws.manifest
+    if days is not None and manifest and manifest.methodology.profile is Profile.NPRM_2025:
+        days = min(days, nprm_profile().training_refresh)
+    if record.completed is None or days is None:
+        return MISSING
+    due = record.completed + timedelta(days=days)
+    return Cell(due.isoformat(), Tone.BAD) if due < i.today else due.isoformat()
+
+
+def training_table(i: ReportInputs) -> Table:
+    """Security training completions: who, which course, when, and when it is due again."""
+    rows = ((text(r.person) if r.person else Cell(text(r.group), None, (
+             f"group of {plural(r.headcount, 'person', 'people')}" if r.headcount else "group",)),
+             known(r.course), day(r.completed), _training_due(r, i), text(r.evidence))
+            for r in i.ws.training)  # fmt: skip
+    return i.table("training", "Security awareness and training",
+                   ("Who", "Course", "Completed", "Due again", "Evidence"), rows,
+                   empty="No training is recorded (training/).")  # fmt: skip

@@ -1,0 +1,110 @@
+"""Training rules (SRA306-SRA307, controls family): security training, current and for everyone.
+
+45 CFR 164.308(a)(5) asks for a security awareness and training program for all members of
+the workforce, management included. Training records (`training/`) name a person, or a group
+with its headcount; a group named after a role (`compliance-officer`) covers the people who
+hold that role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from ..catalog import nprm_profile
+from ..findings import Severity
+from ..model import Profile, Training, Workspace
+from .base import Context, Family, Hit, Rule
+
+
+def _interval(record: Training, ctx: Context) -> int | None:
+    days = record.interval_days or ctx.intervals.training_days
+    if days is not None and ctx.profile is Profile.NPRM_2025:
+        days = min(days, nprm_profile().training_refresh)  # the proposed yearly refresher
+    return days
+
+
+def _latest(ws: Workspace) -> dict[tuple[str, str], Training]:
+    """The most recent completion per (person or group, course)."""
+    latest: dict[tuple[str, str], Training] = {}
+    for record in ws.training:
+        who = record.person or record.group
+        if who is None or record.course is None or record.completed is None:
+            continue
+        key = (who, record.course)
+        held = latest.get(key)
+        if held is None or (held.completed is not None and held.completed < record.completed):
+            latest[key] = record
+    return latest
+
+
+def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    for (who, course), record in _latest(ws).items():
+        days = _interval(record, ctx)
+        if days is None or record.completed is None:
+            continue
+        due = record.completed + timedelta(days=days)
+        if due < ctx.today:
+            yield Hit(
+                f"{who} last completed `{course}` on {record.completed}; it is repeated every "
+                f"{days} days and was due {due} ({(ctx.today - due).days:,} days ago); record "
+                "the new completion in training/",
+                record, ("completed",),
+            )  # fmt: skip
+
+
+def _untrained(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    manifest = ws.manifest
+    if manifest is None or not ctx.facts.people_complete:
+        return
+    if not (ctx.facts.known_everywhere("training", "person")
+            and ctx.facts.known_everywhere("training", "group")):  # fmt: skip
+        return
+    people = {record.person for record in ws.training if record.person}
+    groups = {record.group for record in ws.training if record.group}
+    for index, person in enumerate(manifest.people):
+        if not person.roles or person.id is None or person.id in people:
+            continue
+        if groups.intersection(person.roles):
+            continue
+        yield Hit(
+            f"`{person.id}` holds the role{'s' if len(person.roles) > 1 else ''} "
+            f"{', '.join(person.roles)} but no training record names them; record their "
+            "security training in training/ (`person: " + person.id + "`)",
+            None, ("people", index), person.id,
+        )  # fmt: skip
+
+
+TRAINING_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SRA306", "training-overdue", Severity.WARNING, Family.CONTROLS,
+        "A person's or group's latest security training is older than its interval.",
+        "45 CFR 164.308(a)(5)(i) (security awareness and training); proposed 164.308(a)(11) "
+        "(training at least every 12 months, nprm-2025)",
+        "Training given once fades, and threats change: phishing, new systems, new policies. "
+        "For each person or group and course, the latest completion must fall within its "
+        "`interval_days` (default `methodology.review_intervals.training_days`, 365); under "
+        "the nprm-2025 profile no interval exceeds the proposed yearly refresher.",
+        "Record the new completion in training/ (person or group, course, completed date).",
+        "# training/training.yaml\n- id: tr-2026-alice\n  person: alice\n  course: Security "
+        "awareness 2026\n  completed: 2026-02-10\n  interval_days: 365\n  evidence: "
+        "lms://completions/2026/alice",
+        _overdue,
+        nprm_severity=Severity.ERROR,
+    ),
+    Rule(
+        "SRA307", "workforce-member-without-training", Severity.WARNING, Family.CONTROLS,
+        "A person with a role in sra.yaml has no security training record.",
+        "45 CFR 164.308(a)(5)(i) (training for all members of the workforce, including "
+        "management)",
+        "The people named in the SRA own risks, review logs and sign it; they are the "
+        "workforce members an auditor asks about first. A record counts when it names the "
+        "person, or a group named after one of their roles.",
+        "Add a training record naming the person (`person: <id>`), or a group named after "
+        "their role.",
+        "- id: tr-2026-owners\n  group: engineering-owner\n  headcount: 3\n  course: Secure "
+        "engineering 2026\n  completed: 2026-04-01",
+        _untrained,
+    ),
+)
+"""Training rules SRA306-SRA307."""
