@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 
 from .models import AuditEntry
@@ -66,6 +66,21 @@ def _who(subject: HttpRequest | AbstractBaseUser | AnonymousUser | None) -> tupl
     return name, person, str(ip)
 
 
+APPEND_LOCK = 0x5352_4155_4449_54
+"""PostgreSQL advisory lock key ("SRAAUDIT") that orders appends to the chain."""
+
+
+def _serialise_appends() -> None:
+    """Make concurrent appends take turns (until the transaction ends).
+
+    SQLite transactions here begin IMMEDIATE, so writers already queue; PostgreSQL would let
+    two transactions read the same last entry, and the unique `prev_hash` would reject one.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+
+
 def record(subject: HttpRequest | AbstractBaseUser | AnonymousUser | None, action: str, *,
            object: str = "", detail: dict[str, Any] | None = None,
            actor: str | None = None) -> AuditEntry:  # fmt: skip
@@ -77,6 +92,7 @@ def record(subject: HttpRequest | AbstractBaseUser | AnonymousUser | None, actio
     for attempt in range(APPEND_ATTEMPTS):
         try:
             with transaction.atomic():
+                _serialise_appends()
                 last = AuditEntry.objects.order_by("-seq").only("seq", "entry_hash").first()
                 entry = AuditEntry(
                     seq=(last.seq + 1) if last is not None else 1,
