@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -303,6 +304,16 @@ def test_same_seed_same_numbers_other_seed_other_numbers(sra: Callable[..., Run]
     other = sra(*args, "--seed", "8")
     assert first.stdout == again.stdout
     assert json.loads(first.stdout)["portfolio"] != json.loads(other.stdout)["portfolio"]
+
+
+def test_progress_goes_to_stderr_only_when_asked_or_on_a_terminal(sra: Callable[..., Run]) -> None:
+    args = ("quantify", "-w", str(EXAMPLE), "--years", "2000", "--format", "csv", "--no-cache")
+    quiet, shown = sra(*args), sra(*args, "--progress")
+    assert quiet.exit_code == shown.exit_code == 0
+    assert "risks simulated" not in quiet.stderr  # not a terminal: nothing said
+    last = shown.stderr.rstrip().split("\r")[-1]
+    assert re.fullmatch(r"sra quantify: ([\d,]+) of \1 risks simulated \(2,000 years each\)", last)
+    assert shown.stdout == quiet.stdout
 
 
 def test_json_and_csv_carry_the_same_risks(sra: Callable[..., Run], tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,29 @@ from ..findings import Severity
 from ..loading import load_workspace
 from ..quantify import DEFAULT_SEED, DEFAULT_YEARS, MAX_YEARS
 from .common import OutputPath, resolve_today, today_option, workspace_option
+
+
+class _Progress:
+    """Risks simulated so far, on standard error, a few times a second at most."""
+
+    def __init__(self, years: int) -> None:
+        self.years = years
+        self.shown = 0.0
+        self.written = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2 and done < total:
+            return
+        self.shown = now
+        self.written = True
+        sys.stderr.write(f"\rsra quantify: {done:,} of {total:,} risks simulated "
+                         f"({self.years:,} years each)")  # fmt: skip
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.written:
+            sys.stderr.write("\n")
 
 
 @click.command("quantify")
@@ -25,8 +50,11 @@ from .common import OutputPath, resolve_today, today_option, workspace_option
               help="Write to FILE (replaced atomically) instead of stdout.")
 @today_option
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on standard error (default: only on a terminal).")
 def quantify_command(workspace: Path | None, years: int, seed: int, fmt: str, out: Path | None,
-                     today: datetime | None, no_cache: bool) -> None:  # fmt: skip
+                     today: datetime | None, no_cache: bool,
+                     progress: bool | None) -> None:  # fmt: skip
     """Estimate each risk's annual loss in USD, and the register's, by Monte Carlo.
 
     Each simulated year draws every risk's loss event frequency and loss
@@ -54,7 +82,11 @@ def quantify_command(workspace: Path | None, years: int, seed: int, fmt: str, ou
     if errors:
         click.echo(f"sra quantify: {errors} error(s) found while loading; risks concerned use "
                    "the calibration or are left out (run `sra lint`)", err=True)  # fmt: skip
-    result = quantify(loaded, years=years, seed=seed)
+    show = sys.stderr.isatty() if progress is None else progress
+    meter = _Progress(years) if show else None
+    result = quantify(loaded, years=years, seed=seed, progress=meter)
+    if meter is not None:
+        meter.done()
     if fmt == "json":
         text = quantify_json(result, as_of=day) + "\n"
     elif fmt == "csv":

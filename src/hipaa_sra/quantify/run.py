@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,14 +82,17 @@ def risk_inputs(ws: Workspace) -> tuple[list[RiskInput], list[tuple[str, str]],
 
 
 def quantify(ws: Workspace, *, years: int = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-             ) -> Quantification:  # fmt: skip
-    """Simulate `years` years of the workspace's register; the same seed gives the same result."""
+             progress: Callable[[int, int], None] | None = None) -> Quantification:
+    """Simulate `years` years of the workspace's register; the same seed gives the same result.
+
+    `progress(done, total)` hears of the risks simulated so far, now and then.
+    """
     if not 1 <= years <= MAX_YEARS:
         raise ValueError(f"years must be from 1 to {MAX_YEARS:,}")
     from .simulate import simulate  # numpy: imported only when simulating
 
     inputs, skipped, calibration = risk_inputs(ws)
-    results, portfolio = simulate(inputs, years, seed)
+    results, portfolio = simulate(inputs, years, seed, progress=progress)
     from .inputs import OPEN
 
     open_items = sum(1 for risk in ws.risks for item in risk.remediation if item.status in OPEN)

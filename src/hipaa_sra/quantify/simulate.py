@@ -127,13 +127,15 @@ def default_threads() -> int:
     return max(1, min(4, available))
 
 
-def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *,
-             threads: int | None = None) -> tuple[tuple[RiskResult, ...], Portfolio]:  # fmt: skip
+def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *, threads: int | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             ) -> tuple[tuple[RiskResult, ...], Portfolio]:  # fmt: skip
     """Simulate `years` years of every risk; reproducible for the same inputs and seed.
 
     Blocks of risks run on `threads` threads (default: `default_threads()`, or one above
     `THREADED_YEARS` years); numpy releases the interpreter lock in the array operations,
-    so they run in parallel.
+    so they run in parallel. `progress(done, total)` is called with the risks simulated so
+    far after each block.
     """
     seen: Counter[str] = Counter()
     jobs: list[tuple[RiskInput, list[int]]] = []
@@ -159,6 +161,8 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *,
         for block_results, block_totals in done:
             results.extend(block_results)
             totals.add(block_totals)
+            if progress is not None:
+                progress(len(results), len(jobs))
     return tuple(results), _portfolio(totals.states(), years)
 
 
