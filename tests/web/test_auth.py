@@ -174,3 +174,19 @@ def test_reauthentication_needs_password_and_code(web_users: dict[str, WebUser],
     assert good["Location"] == "/"
     assert reauthenticated_within(request, minutes=5)
     assert _actions()[-2:] == ["reauthentication.failed", "reauthenticated"]
+
+
+def test_pages_read_in_quick_succession_do_not_rewrite_the_session(
+        clients: dict[str, Any]) -> None:  # fmt: skip
+    from django.contrib.sessions.models import Session
+
+    client = clients["reader"]
+    client.get("/")
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).session_data
+    client.get("/")
+    assert Session.objects.get(session_key=key).session_data == before
+    _age_session(client, idle=timedelta(seconds=20), since_login=timedelta(minutes=5))
+    aged = Session.objects.get(session_key=key).session_data
+    client.get("/")
+    assert Session.objects.get(session_key=key).session_data != aged

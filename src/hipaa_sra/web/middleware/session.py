@@ -20,6 +20,9 @@ from ..permissions import Access, access_of, is_verified
 LOGIN_AT = "sra_login_at"
 LAST_SEEN = "sra_last_seen"
 
+RECORD_EVERY_SECONDS = 15.0
+"""Activity is written to the session at most this often (sooner for short idle limits)."""
+
 
 def now() -> datetime:
     """The time the timeouts measure against (one place, so tests can pin it)."""
@@ -58,7 +61,12 @@ class SessionTimeoutMiddleware:
                               f"{_duration(config.absolute_timeout)} after you signed in.")
                 return redirect_to_login(request.get_full_path(), reverse("login"))
             session.setdefault(LOGIN_AT, moment)
-            session[LAST_SEEN] = moment
+            # Saving the session on every request would make each page a database write;
+            # recording activity every few seconds at most can end a session that much early,
+            # never late.
+            step = min(RECORD_EVERY_SECONDS, config.idle_timeout.total_seconds() / 20)
+            if LAST_SEEN not in session or moment - last_seen >= step:
+                session[LAST_SEEN] = moment
         return self.get_response(request)
 
 
