@@ -110,7 +110,10 @@ def merged(specs: Sequence[FieldSpec], data: Any, values: Mapping[str, str]) -> 
     """The record as written with the form's values laid over it; an emptied field goes."""
     record: dict[str, Any] = dict(data) if isinstance(data, Mapping) else {}
     for spec in specs:
-        value = _parsed(values.get(spec.name, ""), spec.shape)
+        typed = values.get(spec.name, "").replace("\r\n", "\n")
+        if typed.strip() == display(_get(data, spec.path), spec.shape).strip():
+            continue  # left as shown: the value stays exactly as written
+        value = _parsed(typed, spec.shape)
         parent = record
         for key in spec.path[:-1]:
             inner = parent.get(key)
