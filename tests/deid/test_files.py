@@ -142,3 +142,34 @@ def test_json_output_and_the_record_of_what_was_done(tmp_path: Path) -> None:
     assert doc["actions"] == {"drop": 2, "generalize": 5, "keep": 4, "redact": 3,
                               "redact-text": 1, "surrogate": 6}
     assert doc["policy_digest"].startswith("sha256:")
+
+
+def test_pseudonyms_need_a_key_and_are_the_same_for_the_same_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = clinic(patients=40)
+    export = tmp_path / "export"
+    export.mkdir()
+    data.encounters.write_ndjson(export / "encounters.jsonl")
+    policy = ("profile: limited-data-set\ntables:\n  encounters:\n    columns:\n"
+              "      encounter_id: {action: pseudonymize}\n"
+              "      patient_id: {action: pseudonymize, type: mrn}\n"
+              "      admit_date: {action: keep, type: date}\n"
+              "      discharge_date: {action: keep, type: date}\n"
+              "      diagnosis: keep\n      department: drop\n")  # fmt: skip
+    (tmp_path / "policy.yaml").write_text(policy)
+    args = ("--from", str(export), "--to", str(tmp_path / "out"), "--policy",
+            str(tmp_path / "policy.yaml"))  # fmt: skip
+    monkeypatch.delenv("SRA_DEID_KEY", raising=False)
+    code, _, stderr = run(*args)
+    assert code == 2 and "pseudonymize needs a key: set SRA_DEID_KEY" in stderr
+    monkeypatch.setenv("SRA_DEID_KEY", "a key kept in the vault")
+    code, stdout, stderr = run(*args)
+    assert code == 0, stdout + stderr
+    out = pl.read_ndjson(tmp_path / "out" / "encounters.jsonl")
+    assert out.columns == ["encounter_id", "patient_id", "admit_date", "discharge_date",
+                           "diagnosis"]  # fmt: skip
+    assert out.get_column("patient_id").str.contains(r"^[0-9a-f]{64}$").all()
+    pairs = pl.DataFrame({"before": data.encounters["patient_id"], "after": out["patient_id"]})
+    assert pairs.group_by("before").agg(pl.col("after").n_unique())["after"].max() == 1
+    assert out["patient_id"].n_unique() == data.encounters["patient_id"].n_unique()

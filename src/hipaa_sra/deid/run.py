@@ -180,6 +180,19 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
     return outcome
 
 
+def _meter(say: Say | None) -> Callable[[int], None] | None:
+    """Rows copied so far, said after each batch (databases are copied batch by batch)."""
+    if say is None:
+        return None
+    total = [0]
+
+    def count(rows: int) -> None:
+        total[0] += rows
+        say(f"copied {total[0]:,} rows")
+
+    return count
+
+
 def _local(request: Request, kind: str, context: Context, outcome: Outcome,
            say: Say | None) -> None:  # fmt: skip
     destination = Path(request.destination)
@@ -261,7 +274,8 @@ def _sqlite(request: Request, temp: Path, context: Context, outcome: Outcome,
         policies = request.policy.policy.tables
         if say is not None:
             say(f"copying {len(transforms)} table(s)")
-        outcome.rows = copy_database(source, schemas, temp, transforms, dict(policies))
+        outcome.rows = copy_database(source, schemas, temp, transforms, dict(policies),
+                                     _meter(say))  # fmt: skip
     finally:
         source.close()
 
@@ -282,7 +296,7 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
         destination.create(copied, dict(request.policy.policy.tables))
         if say is not None:
             say(f"copying {len(copied)} table(s)")
-        outcome.rows = destination.copy(source, copied, transforms)
+        outcome.rows = destination.copy(source, copied, transforms, _meter(say))
         names = {f"{destination.temp(s.schema)}.{s.relation}": s.table.name for s in copied}
         if say is not None:
             say("re-scanning the copy")
