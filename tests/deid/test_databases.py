@@ -133,3 +133,16 @@ def test_postgres_to_postgres(databases: tuple[str, str], tmp_path: Path) -> Non
     assert run(*args, "--replace")[0] == 0
     code, _, stderr = run("--from", source, "--to", source, "--policy", str(policy))
     assert code == 2 and "the destination is the source database" in stderr
+
+
+def test_a_table_whose_parent_is_dropped_is_refused(tmp_path: Path) -> None:
+    source = write_sqlite(clinic(patients=10), tmp_path / "clinic.sqlite")
+    head, rest = POLICY.split("  encounters:\n")
+    (tmp_path / "policy.yaml").write_text(head.split("  patients:\n")[0]
+                                          + "  patients:\n    drop: true\n  encounters:\n" + rest)
+    code, _, stderr = run("--from", str(source), "--to", str(tmp_path / "out.sqlite"),
+                          "--policy", str(tmp_path / "policy.yaml"), "--mapping-store",
+                          str(tmp_path / "map.sqlite"))  # fmt: skip
+    assert code == 2
+    assert "table `encounters` references `patients`, which the policy drops" in stderr
+    assert "table `notes` references `patients`, which the policy drops" in stderr

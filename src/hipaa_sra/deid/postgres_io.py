@@ -197,9 +197,11 @@ class PgDestination:
         try:
             with self.conn.transaction():
                 for schema, temp in self.temps.items():
-                    if replace:
-                        self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                            sql.Identifier(schema)))  # fmt: skip
+                    # Without --replace the schema holds no table (checked first); an empty
+                    # one goes, one with other objects (views, sequences) stops the swap.
+                    drop = "DROP SCHEMA IF EXISTS {} CASCADE" if replace else (
+                        "DROP SCHEMA IF EXISTS {}")  # fmt: skip
+                    self.conn.execute(sql.SQL(drop).format(sql.Identifier(schema)))
                     self.conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
                         sql.Identifier(temp), sql.Identifier(schema)))  # fmt: skip
             self.temps.clear()

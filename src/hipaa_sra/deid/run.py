@@ -213,7 +213,7 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
         outcome.verification = judge(result, request.policy.policy, names,
                                      outcome.destination, request.threshold)  # fmt: skip
         if outcome.verification.passed:
-            _swap(temp, destination, token)
+            _swap(temp, destination, token, request.replace)
             outcome.written = True
     finally:
         if temp.is_dir():
@@ -222,15 +222,23 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
             temp.unlink()
 
 
-def _swap(temp: Path, destination: Path, token: str) -> None:
+def _swap(temp: Path, destination: Path, token: str, replace: bool) -> None:
     """Put the copy in place: one rename, after moving any replaced destination aside."""
-    if destination.is_dir():
-        old = destination.parent / f".{destination.name}.sra-old-{token}"
-        os.replace(destination, old)
-        os.replace(temp, destination)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(temp, destination)
+    full = destination.is_file() or (destination.is_dir() and any(destination.iterdir()))
+    if full and not replace:  # written by someone else while the copy was made
+        raise TargetExists(f"{destination}: appeared while the copy was made; give --replace "
+                           "to replace it")  # fmt: skip
+    try:
+        if destination.is_dir() and any(destination.iterdir()):
+            old = destination.parent / f".{destination.name}.sra-old-{token}"
+            os.replace(destination, old)
+            os.replace(temp, destination)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, destination)
+    except OSError as exc:
+        raise SraError(f"{destination}: cannot put the copy in place: {exc.strerror}; the "
+                       "destination is as it was") from None  # fmt: skip
 
 
 def _files(request: Request, temp: Path, context: Context, outcome: Outcome,

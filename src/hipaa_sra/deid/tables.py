@@ -71,8 +71,13 @@ def _joins(loaded: LoadedPolicy, tables: Sequence[SourceTable]) -> list[Problem]
         spec = policy.tables.get(table.name)
         for column, parent, ref in table.references:
             other = policy.tables.get(parent)
-            if spec is None or other is None or spec.drop or other.drop:
+            if spec is None or other is None or spec.drop:
                 continue
+            if other.drop:
+                found.append((("tables", table.name), f"table `{table.name}` references "
+                              f"`{parent}`, which the policy drops; its foreign key would "
+                              "point nowhere", f"drop `{table.name}` too, or copy `{parent}`"))
+                break
             mine, theirs = spec.columns.get(column), other.columns.get(ref)
             if mine is None or theirs is None:
                 continue
