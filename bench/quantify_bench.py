@@ -14,7 +14,8 @@ PERT loss magnitude (USD). Rows, in one run on the same inputs:
   median and minimum of --repeat rounds, with the threads `sra quantify` uses (--threads,
   default as many as the CPUs this process may use, at most 4), and on one thread.
   The machine's load average is printed and written with them: the figures are only
-  comparable between runs at a similar load.
+  comparable between runs at a similar load. The process's CPU seconds are written too;
+  on one thread they are what the run takes on an idle core.
 - pyfair: one `FairModel` per risk with the same two PERT inputs (`Loss Event Frequency`,
   `Loss Magnitude`) and --years simulations, `calculate_all()`, then the same statistics
   from its results. --peer-risks runs it on the first N risks only and extrapolates (its
@@ -77,15 +78,15 @@ def make_inputs(risks: int, seed: int) -> list[tuple[tuple[float, float, float],
 
 
 def ours(raw: list[Any], years: int, seed: int,
-         threads: int | None = None) -> tuple[float, tuple[RiskResult, ...]]:  # fmt: skip
-    """Seconds for the whole simulation, and its per-risk results."""
-    start = time.perf_counter()
+         threads: int | None = None) -> tuple[float, float, tuple[RiskResult, ...]]:  # fmt: skip
+    """Seconds for the whole simulation, CPU seconds of the process, and per-risk results."""
+    start, cpu = time.perf_counter(), time.process_time()
     inputs = []
     for k, ((fl, fm, fh), (ml, mm, mh)) in enumerate(raw):
         scenario = Scenario(Dist(Shape.PERT, fl, fh, fm), Dist(Shape.PERT, ml, mh, mm))
         inputs.append(RiskInput(f"R-{k}", k, scenario, scenario, scenario, (), True))
     results, _ = simulate(inputs, years, seed, threads=threads)
-    return time.perf_counter() - start, results
+    return time.perf_counter() - start, time.process_time() - cpu, results
 
 
 def pyfair_run(raw: list[Any], years: int, seed: int) -> tuple[float, list[dict[str, float]]]:
@@ -203,13 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     raw = make_inputs(args.risks, args.seed)
     threads = args.threads or default_threads()
     times: dict[int, list[float]] = {threads: [], 1: []}
+    cpu: dict[int, list[float]] = {threads: [], 1: []}
     found: dict[int, tuple[RiskResult, ...]] = {}
     load_before = os.getloadavg()[0]
     # Rounds alternate between the two rows, so a change of load weighs on both alike.
     for _ in range(args.repeat):
         for count in times:
-            seconds, found[count] = ours(raw, args.years, args.seed, count)
+            seconds, cpu_seconds, found[count] = ours(raw, args.years, args.seed, count)
             times[count].append(seconds)
+            cpu[count].append(cpu_seconds)
     results = found[threads]
     row: dict[str, Any] = {
         "risks": args.risks, "years": args.years, "seed": args.seed,
@@ -220,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         "hipaa_sra_seconds_min": min(times[threads]),
         "hipaa_sra_1_thread_seconds_median": statistics.median(times[1]),
         "hipaa_sra_1_thread_seconds_min": min(times[1]),
+        # CPU time is less at the mercy of other processes than elapsed time: on one thread
+        # it is what the run would take on an idle core.
+        "hipaa_sra_cpu_seconds_median": statistics.median(cpu[threads]),
+        "hipaa_sra_1_thread_cpu_seconds_median": statistics.median(cpu[1]),
         "same_numbers_on_1_thread": found[1] == results,
         "load_average_1min": [load_before, os.getloadavg()[0]],
     }  # fmt: skip
@@ -230,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hipaa-sra  1 thread: median {row['hipaa_sra_1_thread_seconds_median']:.2f} s, "
               f"min {row['hipaa_sra_1_thread_seconds_min']:.2f} s; same numbers: "
               f"{row['same_numbers_on_1_thread']}")  # fmt: skip
+    print(f"cpu        median CPU seconds: {row['hipaa_sra_cpu_seconds_median']:.2f} "
+          f"({threads} thread(s)), {row['hipaa_sra_1_thread_cpu_seconds_median']:.2f} (1 thread)")
     print("load       1-minute load average {:.2f} before, {:.2f} after".format(
         *row["load_average_1min"]))  # fmt: skip
     row["analytic"] = analytic_checks(raw, results, args.years, args.seed)
