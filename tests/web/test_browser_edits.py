@@ -138,3 +138,6 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         verified = sra("verify", "--workspace", str(web_workspace))
         assert verified.returncode == 0, verified.stdout + verified.stderr
         assert "in the web app as maria after password and TOTP" in verified.stdout
+        proven = sra("web", "verify-audit", "--workspace", str(web_workspace), *database_args)
+        assert proven.returncode == 0, proven.stdout + proven.stderr
+        assert "Web sign-offs proven: 1" in proven.stdout

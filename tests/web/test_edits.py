@@ -281,6 +281,15 @@ def test_cli_and_web_signoffs_verify(web_app: Any, clients: dict[str, Any],
     assert (entry.action, entry.actor, record.web_user) == ("reauthenticated", "signer", "signer")
     assert AuditEntry.objects.filter(action="signoff", actor="signer").exists()
     assert git_log(web_workspace, "--format=%an").strip() == "Maria Chen"
+    from hipaa_sra.web.signoff_proof import check_signoff_proof
+
+    assert check_signoff_proof(record).problem is None
+    # A record pointing at another entry (here: the sign-off's own) proves nothing.
+    other = AuditEntry.objects.get(action="signoff").entry_hash
+    forged = check_signoff_proof(record.model_copy(update={"audit_entry": other}))
+    assert forged.problem is not None and "not the signer's re-authentication" in forged.problem
+    missing = check_signoff_proof(record.model_copy(update={"audit_entry": "0" * 64}))
+    assert missing.problem is not None and "not in this trail" in missing.problem
 
 
 def test_a_web_mfa_record_without_its_proof_does_not_count(

@@ -136,7 +136,10 @@ def verify_audit_command(workspace: Path | None, database_url: str | None,
     """Check that no entry of the audit trail was changed, removed or reordered.
 
     Each entry holds the hash of the one before; exits 1 naming the first
-    entry that does not hold, 0 when the whole chain does.
+    entry that does not hold, 0 when the whole chain does. Then holds each
+    sign-off made in the web app (`method: web-mfa`) against the trail: the
+    entry it names must record its signer's re-authentication within five
+    minutes before signing; exits 1 naming any that does not.
 
     Example:
 
@@ -148,12 +151,24 @@ def verify_audit_command(workspace: Path | None, database_url: str | None,
     status, count = verify_and_export(export_csv)
     if export_csv is not None:
         click.echo(f"Wrote {count} entries to {export_csv}")
-    if status.ok:
-        click.echo(f"Audit trail intact: {status.entries} entries, each linked to the one "
-                   "before.")  # fmt: skip
-        return
-    click.echo(f"Audit trail broken at entry #{status.broken_at}: {status.problem}", err=True)
-    sys.exit(1)
+    if not status.ok:
+        click.echo(f"Audit trail broken at entry #{status.broken_at}: {status.problem}",
+                   err=True)  # fmt: skip
+        sys.exit(1)
+    click.echo(f"Audit trail intact: {status.entries} entries, each linked to the one "
+               "before.")  # fmt: skip
+    from ..loading import find_workspace, load_workspace
+    from ..web.signoff_proof import check_web_signoffs
+
+    checks = check_web_signoffs(load_workspace(find_workspace(workspace)))
+    failed = [check.problem for check in checks if check.problem]
+    for problem in failed:
+        click.echo(f"Web sign-off not proven: {problem}", err=True)
+    if checks and not failed:
+        click.echo(f"Web sign-offs proven: {len(checks)}, each by its signer's "
+                   "re-authentication in this trail.")  # fmt: skip
+    if failed:
+        sys.exit(1)
 
 
 @web_group.command("check")
