@@ -27,7 +27,8 @@ def answer_record(question: Question, answer: str, person: str | None, today: da
     optional = {"notes": notes, "rationale": rationale, "decision": decision,
                 "alternative_measure": alternative_measure}  # fmt: skip
     record.update({key: value for key, value in optional.items() if value})
-    kept = [dict(item) for item in evidence if any(item.values())]
+    kept = [{key: value for key, value in item.items() if value} for item in evidence]
+    kept = [item for item in kept if item]
     if kept:
         record["evidence"] = kept
     if person:

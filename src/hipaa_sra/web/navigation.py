@@ -17,6 +17,7 @@ PAGES: tuple[tuple[str, str, Permission], ...] = (
     ("Flows", "flows", Permission.READ),
     ("Vendors", "vendors", Permission.READ),
     ("Controls", "controls", Permission.READ),
+    ("Questionnaire", "assess", Permission.READ),
     ("Findings", "findings", Permission.READ),
     ("Report", "report", Permission.READ),
     ("History", "history", Permission.READ),

@@ -19,6 +19,7 @@ AREAS: tuple[str, ...] = (
     "flows",
     "vendors",
     "controls",
+    "assess",
     "findings",
     "report",
     "history",
