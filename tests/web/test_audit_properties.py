@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipaa_sra.web.audit import GENESIS, canonical_detail, entry_hash, verify_chain
@@ -34,12 +34,15 @@ def _chain(events: list[dict[str, Any]]) -> list[AuditEntry]:
     return entries
 
 
+# No deadline: building model instances is slow on a loaded machine, never wrong.
+@settings(deadline=None)
 @given(st.lists(EVENT, max_size=12))
 def test_an_honest_trail_verifies(events: list[dict[str, Any]]) -> None:
     status = verify_chain(_chain(events))
     assert status.ok and status.entries == len(events)
 
 
+@settings(deadline=None)
 @given(st.lists(EVENT, min_size=1, max_size=8), st.data())
 def test_any_change_to_any_field_is_caught_at_that_entry(events: list[dict[str, Any]],
                                                          data: st.DataObject) -> None:  # fmt: skip
