@@ -6,13 +6,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hipaa_sra.analysis.coverage import CoverageStatus, hipaa_coverage
 from hipaa_sra.analysis.digest import workspace_digest
 from hipaa_sra.analysis.ocr import ocr_elements
+from hipaa_sra.analysis.questionnaire import implication
 from hipaa_sra.assessment import draft_decisions, draft_risk, needs_evidence, proposals
 from hipaa_sra.catalog.questions import Implication, question_by_id
 from hipaa_sra.loading import load_workspace
-from hipaa_sra.model import Answer, AnswerDecision, AnswerEvidence
+from hipaa_sra.loading.records import validate_records
+from hipaa_sra.model import KIND_BY_NAME, Answer, AnswerDecision, AnswerEvidence
 from hipaa_sra.rules import Selection, lint
 
 TODAY = date(2026, 11, 22)
@@ -166,3 +171,22 @@ def test_new_kinds_export_to_csv_with_their_fields(workspace, sra, tmp_path: Pat
     assert "t1,,desk,5,Awareness,2026-01-01" in training
     policies = (tmp_path / "out" / "policies.csv").read_text(encoding="utf-8-sig")
     assert "p1,Sanctions," in policies
+
+
+@settings(max_examples=200)
+@given(question=st.sampled_from(sorted(question_by_id())),
+       answer=st.one_of(st.sampled_from(["yes", "partial", "no", "not-applicable", "weekly"]),
+                        st.text(max_size=20), st.integers(), st.booleans(), st.none()))  # fmt: skip
+def test_any_answer_loads_as_a_usable_answer_or_a_finding(question: str, answer: object) -> None:
+    raw = {"id": question, "answer": answer, "rationale": "r", "decision": "not-reasonable",
+           "alternative_measure": "m", "answered_by": "alice", "date": "2026-10-01"}  # fmt: skip
+    records = validate_records(KIND_BY_NAME["answers"], [raw], "a.yaml")
+    assert records.count == 1  # a bad answer never costs the record
+    takes = isinstance(answer, str) and answer in question_by_id()[question].answers
+    problems = [p for p in records.pending if p.path[:2] == (0, "answer")]
+    if takes:
+        assert problems == []
+        model = records.models[0]
+        assert isinstance(model, Answer) and implication(model) is not None
+    else:
+        assert [p.code for p in problems] in (["SRA001"], ["SRA003"])
