@@ -42,17 +42,22 @@ def answer_file(question: Question) -> str:
     return f"assessment/{question.section}.yaml"
 
 
-def answer_change(ws: Workspace, question: Question, record: dict[str, Any]) -> Change:
-    """Add the answer, or replace the answer already recorded for the question."""
-    if question.id in ws.answer_by_id:
+def answer_change(ws: Workspace, question: Question, record: dict[str, Any], *,
+                  exists: bool | None = None) -> Change:  # fmt: skip
+    """Add the answer, or replace the answer already recorded for the question.
+
+    `exists` says whether the workspace holds an answer to it now, when the caller knows
+    better than `ws` (answers it saved since loading it); by default `ws` decides.
+    """
+    if exists if exists is not None else question.id in ws.answer_by_id:
         return Replace(Ref("answers", question.id), record)
     comment = f"Answers to the safeguards questionnaire: {question.section} (`sra assess`)."
     return Add("answers", record, answer_file(question), comment=comment)
 
 
 def save_answer(ws: Workspace, question: Question, record: dict[str, Any], *,
-                expected: Digests | None = None,
+                exists: bool | None = None, expected: Digests | None = None,
                 commit: Commit | None = None) -> Result:  # fmt: skip
     """Write one answer now (validated, atomic, under the workspace lock, optionally committed)."""
-    return apply_changes(Path(ws.root), [answer_change(ws, question, record)], expected=expected,
-                         commit=commit)  # fmt: skip
+    change = answer_change(ws, question, record, exists=exists)
+    return apply_changes(Path(ws.root), [change], expected=expected, commit=commit)

@@ -143,33 +143,32 @@ def _details(question: Question, meaning: Implication, ws: Workspace) -> dict[st
     return out
 
 
-def _interview(root: Path, views: list[SectionView], person: str | None, today: date,
+def _interview(ws: Workspace, views: list[SectionView], person: str | None, today: date,
                revisit: bool) -> tuple[int, bool]:  # fmt: skip
     """Ask, saving each answer at once; (answers saved, whether the person stopped early)."""
-    tally = [0]
+    tally: list[str] = []  # ids of the questions answered in this session
     try:
         for view in views:
-            _section(root, view, person, today, revisit, tally)
+            _section(ws, view, person, today, revisit, tally)
     except (_Stop, click.Abort):  # q, Ctrl-C or end of input: what was saved stays saved
-        return tally[0], True
-    return tally[0], False
+        return len(tally), True
+    return len(tally), False
 
 
 class _Stop(Exception):
     """The person asked to stop."""
 
 
-def _section(root: Path, view: SectionView, person: str | None, today: date, revisit: bool,
-             tally: list[int]) -> None:  # fmt: skip
+def _section(ws: Workspace, view: SectionView, person: str | None, today: date, revisit: bool,
+             tally: list[str]) -> None:  # fmt: skip
     click.echo(f"\n== {view.section.title} ({view.answered} of {len(view.questions)} "
                "answered)")  # fmt: skip
     asked = view.questions if revisit else view.unanswered()
     for number, question in enumerate(asked, 1):
-        ws = load_workspace(root)  # the answer saved just before is part of it
         click.echo(f"\n[{number}/{len(asked)}] {question.text}")
         click.echo(click.style(f"  {question.guidance}", dim=True))
         click.echo(f"  ({question.id}; {', '.join(question.cites)})")
-        current = ws.answer_by_id.get(question.id)
+        current = view.answers.get(question.id)
         if current is not None and current.answer is not None:
             click.echo(f"  Saved answer: {current.answer}")
         given = _ask_answer(question)
@@ -181,9 +180,11 @@ def _section(root: Path, view: SectionView, person: str | None, today: date, rev
         assert meaning is not None  # _ask_answer accepts only the question's answers
         record = answer_record(question, given, person, today,
                                **_details(question, meaning, ws))  # fmt: skip
-        result = save_answer(ws, question, record)
-        tally[0] += 1
-        where = ", ".join(_shown(path, root) for path in result.files)
+        # Saved now; the workspace loaded at the start knows nothing of this session's answers.
+        exists = question.id in ws.answer_by_id or question.id in tally
+        result = save_answer(ws, question, record, exists=exists)
+        tally.append(question.id)
+        where = ", ".join(_shown(path, ws.root) for path in result.files)
         click.echo(f"  saved{' to ' + where if where else ' (unchanged)'}")
 
 
@@ -255,7 +256,7 @@ def assess_command(workspace: Path | None, sections: tuple[str, ...], ask_all: b
         chosen = _chosen(views, sections)
         revisit = (bool(sections) or ask_all) and not unanswered
         click.echo(str(progress(ws, views)))
-        saved, stopped = _interview(ws.root, chosen, who, day, revisit)
+        saved, stopped = _interview(ws, chosen, who, day, revisit)
         if stopped:
             click.echo("\nStopped; every answer given so far is saved. Run `sra assess` to go on.")
         ws = load_workspace(ws.root)
