@@ -17,6 +17,7 @@ from hipaa_sra.cli import cli
 from hipaa_sra.scan.checks import all_checks
 from hipaa_sra.scan.detect_polars import count_batch
 from hipaa_sra.scan.detect_re import count_rows
+from hipaa_sra.scan.memo import Memo
 from hipaa_sra.scan.validators import npi_valid, ssn_valid, vin_valid
 
 from .data import columns, npi, vin
@@ -86,6 +87,24 @@ def test_polars_counts_equal_the_reference(tmp_path: Path) -> None:
     fast = count_batch(frame, plan)
     slow = count_rows({name: values for name, (_, values) in data.items()}, plan)
     assert fast == slow
+
+
+def test_values_validated_once_per_table_give_the_same_counts() -> None:
+    # Repeated values (looked up once known) and new ones (validated), in batches that
+    # overflow a small memo: every batch's counts equal the reference's.
+    data = columns(12, 300)
+    rng = random.Random(3)
+    rows = [rng.randrange(300) for _ in range(2400)]
+    frame = pl.DataFrame({name: [values[i] for i in rows] for name, (_, values) in data.items()})
+    frame = frame.with_columns(pl.Series("rendering_npi", [npi(rng) for _ in range(2400)]))
+    plan = {name: all_checks() for name in frame.columns}
+    for limit in (50, 200_000):
+        memo = Memo(limit)
+        for start in range(0, 2400, 400):
+            batch = frame.slice(start, 400)
+            fast = count_batch(batch, plan, memo)
+            slow = count_rows({name: batch[name].to_list() for name in batch.columns}, plan)
+            assert fast == slow, (limit, start)
 
 
 def test_validators() -> None:

@@ -19,6 +19,7 @@ from .checks import (
     count_key,
     word_list,
 )
+from .memo import Memo
 from .validators import NPI_PREFIX, VIN_VALUES, VIN_WEIGHTS
 
 _SEP = "\x1f"
@@ -58,7 +59,7 @@ def _name(value: pl.Expr) -> pl.Expr:
 
 
 def _prepared(hits: pl.Expr, validator: Validator) -> pl.Expr:
-    """The matches as the validator reads them, computed once (eager queries repeat terms)."""
+    """The matches as the validator reads them, computed once (queries repeat terms)."""
     if validator is Validator.NAME:
         return hits
     if validator is Validator.LUHN:
@@ -80,21 +81,35 @@ def _validated(value: pl.Expr, validator: Validator) -> pl.Expr:
     return value.str.len_chars().is_between(4, 40)
 
 
-def _count_validated(series: pl.Series, check: Check) -> int:
+def _count_validated(series: pl.Series, check: Check, memo: Memo | None = None) -> int:
     """Values that match the pattern and pass the validator, the validator run on matches only."""
     assert check.validator is not None
     hits = series.filter(series.str.contains(check.pattern).fill_null(False))
     if not hits.len():
         return 0
-    # Names, dates and codes repeat: validate each distinct value once, weighted by count.
-    distinct = hits.to_frame("v").group_by("v").len("n")
-    frame = distinct.select(_prepared(pl.col("v"), check.validator).alias("v"), pl.col("n"))
-    passed = _validated(pl.col("v"), check.validator)
-    total = frame.select(pl.col("n").filter(passed).sum()).item()
-    return int(total or 0)
+    key = count_key(check)
+    matched = hits.len()
+    total = 0
+    known = memo.known(series.name, key) if memo is not None else None
+    if known is not None:
+        known_pass = hits.is_in(known[0].implode())
+        total = int(known_pass.sum())
+        hits = hits.filter(~(known_pass | hits.is_in(known[1].implode())))
+    if hits.len():
+        # Names, dates and codes repeat: validate each distinct value once, weighted by count.
+        distinct = hits.to_frame("v").group_by("v").len("n")
+        frame = distinct.with_columns(_prepared(pl.col("v"), check.validator).alias("p"))
+        frame = frame.with_columns(_validated(pl.col("p"), check.validator).alias("ok"))
+        total += int(frame.select(pl.col("n").filter(pl.col("ok")).sum()).item() or 0)
+        if memo is not None:
+            ok, values = frame.get_column("ok"), frame.get_column("v")
+            memo.learn(series.name, key, values.filter(ok), values.filter(~ok),
+                       matched, matched - hits.len())  # fmt: skip
+    return total
 
 
-def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]]) -> dict[str, Counts]:
+def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]],
+                memo: Memo | None = None) -> dict[str, Counts]:  # fmt: skip
     """Counts per column of `frame` (String columns) for the checks `plan` names per column."""
     exprs: list[pl.Expr] = []
     for column, checks in plan.items():
@@ -124,7 +139,7 @@ def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]]) -> dic
             counts[column].update(_count_spans(frame[column], spans))
         for check in checks:
             if check.validator not in (None, Validator.SHORT_ID):
-                counts[column][count_key(check)] = _count_validated(frame[column], check)
+                counts[column][count_key(check)] = _count_validated(frame[column], check, memo)
     return counts
 
 

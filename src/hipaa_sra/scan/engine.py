@@ -13,6 +13,7 @@ import polars as pl
 from .checks import Counts
 from .detect_polars import count_batch
 from .mask import mask
+from .memo import Memo
 from .plan import PROFILE_ROWS, Plan, full_plan, merge, narrow
 from .sources import Filters, Source, SourceError, Table, open_source
 from .sources.postgres import PostgresSource
@@ -71,6 +72,7 @@ def scan_table(table: Table, options: Options, progress: Progress | None = None)
     rows = 0
     samples: pl.DataFrame | None = None
     workers = max(1, pl.thread_pool_size())
+    memo = Memo()
     with ThreadPoolExecutor(workers, thread_name_prefix="sra-scan") as pool:
         pending: deque[Future[tuple[dict[str, Counts], int, int]]] = deque()
         try:
@@ -78,13 +80,13 @@ def scan_table(table: Table, options: Options, progress: Progress | None = None)
                 rows += batch.height
                 if plan is None:
                     head = batch.head(PROFILE_ROWS)
-                    merge(counts, count_batch(head, full_plan(batch.columns)))
+                    merge(counts, count_batch(head, full_plan(batch.columns), memo))
                     plan = narrow(counts)
                     samples = head if options.show_samples else None
                     _report(progress, head)
                     batch = batch.slice(PROFILE_ROWS)
                 if batch.height:
-                    pending.append(pool.submit(_count, batch, plan))
+                    pending.append(pool.submit(_count, batch, plan, memo))
                 while len(pending) > workers or (pending and pending[0].done()):
                     _collect(pending.popleft(), counts, progress)
             while pending:
@@ -95,9 +97,9 @@ def scan_table(table: Table, options: Options, progress: Progress | None = None)
     return table_result(table.name, rows, counts, samples)
 
 
-def _count(batch: pl.DataFrame, plan: Plan) -> tuple[dict[str, Counts], int, int]:
+def _count(batch: pl.DataFrame, plan: Plan, memo: Memo) -> tuple[dict[str, Counts], int, int]:
     """A batch's counts, rows and size in memory (run on a worker thread)."""
-    return count_batch(batch, plan), batch.height, int(batch.estimated_size())
+    return count_batch(batch, plan, memo), batch.height, int(batch.estimated_size())
 
 
 def _collect(future: Future[tuple[dict[str, Counts], int, int]], counts: dict[str, Counts],
