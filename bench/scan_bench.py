@@ -231,7 +231,8 @@ def main() -> None:
                f"CPU {cpu:.1f} s"))  # fmt: skip
     print(_row("sra scan, end to end (fastest)", size, walls[0]))
     print(_row("ceiling: polars reads every column, nothing else (fastest)", size,
-               ceilings["read"].wall, f"CPU {ceilings['read'].cpu:.1f} s"))  # fmt: skip
+               ceilings["read"].wall, f"CPU {ceilings['read'].cpu:.1f} s, "
+               f"peak RSS {ceilings['read'].peak_kb / 1024:,.0f} MB"))  # fmt: skip
     print(f"| ceiling: sra scan of a one-row CSV (start-up, fastest) | | "
           f"{ceilings['startup'].wall:,.2f} | | CPU {ceilings['startup'].cpu:.1f} s |")
     print(_row("re reference detector (same checks)", sample_bytes, ref))
