@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -161,18 +162,18 @@ def in_process(workspace: Path, repeat: int,
     get(editor, "/")
     results["dashboard, first of a version (load, lint, score, sign-off, OCR, calendar)"] = {
         "seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
-    print("  first dashboard done", file=sys.stderr)
+    print(f"  {results}", file=sys.stderr)
     version = current_workspace()
     risks = version.workspace.risks
     ids = [risk.id for risk in risks[:: max(1, len(risks) // 97)] if risk.id]
-    queries = iter(QUERIES * (repeat // len(QUERIES) + 2))
+    queries = itertools.cycle(QUERIES)
     get(editor, "/register/")  # the table of this version, built once (counted below)
     results["dashboard warm"] = summary(timings(lambda: get(editor, "/"), repeat))
     results["register page (filtered, 50 rows)"] = summary(timings(
         lambda: get(editor, f"/register/?{next(queries)}"), repeat))  # fmt: skip
     results["register table partial (htmx)"] = summary(timings(
         lambda: get(editor, f"/register/?{next(queries)}", HTTP_HX_REQUEST="true"), repeat))
-    pick = iter(ids * (repeat // len(ids) + 2))
+    pick = itertools.cycle(ids)
     results["risk page"] = summary(timings(
         lambda: get(editor, f"/register/risk/{next(pick)}"), repeat))  # fmt: skip
     results["findings page (errors, page 3)"] = summary(timings(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -69,6 +70,11 @@ def kind_named(name: str) -> Kind:
     return kind
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*")
+"""Ids that YAML cannot fold or spell otherwise (the model's id pattern); any other id is
+looked for by parsing every file."""
+
+
 class Files:
     """Reads each workspace file at most once per edit, and finds records in them."""
 
@@ -76,7 +82,6 @@ class Files:
         self.root = root
         self._listing: list[SourceFile] | None = None
         self._sources: dict[Path, Source] = {}
-        self._index: dict[str, dict[str, tuple[Source, int]]] = {}
 
     def listing(self) -> list[SourceFile]:
         """The files the loader reads, in load order."""
@@ -144,18 +149,33 @@ class Files:
         return [self.source(item.path, kind) for item in self.listing() if item.kind is kind]
 
     def find(self, kind: Kind, record_id: str) -> tuple[Source, int]:
-        """The file and position of the record the workspace indexes under `record_id`."""
-        if kind.name not in self._index:
-            found: dict[str, tuple[Source, int]] = {}
-            for source in self.records(kind):
-                for index, item in enumerate(source.data if isinstance(source.data, list)
-                                             else ()):  # fmt: skip
-                    if isinstance(item, dict) and isinstance(item.get("id"), str):
-                        found.setdefault(item["id"], (source, index))
-            self._index[kind.name] = found
-        if record_id in self._index[kind.name]:
-            return self._index[kind.name][record_id]
+        """The file and position of the record the workspace indexes under `record_id`.
+
+        The first record with that id in load order, as the loader's index has it. Only the
+        files that can hold it are parsed: parsing every file of a 50,000-risk register to
+        change one row takes seconds.
+        """
+        for item in self.listing():
+            if item.kind is not kind or not self._may_hold(item.path, record_id):
+                continue
+            source = self.source(item.path, kind)
+            for index, record in enumerate(source.data if isinstance(source.data, list)
+                                           else ()):  # fmt: skip
+                if isinstance(record, dict) and record.get("id") == record_id:
+                    return source, index
         raise EditError(f"{kind.name} {record_id}: no such record in {display_path(self.root)}")
+
+    def _may_hold(self, path: Path, record_id: str) -> bool:
+        """False only when the file cannot hold the id: its bytes lack it and any escape."""
+        if path.absolute() in self._sources or not _PLAIN_ID.fullmatch(record_id):
+            return True
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return True  # reading it again reports the problem where it is
+        # A plain id (letters, digits, . _ : / @ + -) can be spelled in YAML only as itself,
+        # except through a backslash escape in a double-quoted scalar.
+        return record_id.encode("utf-8") in raw or b"\\" in raw
 
     def ids(self) -> dict[str, tuple[Kind, Source, int]]:
         """Every record id in the workspace, where it is first defined."""

@@ -57,6 +57,11 @@ class RegisterRow:
     likelihood: Level | None
     impact: Level | None
     inherent: Level | None
+    """As stated, else as the matrix gives it."""
+    inherent_computed: Level | None
+    """The matrix's level for likelihood x impact."""
+    inherent_disagrees: bool
+    """The stated inherent level is not the matrix's (SRA105)."""
     residual: Level | None
     residual_source: str
     """`stated`, or `inherent` when the row states no residual level and is ranked on that."""
@@ -252,6 +257,8 @@ def _row(index: int, risk: Risk, scored: ScoredRisk | None, today: date) -> Regi
         index=index, risk_id=risk.label, asset=risk.asset, threat=risk.threat,
         likelihood=risk.likelihood, impact=risk.impact,
         inherent=scored.inherent if scored else risk.inherent_risk,
+        inherent_computed=scored.inherent_computed if scored else None,
+        inherent_disagrees=scored.inherent_disagrees if scored else False,
         residual=scored.residual if scored else risk.residual_risk,
         residual_source=scored.residual_source if scored else "stated",
         score=scored.score if scored else None,
