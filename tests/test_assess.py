@@ -218,3 +218,16 @@ def test_interactive_session_through_a_real_terminal(workspace) -> None:
     assert b"saved to assessment/security-management.yaml" in seen
     assert _answers(root, "security-management")[0]["answer"] == "no"
     assert subprocess.run([sys.executable, "-c", "1"], check=True).returncode == 0
+
+
+def test_answers_file_names_only_known_controls_and_people(workspace, sra, tmp_path: Path) -> None:
+    root = workspace({"controls/c.yaml": "- {id: ctl-sso, name: SSO, safeguard: technical}\n"})
+    given = tmp_path / "a.yaml"
+    given.write_text("- id: q.unique-ids.1\n  answer: 'yes'\n  evidence:\n    - control: ctl-ss0\n"
+                     "- {id: q.unique-ids.2, answer: 'no', answered_by: carol}\n")  # fmt: skip
+    run = sra("assess", "--answers", str(given), "--person", "alice", "--today", TODAY)
+    assert run.exit_code == 2
+    assert f"{given}:4:7: answer `q.unique-ids.1`: `ctl-ss0` is not a control id (did you " \
+           "mean `ctl-sso`?)" in run.stderr
+    assert "`carol` is not a person in sra.yaml `people`" in run.stderr
+    assert not (root / "assessment").exists()

@@ -9,6 +9,8 @@ the file is reported at once, `path:line:col: message`, and nothing is written t
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +36,13 @@ class GivenAnswer:
     record: dict[str, Any]
 
 
-def read_answer_file(path: Path, person: str | None, today: date) -> list[GivenAnswer]:
-    """The answers in `path`; `LoadError` naming every problem (with its position) otherwise."""
+def read_answer_file(path: Path, person: str | None, today: date, *,
+                     controls: Collection[str] = (),
+                     people: Collection[str] = ()) -> list[GivenAnswer]:  # fmt: skip
+    """The answers in `path`; `LoadError` naming every problem (with its position) otherwise.
+
+    With `controls` (or `people`), an evidence control (or `answered_by`) must be one of them.
+    """
     shown = str(path)
     data = read_file(path, shown)
     value = parse_yaml(data, shown)
@@ -51,15 +58,35 @@ def read_answer_file(path: Path, person: str | None, today: date) -> list[GivenA
     errors: list[LoadError] = []
     out: list[GivenAnswer] = []
     for index, (raw, where) in enumerate(zip(items, paths, strict=True)):
-        problems = _problems(raw, index, person, today)
-        if isinstance(problems, GivenAnswer):
-            out.append(problems)
+        found = _problems(raw, index, person, today)
+        problems = (_references(found, controls, people) if isinstance(found, GivenAnswer)
+                    else found)  # fmt: skip
+        if isinstance(found, GivenAnswer) and not problems:
+            out.append(found)
             continue
         for field, message in problems:
             line, column = source.position((*where, *field))
             errors.append(LoadError(shown, message, line, column))
     if errors:
         raise LoadError.combine(errors)
+    return out
+
+
+def _references(given: GivenAnswer, controls: Collection[str],
+                people: Collection[str]) -> list[tuple[tuple[str | int, ...], str]]:  # fmt: skip
+    """What the answer names that the workspace does not define."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    where = f"answer `{given.question.id}`"
+    for index, item in enumerate(given.record.get("evidence") or ()):
+        control = item.get("control") if isinstance(item, dict) else None
+        if controls and isinstance(control, str) and control not in controls:
+            close = difflib.get_close_matches(control, list(controls), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            out.append((("evidence", index, "control"),
+                        f"{where}: `{control}` is not a control id{hint}"))  # fmt: skip
+    who = given.record.get("answered_by")
+    if people and isinstance(who, str) and who not in people:
+        out.append((("answered_by",), f"{where}: `{who}` is not a person in sra.yaml `people`"))
     return out
 
 

@@ -244,7 +244,9 @@ def assess_command(workspace: Path | None, sections: tuple[str, ...], ask_all: b
         _list(views, ws)
         return
     if answers_file is not None:
-        given = read_answer_file(answers_file, _person(ws, person, needed=False), day)
+        people = [p.id for p in ws.manifest.people if p.id] if ws.manifest is not None else []
+        given = read_answer_file(answers_file, _person(ws, person, needed=False), day,
+                                 controls=list(ws.control_by_id), people=people)  # fmt: skip
         # One answer per question: the last one given wins.
         latest = {item.question.id: item for item in given}
         changes = [answer_change(ws, item.question, item.record) for item in latest.values()]
