@@ -125,3 +125,13 @@ def test_an_existing_file_is_never_overwritten(ws: Path) -> None:
         apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")],
                       new_files={"evidence/a.pdf": PDF})  # fmt: skip
     assert (ws / "evidence" / "a.pdf").read_bytes() == b"theirs"
+
+
+@pytest.mark.parametrize("text", ["\x85", "before\u2028after", "end\u2029", "a\x85b\nc"])
+def test_unicode_line_breaks_are_written_so_they_read_back(ws: Path, text: str) -> None:
+    ref = Ref("risks", "RR-1")
+    apply_changes(ws, [Set(ref, ("threat",), text),
+                       Append(ref, ("remediation",), {"control": text, "status": "planned"})])
+    risk = load_workspace(ws).risk_by_id["RR-1"]
+    assert risk.threat == text and risk.remediation[0].control == text
+    assert "Theft" in (ws / "register" / "risks.yaml").read_text()

@@ -103,7 +103,17 @@ def _ruamel(value: Any, flow: bool) -> Any:
         return seq
     if isinstance(value, str) and not flow and _literal_ok(value):
         return LiteralScalarString(value)
+    if isinstance(value, str) and any(char in value for char in _UNICODE_BREAKS):
+        # ruamel's emitter folds a plain or single-quoted scalar at these as at `\n`, which
+        # reads back as a different value; double quotes write them as `\N`, `\L`, `\P`.
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
     return value
+
+
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks of YAML 1.1 besides `\n` and `\r`: NEL, line and paragraph separator."""
 
 
 def flowable(value: Any) -> bool:
@@ -115,12 +125,19 @@ def flowable(value: Any) -> bool:
     return True
 
 
+def _lines(text: str) -> list[str]:
+    """`text` cut after each `\n` only: `str.splitlines` would also cut at NEL (U+0085) and
+    the other Unicode breaks, which a quoted YAML value may hold as they are."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def _indent(text: str, column: int) -> str:
     if column == 0:
         return text
     pad = " " * column
     return "".join(pad + line if line.strip() else line
-                   for line in text.splitlines(keepends=True))  # fmt: skip
+                   for line in _lines(text))  # fmt: skip
 
 
 def render_entry(key: str, value: Any, column: int, *, flow: bool = False) -> str:
@@ -142,7 +159,7 @@ def render_item(value: Any, column: int, *, flow: bool = False) -> str:
     # A top-level list is dumped with its dashes at the `offset` column.
     shift = column - _INDENT["offset"]
     lines = []
-    for line in text.splitlines(keepends=True):
+    for line in _lines(text):
         if shift < 0 and line.startswith(" " * -shift):
             line = line[-shift:]
         elif shift > 0 and line.strip():
