@@ -190,3 +190,15 @@ def test_pages_read_in_quick_succession_do_not_rewrite_the_session(
     aged = Session.objects.get(session_key=key).session_data
     client.get("/")
     assert Session.objects.get(session_key=key).session_data != aged
+
+
+def test_an_htmx_request_after_logoff_navigates_the_whole_page_to_sign_in(
+        clients: dict[str, Any]) -> None:  # fmt: skip
+    client = clients["reader"]
+    _age_session(client, idle=timedelta(minutes=16), since_login=timedelta(hours=1))
+    response = client.get("/audit/", HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL="http://testserver/?tab=1")  # fmt: skip
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/%3Ftab%3D1"
+    signed_out = Client().get("/", HTTP_HX_REQUEST="true")
+    assert signed_out["HX-Redirect"] == "/login/?next=/"

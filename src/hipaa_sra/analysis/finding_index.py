@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import overload
 
 from ..findings import Finding, Severity
 from ..rules import Family, LintReport, WaiverEntry, find_rule
@@ -41,10 +43,16 @@ class FindingRow:
 
 @dataclass(frozen=True)
 class FindingIndex:
-    """Every finding of a lint run, waived or not, in report order, with indexes."""
+    """Every finding of a lint run, waived or not, in report order, with indexes.
+
+    Each selection (family, severity, waived) is computed once and kept, so a page of a
+    100,000-finding list costs a lookup and a slice.
+    """
 
     rows: tuple[FindingRow, ...]
     _by_object: dict[str, tuple[int, ...]] = field(repr=False)
+    _selections: dict[tuple[Family | None, Severity | None, bool | None], tuple[int, ...]] = (
+        field(default_factory=dict, repr=False))
 
     def about(self, object_id: str) -> tuple[FindingRow, ...]:
         """The findings about the record with this id."""
@@ -52,15 +60,21 @@ class FindingIndex:
 
     def select(self, *, family: Family | None = None, severity: Severity | None = None,
                code: str | None = None,
-               waived: bool | None = None) -> list[FindingRow]:  # fmt: skip
+               waived: bool | None = None) -> Sequence[FindingRow]:  # fmt: skip
         """The rows matching every filter given (None: any)."""
-        return [row for row in self.rows
-                if (family is None or row.family is family)
-                and (severity is None or row.finding.severity is severity)
-                and (code is None or row.finding.code == code)
-                and (waived is None or row.waived is waived)]  # fmt: skip
+        key = (family, severity, waived)
+        chosen = self._selections.get(key)
+        if chosen is None:
+            chosen = tuple(n for n, row in enumerate(self.rows)
+                           if (family is None or row.family is family)
+                           and (severity is None or row.finding.severity is severity)
+                           and (waived is None or row.waived is waived))  # fmt: skip
+            self._selections[key] = chosen
+        rows = Selection(self.rows, chosen)
+        return rows if code is None else [row for row in rows if row.finding.code == code]
 
-    def by_family(self) -> list[tuple[Family, dict[Severity, int], int]]:
+    @cached_property
+    def families(self) -> list[tuple[Family, dict[Severity, int], int]]:
         """Per family, in code order: unwaived findings per severity, and waived ones."""
         counts: Counter[tuple[Family, Severity]] = Counter()
         waived: Counter[Family] = Counter()
@@ -72,10 +86,33 @@ class FindingIndex:
         return [(family, {s: counts[family, s] for s in Severity}, waived[family])
                 for family in Family]  # fmt: skip
 
+    @cached_property
     def codes(self) -> list[tuple[str, str, int]]:
         """`(code, name, findings)` of every rule that found something, by code."""
         seen = Counter((row.finding.code, row.finding.name) for row in self.rows)
         return [(code, name, count) for (code, name), count in sorted(seen.items())]
+
+
+class Selection(Sequence[FindingRow]):
+    """Some of an index's rows, in order, without copying them (pages slice it)."""
+
+    def __init__(self, rows: tuple[FindingRow, ...], chosen: tuple[int, ...]) -> None:
+        self._rows = rows
+        self._chosen = chosen
+
+    def __len__(self) -> int:
+        return len(self._chosen)
+
+    @overload
+    def __getitem__(self, index: int) -> FindingRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FindingRow]: ...
+
+    def __getitem__(self, index: int | slice) -> FindingRow | Sequence[FindingRow]:
+        if isinstance(index, slice):
+            return [self._rows[n] for n in self._chosen[index]]
+        return self._rows[self._chosen[index]]
 
 
 def index_findings(report: LintReport) -> FindingIndex:

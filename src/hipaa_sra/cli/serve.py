@@ -102,7 +102,9 @@ def serve_command(workspace: Path | None, host: str, port: int, database_url: st
     if problem is not None:
         click.echo(f"sra: the workspace does not load; its pages say so until it is fixed:\n"
                    f"{problem}", err=True)  # fmt: skip
-    shown = f"[{host}]" if ":" in host else host
+    # Listening on every address: the link is printed for this machine's loopback.
+    reachable = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    shown = f"[{reachable}]" if ":" in reachable else reachable
     base = f"http://{shown}:{port}"
     token = setup_token_if_needed()
     if token is not None:

@@ -18,6 +18,7 @@ import functools
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -112,11 +113,20 @@ def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(check()) if callable(check) else False
 
 
-def _to_login(request: HttpRequest) -> HttpResponseBase:
+def to_login(request: HttpRequest) -> HttpResponseBase:
+    """To the sign-in page, then back here; a whole-page redirect for an htmx request."""
     from django.conf import settings
     from django.contrib.auth.views import redirect_to_login
+    from django_htmx.http import HttpResponseClientRedirect
 
-    return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    # The header, not request.htmx: the logoff middleware runs before django-htmx's.
+    if request.headers.get("HX-Request") != "true":
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    # htmx would swap the sign-in page into a fragment of this page; navigate instead, and
+    # come back to the page the user was on, not to the fragment.
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    page = (current.path + (f"?{current.query}" if current.query else "")) or "/"
+    return HttpResponseClientRedirect(redirect_to_login(page, settings.LOGIN_URL)["Location"])
 
 
 def _declare(view: V, access: Permission | Access) -> V:
@@ -132,7 +142,7 @@ def requires(permission: Permission) -> Callable[[V], V]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated or not is_verified(user):
-                return _to_login(request)
+                return to_login(request)
             if permission not in user_permissions(request):
                 from .views.errors import forbidden
 
@@ -155,7 +165,7 @@ def before_mfa(view: V) -> V:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            return _to_login(request)
+            return to_login(request)
         return view(request, *args, **kwargs)
 
     return _declare(cast(V, wrapped), Access.BEFORE_MFA)

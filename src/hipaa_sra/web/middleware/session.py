@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.contrib import auth, messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve, reverse
 
-from ..permissions import Access, access_of, is_verified
+from ..permissions import Access, access_of, is_verified, to_login
 
 LOGIN_AT = "sra_login_at"
 LAST_SEEN = "sra_last_seen"
@@ -32,10 +32,10 @@ def now() -> datetime:
 class SessionTimeoutMiddleware:
     """Ends idle and over-long sessions, and records why in the audit trail."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         """Log out an expired session before the view runs; note this request's time."""
         from ..app import current_config
 
@@ -59,7 +59,7 @@ class SessionTimeoutMiddleware:
                               f"{_duration(config.idle_timeout)} without activity."
                               if reason == "idle" else "Your session ended "
                               f"{_duration(config.absolute_timeout)} after you signed in.")
-                return redirect_to_login(request.get_full_path(), reverse("login"))
+                return to_login(request)
             session.setdefault(LOGIN_AT, moment)
             # Saving the session on every request would make each page a database write;
             # recording activity every few seconds at most can end a session that much early,

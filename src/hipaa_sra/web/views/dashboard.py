@@ -39,7 +39,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     """Lint by family, OCR elements, sign-off, top risks, overdue work, BAAs, next events."""
     version, day = reading.version_and_day(request)
     report = version.lint(day)
-    summary = report.summary()
+    summary = version.derived(("lint-summary", day), lambda ws: report.summary())
     verification = reading.verification(request)
     facts = reading.facts(request)
     elements = version.derived(("ocr", day), lambda ws: ocr_elements(
@@ -52,7 +52,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "title": version.title, "today": day, "in_git": in_git,
         "counts": [(severity.value, summary[severity.value]) for severity in Severity],
         "waived": summary["waived"], "total": len(report.findings),
-        "families": reading.findings(request).by_family(), "severities": list(Severity),
+        "families": reading.findings(request).families, "severities": list(Severity),
         "elements": elements, "verification": verification,
         "top": reading.register(request).rows[:TOP_RISKS],
         "overdue": overdue[:LISTED], "overdue_total": len(overdue),

@@ -42,8 +42,8 @@ def findings_view(request: HttpRequest) -> HttpResponse:
         code=(data.get("code") or "").upper() or None, waived=waived,
     )  # fmt: skip
     return render(request, "web/findings/list.html", {
-        "form": form, "page": reading.paged(request, rows), "families": index.by_family(),
-        "severities": list(Severity), "codes": index.codes(),
+        "form": form, "page": reading.paged(request, rows), "families": index.families,
+        "severities": list(Severity),
     })  # fmt: skip
 
 
