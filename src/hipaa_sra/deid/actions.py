@@ -154,10 +154,9 @@ class Bound:
     maps: dict[str, tuple[pl.Series, pl.Series]]
     today: date
 
-    def _lookup(self, column: str, key: str, dtype: pl.DataType) -> pl.Expr:
-        old, new = self.maps[key]
-        return pl.col(column).cast(pl.String).replace_strict(old, new, default=None,
-                                                              return_dtype=dtype)  # fmt: skip
+    def _lookup(self, key: str, dtype: pl.DataType) -> pl.Expr:
+        """The replacement joined in by `apply` for the lookup `key`."""
+        return pl.col(_helper(key)).cast(dtype)
 
     def expression(self, column: str, rule: Rule) -> pl.Expr | None:
         """The column's new values, or None when it is dropped."""
@@ -180,15 +179,24 @@ class Bound:
             return age(value).alias(column)
         if action is Action.DATE_SHIFT:
             assert rule.subject is not None
-            days = self._lookup(rule.subject, f"offset:{rule.subject}", pl.Int32())
+            days = self._lookup(f"offset:{rule.subject}", pl.Int32())
             return shift(value, dtype, days).alias(column)
         if action is Action.PSEUDONYMIZE:
-            return self._lookup(column, column, pl.String()).alias(column)
-        surrogate = self._lookup(column, column, pl.String())
+            return self._lookup(column, pl.String()).alias(column)
+        surrogate = self._lookup(column, pl.String())
         return surrogate.cast(dtype, strict=False).alias(column)
 
     def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """The de-identified frame: every column's action at once, dropped columns gone."""
+        """The de-identified frame: every column's action at once, dropped columns gone.
+
+        Each lookup is a left join on the column's text (streamed, rows kept in order):
+        `replace_strict` with a large mapping makes polars hold the whole table in memory.
+        """
+        for key, (old, new) in self.maps.items():
+            column = key.removeprefix("offset:")
+            table = pl.DataFrame({_helper(key, "k"): old, _helper(key): new}).lazy()
+            frame = frame.with_columns(pl.col(column).cast(pl.String).alias(_helper(key, "k")))
+            frame = frame.join(table, on=_helper(key, "k"), how="left", maintain_order="left")
         exprs = [e for c in self.schema.names()
                  if (e := self.expression(c, self.rules[c])) is not None]  # fmt: skip
         return frame.select(exprs)
@@ -196,3 +204,8 @@ class Bound:
     def kept(self) -> list[str]:
         """Columns of the copy, in order."""
         return [c for c in self.schema.names() if self.rules[c].action is not Action.DROP]
+
+
+def _helper(key: str, part: str = "v") -> str:
+    """Name of a lookup's joined column (`k`: the key, `v`: the value); never a real one."""
+    return f"\x00sra-{part}:{key}"
