@@ -68,3 +68,25 @@ def test_a_workspace_that_does_not_load_is_a_page_not_a_traceback(
     page = response.content.decode()
     assert "register/broken.yaml:2:" in page and "invalid YAML" in page
     assert "Traceback" not in page
+
+
+def test_a_changed_infrastructure_plan_is_linted_again(web_workspace: Path) -> None:
+    cache = WorkspaceCache()
+    version = cache.get(web_workspace)
+    plans = sorted((web_workspace / "infrastructure").glob("*.json"))
+    assert plans, "the example names a Terraform plan in discovery:"
+    before = version.lint(TODAY)
+    assert version.lint(TODAY) is before
+    plans[0].write_text('{"format_version": "1.2", "resource_changes": []}')
+    after = cache.get(web_workspace).lint(TODAY)
+    assert after is not before
+    assert [f.message for f in after.findings] != [f.message for f in before.findings]
+
+
+def test_an_unreadable_plan_is_a_page_naming_it(clients: dict[str, Any],
+                                                web_workspace: Path) -> None:  # fmt: skip
+    plan = sorted((web_workspace / "infrastructure").glob("*.json"))[0]
+    plan.write_text("{not json")
+    response = clients["reader"].get("/")
+    assert response.status_code == 503
+    assert f"{plan.name}:1:2: not valid JSON" in response.content.decode()

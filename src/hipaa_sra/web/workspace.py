@@ -54,6 +54,14 @@ def content_key(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _stat_key(path: Path) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_size, st.st_mtime_ns)
+
+
 @dataclass
 class WorkspaceVersion:
     """One loaded version of the workspace and what has been computed from it."""
@@ -96,7 +104,20 @@ class WorkspaceVersion:
         def run(ws: Workspace) -> LintReport:
             return lint(ws, today, discovery=workspace_discovery(ws))
 
-        return self.derived(("lint", today), run)
+        return self.derived(("lint", today, self.outside_key()), run)
+
+    def outside_key(self) -> tuple[tuple[str, int, int], ...]:
+        """Size and time of the files lint reads besides the YAML: the infrastructure inputs
+        of `discovery:` and the allowed-signers file (a changed plan means new findings)."""
+        from ..discover.workspace import workspace_inputs
+
+        paths = list(workspace_inputs(self.workspace))
+        manifest = self.manifest
+        if manifest is not None and not manifest.is_unknown("signoff") \
+                and manifest.signoff.allowed_signers:  # fmt: skip
+            paths.append(self.root / manifest.signoff.allowed_signers)
+        files = [f for p in paths for f in (sorted(p.glob("*.tf")) if p.is_dir() else [p])]
+        return tuple(_stat_key(f) for f in files)
 
 
 class WorkspaceCache:
