@@ -75,7 +75,7 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         # Edit a risk: the commit names the editor; every other byte of the file stays.
         path = web_workspace / RISK_FILE
         before = path.read_text()
-        editor.goto(base + f"/register/{RISK}/edit/")
+        editor.goto(base + f"/register/edit/{RISK}")
         editor.get_by_label("Likelihood").select_option("high")
         screenshot(editor, "edit-risk")
         editor.get_by_role("button", name="Save").click()
@@ -89,7 +89,7 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         assert log == f"Lucas Moreno|sra: update risks {RISK}: likelihood"
 
         # A conflicting edit: someone saves the risk while the form is open.
-        editor.goto(base + f"/register/{RISK}/edit/")
+        editor.goto(base + f"/register/edit/{RISK}")
         editor.get_by_label("Threat", exact=True).fill("Ransomware through a stolen admin key")
         apply_changes(web_workspace, [Set(Ref("risks", RISK), ("vuln",), "Found in the audit")])
         theirs = path.read_bytes()
@@ -103,7 +103,7 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
 
         # Evidence: stored under a generated name, its sha256 in the control's YAML.
         control = load_workspace(web_workspace).controls[0].id
-        editor.goto(base + f"/controls/{control}/evidence/")
+        editor.goto(base + f"/controls/evidence/{control}")
         editor.get_by_label("What it shows").fill("Quarterly MFA enrolment report")
         editor.get_by_label("Document").set_input_files(
             {"name": "report.pdf", "mimeType": "application/pdf", "buffer": PDF})
@@ -114,7 +114,7 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         assert f"sha256: {digest}" in text
 
         # A reader is refused an edit.
-        reader.goto(base + f"/register/{RISK}/edit/")
+        reader.goto(base + f"/register/edit/{RISK}")
         assert "403" in reader.title() or "permission" in reader.inner_text("main").lower()
         assert reader.locator("form.edit-form").count() == 0
 

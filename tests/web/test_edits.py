@@ -56,7 +56,7 @@ def test_an_edited_risk_lands_in_its_record_only_and_in_a_commit_by_the_editor(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
     path = web_workspace / RISK_FILE
     before = path.read_text()
-    url = f"/register/{RISK}/edit/"
+    url = f"/register/edit/{RISK}"
     values = form_of(clients["editor"], url) | {"likelihood": "high"}
     response = clients["editor"].post(url, values)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -73,7 +73,7 @@ def test_an_edited_risk_lands_in_its_record_only_and_in_a_commit_by_the_editor(
 
 def test_a_field_error_is_shown_beside_the_field_in_the_words_of_sra_validate(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
-    url = f"/register/{RISK}/edit/"
+    url = f"/register/edit/{RISK}"
     values = form_of(clients["editor"], url) | {"last_reviewed": "2026-02-30"}
     before = (web_workspace / RISK_FILE).read_bytes()
     response = clients["editor"].post(url, values)
@@ -92,7 +92,7 @@ def test_a_field_error_is_shown_beside_the_field_in_the_words_of_sra_validate(
 
 def test_a_record_changed_since_the_page_was_loaded_is_not_overwritten(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
-    url = f"/register/{RISK}/edit/"
+    url = f"/register/edit/{RISK}"
     values = form_of(clients["editor"], url) | {"impact": "moderate",
                                                  "threat": "My careful rewording"}
     # Someone else saves the same risk meanwhile (another user, a git pull).
@@ -122,6 +122,17 @@ def test_adding_a_risk_appends_it_and_commits(web_app: Any, clients: dict[str, A
     assert "sra: add risks RR-2026-900" in git_log(web_workspace, "--format=%s")
 
 
+def test_a_risk_whose_id_holds_a_slash_is_edited_by_its_url(
+        web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
+    values = {"id": "team/RR-7", "asset": "visits-db", "threat": "Flood", "vuln": "Racks",
+              "likelihood": "low", "impact": "high"}  # fmt: skip
+    assert clients["editor"].post("/register/new/", values).status_code == 302
+    url = "/register/edit/team/RR-7"
+    response = clients["editor"].post(url, form_of(clients["editor"], url) | {"impact": "low"})
+    assert response.status_code == 302
+    assert load_workspace(web_workspace).risk_by_id["team/RR-7"].impact == "low"
+
+
 def test_a_duplicate_id_is_refused_in_the_editing_paths_words(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
     values = {"id": RISK, "asset": "a", "threat": "t", "vuln": "v", "likelihood": "low",
@@ -133,7 +144,7 @@ def test_a_duplicate_id_is_refused_in_the_editing_paths_words(
 
 def test_accepting_a_risk_records_rationale_and_the_approver(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
-    url = f"/register/{RISK}/accept/"
+    url = f"/register/accept/{RISK}"
     values = form_of(clients["approver"], url) | {"rationale": "Compensating vault lock"}
     assert clients["approver"].post(url, values).status_code == 302
     item = load_workspace(web_workspace).risk_by_id[RISK].remediation[-1]
@@ -146,7 +157,7 @@ def test_evidence_upload_stores_the_file_and_records_its_sha256(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
     control = load_workspace(web_workspace).controls[0].id
     upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
-    response = clients["editor"].post(f"/controls/{control}/evidence/", {
+    response = clients["editor"].post(f"/controls/evidence/{control}", {
         "what": "Quarterly access review", "how_verified": "review", "date": "2026-02-27",
         "document": upload})  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -177,7 +188,7 @@ def test_uploads_are_refused_by_content_and_size_and_never_stored_by_their_name(
     control = load_workspace(web_workspace).controls[0].id
     manifest = (web_workspace / "sra.yaml").read_bytes()
     upload = SimpleUploadedFile(name, data, content_type="application/pdf")
-    response = clients["editor"].post(f"/controls/{control}/evidence/",
+    response = clients["editor"].post(f"/controls/evidence/{control}",
                                       {"what": "x", "document": upload})  # fmt: skip
     assert (web_workspace / "sra.yaml").read_bytes() == manifest
     assert not (web_workspace.parent / "sra.yaml").exists()
@@ -198,7 +209,7 @@ def test_a_stored_file_is_served_only_by_a_generated_name(
 
 def test_baa_dates_and_document(web_app: Any, clients: dict[str, Any],
                                 web_workspace: Path) -> None:  # fmt: skip
-    url = "/vendors/faultline/baa/"
+    url = "/vendors/baa/faultline"
     values = form_of(clients["editor"], url) | {"baa_expires": "2027-09-30",
                                                  "baa_executed": "2025-10-01"}
     values["document"] = SimpleUploadedFile("baa.pdf", PDF)  # type: ignore[assignment]
@@ -304,8 +315,8 @@ def test_a_web_mfa_record_without_its_proof_does_not_count(
 
 
 POSTS = [
-    f"/register/{RISK}/edit/", "/register/new/", f"/register/{RISK}/accept/",
-    "/vendors/faultline/baa/", "/controls/ctl-mfa-enforcement/evidence/",
+    f"/register/edit/{RISK}", "/register/new/", f"/register/accept/{RISK}",
+    "/vendors/baa/faultline", "/controls/evidence/ctl-mfa-enforcement",
     "/findings/waive/SRA207/?object=faultline", "/signoff/sign/",
 ]
 
@@ -322,7 +333,7 @@ def test_a_read_only_user_is_refused_every_edit(web_app: Any, clients: dict[str,
 def test_every_edit_is_in_the_audit_trail(web_app: Any, clients: dict[str, Any]) -> None:
     from hipaa_sra.web.models import AuditEntry
 
-    url = f"/register/{RISK}/edit/"
+    url = f"/register/edit/{RISK}"
     clients["editor"].post(url, form_of(clients["editor"], url) | {"impact": "moderate"})
     entry = AuditEntry.objects.filter(action="risk.edit").get()
     assert (entry.actor, entry.object) == ("editor", f"risk:{RISK}")
@@ -334,7 +345,7 @@ def test_a_workspace_outside_git_is_edited_and_audited_not_committed(
     import shutil
 
     shutil.rmtree(web_workspace.parent / ".git")
-    url = f"/register/{RISK}/edit/"
+    url = f"/register/edit/{RISK}"
     response = clients["editor"].post(url, form_of(clients["editor"], url) | {"impact": "low"},
                                       follow=True)  # fmt: skip
     assert "not committed" in html.unescape(response.content.decode()).lower()

@@ -198,6 +198,6 @@ def _problems_on_item(form: Any, record: dict[str, Any], index: int) -> bool:
 
 urlpatterns = [
     path("register/new/", add_risk_view, name="register-add"),
-    path("register/<str:risk_id>/edit/", edit_risk_view, name="register-edit"),
-    path("register/<str:risk_id>/accept/", accept_risk_view, name="register-accept"),
+    path("register/edit/<path:risk_id>", edit_risk_view, name="register-edit"),
+    path("register/accept/<path:risk_id>", accept_risk_view, name="register-accept"),
 ]

@@ -220,7 +220,7 @@ def stored_file_view(request: HttpRequest, name: str) -> FileResponse:
 
 
 urlpatterns = [
-    path("vendors/<str:vendor_id>/baa/", vendor_baa_view, name="vendors-baa"),
-    path("controls/<str:control_id>/evidence/", control_evidence_view, name="controls-evidence"),
+    path("vendors/baa/<path:vendor_id>", vendor_baa_view, name="vendors-baa"),
+    path("controls/evidence/<path:control_id>", control_evidence_view, name="controls-evidence"),
     path("documents/<str:name>", stored_file_view, name="documents-file"),
 ]
