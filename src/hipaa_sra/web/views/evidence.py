@@ -101,6 +101,29 @@ def _attachment(form: forms.Form, upload: UploadedFile[bytes] | None, label: str
         return None
 
 
+UPLOAD_OVERHEAD = 64 * 1024
+"""Room in a request for the form's other fields and the multipart framing."""
+
+
+def _oversized(request: HttpRequest) -> str | None:
+    """Why a POST is refused unread: its body is larger than any accepted document."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if request.method != "POST" or length <= MAX_ATTACHMENT_BYTES + UPLOAD_OVERHEAD:
+        return None
+    return (f"the upload is {length:,} bytes; documents of at most "
+            f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB are accepted, so it was not read")
+
+
+def _refuse_oversized(request: HttpRequest, problem: str, context: dict[str, Any],
+                      form: forms.Form) -> HttpResponse:  # fmt: skip
+    """The form again, empty, saying why; the body is never parsed or stored."""
+    return render(request, "web/edit_record.html", {**context, "form": form,
+                                                   "problems": (problem,)}, status=413)
+
+
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     commit = author(request)
     return {"author": f"{commit.name} <{commit.email}>" if commit.name else "",
@@ -114,6 +137,14 @@ def vendor_baa_view(request: HttpRequest, vendor_id: str) -> HttpResponse:
     state = record_state(workspace_root(), ref)
     if state is None:
         raise Http404(f"no vendor {vendor_id}")
+    too_big = _oversized(request)
+    if too_big is not None:
+        form = make_form(BAA_FIELDS, None, {**initial(BAA_FIELDS, state.data),
+                                            "digest": state.digest})
+        _file_field(form, required=False)
+        return _refuse_oversized(request, too_big, _context(
+            request, heading=f"BAA of {vendor_id}", where=state.file,
+            cancel=_page("vendors", vendor_id)), form)  # fmt: skip
     form = make_form(BAA_FIELDS, request.POST or None,
                      {**initial(BAA_FIELDS, state.data), "digest": state.digest})  # fmt: skip
     if request.method == "POST":
@@ -161,6 +192,14 @@ def control_evidence_view(request: HttpRequest, control_id: str) -> HttpResponse
     state = record_state(workspace_root(), ref)
     if state is None:
         raise Http404(f"no control {control_id}")
+    too_big = _oversized(request)
+    if too_big is not None:
+        form = make_form(EVIDENCE_FIELDS, None, {"date": today(request).isoformat(),
+                                                 "digest": state.digest})
+        _file_field(form, required=True)
+        return _refuse_oversized(request, too_big, _context(
+            request, heading=f"Attach evidence to {control_id}", where=state.file,
+            cancel=_page("controls", control_id), submit="Attach"), form)  # fmt: skip
     form = make_form(EVIDENCE_FIELDS, request.POST or None,
                      {"date": today(request).isoformat(), "digest": state.digest})  # fmt: skip
     if request.method == "POST":
