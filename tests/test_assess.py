@@ -231,3 +231,11 @@ def test_answers_file_names_only_known_controls_and_people(workspace, sra, tmp_p
            "mean `ctl-sso`?)" in run.stderr
     assert "`carol` is not a person in sra.yaml `people`" in run.stderr
     assert not (root / "assessment").exists()
+
+
+def test_all_asks_every_question_again_with_its_saved_answer(workspace, sra) -> None:
+    workspace()
+    sra("assess", "--person", "alice", "--today", TODAY, input="3\n\nq\n")
+    again = sra("assess", "--person", "alice", "--all", "--today", TODAY, input="q\n")
+    assert "[1/11] Do you have written policies and procedures" in again.stdout
+    assert "Saved answer: no" in again.stdout
