@@ -88,49 +88,80 @@ def _contradiction(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 ASSESSMENT_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA402", "assessment-incomplete", Severity.WARNING, Family.COVERAGE,
-        "The safeguards questionnaire has been started, but a section has applicable questions "
-        "with no answer.",
-        "45 CFR 164.308(a)(1)(ii)(A) (an accurate and thorough assessment); 164.306(d)(3)",
-        "A questionnaire answered halfway reads, to an auditor, as an assessment that skipped "
-        "the safeguards it did not reach: the sanction policy, workforce clearance, facility "
-        "access. One finding names the sections with open questions and how many each has. "
-        "Questions that do not bind the organization's entity type, and the NPRM's proposed "
-        "items outside the nprm-2025 profile, are not counted. A workspace with no answers "
-        "at all is not asked: controls and decisions may document every safeguard instead.",
-        "Answer the open questions: `sra assess --section <id>` (or `--answers FILE`).",
-        "# assessment/evaluation.yaml\n- id: q.evaluation.1\n  answer: yes\n  evidence:\n"
-        "    - control: ctl-annual-evaluation\n  answered_by: alice\n  date: 2026-10-01\n"
-        "- id: q.evaluation.2\n  answer: partial\n  answered_by: alice\n  date: 2026-10-01",
-        _incomplete,
+        code="SRA402",
+        name="assessment-incomplete",
+        severity=Severity.WARNING,
+        family=Family.COVERAGE,
+        summary=(
+            "The safeguards questionnaire has been started, but a section has applicable questions "
+            "with no answer."
+        ),
+        citation="45 CFR 164.308(a)(1)(ii)(A) (an accurate and thorough assessment); 164.306(d)(3)",
+        rationale=(
+            "A questionnaire answered halfway reads, to an auditor, as an assessment that skipped "
+            "the safeguards it did not reach: the sanction policy, workforce clearance, facility "
+            "access. One finding names the sections with open questions and how many each has. "
+            "Questions that do not bind the organization's entity type, and the NPRM's proposed "
+            "items outside the nprm-2025 profile, are not counted. A workspace with no answers "
+            "at all is not asked: controls and decisions may document every safeguard instead."
+        ),
+        fix="Answer the open questions: `sra assess --section <id>` (or `--answers FILE`).",
+        example=(
+            "# assessment/evaluation.yaml\n- id: q.evaluation.1\n  answer: yes\n  evidence:\n"
+            "    - control: ctl-annual-evaluation\n  answered_by: alice\n  date: 2026-10-01\n"
+            "- id: q.evaluation.2\n  answer: partial\n  answered_by: alice\n  date: 2026-10-01"
+        ),
+        check=_incomplete,
     ),
     Rule(
-        "SRA403", "assessment-answer-stale", Severity.WARNING, Family.COVERAGE,
-        "A questionnaire answer is older than the review interval (answer_days, default 365).",
-        "45 CFR 164.308(a)(1)(ii)(A); 164.316(b)(2)(iii) (review documentation periodically)",
-        "Safeguards change: people leave, vendors change, a contingency plan goes untested. "
-        "An answer given years ago says what was true then. Answers are dated so that each "
-        "one is asked again when its interval (methodology.review_intervals.answer_days) runs "
-        "out, like register rows and evidence.",
-        "Answer the question again (`sra assess --section <id>`), which records today's date.",
-        "- id: q.sanctions.1\n  answer: yes\n  evidence:\n    - control: ctl-sanctions\n"
-        "  answered_by: alice\n  date: 2026-10-01",
-        _stale,
+        code="SRA403",
+        name="assessment-answer-stale",
+        severity=Severity.WARNING,
+        family=Family.COVERAGE,
+        summary=(
+            "A questionnaire answer is older than the review interval (answer_days, default 365)."
+        ),
+        citation=(
+            "45 CFR 164.308(a)(1)(ii)(A); 164.316(b)(2)(iii) (review documentation periodically)"
+        ),
+        rationale=(
+            "Safeguards change: people leave, vendors change, a contingency plan goes untested. "
+            "An answer given years ago says what was true then. Answers are dated so that each "
+            "one is asked again when its interval (methodology.review_intervals.answer_days) runs "
+            "out, like register rows and evidence."
+        ),
+        fix="Answer the question again (`sra assess --section <id>`), which records today's date.",
+        example=(
+            "- id: q.sanctions.1\n  answer: yes\n  evidence:\n    - control: ctl-sanctions\n"
+            "  answered_by: alice\n  date: 2026-10-01"
+        ),
+        check=_stale,
     ),
     Rule(
-        "SRA404", "assessment-contradiction", Severity.WARNING, Family.COVERAGE,
-        "A questionnaire answer disagrees with the controls: yes with no control or evidence "
-        "for that specification, or no (or not applicable) while a control claims it.",
-        "45 CFR 164.316(b)(1) (documentation of actions and assessments)",
-        "A yes is a claim an auditor will ask to see proven; with no control citing the "
-        "specification and no evidence named in the answer, nothing backs it. A no (or a not "
-        "applicable) while a control says it implements the specification means one of the "
-        "two records is wrong, and the SRA contradicts itself.",
-        "Add the evidence to the answer (a control id, or what, how verified, when and where), "
-        "or correct whichever record is wrong.",
-        "- id: q.unique-ids.1\n  answer: yes\n  evidence:\n    - control: ctl-sso\n"
-        "  answered_by: alice\n  date: 2026-10-01",
-        _contradiction,
+        code="SRA404",
+        name="assessment-contradiction",
+        severity=Severity.WARNING,
+        family=Family.COVERAGE,
+        summary=(
+            "A questionnaire answer disagrees with the controls: yes with no control or evidence "
+            "for that specification, or no (or not applicable) while a control claims it."
+        ),
+        citation="45 CFR 164.316(b)(1) (documentation of actions and assessments)",
+        rationale=(
+            "A yes is a claim an auditor will ask to see proven; with no control citing the "
+            "specification and no evidence named in the answer, nothing backs it. A no (or a not "
+            "applicable) while a control says it implements the specification means one of the "
+            "two records is wrong, and the SRA contradicts itself."
+        ),
+        fix=(
+            "Add the evidence to the answer (a control id, or what, how verified, when and where), "
+            "or correct whichever record is wrong."
+        ),
+        example=(
+            "- id: q.unique-ids.1\n  answer: yes\n  evidence:\n    - control: ctl-sso\n"
+            "  answered_by: alice\n  date: 2026-10-01"
+        ),
+        check=_contradiction,
     ),
 )
 """Questionnaire rules SRA402-SRA404."""

@@ -95,9 +95,12 @@ class Context:
 Check = Callable[[Workspace, Context], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
-    """A declared rule: identity, documentation, and the check that finds violations."""
+    """A declared rule: identity, documentation, and the check that finds violations.
+
+    Keyword-only: five of the fields are consecutive strings a type checker cannot tell apart.
+    """
 
     code: str
     """Stable code, e.g. `SRA101`; never reused once released."""

@@ -156,71 +156,122 @@ _NPRM = " Under the nprm-2025 profile this is a warning; otherwise it is info (p
 
 CONTROL_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA301", "audit-log-without-review-cadence", Severity.WARNING, Family.CONTROLS,
-        "An audit log or SIEM has no control naming its reviewer, review cadence and runbook.",
-        "45 CFR 164.312(b) (audit controls); 164.308(a)(1)(ii)(D) (information system "
-        "activity review)",
-        "Logs nobody reads detect nothing. 164.308(a)(1)(ii)(D) requires regular review of "
-        "records of system activity; an auditor asks who reviews, how often, and following "
-        "what procedure.",
-        "Add a control that lists the log asset in `assets` and has `cadence: {reviewer, "
-        "every, runbook}`.",
-        "- id: CTL-LOG-REVIEW\n  name: Weekly audit log review\n  safeguard: administrative\n"
-        "  hipaa: [164.308(a)(1)(ii)(D)]\n  assets: [audit-log]\n  cadence:\n"
-        "    reviewer: security-eng-lead\n    every: weekly\n    runbook: runbooks/log-review.md",
-        _audit_log_cadence,
+        code="SRA301",
+        name="audit-log-without-review-cadence",
+        severity=Severity.WARNING,
+        family=Family.CONTROLS,
+        summary=(
+            "An audit log or SIEM has no control naming its reviewer, review cadence and runbook."
+        ),
+        citation=(
+            "45 CFR 164.312(b) (audit controls); 164.308(a)(1)(ii)(D) (information system "
+            "activity review)"
+        ),
+        rationale=(
+            "Logs nobody reads detect nothing. 164.308(a)(1)(ii)(D) requires regular review of "
+            "records of system activity; an auditor asks who reviews, how often, and following "
+            "what procedure."
+        ),
+        fix=(
+            "Add a control that lists the log asset in `assets` and has `cadence: {reviewer, "
+            "every, runbook}`."
+        ),
+        example=(
+            "- id: CTL-LOG-REVIEW\n"
+            "  name: Weekly audit log review\n"
+            "  safeguard: administrative\n"
+            "  hipaa: [164.308(a)(1)(ii)(D)]\n"
+            "  assets: [audit-log]\n"
+            "  cadence:\n"
+            "    reviewer: security-eng-lead\n"
+            "    every: weekly\n"
+            "    runbook: runbooks/log-review.md"
+        ),
+        check=_audit_log_cadence,
     ),
     Rule(
-        "SRA302", "ephi-system-without-mfa", Severity.INFO, Family.CONTROLS,
-        "An ePHI system people sign in to does not record multi-factor authentication.",
-        "45 CFR 164.312(d) (person or entity authentication); proposed 164.312 MFA "
-        "requirement (2025 NPRM)",
-        "Stolen passwords are the commonest way into ePHI systems. The 2025 NPRM proposes "
-        "MFA for all access to relevant systems, with narrow exceptions." + _NPRM,
-        "Enforce MFA and set `attributes: {mfa: true}` on the asset. A linked infrastructure "
-        "resource that enforces MFA (`sources:`, see `sra discover`) is evidence too.",
-        "  attributes:\n    mfa: true",
-        _without_mfa,
+        code="SRA302",
+        name="ephi-system-without-mfa",
+        severity=Severity.INFO,
+        family=Family.CONTROLS,
+        summary="An ePHI system people sign in to does not record multi-factor authentication.",
+        citation=(
+            "45 CFR 164.312(d) (person or entity authentication); proposed 164.312 MFA "
+            "requirement (2025 NPRM)"
+        ),
+        rationale=(
+            "Stolen passwords are the commonest way into ePHI systems. The 2025 NPRM proposes "
+            "MFA for all access to relevant systems, with narrow exceptions." + _NPRM
+        ),
+        fix=(
+            "Enforce MFA and set `attributes: {mfa: true}` on the asset. A linked infrastructure "
+            "resource that enforces MFA (`sources:`, see `sra discover`) is evidence too."
+        ),
+        example="  attributes:\n    mfa: true",
+        check=_without_mfa,
         nprm_severity=Severity.WARNING,
     ),
     Rule(
-        "SRA303", "ephi-store-without-encryption-at-rest", Severity.INFO, Family.CONTROLS,
-        "An ePHI data store or endpoint does not record encryption at rest.",
-        "45 CFR 164.312(a)(2)(iv) (encryption and decryption, addressable); proposed 164.312 "
-        "encryption requirement (2025 NPRM)",
-        "Encrypted ePHI that is lost or stolen is not a reportable breach under the HHS "
-        "guidance; unencrypted ePHI is. Encryption at rest is addressable today and proposed "
-        "as required." + _NPRM,
-        "Encrypt the store and set `attributes: {encryption_at_rest: true}`. A linked "
-        "infrastructure resource that encrypts it (`sources:`, see `sra discover`) is "
-        "evidence too.",
-        "  attributes:\n    encryption_at_rest: true",
-        _without_encryption,
+        code="SRA303",
+        name="ephi-store-without-encryption-at-rest",
+        severity=Severity.INFO,
+        family=Family.CONTROLS,
+        summary="An ePHI data store or endpoint does not record encryption at rest.",
+        citation=(
+            "45 CFR 164.312(a)(2)(iv) (encryption and decryption, addressable); proposed 164.312 "
+            "encryption requirement (2025 NPRM)"
+        ),
+        rationale=(
+            "Encrypted ePHI that is lost or stolen is not a reportable breach under the HHS "
+            "guidance; unencrypted ePHI is. Encryption at rest is addressable today and proposed "
+            "as required." + _NPRM
+        ),
+        fix=(
+            "Encrypt the store and set `attributes: {encryption_at_rest: true}`. A linked "
+            "infrastructure resource that encrypts it (`sources:`, see `sra discover`) is "
+            "evidence too."
+        ),
+        example="  attributes:\n    encryption_at_rest: true",
+        check=_without_encryption,
         nprm_severity=Severity.WARNING,
     ),
     Rule(
-        "SRA304", "vulnerability-scan-overdue", Severity.INFO, Family.CONTROLS,
-        "An ePHI system was not vulnerability-scanned in the last 6 months.",
-        "Proposed 45 CFR 164.312(h)(2)(i) (2025 NPRM: automated scans at least every 6 "
-        "months); 164.308(a)(1)(ii)(A) today",
-        "Unpatched, known vulnerabilities are how most ePHI breaches start. The 2025 NPRM "
-        "proposes automated scans at least every six months." + _NPRM,
-        "Scan the system and set `attributes: {last_vulnerability_scan: YYYY-MM-DD}`.",
-        "  attributes:\n    last_vulnerability_scan: 2026-10-02",
-        _scan_overdue,
+        code="SRA304",
+        name="vulnerability-scan-overdue",
+        severity=Severity.INFO,
+        family=Family.CONTROLS,
+        summary="An ePHI system was not vulnerability-scanned in the last 6 months.",
+        citation=(
+            "Proposed 45 CFR 164.312(h)(2)(i) (2025 NPRM: automated scans at least every 6 "
+            "months); 164.308(a)(1)(ii)(A) today"
+        ),
+        rationale=(
+            "Unpatched, known vulnerabilities are how most ePHI breaches start. The 2025 NPRM "
+            "proposes automated scans at least every six months." + _NPRM
+        ),
+        fix="Scan the system and set `attributes: {last_vulnerability_scan: YYYY-MM-DD}`.",
+        example="  attributes:\n    last_vulnerability_scan: 2026-10-02",
+        check=_scan_overdue,
         nprm_severity=Severity.WARNING,
     ),
     Rule(
-        "SRA305", "penetration-test-overdue", Severity.INFO, Family.CONTROLS,
-        "An internet-facing ePHI system was not penetration-tested in the last 12 months.",
-        "Proposed 45 CFR 164.312(h)(2)(iii) (2025 NPRM: penetration test at least every 12 "
-        "months)",
-        "The 2025 NPRM proposes a penetration test by a qualified person at least every 12 "
-        "months. This rule looks at ePHI assets marked `internet_facing` and at public APIs "
-        "and webhooks." + _NPRM,
-        "Test the system and set `attributes: {last_penetration_test: YYYY-MM-DD}`.",
-        "  attributes:\n    internet_facing: true\n    last_penetration_test: 2026-04-20",
-        _pentest_overdue,
+        code="SRA305",
+        name="penetration-test-overdue",
+        severity=Severity.INFO,
+        family=Family.CONTROLS,
+        summary="An internet-facing ePHI system was not penetration-tested in the last 12 months.",
+        citation=(
+            "Proposed 45 CFR 164.312(h)(2)(iii) (2025 NPRM: penetration test at least every 12 "
+            "months)"
+        ),
+        rationale=(
+            "The 2025 NPRM proposes a penetration test by a qualified person at least every 12 "
+            "months. This rule looks at ePHI assets marked `internet_facing` and at public APIs "
+            "and webhooks." + _NPRM
+        ),
+        fix="Test the system and set `attributes: {last_penetration_test: YYYY-MM-DD}`.",
+        example="  attributes:\n    internet_facing: true\n    last_penetration_test: 2026-04-20",
+        check=_pentest_overdue,
         nprm_severity=Severity.WARNING,
     ),
 )

@@ -79,32 +79,45 @@ def _without_control(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 COVERAGE_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA401", "hipaa-spec-without-control", Severity.ERROR, Family.COVERAGE,
-        "A HIPAA implementation specification (or self-specifying standard) has no mapped "
-        "control, and for an addressable one no documented decision either.",
-        "45 CFR 164.306(c)-(d) (required and addressable specifications); 164.316(b)(1) "
-        "(documentation of actions and assessments)",
-        "Every standard must be met. Required specifications and the standards with no "
-        "specifications of their own must be implemented, so each needs a control that says "
-        "it implements them. Addressable specifications are not optional: the entity must "
-        "assess each one and either implement it, implement an equivalent alternative, or "
-        "document why neither is reasonable and appropriate, and keep that decision. A "
-        "control that cites only a standard does not say which of its specifications it "
-        "implements, so it does not count for them. Required specifications that bind only "
-        "some entities (clearinghouses, government entities, group health plans) may instead "
-        "be met by a decision saying why they do not apply. Findings are errors for required "
-        "specifications and warnings for addressable ones.",
-        "Add the citation to the `hipaa` list of the control that implements the "
-        "specification; for an addressable specification you may instead add a decision to "
-        "`decisions` in sra.yaml with `rationale` (and `alternative_measure` for "
-        "`alternative`).",
-        "# controls/technical.yaml\n- id: ctl-unique-ids\n  name: Named accounts via SSO\n"
-        "  safeguard: technical\n  hipaa: [164.312(a)(2)(i)]\n"
-        "# sra.yaml\ndecisions:\n  - spec: 164.312(a)(2)(iii)\n    decision: alternative\n"
-        "    rationale: Shared clinic kiosks cannot lock per user without blocking care.\n"
-        "    alternative_measure: Kiosks return to a PIN screen after 2 minutes idle.\n"
-        "    decided_by: alice\n    date: 2026-02-10",
-        _without_control,
+        code="SRA401",
+        name="hipaa-spec-without-control",
+        severity=Severity.ERROR,
+        family=Family.COVERAGE,
+        summary=(
+            "A HIPAA implementation specification (or self-specifying standard) has no mapped "
+            "control, and for an addressable one no documented decision either."
+        ),
+        citation=(
+            "45 CFR 164.306(c)-(d) (required and addressable specifications); 164.316(b)(1) "
+            "(documentation of actions and assessments)"
+        ),
+        rationale=(
+            "Every standard must be met. Required specifications and the standards with no "
+            "specifications of their own must be implemented, so each needs a control that says "
+            "it implements them. Addressable specifications are not optional: the entity must "
+            "assess each one and either implement it, implement an equivalent alternative, or "
+            "document why neither is reasonable and appropriate, and keep that decision. A "
+            "control that cites only a standard does not say which of its specifications it "
+            "implements, so it does not count for them. Required specifications that bind only "
+            "some entities (clearinghouses, government entities, group health plans) may instead "
+            "be met by a decision saying why they do not apply. Findings are errors for required "
+            "specifications and warnings for addressable ones."
+        ),
+        fix=(
+            "Add the citation to the `hipaa` list of the control that implements the "
+            "specification; for an addressable specification you may instead add a decision to "
+            "`decisions` in sra.yaml with `rationale` (and `alternative_measure` for "
+            "`alternative`)."
+        ),
+        example=(
+            "# controls/technical.yaml\n- id: ctl-unique-ids\n  name: Named accounts via SSO\n"
+            "  safeguard: technical\n  hipaa: [164.312(a)(2)(i)]\n"
+            "# sra.yaml\ndecisions:\n  - spec: 164.312(a)(2)(iii)\n    decision: alternative\n"
+            "    rationale: Shared clinic kiosks cannot lock per user without blocking care.\n"
+            "    alternative_measure: Kiosks return to a PIN screen after 2 minutes idle.\n"
+            "    decided_by: alice\n    date: 2026-02-10"
+        ),
+        check=_without_control,
     ),
 )
 """Coverage rules SRA401."""

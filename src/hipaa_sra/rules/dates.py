@@ -81,20 +81,31 @@ def _date_in_future(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 DATE_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA014", "date-in-future", Severity.WARNING, Family.WORKSPACE,
-        "A date that records something done (a review, verification, scan, test, signature, "
-        "evidence or decision) lies after today.",
-        "45 CFR 164.316(b)(1) (documentation of actions and assessments); "
-        "164.308(a)(1)(ii)(A) (accurate risk analysis)",
-        "Stale-review, stale-evidence, vendor verification and the scan and test cadences all "
-        "count from these dates. A review dated next year, or 9999-01-01, keeps its record "
-        "current until then, so nothing would ever ask for the next review; a record of an "
-        "assessment must say when it actually took place. Deadlines (`due`, `baa.expires`, a "
-        "waiver's `until`) are not checked: they belong in the future.",
-        "Write the date on which the review, verification, scan, test or signature happened. "
-        "To say when the next one is due, use the review intervals in sra.yaml or a "
-        "remediation item's `due`.",
-        "  last_reviewed: 2026-11-02",
-        _date_in_future,
+        code="SRA014",
+        name="date-in-future",
+        severity=Severity.WARNING,
+        family=Family.WORKSPACE,
+        summary=(
+            "A date that records something done (a review, verification, scan, test, signature, "
+            "evidence or decision) lies after today."
+        ),
+        citation=(
+            "45 CFR 164.316(b)(1) (documentation of actions and assessments); "
+            "164.308(a)(1)(ii)(A) (accurate risk analysis)"
+        ),
+        rationale=(
+            "Stale-review, stale-evidence, vendor verification and the scan and test cadences all "
+            "count from these dates. A review dated next year, or 9999-01-01, keeps its record "
+            "current until then, so nothing would ever ask for the next review; a record of an "
+            "assessment must say when it actually took place. Deadlines (`due`, `baa.expires`, a "
+            "waiver's `until`) are not checked: they belong in the future."
+        ),
+        fix=(
+            "Write the date on which the review, verification, scan, test or signature happened. "
+            "To say when the next one is due, use the review intervals in sra.yaml or a "
+            "remediation item's `due`."
+        ),
+        example="  last_reviewed: 2026-11-02",
+        check=_date_in_future,
     ),
 )

@@ -69,41 +69,63 @@ def _contradicted(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 DISCOVERY_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA212", "undeclared-data-store", Severity.WARNING, Family.INVENTORY,
-        "Infrastructure code defines a data store that no inventory asset links.",
-        _CITE + ", element 1: scope (all ePHI the organization maintains)",
-        "The store an inventory forgets (the analytics replica, the snapshot bucket, the log "
-        "index) is the one nobody analysed. Infrastructure code lists every store; each must "
-        "appear in the inventory. The finding is an error when tags such as "
-        "`data-classification: phi` say the store holds PHI.",
-        "Add an asset with `sources: [KEY]` (`sra discover --write` proposes one), or add "
-        "the key to the `sources` of the asset that already describes the store.",
-        "- id: visit-exports\n  name: Visit exports bucket\n  category: object-storage\n"
-        "  ephi: present\n  sources:\n    - terraform:aws_s3_bucket.visit_exports",
-        _undeclared,
+        code="SRA212",
+        name="undeclared-data-store",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary="Infrastructure code defines a data store that no inventory asset links.",
+        citation=_CITE + ", element 1: scope (all ePHI the organization maintains)",
+        rationale=(
+            "The store an inventory forgets (the analytics replica, the snapshot bucket, the log "
+            "index) is the one nobody analysed. Infrastructure code lists every store; each must "
+            "appear in the inventory. The finding is an error when tags such as "
+            "`data-classification: phi` say the store holds PHI."
+        ),
+        fix=(
+            "Add an asset with `sources: [KEY]` (`sra discover --write` proposes one), or add "
+            "the key to the `sources` of the asset that already describes the store."
+        ),
+        example=(
+            "- id: visit-exports\n  name: Visit exports bucket\n  category: object-storage\n"
+            "  ephi: present\n  sources:\n    - terraform:aws_s3_bucket.visit_exports"
+        ),
+        check=_undeclared,
     ),
     Rule(
-        "SRA213", "asset-source-missing", Severity.WARNING, Family.INVENTORY,
-        "An asset links an infrastructure resource that no input holds any more.",
-        _CITE + "; 164.308(a)(1)(ii)(B) (risk management: keep the analysis current)",
-        "When infrastructure is removed or renamed, the inventory and the risks on it go "
-        "stale silently. Only links into inputs that were read are checked: a link into a "
-        "CloudFormation stack or a tool that no input covers is left alone.",
-        "Remove the link (and review whether the asset still exists), or correct the key.",
-        "  sources:\n    - terraform:module.db.aws_db_instance.patient",
-        _source_missing,
+        code="SRA213",
+        name="asset-source-missing",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary="An asset links an infrastructure resource that no input holds any more.",
+        citation=_CITE + "; 164.308(a)(1)(ii)(B) (risk management: keep the analysis current)",
+        rationale=(
+            "When infrastructure is removed or renamed, the inventory and the risks on it go "
+            "stale silently. Only links into inputs that were read are checked: a link into a "
+            "CloudFormation stack or a tool that no input covers is left alone."
+        ),
+        fix="Remove the link (and review whether the asset still exists), or correct the key.",
+        example="  sources:\n    - terraform:module.db.aws_db_instance.patient",
+        check=_source_missing,
     ),
     Rule(
-        "SRA214", "attribute-contradicts-infrastructure", Severity.ERROR, Family.INVENTORY,
-        "An asset's attribute says one thing and the infrastructure code another.",
-        _CITE + "; 164.312(a)(2)(iv) (encryption), 164.312(b) (audit controls)",
-        "An inventory that says `encryption_at_rest: true` for a store the plan leaves "
-        "unencrypted turns a finding into a false attestation. Compared: encryption_at_rest, "
-        "internet_facing (publicly accessible), audit_logging (logging), backups (retention "
-        "0 means none) and mfa.",
-        "Fix the infrastructure so it matches, or correct the attribute.",
-        "  attributes:\n    encryption_at_rest: true   # and storage_encrypted = true in Terraform",
-        _contradicted,
+        code="SRA214",
+        name="attribute-contradicts-infrastructure",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="An asset's attribute says one thing and the infrastructure code another.",
+        citation=_CITE + "; 164.312(a)(2)(iv) (encryption), 164.312(b) (audit controls)",
+        rationale=(
+            "An inventory that says `encryption_at_rest: true` for a store the plan leaves "
+            "unencrypted turns a finding into a false attestation. Compared: encryption_at_rest, "
+            "internet_facing (publicly accessible), audit_logging (logging), backups (retention "
+            "0 means none) and mfa."
+        ),
+        fix="Fix the infrastructure so it matches, or correct the attribute.",
+        example=(
+            "  attributes:\n"
+            "    encryption_at_rest: true   # and storage_encrypted = true in Terraform"
+        ),
+        check=_contradicted,
     ),
 )
 """Discovery rules SRA212-SRA214."""

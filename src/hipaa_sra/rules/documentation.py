@@ -94,60 +94,95 @@ def _review_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 DOCUMENTATION_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA501", "ocr-element-incomplete", Severity.WARNING, Family.DOCUMENTATION,
-        "One of the nine elements of OCR's risk-analysis guidance is missing or incomplete.",
-        "OCR, Guidance on Risk Analysis Requirements under the HIPAA Security Rule (July "
-        "2010); 45 CFR 164.308(a)(1)(ii)(A)",
-        "OCR's guidance names nine elements every risk analysis should include: scope, data "
-        "collection, threats and vulnerabilities, current security measures, likelihood, "
-        "impact, level of risk, final documentation, and periodic review. In enforcement, "
-        "OCR most often finds risk analyses that are incomplete: assets left out, threats "
-        "not paired with likelihood and impact, no documentation, no updates. Each finding "
-        "names the element and exactly what the workspace lacks for it.",
-        "Add what the message lists: the scope statement in sra.yaml, inventory and flows, "
-        "a risk for every ePHI asset with likelihood, impact and inherent_risk, controls with "
-        "evidence, remediation for high risks, sign-off, and regular review.",
-        "# sra.yaml\norganization:\n  name: Example Clinic\nscope: >-\n  Every system that "
-        "creates, receives, maintains or transmits ePHI: the EHR database,\n  the patient "
-        "portal, backups, laptops and the vendors in vendors/.",
-        _ocr_incomplete,
+        code="SRA501",
+        name="ocr-element-incomplete",
+        severity=Severity.WARNING,
+        family=Family.DOCUMENTATION,
+        summary=(
+            "One of the nine elements of OCR's risk-analysis guidance is missing or incomplete."
+        ),
+        citation=(
+            "OCR, Guidance on Risk Analysis Requirements under the HIPAA Security Rule (July "
+            "2010); 45 CFR 164.308(a)(1)(ii)(A)"
+        ),
+        rationale=(
+            "OCR's guidance names nine elements every risk analysis should include: scope, data "
+            "collection, threats and vulnerabilities, current security measures, likelihood, "
+            "impact, level of risk, final documentation, and periodic review. In enforcement, "
+            "OCR most often finds risk analyses that are incomplete: assets left out, threats "
+            "not paired with likelihood and impact, no documentation, no updates. Each finding "
+            "names the element and exactly what the workspace lacks for it."
+        ),
+        fix=(
+            "Add what the message lists: the scope statement in sra.yaml, inventory and flows, "
+            "a risk for every ePHI asset with likelihood, impact and inherent_risk, controls with "
+            "evidence, remediation for high risks, sign-off, and regular review."
+        ),
+        example=(
+            "# sra.yaml\norganization:\n  name: Example Clinic\nscope: >-\n  Every system that "
+            "creates, receives, maintains or transmits ePHI: the EHR database,\n  the patient "
+            "portal, backups, laptops and the vendors in vendors/."
+        ),
+        check=_ocr_incomplete,
     ),
     Rule(
-        "SRA502", "signoff-missing", Severity.ERROR, Family.DOCUMENTATION,
-        "A required role has not signed the SRA, or signed content that has changed since.",
-        "45 CFR 164.316(b)(1) (documentation), 164.308(a)(2) (assigned security "
-        "responsibility); OCR risk-analysis guidance, Finalize Documentation",
-        "A risk analysis is the organization's documented assessment, and an auditor asks "
-        "who accepted it and when. A sign-off records the digest of the content signed, so "
-        "any later change to the inventory, flows, controls, register or sra.yaml makes it "
-        "stale: the signed document is no longer the one in the repository. Every role in "
-        "`signoff.required_roles` (by default compliance-officer and engineering-owner) must "
-        "sign the current content.",
-        "Have each required role review the workspace and sign it with `sra signoff`, which "
-        "records the current digest in signoffs/.",
-        "# signoffs/signoffs.yaml\n- role: compliance-officer\n  name: Alice Smith\n"
-        "  email: alice@example.com\n  signed_at: 2026-11-20T15:04:00+00:00\n"
-        "  digest: sha256:3f1c...\n  statement: I reviewed this risk analysis.",
-        _signoff_missing,
+        code="SRA502",
+        name="signoff-missing",
+        severity=Severity.ERROR,
+        family=Family.DOCUMENTATION,
+        summary="A required role has not signed the SRA, or signed content that has changed since.",
+        citation=(
+            "45 CFR 164.316(b)(1) (documentation), 164.308(a)(2) (assigned security "
+            "responsibility); OCR risk-analysis guidance, Finalize Documentation"
+        ),
+        rationale=(
+            "A risk analysis is the organization's documented assessment, and an auditor asks "
+            "who accepted it and when. A sign-off records the digest of the content signed, so "
+            "any later change to the inventory, flows, controls, register or sra.yaml makes it "
+            "stale: the signed document is no longer the one in the repository. Every role in "
+            "`signoff.required_roles` (by default compliance-officer and engineering-owner) must "
+            "sign the current content."
+        ),
+        fix=(
+            "Have each required role review the workspace and sign it with `sra signoff`, which "
+            "records the current digest in signoffs/."
+        ),
+        example=(
+            "# signoffs/signoffs.yaml\n- role: compliance-officer\n  name: Alice Smith\n"
+            "  email: alice@example.com\n  signed_at: 2026-11-20T15:04:00+00:00\n"
+            "  digest: sha256:3f1c...\n  statement: I reviewed this risk analysis."
+        ),
+        check=_signoff_missing,
     ),
     Rule(
-        "SRA503", "review-overdue", Severity.WARNING, Family.DOCUMENTATION,
-        "The SRA's last periodic review (its newest sign-off) is older than the review "
-        "interval, or it was never reviewed.",
-        "45 CFR 164.306(e) (maintenance), 164.316(b)(2)(iii) (updates); OCR risk-analysis "
-        "guidance, Periodic Review and Updates",
-        "The risk analysis is an ongoing process: OCR expects it reviewed and updated as the "
-        "environment changes, and the Rule requires documentation to be reviewed "
-        "periodically. The date of the newest sign-off by a required role is taken as the "
-        "last review; rows' own review dates do not count, since reviewing some risks is not "
-        "a review of the analysis. The interval is `methodology.review_intervals.review_days` "
-        "(default 365).",
-        "Review the analysis, update it, and sign it again with `sra signoff`.",
-        "# sra.yaml\nmethodology:\n  review_intervals:\n    review_days: 365\n"
-        "# signoffs/signoffs.yaml\n- role: compliance-officer\n  name: Alice Smith\n"
-        "  email: alice@example.com\n  signed_at: 2026-11-20T15:04:00+00:00\n"
-        "  digest: sha256:3f1c...",
-        _review_overdue,
+        code="SRA503",
+        name="review-overdue",
+        severity=Severity.WARNING,
+        family=Family.DOCUMENTATION,
+        summary=(
+            "The SRA's last periodic review (its newest sign-off) is older than the review "
+            "interval, or it was never reviewed."
+        ),
+        citation=(
+            "45 CFR 164.306(e) (maintenance), 164.316(b)(2)(iii) (updates); OCR risk-analysis "
+            "guidance, Periodic Review and Updates"
+        ),
+        rationale=(
+            "The risk analysis is an ongoing process: OCR expects it reviewed and updated as the "
+            "environment changes, and the Rule requires documentation to be reviewed "
+            "periodically. The date of the newest sign-off by a required role is taken as the "
+            "last review; rows' own review dates do not count, since reviewing some risks is not "
+            "a review of the analysis. The interval is `methodology.review_intervals.review_days` "
+            "(default 365)."
+        ),
+        fix="Review the analysis, update it, and sign it again with `sra signoff`.",
+        example=(
+            "# sra.yaml\nmethodology:\n  review_intervals:\n    review_days: 365\n"
+            "# signoffs/signoffs.yaml\n- role: compliance-officer\n  name: Alice Smith\n"
+            "  email: alice@example.com\n  signed_at: 2026-11-20T15:04:00+00:00\n"
+            "  digest: sha256:3f1c..."
+        ),
+        check=_review_overdue,
     ),
 )
 """Documentation rules SRA501-SRA503."""

@@ -94,34 +94,50 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 EVIDENCE_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA109", "control-without-evidence", Severity.WARNING, Family.REGISTER,
-        "A safeguard is claimed without saying how, when and where it was verified.",
-        _CITE,
-        "Auditors do not accept a list of controls; they ask for proof that each one is in "
-        "place and working. A free-text control passes when it names how it was verified "
-        "(a scan, test, review...), when (a YYYY-MM-DD date) and where the evidence is kept "
-        "(a path, URL or ticket): \"We have DLP\" fails, \"AES-256 at rest on RDS, verified "
-        "by quarterly CIS scan, last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\" "
-        "passes. A control record passes when one evidence entry has how_verified, date and "
-        "location.",
-        "Add the missing parts to the text, or move the control to controls/ with an "
-        "`evidence:` list and name its id in `current_controls`.",
-        "  current_controls:\n    - \"AES-256 at rest on RDS, verified by quarterly CIS scan, "
-        "last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\"\n    - CTL-MFA",
-        _control_without_evidence,
+        code="SRA109",
+        name="control-without-evidence",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="A safeguard is claimed without saying how, when and where it was verified.",
+        citation=_CITE,
+        rationale=(
+            "Auditors do not accept a list of controls; they ask for proof that each one is in "
+            "place and working. A free-text control passes when it names how it was verified (a "
+            "scan, test, review...), when (a YYYY-MM-DD date) and where the evidence is kept (a "
+            "path, URL or ticket): \"We have DLP\" fails, \"AES-256 at rest on RDS, verified by "
+            "quarterly CIS scan, last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\" "
+            "passes. A control record passes when one evidence entry has how_verified, date and "
+            "location."
+        ),
+        fix=(
+            "Add the missing parts to the text, or move the control to controls/ with an "
+            "`evidence:` list and name its id in `current_controls`."
+        ),
+        example=(
+            "  current_controls:\n    - \"AES-256 at rest on RDS, verified by quarterly CIS scan, "
+            "last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\"\n    - CTL-MFA"
+        ),
+        check=_control_without_evidence,
     ),
     Rule(
-        "SRA110", "stale-evidence", Severity.WARNING, Family.REGISTER,
-        "The latest verification of a safeguard is older than its refresh interval.",
-        _CITE + "; 164.306(e) (maintenance)",
-        "Evidence ages: a scan from two years ago says little about today. Each evidence entry "
-        "stays current for its `refresh_days`, else `methodology.review_intervals."
-        "evidence_days` (default 365); a free-text control's date counts the same way.",
-        "Verify the control again and record the new date (and where the new evidence is).",
-        "  evidence:\n    - what: TLS 1.2+ enforced\n      how_verified: SSL Labs scan\n"
-        "      date: 2026-10-01\n      location: https://evidence.example/tls\n"
-        "      refresh_days: 90",
-        _stale_evidence,
+        code="SRA110",
+        name="stale-evidence",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="The latest verification of a safeguard is older than its refresh interval.",
+        citation=_CITE + "; 164.306(e) (maintenance)",
+        rationale=(
+            "Evidence ages: a scan from two years ago says little about today. Each evidence entry "
+            "stays current for its `refresh_days`, else `methodology.review_intervals."
+            "evidence_days` (default 365); a free-text control's date counts the same way."
+        ),
+        fix="Verify the control again and record the new date (and where the new evidence is).",
+        example=(
+            "  evidence:\n    - what: TLS 1.2+ enforced\n      how_verified: SSL Labs scan\n"
+            "      date: 2026-10-01\n      location: https://evidence.example/tls\n"
+            "      refresh_days: 90"
+        ),
+        check=_stale_evidence,
     ),
 )
 """Evidence rules, part of the register family."""

@@ -212,110 +212,182 @@ _CITE_BA = "45 CFR 164.308(b)(1), 164.314(a) (business associate contracts)"
 
 INVENTORY_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA201", "ephi-asset-without-risk", Severity.ERROR, Family.INVENTORY,
-        "An asset that holds or moves ePHI has no risk in the register.",
-        _CITE_RA + ", elements 1 and 3: scope, threats and vulnerabilities",
-        "The risk analysis must cover all ePHI the organization creates, receives, maintains "
-        "or transmits. An inventoried ePHI system with no threat-vulnerability pair is exactly "
-        "the incomplete analysis OCR cites most.",
-        "Add a register row with `asset:` set to the asset id, its threat, vulnerability, "
-        "likelihood and impact.",
-        "- id: RR-30\n  asset: analytics-warehouse\n  threat: Over-broad analyst access\n"
-        "  vuln: Warehouse roles not reviewed\n  likelihood: moderate\n  impact: high",
-        _ephi_without_risk,
+        code="SRA201",
+        name="ephi-asset-without-risk",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="An asset that holds or moves ePHI has no risk in the register.",
+        citation=_CITE_RA + ", elements 1 and 3: scope, threats and vulnerabilities",
+        rationale=(
+            "The risk analysis must cover all ePHI the organization creates, receives, maintains "
+            "or transmits. An inventoried ePHI system with no threat-vulnerability pair is exactly "
+            "the incomplete analysis OCR cites most."
+        ),
+        fix=(
+            "Add a register row with `asset:` set to the asset id, its threat, vulnerability, "
+            "likelihood and impact."
+        ),
+        example=(
+            "- id: RR-30\n  asset: analytics-warehouse\n  threat: Over-broad analyst access\n"
+            "  vuln: Warehouse roles not reviewed\n  likelihood: moderate\n  impact: high"
+        ),
+        check=_ephi_without_risk,
     ),
     Rule(
-        "SRA202", "ephi-status-unknown", Severity.WARNING, Family.INVENTORY,
-        "An asset does not say whether it holds ePHI (or says only `possible`).",
-        _CITE_RA + ", element 2: data collection",
-        "Scope follows ePHI. An asset whose status is unknown is either in scope and "
-        "unanalysed or out of scope without a reason; both fail an audit. `possible` is "
-        "treated as in scope and reported as info until resolved.",
-        "Set `ephi:` to present or absent (absent stores that ePHI flows could reach also "
-        "need `scoped_out_by`).",
-        "  ephi: present",
-        _ephi_status_unknown,
+        code="SRA202",
+        name="ephi-status-unknown",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary="An asset does not say whether it holds ePHI (or says only `possible`).",
+        citation=_CITE_RA + ", element 2: data collection",
+        rationale=(
+            "Scope follows ePHI. An asset whose status is unknown is either in scope and "
+            "unanalysed or out of scope without a reason; both fail an audit. `possible` is "
+            "treated as in scope and reported as info until resolved."
+        ),
+        fix=(
+            "Set `ephi:` to present or absent (absent stores that ePHI flows could reach also "
+            "need `scoped_out_by`)."
+        ),
+        example="  ephi: present",
+        check=_ephi_status_unknown,
     ),
     Rule(
-        "SRA203", "scope-leak", Severity.ERROR, Family.INVENTORY,
-        "An ePHI flow reaches an asset marked `ephi: absent` with no scoping control.",
-        _CITE_RA + ", element 1: scope of the analysis",
-        "Data flows are how ePHI ends up in systems nobody analysed: the staging copy, the "
-        "log index, the analytics bucket. If an ePHI flow arrives, the asset is in scope "
-        "unless a named control keeps ePHI out (de-identification, filtering, tokenisation).",
-        "Set `ephi: present` and analyse it, or set `scoped_out_by:` to the id of the control "
-        "that keeps ePHI out.",
-        "  ephi: absent\n  scoped_out_by: CTL-DEID-PIPELINE",
-        _scope_leak,
+        code="SRA203",
+        name="scope-leak",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="An ePHI flow reaches an asset marked `ephi: absent` with no scoping control.",
+        citation=_CITE_RA + ", element 1: scope of the analysis",
+        rationale=(
+            "Data flows are how ePHI ends up in systems nobody analysed: the staging copy, the "
+            "log index, the analytics bucket. If an ePHI flow arrives, the asset is in scope "
+            "unless a named control keeps ePHI out (de-identification, filtering, tokenisation)."
+        ),
+        fix=(
+            "Set `ephi: present` and analyse it, or set `scoped_out_by:` to the id of the control "
+            "that keeps ePHI out."
+        ),
+        example="  ephi: absent\n  scoped_out_by: CTL-DEID-PIPELINE",
+        check=_scope_leak,
     ),
     Rule(
-        "SRA204", "missing-inventory-category", Severity.WARNING, Family.INVENTORY,
-        "An ePHI estate lists no analytics warehouse, backup, replica, audit log, search "
-        "index, cache or notebook.",
-        _CITE_RA + ", element 2: data collection",
-        "These are the places ePHI is copied to and forgotten: auditors find them missing "
-        "from inventories more than any others. Each finding names the missing category.",
-        "Inventory the asset, or document that none exists in sra.yaml `absent_categories` "
-        "with the reason.",
-        "absent_categories:\n  search-index: No search index; Postgres full-text search only",
-        _missing_category,
+        code="SRA204",
+        name="missing-inventory-category",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary=(
+            "An ePHI estate lists no analytics warehouse, backup, replica, audit log, search "
+            "index, cache or notebook."
+        ),
+        citation=_CITE_RA + ", element 2: data collection",
+        rationale=(
+            "These are the places ePHI is copied to and forgotten: auditors find them missing "
+            "from inventories more than any others. Each finding names the missing category."
+        ),
+        fix=(
+            "Inventory the asset, or document that none exists in sra.yaml `absent_categories` "
+            "with the reason."
+        ),
+        example=(
+            "absent_categories:\n  search-index: No search index; Postgres full-text search only"
+        ),
+        check=_missing_category,
     ),
     Rule(
-        "SRA205", "stale-inventory", Severity.WARNING, Family.INVENTORY,
-        "An inventory entry was not reviewed within the inventory review interval.",
-        "45 CFR 164.308(a)(1)(ii)(A); proposed 164.308(a)(1) (2025 NPRM: review the technology "
-        "asset inventory every 12 months)",
-        "An inventory is only as good as its last review. The interval is `methodology."
-        "review_intervals.inventory_days` (default 365); the nprm-2025 profile caps it at 12 "
-        "months.",
-        "Review the entry and set `last_reviewed:` to the review date.",
-        "  last_reviewed: 2026-09-01",
-        _stale_inventory,
+        code="SRA205",
+        name="stale-inventory",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary="An inventory entry was not reviewed within the inventory review interval.",
+        citation=(
+            "45 CFR 164.308(a)(1)(ii)(A); proposed 164.308(a)(1) (2025 NPRM: review the technology "
+            "asset inventory every 12 months)"
+        ),
+        rationale=(
+            "An inventory is only as good as its last review. The interval is `methodology."
+            "review_intervals.inventory_days` (default 365); the nprm-2025 profile caps it at 12 "
+            "months."
+        ),
+        fix="Review the entry and set `last_reviewed:` to the review date.",
+        example="  last_reviewed: 2026-09-01",
+        check=_stale_inventory,
     ),
     Rule(
-        "SRA206", "vendor-without-baa", Severity.ERROR, Family.INVENTORY,
-        "A vendor that processes or stores ePHI has no executed business associate agreement.",
-        _CITE_BA,
-        "A business associate may receive ePHI only under a written contract with the "
-        "required terms. Conduits that only transmit data are exempt; vendors that process "
-        "or store it are not.",
-        "Execute the BAA and record `baa: {status: executed, executed: YYYY-MM-DD, document: "
-        "...}`, or correct `ephi_exposure`.",
-        "  baa:\n    status: executed\n    executed: 2025-03-01\n    document: legal/baa/aws.pdf",
-        _vendor_without_baa,
+        code="SRA206",
+        name="vendor-without-baa",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary=(
+            "A vendor that processes or stores ePHI has no executed business associate agreement."
+        ),
+        citation=_CITE_BA,
+        rationale=(
+            "A business associate may receive ePHI only under a written contract with the "
+            "required terms. Conduits that only transmit data are exempt; vendors that process "
+            "or store it are not."
+        ),
+        fix=(
+            "Execute the BAA and record `baa: {status: executed, executed: YYYY-MM-DD, document: "
+            "...}`, or correct `ephi_exposure`."
+        ),
+        example=(
+            "  baa:\n"
+            "    status: executed\n"
+            "    executed: 2025-03-01\n"
+            "    document: legal/baa/aws.pdf"
+        ),
+        check=_vendor_without_baa,
     ),
     Rule(
-        "SRA207", "baa-expired", Severity.ERROR, Family.INVENTORY,
-        "A vendor's BAA expired while the vendor still has ePHI.",
-        _CITE_BA,
-        "An expired agreement is no agreement: ePHI disclosed after the end date is disclosed "
-        "without one.",
-        "Renew the BAA and update `baa.expires` (leave it out for an evergreen agreement).",
-        "    expires: 2028-03-01",
-        _baa_expired,
+        code="SRA207",
+        name="baa-expired",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="A vendor's BAA expired while the vendor still has ePHI.",
+        citation=_CITE_BA,
+        rationale=(
+            "An expired agreement is no agreement: ePHI disclosed after the end date is disclosed "
+            "without one."
+        ),
+        fix="Renew the BAA and update `baa.expires` (leave it out for an evergreen agreement).",
+        example="    expires: 2028-03-01",
+        check=_baa_expired,
     ),
     Rule(
-        "SRA208", "vendor-not-verified", Severity.WARNING, Family.INVENTORY,
-        "A business associate's safeguards were not verified within 12 months.",
-        _CITE_BA + "; proposed 164.308(b) (2025 NPRM: written verification every 12 months)",
-        "Satisfactory assurances go stale. The 2025 NPRM proposes written verification of a "
-        "business associate's technical safeguards every 12 months; a review of its SOC 2 "
-        "or HITRUST report meets that today. The interval is `methodology.review_intervals."
-        "vendor_days` (default 365).",
-        "Review the vendor's current attestation and set `last_verified:`.",
-        "  last_verified: 2026-08-15",
-        _vendor_not_verified,
+        code="SRA208",
+        name="vendor-not-verified",
+        severity=Severity.WARNING,
+        family=Family.INVENTORY,
+        summary="A business associate's safeguards were not verified within 12 months.",
+        citation=(
+            _CITE_BA + "; proposed 164.308(b) (2025 NPRM: written verification every 12 months)"
+        ),
+        rationale=(
+            "Satisfactory assurances go stale. The 2025 NPRM proposes written verification of a "
+            "business associate's technical safeguards every 12 months; a review of its SOC 2 "
+            "or HITRUST report meets that today. The interval is `methodology.review_intervals."
+            "vendor_days` (default 365)."
+        ),
+        fix="Review the vendor's current attestation and set `last_verified:`.",
+        example="  last_verified: 2026-08-15",
+        check=_vendor_not_verified,
     ),
     Rule(
-        "SRA209", "unencrypted-ephi-flow", Severity.ERROR, Family.INVENTORY,
-        "A data flow carries ePHI without encryption in transit (or does not say).",
-        "45 CFR 164.312(e)(1), (e)(2)(ii) (transmission security, encryption)",
-        "Encryption in transit is addressable today and required under the 2025 NPRM. An "
-        "ePHI flow in the clear needs either encryption or a documented equivalent measure; "
-        "a flow that does not say is reported as a warning.",
-        "Encrypt the channel (TLS, mTLS, SFTP) and set `encrypted_in_transit: true`.",
-        "  protocol: https\n  encrypted_in_transit: true",
-        _unencrypted_flow,
+        code="SRA209",
+        name="unencrypted-ephi-flow",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="A data flow carries ePHI without encryption in transit (or does not say).",
+        citation="45 CFR 164.312(e)(1), (e)(2)(ii) (transmission security, encryption)",
+        rationale=(
+            "Encryption in transit is addressable today and required under the 2025 NPRM. An "
+            "ePHI flow in the clear needs either encryption or a documented equivalent measure; "
+            "a flow that does not say is reported as a warning."
+        ),
+        fix="Encrypt the channel (TLS, mTLS, SFTP) and set `encrypted_in_transit: true`.",
+        example="  protocol: https\n  encrypted_in_transit: true",
+        check=_unencrypted_flow,
     ),
 )
 """Inventory and scope rules SRA201-SRA209."""

@@ -80,44 +80,69 @@ def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 POLICY_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA504", "policy-missing", Severity.WARNING, Family.DOCUMENTATION,
-        "A standard whose text asks for written policies or procedures has no active policy.",
-        "45 CFR 164.316(a) (policies and procedures); the standards listed in the questionnaire "
-        "catalog (`policy: true`)",
-        "Most standards of the Security Rule begin \"implement policies and procedures\", and "
-        "OCR asks for them first. A standard with no written, active policy cannot show how it "
-        "is met, whatever the systems do. A policy counts for a standard when it cites the "
-        "standard or one of its specifications. With no active policy at all, one finding "
-        "lists every standard that needs one.",
-        "Record the policy in policies/ with `status: active` and the citations it addresses.",
-        "# policies/policies.yaml\n- id: pol-security-management\n  title: Security management "
-        "policy\n  hipaa: [164.308(a)(1)(i), 164.308(a)(1)(ii)(C)]\n  owner: alice\n  version: "
-        "'2.1'\n  status: active\n  approved_by: alice\n  approved: 2026-03-01\n  review_days: "
-        "365\n  document: https://intranet.example/policies/security-management.pdf",
-        _missing,
+        code="SRA504",
+        name="policy-missing",
+        severity=Severity.WARNING,
+        family=Family.DOCUMENTATION,
+        summary=(
+            "A standard whose text asks for written policies or procedures has no active policy."
+        ),
+        citation=(
+            "45 CFR 164.316(a) (policies and procedures); the standards listed in the "
+            "questionnaire catalog (`policy: true`)"
+        ),
+        rationale=(
+            "Most standards of the Security Rule begin \"implement policies and procedures\", and "
+            "OCR asks for them first. A standard with no written, active policy cannot show how it "
+            "is met, whatever the systems do. A policy counts for a standard when it cites the "
+            "standard or one of its specifications. With no active policy at all, one finding "
+            "lists every standard that needs one."
+        ),
+        fix="Record the policy in policies/ with `status: active` and the citations it addresses.",
+        example=(
+            "# policies/policies.yaml\n- id: pol-security-management\n  title: Security management "
+            "policy\n  hipaa: [164.308(a)(1)(i), 164.308(a)(1)(ii)(C)]\n  owner: alice\n  version: "
+            "'2.1'\n  status: active\n  approved_by: alice\n  approved: 2026-03-01\n  review_days: "
+            "365\n  document: https://intranet.example/policies/security-management.pdf"
+        ),
+        check=_missing,
     ),
     Rule(
-        "SRA505", "policy-not-approved", Severity.WARNING, Family.DOCUMENTATION,
-        "An active policy has no approver or no approval date.",
-        "45 CFR 164.316(a)-(b) (policies documented and kept); 164.308(a)(2)",
-        "A policy in force must be one the organization adopted: an auditor asks who approved "
-        "it and when. A policy still being written is `draft` and does not count yet.",
-        "Add `approved_by` (a person id) and `approved` (the date), or set `status: draft`.",
-        "- id: pol-sanctions\n  title: Sanction policy\n  hipaa: [164.308(a)(1)(ii)(C)]\n"
-        "  status: active\n  approved_by: alice\n  approved: 2026-03-01",
-        _not_approved,
+        code="SRA505",
+        name="policy-not-approved",
+        severity=Severity.WARNING,
+        family=Family.DOCUMENTATION,
+        summary="An active policy has no approver or no approval date.",
+        citation="45 CFR 164.316(a)-(b) (policies documented and kept); 164.308(a)(2)",
+        rationale=(
+            "A policy in force must be one the organization adopted: an auditor asks who approved "
+            "it and when. A policy still being written is `draft` and does not count yet."
+        ),
+        fix="Add `approved_by` (a person id) and `approved` (the date), or set `status: draft`.",
+        example=(
+            "- id: pol-sanctions\n  title: Sanction policy\n  hipaa: [164.308(a)(1)(ii)(C)]\n"
+            "  status: active\n  approved_by: alice\n  approved: 2026-03-01"
+        ),
+        check=_not_approved,
     ),
     Rule(
-        "SRA506", "policy-review-overdue", Severity.WARNING, Family.DOCUMENTATION,
-        "An active policy was approved longer ago than its review interval.",
-        "45 CFR 164.316(b)(2)(iii) (review documentation periodically, and update it)",
-        "Documentation must be reviewed periodically and updated as the environment changes. "
-        "Each policy is due for review `review_days` after its approval (default "
-        "`methodology.review_intervals.policy_days`, 365).",
-        "Review the policy and record the new approval date (and version).",
-        "- id: pol-contingency\n  title: Contingency plan\n  hipaa: [164.308(a)(7)(i)]\n"
-        "  status: active\n  approved_by: alice\n  approved: 2026-03-01\n  review_days: 365",
-        _overdue,
+        code="SRA506",
+        name="policy-review-overdue",
+        severity=Severity.WARNING,
+        family=Family.DOCUMENTATION,
+        summary="An active policy was approved longer ago than its review interval.",
+        citation="45 CFR 164.316(b)(2)(iii) (review documentation periodically, and update it)",
+        rationale=(
+            "Documentation must be reviewed periodically and updated as the environment changes. "
+            "Each policy is due for review `review_days` after its approval (default "
+            "`methodology.review_intervals.policy_days`, 365)."
+        ),
+        fix="Review the policy and record the new approval date (and version).",
+        example=(
+            "- id: pol-contingency\n  title: Contingency plan\n  hipaa: [164.308(a)(7)(i)]\n"
+            "  status: active\n  approved_by: alice\n  approved: 2026-03-01\n  review_days: 365"
+        ),
+        check=_overdue,
     ),
 )
 """Policy rules SRA504-SRA506."""

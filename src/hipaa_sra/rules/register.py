@@ -164,99 +164,161 @@ _CITE_RA = "45 CFR 164.308(a)(1)(ii)(A) (risk analysis); OCR risk analysis guida
 
 REGISTER_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA101", "stale-review", Severity.WARNING, Family.REGISTER,
-        "A risk row was not reviewed within the register review interval.",
-        _CITE_RA + ", element 9: periodic review and updates",
-        "OCR expects the risk analysis to be ongoing. A row nobody has looked at for over a "
-        "year is evidence that the analysis is not current, which is the most common finding "
-        "in OCR enforcement.",
-        "Review the row, update its scoring and controls if needed, and set `last_reviewed` "
-        "to the review date. The interval is `methodology.review_intervals.register_days` "
-        "(default 365).",
-        "- id: RR-1\n  ...\n  last_reviewed: 2026-06-05",
-        _stale_review,
+        code="SRA101",
+        name="stale-review",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="A risk row was not reviewed within the register review interval.",
+        citation=_CITE_RA + ", element 9: periodic review and updates",
+        rationale=(
+            "OCR expects the risk analysis to be ongoing. A row nobody has looked at for over a "
+            "year is evidence that the analysis is not current, which is the most common finding "
+            "in OCR enforcement."
+        ),
+        fix=(
+            "Review the row, update its scoring and controls if needed, and set `last_reviewed` "
+            "to the review date. The interval is `methodology.review_intervals.register_days` "
+            "(default 365)."
+        ),
+        example="- id: RR-1\n  ...\n  last_reviewed: 2026-06-05",
+        check=_stale_review,
     ),
     Rule(
-        "SRA102", "high-risk-without-remediation", Severity.ERROR, Family.REGISTER,
-        "A high or very-high risk has no open remediation and no accepted decision.",
-        _CITE_RM,
-        "164.308(a)(1)(ii)(B) requires measures that reduce risks to a reasonable and "
-        "appropriate level. A high risk with neither a plan nor a documented acceptance "
-        "shows risks were identified but not managed. The level that counts is the stated "
-        "residual risk (what remains after current controls), else the inherent risk.",
-        "Add a remediation item with owner, due date and status `planned` or `in_progress`, "
-        "or record an `accepted` decision with rationale and approver.",
-        "  residual_risk: high\n  remediation:\n    - control: Enforce MFA on the replica role\n"
-        "      owner: alice\n      due: 2027-01-31\n      status: planned",
-        _high_without_remediation,
+        code="SRA102",
+        name="high-risk-without-remediation",
+        severity=Severity.ERROR,
+        family=Family.REGISTER,
+        summary="A high or very-high risk has no open remediation and no accepted decision.",
+        citation=_CITE_RM,
+        rationale=(
+            "164.308(a)(1)(ii)(B) requires measures that reduce risks to a reasonable and "
+            "appropriate level. A high risk with neither a plan nor a documented acceptance "
+            "shows risks were identified but not managed. The level that counts is the stated "
+            "residual risk (what remains after current controls), else the inherent risk."
+        ),
+        fix=(
+            "Add a remediation item with owner, due date and status `planned` or `in_progress`, "
+            "or record an `accepted` decision with rationale and approver."
+        ),
+        example=(
+            "  residual_risk: high\n"
+            "  remediation:\n"
+            "    - control: Enforce MFA on the replica role\n"
+            "      owner: alice\n"
+            "      due: 2027-01-31\n"
+            "      status: planned"
+        ),
+        check=_high_without_remediation,
     ),
     Rule(
-        "SRA103", "remediation-overdue", Severity.WARNING, Family.REGISTER,
-        "An open remediation item is past its due date.",
-        _CITE_RM,
-        "A remediation plan whose dates pass silently is the plan an auditor reads as not "
-        "being executed. Either the work is done, or the plan needs a new date and reason.",
-        "Finish the work and set `status: done`, or move `due` to a realistic date.",
-        "  remediation:\n    - control: Rotate replica credentials\n      owner: alice\n"
-        "      due: 2027-03-31\n      status: in_progress",
-        _remediation_overdue,
+        code="SRA103",
+        name="remediation-overdue",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="An open remediation item is past its due date.",
+        citation=_CITE_RM,
+        rationale=(
+            "A remediation plan whose dates pass silently is the plan an auditor reads as not "
+            "being executed. Either the work is done, or the plan needs a new date and reason."
+        ),
+        fix="Finish the work and set `status: done`, or move `due` to a realistic date.",
+        example=(
+            "  remediation:\n    - control: Rotate replica credentials\n      owner: alice\n"
+            "      due: 2027-03-31\n      status: in_progress"
+        ),
+        check=_remediation_overdue,
     ),
     Rule(
-        "SRA104", "remediation-without-owner", Severity.WARNING, Family.REGISTER,
-        "An open remediation item names no owner.",
-        _CITE_RM + "; 164.308(a)(2) (assigned security responsibility)",
-        "Work without an owner does not get done, and an auditor asks who is accountable "
-        "for each corrective action.",
-        "Set `owner:` to the person id accountable for the item.",
-        "      owner: security-eng-lead",
-        _remediation_without_owner,
+        code="SRA104",
+        name="remediation-without-owner",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="An open remediation item names no owner.",
+        citation=_CITE_RM + "; 164.308(a)(2) (assigned security responsibility)",
+        rationale=(
+            "Work without an owner does not get done, and an auditor asks who is accountable "
+            "for each corrective action."
+        ),
+        fix="Set `owner:` to the person id accountable for the item.",
+        example="      owner: security-eng-lead",
+        check=_remediation_without_owner,
     ),
     Rule(
-        "SRA105", "remediation-without-due-date", Severity.WARNING, Family.REGISTER,
-        "An open remediation item has no due date.",
-        _CITE_RM,
-        "Without a date a remediation item cannot be overdue, so it can wait forever. The "
-        "plan needs dates to be a plan.",
-        "Set `due: YYYY-MM-DD`.",
-        "      due: 2027-01-31",
-        _remediation_without_due,
+        code="SRA105",
+        name="remediation-without-due-date",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary="An open remediation item has no due date.",
+        citation=_CITE_RM,
+        rationale=(
+            "Without a date a remediation item cannot be overdue, so it can wait forever. The "
+            "plan needs dates to be a plan."
+        ),
+        fix="Set `due: YYYY-MM-DD`.",
+        example="      due: 2027-01-31",
+        check=_remediation_without_due,
     ),
     Rule(
-        "SRA106", "inherent-risk-mismatch", Severity.WARNING, Family.REGISTER,
-        "The stated inherent risk differs from the methodology's matrix for its likelihood "
-        "and impact.",
-        "NIST SP 800-30 Rev. 1 Table I-2; " + _CITE_RA + ", element 7: determine the level "
-        "of risk",
-        "The methodology in sra.yaml says how likelihood and impact combine. A level that "
-        "disagrees with it means the analysis does not follow its own method, and rankings "
-        "built on it mislead. NIST's Table I-2 is a lookup table, not a product: moderate "
-        "likelihood and high impact give moderate, not high.",
-        "Set `inherent_risk` to the matrix's level (see `sra score` and `sra catalog nist`), "
-        "or revise likelihood or impact if they were misjudged.",
-        "  likelihood: moderate\n  impact: high\n  inherent_risk: moderate",
-        _inherent_mismatch,
+        code="SRA106",
+        name="inherent-risk-mismatch",
+        severity=Severity.WARNING,
+        family=Family.REGISTER,
+        summary=(
+            "The stated inherent risk differs from the methodology's matrix for its likelihood "
+            "and impact."
+        ),
+        citation=(
+            "NIST SP 800-30 Rev. 1 Table I-2; " + _CITE_RA + ", element 7: determine the level "
+            "of risk"
+        ),
+        rationale=(
+            "The methodology in sra.yaml says how likelihood and impact combine. A level that "
+            "disagrees with it means the analysis does not follow its own method, and rankings "
+            "built on it mislead. NIST's Table I-2 is a lookup table, not a product: moderate "
+            "likelihood and high impact give moderate, not high."
+        ),
+        fix=(
+            "Set `inherent_risk` to the matrix's level (see `sra score` and `sra catalog nist`), "
+            "or revise likelihood or impact if they were misjudged."
+        ),
+        example="  likelihood: moderate\n  impact: high\n  inherent_risk: moderate",
+        check=_inherent_mismatch,
     ),
     Rule(
-        "SRA107", "residual-exceeds-inherent", Severity.ERROR, Family.REGISTER,
-        "The residual risk is higher than the inherent risk.",
-        "NIST SP 800-30 Rev. 1 section 3.2 (risk determination)",
-        "Residual risk is what remains after current controls; controls can only lower it. "
-        "A residual above inherent is a data-entry error that corrupts rankings.",
-        "Lower `residual_risk` to at most the inherent level, or correct the inherent level.",
-        "  inherent_risk: high\n  residual_risk: moderate",
-        _residual_exceeds_inherent,
+        code="SRA107",
+        name="residual-exceeds-inherent",
+        severity=Severity.ERROR,
+        family=Family.REGISTER,
+        summary="The residual risk is higher than the inherent risk.",
+        citation="NIST SP 800-30 Rev. 1 section 3.2 (risk determination)",
+        rationale=(
+            "Residual risk is what remains after current controls; controls can only lower it. "
+            "A residual above inherent is a data-entry error that corrupts rankings."
+        ),
+        fix="Lower `residual_risk` to at most the inherent level, or correct the inherent level.",
+        example="  inherent_risk: high\n  residual_risk: moderate",
+        check=_residual_exceeds_inherent,
     ),
     Rule(
-        "SRA108", "accepted-risk-without-rationale", Severity.ERROR, Family.REGISTER,
-        "A remediation item is `accepted` without a rationale and an approver.",
-        _CITE_RM + "; 164.316(b)(1) (documentation)",
-        "Accepting a risk is a decision management owns. Without the reason and the name of "
-        "who approved it, an acceptance is indistinguishable from neglect.",
-        "Add `rationale:` (why the risk is reasonable to carry) and `approved_by:` (person id).",
-        "    - control: Keep 90-day SIEM retention\n      status: accepted\n"
-        "      rationale: Cost exceeds benefit; compensating weekly export\n"
-        "      approved_by: alice",
-        _accepted_without_rationale,
+        code="SRA108",
+        name="accepted-risk-without-rationale",
+        severity=Severity.ERROR,
+        family=Family.REGISTER,
+        summary="A remediation item is `accepted` without a rationale and an approver.",
+        citation=_CITE_RM + "; 164.316(b)(1) (documentation)",
+        rationale=(
+            "Accepting a risk is a decision management owns. Without the reason and the name of "
+            "who approved it, an acceptance is indistinguishable from neglect."
+        ),
+        fix=(
+            "Add `rationale:` (why the risk is reasonable to carry) and `approved_by:` (person id)."
+        ),
+        example=(
+            "    - control: Keep 90-day SIEM retention\n      status: accepted\n"
+            "      rationale: Cost exceeds benefit; compensating weekly export\n"
+            "      approved_by: alice"
+        ),
+        check=_accepted_without_rationale,
     ),
 )
 """Register rules SRA101-SRA108; evidence rules SRA109-SRA110 live in `rules.evidence`."""

@@ -57,26 +57,38 @@ _CITE = "45 CFR 164.308(a)(1)(ii)(A); 164.514(b)(2) (Safe Harbor identifiers)"
 
 SCAN_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA210", "phi-found-out-of-scope", Severity.ERROR, Family.INVENTORY,
-        "A recorded scan found PHI in an asset marked `ephi: absent`.",
-        _CITE,
-        "An asset outside the analysis holds identifiers of patients: the scope is wrong, or "
-        "the control that was to keep ePHI out (its `scoped_out_by`) has failed. Either way "
-        "the analysis does not cover ePHI that exists, the finding OCR cites most.",
-        "Remove the data and record a clean scan, or set `ephi: present` and add the asset's "
-        "risks.",
-        "  ephi: present",
-        _phi_found_out_of_scope,
+        code="SRA210",
+        name="phi-found-out-of-scope",
+        severity=Severity.ERROR,
+        family=Family.INVENTORY,
+        summary="A recorded scan found PHI in an asset marked `ephi: absent`.",
+        citation=_CITE,
+        rationale=(
+            "An asset outside the analysis holds identifiers of patients: the scope is wrong, or "
+            "the control that was to keep ePHI out (its `scoped_out_by`) has failed. Either way "
+            "the analysis does not cover ePHI that exists, the finding OCR cites most."
+        ),
+        fix=(
+            "Remove the data and record a clean scan, or set `ephi: present` and add the asset's "
+            "risks."
+        ),
+        example="  ephi: present",
+        check=_phi_found_out_of_scope,
     ),
     Rule(
-        "SRA211", "ephi-absent-without-scan-evidence", Severity.INFO, Family.INVENTORY,
-        "A data store that flows reach says `ephi: absent` with no recorded scan.",
-        _CITE,
-        "`ephi: absent` on a store that data flows reach is a claim; a scan of its data is the "
-        "evidence. Stores nobody scanned are where audits find ePHI the analysis missed.",
-        "List the store's data under `scan:` and run `sra scan --record-evidence`.",
-        "  scan:\n    - source: exports/clickstream/",
-        _absent_without_evidence,
+        code="SRA211",
+        name="ephi-absent-without-scan-evidence",
+        severity=Severity.INFO,
+        family=Family.INVENTORY,
+        summary="A data store that flows reach says `ephi: absent` with no recorded scan.",
+        citation=_CITE,
+        rationale=(
+            "`ephi: absent` on a store that data flows reach is a claim; a scan of its data is the "
+            "evidence. Stores nobody scanned are where audits find ePHI the analysis missed."
+        ),
+        fix="List the store's data under `scan:` and run `sra scan --record-evidence`.",
+        example="  scan:\n    - source: exports/clickstream/",
+        check=_absent_without_evidence,
     ),
 )
 """Scan evidence rules SRA210-SRA211."""

@@ -77,34 +77,54 @@ def _untrained(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 TRAINING_RULES: tuple[Rule, ...] = (
     Rule(
-        "SRA306", "training-overdue", Severity.WARNING, Family.CONTROLS,
-        "A person's or group's latest security training is older than its interval.",
-        "45 CFR 164.308(a)(5)(i) (security awareness and training); proposed 164.308(a)(11) "
-        "(training at least every 12 months, nprm-2025)",
-        "Training given once fades, and threats change: phishing, new systems, new policies. "
-        "For each person or group and course, the latest completion must fall within its "
-        "`interval_days` (default `methodology.review_intervals.training_days`, 365); under "
-        "the nprm-2025 profile no interval exceeds the proposed yearly refresher.",
-        "Record the new completion in training/ (person or group, course, completed date).",
-        "# training/training.yaml\n- id: tr-2026-alice\n  person: alice\n  course: Security "
-        "awareness 2026\n  completed: 2026-02-10\n  interval_days: 365\n  evidence: "
-        "lms://completions/2026/alice",
-        _overdue,
+        code="SRA306",
+        name="training-overdue",
+        severity=Severity.WARNING,
+        family=Family.CONTROLS,
+        summary="A person's or group's latest security training is older than its interval.",
+        citation=(
+            "45 CFR 164.308(a)(5)(i) (security awareness and training); proposed 164.308(a)(11) "
+            "(training at least every 12 months, nprm-2025)"
+        ),
+        rationale=(
+            "Training given once fades, and threats change: phishing, new systems, new policies. "
+            "For each person or group and course, the latest completion must fall within its "
+            "`interval_days` (default `methodology.review_intervals.training_days`, 365); under "
+            "the nprm-2025 profile no interval exceeds the proposed yearly refresher."
+        ),
+        fix="Record the new completion in training/ (person or group, course, completed date).",
+        example=(
+            "# training/training.yaml\n- id: tr-2026-alice\n  person: alice\n  course: Security "
+            "awareness 2026\n  completed: 2026-02-10\n  interval_days: 365\n  evidence: "
+            "lms://completions/2026/alice"
+        ),
+        check=_overdue,
         nprm_severity=Severity.ERROR,
     ),
     Rule(
-        "SRA307", "workforce-member-without-training", Severity.WARNING, Family.CONTROLS,
-        "A person with a role in sra.yaml has no security training record.",
-        "45 CFR 164.308(a)(5)(i) (training for all members of the workforce, including "
-        "management)",
-        "The people named in the SRA own risks, review logs and sign it; they are the "
-        "workforce members an auditor asks about first. A record counts when it names the "
-        "person, or a group named after one of their roles.",
-        "Add a training record naming the person (`person: <id>`), or a group named after "
-        "their role.",
-        "- id: tr-2026-owners\n  group: engineering-owner\n  headcount: 3\n  course: Secure "
-        "engineering 2026\n  completed: 2026-04-01",
-        _untrained,
+        code="SRA307",
+        name="workforce-member-without-training",
+        severity=Severity.WARNING,
+        family=Family.CONTROLS,
+        summary="A person with a role in sra.yaml has no security training record.",
+        citation=(
+            "45 CFR 164.308(a)(5)(i) (training for all members of the workforce, including "
+            "management)"
+        ),
+        rationale=(
+            "The people named in the SRA own risks, review logs and sign it; they are the "
+            "workforce members an auditor asks about first. A record counts when it names the "
+            "person, or a group named after one of their roles."
+        ),
+        fix=(
+            "Add a training record naming the person (`person: <id>`), or a group named after "
+            "their role."
+        ),
+        example=(
+            "- id: tr-2026-owners\n  group: engineering-owner\n  headcount: 3\n  course: Secure "
+            "engineering 2026\n  completed: 2026-04-01"
+        ),
+        check=_untrained,
     ),
 )
 """Training rules SRA306-SRA307."""

@@ -37,8 +37,17 @@ _SCHEMA = "hipaa-sra workspace schema (docs/workspace.md, `sra schema`)"
 
 
 def _loader_rule(problem: Problem, rationale: str, fix: str, example: str) -> Rule:
-    return Rule(problem.code, problem.name, problem.severity, Family.WORKSPACE, problem.summary,
-                _SCHEMA, rationale, fix, example)  # fmt: skip
+    return Rule(
+        code=problem.code,
+        name=problem.name,
+        severity=problem.severity,
+        family=Family.WORKSPACE,
+        summary=problem.summary,
+        citation=_SCHEMA,
+        rationale=rationale,
+        fix=fix,
+        example=example,
+    )
 
 
 def _who(oid: str | None) -> str:
@@ -214,70 +223,108 @@ WORKSPACE_RULES: tuple[Rule, ...] = (
         "register/2026-q3.yaml",
     ),
     Rule(
-        "SRA010", "waiver-incomplete", Severity.WARNING, Family.WORKSPACE,
-        "A waiver lacks its rule, reason, approver or expiry, or names an unknown rule or a "
-        "check on waivers.",
-        "45 CFR 164.316(b)(1) (documentation of decisions)",
-        "A waiver is a documented risk decision: what is waived, why, who approved it, and "
-        "until when it stands. Without all four it is not a decision an auditor can accept, "
-        "so it does not silence anything. Nor does a waiver of one of the checks on waivers "
-        "(SRA010-SRA013): a waiver cannot vouch for itself.",
-        "Fill in `rule`, `reason`, `approved_by` and `until`; name a rule from `sra rules`, "
-        "and fix what a check on waivers reports rather than waiving it.",
-        "  waivers:\n    - rule: stale-review\n      reason: Row re-scored in the Q1 review\n"
-        "      approved_by: alice\n      until: 2027-03-31",
-        _incomplete,
+        code="SRA010",
+        name="waiver-incomplete",
+        severity=Severity.WARNING,
+        family=Family.WORKSPACE,
+        summary=(
+            "A waiver lacks its rule, reason, approver or expiry, or names an unknown rule or a "
+            "check on waivers."
+        ),
+        citation="45 CFR 164.316(b)(1) (documentation of decisions)",
+        rationale=(
+            "A waiver is a documented risk decision: what is waived, why, who approved it, and "
+            "until when it stands. Without all four it is not a decision an auditor can accept, "
+            "so it does not silence anything. Nor does a waiver of one of the checks on waivers "
+            "(SRA010-SRA013): a waiver cannot vouch for itself."
+        ),
+        fix=(
+            "Fill in `rule`, `reason`, `approved_by` and `until`; name a rule from `sra rules`, "
+            "and fix what a check on waivers reports rather than waiving it."
+        ),
+        example=(
+            "  waivers:\n    - rule: stale-review\n      reason: Row re-scored in the Q1 review\n"
+            "      approved_by: alice\n      until: 2027-03-31"
+        ),
+        check=_incomplete,
     ),
     Rule(
-        "SRA011", "waiver-expired", Severity.WARNING, Family.WORKSPACE,
-        "A waiver's `until` date has passed.",
-        "45 CFR 164.306(e) (maintenance); 164.316(b)(2)(iii) (updates)",
-        "Waivers end so that decisions get revisited. An expired waiver no longer applies, "
-        "and the finding it silenced is reported again.",
-        "Review the decision and set a new `until`, or fix the finding and remove the waiver.",
-        "      until: 2027-03-31",
-        _expired,
+        code="SRA011",
+        name="waiver-expired",
+        severity=Severity.WARNING,
+        family=Family.WORKSPACE,
+        summary="A waiver's `until` date has passed.",
+        citation="45 CFR 164.306(e) (maintenance); 164.316(b)(2)(iii) (updates)",
+        rationale=(
+            "Waivers end so that decisions get revisited. An expired waiver no longer applies, "
+            "and the finding it silenced is reported again."
+        ),
+        fix="Review the decision and set a new `until`, or fix the finding and remove the waiver.",
+        example="      until: 2027-03-31",
+        check=_expired,
     ),
     Rule(
-        "SRA012", "broad-waiver", Severity.WARNING, Family.WORKSPACE,
-        "A waiver in sra.yaml silences an error-level rule on the whole workspace.",
-        "45 CFR 164.316(b)(1) (documentation of decisions); 164.308(a)(1)(ii)(B) (risk "
-        "management)",
-        "A waiver in sra.yaml names no record: it silences every finding of its rule about "
-        "the workspace as a whole, today's and any that appear later, without anyone "
-        "reviewing them. For a rule whose findings are errors (its severity under the "
-        "profile, or as re-graded in `rules.severity`) that hides what an auditor would "
-        "flag first. The waiver still applies; this warning keeps it in view, and a review "
-        "should narrow it.",
-        "Meet what the rule asks, or record the decision the rule accepts instead of a "
-        "waiver (`decisions` for an addressable specification, `absent_categories` for an "
-        "inventory category, a sign-off for a missing signature). Keep a waiver that must "
-        "stay rule-wide short-lived.",
-        "# sra.yaml\ndecisions:\n  - spec: 164.312(a)(2)(iv)\n    decision: not-reasonable\n"
-        "    rationale: The provider encrypts every volume; application-level encryption "
-        "adds key handling without reducing risk.\n    decided_by: alice\n"
-        "    date: 2026-02-10",
-        _broad,
+        code="SRA012",
+        name="broad-waiver",
+        severity=Severity.WARNING,
+        family=Family.WORKSPACE,
+        summary="A waiver in sra.yaml silences an error-level rule on the whole workspace.",
+        citation=(
+            "45 CFR 164.316(b)(1) (documentation of decisions); 164.308(a)(1)(ii)(B) (risk "
+            "management)"
+        ),
+        rationale=(
+            "A waiver in sra.yaml names no record: it silences every finding of its rule about "
+            "the workspace as a whole, today's and any that appear later, without anyone "
+            "reviewing them. For a rule whose findings are errors (its severity under the "
+            "profile, or as re-graded in `rules.severity`) that hides what an auditor would "
+            "flag first. The waiver still applies; this warning keeps it in view, and a review "
+            "should narrow it."
+        ),
+        fix=(
+            "Meet what the rule asks, or record the decision the rule accepts instead of a "
+            "waiver (`decisions` for an addressable specification, `absent_categories` for an "
+            "inventory category, a sign-off for a missing signature). Keep a waiver that must "
+            "stay rule-wide short-lived."
+        ),
+        example=(
+            "# sra.yaml\ndecisions:\n  - spec: 164.312(a)(2)(iv)\n    decision: not-reasonable\n"
+            "    rationale: The provider encrypts every volume; application-level encryption "
+            "adds key handling without reducing risk.\n    decided_by: alice\n"
+            "    date: 2026-02-10"
+        ),
+        check=_broad,
     ),
     Rule(
-        "SRA013", "waiver-not-allowed", Severity.ERROR, Family.WORKSPACE,
-        "A waiver names findings on required implementation specifications, which cannot be "
-        "waived.",
-        "45 CFR 164.306(d) (required and addressable implementation specifications)",
-        "HIPAA gives no choice on a required implementation specification (164.306(d)(2)): "
-        "it must be implemented. Only an addressable one may be met another way or found "
-        "not reasonable and appropriate, with the decision documented (164.306(d)(3)). A "
-        "waiver cannot stand in for a required specification, so the findings it names "
-        "stay reported and the waiver itself is this error. The findings on a required "
-        "specification are those of `hipaa-spec-without-control` whose specification the "
-        "catalog designates required, or whose standard has no specifications of its own.",
-        "Implement the specification and add its citation to the `hipaa` list of the "
-        "control that meets it. A specification that binds only some entities "
-        "(clearinghouses, government entities, group health plans) takes a "
-        "`not-applicable` decision in sra.yaml `decisions` instead.",
-        "# controls/technical.yaml\n- id: ctl-audit-log\n  name: Audit logging of ePHI "
-        "access\n  safeguard: technical\n  hipaa: [164.312(b)]",
-        _not_allowed,
+        code="SRA013",
+        name="waiver-not-allowed",
+        severity=Severity.ERROR,
+        family=Family.WORKSPACE,
+        summary=(
+            "A waiver names findings on required implementation specifications, which cannot be "
+            "waived."
+        ),
+        citation="45 CFR 164.306(d) (required and addressable implementation specifications)",
+        rationale=(
+            "HIPAA gives no choice on a required implementation specification (164.306(d)(2)): "
+            "it must be implemented. Only an addressable one may be met another way or found "
+            "not reasonable and appropriate, with the decision documented (164.306(d)(3)). A "
+            "waiver cannot stand in for a required specification, so the findings it names "
+            "stay reported and the waiver itself is this error. The findings on a required "
+            "specification are those of `hipaa-spec-without-control` whose specification the "
+            "catalog designates required, or whose standard has no specifications of its own."
+        ),
+        fix=(
+            "Implement the specification and add its citation to the `hipaa` list of the "
+            "control that meets it. A specification that binds only some entities "
+            "(clearinghouses, government entities, group health plans) takes a "
+            "`not-applicable` decision in sra.yaml `decisions` instead."
+        ),
+        example=(
+            "# controls/technical.yaml\n- id: ctl-audit-log\n  name: Audit logging of ePHI "
+            "access\n  safeguard: technical\n  hipaa: [164.312(b)]"
+        ),
+        check=_not_allowed,
     ),
 )
 """Workspace rules: loader findings SRA001-SRA008 and waiver checks SRA010-SRA013."""
