@@ -57,6 +57,15 @@ def reinvite(request: HttpRequest, user: User) -> str:
     return token
 
 
+def password_reset_link(request: HttpRequest, user: User) -> str:
+    """A one-time link (one hour) with which the user chooses a new password."""
+    if not user.is_active:
+        raise AccountError(f"{user.username} is deactivated; activate the account first.")
+    token = create_link(LinkPurpose.INVITE, user=user)
+    audit.record(request, "user.password-reset-link", object=f"user:{user.username}")
+    return token
+
+
 def link_person(request: HttpRequest, user: User, person_id: str) -> None:
     """Link the account to a person in sra.yaml `people` (empty: unlink)."""
     account = _account(user)

@@ -73,6 +73,13 @@ def verify_code(user: AbstractBaseUser, token: str) -> Device | None:
     return device
 
 
+def verify_totp(user: AbstractBaseUser, token: str) -> TOTPDevice | None:
+    """The confirmed TOTP device when `token` is its current code (backup codes untouched)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    cleaned = token.strip().replace(" ", "")
+    return device if device is not None and cleaned and device.verify_token(cleaned) else None
+
+
 def reset_mfa(user: AbstractBaseUser) -> None:
     """Remove every device of the user: the next sign-in enrols afresh."""
     for device in devices_for_user(user, confirmed=None):

@@ -27,6 +27,7 @@ AREAS: tuple[str, ...] = (
     "evidence",
     "waive",
     "signoff",
+    "account",
     "users",
     "audit",
 )

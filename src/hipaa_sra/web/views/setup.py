@@ -69,13 +69,17 @@ def invite_view(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request, LinkProblem.UNKNOWN)
     form = NewAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        resetting = user.has_usable_password()
         with transaction.atomic():
             if not consume(link):
                 return _refused(request, LinkProblem.USED)
+            if resetting and not user.is_active:
+                return _refused(request, LinkProblem.UNKNOWN)  # deactivated since
             user.set_password(form.cleaned_data["password1"])
             user.is_active = True
             user.save(update_fields=["password", "is_active"])
-            audit.record(None, "user.invitation-accepted", object=f"user:{user.username}",
+            audit.record(None, "user.password-reset" if resetting else
+                         "user.invitation-accepted", object=f"user:{user.username}",
                          actor=user.username)  # fmt: skip
         auth.login(request, user, backend=MODEL_BACKEND)
         return redirect("mfa-enrol")

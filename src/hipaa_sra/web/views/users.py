@@ -74,8 +74,9 @@ def user_action_view(request: HttpRequest, user_id: int, action: str) -> HttpRes
             cleared = accounts.unlock(request, user)
             messages.success(request, f"{user.username}: unlocked ({cleared} failed "
                              "sign-ins cleared).")  # fmt: skip
-        elif action == "reinvite":
-            token = accounts.reinvite(request, user)
+        elif action in ("reinvite", "password-reset"):
+            token = (accounts.reinvite(request, user) if action == "reinvite"
+                     else accounts.password_reset_link(request, user))  # fmt: skip
             return render(request, "web/invited.html", {"invited": user,
                                                         "link": _link_url(request, token)})
         else:
