@@ -153,6 +153,21 @@ def test_accepting_a_risk_records_rationale_and_the_approver(
     assert git_log(web_workspace, "--format=%an").strip() == "Priya Raman"
 
 
+def test_an_acceptance_of_a_risk_changed_meanwhile_asks_again(
+        web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
+    url = f"/register/accept/{RISK}"
+    values = form_of(clients["approver"], url) | {"rationale": "Vault lock compensates"}
+    apply_changes(web_workspace, [Set(Ref("risks", RISK), ("residual_risk",), "moderate")])
+    response = clients["approver"].post(url, values)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this record" in page and "Vault lock compensates" in page
+    assert not load_workspace(web_workspace).risk_by_id[RISK].remediation[-1].rationale
+    assert clients["approver"].post(url, values_of(page)).status_code == 302
+    assert load_workspace(web_workspace).risk_by_id[RISK].remediation[-1].rationale == \
+        "Vault lock compensates"
+
+
 def test_evidence_upload_stores_the_file_and_records_its_sha256(
         web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
     control = load_workspace(web_workspace).controls[0].id

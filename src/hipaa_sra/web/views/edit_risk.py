@@ -179,10 +179,16 @@ def accept_risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
                     messages.success(request, saved_message(outcome.result))
                     return HttpResponseRedirect(risk_page(risk_id))
                 if outcome.conflict is not None:
-                    context["conflict"] = conflict_of(outcome.conflict, [], typed)
+                    # The risk changed: show it again; saving now is a decision on the new one.
+                    conflict = conflict_of(outcome.conflict, [], typed)
+                    context["conflict"] = conflict
+                    form = make_form(ACCEPT_FIELDS, {**request.POST.dict(),
+                                                     "digest": conflict.digest or ""})
+                    form.is_valid()
                 context["problems"] = outcome.problems
     context["form"] = form
-    return render(request, "web/edit_record.html", context)
+    return render(request, "web/edit_record.html", context,
+                  status=409 if context.get("conflict") else 200)  # fmt: skip
 
 
 def _problems_on_item(form: Any, record: dict[str, Any], index: int) -> bool:
