@@ -81,6 +81,10 @@ def test_the_draft_policy_removes_every_identifier_of_the_clinic(tmp_path: Path,
               else write_sqlite(data, tmp_path / "clinic.sqlite"))  # fmt: skip
     code, _, stderr = run("--init-policy", str(source), "-o", str(tmp_path / "policy.yaml"))
     assert code == 0, stderr
+    reviewed = (tmp_path / "policy.yaml").read_bytes()
+    code, _, stderr = run("--init-policy", str(source), "-o", str(tmp_path / "policy.yaml"))
+    assert code == 2 and "policy.yaml: exists; write the draft to a new file" in stderr
+    assert (tmp_path / "policy.yaml").read_bytes() == reviewed
     policy = load_policy(tmp_path / "policy.yaml").policy
     notes = policy.tables["notes"].columns
     assert notes["text"].action.value == "redact-text"

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..errors import TargetExists
 from ..scan.sources import Filters
 from .common import OutputPath, emit, resolve_today, today_option, workspace_option
 
@@ -102,6 +103,9 @@ def deidentify_command(source: str | None, destination: str | None, policy: Path
     if init_source is not None:
         if source or destination or policy:
             raise click.UsageError("--init-policy drafts a policy; run the copy separately")
+        if output is not None and output.exists():
+            # A policy someone has reviewed is never overwritten by a new draft.
+            raise TargetExists(f"{output}: exists; write the draft to a new file and compare")
         filters = Filters(schemas=schemas, tables=tables)
         found = scan_for_policy(init_source, filters)
         if found.unscanned:
