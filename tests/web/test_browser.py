@@ -106,10 +106,12 @@ def test_first_admin_sets_up_totp_and_reaches_the_dashboard(
         assert page.locator("h1").inner_text() == "Northwind Telehealth, Inc."
         nav = page.get_by_role("navigation", name="Main").get_by_role("link").all_inner_texts()
         assert nav[0] == "Dashboard" and "Users" in nav and "Audit" in nav
-        screenshot(page, "dashboard")
         page.goto(base + "/audit/")
         assert "Chain intact" in page.inner_text("main")
         screenshot(page, "audit")
+        page.goto(base + "/users/")
+        assert "Invite a user" in page.inner_text("main")
+        screenshot(page, "users")
         # No script ran inline, none was refused by the CSP, and htmx loaded from the app.
         assert errors == []
         assert page.evaluate("typeof window.htmx") == "object"
