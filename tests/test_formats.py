@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hipaa_sra import __version__
+from hipaa_sra._version import __version__
 from hipaa_sra.findings import Finding, Location, Severity
 from hipaa_sra.formats import (
     LINT_FORMATS,

@@ -5,10 +5,9 @@ document. Everything else is reachable from its subpackage (see docs/) but may c
 between releases.
 """
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .analysis.digest import workspace_digest
 from .analysis.signoff import signoff_status
 from .errors import LoadError, SraError, WorkspaceNotFound

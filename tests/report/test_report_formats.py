@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hipaa_sra import __version__
+from hipaa_sra._version import __version__
 from hipaa_sra.catalog import risk_matrix
 from hipaa_sra.findings import Location
 from hipaa_sra.loading import load_workspace

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..errors import LoadError, SraError
 from .assess import assess_command
 from .calendar import calendar_command

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from .._version import __version__
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
@@ -41,9 +42,6 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def lint_sarif(report: LintReport) -> str:
     """A `sra lint` report as a SARIF 2.1.0 log with one run."""
-    # Imported here, not at module level: the package's __init__ may import formats
-    # before it has finished defining its own names.
-    from .. import __version__
 
     index = {rule.code: i for i, rule in enumerate(report.rules)}
     seen: dict[str, int] = {}

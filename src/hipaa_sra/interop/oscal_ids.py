@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from .._version import __version__
 from ..model import Workspace
 
 OSCAL_VERSION = "1.2.1"
@@ -91,8 +92,6 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 
 def tool_component(ids: UuidMaker) -> dict[str, Any]:
     """The hipaa-sra tool as an OSCAL component, the actor behind findings and risks."""
-    from .. import __version__
-
     return {
         "uuid": ids.of("tool", "hipaa-sra"),
         "type": "software",

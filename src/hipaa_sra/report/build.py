@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..analysis.coverage import coverage_summary
 from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from .types import ScanResult, SourceResult
 
 SCHEMA_VERSION = 1
