@@ -83,7 +83,7 @@ def test_findings_filter_by_family_and_severity(reader: Any) -> None:
     rows = errors.split("<tbody>")[2]  # the first is the summary by family
     assert "badge error" in rows and "badge warning" not in rows
     documentation = text(reader, "/findings/?family=documentation&severity=error")
-    assert "SRA502" in documentation and "sra.yaml:105:7" in documentation
+    assert "SRA502" in documentation and "<code>sra.yaml:105:7</code>" in documentation
     assert "SRA1" not in documentation.split("<tbody>")[2]
 
 

@@ -34,7 +34,7 @@ def test_asset_page_shows_attributes_risks_controls_and_flows(reader: Any) -> No
     assert "2026-11-16" in page  # last vulnerability scan
     assert 'href="/register/risk/RR-2026-002"' in page
     assert "<code>migrations/patient_records/*.sql</code>" in page
-    assert "inventory/data-stores.yaml:4" in page
+    assert "<code>inventory/data-stores.yaml:4:3</code>" in page
     assert reader.get("/inventory/asset/no-such-asset").status_code == 404
 
 

@@ -104,7 +104,7 @@ def test_risk_page_shows_fields_remediation_and_findings(reader: Any) -> None:
     assert "Compromise of the visits-api database role through a stolen Vault token" in page
     assert 'href="/inventory/asset/visits-db"' in page
     assert 'href="/controls/control/ctl-secrets-management"' in page
-    assert "register/clinical-platform.yaml:32" in page
+    assert "<code>register/clinical-platform.yaml:32:3</code>" in page  # in the workspace
     # Stated inherent `high` where the matrix gives moderate x high = moderate: SRA105 says so.
     assert "the matrix gives" in page
     assert "SRA1" in page.split("Findings about this risk")[1]

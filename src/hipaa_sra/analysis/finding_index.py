@@ -10,9 +10,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import overload
 
-from ..findings import Finding, Severity
+from ..findings import Finding, Location, Severity
 from ..rules import Family, LintReport, WaiverEntry, find_rule
 
 _FAMILY_BY_DIGIT = tuple(Family)
@@ -35,6 +36,8 @@ class FindingRow:
 
     finding: Finding
     family: Family
+    where: str
+    """`file:line:col` with the file relative to the workspace, wherever the app runs from."""
     waived: bool
     """Silenced by a waiver in force (counted apart; `sra lint` does not fail on it)."""
     waiver: WaiverEntry | None
@@ -115,9 +118,27 @@ class Selection(Sequence[FindingRow]):
         return self._rows[self._chosen[index]]
 
 
+def in_workspace(location: Location, root: Path, files: dict[str, str] | None = None) -> str:
+    """`file:line:col` with the file relative to the workspace `root` (as the report shows it).
+
+    Locations name files as the command that loaded them saw them (relative to its working
+    directory); a page shows them as they are in the workspace. `files` memoises the files.
+    """
+    shown = files.get(location.file) if files is not None else None
+    if shown is None:
+        try:
+            shown = Path(location.file).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            shown = location.file
+        if files is not None:
+            files[location.file] = shown
+    return f"{shown}:{location.line}:{location.column}"
+
+
 def index_findings(report: LintReport) -> FindingIndex:
     """Index every finding of `report`, waived ones included, in report order."""
     families: dict[str, Family] = {}
+    files: dict[str, str] = {}
     rows: list[FindingRow] = []
     by_object: dict[str, list[int]] = {}
     for finding, waiver, waived in report.listing():
@@ -126,7 +147,8 @@ def index_findings(report: LintReport) -> FindingIndex:
             family = families[finding.code] = family_of(finding.code)
         if finding.object_id is not None:
             by_object.setdefault(finding.object_id, []).append(len(rows))
-        rows.append(FindingRow(finding, family, waived, waiver))
+        rows.append(FindingRow(finding, family, in_workspace(finding.location, report.root, files),
+                               waived, waiver))
     return FindingIndex(tuple(rows), {key: tuple(value) for key, value in by_object.items()})
 
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...analysis.finding_index import in_workspace
 from ...analysis.standing import evidence_freshness
 from .. import reading
 from ..permissions import Permission, requires
@@ -34,7 +35,7 @@ def control_view(request: HttpRequest, control_id: str) -> HttpResponse:
     status = reading.facts(request).control_status(control)
     return render(request, "web/controls/control.html", {
         "control": control, "status": status, "freshness": evidence_freshness(status, today),
-        "location": ws.locate(control), "assets": ws.asset_by_id,
+        "location": in_workspace(ws.locate(control), ws.root), "assets": ws.asset_by_id,
         "findings": reading.findings(request).about(control_id),
     })  # fmt: skip
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...analysis.finding_index import in_workspace
 from .. import reading
 from ..permissions import Permission, requires
 
@@ -27,7 +28,7 @@ def flow_view(request: HttpRequest, flow_id: str) -> HttpResponse:
     if flow is None:
         raise Http404(f"no flow {flow_id}")
     return render(request, "web/flows/flow.html", {
-        "flow": flow, "location": ws.locate(flow), "assets": ws.asset_by_id,
+        "flow": flow, "location": in_workspace(ws.locate(flow), ws.root), "assets": ws.asset_by_id,
         "vendors": ws.vendor_by_id, "findings": reading.findings(request).about(flow_id),
     })  # fmt: skip
 

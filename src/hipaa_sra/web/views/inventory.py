@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...analysis.finding_index import in_workspace
 from .. import reading
 from ..permissions import Permission, requires
 
@@ -30,7 +31,7 @@ def asset_view(request: HttpRequest, asset_id: str) -> HttpResponse:
         raise Http404(f"no asset {asset_id}")
     facts = reading.facts(request)
     return render(request, "web/inventory/asset.html", {
-        "asset": asset, "location": ws.locate(asset),
+        "asset": asset, "location": in_workspace(ws.locate(asset), ws.root),
         "risks": facts.risks_by_asset.get(asset_id, ()),
         "controls": facts.controls_by_asset.get(asset_id, ()),
         "flows": facts.flows_by_node.get(asset_id, ()),

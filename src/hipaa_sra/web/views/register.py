@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...analysis.finding_index import in_workspace
 from ...model import RemediationStatus
 from ...scoring.table import (
     NO_REMEDIATION,
@@ -114,7 +115,7 @@ def risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
         "remediation": remediation_due(risk, today), "controls": controls,
         "asset_known": risk.asset in ws.asset_by_id if risk.asset else False,
         "findings": reading.findings(request).about(risk_id),
-        "location": ws.locate(risk), "today": today,
+        "location": in_workspace(ws.locate(risk), ws.root), "today": today,
     })  # fmt: skip
 
 

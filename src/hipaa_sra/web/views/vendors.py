@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...analysis.finding_index import in_workspace
 from ...analysis.standing import EXPIRY_WINDOW_DAYS, baa_state
 from .. import reading
 from ..permissions import Permission, requires
@@ -29,7 +30,8 @@ def vendor_view(request: HttpRequest, vendor_id: str) -> HttpResponse:
     if vendor is None:
         raise Http404(f"no vendor {vendor_id}")
     return render(request, "web/vendors/vendor.html", {
-        "vendor": vendor, "state": baa_state(vendor, today), "location": ws.locate(vendor),
+        "vendor": vendor, "state": baa_state(vendor, today),
+        "location": in_workspace(ws.locate(vendor), ws.root),
         "flows": reading.facts(request).flows_by_node.get(vendor_id, ()),
         "findings": reading.findings(request).about(vendor_id), "window": EXPIRY_WINDOW_DAYS,
     })  # fmt: skip
