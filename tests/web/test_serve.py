@@ -136,3 +136,33 @@ def test_serve_starts_on_a_workspace_that_does_not_load_and_says_why(
         assert "sra: the workspace does not load" in printed
         assert "register/broken.yaml:2:" in printed
         assert fetch(base + "/login/")[0] == 200
+
+
+def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """GET with headers, no redirects followed: status and response headers."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def test_behind_a_tls_proxy_https_is_required_and_hsts_sent(web_workspace: Path) -> None:
+    with serving(web_workspace, "--behind-tls-proxy", "--allowed-host",
+                 "sra.example.com") as (base, _):  # fmt: skip
+        proxied = {"Host": "sra.example.com", "X-Forwarded-Proto": "https",
+                   "X-Forwarded-For": "203.0.113.7"}  # fmt: skip
+        status, headers = _get(base + "/login/", proxied)
+        assert status == 200
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        plain, redirect = _get(base + "/login/", {"Host": "sra.example.com"})
+        assert plain == 301 and redirect["Location"] == "https://sra.example.com/login/"
+        unknown, _ = _get(base + "/login/", {**proxied, "Host": "evil.example"})
+        assert unknown == 400
