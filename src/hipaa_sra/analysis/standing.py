@@ -1,7 +1,7 @@
 """Where dated obligations stand as of a day: BAAs, evidence, remediation, upcoming events.
 
 The same definitions as the rules that fire when they lapse (SRA103 overdue remediation,
-SRA201/SRA207 BAAs, SRA303 stale evidence) and the calendar (`schedule`), so a page that
+SRA206/SRA207 BAAs, SRA110 stale evidence) and the calendar (`schedule`), so a page that
 shows "expired" or "overdue" never disagrees with `sra lint` or `sra calendar`.
 """
 
@@ -31,7 +31,7 @@ class BaaState(StrEnum):
     EXPIRED = "expired"
     PENDING = "pending"
     MISSING = "missing"
-    """The vendor processes or stores ePHI and has no executed or pending BAA (SRA201)."""
+    """The vendor processes or stores ePHI and has no executed or pending BAA (SRA206)."""
     NOT_REQUIRED = "not-required"
     """No ePHI, a conduit, or a BAA marked not required."""
     UNKNOWN = "unknown"
@@ -72,7 +72,7 @@ class Freshness(StrEnum):
 
     CURRENT = "current"
     STALE = "stale"
-    """Its latest verification is past its refresh date (SRA303)."""
+    """Its latest verification is past its refresh date (SRA110)."""
     NONE = "none"
     """No evidence entry carries a date."""
     UNKNOWN = "unknown"
