@@ -19,7 +19,9 @@ PERT loss magnitude (USD). Rows, in one run on the same inputs:
 - pyfair: one `FairModel` per risk with the same two PERT inputs (`Loss Event Frequency`,
   `Loss Magnitude`) and --years simulations, `calculate_all()`, then the same statistics
   from its results. --peer-risks runs it on the first N risks only and extrapolates (its
-  time is linear in risks); by default every risk.
+  time is linear in risks); by default every risk. Each round runs a share of its risks
+  after hipaa-sra's rows, so that other jobs' load weighs on both alike; its time is the
+  sum of the shares.
 
 Correctness, printed and written with the timings:
 
@@ -89,15 +91,26 @@ def ours(raw: list[Any], years: int, seed: int,
     return time.perf_counter() - start, time.process_time() - cpu, results
 
 
-def pyfair_run(raw: list[Any], years: int, seed: int) -> tuple[float, list[dict[str, float]]]:
-    """Seconds for pyfair over `raw`, and each risk's mean and percentiles."""
+def _pyfair_installed() -> bool:
+    try:
+        import pyfair  # noqa: F401
+    except ImportError:
+        print("pyfair     not installed (pip install -e '.[bench]'); skipped", file=sys.stderr)
+        return False
+    return True
+
+
+def pyfair_run(raw: list[Any], which: range, years: int,
+               seed: int) -> tuple[float, float, list[dict[str, float]]]:  # fmt: skip
+    """Seconds and CPU seconds for pyfair over the risks `which`, and their statistics."""
     from pyfair import FairModel
 
     stats: list[dict[str, float]] = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas deprecation chatter from pyfair
-        for k, ((fl, fm, fh), (ml, mm, mh)) in enumerate(raw):
+        for k in which:
+            (fl, fm, fh), (ml, mm, mh) = raw[k]
             model = FairModel(name=f"R-{k}", n_simulations=years, random_seed=seed + k)
             model.input_data("Loss Event Frequency", low=fl, mode=fm, high=fh)
             model.input_data("Loss Magnitude", low=ml, mode=mm, high=mh)
@@ -105,7 +118,7 @@ def pyfair_run(raw: list[Any], years: int, seed: int) -> tuple[float, list[dict[
             risk = model.export_results()["Risk"].to_numpy()
             stats.append({"mean": float(risk.mean()), "std": float(risk.std()),
                           **_percentiles(risk)})  # fmt: skip
-    return time.perf_counter() - start, stats
+    return time.perf_counter() - start, time.process_time() - cpu, stats
 
 
 def _percentiles(values: np.ndarray) -> dict[str, float]:
@@ -203,16 +216,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     raw = make_inputs(args.risks, args.seed)
     threads = args.threads or default_threads()
-    times: dict[int, list[float]] = {threads: [], 1: []}
-    cpu: dict[int, list[float]] = {threads: [], 1: []}
+    counts = sorted({threads, 1}, reverse=True)
+    peer = 0 if args.no_peer or not _pyfair_installed() else min(args.peer_risks or args.risks,
+                                                                  args.risks)  # fmt: skip
+    times: dict[int, list[float]] = {count: [] for count in counts}
+    cpu: dict[int, list[float]] = {count: [] for count in counts}
     found: dict[int, tuple[RiskResult, ...]] = {}
-    load_before = os.getloadavg()[0]
-    # Rounds alternate between the two rows, so a change of load weighs on both alike.
-    for _ in range(args.repeat):
-        for count in times:
+    peer_stats: list[dict[str, float]] = []
+    peer_seconds = peer_cpu = 0.0
+    loads = [os.getloadavg()[0]]
+    # Each round runs every row, pyfair on its share of the risks, so that a change of load
+    # (other engineers' jobs come and go) weighs on all the rows alike.
+    for round_ in range(args.repeat):
+        for count in counts:
             seconds, cpu_seconds, found[count] = ours(raw, args.years, args.seed, count)
             times[count].append(seconds)
             cpu[count].append(cpu_seconds)
+        if peer:
+            share = range(round_ * peer // args.repeat, (round_ + 1) * peer // args.repeat)
+            seconds, cpu_seconds, stats = pyfair_run(raw, share, args.years, args.seed)
+            peer_seconds += seconds
+            peer_cpu += cpu_seconds
+            peer_stats.extend(stats)
+        loads.append(os.getloadavg()[0])
     results = found[threads]
     row: dict[str, Any] = {
         "risks": args.risks, "years": args.years, "seed": args.seed,
@@ -228,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         "hipaa_sra_cpu_seconds_median": statistics.median(cpu[threads]),
         "hipaa_sra_1_thread_cpu_seconds_median": statistics.median(cpu[1]),
         "same_numbers_on_1_thread": found[1] == results,
-        "load_average_1min": [load_before, os.getloadavg()[0]],
+        "load_average_1min": loads,
     }  # fmt: skip
     print(f"hipaa-sra  {args.risks:,} risks x {args.years:,} years, {threads} thread(s): median "
           f"{row['hipaa_sra_seconds_median']:.2f} s, min {row['hipaa_sra_seconds_min']:.2f} s "
@@ -239,30 +265,27 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['same_numbers_on_1_thread']}")  # fmt: skip
     print(f"cpu        median CPU seconds: {row['hipaa_sra_cpu_seconds_median']:.2f} "
           f"({threads} thread(s)), {row['hipaa_sra_1_thread_cpu_seconds_median']:.2f} (1 thread)")
-    print("load       1-minute load average {:.2f} before, {:.2f} after".format(
-        *row["load_average_1min"]))  # fmt: skip
+    if peer:
+        scale = args.risks / peer  # pyfair's time is linear in risks
+        row["pyfair_risks_run"] = peer
+        row["pyfair_seconds"] = peer_seconds * scale
+        row["pyfair_cpu_seconds"] = peer_cpu * scale
+        row["ratio"] = row["pyfair_seconds"] / row["hipaa_sra_seconds_median"]
+        row["ratio_1_thread"] = row["pyfair_seconds"] / row["hipaa_sra_1_thread_seconds_median"]
+        row["cpu_ratio_1_thread"] = (row["pyfair_cpu_seconds"]
+                                     / row["hipaa_sra_1_thread_cpu_seconds_median"])  # fmt: skip
+        row["peer"] = peer_checks(results[:peer], peer_stats, args.years)
+        note = "" if peer == args.risks else f" (extrapolated from {peer:,} risks)"
+        print(f"pyfair     {row['pyfair_seconds']:.1f} s, {row['pyfair_cpu_seconds']:.1f} CPU s"
+              f"{note}; ratio {row['ratio']:.0f}x (bar: {BAR_RATIO:.0f}x), on 1 thread "
+              f"{row['ratio_1_thread']:.0f}x, in CPU time on 1 thread "
+              f"{row['cpu_ratio_1_thread']:.0f}x")  # fmt: skip
+    print("load       1-minute load average by round: "
+          + ", ".join(f"{load:.2f}" for load in loads))
     row["analytic"] = analytic_checks(raw, results, args.years, args.seed)
     print("analytic   " + json.dumps(row["analytic"]))
-    if not args.no_peer:
-        try:
-            import pyfair  # noqa: F401
-        except ImportError:
-            print("pyfair     not installed (pip install -e '.[bench]'); skipped", file=sys.stderr)
-        else:
-            count = min(args.peer_risks or args.risks, args.risks)
-            seconds, peer = pyfair_run(raw[:count], args.years, args.seed)
-            estimate = seconds * args.risks / count
-            row["pyfair_risks_run"] = count
-            row["pyfair_seconds"] = estimate
-            row["ratio"] = estimate / row["hipaa_sra_seconds_median"]
-            row["ratio_1_thread"] = estimate / row["hipaa_sra_1_thread_seconds_median"]
-            row["load_average_1min"].append(os.getloadavg()[0])
-            row["peer"] = peer_checks(results[:count], peer, args.years)
-            note = "" if count == args.risks else f" (extrapolated from {count:,} risks)"
-            print(f"pyfair     {estimate:.1f} s{note}; ratio {row['ratio']:.0f}x "
-                  f"(bar: {BAR_RATIO:.0f}x), on 1 thread {row['ratio_1_thread']:.0f}x; load "
-                  f"average after it {row['load_average_1min'][-1]:.2f}")  # fmt: skip
-            print("vs pyfair  " + json.dumps(row["peer"]))
+    if peer:
+        print("vs pyfair  " + json.dumps(row["peer"]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"quantify-{args.risks}-{args.years}-{args.seed}.json"
     out.write_text(json.dumps(row, indent=2) + "\n", encoding="utf-8")
