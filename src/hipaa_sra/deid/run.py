@@ -169,8 +169,6 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
             _postgres(request, context, outcome, say)
         else:
             _local(request, kind, context, outcome, say)
-        if outcome.written and context.store is not None:
-            context.store.commit()
     finally:
         store = context.store
         if store is not None:
@@ -178,6 +176,13 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
             store.close()
     outcome.actions = dict(sorted(context.counts.items()))
     return outcome
+
+
+def _keep_mappings(context: Context) -> None:
+    """Commit the store before the swap: a copy in place never lacks its mappings (a failed
+    swap leaves mappings of a copy that is not there, which later runs simply reuse)."""
+    if context.store is not None:
+        context.store.commit()
 
 
 def _meter(say: Say | None) -> Callable[[int], None] | None:
@@ -213,6 +218,7 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
         outcome.verification = judge(result, request.policy.policy, names,
                                      outcome.destination, request.threshold)  # fmt: skip
         if outcome.verification.passed:
+            _keep_mappings(context)
             _swap(temp, destination, token, request.replace)
             outcome.written = True
     finally:
@@ -313,6 +319,7 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
         outcome.verification = judge(result, request.policy.policy, names,
                                      outcome.destination, request.threshold)  # fmt: skip
         if outcome.verification.passed:
+            _keep_mappings(context)
             destination.swap(request.replace)
             outcome.written = True
     finally:
