@@ -146,3 +146,26 @@ def test_a_table_whose_parent_is_dropped_is_refused(tmp_path: Path) -> None:
     assert code == 2
     assert "table `encounters` references `patients`, which the policy drops" in stderr
     assert "table `notes` references `patients`, which the policy drops" in stderr
+
+
+@pytest.mark.postgres
+def test_a_postgresql_mapping_store_gives_the_same_surrogates_each_run(
+    databases: tuple[str, str], tmp_path: Path
+) -> None:
+    from .data import write_files
+
+    _, store = databases
+    source = write_files(clinic(patients=50), tmp_path / "export", "csv")
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    ids = []
+    for name in ("a", "b"):
+        code, stdout, stderr = run("--from", str(source), "--to", str(tmp_path / name),
+                                   "--policy", str(tmp_path / "policy.yaml"),
+                                   "--mapping-store", store)  # fmt: skip
+        assert code == 0, stdout + stderr
+        ids.append((tmp_path / name / "patients.csv").read_text().splitlines()[1:])
+    assert ids[0] == ids[1]
+    with psycopg.connect(store) as conn:
+        counts = dict(conn.execute("SELECT domain, count(*) FROM sra_mapping.sra_surrogate "
+                                   "GROUP BY domain").fetchall())  # fmt: skip
+    assert counts["patient"] == 50 and counts["encounter"] == 150
