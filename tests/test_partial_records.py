@@ -254,8 +254,8 @@ DEPENDS: dict[tuple[str, str], frozenset[str]] = {
     ("policies", "id"): frozenset({"SRA401"}),
     ("policies", "hipaa"): frozenset({"SRA401", "SRA504"}),
     ("policies", "status"): frozenset({"SRA401", "SRA504", "SRA505", "SRA506"}),
-    ("policies", "approved"): frozenset({"SRA505", "SRA506"}),
-    ("policies", "approved_by"): frozenset({"SRA505"}),
+    ("policies", "approved"): frozenset({"SRA401", "SRA505", "SRA506"}),
+    ("policies", "approved_by"): frozenset({"SRA401", "SRA505"}),
     ("policies", "review_days"): frozenset({"SRA506"}),
     # Whom a record names decides who is trained; naming both is reported on `group`.
     ("training", "person"): frozenset({"SRA001", "SRA306", "SRA307"}),

@@ -91,7 +91,7 @@ class CoverageRow:
     answers: tuple[str, ...] = ()
     """Questionnaire answers (question ids) that say yes to it with documented evidence."""
     policies: tuple[str, ...] = ()
-    """Ids of active policies citing it."""
+    """Ids of active, approved policies citing it."""
 
     @property
     def citation(self) -> str:
@@ -203,10 +203,11 @@ def _answers_by_entry(ws: Workspace) -> dict[str, list[str]]:
 
 
 def _policies_by_entry(ws: Workspace) -> dict[str, list[str]]:
-    """Citation -> ids of active policies that cite it."""
+    """Citation -> ids of active, approved policies that cite it."""
     out: dict[str, list[str]] = {}
     for policy in ws.policies:
-        if policy.status is not PolicyStatus.ACTIVE or policy.id is None:
+        if (policy.status is not PolicyStatus.ACTIVE or policy.id is None
+                or policy.approved is None or not policy.approved_by):  # fmt: skip
             continue
         for citation in policy.hipaa:
             out.setdefault(_resolved(citation), []).append(policy.id)
