@@ -227,4 +227,5 @@ def test_a_file_is_read_in_batches_with_the_same_verdicts(tmp_path: Path) -> Non
     batched = scan([Target(str(tmp_path / "big.csv"))], Options(filters=Filters(batch_rows=700)))
     assert batched == whole
     found = {c.column: c.identifiers for c in whole.sources[0].tables[0].columns}
+    assert list(found) == list(labels)  # in the file's column order
     assert all(bool(found[column]) == (label is not None) for column, label in labels.items())

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -80,7 +81,13 @@ def scan_table(table: Table, options: Options, progress: Progress | None = None)
                 rows += batch.height
                 if plan is None:
                     head = batch.head(PROFILE_ROWS)
-                    merge(counts, count_batch(head, full_plan(batch.columns), memo))
+                    # Every check on every column: the columns are shared out to the workers
+                    # (and the counts keep the table's column order).
+                    counts = {column: {} for column in batch.columns}
+                    shares = [dict(list(full_plan(batch.columns).items())[i::workers])
+                              for i in range(workers)]  # fmt: skip
+                    for got in pool.map(partial(count_batch, head, memo=memo), shares):
+                        merge(counts, got)
                     plan = narrow(counts)
                     samples = head if options.show_samples else None
                     _report(progress, head)
