@@ -30,12 +30,12 @@ class ArrayPool:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._free: dict[type[Any], list[Any]] = {np.float64: [], np.intp: []}
+        self._free: dict[np.dtype[Any], list[Any]] = {}
         self._taken: list[Any] = []
 
     def take(self, dtype: type[Any]) -> Any:
-        """An uninitialised array of `dtype` (float64 or intp)."""
-        free = self._free[dtype]
+        """An uninitialised array of `dtype`."""
+        free = self._free.setdefault(np.dtype(dtype), [])
         array = free.pop() if free else np.empty(self.size, dtype=dtype)
         self._taken.append(array)
         return array
@@ -43,7 +43,7 @@ class ArrayPool:
     def give_back(self) -> None:
         """Every array taken since the last call is free again."""
         for array in self._taken:
-            self._free[array.dtype.type].append(array)
+            self._free[array.dtype].append(array)
         self._taken.clear()
 
 
