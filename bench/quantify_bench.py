@@ -11,8 +11,9 @@ PERT loss magnitude (USD). Rows, in one run on the same inputs:
 
 - hipaa-sra: `quantify.simulate.simulate` over every risk and --years years (per-risk mean,
   P50, P90, P99, and the register's year-by-year total for the loss exceedance curve);
-  median and minimum of --repeat rounds, with the threads `sra quantify` uses (--threads,
-  default as many as the CPUs this process may use, at most 4), and on one thread.
+  median and minimum of --repeat rounds, with the threads `sra quantify` uses on a quiet
+  machine (--threads, default as many as the CPUs this process may use, at most 4; on a
+  machine already busy it uses one), and on one thread.
   The machine's load average is printed and written with them: the figures are only
   comparable between runs at a similar load. The process's CPU seconds are written too;
   on one thread they are what the run takes on an idle core.
@@ -55,7 +56,13 @@ import numpy as np
 from hipaa_sra.quantify.estimates import Dist, Shape
 from hipaa_sra.quantify.inputs import RiskInput, Scenario
 from hipaa_sra.quantify.sampling import Sampler
-from hipaa_sra.quantify.simulate import RiskResult, default_threads, percentiles, simulate
+from hipaa_sra.quantify.simulate import (
+    MAX_THREADS,
+    RiskResult,
+    percentiles,
+    simulate,
+    usable_cpus,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="Skip pyfair.")
     args = parser.parse_args(argv)
     raw = make_inputs(args.risks, args.seed)
-    threads = args.threads or default_threads()
+    threads = args.threads or min(MAX_THREADS, usable_cpus())
     counts = sorted({threads, 1}, reverse=True)
     peer = 0 if args.no_peer or not _pyfair_installed() else min(args.peer_risks or args.risks,
                                                                   args.risks)  # fmt: skip

@@ -171,6 +171,19 @@ def test_any_register_gives_the_same_numbers_on_any_number_of_threads(
         assert result.inherent.p50 <= result.inherent.p90 <= result.inherent.p99
 
 
+def test_threads_follow_the_cpus_unless_the_machine_is_busy(monkeypatch) -> None:
+    from hipaa_sra.quantify import simulate as module
+
+    monkeypatch.setattr(module, "usable_cpus", lambda: 8)
+    monkeypatch.setattr(module.os, "getloadavg", lambda: (0.4, 0.3, 0.2))
+    assert module.default_threads() == module.MAX_THREADS == 4
+    monkeypatch.setattr(module.os, "getloadavg", lambda: (9.0, 7.0, 5.0))
+    assert module.default_threads() == 1
+    monkeypatch.setattr(module, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(module.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert module.default_threads() == 2
+
+
 def test_a_risk_gets_the_same_numbers_alone_or_after_others_in_its_block() -> None:
     # Arrays are reused from risk to risk: nothing of one may show in the next.
     target = _risk_input(99, 0.1, 0.5, 2.0, lognormal=True, planned=True)

@@ -118,13 +118,30 @@ THREADED_YEARS = 1_000_000
 at 10,000,000 years), and the memory matters more than the time."""
 
 
-def default_threads() -> int:
-    """Threads to simulate with: the CPUs this process may use, at most 4."""
+MAX_THREADS = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
-        available = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
-        available = os.cpu_count() or 1
-    return max(1, min(4, available))
+        return os.cpu_count() or 1
+
+
+def default_threads() -> int:
+    """Threads to simulate with: one per usable CPU (at most 4), one on a busy machine.
+
+    Busy is a load average of at least the CPUs: there, measured on two CPUs, a second
+    thread made runs slower, each thread waiting for the interpreter lock while the other
+    one waits for a CPU.
+    """
+    cpus = usable_cpus()
+    try:
+        busy = os.getloadavg()[0] >= cpus
+    except (AttributeError, OSError):  # no load average on this platform
+        busy = False
+    return 1 if busy else min(MAX_THREADS, cpus)
 
 
 def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *, threads: int | None = None,
