@@ -173,3 +173,18 @@ def test_pseudonyms_need_a_key_and_are_the_same_for_the_same_value(
     pairs = pl.DataFrame({"before": data.encounters["patient_id"], "after": out["patient_id"]})
     assert pairs.group_by("before").agg(pl.col("after").n_unique())["after"].max() == 1
     assert out["patient_id"].n_unique() == data.encounters["patient_id"].n_unique()
+
+
+def test_progress_on_a_terminal_and_quiet_when_piped(tmp_path: Path) -> None:
+    source = write_files(clinic(patients=20), tmp_path / "export", "csv")
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    args = ("--from", str(source), "--policy", str(tmp_path / "policy.yaml"),
+            "--mapping-store", str(tmp_path / "map.sqlite"))  # fmt: skip
+    code, _, stderr = run(*args, "--to", str(tmp_path / "a"))  # not a terminal: quiet
+    assert code == 0 and stderr == ""
+    code, _, stderr = run(*args, "--to", str(tmp_path / "b"), "--progress")
+    assert code == 0
+    lines = stderr.splitlines()
+    assert lines[0] == "sra deidentify: table 1/3: encounters"
+    assert "sra deidentify: re-scanning the copy" in lines
+    assert any(line.startswith("sra deidentify: re-scanned ") for line in lines)

@@ -25,6 +25,7 @@ from ..scan.sources.sqlite import SQLITE_SUFFIXES, is_sqlite
 from .actions import Context, TableTransform
 from .policy import Action
 from .policy_load import LoadedPolicy
+from .progress import Ticker, scan_meter
 from .store import MappingStore, PostgresStore, SqliteStore
 from .tables import SourceTable, check_policy
 from .verify import DEFAULT_THRESHOLD, Verification, judge, rescan
@@ -212,7 +213,7 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
         if say is not None:
             say("re-scanning the copy")
         names = {name: name for name in outcome.rows}
-        result = rescan(str(temp), Filters())
+        result = rescan(str(temp), Filters(), progress=scan_meter(say))
         if kind == "files":
             outcome.rows = {t.table: t.rows_sampled for s in result.sources for t in s.tables}
         outcome.verification = judge(result, request.policy.policy, names,
@@ -264,14 +265,13 @@ def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
             transform = transforms.get(entry.table.name)
             if transform is None:
                 continue
-            if say is not None:
-                say(f"table {number}/{len(entries)}: {entry.table.name}")
-            if request.engine == "dask":
-                from .dask_run import copy_file_dask
+            with Ticker(say, f"table {number}/{len(entries)}: {entry.table.name}"):
+                if request.engine == "dask":
+                    from .dask_run import copy_file_dask
 
-                copy_file_dask(entry, transform, temp, client)
-            else:
-                copy_file(entry, transform, temp)
+                    copy_file_dask(entry, transform, temp, client)
+                else:
+                    copy_file(entry, transform, temp)
     finally:
         if client is not None:
             client.close()
@@ -315,7 +315,7 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
         if say is not None:
             say("re-scanning the copy")
         temps = tuple(destination.temps.values())
-        result = rescan(request.destination, Filters(schemas=temps))
+        result = rescan(request.destination, Filters(schemas=temps), progress=scan_meter(say))
         outcome.verification = judge(result, request.policy.policy, names,
                                      outcome.destination, request.threshold)  # fmt: skip
         if outcome.verification.passed:

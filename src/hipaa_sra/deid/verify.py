@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..scan import Filters, Options, ScanResult, Target, scan
 from ..scan.render import source_json
@@ -90,6 +89,7 @@ def judge(result: ScanResult, policy: Policy, names: Mapping[str, str], label: s
                         _digest(result, label, names))  # fmt: skip
 
 
-def rescan(spec: str, filters: Filters, base: Path | None = None) -> ScanResult:
+def rescan(spec: str, filters: Filters,
+           progress: Callable[[int, int], None] | None = None) -> ScanResult:  # fmt: skip
     """`sra scan` of the written copy, every row."""
-    return scan([Target(spec)], Options(filters=filters, base=base))
+    return scan([Target(spec)], Options(filters=filters), progress)
