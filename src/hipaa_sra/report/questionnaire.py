@@ -8,13 +8,12 @@ are the administrative safeguards no code shows.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 
 from ..analysis.questionnaire import implication, progress, questionnaire
+from ..analysis.recurring import policy_review_due, training_due
 from ..assessment.proposals import proposals
-from ..catalog import nprm_profile
 from ..catalog.questions import Implication
-from ..model import Policy, PolicyStatus, Profile, ReviewIntervals, Training
+from ..model import Policy, Training
 from .document import Cell, CellValue, Section, Table, Tone
 from .inputs import MISSING, ReportInputs, day, known, plural, text
 
@@ -69,16 +68,10 @@ def _count(count: int, meaning: Implication) -> CellValue:
     return Cell(f"{count:,}", _TONE[meaning]) if count else "0"
 
 
-def _intervals(i: ReportInputs) -> ReviewIntervals:
-    manifest = i.ws.manifest
-    return manifest.methodology.review_intervals if manifest else ReviewIntervals()
-
-
 def _policy_due(policy: Policy, i: ReportInputs) -> CellValue:
-    days = policy.review_days or _intervals(i).policy_days
-    if policy.status is not PolicyStatus.ACTIVE or policy.approved is None or days is None:
+    due = policy_review_due(policy, i.ws)
+    if due is None:
         return MISSING
-    due = policy.approved + timedelta(days=days)
     return Cell(due.isoformat(), Tone.BAD) if due < i.today else due.isoformat()
 
 
@@ -93,13 +86,9 @@ def policies_table(i: ReportInputs) -> Table:
 
 
 def _training_due(record: Training, i: ReportInputs) -> CellValue:
-    days = record.interval_days or _intervals(i).training_days
-    manifest = i.ws.manifest
-    if days is not None and manifest and manifest.methodology.profile is Profile.NPRM_2025:
-        days = min(days, nprm_profile().training_refresh)
-    if record.completed is None or days is None:
+    due = training_due(record, i.ws)
+    if due is None:
         return MISSING
-    due = record.completed + timedelta(days=days)
     return Cell(due.isoformat(), Tone.BAD) if due < i.today else due.isoformat()
 
 

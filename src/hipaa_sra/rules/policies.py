@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
+from ..analysis.recurring import policy_interval, policy_review_due
 from ..catalog import hipaa_entry
 from ..catalog.questions import policy_standards
 from ..findings import Severity
-from ..model import Policy, PolicyStatus, Workspace
+from ..model import PolicyStatus, Workspace
 from .base import Context, Family, Hit, Rule
 
 
@@ -59,17 +59,10 @@ def _not_approved(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             )  # fmt: skip
 
 
-def _interval(policy: Policy, ctx: Context) -> int | None:
-    return policy.review_days or ctx.intervals.policy_days
-
-
 def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for policy in ws.policies:
-        days = _interval(policy, ctx)
-        if policy.status is not PolicyStatus.ACTIVE or policy.approved is None or days is None:
-            continue
-        due = policy.approved + timedelta(days=days)
-        if due < ctx.today:
+        due, days = policy_review_due(policy, ws), policy_interval(policy, ws)
+        if due is not None and due < ctx.today:
             yield Hit(
                 f"policy `{policy.label}` was approved on {policy.approved}; its review every "
                 f"{days} days was due {due} ({(ctx.today - due).days:,} days ago); review it and "

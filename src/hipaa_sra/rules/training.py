@@ -9,42 +9,17 @@ hold that role.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
-from ..catalog import nprm_profile
+from ..analysis.recurring import latest_training, training_due, training_interval
 from ..findings import Severity
-from ..model import Profile, Training, Workspace
+from ..model import Workspace
 from .base import Context, Family, Hit, Rule
 
 
-def _interval(record: Training, ctx: Context) -> int | None:
-    days = record.interval_days or ctx.intervals.training_days
-    if days is not None and ctx.profile is Profile.NPRM_2025:
-        days = min(days, nprm_profile().training_refresh)  # the proposed yearly refresher
-    return days
-
-
-def _latest(ws: Workspace) -> dict[tuple[str, str], Training]:
-    """The most recent completion per (person or group, course)."""
-    latest: dict[tuple[str, str], Training] = {}
-    for record in ws.training:
-        who = record.person or record.group
-        if who is None or record.course is None or record.completed is None:
-            continue
-        key = (who, record.course)
-        held = latest.get(key)
-        if held is None or (held.completed is not None and held.completed < record.completed):
-            latest[key] = record
-    return latest
-
-
 def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    for (who, course), record in _latest(ws).items():
-        days = _interval(record, ctx)
-        if days is None or record.completed is None:
-            continue
-        due = record.completed + timedelta(days=days)
-        if due < ctx.today:
+    for (who, course), record in latest_training(ws).items():
+        due, days = training_due(record, ws), training_interval(record, ws)
+        if due is not None and due < ctx.today:
             yield Hit(
                 f"{who} last completed `{course}` on {record.completed}; it is repeated every "
                 f"{days} days and was due {due} ({(ctx.today - due).days:,} days ago); record "
