@@ -154,7 +154,7 @@ def test_level_of_risk_partial_without_inherent_risk_or_remediation(workspace: M
     assert element.status is ElementStatus.PARTIAL
     assert element.reasons == (
         "1 risk has no `inherent_risk`: RR-3",
-        "1 high risk has no corrective action (`remediation`): RR-4",
+        "1 high risk has no remediation planned, in progress or accepted: RR-4",
     )
 
 

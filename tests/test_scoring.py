@@ -24,6 +24,7 @@ from hipaa_sra.scoring import (
     rank_scored,
     score_risk,
     score_risks,
+    usable_matrix,
     workspace_matrix,
 )
 
@@ -140,9 +141,15 @@ def test_custom_five_level_table_does_not_fit_three_levels() -> None:
         methodology_matrix(method(matrix="custom", levels=3, custom_matrix=table))
 
 
-def test_workspace_without_a_manifest_uses_the_default_matrix(tmp_path: Path) -> None:
-    matrix = workspace_matrix(Workspace(root=tmp_path, manifest=None))
-    assert (matrix.name, matrix.levels) == ("nist-800-30r1", 3)
+def test_workspace_without_a_manifest_has_no_matrix_to_score_with(tmp_path: Path) -> None:
+    # Like `sra score`, the library refuses rather than guess the defaults the workspace
+    # may not have chosen; analyses that carry on get None from `usable_matrix`.
+    ws = Workspace(root=tmp_path, manifest=None)
+    with pytest.raises(MethodologyError, match="sra.yaml did not load"):
+        workspace_matrix(ws)
+    with pytest.raises(MethodologyError, match="sra.yaml did not load"):
+        score_risks(ws)
+    assert usable_matrix(ws) is None
 
 
 # --- levels from the matrix -----------------------------------------------------------------

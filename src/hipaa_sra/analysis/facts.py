@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from ..catalog import RiskMatrix, normalize_citation
-from ..catalog.methodology import MethodologyError, matrix_known, methodology_matrix
 from ..model import (
     AddressableDecision,
     Asset,
@@ -27,13 +26,12 @@ from ..model import (
     Flow,
     Level,
     Manifest,
-    Methodology,
     Person,
     Risk,
     SraModel,
     Workspace,
 )
-from ..scoring.matrix import expected_level
+from ..scoring.matrix import expected_level, usable_matrix
 from .evidence import EvidenceStatus, TextEvidence, control_evidence, read_text_evidence
 
 if TYPE_CHECKING:
@@ -164,13 +162,7 @@ class Facts:
         then have nothing to compare with and stay silent rather than guess. So too when a
         setting that picks the matrix could not be read: the defaults are not what was written.
         """
-        manifest = self.workspace.manifest
-        if manifest is not None and not matrix_known(manifest):
-            return None
-        try:
-            return methodology_matrix(manifest.methodology if manifest else Methodology())
-        except MethodologyError:
-            return None
+        return usable_matrix(self.workspace)
 
     def expected_inherent(self, risk: Risk) -> Level | None:
         """The level the matrix gives for the risk's likelihood and impact, if it can."""

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from ..catalog import scale_levels
 from ..model import Level, Workspace
+from ..scoring import is_untreated_high
 from .coverage import CoverageStatus
 from .facts import Facts
 from .questionnaire import progress
@@ -230,9 +231,6 @@ def _rated(field: str) -> Callable[[_Inputs], _Found]:
     return check
 
 
-_HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
-
-
 def _level(i: _Inputs) -> _Found:
     ws, facts = i.ws, i.facts
     if not ws.risks:
@@ -253,8 +251,7 @@ def _level(i: _Inputs) -> _Found:
         if risk.is_unknown("residual_risk", "inherent_risk", "remediation"):
             unread.append(risk.label)  # the deciding level, or the corrective action
             continue
-        level = risk.residual_risk or risk.inherent_risk or expected
-        if level in _HIGH and not risk.remediation:
+        if is_untreated_high(risk, facts.matrix):
             untreated.append(risk.label)
     if unrated:
         partial.append(
@@ -272,8 +269,8 @@ def _level(i: _Inputs) -> _Found:
         partial.append(
             listing(
                 untreated,
-                "high risk has no corrective action (`remediation`)",
-                "high risks have no corrective action (`remediation`)",
+                "high risk has no remediation planned, in progress or accepted",
+                "high risks have no remediation planned, in progress or accepted",
             )
         )
     partial += _unread(unread, "risk level or corrective action")

@@ -6,13 +6,17 @@ finding on sra.yaml, and the loader sits below scoring.
 
 from __future__ import annotations
 
+from ..errors import SraError
 from ..model import Manifest, MatrixName, Methodology
 from .matrices import RiskMatrix, builtin_matrices, matrix_names, risk_matrix
 from .scales import scale_levels
 
 
-class MethodologyError(ValueError):
-    """`sra.yaml`'s methodology names no usable matrix; says which field and what to write."""
+class MethodologyError(SraError, ValueError):
+    """`sra.yaml`'s methodology names no usable matrix; says which field and what to write.
+
+    A `ValueError` too, for callers that caught it as one before it joined `SraError`.
+    """
 
     def __init__(self, field: str, message: str, hint: str) -> None:
         self.field = field
@@ -33,6 +37,28 @@ def matrix_known(manifest: Manifest) -> bool:
     if method.is_unknown("levels", "matrix"):
         return False
     return not (method.matrix is MatrixName.CUSTOM and method.is_unknown("custom_matrix"))
+
+
+def manifest_matrix(manifest: Manifest | None) -> RiskMatrix:
+    """The matrix `sra.yaml` selects; `MethodologyError` when there is none to score with.
+
+    None is chosen in place of a guess: when sra.yaml did not load, or a setting that picks
+    the matrix could not be read, the defaults are not what the workspace wrote, and scoring
+    with them would mislabel every row of a workspace that chose otherwise.
+    """
+    if manifest is None:
+        raise MethodologyError(
+            "",
+            "sra.yaml did not load, so the methodology to score with is unknown",
+            "run `sra validate` and fix sra.yaml",
+        )
+    if manifest.is_unknown("methodology"):
+        raise MethodologyError(
+            "",
+            "`methodology` could not be read, so no risk matrix applies",
+            "fix `methodology` as its own finding says",
+        )
+    return methodology_matrix(manifest.methodology)
 
 
 def methodology_matrix(methodology: Methodology) -> RiskMatrix:

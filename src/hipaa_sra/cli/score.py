@@ -12,7 +12,7 @@ from ..findings import Location, Severity
 from ..formats.scores import scores_csv, scores_json, scores_text
 from ..loading import load_workspace
 from ..model import Workspace
-from ..scoring import MethodologyError, methodology_matrix, score_risks
+from ..scoring import MethodologyError, score_risks, workspace_matrix
 from ..writing import file_digest, replace_file
 from .common import OutputPath, use_colour, workspace_option
 
@@ -81,8 +81,9 @@ def _matrix(loaded: Workspace) -> RiskMatrix:
             hint="run `sra validate` and fix sra.yaml",
         )
     try:
-        return methodology_matrix(manifest.methodology)
+        return workspace_matrix(loaded)
     except MethodologyError as exc:
-        where = loaded.locate(manifest, ("methodology", exc.field))
+        path = ("methodology", exc.field) if exc.field else ("methodology",)
+        where = loaded.locate(manifest, path)
         raise LoadError(where.file, exc.message, where.line, where.column, hint=exc.hint) from None
 

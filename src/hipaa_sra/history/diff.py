@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from ..catalog import RiskMatrix
 from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
-from ..scoring import OPEN_STATUSES
+from ..scoring import OPEN_STATUSES, effective_levels, usable_matrix
 from .git import Commit, HistoryError, Repository, describe
-from .timeline import effective_levels, load_tree, residual_counts, workspace_matrix_or_none
+from .timeline import load_tree, residual_counts
 
 _CLOSED = frozenset({RemediationStatus.DONE, RemediationStatus.ACCEPTED})
 RESCORED_FIELDS = ("likelihood", "impact", "inherent", "residual")
@@ -98,13 +98,13 @@ class RiskDiff:
 
 
 def _summary(risk: Risk, matrix: RiskMatrix | None) -> RiskSummary:
-    inherent, residual = effective_levels(risk, matrix)
+    levels = effective_levels(risk, matrix)
     return RiskSummary(risk.label, risk.asset, risk.threat, risk.likelihood, risk.impact,
-                       inherent, residual)  # fmt: skip
+                       levels.inherent, levels.level)  # fmt: skip
 
 
 def _risks(ws: Workspace) -> dict[str, RiskSummary]:
-    matrix = workspace_matrix_or_none(ws)
+    matrix = usable_matrix(ws)
     out: dict[str, RiskSummary] = {}
     for risk in ws.risks:
         # A duplicate id is a loader error; a risk without a valid id cannot be matched

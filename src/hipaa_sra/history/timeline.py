@@ -25,20 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..catalog import RiskMatrix
 from ..errors import LoadError, SraError
 from ..findings import Severity
 from ..loading import load_workspace
 from ..loading.cache import Cache
-from ..model import Level, Risk, Workspace
+from ..model import Level, Workspace
 from ..rules import lint
-from ..scoring import (
-    OPEN_STATUSES,
-    MethodologyError,
-    expected_level,
-    is_overdue,
-    workspace_matrix,
-)
+from ..scoring import OPEN_STATUSES, effective_level, is_overdue, usable_matrix
 from .git import Commit, Repository, materialize, workspace_commits
 
 UNSCORED = "unscored"
@@ -83,26 +76,6 @@ class History:
         core = {Level.LOW.value, Level.MODERATE.value, Level.HIGH.value}
         keys = [level.value for level in Level if level.value in core or level.value in seen]
         return (*keys, UNSCORED) if UNSCORED in seen else tuple(keys)
-
-
-def effective_levels(risk: Risk, matrix: RiskMatrix | None) -> tuple[Level | None, Level | None]:
-    """(inherent, residual) as `sra score` ranks them: stated, else the matrix's, else None.
-
-    The residual falls back to the inherent level: without a stated residual the
-    conservative reading is that controls have not lowered the risk.
-    """
-    computed = expected_level(risk, matrix) if matrix is not None else None
-    # A stated level that could not be read is unknown, not replaced by another.
-    inherent = None if risk.is_unknown("inherent_risk") else risk.inherent_risk or computed
-    return inherent, None if risk.is_unknown("residual_risk") else risk.residual_risk or inherent
-
-
-def workspace_matrix_or_none(ws: Workspace) -> RiskMatrix | None:
-    """The workspace's matrix, or None when its methodology names no usable one."""
-    try:
-        return workspace_matrix(ws)
-    except MethodologyError:
-        return None  # stated levels still count; lint reports the methodology
 
 
 def snapshot(ws: Workspace, day: date) -> Snapshot:
@@ -216,10 +189,10 @@ def history(workspace: Path, repo: Repository, *, limit: int | None = None,
 
 def residual_counts(ws: Workspace) -> dict[str, int]:
     """Risks per residual level (as `snapshot` counts them) without running lint."""
-    matrix = workspace_matrix_or_none(ws)
+    matrix = usable_matrix(ws)
     counts: dict[str, int] = {}
     for risk in ws.risks:
-        level = effective_levels(risk, matrix)[1]
+        level = effective_level(risk, matrix)
         key = level.value if level is not None else UNSCORED
         counts[key] = counts.get(key, 0) + 1
     return counts

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog.methodology import MethodologyError, methodology_matrix
 from ..model import Workspace
+from ..scoring import usable_matrix
 from .calibration import ResolvedCalibration, resolve_calibration
 from .inputs import RiskInput, risk_input
 
@@ -66,10 +66,7 @@ def risk_inputs(ws: Workspace) -> tuple[list[RiskInput], list[tuple[str, str]],
     manifest = ws.manifest
     methodology = manifest.methodology if manifest is not None else None
     calibration = resolve_calibration(methodology)
-    try:
-        matrix = methodology_matrix(methodology) if methodology is not None else None
-    except MethodologyError:
-        matrix = None  # the loader reports it; residuals then follow only the stated levels
+    matrix = usable_matrix(ws)  # None: the loader reports it; residuals follow stated levels
     inputs: list[RiskInput] = []
     skipped: list[tuple[str, str]] = []
     for order, risk in enumerate(ws.risks):

@@ -13,8 +13,9 @@ from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus
 from ..discover.workspace import workspace_discovery
 from ..history import Commit, History, HistoryError, history, open_repository
-from ..model import Level, Workspace
+from ..model import Workspace
 from ..rules import LintReport, lint
+from ..scoring import is_high, usable_matrix
 from ..signoff import verify_workspace
 from .document import Banner, BannerKind, Cell, Report, Section, Tone
 from .exceptions import exceptions_section
@@ -67,12 +68,8 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
                  history: History | None = None, history_problem: str | None = None,
                  detail_limit: int = DETAIL_LIMIT) -> Report:  # fmt: skip
     """The SRA document of `ws` as of `today`."""
-    from ..scoring import MethodologyError, workspace_matrix
-
-    try:
-        matrix = workspace_matrix(ws)
-    except MethodologyError:
-        matrix = None  # the loader reports it; the report says so where it matters
+    # The loader reports an unusable methodology; the report says so where it matters.
+    matrix = usable_matrix(ws)
     facts = Facts(ws)
     # The inputs `discovery:` in sra.yaml lists: their findings and their machine evidence.
     discovery = workspace_discovery(ws)
@@ -108,7 +105,7 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
 
 
 def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | None], ...]:
-    high = sum(1 for s in i.ranked if s.residual in (Level.HIGH, Level.VERY_HIGH))
+    high = sum(1 for s in i.ranked if is_high(s.residual))
     overdue = sum(1 for item in remediation_items(i) if item.overdue)
     summary = coverage_summary(i.facts.coverage)
     elements = i.elements
@@ -155,7 +152,7 @@ def summary_section(i: ReportInputs) -> Section:
         ("Risk", "Asset", "Threat", "Residual", "Open actions"),
         ((s.risk_id, known(s.asset), known(risks[s.order].threat), level_cell(s.residual),
           Cell(str(s.open_remediation), Tone.BAD if not s.open_remediation
-               and s.residual in (Level.HIGH, Level.VERY_HIGH) else None))
+               and is_high(s.residual) else None))
          for s in top),
         empty="No risk can be ranked.", whole=True,
     )  # fmt: skip

@@ -9,7 +9,8 @@ from datetime import date
 
 from ..catalog import RiskMatrix
 from ..model import Level, Remediation, RemediationStatus, Risk, ThreatSource
-from ..scoring.rank import ACTIVE_STATUSES, OPEN_STATUSES, ScoredRisk, is_overdue
+from ..scoring.rank import ScoredRisk
+from ..scoring.remediation import ACTIVE_STATUSES, OPEN_STATUSES, is_overdue
 from .charts import CategoryRisks, MonthStatus, category_svg, heat_map_svg, remediation_plan_svg
 from .document import Cell, CellValue, Figure, Section, Table, Tone
 from .inputs import MISSING, UNREADABLE, ReportInputs, day, known, level_cell, plural, text

@@ -9,7 +9,8 @@ from ..analysis.digest import DigestDiff
 from ..analysis.signoff import SignoffState
 from ..findings import Location, Severity
 from ..history import NOT_MEASURED, Commit
-from ..model import Level, Signoff
+from ..model import Signoff
+from ..scoring import HIGH_LEVELS
 from ..signoff import RoleReport
 from .charts import HistoryPoint, history_svg
 from .document import Banner, BannerKind, Cell, CellValue, Figure, Section, Table, Tone
@@ -222,7 +223,7 @@ def history_section(i: ReportInputs) -> Section:
                          Cell(MISSING, Tone.MUTED, (item.problem or "",)), MISSING, MISSING,
                          MISSING))  # fmt: skip
             continue
-        high = snap.residual.get(Level.HIGH.value, 0) + snap.residual.get(Level.VERY_HIGH.value, 0)
+        high = sum(snap.residual.get(level.value, 0) for level in HIGH_LEVELS)
         points.append(HistoryPoint(commit.date, snap.open_remediation, snap.overdue_remediation,
                                    high))  # fmt: skip
         rows.append((commit.date.isoformat(), commit.short, _change(commit), f"{snap.risks:,}",

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
-from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
-from ..scoring import ACTIVE_STATUSES
+from ..model import Remediation, RemediationStatus, Workspace
+from ..scoring import ACTIVE_STATUSES, effective_levels, is_overdue, is_untreated_high
 from .base import Context, Family, Hit, Rule
-
-_HIGH = frozenset({Level.HIGH, Level.VERY_HIGH})
 
 
 def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -31,37 +29,16 @@ def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _governing_level(risk: Risk, ctx: Context) -> tuple[Level | None, str]:
-    """The level that decides whether a risk needs treatment, and which field it came from.
-
-    None when the deciding level was written but could not be read: a lower level must not
-    stand in for it.
-    """
-    for name in ("residual_risk", "inherent_risk"):
-        if risk.is_unknown(name):
-            return None, name
-        level: Level | None = getattr(risk, name)
-        if level is not None:
-            return level, name
-    return ctx.facts.expected_inherent(risk), "likelihood x impact"
-
-
-def _may_be_treated(risk: Risk) -> bool:
-    """An unreadable remediation item (or status) might be the open plan or the acceptance."""
-    return risk.is_unknown("remediation") or any(item.status is None for item in risk.remediation)
-
-
 def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    matrix = ctx.facts.matrix
     for risk in ws.risks:
-        level, source = _governing_level(risk, ctx)
-        if level not in _HIGH:
+        if not is_untreated_high(risk, matrix):
             continue
-        if any(item.status in ACTIVE_STATUSES or item.status is RemediationStatus.ACCEPTED
-               for item in risk.remediation) or _may_be_treated(risk):  # fmt: skip
-            continue
+        levels = effective_levels(risk, matrix)
+        source = levels.source
         path = (source,) if source != "likelihood x impact" else ("likelihood",)
         yield Hit(
-            f"risk `{risk.label}` is {level} ({source}) but has no open remediation "
+            f"risk `{risk.label}` is {levels.level} ({source}) but has no open remediation "
             "(planned or in_progress) and no accepted decision",
             risk,
             path,
@@ -71,7 +48,7 @@ def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _remediation_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         for index, item in enumerate(risk.remediation):
-            if item.status in ACTIVE_STATUSES and item.due is not None and item.due < ctx.today:
+            if is_overdue(item, ctx.today) and item.due is not None:
                 yield Hit(
                     f"risk `{risk.label}`: {_item(item, index)} was due {item.due} "
                     f"({ctx.age(item.due)} days ago) and is still {item.status}",
@@ -121,7 +98,7 @@ def _residual_exceeds_inherent(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         if risk.residual_risk is None or risk.is_unknown("inherent_risk"):
             continue
-        inherent = risk.inherent_risk or ctx.facts.expected_inherent(risk)
+        inherent = effective_levels(risk, ctx.facts.matrix).inherent
         if inherent is not None and risk.residual_risk.rank > inherent.rank:
             yield Hit(
                 f"risk `{risk.label}`: residual_risk {risk.residual_risk} is above inherent risk "
@@ -194,7 +171,11 @@ REGISTER_RULES: tuple[Rule, ...] = (
             "164.308(a)(1)(ii)(B) requires measures that reduce risks to a reasonable and "
             "appropriate level. A high risk with neither a plan nor a documented acceptance "
             "shows risks were identified but not managed. The level that counts is the stated "
-            "residual risk (what remains after current controls), else the inherent risk."
+            "residual risk (what remains after current controls), else the inherent risk. "
+            "Only an item `planned`, `in_progress` or `accepted` treats the risk: work marked "
+            "`done` that left the risk high did not bring it down, and a `deferred` item is "
+            "not under way. OCR element 7 in `sra report` counts untreated high risks the same "
+            "way."
         ),
         fix=(
             "Add a remediation item with owner, due date and status `planned` or `in_progress`, "

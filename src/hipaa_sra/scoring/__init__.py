@@ -7,36 +7,56 @@ row against it and ranks them for remediation planning. Pure functions over load
 
 from __future__ import annotations
 
+from .levels import (
+    HIGH_LEVELS,
+    EffectiveLevels,
+    LevelSource,
+    effective_level,
+    effective_levels,
+    is_high,
+    is_untreated_high,
+)
 from .matrix import (
     MethodologyError,
     expected_level,
     methodology_matrix,
+    usable_matrix,
     workspace_matrix,
     workspace_methodology,
 )
-from .rank import (
+from .rank import ResidualSource, ScoredRisk, rank_scored, score_risk, score_risks
+from .remediation import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
-    ResidualSource,
-    ScoredRisk,
+    TREATING_STATUSES,
     is_overdue,
-    rank_scored,
-    score_risk,
-    score_risks,
+    is_treated,
+    may_be_treated,
 )
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "HIGH_LEVELS",
     "OPEN_STATUSES",
+    "TREATING_STATUSES",
+    "EffectiveLevels",
+    "LevelSource",
     "MethodologyError",
     "ResidualSource",
     "ScoredRisk",
+    "effective_level",
+    "effective_levels",
     "expected_level",
+    "is_high",
     "is_overdue",
+    "is_treated",
+    "is_untreated_high",
+    "may_be_treated",
     "methodology_matrix",
     "rank_scored",
     "score_risk",
     "score_risks",
+    "usable_matrix",
     "workspace_matrix",
     "workspace_methodology",
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..catalog import RiskMatrix
-from ..catalog.methodology import MethodologyError, methodology_matrix
+from ..catalog.methodology import MethodologyError, manifest_matrix, methodology_matrix
 from ..model import Level, Methodology, Risk, Workspace
 
 __all__ = [
     "MethodologyError",
     "expected_level",
     "methodology_matrix",
+    "usable_matrix",
     "workspace_matrix",
     "workspace_methodology",
 ]
@@ -21,8 +22,24 @@ def workspace_methodology(workspace: Workspace) -> Methodology:
 
 
 def workspace_matrix(workspace: Workspace) -> RiskMatrix:
-    """The matrix the workspace's methodology selects; `MethodologyError` if it is unusable."""
-    return methodology_matrix(workspace_methodology(workspace))
+    """The matrix the workspace's methodology selects; `MethodologyError` if it is unusable.
+
+    What `sra score` and `score_risks` use: both refuse rather than score with a matrix
+    the workspace did not choose (see `manifest_matrix`).
+    """
+    return manifest_matrix(workspace.manifest)
+
+
+def usable_matrix(workspace: Workspace) -> RiskMatrix | None:
+    """The workspace's matrix, or None when `workspace_matrix` would refuse.
+
+    For analyses that carry on without one (lint, report, history, export, the web app):
+    stated levels still count, and the loader reports the methodology on sra.yaml.
+    """
+    try:
+        return workspace_matrix(workspace)
+    except MethodologyError:
+        return None
 
 
 def expected_level(risk: Risk, matrix: RiskMatrix) -> Level | None:

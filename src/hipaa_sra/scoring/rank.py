@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from ..catalog import RiskMatrix, risk_score
 from ..findings import Location
-from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
-from .matrix import expected_level, workspace_matrix
-
-OPEN_STATUSES = frozenset(
-    {RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS, RemediationStatus.DEFERRED}
-)
-"""Remediation states that still leave work to do; `done` and `accepted` close an item."""
-ACTIVE_STATUSES = frozenset({RemediationStatus.PLANNED, RemediationStatus.IN_PROGRESS})
-"""Items being worked on, which can be overdue; a `deferred` item was put off on purpose."""
-
-
-def is_overdue(item: Remediation, day: date) -> bool:
-    """Planned or in progress, and due before `day` (what SRA103 reports)."""
-    return item.status in ACTIVE_STATUSES and item.due is not None and item.due < day
-
+from ..model import Level, Risk, Workspace
+from .levels import effective_levels
+from .matrix import workspace_matrix
+from .remediation import OPEN_STATUSES
 
 ResidualSource = Literal["stated", "inherent"]
 
@@ -88,13 +76,8 @@ def _rank(level: Level | None) -> int:
 
 def _levels(risk: Risk, matrix: RiskMatrix) -> tuple[Level | None, Level | None, Level | None]:
     """(computed inherent, inherent ranked on, residual ranked on) of one row."""
-    computed = expected_level(risk, matrix)
-    # A stated level that could not be read is not replaced by another: it stays unknown.
-    inherent = None if risk.is_unknown("inherent_risk") else risk.inherent_risk or computed
-    # Residual has no matrix: it is a judgement of what controls achieve. Without one,
-    # rank on the inherent level, the conservative reading (`residual_source` says so).
-    residual = None if risk.is_unknown("residual_risk") else risk.residual_risk or inherent
-    return computed, inherent, residual
+    levels = effective_levels(risk, matrix)
+    return levels.computed, levels.inherent, levels.level
 
 
 def score_risk(risk: Risk, matrix: RiskMatrix, location: Location, order: int = 0) -> ScoredRisk:

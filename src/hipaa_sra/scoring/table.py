@@ -15,11 +15,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from ..catalog import RiskMatrix, scale_levels
+from ..catalog import scale_levels
 from ..findings import Location
 from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
-from .matrix import MethodologyError, workspace_matrix
-from .rank import OPEN_STATUSES, ScoredRisk, is_overdue, score_risk
+from .matrix import usable_matrix
+from .rank import ScoredRisk, score_risk
+from .remediation import OPEN_STATUSES, is_overdue
 
 NO_REMEDIATION = "none"
 """The status filter's value for a risk with no remediation item."""
@@ -273,11 +274,7 @@ def _row(index: int, risk: Risk, scored: ScoredRisk | None, today: date) -> Regi
 
 def register_table(ws: Workspace, today: date) -> RegisterTable:
     """The register of `ws` as of `today`, rows in rank order (highest residual first)."""
-    matrix: RiskMatrix | None
-    try:
-        matrix = workspace_matrix(ws)
-    except MethodologyError:
-        matrix = None  # the loader reports it; rows keep their levels as written
+    matrix = usable_matrix(ws)  # None: the loader reports it; rows keep their levels as written
     risks = ws.risks
     if matrix is None:
         levels = ws.manifest.methodology.levels if ws.manifest else None

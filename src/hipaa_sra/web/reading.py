@@ -15,10 +15,9 @@ from django.http import HttpRequest
 
 from ..analysis.facts import Facts
 from ..analysis.finding_index import FindingIndex, index_findings
-from ..catalog import RiskMatrix
 from ..model import Workspace
 from ..report.inputs import ReportInputs
-from ..scoring import MethodologyError, workspace_matrix
+from ..scoring import usable_matrix
 from ..scoring.table import RegisterTable, register_table
 from ..signoff import Verification, verify_workspace
 from .workspace import WorkspaceVersion
@@ -70,10 +69,7 @@ def report_inputs(request: HttpRequest) -> ReportInputs:
     report, checked, shared = version.lint(day), verification(request), facts(request)
 
     def build(ws: Workspace) -> ReportInputs:
-        try:
-            matrix: RiskMatrix | None = workspace_matrix(ws)
-        except MethodologyError:
-            matrix = None  # the loader reports it; the sections say so where it matters
+        matrix = usable_matrix(ws)  # None: the loader reports it; the sections say so
         return ReportInputs(ws=ws, today=day, facts=shared, matrix=matrix, lint=report,
                             verification=checked, history=None)  # fmt: skip
 

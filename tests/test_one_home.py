@@ -1,0 +1,115 @@
+"""Each concept has one definition, and every consumer of it agrees (a workspace where the
+copies that used to exist disagreed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from hipaa_sra.analysis.ocr import ocr_elements
+from hipaa_sra.history.timeline import residual_counts
+from hipaa_sra.loading import load_workspace
+from hipaa_sra.model import Level, Workspace
+from hipaa_sra.rules import Selection, lint
+from hipaa_sra.scoring import (
+    effective_level,
+    is_overdue,
+    is_untreated_high,
+    score_risks,
+    usable_matrix,
+)
+from hipaa_sra.scoring.table import register_table
+from test_ocr import COMPLETE, SCOPED, risk
+
+Make = Callable[..., Path]
+TODAY = date(2026, 11, 22)
+
+
+def _high(rid: str, remediation: str, residual: bool = True) -> str:
+    row = (risk(rid, "db").replace("likelihood: low", "likelihood: high")
+           .replace("impact: moderate", "impact: high")
+           .replace("  inherent_risk: low\n", "")
+           .replace("residual_risk: low", "residual_risk: high"))  # fmt: skip
+    if not residual:
+        row = row.replace("  residual_risk: high\n", "")
+    return row + remediation
+
+
+def _item(status: str, due: str = "2026-12-31", extra: str = "") -> str:
+    return (f"  remediation:\n    - control: Rotate keys\n      owner: alice\n"
+            f"      due: {due}\n      status: {status}\n{extra}")  # fmt: skip
+
+
+REGISTER = (
+    # Work marked done left the risk high: untreated (OCR element 7 used to call it treated).
+    _high("RR-DONE", _item("done"))
+    # A documented acceptance treats it.
+    + _high(
+        "RR-ACCEPTED", _item("accepted", extra="      rationale: Cheap\n      approved_by: b\n")
+    )
+    # Work under way, and overdue.
+    + _high("RR-LATE", _item("in_progress", due="2026-10-01"))
+    # Put off on purpose: not under way, not overdue.
+    + _high("RR-DEFERRED", _item("deferred", due="2026-10-01"))
+    # No stated levels at all: high from the matrix, no plan.
+    + _high("RR-MATRIX", "", residual=False)
+    + risk("RR-LOW", "db")
+)
+UNTREATED = {"RR-DONE", "RR-DEFERRED", "RR-MATRIX"}
+
+
+def _load(workspace: Make, manifest: str | None = SCOPED) -> Workspace:
+    root = workspace({**COMPLETE, "register/r.yaml": REGISTER}, manifest=manifest)
+    return load_workspace(root, use_cache=False)
+
+
+def test_untreated_high_risks_are_the_same_for_sra102_ocr_and_the_library(
+    workspace: Make,
+) -> None:
+    ws = _load(workspace)
+    matrix = usable_matrix(ws)
+    library = {r.label for r in ws.risks if is_untreated_high(r, matrix)}
+    report = lint(ws, TODAY, Selection(select=("SRA102",)))
+    sra102 = {f.object_id for f in report.findings}
+    [element] = [e for e in ocr_elements(ws, TODAY) if e.slug == "level-of-risk"]
+    [reason] = [r for r in element.reasons if "high risk" in r]
+    listed = set(reason.split(": ", 1)[1].split(", "))
+    assert library == sra102 == listed == UNTREATED
+
+
+def test_effective_levels_agree_across_ranking_history_and_the_register_table(
+    workspace: Make,
+) -> None:
+    ws = _load(workspace)
+    matrix = usable_matrix(ws)
+    own = {r.label: effective_level(r, matrix) for r in ws.risks}
+    assert own["RR-MATRIX"] is Level.HIGH and own["RR-LOW"] is Level.LOW
+    ranked = {s.risk_id: s.residual for s in score_risks(ws)}
+    table = {row.risk_id: row.residual for row in register_table(ws, TODAY).rows}
+    assert ranked == table == own
+    counts: dict[str, int] = {}
+    for level in own.values():
+        assert level is not None
+        counts[level.value] = counts.get(level.value, 0) + 1
+    assert residual_counts(ws) == counts
+
+
+def test_overdue_remediation_agrees_between_sra103_and_the_register_table(
+    workspace: Make,
+) -> None:
+    ws = _load(workspace)
+    late = {r.label for r in ws.risks if any(is_overdue(i, TODAY) for i in r.remediation)}
+    report = lint(ws, TODAY, Selection(select=("SRA103",)))
+    table = {row.risk_id for row in register_table(ws, TODAY).rows if row.overdue}
+    assert {f.object_id for f in report.findings} == table == late == {"RR-LATE"}
+
+
+def test_without_sra_yaml_no_consumer_scores_with_a_guessed_matrix(workspace: Make) -> None:
+    ws = replace(_load(workspace), manifest=None)  # as when sra.yaml breaks the schema
+    assert usable_matrix(ws) is None
+    # Stated levels still count; the row with none has no level rather than a guessed one.
+    levels = {row.risk_id: row.residual for row in register_table(ws, TODAY).rows}
+    assert levels["RR-MATRIX"] is None and levels["RR-DONE"] is Level.HIGH
+    assert residual_counts(ws)["unscored"] == 1
