@@ -145,9 +145,9 @@ def test_workspace_without_a_manifest_has_no_matrix_to_score_with(tmp_path: Path
     # Like `sra score`, the library refuses rather than guess the defaults the workspace
     # may not have chosen; analyses that carry on get None from `usable_matrix`.
     ws = Workspace(root=tmp_path, manifest=None)
-    with pytest.raises(MethodologyError, match="sra.yaml did not load"):
+    with pytest.raises(MethodologyError, match=r"sra\.yaml did not load"):
         workspace_matrix(ws)
-    with pytest.raises(MethodologyError, match="sra.yaml did not load"):
+    with pytest.raises(MethodologyError, match=r"sra\.yaml did not load"):
         score_risks(ws)
     assert usable_matrix(ws) is None
 
