@@ -97,6 +97,12 @@ class Question(_Data):
         except ValueError:
             return None
 
+    @property
+    def addressable(self) -> tuple[str, ...]:
+        """The addressable specifications it cites: a not-applicable needs their decision."""
+        return tuple(cite for cite in self.cites
+                     if getattr(hipaa_entry(cite), "designation", "") == "addressable")  # fmt: skip
+
     def applies(self, entity_type: str | None) -> bool:
         """True if the question binds an organization of this entity type (unknown: yes)."""
         return entity_type is None or self.applies_to is None or entity_type in self.applies_to

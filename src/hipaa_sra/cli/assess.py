@@ -20,7 +20,6 @@ from ..assessment import (
     save_answer,
 )
 from ..assessment.answer_file import read_answer_file
-from ..catalog import hipaa_entry
 from ..catalog.questions import Implication, Question, question_catalog
 from ..editing import apply_changes
 from ..loading import load_workspace
@@ -132,10 +131,9 @@ def _details(question: Question, meaning: Implication, ws: Workspace) -> dict[st
     while not rationale:
         rationale = str(click.prompt("  Why does it not apply")).strip()
     out: dict[str, Any] = {"rationale": rationale}
-    addressable = [c for c in question.cites
-                   if getattr(hipaa_entry(c), "designation", "") == "addressable"]  # fmt: skip
-    if addressable:
-        click.echo(f"  {', '.join(addressable)} is addressable: record the 164.306(d)(3) decision.")
+    if question.addressable:
+        click.echo(f"  {', '.join(question.addressable)} is addressable: record the "
+                   "164.306(d)(3) decision.")
         out["decision"] = click.prompt("  Decision", type=click.Choice(
             [d.value for d in AnswerDecision]))  # fmt: skip
         if out["decision"] == AnswerDecision.ALTERNATIVE.value:

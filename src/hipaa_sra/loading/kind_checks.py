@@ -11,7 +11,6 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from ..catalog import hipaa_entry
 from ..catalog.questions import Implication, question_by_id
 from ..model import Answer, AnswerDecision, Training
 from .problems import INVALID_VALUE, MISSING_FIELD
@@ -47,9 +46,7 @@ def _answer(record: Answer, index: int, where: str, oid: str | None) -> list[Pen
         out.append(Pending(MISSING_FIELD.code, (index, "answer"),
                            f"{where}: a not-applicable answer needs a `rationale` saying why "
                            "the question does not apply", oid))  # fmt: skip
-    addressable = any(getattr(hipaa_entry(cite), "designation", "") == "addressable"
-                      for cite in question.cites)  # fmt: skip
-    if addressable and record.decision is None and not record.is_unknown("decision"):
+    if question.addressable and record.decision is None and not record.is_unknown("decision"):
         out.append(Pending(MISSING_FIELD.code, (index, "answer"),
                            f"{where}: the question is about an addressable specification, so a "
                            "not-applicable answer needs the 164.306(d)(3) `decision`: "

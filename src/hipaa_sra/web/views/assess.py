@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from ...assessment import SectionView, answer_change, answer_record, progress, questionnaire
-from ...catalog import hipaa_entry
 from ...catalog.questions import Question
 from ...editing import Ref, field_problems, record_state
 from ...model import Answer, AnswerDecision, Workspace
@@ -29,11 +28,6 @@ _TEXT = ("notes", "rationale", "alternative_measure", "control", "what", "how_ve
          "evidence_date", "location")  # fmt: skip
 _EVIDENCE = {"control": "control", "what": "what", "how_verified": "how_verified",
              "evidence_date": "date", "location": "location"}  # fmt: skip
-
-
-def _addressable(question: Question) -> bool:
-    return any(getattr(hipaa_entry(c), "designation", "") == "addressable"
-               for c in question.cites)  # fmt: skip
 
 
 def answer_form(question: Question, answer: Answer | None,
@@ -63,7 +57,7 @@ def answer_form(question: Question, answer: Answer | None,
     for name in _TEXT:
         widget = forms.Textarea(attrs={"rows": 2}) if name in ("notes", "rationale") else None
         form.fields[name] = forms.CharField(label=labels[name], required=False, widget=widget)
-    if _addressable(question):
+    if question.addressable:
         form.fields["decision"] = forms.ChoiceField(
             label="164.306(d)(3) decision (not applicable on an addressable specification)",
             required=False, choices=[("", "—"), *((d.value, d.value) for d in AnswerDecision)])
