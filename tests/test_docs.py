@@ -48,6 +48,26 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert [line.split()[:2] for line in first_block] == [["make", "demo"], ["make", "test"]]
 
 
+def test_readme_says_how_to_get_sra_on_path() -> None:
+    text = (ROOT / "README.md").read_text()
+    for way in (". .venv/bin/activate", "pipx install .", "pip install /path/to/hipaa-sra"):
+        assert way in text, way
+
+
+USER_FACING = ["README.md", "action.yml", ".pre-commit-hooks.yaml", *(
+    str(p.relative_to(ROOT)) for p in sorted((ROOT / "docs").glob("*.md"))
+)]
+
+
+@pytest.mark.parametrize("name", USER_FACING)
+def test_docs_install_from_the_repository_not_a_registry(name: str) -> None:
+    # hipaa-sra is not on a package index: a registry install would fail or fetch a stranger's.
+    text = (ROOT / name).read_text()
+    assert "pip install hipaa-sra" not in text
+    assert "pip install 'hipaa-sra[" not in text
+    assert "OWNER/" not in text
+
+
 def test_public_api_is_importable_from_the_package() -> None:
     import hipaa_sra
 
