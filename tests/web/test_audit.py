@@ -88,6 +88,11 @@ def test_the_model_refuses_to_change_or_delete_an_entry(web_app: Any) -> None:
         entry.save()
     with pytest.raises(AppendOnly):
         entry.delete()
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.filter(seq=1).update(actor="x")
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.all().delete()
+    assert audit.verify_chain().entries == 1
 
 
 def test_csv_export_has_every_entry_and_no_formula_cells(web_app: Any) -> None:

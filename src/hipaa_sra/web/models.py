@@ -61,6 +61,18 @@ class AppendOnly(Exception):
     """An attempt to change or delete an entry of the audit trail."""
 
 
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    """Entries can be read and added in bulk, never updated or deleted in bulk."""
+
+    def update(self, **kwargs: Any) -> int:
+        """Always refused: the trail is append-only."""
+        raise AppendOnly("audit entries cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Always refused: the trail is append-only."""
+        raise AppendOnly("audit entries cannot be deleted")
+
+
 class AuditEntry(models.Model):
     """One event of the audit trail; `entry_hash` covers it and the previous entry's hash.
 
@@ -83,7 +95,7 @@ class AuditEntry(models.Model):
     """The previous entry's hash (64 zeros for the first): unique, so the chain cannot fork."""
     entry_hash: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
 
-    objects: ClassVar[models.Manager[AuditEntry]]
+    objects: ClassVar[models.Manager[AuditEntry]] = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ("seq",)
