@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from hipaa_sra.cli import COMMANDS, cli
@@ -17,6 +18,26 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
 def test_command_has_help_with_an_example(command) -> None:
     assert command.help and "Example:" in command.help
+
+
+def _every_command(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix} {name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_every_command(command, f"{prefix} {name}"))
+    return found
+
+
+@pytest.mark.parametrize(("path", "command"), _every_command(cli, "sra"), ids=lambda v: str(v))
+def test_help_examples_keep_their_line_breaks(path: str, command: click.Command) -> None:
+    assert command.help
+    after = command.help.split("Example:", 1)[1]
+    examples = [line.strip() for line in after.splitlines() if line.strip() not in ("", "\b")]
+    with click.Context(command, info_name=path) as ctx:
+        shown = [line.strip() for line in command.get_help(ctx).splitlines()]
+    for example in examples:
+        assert example in shown, f"{path} --help runs {example!r} into other lines"
 
 
 def test_every_registered_command_is_listed() -> None:

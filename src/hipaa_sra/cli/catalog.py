@@ -50,6 +50,7 @@ def catalog_command(part: str, fmt: str) -> None:
 
     Example:
 
+    \b
         sra catalog hipaa
         sra catalog nist --format json
     """

@@ -38,6 +38,7 @@ def discover_command(sources: tuple[Path, ...], workspace: Path | None, fmt: str
 
     Example:
 
+    \b
         sra discover plan.json
         sra discover infra/terraform k8s/rendered.yaml --format json
         sra discover plan.json --write

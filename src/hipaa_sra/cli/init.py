@@ -26,6 +26,7 @@ def init_command(directory: Path, example: bool, organization: str) -> None:
 
     Example:
 
+    \b
         sra init sra --example
     """
     written = init_workspace(directory, example=example, organization=organization)

@@ -105,6 +105,7 @@ def export_command(workspace: Path | None, fmt: str, kinds: str | None, out: Pat
 
     Example:
 
+    \b
         sra export --format xlsx --out register.xlsx
         sra export --format csv --kinds risks,assets --out sheets/
         sra export --format oscal-poam --out poam.json
@@ -155,6 +156,7 @@ def import_command(file: Path, workspace: Path | None, kind_name: str | None,
 
     Example:
 
+    \b
         sra import register.xlsx
         sra import risks.csv --apply
         sra import risks.csv --apply --commit --author "Ana Diaz <ana@example.org>"

@@ -53,6 +53,7 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
 
     Example:
 
+    \b
         sra lint
         sra lint --format sarif --output sra.sarif
         sra lint --today 2026-11-22 --select SRA1 --ignore stale-review

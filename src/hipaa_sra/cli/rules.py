@@ -50,6 +50,7 @@ def rules_command(fmt: str) -> None:
 
     Example:
 
+    \b
         sra rules --format json
     """
     if fmt == "json":
@@ -76,6 +77,7 @@ def explain_command(rule: str, fmt: str) -> None:
 
     Example:
 
+    \b
         sra explain high-risk-without-remediation
     """
     found = find_rule(rule)

@@ -123,6 +123,7 @@ def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | 
 
     Example:
 
+    \b
         sra scan
         sra scan exports/ --asset product-events-bucket --record-evidence
         sra scan postgresql://reader@db/clinic --schema public --sample 5 --format json

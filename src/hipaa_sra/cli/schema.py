@@ -24,6 +24,7 @@ def schema_command(out: Path | None) -> None:
 
     Example:
 
+    \b
         sra schema --out sra/.schema
     """
     schemas = json_schemas()

@@ -75,6 +75,7 @@ def serve_command(workspace: Path | None, host: str, port: int, database_url: st
 
     Example:
 
+    \b
         sra serve --workspace sra
     """
     from ..web.app import configure
@@ -124,6 +125,7 @@ def web_group() -> None:
 
     Example:
 
+    \b
         sra web verify-audit --workspace sra
     """
 
@@ -145,6 +147,7 @@ def verify_audit_command(workspace: Path | None, database_url: str | None,
 
     Example:
 
+    \b
         sra web verify-audit --workspace sra --export-csv audit.csv
     """
     from ..web.maintenance import open_database, verify_and_export
@@ -185,6 +188,7 @@ def check_command(workspace: Path | None, database_url: str | None,
 
     Example:
 
+    \b
         sra web check --behind-tls-proxy --allowed-host sra.example.com
     """
     from ..web.maintenance import deploy_check

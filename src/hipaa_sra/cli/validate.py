@@ -25,6 +25,7 @@ def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
 
     Example:
 
+    \b
         sra validate --workspace sra/
     """
     result = check_workspace(workspace, use_cache=not no_cache)
