@@ -190,3 +190,16 @@ def test_any_answer_loads_as_a_usable_answer_or_a_finding(question: str, answer:
         assert isinstance(model, Answer) and implication(model) is not None
     else:
         assert [p.code for p in problems] in (["SRA001"], ["SRA003"])
+
+
+def test_a_signoff_goes_stale_on_a_changed_answer_and_verify_names_it(workspace, sra) -> None:
+    root = workspace({"assessment/a.yaml": "- {id: q.sanctions.1, answer: partial, "
+                                           "answered_by: alice, date: 2026-10-01}\n"})  # fmt: skip
+    signed = sra("signoff", "-w", str(root), "--role", "compliance-officer", "--name", "Alice",
+                 "--email", "alice@example.test", "--accept-findings", "test",
+                 "--now", "2026-11-20T10:00:00+00:00")  # fmt: skip
+    assert signed.exit_code == 0, signed.stderr
+    (root / "assessment/a.yaml").write_text((root / "assessment/a.yaml").read_text().replace(
+        "partial", "'no'"))  # fmt: skip
+    run = sra("verify", "-w", str(root))
+    assert "answers/q.sanctions.1 changed" in run.stdout
