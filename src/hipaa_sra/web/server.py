@@ -60,13 +60,16 @@ def _check_url(url: str | None) -> None:
 
 
 def prepare_database() -> None:
-    """Apply migrations; a database that cannot be reached is a `ServeError`."""
+    """Apply migrations and drop expired sessions; an unreachable database is a `ServeError`."""
+    from django.core.management import call_command
     from django.db import DatabaseError
 
     from .app import migrate
 
     try:
         migrate()
+        # Django never deletes expired sessions by itself; each start sweeps them.
+        call_command("clearsessions", verbosity=0)
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ServeError(f"cannot use the database: {first}") from None
