@@ -212,3 +212,23 @@ def test_control_characters_in_values_never_reach_the_calendar(sra, ws) -> None:
     assert b"\x1b" not in data and b"\x07" not in data
     summaries = set(_events(calendar))
     assert "Remediation for RR-8: Rotate]0;pwned the session id[2J at login" in summaries
+
+
+@pytest.mark.parametrize("profile", ["current", "nprm-2025"])
+def test_calendar_and_lint_agree_on_intervals_the_nprm_profile_caps(ws, profile) -> None:
+    # 800 days is longer than the NPRM's yearly cadence: only nprm-2025 caps it.
+    manifest = ws / "sra.yaml"
+    manifest.write_text(manifest.read_text() + (
+        f"methodology:\n  profile: {profile}\n  review_intervals:\n"
+        "    inventory_days: 800\n    vendor_days: 800\n"))  # fmt: skip
+    day = date(2027, 11, 20)
+    loaded = load_workspace(ws, use_cache=False)
+    rules = {"SRA205": EventKind.INVENTORY_REVIEW, "SRA208": EventKind.VENDOR_VERIFICATION}
+    report = lint(loaded, day, Selection(select=tuple(rules)))
+    flagged = {rules[f.code] for f in report.findings}
+    events = [e for e in calendar_events(loaded, day) if e.kind in rules.values()]
+    assert {e.kind for e in events if e.overdue} == flagged
+    capped = profile == "nprm-2025"
+    assert flagged == (set(rules.values()) if capped else set())
+    inventory = next(e for e in events if e.kind is EventKind.INVENTORY_REVIEW)
+    assert inventory.due == (date(2027, 9, 1) if capped else date(2028, 11, 9))

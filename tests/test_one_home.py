@@ -113,3 +113,17 @@ def test_without_sra_yaml_no_consumer_scores_with_a_guessed_matrix(workspace: Ma
     levels = {row.risk_id: row.residual for row in register_table(ws, TODAY).rows}
     assert levels["RR-MATRIX"] is None and levels["RR-DONE"] is Level.HIGH
     assert residual_counts(ws)["unscored"] == 1
+
+
+def test_every_declared_rule_interval_names_real_settings() -> None:
+    from hipaa_sra.catalog import nprm_profile
+    from hipaa_sra.model import ReviewIntervals
+    from hipaa_sra.rules import RULES
+
+    timed = {rule.code: rule.interval for rule in RULES if rule.interval is not None}
+    assert {"SRA101", "SRA205", "SRA208", "SRA304", "SRA305"} <= set(timed)
+    for interval in timed.values():
+        assert interval.setting is None or interval.setting in ReviewIntervals.model_fields
+        if interval.nprm_cadence is not None:
+            assert isinstance(getattr(nprm_profile(), interval.nprm_cadence), int)
+        assert interval.days(None) is not None  # the defaults give every one a value

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from ..analysis.facts import Facts
+from ..analysis.intervals import Interval
 from ..findings import Severity
 from ..model import Manifest, Profile, ReviewIntervals, Workspace
 
@@ -122,6 +123,9 @@ class Rule:
     """None for problems the loader reports (schema, ids, references)."""
     nprm_severity: Severity | None = None
     """Severity under the nprm-2025 profile, when it differs from `severity`."""
+    interval: Interval | None = None
+    """For a time-based rule, how often the record must be renewed; the calendar and the
+    NPRM readiness read it from here, so they cannot drift from the rule."""
 
     def severity_for(self, profile: Profile) -> Severity:
         """The default severity of this rule's findings under a profile."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..analysis.exposure import exposed, needs_mfa, scannable, stores_data
-from ..catalog import nprm_profile
+from ..analysis.intervals import Interval
 from ..discover import infrastructure_value
 from ..findings import Severity
 from ..model import Asset, Category, Control, Workspace
@@ -14,6 +14,12 @@ from .base import Context, Family, Hit, Rule
 
 _LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
 
+
+SCAN_INTERVAL = Interval(None, "vuln_scan")
+"""SRA304: the NPRM's vulnerability-scan cadence."""
+
+PENTEST_INTERVAL = Interval(None, "pentest")
+"""SRA305: the NPRM's penetration-test cadence."""
 
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     # A control whose asset list could not be read may be the one that reviews a log.
@@ -133,7 +139,9 @@ def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
 
 
 def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    days = nprm_profile().vuln_scan
+    days = SCAN_INTERVAL.days(ctx.manifest)
+    if days is None:  # an NPRM cadence alone always has one
+        return
     for asset in ctx.facts.in_scope_assets:
         if scannable(asset):
             hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
@@ -143,7 +151,9 @@ def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _pentest_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    days = nprm_profile().pentest
+    days = PENTEST_INTERVAL.days(ctx.manifest)
+    if days is None:  # an NPRM cadence alone always has one
+        return
     for asset in ctx.facts.in_scope_assets:
         if exposed(asset):
             hit = _overdue(asset, asset.attributes.last_penetration_test,
@@ -252,6 +262,7 @@ CONTROL_RULES: tuple[Rule, ...] = (
         fix="Scan the system and set `attributes: {last_vulnerability_scan: YYYY-MM-DD}`.",
         example="  attributes:\n    last_vulnerability_scan: 2026-10-02",
         check=_scan_overdue,
+        interval=SCAN_INTERVAL,
         nprm_severity=Severity.WARNING,
     ),
     Rule(
@@ -272,6 +283,7 @@ CONTROL_RULES: tuple[Rule, ...] = (
         fix="Test the system and set `attributes: {last_penetration_test: YYYY-MM-DD}`.",
         example="  attributes:\n    internet_facing: true\n    last_penetration_test: 2026-04-20",
         check=_pentest_overdue,
+        interval=PENTEST_INTERVAL,
         nprm_severity=Severity.WARNING,
     ),
 )

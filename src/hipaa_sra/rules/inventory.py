@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE
-from ..catalog import nprm_profile
+from ..analysis.intervals import Interval
 from ..findings import Severity
 from ..model import (
     Asset,
@@ -14,7 +14,6 @@ from ..model import (
     EphiExposure,
     EphiStatus,
     Flow,
-    Profile,
     Workspace,
 )
 from .base import Context, Family, Hit, Rule
@@ -31,6 +30,12 @@ EXPECTED_CATEGORIES: dict[Category, str] = {
     Category.NOTEBOOK_SCRIPT: "notebook or ad-hoc script",
 }
 
+
+INVENTORY_INTERVAL = Interval("inventory_days", "inventory_review")
+"""SRA205: `inventory_days`, capped by the NPRM's yearly inventory review under nprm-2025."""
+
+VENDOR_INTERVAL = Interval("vendor_days", "ba_verification")
+"""SRA208: `vendor_days`, capped by the NPRM's yearly verification under nprm-2025."""
 
 def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if not ctx.facts.known_everywhere("risks", "asset"):
@@ -101,11 +106,9 @@ def _missing_category(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    days = ctx.intervals.inventory_days
+    days = INVENTORY_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read
         return
-    if ctx.profile is Profile.NPRM_2025:
-        days = min(days, nprm_profile().inventory_review)
     for asset in ws.assets:
         if asset.last_reviewed is None:
             if asset.is_unknown("last_reviewed"):
@@ -155,11 +158,9 @@ def _baa_expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    days = ctx.intervals.vendor_days
+    days = VENDOR_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read
         return
-    if ctx.profile is Profile.NPRM_2025:
-        days = min(days, nprm_profile().ba_verification)
     for vendor in ws.vendors:
         if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
             continue
@@ -312,6 +313,7 @@ INVENTORY_RULES: tuple[Rule, ...] = (
         fix="Review the entry and set `last_reviewed:` to the review date.",
         example="  last_reviewed: 2026-09-01",
         check=_stale_inventory,
+        interval=INVENTORY_INTERVAL,
     ),
     Rule(
         code="SRA206",
@@ -372,6 +374,7 @@ INVENTORY_RULES: tuple[Rule, ...] = (
         fix="Review the vendor's current attestation and set `last_verified:`.",
         example="  last_verified: 2026-08-15",
         check=_vendor_not_verified,
+        interval=VENDOR_INTERVAL,
     ),
     Rule(
         code="SRA209",

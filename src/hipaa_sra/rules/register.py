@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..analysis.intervals import Interval
 from ..findings import Severity
 from ..model import Remediation, RemediationStatus, Workspace
 from ..scoring import ACTIVE_STATUSES, effective_levels, is_overdue, is_untreated_high
 from .base import Context, Family, Hit, Rule
 
+REGISTER_INTERVAL = Interval("register_days")
+"""SRA101: `register_days`."""
 
 def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    days = ctx.intervals.register_days
+    days = REGISTER_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read: nothing to measure against
         return
     for risk in ws.risks:
@@ -159,6 +162,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
         ),
         example="- id: RR-1\n  ...\n  last_reviewed: 2026-06-05",
         check=_stale_review,
+        interval=REGISTER_INTERVAL,
     ),
     Rule(
         code="SRA102",

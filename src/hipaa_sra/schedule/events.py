@@ -38,7 +38,6 @@ from pydantic import BaseModel
 from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
 from ..analysis.signoff import last_review, required_roles
-from ..catalog import nprm_profile
 from ..dates import add_days_or_none, is_open_ended
 from ..model import (
     Asset,
@@ -48,6 +47,7 @@ from ..model import (
     ReviewIntervals,
     Workspace,
 )
+from ..rules.registry import find_rule
 from ..scoring import ACTIVE_STATUSES
 
 
@@ -161,6 +161,14 @@ def _after(day: date | None, days: int) -> date | None:
     return add_days_or_none(day, days)
 
 
+def _rule_days(code: str, ws: Workspace) -> int | None:
+    """The interval the rule `code` declares, for this workspace (None: not scheduled)."""
+    rule = find_rule(code)
+    if rule is None or rule.interval is None:
+        raise LookupError(f"rule {code} declares no interval")  # a registry bug, not input
+    return rule.interval.days(ws.manifest)
+
+
 def _intervals(ws: Workspace) -> tuple[ReviewIntervals, Profile]:
     """The review intervals (an unreadable one is None: its events are not scheduled)."""
     manifest = ws.manifest
@@ -190,7 +198,7 @@ def _reviews(b: _Builder) -> Iterator[Event]:
             f"(last signed {last.isoformat() if last else 'never'}).",
             _after(last, intervals.review_days), ws.manifest, owners=signers,
         )  # fmt: skip
-    register_days = intervals.register_days
+    register_days = _rule_days("SRA101", ws)
     risks = [r for r in ws.risks if not r.is_unknown("last_reviewed")]
     if risks and register_days is not None:
         oldest = None if any(r.last_reviewed is None for r in risks) else min(
@@ -273,10 +281,7 @@ def _evidence(b: _Builder) -> Iterator[Event]:
 
 
 def _vendors(b: _Builder) -> Iterator[Event]:
-    intervals, profile = _intervals(b.ws)
-    days = intervals.vendor_days
-    if profile is Profile.NPRM_2025 and days is not None:
-        days = min(days, nprm_profile().ba_verification)
+    days = _rule_days("SRA208", b.ws)
     for vendor in b.ws.vendors:
         baa = vendor.baa
         name = vendor.name or vendor.label
@@ -301,17 +306,19 @@ def _vendors(b: _Builder) -> Iterator[Event]:
 
 
 def _testing(b: _Builder) -> Iterator[Event]:
-    profile = nprm_profile()
+    scan, pentest = _rule_days("SRA304", b.ws), _rule_days("SRA305", b.ws)
     for asset in b.facts.in_scope_assets:
         attrs = asset.attributes
-        if scannable(asset) and not attrs.is_unknown("last_vulnerability_scan"):
+        if scan is not None and scannable(asset) and not attrs.is_unknown(
+                "last_vulnerability_scan"):  # fmt: skip
             yield _test_event(b, asset, EventKind.VULNERABILITY_SCAN, "Vulnerability scan",
                               attrs.last_vulnerability_scan, "last_vulnerability_scan",
-                              profile.vuln_scan)  # fmt: skip
-        if exposed(asset) and not attrs.is_unknown("last_penetration_test"):
+                              scan)  # fmt: skip
+        if pentest is not None and exposed(asset) and not attrs.is_unknown(
+                "last_penetration_test"):  # fmt: skip
             yield _test_event(b, asset, EventKind.PENETRATION_TEST, "Penetration test",
                               attrs.last_penetration_test, "last_penetration_test",
-                              profile.pentest)  # fmt: skip
+                              pentest)  # fmt: skip
 
 
 def _test_event(b: _Builder, asset: Asset, kind: EventKind, what: str, last: date | None,
@@ -327,12 +334,9 @@ def _test_event(b: _Builder, asset: Asset, kind: EventKind, what: str, last: dat
 
 def _inventory(b: _Builder) -> Iterator[Event]:
     assets = [a for a in b.ws.assets if not a.is_unknown("last_reviewed")]
-    intervals, profile = _intervals(b.ws)
-    days = intervals.inventory_days
+    days = _rule_days("SRA205", b.ws)
     if not assets or days is None:
         return
-    if profile is Profile.NPRM_2025:
-        days = min(days, nprm_profile().inventory_review)
     dates = [asset.last_reviewed for asset in assets]
     oldest = None if None in dates else min(d for d in dates if d is not None)
     due = _after(oldest, days)
