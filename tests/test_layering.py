@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -15,3 +16,88 @@ def test_version_has_one_home_that_pyproject_agrees_with() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert own_version == project["version"]
     assert __version__ is own_version
+
+
+# DESIGN.md: model <- loading <- rules/analysis <- formats/report <- cli/web. The second-wave
+# packages sit below the shells and above loading/model, beside rules and analysis (rules
+# read discovery and quantification; editing records history).
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"_version", "errors", "findings", "dates"}),
+    frozenset({"model"}),
+    frozenset({"catalog"}),
+    frozenset({"loading", "writing"}),
+    frozenset({
+        "analysis", "rules", "scoring", "schedule", "signoff", "gate", "history",
+        "editing", "assessment", "discover", "scan", "deid", "quantify", "interop",
+    }),
+    frozenset({"formats", "report"}),
+    frozenset({"cli", "web", "__init__", "__main__"}),
+)
+PACKAGE = ROOT / "src" / "hipaa_sra"
+
+
+def _layer(top: str) -> int:
+    return next(n for n, names in enumerate(LAYERS) if top in names)
+
+
+def _imports(path: Path, package_root: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) of every `hipaa_sra` import in the file, lazy ones included."""
+    parts = list(path.relative_to(package_root.parent).with_suffix("").parts)
+    package = parts[:-1]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            names = [module] if node.module else [f"{module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        out += [(node.lineno, name) for name in names if name.startswith("hipaa_sra")]
+    return sorted(out)
+
+
+def _top(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _own(path: Path, package_root: Path) -> str:
+    return _top(".".join(path.relative_to(package_root.parent).with_suffix("").parts))
+
+
+def _violations(package_root: Path) -> list[str]:
+    wrong = []
+    for path in sorted(package_root.rglob("*.py")):
+        own = _own(path, package_root)
+        for line, module in _imports(path, package_root):
+            if _layer(_top(module)) > _layer(own):
+                shown = path.relative_to(package_root.parent)
+                wrong.append(f"{shown}:{line}: {own} imports {module}")
+    return wrong
+
+
+def test_every_package_has_a_layer() -> None:
+    tops = {_own(path, PACKAGE) for path in PACKAGE.rglob("*.py")}
+    assert tops <= set().union(*LAYERS)
+
+
+def test_no_module_imports_from_a_later_layer() -> None:
+    assert _violations(PACKAGE) == []
+
+
+def test_the_layer_check_finds_relative_lazy_and_absolute_imports(tmp_path: Path) -> None:
+    fake = tmp_path / "hipaa_sra"
+    (fake / "model").mkdir(parents=True)
+    (fake / "model" / "fine.py").write_text("from ..errors import SraError\nfrom . import base\n")
+    (fake / "model" / "bad.py").write_text(
+        "from ..formats import text\n"
+        "def f():\n    from ..loading import load_workspace\n"
+        "import hipaa_sra.cli\n"
+    )
+    assert _violations(fake) == [
+        "hipaa_sra/model/bad.py:1: model imports hipaa_sra.formats",
+        "hipaa_sra/model/bad.py:3: model imports hipaa_sra.loading",
+        "hipaa_sra/model/bad.py:4: model imports hipaa_sra.cli",
+    ]

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from ..discover import discover, reconcile
-from ..discover.render import as_text, json_lines
 from ..discover.write import write_proposals
 from ..editing import snapshot
 from ..errors import WorkspaceNotFound
+from ..formats.discovery import as_text, json_lines
 from ..loading import find_workspace, load_workspace
 from .common import workspace_option
 

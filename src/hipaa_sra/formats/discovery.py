@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..formats.terminal import inert
-from .model import FACTS, Store
-from .reconcile import Reconciliation
+from ..discover.model import FACTS, Store
+from ..discover.reconcile import Reconciliation
+from .terminal import inert
 
 SCHEMA_VERSION = 1
 """Version of the JSON output; a change that breaks readers raises it."""
