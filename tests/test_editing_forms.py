@@ -135,3 +135,14 @@ def test_unicode_line_breaks_are_written_so_they_read_back(ws: Path, text: str) 
     risk = load_workspace(ws).risk_by_id["RR-1"]
     assert risk.threat == text and risk.remediation[0].control == text
     assert "Theft" in (ws / "register" / "risks.yaml").read_text()
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "on", "OFF", "y"])
+def test_yaml_11_boolean_words_are_written_quoted(ws: Path, word: str) -> None:
+    """A text value such as `yes` is quoted, so a YAML 1.1 reader does not see a boolean."""
+    import yaml
+
+    apply_changes(ws, [Set(Ref("risks", "RR-1"), ("threat",), word)])
+    assert load_workspace(ws).risk_by_id["RR-1"].threat == word
+    risks = yaml.safe_load((ws / "register" / "risks.yaml").read_text())
+    assert {risk["id"]: risk["threat"] for risk in risks}["RR-1"] == word

@@ -109,7 +109,19 @@ def _ruamel(value: Any, flow: bool) -> Any:
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
         return DoubleQuotedScalarString(value)
+    if isinstance(value, str) and value.lower() in _YAML11_WORDS:
+        # YAML 1.2 (our loader) reads `yes` as text, but YAML 1.1 readers (PyYAML, many CI
+        # tools) read it as a boolean: quoted, every reader gets the text the user chose.
+        from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+        return SingleQuotedScalarString(value)
     return value
+
+
+_YAML11_WORDS = frozenset(
+    ("y", "n", "yes", "no", "on", "off", "true", "false", "null", "~")
+)
+"""Plain scalars that YAML 1.1 resolves to a boolean or null rather than text."""
 
 
 _UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
