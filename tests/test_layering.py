@@ -101,3 +101,16 @@ def test_the_layer_check_finds_relative_lazy_and_absolute_imports(tmp_path: Path
         "hipaa_sra/model/bad.py:3: model imports hipaa_sra.loading",
         "hipaa_sra/model/bad.py:4: model imports hipaa_sra.cli",
     ]
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    private = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or (node.module or "").startswith("hipaa_sra"))
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []

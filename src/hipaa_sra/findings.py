@@ -52,3 +52,9 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings by file, position, then code."""
         return (self.location.file, self.location.line, self.location.column, self.code)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis, for quoting in a message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -6,10 +6,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from ..findings import Severity
+from ..findings import Severity, shorten
 from ..model import Workspace
 from .base import Context, Family, Hit, Rule
-from .register import _short
 
 _ID_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9._:/@+-]*[-_.:][A-Za-z0-9._:/@+-]*\Z")
 """One word with a separator, such as `CTL-MFA`: meant as a control id, not a sentence."""
@@ -44,7 +43,7 @@ def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 )
             elif found.missing:
                 yield Hit(
-                    f"risk `{risk.label}`: current control \"{_short(entry)}\" does not say "
+                    f"risk `{risk.label}`: current control \"{shorten(entry)}\" does not say "
                     f"{_and(found.missing)}; write them into the text or name a control id "
                     "whose evidence does",
                     risk,
@@ -73,7 +72,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             when = ctx.facts.text_evidence(entry).when
             if when is not None and ctx.age(when) > days:
                 yield Hit(
-                    f"risk `{risk.label}`: current control \"{_short(entry)}\" was last verified "
+                    f"risk `{risk.label}`: current control \"{shorten(entry)}\" was last verified "
                     f"{when} ({ctx.age(when)} days ago); evidence stays current for {days} days",
                     risk,
                     ("current_controls", index),

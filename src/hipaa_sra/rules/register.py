@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.intervals import Interval
-from ..findings import Severity
+from ..findings import Severity, shorten
 from ..model import Remediation, RemediationStatus, Workspace
 from ..scoring import ACTIVE_STATUSES, effective_levels, is_overdue, is_untreated_high
 from .base import Context, Family, Hit, Rule
@@ -131,12 +131,7 @@ def _item(item: Remediation, index: int) -> str:
     """`remediation "Rotate keys"`, or by position when its text could not be read."""
     if item.control is None:
         return f"remediation #{index + 1}"
-    return f'remediation "{_short(item.control)}"'
-
-
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return f'remediation "{shorten(item.control)}"'
 
 
 _CITE_RM = "45 CFR 164.308(a)(1)(ii)(B) (risk management)"

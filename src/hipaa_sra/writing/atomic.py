@@ -25,7 +25,7 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
     """The permissions the file should end with: its own when it exists, else the umask's."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
@@ -41,7 +41,7 @@ def _temp_beside(path: Path, data: bytes) -> str:
     try:
         # mkstemp makes the file private (0600); a replaced file keeps its mode and a new one
         # gets what `open` would give it, so an edit never changes who may read the file.
-        os.chmod(tmp, _mode_for(path))
+        os.chmod(tmp, mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

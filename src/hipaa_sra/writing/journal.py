@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WriteConflict, WriteError
-from .atomic import _mode_for, file_digest
+from .atomic import file_digest, mode_for
 from .lock import STATE_DIR, state_dir, workspace_lock
 
 JOURNAL = "journal.json"
@@ -116,7 +116,7 @@ def swap_in(root: Path, writes: Mapping[Path, tuple[bytes, str | None]]) -> None
         _write_journal(root, "prepare", pairs)
         for temp, target in pairs:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_temp(temp, writes[target][0], _mode_for(target))
+            _write_temp(temp, writes[target][0], mode_for(target))
     except OSError as exc:
         _unlink_all(temps)
         _drop_journal(root)
