@@ -114,3 +114,26 @@ def test_no_module_imports_another_modules_private_name() -> None:
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
     assert private == []
+
+
+def test_the_errors_docstring_draws_every_sra_error() -> None:
+    bases: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    b.id if isinstance(b, ast.Name) else b.attr
+                    for b in node.bases
+                    if isinstance(b, ast.Name | ast.Attribute)
+                )
+    errors, grew = {"SraError"}, True
+    while grew:
+        more = {name for name, of in bases.items() if of & errors} - errors
+        errors |= more
+        grew = bool(more)
+    drawing = ast.get_docstring(ast.parse((PACKAGE / "errors.py").read_text(encoding="utf-8")))
+    assert drawing is not None
+    drawn = {line.split()[1] for line in drawing.splitlines() if line.strip()[:1] in "*x+"
+             and len(line.split()) > 1}  # fmt: skip
+    assert "MethodologyError" in errors
+    assert errors - drawn == set()

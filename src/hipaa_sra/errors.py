@@ -3,22 +3,38 @@
 Our exception hierarchy::
 
     * SraError
-      x WorkspaceError          a workspace cannot be found or read at all
-        + WorkspaceNotFound     no `sra.yaml` where we looked
-        + LoadError             files cannot be read or parsed (syntax, encoding, limits, shape)
-      x WriteError              a write was refused or failed
-        + WriteConflict         the file changed since it was read (optimistic concurrency)
-        + TargetExists          the command would overwrite something the user wrote
-        + OutputInWorkspace     an output path lies inside a workspace
-        + EditError             a change cannot be made as asked (no such record, bad value)
-        + LockTimeout           another writer held the workspace lock for too long
-      x CatalogError            bundled reference data is broken (a bug on our side)
-      x SshUnavailable          ssh-keygen is needed to sign or verify and is missing
-      x GateError               the gate cannot tell what changed (bad ref, no git history)
-      x HistoryError            git history cannot be read (not a repository, unknown ref)
+      x WorkspaceError            a workspace cannot be found or read at all
+        + WorkspaceNotFound       no `sra.yaml` where we looked
+        + LoadError               files cannot be read or parsed (syntax, encoding, limits, shape)
+          + DiscoveryError        an input of `sra discover` cannot be read at all
+      x WriteError                a write was refused or failed
+        + WriteConflict           the file changed since it was read (optimistic concurrency)
+          + RecordChanged         the record changed since the form editing it was filled in
+        + TargetExists            the command would overwrite something the user wrote
+        + OutputInWorkspace       an output path lies inside a workspace
+        + EditError               a change cannot be made as asked (no such record, bad value)
+          + Emptied               a removal would leave a record or key empty
+        + LockTimeout             another writer held the workspace lock for too long
+      x CatalogError              bundled reference data is broken (a bug on our side)
+      x MethodologyError          sra.yaml's methodology names no usable risk matrix
+      x UnknownSelector           a `--select` or `--ignore` value names no rule
+      x SshUnavailable            ssh-keygen is needed to sign or verify and is missing
+      x OpenFindings              errors are open and the signer did not accept them
+      x GateError                 the gate cannot tell what changed (bad ref, no git history)
+      x HistoryError              git history cannot be read (not a repository, unknown ref)
+      x PdfUnavailable            WeasyPrint or Pango is not installed
+      x DocxUnavailable           python-docx or Cairo is not installed
+      x EmptyPoam                 no remediation item is open for an OSCAL POA&M
+      x SourceError               a scan source or one of its tables cannot be read
+      x ActionError               a de-identification action cannot be applied to the data
+      x StoreError                the de-identification mapping store cannot be used
+      x ServeError                the web app cannot start (database, port, URL)
+      x StateError                the web app's state directory cannot be used safely
+      x AlreadyConfigured         Django was configured for another app in this process
 
-`EditError`, `LockTimeout` and the last three are defined beside the code that raises
-them (`editing.changes`, `writing.lock`, `signoff.ssh`, `gate.errors`, `history.git`).
+This module defines the bases and the errors several packages raise; the rest are defined
+beside the code that raises them. `tests/test_layering.py` checks that every `SraError`
+subclass in the package is drawn here.
 
 Findings are not exceptions: a record that parses but breaks the schema becomes a
 `Finding` and everything else still loads.
