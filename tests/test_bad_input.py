@@ -16,7 +16,7 @@ LAUGHS = "".join(
 LOAD_ERRORS = {
     # name: (file content, expected file, line, column, words in the message)
     "unclosed quote": (
-        '- id: "RR-1\n  asset: db\n', "register/r.yaml", 3, 1, "quoted scalar"),
+        '- id: "RR-1\n  asset: db\n', "register/r.yaml", 1, 7, "never closed"),
     "bad indentation": (
         "- id: RR-1\n   asset: db\n  threat: x\n", "register/r.yaml", 2, 9, "not allowed"),
     "tab indentation": ("- id: RR-1\n\tasset: db\n", "register/r.yaml", 2, 1, "tab"),

@@ -83,6 +83,69 @@ def indent_tab(data: bytes) -> int | None:
     return None
 
 
+_KEY_VALUE = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[^\s#'\"][^:]*?):[ ]+(?P<value>.*?)\s*$")
+
+
+def _quoted(value: str) -> str:
+    """`value` as a YAML quoted scalar: double quotes unless it holds one."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _line_text(data: bytes, line: int) -> str:
+    """Line `line` (0-based) of the file, decoded."""
+    lines = data.split(b"\n")
+    return lines[line].decode("utf-8", "replace") if 0 <= line < len(lines) else ""
+
+
+def _common_mistake(data: bytes, path: str, err: Any) -> LoadError | None:
+    """The usual mistakes, said plainly with the fix: a `: ` or text after a quote in an
+    unquoted value, and a quote never closed (reported where it opened, not at the end)."""
+    problem, context = err.problem or "", err.context or ""
+    if context == "while scanning a quoted scalar" and err.context_mark is not None:
+        mark = err.context_mark
+        quote = _line_text(data, mark.line)[mark.column:mark.column + 1] or '"'
+        return LoadError(
+            path, f"invalid YAML: the quote {quote} that starts this value is never closed",
+            mark.line + 1, mark.column + 1,
+            f"end the value with {quote} on the same line, or remove the opening {quote}",
+        )
+    mark = err.problem_mark
+    if mark is None:
+        return None
+    found = _KEY_VALUE.match(_line_text(data, mark.line))
+    if found is None:
+        return None
+    key, value = found["key"], found["value"]
+    if problem == "mapping values are not allowed in this context" and ": " in value:
+        return LoadError(
+            path, f"invalid YAML: the value of {key!r} contains \": \", so it must be quoted",
+            mark.line + 1, mark.column + 1, f"write {key}: {_quoted(value)}",
+        )
+    if problem == "did not find expected key" and value[:1] in ("'", '"'):
+        return LoadError(
+            path, f"invalid YAML: the value of {key!r} goes on after its closing quote",
+            mark.line + 1, mark.column + 1, f"quote all of it: {key}: {_quoted(value)}",
+        )
+    return None
+
+
+def _separating_tab(data: bytes, path: str) -> LoadError | None:
+    """A tab between `key:` or `-` and the value: valid YAML that the fast reader refuses."""
+    found = re.search(rb"(?:^[ ]*-|[^\s:#]:)\t", data, re.M)
+    if found is None:
+        return None
+    offset = found.end() - 1
+    line = data.count(b"\n", 0, offset)
+    column = offset - (data.rfind(b"\n", 0, offset) + 1)
+    return LoadError(
+        path, "a tab separates this value from its key or `-`; only spaces are read there",
+        line + 1, column + 1,
+        "replace the tab with a space",
+    )
+
+
 def syntax_error(data: bytes, path: str, exc: Exception) -> LoadError:
     """Explain a syntax error; libyaml's wording is the clearer, rapidyaml's the fallback."""
     import yaml
@@ -90,14 +153,22 @@ def syntax_error(data: bytes, path: str, exc: Exception) -> LoadError:
     try:
         yaml.compose(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as err:
+        known = _common_mistake(data, path, err)
+        if known is not None:
+            return known
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "invalid YAML"
         if err.context and err.problem:
             problem = f"{err.problem} ({err.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return LoadError(path, f"invalid YAML: {problem}", line, col)
+        hint = "replace the tab with spaces" if "'\\t'" in problem else None
+        return LoadError(path, f"invalid YAML: {problem}", line, col, hint)
     except (yaml.YAMLError, RecursionError, ValueError):
         pass
+    else:
+        tab = _separating_tab(data, path)
+        if tab is not None:
+            return tab
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
     match = re.search(r"line=(\d+) col=(\d+)", message)
     line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
