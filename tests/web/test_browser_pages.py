@@ -26,6 +26,7 @@ def test_walk_the_read_pages(browser: Any, web_workspace: Path) -> None:  # noqa
         page.goto(base + "/")
         main = page.inner_text("main")
         assert "OCR risk analysis elements" in main and "Faultline Error Tracking" in main
+        screenshot(page, "dashboard")
 
         # The register: the filter form updates the table in place and the address follows.
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Register").click()
