@@ -89,6 +89,19 @@ def test_polars_counts_equal_the_reference(tmp_path: Path) -> None:
     assert fast == slow
 
 
+def test_names_with_titles_and_suffixes_are_read_as_the_reference_reads_them() -> None:
+    names = ["Jr", "John III", "A Jr Jr", "Dr. Jr", "Smith, Jr.", "Mrs. Smith", "Miss Jones",
+             "Dr Who", "Mr", "Prof. Ada Lovelace PhD", "Lovelace, Ada", "Smith Md", "zz Qq",
+             "Mary-Ann O'Neil, RN", "Ms. Kim Lee Sr.", "Dr. John Xq", "Miss Mary Zzq"]
+    plan = {"name": all_checks(), "contact": all_checks()}
+    # Each on its own, then three words of them: every title, word and suffix position.
+    rng = random.Random(9)
+    mixed = [" ".join(rng.choice(names).split()[:3]) for _ in range(len(names))]
+    fast = count_batch(pl.DataFrame({"name": names, "contact": mixed}), plan)
+    assert fast == count_rows({"name": names, "contact": mixed}, plan)
+    assert fast["name"]["name"] > 0 and fast["name"]["full-name"] > 0
+
+
 def test_values_validated_once_per_table_give_the_same_counts() -> None:
     # Repeated values (looked up once known) and new ones (validated), in batches that
     # overflow a small memo: every batch's counts equal the reference's.
