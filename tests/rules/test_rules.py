@@ -5,13 +5,16 @@ A fixture `fixtures/<rule-name>.yaml` has `fail` and `pass` variants. Each varia
 at `fifos`, signs for the roles in `sign` (default: every required role) over the content as
 it now is, writes `after_sign`, then lints with only that rule selected (and with the
 infrastructure inputs its sra.yaml lists under `discovery`). `fail` must report
-exactly the object ids in `expect`; `pass` must report nothing.
+exactly the object ids in `expect`, and exactly the `findings` (`file:line:col: message`,
+the file relative to the workspace) in order; `pass` must report nothing.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ import yaml
 from hipaa_sra.analysis.digest import workspace_digest
 from hipaa_sra.discover.workspace import workspace_discovery
 from hipaa_sra.loading import load_workspace
+from hipaa_sra.model import KINDS
 from hipaa_sra.rules import RULES, LintReport, Selection, lint
 
 HERE = Path(__file__).parent
@@ -95,6 +99,20 @@ def test_fail_fixture_reports_exactly_the_expected_objects(rule, tmp_path: Path)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_fail_fixture_findings_say_what_and_where(rule, tmp_path: Path) -> None:
+    # What a user reads: `file:line:col: message`, paths relative to the workspace.
+    variant = fixture(rule.name)["fail"]
+    report = run(tmp_path, variant, rule.code)
+    root = f"{tmp_path / 'sra'}{os.sep}"
+    shown = [
+        f"{f.location.file}:{f.location.line}:{f.location.column}: {f.message}".replace(root, "")
+        for f in sorted(report.findings, key=lambda f: f.sort_key())
+        if f.code == rule.code
+    ]
+    assert shown == variant["findings"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
 def test_pass_fixture_reports_nothing(rule, tmp_path: Path) -> None:
     report = run(tmp_path, fixture(rule.name)["pass"], rule.code)
     assert [f.message for f in report.findings if f.code == rule.code] == []
@@ -109,9 +127,32 @@ def test_every_rule_has_both_fixtures_and_no_fixture_is_orphaned() -> None:
         data = fixture(name)
         assert set(data) == {"fail", "pass"}, name
         assert data["fail"].get("expect"), f"{name}: the fail variant must expect a finding"
+        assert len(data["fail"].get("findings") or ()) >= len(data["fail"]["expect"]), name
 
 
 def test_base_workspace_is_clean_under_every_rule(tmp_path: Path) -> None:
     report = run(tmp_path, {}, None)
     assert [f"{f.code} {f.location}: {f.message}" for f in report.findings] == []
     assert len(report.rules) == len(RULES)
+
+
+def _example_parts(example: str) -> list[str]:
+    """An example split at its `# path.yaml` lines: one part per file it shows."""
+    parts: list[list[str]] = [[]]
+    for line in example.splitlines():
+        if line.startswith("# ") and line.rstrip().endswith(".yaml") and parts[-1]:
+            parts.append([])
+        parts[-1].append(line)
+    return ["\n".join(part) for part in parts]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_every_example_is_yaml_a_user_can_copy(rule) -> None:
+    # `sra explain` shows the example as what to write; each file it shows must parse.
+    if re.fullmatch(r"[\w./-]+\.yaml", rule.example):
+        # Rules on where a file lives show the path to use; it must be a kind's directory.
+        assert rule.example.split("/")[0] in {kind.folder for kind in KINDS}, rule.example
+        return
+    for part in _example_parts(rule.example):
+        parsed = yaml.safe_load(textwrap.dedent(part))
+        assert isinstance(parsed, dict | list), (rule.code, part)

@@ -155,7 +155,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
             "to the review date. The interval is `methodology.review_intervals.register_days` "
             "(default 365)."
         ),
-        example="- id: RR-1\n  ...\n  last_reviewed: 2026-06-05",
+        example="- id: RR-1\n  asset: pg-primary\n  last_reviewed: 2026-06-05",
         check=_stale_review,
         interval=REGISTER_INTERVAL,
     ),
