@@ -40,11 +40,11 @@ def test_worked_example_on_the_sample_clickstream(example: Path) -> None:
                    if c.id == "ctl-synthetic-data-lower-envs")  # fmt: skip
     item = control.evidence[-1]
     assert item.what is not None and item.what.startswith(
-        "De-identified copy (safe-harbor) of sra/samples/clickstream.csv at staging/clickstream: "
+        "De-identified copy (safe-harbor) of samples/clickstream.csv at ../staging/clickstream: "
         "1 table(s), 40 rows; columns per action: keep 5, redact 2")
     assert item.how_verified is not None and "policy sha256:" in item.how_verified
     assert "result sha256:" in item.how_verified and str(item.date) == "2026-12-01"
-    assert item.location == "staging/clickstream"
+    assert item.location == "../staging/clickstream"  # from the workspace, as scan: entries
     assert CliRunner().invoke(cli, ["validate", "--workspace", "sra"]).exit_code in (0, 1)
 
 

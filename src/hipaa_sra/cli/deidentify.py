@@ -140,6 +140,6 @@ def deidentify_command(source: str | None, destination: str | None, policy: Path
     if root is not None and control is not None:
         from ..deid.record import evidence, record
 
-        written = record(root, control, evidence(outcome, day), digests)
+        written = record(root, control, evidence(outcome, day, root), digests)
         names = ", ".join(str(p) for p in written.files) or "nothing new"
         click.echo(f"Recorded the de-identification as evidence of {control}: {names}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,22 +17,31 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{action} {n}" for action, n in counts.items())
 
 
-def evidence(outcome: Outcome, today: date) -> dict[str, Any]:
+def _place(spec: str, root: Path) -> str:
+    """A URL as shown (no password), a local path relative to the workspace (as `scan:` is)."""
+    if "://" in spec:
+        return spec
+    return os.path.relpath(Path(spec).resolve(), root.resolve())
+
+
+def evidence(outcome: Outcome, today: date, root: Path) -> dict[str, Any]:
     """The evidence item: what was copied under which policy, and the re-scan that proves it."""
+    source, destination = _place(outcome.source, root), _place(outcome.destination, root)
     check = outcome.verification
     assert check is not None and outcome.written
     rows = sum(outcome.rows.values())
-    store = outcome.mapping_store or "none (no surrogate or date-shift)"
+    store = (_place(outcome.mapping_store, root) if outcome.mapping_store
+             else "none (no surrogate or date-shift)")  # fmt: skip
     return {
-        "what": (f"De-identified copy ({outcome.profile}) of {outcome.source} at "
-                 f"{outcome.destination}: {len(outcome.rows)} table(s), {rows:,} rows; columns "
+        "what": (f"De-identified copy ({outcome.profile}) of {source} at "
+                 f"{destination}: {len(outcome.rows)} table(s), {rows:,} rows; columns "
                  f"per action: {_counts(outcome.actions)}; the re-scan found no identifier "
                  "left unremoved"),
         "how_verified": (f"sra deidentify: policy {outcome.policy_digest}; re-scan of every "
                          f"row by sra scan ({check.rows:,} rows), result {check.digest}; "
                          f"mapping store {store}"),
         "date": today,
-        "location": outcome.destination,
+        "location": destination,
         "source": "automated",
     }
 
