@@ -31,7 +31,7 @@ from hipaa_sra.formats import (
 from hipaa_sra.formats.github import escape_data, escape_property
 from hipaa_sra.formats.sarif import artifact_location
 from hipaa_sra.rules.base import Family, Rule
-from hipaa_sra.rules.report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
+from hipaa_sra.rules.lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 GOLDEN = Path(__file__).parent / "golden" / "formats"
 RISKS = "sra/register/risks.yaml"

@@ -17,7 +17,7 @@ from .sarif import lint_sarif
 from .text import findings_text, lint_summary, lint_text, summary_line
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport
+    from ..rules.lint_report import LintReport
 
 
 def _plain_text(report: LintReport) -> str:

@@ -16,7 +16,7 @@ from .terminal import inert
 from .text import lint_summary
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport
+    from ..rules.lint_report import LintReport
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

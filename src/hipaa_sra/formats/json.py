@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport, WaiverEntry
+    from ..rules.lint_report import LintReport, WaiverEntry
 
 SCHEMA_VERSION = 1
 LINT_SCHEMA_VERSION = 2

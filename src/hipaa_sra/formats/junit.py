@@ -32,7 +32,7 @@ from .text import waiver_line
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.base import Rule
-    from ..rules.report import LintReport, WaiverEntry
+    from ..rules.lint_report import LintReport, WaiverEntry
 
 SUITE_NAME = "sra lint"
 UNKNOWN_FAMILY = "sra"

@@ -28,7 +28,7 @@ from ..findings import Finding, Severity
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.base import Rule
-    from ..rules.report import LintReport, WaiverEntry
+    from ..rules.lint_report import LintReport, WaiverEntry
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -16,7 +16,7 @@ from ..findings import Finding, Severity
 from .terminal import inert
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
-    from ..rules.report import LintReport, WaiverEntry
+    from ..rules.lint_report import LintReport, WaiverEntry
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

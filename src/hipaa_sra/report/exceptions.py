@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..findings import Location, Severity
 from ..model import Person, RemediationStatus
-from ..rules.report import WaivedFinding, WaiverEntry, WaiverStatus
+from ..rules.lint_report import WaivedFinding, WaiverEntry, WaiverStatus
 from .document import Cell, CellValue, Section, Tone
 from .inputs import MISSING, ReportInputs, day, level_cell, plural, text
 

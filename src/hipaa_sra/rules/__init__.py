@@ -3,8 +3,8 @@
 from .base import Context, Family, Hit, Rule
 from .cached import lint_workspace
 from .engine import Selection, UnknownSelector, active_rules, check_selectors, lint, rules_for
+from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 from .registry import RULES, find_rule, matches
-from .report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 __all__ = [
     "RULES",

@@ -26,8 +26,8 @@ from ..loading.cache import Cache, Key
 from ..loading.discover import scan_workspace
 from ..model import MANIFEST_FILE
 from .engine import Selection, check_selectors, lint
+from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 from .registry import find_rule
-from .report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..model import Manifest, Workspace
 from .base import Context, Hit, Rule, run_check
+from .lint_report import LintReport, finding_order
 from .registry import RULES, is_selector, matches, rule_keys
-from .report import LintReport, finding_order
 from .waivers import apply_waivers, configured_severity
 
 

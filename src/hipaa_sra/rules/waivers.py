@@ -18,7 +18,7 @@ from ..findings import Finding, Severity
 from ..model import Waiver, Workspace
 from .base import Context, Rule
 from .coverage import COVERAGE_RULES
-from .report import WaivedFinding, WaiverEntry, WaiverStatus
+from .lint_report import WaivedFinding, WaiverEntry, WaiverStatus
 
 WAIVER_RULE_CODES = frozenset({"SRA010", "SRA011", "SRA012", "SRA013"})
 """The checks on waivers: no waiver can silence them, or a waiver could hide its own flaws."""

@@ -21,7 +21,7 @@ from ..loading.problems import (
 )
 from ..model import Waiver, Workspace
 from .base import Context, Family, Hit, Rule, run_check
-from .report import WaiverStatus
+from .lint_report import WaiverStatus
 from .waivers import (
     SPEC_RULE_CODES,
     configured_severity,
