@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,11 @@ from ..findings import Severity
 from ..history import Commit, History
 from ..loading import load_workspace
 from .common import OutputPath, resolve_today, today_option, workspace_option
+from .stages import Stages
+
+if TYPE_CHECKING:  # the report package is imported only when a report is rendered
+    from ..model import Workspace
+    from ..report import Report
 
 _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
 
@@ -36,9 +42,12 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
 @click.option("--detail-limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Rows a section shows before the rest move to an appendix (default 200).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@click.option("--progress/--no-progress", default=None,
+              help="Each stage and its time on standard error (default: only on a terminal).")
 def report_command(workspace: Path | None, fmt: str, out: Path | None, today: datetime | None,
                    history: bool, history_limit: int | None, history_measure: int | None,
-                   detail_limit: int | None, no_cache: bool) -> None:  # fmt: skip
+                   detail_limit: int | None, no_cache: bool,
+                   progress: bool | None) -> None:  # fmt: skip
     """Write the SRA document: the signed risk analysis auditors read.
 
     Sections carry the headings auditors look for (Scope, Methodology, Asset
@@ -55,6 +64,33 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
         sra report --format md --out SRA.md --today 2026-12-01
         sra report --format docx --out SRA.docx
     """
+    day = resolve_today(today)
+    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
+    if str(target) != "-":
+        _check_target(target)  # before minutes of rendering, not after
+    show = sys.stderr.isatty() if progress is None else progress
+    with Stages("sra report", enabled=show) as stages:
+        stages.start("loading the workspace")
+        ws = load_workspace(workspace, use_cache=not no_cache)
+        data, document = _render(ws, fmt, day, stages, history=history,
+                                 history_limit=history_limit, history_measure=history_measure,
+                                 detail_limit=detail_limit, no_cache=no_cache)
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from ..writing import file_digest, replace_file
+
+    replace_file(target, data, file_digest(target))
+    click.echo(f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
+               f"{document.organization} as of {day.isoformat()}, "
+               f"{document.banner.title}")  # fmt: skip
+
+
+def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool,
+            history_limit: int | None, history_measure: int | None, detail_limit: int | None,
+            no_cache: bool) -> tuple[bytes, Report]:  # fmt: skip
+    """The document's bytes in `fmt`, each stage announced on `stages`."""
     from ..report import (
         DETAIL_LIMIT,
         HISTORY_LIMIT,
@@ -67,46 +103,35 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     )
     from ..report import review_history as load_history
 
-    day = resolve_today(today)
-    target = out if out is not None else Path(f"sra-report.{_SUFFIX[fmt]}")
-    if str(target) != "-":
-        _check_target(target)  # before minutes of rendering, not after
-    ws = load_workspace(workspace, use_cache=not no_cache)
     errors = sum(1 for finding in ws.findings if finding.severity is Severity.ERROR)
     if errors:
-        click.echo(f"sra report: {errors} error(s) found while loading; the records concerned "
-                   "are left out of the report and listed under Findings", err=True)  # fmt: skip
+        stages.say(f"sra report: {errors} error(s) found while loading; the records concerned "
+                   "are left out of the report and listed under Findings")  # fmt: skip
     past: History | None = None
     problem: str | None = "this rendering was made with --no-history"
     if history:
         measure = HISTORY_MEASURE if history_measure is None else history_measure
 
         def progress(commit: Commit) -> None:
-            # Measuring an old commit can take seconds; say so, but only to a person.
-            click.echo(f"sra report: measuring {commit.short} ({commit.date})", err=True)
+            stages.start(f"measuring {commit.short} ({commit.date})")
 
+        stages.start("reading the review history")
         past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
                                      measure=measure, use_cache=not no_cache,
-                                     progress=progress if sys.stderr.isatty() else None)
+                                     progress=progress if stages.enabled else None)
+    stages.start(f"building the document ({len(ws.risks):,} risks)")
     document = build_report(ws, day, history=past, history_problem=problem,
                             detail_limit=detail_limit or DETAIL_LIMIT)
+    stages.start("rendering the HTML" if fmt in ("html", "pdf") else f"rendering {fmt}")
     if fmt == "md":
-        data = render_markdown(document).encode("utf-8")
-    elif fmt == "docx":
-        data = render_docx(document)
-    else:
-        html = render_html(document)
-        data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
-    if str(target) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    from ..writing import file_digest, replace_file
-
-    replace_file(target, data, file_digest(target))
-    click.echo(f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
-               f"{document.organization} as of {day.isoformat()}, "
-               f"{document.banner.title}")  # fmt: skip
+        return render_markdown(document).encode("utf-8"), document
+    if fmt == "docx":
+        return render_docx(document), document
+    html = render_html(document)
+    if fmt != "pdf":
+        return html.encode("utf-8"), document
+    stages.start(f"laying out the PDF pages ({len(html) / 1048576:.1f} MB of HTML)")
+    return html_to_pdf(html), document
 
 
 def _check_target(target: Path) -> None:
