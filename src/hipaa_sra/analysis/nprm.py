@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 from functools import partial
 
-from ..catalog import Cadence, hipaa_entry, nprm_profile
+from ..catalog import NprmCadence, hipaa_entry, nprm_profile
 from ..model import Asset, Control, Evidence, Workspace
 from .exposure import BUSINESS_ASSOCIATE, exposed, needs_mfa, scannable, stores_data
 from .facts import Facts
@@ -85,7 +85,7 @@ class EvidenceMapping:
     activity: str
     """The activity the evidence must record, e.g. `contingency plan test`."""
     interval: str
-    """Cadence key whose value is the allowed age of that evidence, in days."""
+    """NPRM cadence key whose value is the allowed age of that evidence, in days."""
 
 
 EVIDENCE_MAP: Mapping[str, EvidenceMapping] = {
@@ -413,7 +413,7 @@ def nprm_readiness(ws: Workspace, today: date, facts: Facts | None = None) -> Np
         if key in _EXTRA:
             requirement, citation, confidence = _EXTRA[key]
         else:
-            cadence: Cadence = profile.cadence(key)
+            cadence: NprmCadence = profile.cadence(key)
             requirement, confidence = cadence.description, cadence.confidence
             citation = f"proposed {cadence.citation}"
         items.append(NprmItem(key, _GROUPS[group], requirement, citation, confidence,

@@ -14,7 +14,7 @@ from .hipaa import (
     Designation,
     HipaaCounts,
     HipaaEntry,
-    Safeguard,
+    SpecSafeguard,
     hipaa_counts,
     hipaa_entries,
     hipaa_entry,
@@ -31,7 +31,7 @@ from .matrices import (
     overall_likelihood_table,
     risk_matrix,
 )
-from .nprm import Cadence, NprmProfile, nprm_profile
+from .nprm import NprmCadence, NprmProfile, nprm_profile
 from .scales import (
     FIVE_LEVELS,
     THREE_LEVELS,
@@ -50,17 +50,17 @@ __all__ = [
     "FIVE_LEVELS",
     "RISK_SCORE_NOTE",
     "THREE_LEVELS",
-    "Cadence",
     "CatalogPart",
     "Designation",
     "HipaaCounts",
     "HipaaEntry",
     "LevelTable",
+    "NprmCadence",
     "NprmProfile",
     "RiskMatrix",
-    "Safeguard",
     "Scale",
     "SemiQuant",
+    "SpecSafeguard",
     "builtin_matrices",
     "catalog_data",
     "hipaa_counts",

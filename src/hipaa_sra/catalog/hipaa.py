@@ -11,7 +11,9 @@ from typing import Literal, cast, get_args
 
 from .loader import Record, document
 
-Safeguard = Literal["administrative", "physical", "technical", "organizational", "documentation"]
+SpecSafeguard = Literal[
+    "administrative", "physical", "technical", "organizational", "documentation"
+]
 """Family of an entry: .308/.310/.312 safeguards, .314 organizational, .316 documentation."""
 
 Designation = Literal["standard", "required", "addressable"]
@@ -41,7 +43,7 @@ class HipaaEntry:
     """Name of the standard the entry belongs to (its own name, for a standard)."""
     name: str
     """Name as printed in the regulation."""
-    safeguard: Safeguard
+    safeguard: SpecSafeguard
     designation: Designation
     self_specifying: bool
     """A standard with no implementation specifications: the standard itself is the requirement."""
@@ -210,8 +212,8 @@ def _entry(record: Record) -> HipaaEntry:
     if not _CITATION.fullmatch(citation):
         record.fail(f"`citation` {citation!r} is not a Subpart C citation like 164.312(a)(2)(iv)")
     safeguard = record.text("safeguard")
-    if safeguard not in get_args(Safeguard):
-        record.fail(f"`safeguard` {safeguard!r} is not one of {', '.join(get_args(Safeguard))}")
+    if safeguard not in get_args(SpecSafeguard):
+        record.fail(f"`safeguard` {safeguard!r} is not one of {', '.join(get_args(SpecSafeguard))}")
     designation = record.text("designation")
     if designation not in get_args(Designation):
         allowed = ", ".join(get_args(Designation))
@@ -227,7 +229,7 @@ def _entry(record: Record) -> HipaaEntry:
         citation=citation,
         standard=record.text("standard"),
         name=record.text("name"),
-        safeguard=cast(Safeguard, safeguard),
+        safeguard=cast(SpecSafeguard, safeguard),
         designation=cast(Designation, designation),
         self_specifying=self_specifying,
         appendix_a=record.flag("appendix_a"),

@@ -17,7 +17,7 @@ _FILE = "nprm_2025.yaml"
 
 
 @dataclass(frozen=True)
-class Cadence:
+class NprmCadence:
     """One proposed interval or deadline, with where it would sit in the rule."""
 
     key: str
@@ -42,7 +42,7 @@ class NprmProfile:
     rin: str
     published: date
     comments_closed: date
-    cadences: tuple[Cadence, ...]
+    cadences: tuple[NprmCadence, ...]
     """Every cadence with unit, proposed citation, confidence and description."""
     inventory_review: int
     """Days: review the technology asset inventory and network map."""
@@ -74,7 +74,7 @@ class NprmProfile:
         """The one-line warning every display of this profile carries."""
         return f"PROPOSED (not law): HHS NPRM {self.federal_register}, {self.published.isoformat()}"
 
-    def cadence(self, key: str) -> Cadence:
+    def cadence(self, key: str) -> NprmCadence:
         """The cadence named `key` (KeyError for an unknown one)."""
         for cadence in self.cadences:
             if cadence.key == key:
@@ -119,7 +119,7 @@ def _profile() -> NprmProfile:
     )
 
 
-def _cadence(record: Record) -> Cadence:
+def _cadence(record: Record) -> NprmCadence:
     record.only("key", "value", "unit", "citation", "confidence", "description")
     value = record.integer("value")
     if value < 1:
@@ -133,7 +133,7 @@ def _cadence(record: Record) -> Cadence:
     confidence = record.text("confidence")
     if confidence not in get_args(Confidence):
         record.fail(f"`confidence` must be one of {', '.join(get_args(Confidence))}")
-    return Cadence(
+    return NprmCadence(
         key=key,
         value=value,
         unit=cast(CadenceUnit, unit),
