@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from ..editing import Add, Change, Commit, Digests, Ref, Replace, Result, apply_changes
 from ..editing import snapshot as snapshot
 from ..model import Kind, Workspace
+from .cells import reading_note
 from .sheet import Formula
 from .spreadsheet import Sheet, column_letter
 from .tables import (
@@ -127,6 +128,10 @@ def _validate(kind: Kind, data: dict[str, Any], mapped: dict[int, Column], sheet
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] == "missing":
                 message = "required, and empty" if letter != "-" else "required; add this column"
+            elif (isinstance(error.get("input"), str | int | float)
+                  and not isinstance(error["input"], bool)
+                  and str(error["input"]) not in message):
+                message = f"{error['input']!r}: {message}"  # the cell as typed, to find it
             plan.problems.append(Problem(sheet.source, sheet.name, number, letter,
                                          f"{name}: {message}"))  # fmt: skip
         return None
@@ -200,11 +205,17 @@ def plan_sheet(workspace: Workspace, sheet: Sheet, plan: Plan) -> None:
         bad = number in unreadable
         for index, col in mapped.items():
             try:
-                cells.append((col, from_cell(col.leaf, values[index])))
+                value = from_cell(col.leaf, values[index])
             except CellError as exc:
                 bad = True
                 plan.problems.append(Problem(sheet.source, sheet.name, number,
                                              column_letter(index), f"{col.header}: {exc}"))
+                continue
+            cells.append((col, value))
+            note = reading_note(values[index], value)
+            if note is not None:
+                plan.notes.append(Problem(sheet.source, sheet.name, number,
+                                          column_letter(index), f"{col.header}: {note}"))
         record_id = values[id_index]
         record_id = None if record_id is None else str(record_id).strip()
         if not record_id:

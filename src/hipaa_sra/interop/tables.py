@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from ..model import KINDS, Kind
 from ..model.base import Level
+from .cells import status_word, us_date
 
 SHEET_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind.has_ids)
 """Kinds a spreadsheet carries; sign-off records are signatures, not rows to edit."""
@@ -239,7 +240,13 @@ def from_cell(leaf: Field, raw: Any) -> Any:
             return word in _TRUE
         raise CellError(f"{raw!r} is not a yes/no value; expected true or false")
     if cell == "date":
-        return raw.date() if isinstance(raw, datetime) else cell_text(raw).strip()
+        if isinstance(raw, datetime):
+            return raw.date()
+        text = cell_text(raw).strip()
+        try:
+            return us_date(text) or text
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
     if cell == "int":
         text = cell_text(raw).strip()
         if not re.fullmatch(r"-?\d+", text):
@@ -251,6 +258,9 @@ def from_cell(leaf: Field, raw: Any) -> Any:
         for choice in leaf.choices:
             if _norm(choice) == wanted:
                 return choice
+        meant = status_word(cell_text(raw), leaf.choices)
+        if meant is not None:
+            return meant
         raise CellError(f"{raw!r} is not one of: {', '.join(leaf.choices)}")
     return cell_text(raw).strip() if cell == "level" else raw
 
