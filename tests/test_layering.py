@@ -137,3 +137,9 @@ def test_the_errors_docstring_draws_every_sra_error() -> None:
              and len(line.split()) > 1}  # fmt: skip
     assert "MethodologyError" in errors
     assert errors - drawn == set()
+
+
+def test_facts_does_not_import_the_analyses_built_on_it() -> None:
+    # coverage imports facts; facts memoizes coverage through `Facts.derived` instead.
+    facts = PACKAGE / "analysis" / "facts.py"
+    assert "hipaa_sra.analysis.coverage" not in {m for _, m in _imports(facts, PACKAGE)}

@@ -223,6 +223,11 @@ class _Evidence:
     entity_type: str | None
 
 
+def coverage_rows(facts: Facts) -> list[CoverageRow]:
+    """The workspace's coverage rows, computed once per `Facts` and shared by its consumers."""
+    return facts.derived("coverage", lambda shared: hipaa_coverage(shared.workspace, shared))
+
+
 def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRow]:
     """One row per HIPAA standard and implementation specification, in regulation order."""
     facts = facts or Facts(ws)

@@ -11,9 +11,9 @@ that concludes from an absence across records ("no risk names this asset") first
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -34,11 +34,9 @@ from ..model import (
 from ..scoring.matrix import expected_level, usable_matrix
 from .evidence import EvidenceStatus, TextEvidence, control_evidence, read_text_evidence
 
-if TYPE_CHECKING:
-    from .coverage import CoverageRow
-
 K = TypeVar("K")
 V = TypeVar("V")
+D = TypeVar("D")
 
 IN_SCOPE = frozenset({EphiStatus.PRESENT, EphiStatus.POSSIBLE})
 """ePHI statuses that put an asset in scope (`possible` counts until shown otherwise)."""
@@ -57,6 +55,7 @@ class Facts:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._known: dict[tuple[str, str], bool] = {}
+        self._derived: dict[str, object] = {}
 
     def known_everywhere(self, kind: str, name: str) -> bool:
         """True if no record of `kind` (`risks`, `assets`...) has field `name` unknown.
@@ -185,12 +184,12 @@ class Facts:
                        if record.waivers and record.id is not None)  # fmt: skip
         return tuple(out)
 
-    @cached_property
-    def coverage(self) -> list[CoverageRow]:
-        """HIPAA coverage rows (see `analysis.coverage`), shared by the rules that need them."""
-        from .coverage import hipaa_coverage
-
-        return hipaa_coverage(self.workspace, self)
+    def derived(self, key: str, build: Callable[[Facts], D]) -> D:
+        """`build(self)`, computed once per key: for analyses built on these facts (coverage)
+        that several consumers share, without this module importing them."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return cast(D, self._derived[key])
 
     @cached_property
     def digest_for_signoffs(self) -> str:

@@ -23,7 +23,7 @@ from enum import StrEnum
 from ..catalog import scale_levels
 from ..model import Level, Workspace
 from ..scoring import is_untreated_high
-from .coverage import CoverageStatus
+from .coverage import CoverageStatus, coverage_rows
 from .facts import Facts
 from .questionnaire import progress
 from .signoff import SignoffState, last_review, signoff_status
@@ -193,12 +193,12 @@ def _measures(i: _Inputs) -> _Found:
         )
     partial += _unread([c.label for c in ws.controls if facts.control_status(c).complete is None],
                        "evidence")  # fmt: skip
-    required = [row.citation for row in facts.coverage
+    required = [row.citation for row in coverage_rows(facts)
                 if row.is_requirement and row.is_required
                 and row.status is CoverageStatus.UNCOVERED]  # fmt: skip
     if required:
         partial.append(listing(required, _REQUIRED_ONE, _REQUIRED_MANY))
-    if any(row.status is CoverageStatus.UNKNOWN for row in facts.coverage):
+    if any(row.status is CoverageStatus.UNKNOWN for row in coverage_rows(facts)):
         partial.append(_CANNOT_JUDGE.format("whether every HIPAA specification is met",
                                             "a control's `hipaa` citation or a decision"))
     return [], partial

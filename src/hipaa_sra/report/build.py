@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .._version import __version__
-from ..analysis.coverage import coverage_summary
+from ..analysis.coverage import coverage_rows, coverage_summary
 from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus
 from ..discover.workspace import workspace_discovery
@@ -107,7 +107,7 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
 def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | None], ...]:
     high = sum(1 for s in i.ranked if is_high(s.residual))
     overdue = sum(1 for item in remediation_items(i) if item.overdue)
-    summary = coverage_summary(i.facts.coverage)
+    summary = coverage_summary(coverage_rows(i.facts))
     elements = i.elements
     met = sum(1 for e in elements if e.status is ElementStatus.MET)
     errors = i.lint.summary()["error"]

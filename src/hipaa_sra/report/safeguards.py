@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..analysis.coverage import CoverageRow, CoverageStatus, coverage_summary
+from ..analysis.coverage import CoverageRow, CoverageStatus, coverage_rows, coverage_summary
 from ..analysis.nprm import Readiness, nprm_readiness
 from ..analysis.ocr import ElementStatus
 from ..catalog import scale_descriptions
@@ -141,7 +141,7 @@ _COVERAGE_TONE = {CoverageStatus.COVERED: Tone.GOOD, CoverageStatus.DECIDED: Ton
 
 def coverage_section(i: ReportInputs) -> Section:
     """HIPAA safeguard coverage: all 22 standards and 46 specifications, and what meets each."""
-    rows = i.facts.coverage
+    rows = coverage_rows(i.facts)
     summary = coverage_summary(rows)
     facts = (
         ("Standards", f"{sum(1 for row in rows if row.entry.is_standard):,}"),

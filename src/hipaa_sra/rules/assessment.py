@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..analysis.coverage import coverage_rows
 from ..analysis.questionnaire import implication, questionnaire, usable_answers
 from ..catalog.questions import Implication, question_by_id
 from ..findings import Severity
@@ -52,7 +53,7 @@ def _stale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _contradiction(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    rows = {row.citation: row for row in ctx.facts.coverage}
+    rows = {row.citation: row for row in coverage_rows(ctx.facts)}
     unread = not ctx.facts.known_everywhere("controls", "hipaa")
     for question_id, answer in usable_answers(ws).items():
         question = question_by_id()[question_id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..analysis.coverage import CoverageRow, CoverageStatus
+from ..analysis.coverage import CoverageRow, CoverageStatus, coverage_rows
 from ..findings import Severity
 from ..model import Workspace
 from .base import Context, Family, Hit, Rule
@@ -63,7 +63,7 @@ def _path(row: CoverageRow, ws: Workspace) -> tuple[str | int, ...]:
 
 
 def _without_control(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    for row in ctx.facts.coverage:
+    for row in coverage_rows(ctx.facts):
         if not row.is_requirement or row.status is not CoverageStatus.UNCOVERED:
             continue
         kind = ("self-specifying standard" if row.entry.is_standard
