@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..loading import check_workspace
+from ..model import EntityType
 from ..writing import init_workspace
 from .common import OutputPath
 
@@ -18,7 +19,12 @@ from .common import OutputPath
               help="Write the bundled example: a fictional telehealth business associate.")
 @click.option("--organization", default="Your organization", show_default=True,
               help="Organization name for a minimal workspace.")
-def init_command(directory: Path, example: bool, organization: str) -> None:
+@click.option("--entity-type", type=click.Choice([kind.value for kind in EntityType]),
+              default=EntityType.COVERED_ENTITY.value, show_default=True,
+              help="What the organization is under HIPAA; a minimal workspace records "
+                   "not-applicable decisions for the specifications that cannot bind it "
+                   "(clearinghouse, government and group health plan ones), to confirm.")
+def init_command(directory: Path, example: bool, organization: str, entity_type: str) -> None:
     """Create a workspace in DIRECTORY (default: ./sra), never overwriting a file.
 
     Writes sra.yaml, one file per kind folder, and JSON Schemas in .schema/
@@ -27,9 +33,12 @@ def init_command(directory: Path, example: bool, organization: str) -> None:
     Example:
 
     \b
+        sra init
+        sra init --organization "Acme Billing" --entity-type business-associate
         sra init sra --example
     """
-    written = init_workspace(directory, example=example, organization=organization)
+    written = init_workspace(directory, example=example, organization=organization,
+                             entity_type=entity_type)
     result = check_workspace(directory)
     click.echo(f"Wrote {len(written)} files to {directory}/")
     click.echo(", ".join(f"{count} {name}" for name, count in result.counts.items() if count)

@@ -7,6 +7,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from ..catalog.hipaa import CONDITIONAL_ENTITY_TYPES, CONDITIONAL_SPECS
 from ..errors import TargetExists
 from ..model import KIND_BY_FOLDER, KINDS, MANIFEST_FILE
 from ..model.schema import json_schemas, schema_file_name
@@ -20,7 +21,7 @@ _MINIMAL_MANIFEST = """\
 # how risks are scored, and who signs it. Run `sra validate` after editing.
 organization:
   name: {organization}
-  entity_type: covered-entity   # or business-associate, hybrid-entity
+  entity_type: {entity_type}   # covered-entity, business-associate or hybrid-entity
 
 scope: >-
   Every system, service, store, device and vendor that creates, receives,
@@ -41,6 +42,13 @@ people:
 
 signoff:
   required_roles: [compliance-officer, engineering-owner]
+"""
+
+_DECISIONS_NOTE = """
+# Specifications that bind only some entities, pre-filled from entity_type as not
+# applicable. Confirm each (who decided, when), or delete it and map a control if your
+# organization is such an entity.
+decisions:
 """
 
 _KIND_COMMENTS = {
@@ -78,9 +86,32 @@ def _schema_files() -> dict[str, str]:
     }
 
 
-def minimal_files(organization: str) -> dict[str, str]:
+def conditional_decisions(entity_type: str) -> str:
+    """The `decisions:` block for specifications that cannot bind `entity_type`'s kind.
+
+    An entity type they can bind (covered-entity, hybrid-entity) may still be no
+    clearinghouse, government entity or group health plan, which is the usual case: each
+    gets a not-applicable decision to confirm. Those they never bind (a business associate)
+    need none: coverage already counts them not applicable.
+    """
+    conditional = [citation for citation, binds in CONDITIONAL_ENTITY_TYPES.items()
+                   if entity_type in binds]  # fmt: skip
+    if not conditional:
+        return ""
+    lines = [_DECISIONS_NOTE]
+    for citation in conditional:
+        rationale = (f"It {CONDITIONAL_SPECS[citation]}; the organization is not one "
+                     f"(pre-filled by sra init for a {entity_type}).")  # fmt: skip
+        lines.append(f"  - spec: {json.dumps(citation)}\n    decision: not-applicable\n"
+                     f"    rationale: {json.dumps(rationale)}\n")  # fmt: skip
+    return "".join(lines)
+
+
+def minimal_files(organization: str, entity_type: str = "covered-entity") -> dict[str, str]:
     """Relative path -> text of a minimal, valid, empty workspace."""
-    files = {MANIFEST_FILE: _MINIMAL_MANIFEST.format(organization=json.dumps(organization))}
+    manifest = _MINIMAL_MANIFEST.format(organization=json.dumps(organization),
+                                        entity_type=entity_type)  # fmt: skip
+    files = {MANIFEST_FILE: manifest + conditional_decisions(entity_type)}
     for kind in KINDS:
         if kind.name in _KIND_COMMENTS:
             files[f"{kind.folder}/{kind.folder}.yaml"] = f"# {_KIND_COMMENTS[kind.name]}\n[]\n"
@@ -136,9 +167,10 @@ GITIGNORE = """\
 """The workspace's `.gitignore`, written by `sra init` unless one exists."""
 
 
-def init_workspace(target: Path, *, example: bool, organization: str) -> list[Path]:
+def init_workspace(target: Path, *, example: bool, organization: str,
+                   entity_type: str = "covered-entity") -> list[Path]:  # fmt: skip
     """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
-    files = example_files() if example else minimal_files(organization)
+    files = example_files() if example else minimal_files(organization, entity_type)
     files = {rel: _with_header(PurePosixPath(rel), text) for rel, text in files.items()}
     files.update(_schema_files())
     if example:

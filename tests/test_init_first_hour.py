@@ -1,0 +1,40 @@
+"""A newcomer's `sra init`: what its first lint says, and what the templates show them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hipaa_sra.catalog.hipaa import CONDITIONAL_SPECS
+
+TODAY = ("--today", "2026-12-02")
+
+
+def _lint_json(sra, root: str) -> list[dict[str, object]]:
+    run = sra("lint", "--workspace", root, "--format", "json", *TODAY)
+    assert run.exit_code == 1, run.stderr
+    findings: list[dict[str, object]] = json.loads(run.stdout)["findings"]
+    return findings
+
+
+@pytest.mark.parametrize("entity_type", ["covered-entity", "hybrid-entity", "business-associate"])
+def test_no_clearinghouse_government_or_plan_gap_after_init(sra, entity_type: str) -> None:
+    assert sra("init", "ws", "--entity-type", entity_type).exit_code == 0
+    findings = _lint_json(sra, "ws")
+    flagged = {c for f in findings for c in CONDITIONAL_SPECS if f"{c} " in str(f["message"])}
+    assert flagged == set()
+    assert len(findings) == 62  # was 68 before the decisions were pre-filled
+
+
+def test_prefilled_decisions_follow_the_entity_type(tmp_path: Path, sra) -> None:
+    sra("init", "ce", "--entity-type", "covered-entity")
+    sra("init", "ba", "--entity-type", "business-associate")
+    covered = (tmp_path / "ce" / "sra.yaml").read_text()
+    assert "entity_type: covered-entity" in covered
+    assert covered.count("decision: not-applicable") == len(CONDITIONAL_SPECS) == 6
+    assert "Confirm each" in covered
+    associate = (tmp_path / "ba" / "sra.yaml").read_text()
+    assert "entity_type: business-associate" in associate
+    assert "decisions:" not in associate  # coverage already knows none of them binds it
