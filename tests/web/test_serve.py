@@ -27,14 +27,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(workspace: Path, *args: str, timeout: float = 60) -> Iterator[tuple[str, str]]:
+def serving(workspace: Path, *args: str, timeout: float = 180) -> Iterator[tuple[str, str]]:
     """Run `sra serve` until it says it is serving; yield (base URL, what it printed)."""
-    port = free_port()
     env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("SRA_DATABASE_URL", None)
+    # Port 0: the server takes a free port itself, so no other process can take it first.
     process = subprocess.Popen(
         [sys.executable, "-m", "hipaa_sra", "serve", "--workspace", str(workspace),
-         "--port", str(port), *args],
+         "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
     assert process.stdout is not None
     printed = ""
@@ -47,7 +47,9 @@ def serving(workspace: Path, *args: str, timeout: float = 60) -> Iterator[tuple[
             printed += line
             if time.monotonic() > deadline:
                 pytest.fail(f"sra serve did not start in {timeout} s: {printed}")
-        yield f"http://127.0.0.1:{port}", printed
+        serving_at = re.search(r" at (http://127\.0\.0\.1:\d+)/ ", printed)
+        assert serving_at is not None, printed
+        yield serving_at.group(1), printed
     finally:
         process.terminate()
         try:

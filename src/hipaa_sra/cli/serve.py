@@ -51,8 +51,8 @@ def _options(workspace: Path | None, host: str, port: int, database_url: str | N
 @workspace_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback: put a TLS proxy in front for others).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="Port to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed at start).")
 @_database_option
 @_deployment_options
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -106,7 +106,7 @@ def serve_command(workspace: Path | None, host: str, port: int, database_url: st
     # Listening on every address: the link is printed for this machine's loopback.
     reachable = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
     shown = f"[{reachable}]" if ":" in reachable else reachable
-    base = f"http://{shown}:{port}"
+    base = f"http://{shown}:{sock.getsockname()[1]}"
     token = setup_token_if_needed()
     if token is not None:
         click.echo(f"No users yet. Create the first administrator (link valid for one hour, "
