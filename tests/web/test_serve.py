@@ -102,7 +102,7 @@ def test_serve_refuses_a_workspace_whose_state_git_would_commit(web_workspace: P
     (web_workspace / ".gitignore").unlink()
     run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
                           str(web_workspace), "--port", str(free_port())],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+                         capture_output=True, text=True, timeout=180)  # fmt: skip
     assert run.returncode == 2
     assert "does not ignore .sra_web/" in run.stderr and "Traceback" not in run.stderr
     assert not (web_workspace / ".sra_web").exists()
@@ -115,7 +115,7 @@ def test_serve_says_when_the_port_is_taken(web_workspace: Path) -> None:
         port = taken.getsockname()[1]
         run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
                               str(web_workspace), "--port", str(port)],
-                             capture_output=True, text=True, timeout=60)  # fmt: skip
+                             capture_output=True, text=True, timeout=180)  # fmt: skip
     assert run.returncode == 2
     assert f"127.0.0.1:{port}: cannot listen there" in run.stderr
     assert "Traceback" not in run.stderr
@@ -125,7 +125,7 @@ def test_serve_says_when_the_database_cannot_be_reached(web_workspace: Path) -> 
     run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
                           str(web_workspace), "--port", str(free_port()), "--database-url",
                           "postgresql://postgres@127.0.0.1:1/none"],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+                         capture_output=True, text=True, timeout=180)  # fmt: skip
     assert run.returncode == 2
     assert run.stderr.startswith("sra: cannot use the database: connection failed")
     assert "Traceback" not in run.stderr
