@@ -38,3 +38,27 @@ def test_prefilled_decisions_follow_the_entity_type(tmp_path: Path, sra) -> None
     associate = (tmp_path / "ba" / "sra.yaml").read_text()
     assert "entity_type: business-associate" in associate
     assert "decisions:" not in associate  # coverage already knows none of them binds it
+
+
+def test_text_groups_specifications_by_standard_and_expand_lists_each(sra) -> None:
+    sra("init", "ws")
+    each = [f for f in _lint_json(sra, "ws") if f["name"] == "hipaa-spec-without-control"]
+    grouped = sra("lint", "--workspace", "ws", *TODAY).stdout.splitlines()
+    expanded = sra("lint", "--workspace", "ws", "--expand", *TODAY).stdout.splitlines()
+    assert grouped[0] == expanded[0] == "ws/sra.yaml (62 findings)"
+    assert grouped[-1] == expanded[-1]  # the counts are the findings', grouped or not
+    spec_lines = [line for line in grouped if "[hipaa-spec-without-control]" in line]
+    assert len(spec_lines) < len(each) // 2
+    contingency = [line for line in spec_lines if "Contingency plan" in line]
+    assert contingency == [
+        "ws/sra.yaml:31:1: SRA401 error   [hipaa-spec-without-control] 164.308(a)(7)(i) "
+        "Contingency plan: 5 specifications not met (3 required, 2 addressable): "
+        "164.308(a)(7)(ii)(A), 164.308(a)(7)(ii)(B), 164.308(a)(7)(ii)(C), 164.308(a)(7)(ii)(D), "
+        "164.308(a)(7)(ii)(E); `sra lint --expand` says what each needs"
+    ]
+    # A standard with a single gap keeps the full message.
+    assert any("164.308(a)(2) Assigned security responsibility (self-specifying standard) is "
+               "not met: add a control" in line for line in spec_lines)  # fmt: skip
+    listed = [line for line in expanded if "[hipaa-spec-without-control]" in line]
+    assert len(listed) == len(each)
+    assert all(str(f["message"]) in "\n".join(listed) for f in each)

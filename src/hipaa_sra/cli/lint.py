@@ -41,10 +41,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--show-waived", is_flag=True,
               help="Text format: also list waived findings, each with its waiver (the other "
                    "formats always include them).")
+@click.option("--expand", is_flag=True,
+              help="Text format: one line per HIPAA specification without a control, instead "
+                   "of one per standard with a count (the other formats list each).")
 def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime | None,
                  select: tuple[str, ...], ignore: tuple[str, ...], output: Path | None,
                  no_cache: bool, discovered: tuple[Path, ...],
-                 show_waived: bool) -> None:  # fmt: skip
+                 show_waived: bool, expand: bool) -> None:  # fmt: skip
     """Check the workspace the way an auditor would.
 
     Runs every rule (see `sra rules`) and reports findings. Exits 0 when no
@@ -57,7 +60,7 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
         sra lint
         sra lint --format sarif --output sra.sarif
         sra lint --today 2026-11-22 --select SRA1 --ignore stale-review
-        sra lint --show-waived
+        sra lint --show-waived --expand
         sra lint --discovered plan.json
     """
     day = resolve_today(today)
@@ -66,8 +69,9 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
     renderer = LINT_FORMATS[fmt]
     style = fmt
     if fmt == "text":
-        renderer = partial(lint_text, colour=colour, show_waived=show_waived)
-        style = "text" + ("-colour" if colour else "") + ("-waived" if show_waived else "")
+        renderer = partial(lint_text, colour=colour, show_waived=show_waived, expand=expand)
+        style = ("text" + ("-colour" if colour else "") + ("-waived" if show_waived else "")
+                 + ("-expand" if expand else ""))  # fmt: skip
     result = render_lint_workspace(workspace, day, selection, renderer, style,
                                    use_cache=not no_cache, discovered=discovered)  # fmt: skip
     emit(result.text, output)

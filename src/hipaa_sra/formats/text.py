@@ -70,12 +70,17 @@ def lint_summary(report: LintReport, *, waived_shown: bool = False) -> str:
     return f"{found}{waived} — today {report.today.isoformat()}"
 
 
-def lint_text(report: LintReport, *, colour: bool, show_waived: bool = False) -> str:
-    """Findings grouped under a header per file, the waived ones if asked, then the summary."""
+def lint_text(report: LintReport, *, colour: bool, show_waived: bool = False,
+              expand: bool = False) -> str:  # fmt: skip
+    """Findings grouped under a header per file, the waived ones if asked, then the summary.
+
+    Unless `expand`, specifications without a control are one line per standard with a
+    count: a new workspace has dozens, and the JSON and `--expand` keep each one.
+    """
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_file.setdefault(finding.location.file, []).append(finding)
-    blocks = [_file_block(file, findings, colour) for file, findings in by_file.items()]
+    blocks = [_file_block(file, findings, colour, expand) for file, findings in by_file.items()]
     shown = show_waived and bool(report.waived_findings)
     if shown:
         blocks.append(_waived_block(report, colour))
@@ -109,8 +114,54 @@ def waiver_line(waiver: WaiverEntry) -> str:
                  f"{reason}")  # fmt: skip
 
 
-def _file_block(file: str, findings: list[Finding], colour: bool) -> str:
+GROUPED_RULE = "hipaa-spec-without-control"
+
+
+def grouped_by_standard(findings: list[Finding]) -> list[Finding]:
+    """`findings` with those of `GROUPED_RULE` of one standard made one, at the first's place.
+
+    A standard with one such finding keeps it as it is; the group takes the worst severity.
+    """
+    from ..catalog.hipaa import hipaa_entries
+
+    standard_of: dict[str, tuple[str, str]] = {}
+    current: tuple[str, str] = ("", "")
+    for entry in hipaa_entries():
+        if entry.is_standard:
+            current = (entry.citation, entry.standard)
+        standard_of[entry.citation] = current
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.name == GROUPED_RULE and finding.object_id in standard_of:
+            groups.setdefault(standard_of[finding.object_id], []).append(finding)
+    out: list[Finding] = []
+    for finding in findings:
+        group = groups.get(standard_of.get(finding.object_id or "", ("", "")), [])
+        if finding.name != GROUPED_RULE or len(group) < 2:
+            out.append(finding)
+        elif finding is group[0]:
+            out.append(_group_finding(standard_of[finding.object_id or ""], group))
+    return out
+
+
+def _group_finding(standard: tuple[str, str], group: list[Finding]) -> Finding:
+    from ..catalog.hipaa import hipaa_entry
+
+    citation, name = standard
+    worst = max((f.severity for f in group), key=lambda s: s.rank)
+    cited = [f.object_id or "" for f in group]
+    kinds = [entry.designation for c in cited if (entry := hipaa_entry(c)) is not None]
+    split = ", ".join(f"{kinds.count(kind)} {kind}" for kind in ("required", "addressable")
+                      if kind in kinds)  # fmt: skip
+    message = (f"{citation} {name}: {len(group)} specifications not met ({split}): "
+               f"{', '.join(cited)}; `sra lint --expand` says what each needs")  # fmt: skip
+    first = group[0]
+    return Finding(first.code, first.name, worst, message, first.location, citation)
+
+
+def _file_block(file: str, findings: list[Finding], colour: bool, expand: bool) -> str:
     header = f"{file} ({_plural(len(findings), 'finding')})"
+    findings = findings if expand else grouped_by_standard(findings)
     lines = [click.style(header, bold=True, underline=True) if colour else header]
     # Every line starts with the full `path:line:col:` (not stylish's bare `line:col`) so
     # grep, editors' error parsers and terminals that link locations all find it.
