@@ -95,7 +95,7 @@ LAST_WORD = rf"(?i)([^ ,]+)(?:,? {_SUFFIXES}\.?)?$"
 LEADING_TITLE = rf"(?i)^{_TITLES}\.? "
 TRAILING_SUFFIX = rf"(?i),? {_SUFFIXES}\.?$"
 """What FIRST_WORD and LAST_WORD skip, for the detector that strips it first."""
-SPAN_PREFILTER = r"[0-9@]|(?i:https?://|www\.)|\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z]"
+SPAN_PREFILTER = r"[0-9@]|(?i:(?:https?|ftp)://|www\.)|\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z]"
 """Every span check needs a digit, an `@`, a URL start or a title: text without any of
 them is not searched further (the counts are the same, the work much less)."""
 

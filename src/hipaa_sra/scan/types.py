@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-DETECTOR_VERSION = "1"
+DETECTOR_VERSION = "2"
 """Bumped whenever a pattern, list, threshold or validator changes what a scan reports."""
 
 
