@@ -62,3 +62,28 @@ def test_text_groups_specifications_by_standard_and_expand_lists_each(sra) -> No
     listed = [line for line in expanded if "[hipaa-spec-without-control]" in line]
     assert len(listed) == len(each)
     assert all(str(f["message"]) in "\n".join(listed) for f in each)
+
+
+def _uncomment(text: str) -> str:
+    """What a user does with the example: drop `# ` before its lines and the `[]` line."""
+    lines = text.splitlines()
+    start = lines.index("#", lines.index("#") + 1) + 1  # after the note's closing `#`
+    body = [line.removeprefix("# ") for line in lines[start:] if line not in ("#", "[]")]
+    return "\n".join(lines[:start] + body) + "\n"
+
+
+def test_every_template_shows_an_example_that_loads_once_uncommented(tmp_path: Path,
+                                                                     sra) -> None:  # fmt: skip
+    sra("init", "ws")
+    root = tmp_path / "ws"
+    templates = sorted(p for p in root.glob("*/*.yaml") if not p.parent.name.startswith("."))
+    assert len(templates) == 8
+    for path in templates:
+        text = path.read_text()
+        assert "\n# - id: " in text and text.endswith("\n[]\n"), path
+        path.write_text(_uncomment(text))
+    run = sra("validate", "--workspace", "ws")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("Loaded 1 assets, 1 flows, 1 vendors, 1 controls, 1 risks, "
+                                 "0 signoffs, 1 answers, 1 policies, 1 training from 9 files: "
+                                 "0 errors, 0 warnings")  # fmt: skip

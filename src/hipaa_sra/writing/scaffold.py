@@ -66,6 +66,16 @@ _KIND_COMMENTS = {
 }
 
 
+STARTER = "starter"
+"""One example record per kind, shown commented out in a minimal workspace's files."""
+_EXAMPLE_NOTE = """\
+#
+# An example record: to start from it, remove the `# ` in front of its lines, delete the
+# `[]` line below (it stands for an empty list), and put in your own values.
+#
+"""
+
+
 def schema_header(rel: str | PurePosixPath) -> str:
     """The yaml-language-server line that points an editor at the file's JSON Schema."""
     rel = PurePosixPath(rel)
@@ -114,8 +124,24 @@ def minimal_files(organization: str, entity_type: str = "covered-entity") -> dic
     files = {MANIFEST_FILE: manifest + conditional_decisions(entity_type)}
     for kind in KINDS:
         if kind.name in _KIND_COMMENTS:
-            files[f"{kind.folder}/{kind.folder}.yaml"] = f"# {_KIND_COMMENTS[kind.name]}\n[]\n"
+            files[f"{kind.folder}/{kind.folder}.yaml"] = (
+                f"# {_KIND_COMMENTS[kind.name]}\n{commented_example(kind.folder)}[]\n"
+            )
     return files
+
+
+def starter_record(folder: str) -> str:
+    """The YAML of one example record for a kind folder, consistent with the other kinds'."""
+    return (resources.files("hipaa_sra") / "examples" / STARTER / f"{folder}.yaml").read_text(
+        encoding="utf-8"
+    )
+
+
+def commented_example(folder: str) -> str:
+    """The starter record as comments under a line saying how to use it."""
+    lines = starter_record(folder).splitlines()
+    return (_EXAMPLE_NOTE + "".join(f"# {line}".rstrip() + "\n" for line in lines)
+            + "#\n")  # fmt: skip
 
 
 def _walk(node: Traversable, prefix: PurePosixPath) -> dict[str, str]:
