@@ -45,8 +45,10 @@ def test_us_dates_are_read_with_a_note(base: Path, tmp_path: Path) -> None:
                                                          "planned")], "--apply")  # fmt: skip
     assert code == 0, stderr
     notes = [line.split(": ", 1)[1] for line in stdout.splitlines() if "month/day/year" in line]
-    assert notes == ["last_reviewed: read '3/5/2026' as 2026-03-05 (month/day/year)",
-                     "remediation.1.due: read '03/31/2027' as 2027-03-31 (month/day/year)"]
+    assert notes == [
+        "last_reviewed: read '3/5/2026' as 2026-03-05 (month/day/year)",
+        "remediation.1.due: read '03/31/2027' as 2027-03-31 (month/day/year)",
+    ]
     risk = load_workspace(base, use_cache=False).risk_by_id["NEW-1"]
     assert str(risk.last_reviewed) == "2026-03-05"
     assert str(risk.remediation[0].due) == "2027-03-31"

@@ -15,7 +15,7 @@ MISTAKES = {
     ),
     "an unclosed double quote, at the quote": (
         HEAD + '  threat: "Attacker gets in\n  vuln: weak\n  likelihood: low\n',
-        "3:11: invalid YAML: the quote \" that starts this value is never closed "
+        '3:11: invalid YAML: the quote " that starts this value is never closed '
         '(end the value with " on the same line, or remove the opening ")',
     ),
     "an unclosed single quote, at the quote": (

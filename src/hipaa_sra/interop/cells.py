@@ -36,8 +36,7 @@ def us_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         raise ValueError(
-            f"{text.strip()!r} is not a date; expected YYYY-MM-DD or month/day/year "
-            "(03/31/2027)"
+            f"{text.strip()!r} is not a date; expected YYYY-MM-DD or month/day/year (03/31/2027)"
         ) from None
 
 
