@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_version", "errors", "findings", "dates"}),
     frozenset({"model"}),
     frozenset({"catalog"}),
-    frozenset({"loading", "writing"}),
+    frozenset({"loading", "writing", "git"}),
     frozenset({
         "analysis", "rules", "scoring", "schedule", "signoff", "gate", "history",
         "editing", "assessment", "discover", "scan", "deid", "quantify", "interop",

@@ -20,8 +20,8 @@ Our exception hierarchy::
       x UnknownSelector           a `--select` or `--ignore` value names no rule
       x SshUnavailable            ssh-keygen is needed to sign or verify and is missing
       x OpenFindings              errors are open and the signer did not accept them
-      x GateError                 the gate cannot tell what changed (bad ref, no git history)
-      x HistoryError              git history cannot be read (not a repository, unknown ref)
+      x GateError                 the gate cannot tell what changed (bad ref, invalid glob)
+      x GitError                  git cannot answer (missing, too slow, not a repository, bad ref)
       x PdfUnavailable            WeasyPrint or Pango is not installed
       x DocxUnavailable           python-docx or Cairo is not installed
       x EmptyPoam                 no remediation item is open for an OSCAL POA&M

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..history.git import HistoryError, open_repository, run_git
+from ..git import GitError, run_git
+from ..history.git import open_repository
 from .changes import Commit, EditError
 
 _SUBJECT_WIDTH = 72
@@ -43,14 +44,14 @@ def commit_files(root: Path, paths: Sequence[Path], commit: Commit,
     """Commit `paths`; return (commit id, note), or (None, why not) when nothing was committed."""
     try:
         repo = open_repository(root)
-    except HistoryError:
+    except GitError:
         return None, f"not committed: {root} is not in a git repository"
     env: dict[str, str] = {}
     if commit.name is not None and commit.email is not None:
         env = {"GIT_AUTHOR_NAME": commit.name, "GIT_AUTHOR_EMAIL": commit.email}
         try:
             run_git(repo.root, ["var", "GIT_COMMITTER_IDENT"])
-        except HistoryError:  # no identity configured for the committer: the author commits
+        except GitError:  # no identity configured for the committer: the author commits
             env |= {"GIT_COMMITTER_NAME": commit.name, "GIT_COMMITTER_EMAIL": commit.email}
     specs = [f":(literal){path.resolve().relative_to(repo.root).as_posix()}" for path in paths]
     try:
@@ -59,7 +60,7 @@ def commit_files(root: Path, paths: Sequence[Path], commit: Commit,
         run_git(repo.root, ["commit", "--only", "--quiet", "-F", "-", "--", *specs],
                 stdin=message(commit, lines).encode("utf-8"), env=env)  # fmt: skip
         sha = run_git(repo.root, ["rev-parse", "HEAD"]).decode().strip()
-    except HistoryError as exc:
+    except GitError as exc:
         return None, f"not committed: {exc}"
     author = run_git(repo.root, ["log", "-1", "--format=%an <%ae>", sha]).decode().strip()
     return sha, f"committed {sha[:7]} as {author}"

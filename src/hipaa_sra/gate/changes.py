@@ -4,27 +4,23 @@ With git, the change is `git diff base...head`: everything `head` did since it l
 `base` (their merge base), which is what a pull request shows. The workspace is compared
 at that merge base and at `head`, each materialised from git so uncommitted edits and the
 checked-out branch do not matter. Every git call goes through `Git`, which runs in the
-repository's top level and turns failures into `GateError` (exit 2).
+repository's top level through `hipaa_sra.git`, whose failures are `GitError` (exit 2).
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
-import subprocess
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..git import GitError, git_answer, run_git
 from .errors import GateError
 from .match import normalize_path
 
 DEFAULT_BASES = ("origin/main", "origin/master", "main", "master")
 """Tried in order when no --base is given; the first that exists and is not `head` is used."""
-
-_TIMEOUT = 300
-"""Seconds any one git call may take; a huge diff of a monorepo fits, a hung one does not."""
-
 
 @dataclass(frozen=True)
 class Revisions:
@@ -38,59 +34,35 @@ class Revisions:
 
 
 class Git:
-    """Runs git in one repository; any failure becomes a `GateError`."""
+    """Runs git in one repository through `hipaa_sra.git`; any failure becomes a `GitError`."""
 
     def __init__(self, top: Path) -> None:
         self.top = top
 
     @classmethod
     def containing(cls, directory: Path) -> Git:
-        """The repository that contains `directory`; GateError when there is none."""
+        """The repository that contains `directory`; GitError when there is none."""
         try:
-            result = subprocess.run(
-                ["git", "rev-parse", "--show-toplevel"], cwd=directory,
-                capture_output=True, check=False, timeout=_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            raise GateError(f"`git rev-parse` took longer than {_TIMEOUT} s") from None
-        except FileNotFoundError:
-            raise GateError("git is not installed; pass the changed paths with --paths-from") \
-                from None
-        if result.returncode != 0:
-            raise GateError(
+            answer = git_answer(directory, ["rev-parse", "--show-toplevel"])
+        except GitError as exc:
+            raise GitError(f"{exc}; pass the changed paths with --paths-from") from None
+        if answer is None:
+            raise GitError(
                 f"{directory} is not inside a git repository; run the gate in a clone, "
                 "or pass the changed paths with --paths-from FILE (or - for stdin)"
             )
-        return cls(Path(result.stdout.decode().strip()))
+        return cls(Path(os.fsdecode(answer.strip())))
 
     def run(self, *args: str, input: bytes | None = None, what: str = "") -> bytes:
-        """Standard output of `git ARGS` in the top level; GateError naming `what` on failure."""
-        try:
-            result = subprocess.run(
-                ["git", *args], cwd=self.top, input=input, capture_output=True, check=False,
-                timeout=_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            raise GateError(f"{what or 'git ' + args[0]}: took longer than {_TIMEOUT} s") \
-                from None
-        if result.returncode != 0:
-            detail = result.stderr.decode(errors="replace").strip().splitlines()
-            reason = detail[-1] if detail else f"git {args[0]} exited {result.returncode}"
-            raise GateError(f"{what or 'git ' + args[0]}: {reason}")
-        return result.stdout
+        """Standard output of `git ARGS` in the top level; GitError naming `what` on failure."""
+        return run_git(self.top, args, input, what=what)
 
     def commit(self, ref: str) -> str | None:
         """The commit `ref` names, or None if it names none."""
         if ref.startswith("-"):  # never let a ref be read as an option of git
             return None
-        try:
-            result = subprocess.run(
-                ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-                cwd=self.top, capture_output=True, check=False, timeout=_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            raise GateError(f"`git rev-parse {ref}` took longer than {_TIMEOUT} s") from None
-        return result.stdout.decode().strip() if result.returncode == 0 else None
+        answer = git_answer(self.top, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+        return None if answer is None else answer.decode().strip()
 
     def relative(self, directory: Path) -> str:
         """`directory` as a path from the top level, with forward slashes (`.` for the top)."""

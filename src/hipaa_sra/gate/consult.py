@@ -27,6 +27,7 @@ from tempfile import TemporaryDirectory
 from ..analysis.digest import digest_diff, object_digests
 from ..analysis.facts import IN_SCOPE
 from ..errors import LoadError
+from ..git import GitError
 from ..loading import find_workspace, load_workspace, parse_yaml
 from ..loading.read import read_file
 from ..model import KIND_BY_FOLDER, MANIFEST_FILE, Workspace
@@ -320,7 +321,7 @@ def _run_on_paths(root: Path, paths: Sequence[str], use_cache: bool) -> GateResu
     """Paths from a list: workspace edits are recognised by file, and no trailers are read."""
     try:
         ws_rel = Git.containing(root).relative(root)
-    except GateError:
+    except (GitError, GateError):
         cwd = Path.cwd().resolve()
         if not root.resolve().is_relative_to(cwd):
             raise GateError(

@@ -1,7 +1,8 @@
 """The workspace through git: commits that touched it, per-commit metrics, and register diffs."""
 
+from ..git import GitError
 from .diff import ItemChange, LevelChange, Rescored, RiskDiff, RiskSummary, Side, diff_refs
-from .git import Commit, HistoryError, Repository, describe, open_repository, resolve
+from .git import Commit, Repository, describe, open_repository, resolve
 from .timeline import (
     NOT_MEASURED,
     CommitMetrics,
@@ -16,8 +17,8 @@ __all__ = [
     "NOT_MEASURED",
     "Commit",
     "CommitMetrics",
+    "GitError",
     "History",
-    "HistoryError",
     "ItemChange",
     "LevelChange",
     "Repository",

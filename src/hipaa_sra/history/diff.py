@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..catalog import RiskMatrix
+from ..git import GitError
 from ..model import Level, Remediation, RemediationStatus, Risk, Workspace
 from ..scoring import OPEN_STATUSES, effective_levels, usable_matrix
-from .git import Commit, HistoryError, Repository, describe
+from .git import Commit, Repository, describe
 from .timeline import load_tree, residual_counts
 
 _CLOSED = frozenset({RemediationStatus.DONE, RemediationStatus.ACCEPTED})
@@ -162,7 +163,7 @@ def _item_changes(before: Workspace, after: Workspace) -> Iterator[tuple[str, It
 def _side(repo: Repository, ref: str) -> tuple[Side, Workspace]:
     commit = describe(repo, ref)
     if commit.tree is None:
-        raise HistoryError(f"{ref}: the workspace {repo.label} does not exist in commit "
+        raise GitError(f"{ref}: the workspace {repo.label} does not exist in commit "
                            f"{commit.short}")  # fmt: skip
     ws = load_tree(repo, commit.tree, ref)
     return Side(ref, commit, len(ws.risks), residual_counts(ws)), ws

@@ -9,22 +9,14 @@ blob by blob rather than with `git archive`, which would apply `export-ignore` a
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from ..errors import SraError
+from ..git import GitError, run_git
 from ..loading import MAX_FILE_BYTES
 from ..loading.discover import YAML_SUFFIXES, printable
-
-TIMEOUT = 120
-"""Seconds any one git command may take; a long history is still one `git log`."""
-
-
-class HistoryError(SraError):
-    """Git cannot answer: not a repository, an unknown ref, git missing or failing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,41 +38,6 @@ class Commit:
         return self.sha[:7]
 
 
-# Variables that point git at another repository or index. A parent git process (a hook,
-# `git rebase --exec`) sets them; inherited, they would make `git -C <workspace>` read or
-# write somewhere else than the repository around the workspace.
-_REDIRECTING = frozenset({
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX",
-})
-
-
-def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment git runs in: ours without redirecting variables, plus `extra`."""
-    env = {key: value for key, value in os.environ.items() if key not in _REDIRECTING}
-    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password on a terminal
-    env.update(extra or {})
-    return env
-
-
-def run_git(repo: Path, args: Sequence[str], stdin: bytes | None = None,
-            env: Mapping[str, str] | None = None) -> bytes:  # fmt: skip
-    """Run `git -C repo ARGS` in a clean environment (plus `env`); `HistoryError` on failure."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(repo), *args], input=stdin, capture_output=True,
-            timeout=TIMEOUT, check=False, env=clean_environment(env),
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise HistoryError("git is not installed (or not on PATH)") from None
-    except subprocess.TimeoutExpired:
-        raise HistoryError(f"`git {args[0]}` took longer than {TIMEOUT} s") from None
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise HistoryError(f"`git {args[0]}` failed: {message[-1] if message else 'no output'}")
-    return result.stdout
-
-
 _git = run_git
 
 
@@ -99,28 +56,28 @@ class Repository:
 
 
 def open_repository(workspace: Path) -> Repository:
-    """The repository containing `workspace`; `HistoryError` when there is none."""
+    """The repository containing `workspace`; `GitError` when there is none."""
     try:
         top = _git(workspace, ["rev-parse", "--show-toplevel"])
-    except HistoryError:
-        raise HistoryError(f"{printable(str(workspace))}: not in a git repository; `sra history` "
+    except GitError:
+        raise GitError(f"{printable(str(workspace))}: not in a git repository; `sra history` "
                            "and `sra diff` read the workspace's past from git") from None
     root = Path(os.fsdecode(top.strip())).resolve()
     try:
         rel = workspace.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise HistoryError(f"{printable(str(workspace))}: outside the repository at "
+        raise GitError(f"{printable(str(workspace))}: outside the repository at "
                            f"{printable(str(root))}") from None
     return Repository(root, rel or ".")
 
 
 def resolve(repo: Repository, ref: str) -> str:
-    """The commit id `ref` names; `HistoryError` for a ref that does not exist."""
+    """The commit id `ref` names; `GitError` for a ref that does not exist."""
     try:
         out = _git(repo.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{ref}^{{commit}}"])  # fmt: skip
-    except HistoryError:
-        raise HistoryError(f"{ref}: no such commit, branch or tag in {repo.root}") from None
+    except GitError:
+        raise GitError(f"{ref}: no such commit, branch or tag in {repo.root}") from None
     return out.decode().strip()
 
 
@@ -133,7 +90,7 @@ def workspace_commits(repo: Repository, *, limit: int | None = None) -> list[Com
     """Commits of HEAD's history that touched the workspace, newest first (at most `limit`)."""
     try:
         head = resolve(repo, "HEAD")
-    except HistoryError:
+    except GitError:
         return []  # a repository without commits has no history yet
     args = ["log", "-z", "--format=%H%x1f%cI%x1f%an%x1f%s"]
     if limit is not None:
@@ -150,7 +107,7 @@ def workspace_commits(repo: Repository, *, limit: int | None = None) -> list[Com
 
 
 def describe(repo: Repository, ref: str) -> Commit:
-    """The commit `ref` names, with the workspace's tree in it; `HistoryError` if unknown."""
+    """The commit `ref` names, with the workspace's tree in it; `GitError` if unknown."""
     sha = resolve(repo, ref)
     out = _git(repo.root, ["log", "-1", "-z", "--format=%cI%x1f%an%x1f%s", sha, "--"])
     stamp, author, subject = out.decode(errors="replace").strip("\0\n").split("\x1f", 2)
@@ -170,7 +127,7 @@ def workspace_trees(repo: Repository, commits: Sequence[str]) -> list[str | None
         parts = line.split()
         trees.append(parts[0] if len(parts) == 2 and parts[1] == "tree" else None)
     if len(trees) != len(commits):
-        raise HistoryError("`git cat-file` answered an unexpected number of lines")
+        raise GitError("`git cat-file` answered an unexpected number of lines")
     return trees
 
 
@@ -192,7 +149,7 @@ def materialize(repo: Repository, tree: str, into: Path) -> None:
         if kind != "blob" or mode == "120000" or rel.suffix not in YAML_SUFFIXES:
             continue
         if rel.is_absolute() or ".." in rel.parts:
-            raise HistoryError(f"tree {tree[:12]} holds an unsafe path: {path}")
+            raise GitError(f"tree {tree[:12]} holds an unsafe path: {path}")
         target = into.joinpath(*rel.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         if int(size) > MAX_FILE_BYTES:

@@ -12,7 +12,8 @@ from ..analysis.coverage import coverage_rows, coverage_summary
 from ..analysis.facts import Facts
 from ..analysis.ocr import ElementStatus
 from ..discover.workspace import workspace_discovery
-from ..history import Commit, History, HistoryError, history, open_repository
+from ..git import GitError
+from ..history import Commit, History, history, open_repository
 from ..model import Workspace
 from ..rules import LintReport, lint
 from ..scoring import is_high, usable_matrix
@@ -60,7 +61,7 @@ def review_history(root: Path, *, limit: int | None = HISTORY_LIMIT,
         found = history(root, repo, limit=limit, measure=measure, use_cache=use_cache,
                         progress=progress)  # fmt: skip
         return found, None
-    except HistoryError as exc:
+    except GitError as exc:
         return None, str(exc)
 
 

@@ -16,7 +16,8 @@ from ...analysis.standing import (
     upcoming_events,
 )
 from ...findings import Severity
-from ...history import HistoryError, open_repository
+from ...git import GitError
+from ...history import open_repository
 from .. import reading
 from ..permissions import Permission, requires
 
@@ -29,7 +30,7 @@ LISTED = 10
 def _in_git(root: Path) -> bool:
     try:
         open_repository(root)
-    except HistoryError:
+    except GitError:
         return False
     return True
 

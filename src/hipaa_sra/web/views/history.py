@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from ...git import GitError
 from ...history import (
     Commit,
-    HistoryError,
     Repository,
     RiskDiff,
     diff_refs,
@@ -54,7 +54,7 @@ def history_view(request: HttpRequest) -> HttpResponse:
     root = reading.current_workspace(request).root
     try:
         repo = open_repository(root)
-    except HistoryError as exc:
+    except GitError as exc:
         return render(request, "web/history/index.html", {"problem": str(exc)})
     commits: list[Commit] = workspace_commits(repo, limit=LISTED)
     known = {commit.sha: commit for commit in commits}
@@ -66,7 +66,7 @@ def history_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 diff = _diff(repo, old, new)
-            except HistoryError as exc:  # the workspace does not load at one of them
+            except GitError as exc:  # the workspace does not load at one of them
                 problem = str(exc)
     default_a = commits[1].sha if len(commits) > 1 else (commits[0].sha if commits else "")
     return render(request, "web/history/index.html", {
