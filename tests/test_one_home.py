@@ -127,3 +127,20 @@ def test_every_declared_rule_interval_names_real_settings() -> None:
         if interval.nprm_cadence is not None:
             assert isinstance(getattr(nprm_profile(), interval.nprm_cadence), int)
         assert interval.days(None) is not None  # the defaults give every one a value
+
+
+def test_gate_and_history_report_a_missing_repository_with_the_one_git_error(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from hipaa_sra.gate.changes import Git
+    from hipaa_sra.git import GitError
+    from hipaa_sra.history import open_repository
+
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    with pytest.raises(GitError, match="not inside a git repository"):
+        Git.containing(outside)
+    with pytest.raises(GitError, match="not in a git repository"):
+        open_repository(outside)
