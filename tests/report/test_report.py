@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
+from hipaa_sra.catalog.hipaa import CONDITIONAL_SPECS
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.report import SECTION_TITLES, build_report, render_html
 from hipaa_sra.rules import lint
@@ -395,7 +396,11 @@ def test_a_new_empty_workspace_renders_with_what_is_missing(
                   "No controls are recorded (controls/)."):
         assert empty in page.plain
     assert len(page.body("coverage")) == 68
-    assert all(row[3] == "uncovered" for row in page.body("coverage"))
+    # sra init pre-fills not-applicable decisions for the conditional specifications.
+    decided = {row[0] for row in page.body("coverage") if row[3] == "decided"}
+    # The group health plan standard is decided with them: they are all its specifications.
+    assert decided == {*CONDITIONAL_SPECS, "164.314(b)(1)"}
+    assert all(row[3] in ("uncovered", "decided") for row in page.body("coverage"))
 
 
 def test_dash_writes_the_document_to_standard_output(fresh: Path, sra: Callable[..., Run],
