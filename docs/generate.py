@@ -88,35 +88,10 @@ def reference_page() -> str:
 
 def rules_page() -> str:
     """docs/rules.md: every lint rule's documentation, from the registry."""
+    from hipaa_sra.formats.rule_docs import rules_markdown
     from hipaa_sra.rules import RULES
 
-    parts = [
-        "# Rules\n",
-        "Generated from the rule registry by `docs/generate.py`; do not edit by hand. The same",
-        "text is printed by `sra explain CODE-or-NAME`. Codes and names are stable: select,",
-        "ignore, waive and override severities by either (see docs/lint.md).\n",
-        "| code | name | severity | family | flags |",
-        "|---|---|---|---|---|",
-    ]
-    for rule in RULES:
-        severity = rule.severity.value
-        if rule.nprm_severity:
-            severity += f" ({rule.nprm_severity.value} under nprm-2025)"
-        parts.append(f"| {rule.code} | [`{rule.name}`](#{rule.name}) | {severity} | "
-                     f"{rule.family.value} | {rule.summary} |")
-    parts.append("")
-    for rule in RULES:
-        origin = "reported by the loader" if rule.check is None else "lint rule"
-        parts += [
-            f"## {rule.name}\n",
-            f"**{rule.code}** · {rule.family.value} · {rule.severity.value} · {origin}\n",
-            f"{rule.summary}\n",
-            f"**Why it matters.** {rule.rationale}\n",
-            f"**How to fix.** {rule.fix}\n",
-            f"**Example.**\n\n```yaml\n{rule.example}\n```\n",
-            f"**Citation.** {rule.citation}\n",
-        ]
-    return "\n".join(parts)
+    return rules_markdown(RULES)
 
 
 PAGES = {"cli.md": cli_page, "reference.md": reference_page, "rules.md": rules_page}

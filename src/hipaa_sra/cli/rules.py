@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from ..rules import RULES, Rule, find_rule
+from ..formats.rule_docs import explain_text, rule_json, rules_json, rules_text
+from ..rules import RULES, find_rule
 from ..rules.engine import UnknownSelector, check_selectors
-
-
-def rule_dict(rule: Rule) -> dict[str, str | None]:
-    """A rule's documentation as JSON-ready data."""
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "severity": rule.severity.value,
-        "nprm_severity": rule.nprm_severity.value if rule.nprm_severity else None,
-        "family": rule.family.value,
-        "summary": rule.summary,
-        "citation": rule.citation,
-        "rationale": rule.rationale,
-        "fix": rule.fix,
-        "example": rule.example,
-    }
-
-
-def explain_text(rule: Rule) -> str:
-    """A rule's documentation for the terminal."""
-    severity = rule.severity.value
-    if rule.nprm_severity:
-        severity += f" ({rule.nprm_severity.value} under the nprm-2025 profile)"
-    example = "\n".join(f"    {line}" for line in rule.example.splitlines())
-    return (
-        f"{rule.code} {rule.name} ({rule.family.value}, {severity})\n\n"
-        f"{rule.summary}\n\n"
-        f"Why it matters:\n  {rule.rationale}\n\n"
-        f"How to fix:\n  {rule.fix}\n\n"
-        f"Example:\n{example}\n\n"
-        f"Citation: {rule.citation}"
-    )
 
 
 @click.command("rules")
@@ -53,17 +20,7 @@ def rules_command(fmt: str) -> None:
     \b
         sra rules --format json
     """
-    if fmt == "json":
-        click.echo(json.dumps({"schema_version": 1, "rules": [rule_dict(r) for r in RULES]},
-                              indent=2))  # fmt: skip
-        return
-    width = max(len(rule.name) for rule in RULES)
-    family = None
-    for rule in RULES:
-        if rule.family is not family:
-            family = rule.family
-            click.echo(f"\n{family.value}" if rule is not RULES[0] else family.value)
-        click.echo(f"  {rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+    click.echo(rules_json(RULES) if fmt == "json" else rules_text(RULES))
 
 
 @click.command("explain")
@@ -84,7 +41,4 @@ def explain_command(rule: str, fmt: str) -> None:
     if found is None:
         check_selectors((rule,))  # raises with a did-you-mean when it can
         raise UnknownSelector(f"`{rule}` names a group of rules; give one code or name")
-    if fmt == "json":
-        click.echo(json.dumps(rule_dict(found), indent=2))
-    else:
-        click.echo(explain_text(found))
+    click.echo(rule_json(found) if fmt == "json" else explain_text(found))
