@@ -143,3 +143,15 @@ def test_facts_does_not_import_the_analyses_built_on_it() -> None:
     # coverage imports facts; facts memoizes coverage through `Facts.derived` instead.
     facts = PACKAGE / "analysis" / "facts.py"
     assert "hipaa_sra.analysis.coverage" not in {m for _, m in _imports(facts, PACKAGE)}
+
+
+def test_the_rule_engine_imports_no_rule_family() -> None:
+    # Families are reached through the registry only; the engine, waivers and the rule
+    # model stay the same however many families there are.
+    rules = PACKAGE / "rules"
+    families = {p.stem for p in rules.glob("*.py") if "_RULES: tuple[Rule, ...]" in p.read_text()}
+    assert {"register", "coverage", "workspace"} <= families
+    for name in ("engine", "waivers", "base", "lint_report"):
+        imported = {m.rsplit(".", 1)[-1] for _, m in _imports(rules / f"{name}.py", PACKAGE)
+                    if m.startswith("hipaa_sra.rules.")}  # fmt: skip
+        assert imported & families == set(), name

@@ -123,6 +123,9 @@ class Rule:
     """None for problems the loader reports (schema, ids, references)."""
     nprm_severity: Severity | None = None
     """Severity under the nprm-2025 profile, when it differs from `severity`."""
+    names_specifications: bool = False
+    """Its findings say a HIPAA specification is not met, and the finding's object is that
+    specification's citation; no waiver silences one on a required specification."""
     interval: Interval | None = None
     """For a time-based rule, how often the record must be renewed; the calendar and the
     NPRM readiness read it from here, so they cannot drift from the rule."""

@@ -118,6 +118,7 @@ COVERAGE_RULES: tuple[Rule, ...] = (
             "    decided_by: alice\n    date: 2026-02-10"
         ),
         check=_without_control,
+        names_specifications=True,
     ),
 )
 """Coverage rules SRA401."""

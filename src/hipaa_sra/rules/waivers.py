@@ -17,21 +17,22 @@ from ..catalog import hipaa_entry
 from ..findings import Finding, Severity
 from ..model import Waiver, Workspace
 from .base import Context, Rule
-from .coverage import COVERAGE_RULES
 from .lint_report import WaivedFinding, WaiverEntry, WaiverStatus
 
 WAIVER_RULE_CODES = frozenset({"SRA010", "SRA011", "SRA012", "SRA013"})
 """The checks on waivers: no waiver can silence them, or a waiver could hide its own flaws."""
-
-SPEC_RULE_CODES = frozenset(rule.code for rule in COVERAGE_RULES)
-"""Rules whose findings say a HIPAA specification is not met; a finding's object is its citation."""
-
 
 def find_rule(key: str) -> Rule | None:
     """The rule a waiver names, by code (any case) or name."""
     from .registry import find_rule as lookup  # the registry imports the rules that use this
 
     return lookup(key)
+
+
+def names_specifications(code: str) -> bool:
+    """The rule `code` declares that its findings' objects are HIPAA specifications."""
+    rule = find_rule(code)
+    return rule is not None and rule.names_specifications
 
 
 def waiver_gaps(waiver: Waiver) -> tuple[str, ...]:
@@ -64,7 +65,7 @@ def on_required_spec(code: str, object_id: str | None) -> bool:
     Findings of other rules cite the Security Rule too, but they judge a record, and
     accepting that judgement is a decision a waiver may document.
     """
-    if code not in SPEC_RULE_CODES or object_id is None:
+    if object_id is None or not names_specifications(code):
         return False
     entry = hipaa_entry(object_id)
     return entry is not None and entry.is_required

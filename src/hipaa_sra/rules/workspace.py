@@ -23,7 +23,6 @@ from ..model import Waiver, Workspace
 from .base import Context, Family, Hit, Rule, run_check
 from .lint_report import WaiverStatus
 from .waivers import (
-    SPEC_RULE_CODES,
     configured_severity,
     find_rule,
     on_required_spec,
@@ -125,7 +124,7 @@ def _hit_key(hit: Hit) -> str | None:
 def _not_allowed(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     hits: dict[str, list[Hit]] = {}  # a spec rule's hits, computed once however many waivers
     for record, oid, index, waiver, rule in _in_force(ctx):
-        if rule.code not in SPEC_RULE_CODES:
+        if not rule.names_specifications:
             continue
         if rule.code not in hits:
             hits[rule.code] = list(run_check(rule, ws, ctx))
