@@ -16,7 +16,7 @@ from hipaa_sra.analysis.digest import (
     same_digest,
     workspace_digest,
 )
-from hipaa_sra.analysis.signoff import (
+from hipaa_sra.analysis.signoff_status import (
     SignoffState,
     last_review,
     last_signoff,

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import Run
 from hipaa_sra.analysis.digest import object_digests, workspace_digest
-from hipaa_sra.analysis.signoff import (
+from hipaa_sra.analysis.signoff_status import (
     SignatureCheck,
     SignoffState,
     signed_payload,

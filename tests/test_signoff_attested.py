@@ -14,7 +14,7 @@ import yaml
 
 from conftest import Run
 from hipaa_sra.analysis.digest import workspace_digest
-from hipaa_sra.analysis.signoff import signed_payload
+from hipaa_sra.analysis.signoff_status import signed_payload
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.model import Signoff
 from hipaa_sra.signoff import render_record, sign_payload

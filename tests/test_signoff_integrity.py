@@ -15,7 +15,7 @@ import yaml
 from conftest import Run
 from hipaa_sra.analysis.digest import workspace_digest
 from hipaa_sra.analysis.signers import matches_principals
-from hipaa_sra.analysis.signoff import signed_payload
+from hipaa_sra.analysis.signoff_status import signed_payload
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.loading.cache import CACHE_DIR, Cache
 from hipaa_sra.model import Signoff

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .analysis.digest import workspace_digest
-from .analysis.signoff import signoff_status
+from .analysis.signoff_status import signoff_status
 from .errors import LoadError, SraError, WorkspaceNotFound
 from .findings import Finding, Location, Severity
 from .loading import check_workspace, load_workspace

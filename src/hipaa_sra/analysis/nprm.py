@@ -25,7 +25,7 @@ from ..model import Asset, Control, Evidence, Workspace
 from .exposure import BUSINESS_ASSOCIATE, exposed, needs_mfa, scannable, stores_data
 from .facts import Facts
 from .ocr import listing
-from .signoff import last_review
+from .signoff_status import last_review
 
 
 class Readiness(StrEnum):

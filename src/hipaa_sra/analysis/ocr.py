@@ -26,7 +26,7 @@ from ..scoring import is_untreated_high
 from .coverage import CoverageStatus, coverage_rows
 from .facts import Facts
 from .questionnaire import progress
-from .signoff import SignoffState, last_review, signoff_status
+from .signoff_status import SignoffState, last_review, signoff_status
 
 NAMED = 5
 """How many record ids a reason names before "(and N more)"."""

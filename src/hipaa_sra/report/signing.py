@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..analysis.digest import DigestDiff
-from ..analysis.signoff import SignoffState
+from ..analysis.signoff_status import SignoffState
 from ..findings import Location, Severity
 from ..history import NOT_MEASURED, Commit
 from ..model import Signoff

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..analysis.ocr import ElementStatus, ocr_elements
 from ..analysis.signers import display_name
-from ..analysis.signoff import SignoffState, last_signoff, required_roles, signoff_status
+from ..analysis.signoff_status import SignoffState, last_signoff, required_roles, signoff_status
 from ..findings import Severity
 from ..model import Workspace
 from .base import Context, Family, Hit, Rule

@@ -37,7 +37,7 @@ from pydantic import BaseModel
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
-from ..analysis.signoff import last_review, required_roles
+from ..analysis.signoff_status import last_review, required_roles
 from ..dates import add_days_or_none, is_open_ended
 from ..model import (
     Asset,

@@ -1,6 +1,6 @@
 """Sign-off of the SRA: write signed records (`sra signoff`) and check them (`sra verify`).
 
-Which sign-offs count is decided in `analysis.signoff` (shared with the lint rule
+Which sign-offs count is decided in `analysis.signoff_status` (shared with the lint rule
 `signoff-missing`); this package makes records, signs them with SSH, keeps the per-record
 digests that let a stale sign-off name what changed, and explains the verdict.
 """

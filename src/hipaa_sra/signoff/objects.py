@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..analysis.digest import digest_of, same_digest
-from ..analysis.signoff import canonical_digest
+from ..analysis.signoff_status import canonical_digest
 from ..errors import TargetExists, WriteError
 from ..model import KIND_BY_NAME, Signoff, Workspace
 from ..writing import write_new

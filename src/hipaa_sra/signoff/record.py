@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..analysis.digest import digest_of, object_digests
 from ..analysis.signers import people, signer_problem
-from ..analysis.signoff import (
+from ..analysis.signoff_status import (
     allowed_signers_path,
     canonical_digest,
     check_signoff,

@@ -1,6 +1,6 @@
 """`sra verify`: has every required role signed the current content, and if not, why not.
 
-The verdict per role is `analysis.signoff.signoff_status`, the same one the lint rule
+The verdict per role is `analysis.signoff_status.signoff_status`, the same one the lint rule
 `signoff-missing` uses, so the two always agree. This module adds the explanation: who
 holds a missing role, why a signature does not hold, and, for a stale sign-off, exactly
 which records were added, removed or changed since, from the object digests stored with
@@ -15,7 +15,7 @@ from typing import Any
 
 from ..analysis.digest import DigestDiff, digest_diff, digest_of, object_digests
 from ..analysis.signers import display_name
-from ..analysis.signoff import (
+from ..analysis.signoff_status import (
     SignoffState,
     Verifier,
     signoff_status,

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 
 from ...analysis.digest import workspace_digest
-from ...analysis.signoff import required_roles
+from ...analysis.signoff_status import required_roles
 from ...editing import Commit
 from ...editing.vcs import commit_files
 from ...errors import SraError
