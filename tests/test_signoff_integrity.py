@@ -20,7 +20,7 @@ from hipaa_sra.loading import load_workspace
 from hipaa_sra.loading.cache import CACHE_DIR, Cache
 from hipaa_sra.model import Signoff
 from hipaa_sra.signoff import render_record, sign_payload
-from hipaa_sra.signoff.allowed_signers import fingerprint, listings
+from hipaa_sra.ssh.allowed_signers import fingerprint, listings
 from test_signoff import ALICE, BOB, TODAY, Sra, needs_ssh, signoff
 from test_signoff import root as root  # the fixture: a clean workspace at ./sra
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from ..model import Signoff, SignoffPolicy, Workspace
 from ..model.signoffs import SignoffMethod
+from ..ssh.allowed_signers import key_listings
+from ..ssh.signatures import SshUnavailable, verify_signature
 from .digest import ALGORITHM, same_digest
 from .signers import key_owner_problem, signer_problem
 
@@ -153,9 +155,6 @@ def signed_payload(signoff: Signoff) -> bytes:
 
 def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
     """Verify a record's signature with `ssh-keygen -Y verify` (the default `Verifier`)."""
-    # Imported here: only workspaces that use SSH signatures need the subprocess layer.
-    from ..signoff.ssh import SshUnavailable, verify_signature
-
     try:
         result = verify_signature(
             signed_payload(signoff), signoff.signature or "", allowed_signers, signoff.email,
@@ -171,8 +170,6 @@ def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
         )
     if result.key is None:
         return SignatureCheck(False, "ssh-keygen did not name the key that made the signature")
-    from ..signoff.allowed_signers import key_listings
-
     listings = key_listings(allowed_signers, result.key)
     if isinstance(listings, str):
         return SignatureCheck(False, listings, result.key)

@@ -5,6 +5,13 @@ Which sign-offs count is decided in `analysis.signoff_status` (shared with the l
 digests that let a stale sign-off name what changed, and explains the verdict.
 """
 
+from ..ssh.signatures import (
+    NAMESPACE,
+    SshUnavailable,
+    SshVerdict,
+    sign_payload,
+    verify_signature,
+)
 from .attest import Attestation, OpenFindings, attest, attestation_text, summary_line
 from .objects import ObjectMap, objects_file_name, read_objects, signed_objects, write_objects
 from .record import (
@@ -16,7 +23,6 @@ from .record import (
     render_record,
     sign_workspace,
 )
-from .ssh import NAMESPACE, SshUnavailable, SshVerdict, sign_payload, verify_signature
 from .verify import RoleReport, Verification, verification_json, verification_text, verify_workspace
 
 __all__ = [

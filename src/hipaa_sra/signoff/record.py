@@ -28,11 +28,11 @@ from ..loading import parse_yaml
 from ..model import Signoff, Workspace
 from ..model.schema import schema_file_name
 from ..model.signoffs import Attested, SignoffMethod
+from ..ssh.signatures import sign_payload
 from ..writing import write_new
 from ..writing.scaffold import SCHEMA_DIR
 from .attest import Attestation, attest, check_accepted
 from .objects import objects_file_name, signoffs_dir, write_objects
-from .ssh import sign_payload
 
 DEFAULT_STATEMENT = (
     "I have reviewed this security risk analysis and attest that it is the organization's "
