@@ -213,10 +213,10 @@ def test_add_keeps_the_files_blank_line_between_records(tmp_path: Path) -> None:
     shutil.copytree(BASE, root)
     text = (root / "register" / "risks.yaml").read_text().replace("\n- id:", "\n\n- id:")
     (root / "register" / "risks.yaml").write_text(text)
-    apply_changes(root, [Add("risks", {"id": "N", "asset": "api", "threat": "t", "vuln": "v",
+    apply_changes(root, [Add("risks", {"id": "RR-9", "asset": "api", "threat": "t", "vuln": "v",
                                        "likelihood": "low", "impact": "low"},
                              "register/risks.yaml")])  # fmt: skip
-    assert (root / "register" / "risks.yaml").read_text().startswith(text + "\n- id: N\n")
+    assert (root / "register" / "risks.yaml").read_text().startswith(text + "\n- id: RR-9\n")
 
 
 def test_removing_a_record_between_blank_lines_leaves_one_blank_line(tmp_path: Path) -> None:
