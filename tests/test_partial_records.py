@@ -459,6 +459,26 @@ waivers:
     assert any("owner `mallory` is not a person" in f.message for f in found)
 
 
+def test_an_unknown_key_in_a_calibration_row_leaves_sra_yaml_in_force(workspace) -> None:
+    # A calibration row is a model inside a mapping (`frequency: {level: estimate}`): a
+    # stray key in it is a finding on its line, with the row's own keys as the suggestion.
+    manifest = """\
+organization: {name: X}
+scope: Everything.
+methodology:
+  calibration:
+    frequency:
+      moderate: {'0': null}
+"""
+    found = _lint(workspace(manifest=manifest))
+    [unknown] = [f for f in found if f.code in SCHEMA]
+    assert (unknown.name, unknown.location.line) == ("unknown-field", 6)
+    assert "expected one of distribution, min, most_likely, max" in unknown.message
+    assert any(f.name == "calibration-unusable" for f in found)  # the row falls back, and says so
+    ws = load_workspace(workspace(manifest=manifest), use_cache=False)
+    assert ws.manifest is not None and ws.manifest.scope == "Everything."
+
+
 def test_a_part_of_sra_yaml_that_cannot_be_used_says_what_is_ignored(workspace) -> None:
     manifest = "organization: {name: X}\npeople: {alice: Alice}\nscope: Everything.\n"
     root = workspace(manifest=manifest)

@@ -177,7 +177,7 @@ def _model_at(model: type[BaseModel], raw: Any, path: Path) -> type[BaseModel] |
     kind, inner = shape(owner[3].annotation)
     if kind == "model" and (*owner[0], owner[1]) == path:
         return typing.cast("type[BaseModel]", inner)
-    if kind == "seq":
+    if kind in ("seq", "map"):  # an item of a list, or a value of a mapping, is a model
         item_kind, item = shape(inner)
         if item_kind == "model" and len(path) == len(owner[0]) + 2:
             return typing.cast("type[BaseModel]", item)

@@ -14,6 +14,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from .partial import shape
 from .positions import Path
 from .problems import INVALID_VALUE, MISSING_FIELD, UNKNOWN_FIELD, Problem
 
@@ -45,15 +46,18 @@ def describe(value: Any) -> str:
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The nested model that the field path `loc` points into, for did-you-mean lists."""
     current: type[BaseModel] | None = model
+    in_map = False
     for part in loc:
         if current is None:
             return None
-        if isinstance(part, int):
+        if isinstance(part, int) or in_map:
+            in_map = False  # a list position or a mapping's key: the same model inside
             continue
         found = None
         for name, info in current.model_fields.items():
             if part in (name, info.alias):
                 found = _inner_model(info.annotation)
+                in_map = shape(info.annotation)[0] == "map"
                 break
         current = found
     return current
@@ -63,7 +67,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType, tuple, list, typing.Annotated):
+    if origin in (Union, types.UnionType, tuple, list, dict, typing.Annotated):
         for arg in typing.get_args(annotation):
             inner = _inner_model(arg)
             if inner is not None:
