@@ -143,7 +143,7 @@ def waive_view(request: HttpRequest, code: str) -> HttpResponse:
                 form.is_valid()
             context["problems"] = outcome.problems
     context["form"] = form
-    return render(request, "web/waive.html", context)
+    return render(request, "web/edit_record.html", context)
 
 
 def _waiver_problems(form: Any, target: Ref, data: Any, waiver: dict[str, Any]) -> bool:
