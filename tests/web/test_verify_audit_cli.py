@@ -50,3 +50,21 @@ def test_export_into_the_workspace_is_refused(web_workspace: Path, tmp_path: Pat
                str(web_workspace / "audit.csv"), cwd=tmp_path)  # fmt: skip
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert not (web_workspace / "audit.csv").exists()
+
+
+def test_verifying_creates_nothing_where_there_is_no_trail(web_workspace: Path,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    # Not a workspace: refused before any state is made beside it.
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    run = _sra("web", "verify-audit", "--workspace", str(bare), cwd=tmp_path)
+    assert run.returncode == 2 and "expected sra.yaml" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (bare / ".sra_web").exists()
+    # A workspace the app never served: no trail to verify, and no new empty one.
+    state = web_workspace / ".sra_web" / "web.sqlite3"
+    if state.exists():
+        state.unlink()
+    run = _sra("web", "verify-audit", "--workspace", str(web_workspace), cwd=tmp_path)
+    assert run.returncode == 2 and "no audit trail here" in run.stderr
+    assert "intact" not in run.stdout and not state.exists()

@@ -150,9 +150,12 @@ def verify_audit_command(workspace: Path | None, database_url: str | None,
     \b
         sra web verify-audit --workspace sra --export-csv audit.csv
     """
+    from ..loading import find_workspace, load_workspace
     from ..web.maintenance import open_database, verify_and_export
 
-    open_database(workspace, database_url)
+    # The workspace first: a directory that is not one is refused before anything is read.
+    loaded = load_workspace(find_workspace(workspace))
+    open_database(workspace, database_url, create=False)
     status, count = verify_and_export(export_csv)
     if export_csv is not None:
         click.echo(f"Wrote {count} entries to {export_csv}")
@@ -162,10 +165,9 @@ def verify_audit_command(workspace: Path | None, database_url: str | None,
         sys.exit(1)
     click.echo(f"Audit trail intact: {status.entries} entries, each linked to the one "
                "before.")  # fmt: skip
-    from ..loading import find_workspace, load_workspace
-    from ..web.signoff_proof import check_web_signoffs
+    from ..web.signoff_proof import check_web_signoffs  # needs the app configured above
 
-    checks = check_web_signoffs(load_workspace(find_workspace(workspace)))
+    checks = check_web_signoffs(loaded)
     failed = [check.problem for check in checks if check.problem]
     for problem in failed:
         click.echo(f"Web sign-off not proven: {problem}", err=True)

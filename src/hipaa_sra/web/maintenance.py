@@ -6,15 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..loading import find_workspace
 from .app import configure
-from .server import ServeOptions, build_config, prepare_database
+from .config import WebConfig
+from .server import ServeError, ServeOptions, build_config, prepare_database
 
 if TYPE_CHECKING:
     from .audit import ChainStatus
 
 
-def open_database(workspace: Path | None, database_url: str | None) -> None:
-    """Configure the app for the workspace's database, migrated."""
+def open_database(workspace: Path | None, database_url: str | None, *,
+                  create: bool = True) -> None:  # fmt: skip
+    """Configure the app for the workspace's database, migrated.
+
+    With `create=False` (verifying, not serving) an embedded database that does not exist
+    is a `ServeError`: checking a trail must never make a new, empty one.
+    """
+    if not create and database_url is None:
+        root = find_workspace(workspace).resolve()
+        stored = WebConfig(workspace=root, secret_key="").sqlite_path
+        if not stored.exists():
+            raise ServeError(f"{stored}: no audit trail here; `sra serve` starts one on its "
+                             "first start (or give --database-url)")  # fmt: skip
     configure(build_config(ServeOptions(workspace=workspace, database_url=database_url)))
     prepare_database()
 
