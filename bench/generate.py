@@ -1,6 +1,6 @@
 """Seeded synthetic hipaa-sra workspace generator for the benchmarks.
 
-    python bench/generate.py --size small|enterprise --seed 42 --out DIR
+    python bench/generate.py --size small|1k|10k|enterprise --seed 42 --out DIR
 
 Writes `DIR/sra.yaml` and `inventory/`, `flows/`, `vendors/`, `controls/`, `register/`,
 each kind split across many files of a few hundred records, as a real monorepo would keep
@@ -36,6 +36,8 @@ class Profile:
     controls: int
     risks: int
     per_file: dict[str, int]
+    shape: str = "full"
+    """`full`: every kind, every reference resolving; `seed`: only the article's register."""
 
     def counts(self) -> dict[str, int]:
         """Records per kind, keyed like `Workspace.counts()`."""
@@ -53,12 +55,37 @@ SIZES: dict[str, Profile] = {
         people=12, assets=30, flows=50, vendors=5, controls=40, risks=100,
         per_file={"assets": 10, "flows": 25, "vendors": 5, "controls": 20, "risks": 25},
     ),
+    # 1k and 10k are the enterprise workspace scaled down (same proportions and file sizes),
+    # for the commands measured at three sizes (calendar, incremental lint).
+    "1k": Profile(
+        people=30, assets=200, flows=2_000, vendors=20, controls=400, risks=1_000,
+        per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
+    ),
+    "10k": Profile(
+        people=100, assets=2_000, flows=20_000, vendors=50, controls=4_000, risks=10_000,
+        per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
+    ),
     "enterprise": Profile(
         people=300, assets=10_000, flows=100_000, vendors=200, controls=20_000, risks=50_000,
         per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
     ),
+    # The enterprise proportions (per risk: 0.2 assets, 2 flows, 0.4 controls) at 1k and 10k
+    # risks, the sizes the PDF report bench measures.
+    "1k": Profile(
+        people=20, assets=200, flows=2_000, vendors=10, controls=400, risks=1_000,
+        per_file={"assets": 100, "flows": 400, "vendors": 10, "controls": 100, "risks": 250},
+    ),
+    "10k": Profile(
+        people=60, assets=2_000, flows=20_000, vendors=40, controls=4_000, risks=10_000,
+        per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
+    ),
+    "seed": Profile(
+        people=12, assets=0, flows=0, vendors=0, controls=0, risks=50_000,
+        per_file={"risks": 1000}, shape="seed",
+    ),
 }
-"""The workspace sizes; `per_file` is the mean file length (files vary from 0.5x to 1.5x)."""
+"""The workspace sizes; `per_file` is the mean file length (files vary from 0.5x to 1.5x,
+except in the seed shape, whose register files all hold exactly `per_file` rows)."""
 
 FOLDERS = {
     "assets": "inventory",
