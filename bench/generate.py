@@ -55,16 +55,6 @@ SIZES: dict[str, Profile] = {
         people=12, assets=30, flows=50, vendors=5, controls=40, risks=100,
         per_file={"assets": 10, "flows": 25, "vendors": 5, "controls": 20, "risks": 25},
     ),
-    # 1k and 10k are the enterprise workspace scaled down (same proportions and file sizes),
-    # for the commands measured at three sizes (calendar, incremental lint).
-    "1k": Profile(
-        people=30, assets=200, flows=2_000, vendors=20, controls=400, risks=1_000,
-        per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
-    ),
-    "10k": Profile(
-        people=100, assets=2_000, flows=20_000, vendors=50, controls=4_000, risks=10_000,
-        per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
-    ),
     "enterprise": Profile(
         people=300, assets=10_000, flows=100_000, vendors=200, controls=20_000, risks=50_000,
         per_file={"assets": 400, "flows": 650, "vendors": 50, "controls": 250, "risks": 500},
