@@ -7,7 +7,8 @@ each kind split across many files of a few hundred records, as a real monorepo w
 them. Every record is valid against the models in `hipaa_sra.model` and every reference
 resolves, so `sra validate` on the result finds no errors. Output is a pure function of
 (size, seed): the same arguments give byte-identical files. Records are written from
-string templates (no YAML library), so the enterprise workspace takes seconds.
+string templates (no YAML library), so the enterprise workspace takes seconds. The `seed`
+size is another shape, the article's register and nothing else: see bench/seed_shape.py.
 """
 
 from __future__ import annotations
@@ -735,7 +736,7 @@ def _write_kind(
         (folder / name).write_text("".join(parts), encoding="utf-8", newline="\n")
 
 
-OWNED = ("sra.yaml", *FOLDERS.values(), ".sra_cache")
+OWNED = ("sra.yaml", *FOLDERS.values(), "assessment", "policies", "training", ".sra_cache")
 """What `generate` writes (and, with force, replaces) inside the output directory."""
 
 
@@ -754,6 +755,11 @@ def generate(size: str, seed: int, out: Path, *, force: bool = False) -> None:
             elif target.exists():
                 target.unlink()
     out.mkdir(parents=True, exist_ok=True)
+    if SIZES[size].shape == "seed":
+        from seed_shape import write_seed  # it reuses this module's vocabulary
+
+        write_seed(SIZES[size], seed, out)
+        return
     gen = _Gen(SIZES[size], seed)
     (out / "sra.yaml").write_text(gen.manifest(), encoding="utf-8", newline="\n")
     _write_kind(out, gen, "assets", lambda i, parts: gen.asset(gen.assets[i], parts))
