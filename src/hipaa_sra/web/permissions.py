@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from .views.errors import forbidden
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -144,8 +146,6 @@ def requires(permission: Permission) -> Callable[[V], V]:
             if not user.is_authenticated or not is_verified(user):
                 return to_login(request)
             if permission not in user_permissions(request):
-                from .views.errors import forbidden
-
                 return forbidden(request, permission)
             return view(request, *args, **kwargs)
 

@@ -7,12 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..permissions import Permission
 
-
-def forbidden(request: HttpRequest, permission: Permission) -> HttpResponse:
-    """403 saying which permission the page needs and how one gets it."""
-    return render(request, "web/403.html", {"permission": permission.value}, status=403)
+def forbidden(request: HttpRequest, permission: str) -> HttpResponse:
+    """403 saying which permission (a `Permission` value) the page needs and how one gets it."""
+    return render(request, "web/403.html", {"permission": str(permission)}, status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
