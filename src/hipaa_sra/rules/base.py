@@ -51,6 +51,11 @@ class Hit:
     """A severity for this hit only (e.g. required vs addressable); a configured override wins."""
 
 
+def _no_rule(key: str) -> Rule | None:
+    """No rule by any key: a context built outside the engine knows no registry."""
+    return None
+
+
 @dataclass(frozen=True)
 class Context:
     """What checks may know besides the workspace: the date, the policy, shared indexes."""
@@ -62,6 +67,9 @@ class Context:
     discovery: Reconciliation | None = None
     """Infrastructure code reconciled with the inventory (`discovery:` in sra.yaml or
     `sra lint --discovered`); None when no input was given."""
+    find_rule: Callable[[str], Rule | None] = _no_rule
+    """The registry's rule by code (any case) or name. The engine passes it in so that the
+    checks on waivers need not import the registry, which imports them."""
 
     def known_rule(self, key: str) -> bool:
         """True if `key` is a rule code or name."""

@@ -13,7 +13,7 @@ from ..findings import Finding, Location, Severity
 from ..model import Manifest, Workspace
 from .base import Context, Hit, Rule, run_check
 from .lint_report import LintReport, finding_order
-from .registry import RULES, is_selector, matches, rule_keys
+from .registry import RULES, find_rule, is_selector, matches, rule_keys
 from .waivers import apply_waivers, configured_severity
 
 
@@ -88,7 +88,7 @@ def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
     check_selectors((*selection.select, *selection.ignore))
     rules = active_rules(workspace.manifest, selection)
     ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys(),
-                  discovery)  # fmt: skip
+                  discovery, find_rule)  # fmt: skip
     codes = {rule.code: rule for rule in rules}
     findings: list[tuple[Finding, bool]] = []  # and whether it is about a record
     for loaded in workspace.findings:

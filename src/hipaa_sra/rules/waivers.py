@@ -22,19 +22,6 @@ from .lint_report import WaivedFinding, WaiverEntry, WaiverStatus
 WAIVER_RULE_CODES = frozenset({"SRA010", "SRA011", "SRA012", "SRA013"})
 """The checks on waivers: no waiver can silence them, or a waiver could hide its own flaws."""
 
-def find_rule(key: str) -> Rule | None:
-    """The rule a waiver names, by code (any case) or name."""
-    from .registry import find_rule as lookup  # the registry imports the rules that use this
-
-    return lookup(key)
-
-
-def names_specifications(code: str) -> bool:
-    """The rule `code` declares that its findings' objects are HIPAA specifications."""
-    rule = find_rule(code)
-    return rule is not None and rule.names_specifications
-
-
 def waiver_gaps(waiver: Waiver) -> tuple[str, ...]:
     """The parts a waiver lacks: rule, reason, approver, expiry."""
     parts = (("rule", waiver.rule), ("reason", waiver.reason),
@@ -46,7 +33,7 @@ def waiver_status(waiver: Waiver, ctx: Context) -> WaiverStatus:
     """Whether a waiver applies as of `ctx.today`, and if not, why."""
     if waiver_gaps(waiver):
         return WaiverStatus.INCOMPLETE
-    rule = find_rule(waiver.rule or "") if ctx.known_rule(waiver.rule or "") else None
+    rule = ctx.find_rule(waiver.rule or "") if ctx.known_rule(waiver.rule or "") else None
     if rule is None:
         return WaiverStatus.UNKNOWN_RULE
     if rule.code in WAIVER_RULE_CODES:
@@ -56,16 +43,16 @@ def waiver_status(waiver: Waiver, ctx: Context) -> WaiverStatus:
     return WaiverStatus.IN_FORCE
 
 
-def on_required_spec(code: str, object_id: str | None) -> bool:
+def on_required_spec(rule: Rule | None, object_id: str | None) -> bool:
     """True for a finding that a required implementation specification is not met.
 
-    That is a finding of a coverage rule whose object is a specification the catalog
+    That is a finding of `rule`, a coverage rule whose object is a specification the catalog
     designates required, or a standard with no specifications of its own (met as written).
     HIPAA leaves no choice on these (45 CFR 164.306(d)(2)), so no waiver silences them.
     Findings of other rules cite the Security Rule too, but they judge a record, and
     accepting that judgement is a decision a waiver may document.
     """
-    if object_id is None or not names_specifications(code):
+    if object_id is None or rule is None or not rule.names_specifications:
         return False
     entry = hipaa_entry(object_id)
     return entry is not None and entry.is_required
@@ -121,7 +108,8 @@ def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
     for record, oid in ctx.facts.waived_records:
         for index, waiver in enumerate(record_waivers(record)):
             status = waiver_status(waiver, ctx)
-            rule = find_rule(waiver.rule or "") if status is not WaiverStatus.INCOMPLETE else None
+            named = status is not WaiverStatus.INCOMPLETE
+            rule = ctx.find_rule(waiver.rule or "") if named else None
             if status is WaiverStatus.IN_FORCE:
                 in_force.setdefault(oid, []).append(len(written))
             written.append(WaiverEntry(
@@ -141,7 +129,7 @@ def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
         if match is None:
             kept.append(finding)
             continue
-        allowed = not on_required_spec(finding.code, finding.object_id)
+        allowed = not on_required_spec(ctx.find_rule(finding.code), finding.object_id)
         matched.append((finding, match, allowed))
         if not allowed:
             kept.append(finding)

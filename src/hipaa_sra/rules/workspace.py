@@ -24,7 +24,6 @@ from .base import Context, Family, Hit, Rule, run_check
 from .lint_report import WaiverStatus
 from .waivers import (
     configured_severity,
-    find_rule,
     on_required_spec,
     record_waivers,
     waiver_gaps,
@@ -96,7 +95,7 @@ def _in_force(ctx: Context) -> Iterator[tuple[BaseModel, str | None, int, Waiver
     """Waivers that apply today: record, its id (None: sra.yaml), index, waiver, its rule."""
     for record, oid in ctx.facts.waived_records:
         for index, waiver in enumerate(record_waivers(record)):
-            rule = find_rule(waiver.rule or "")
+            rule = ctx.find_rule(waiver.rule or "")
             if rule is not None and waiver_status(waiver, ctx) is WaiverStatus.IN_FORCE:
                 yield record, oid, index, waiver, rule
 
@@ -130,7 +129,7 @@ def _not_allowed(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             hits[rule.code] = list(run_check(rule, ws, ctx))
         named = [hit for hit in hits[rule.code] if _hit_key(hit) == oid]
         refused = [hit.object_id or "" for hit in named
-                   if on_required_spec(rule.code, hit.object_id)]
+                   if on_required_spec(rule, hit.object_id)]
         if not refused:
             continue
         listed = ", ".join(refused[:_NAMED]) + (

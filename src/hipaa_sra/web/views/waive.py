@@ -68,7 +68,7 @@ def _findings_page() -> str:
 def _refusal(code: str, object_id: str | None) -> str | None:
     if code in WAIVER_RULE_CODES:
         return "This rule checks waivers themselves; no waiver can silence it. Fix the waiver."
-    if on_required_spec(code, object_id):
+    if on_required_spec(find_rule(code), object_id):
         return ("This is a required HIPAA implementation specification; HIPAA leaves no "
                 "choice on it (45 CFR 164.306(d)(2)), so no waiver can silence it.")  # fmt: skip
     return None
