@@ -103,17 +103,57 @@ def test_the_layer_check_finds_relative_lazy_and_absolute_imports(tmp_path: Path
     ]
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_uses(package_root: Path) -> list[str]:
+    """`from x import _y`, and `x._y` on a module `x` of the package, outside `x` itself."""
+    modules = {_module_name(p, package_root) for p in package_root.rglob("*.py")}
+    found = []
+    for path in sorted(package_root.rglob("*.py")):
+        own = _module_name(path, package_root)
+        package = own if path.name == "__init__.py" else own.rpartition(".")[0]
+        shown = path.relative_to(package_root.parent)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound: set[str] = set()  # names the file binds to a module of the package
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                if not module.startswith("hipaa_sra"):
+                    continue
+                for alias in node.names:
+                    if f"{module}.{alias.name}" in modules:
+                        bound.add(alias.asname or alias.name)
+                    elif _private(alias.name):
+                        found.append(f"{shown}:{node.lineno}: {alias.name}")
+            elif isinstance(node, ast.Import):
+                bound.update(a.asname or a.name.split(".")[0] for a in node.names
+                             if a.name.startswith("hipaa_sra"))  # fmt: skip
+        found += [f"{shown}:{node.lineno}: {node.value.id}.{node.attr}"
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id in bound and _private(node.attr)]  # fmt: skip
+    return found
+
+
 def test_no_module_imports_another_modules_private_name() -> None:
-    private = [
-        f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}"
-        for path in sorted(PACKAGE.rglob("*.py"))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.ImportFrom)
-        and (node.level or (node.module or "").startswith("hipaa_sra"))
-        for alias in node.names
-        if alias.name.startswith("_") and not alias.name.startswith("__")
-    ]
-    assert private == []
+    assert _private_uses(PACKAGE) == []
+
+
+def test_the_private_name_check_finds_imported_names_and_module_attributes(
+    tmp_path: Path,
+) -> None:
+    fake = tmp_path / "hipaa_sra"
+    (fake / "scan").mkdir(parents=True)
+    (fake / "scan" / "checks.py").write_text("_SSN = 'x'\nSSN = _SSN\n")
+    (fake / "user.py").write_text(
+        "from .scan import checks\nfrom .scan.checks import _SSN, SSN\n"
+        "from ._version import __version__\nA = (checks._SSN, checks.SSN, SSN, _SSN)\n"
+    )
+    assert _private_uses(fake) == ["hipaa_sra/user.py:2: _SSN", "hipaa_sra/user.py:4: checks._SSN"]
 
 
 def test_the_errors_docstring_draws_every_sra_error() -> None:

@@ -69,7 +69,7 @@ _HIGH = r"(?:25[0-5]|2[0-4]\d|1\d\d)"
 _IPV4_HIGH = "|".join(
     "^" + r"\.".join([_OCTET] * k + [_HIGH] + [_OCTET] * (3 - k)) + "$" for k in range(4)
 )
-_DATE = (
+DATE = (
     r"(?:(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)?\d\d"
     r"|(?:0?[1-9]|[12]\d|3[01])[ \-](?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -77,7 +77,7 @@ _DATE = (
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:0?[1-9]|[12]\d|3[01]),? "
     r"(?:19|20)\d\d)"
 )
-_SSN = (
+SSN = (
     r"(?:00[1-9]|0[1-9]\d|[1-5]\d\d|6[0-57-9]\d|66[0-57-9]|[78]\d\d)-(?:0[1-9]|[1-9]\d)-"
     r"(?:000[1-9]|00[1-9]\d|0[1-9]\d\d|[1-9]\d{3})"
 )
@@ -85,8 +85,8 @@ _MBI_A = "[AC-HJKMNP-RT-Y]"
 _MBI_AN = "[AC-HJKMNP-RT-Y0-9]"
 MBI = rf"[1-9]{_MBI_A}{_MBI_AN}\d-?{_MBI_A}{_MBI_AN}\d-?{_MBI_A}{_MBI_A}\d\d"
 _PHONE = r"(?:(?:\+?1|001)[\s.\-]?)?(?:\(\d{3}\) ?|\d{3}[\s.\-]?)\d{3}[\s.\-]?\d{4}"
-_EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-_URL = r"(?:(?:https?|ftp)://|www\.)[^\s/$.?#][^\s]*"
+EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+URL = r"(?:(?:https?|ftp)://|www\.)[^\s/$.?#][^\s]*"
 _TITLES = r"(?:MR|MRS|MS|MISS|DR|PROF)"
 _SUFFIXES = r"(?:JR|SR|II|III|IV|MD|DDS|DVM|PHD|RN|NP|PA)"
 FIRST_WORD = rf"(?i)^(?:{_TITLES}\.? )?([^ ,]+)"
@@ -104,10 +104,10 @@ them is not searched further (the counts are the same, the work much less)."""
 def value_checks() -> tuple[Check, ...]:
     """Checks of structured columns: each value as a whole."""
     return (
-        Check("email", rf"^{_EMAIL}$"),
+        Check("email", rf"^{EMAIL}$"),
         Check("phone", rf"^{_PHONE}(?: ?(?:x|ext\.?) ?\d{{1,5}})?$"),
         Check("ssn-shape", r"^\d{3}-\d{2}-\d{4}$"),
-        Check("ssn", rf"^{_SSN}$"),
+        Check("ssn", rf"^{SSN}$"),
         Check("mbi", rf"^{MBI}$"),
         Check("npi-shape", r"^[12]\d{9}$"),
         Check("npi", r"^[12]\d{9}$", Validator.NPI),
@@ -122,8 +122,8 @@ def value_checks() -> tuple[Check, ...]:
         Check("ipv6", r"^(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$"
                       r"|^(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}$"
                       r"|^(?:[0-9A-Fa-f]{1,4}:){1,7}:$|^::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}$"),
-        Check("url", rf"^{_URL}$"),
-        Check("date", rf"^{_DATE}$"),
+        Check("url", rf"^{URL}$"),
+        Check("date", rf"^{DATE}$"),
         Check("timestamp", r"^(?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d"),
         Check("zip", r"^\d{5}(?:-\d{4})?$"),
         Check("zip4", r"^\d{5}-\d{4}$"),
@@ -145,14 +145,14 @@ def value_checks() -> tuple[Check, ...]:
 def span_checks() -> tuple[Check, ...]:
     """Checks of free-text columns: values that contain an identifier somewhere."""
     return (
-        Check("email", _EMAIL, span=True),
+        Check("email", EMAIL, span=True),
         Check("phone", r"(?:^|[^\d\-.])(?:\(\d{3}\) ?|\d{3}[.\-])\d{3}[.\-]\d{4}(?:$|[^\d\-])",
               span=True),
-        Check("ssn", rf"(?:^|[^\d\-]){_SSN}(?:$|[^\d\-])", span=True),
+        Check("ssn", rf"(?:^|[^\d\-]){SSN}(?:$|[^\d\-])", span=True),
         Check("mbi", rf"\b{MBI}\b", span=True),
         Check("ipv4", rf"(?:^|[^\d.]){IPV4}(?:$|[^\d.])", span=True),
-        Check("url", _URL, span=True),
-        Check("date", rf"\b{_DATE}\b", span=True),
+        Check("url", URL, span=True),
+        Check("date", rf"\b{DATE}\b", span=True),
         Check("age-90",
               r"(?i)\b(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old\b|\baged? (?:9\d|1[01]\d)\b",
               span=True),
