@@ -3,59 +3,95 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
 from typing import Any
 
 import click
 
 from .._version import __version__
 from ..errors import LoadError, SraError
-from .assess import assess_command
-from .calendar import calendar_command
-from .catalog import catalog_command
-from .deidentify import deidentify_command
-from .discover import discover_command
-from .gate import gate_command
-from .history import diff_command, history_command
-from .init import init_command
-from .interop import export_command, import_command
-from .lint import lint_command
-from .quantify import quantify_command
-from .report import report_command
-from .rules import explain_command, rules_command
-from .scan import scan_command
-from .schema import schema_command
-from .score import score_command
-from .serve import serve_command, web_group
-from .signoff import signoff_command, verify_command
-from .validate import validate_command
 
-COMMANDS = (
-    init_command,
-    validate_command,
-    lint_command,
-    discover_command,
-    gate_command,
-    score_command,
-    assess_command,
-    quantify_command,
-    report_command,
-    calendar_command,
-    history_command,
-    diff_command,
-    export_command,
-    import_command,
-    scan_command,
-    deidentify_command,
-    rules_command,
-    explain_command,
-    signoff_command,
-    verify_command,
-    catalog_command,
-    schema_command,
-    serve_command,
-    web_group,
-)
+# name: (module under hipaa_sra.cli, attribute, first paragraph of its help). A command's
+# module is imported only when that command runs or its help is shown, so `sra scan`
+# does not import the models, the rules or psycopg; `sra --help` lists every command from
+# the summaries here (tests/test_docs.py holds them to the commands' own help).
+TABLE: dict[str, tuple[str, str, str]] = {
+    "init": ("init", "init_command",
+             "Create a workspace in DIRECTORY (default: ./sra), never overwriting a file."),
+    "validate": ("validate", "validate_command", "Load the workspace and report schema "
+                 "problems, duplicate ids and dangling references."),
+    "lint": ("lint", "lint_command", "Check the workspace the way an auditor would."),
+    "discover": ("discover", "discover_command", "Find the data stores your infrastructure "
+                 "code holds and check them against the inventory."),
+    "gate": ("gate", "gate_command",
+             "Check that a change touching ePHI code consulted the risk analysis."),
+    "score": ("score", "score_command",
+              "Score every risk with the methodology's matrix and rank them, highest first."),
+    "assess": ("assess", "assess_command",
+               "Answer the safeguards questionnaire: every HIPAA standard, in plain words."),
+    "quantify": ("quantify", "quantify_command", "Estimate each risk's annual loss in USD, "
+                 "and the register's, by Monte Carlo."),
+    "report": ("report", "report_command",
+               "Write the SRA document: the signed risk analysis auditors read."),
+    "calendar": ("calendar", "calendar_command",
+                 "Write the SRA's due dates as an iCalendar (RFC 5545) file."),
+    "history": ("history", "history_command", "Show how the register changed over the "
+                "commits that touched the workspace."),
+    "diff": ("history", "diff_command", "Compare the risk register at two git refs: risks "
+             "added, removed, re-scored."),
+    "export": ("interop", "export_command", "Export records to a spreadsheet."),
+    "import": ("interop", "import_command", "Import records from a spreadsheet."),
+    "scan": ("scan", "scan_command", "Find PHI in files and databases."),
+    "deidentify": ("deidentify", "deidentify_command", "Make a de-identified copy of files "
+                   "or a database, and prove it by a re-scan."),
+    "rules": ("rules", "rules_command",
+              "List every rule: code, name, default severity and what it flags."),
+    "explain": ("rules", "explain_command",
+                "Show one rule's documentation: rationale, fix, example and citation."),
+    "signoff": ("signoff", "signoff_command",
+                "Sign the current content of the workspace in a role."),
+    "verify": ("signoff", "verify_command",
+               "Check that every required role signed the current content."),
+    "catalog": ("catalog", "catalog_command",
+                "Print the reference catalog the checks are built on."),
+    "schema": ("schema", "schema_command",
+               "Print (or write) the JSON Schema of each workspace file kind."),
+    "serve": ("serve", "serve_command", "Start the web app for the compliance officer on a "
+              "production WSGI server."),
+    "web": ("serve", "web_group", "Maintain the web app: verify its audit trail, check its "
+            "deployment settings."),
+}  # fmt: skip
 """Every command, in the order `sra --help` lists them."""
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The commands by name; a command's module is imported the first time it is looked up."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            if name not in TABLE:
+                raise KeyError(name)
+            module, attribute, _ = TABLE[name]
+            command = getattr(import_module(f".{module}", __name__), attribute)
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from TABLE
+        yield from (name for name in self._loaded if name not in TABLE)
+
+    def __len__(self) -> int:
+        return len(TABLE) + sum(1 for name in self._loaded if name not in TABLE)
 
 
 class SraGroup(click.Group):
@@ -73,10 +109,20 @@ class SraGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Commands in workflow order rather than alphabetical."""
-        return [command.name for command in COMMANDS if command.name]
+        return list(self.commands)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `sra --help`, from the summaries: no command module is imported."""
+        limit = formatter.width - 6 - max(len(name) for name in TABLE)
+        # Shortened as click shortens a command's own help.
+        rows = [(name, click.Command(name, help=summary).get_short_help_str(limit))
+                for name, (_, _, summary) in TABLE.items()]  # fmt: skip
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-@click.group(cls=SraGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SraGroup, commands=LazyCommands(),
+             context_settings={"help_option_names": ["-h", "--help"]})  # fmt: skip
 @click.version_option(__version__, prog_name="sra")
 def cli() -> None:
     """HIPAA Security Risk Analysis kept as code.
@@ -86,8 +132,16 @@ def cli() -> None:
     """
 
 
-for _command in COMMANDS:
-    cli.add_command(_command)
+def every_command() -> tuple[click.Command, ...]:
+    """Every command, loaded, in the order `sra --help` lists them (for docs and tests)."""
+    return tuple(cli.commands[name] for name in TABLE)
+
+
+def __getattr__(name: str) -> Any:
+    """`COMMANDS`, the loaded commands, for the callers that read them all."""
+    if name == "COMMANDS":
+        return every_command()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:

@@ -8,18 +8,22 @@ import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..editing import Digests
 from ..errors import SraError
-from ..model import Asset
 from ..scan.engine import Options, Target, scan
 from ..scan.reconcile import out_of_scope, reconcile
 from ..scan.render import to_json, to_sarif, to_text
 from ..scan.sources import Filters
 from ..scan.types import ScanResult
 from .common import OutputPath, emit, resolve_today, today_option, workspace_option
+
+if TYPE_CHECKING:
+    # A scan without a workspace never imports the models or the editor.
+    from ..editing import Digests
+    from ..model import Asset
 
 
 class _Progress:

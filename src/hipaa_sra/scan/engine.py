@@ -17,7 +17,6 @@ from .mask import mask
 from .memo import Memo
 from .plan import PROFILE_ROWS, Plan, full_plan, merge, narrow
 from .sources import Filters, Source, SourceError, Table, open_source
-from .sources.postgres import PostgresSource
 from .types import ColumnResult, ScanResult, SourceResult, TableResult, Unscanned
 from .verdict import decide
 
@@ -136,7 +135,7 @@ def scan_source(source: Source, asset: str | None, options: Options,
                 tables.append(scan_table(table, options, progress))
             except SourceError as exc:
                 unscanned.append(Unscanned(source.label, table.name, str(exc)))
-                if isinstance(source, PostgresSource) and source.lost:
+                if source.lost:
                     return SourceResult(source.label, asset, source.lost, tuple(tables),
                                         tuple(unscanned))  # fmt: skip
             finally:

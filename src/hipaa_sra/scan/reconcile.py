@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import Asset, EphiStatus
 from .types import ScanResult, SourceResult
+
+if TYPE_CHECKING:
+    from ..model import Asset
 
 OUT_OF_SCOPE = "phi-found-out-of-scope"
 
@@ -18,6 +20,12 @@ def _types(source: SourceResult) -> str:
 def reconcile(result: ScanResult, assets: dict[str, Asset]) -> list[dict[str, Any]]:
     """Findings for sources tied to assets: an error per absent asset with PHI, else proposals."""
     findings: list[dict[str, Any]] = []
+    if not assets:
+        return findings
+    # Assets come from a loaded workspace, so the models are imported by now; a scan
+    # without a workspace does not import them.
+    from ..model import EphiStatus
+
     for source in result.sources:
         asset = assets.get(source.asset) if source.asset else None
         if asset is None or asset.id is None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Filters, Source, SourceError, Table
+from .base import POSTGRES_SCHEMES, Filters, Source, SourceError, Table
 from .files import FileSource
-from .postgres import SCHEMES as POSTGRES_SCHEMES
 from .sqlite import SQLITE_SUFFIXES, SqliteSource, is_sqlite
 
 

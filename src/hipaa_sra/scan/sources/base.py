@@ -10,6 +10,9 @@ import polars as pl
 
 from ...errors import SraError
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+"""URL schemes of PostgreSQL sources (here, so that naming them does not import psycopg)."""
+
 
 class SourceError(SraError):
     """A source, or one of its tables, cannot be read; the message says why and what to do."""
@@ -53,6 +56,8 @@ class Source(ABC):
 
     label: str
     """How the source is shown: as written, with any password removed."""
+    lost: str | None = None
+    """Why the connection was lost midway, if it was: the tables left cannot be read."""
 
     @abstractmethod
     def tables(self) -> Iterator[Table | SourceError]:

@@ -9,9 +9,9 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from .base import Filters, Source, SourceError, Table
+from .base import POSTGRES_SCHEMES, Filters, Source, SourceError, Table
 
-SCHEMES = ("postgresql://", "postgres://")
+SCHEMES = POSTGRES_SCHEMES
 
 _TABLES = """
 SELECT n.nspname, c.relname, has_table_privilege(c.oid, 'SELECT')
@@ -92,7 +92,7 @@ class PostgresSource(Source):
         self.url = url
         self.label = redact(url)
         self.filters = filters
-        self.lost: str | None = None
+        self.lost = None
         self._conn: psycopg.Connection[tuple[str | None, ...]] | None = None
 
     def connection(self) -> psycopg.Connection[tuple[str | None, ...]]:
