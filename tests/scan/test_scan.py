@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from hipaa_sra.cli import cli
-from hipaa_sra.scan.checks import all_checks
+from hipaa_sra.scan.checks import all_checks, count_key, span_checks
 from hipaa_sra.scan.detect_polars import count_batch
 from hipaa_sra.scan.detect_re import count_rows
 from hipaa_sra.scan.memo import Memo
@@ -98,6 +98,24 @@ def test_every_url_the_reference_finds_passes_the_free_text_prefilter() -> None:
     fast = count_batch(pl.DataFrame({"notes": notes}), plan)
     assert fast == count_rows({"notes": notes}, plan)
     assert sum(count for name, count in fast["notes"].items() if "url" in name) >= 3
+
+
+def test_free_text_spans_at_every_edge_are_counted_as_the_reference_counts_them() -> None:
+    # The gate before the span checks drops their boundary assertions: identifiers at the
+    # start, the end, beside digits, dashes, dots and non-ASCII text must count the same.
+    spans = ["123-45-6789", "ann@example.org", "(415) 555-0100", "415.555.0100",
+             "1EG4-TE5-MK73", "10.200.3.4", "https://x.example.org/a", "www.example.org",
+             "03/14/2024", "2024-03-14", "14 Mar 2024", "March 14, 2024", "95-year-old",
+             "aged 101", "AGED 93", "MRN: A12345", "medical record no. 88", "Dr. Smith",
+             "Mrs Jones Parker", "٣٤٥-45-6789"]
+    around = [("", ""), ("Seen ", " today."), ("x", "y"), ("9", "9"), ("-", "-"), (".", "."),
+              ("é ", " ü"), ("(", ")")]
+    notes = [f"{left}{span}{right} follow up in two weeks" for span in spans
+             for left, right in around]  # fmt: skip
+    plan = {"notes": span_checks()}
+    fast = count_batch(pl.DataFrame({"notes": notes}), plan)
+    assert fast == count_rows({"notes": notes}, plan)
+    assert all(fast["notes"][count_key(check)] for check in span_checks())
 
 
 def test_names_with_titles_and_suffixes_are_read_as_the_reference_reads_them() -> None:

@@ -9,7 +9,6 @@ import polars as pl
 
 from .checks import (
     LEADING_TITLE,
-    SPAN_PREFILTER,
     TEXT_MIN_CHARS,
     TEXT_PATTERN,
     TRAILING_SUFFIX,
@@ -17,6 +16,7 @@ from .checks import (
     Counts,
     Validator,
     count_key,
+    span_gate,
     word_list,
 )
 from .memo import Memo
@@ -146,8 +146,8 @@ def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]],
 
 
 def _count_spans(series: pl.Series, checks: Sequence[Check]) -> Counts:
-    """Span counts over the values that could hold any identifier (see SPAN_PREFILTER)."""
-    candidates = series.filter(series.str.contains(SPAN_PREFILTER).fill_null(False))
+    """Span counts over the values that could hold any identifier (see `span_gate`)."""
+    candidates = series.filter(series.str.contains(span_gate(tuple(checks))).fill_null(False))
     if not candidates.len():
         return {count_key(check): 0 for check in checks}
     row = candidates.to_frame("v").select(
