@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import ryml
-from ryml import _ryml
 
 from ..errors import LoadError
+from . import ryml_tree
 from .diagnose import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -43,22 +43,22 @@ from .text import decode_utf8, line_col, normalise_newlines
 MAX_ALIAS_EXPANSION = 1_000_000
 """Nodes that aliases may add beyond the written ones (bounds a billion-laughs file)."""
 
-_NONE = ryml.NONE
-_first_child = _ryml.Tree_first_child
-_next_sibling = _ryml.Tree_next_sibling
-_is_container = _ryml.Tree_is_container
-_is_map = _ryml.Tree_is_map
-_key = _ryml.Tree_key
-_val = _ryml.Tree_val
-_is_val_plain = _ryml.Tree_is_val_plain
-_has_val_anchor = _ryml.Tree_has_val_anchor
-_has_val_tag = _ryml.Tree_has_val_tag
-_is_val_ref = _ryml.Tree_is_val_ref
-_has_key_tag = _ryml.Tree_has_key_tag
-_is_key_ref = _ryml.Tree_is_key_ref
-_val_anchor = _ryml.Tree_val_anchor
-_val_tag = _ryml.Tree_val_tag
-_val_ref = _ryml.Tree_val_ref
+_NONE = ryml_tree.NONE
+_first_child = ryml_tree.first_child
+_next_sibling = ryml_tree.next_sibling
+_is_container = ryml_tree.is_container
+_is_map = ryml_tree.is_map
+_key = ryml_tree.key
+_val = ryml_tree.val
+_is_val_plain = ryml_tree.is_val_plain
+_has_val_anchor = ryml_tree.has_val_anchor
+_has_val_tag = ryml_tree.has_val_tag
+_is_val_ref = ryml_tree.is_val_ref
+_has_key_tag = ryml_tree.has_key_tag
+_is_key_ref = ryml_tree.is_key_ref
+_val_anchor = ryml_tree.val_anchor
+_val_tag = ryml_tree.val_tag
+_val_ref = ryml_tree.val_ref
 
 _NULLS = {"~": None, "null": None, "Null": None, "NULL": None}
 _SPECIAL: dict[str, Any] = {
@@ -390,7 +390,7 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
     except Exception as exc:  # rapidyaml raises its own exception types from C++
         raise syntax_error(data, path, exc) from None
     root = tree.root_id()
-    if _ryml.Tree_is_stream(tree, root):
+    if ryml_tree.is_stream(tree, root):
         docs = list(ryml.children(tree, root))
         if len(docs) > 1:
             raise LoadError(path, f"file holds {len(docs)} YAML documents; expected one")
