@@ -144,3 +144,64 @@ def test_gate_and_history_report_a_missing_repository_with_the_one_git_error(
         Git.containing(outside)
     with pytest.raises(GitError, match="not in a git repository"):
         open_repository(outside)
+
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "hipaa_sra"
+
+
+def test_every_writer_refuses_a_file_changed_since_it_was_read_in_the_same_words(
+    workspace: Make,
+) -> None:
+    import pytest
+
+    from hipaa_sra.editing import MANIFEST, Set, apply_changes, snapshot
+    from hipaa_sra.errors import WriteConflict
+    from hipaa_sra.writing import file_digest, replace_file
+    from hipaa_sra.writing.journal import swap_in
+    from hipaa_sra.writing.lock import workspace_lock
+
+    root = workspace({})
+    manifest = root / "sra.yaml"
+    read = file_digest(manifest)
+    digests = snapshot(root)
+    manifest.write_text(manifest.read_text() + "# saved by someone else meanwhile\n")
+    edited = manifest.read_bytes()
+    refusals = []
+    with pytest.raises(WriteConflict) as single:
+        replace_file(manifest, b"mine\n", read)
+    refusals.append(str(single.value))
+    with workspace_lock(root), pytest.raises(WriteConflict) as journal:
+        swap_in(root, {manifest.absolute(): (b"mine\n", read)})
+    refusals.append(str(journal.value))
+    with pytest.raises(WriteConflict) as editing:
+        apply_changes(root, [Set(MANIFEST, ("scope",), "mine")], expected=digests)
+    refusals.append(str(editing.value))
+    assert manifest.read_bytes() == edited  # none of them wrote
+    said = {text.split(": ", 1)[1] for text in refusals}
+    assert said == {"changed on disk since it was read; not writing (re-run to pick it up)"}
+    assert all(text.split(": ", 1)[0].endswith("sra.yaml") for text in refusals)
+
+
+def _raised(error: str) -> list[str]:
+    """Modules (relative to the package) that construct `error(...)`."""
+    import ast
+
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            called = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                      and node.func.id == error)  # fmt: skip
+            if called:
+                found.append(path.relative_to(SRC).as_posix())
+    return sorted(set(found))
+
+
+def test_the_overwrite_and_output_guards_have_one_home_each() -> None:
+    # A writer that compared digests itself would drift from the others' words and rules.
+    assert _raised("WriteConflict") == ["writing/unchanged.py"]
+    assert _raised("OutputInWorkspace") == ["writing/guard.py"]
+    words = "changed on disk since it was read;"
+    spelled = [path.relative_to(SRC).as_posix() for path in sorted(SRC.rglob("*.py"))
+               if words in path.read_text(encoding="utf-8")]  # fmt: skip
+    assert spelled == ["writing/unchanged.py"]

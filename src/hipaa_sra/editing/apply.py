@@ -6,14 +6,13 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..errors import WriteConflict
 from ..loading import MAX_FILE_BYTES
 from ..loading.diagnose import too_big
 from ..loading.discover import display_path, scan_workspace
 from ..model import MANIFEST_FILE
-from ..writing.atomic import file_digest
 from ..writing.journal import recover, swap_in
 from ..writing.lock import LOCK_TIMEOUT, workspace_lock
+from ..writing.unchanged import check_unchanged, file_digest
 from .attach import place_new_files
 from .changes import Change, Commit, EditError, Result
 from .check import check_file, duplicate_ids
@@ -79,9 +78,8 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
         problems.extend(duplicate_ids(files, planner.new_ids, removed))
         for path, plan in sorted(planner.plans.items()):
             source = plan.source
-            if expected is not None and expected.get(path.resolve()) != source.digest:
-                raise WriteConflict(f"{source.shown}: changed on disk since it was read; not "
-                                    "writing (re-run to pick it up)")  # fmt: skip
+            if expected is not None:
+                check_unchanged(source.shown, expected.get(path.resolve()), source.digest)
             if len(source.raw) + plan.incoming > MAX_FILE_BYTES:  # refused before rendering
                 problems.append(too_big(source.shown, len(source.raw) + plan.incoming).render())
                 continue

@@ -13,7 +13,7 @@ from ..loading.discover import YAML_SUFFIXES, SourceFile, display_path, list_fil
 from ..loading.read import read_file
 from ..loading.text import decode_utf8
 from ..model import KIND_BY_FOLDER, KIND_BY_NAME, MANIFEST_FILE, Kind
-from ..writing.atomic import data_digest
+from ..writing.unchanged import data_digest
 from .changes import EditError
 
 

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import tempfile
 from pathlib import Path
 
-from ..errors import TargetExists, WriteConflict, WriteError
-
-
-def data_digest(data: bytes) -> str:
-    """Content hash of bytes, as `file_digest` computes it for a file."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def file_digest(path: Path) -> str | None:
-    """Content hash of a file as read now, or `None` if it does not exist (optimistic writes)."""
-    try:
-        return data_digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
+from ..errors import TargetExists, WriteError
+from .unchanged import check_file_unchanged
 
 
 def mode_for(path: Path) -> int:
@@ -72,10 +59,7 @@ def write_new(path: Path, data: bytes) -> None:
 
 def replace_file(path: Path, data: bytes, expected_digest: str | None) -> None:
     """Replace `path` atomically, only if it still has `expected_digest` (None: must not exist)."""
-    if file_digest(path) != expected_digest:
-        raise WriteConflict(
-            f"{path}: changed on disk since it was read; not overwriting (re-run to pick it up)"
-        )
+    check_file_unchanged(path, expected_digest)
     if expected_digest is None:
         write_new(path, data)
         return

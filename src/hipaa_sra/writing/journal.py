@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WriteConflict, WriteError
-from .atomic import file_digest, mode_for
+from .atomic import mode_for
 from .lock import STATE_DIR, state_dir, workspace_lock
+from .unchanged import check_file_unchanged
 
 JOURNAL = "journal.json"
 STALE_AFTER = 60.0
@@ -123,11 +124,12 @@ def swap_in(root: Path, writes: Mapping[Path, tuple[bytes, str | None]]) -> None
         raise WriteError(f"cannot write: {exc.filename or ''}: {exc.strerror or exc}; "
                          "nothing was changed") from None  # fmt: skip
     for _, target in pairs:
-        if file_digest(target) != writes[target][1]:
+        try:
+            check_file_unchanged(target, writes[target][1])
+        except WriteConflict:
             _unlink_all(temps)
             _drop_journal(root)
-            raise WriteConflict(f"{target}: changed on disk since it was read; not writing "
-                                "(re-run to pick it up)")  # fmt: skip
+            raise
     try:
         _write_journal(root, "commit", pairs)
     except OSError as exc:
