@@ -121,7 +121,8 @@ def test_free_text_spans_at_every_edge_are_counted_as_the_reference_counts_them(
 def test_names_with_titles_and_suffixes_are_read_as_the_reference_reads_them() -> None:
     names = ["Jr", "John III", "A Jr Jr", "Dr. Jr", "Smith, Jr.", "Mrs. Smith", "Miss Jones",
              "Dr Who", "Mr", "Prof. Ada Lovelace PhD", "Lovelace, Ada", "Smith Md", "zz Qq",
-             "Mary-Ann O'Neil, RN", "Ms. Kim Lee Sr.", "Dr. John Xq", "Miss Mary Zzq"]
+             "Mary-Ann O'Neil, RN", "Ms. Kim Lee Sr.", "Dr. John Xq", "Miss Mary Zzq",
+             "JOHN SMITH", "john smith", "mCdOnAlD", "Xq mcdonald", "sMITH, zz", "O'NEIL"]
     plan = {"name": all_checks(), "contact": all_checks()}
     # Each on its own, then three words of them: every title, word and suffix position.
     rng = random.Random(9)

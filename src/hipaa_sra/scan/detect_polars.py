@@ -50,20 +50,46 @@ def _names(list_name: str) -> pl.Series:
     return pl.Series(list_name, sorted(word_list(list_name)), dtype=pl.String)
 
 
-def _name(value: pl.Expr) -> pl.Expr:
-    # FIRST_WORD and LAST_WORD in two steps: on values the name patterns match (words and
-    # `, ` or ` ` between them) they give the same words without the slow capture groups.
-    first = value.str.replace(LEADING_TITLE, "").str.extract(r"^[^ ,]+", 0).str.to_uppercase()
-    last = value.str.replace(TRAILING_SUFFIX, "").str.extract(r"[^ ,]+$", 0).str.to_uppercase()
+@cache
+def _given_titled() -> pl.Series:
+    """The given names as they are usually written (`Mary`): each is a listed name."""
+    words = [word.title() for word in sorted(word_list("given_names"))]
+    return pl.Series("given_names", [w for w in words if w.upper() in word_list("given_names")])
+
+
+def _count_names(hits: pl.Series) -> int:
+    """Values whose first word is a given name or last a surname (see `detect_re.name_valid`).
+
+    Names are mostly distinct, so each value is looked at once rather than grouped first;
+    most first words are given names written `Mary`, found without a case conversion, and
+    only the other values are read further. FIRST_WORD and LAST_WORD in two steps: on
+    values the name patterns match (words and `, ` or ` ` between them) they give the same
+    words without the slow capture groups.
+    """
+    first = hits.str.extract(r"^[^ ,]+", 0)
+    titled = hits.str.contains(LEADING_TITLE)
+    if titled.any():
+        after = hits.filter(titled).str.replace(LEADING_TITLE, "").str.extract(r"^[^ ,]+", 0)
+        first = first.scatter(titled.arg_true(), after)
+    usual = first.is_in(_given_titled().implode()).fill_null(False)
+    found = int(usual.sum())
+    rest, rest_first = hits.filter(~usual), first.filter(~usual).str.to_uppercase()
+    if not rest.len():
+        return found
+    last = rest
+    if rest.str.contains(TRAILING_SUFFIX).any():
+        last = last.str.replace(TRAILING_SUFFIX, "")
+    last = last.str.extract(r"[^ ,]+$", 0).str.to_uppercase()
     given, surnames = _names("given_names").implode(), _names("surnames").implode()
-    return (first.is_in(given) | last.is_in(surnames)
-            | (value.str.contains(",", literal=True) & first.is_in(surnames)))  # fmt: skip
+    ok = rest_first.is_in(given) | last.is_in(surnames)
+    comma = rest.str.contains(",", literal=True)
+    if comma.any():
+        ok = ok | (comma & rest_first.is_in(surnames))
+    return found + int(ok.sum())
 
 
 def _prepared(hits: pl.Expr, validator: Validator) -> pl.Expr:
     """The matches as the validator reads them, computed once (queries repeat terms)."""
-    if validator is Validator.NAME:
-        return hits
     if validator is Validator.LUHN:
         return hits.str.replace_all(r"[ \-]", "").str.reverse()
     if validator is Validator.NPI:
@@ -72,8 +98,6 @@ def _prepared(hits: pl.Expr, validator: Validator) -> pl.Expr:
 
 
 def _validated(value: pl.Expr, validator: Validator) -> pl.Expr:
-    if validator is Validator.NAME:
-        return _name(value)
     if validator is Validator.LUHN:
         return _luhn(value, 19)
     if validator is Validator.NPI:
@@ -89,6 +113,8 @@ def _count_validated(series: pl.Series, check: Check, memo: Memo | None = None) 
     hits = series.filter(series.str.contains(check.pattern).fill_null(False))
     if not hits.len():
         return 0
+    if check.validator is Validator.NAME:
+        return _count_names(hits)
     key = count_key(check)
     matched = hits.len()
     total = 0
