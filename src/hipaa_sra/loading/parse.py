@@ -38,6 +38,7 @@ from .diagnose import (
     syntax_error,
     too_big,
 )
+from .prescan import ambiguous, needs_checks
 from .text import decode_utf8, line_col, normalise_newlines
 
 MAX_ALIAS_EXPANSION = 1_000_000
@@ -83,30 +84,6 @@ _MAYBE_TYPED = frozenset("0123456789+-.~tTfFnN")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z")
-# Only files that might hold anchors, aliases, tags or complex keys take the checked walk.
-_SPECIAL_CHARS = re.compile(rb"[&*!]|\?\s")
-# `:` too: in flow style a value may follow a quoted key with no space (`{"k":*a}`).
-_SPECIAL_AFTER = frozenset(b" \t\r\n[{,:")
-
-
-# Plain scalars whose meaning the JSON route would change; their files take the exact walk.
-_AMBIGUOUS_VALUE = re.compile(
-    rb"[:\-\[{,?][ \t]*(?:~|True|TRUE|False|FALSE|Null|NULL|[-+]?\.?(?:inf|Inf|INF|nan|NaN|NAN)"
-    rb"|0x[0-9A-Fa-f]+|[-+]?[0-9][0-9.]*[eE][-+]?[0-9]+|\+[0-9.]+)[ \t]*(?:\r?$|[,\]}:]| #)",
-    re.M,
-)
-# rapidyaml also rewrites block keys such as `inf:` to `.inf`; only look when a hint is there.
-_FLOAT_WORDS = (b"inf", b"Inf", b"INF", b"nan", b"NaN", b"NAN")
-_AMBIGUOUS_KEY = re.compile(
-    rb"^[ \t]*(?:-[ \t]+)*[-+]?\.?(?:inf|Inf|INF|nan|NaN|NAN)[ \t]*:(?:[ \t]|\r?$)", re.M
-)
-
-
-def _ambiguous(data: bytes) -> bool:
-    """True if the JSON route could read some plain scalar differently from the exact walk."""
-    if _AMBIGUOUS_VALUE.search(data) is not None:
-        return True
-    return any(word in data for word in _FLOAT_WORDS) and _AMBIGUOUS_KEY.search(data) is not None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -117,13 +94,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _needs_checks(data: bytes) -> bool:
-    """True if an indicator character follows whitespace or a flow bracket somewhere."""
-    for match in _SPECIAL_CHARS.finditer(data):
-        at = match.start()
-        if at == 0 or data[at - 1] in _SPECIAL_AFTER:
-            return True
-    return False
 # `\uD800`-`\uDFFF` (or `\U0000D800`...): halves of UTF-16 surrogate pairs.
 _SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 _utf8 = functools.partial(str, encoding="utf8")
@@ -397,8 +367,8 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
         if not docs:
             return None
         root = docs[0]
-    checked = _needs_checks(data)
-    if fast and not checked and not _ambiguous(data) and not _has_surrogate_escape(data):
+    checked = needs_checks(data)
+    if fast and not checked and not ambiguous(data) and not _has_surrogate_escape(data):
         try:
             with _quiet_stderr():
                 text = ryml.emit_json_malloc(tree, root)
