@@ -118,17 +118,20 @@ class _Builder:
         self.facts = Facts(ws)
         root = ws.root.absolute()
         self.root = root
+        self._shown: dict[str, str] = {}
 
     def source(self, record: BaseModel | None, path: tuple[str | int, ...] = ()) -> str | None:
         """`file:line` of the record, with the file relative to the workspace root."""
         if record is None:
             return None
         where = self.ws.locate(record, path)
-        file = Path(where.file)
-        try:
-            shown = file.absolute().relative_to(self.root).as_posix()
-        except ValueError:
-            shown = where.file
+        shown = self._shown.get(where.file)
+        if shown is None:  # once per file: path arithmetic for every event costs seconds
+            try:
+                shown = Path(where.file).absolute().relative_to(self.root).as_posix()
+            except ValueError:
+                shown = where.file
+            self._shown[where.file] = shown
         return f"{shown}:{where.line}"
 
     def attendees(self, owners: Iterable[str]) -> tuple[Attendee, ...]:
