@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..loading import load_workspace
-from ..schedule import build_schedule, render_ics
+from ..schedule.cached import calendar_file
 from ..writing import file_digest, replace_file
 from .common import OutputPath, resolve_today, today_option, workspace_option
 
@@ -18,7 +17,8 @@ from .common import OutputPath, resolve_today, today_option, workspace_option
 @today_option
 @click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
               help="Write to FILE (replaced atomically) instead of stdout.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore and do not write the cache (parsed files and the calendar itself).")
 def calendar_command(workspace: Path | None, today: datetime | None, out: Path | None,
                      no_cache: bool) -> None:  # fmt: skip
     """Write the SRA's due dates as an iCalendar (RFC 5545) file.
@@ -40,8 +40,7 @@ def calendar_command(workspace: Path | None, today: datetime | None, out: Path |
         sra calendar --today 2026-11-22 --workspace sra/
     """
     day = resolve_today(today)
-    loaded = load_workspace(workspace, use_cache=not no_cache)
-    data = render_ics(build_schedule(loaded, day))
+    data = calendar_file(workspace, day, use_cache=not no_cache)
     if out is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF stays CRLF
         return

@@ -107,13 +107,25 @@ def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Sel
 def _key(cache: Cache, root: Path, today: date, selection: Selection,
          discovered: tuple[Path, ...] = ()) -> Key | None:  # fmt: skip
     """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
+    options = ["\0".join(selection.select).encode(), "\0".join(selection.ignore).encode()]
+    return workspace_key(cache, root, today, "lint", options, discovered)
+
+
+def workspace_key(cache: Cache, root: Path, today: date, what: str, options: list[bytes],
+                  discovered: tuple[Path, ...] = ()) -> Key | None:  # fmt: skip
+    """The key of a result computed from the whole workspace as of `today` with `options`.
+
+    Its inputs: the working directory and the root (paths are shown relative to them), the
+    date, every workspace file's path and bytes, the paths the walk reports without loading,
+    the allowed-signers file and the infrastructure inputs sra.yaml names. `None` (no
+    caching) when a file cannot be read in full.
+    """
     parts = [
         # fsencode: a path that is not UTF-8 (surrogate-escaped) is still a key, not a crash.
         os.fsencode(os.getcwd()),
         os.fsencode(root.absolute()),
         today.isoformat().encode(),
-        "\0".join(selection.select).encode(),
-        "\0".join(selection.ignore).encode(),
+        *options,
     ]
     listing = scan_workspace(root)
     if listing.errors:
@@ -140,7 +152,7 @@ def _key(cache: Cache, root: Path, today: date, selection: Selection,
                 parts += inputs
     except OSError:
         return None  # the loader reports unreadable files with their path
-    return cache.key_of(parts, "lint")
+    return cache.key_of(parts, what)
 
 
 def _discovery_digests(root: Path, manifest: bytes,

@@ -1,0 +1,33 @@
+"""`sra calendar`'s file, reused from the cache when nothing it is computed from changed.
+
+The calendar is a pure function of the workspace's files, the allowed-signers file (which
+sign-offs count), the date and the code, the same inputs a lint run has; its entry is keyed
+by all of them (`rules.cached.workspace_key`), so it is never stale. On a hit no YAML is
+parsed and no model is built: a warm calendar costs what hashing the workspace costs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..loading import find_workspace, load_workspace
+from ..loading.cache import Cache
+from ..rules.cached import workspace_key
+from .events import build_schedule
+from .ics import render_ics
+
+
+def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> bytes:
+    """The workspace's calendar as of `today` as iCalendar bytes, from the cache when unchanged."""
+    located = find_workspace(root)
+    cache = Cache(located, enabled=use_cache)
+    key = workspace_key(cache, located, today, "calendar", []) if use_cache else None
+    if key is not None:
+        stored = cache.get(key)
+        if isinstance(stored, bytes):
+            return stored
+    data = render_ics(build_schedule(load_workspace(located, use_cache=use_cache), today))
+    if key is not None:
+        cache.put(key, data)
+    return data

@@ -1,0 +1,55 @@
+"""`sra calendar` reuses its previous file only while nothing it is computed from changed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from hipaa_sra.loading import load_workspace
+from hipaa_sra.schedule import build_schedule, render_ics
+
+BASE = Path(__file__).parent / "rules" / "base"
+
+
+def _fresh(root: Path, today: str) -> bytes:
+    return render_ics(build_schedule(load_workspace(root, use_cache=False),
+                                     date.fromisoformat(today)))  # fmt: skip
+
+
+def _calendar(sra, root: Path, today: str = "2026-11-22", *args: str) -> bytes:
+    out = root.parent / "out.ics"
+    run = sra("calendar", "--workspace", str(root), "--today", today, "--out", str(out), *args)
+    assert run.exit_code == 0, run.stderr
+    return out.read_bytes()
+
+
+def test_a_warm_calendar_is_the_cold_one_and_follows_every_change(sra, tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    shutil.copytree(BASE, root)
+    cold = _calendar(sra, root)
+    assert cold == _fresh(root, "2026-11-22")
+    assert any((root / ".sra_cache").rglob("*.calendar"))
+    assert _calendar(sra, root) == cold
+    # Another day: other overdue marks and day counts, never the cached file.
+    later = _calendar(sra, root, "2027-03-01")
+    assert later != cold and later == _fresh(root, "2027-03-01")
+    # A record edited: its event moves.
+    risks = root / "register" / "risks.yaml"
+    text = risks.read_text()
+    assert "2027-02-28" in text
+    risks.write_text(text.replace("2027-02-28", "2027-03-31"))
+    edited = _calendar(sra, root)
+    assert edited != cold and b"DTSTART;VALUE=DATE:20270331" in edited
+    assert edited == _fresh(root, "2026-11-22")
+    # Back to the first bytes: the first entry is valid again.
+    risks.write_text(text)
+    assert _calendar(sra, root) == cold
+
+
+def test_no_cache_neither_reads_nor_writes_it(sra, tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    shutil.copytree(BASE, root)
+    data = _calendar(sra, root, "2026-11-22", "--no-cache")
+    assert not any((root / ".sra_cache").rglob("*.calendar"))
+    assert data == _fresh(root, "2026-11-22")
