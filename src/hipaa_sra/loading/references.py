@@ -74,6 +74,7 @@ def cross_check(
     }
     # With no people listed, owner names are free text and nothing is checked.
     known["person"] = people
+    suggest = _Suggestions(ids_by_kind)
     for fact in facts:
         pending = out.setdefault(fact.rel, [])
         for ref in fact.refs:
@@ -83,7 +84,7 @@ def cross_check(
             # A record whose id could not be read is named by its place in the file.
             noun = KIND_BY_NAME[fact.kind].noun
             owner = f"`{ref[3]}`" if ref[3] else f"{noun} #{int(ref[2][0]) + 1}"
-            dangling = _dangling(ref, ids_by_kind, people, owner)
+            dangling = _dangling(ref, ids_by_kind, people, owner, suggest)
             if dangling:
                 pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, ref[3]))
         if levels == 3:
@@ -96,7 +97,7 @@ def cross_check(
                 pending.append(Pending(INVALID_VALUE.code, path, scale, level_oid))
     manifest_pending = out.setdefault("sra.yaml", [])
     for ref in manifest_refs:
-        dangling = _dangling(ref, ids_by_kind, people, "sra.yaml")
+        dangling = _dangling(ref, ids_by_kind, people, "sra.yaml", suggest)
         if dangling:
             manifest_pending.append(Pending(UNKNOWN_REFERENCE.code, ref[2], dangling, None))
     return out
@@ -112,8 +113,39 @@ def _people(manifest: Manifest | None) -> set[str]:
     return {person.id for person in manifest.people if person.id is not None}
 
 
+class _Suggestions:
+    """The did-you-mean of each dangling value, worked out once per (target, value).
+
+    A register written before its inventory names the same few hundred systems tens of
+    thousands of times; difflib's setup alone, per reference, was a fifth of `sra validate`.
+    """
+
+    def __init__(self, ids_by_kind: dict[str, set[str]]) -> None:
+        self._ids_by_kind = ids_by_kind
+        self._candidates: dict[str, list[str]] = {}
+        self._close: dict[tuple[str, str], str | None] = {}
+
+    def close(self, target: str, value: str) -> str | None:
+        """The one known id of `target`'s kinds close enough to `value` to be its typo."""
+        key = (target, value)
+        if key in self._close:
+            return self._close[key]
+        candidates = self._candidates.get(target)
+        if candidates is None:
+            candidates = self._candidates[target] = [
+                oid for kind in _TARGET_KINDS[target] for oid in self._ids_by_kind.get(kind, ())
+            ]
+        close = None
+        # A typo is the usual cause; difflib is linear in the candidates, so skip huge estates.
+        if 0 < len(candidates) <= _SUGGEST_LIMIT:
+            matches = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
+            close = matches[0] if matches else None
+        self._close[key] = close
+        return close
+
+
 def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str],
-              owner: str) -> str | None:  # fmt: skip
+              owner: str, suggest: _Suggestions) -> str | None:  # fmt: skip
     target, value, _, _, label = ref
     if target == "person":
         if not people or value in people:
@@ -126,10 +158,7 @@ def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str],
     if any(value in ids_by_kind.get(kind, ()) for kind in kinds):
         return None
     message = f"{owner}: {label} `{value}` is not a known {_TARGET_WORDS[target]} id"
-    candidates = [oid for kind in kinds for oid in ids_by_kind.get(kind, ())]
-    # A typo is the usual cause; difflib is linear in the candidates, so skip huge estates.
-    if len(candidates) <= _SUGGEST_LIMIT:
-        close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
-        if close:
-            message += f" (did you mean `{close[0]}`?)"
+    close = suggest.close(target, value)
+    if close is not None:
+        message += f" (did you mean `{close}`?)"
     return message
