@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from hipaa_sra.analysis.ocr import ocr_elements
 from hipaa_sra.history.timeline import residual_counts
 from hipaa_sra.loading import load_workspace
@@ -132,7 +134,7 @@ def test_every_declared_rule_interval_names_real_settings() -> None:
 def test_gate_and_history_report_a_missing_repository_with_the_one_git_error(
     tmp_path: Path,
 ) -> None:
-    import pytest
+
 
     from hipaa_sra.gate.changes import Git
     from hipaa_sra.git import GitError
@@ -152,7 +154,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hipaa_sra"
 def test_every_writer_refuses_a_file_changed_since_it_was_read_in_the_same_words(
     workspace: Make,
 ) -> None:
-    import pytest
+
 
     from hipaa_sra.editing import MANIFEST, Set, apply_changes, snapshot
     from hipaa_sra.errors import WriteConflict
@@ -205,3 +207,45 @@ def test_the_overwrite_and_output_guards_have_one_home_each() -> None:
     spelled = [path.relative_to(SRC).as_posix() for path in sorted(SRC.rglob("*.py"))
                if words in path.read_text(encoding="utf-8")]  # fmt: skip
     assert spelled == ["writing/unchanged.py"]
+
+
+def test_nprm_readiness_takes_the_time_based_rules_cadences_from_the_registry(
+    workspace: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hipaa_sra.analysis import nprm
+    from hipaa_sra.catalog import nprm_profile
+    from hipaa_sra.rules import RULES
+
+    timed = {rule.interval.nprm_cadence: rule for rule in RULES
+             if rule.interval is not None and rule.interval.nprm_cadence is not None}  # fmt: skip
+    assert set(timed) == {"inventory_review", "ba_verification", "vuln_scan", "pentest"}
+    assert all(rule.interval is not None and rule.interval.renewal for rule in timed.values())
+    # Under nprm-2025, with settings longer than the NPRM asks, lint holds each record to the
+    # cadence the readiness item judges it by: both name the same records.
+    manifest = (SCOPED + "methodology:\n  profile: nprm-2025\n  review_intervals:\n"
+                "    inventory_days: 800\n    vendor_days: 800\n")  # fmt: skip
+    assets = (
+        "- {id: api, name: API, category: public-api, ephi: present, last_reviewed: 2025-06-01,"
+        " attributes: {last_vulnerability_scan: 2026-01-01, last_penetration_test: 2025-06-01}}\n"
+        "- {id: db, name: DB, category: database, ephi: present, last_reviewed: 2026-10-01,"
+        " attributes: {last_vulnerability_scan: 2026-10-01}}\n"
+    )  # 539 and 325 days old on TODAY: past the NPRM's 365 and 182 days, within 800
+    vendors = ("- {id: aws, name: AWS, ephi_exposure: stores, last_verified: 2025-06-01, "
+               "baa: {status: executed, signed: 2024-01-01}}\n")  # fmt: skip
+    root = workspace({**COMPLETE, "inventory/a.yaml": assets, "vendors/v.yaml": vendors},
+                     manifest=manifest)  # fmt: skip
+    ws = load_workspace(root, use_cache=False)
+    items = {item.key: item for item in nprm.nprm_readiness(ws, TODAY).items}
+    codes = tuple(rule.code for rule in timed.values())
+    findings = lint(ws, TODAY, Selection(select=codes)).findings
+    for key, rule in timed.items():
+        assert rule.interval is not None and rule.interval.renewal is not None
+        assert rule.interval.days(ws.manifest) == nprm_profile().cadence(key).value, key
+        assert items[key].group == rule.interval.renewal.section
+        flagged = {f.object_id for f in findings if f.code == rule.code}
+        named = {i for reason in items[key].reasons for i in reason.split(": ")[-1].split(", ")}
+        assert named == flagged != set(), key  # each rule has a record to flag
+    # The items come from the registry: without its rules, exactly those items go.
+    monkeypatch.setattr(nprm, "RULES", ())
+    left = {item.key for item in nprm.nprm_readiness(ws, TODAY).items}
+    assert set(items) - left == set(timed)

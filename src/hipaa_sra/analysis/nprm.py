@@ -7,9 +7,12 @@ that could show it either way. The last is never rounded up to ready: a related 
 named as a pointer, not as proof. Intervals come from the bundled NPRM profile, never from
 literals, so a corrected profile number changes every verdict with it.
 
-Items the lint rules already check (SRA205, SRA208, SRA209, SRA302-SRA305) use the same
-predicates, so `sra lint` and the report never disagree about which record falls short.
-Everything is one pass over the records plus the shared indexes.
+The cadences a time-based lint rule checks are not listed here: every rule whose declared
+`Interval` has an NPRM cadence brings its item, judged on the records of the rule's
+`Renewal`, so adding such a rule adds its item. The other items the lint rules check
+(SRA209, SRA302, SRA303) use the same predicates, so `sra lint` and the report never
+disagree about which record falls short. Everything is one pass over the records plus the
+shared indexes.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from ..catalog import NprmCadence, hipaa_entry, nprm_profile
 from ..model import Asset, Control, Evidence, Workspace
-from .exposure import BUSINESS_ASSOCIATE, exposed, needs_mfa, scannable, stores_data
+from ..rules.registry import RULES
+from .exposure import needs_mfa, stores_data
 from .facts import Facts
+from .intervals import Renewal
 from .ocr import listing
 from .signoff_status import last_review
 
@@ -209,15 +215,18 @@ class _Judge:
         gaps += _named(stale, f"{noun} was {ago}", f"{noun}s were {ago}")
         return gaps, oldest
 
-    def inventory(self) -> _Verdict:
-        assets, days = self.ws.assets, self.days("inventory_review")
-        if not assets:
-            return _gap("the inventory (inventory/) lists no assets")
-        records = ((a.label, a.last_reviewed, a.is_unknown("last_reviewed")) for a in assets)
+    def renewed(self, renewal: Renewal[Any], key: str) -> _Verdict:
+        """Gap for the rule's records never renewed or renewed longer than the cadence ago."""
+        population = renewal.records(self.ws)
+        if not population:
+            return _gap(renewal.none) if renewal.none_is_gap else _unassessed(renewal.none)
+        days = self.days(key)
+        records = ((record.label, *renewal.last(record)) for record in population)
         unread: list[str] = []
-        gaps, oldest = self.dated(records, days, "asset", "last_reviewed", "reviewed", unread)
-        return _verdict(gaps, f"all {len(assets)} assets reviewed within {days} days "
-                        f"(oldest {oldest})", unread)  # fmt: skip
+        gaps, oldest = self.dated(records, days, renewal.noun, renewal.field, renewal.done,
+                                  unread)  # fmt: skip
+        return _verdict(gaps, f"all {len(population)} {renewal.population} {renewal.done} "
+                        f"within {days} days (oldest {oldest})", unread)  # fmt: skip
 
     def risk_analysis(self) -> _Verdict:
         days, last = self.days("risk_analysis_review"), last_review(self.ws)
@@ -250,21 +259,6 @@ class _Judge:
         return _verdict(gaps, f"all {len(population)} ePHI assets that are {systems} record "
                         f"`{field}: true`", unread)  # fmt: skip
 
-    def tested(self, chosen: Callable[[Asset], bool], field: str, key: str, systems: str,
-               done: str) -> _Verdict:  # fmt: skip
-        """Gap for chosen ePHI assets whose test date is missing or older than the cadence."""
-        population = self._population(chosen)
-        if not population:
-            return _unassessed(_NO_EPHI if not self.facts.in_scope_assets
-                               else f"no ePHI asset is {systems}")  # fmt: skip
-        days = self.days(key)
-        records = ((a.label, getattr(a.attributes, field), a.attributes.is_unknown(field))
-                   for a in population)  # fmt: skip
-        unread: list[str] = []
-        gaps, oldest = self.dated(records, days, "ePHI asset", f"attributes.{field}", done, unread)
-        return _verdict(gaps, f"all {len(population)} ePHI assets that are {systems} {done} "
-                        f"within {days} days (oldest {oldest})", unread)  # fmt: skip
-
     def in_transit(self) -> _Verdict:
         flows = [flow for flow in self.ws.flows if flow.ephi]
         if not flows:
@@ -279,19 +273,6 @@ class _Judge:
                        "ePHI flows do not record `encrypted_in_transit`")  # fmt: skip
         return _verdict(gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`",
                         unread)  # fmt: skip
-
-    def vendors(self) -> _Verdict:
-        bound = [v for v in self.ws.vendors if v.ephi_exposure in BUSINESS_ASSOCIATE]
-        if not bound:
-            return _unassessed("no vendor (vendors/) processes or stores ePHI, so there is no "
-                               "business associate to verify")  # fmt: skip
-        days = self.days("ba_verification")
-        records = ((v.label, v.last_verified, v.is_unknown("last_verified")) for v in bound)
-        unread: list[str] = []
-        gaps, oldest = self.dated(records, days, "business associate", "last_verified",
-                                  "verified", unread)  # fmt: skip
-        return _verdict(gaps, f"all {len(bound)} business associates verified within {days} "
-                        f"days (oldest {oldest})", unread)  # fmt: skip
 
     def by_evidence(self, key: str) -> _Verdict:
         """The newest evidence date among controls citing the mapped current-rule citations."""
@@ -375,11 +356,28 @@ _GROUPS = ("inventory and analysis", "technical safeguards", "testing and audits
 """Report sections, in order."""
 
 
-def _plan(j: _Judge) -> tuple[tuple[str, int, Callable[[], _Verdict]], ...]:
-    """(key, index into `_GROUPS`, judgement) for every item, in report order."""
+Step = tuple[str, int, Callable[[], _Verdict]]
+
+
+def _from_rules(j: _Judge) -> list[Step]:
+    """An item for each time-based rule's NPRM cadence, judged on the rule's records."""
+    steps: list[Step] = []
+    for rule in RULES:
+        interval = rule.interval
+        if interval is None or interval.nprm_cadence is None or interval.renewal is None:
+            continue
+        key, renewal = interval.nprm_cadence, interval.renewal
+        steps.append((key, _GROUPS.index(renewal.section), partial(j.renewed, renewal, key)))
+    return steps
+
+
+def _plan(j: _Judge) -> list[Step]:
+    """(key, index into `_GROUPS`, judgement) for every item, in report order.
+
+    In each section the rules' cadences come first, in code order, then the items below.
+    """
     ev, un = j.by_evidence, j.unjudged
-    return (
-        ("inventory_review", 0, j.inventory),
+    own: tuple[Step, ...] = (
         ("risk_analysis_review", 0, j.risk_analysis),
         ("mfa", 1, partial(j.attribute, needs_mfa, "mfa", "systems people sign in to")),
         ("encryption_at_rest", 1, partial(j.attribute, stores_data, "encryption_at_rest",
@@ -387,10 +385,6 @@ def _plan(j: _Judge) -> tuple[tuple[str, int, Callable[[], _Verdict]], ...]:
         ("encryption_in_transit", 1, j.in_transit),
         ("patch_critical_days", 1, partial(un, "patch_critical_days")),
         ("patch_high_days", 1, partial(un, "patch_high_days")),
-        ("vuln_scan", 2, partial(j.tested, scannable, "last_vulnerability_scan", "vuln_scan",
-                                 "run by the organization", "scanned")),
-        ("pentest", 2, partial(j.tested, exposed, "last_penetration_test", "pentest",
-                               "internet-facing, public APIs or webhooks", "penetration-tested")),
         ("compliance_audit", 2, partial(ev, "compliance_audit")),
         ("ir_plan_test", 2, partial(ev, "ir_plan_test")),
         ("contingency_test", 2, partial(ev, "contingency_test")),
@@ -399,8 +393,9 @@ def _plan(j: _Judge) -> tuple[tuple[str, int, Callable[[], _Verdict]], ...]:
         ("access_change_notice_hours", 3, partial(un, "access_change_notice_hours")),
         ("training_initial_days", 3, partial(un, "training_initial_days")),
         ("training_refresh", 3, partial(ev, "training_refresh")),
-        ("ba_verification", 4, j.vendors),
     )  # fmt: skip
+    steps = _from_rules(j) + list(own)
+    return sorted(steps, key=lambda step: step[1])  # stable: rules first within a section
 
 
 def nprm_readiness(ws: Workspace, today: date, facts: Facts | None = None) -> NprmReadiness:

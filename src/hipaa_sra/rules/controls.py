@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..analysis.exposure import exposed, needs_mfa, scannable, stores_data
-from ..analysis.intervals import Interval
+from ..analysis.facts import IN_SCOPE
+from ..analysis.intervals import Interval, Renewal
 from ..discover import infrastructure_value
 from ..findings import Severity
 from ..model import Asset, Category, Control, Workspace
@@ -15,11 +16,30 @@ from .base import Context, Family, Hit, Rule
 _LOG_CATEGORIES = frozenset({Category.AUDIT_LOG, Category.SIEM})
 
 
-SCAN_INTERVAL = Interval(None, "vuln_scan")
-"""SRA304: the NPRM's vulnerability-scan cadence."""
+def _scanned(ws: Workspace) -> list[Asset]:
+    return [asset for asset in ws.assets if asset.ephi in IN_SCOPE and scannable(asset)]
 
-PENTEST_INTERVAL = Interval(None, "pentest")
-"""SRA305: the NPRM's penetration-test cadence."""
+
+def _tested(ws: Workspace) -> list[Asset]:
+    return [asset for asset in ws.assets if asset.ephi in IN_SCOPE and exposed(asset)]
+
+
+SCAN_RENEWAL = Renewal(
+    _scanned, "attributes.last_vulnerability_scan", noun="ePHI asset",
+    population="ePHI assets that are run by the organization", done="scanned",
+    section="testing and audits", none="no ePHI asset is run by the organization",
+)  # fmt: skip
+SCAN_INTERVAL = Interval(None, "vuln_scan", SCAN_RENEWAL)
+"""SRA304: the NPRM's vulnerability-scan cadence, for the ePHI systems the organization runs."""
+
+PENTEST_RENEWAL = Renewal(
+    _tested, "attributes.last_penetration_test", noun="ePHI asset",
+    population="ePHI assets that are internet-facing, public APIs or webhooks",
+    done="penetration-tested", section="testing and audits",
+    none="no ePHI asset is internet-facing, public APIs or webhooks",
+)  # fmt: skip
+PENTEST_INTERVAL = Interval(None, "pentest", PENTEST_RENEWAL)
+"""SRA305: the NPRM's penetration-test cadence, for internet-facing ePHI systems."""
 
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     # A control whose asset list could not be read may be the one that reviews a log.
@@ -142,24 +162,22 @@ def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = SCAN_INTERVAL.days(ctx.manifest)
     if days is None:  # an NPRM cadence alone always has one
         return
-    for asset in ctx.facts.in_scope_assets:
-        if scannable(asset):
-            hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
-                           "last_vulnerability_scan", "vulnerability scan", days, ctx)
-            if hit:
-                yield hit
+    for asset in SCAN_RENEWAL.records(ws):
+        hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
+                       "last_vulnerability_scan", "vulnerability scan", days, ctx)
+        if hit:
+            yield hit
 
 
 def _pentest_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = PENTEST_INTERVAL.days(ctx.manifest)
     if days is None:  # an NPRM cadence alone always has one
         return
-    for asset in ctx.facts.in_scope_assets:
-        if exposed(asset):
-            hit = _overdue(asset, asset.attributes.last_penetration_test,
-                           "last_penetration_test", "penetration test", days, ctx)
-            if hit:
-                yield hit
+    for asset in PENTEST_RENEWAL.records(ws):
+        hit = _overdue(asset, asset.attributes.last_penetration_test,
+                       "last_penetration_test", "penetration test", days, ctx)
+        if hit:
+            yield hit
 
 
 _NPRM = " Under the nprm-2025 profile this is a warning; otherwise it is info (proposed, not law)."

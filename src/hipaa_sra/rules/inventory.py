@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE
-from ..analysis.intervals import Interval
+from ..analysis.intervals import Interval, Renewal
 from ..findings import Severity
 from ..model import (
     Asset,
@@ -14,6 +14,7 @@ from ..model import (
     EphiExposure,
     EphiStatus,
     Flow,
+    Vendor,
     Workspace,
 )
 from .base import Context, Family, Hit, Rule
@@ -31,10 +32,30 @@ EXPECTED_CATEGORIES: dict[Category, str] = {
 }
 
 
-INVENTORY_INTERVAL = Interval("inventory_days", "inventory_review")
-"""SRA205: `inventory_days`, capped by the NPRM's yearly inventory review under nprm-2025."""
+def _assets(ws: Workspace) -> tuple[Asset, ...]:
+    return ws.assets
 
-VENDOR_INTERVAL = Interval("vendor_days", "ba_verification")
+
+def _business_associates(ws: Workspace) -> list[Vendor]:
+    return [v for v in ws.vendors if v.ephi_exposure in BUSINESS_ASSOCIATE]
+
+
+INVENTORY_RENEWAL = Renewal(
+    _assets, "last_reviewed", noun="asset", population="assets", done="reviewed",
+    section="inventory and analysis", none="the inventory (inventory/) lists no assets",
+    none_is_gap=True,
+)  # fmt: skip
+INVENTORY_INTERVAL = Interval("inventory_days", "inventory_review", INVENTORY_RENEWAL)
+"""SRA205: `inventory_days`, capped by the NPRM's yearly inventory review under nprm-2025.
+Every asset is reviewed, whether or not it holds ePHI: that is how one learns it does not."""
+
+VENDOR_RENEWAL = Renewal(
+    _business_associates, "last_verified", noun="business associate",
+    population="business associates", done="verified", section="vendors",
+    none="no vendor (vendors/) processes or stores ePHI, so there is no business associate "
+    "to verify",
+)  # fmt: skip
+VENDOR_INTERVAL = Interval("vendor_days", "ba_verification", VENDOR_RENEWAL)
 """SRA208: `vendor_days`, capped by the NPRM's yearly verification under nprm-2025."""
 
 def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -109,7 +130,7 @@ def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = INVENTORY_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read
         return
-    for asset in ws.assets:
+    for asset in INVENTORY_RENEWAL.records(ws):
         if asset.last_reviewed is None:
             if asset.is_unknown("last_reviewed"):
                 continue
@@ -161,9 +182,7 @@ def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = VENDOR_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read
         return
-    for vendor in ws.vendors:
-        if vendor.ephi_exposure not in BUSINESS_ASSOCIATE:
-            continue
+    for vendor in VENDOR_RENEWAL.records(ws):
         if vendor.last_verified is None:
             if vendor.is_unknown("last_verified"):
                 continue
