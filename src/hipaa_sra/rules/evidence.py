@@ -13,6 +13,9 @@ from .base import Context, Family, Hit, Rule
 _ID_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9._:/@+-]*[-_.:][A-Za-z0-9._:/@+-]*\Z")
 """One word with a separator, such as `CTL-MFA`: meant as a control id, not a sentence."""
 
+_CONTROLS = frozenset({"controls"})
+"""What a risk's findings depend on besides the risk: whether its entries name a control."""
+
 _CITE = (
     "45 CFR 164.308(a)(1)(ii)(A); OCR risk analysis guidance (2010), element 4: assess "
     "current security measures; 164.316(b)(1) (documentation)"
@@ -23,32 +26,41 @@ def _and(parts: tuple[str, ...]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _text_verdict(entry: str, ws: Workspace, ctx: Context) -> str | None:
+    """What SRA109 says of a free-text `current_controls` entry after the risk's name, or None."""
+    found = ctx.facts.text_evidence(entry)
+    if not found.missing:
+        return None
+    if _ID_LIKE.match(entry):
+        if not ctx.facts.known_everywhere("controls", "id"):
+            return None  # it may name the control whose id could not be read
+        close = difflib.get_close_matches(entry, list(ws.control_by_id), n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        return (
+            f"current control `{entry}` looks like a control id but no control in controls/ "
+            f"has it{hint}; as text it says nothing about how, when or where it was verified"
+        )
+    return (
+        f"current control \"{shorten(entry)}\" does not say {_and(found.missing)}; write them "
+        "into the text or name a control id whose evidence does"
+    )
+
+
 def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
+    # A register pastes the same safeguards into many rows: each text is judged, and its
+    # sentence written, once (on the seed-shaped register this rule was a tenth of a lint).
+    verdicts: dict[str, str | None] = {}
+    controls = ws.control_by_id
     for risk in ws.risks:
         for index, entry in enumerate(risk.current_controls):
-            if entry in ws.control_by_id:
+            if entry in controls:
                 continue  # judged on the control record itself, once
-            found = ctx.facts.text_evidence(entry)
-            if found.missing and _ID_LIKE.match(entry):
-                if not ctx.facts.known_everywhere("controls", "id"):
-                    continue  # it may name the control whose id could not be read
-                close = difflib.get_close_matches(entry, list(ws.control_by_id), n=1)
-                hint = f" (did you mean `{close[0]}`?)" if close else ""
-                yield Hit(
-                    f"risk `{risk.label}`: current control `{entry}` looks like a control id but "
-                    f"no control in controls/ has it{hint}; as text it says nothing about how, "
-                    "when or where it was verified",
-                    risk,
-                    ("current_controls", index),
-                )
-            elif found.missing:
-                yield Hit(
-                    f"risk `{risk.label}`: current control \"{shorten(entry)}\" does not say "
-                    f"{_and(found.missing)}; write them into the text or name a control id "
-                    "whose evidence does",
-                    risk,
-                    ("current_controls", index),
-                )
+            if entry in verdicts:
+                verdict = verdicts[entry]
+            else:
+                verdict = verdicts[entry] = _text_verdict(entry, ws, ctx)
+            if verdict is not None:
+                yield Hit(f"risk `{risk.label}`: {verdict}", risk, ("current_controls", index))
     for control in ws.controls:
         status = ctx.facts.control_status(control)
         if status.complete is False:
@@ -94,6 +106,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 EVIDENCE_RULES: tuple[Rule, ...] = (
     Rule(
         code="SRA109",
+        record_inputs=_CONTROLS,
         name="control-without-evidence",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -120,6 +133,7 @@ EVIDENCE_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA110",
+        record_inputs=_CONTROLS,
         name="stale-evidence",
         severity=Severity.WARNING,
         family=Family.REGISTER,
