@@ -4,10 +4,14 @@
 
 Writes a patient-visit export (seeded: tests/scan/data.py) as CSV and as Parquet into a
 temporary folder (never the repository), runs `sra deidentify` end to end on each in a new
-process (transform, write, re-scan of every row of the copy, swap), measures wall time and
-peak RSS, times `sra scan` alone on the copy (the verification's share), and runs Presidio's
-AnonymizerEngine on the first `--presidio-mb` of rows with the entity spans given (no
-analyzer: only the anonymizing is compared). A measurement, not a test.
+process, both ways of verifying (each batch scanned as it is written, the default; and
+`--verify full`, the written copy read back by `sra scan`), and beside them, each in its own
+process, the parts that bound a run: the process start, polars reading and writing the file
+with no action, the actions without any scan, and `sra scan` alone on the copy. Every row
+gives CPU seconds (user + system: the steady figure on a shared machine), wall seconds with
+the load average, and peak RSS. Presidio's AnonymizerEngine runs on the first
+`--presidio-mb` of rows with the entity spans given (no analyzer: only the anonymizing is
+compared). A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -58,12 +62,47 @@ PRESIDIO = {"patient_name": ("PERSON", "redact"), "ssn": ("US_SSN", "redact"),
 """Presidio entity and operator per structured column: its closest equivalents."""
 _RSS = """
 import atexit, os, resource, sys
+def _done():
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the
+    # bench process's own peak (the generated rows) when it used less.
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+    open(os.environ["SRA_BENCH_RSS"], "w").write(f"{peak} {use.ru_utime + use.ru_stime}")
+atexit.register(_done)
+"""
+_SRA = _RSS + """
 from hipaa_sra.cli import main
-atexit.register(lambda: open(os.environ["SRA_BENCH_RSS"], "w").write(
-    str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
 sys.argv = ["sra", *sys.argv[1:]]
 main()
 """
+_COPY = _RSS + """
+import polars as pl
+src, out = sys.argv[1:3]
+if src.endswith(".csv"):
+    pl.scan_csv(src, infer_schema=False).sink_csv(out)
+else:
+    pl.scan_parquet(src).sink_parquet(out)
+"""
+_ACTIONS = _RSS + """
+from datetime import date
+from pathlib import Path
+from hipaa_sra.deid import load_policy
+from hipaa_sra.deid.actions import Context, TableTransform
+from hipaa_sra.deid.files_io import copy_file, list_files
+from hipaa_sra.deid.run import Request, open_store
+src, out, policy, store = sys.argv[1:5]
+entry = list_files(src)[0]
+rules = load_policy(Path(policy)).policy.tables[entry.table.name].columns
+request = Request(src, out, load_policy(Path(policy)), date(2026, 12, 1), mapping_store=store)
+context = Context(open_store(request), request.today)
+Path(out).mkdir()
+copy_file(entry, TableTransform(entry.table.name, rules, entry.table.schema, context), Path(out))
+"""
+_START = _RSS + """
+import hipaa_sra.cli, hipaa_sra.deid.run, hipaa_sra.deid.files_io, polars
+"""
+Row = tuple[str, int, float, float, int | None, float | None]
+"""What was run, input bytes, wall seconds, CPU seconds, peak RSS (KB), load average."""
 
 
 def generate(folder: Path, size_mb: int, seed: int) -> tuple[Path, Path]:
@@ -86,17 +125,19 @@ def generate(folder: Path, size_mb: int, seed: int) -> tuple[Path, Path]:
     return csv, parquet
 
 
-def timed(args: list[str], folder: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KB) and standard output of `sra ARGS` in a new process."""
+def timed(args: list[str], folder: Path, code: str = _SRA) -> tuple[float, float, int, str]:
+    """Wall and CPU seconds, peak RSS (KB) and standard output of `code ARGS` (by default
+    `sra ARGS`) in a new process."""
     rss = folder / "rss"
     env = {**os.environ, "SRA_BENCH_RSS": str(rss), "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _RSS, *args], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           env=env, check=False)  # fmt: skip
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"sra {' '.join(args)} exited {done.returncode}: {done.stderr}")
-    return elapsed, int(rss.read_text()), done.stdout
+        raise SystemExit(f"{' '.join(args)} exited {done.returncode}: {done.stderr}")
+    peak, cpu = rss.read_text().split()
+    return elapsed, float(cpu), int(peak), done.stdout
 
 
 def run_presidio(csv: Path, sample_mb: float) -> tuple[int, float] | None:
@@ -129,6 +170,35 @@ def run_presidio(csv: Path, sample_mb: float) -> tuple[int, float] | None:
     return size, time.perf_counter() - start
 
 
+def _deidentify(table: list[Row], folder: Path, fmt: str, source: Path, size: int) -> None:
+    """The end-to-end runs and their parts, for one format."""
+    policy, store = str(folder / "policy.yaml"), str(folder / f"map-{fmt}.sqlite")
+    files = sorted(p for p in source.iterdir())
+    out = folder / f"out-{fmt}"
+    runs = [(f"sra deidentify, {fmt}, end to end, scanned as written", ["--verify", "memory"]),
+            (f"sra deidentify, {fmt}, end to end, --verify full (read back)",
+             ["--verify", "full"])]  # fmt: skip
+    for name, extra in runs:
+        wall, cpu, peak, stdout = timed(
+            ["deidentify", "--from", str(source), "--to", str(out), "--policy", policy,
+             "--mapping-store", store, "--no-progress", "--format", "json", "--replace",
+             *extra], folder)  # fmt: skip
+        assert json.loads(stdout)["written"], stdout
+        table.append((name, size, wall, cpu, peak, os.getloadavg()[0]))
+    parts: list[tuple[str, list[str], str]] = [
+        ("  part: the process start (imports)", [], _START),
+        ("  part: polars reads and writes the file, no action",
+         [str(files[0]), str(folder / f"plain.{fmt.lower()}")], _COPY),
+        ("  part: the actions and writing, no scan",
+         [str(source), str(folder / f"actions-{fmt}"), policy, store], _ACTIONS),
+        ("  part: sra scan alone on the copy",
+         ["scan", "--no-progress", "--format", "json", str(out)], _SRA),
+    ]  # fmt: skip
+    for name, args, code in parts:
+        wall, cpu, peak, _ = timed(args, folder, code)
+        table.append((name, size, wall, cpu, peak, os.getloadavg()[0]))
+
+
 def main() -> None:
     """Generate, de-identify both formats, compare, print a Markdown table, write JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -137,7 +207,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
-    table: list[tuple[str, int, float, int | None]] = []
+    table: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="sra-deid-bench-") as tmp:
         folder = Path(tmp)
         csv, parquet = generate(folder, args.size_mb, args.seed)
@@ -147,31 +217,21 @@ def main() -> None:
               file=sys.stderr)  # fmt: skip
         size = csv.stat().st_size
         for fmt, source in (("CSV", csv.parent), ("Parquet", parquet.parent)):
-            out = folder / f"out-{fmt.lower()}"
-            seconds, peak, stdout = timed(
-                ["deidentify", "--from", str(source), "--to", str(out), "--policy",
-                 str(folder / "policy.yaml"), "--mapping-store", str(folder / "map.sqlite"),
-                 "--no-progress", "--format", "json"], folder)  # fmt: skip
-            doc = json.loads(stdout)
-            assert doc["written"], doc
-            table.append((f"sra deidentify, {fmt} (end to end with re-scan)", size, seconds, peak))
-            scan_seconds, scan_peak, _ = timed(["scan", "--no-progress", "--format", "json",
-                                                str(out)], folder)  # fmt: skip
-            table.append((f"  of which the re-scan of the copy (sra scan, {fmt})", size,
-                          scan_seconds, scan_peak))  # fmt: skip
+            _deidentify(table, folder, fmt, source, size)
         presidio = run_presidio(csv, args.presidio_mb)
     if presidio is not None:
         table.append(("Presidio AnonymizerEngine, spans given (first rows)", presidio[0],
-                      presidio[1], None))  # fmt: skip
-    print("| run | input MB | seconds | MB/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
-    for name, nbytes, seconds, peak in table:
+                      presidio[1], presidio[1], None, os.getloadavg()[0]))  # fmt: skip
+    print("| run | input MB | CPU s | wall s (load) | MB/s (wall) | peak RSS MB |\n"
+          "|---|---:|---:|---:|---:|---:|")  # fmt: skip
+    for name, nbytes, wall, cpu, peak, load in table:
         shown = f"{peak / 1024:,.0f}" if peak is not None else "-"
-        print(f"| {name} | {nbytes / 1e6:,.1f} | {seconds:,.2f} | {nbytes / 1e6 / seconds:,.1f} "
-              f"| {shown} |")
+        print(f"| {name} | {nbytes / 1e6:,.1f} | {cpu:,.2f} | {wall:,.2f} ({load:.1f}) | "
+              f"{nbytes / 1e6 / wall:,.1f} | {shown} |")  # fmt: skip
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "deidentify.json").write_text(json.dumps(
-        [{"run": n, "bytes": b, "seconds": s, "peak_rss_kb": p} for n, b, s, p in table],
-        indent=2) + "\n")  # fmt: skip
+        [{"run": n, "bytes": b, "wall_seconds": w, "cpu_seconds": c, "peak_rss_kb": p,
+          "load_average": la} for n, b, w, c, p, la in table], indent=2) + "\n")  # fmt: skip
 
 
 if __name__ == "__main__":

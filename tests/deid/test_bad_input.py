@@ -69,10 +69,10 @@ def test_an_interrupted_run_leaves_no_destination(
     written = []
     real = files_io.copy_file
 
-    def stop_after_one(entry, transform, root):  # type: ignore[no-untyped-def]
+    def stop_after_one(entry, transform, root, tally):  # type: ignore[no-untyped-def]
         if written:
             raise KeyboardInterrupt
-        real(entry, transform, root)
+        real(entry, transform, root, tally)
         written.append(entry.rel)
 
     monkeypatch.setattr(files_io, "copy_file", stop_after_one)

@@ -34,7 +34,7 @@ def test_worked_example_on_the_sample_clickstream(example: Path) -> None:
                                "staging/clickstream", "--policy", "clickstream-policy.yaml",
                                "--asset", "staging-db", "--record-evidence")  # fmt: skip
     assert code == 0, stdout + stderr
-    assert "Re-scan: 40 rows, no identifier left; the copy is in place" in stdout
+    assert "Scanned as written: 40 rows, no identifier left; the copy is in place" in stdout
     assert "Recorded the de-identification as evidence of ctl-synthetic-data-lower-envs" in stderr
     control = next(c for c in load_workspace(example / "sra").controls
                    if c.id == "ctl-synthetic-data-lower-envs")  # fmt: skip
@@ -44,6 +44,7 @@ def test_worked_example_on_the_sample_clickstream(example: Path) -> None:
         "1 table(s), 40 rows; columns per action: keep 5, redact 2")
     assert item.how_verified is not None and "policy sha256:" in item.how_verified
     assert "result sha256:" in item.how_verified and str(item.date) == "2026-12-01"
+    assert "scanned by sra scan's detector as it was written (40 rows)" in item.how_verified
     assert item.location == "../staging/clickstream"  # from the workspace, as scan: entries
     assert CliRunner().invoke(cli, ["validate", "--workspace", "sra"]).exit_code in (0, 1)
 

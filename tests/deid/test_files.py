@@ -186,5 +186,9 @@ def test_progress_on_a_terminal_and_quiet_when_piped(tmp_path: Path) -> None:
     assert code == 0
     lines = stderr.splitlines()
     assert lines[0] == "sra deidentify: table 1/3: encounters"
+    assert lines[-1].startswith("sra deidentify: scanned the copy as it was written: ")
+    code, _, stderr = run(*args, "--to", str(tmp_path / "c"), "--progress", "--verify", "full")
+    assert code == 0
+    lines = stderr.splitlines()
     assert "sra deidentify: re-scanning the copy" in lines
     assert any(line.startswith("sra deidentify: re-scanned ") for line in lines)

@@ -56,6 +56,10 @@ def _say(message: str) -> None:
               show_default=True, help="Transform files in this process, or on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="With --engine dask: the scheduler's address (default: local threads).")
+@click.option("--verify", type=click.Choice(["memory", "full"]), default=None,
+              help="How the copy is scanned: `memory`, each batch of a file as it is written "
+              "(the default for files); `full`, the written copy read back by sra scan (the "
+              "default, and the only way, for databases and --engine dask).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Re-scan confidence from which an identifier left in the copy fails the run.")
 @click.option("--asset", metavar="ID", help="The inventory asset the copy is (its "
@@ -71,7 +75,8 @@ def _say(message: str) -> None:
 def deidentify_command(source: str | None, destination: str | None, policy: Path | None,
                        init_source: str | None, output: Path | None, mapping_store: str | None,
                        replace: bool, schemas: tuple[str, ...], tables: tuple[str, ...],
-                       engine: str, scheduler: str | None, threshold: float, asset: str | None,
+                       engine: str, scheduler: str | None, verify: str | None,
+                       threshold: float, asset: str | None,
                        record_evidence: bool, workspace: Path | None, today: datetime | None,
                        fmt: str, progress: bool | None) -> None:  # fmt: skip
     """Make a de-identified copy of files or a database, and prove it by a re-scan.
@@ -131,7 +136,8 @@ def deidentify_command(source: str | None, destination: str | None, policy: Path
         control = control_of(load_workspace(root), asset)
     key = os.environ.get("SRA_DEID_KEY")
     request = Request(source, destination, loaded, day, mapping_store, replace, schemas, tables,
-                      threshold, engine, scheduler, key.encode() if key else None)  # fmt: skip
+                      threshold, engine, scheduler, key.encode() if key else None,
+                      verify)  # fmt: skip
     show = sys.stderr.isatty() if progress is None else progress
     outcome = deidentify(request, _say if show else None)
     emit(to_json(outcome) if fmt == "json" else to_text(outcome), None)

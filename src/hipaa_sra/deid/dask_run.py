@@ -60,7 +60,7 @@ def _union(parts: list[dict[str, pl.Series]]) -> dict[str, pl.Series]:
 
 
 def _write_part(part: Any, fmt: str, bound: Bound, path: str, header: bool) -> int:
-    frame = bound.apply(_frame(part, fmt).lazy()).collect()
+    frame = bound.frame(_frame(part, fmt))
     if fmt in ("csv", "tsv"):
         with open(path, "wb") as handle:
             frame.write_csv(handle, include_header=header,

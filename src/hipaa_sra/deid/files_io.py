@@ -1,22 +1,32 @@
 """File trees: CSV, TSV, JSON Lines and Parquet in, the same layout and formats out.
 
-Each file streams through one lazy polars query, read and written in batches on every
-core (`sink_*`), so a file larger than memory is fine. Other files of the tree are not
+Each file streams through once: read in batches, each batch transformed and counted by the
+scanner's detector, written by polars' streaming writer (`sink_*`), so a file larger than
+memory is fine. Other files of the tree are not
 copied: they were not scanned and may hold anything.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from ..errors import SraError
 from ..scan.sources import Filters, SourceError
 from ..scan.sources.files import FileSource, FileTable
 from .actions import TableTransform
 from .tables import SourceTable
+from .verify import Tally
+
+BATCH_ROWS = 250_000
+"""Rows per batch: fewer, larger batches spend less on per-call overhead (a regular
+expression is compiled for each call)."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +81,77 @@ def write(frame: pl.LazyFrame, path: Path, fmt: str) -> None:
         frame.sink_parquet(path)
 
 
-def copy_file(entry: FileEntry, transform: TableTransform, root: Path) -> None:
-    """Prepare the table's mappings, then stream its copy to `root / entry.rel`."""
-    frame = reader(entry.file)
-    try:
-        transform.prepare(frame)
-        write(transform.apply(frame), root / entry.rel, entry.file.fmt)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise SraError(entry.file._explain(exc)) from None
+def copy_file(entry: FileEntry, transform: TableTransform, root: Path,
+              tally: Tally | None = None) -> int:  # fmt: skip
+    """Stream the table's copy to `root / entry.rel`, each batch counted by `tally`; rows.
 
+    One pass: polars reads the file in batches; here each batch gets its replacements (in
+    order: the store issues new ones as they first appear), then is transformed and
+    counted on worker threads while the next is read, and the polars writer takes the
+    batches in order from this generator (`register_io_source`): nothing is read twice.
+    """
+    failed: list[BaseException] = []
+    rows = [0]
+
+    def batches(*_: object) -> Iterator[pl.DataFrame]:
+        try:
+            yield from _pipeline(entry, transform, tally, rows)
+        except GeneratorExit:
+            raise
+        except BaseException as exc:  # raised again below: the writer would only wrap it
+            failed.append(exc)
+
+    try:
+        out = register_io_source(batches, schema=_schema(transform), validate_schema=True)
+        write(out, root / entry.rel, entry.file.fmt)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        if not failed:
+            raise SraError(entry.file._explain(exc)) from None
+    if failed:
+        error = failed[0]
+        if isinstance(error, (pl.exceptions.PolarsError, OSError)):
+            raise SraError(entry.file._explain(error)) from None
+        raise error
+    return rows[0]
+
+
+def _schema(transform: TableTransform) -> pl.Schema:
+    """The copy's columns and types, as `frame` makes them."""
+    empty = pl.DataFrame(schema=transform.schema)
+    return transform.bound().frame(empty, {key: pl.Series([], dtype=dtype) for key, dtype in
+                                           _lookup_types(transform).items()}).schema
+
+
+def _lookup_types(transform: TableTransform) -> dict[str, pl.DataType]:
+    return {key: pl.Int32() if key.startswith("offset:") else pl.String()
+            for key in transform.lookup_keys()}  # fmt: skip
+
+
+def _pipeline(entry: FileEntry, transform: TableTransform, tally: Tally | None,
+              rows: list[int]) -> Iterator[pl.DataFrame]:  # fmt: skip
+    workers = max(1, pl.thread_pool_size())
+    bound = transform.bound()
+
+    def work(batch: pl.DataFrame, lookups: dict[str, pl.Series]) -> pl.DataFrame:
+        out = bound.frame(batch, lookups)
+        if tally is not None:
+            tally.add(out)
+        return out
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="sra-deid") as pool:
+        pending: deque[Future[pl.DataFrame]] = deque()
+        try:
+            for batch in reader(entry.file).collect_batches(chunk_size=BATCH_ROWS):
+                rows[0] += batch.height
+                lookups = transform.lookups(batch)
+                if tally is not None and not tally.planned:  # the scan's profile: in order
+                    yield work(batch, lookups)
+                    continue
+                pending.append(pool.submit(work, batch, lookups))
+                while len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

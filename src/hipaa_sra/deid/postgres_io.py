@@ -175,8 +175,7 @@ class PgDestination:
                 rows[name] = 0
                 with self.conn.cursor().copy(statement) as copy:
                     for batch in PostgresTable(source, table.schema, table.relation).batches():
-                        transform.prepare(batch)
-                        out = transform.apply(batch.lazy()).collect()
+                        out = transform.frame(batch)
                         buffer = io.BytesIO()
                         out.write_csv(buffer, include_header=False, quote_style="non_numeric")
                         copy.write(buffer.getvalue())

@@ -37,13 +37,18 @@ def evidence(outcome: Outcome, today: date, root: Path) -> dict[str, Any]:
                  f"{destination}: {len(outcome.rows)} table(s), {rows:,} rows; columns "
                  f"per action: {_counts(outcome.actions)}; the re-scan found no identifier "
                  "left unremoved"),
-        "how_verified": (f"sra deidentify: policy {outcome.policy_digest}; re-scan of every "
-                         f"row by sra scan ({check.rows:,} rows), result {check.digest}; "
-                         f"mapping store {store}"),
+        "how_verified": (f"sra deidentify: policy {outcome.policy_digest}; {_how(outcome)} "
+                         f"({check.rows:,} rows), result {check.digest}; mapping store {store}"),
         "date": today,
         "location": destination,
         "source": "automated",
     }
+
+
+def _how(outcome: Outcome) -> str:
+    if outcome.verified == "memory":
+        return "every row of the copy scanned by sra scan's detector as it was written"
+    return "re-scan of every row of the written copy by sra scan"
 
 
 def control_of(workspace: Workspace, asset_id: str) -> str:

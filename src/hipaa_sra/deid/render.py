@@ -17,7 +17,8 @@ def to_json(outcome: Outcome) -> str:
         "mapping_store": outcome.mapping_store, "rows": outcome.rows,
         "actions": outcome.actions, "written": outcome.written,
         "verification": None if check is None else {
-            "passed": check.passed, "rows": check.rows, "digest": check.digest,
+            "passed": check.passed, "scanned": outcome.verified, "rows": check.rows,
+            "digest": check.digest,
             "failures": [vars(s) for s in check.failures],
             "accepted": [vars(s) for s in check.accepted],
             "unscanned": list(check.unscanned)},
@@ -42,7 +43,8 @@ def to_text(outcome: Outcome) -> str:
         shown = ", ".join(f"{s.table}.{s.column} ({s.type})" for s in check.accepted)
         lines.append(f"Replaced by design, found in shape only: {shown}")
     if check.passed:
-        lines.append(f"Re-scan: {check.rows:,} rows, no identifier left; the copy is in place "
+        how = "Scanned as written" if outcome.verified == "memory" else "Re-scan"
+        lines.append(f"{how}: {check.rows:,} rows, no identifier left; the copy is in place "
                      f"({check.digest[:19]}...)")  # fmt: skip
         return "\n".join(lines)
     lines.append(f"Re-scan FAILED: nothing was written to {outcome.destination}")

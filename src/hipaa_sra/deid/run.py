@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import SraError, TargetExists
+from ..scan import ScanResult, SourceResult
 from ..scan.sources import Filters
 from ..scan.sources.postgres import SCHEMES, redact
 from ..scan.sources.sqlite import SQLITE_SUFFIXES, is_sqlite
@@ -28,7 +29,7 @@ from .policy_load import LoadedPolicy
 from .progress import Ticker, scan_meter
 from .store import MappingStore, PostgresStore, SqliteStore
 from .tables import SourceTable, check_policy
-from .verify import DEFAULT_THRESHOLD, Verification, judge, rescan
+from .verify import DEFAULT_THRESHOLD, Tally, Verification, judge, rescan
 
 Say = Callable[[str], None]
 """Where progress lines go (standard error on a terminal), or nowhere."""
@@ -50,6 +51,9 @@ class Request:
     engine: str = "local"
     scheduler: str | None = None
     key: bytes | None = None
+    verify: str | None = None
+    """`memory` (files copied in process: each batch scanned as it is written), `full` (the
+    written copy read back by `sra scan`), or None: `memory` where it applies, else `full`."""
     seed: int | None = None
     """Seed of the surrogate and offset draws (tests); None draws from the system."""
 
@@ -69,6 +73,8 @@ class Outcome:
     verification: Verification | None = None
     written: bool = False
     issued: int = 0
+    verified: str = "full"
+    """How the copy was scanned: `memory` (as written) or `full` (read back)."""
 
 
 def is_postgres(spec: str) -> bool:
@@ -89,6 +95,17 @@ def kind_of(spec: str) -> str:
 def _inside(a: Path, b: Path) -> bool:
     a, b = a.resolve(), b.resolve()
     return a == b or b in a.parents
+
+
+def verify_mode(request: Request, kind: str) -> str:
+    """`memory` or `full`: how this run's copy is scanned; refuses `memory` where it cannot be."""
+    if request.verify == "full" or (request.verify is None and (
+            kind != "files" or request.engine != "local")):  # fmt: skip
+        return "full"
+    if kind != "files" or request.engine != "local":
+        raise SraError("--verify memory scans files as this process writes them; a database "
+                       "copy or --engine dask is read back in full: use --verify full")
+    return "memory"
 
 
 def check_places(request: Request, kind: str) -> None:
@@ -154,6 +171,7 @@ def _transforms(tables: list[SourceTable], request: Request,
 def deidentify(request: Request, say: Say | None = None) -> Outcome:
     """Run the copy; the Outcome says whether it passed the re-scan and was put in place."""
     kind = kind_of(request.source)
+    mode = verify_mode(request, kind)
     check_places(request, kind)
     policy = request.policy.policy
     needs_store = policy.actions & {Action.SURROGATE, Action.DATE_SHIFT}
@@ -163,7 +181,8 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
     shown_store = (redact(request.mapping_store) if request.mapping_store and
                    is_postgres(request.mapping_store) else request.mapping_store)  # fmt: skip
     outcome = Outcome(kind, redact(request.source), redact(request.destination),
-                      policy.profile.value, request.policy.digest, shown_store)  # fmt: skip
+                      policy.profile.value, request.policy.digest, shown_store,
+                      verified=mode)  # fmt: skip
     context = Context(None, request.today, request.key)
     try:
         if kind == "postgres":
@@ -206,14 +225,21 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
     temp = destination.parent / f".{destination.name}.sra-tmp-{token}"
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
+        tallies: list[Tally] | None = [] if outcome.verified == "memory" else None
         if kind == "sqlite":
             _sqlite(request, temp, context, outcome, say)
         else:
-            _files(request, temp, context, outcome, say)
-        if say is not None:
-            say("re-scanning the copy")
+            _files(request, temp, context, outcome, say, tallies)
+        if tallies is not None:
+            tables = tuple(tally.result() for tally in tallies)
+            result = ScanResult((SourceResult(str(temp), None, None, tables),))
+            if say is not None:
+                say(f"scanned the copy as it was written: {sum(t.rows for t in tallies):,} rows")
+        else:
+            if say is not None:
+                say("re-scanning the copy")
+            result = rescan(str(temp), Filters(), progress=scan_meter(say))
         names = {name: name for name in outcome.rows}
-        result = rescan(str(temp), Filters(), progress=scan_meter(say))
         if kind == "files":
             outcome.rows = {t.table: t.rows_sampled for s in result.sources for t in s.tables}
         outcome.verification = judge(result, request.policy.policy, names,
@@ -249,7 +275,7 @@ def _swap(temp: Path, destination: Path, token: str, replace: bool) -> None:
 
 
 def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
-           say: Say | None) -> None:  # fmt: skip
+           say: Say | None, tallies: list[Tally] | None) -> None:  # fmt: skip
     from .files_io import copy_file, list_files
 
     entries = list_files(request.source)
@@ -271,7 +297,10 @@ def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
 
                     copy_file_dask(entry, transform, temp, client)
                 else:
-                    copy_file(entry, transform, temp)
+                    tally = Tally(entry.table.name) if tallies is not None else None
+                    copy_file(entry, transform, temp, tally)
+                    if tally is not None and tallies is not None:
+                        tallies.append(tally)
     finally:
         if client is not None:
             client.close()

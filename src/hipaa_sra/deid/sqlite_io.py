@@ -91,8 +91,7 @@ def copy_database(source: SqliteSource, schemas: list[SqliteSchema], temp: Path,
                       f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
             rows[name] = 0
             for batch in SqliteTable(source, name).batches():
-                transform.prepare(batch)
-                out = transform.apply(batch.lazy()).collect()
+                out = transform.frame(batch)
                 conn.executemany(insert, out.iter_rows())
                 rows[name] += out.height
                 if progress is not None:

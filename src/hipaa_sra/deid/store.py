@@ -12,6 +12,7 @@ import os
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from ..errors import SraError
+from .known import Known
 from .surrogates import offsets
 
 MAX_ROUNDS = 50
@@ -41,14 +43,24 @@ class StoreError(SraError):
 Make = Callable[[pl.Series], pl.Series]
 
 
+@dataclass
+class _Domain:
+    """One domain's mappings in memory: originals (indexed), replacements in the same rows."""
+
+    originals: Known
+    replacements: pl.Series
+    taken: Known | None = None
+    """Surrogates issued (indexed): a new one must differ from all of them."""
+
+
 class MappingStore(ABC):
     """Surrogates and offsets by domain; cached in memory for the run, written in bulk."""
 
     def __init__(self, location: str, rng: np.random.Generator) -> None:
         self.location = location
         self.rng = rng
-        self._maps: dict[str, pl.DataFrame] = {}
-        self._offsets: dict[str, pl.DataFrame] = {}
+        self._maps: dict[str, _Domain] = {}
+        self._offsets: dict[str, _Domain] = {}
         self.issued = 0
         """Surrogates and offsets this run added."""
 
@@ -68,36 +80,43 @@ class MappingStore(ABC):
     def close(self) -> None:
         """Release the store; what was not committed is dropped."""
 
-    def _domain(self, domain: str) -> pl.DataFrame:
+    def _load(self, query: str, domain: str, dtype: pl.DataType) -> _Domain:
+        rows = self._fetch(query, domain)
+        keys = pl.Series([r[0] for r in rows], dtype=pl.String)
+        values = pl.Series([r[1] for r in rows], dtype=dtype)
+        return _Domain(Known(keys), values)
+
+    def surrogates(self, domain: str, originals: pl.Series, make: Make) -> pl.Series:
+        """The surrogate of each of `originals` (distinct values), issuing the missing ones."""
         if domain not in self._maps:
-            rows = self._fetch("SELECT original, surrogate FROM sra_surrogate WHERE domain = ",
-                               domain)  # fmt: skip
-            self._maps[domain] = pl.DataFrame(rows, schema={"original": pl.String,
-                                                            "surrogate": pl.String},
-                                              orient="row")  # fmt: skip
-        return self._maps[domain]
-
-    def surrogates(self, domain: str, originals: pl.Series, make: Make) -> pl.DataFrame:
-        """`original -> surrogate` for every value of `originals`, issuing the missing ones."""
-        known = self._domain(domain)
-        wanted = originals.cast(pl.String).drop_nulls().unique()
-        new = wanted.filter(~wanted.is_in(known.get_column("original").implode()))
+            mapped = self._load("SELECT original, surrogate FROM sra_surrogate WHERE domain = ",
+                                domain, pl.String())  # fmt: skip
+            mapped.taken = Known(mapped.replacements)
+            self._maps[domain] = mapped
+        mapped = self._maps[domain]
+        assert mapped.taken is not None
+        wanted = originals.cast(pl.String)
+        rows = mapped.originals.rows(wanted)
+        missing = (rows < 0) & wanted.is_not_null().to_numpy()
+        new = wanted.filter(pl.Series(missing))
         if new.len():
-            taken = known.get_column("surrogate")
-            made = self._draw(new, taken, make, domain)
-            added = pl.DataFrame({"original": new, "surrogate": made})
-            self._insert("sra_surrogate", [(domain, o, s) for o, s in added.iter_rows()])
-            self.issued += added.height
-            known = self._maps[domain] = pl.concat([known, added])
-        return known
+            made = self._draw(new, mapped.taken, make, domain)
+            self._insert("sra_surrogate", list(zip([domain] * new.len(), new.to_list(),
+                                                   made.to_list(), strict=True)))  # fmt: skip
+            self.issued += new.len()
+            mapped.originals.add(new)
+            mapped.taken.add(made)
+            mapped.replacements = pl.concat([mapped.replacements, made], rechunk=False)
+            rows[missing] = np.arange(len(mapped.originals) - new.len(), len(mapped.originals))
+        return _pick(mapped.replacements, rows)
 
-    def _draw(self, new: pl.Series, taken: pl.Series, make: Make, domain: str) -> pl.Series:
+    def _draw(self, new: pl.Series, taken: Known, make: Make, domain: str) -> pl.Series:
         """Surrogates for `new`, distinct from each other, from those issued and from `new`."""
         made = make(new.alias("original")).alias("surrogate")
         for _ in range(MAX_ROUNDS):
             # Redraw those equal to an issued surrogate, to any original of this draw, or to
             # an earlier surrogate of this draw; the first of equal ones stays.
-            redo = (made.is_in(taken.implode()) | made.is_in(new.implode())
+            redo = (pl.Series(taken.rows(made) >= 0) | made.is_in(new.implode())
                     | (made.is_duplicated() & ~made.is_first_distinct()))  # fmt: skip
             if not redo.any():
                 return made
@@ -107,24 +126,31 @@ class MappingStore(ABC):
                          "these values' shape; the shape has too few letters and digits. Use "
                          "redact, or a wider identifier")  # fmt: skip
 
-    def offsets(self, domain: str, subjects: pl.Series, max_days: int) -> pl.DataFrame:
-        """`subject -> days` for every subject, drawing offsets for the new ones."""
+    def offsets(self, domain: str, subjects: pl.Series, max_days: int) -> pl.Series:
+        """The day offset of each of `subjects` (distinct values), drawing the new ones."""
         if domain not in self._offsets:
-            rows = self._fetch("SELECT subject, days FROM sra_offset WHERE domain = ", domain)
-            self._offsets[domain] = pl.DataFrame(rows, schema={"subject": pl.String,
-                                                               "days": pl.Int32},
-                                                 orient="row")  # fmt: skip
+            self._offsets[domain] = self._load("SELECT subject, days FROM sra_offset WHERE "
+                                               "domain = ", domain, pl.Int32())  # fmt: skip
         known = self._offsets[domain]
-        wanted = subjects.cast(pl.String).drop_nulls().unique()
-        new = wanted.filter(~wanted.is_in(known.get_column("subject").implode()))
+        wanted = subjects.cast(pl.String)
+        rows = known.originals.rows(wanted)
+        missing = (rows < 0) & wanted.is_not_null().to_numpy()
+        new = wanted.filter(pl.Series(missing))
         if new.len():
-            added = pl.DataFrame({"subject": new,
-                                  "days": pl.Series(offsets(new.len(), max_days, self.rng),
-                                                    dtype=pl.Int32)})  # fmt: skip
-            self._insert("sra_offset", [(domain, s, d) for s, d in added.iter_rows()])
-            self.issued += added.height
-            known = self._offsets[domain] = pl.concat([known, added])
-        return known
+            days = pl.Series(offsets(new.len(), max_days, self.rng), dtype=pl.Int32)
+            self._insert("sra_offset", list(zip([domain] * new.len(), new.to_list(),
+                                                days.to_list(), strict=True)))  # fmt: skip
+            self.issued += new.len()
+            known.originals.add(new)
+            known.replacements = pl.concat([known.replacements, days], rechunk=False)
+            rows[missing] = np.arange(len(known.originals) - new.len(), len(known.originals))
+        return _pick(known.replacements, rows)
+
+
+def _pick(replacements: pl.Series, rows: np.ndarray) -> pl.Series:
+    """The replacement at each row; null where the row is -1 (a null value)."""
+    index = pl.Series(rows, dtype=pl.Int64)
+    return replacements.gather(index.set(index < 0, None))
 
 
 class SqliteStore(MappingStore):
@@ -137,7 +163,9 @@ class SqliteStore(MappingStore):
             if not path.exists():
                 # Readable by its owner only: it holds every original beside its surrogate.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            self._conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+            # Used from the thread polars' writer pulls batches on, one call at a time.
+            self._conn = sqlite3.connect(path, timeout=10, isolation_level=None,
+                                         check_same_thread=False)
             self._conn.execute("BEGIN IMMEDIATE")
             names = {r[0] for r in self._conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
