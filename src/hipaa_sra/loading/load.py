@@ -82,6 +82,11 @@ class _Sources:
         line, column = self.position(file, (*prefix, *path))
         return Location(file, line, column)
 
+    def file_of(self, record: BaseModel) -> str | None:
+        """The file `record` was loaded from (None for one that was not)."""
+        origin = self.origins.get(id(record))
+        return None if origin is None else origin[0]
+
     def place(self, record: BaseModel, file: str, prefix: FieldPath, removed: Removed) -> None:
         """Remember where a record was written (and which of its list items were left out)."""
         self.origins[id(record)] = (file, prefix)

@@ -29,6 +29,10 @@ class Locator(Protocol):
         """Position of `record` (or of `path` inside it) in its file."""
         ...
 
+    def file_of(self, record: BaseModel) -> str | None:
+        """The file `record` was loaded from, without locating it (None if not from a file)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Unusable:
@@ -90,6 +94,10 @@ class Workspace:
         if self.locator is None:
             return Location("sra.yaml")
         return self.locator.locate(record, path)
+
+    def file_of(self, record: BaseModel) -> str | None:
+        """The file `record` was loaded from (None if unknown), without locating it in the file."""
+        return None if self.locator is None else self.locator.file_of(record)
 
     def record_key(self, kind: str, record: BaseModel) -> str:
         """`<kind>/<id>`, or for a record without a valid id `<kind>/<file>#<n>` (1-based).

@@ -137,6 +137,12 @@ class Rule:
     interval: Interval | None = None
     """For a time-based rule, how often the record must be renewed; the calendar and the
     NPRM readiness read it from here, so they cannot drift from the rule."""
+    record_inputs: frozenset[str] | None = None
+    """Set for a rule whose every hit is about one record of a kind file and depends only on
+    that record, sra.yaml, the date, and the records of the kinds named here (e.g. the
+    controls a risk's `current_controls` may name): such a rule's findings on a file can be
+    reused while none of those changed (`sra lint`'s per-file cache). None: it looks across
+    the workspace and runs on all of it every time. A test holds each declaration to it."""
 
     def severity_for(self, profile: Profile) -> Severity:
         """The default severity of this rule's findings under a profile."""

@@ -4,7 +4,9 @@ A lint result depends on the bytes of every workspace file, the date, the rule s
 the working directory (findings show paths relative to it) and the code that produced it.
 All of them go into the cache key, and the entry stores the digest of them it was made from
 (checked on read), so an entry can never be stale; deleting `.sra_cache/` is always safe.
-On a hit no YAML is parsed and no model is built.
+On a hit no YAML is parsed and no model is built. On a miss the per-record rules' findings
+of every file that did not change are reused (`per_file`), and only the rules that look
+across files run on the whole workspace.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..analysis.facts import Facts
 from ..discover.workspace import workspace_discovery
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
@@ -25,8 +28,9 @@ from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
 from ..loading.cache import Cache, Key
 from ..loading.discover import scan_workspace
 from ..model import MANIFEST_FILE
-from .engine import Selection, check_selectors, lint
+from .engine import Selection, active_rules, check_selectors, context, lint
 from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
+from .per_file import per_record_findings
 from .registry import find_rule
 
 
@@ -97,8 +101,14 @@ def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Sel
             if report is not None:
                 return report
     workspace = load_workspace(root, use_cache=cache.enabled)
-    report = lint(workspace, today, selection,
-                  discovery=workspace_discovery(workspace, discovered))  # fmt: skip
+    discovery = workspace_discovery(workspace, discovered)
+    facts = Facts(workspace)
+    per_record = None
+    if key is not None:  # the whole run is cacheable, so each file's part of it is too
+        ctx = context(workspace, today, facts, discovery)
+        rules = active_rules(workspace.manifest, selection)
+        per_record = per_record_findings(workspace, ctx, rules, cache, selection, _read_bounded)
+    report = lint(workspace, today, selection, facts, discovery, per_record)
     if key is not None and store:
         cache.put(key, _store(report))
     return report

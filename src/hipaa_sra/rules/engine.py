@@ -76,19 +76,39 @@ def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
                    location, oid)  # fmt: skip
 
 
+def context(workspace: Workspace, today: date, facts: Facts | None = None,
+            discovery: Reconciliation | None = None) -> Context:  # fmt: skip
+    """What the checks of one lint run may know besides the workspace."""
+    return Context(today, facts if facts is not None else Facts(workspace), rule_keys(),
+                   discovery, find_rule)  # fmt: skip
+
+
+def record_findings(workspace: Workspace, part: Workspace, ctx: Context,
+                    rules: Sequence[Rule]) -> list[Finding]:  # fmt: skip
+    """The findings of the per-record rules among `rules` on the records of `part`.
+
+    `part` holds some of `workspace`'s records (those of some files); the checks see its
+    records, and the context of the whole workspace. Only rules that declare
+    `record_inputs` give the same findings on a part as on the whole.
+    """
+    return [_finding(rule, hit, workspace, ctx) for rule in rules
+            if rule.record_inputs is not None for hit in run_check(rule, part, ctx)]  # fmt: skip
+
+
 def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
-         facts: Facts | None = None,
-         discovery: Reconciliation | None = None) -> LintReport:  # fmt: skip
+         facts: Facts | None = None, discovery: Reconciliation | None = None,
+         per_record: Sequence[Finding] | None = None) -> LintReport:  # fmt: skip
     """Every finding of the selected rules on `workspace`, as of `today`.
 
     Pass the `Facts` of the same workspace when the caller has built them already (the
     report does), so the indexes and the coverage table are computed once. Pass the
-    `discovery` reconciliation to check the inventory against infrastructure code.
+    `discovery` reconciliation to check the inventory against infrastructure code. Pass
+    `per_record` (the per-record rules' findings, some of them reused from an earlier run)
+    and those rules are not run again.
     """
     check_selectors((*selection.select, *selection.ignore))
     rules = active_rules(workspace.manifest, selection)
-    ctx = Context(today, facts if facts is not None else Facts(workspace), rule_keys(),
-                  discovery, find_rule)  # fmt: skip
+    ctx = context(workspace, today, facts, discovery)
     codes = {rule.code: rule for rule in rules}
     findings: list[tuple[Finding, bool]] = []  # and whether it is about a record
     for loaded in workspace.findings:
@@ -99,8 +119,11 @@ def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
     findings.extend(
         (_finding(rule, hit, workspace, ctx), hit.record is not None)
         for rule in rules
+        if per_record is None or rule.record_inputs is None
         for hit in run_check(rule, workspace, ctx)
     )
+    if per_record is not None:
+        findings.extend((finding, True) for finding in per_record)
     applied = apply_waivers(findings, workspace, ctx)
     order = finding_order(workspace.files)
     applied.kept.sort(key=order)

@@ -13,6 +13,9 @@ from .base import Context, Family, Hit, Rule
 _ID_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9._:/@+-]*[-_.:][A-Za-z0-9._:/@+-]*\Z")
 """One word with a separator, such as `CTL-MFA`: meant as a control id, not a sentence."""
 
+_CONTROLS = frozenset({"controls"})
+"""What a risk's findings depend on besides the risk: whether its entries name a control."""
+
 _CITE = (
     "45 CFR 164.308(a)(1)(ii)(A); OCR risk analysis guidance (2010), element 4: assess "
     "current security measures; 164.316(b)(1) (documentation)"
@@ -103,6 +106,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 EVIDENCE_RULES: tuple[Rule, ...] = (
     Rule(
         code="SRA109",
+        record_inputs=_CONTROLS,
         name="control-without-evidence",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -129,6 +133,7 @@ EVIDENCE_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA110",
+        record_inputs=_CONTROLS,
         name="stale-evidence",
         severity=Severity.WARNING,
         family=Family.REGISTER,

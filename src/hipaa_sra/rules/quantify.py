@@ -40,6 +40,7 @@ _CITE = "45 CFR 164.308(a)(1)(ii)(A) (risk analysis: assess the magnitude of pot
 QUANT_RULES: tuple[Rule, ...] = (
     Rule(
         code="SRA111",
+        record_inputs=frozenset(),
         name="quant-estimate-unusable",
         severity=Severity.ERROR,
         family=Family.REGISTER,

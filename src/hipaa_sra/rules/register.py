@@ -140,6 +140,7 @@ _CITE_RA = "45 CFR 164.308(a)(1)(ii)(A) (risk analysis); OCR risk analysis guida
 REGISTER_RULES: tuple[Rule, ...] = (
     Rule(
         code="SRA101",
+        record_inputs=frozenset(),
         name="stale-review",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -161,6 +162,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA102",
+        record_inputs=frozenset(),
         name="high-risk-without-remediation",
         severity=Severity.ERROR,
         family=Family.REGISTER,
@@ -192,6 +194,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA103",
+        record_inputs=frozenset(),
         name="remediation-overdue",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -210,6 +213,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA104",
+        record_inputs=frozenset(),
         name="remediation-without-owner",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -225,6 +229,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA105",
+        record_inputs=frozenset(),
         name="remediation-without-due-date",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -240,6 +245,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA106",
+        record_inputs=frozenset(),
         name="inherent-risk-mismatch",
         severity=Severity.WARNING,
         family=Family.REGISTER,
@@ -266,6 +272,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA107",
+        record_inputs=frozenset(),
         name="residual-exceeds-inherent",
         severity=Severity.ERROR,
         family=Family.REGISTER,
@@ -281,6 +288,7 @@ REGISTER_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="SRA108",
+        record_inputs=frozenset(),
         name="accepted-risk-without-rationale",
         severity=Severity.ERROR,
         family=Family.REGISTER,

@@ -1,0 +1,125 @@
+"""Per-file reuse of the per-record rules' findings, for a lint after a few files changed.
+
+A rule that declares `record_inputs` finds on each record what that record, sra.yaml, the
+date and the kinds it names say, nothing else. Its findings on a file's records are stored
+under a key of the file's path and bytes and of everything else they may depend on:
+sra.yaml, the files of the kinds any such rule names, the date, the selection, the working
+directory and root (paths are shown relative to them) and the code. A later lint takes them
+for every file whose key is unchanged and runs those rules only on the records of the files
+that changed. Rules that look across files, waivers and the loader's checks run on the
+whole workspace every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, Location, Severity
+from ..loading.cache import Cache, Key
+from ..loading.discover import SourceFile, display_path, scan_workspace
+from ..model import Workspace
+from .base import Context, Rule
+from .engine import Selection, record_findings
+
+_KINDS = ("assets", "flows", "vendors", "controls", "risks", "signoffs", "answers", "policies",
+          "training")  # fmt: skip
+"""The record tuples of a workspace, each split by file for the per-record rules."""
+
+
+def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule],
+                        cache: Cache, selection: Selection,
+                        read: Callable[[Path], bytes | None]) -> list[Finding] | None:  # fmt: skip
+    """The per-record rules' findings, reused per unchanged file; None when not possible.
+
+    `read` gives a file's bytes, or None for one that is not a regular file or too large.
+    """
+    chosen = [rule for rule in rules if rule.record_inputs is not None]
+    listing = scan_workspace(workspace.root)
+    if listing.errors:
+        return None
+    data: dict[str, bytes] = {}
+    try:
+        for source in listing.files:
+            read_bytes = read(source.path)
+            if read_bytes is None:
+                return None  # the loader reports it; never hash what it would refuse
+            data[source.rel] = read_bytes
+    except OSError:
+        return None
+    shared = _shared(listing.files, data, ctx.today, selection, chosen, workspace.root)
+    keys: dict[str, Key] = {}
+    reused: dict[str, list[Finding]] = {}
+    for source in listing.files:
+        if source.kind is None:
+            continue
+        shown = display_path(source.path)
+        key = keys[shown] = cache.key_of((shared, os.fsencode(source.rel), data[source.rel]),
+                                         "lint-file")  # fmt: skip
+        rows = cache.get(key)
+        found = _restore(rows)
+        if found is not None:
+            reused[shown] = found
+    fresh = {shown for shown in keys if shown not in reused}
+    part = _part(workspace, fresh)
+    by_file: dict[str, list[Finding]] = {shown: [] for shown in fresh}
+    for finding in record_findings(workspace, part, ctx, chosen):
+        if finding.location.file not in by_file:
+            return None  # a declaration that does not hold: never store what it found
+        by_file[finding.location.file].append(finding)
+    for shown, found in by_file.items():
+        cache.put(keys[shown], tuple(_row(f) for f in found))
+    # In file order and, within a file, in rule order: as a full run would list them.
+    out: list[Finding] = []
+    for shown in keys:
+        stored = reused.get(shown)
+        out.extend(stored if stored is not None else by_file[shown])
+    return out
+
+
+def _shared(files: Iterable[SourceFile], data: dict[str, bytes], today: date,
+            selection: Selection, rules: Sequence[Rule], root: Path) -> bytes:  # fmt: skip
+    """Digest of what every file's per-record findings depend on besides the file itself."""
+    inputs = frozenset(kind for rule in rules for kind in rule.record_inputs or ())
+    digest = hashlib.blake2b(digest_size=32)
+    for part in (os.fsencode(os.getcwd()), os.fsencode(root.absolute()),
+                 today.isoformat().encode(), "\0".join(selection.select).encode(),
+                 "\0".join(selection.ignore).encode(),
+                 " ".join(rule.code for rule in rules).encode()):  # fmt: skip
+        digest.update(len(part).to_bytes(8, "little") + part)
+    for source in files:
+        if source.kind is None or source.kind.name in inputs:
+            name = os.fsencode(source.rel)
+            digest.update(len(name).to_bytes(8, "little") + name)
+            digest.update(len(data[source.rel]).to_bytes(8, "little") + data[source.rel])
+    return digest.digest()
+
+
+def _part(workspace: Workspace, files: set[str]) -> Workspace:
+    """The workspace with only the records of `files` (its indexes and locator kept whole)."""
+    changes: dict[str, Any] = {}
+    for kind in _KINDS:
+        records: tuple[Any, ...] = getattr(workspace, kind)
+        changes[kind] = tuple(r for r in records if workspace.file_of(r) in files)
+    return replace(workspace, **changes)
+
+
+def _row(f: Finding) -> tuple[Any, ...]:
+    return (f.code, f.name, f.severity.value, f.message, f.location.file, f.location.line,
+            f.location.column, f.object_id)  # fmt: skip
+
+
+def _restore(rows: Any) -> list[Finding] | None:
+    if not isinstance(rows, tuple):
+        return None
+    try:
+        return [Finding(code, name, Severity(severity), message, Location(file, line, column),
+                        oid) for code, name, severity, message, file, line, column, oid
+                in rows]  # fmt: skip
+    except (TypeError, ValueError):
+        return None  # an entry from another layout is a miss, never an error
