@@ -66,6 +66,21 @@ def test_source_map_matches_libyaml_marks(value: Any, flow: bool | None) -> None
         assert source_map.position(path) == mark, path
         # A fresh map answers from the one record (or one line) the path needs.
         assert SourceMap(data, parsed).position(path) == mark, path
+        # So does one that let go of the parsed data, as the loader's maps do.
+        released = SourceMap(data, parsed)
+        released.release()
+        assert released.position(path) == mark, path
+
+
+def test_a_released_map_finds_a_record_that_uses_another_records_anchor() -> None:
+    data = (b"- id: a\n  owner: &who\n    name: Ann\n"
+            b"- id: b\n  owner: *who\n  cadence:\n    every: 90\n    reviewer: bob\n")
+    source_map = SourceMap(data, parse_yaml(data, "x.yaml"))
+    source_map.release()
+    # Record b alone does not parse (its alias names an anchor of record a): the file is read.
+    assert source_map.position((1, "cadence", "reviewer")) == (8, 5)
+    assert source_map.position((1, "cadence", "every")) == (7, 5)
+    assert source_map.position((0, "owner", "name")) == (3, 5)
 
 
 tokens = st.sampled_from([

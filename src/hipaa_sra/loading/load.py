@@ -60,6 +60,17 @@ class _Sources:
         self.origins: dict[int, tuple[str, FieldPath]] = {}
         self.removed: dict[int, Removed] = {}
         """List items left out of partial records, by `id()` of the record."""
+        self._record_paths: dict[int, FieldPath] = {}
+
+    def parsed(self, file: str, value: Any) -> None:
+        """Take a kind file's parsed data for positions, keeping only what locating needs.
+
+        The models hold the values they use; the parsed tree beside them would double a
+        workspace in memory, and only findings in shapes the key search cannot answer need
+        it again (its map then parses the one record it reads).
+        """
+        source_map = self.maps[file] = SourceMap(self.data[file], value)
+        source_map.release()
 
     def position(self, file: str, path: FieldPath) -> tuple[int, int]:
         """(line, column) of `path` in `file`, building its source map on first use."""
@@ -81,6 +92,10 @@ class _Sources:
             path = source_path(path, removed)
         line, column = self.position(file, (*prefix, *path))
         return Location(file, line, column)
+
+    def record_path(self, index: int) -> FieldPath:
+        """The path `(index,)` of a record in its file, one tuple for every file's record there."""
+        return self._record_paths.setdefault(index, (index,))
 
     def file_of(self, record: BaseModel) -> str | None:
         """The file `record` was loaded from (None for one that was not)."""
@@ -198,22 +213,30 @@ def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loade
             cache.put(data_key, value)
         if (error := _not_data(value, source, shown)) is not None:
             raise error
-        sources.values[shown] = value
         records = validate_records(kind, value, shown, source.rel)
+        sources.parsed(shown, value)
+        del value
         summary = _summary(records)
         cache.put(summary_key, summary)
-        for model, index, removed in zip(records.models, records.indexes, records.removed,
-                                         strict=True):  # fmt: skip
-            sources.place(model, shown, (index,), removed)
-            if getattr(model, "id", "") is None:
-                loaded.unnamed[id(model)] = record_key(kind.name, None, source.rel, index)
-        loaded.records.setdefault(kind.name, []).extend(records.models)
-        loaded.unusable.extend(records.unusable)
+        if want_models:  # `sra validate` needs only the findings: its records go here
+            _keep(kind.name, source.rel, shown, records, sources, loaded)
     count, pending, ids, refs, five_level = summary
     loaded.counts[kind.name] += count
     # marshal keeps tuples as tuples, so cached facts need no conversion.
     loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
     loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
+
+
+def _keep(kind: str, rel: str, shown: str, records: FileRecords, sources: _Sources,
+          loaded: _Loaded) -> None:  # fmt: skip
+    """Add a file's records to the workspace being loaded, each placed in its file."""
+    for model, index, removed in zip(records.models, records.indexes, records.removed,
+                                     strict=True):  # fmt: skip
+        sources.place(model, shown, sources.record_path(index), removed)
+        if getattr(model, "id", "") is None:
+            loaded.unnamed[id(model)] = record_key(kind, None, rel, index)
+    loaded.records.setdefault(kind, []).extend(records.models)
+    loaded.unusable.extend(records.unusable)
 
 
 def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:

@@ -5,6 +5,10 @@ them. The fast path scans the file's keys with one regular expression and pairs 
 in document order, with the keys of the parsed data; any disagreement (flow style,
 aliases, keys inside multi-line text) falls back to libyaml's composer, which knows
 every node's mark exactly.
+
+A loader holding a whole workspace releases each map's parsed data once the file is
+validated (the models keep what they need of it); a later scan parses again only the one
+record it reads.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+from array import array
 from itertools import accumulate, repeat
 from typing import Any
+
+from ..errors import LoadError
+from .parse import parse_yaml
 
 Path = tuple[str | int, ...]
 
@@ -77,12 +85,38 @@ class SourceMap:
     def __init__(self, data: bytes, value: Any) -> None:
         self._data = data
         self._value = value
+        self._released = False
+        self._length = len(value) if isinstance(value, list) else None
         self._offsets: dict[Path, int] = {}
         self._marks: dict[Path, tuple[int, int]] | None = None
-        self._line_starts: list[int] | None = None
+        self._line_starts: array[int] | None = None
         self._records: list[int] | None = None
         self._scanned: set[int] = set()
         self._complete = False
+
+    def release(self) -> None:
+        """Forget the parsed data; a scan that needs it later parses its record (or the file)."""
+        self._value = None
+        self._released = True
+
+    def _whole(self) -> Any:
+        """The parsed file, parsed again if it was released."""
+        if self._released:
+            self._value = parse_yaml(self._data, "")  # it parsed before: the bytes are the same
+            self._released = False
+        return self._value
+
+    def _record(self, index: int, start: int, end: int) -> Any:
+        """The parsed record `index`, written at `data[start:end]`."""
+        if not self._released:
+            return self._value[index]
+        try:  # a record alone is a one-item list, unless it uses an anchor of another record
+            alone = parse_yaml(self._data[start:end], "")
+        except LoadError:
+            alone = None
+        if isinstance(alone, list) and len(alone) == 1:
+            return alone[0]
+        return self._whole()[index]
 
     def position(self, path: Path) -> tuple[int, int]:
         """1-based (line, column) of `path`, or of its nearest located ancestor."""
@@ -154,11 +188,12 @@ class SourceMap:
                 if index not in self._scanned and not self._top_level(index, path[1:]):
                     self._scanned.add(index)
                     end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
-                    first = self._scan(self._value[index], (index,), starts[index], end)
+                    record = self._record(index, starts[index], end)
+                    first = self._scan(record, (index,), starts[index], end)
                     if first is not None:
                         self._offsets[(index,)] = first
                 return
-            self._scan(self._value, (), 0, len(self._data))
+            self._scan(self._whole(), (), 0, len(self._data))
             self._complete = True
         except _Mismatch:
             self._marks = self._compose()
@@ -221,8 +256,7 @@ class SourceMap:
                 if _RECORD.match(data, at + 1):
                     starts.append(at + 1)
                 at = data.find(b"\n-", at + 2)
-            value = self._value
-            self._records = starts if isinstance(value, list) and len(starts) == len(value) else []
+            self._records = starts if len(starts) == self._length else []
         return self._records or None
 
     def _scan(self, value: Any, prefix: Path, start: int, end: int) -> int | None:
@@ -282,9 +316,12 @@ class SourceMap:
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            # Line i starts after lines 0..i-1 and their newlines; all of it runs in C.
+            # Line i starts after lines 0..i-1 and their newlines; all of it runs in C. An
+            # array holds each start in 8 bytes (a list of ints takes 36), for every line of
+            # every file with a finding.
             lengths = map(len, self._data.split(b"\n"))
-            self._line_starts = list(accumulate(map(operator.add, lengths, repeat(1)), initial=0))
+            starts = accumulate(map(operator.add, lengths, repeat(1)), initial=0)
+            self._line_starts = array("q", starts)
         line = bisect.bisect_right(self._line_starts, offset)
         start = self._line_starts[line - 1]
         column = len(self._data[start:offset].decode("utf-8", "replace")) + 1
