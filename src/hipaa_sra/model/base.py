@@ -60,6 +60,15 @@ class SraModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Share the set of fields written with every record that wrote the same ones."""
+        # pydantic gives each instance a set of its own, often the largest part of a record
+        # (a risk's 13 names take 728 bytes); records are frozen, so nothing adds to it, and
+        # `model_copy` copies it before adding the updated names.
+        written = self.__pydantic_fields_set__
+        shared = _FIELDS_WRITTEN.setdefault(frozenset(written), written)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
     @property
     def unknown(self) -> frozenset[str]:
         """Field names (Python names) whose written value could not be used."""
@@ -74,6 +83,8 @@ class SraModel(BaseModel):
 
 _UNKNOWN = "unknown"
 _NOTHING: frozenset[str] = frozenset()
+_FIELDS_WRITTEN: dict[frozenset[str], set[str]] = {}
+"""One set of written field names per combination seen (a few hundred in a large workspace)."""
 
 
 @cache
