@@ -83,12 +83,32 @@ def resolve_today(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
+_ECHO_PIECE = 1 << 20
+"""Characters printed at a time by `emit` (a megabyte of ASCII)."""
+
+
 def emit(text: str, out: Path | None) -> None:
     """Print `text`, or write it atomically to `out` (replacing what was there)."""
     if out is None:
-        click.echo(text)
+        _echo_in_pieces(text)
         return
     from ..writing import file_digest, replace_file
 
     data = text if text.endswith("\n") else text + "\n"
     replace_file(out, data.encode(), file_digest(out))
+
+
+def _echo_in_pieces(text: str) -> None:
+    """`click.echo(text)`, a megabyte at a time, cut after a line break where there is one.
+
+    Echoed whole, a report of tens of megabytes is copied twice more (click adds the line
+    break to a copy, the stream encodes another) while the report itself is still held.
+    """
+    start = 0
+    while len(text) - start > _ECHO_PIECE:
+        end = text.rfind("\n", start, start + _ECHO_PIECE) + 1
+        if end <= start:  # one line longer than a piece
+            end = start + _ECHO_PIECE
+        click.echo(text[start:end], nl=False)
+        start = end
+    click.echo(text[start:])
