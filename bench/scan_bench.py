@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/scan_bench.py --size-mb 1024 --repeat 5
 
-Writes the CSV into a temporary folder (never the repository), runs `sra scan` end to end
+Writes the CSV (bench/scan_data.py: distinct identifiers, names and ZIP codes drawn from
+frequency lists) into a temporary folder (never the repository), runs `sra scan` end to end
 as a user would (a new process, JSON output) `--repeat` times, and reports the median and
 fastest wall time, the CPU time and each run's peak memory. In the same run, ceilings from
 the same file and machine: polars reading every column of the CSV and nothing else (the
@@ -32,30 +33,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.scan.data import columns  # noqa: E402
-
 from hipaa_sra.scan.checks import all_checks  # noqa: E402
 from hipaa_sra.scan.detect_re import count_values  # noqa: E402
+from scan_data import chunk  # noqa: E402
 
-# A patient-visit export: eight PHI columns among ordinary ones, and a notes column.
-KEEP = ("patient_name", "ssn", "dob", "phone", "email", "street_address", "zip", "mrn",
-        "icd10_code", "lab_value", "event_time", "status", "order_number", "notes")
+CHUNK_ROWS = 100_000
 
 
 def generate(path: Path, size_mb: int, seed: int) -> int:
-    """Write about `size_mb` MB of CSV rows drawn from a seeded labelled pool; return bytes."""
-    pool = columns(seed, 20_000)
-    frame = pl.DataFrame({name: pool[name][1] for name in KEEP})
+    """Write about `size_mb` MB of the seeded export (bench/scan_data.py); return bytes."""
     target = size_mb * 1_000_000
     written = 0
     with path.open("wb") as out:
-        header = True
-        rng_seed = seed
+        number = 0
         while written < target:
-            chunk = frame.sample(fraction=1.0, shuffle=True, seed=rng_seed)
-            rng_seed += 1
-            data = chunk.write_csv(include_header=header).encode()
-            header = False
+            data = chunk(seed * 1_000_003 + number, CHUNK_ROWS).write_csv(
+                include_header=number == 0).encode()
+            number += 1
             out.write(data)
             written += len(data)
     return path.stat().st_size
@@ -71,18 +65,30 @@ class Run:
     stdout: str
 
 
+TIME = Path("/usr/bin/time")
+
+
 def run(argv: list[str]) -> Run:
-    """Run `argv` in a new process; its own peak RSS (wait4), not the largest child's so far."""
-    with tempfile.TemporaryFile("w+") as out:
+    """Run `argv` in a new process; its own CPU time and peak RSS.
+
+    The peak comes from GNU time when there is one: Linux starts a process's peak RSS at
+    the size of the process it was forked from, and this one holds the generated data, so
+    `wait4` alone would report at least this process's size for every child.
+    """
+    timed = [str(TIME), "-f", "%M", *argv] if TIME.exists() else argv
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(timed, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode not in (0, 1):
-            sys.exit(f"{' '.join(argv)} failed ({child.returncode}): {child.stderr.read()}")
+        err.seek(0)
+        errors = err.read()
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            sys.exit(f"{' '.join(argv)} failed ({code}): {errors}")
+        peak_kb = int(errors.split()[-1]) if TIME.exists() else usage.ru_maxrss
         out.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read())
+        return Run(wall, usage.ru_utime + usage.ru_stime, peak_kb, out.read())
 
 
 SRA = [sys.executable, "-m", "hipaa_sra", "scan", "--format", "json", "--no-progress"]
@@ -228,13 +234,14 @@ def main() -> None:
     peak_kb = max(r.peak_kb for r in runs)
     print("| tool | MB | seconds | MB/s | |\n|---|---:|---:|---:|---|")
     print(_row(f"sra scan, end to end (median of {len(runs)})", size, median,
-               f"CPU {cpu:.1f} s"))  # fmt: skip
+               f"CPU {cpu:.1f} s, peak RSS {peak_kb / 1024:,.0f} MB"))  # fmt: skip
     print(_row("sra scan, end to end (fastest)", size, walls[0]))
     print(_row("ceiling: polars reads every column, nothing else (fastest)", size,
                ceilings["read"].wall, f"CPU {ceilings['read'].cpu:.1f} s, "
                f"peak RSS {ceilings['read'].peak_kb / 1024:,.0f} MB"))  # fmt: skip
     print(f"| ceiling: sra scan of a one-row CSV (start-up, fastest) | | "
-          f"{ceilings['startup'].wall:,.2f} | | CPU {ceilings['startup'].cpu:.1f} s |")
+          f"{ceilings['startup'].wall:,.2f} | | CPU {ceilings['startup'].cpu:.2f} s, "
+          f"peak RSS {ceilings['startup'].peak_kb / 1024:,.0f} MB |")
     print(_row("re reference detector (same checks)", sample_bytes, ref))
     if presidio is not None:
         print(_row("Presidio AnalyzerEngine, pattern recognizers only", small_bytes, presidio))
