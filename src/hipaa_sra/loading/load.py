@@ -208,7 +208,8 @@ def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loade
     if summary is None:
         data_key = cache.key(data, source.rel, "data")
         value = cache.get(data_key)
-        if value is None:
+        parsed = value is None
+        if parsed:
             value = parse_yaml(data, shown)
             cache.put(data_key, value)
         if (error := _not_data(value, source, shown)) is not None:
@@ -217,7 +218,11 @@ def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loade
         sources.parsed(shown, value)
         del value
         summary = _summary(records)
-        cache.put(summary_key, summary)
+        if parsed or not want_models:
+            # A model load never reads the summary, and a file whose data entry was there
+            # has its summary beside it (both are written together): rewriting it for every
+            # file cost a lint after a one-file change a marshal and a rename per file.
+            cache.put(summary_key, summary)
         if want_models:  # `sra validate` needs only the findings: its records go here
             _keep(kind.name, source.rel, shown, records, sources, loaded)
     count, pending, ids, refs, five_level = summary
