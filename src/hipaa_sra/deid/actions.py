@@ -103,16 +103,20 @@ class TableTransform:
         """Each lookup's value on every row of `batch`, issuing what the store lacks.
 
         Called batch after batch in order: the store issues each new value's surrogate
-        (or subject's offset) when it is first seen, and only distinct values are asked for.
+        (or subject's offset) when it is first seen.
         """
         out = {}
         for column, kind, rule in self._needs():
-            rows, names = encode(batch.get_column(column))
-            out[_key(column, kind)] = self._replace(column, kind, rule, names).gather(rows)
+            values = batch.get_column(column)
+            if kind == "pseudonym":  # Python per value: once per distinct one
+                rows, names = encode(values)
+                out[_key(column, kind)] = self._replace(column, kind, rule, names).gather(rows)
+            else:  # the store's index takes every row at once
+                out[_key(column, kind)] = self._replace(column, kind, rule, values)
         return out
 
     def _replace(self, column: str, kind: str, rule: Rule, values: pl.Series) -> pl.Series:
-        """The replacement of each of `values` (distinct, text): pseudonym, offset, surrogate."""
+        """The replacement of each of `values` (as text): pseudonym, offset, surrogate."""
         store = self.context.store
         if kind == "pseudonym":
             key = self.context.key

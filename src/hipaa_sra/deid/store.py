@@ -87,7 +87,7 @@ class MappingStore(ABC):
         return _Domain(Known(keys), values)
 
     def surrogates(self, domain: str, originals: pl.Series, make: Make) -> pl.Series:
-        """The surrogate of each of `originals` (distinct values), issuing the missing ones."""
+        """The surrogate of each of `originals` (null for null), issuing the missing ones."""
         if domain not in self._maps:
             mapped = self._load("SELECT original, surrogate FROM sra_surrogate WHERE domain = ",
                                 domain, pl.String())  # fmt: skip
@@ -98,7 +98,7 @@ class MappingStore(ABC):
         wanted = originals.cast(pl.String)
         rows = mapped.originals.rows(wanted)
         missing = (rows < 0) & wanted.is_not_null().to_numpy()
-        new = wanted.filter(pl.Series(missing))
+        new = wanted.filter(pl.Series(missing)).unique(maintain_order=True)
         if new.len():
             made = self._draw(new, mapped.taken, make, domain)
             self._insert("sra_surrogate", list(zip([domain] * new.len(), new.to_list(),
@@ -107,7 +107,7 @@ class MappingStore(ABC):
             mapped.originals.add(new)
             mapped.taken.add(made)
             mapped.replacements = pl.concat([mapped.replacements, made], rechunk=False)
-            rows[missing] = np.arange(len(mapped.originals) - new.len(), len(mapped.originals))
+            rows[missing] = mapped.originals.rows(wanted.filter(pl.Series(missing)))
         return _pick(mapped.replacements, rows)
 
     def _draw(self, new: pl.Series, taken: Known, make: Make, domain: str) -> pl.Series:
@@ -127,7 +127,7 @@ class MappingStore(ABC):
                          "redact, or a wider identifier")  # fmt: skip
 
     def offsets(self, domain: str, subjects: pl.Series, max_days: int) -> pl.Series:
-        """The day offset of each of `subjects` (distinct values), drawing the new ones."""
+        """The day offset of each of `subjects` (null for null), drawing the new ones."""
         if domain not in self._offsets:
             self._offsets[domain] = self._load("SELECT subject, days FROM sra_offset WHERE "
                                                "domain = ", domain, pl.Int32())  # fmt: skip
@@ -135,7 +135,7 @@ class MappingStore(ABC):
         wanted = subjects.cast(pl.String)
         rows = known.originals.rows(wanted)
         missing = (rows < 0) & wanted.is_not_null().to_numpy()
-        new = wanted.filter(pl.Series(missing))
+        new = wanted.filter(pl.Series(missing)).unique(maintain_order=True)
         if new.len():
             days = pl.Series(offsets(new.len(), max_days, self.rng), dtype=pl.Int32)
             self._insert("sra_offset", list(zip([domain] * new.len(), new.to_list(),
@@ -143,7 +143,7 @@ class MappingStore(ABC):
             self.issued += new.len()
             known.originals.add(new)
             known.replacements = pl.concat([known.replacements, days], rechunk=False)
-            rows[missing] = np.arange(len(known.originals) - new.len(), len(known.originals))
+            rows[missing] = known.originals.rows(wanted.filter(pl.Series(missing)))
         return _pick(known.replacements, rows)
 
 
