@@ -1,6 +1,9 @@
-"""Records share the set of fields they wrote; copying one with an update touches no other."""
+"""Records share what they repeat (the set of fields written, names, dates), and stay apart."""
 
 from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
 
 from hipaa_sra.model import Risk
 
@@ -24,3 +27,17 @@ def test_a_record_that_wrote_other_fields_says_so() -> None:
     assert "last_reviewed" in reviewed.model_fields_set
     assert "last_reviewed" not in plain.model_fields_set
     assert plain.model_dump(exclude_unset=True) == {**ROW, "likelihood": "low", "impact": "low"}
+
+
+def test_names_and_dates_written_by_many_records_are_kept_once() -> None:
+    # Built from pieces, as a parser builds each occurrence: equal text, distinct objects.
+    rows = [{**ROW, "id": f"R-{n}", "asset": "".join(["d", "b"]), "last_reviewed": "2026-01-05",
+             "current_controls": ["CTL-" + "1", "checked quarterly by the on-call engineer " * 3]}
+            for n in range(2)]  # fmt: skip
+    first, second = (Risk.model_validate(row) for row in rows)
+    assert first.asset is second.asset
+    assert first.last_reviewed is second.last_reviewed
+    assert first.current_controls[0] is second.current_controls[0]
+    assert first.current_controls == second.current_controls  # prose is kept, not shared
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        Risk.model_validate({**ROW, "asset": ""})  # sharing keeps the field's own checks

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import IsoDate, Record, SraModel, Text, Unknowable, Waivers
+from .base import IsoDate, Record, Ref, RefText, SraModel, Text, Unknowable, Waivers
 
 ORGANIZATION_ASSET = "organization"
 """The asset id a risk about the organization as a whole names (the draft risks of the
@@ -24,7 +24,7 @@ class AnswerDecision(StrEnum):
 class AnswerEvidence(SraModel):
     """What shows a yes answer is true: a control, or what was checked, how, when and where."""
 
-    control: str | None = Field(None, description="Id of a control that implements it.")
+    control: Ref | None = Field(None, description="Id of a control that implements it.")
     what: str | None = Field(None, description="What the evidence shows.")
     how_verified: str | None = Field(None, description="How it was checked (review, test, scan).")
     date: IsoDate | None = Field(None, description="When it was last verified (YYYY-MM-DD).")
@@ -54,6 +54,6 @@ class Answer(Record):
         "alternative or not-reasonable (45 CFR 164.306(d)(3)).",
     )
     alternative_measure: str | None = Field(None, description="The equivalent measure, if any.")
-    answered_by: Unknowable[Text] = Field(description="Person id from sra.yaml `people`.")
+    answered_by: Unknowable[RefText] = Field(description="Person id from sra.yaml `people`.")
     date: Unknowable[IsoDate] = Field(description="When the answer was given (YYYY-MM-DD).")
     waivers: Waivers = ()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .base import IsoDate, Record, SraModel, Text, Unknowable, Waivers
+from .base import IsoDate, Record, Ref, SraModel, Text, Unknowable, Waivers
 
 
 class Category(StrEnum):
@@ -161,7 +161,7 @@ class Asset(Record):
         None, description="present, absent or possible; leave out only while unknown."
     )
     environment: str | None = Field(None, description="production, staging, development, ...")
-    owner: str | None = Field(None, description="Person id accountable for the asset.")
+    owner: Ref | None = Field(None, description="Person id accountable for the asset.")
     description: str | None = None
     code_paths: tuple[str, ...] = Field(
         (), description="gitignore-style globs of the code that implements or touches this asset."
@@ -172,7 +172,7 @@ class Asset(Record):
         description="Infrastructure resources this asset is (`sra discover`): "
         "terraform:ADDRESS, cloudformation:STACK/LOGICAL_ID or kubernetes:NAMESPACE/KIND/NAME.",
     )
-    scoped_out_by: str | None = Field(
+    scoped_out_by: Ref | None = Field(
         None,
         description="Control id that keeps ePHI out of this asset (required for absent stores).",
     )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
 import typing
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Optional, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -197,10 +199,17 @@ def _iso_date(raw: object) -> object:
         return raw
     if isinstance(raw, str) and _ISO_DATE.match(raw):
         try:
-            return date.fromisoformat(raw)
+            return _calendar_date(raw)
         except ValueError as exc:
             raise ValueError(f"{raw} is not a calendar date ({exc})") from None
     raise ValueError("expected a date written as YYYY-MM-DD")
+
+
+@lru_cache(maxsize=4096)
+def _calendar_date(text: str) -> date:
+    # One object per distinct date: a register writes the same few hundred days thousands
+    # of times, and every record keeps its dates for as long as the workspace is loaded.
+    return date.fromisoformat(text)
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
@@ -250,6 +259,25 @@ IntervalDays = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 """Non-empty text."""
 
+_SHARED_LENGTH = 100
+"""Longer text is prose, written once; names are shorter (an `Id` is at most 200, in practice
+a few dozen)."""
+
+
+def _shared(text: str) -> str:
+    if type(text) is str and len(text) <= _SHARED_LENGTH:
+        return sys.intern(text)
+    return text
+
+
+Ref = Annotated[str, AfterValidator(_shared)]
+"""Text naming what a workspace names over and over: a person, asset or control id, a HIPAA
+citation, a protocol. Kept as one string object per distinct value (`sys.intern`), however
+many records write it: in a large register the mentions outnumber the names a hundredfold."""
+
+RefText = Annotated[Text, AfterValidator(_shared)]
+"""A `Ref` that must not be empty."""
+
 Id = Annotated[
     str,
     Field(
@@ -279,9 +307,9 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 class Waiver(SraModel):
     """A reviewed decision to silence one rule on one record until a date."""
 
-    rule: str | None = Field(None, description="Rule code or name, e.g. SRA101 or stale-review.")
+    rule: Ref | None = Field(None, description="Rule code or name, e.g. SRA101 or stale-review.")
     reason: str | None = Field(None, description="Why the finding does not apply or is accepted.")
-    approved_by: str | None = Field(None, description="Person id of the approver.")
+    approved_by: Ref | None = Field(None, description="Person id of the approver.")
     until: IsoDate | None = Field(None, description="Date the waiver expires (YYYY-MM-DD).")
 
 

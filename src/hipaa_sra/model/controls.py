@@ -13,6 +13,7 @@ from .base import (
     IntervalDays,
     IsoDate,
     Record,
+    Ref,
     Sha256,
     SraModel,
     Text,
@@ -92,7 +93,7 @@ Interval = Annotated[str, BeforeValidator(_interval)]
 class Cadence(SraModel):
     """A recurring review, such as audit-log review: who does it, how often, following what."""
 
-    reviewer: str | None = Field(None, description="Person id who performs the review.")
+    reviewer: Ref | None = Field(None, description="Person id who performs the review.")
     every: Interval | None = Field(
         None, description="How often: daily, weekly, monthly, quarterly, annually, or 30d, 2w, 6m."
     )
@@ -128,11 +129,11 @@ class Control(Record):
 
     name: Unknowable[Text]
     safeguard: Unknowable[Safeguard]
-    hipaa: tuple[str, ...] = Field(
+    hipaa: tuple[Ref, ...] = Field(
         (), description="Citations met, e.g. 164.312(a)(2)(iv); see `sra catalog`."
     )
-    assets: tuple[str, ...] = Field((), description="Asset ids the control protects.")
-    owner: str | None = Field(None, description="Person id accountable for the control.")
+    assets: tuple[Ref, ...] = Field((), description="Asset ids the control protects.")
+    owner: Ref | None = Field(None, description="Person id accountable for the control.")
     description: str | None = None
     cadence: Cadence | None = None
     evidence: tuple[Evidence, ...] = ()

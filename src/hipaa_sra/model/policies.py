@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import IntervalDays, IsoDate, Record, Text, Unknowable, Waivers
+from .base import IntervalDays, IsoDate, Record, Ref, Text, Unknowable, Waivers
 
 
 class PolicyStatus(StrEnum):
@@ -21,13 +21,13 @@ class Policy(Record):
     """A written policy or procedure, its approval and its review interval."""
 
     title: Unknowable[Text]
-    hipaa: tuple[str, ...] = Field(
+    hipaa: tuple[Ref, ...] = Field(
         (), description="Citations the policy addresses, e.g. 164.308(a)(1)(ii)(C)."
     )
-    owner: str | None = Field(None, description="Person id accountable for the policy.")
+    owner: Ref | None = Field(None, description="Person id accountable for the policy.")
     version: str | None = None
     status: Unknowable[PolicyStatus] = Field(description="draft, active or retired.")
-    approved_by: str | None = Field(None, description="Person id who approved it.")
+    approved_by: Ref | None = Field(None, description="Person id who approved it.")
     approved: IsoDate | None = Field(None, description="Date of the approval (YYYY-MM-DD).")
     review_days: IntervalDays | None = Field(
         None, description="Days between reviews (default: review_intervals.policy_days)."

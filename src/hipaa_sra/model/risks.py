@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import IsoDate, LevelField, Record, SraModel, Text, Unknowable, Waivers
+from .base import IsoDate, LevelField, Record, Ref, RefText, SraModel, Text, Unknowable, Waivers
 from .quant import Quant
 
 LEVEL_FIELDS = ("likelihood", "impact", "inherent_risk", "residual_risk")
@@ -38,19 +38,19 @@ class Remediation(SraModel):
     control: Unknowable[Text] = Field(
         description="The safeguard to implement (text or control id)."
     )
-    owner: str | None = Field(None, description="Person id accountable for it.")
+    owner: Ref | None = Field(None, description="Person id accountable for it.")
     due: IsoDate | None = Field(None, description="Due date (YYYY-MM-DD).")
     status: Unknowable[RemediationStatus] = Field(
         RemediationStatus.PLANNED, description="planned, in_progress, done, accepted or deferred."
     )
     rationale: str | None = Field(None, description="Why the risk is accepted or deferred.")
-    approved_by: str | None = Field(None, description="Person id who approved the acceptance.")
+    approved_by: Ref | None = Field(None, description="Person id who approved the acceptance.")
 
 
 class Risk(Record):
     """One row of the risk register: a threat exploiting a vulnerability of an asset."""
 
-    asset: Unknowable[Text] = Field(description="Id of the asset at risk.")
+    asset: Unknowable[RefText] = Field(description="Id of the asset at risk.")
     ephi_present: bool | None = Field(None, description="The asset holds or moves ePHI.")
     threat: Unknowable[Text] = Field(description="The threat event.")
     vuln: Unknowable[Text] = Field(
@@ -63,13 +63,13 @@ class Risk(Record):
     inherent_risk: LevelField | None = Field(
         None, description="Risk level before current controls (likelihood x impact matrix)."
     )
-    current_controls: tuple[str, ...] = Field(
+    current_controls: tuple[Ref, ...] = Field(
         (), description="Safeguards in place: control ids, or text saying how/when/where verified."
     )
     residual_risk: LevelField | None = Field(None, description="Risk level with current controls.")
     remediation: tuple[Remediation, ...] = ()
     last_reviewed: IsoDate | None = Field(None, description="Date the row was last reviewed.")
-    hipaa: tuple[str, ...] = Field((), description="Citations this risk bears on.")
+    hipaa: tuple[Ref, ...] = Field((), description="Citations this risk bears on.")
     threat_source: ThreatSource | None = Field(
         None, description="adversarial, accidental, structural or environmental."
     )

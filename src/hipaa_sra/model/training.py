@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import IntervalDays, IsoDate, Record, Text, Unknowable, Waivers
+from .base import IntervalDays, IsoDate, Record, Ref, Text, Unknowable, Waivers
 
 
 class Training(Record):
     """One completion of a course by a person, or by a named group with its headcount."""
 
-    person: str | None = Field(None, description="Person id from sra.yaml `people`.")
+    person: Ref | None = Field(None, description="Person id from sra.yaml `people`.")
     group: str | None = Field(None, description="A named group (e.g. front-desk staff).")
     headcount: int | None = Field(None, ge=1, description="How many people the group holds.")
     course: Unknowable[Text]

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import IsoDate, Record, Sha256, SraModel, Text, Unknowable, Waivers
+from .base import IsoDate, Record, Ref, Sha256, SraModel, Text, Unknowable, Waivers
 
 
 class EphiExposure(StrEnum):
@@ -53,6 +53,6 @@ class Vendor(Record):
     last_verified: IsoDate | None = Field(
         None, description="Date the vendor's safeguards were last verified."
     )
-    owner: str | None = Field(None, description="Person id who manages the relationship.")
+    owner: Ref | None = Field(None, description="Person id who manages the relationship.")
     description: str | None = None
     waivers: Waivers = ()
