@@ -96,10 +96,10 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
         HISTORY_LIMIT,
         HISTORY_MEASURE,
         build_report,
-        html_to_pdf,
         render_docx,
         render_html,
         render_markdown,
+        render_pdf,
     )
     from ..report import review_history as load_history
 
@@ -127,11 +127,10 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
         return render_markdown(document).encode("utf-8"), document
     if fmt == "docx":
         return render_docx(document), document
-    html = render_html(document)
-    if fmt != "pdf":
-        return html.encode("utf-8"), document
-    stages.start(f"laying out the PDF pages ({len(html) / 1048576:.1f} MB of HTML)")
-    return html_to_pdf(html), document
+    if fmt == "pdf":
+        return render_pdf(document, laying_out=lambda what: stages.start(
+            f"laying out the PDF pages ({what})")), document  # fmt: skip
+    return render_html(document).encode("utf-8"), document
 
 
 def _check_target(target: Path) -> None:

@@ -11,7 +11,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +34,8 @@ from .sheet import (
 )
 from .tables import Column
 
-__all__ = ["Sheet", "Table", "column_letter", "kind_named", "neutralise", "read_sheets",
-           "restore", "write_csv", "write_xlsx"]  # fmt: skip
+__all__ = ["Sheet", "Table", "column_letter", "csv_bytes", "kind_named", "neutralise",
+           "read_sheets", "restore", "write_csv", "write_xlsx"]  # fmt: skip
 
 _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 500
@@ -78,18 +78,23 @@ def _csv_cell(value: Any) -> str:
     return neutralise(value) if isinstance(value, str) else str(value)
 
 
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file's bytes: UTF-8 with BOM (which Excel needs), no cell a spreadsheet runs."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_csv_cell(value) for value in cells] for cells in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def write_csv(directory: Path, tables: Sequence[Table]) -> list[Path]:
     """One `<kind>.csv` per table in `directory` (UTF-8 with BOM, which Excel needs)."""
     if directory.exists() and not directory.is_dir():
         raise WriteError(f"{directory}: not a directory; CSV export writes one file per kind")
     written = []
     for table in tables:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([col.header for col in table.columns])
-        writer.writerows([_csv_cell(value) for value in cells] for cells in table.rows)
         path = directory / f"{table.kind.name}.csv"
-        _write(path, buffer.getvalue().encode("utf-8-sig"))
+        _write(path, csv_bytes([col.header for col in table.columns], table.rows))
         written.append(path)
     return written
 

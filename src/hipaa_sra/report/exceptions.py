@@ -71,7 +71,8 @@ def exceptions_section(i: ReportInputs) -> Section:
     risks = i.table(
         "accepted-risks", "Accepted risks",
         ("Risk", "Asset", "Residual", "Accepted instead of", "Rationale", "Approved by"),
-        accepted, empty="No remediation item has the status `accepted`.", whole=True,
+        accepted, empty="No remediation item has the status `accepted`.",
+        order="in register order",
     )  # fmt: skip
     paragraphs = (
         "Decisions to accept a finding or a risk rather than fix it, each with its reason "

@@ -10,6 +10,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, Template, select_autoescape
 
+from .attachments import appendix_file_name
 from .charts import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
 from .document import BannerKind, CellValue, Report, Table, Tone
 
@@ -24,17 +25,24 @@ class _RenderedTable:
     """Every row, for the appendix; empty when the section shows them all."""
 
 
-def render_html(report: Report) -> str:
-    """The report as an HTML document (print-ready: WeasyPrint renders the same string)."""
+def render_html(report: Report, *, attached: bool = False) -> str:
+    """The report as an HTML document (print-ready: WeasyPrint renders the same string).
+
+    `attached`: each appendix names its CSV file attached to the PDF instead of holding the
+    rows (see `attachments`), so the pages carry no table longer than its section shows.
+    """
     numbers = report.appendix_numbers
+    files = {table.key: appendix_file_name(numbers[table.key], table)
+             for table in report.appendices} if attached else {}  # fmt: skip
     tables = {
-        table.key: _RenderedTable(_table(table, numbers.get(table.key)),
-                                  _table(table, None, full=True) if table.truncated else "")
+        table.key: _RenderedTable(
+            _table(table, numbers.get(table.key), attached=files.get(table.key)),
+            _table(table, None, full=True) if table.truncated and not attached else "")
         for section in report.sections
         for table in section.tables
     }  # fmt: skip
     return _template().render(report=report, tables=tables, css=_css() + _header_css(report),
-                              inline=inline)
+                              inline=inline, files=files)
 
 
 def _header_css(report: Report) -> str:
@@ -62,8 +70,10 @@ def _template() -> Template:
     return env.from_string(source.read_text(encoding="utf-8"))
 
 
-def _table(table: Table, appendix: int | None, *, full: bool = False) -> str:
-    """A table as HTML; a truncated one shows its first rows and points at its appendix."""
+def _table(table: Table, appendix: int | None, *, full: bool = False,
+           attached: str | None = None) -> str:  # fmt: skip
+    """A table as HTML; a truncated one shows its first rows and points at its appendix
+    (and at the appendix's file, when `attached` names the CSV file the PDF carries)."""
     key = f"appendix-{table.key}" if full else table.key
     parts = [f'<div class="table-wrap" id="table-{escape(key)}">']
     if not full:
@@ -74,9 +84,12 @@ def _table(table: Table, appendix: int | None, *, full: bool = False) -> str:
     rows = table.rows if full else table.rows[: table.shown]
     if table.truncated and not full:
         order = f", {table.order}" if table.order else ""
+        where = (f", attached to this PDF as <code>{escape(attached)}</code>"
+                 if attached else "")  # fmt: skip
         parts.append(f'<p class="table-order">The first {len(rows):,} of {len(table.rows):,} '
                      f'rows{escape(order)}; all of them are in '
-                     f'<a href="#appendix-{escape(table.key)}">Appendix {appendix}</a>.</p>')
+                     f'<a href="#appendix-{escape(table.key)}">Appendix {appendix}</a>'
+                     f'{where}.</p>')
     head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
     parts.append(f'<table class="t-{escape(table.key)}"><thead><tr>{head}</tr></thead><tbody>')
     parts.extend(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in rows)

@@ -1,20 +1,50 @@
-"""The SRA document as PDF: the HTML rendition laid out on A4 pages by WeasyPrint."""
+"""The SRA document as PDF: the HTML rendition laid out on A4 pages by WeasyPrint.
+
+The pages carry what a person reads; each appendix (a table longer than its section shows)
+travels as a CSV file attached to the PDF, because laying out every row of a large register
+took minutes and gigabytes.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 
 from ..errors import SraError
+from .attachments import Attachment, appendix_attachments
+from .document import Report
+from .html import render_html
 
 
 class PdfUnavailable(SraError):
     """WeasyPrint or the Pango library it draws text with is not installed."""
 
 
-def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of an HTML document that needs nothing from the network."""
+def render_pdf(report: Report, *, laying_out: Callable[[str], None] | None = None) -> bytes:
+    """The report as PDF: bounded pages, every appendix attached as a CSV file.
+
+    `laying_out` hears what is about to be laid out, before the part that takes the time.
+    """
+    html = render_html(report, attached=True)
+    files = appendix_attachments(report)
+    if laying_out is not None:
+        laying_out(f"{len(html) / 1048576:.1f} MB of HTML, {len(files)} appendices attached")
+    return html_to_pdf(html, files, day=report.today)
+
+
+def html_to_pdf(html: str, attachments: Sequence[Attachment] = (), *,
+                day: date | None = None) -> bytes:  # fmt: skip
+    """PDF bytes of an HTML document that needs nothing from the network, carrying files.
+
+    With `day`, the embedded fonts are dated by it rather than by the clock, so the same
+    document gives the same bytes on every run.
+    """
     try:
         from weasyprint import HTML
+        from weasyprint import Attachment as PdfFile
         from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as exc:  # OSError: Pango missing, found at import time
         raise PdfUnavailable(
@@ -31,6 +61,29 @@ def html_to_pdf(html: str) -> bytes:
     # file, would be a leak of which report is being read, so no protocol is allowed.
     no_fetch = URLFetcher(allowed_protocols=frozenset())
     document = HTML(string=html, base_url=None, url_fetcher=no_fetch)
-    pdf = document.write_pdf()
+    files = []
+    for item in attachments:
+        # WeasyPrint dates a file by the clock unless told; the report's date keeps the
+        # PDF's bytes the same from one run to the next.
+        stamp = datetime.combine(item.day, time(), tzinfo=UTC)
+        files.append(PdfFile(string=item.data, url_fetcher=no_fetch, name=item.name,
+                             description=item.description, created=stamp, modified=stamp,
+                             relationship="Supplement"))  # fmt: skip
+    with _fonts_dated(day):
+        pdf = document.write_pdf(attachments=files)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+@contextmanager
+def _fonts_dated(day: date | None) -> Iterator[None]:
+    # fontTools stamps each font subset it writes with the clock unless SOURCE_DATE_EPOCH
+    # (the reproducible-builds convention) says otherwise; a value the user set is kept.
+    if day is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(day, time(), UTC).timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from ...errors import SraError
-from ...report import Report, build_report, html_to_pdf, render_docx, render_html, review_history
+from ...report import Report, build_report, render_docx, render_html, render_pdf, review_history
 from .. import audit, reading
 from ..permissions import Permission, requires
 
@@ -66,8 +66,7 @@ def _rendered(request: HttpRequest, fmt: str) -> bytes:
         if fmt == "html":
             return version.derived(("report-html", day), html)
         if fmt == "pdf":
-            return version.derived(("report-pdf", day), lambda ws: html_to_pdf(
-                version.derived(("report-html", day), html).decode("utf-8")))  # fmt: skip
+            return version.derived(("report-pdf", day), lambda ws: render_pdf(document))
         return version.derived(("report-docx", day), lambda ws: render_docx(document))
 
 
