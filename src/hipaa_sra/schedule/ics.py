@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..dates import LAST_DAY, add_days
@@ -127,28 +128,55 @@ def _date(day: date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def _vevent(schedule: Schedule, event: Event, stamp: str, out: list[str],
-            addresses: dict[Attendee, str]) -> None:  # fmt: skip
+_CATEGORIES = {
+    kind: f"CATEGORIES:{escape_text(CATEGORY)},{escape_text(label)}"
+    for kind, label in _LABELS.items()
+}
+
+
+@dataclass
+class _Lines:
+    """What many events share, written once: the stamp, the organizer, attendees, days."""
+
+    stamp: str
+    organizer: str | None
+    addresses: dict[Attendee, str] = field(default_factory=dict)
+    days: dict[date, tuple[str, str | None]] = field(default_factory=dict)
+
+    def attendee(self, person: Attendee) -> str:
+        """The ATTENDEE line of a person (a few people own thousands of events)."""
+        line = self.addresses.get(person)
+        if line is None:
+            line = self.addresses[person] = fold(_address("ATTENDEE", person, True))
+        return line
+
+    def day(self, day: date) -> tuple[str, str | None]:
+        """The DTSTART line and the DTEND line (None on the last day there is)."""
+        lines = self.days.get(day)
+        if lines is None:
+            # The day after 9999-12-31 has no date, and RFC 5545 3.6.1 makes an all-day
+            # event without DTEND last that day.
+            end = f"DTEND;VALUE=DATE:{_date(add_days(day, 1))}" if day < LAST_DAY else None
+            lines = self.days[day] = (f"DTSTART;VALUE=DATE:{_date(day)}", end)
+        return lines
+
+
+def _vevent(schedule: Schedule, event: Event, shared: _Lines, out: list[str]) -> None:
     """Append the event's content lines, in icalendar's order: the canonical few, then A-Z."""
+    start, end = shared.day(event.day)
     out.append("BEGIN:VEVENT")
     out.append(fold(f"SUMMARY:{escape_text(ics_text(event.summary))}"))
-    out.append(f"DTSTART;VALUE=DATE:{_date(event.day)}")
-    if event.day < LAST_DAY:
-        out.append(f"DTEND;VALUE=DATE:{_date(add_days(event.day, 1))}")
-    # else no DTEND: the day after 9999-12-31 has no date, and RFC 5545 3.6.1 makes an
-    # all-day event without one last that day.
-    out.append(stamp)
+    out.append(start)
+    if end is not None:
+        out.append(end)
+    out.append(shared.stamp)
     out.append(f"UID:{event_uid(schedule.identity, event.kind, event.record_id)}")
     # RFC 5545 3.8.4.3: an event with attendees is group-scheduled and names an organizer.
-    for person in event.attendees:
-        line = addresses.get(person)
-        if line is None:
-            line = addresses[person] = fold(_address("ATTENDEE", person, True))
-        out.append(line)
-    out.append(f"CATEGORIES:{escape_text(CATEGORY)},{escape_text(_LABELS[event.kind])}")
+    out.extend(shared.attendee(person) for person in event.attendees)
+    out.append(_CATEGORIES[event.kind])
     out.append(fold(f"DESCRIPTION:{escape_text(_description(event))}"))
-    if event.attendees and schedule.organizer is not None:
-        out.append(fold(_address("ORGANIZER", schedule.organizer, False)))
+    if event.attendees and shared.organizer is not None:
+        out.append(shared.organizer)
     # Deadlines, not meetings: they must not block anyone's free/busy time.
     out.append("TRANSP:TRANSPARENT")
     out.append("END:VEVENT")
@@ -165,9 +193,10 @@ def render_ics(schedule: Schedule) -> bytes:
         "CALSCALE:GREGORIAN",
         fold(f"X-WR-CALNAME:{escape_text(ics_text(schedule.name))}"),
     ]
-    addresses: dict[Attendee, str] = {}  # a few people own thousands of events
+    organizer = schedule.organizer
+    shared = _Lines(stamp, fold(_address("ORGANIZER", organizer, False)) if organizer else None)
     for event in schedule.events:
-        _vevent(schedule, event, stamp, lines, addresses)
+        _vevent(schedule, event, shared, lines)
     lines.append("END:VCALENDAR")
     lines.append("")
     return "\r\n".join(lines).encode()
