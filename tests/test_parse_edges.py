@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import ryml
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hipaa_sra.errors import LoadError
-from hipaa_sra.loading.parse import parse_yaml
+from hipaa_sra.loading.parse import _emit_json, parse_yaml
 
 TODAY = ("--today", "2026-11-22")
 ASSETS = """\
@@ -269,3 +270,11 @@ def test_escape_sequences_in_values_are_stripped_from_text_output(workspace, sra
         assert "\\x07end" in shown
     as_json = sra("lint", "--format", "json", *TODAY, "--workspace", str(root))
     assert any(value in f["message"] for f in json.loads(as_json.stdout)["findings"])
+
+
+def test_json_longer_than_the_first_buffer_is_emitted_again_in_full() -> None:
+    data = b"".join(b"- id: R-%d\n  owner: alice\n" % n for n in range(200))
+    tree = ryml.parse_in_arena(data)
+    # Told the file is empty, the first buffer (64 bytes) is far too small for the JSON.
+    assert json.loads(_emit_json(tree, tree.root_id(), 0)) == yaml.safe_load(data)
+    assert json.loads(_emit_json(tree, tree.root_id(), len(data))) == yaml.safe_load(data)
