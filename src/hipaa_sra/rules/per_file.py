@@ -43,23 +43,24 @@ def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule
     listing = scan_workspace(workspace.root)
     if listing.errors:
         return None
-    data: dict[str, bytes] = {}
+    digests: dict[str, bytes] = {}
     try:
         for source in listing.files:
             read_bytes = read(source.path)
             if read_bytes is None:
                 return None  # the loader reports it; never hash what it would refuse
-            data[source.rel] = read_bytes
+            # Only the digest is kept: the loaded workspace already holds every file's bytes.
+            digests[source.rel] = hashlib.blake2b(read_bytes, digest_size=32).digest()
     except OSError:
         return None
-    shared = _shared(listing.files, data, ctx.today, selection, chosen, workspace.root)
+    shared = _shared(listing.files, digests, ctx.today, selection, chosen, workspace.root)
     keys: dict[str, Key] = {}
     reused: dict[str, list[Finding]] = {}
     for source in listing.files:
         if source.kind is None:
             continue
         shown = display_path(source.path)
-        key = keys[shown] = cache.key_of((shared, os.fsencode(source.rel), data[source.rel]),
+        key = keys[shown] = cache.key_of((shared, os.fsencode(source.rel), digests[source.rel]),
                                          "lint-file")  # fmt: skip
         rows = cache.get(key)
         found = _restore(rows)
@@ -82,7 +83,7 @@ def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule
     return out
 
 
-def _shared(files: Iterable[SourceFile], data: dict[str, bytes], today: date,
+def _shared(files: Iterable[SourceFile], digests: dict[str, bytes], today: date,
             selection: Selection, rules: Sequence[Rule], root: Path) -> bytes:  # fmt: skip
     """Digest of what every file's per-record findings depend on besides the file itself."""
     inputs = frozenset(kind for rule in rules for kind in rule.record_inputs or ())
@@ -96,7 +97,7 @@ def _shared(files: Iterable[SourceFile], data: dict[str, bytes], today: date,
         if source.kind is None or source.kind.name in inputs:
             name = os.fsencode(source.rel)
             digest.update(len(name).to_bytes(8, "little") + name)
-            digest.update(len(data[source.rel]).to_bytes(8, "little") + data[source.rel])
+            digest.update(digests[source.rel])
     return digest.digest()
 
 
