@@ -101,7 +101,7 @@ copy_file(entry, TableTransform(entry.table.name, rules, entry.table.schema, con
 _START = _RSS + """
 import hipaa_sra.cli, hipaa_sra.deid.run, hipaa_sra.deid.files_io, polars
 """
-Row = tuple[str, int, float, float, int | None, float | None]
+Row = tuple[str, int, float, float | None, int | None, float]
 """What was run, input bytes, wall seconds, CPU seconds, peak RSS (KB), load average."""
 
 
@@ -220,13 +220,15 @@ def main() -> None:
             _deidentify(table, folder, fmt, source, size)
         presidio = run_presidio(csv, args.presidio_mb)
     if presidio is not None:
+        # Timed in this process (one thread), wall time only.
         table.append(("Presidio AnonymizerEngine, spans given (first rows)", presidio[0],
-                      presidio[1], presidio[1], None, os.getloadavg()[0]))  # fmt: skip
+                      presidio[1], None, None, os.getloadavg()[0]))  # fmt: skip
     print("| run | input MB | CPU s | wall s (load) | MB/s (wall) | peak RSS MB |\n"
           "|---|---:|---:|---:|---:|---:|")  # fmt: skip
     for name, nbytes, wall, cpu, peak, load in table:
         shown = f"{peak / 1024:,.0f}" if peak is not None else "-"
-        print(f"| {name} | {nbytes / 1e6:,.1f} | {cpu:,.2f} | {wall:,.2f} ({load:.1f}) | "
+        used = f"{cpu:,.2f}" if cpu is not None else "-"
+        print(f"| {name} | {nbytes / 1e6:,.1f} | {used} | {wall:,.2f} ({load:.1f}) | "
               f"{nbytes / 1e6 / wall:,.1f} | {shown} |")  # fmt: skip
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "deidentify.json").write_text(json.dumps(
