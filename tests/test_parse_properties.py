@@ -32,7 +32,7 @@ values = st.recursive(
 records = st.lists(st.dictionaries(keys, values, min_size=1, max_size=6), max_size=6)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values, st.sampled_from([False, True]))
 def test_parse_matches_pyyaml_on_dumped_data(value: Any, flow: bool) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True, sort_keys=False)
@@ -55,7 +55,7 @@ def _compose_marks(data: bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
     return marks
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records, st.sampled_from([False, None]))
 def test_source_map_matches_libyaml_marks(value: Any, flow: bool | None) -> None:
     data = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True,
@@ -118,7 +118,7 @@ def _emit(value: Any, indent: int = 0, flow: bool = False) -> str:
     return value
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plain_values)
 def test_fast_route_agrees_with_exact_walk(value: Any) -> None:
     text = _emit(value) if isinstance(value, (dict, list)) else f"v: {value}\n"
