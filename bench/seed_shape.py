@@ -38,8 +38,7 @@ from generate import (
 SEED_ASSETS = 240
 """Systems the register names: a few hundred, as a team's first register has."""
 
-EMPTY_FOLDERS = ("inventory", "flows", "vendors", "controls", "assessment", "policies",
-                 "training")
+EMPTY_FOLDERS = ("inventory", "flows", "vendors", "controls", "assessment", "policies", "training")
 """The kind folders `sra init` writes with an empty `[]` file, besides the register."""
 
 # Free-text safeguards as teams write them: most say what, few say how, when and where.
@@ -130,8 +129,12 @@ def _asset_ids(rng: Random) -> list[tuple[str, str]]:
         category = rng.choice(CATEGORIES)
         domain = rng.choice(DOMAINS)
         short = rng.choice(ENVIRONMENTS)[1]
-        out.append((f"{domain.replace('-', '_')}.{short}-{category}-{i + 1:03d}",
-                    f"{domain} {CATEGORY_NOUN[category]}"))
+        out.append(
+            (
+                f"{domain.replace('-', '_')}.{short}-{category}-{i + 1:03d}",
+                f"{domain} {CATEGORY_NOUN[category]}",
+            )
+        )
     return out
 
 
@@ -140,13 +143,17 @@ def _control_text(rng: Random) -> str:
     if rng.random() >= SPECIFIC_SHARE:
         return rng.choice(COMMON_CONTROLS)
     return rng.choice(SPECIFIC_CONTROLS).format(
-        days=rng.choice((30, 90, 180, 365, 400)), n=rng.randrange(100, 100_000),
-        date=rng.choice(_PAST), hours=rng.choice((1, 4, 8, 12, 24)), domain=rng.choice(DOMAINS),
+        days=rng.choice((30, 90, 180, 365, 400)),
+        n=rng.randrange(100, 100_000),
+        date=rng.choice(_PAST),
+        hours=rng.choice((1, 4, 8, 12, 24)),
+        domain=rng.choice(DOMAINS),
     )
 
 
-def _risk(rng: Random, i: int, assets: list[tuple[str, str]], owners: list[str],
-          out: list[str]) -> None:
+def _risk(
+    rng: Random, i: int, assets: list[tuple[str, str]], owners: list[str], out: list[str]
+) -> None:
     """Append one register row in the article's field order."""
     ap = out.append
     asset, noun = rng.choice(assets)
