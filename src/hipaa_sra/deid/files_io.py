@@ -148,7 +148,7 @@ def _pipeline(entry: FileEntry, transform: TableTransform, tally: Tally | None,
                     yield work(batch, lookups)
                     continue
                 pending.append(pool.submit(work, batch, lookups))
-                while len(pending) > workers:
+                while len(pending) >= workers:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
