@@ -140,3 +140,34 @@ def test_example_pdf_without_appendices_attaches_nothing(tmp_path: Path) -> None
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(build_report(
         load_workspace(root, use_cache=False), TODAY))))  # fmt: skip
     assert reader.attachments == {}
+
+
+def test_a_pdf_section_shows_fewer_rows_than_the_html_by_default(tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    init_workspace(root, example=False, organization="Clinic")
+    risks = "".join(
+        f"- id: R-{n:03d}\n  asset: db\n  threat: Threat {n}\n  vuln: Weakness {n}\n"
+        f"  likelihood: low\n  impact: moderate\n"
+        for n in range(1, 61)
+    )
+    (root / "register" / "many.yaml").write_text(risks, encoding="utf-8")
+    runner = CliRunner()
+    for fmt in ("html", "pdf"):
+        args = [
+            "report",
+            "--workspace",
+            str(root),
+            "--format",
+            fmt,
+            "--out",
+            f"{tmp_path}/sra.{fmt}",
+        ]
+        result = runner.invoke(cli, [*args, "--today", TODAY.isoformat(), "--no-history"])
+        assert result.exit_code == 0, result.stderr
+    # 60 rows fit in an HTML section (200); a PDF section shows 50 and attaches all 60.
+    assert "Appendix 1" not in (tmp_path / "sra.html").read_text(encoding="utf-8")
+    reader = pypdf.PdfReader(tmp_path / "sra.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "The first 50 of 60 rows" in text
+    [name] = [name for name in reader.attachments if name.endswith("-risk-levels.csv")]
+    assert len(_rows(reader.attachments[name][0])) == 61

@@ -40,7 +40,8 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
               help="Compute the numbers of at most the N newest commits not yet cached "
                    "(default 10).")
 @click.option("--detail-limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Rows a section shows before the rest move to an appendix (default 200).")
+              help="Rows a section shows before the rest move to an appendix (default 200; "
+                   "50 in a PDF, whose appendices are attached files).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 @click.option("--progress/--no-progress", default=None,
               help="Each stage and its time on standard error (default: only on a terminal).")
@@ -95,6 +96,7 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
         DETAIL_LIMIT,
         HISTORY_LIMIT,
         HISTORY_MEASURE,
+        PDF_DETAIL_LIMIT,
         build_report,
         render_docx,
         render_html,
@@ -120,8 +122,8 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
                                      measure=measure, use_cache=not no_cache,
                                      progress=progress if stages.enabled else None)
     stages.start(f"building the document ({len(ws.risks):,} risks)")
-    document = build_report(ws, day, history=past, history_problem=problem,
-                            detail_limit=detail_limit or DETAIL_LIMIT)
+    limit = detail_limit or (PDF_DETAIL_LIMIT if fmt == "pdf" else DETAIL_LIMIT)
+    document = build_report(ws, day, history=past, history_problem=problem, detail_limit=limit)
     stages.start("rendering the HTML" if fmt in ("html", "pdf") else f"rendering {fmt}")
     if fmt == "md":
         return render_markdown(document).encode("utf-8"), document

@@ -4,7 +4,7 @@ from .attachments import Attachment, appendix_attachments, appendix_csv
 from .build import HISTORY_LIMIT, HISTORY_MEASURE, SECTION_TITLES, build_report, review_history
 from .document import Banner, BannerKind, Cell, Figure, Report, Section, Table, Tone
 from .html import render_html
-from .inputs import DETAIL_LIMIT
+from .inputs import DETAIL_LIMIT, PDF_DETAIL_LIMIT
 from .markdown import render_markdown
 from .pdf import PdfUnavailable, html_to_pdf, render_pdf
 from .word import DocxUnavailable, render_docx, svg_to_png
@@ -13,6 +13,7 @@ __all__ = [
     "DETAIL_LIMIT",
     "HISTORY_LIMIT",
     "HISTORY_MEASURE",
+    "PDF_DETAIL_LIMIT",
     "SECTION_TITLES",
     "Attachment",
     "Banner",

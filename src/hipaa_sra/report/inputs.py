@@ -21,6 +21,9 @@ from .document import Cell, CellValue, Table, Tone
 
 DETAIL_LIMIT = 200
 """Rows a section shows before the rest of its table moves to an appendix."""
+PDF_DETAIL_LIMIT = 50
+"""Rows a section of the PDF shows: its appendices are attached files, every row laid out
+on a page costs layout time, and a reader of pages reads the first rows."""
 
 MISSING = "—"
 """What an empty cell shows: a value nobody recorded."""
