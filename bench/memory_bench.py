@@ -160,15 +160,22 @@ def report(rows: list[Row], title: str) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--risks", default="50000,100000",
-                        help="comma list of risk counts (50000 is the enterprise size)")
+    parser.add_argument(
+        "--risks",
+        default="50000,100000",
+        help="comma list of risk counts (50000 is the enterprise size)",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=2, help="rounds (median reported)")
     parser.add_argument("--data", type=Path, default=BENCH / "data")
-    parser.add_argument("--tools", default="pyyaml,validate,lint",
-                        help="comma list of pyyaml,validate,nocache,lint")
-    parser.add_argument("--base-src", default=None,
-                        help="another source tree (a git worktree's src/) measured alongside")
+    parser.add_argument(
+        "--tools", default="pyyaml,validate,lint", help="comma list of pyyaml,validate,nocache,lint"
+    )
+    parser.add_argument(
+        "--base-src",
+        default=None,
+        help="another source tree (a git worktree's src/) measured alongside",
+    )
     return parser.parse_args(argv)
 
 
