@@ -16,7 +16,16 @@ from django.shortcuts import render
 from django.urls import path
 
 from ...errors import SraError
-from ...report import Report, build_report, render_docx, render_html, render_pdf, review_history
+from ...report import (
+    DETAIL_LIMIT,
+    PDF_DETAIL_LIMIT,
+    Report,
+    build_report,
+    render_docx,
+    render_html,
+    render_pdf,
+    review_history,
+)
 from .. import audit, reading
 from ..permissions import Permission, requires
 
@@ -42,22 +51,26 @@ FORMATS = {
 }
 
 
-def _report(request: HttpRequest) -> Report:
+def _report(request: HttpRequest, *, limit: int = DETAIL_LIMIT) -> Report:
+    """The document as of the request's day; `limit` rows per section (the PDF shows fewer)."""
     version, day = reading.version_and_day(request)
     lint = version.lint(day)
 
     def build(ws: object) -> Report:
         past, problem = review_history(version.root)
         return build_report(version.workspace, day, lint_report=lint, history=past,
-                            history_problem=problem)  # fmt: skip
+                            history_problem=problem, detail_limit=limit)  # fmt: skip
 
     with _RENDERING:
-        return version.derived(("report", day), build)
+        return version.derived(("report", day, limit), build)
 
 
 def _rendered(request: HttpRequest, fmt: str) -> bytes:
     version, day = reading.version_and_day(request)
     with _RENDERING:
+        if fmt == "pdf":  # as `sra report --format pdf` makes it: 50-row sections
+            paged = _report(request, limit=PDF_DETAIL_LIMIT)
+            return version.derived(("report-pdf", day), lambda ws: render_pdf(paged))
         document = _report(request)
 
         def html(_: object) -> bytes:
@@ -65,8 +78,6 @@ def _rendered(request: HttpRequest, fmt: str) -> bytes:
 
         if fmt == "html":
             return version.derived(("report-html", day), html)
-        if fmt == "pdf":
-            return version.derived(("report-pdf", day), lambda ws: render_pdf(document))
         return version.derived(("report-docx", day), lambda ws: render_docx(document))
 
 
