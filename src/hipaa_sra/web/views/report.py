@@ -41,8 +41,8 @@ DOCUMENT_POLICY = "; ".join((
 """The report's own CSP: its inline styles and data: images, nothing that runs or loads."""
 
 _RENDERING = threading.RLock()
-"""One rendering at a time: a PDF of a large register takes minutes and much memory, and a
-second request for it waits for the first and then reads the cached result."""
+"""One rendering at a time: a PDF of a large register takes half a minute and hundreds of
+megabytes, and a second request for it waits for the first and then reads the cached result."""
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
