@@ -40,7 +40,8 @@ demo: $(VENV)/.installed
 	@echo "Annual loss:       $(DEMO)/quantify.txt"
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench docs scripts
+	$(BIN)/ruff format --check src tests bench docs scripts
 	$(BIN)/mypy
 
 # The database tests need the PostgreSQL server on 127.0.0.1:5432; the script starts it (and

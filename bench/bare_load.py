@@ -21,7 +21,8 @@ STARTED = time.perf_counter()
 def yaml_files(root: Path) -> list[Path]:
     """Every *.yaml file of a workspace, sorted, skipping hidden directories such as the cache."""
     return sorted(
-        p for p in root.rglob("*.yaml")
+        p
+        for p in root.rglob("*.yaml")
         if not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 

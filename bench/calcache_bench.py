@@ -74,8 +74,13 @@ def measure(args: list[str], src: str | None, cwd: Path) -> Run:
     if src is not None:
         env["PYTHONPATH"] = src
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "hipaa_sra", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hipaa_sra", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -142,8 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--data", type=Path, default=BENCH / "data")
-    parser.add_argument("--src", default=None,
-                        help="the source tree (its src/) to measure; default: the installed one")
+    parser.add_argument(
+        "--src",
+        default=None,
+        help="the source tree (its src/) to measure; default: the installed one",
+    )
     parser.add_argument("--baseline", default=None, help="a source tree (its src/) to compare")
     parser.add_argument("--results", type=Path, default=BENCH / "results" / "calcache.json")
     args = parser.parse_args(argv)
@@ -162,22 +170,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     row.prepare()
                     run = measure(row.args, row.src, root.parent)
                     row.runs.append(run)
-                    print(f"[{size} {round_ + 1}/{args.repeat}] {row.label}: {run.cpu:.2f} s "
-                          f"CPU, {run.wall:.2f} s wall, {run.rss_mb:.0f} MB, load "
-                          f"{os.getloadavg()[0]:.1f}", file=sys.stderr)  # fmt: skip
+                    print(
+                        f"[{size} {round_ + 1}/{args.repeat}] {row.label}: {run.cpu:.2f} s "
+                        f"CPU, {run.wall:.2f} s wall, {run.rss_mb:.0f} MB, load "
+                        f"{os.getloadavg()[0]:.1f}",
+                        file=sys.stderr,
+                    )
         finally:
             touched.write_bytes(original)  # the generated workspace as generated
         profile = SIZES[size]
-        print(f"\n### {size}: {profile.risks:,} risks, {profile.assets:,} assets, "
-              f"{profile.flows:,} flows, {profile.controls:,} controls; {files} files, "
-              f"{nbytes / 1e6:.1f} MB (median of {args.repeat}, load average "
-              f"{os.getloadavg()[0]:.1f})\n")  # fmt: skip
+        print(
+            f"\n### {size}: {profile.risks:,} risks, {profile.assets:,} assets, "
+            f"{profile.flows:,} flows, {profile.controls:,} controls; {files} files, "
+            f"{nbytes / 1e6:.1f} MB (median of {args.repeat}, load average "
+            f"{os.getloadavg()[0]:.1f})\n"
+        )
         print("| command | CPU s | wall s | peak RSS MB |\n|---|---:|---:|---:|")
         table: dict[str, dict[str, object]] = {}
         for row in rows:
             cpu, wall, rss = row.median("cpu"), row.median("wall"), row.median("rss_mb")
-            table[row.label] = {"cpu_s": cpu, "wall_s": wall, "rss_mb": rss,
-                                "runs": [vars(r) for r in row.runs]}  # fmt: skip
+            table[row.label] = {
+                "cpu_s": cpu,
+                "wall_s": wall,
+                "rss_mb": rss,
+                "runs": [vars(r) for r in row.runs],
+            }
             print(f"| {row.label} | {cpu:.2f} | {wall:.2f} | {rss:.0f} |")
         for tag in ("", " [baseline]"):
             if f"validate cold{tag}" not in table:
@@ -185,9 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             cal_cold = ratio(table, "calendar cold", "validate cold", tag)
             cal_warm = ratio(table, "calendar warm", "validate warm", tag)
             touched = ratio(table, "lint one file changed", "lint cold", tag)
-            print(f"\n-{tag or ' current'}: calendar cold / validate cold {cal_cold:.2f}x, "
-                  f"calendar warm / validate warm {cal_warm:.2f}x, lint one file changed / "
-                  f"lint cold {touched:.2f}x (CPU)")
+            print(
+                f"\n-{tag or ' current'}: calendar cold / validate cold {cal_cold:.2f}x, "
+                f"calendar warm / validate warm {cal_warm:.2f}x, lint one file changed / "
+                f"lint cold {touched:.2f}x (CPU)"
+            )
         out["sizes"][size] = table  # type: ignore[index]
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(out, indent=2) + "\n")

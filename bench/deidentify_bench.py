@@ -33,8 +33,22 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tests.scan.data import columns  # noqa: E402
 
-KEEP = ("mrn", "patient_name", "ssn", "dob", "age", "zip", "phone", "email", "admit_date",
-        "icd10_code", "lab_value", "status", "department", "notes")
+KEEP = (
+    "mrn",
+    "patient_name",
+    "ssn",
+    "dob",
+    "age",
+    "zip",
+    "phone",
+    "email",
+    "admit_date",
+    "icd10_code",
+    "lab_value",
+    "status",
+    "department",
+    "notes",
+)
 POLICY = """\
 profile: safe-harbor
 tables:
@@ -55,10 +69,15 @@ tables:
       department: keep
       notes: redact-text
 """
-PRESIDIO = {"patient_name": ("PERSON", "redact"), "ssn": ("US_SSN", "redact"),
-            "dob": ("DATE_TIME", "redact"), "zip": ("LOCATION", "mask"),
-            "phone": ("PHONE_NUMBER", "replace"), "email": ("EMAIL_ADDRESS", "hash"),
-            "mrn": ("MEDICAL_LICENSE", "hash")}  # fmt: skip
+PRESIDIO = {
+    "patient_name": ("PERSON", "redact"),
+    "ssn": ("US_SSN", "redact"),
+    "dob": ("DATE_TIME", "redact"),
+    "zip": ("LOCATION", "mask"),
+    "phone": ("PHONE_NUMBER", "replace"),
+    "email": ("EMAIL_ADDRESS", "hash"),
+    "mrn": ("MEDICAL_LICENSE", "hash"),
+}
 """Presidio entity and operator per structured column: its closest equivalents."""
 _RSS = """
 import atexit, os, resource, sys
@@ -70,12 +89,17 @@ def _done():
     open(os.environ["SRA_BENCH_RSS"], "w").write(f"{peak} {use.ru_utime + use.ru_stime}")
 atexit.register(_done)
 """
-_SRA = _RSS + """
+_SRA = (
+    _RSS
+    + """
 from hipaa_sra.cli import main
 sys.argv = ["sra", *sys.argv[1:]]
 main()
 """
-_COPY = _RSS + """
+)
+_COPY = (
+    _RSS
+    + """
 import polars as pl
 src, out = sys.argv[1:3]
 if src.endswith(".csv"):
@@ -83,7 +107,10 @@ if src.endswith(".csv"):
 else:
     pl.scan_parquet(src).sink_parquet(out)
 """
-_ACTIONS = _RSS + """
+)
+_ACTIONS = (
+    _RSS
+    + """
 from datetime import date
 from pathlib import Path
 from hipaa_sra.deid import load_policy
@@ -98,9 +125,13 @@ context = Context(open_store(request), request.today)
 Path(out).mkdir()
 copy_file(entry, TableTransform(entry.table.name, rules, entry.table.schema, context), Path(out))
 """
-_START = _RSS + """
+)
+_START = (
+    _RSS
+    + """
 import hipaa_sra.cli, hipaa_sra.deid.run, hipaa_sra.deid.files_io, polars
 """
+)
 Row = tuple[str, int, float, float | None, int | None, float]
 """What was run, input bytes, wall seconds, CPU seconds, peak RSS (KB), load average."""
 
@@ -116,8 +147,11 @@ def generate(folder: Path, size_mb: int, seed: int) -> tuple[Path, Path]:
     with csv.open("wb") as out:
         step = seed
         while written < size_mb * 1_000_000:
-            data = frame.sample(fraction=1.0, shuffle=True, seed=step).write_csv(
-                include_header=step == seed).encode()  # fmt: skip
+            data = (
+                frame.sample(fraction=1.0, shuffle=True, seed=step)
+                .write_csv(include_header=step == seed)
+                .encode()
+            )
             step += 1
             out.write(data)
             written += len(data)
@@ -131,8 +165,9 @@ def timed(args: list[str], folder: Path, code: str = _SRA) -> tuple[float, float
     rss = folder / "rss"
     env = {**os.environ, "SRA_BENCH_RSS": str(rss), "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {done.returncode}: {done.stderr}")
@@ -149,12 +184,15 @@ def run_presidio(csv: Path, sample_mb: float) -> tuple[int, float] | None:
         return None
     rows = pl.read_csv(csv, infer_schema=False, n_rows=int(sample_mb * 4_000)).to_dicts()
     engine = AnonymizerEngine()
-    operators = {"DEFAULT": OperatorConfig("redact"),
-                 "PHONE_NUMBER": OperatorConfig("replace", {"new_value": "<PHONE>"}),
-                 "LOCATION": OperatorConfig("mask", {"masking_char": "*", "chars_to_mask": 2,
-                                                     "from_end": True}),
-                 "EMAIL_ADDRESS": OperatorConfig("hash"),
-                 "MEDICAL_LICENSE": OperatorConfig("hash")}  # fmt: skip
+    operators = {
+        "DEFAULT": OperatorConfig("redact"),
+        "PHONE_NUMBER": OperatorConfig("replace", {"new_value": "<PHONE>"}),
+        "LOCATION": OperatorConfig(
+            "mask", {"masking_char": "*", "chars_to_mask": 2, "from_end": True}
+        ),
+        "EMAIL_ADDRESS": OperatorConfig("hash"),
+        "MEDICAL_LICENSE": OperatorConfig("hash"),
+    }
     size, start = 0, time.perf_counter()
     for row in rows:
         for column, value in row.items():
@@ -163,8 +201,11 @@ def run_presidio(csv: Path, sample_mb: float) -> tuple[int, float] | None:
             size += len(value) + 1
             if column in PRESIDIO:
                 entity = PRESIDIO[column][0]
-                engine.anonymize(text=value, operators=operators, analyzer_results=[
-                    RecognizerResult(entity, 0, len(value), 1.0)])  # fmt: skip
+                engine.anonymize(
+                    text=value,
+                    operators=operators,
+                    analyzer_results=[RecognizerResult(entity, 0, len(value), 1.0)],
+                )
         if size >= sample_mb * 1_000_000:
             break
     return size, time.perf_counter() - start
@@ -175,25 +216,50 @@ def _deidentify(table: list[Row], folder: Path, fmt: str, source: Path, size: in
     policy, store = str(folder / "policy.yaml"), str(folder / f"map-{fmt}.sqlite")
     files = sorted(p for p in source.iterdir())
     out = folder / f"out-{fmt}"
-    runs = [(f"sra deidentify, {fmt}, end to end, scanned as written", ["--verify", "memory"]),
-            (f"sra deidentify, {fmt}, end to end, --verify full (read back)",
-             ["--verify", "full"])]  # fmt: skip
+    runs = [
+        (f"sra deidentify, {fmt}, end to end, scanned as written", ["--verify", "memory"]),
+        (f"sra deidentify, {fmt}, end to end, --verify full (read back)", ["--verify", "full"]),
+    ]
     for name, extra in runs:
         wall, cpu, peak, stdout = timed(
-            ["deidentify", "--from", str(source), "--to", str(out), "--policy", policy,
-             "--mapping-store", store, "--no-progress", "--format", "json", "--replace",
-             *extra], folder)  # fmt: skip
+            [
+                "deidentify",
+                "--from",
+                str(source),
+                "--to",
+                str(out),
+                "--policy",
+                policy,
+                "--mapping-store",
+                store,
+                "--no-progress",
+                "--format",
+                "json",
+                "--replace",
+                *extra,
+            ],
+            folder,
+        )
         assert json.loads(stdout)["written"], stdout
         table.append((name, size, wall, cpu, peak, os.getloadavg()[0]))
     parts: list[tuple[str, list[str], str]] = [
         ("  part: the process start (imports)", [], _START),
-        ("  part: polars reads and writes the file, no action",
-         [str(files[0]), str(folder / f"plain.{fmt.lower()}")], _COPY),
-        ("  part: the actions and writing, no scan",
-         [str(source), str(folder / f"actions-{fmt}"), policy, store], _ACTIONS),
-        ("  part: sra scan alone on the copy",
-         ["scan", "--no-progress", "--format", "json", str(out)], _SRA),
-    ]  # fmt: skip
+        (
+            "  part: polars reads and writes the file, no action",
+            [str(files[0]), str(folder / f"plain.{fmt.lower()}")],
+            _COPY,
+        ),
+        (
+            "  part: the actions and writing, no scan",
+            [str(source), str(folder / f"actions-{fmt}"), policy, store],
+            _ACTIONS,
+        ),
+        (
+            "  part: sra scan alone on the copy",
+            ["scan", "--no-progress", "--format", "json", str(out)],
+            _SRA,
+        ),
+    ]
     for name, args, code in parts:
         wall, cpu, peak, _ = timed(args, folder, code)
         table.append((name, size, wall, cpu, peak, os.getloadavg()[0]))
@@ -212,28 +278,56 @@ def main() -> None:
         folder = Path(tmp)
         csv, parquet = generate(folder, args.size_mb, args.seed)
         (folder / "policy.yaml").write_text(POLICY)
-        print(f"generated {csv.stat().st_size / 1e6:,.0f} MB CSV, "
-              f"{parquet.stat().st_size / 1e6:,.0f} MB Parquet ({os.cpu_count()} cores)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"generated {csv.stat().st_size / 1e6:,.0f} MB CSV, "
+            f"{parquet.stat().st_size / 1e6:,.0f} MB Parquet ({os.cpu_count()} cores)",
+            file=sys.stderr,
+        )
         size = csv.stat().st_size
         for fmt, source in (("CSV", csv.parent), ("Parquet", parquet.parent)):
             _deidentify(table, folder, fmt, source, size)
         presidio = run_presidio(csv, args.presidio_mb)
     if presidio is not None:
         # Timed in this process (one thread), wall time only.
-        table.append(("Presidio AnonymizerEngine, spans given (first rows)", presidio[0],
-                      presidio[1], None, None, os.getloadavg()[0]))  # fmt: skip
-    print("| run | input MB | CPU s | wall s (load) | MB/s (wall) | peak RSS MB |\n"
-          "|---|---:|---:|---:|---:|---:|")  # fmt: skip
+        table.append(
+            (
+                "Presidio AnonymizerEngine, spans given (first rows)",
+                presidio[0],
+                presidio[1],
+                None,
+                None,
+                os.getloadavg()[0],
+            )
+        )
+    print(
+        "| run | input MB | CPU s | wall s (load) | MB/s (wall) | peak RSS MB |\n"
+        "|---|---:|---:|---:|---:|---:|"
+    )
     for name, nbytes, wall, cpu, peak, load in table:
         shown = f"{peak / 1024:,.0f}" if peak is not None else "-"
         used = f"{cpu:,.2f}" if cpu is not None else "-"
-        print(f"| {name} | {nbytes / 1e6:,.1f} | {used} | {wall:,.2f} ({load:.1f}) | "
-              f"{nbytes / 1e6 / wall:,.1f} | {shown} |")  # fmt: skip
+        print(
+            f"| {name} | {nbytes / 1e6:,.1f} | {used} | {wall:,.2f} ({load:.1f}) | "
+            f"{nbytes / 1e6 / wall:,.1f} | {shown} |"
+        )
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "deidentify.json").write_text(json.dumps(
-        [{"run": n, "bytes": b, "wall_seconds": w, "cpu_seconds": c, "peak_rss_kb": p,
-          "load_average": la} for n, b, w, c, p, la in table], indent=2) + "\n")  # fmt: skip
+    (args.results / "deidentify.json").write_text(
+        json.dumps(
+            [
+                {
+                    "run": n,
+                    "bytes": b,
+                    "wall_seconds": w,
+                    "cpu_seconds": c,
+                    "peak_rss_kb": p,
+                    "load_average": la,
+                }
+                for n, b, w, c, p, la in table
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -80,20 +80,37 @@ print(json.dumps({"seconds": elapsed, "max_rss_kb": resource.getrusage(
     resource.RUSAGE_SELF).ru_maxrss, "stores": sink.stores}))
 """
 
-_NOISE = ("aws_iam_role", "aws_iam_role_policy", "aws_security_group", "aws_subnet",
-          "aws_instance", "aws_route_table", "aws_lb_target_group", "aws_kms_key")  # fmt: skip
+_NOISE = (
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_security_group",
+    "aws_subnet",
+    "aws_instance",
+    "aws_route_table",
+    "aws_lb_target_group",
+    "aws_kms_key",
+)
 
 
-def _change(module: str, rtype: str, name: str, after: dict[str, Any],
-            unknown: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def _change(
+    module: str, rtype: str, name: str, after: dict[str, Any], unknown: dict[str, Any]
+) -> dict[str, Any]:
     address = f"{module}.{rtype}.{name}" if module else f"{rtype}.{name}"
     item: dict[str, Any] = {
-        "address": address, "mode": "managed", "type": rtype, "name": name,
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
         "provider_name": "registry.terraform.io/hashicorp/aws",
-        "change": {"actions": ["create"], "before": None, "after": after,
-                   "after_unknown": unknown, "before_sensitive": False,
-                   "after_sensitive": {"tags": {}}},
-    }  # fmt: skip
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": after,
+            "after_unknown": unknown,
+            "before_sensitive": False,
+            "after_sensitive": {"tags": {}},
+        },
+    }
     if module:
         item["module_address"] = module
     return item
@@ -108,49 +125,130 @@ def generate(resources: int, seed: int, path: Path) -> dict[str, int]:
     n = 0
     while len(changes) < resources:
         module = f"module.team_{n % 40}.module.svc_{n % 7}" if n % 3 else ""
-        tags = {"Name": f"r{n}", "team": f"team-{n % 40}",
-                "data-classification": "phi" if rng.random() < 0.2 else "internal"}  # fmt: skip
+        tags = {
+            "Name": f"r{n}",
+            "team": f"team-{n % 40}",
+            "data-classification": "phi" if rng.random() < 0.2 else "internal",
+        }
         roll = rng.random()
         config = modules.setdefault(module, [])
         if roll < 0.12:
             bucket = f"bucket_{n}"
-            changes.append(_change(module, "aws_s3_bucket", bucket,
-                                   {"bucket": f"b-{n}", "force_destroy": False, "tags": tags},
-                                   {"id": True, "arn": True}))  # fmt: skip
-            for sub, after in (("aws_s3_bucket_server_side_encryption_configuration",
-                                {"rule": [{"apply_server_side_encryption_by_default": [
-                                    {"sse_algorithm": "aws:kms"}]}]}),
-                               ("aws_s3_bucket_public_access_block",
-                                {"block_public_acls": True, "block_public_policy": True})):
+            changes.append(
+                _change(
+                    module,
+                    "aws_s3_bucket",
+                    bucket,
+                    {"bucket": f"b-{n}", "force_destroy": False, "tags": tags},
+                    {"id": True, "arn": True},
+                )
+            )
+            for sub, after in (
+                (
+                    "aws_s3_bucket_server_side_encryption_configuration",
+                    {
+                        "rule": [
+                            {
+                                "apply_server_side_encryption_by_default": [
+                                    {"sse_algorithm": "aws:kms"}
+                                ]
+                            }
+                        ]
+                    },
+                ),
+                (
+                    "aws_s3_bucket_public_access_block",
+                    {"block_public_acls": True, "block_public_policy": True},
+                ),
+            ):
                 changes.append(_change(module, sub, bucket, {"bucket": f"b-{n}", **after}, {}))
-                config.append({"address": f"{sub}.{bucket}", "mode": "managed", "type": sub,
-                               "name": bucket, "expressions": {"bucket": {"references": [
-                                   f"aws_s3_bucket.{bucket}.id", f"aws_s3_bucket.{bucket}"]}}})
+                config.append(
+                    {
+                        "address": f"{sub}.{bucket}",
+                        "mode": "managed",
+                        "type": sub,
+                        "name": bucket,
+                        "expressions": {
+                            "bucket": {
+                                "references": [
+                                    f"aws_s3_bucket.{bucket}.id",
+                                    f"aws_s3_bucket.{bucket}",
+                                ]
+                            }
+                        },
+                    }
+                )
             counts["stores"] += 1
             counts["other"] += 2
         elif roll < 0.2:
-            changes.append(_change(module, "aws_db_instance", f"db_{n}", {
-                "identifier": f"db-{n}", "engine": "postgres",
-                "storage_encrypted": rng.random() < 0.9,
-                "publicly_accessible": False, "backup_retention_period": rng.choice((0, 7, 35)),
-                "deletion_protection": True, "enabled_cloudwatch_logs_exports": ["postgresql"],
-                "multi_az": rng.random() < 0.5, "tags": tags}, {"endpoint": True, "arn": True}))
+            changes.append(
+                _change(
+                    module,
+                    "aws_db_instance",
+                    f"db_{n}",
+                    {
+                        "identifier": f"db-{n}",
+                        "engine": "postgres",
+                        "storage_encrypted": rng.random() < 0.9,
+                        "publicly_accessible": False,
+                        "backup_retention_period": rng.choice((0, 7, 35)),
+                        "deletion_protection": True,
+                        "enabled_cloudwatch_logs_exports": ["postgresql"],
+                        "multi_az": rng.random() < 0.5,
+                        "tags": tags,
+                    },
+                    {"endpoint": True, "arn": True},
+                )
+            )
             counts["stores"] += 1
         elif roll < 0.25:
-            changes.append(_change(module, "aws_dynamodb_table", f"table_{n}", {
-                "name": f"t-{n}", "billing_mode": "PAY_PER_REQUEST", "hash_key": "id",
-                "server_side_encryption": [], "tags": tags}, {"arn": True}))
+            changes.append(
+                _change(
+                    module,
+                    "aws_dynamodb_table",
+                    f"table_{n}",
+                    {
+                        "name": f"t-{n}",
+                        "billing_mode": "PAY_PER_REQUEST",
+                        "hash_key": "id",
+                        "server_side_encryption": [],
+                        "tags": tags,
+                    },
+                    {"arn": True},
+                )
+            )
             counts["stores"] += 1
         elif roll < 0.3:
-            changes.append(_change(module, "aws_cloudwatch_log_group", f"logs_{n}", {
-                "name": f"/svc/{n}", "retention_in_days": 365, "kms_key_id": None,
-                "tags": tags}, {"arn": True}))
+            changes.append(
+                _change(
+                    module,
+                    "aws_cloudwatch_log_group",
+                    f"logs_{n}",
+                    {
+                        "name": f"/svc/{n}",
+                        "retention_in_days": 365,
+                        "kms_key_id": None,
+                        "tags": tags,
+                    },
+                    {"arn": True},
+                )
+            )
             counts["stores"] += 1
         else:
             rtype = rng.choice(_NOISE)
-            changes.append(_change(module, rtype, f"r_{n}", {
-                "name": f"r-{n}", "description": "generated " * rng.randint(2, 12),
-                "tags": tags}, {"id": True, "arn": True}))
+            changes.append(
+                _change(
+                    module,
+                    rtype,
+                    f"r_{n}",
+                    {
+                        "name": f"r-{n}",
+                        "description": "generated " * rng.randint(2, 12),
+                        "tags": tags,
+                    },
+                    {"id": True, "arn": True},
+                )
+            )
             counts["other"] += 1
         n += 1
     root: dict[str, Any] = {"resources": modules.get("", []), "module_calls": {}}
@@ -159,13 +257,17 @@ def generate(resources: int, seed: int, path: Path) -> dict[str, int]:
             continue
         node = root
         for part in module.split(".")[1::2]:
-            call = node["module_calls"].setdefault(part, {"source": f"./{part}", "module": {
-                "resources": [], "module_calls": {}}})
+            call = node["module_calls"].setdefault(
+                part, {"source": f"./{part}", "module": {"resources": [], "module_calls": {}}}
+            )
             node = call["module"]
         node["resources"].extend(resources_config)
-    plan = {"format_version": "1.2", "terraform_version": "1.9.8",
-            "resource_changes": changes[:resources],
-            "configuration": {"root_module": root}}  # fmt: skip
+    plan = {
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "resource_changes": changes[:resources],
+        "configuration": {"root_module": root},
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         json.dump(plan, handle)
@@ -173,8 +275,9 @@ def generate(resources: int, seed: int, path: Path) -> dict[str, int]:
 
 
 def _run(code: str, path: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -196,24 +299,38 @@ def main(argv: list[str] | None = None) -> int:
         rows["json.load + walk"].append(_run(_PEER, path))
         rows["sra discover"].append(_run(_DISCOVER, path))
     summary = {
-        name: {"median_s": statistics.median(r["seconds"] for r in runs),
-               "min_s": min(r["seconds"] for r in runs),
-               "max_rss_mb": max(r["max_rss_kb"] for r in runs) / 1024}
+        name: {
+            "median_s": statistics.median(r["seconds"] for r in runs),
+            "min_s": min(r["seconds"] for r in runs),
+            "max_rss_mb": max(r["max_rss_kb"] for r in runs) / 1024,
+        }
         for name, runs in rows.items()
-    }  # fmt: skip
+    }
     ratio = summary["sra discover"]["median_s"] / summary["json.load + walk"]["median_s"]
     print(f"plan: {args.resources:,} resources, {size_mb:.1f} MB ({path})")
     for name, row in summary.items():
-        print(f"  {name:18} median {row['median_s']:6.2f} s  min {row['min_s']:6.2f} s  "
-              f"peak RSS {row['max_rss_mb']:7.1f} MB")
-    print(f"  ratio {ratio:.2f} (bar: {BAR})  stores found: "
-          f"{rows['sra discover'][0]['stores']:,}")
+        print(
+            f"  {name:18} median {row['median_s']:6.2f} s  min {row['min_s']:6.2f} s  "
+            f"peak RSS {row['max_rss_mb']:7.1f} MB"
+        )
+    print(f"  ratio {ratio:.2f} (bar: {BAR})  stores found: {rows['sra discover'][0]['stores']:,}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"discover-{args.resources}-{args.seed}.json"
-    out.write_text(json.dumps({"resources": args.resources, "seed": args.seed,
-                               "size_mb": size_mb, "rows": summary, "ratio": ratio,
-                               "python": platform.python_version(),
-                               "machine": platform.machine()}, indent=2) + "\n")  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "resources": args.resources,
+                "seed": args.seed,
+                "size_mb": size_mb,
+                "rows": summary,
+                "ratio": ratio,
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0 if ratio <= BAR else 1
 
 

@@ -43,13 +43,38 @@ RESULTS = ROOT / "bench" / "results"
 SRA = ROOT / ".venv" / "bin" / "sra"
 BAR_SECONDS = 2.0
 DOMAINS = (
-    "clinical", "billing", "identity", "messaging", "scheduling", "pharmacy", "labs", "imaging",
-    "claims", "analytics", "platform", "payments", "telehealth", "records", "portal", "search",
-    "notifications", "audit", "devices", "research",
+    "clinical",
+    "billing",
+    "identity",
+    "messaging",
+    "scheduling",
+    "pharmacy",
+    "labs",
+    "imaging",
+    "claims",
+    "analytics",
+    "platform",
+    "payments",
+    "telehealth",
+    "records",
+    "portal",
+    "search",
+    "notifications",
+    "audit",
+    "devices",
+    "research",
 )
 KINDS = ("api", "worker", "db", "cache", "job", "gateway", "etl", "index", "bucket", "portal")
-SUBDIRS = ("src", "src/handlers", "src/models", "internal/db", "tests", "tests/fixtures", "docs",
-           "config")
+SUBDIRS = (
+    "src",
+    "src/handlers",
+    "src/models",
+    "internal/db",
+    "tests",
+    "tests/fixtures",
+    "docs",
+    "config",
+)
 EXTENSIONS = (".py", ".go", ".ts", ".sql", ".yaml", ".md", ".json", ".proto")
 
 
@@ -68,8 +93,10 @@ def make_assets(count: int, rng: random.Random) -> dict[str, list[str]]:
             if rng.random() < 0.4:
                 globs.append(f"deploy/k8s/{domain}/{name}*.yaml")
         elif roll < 0.75:  # a data store: its infrastructure and its migrations
-            globs = [f"infra/terraform/{domain}/{name}/*.tf",
-                     f"migrations/{domain}/{name}/**/*.sql"]
+            globs = [
+                f"infra/terraform/{domain}/{name}/*.tf",
+                f"migrations/{domain}/{name}/**/*.sql",
+            ]
         elif roll < 0.85:  # a job: one file and one directory pattern
             globs = [f"jobs/{domain}/{name}.py", f"jobs/{domain}/{name}/"]
         elif roll < 0.95:  # a service sharing a library with four others
@@ -85,8 +112,9 @@ def make_assets(count: int, rng: random.Random) -> dict[str, list[str]]:
 def make_paths(assets: dict[str, list[str]], count: int, rng: random.Random) -> list[str]:
     """`count` distinct changed paths: mostly inside assets' code, the rest elsewhere."""
     names = list(assets)
-    libs = sorted({g.split("/")[1] for globs in assets.values() for g in globs
-                   if g.startswith("libs/")})
+    libs = sorted(
+        {g.split("/")[1] for globs in assets.values() for g in globs if g.startswith("libs/")}
+    )
     paths: dict[str, None] = {}
     while len(paths) < count:
         name = rng.choice(names)
@@ -96,10 +124,15 @@ def make_paths(assets: dict[str, list[str]], count: int, rng: random.Random) -> 
         if roll < 0.60:
             path = f"services/{domain}/{name}/{rng.choice(SUBDIRS)}/{leaf}"
         elif roll < 0.70:
-            path = rng.choice([f"deploy/k8s/{domain}/{name}-deployment.yaml",
-                               f"infra/terraform/{domain}/{name}/main.tf",
-                               f"migrations/{domain}/{name}/2026/{rng.randrange(999):04d}.sql",
-                               f"jobs/{domain}/{name}.py", f"jobs/{domain}/{name}/{leaf}"])
+            path = rng.choice(
+                [
+                    f"deploy/k8s/{domain}/{name}-deployment.yaml",
+                    f"infra/terraform/{domain}/{name}/main.tf",
+                    f"migrations/{domain}/{name}/2026/{rng.randrange(999):04d}.sql",
+                    f"jobs/{domain}/{name}.py",
+                    f"jobs/{domain}/{name}/{leaf}",
+                ]
+            )
         elif roll < 0.78 and libs:
             path = f"libs/{rng.choice(libs)}/src/{leaf}"
         elif roll < 0.80:
@@ -113,8 +146,9 @@ def make_paths(assets: dict[str, list[str]], count: int, rng: random.Random) -> 
     return list(paths)
 
 
-def time_matcher(assets: dict[str, list[str]], paths: Sequence[str], repeat: int
-                 ) -> tuple[list[float], list[float], dict[str, list[tuple[str, str]]], int]:
+def time_matcher(
+    assets: dict[str, list[str]], paths: Sequence[str], repeat: int
+) -> tuple[list[float], list[float], dict[str, list[tuple[str, str]]], int]:
     """(compile times, match times, last result, distinct patterns) over `repeat` rounds."""
     compiles, matches = [], []
     hits: dict[str, list[tuple[str, str]]] = {}
@@ -129,8 +163,9 @@ def time_matcher(assets: dict[str, list[str]], paths: Sequence[str], repeat: int
     return compiles, matches, hits, matcher.pattern_count if matcher else 0
 
 
-def time_naive(assets: dict[str, list[str]], sample: Sequence[str]
-               ) -> tuple[float, float, dict[str, list[str]]]:
+def time_naive(
+    assets: dict[str, list[str]], sample: Sequence[str]
+) -> tuple[float, float, dict[str, list[str]]]:
     """(compile time, match time on `sample`, asset -> matched sample paths) of the peer."""
     start = time.perf_counter()
     specs = [(asset, GitIgnoreSpec.from_lines(globs)) for asset, globs in assets.items()]
@@ -155,13 +190,26 @@ def end_to_end(assets: dict[str, list[str]], paths: Sequence[str]) -> tuple[floa
         (root / "sra" / "sra.yaml").write_text("organization:\n  name: Bench Health\n")
         rows = []
         for index, (asset, globs) in enumerate(assets.items()):
-            rows.append(f"- id: {asset}\n  name: Asset {asset}\n  category: service\n"
-                        f"  ephi: {'present' if index % 3 else 'absent'}\n  code_paths:\n"
-                        + "".join(f"    - {json.dumps(g)}\n" for g in globs))
+            rows.append(
+                f"- id: {asset}\n  name: Asset {asset}\n  category: service\n"
+                f"  ephi: {'present' if index % 3 else 'absent'}\n  code_paths:\n"
+                + "".join(f"    - {json.dumps(g)}\n" for g in globs)
+            )
         (root / "sra" / "inventory" / "assets.yaml").write_text("".join(rows))
         (root / "paths.txt").write_text("\n".join(paths) + "\n")
-        command = [str(SRA), "gate", "--workspace", "sra", "--paths-from", "paths.txt",
-                   "--no-cache", "--format", "json", "--output", "report.json"]
+        command = [
+            str(SRA),
+            "gate",
+            "--workspace",
+            "sra",
+            "--paths-from",
+            "paths.txt",
+            "--no-cache",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+        ]
         start = time.perf_counter()
         done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - start
@@ -185,8 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     assets = make_assets(args.assets, rng)
     paths = make_paths(assets, args.paths, rng)
     globs = sum(len(g) for g in assets.values())
-    print(f"{len(assets):,} assets, {globs:,} globs, {len(paths):,} changed paths "
-          f"(seed {args.seed})", flush=True)
+    print(
+        f"{len(assets):,} assets, {globs:,} globs, {len(paths):,} changed paths (seed {args.seed})",
+        flush=True,
+    )
 
     compiles, matches, hits, distinct = time_matcher(assets, paths, args.repeat)
     totals = [c + m for c, m in zip(compiles, matches, strict=True)]
@@ -208,34 +258,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("AssetMatcher compile", statistics.median(compiles), min(compiles)),
         ("AssetMatcher match", statistics.median(matches), min(matches)),
         ("AssetMatcher compile + match", median, min(totals)),
-        (f"naive GitIgnoreSpec loop, {len(sample):,} paths (measured)",
-         naive_compile + naive_match, naive_compile + naive_match),
+        (
+            f"naive GitIgnoreSpec loop, {len(sample):,} paths (measured)",
+            naive_compile + naive_match,
+            naive_compile + naive_match,
+        ),
         (f"naive GitIgnoreSpec loop, {len(paths):,} paths (extrapolated)", naive_full, naive_full),
     ]
     if e2e is not None:
         rows.append(("sra gate --paths-from (subprocess, end to end)", e2e[0], e2e[0]))
-    print(f"\n{touched:,} assets touched by {pairs:,} (path, asset) matches; "
-          f"{distinct:,} distinct patterns\n")
+    print(
+        f"\n{touched:,} assets touched by {pairs:,} (path, asset) matches; "
+        f"{distinct:,} distinct patterns\n"
+    )
     print("| row | median s | min s | vs AssetMatcher |")
     print("|---|---:|---:|---:|")
     for name, med, low in rows:
         print(f"| {name} | {med:.3f} | {low:.3f} | {med / median:.1f}x |")
     passed = median < BAR_SECONDS
-    print(f"\n{'PASS' if passed else 'FAIL'}: compile + match of {len(paths):,} paths against "
-          f"{len(assets):,} assets in {median:.2f} s (bar: < {BAR_SECONDS:.0f} s)")
+    print(
+        f"\n{'PASS' if passed else 'FAIL'}: compile + match of {len(paths):,} paths against "
+        f"{len(assets):,} assets in {median:.2f} s (bar: < {BAR_SECONDS:.0f} s)"
+    )
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"gate-{args.assets}-{args.paths}-{args.seed}.json"
     record: dict[str, Any] = {
-        "assets": len(assets), "globs": globs, "distinct_patterns": distinct,
-        "paths": len(paths), "seed": args.seed, "touched_assets": touched, "matches": pairs,
+        "assets": len(assets),
+        "globs": globs,
+        "distinct_patterns": distinct,
+        "paths": len(paths),
+        "seed": args.seed,
+        "touched_assets": touched,
+        "matches": pairs,
         "matcher": {"compile": compiles, "match": matches, "total_median": median},
-        "naive": {"sample_paths": len(sample), "compile": naive_compile, "match": naive_match,
-                  "extrapolated_total": naive_full},
+        "naive": {
+            "sample_paths": len(sample),
+            "compile": naive_compile,
+            "match": naive_match,
+            "extrapolated_total": naive_full,
+        },
         "end_to_end": None if e2e is None else {"seconds": e2e[0], "exit_code": e2e[1]},
         "bar": {"seconds": BAR_SECONDS, "passed": passed},
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "processor": platform.processor()},
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "processor": platform.processor(),
+        },
     }
     out.write_text(json.dumps(record, indent=2) + "\n")
     print(f"results: {out.relative_to(ROOT)}")

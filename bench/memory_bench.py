@@ -66,10 +66,14 @@ def scaled_workspace(risks: int, seed: int, data: Path) -> Path:
     name = f"memory-{risks}"
     if name not in SIZES:
         SIZES[name] = dataclasses.replace(
-            base, people=base.people, assets=round(base.assets * factor),
-            flows=round(base.flows * factor), vendors=round(base.vendors * factor),
-            controls=round(base.controls * factor), risks=risks,
-        )  # fmt: skip
+            base,
+            people=base.people,
+            assets=round(base.assets * factor),
+            flows=round(base.flows * factor),
+            vendors=round(base.vendors * factor),
+            controls=round(base.controls * factor),
+            risks=risks,
+        )
     out = data / f"{name}-{seed}"
     stamp = out / ".generated"
     if not stamp.exists():
@@ -114,11 +118,17 @@ def rows_for(workspace: Path, tools: Sequence[str], sources: dict[str, str]) -> 
     commands = {
         "validate": (["validate", "--workspace", str(workspace)], (0, 1), clear),
         "nocache": (["validate", "--workspace", str(workspace), "--no-cache"], (0, 1), nothing),
-        "lint": (["lint", "--workspace", str(workspace), "--today", LINT_TODAY, "--format",
-                  "json"], (0, 1), clear),
-    }  # fmt: skip
-    names = {"validate": "sra validate (cold)", "nocache": "sra validate --no-cache",
-             "lint": "sra lint (cold, json)"}  # fmt: skip
+        "lint": (
+            ["lint", "--workspace", str(workspace), "--today", LINT_TODAY, "--format", "json"],
+            (0, 1),
+            clear,
+        ),
+    }
+    names = {
+        "validate": "sra validate (cold)",
+        "nocache": "sra validate --no-cache",
+        "lint": "sra lint (cold, json)",
+    }
     for tag, src in sources.items():
         tree_env = dict(env)
         if src:
@@ -134,17 +144,22 @@ def report(rows: list[Row], title: str) -> str:
     """A Markdown table of median peak RSS, CPU and wall time per row, with ratios to PyYAML."""
     base = next((r for r in rows if r.label.startswith("PyYAML")), None)
     base_rss = statistics.median(s.rss_mb for s in base.samples) if base else None
-    lines = [f"### {title}", "",
-             "| row | peak RSS MB | x PyYAML | CPU s | wall s | load avg |",
-             "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        f"### {title}",
+        "",
+        "| row | peak RSS MB | x PyYAML | CPU s | wall s | load avg |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         rss = statistics.median(s.rss_mb for s in row.samples)
         cpu = statistics.median(s.cpu for s in row.samples)
         wall = statistics.median(s.wall for s in row.samples)
         loads = [s.load for s in row.samples]
         ratio = f"{rss / base_rss:.2f}x" if base_rss else ""
-        lines.append(f"| {row.label} | {rss:,.0f} | {ratio} | {cpu:.2f} | {wall:.2f} | "
-                     f"{min(loads):.1f}-{max(loads):.1f} |")  # fmt: skip
+        lines.append(
+            f"| {row.label} | {rss:,.0f} | {ratio} | {cpu:.2f} | {wall:.2f} | "
+            f"{min(loads):.1f}-{max(loads):.1f} |"
+        )
     if base_rss:
         lines.append("")
         for row in rows:
@@ -152,8 +167,9 @@ def report(rows: list[Row], title: str) -> str:
                 if row.label.startswith(f"sra {key}") and "--no-cache" not in row.label:
                     ratio = statistics.median(s.rss_mb for s in row.samples) / base_rss
                     verdict = "PASS" if ratio <= limit else "FAIL"
-                    lines.append(f"- {verdict} {row.label}: {ratio:.2f}x PyYAML's peak "
-                                 f"(bar {limit}x)")  # fmt: skip
+                    lines.append(
+                        f"- {verdict} {row.label}: {ratio:.2f}x PyYAML's peak (bar {limit}x)"
+                    )
     return "\n".join(lines)
 
 

@@ -70,8 +70,9 @@ BAR_SECONDS = 1.0
 BAR_RATIO = 20.0
 
 
-def make_inputs(risks: int, seed: int) -> list[tuple[tuple[float, float, float],
-                                                     tuple[float, float, float]]]:  # fmt: skip
+def make_inputs(
+    risks: int, seed: int
+) -> list[tuple[tuple[float, float, float], tuple[float, float, float]]]:
     """Per risk: (min, mode, max) of frequency per year and of magnitude in USD."""
     rng = np.random.default_rng(seed)
     out = []
@@ -86,8 +87,9 @@ def make_inputs(risks: int, seed: int) -> list[tuple[tuple[float, float, float],
     return out
 
 
-def ours(raw: list[Any], years: int, seed: int,
-         threads: int | None = None) -> tuple[float, float, tuple[RiskResult, ...]]:  # fmt: skip
+def ours(
+    raw: list[Any], years: int, seed: int, threads: int | None = None
+) -> tuple[float, float, tuple[RiskResult, ...]]:
     """Seconds for the whole simulation, CPU seconds of the process, and per-risk results."""
     start, cpu = time.perf_counter(), time.process_time()
     inputs = []
@@ -107,8 +109,9 @@ def _pyfair_installed() -> bool:
     return True
 
 
-def pyfair_run(raw: list[Any], which: range, years: int,
-               seed: int) -> tuple[float, float, list[dict[str, float]]]:  # fmt: skip
+def pyfair_run(
+    raw: list[Any], which: range, years: int, seed: int
+) -> tuple[float, float, list[dict[str, float]]]:
     """Seconds and CPU seconds for pyfair over the risks `which`, and their statistics."""
     from pyfair import FairModel
 
@@ -123,8 +126,9 @@ def pyfair_run(raw: list[Any], which: range, years: int,
             model.input_data("Loss Magnitude", low=ml, mode=mm, high=mh)
             model.calculate_all()
             risk = model.export_results()["Risk"].to_numpy()
-            stats.append({"mean": float(risk.mean()), "std": float(risk.std()),
-                          **_percentiles(risk)})  # fmt: skip
+            stats.append(
+                {"mean": float(risk.mean()), "std": float(risk.std()), **_percentiles(risk)}
+            )
     return time.perf_counter() - start, time.process_time() - cpu, stats
 
 
@@ -133,8 +137,9 @@ def _percentiles(values: np.ndarray) -> dict[str, float]:
     return {"p50": s.p50, "p90": s.p90, "p99": s.p99}
 
 
-def analytic_checks(raw: list[Any], results: tuple[RiskResult, ...], years: int,
-                    seed: int) -> dict[str, Any]:  # fmt: skip
+def analytic_checks(
+    raw: list[Any], results: tuple[RiskResult, ...], years: int, seed: int
+) -> dict[str, Any]:
     """Means against the exact PERT product; frequency quantiles against scipy's Beta."""
     from scipy import stats as sps
 
@@ -168,8 +173,10 @@ def analytic_checks(raw: list[Any], results: tuple[RiskResult, ...], years: int,
         for key, errors in reference_errors.items():
             errors.append(abs(getattr(result.inherent, key) - reference[key]) / reference[key])
     return {
-        **{f"scipy_reference_{key}_rel_diff_median": statistics.median(v)
-           for key, v in reference_errors.items()},
+        **{
+            f"scipy_reference_{key}_rel_diff_median": statistics.median(v)
+            for key, v in reference_errors.items()
+        },
         **{f"scipy_reference_{key}_rel_diff_max": max(v) for key, v in reference_errors.items()},
         "mean_z_max_abs": max(abs(z) for z in z_means),
         "mean_z_rms": math.sqrt(statistics.fmean(z * z for z in z_means)),
@@ -177,8 +184,9 @@ def analytic_checks(raw: list[Any], results: tuple[RiskResult, ...], years: int,
     }
 
 
-def _scipy_pert(sps: Any, low: float, mode: float, high: float, n: int,
-                gen: np.random.Generator) -> np.ndarray:  # fmt: skip
+def _scipy_pert(
+    sps: Any, low: float, mode: float, high: float, n: int, gen: np.random.Generator
+) -> np.ndarray:
     a = 1 + 4 * (mode - low) / (high - low)
     b = 1 + 4 * (high - mode) / (high - low)
     return np.asarray(low + (high - low) * sps.beta.rvs(a, b, size=n, random_state=gen))
@@ -189,8 +197,9 @@ def _pert_var(low: float, mode: float, high: float) -> float:
     return (mean - low) * (high - mean) / 7
 
 
-def peer_checks(results: tuple[RiskResult, ...], peer: list[dict[str, float]],
-                years: int) -> dict[str, Any]:  # fmt: skip
+def peer_checks(
+    results: tuple[RiskResult, ...], peer: list[dict[str, float]], years: int
+) -> dict[str, Any]:
     """How far our estimates are from pyfair's, relative and in standard errors of the mean."""
     rel: dict[str, list[float]] = {"mean": [], "p50": [], "p90": [], "p99": []}
     z = []
@@ -215,17 +224,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="Threads for hipaa-sra (default: as `sra quantify`).")
-    parser.add_argument("--peer-risks", type=int, default=None,
-                        help="Run pyfair on the first N risks and extrapolate.")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="Threads for hipaa-sra (default: as `sra quantify`).",
+    )
+    parser.add_argument(
+        "--peer-risks",
+        type=int,
+        default=None,
+        help="Run pyfair on the first N risks and extrapolate.",
+    )
     parser.add_argument("--no-peer", action="store_true", help="Skip pyfair.")
     args = parser.parse_args(argv)
     raw = make_inputs(args.risks, args.seed)
     threads = args.threads or min(MAX_THREADS, usable_cpus())
     counts = sorted({threads, 1}, reverse=True)
-    peer = 0 if args.no_peer or not _pyfair_installed() else min(args.peer_risks or args.risks,
-                                                                  args.risks)  # fmt: skip
+    peer = (
+        0
+        if args.no_peer or not _pyfair_installed()
+        else min(args.peer_risks or args.risks, args.risks)
+    )
     times: dict[int, list[float]] = {count: [] for count in counts}
     cpu: dict[int, list[float]] = {count: [] for count in counts}
     found: dict[int, tuple[RiskResult, ...]] = {}
@@ -248,9 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         loads.append(os.getloadavg()[0])
     results = found[threads]
     row: dict[str, Any] = {
-        "risks": args.risks, "years": args.years, "seed": args.seed,
+        "risks": args.risks,
+        "years": args.years,
+        "seed": args.seed,
         "machine": f"{platform.machine()}, {platform.python_version()}, numpy {np.__version__}, "
-                   f"{os.cpu_count()} CPUs",
+        f"{os.cpu_count()} CPUs",
         "threads": threads,
         "hipaa_sra_seconds_median": statistics.median(times[threads]),
         "hipaa_sra_seconds_min": min(times[threads]),
@@ -262,16 +284,22 @@ def main(argv: list[str] | None = None) -> int:
         "hipaa_sra_1_thread_cpu_seconds_median": statistics.median(cpu[1]),
         "same_numbers_on_1_thread": found[1] == results,
         "load_average_1min": loads,
-    }  # fmt: skip
-    print(f"hipaa-sra  {args.risks:,} risks x {args.years:,} years, {threads} thread(s): median "
-          f"{row['hipaa_sra_seconds_median']:.2f} s, min {row['hipaa_sra_seconds_min']:.2f} s "
-          f"(bar: {BAR_SECONDS:.0f} s)")  # fmt: skip
+    }
+    print(
+        f"hipaa-sra  {args.risks:,} risks x {args.years:,} years, {threads} thread(s): median "
+        f"{row['hipaa_sra_seconds_median']:.2f} s, min {row['hipaa_sra_seconds_min']:.2f} s "
+        f"(bar: {BAR_SECONDS:.0f} s)"
+    )
     if threads != 1:
-        print(f"hipaa-sra  1 thread: median {row['hipaa_sra_1_thread_seconds_median']:.2f} s, "
-              f"min {row['hipaa_sra_1_thread_seconds_min']:.2f} s; same numbers: "
-              f"{row['same_numbers_on_1_thread']}")  # fmt: skip
-    print(f"cpu        median CPU seconds: {row['hipaa_sra_cpu_seconds_median']:.2f} "
-          f"({threads} thread(s)), {row['hipaa_sra_1_thread_cpu_seconds_median']:.2f} (1 thread)")
+        print(
+            f"hipaa-sra  1 thread: median {row['hipaa_sra_1_thread_seconds_median']:.2f} s, "
+            f"min {row['hipaa_sra_1_thread_seconds_min']:.2f} s; same numbers: "
+            f"{row['same_numbers_on_1_thread']}"
+        )
+    print(
+        f"cpu        median CPU seconds: {row['hipaa_sra_cpu_seconds_median']:.2f} "
+        f"({threads} thread(s)), {row['hipaa_sra_1_thread_cpu_seconds_median']:.2f} (1 thread)"
+    )
     if peer:
         scale = args.risks / peer  # pyfair's time is linear in risks
         row["pyfair_risks_run"] = peer
@@ -279,16 +307,20 @@ def main(argv: list[str] | None = None) -> int:
         row["pyfair_cpu_seconds"] = peer_cpu * scale
         row["ratio"] = row["pyfair_seconds"] / row["hipaa_sra_seconds_median"]
         row["ratio_1_thread"] = row["pyfair_seconds"] / row["hipaa_sra_1_thread_seconds_median"]
-        row["cpu_ratio_1_thread"] = (row["pyfair_cpu_seconds"]
-                                     / row["hipaa_sra_1_thread_cpu_seconds_median"])  # fmt: skip
+        row["cpu_ratio_1_thread"] = (
+            row["pyfair_cpu_seconds"] / row["hipaa_sra_1_thread_cpu_seconds_median"]
+        )
         row["peer"] = peer_checks(results[:peer], peer_stats, args.years)
         note = "" if peer == args.risks else f" (extrapolated from {peer:,} risks)"
-        print(f"pyfair     {row['pyfair_seconds']:.1f} s, {row['pyfair_cpu_seconds']:.1f} CPU s"
-              f"{note}; ratio {row['ratio']:.0f}x (bar: {BAR_RATIO:.0f}x), on 1 thread "
-              f"{row['ratio_1_thread']:.0f}x, in CPU time on 1 thread "
-              f"{row['cpu_ratio_1_thread']:.0f}x")  # fmt: skip
-    print("load       1-minute load average by round: "
-          + ", ".join(f"{load:.2f}" for load in loads))
+        print(
+            f"pyfair     {row['pyfair_seconds']:.1f} s, {row['pyfair_cpu_seconds']:.1f} CPU s"
+            f"{note}; ratio {row['ratio']:.0f}x (bar: {BAR_RATIO:.0f}x), on 1 thread "
+            f"{row['ratio_1_thread']:.0f}x, in CPU time on 1 thread "
+            f"{row['cpu_ratio_1_thread']:.0f}x"
+        )
+    print(
+        "load       1-minute load average by round: " + ", ".join(f"{load:.2f}" for load in loads)
+    )
     row["analytic"] = analytic_checks(raw, results, args.years, args.seed)
     print("analytic   " + json.dumps(row["analytic"]))
     if peer:

@@ -30,8 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate
 from run import Run, load_average, timed
 
-BUDGETS = {"enterprise html": (60.0, None), "example pdf": (15.0, None),
-           "10k pdf": (60.0, 2048.0)}  # fmt: skip
+BUDGETS = {"enterprise html": (60.0, None), "example pdf": (15.0, None), "10k pdf": (60.0, 2048.0)}
 """Row: (CPU seconds, peak RSS MB) it must stay within."""
 
 TODAY = "2026-11-22"
@@ -83,42 +82,86 @@ def main() -> int:
     rows: dict[str, list[str]] = {}
     outputs: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        # fmt: off
         if "enterprise" in groups:
             big = Path(tmp) / "enterprise"
             generate(args.size, args.seed, big)
-            rows["enterprise lint (floor)"] = [sra, "lint", "-w", str(big), "--today", TODAY,
-                                               "--no-cache", "-o", f"{tmp}/lint.txt"]
+            rows["enterprise lint (floor)"] = [
+                sra,
+                "lint",
+                "-w",
+                str(big),
+                "--today",
+                TODAY,
+                "--no-cache",
+                "-o",
+                f"{tmp}/lint.txt",
+            ]
             for fmt in ("html", "md"):
                 outputs[f"enterprise {fmt}"] = f"{tmp}/big.{fmt}"
-                rows[f"enterprise {fmt}"] = [sra, "report", "-w", str(big), "--format", fmt,
-                                             "--out", outputs[f"enterprise {fmt}"], *common]
+                rows[f"enterprise {fmt}"] = [
+                    sra,
+                    "report",
+                    "-w",
+                    str(big),
+                    "--format",
+                    fmt,
+                    "--out",
+                    outputs[f"enterprise {fmt}"],
+                    *common,
+                ]
         if "example" in groups:
             example = Path(tmp) / "example"
-            subprocess.run([sra, "init", str(example), "--example"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [sra, "init", str(example), "--example"], check=True, capture_output=True
+            )
             for fmt in ("html", "pdf"):
                 outputs[f"example {fmt}"] = f"{tmp}/ex.{fmt}"
-                rows[f"example {fmt}"] = [sra, "report", "-w", str(example), "--format", fmt,
-                                          "--out", outputs[f"example {fmt}"], *common]
+                rows[f"example {fmt}"] = [
+                    sra,
+                    "report",
+                    "-w",
+                    str(example),
+                    "--format",
+                    fmt,
+                    "--out",
+                    outputs[f"example {fmt}"],
+                    *common,
+                ]
             outputs["example pdf: weasyprint alone"] = f"{tmp}/weasy.pdf"
             rows["example pdf: weasyprint alone"] = [
-                sys.executable, "-c", "import sys, weasyprint; "
+                sys.executable,
+                "-c",
+                "import sys, weasyprint; "
                 "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])",
-                f"{tmp}/ex.html", f"{tmp}/weasy.pdf"]
+                f"{tmp}/ex.html",
+                f"{tmp}/weasy.pdf",
+            ]
         if "pdf" in groups:
             for size in args.pdf_sizes.split(","):
                 root = Path(tmp) / size
                 generate(size, args.seed, root)
                 outputs[f"{size} pdf"] = f"{tmp}/{size}.pdf"
-                rows[f"{size} pdf"] = [sra, "report", "-w", str(root), "--format", "pdf",
-                                       "--out", outputs[f"{size} pdf"], *common]
+                rows[f"{size} pdf"] = [
+                    sra,
+                    "report",
+                    "-w",
+                    str(root),
+                    "--format",
+                    "pdf",
+                    "--out",
+                    outputs[f"{size} pdf"],
+                    *common,
+                ]
                 if args.inline_peer and size == "1k":
                     outputs["1k pdf, appendices laid out"] = f"{tmp}/1k-inline.pdf"
                     rows["1k pdf, appendices laid out"] = [
-                        sys.executable, "-c", _INLINE, str(root), f"{tmp}/1k-inline.pdf",
-                        TODAY]
-        # fmt: on
+                        sys.executable,
+                        "-c",
+                        _INLINE,
+                        str(root),
+                        f"{tmp}/1k-inline.pdf",
+                        TODAY,
+                    ]
         runs: dict[str, list[Run]] = {name: [] for name in rows}
         before = load_average()
         for _ in range(args.repeat):  # round-robin, so drift in the machine hits every row
@@ -127,8 +170,10 @@ def main() -> int:
         after = load_average()
         sizes = {name: Path(path).stat().st_size for name, path in outputs.items()}
     failed = False
-    print(f"load average {before[0]:.2f} before, {after[0]:.2f} after "
-          f"(1 minute; {after[1]:.2f} over 5 minutes)")  # fmt: skip
+    print(
+        f"load average {before[0]:.2f} before, {after[0]:.2f} after "
+        f"(1 minute; {after[1]:.2f} over 5 minutes)"
+    )
     print(f"{'row':<34}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'budget':>14}{'output MB':>11}")
     for name, done in runs.items():
         wall = statistics.median(r.seconds for r in done)

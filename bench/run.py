@@ -63,10 +63,19 @@ SEED_BARS = (
 )
 """The seed shape's bars (issue 18, "Speed"): what most teams start with must be cheaper."""
 BARS_BY_SHAPE = {"full": BARS, "seed": SEED_BARS}
-TOOL_KEYS = ("pyyaml", "pyyaml-nogc", "ryml", "cold", "warm", "nocache", "startup",
-             "lint-cold", "lint-warm", "jsonschema")
-SRA_KEYS = frozenset({"cold", "warm", "nocache", "startup", "lint-cold", "lint-warm",
-                      "jsonschema"})
+TOOL_KEYS = (
+    "pyyaml",
+    "pyyaml-nogc",
+    "ryml",
+    "cold",
+    "warm",
+    "nocache",
+    "startup",
+    "lint-cold",
+    "lint-warm",
+    "jsonschema",
+)
+SRA_KEYS = frozenset({"cold", "warm", "nocache", "startup", "lint-cold", "lint-warm", "jsonschema"})
 LINT_TODAY = "2026-11-22"
 """Lint measures against a fixed date, so every run lints the same findings."""
 
@@ -148,8 +157,14 @@ def timed(cmd: Sequence[str]) -> Run:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Run(elapsed, proc.returncode, stdout, stderr, usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss / 1024)
+    return Run(
+        elapsed,
+        proc.returncode,
+        stdout,
+        stderr,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+    )
 
 
 def load_average() -> tuple[float, float, float]:
@@ -259,24 +274,40 @@ def sra_tools(sra: str, workspace: Path) -> list[Tool]:
         if not cache.exists():
             check_sra(warm, timed(validate))
 
-    cold = Tool("cold", "sra validate (cold)", lambda: check_sra(cold, timed(validate)),
-                prepare=clear_cache)
-    warm = Tool("warm", "sra validate (warm)", lambda: check_sra(warm, timed(validate)),
-                prepare=fill_cache)
-    nocache = Tool("nocache", "sra validate --no-cache", lambda: check_sra(
-        nocache, timed([*validate, "--no-cache"])))
-    startup = Tool("startup", "sra --version (startup floor)", lambda: check_sra(
-        startup, timed([sra, "--version"])))
+    cold = Tool(
+        "cold", "sra validate (cold)", lambda: check_sra(cold, timed(validate)), prepare=clear_cache
+    )
+    warm = Tool(
+        "warm", "sra validate (warm)", lambda: check_sra(warm, timed(validate)), prepare=fill_cache
+    )
+    nocache = Tool(
+        "nocache",
+        "sra validate --no-cache",
+        lambda: check_sra(nocache, timed([*validate, "--no-cache"])),
+    )
+    startup = Tool(
+        "startup",
+        "sra --version (startup floor)",
+        lambda: check_sra(startup, timed([sra, "--version"])),
+    )
     lint = [sra, "lint", "--workspace", str(workspace), "--today", LINT_TODAY, "--format", "json"]
     # Lint exits 1 whenever it finds errors, which a synthetic workspace has; only 2 stops.
-    lint_cold = Tool("lint-cold", "sra lint (cold)", lambda: check_lint(lint_cold, timed(lint)),
-                     prepare=clear_cache)
+    lint_cold = Tool(
+        "lint-cold",
+        "sra lint (cold)",
+        lambda: check_lint(lint_cold, timed(lint)),
+        prepare=clear_cache,
+    )
 
     def fill_lint_cache() -> None:
         check_lint(lint_warm, timed(lint))  # a no-op when the entry is already there
 
-    lint_warm = Tool("lint-warm", "sra lint (warm)", lambda: check_lint(lint_warm, timed(lint)),
-                     prepare=fill_lint_cache)
+    lint_warm = Tool(
+        "lint-warm",
+        "sra lint (warm)",
+        lambda: check_lint(lint_warm, timed(lint)),
+        prepare=fill_lint_cache,
+    )
     return [cold, warm, nocache, startup, lint_cold, lint_warm]
 
 
@@ -409,7 +440,8 @@ def report(
     by_key = {tool.key: tool for tool in tools}
     base = by_key.get("pyyaml")
     lines = [
-        header, "",
+        header,
+        "",
         "| tool | median s | min s | CPU s | peak RSS MB | ratio to PyYAML (wall / CPU) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -436,8 +468,15 @@ def report(
             f"{against.cpu():.2f} s; {wall:.3g}x wall, {tool.median():.2f} s vs "
             f"{against.median():.2f} s)"
         )
-        bars.append({"bar": name, "limit": limit, "ratio": ratio, "wall_ratio": wall,
-                     "pass": ratio <= limit})
+        bars.append(
+            {
+                "bar": name,
+                "limit": limit,
+                "ratio": ratio,
+                "wall_ratio": wall,
+                "pass": ratio <= limit,
+            }
+        )
     return "\n".join(lines), bars
 
 
@@ -450,14 +489,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", choices=sorted(SIZES), default="enterprise")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; median and min reported")
-    parser.add_argument("--data", type=Path, default=BENCH / "data",
-                        help="where generated workspaces are kept (default bench/data)")
-    parser.add_argument("--results", type=Path, default=BENCH / "results",
-                        help="where the JSON results go (default bench/results)")
-    parser.add_argument("--tools", default=",".join(TOOL_KEYS),
-                        help=f"comma-separated subset of {','.join(TOOL_KEYS)}")
-    parser.add_argument("--regenerate", action="store_true",
-                        help="generate the workspace again even if it exists")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=BENCH / "data",
+        help="where generated workspaces are kept (default bench/data)",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=BENCH / "results",
+        help="where the JSON results go (default bench/results)",
+    )
+    parser.add_argument(
+        "--tools",
+        default=",".join(TOOL_KEYS),
+        help=f"comma-separated subset of {','.join(TOOL_KEYS)}",
+    )
+    parser.add_argument(
+        "--regenerate", action="store_true", help="generate the workspace again even if it exists"
+    )
     args = parser.parse_args(argv)
     wanted = [key.strip() for key in args.tools.split(",") if key.strip()]
     unknown = sorted(set(wanted) - set(TOOL_KEYS))
@@ -475,14 +526,23 @@ def build_tools(
     """The rows to measure, in table order; rows whose program is missing are skipped."""
     tools: list[Tool] = []
     if "pyyaml" in keys:
-        tools.append(bare_tool("pyyaml", "PyYAML CSafeLoader (bare load)", python, workspace,
-                               expected))
+        tools.append(
+            bare_tool("pyyaml", "PyYAML CSafeLoader (bare load)", python, workspace, expected)
+        )
     if "pyyaml-nogc" in keys:
-        tools.append(bare_tool("pyyaml-nogc", "PyYAML CSafeLoader, gc off (as sra runs)", python,
-                               workspace, expected))
+        tools.append(
+            bare_tool(
+                "pyyaml-nogc",
+                "PyYAML CSafeLoader, gc off (as sra runs)",
+                python,
+                workspace,
+                expected,
+            )
+        )
     if "ryml" in keys:
-        tools.append(bare_tool("ryml", "rapidyaml (bare parse+walk to Python)", python,
-                               workspace, expected))
+        tools.append(
+            bare_tool("ryml", "rapidyaml (bare parse+walk to Python)", python, workspace, expected)
+        )
     sra = tool_path("sra")
     if sra is None and SRA_KEYS & set(keys):
         warn("`sra` is not installed (.venv/bin/sra); skipping the sra and check-jsonschema rows")
@@ -492,8 +552,10 @@ def build_tools(
     if "jsonschema" in keys and sra is not None:
         checker = tool_path("check-jsonschema")
         if checker is None:
-            warn("check-jsonschema is not installed (.venv/bin/pip install check-jsonschema); "
-                 "skipping the peer row")
+            warn(
+                "check-jsonschema is not installed (.venv/bin/pip install check-jsonschema); "
+                "skipping the peer row"
+            )
         else:
             export_schemas(sra, schema_dir)
             tools.append(jsonschema_tool(checker, jsonschema_batches(workspace, schema_dir)))
@@ -526,8 +588,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     tool.cpus.append(run.cpu)
                     tool.rss.append(run.rss_mb)
                     tool.returncodes.append(run.returncode)
-                    print(f"[{round_}/{args.repeat}] {tool.label}: {run.seconds:.3f} s, "
-                          f"CPU {run.cpu:.3f} s, {run.rss_mb:.0f} MB", file=sys.stderr)
+                    print(
+                        f"[{round_}/{args.repeat}] {tool.label}: {run.seconds:.3f} s, "
+                        f"CPU {run.cpu:.3f} s, {run.rss_mb:.0f} MB",
+                        file=sys.stderr,
+                    )
     except BenchError as exc:
         print(f"run.py: {exc}", file=sys.stderr)
         return 2

@@ -47,8 +47,11 @@ def generate(path: Path, size_mb: int, seed: int) -> int:
     with path.open("wb") as out:
         number = 0
         while written < target:
-            data = chunk(seed * 1_000_003 + number, CHUNK_ROWS).write_csv(
-                include_header=number == 0).encode()
+            data = (
+                chunk(seed * 1_000_003 + number, CHUNK_ROWS)
+                .write_csv(include_header=number == 0)
+                .encode()
+            )
             number += 1
             out.write(data)
             written += len(data)
@@ -110,8 +113,10 @@ def run_ceilings(path: Path, tmp: Path) -> dict[str, Run]:
     tiny = tmp / "tiny.csv"
     with path.open("rb") as src:
         tiny.write_bytes(src.readline() + src.readline())
-    return {"read": run([sys.executable, "-c", READ_ONLY, str(path)]),
-            "startup": run([*SRA, str(tiny)])}  # fmt: skip
+    return {
+        "read": run([sys.executable, "-c", READ_ONLY, str(path)]),
+        "startup": run([*SRA, str(tiny)]),
+    }
 
 
 def sample_rows(path: Path, sample_mb: int) -> tuple[list[dict[str, str]], int]:
@@ -176,8 +181,9 @@ def run_presidio(rows: list[dict[str, str]]) -> float | None:
     tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
     registry = RecognizerRegistry()
     registry.load_predefined_recognizers()
-    registry.recognizers = [r for r in registry.recognizers
-                            if type(r).__name__ != "SpacyRecognizer"]  # fmt: skip
+    registry.recognizers = [
+        r for r in registry.recognizers if type(r).__name__ != "SpacyRecognizer"
+    ]
     engine = AnalyzerEngine(registry=registry, nlp_engine=NoNlp(), supported_languages=["en"])
     start = time.perf_counter()
     for row in rows:
@@ -188,8 +194,10 @@ def run_presidio(rows: list[dict[str, str]]) -> float | None:
 
 
 def _row(name: str, nbytes: int, seconds: float, note: str = "") -> str:
-    return (f"| {name} | {nbytes / 1e6:,.1f} | {seconds:,.2f} | {nbytes / 1e6 / seconds:,.1f} "
-            f"| {note} |")
+    return (
+        f"| {name} | {nbytes / 1e6:,.1f} | {seconds:,.2f} | {nbytes / 1e6 / seconds:,.1f} "
+        f"| {note} |"
+    )
 
 
 def main() -> None:
@@ -198,8 +206,12 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--repeat", type=int, default=3, help="runs of `sra scan` (median, min)")
     parser.add_argument("--sample-mb", type=int, default=20)
-    parser.add_argument("--presidio-mb", type=float, default=2.0,
-                        help="Presidio is slow: it gets the first MB of the sample only.")
+    parser.add_argument(
+        "--presidio-mb",
+        type=float,
+        default=2.0,
+        help="Presidio is slow: it gets the first MB of the sample only.",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
@@ -233,32 +245,60 @@ def main() -> None:
     cpu = statistics.median(r.cpu for r in runs)
     peak_kb = max(r.peak_kb for r in runs)
     print("| tool | MB | seconds | MB/s | |\n|---|---:|---:|---:|---|")
-    print(_row(f"sra scan, end to end (median of {len(runs)})", size, median,
-               f"CPU {cpu:.1f} s, peak RSS {peak_kb / 1024:,.0f} MB"))  # fmt: skip
+    print(
+        _row(
+            f"sra scan, end to end (median of {len(runs)})",
+            size,
+            median,
+            f"CPU {cpu:.1f} s, peak RSS {peak_kb / 1024:,.0f} MB",
+        )
+    )
     print(_row("sra scan, end to end (fastest)", size, walls[0]))
-    print(_row("ceiling: polars reads every column, nothing else (fastest)", size,
-               ceilings["read"].wall, f"CPU {ceilings['read'].cpu:.1f} s, "
-               f"peak RSS {ceilings['read'].peak_kb / 1024:,.0f} MB"))  # fmt: skip
-    print(f"| ceiling: sra scan of a one-row CSV (start-up, fastest) | | "
-          f"{ceilings['startup'].wall:,.2f} | | CPU {ceilings['startup'].cpu:.2f} s, "
-          f"peak RSS {ceilings['startup'].peak_kb / 1024:,.0f} MB |")
+    print(
+        _row(
+            "ceiling: polars reads every column, nothing else (fastest)",
+            size,
+            ceilings["read"].wall,
+            f"CPU {ceilings['read'].cpu:.1f} s, peak RSS {ceilings['read'].peak_kb / 1024:,.0f} MB",
+        )
+    )
+    print(
+        f"| ceiling: sra scan of a one-row CSV (start-up, fastest) | | "
+        f"{ceilings['startup'].wall:,.2f} | | CPU {ceilings['startup'].cpu:.2f} s, "
+        f"peak RSS {ceilings['startup'].peak_kb / 1024:,.0f} MB |"
+    )
     print(_row("re reference detector (same checks)", sample_bytes, ref))
     if presidio is not None:
         print(_row("Presidio AnalyzerEngine, pattern recognizers only", small_bytes, presidio))
-    print(f"\nsra scan peak RSS: {peak_kb / 1024:,.0f} MB (largest of the runs); "
-          f"rows: {summary['rows_sampled']:,}; PHI columns: {summary['columns_with_phi']} of "
-          f"{summary['columns']}; runs (s): {', '.join(f'{w:.2f}' for w in sorted(walls))}; "
-          f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f}")
+    print(
+        f"\nsra scan peak RSS: {peak_kb / 1024:,.0f} MB (largest of the runs); "
+        f"rows: {summary['rows_sampled']:,}; PHI columns: {summary['columns_with_phi']} of "
+        f"{summary['columns']}; runs (s): {', '.join(f'{w:.2f}' for w in sorted(walls))}; "
+        f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f}"
+    )
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "scan.json").write_text(json.dumps({
-        "size_bytes": size, "cores": os.cpu_count(), "load_average": [load_before, load_after],
-        "sra_runs": [vars(r) | {"stdout": None} for r in runs],
-        "sra_seconds_median": median, "sra_seconds_min": walls[0], "sra_peak_rss_kb": peak_kb,
-        "read_only": vars(ceilings["read"]) | {"stdout": None},
-        "startup": vars(ceilings["startup"]) | {"stdout": None},
-        "reference_bytes": sample_bytes, "reference_seconds": ref,
-        "presidio_bytes": small_bytes, "presidio_seconds": presidio, "summary": summary,
-    }, indent=2) + "\n")
+    (args.results / "scan.json").write_text(
+        json.dumps(
+            {
+                "size_bytes": size,
+                "cores": os.cpu_count(),
+                "load_average": [load_before, load_after],
+                "sra_runs": [vars(r) | {"stdout": None} for r in runs],
+                "sra_seconds_median": median,
+                "sra_seconds_min": walls[0],
+                "sra_peak_rss_kb": peak_kb,
+                "read_only": vars(ceilings["read"]) | {"stdout": None},
+                "startup": vars(ceilings["startup"]) | {"stdout": None},
+                "reference_bytes": sample_bytes,
+                "reference_seconds": ref,
+                "presidio_bytes": small_bytes,
+                "presidio_seconds": presidio,
+                "summary": summary,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -41,18 +41,23 @@ def main() -> int:
         workspace = load_workspace(root, use_cache=False)
         loaded = time.perf_counter()
         cols = columns(kind, workspace.risks)
-        write_xlsx(out, [Table(kind, cols, [row(r, cols) for r in workspace.risks])],
-                   ("low", "moderate", "high"))  # fmt: skip
+        write_xlsx(
+            out,
+            [Table(kind, cols, [row(r, cols) for r in workspace.risks])],
+            ("low", "moderate", "high"),
+        )
         exported = time.perf_counter()
         sheets = read_sheets(out)
         read = time.perf_counter()
         plan = plan_import(workspace, sheets)
         planned = time.perf_counter()
     total = planned - start
-    print(f"risks: {len(workspace.risks)}  load {loaded - start:.1f}s  "
-          f"write xlsx {exported - loaded:.1f}s  read xlsx {read - exported:.1f}s  "
-          f"validate+plan {planned - read:.1f}s  total {total:.1f}s "
-          f"(budget {BUDGET_SECONDS:.0f}s)")  # fmt: skip
+    print(
+        f"risks: {len(workspace.risks)}  load {loaded - start:.1f}s  "
+        f"write xlsx {exported - loaded:.1f}s  read xlsx {read - exported:.1f}s  "
+        f"validate+plan {planned - read:.1f}s  total {total:.1f}s "
+        f"(budget {BUDGET_SECONDS:.0f}s)"
+    )
     assert not plan.problems and not plan.updates and plan.unchanged == len(workspace.risks)
     return 0 if total < BUDGET_SECONDS else 1
 

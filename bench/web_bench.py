@@ -45,8 +45,11 @@ from run import ensure_workspace
 
 BENCH = Path(__file__).parent
 TODAY = date(2026, 3, 1)
-BUDGETS_MS = {"dashboard warm": 300.0, "register page (filtered, 50 rows)": 200.0,
-              "save a risk (validate, write, commit)": 500.0}  # fmt: skip
+BUDGETS_MS = {
+    "dashboard warm": 300.0,
+    "register page (filtered, 50 rows)": 200.0,
+    "save a risk (validate, write, commit)": 500.0,
+}
 QUERIES = (
     "level=high&sort=-score",
     "level=moderate&status=planned&page=3",
@@ -62,9 +65,21 @@ QUERIES = (
 
 def git(cwd: Path, *args: str) -> None:
     """Run git with a fixed identity."""
-    subprocess.run(["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com",
-                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 def prepare(source: Path, into: Path) -> Path:
@@ -92,8 +107,12 @@ def summary(samples: list[float]) -> dict[str, float]:
     """Median, p95 and max of millisecond samples."""
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median": round(statistics.median(ordered), 1), "p95": round(p95, 1),
-            "max": round(ordered[-1], 1), "n": len(ordered)}  # fmt: skip
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(p95, 1),
+        "max": round(ordered[-1], 1),
+        "n": len(ordered),
+    }
 
 
 def configure(workspace: Path) -> Any:
@@ -104,8 +123,12 @@ def configure(workspace: Path) -> Any:
     from hipaa_sra.web.state import ensure_state_dir, load_or_create_secret_key
 
     state = ensure_state_dir(workspace / ".sra_web")
-    config = WebConfig(workspace=workspace, secret_key=load_or_create_secret_key(state),
-                       today=TODAY, allowed_hosts=("testserver", "127.0.0.1", "localhost"))
+    config = WebConfig(
+        workspace=workspace,
+        secret_key=load_or_create_secret_key(state),
+        today=TODAY,
+        allowed_hosts=("testserver", "127.0.0.1", "localhost"),
+    )
     configure_app(config)
     migrate()
     return config
@@ -147,8 +170,9 @@ def naive_register_page(ws: Any, level: str) -> list[Any]:
     return rows[50:100]
 
 
-def in_process(workspace: Path, repeat: int,
-               saves: int) -> tuple[dict[str, Any], list[str], list[str]]:  # fmt: skip
+def in_process(
+    workspace: Path, repeat: int, saves: int
+) -> tuple[dict[str, Any], list[str], list[str]]:
     """Server times through the Django stack; returns results, session keys and risk ids."""
     from hipaa_sra.editing import Commit, Ref, Set, apply_changes, record_state
     from hipaa_sra.web.workspace import current_workspace
@@ -161,7 +185,8 @@ def in_process(workspace: Path, repeat: int,
     start = time.perf_counter()
     get(editor, "/")
     results["dashboard, first of a version (load, lint, score, sign-off, OCR, calendar)"] = {
-        "seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
+        "seconds": round(time.perf_counter() - start, 1)
+    }
     print(f"  {results}", file=sys.stderr)
     version = current_workspace()
     risks = version.workspace.risks
@@ -169,29 +194,40 @@ def in_process(workspace: Path, repeat: int,
     queries = itertools.cycle(QUERIES)
     get(editor, "/register/")  # the table of this version, built once (counted below)
     results["dashboard warm"] = summary(timings(lambda: get(editor, "/"), repeat))
-    results["register page (filtered, 50 rows)"] = summary(timings(
-        lambda: get(editor, f"/register/?{next(queries)}"), repeat))  # fmt: skip
-    results["register table partial (htmx)"] = summary(timings(
-        lambda: get(editor, f"/register/?{next(queries)}", HTTP_HX_REQUEST="true"), repeat))
+    results["register page (filtered, 50 rows)"] = summary(
+        timings(lambda: get(editor, f"/register/?{next(queries)}"), repeat)
+    )
+    results["register table partial (htmx)"] = summary(
+        timings(lambda: get(editor, f"/register/?{next(queries)}", HTTP_HX_REQUEST="true"), repeat)
+    )
     pick = itertools.cycle(ids)
-    results["risk page"] = summary(timings(
-        lambda: get(editor, f"/register/risk/{next(pick)}"), repeat))  # fmt: skip
-    results["findings page (errors, page 3)"] = summary(timings(
-        lambda: get(editor, "/findings/?severity=error&page=3"), repeat))  # fmt: skip
-    results["peer: register page scored per request (no table)"] = summary(timings(
-        lambda: naive_register_page(version.workspace, "high"), max(3, repeat // 10)))
+    results["risk page"] = summary(
+        timings(lambda: get(editor, f"/register/risk/{next(pick)}"), repeat)
+    )
+    results["findings page (errors, page 3)"] = summary(
+        timings(lambda: get(editor, "/findings/?severity=error&page=3"), repeat)
+    )
+    results["peer: register page scored per request (no table)"] = summary(
+        timings(lambda: naive_register_page(version.workspace, "high"), max(3, repeat // 10))
+    )
     keys = [signed_in_client(f"bench-user-{n}", None).session.session_key for n in range(20)]
     root = workspace
-    author = Commit(person.name if person else "Bench", person.email if person and
-                    person.email else "bench@example.com")  # fmt: skip
+    author = Commit(
+        person.name if person else "Bench",
+        person.email if person and person.email else "bench@example.com",
+    )
     targets = iter(ids)
 
     def save() -> None:
         ref = Ref("risks", next(targets))
         state = record_state(root, ref)
         assert state is not None
-        apply_changes(root, [Set(ref, ("last_reviewed",), TODAY)],
-                      expected_records={ref: state.digest}, commit=author)  # fmt: skip
+        apply_changes(
+            root,
+            [Set(ref, ("last_reviewed",), TODAY)],
+            expected_records={ref: state.digest},
+            commit=author,
+        )
 
     results["save a risk (validate, write, commit)"] = summary(timings(save, saves))
     return results, keys, ids
@@ -214,29 +250,42 @@ def peak_rss_mb(pid: int) -> float:
 
 def request(conn: http.client.HTTPConnection, url: str, cookie: str) -> int:
     """One GET on a kept-alive connection; the status."""
-    conn.request("GET", url, headers={"Cookie": f"sra_session={cookie}",
-                                      "Host": "127.0.0.1"})  # fmt: skip
+    conn.request("GET", url, headers={"Cookie": f"sra_session={cookie}", "Host": "127.0.0.1"})
     response = conn.getresponse()
     response.read()
     return response.status
 
 
-def concurrent(workspace: Path, keys: list[str], ids: list[str], users: int,
-               duration: float) -> dict[str, Any]:  # fmt: skip
+def concurrent(
+    workspace: Path, keys: list[str], ids: list[str], users: int, duration: float
+) -> dict[str, Any]:
     """The real server under `users` signed-in users asking back to back for `duration` s."""
     port = free_port()
     sra = str(Path(sys.executable).parent / "sra")
-    server = subprocess.Popen([sra, "serve", "--workspace", str(workspace), "--port", str(port),
-                               "--today", TODAY.isoformat()],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [
+            sra,
+            "serve",
+            "--workspace",
+            str(workspace),
+            "--port",
+            str(port),
+            "--today",
+            TODAY.isoformat(),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 900
         warm_start = time.perf_counter()
         while True:  # the first request loads and lints the version the saves left
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-                if request(conn, "/", keys[0]) == 200 and request(conn, "/register/",
-                                                                  keys[0]) == 200:
+                if (
+                    request(conn, "/", keys[0]) == 200
+                    and request(conn, "/register/", keys[0]) == 200
+                ):
                     break
             except OSError:
                 if server.poll() is not None or time.time() > deadline:
@@ -253,10 +302,14 @@ def concurrent(workspace: Path, keys: list[str], ids: list[str], users: int,
             rng = random.Random(n)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             while time.perf_counter() < stop:
-                url = rng.choice([
-                    "/", f"/register/?{rng.choice(QUERIES)}", f"/register/risk/{rng.choice(ids)}",
-                    f"/findings/?severity=warning&page={rng.randint(1, 50)}",
-                ])  # fmt: skip
+                url = rng.choice(
+                    [
+                        "/",
+                        f"/register/?{rng.choice(QUERIES)}",
+                        f"/register/risk/{rng.choice(ids)}",
+                        f"/findings/?severity=warning&page={rng.randint(1, 50)}",
+                    ]
+                )
                 start = time.perf_counter()
                 try:
                     status = request(conn, url, keys[n % len(keys)])
@@ -275,11 +328,17 @@ def concurrent(workspace: Path, keys: list[str], ids: list[str], users: int,
             thread.start()
         for thread in threads:
             thread.join()
-        result = {"users": users, "seconds": duration, "requests": len(latencies),
-                  "requests per second": round(len(latencies) / duration, 1),
-                  "latency ms": summary(latencies), "errors": len(errors),
-                  "first errors": errors[:5], "server warm-up seconds": round(warm, 1),
-                  "server peak RSS MB": peak_rss_mb(server.pid)}  # fmt: skip
+        result = {
+            "users": users,
+            "seconds": duration,
+            "requests": len(latencies),
+            "requests per second": round(len(latencies) / duration, 1),
+            "latency ms": summary(latencies),
+            "errors": len(errors),
+            "first errors": errors[:5],
+            "server warm-up seconds": round(warm, 1),
+            "server peak RSS MB": peak_rss_mb(server.pid),
+        }
         return result
     finally:
         server.terminate()
@@ -304,8 +363,7 @@ def main() -> int:
         print("in-process server times ...", file=sys.stderr)
         results, keys, ids = in_process(workspace, args.repeat, args.saves)
         print(f"{args.users} users on `sra serve` for {args.duration:.0f} s ...", file=sys.stderr)
-        results["concurrent"] = concurrent(workspace, keys, ids, args.users,
-                                           args.duration)
+        results["concurrent"] = concurrent(workspace, keys, ids, args.users, args.duration)
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     args.results.mkdir(parents=True, exist_ok=True)
     out = args.results / f"web-{args.size}-{args.seed}.json"
@@ -314,8 +372,9 @@ def main() -> int:
     print("| measurement | median ms | p95 ms | max ms | n |\n|---|---:|---:|---:|---:|")
     for name, value in results.items():
         if isinstance(value, dict) and "median" in value:
-            print(f"| {name} | {value['median']} | {value['p95']} | {value['max']} | "
-                  f"{value['n']} |")  # fmt: skip
+            print(
+                f"| {name} | {value['median']} | {value['p95']} | {value['max']} | {value['n']} |"
+            )
             if name in BUDGETS_MS and value["median"] > BUDGETS_MS[name]:
                 missed.append(name)
     print(json.dumps({k: v for k, v in results.items() if "median" not in v}, indent=2))

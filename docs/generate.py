@@ -35,8 +35,9 @@ def cli_page() -> str:
     with click.Context(cli, info_name="sra", terminal_width=100) as ctx:
         parts.append(f"## sra\n\n```\n{cli.get_help(ctx)}\n```\n")
         for command in COMMANDS:
-            with click.Context(command, parent=ctx, info_name=command.name,
-                               terminal_width=100) as sub:
+            with click.Context(
+                command, parent=ctx, info_name=command.name, terminal_width=100
+            ) as sub:
                 parts.append(f"## sra {command.name}\n\n```\n{command.get_help(sub)}\n```\n")
     return "\n".join(parts)
 
@@ -58,19 +59,26 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
 
 def _table(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> str:
     required = set(schema.get("required", ()))
-    rows = [f"### {name}\n", schema.get("description", "").strip() + "\n",
-            "| field | type | required | meaning |", "|---|---|---|---|"]
+    rows = [
+        f"### {name}\n",
+        schema.get("description", "").strip() + "\n",
+        "| field | type | required | meaning |",
+        "|---|---|---|---|",
+    ]
     for field, prop in schema.get("properties", {}).items():
         text = (prop.get("description") or "").replace("|", "\\|")
-        rows.append(f"| `{field}` | {_type(prop, defs)} | {'yes' if field in required else ''} "
-                    f"| {text} |")
+        rows.append(
+            f"| `{field}` | {_type(prop, defs)} | {'yes' if field in required else ''} | {text} |"
+        )
     return "\n".join(rows) + "\n"
 
 
 def reference_page() -> str:
     """docs/reference.md: every record kind and its fields, from the models' JSON Schemas."""
-    parts = ["# Field reference\n",
-             "Generated from the models by `docs/generate.py`; do not edit by hand.\n"]
+    parts = [
+        "# Field reference\n",
+        "Generated from the models by `docs/generate.py`; do not edit by hand.\n",
+    ]
     seen: set[str] = set()
     for file_name, schema in json_schemas().items():
         parts.append(f"## {schema.get('title', file_name)} (`{file_name}`)\n")

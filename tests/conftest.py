@@ -118,8 +118,15 @@ def sra_process(tmp_path: Path) -> Callable[..., Run]:
             command = [sys.executable, "-c", _DROP_OVERRIDES, *args]
         else:
             command = [sys.executable, "-m", "hipaa_sra", *args]
-        done = subprocess.run(command, cwd=cwd or tmp_path, env=env, capture_output=True,
-                              text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            cwd=cwd or tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode == 97:
             pytest.skip("running as root and unable to drop CAP_DAC_OVERRIDE")
         return Run(done.returncode, done.stdout, done.stderr)

@@ -45,11 +45,21 @@ def test_answers_are_saved_one_by_one_and_a_second_run_resumes(workspace, sra) -
     assert "Stopped; every answer given so far is saved" in run.stdout
     saved = _answers(root, "security-management")
     assert [a["id"] for a in saved] == ["q.security-management.1", "q.risk-analysis.1"]
-    assert saved[0]["evidence"] == [{"what": "Weekly SIEM review", "how_verified": "Review log",
-                                     "date": "2026-11-01",
-                                     "location": "tickets/SEC-1"}]  # fmt: skip
-    assert saved[1] == {"id": "q.risk-analysis.1", "answer": "partial", "notes": "no budget",
-                        "answered_by": "alice", "date": TODAY}  # fmt: skip
+    assert saved[0]["evidence"] == [
+        {
+            "what": "Weekly SIEM review",
+            "how_verified": "Review log",
+            "date": "2026-11-01",
+            "location": "tickets/SEC-1",
+        }
+    ]
+    assert saved[1] == {
+        "id": "q.risk-analysis.1",
+        "answer": "partial",
+        "notes": "no budget",
+        "answered_by": "alice",
+        "date": TODAY,
+    }
     # The next run starts at the first unanswered question.
     again = sra("assess", "--person", "alice", "--today", TODAY, input="q\n")
     assert "2 of" in again.stdout
@@ -66,25 +76,50 @@ def test_end_of_input_keeps_every_answer_already_given(workspace, sra) -> None:
 
 def test_section_asks_answered_questions_again_unless_unanswered(workspace, sra) -> None:
     root = workspace()
-    sra("assess", "--person", "alice", "--section", "evaluation", "--today", TODAY,
-        input="3\n\n3\n\n")  # fmt: skip
+    sra(
+        "assess",
+        "--person",
+        "alice",
+        "--section",
+        "evaluation",
+        "--today",
+        TODAY,
+        input="3\n\n3\n\n",
+    )
     assert [a["answer"] for a in _answers(root, "evaluation")] == ["no", "no"]
-    redo = sra("assess", "--person", "alice", "--section", "evaluation", "--today", TODAY,
-               input="1\nctl-x\n\n\ns\n")  # fmt: skip
+    redo = sra(
+        "assess",
+        "--person",
+        "alice",
+        "--section",
+        "evaluation",
+        "--today",
+        TODAY,
+        input="1\nctl-x\n\n\ns\n",
+    )
     assert "Saved answer: no" in redo.stdout
     assert "`ctl-x` is not a control id" not in redo.stdout  # no controls: any id is taken
     answers = _answers(root, "evaluation")
     assert answers[0]["answer"] == "yes" and len(answers) == 2  # replaced, not duplicated
-    only_new = sra("assess", "--person", "alice", "--section", "evaluation", "--unanswered",
-                   "--today", TODAY)  # fmt: skip
+    only_new = sra(
+        "assess", "--person", "alice", "--section", "evaluation", "--unanswered", "--today", TODAY
+    )
     assert "[1/" not in only_new.stdout
 
 
 def test_not_applicable_on_an_addressable_spec_asks_for_the_decision(workspace, sra) -> None:
     root = workspace()
     script = "4\nShared kiosks\nalternative\nPIN screen after 2 minutes\n"
-    run = sra("assess", "--person", "alice", "--section", "access-control", "--today", TODAY,
-              input="s\ns\ns\ns\ns\n" + script + "q\n")  # fmt: skip
+    run = sra(
+        "assess",
+        "--person",
+        "alice",
+        "--section",
+        "access-control",
+        "--today",
+        TODAY,
+        input="s\ns\ns\ns\ns\n" + script + "q\n",
+    )
     assert run.exit_code == 0, run.stdout
     (answer,) = _answers(root, "access-control")
     assert answer["id"] == "q.automatic-logoff.1"
@@ -108,12 +143,13 @@ def test_unknown_section_is_a_usage_error_with_a_suggestion(workspace, sra) -> N
     assert "did you mean `contingency`?" in run.stderr
 
 
-def test_answers_file_saves_all_or_reports_every_problem(workspace, sra,
-                                                         tmp_path: Path) -> None:  # fmt: skip
+def test_answers_file_saves_all_or_reports_every_problem(workspace, sra, tmp_path: Path) -> None:
     root = workspace()
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: q.sanctions.1\n  answer: maybe\n- id: q.nope\n  answer: yes\n"
-                   "- id: q.facility-plan.1\n  answer: not-applicable\n")  # fmt: skip
+    bad.write_text(
+        "- id: q.sanctions.1\n  answer: maybe\n- id: q.nope\n  answer: yes\n"
+        "- id: q.facility-plan.1\n  answer: not-applicable\n"
+    )
     run = sra("assess", "--answers", str(bad), "--person", "alice", "--today", TODAY)
     assert run.exit_code == 2
     lines = run.stderr.strip().splitlines()
@@ -128,8 +164,9 @@ def test_answers_file_saves_all_or_reports_every_problem(workspace, sra,
     assert [a["answer"] for a in _answers(root, "security-management")] == ["no", "partial"]
 
 
-def test_proposals_applied_twice_write_nothing_the_second_time(workspace, sra,
-                                                               tmp_path: Path) -> None:  # fmt: skip
+def test_proposals_applied_twice_write_nothing_the_second_time(
+    workspace, sra, tmp_path: Path
+) -> None:
     root = workspace()
     given = tmp_path / "answers.yaml"
     given.write_text(
@@ -153,13 +190,14 @@ def test_proposals_applied_twice_write_nothing_the_second_time(workspace, sra,
     risk = ws.risk_by_id["RA-sanctions.1"]
     assert risk.asset == "organization" and risk.remediation[0].owner == "alice"
     assert ws.manifest is not None
-    assert [d.spec for d in ws.manifest.decisions] == ["164.308(a)(4)(ii)(A)",
-                                                       "164.312(a)(2)(iii)"]  # fmt: skip
+    assert [d.spec for d in ws.manifest.decisions] == ["164.308(a)(4)(ii)(A)", "164.312(a)(2)(iii)"]
 
 
 def test_a_person_written_risk_is_never_overwritten(workspace, sra, tmp_path: Path) -> None:
-    mine = "- id: RA-sanctions.1\n  asset: organization\n  threat: t\n  vuln: v\n" \
-           "  likelihood: low\n  impact: low\n"
+    mine = (
+        "- id: RA-sanctions.1\n  asset: organization\n  threat: t\n  vuln: v\n"
+        "  likelihood: low\n  impact: low\n"
+    )
     root = workspace({"register/mine.yaml": mine})
     given = tmp_path / "a.yaml"
     given.write_text("q.sanctions.1: no\n")
@@ -191,8 +229,21 @@ def test_interactive_session_through_a_real_terminal(workspace) -> None:
     root = workspace()
     pid, fd = pty.fork()
     if pid == 0:  # the child: sra on a real terminal
-        os.execv(sys.executable, [sys.executable, "-m", "hipaa_sra", "assess", "-w", str(root),
-                                  "--person", "alice", "--today", TODAY])  # fmt: skip
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "hipaa_sra",
+                "assess",
+                "-w",
+                str(root),
+                "--person",
+                "alice",
+                "--today",
+                TODAY,
+            ],
+        )
     seen = b""
 
     def read_until(marker: bytes) -> None:
@@ -223,12 +274,16 @@ def test_interactive_session_through_a_real_terminal(workspace) -> None:
 def test_answers_file_names_only_known_controls_and_people(workspace, sra, tmp_path: Path) -> None:
     root = workspace({"controls/c.yaml": "- {id: ctl-sso, name: SSO, safeguard: technical}\n"})
     given = tmp_path / "a.yaml"
-    given.write_text("- id: q.unique-ids.1\n  answer: 'yes'\n  evidence:\n    - control: ctl-ss0\n"
-                     "- {id: q.unique-ids.2, answer: 'no', answered_by: carol}\n")  # fmt: skip
+    given.write_text(
+        "- id: q.unique-ids.1\n  answer: 'yes'\n  evidence:\n    - control: ctl-ss0\n"
+        "- {id: q.unique-ids.2, answer: 'no', answered_by: carol}\n"
+    )
     run = sra("assess", "--answers", str(given), "--person", "alice", "--today", TODAY)
     assert run.exit_code == 2
-    assert f"{given}:4:7: answer `q.unique-ids.1`: `ctl-ss0` is not a control id (did you " \
-           "mean `ctl-sso`?)" in run.stderr
+    assert (
+        f"{given}:4:7: answer `q.unique-ids.1`: `ctl-ss0` is not a control id (did you "
+        "mean `ctl-sso`?)" in run.stderr
+    )
     assert "`carol` is not a person in sra.yaml `people`" in run.stderr
     assert not (root / "assessment").exists()
 

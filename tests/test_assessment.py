@@ -21,8 +21,14 @@ from hipaa_sra.model import KIND_BY_NAME, Answer, AnswerDecision, AnswerEvidence
 from hipaa_sra.rules import Selection, lint
 
 TODAY = date(2026, 11, 22)
-CONDITIONAL = ("164.308(a)(4)(ii)(A)", "164.314(a)(2)(ii)", "164.314(b)(2)(i)",
-               "164.314(b)(2)(ii)", "164.314(b)(2)(iii)", "164.314(b)(2)(iv)")  # fmt: skip
+CONDITIONAL = (
+    "164.308(a)(4)(ii)(A)",
+    "164.314(a)(2)(ii)",
+    "164.314(b)(2)(i)",
+    "164.314(b)(2)(ii)",
+    "164.314(b)(2)(iii)",
+    "164.314(b)(2)(iv)",
+)
 
 
 def _answer(**fields: object) -> Answer:
@@ -48,28 +54,41 @@ def test_partial_and_no_propose_a_risk_written_from_the_question() -> None:
     assert risk["vuln"] == "No written sanction policy for security violations"
     assert risk["threat"].startswith("A security violation goes unprevented")
     assert (risk["likelihood"], risk["impact"]) == ("high", "moderate")
-    assert risk["remediation"] == [{"control": question.remediation, "status": "planned",
-                                    "owner": "alice"}]  # fmt: skip
+    assert risk["remediation"] == [
+        {"control": question.remediation, "status": "planned", "owner": "alice"}
+    ]
     partial = draft_risk(question, _answer(id=question.id, answer="partial"), Implication.PARTIAL)
     assert (partial["likelihood"], partial["impact"]) == ("moderate", "moderate")
 
 
 def test_not_applicable_becomes_the_addressable_decision_or_a_conditional_one() -> None:
     logoff = question_by_id()["q.automatic-logoff.1"]
-    answer = _answer(id=logoff.id, answer="not-applicable", rationale="No shared screens",
-                     decision=AnswerDecision.NOT_REASONABLE)  # fmt: skip
+    answer = _answer(
+        id=logoff.id,
+        answer="not-applicable",
+        rationale="No shared screens",
+        decision=AnswerDecision.NOT_REASONABLE,
+    )
     (decision,) = draft_decisions(logoff, answer)
-    assert decision.record == {"spec": "164.312(a)(2)(iii)", "decision": "not-reasonable",
-                               "rationale": "No shared screens", "decided_by": "alice",
-                               "date": date(2026, 10, 1)}  # fmt: skip
+    assert decision.record == {
+        "spec": "164.312(a)(2)(iii)",
+        "decision": "not-reasonable",
+        "rationale": "No shared screens",
+        "decided_by": "alice",
+        "date": date(2026, 10, 1),
+    }
     clearinghouse = question_by_id()["q.clearinghouse.1"]
-    (conditional,) = draft_decisions(clearinghouse, _answer(
-        id=clearinghouse.id, answer="not-applicable", rationale="No clearinghouse"))  # fmt: skip
+    (conditional,) = draft_decisions(
+        clearinghouse,
+        _answer(id=clearinghouse.id, answer="not-applicable", rationale="No clearinghouse"),
+    )
     assert conditional.record["decision"] == "not-applicable"
     # A required specification that binds everyone gets no decision from a not-applicable.
     sanctions = question_by_id()["q.sanctions.1"]
-    assert draft_decisions(sanctions, _answer(id=sanctions.id, answer="not-applicable",
-                                              rationale="x")) == []  # fmt: skip
+    assert (
+        draft_decisions(sanctions, _answer(id=sanctions.id, answer="not-applicable", rationale="x"))
+        == []
+    )
 
 
 def test_new_business_associate_skips_conditional_specs(sra, tmp_path: Path) -> None:
@@ -94,18 +113,20 @@ def test_new_business_associate_skips_conditional_specs(sra, tmp_path: Path) -> 
 
 
 def test_yes_with_evidence_and_active_policies_meet_specifications(workspace) -> None:
-    root = workspace({
-        "assessment/a.yaml": "- {id: q.emergency-access.1, answer: 'yes', evidence: "
-                             "[{control: c1}], answered_by: alice, date: 2026-10-01}\n"
-                             "- {id: q.unique-ids.1, answer: 'yes', answered_by: alice, "
-                             "date: 2026-10-01}\n",
-        "controls/c.yaml": "- {id: c1, name: Break glass, safeguard: technical}\n",
-        "policies/p.yaml": "- {id: p1, title: Sanctions, hipaa: ['164.308(a)(1)(ii)(C)', "
-                           "'164.310(d)(2)(i)'], status: active, approved_by: alice, "
-                           "approved: 2026-01-01}\n"
-                           "- {id: p2, title: Draft, hipaa: ['164.308(a)(3)(ii)(B)'], "
-                           "status: draft}\n",
-    })  # fmt: skip
+    root = workspace(
+        {
+            "assessment/a.yaml": "- {id: q.emergency-access.1, answer: 'yes', evidence: "
+            "[{control: c1}], answered_by: alice, date: 2026-10-01}\n"
+            "- {id: q.unique-ids.1, answer: 'yes', answered_by: alice, "
+            "date: 2026-10-01}\n",
+            "controls/c.yaml": "- {id: c1, name: Break glass, safeguard: technical}\n",
+            "policies/p.yaml": "- {id: p1, title: Sanctions, hipaa: ['164.308(a)(1)(ii)(C)', "
+            "'164.310(d)(2)(i)'], status: active, approved_by: alice, "
+            "approved: 2026-01-01}\n"
+            "- {id: p2, title: Draft, hipaa: ['164.308(a)(3)(ii)(B)'], "
+            "status: draft}\n",
+        }
+    )
     rows = {row.citation: row for row in hipaa_coverage(load_workspace(root, use_cache=False))}
     assert rows["164.312(a)(2)(ii)"].status is CoverageStatus.COVERED
     assert rows["164.312(a)(2)(ii)"].answers == ("q.emergency-access.1",)
@@ -118,26 +139,36 @@ def test_yes_with_evidence_and_active_policies_meet_specifications(workspace) ->
 
 
 def test_ocr_element_four_counts_the_open_questions_once_started(workspace) -> None:
-    root = workspace({"assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', "
-                                           "answered_by: alice, date: 2026-10-01}\n"})  # fmt: skip
+    root = workspace(
+        {
+            "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', "
+            "answered_by: alice, date: 2026-10-01}\n"
+        }
+    )
     element = ocr_elements(load_workspace(root, use_cache=False), TODAY)[3]
     assert element.slug == "current-security-measures"
-    assert any("questionnaire has 112 of 113 applicable questions unanswered" in reason
-               for reason in element.reasons), element.reasons  # fmt: skip
+    assert any(
+        "questionnaire has 112 of 113 applicable questions unanswered" in reason
+        for reason in element.reasons
+    ), element.reasons
 
 
 def test_the_digest_covers_answers_policies_and_training(workspace) -> None:
-    root = workspace({
-        "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', answered_by: alice, "
-                             "date: 2026-10-01}\n",
-        "policies/p.yaml": "- {id: p1, title: Sanctions, status: draft}\n",
-        "training/t.yaml": "- {id: t1, person: alice, course: Awareness, "
-                           "completed: 2026-01-01}\n",
-    })  # fmt: skip
+    root = workspace(
+        {
+            "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', answered_by: alice, "
+            "date: 2026-10-01}\n",
+            "policies/p.yaml": "- {id: p1, title: Sanctions, status: draft}\n",
+            "training/t.yaml": "- {id: t1, person: alice, course: Awareness, "
+            "completed: 2026-01-01}\n",
+        }
+    )
     before = workspace_digest(load_workspace(root, use_cache=False))
-    for rel, old, new in (("assessment/a.yaml", "'no'", "partial"),
-                          ("policies/p.yaml", "draft", "active"),
-                          ("training/t.yaml", "2026-01-01", "2026-01-02")):  # fmt: skip
+    for rel, old, new in (
+        ("assessment/a.yaml", "'no'", "partial"),
+        ("policies/p.yaml", "draft", "active"),
+        ("training/t.yaml", "2026-01-01", "2026-01-02"),
+    ):
         path = root / rel
         path.write_text(path.read_text().replace(old, new))
         after = workspace_digest(load_workspace(root, use_cache=False))
@@ -146,26 +177,32 @@ def test_the_digest_covers_answers_policies_and_training(workspace) -> None:
 
 
 def test_proposals_skip_what_the_workspace_already_holds(workspace) -> None:
-    root = workspace({
-        "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', answered_by: alice, "
-                             "date: 2026-10-01}\n- {id: q.sanctions.2, answer: partial, "
-                             "answered_by: alice, date: 2026-10-01}\n- {id: q.evaluation.1, "
-                             "answer: 'yes', answered_by: alice, date: 2026-10-01}\n",
-        "register/r.yaml": "- {id: RA-sanctions.2, asset: organization, threat: t, vuln: v, "
-                           "likelihood: low, impact: low}\n",
-    })  # fmt: skip
+    root = workspace(
+        {
+            "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', answered_by: alice, "
+            "date: 2026-10-01}\n- {id: q.sanctions.2, answer: partial, "
+            "answered_by: alice, date: 2026-10-01}\n- {id: q.evaluation.1, "
+            "answer: 'yes', answered_by: alice, date: 2026-10-01}\n",
+            "register/r.yaml": "- {id: RA-sanctions.2, asset: organization, threat: t, vuln: v, "
+            "likelihood: low, impact: low}\n",
+        }
+    )
     found = proposals(load_workspace(root, use_cache=False))
     assert [(p.kind, p.key) for p in found] == [("risk", "RA-sanctions.1")]
 
 
 def test_new_kinds_export_to_csv_with_their_fields(workspace, sra, tmp_path: Path) -> None:
-    workspace({
-        "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', notes: HR only, "
-                             "answered_by: alice, date: 2026-10-01}\n",
-        "policies/p.yaml": "- {id: p1, title: Sanctions, status: active, approved: 2026-01-01}\n",
-        "training/t.yaml": "- {id: t1, group: desk, headcount: 5, course: Awareness, "
-                           "completed: 2026-01-01}\n",
-    })  # fmt: skip
+    workspace(
+        {
+            "assessment/a.yaml": "- {id: q.sanctions.1, answer: 'no', notes: HR only, "
+            "answered_by: alice, date: 2026-10-01}\n",
+            "policies/p.yaml": (
+                "- {id: p1, title: Sanctions, status: active, approved: 2026-01-01}\n"
+            ),
+            "training/t.yaml": "- {id: t1, group: desk, headcount: 5, course: Awareness, "
+            "completed: 2026-01-01}\n",
+        }
+    )
     run = sra("export", "--format", "csv", "--kinds", "answers,policies,training", "--out", "out")
     assert run.exit_code == 0, run.stderr
     answers = (tmp_path / "out" / "answers.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -178,12 +215,26 @@ def test_new_kinds_export_to_csv_with_their_fields(workspace, sra, tmp_path: Pat
 
 
 @settings(max_examples=200)
-@given(question=st.sampled_from(sorted(question_by_id())),
-       answer=st.one_of(st.sampled_from(["yes", "partial", "no", "not-applicable", "weekly"]),
-                        st.text(max_size=20), st.integers(), st.booleans(), st.none()))  # fmt: skip
+@given(
+    question=st.sampled_from(sorted(question_by_id())),
+    answer=st.one_of(
+        st.sampled_from(["yes", "partial", "no", "not-applicable", "weekly"]),
+        st.text(max_size=20),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+    ),
+)
 def test_any_answer_loads_as_a_usable_answer_or_a_finding(question: str, answer: object) -> None:
-    raw = {"id": question, "answer": answer, "rationale": "r", "decision": "not-reasonable",
-           "alternative_measure": "m", "answered_by": "alice", "date": "2026-10-01"}  # fmt: skip
+    raw = {
+        "id": question,
+        "answer": answer,
+        "rationale": "r",
+        "decision": "not-reasonable",
+        "alternative_measure": "m",
+        "answered_by": "alice",
+        "date": "2026-10-01",
+    }
     records = validate_records(KIND_BY_NAME["answers"], [raw], "a.yaml")
     assert records.count == 1  # a bad answer never costs the record
     takes = isinstance(answer, str) and answer in question_by_id()[question].answers
@@ -197,13 +248,30 @@ def test_any_answer_loads_as_a_usable_answer_or_a_finding(question: str, answer:
 
 
 def test_a_signoff_goes_stale_on_a_changed_answer_and_verify_names_it(workspace, sra) -> None:
-    root = workspace({"assessment/a.yaml": "- {id: q.sanctions.1, answer: partial, "
-                                           "answered_by: alice, date: 2026-10-01}\n"})  # fmt: skip
-    signed = sra("signoff", "-w", str(root), "--role", "compliance-officer", "--name", "Alice",
-                 "--email", "alice@example.test", "--accept-findings", "test",
-                 "--now", "2026-11-20T10:00:00+00:00")  # fmt: skip
+    root = workspace(
+        {
+            "assessment/a.yaml": "- {id: q.sanctions.1, answer: partial, "
+            "answered_by: alice, date: 2026-10-01}\n"
+        }
+    )
+    signed = sra(
+        "signoff",
+        "-w",
+        str(root),
+        "--role",
+        "compliance-officer",
+        "--name",
+        "Alice",
+        "--email",
+        "alice@example.test",
+        "--accept-findings",
+        "test",
+        "--now",
+        "2026-11-20T10:00:00+00:00",
+    )
     assert signed.exit_code == 0, signed.stderr
-    (root / "assessment/a.yaml").write_text((root / "assessment/a.yaml").read_text().replace(
-        "partial", "'no'"))  # fmt: skip
+    (root / "assessment/a.yaml").write_text(
+        (root / "assessment/a.yaml").read_text().replace("partial", "'no'")
+    )
     run = sra("verify", "-w", str(root))
     assert "answers/q.sanctions.1 changed" in run.stdout

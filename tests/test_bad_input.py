@@ -15,21 +15,39 @@ LAUGHS = "".join(
 
 LOAD_ERRORS = {
     # name: (file content, expected file, line, column, words in the message)
-    "unclosed quote": (
-        '- id: "RR-1\n  asset: db\n', "register/r.yaml", 1, 7, "never closed"),
+    "unclosed quote": ('- id: "RR-1\n  asset: db\n', "register/r.yaml", 1, 7, "never closed"),
     "bad indentation": (
-        "- id: RR-1\n   asset: db\n  threat: x\n", "register/r.yaml", 2, 9, "not allowed"),
+        "- id: RR-1\n   asset: db\n  threat: x\n",
+        "register/r.yaml",
+        2,
+        9,
+        "not allowed",
+    ),
     "tab indentation": ("- id: RR-1\n\tasset: db\n", "register/r.yaml", 2, 1, "tab"),
     "20,000-deep nesting": ("[" * 20000 + "]" * 20000, "register/r.yaml", 1, 65, "deeper"),
     "billion laughs": (LAUGHS, "register/r.yaml", 7, 8, "aliases expand"),
     "python tag": (
-        "- id: !!python/object/apply:os.system ['echo pwned']\n", "register/r.yaml", 1, 7,
-        "tag !!python/object/apply:os.system is not allowed"),
+        "- id: !!python/object/apply:os.system ['echo pwned']\n",
+        "register/r.yaml",
+        1,
+        7,
+        "tag !!python/object/apply:os.system is not allowed",
+    ),
     "duplicate key": (
-        "- id: RR-1\n  asset: db\n  asset: cache\n", "register/r.yaml", 3, 3, "duplicate key"),
+        "- id: RR-1\n  asset: db\n  asset: cache\n",
+        "register/r.yaml",
+        3,
+        3,
+        "duplicate key",
+    ),
     "two documents": ("- id: a\n---\n- id: b\n", "register/r.yaml", 1, 1, "2 YAML documents"),
-    "register is a mapping": ("id: RR-1\nasset: db\n", "register/r.yaml", 1, 1,
-                              "expected a list of risks"),
+    "register is a mapping": (
+        "id: RR-1\nasset: db\n",
+        "register/r.yaml",
+        1,
+        1,
+        "expected a list of risks",
+    ),
 }
 
 
@@ -126,10 +144,20 @@ def test_missing_workspace_is_exit_2_with_advice(tmp_path, sra) -> None:
 # Problems inside records are findings (exit 1), each still one `path:line:col:` line.
 RECORD_PROBLEMS = {
     "impossible day": (
-        "last_reviewed: 2026-02-30", 8, 3, "SRA001", "2026-02-30 is not a calendar date"),
+        "last_reviewed: 2026-02-30",
+        8,
+        3,
+        "SRA001",
+        "2026-02-30 is not a calendar date",
+    ),
     "impossible month": ("last_reviewed: 2026-13-01", 8, 3, "SRA001", "is not a calendar date"),
     "wrong type": (
-        "last_reviewed: [2026]", 8, 3, "SRA001", "expected a date written as YYYY-MM-DD"),
+        "last_reviewed: [2026]",
+        8,
+        3,
+        "SRA001",
+        "expected a date written as YYYY-MM-DD",
+    ),
     "misspelt key": ("last_reviwed: 2026-01-01", 8, 3, "SRA002", "did you mean `last_reviewed`?"),
     "bad level": ("residual_risk: hihg", 8, 3, "SRA001", "did you mean `high`?"),
 }

@@ -33,8 +33,11 @@ LINT = ("lint", "--select", "SRA0", "--today", TODAY)
 
 
 def _entries(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (root / CACHE_DIR).rglob("*") if p.is_file()
-            and p.name != ".gitignore"}  # fmt: skip
+    return {
+        p.name: p.read_bytes()
+        for p in (root / CACHE_DIR).rglob("*")
+        if p.is_file() and p.name != ".gitignore"
+    }
 
 
 def _suffix(name: str) -> str:
@@ -171,8 +174,14 @@ def _sra_from(package_parent: Path, cwd: Path) -> Callable[..., Run]:
     env = {**os.environ, "PYTHONPATH": str(package_parent), "NO_COLOR": "1"}
 
     def run(*args: str) -> Run:
-        done = subprocess.run([sys.executable, "-m", "hipaa_sra", *args], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "hipaa_sra", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run
@@ -190,8 +199,10 @@ def test_editing_any_module_of_the_package_misses_the_cache(tmp_path: Path) -> N
     assert sra(*args).stdout == first.stdout
     # A module no hand-kept list of cached sources ever named: how findings are printed.
     text = copy / "hipaa_sra" / "formats" / "text.py"
-    text.write_text(text.read_text() + "\n\n_plain = lint_text\n\n\n"
-                    "def lint_text(*args, **kwargs):  # type: ignore[no-redef]\n"
-                    "    return 'EDITED\\n' + _plain(*args, **kwargs)\n")  # fmt: skip
+    text.write_text(
+        text.read_text() + "\n\n_plain = lint_text\n\n\n"
+        "def lint_text(*args, **kwargs):  # type: ignore[no-redef]\n"
+        "    return 'EDITED\\n' + _plain(*args, **kwargs)\n"
+    )
     edited = sra(*args)
     assert edited.stdout == "EDITED\n" + first.stdout, edited.stderr

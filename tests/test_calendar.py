@@ -31,10 +31,22 @@ EXTRA_RISK = """\
     - {control: Old cookie flags, owner: bob, due: 2026-01-01, status: done}
   last_reviewed: 2026-10-01
 """
-SCANNED = ("Patient records primary", "Read replica", "Nightly snapshots", "Analytics warehouse",
-           "Access audit log", "Patient portal API")  # fmt: skip
-EVIDENCED = ("CTL-RISK-PROGRAM", "CTL-WORKFORCE", "CTL-PHYSICAL", "CTL-ACCESS", "CTL-BA",
-             "CTL-DEID")  # fmt: skip
+SCANNED = (
+    "Patient records primary",
+    "Read replica",
+    "Nightly snapshots",
+    "Analytics warehouse",
+    "Access audit log",
+    "Patient portal API",
+)
+EVIDENCED = (
+    "CTL-RISK-PROGRAM",
+    "CTL-WORKFORCE",
+    "CTL-PHYSICAL",
+    "CTL-ACCESS",
+    "CTL-BA",
+    "CTL-DEID",
+)
 EXPECTED = {
     "OVERDUE: Periodic review and sign-off of the SRA": date(2026, 11, 22),
     "Remediation for RR-8: Rotate the session id at login": date(2026, 12, 15),
@@ -58,8 +70,11 @@ def ws(tmp_path: Path) -> Path:
     root = tmp_path / "sra"
     shutil.copytree(BASE, root)
     vendors = root / "vendors" / "vendors.yaml"
-    vendors.write_text(vendors.read_text().replace(
-        "executed: 2024-01-15,", "executed: 2024-01-15, expires: 2027-01-14,"))  # fmt: skip
+    vendors.write_text(
+        vendors.read_text().replace(
+            "executed: 2024-01-15,", "executed: 2024-01-15, expires: 2027-01-14,"
+        )
+    )
     risks = root / "register" / "risks.yaml"
     risks.write_text(risks.read_text() + EXTRA_RISK)
     return root
@@ -81,8 +96,9 @@ def _events(calendar: Calendar) -> dict[str, Any]:
 
 
 def _uids(calendar: Calendar) -> dict[str, str]:
-    return {str(e["summary"]).removeprefix("OVERDUE: "): str(e["uid"])
-            for e in calendar.walk("VEVENT")}  # fmt: skip
+    return {
+        str(e["summary"]).removeprefix("OVERDUE: "): str(e["uid"]) for e in calendar.walk("VEVENT")
+    }
 
 
 def test_ics_round_trip(sra, ws) -> None:
@@ -118,8 +134,10 @@ def test_owners_are_attendees_and_descriptions_say_where_and_what(sra, ws) -> No
     rr8 = events["Remediation for RR-8: Rotate the session id at login"]
     assert "attendee" not in rr8 and "Owner: security-team" in str(rr8["description"])
     review = events["OVERDUE: Periodic review and sign-off of the SRA"]
-    assert sorted(str(a) for a in review["attendee"]) == ["mailto:alice@example.test",
-                                                          "mailto:bob@example.test"]
+    assert sorted(str(a) for a in review["attendee"]) == [
+        "mailto:alice@example.test",
+        "mailto:bob@example.test",
+    ]
     assert str(review["description"]).startswith("Never done:")
     assert "Old cookie flags" not in "".join(events)  # done items are not scheduled
 
@@ -158,23 +176,34 @@ def test_overdue_items_are_dated_today_and_marked(sra, ws) -> None:
 def test_overdue_events_are_exactly_what_lint_flags(ws, today) -> None:
     day = date.fromisoformat(today)
     loaded = load_workspace(ws, use_cache=False)
-    rules = {"SRA103": EventKind.REMEDIATION, "SRA207": EventKind.BAA_EXPIRY,
-             "SRA208": EventKind.VENDOR_VERIFICATION, "SRA304": EventKind.VULNERABILITY_SCAN,
-             "SRA305": EventKind.PENETRATION_TEST, "SRA205": EventKind.INVENTORY_REVIEW,
-             "SRA101": EventKind.REGISTER_REFRESH}  # fmt: skip
+    rules = {
+        "SRA103": EventKind.REMEDIATION,
+        "SRA207": EventKind.BAA_EXPIRY,
+        "SRA208": EventKind.VENDOR_VERIFICATION,
+        "SRA304": EventKind.VULNERABILITY_SCAN,
+        "SRA305": EventKind.PENETRATION_TEST,
+        "SRA205": EventKind.INVENTORY_REVIEW,
+        "SRA101": EventKind.REGISTER_REFRESH,
+    }
     report = lint(loaded, day, Selection(select=tuple(rules)))
     flagged = {(rules[f.code], f.object_id) for f in report.findings}
     assert flagged
     events = calendar_events(loaded, day)
     overdue = {(e.kind, e.record_id) for e in events if e.overdue and e.kind in rules.values()}
     # Singletons (register, inventory) are one event for the rows or assets lint names.
-    collapsed = {(kind, oid.split("/")[0]) if kind is EventKind.REMEDIATION else (kind, oid)
-                 for kind, oid in overdue}  # fmt: skip
+    collapsed = {
+        (kind, oid.split("/")[0]) if kind is EventKind.REMEDIATION else (kind, oid)
+        for kind, oid in overdue
+    }
     expected = {
-        (kind, {EventKind.REGISTER_REFRESH: "register",
-                EventKind.INVENTORY_REVIEW: "inventory"}.get(kind, oid))
+        (
+            kind,
+            {EventKind.REGISTER_REFRESH: "register", EventKind.INVENTORY_REVIEW: "inventory"}.get(
+                kind, oid
+            ),
+        )
         for kind, oid in flagged
-    }  # fmt: skip
+    }
     assert collapsed == expected
 
 
@@ -189,11 +218,13 @@ def test_stdout_and_refusing_to_overwrite_the_workspace(sra, ws) -> None:
 
 
 def test_a_workspace_without_dates_schedules_everything_today(sra, workspace) -> None:
-    workspace({
-        "inventory/a.yaml": "- {id: db, name: DB, category: database, ephi: present}\n",
-        "register/r.yaml": "- {id: R1, asset: db, threat: t, vuln: v, likelihood: low, "
-                           "impact: low, current_controls: [we have backups]}\n",
-    })  # fmt: skip
+    workspace(
+        {
+            "inventory/a.yaml": "- {id: db, name: DB, category: database, ephi: present}\n",
+            "register/r.yaml": "- {id: R1, asset: db, threat: t, vuln: v, likelihood: low, "
+            "impact: low, current_controls: [we have backups]}\n",
+        }
+    )
     _, calendar = _calendar(sra)
     days = {e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
@@ -204,9 +235,12 @@ def test_a_workspace_without_dates_schedules_everything_today(sra, workspace) ->
 def test_control_characters_in_values_never_reach_the_calendar(sra, ws) -> None:
     # RFC 5545 TEXT allows no control character but tab; a terminal escape in a value must go.
     risks = ws / "register" / "risks.yaml"
-    risks.write_text(risks.read_text().replace(
-        "control: Rotate the session id at login",
-        'control: "Rotate\\e]0;pwned\\a the session id\\e[2J at login"'))  # fmt: skip
+    risks.write_text(
+        risks.read_text().replace(
+            "control: Rotate the session id at login",
+            'control: "Rotate\\e]0;pwned\\a the session id\\e[2J at login"',
+        )
+    )
     data, calendar = _calendar(sra)
     assert not any(byte < 0x20 and byte not in b"\t\r\n" for byte in data)
     assert b"\x1b" not in data and b"\x07" not in data
@@ -218,9 +252,13 @@ def test_control_characters_in_values_never_reach_the_calendar(sra, ws) -> None:
 def test_calendar_and_lint_agree_on_intervals_the_nprm_profile_caps(ws, profile) -> None:
     # 800 days is longer than the NPRM's yearly cadence: only nprm-2025 caps it.
     manifest = ws / "sra.yaml"
-    manifest.write_text(manifest.read_text() + (
-        f"methodology:\n  profile: {profile}\n  review_intervals:\n"
-        "    inventory_days: 800\n    vendor_days: 800\n"))  # fmt: skip
+    manifest.write_text(
+        manifest.read_text()
+        + (
+            f"methodology:\n  profile: {profile}\n  review_intervals:\n"
+            "    inventory_days: 800\n    vendor_days: 800\n"
+        )
+    )
     day = date(2027, 11, 20)
     loaded = load_workspace(ws, use_cache=False)
     rules = {"SRA205": EventKind.INVENTORY_REVIEW, "SRA208": EventKind.VENDOR_VERIFICATION}

@@ -13,8 +13,9 @@ BASE = Path(__file__).parent / "rules" / "base"
 
 
 def _fresh(root: Path, today: str) -> bytes:
-    return render_ics(build_schedule(load_workspace(root, use_cache=False),
-                                     date.fromisoformat(today)))  # fmt: skip
+    return render_ics(
+        build_schedule(load_workspace(root, use_cache=False), date.fromisoformat(today))
+    )
 
 
 def _calendar(sra, root: Path, today: str = "2026-11-22", *args: str) -> bytes:

@@ -123,15 +123,32 @@ def _clean(text: str) -> str:
 
 
 @settings(max_examples=300)
-@given(summary=_TEXT, action=_TEXT, name=_TEXT, email=_TEXT, owner=_TEXT, calname=_TEXT,
-       day=st.dates(min_value=date(1, 1, 1), max_value=LAST_DAY))  # fmt: skip
+@given(
+    summary=_TEXT,
+    action=_TEXT,
+    name=_TEXT,
+    email=_TEXT,
+    owner=_TEXT,
+    calname=_TEXT,
+    day=st.dates(min_value=date(1, 1, 1), max_value=LAST_DAY),
+)
 def test_any_text_is_escaped_and_folded_as_icalendar_does(
     summary: str, action: str, name: str, email: str, owner: str, calname: str, day: date
 ) -> None:
     email = _clean(email).replace("\n", "")  # icalendar cannot write a line break in a URI
     person = Attendee(_clean(name), email)
-    event = Event(EventKind.REMEDIATION, "RR-1/x", _clean(summary), _clean(action), day, day,
-                  False, "register/a.yaml:3", (_clean(owner),), (person,))  # fmt: skip
+    event = Event(
+        EventKind.REMEDIATION,
+        "RR-1/x",
+        _clean(summary),
+        _clean(action),
+        day,
+        day,
+        False,
+        "register/a.yaml:3",
+        (_clean(owner),),
+        (person,),
+    )
     bare = Event(EventKind.BAA_EXPIRY, "vendor.x", "BAA", "Renew", None, day, True)
     schedule = Schedule("org", _clean(calname), day, (event, bare), person)
     _assert_same(schedule)
@@ -139,8 +156,7 @@ def test_any_text_is_escaped_and_folded_as_icalendar_does(
 
 def test_lines_are_folded_within_75_octets_without_splitting_a_character() -> None:
     text = "é" * 40 + "\\;" * 40 + "😀" * 30 + "a" * 73 + ","
-    event = Event(EventKind.REMEDIATION, "r", text, text, date(2027, 1, 1), date(2027, 1, 1),
-                  False)  # fmt: skip
+    event = Event(EventKind.REMEDIATION, "r", text, text, date(2027, 1, 1), date(2027, 1, 1), False)
     data = render_ics(Schedule("org", "Cal", date(2026, 1, 1), (event,)))
     for line in data.split(b"\r\n"):
         assert len(line) <= 75
@@ -151,8 +167,18 @@ def test_lines_are_folded_within_75_octets_without_splitting_a_character() -> No
 
 def test_a_line_break_in_an_email_does_not_break_the_file() -> None:
     person = Attendee("Eve", "eve@example.test\nX-INJECTED:1")
-    event = Event(EventKind.REMEDIATION, "r", "Fix", "Fix it", date(2027, 1, 1),
-                  date(2027, 1, 1), False, None, ("eve",), (person,))  # fmt: skip
+    event = Event(
+        EventKind.REMEDIATION,
+        "r",
+        "Fix",
+        "Fix it",
+        date(2027, 1, 1),
+        date(2027, 1, 1),
+        False,
+        None,
+        ("eve",),
+        (person,),
+    )
     data = render_ics(Schedule("org", "Cal", date(2026, 1, 1), (event,), person))
     parsed = Calendar.from_ical(data).walk("VEVENT")[0]
     assert "X-INJECTED" not in parsed

@@ -73,8 +73,11 @@ def test_appendix_a_covers_the_three_safeguard_sections_only() -> None:
     in_matrix = [e for e in hipaa_entries() if e.appendix_a]
     counts = hipaa_counts(in_matrix)
     assert (counts.standards, counts.specifications, counts.required, counts.addressable) == (
-        18, 36, 14, 22,
-    )  # fmt: skip
+        18,
+        36,
+        14,
+        22,
+    )
     assert {e.section for e in in_matrix} == {"164.308", "164.310", "164.312"}
 
 
@@ -92,9 +95,14 @@ def test_safeguard_families_follow_the_sections() -> None:
 def test_self_specifying_standards_are_required_and_mappable() -> None:
     self_specifying = [e.citation for e in hipaa_entries() if e.self_specifying]
     assert self_specifying == [
-        "164.308(a)(2)", "164.308(a)(8)", "164.310(b)", "164.310(c)",
-        "164.312(b)", "164.312(d)", "164.316(a)",
-    ]  # fmt: skip
+        "164.308(a)(2)",
+        "164.308(a)(8)",
+        "164.310(b)",
+        "164.310(c)",
+        "164.312(b)",
+        "164.312(d)",
+        "164.316(a)",
+    ]
     audit = hipaa_entry("164.312(b)")
     assert audit is not None and audit.is_standard and audit.is_required and audit.is_mappable
 
@@ -324,8 +332,11 @@ def test_semi_quantitative_bins_and_values() -> None:
     assert bins == [(0, 4), (5, 20), (21, 79), (80, 95), (96, 100)]
     assert [semi_quantitative(lv).value for lv in FIVE_LEVELS] == [0, 2, 5, 8, 10]
     assert (risk_score(H, H), risk_score(VH, VH), risk_score(VL, VH), risk_score(M, L)) == (
-        64, 100, 0, 10,
-    )  # fmt: skip
+        64,
+        100,
+        0,
+        10,
+    )
 
 
 @pytest.mark.parametrize(
@@ -461,8 +472,12 @@ def test_cli_json_is_stable_and_complete() -> None:
     assert list(data) == ["schema_version", "hipaa", "nist", "nprm"]
     assert data["schema_version"] == 1
     assert data["hipaa"]["counts"] == {
-        "entries": 68, "standards": 22, "specifications": 46, "required": 24, "addressable": 22,
-    }  # fmt: skip
+        "entries": 68,
+        "standards": 22,
+        "specifications": 46,
+        "required": 24,
+        "addressable": 22,
+    }
     matrices = data["nist"]["matrices"]
     [i2] = [m for m in matrices if m["name"] == "nist-800-30r1" and m["levels"] == 5]
     assert i2["rows"]["moderate"]["high"] == "moderate"

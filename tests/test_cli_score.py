@@ -72,9 +72,11 @@ def assert_golden(name: str, actual: str) -> None:
     expected = (GOLDEN / name).read_text(encoding="utf-8")
     if actual != expected:
         diff = difflib.unified_diff(
-            expected.splitlines(keepends=True), actual.splitlines(keepends=True),
-            fromfile=f"golden/score/{name}", tofile="sra score",
-        )  # fmt: skip
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=f"golden/score/{name}",
+            tofile="sra score",
+        )
         pytest.fail("output differs from the golden file:\n" + "".join(diff), pytrace=False)
 
 
@@ -112,8 +114,10 @@ def test_json_document(scored_workspace, sra) -> None:
     by_id = {r["id"]: r for r in risks}
     r001 = by_id["R-001"]
     assert (r001["rank"], r001["inherent_stated"], r001["inherent_computed"]) == (
-        3, "high", "moderate"
-    )  # fmt: skip
+        3,
+        "high",
+        "moderate",
+    )
     assert r001["inherent_disagrees"] is True
     assert (r001["file"], r001["line"], r001["column"]) == ("sra/register/risks.yaml", 1, 3)
     assert (by_id["R-002"]["residual"], by_id["R-002"]["residual_source"]) == ("high", "inherent")
@@ -142,8 +146,9 @@ def test_limit_shows_the_top_rows(scored_workspace, sra) -> None:
     text = sra("score", "-w", str(scored_workspace), "--limit", "2").stdout
     assert "Top 2 of 5 risks" in text
     assert "R-005" in text and "R-002" in text and "R-001" not in text
-    document = json.loads(sra("score", "-w", str(scored_workspace), "--limit", "2",
-                              "--format", "json").stdout)  # fmt: skip
+    document = json.loads(
+        sra("score", "-w", str(scored_workspace), "--limit", "2", "--format", "json").stdout
+    )
     assert (document["total"], len(document["risks"])) == (5, 2)
     assert sra("score", "-w", str(scored_workspace), "--limit", "0").exit_code == 2
 
@@ -204,15 +209,17 @@ def test_custom_without_a_table_exits_2(workspace, sra) -> None:
 def test_unreadable_levels_exit_2_rather_than_guess_the_matrix(workspace, sra) -> None:
     run = sra("score", "-w", str(workspace(manifest=methodology("  levels: 4\n"))))
     assert run.exit_code == 2
-    assert run.stderr.startswith("sra/sra.yaml:11:3: `methodology.levels` could not be read, "
-                                 "so no risk matrix applies")
+    assert run.stderr.startswith(
+        "sra/sra.yaml:11:3: `methodology.levels` could not be read, so no risk matrix applies"
+    )
 
 
 def test_custom_five_level_matrix_scores(workspace, sra) -> None:
     rows = "\n".join(f"    {r}: {{{', '.join(f'{c}: {r}' for c in Level)}}}" for r in Level)
-    root = workspace({"register/risks.yaml": REGISTER},
-                     manifest=methodology(f"  levels: 5\n  matrix: custom\n  custom_matrix:\n"
-                                          f"{rows}\n"))  # fmt: skip
+    root = workspace(
+        {"register/risks.yaml": REGISTER},
+        manifest=methodology(f"  levels: 5\n  matrix: custom\n  custom_matrix:\n{rows}\n"),
+    )
     run = sra("score", "-w", str(root), "--format", "json")
     assert run.exit_code == 0, run.stderr
     document = json.loads(run.stdout)
@@ -230,8 +237,19 @@ def test_seed_register_row(workspace, sra) -> None:
     assert run.exit_code == 0
     assert run.stderr == ""
     [row] = [line for line in run.stdout.splitlines() if "RR-2026-014" in line]
-    assert row.split() == ["1", "RR-2026-014", "patient_records.prod-postgres-primary",
-                           "moderate", "high", "high", "!=", "moderate", "moderate", "40", "1"]
+    assert row.split() == [
+        "1",
+        "RR-2026-014",
+        "patient_records.prod-postgres-primary",
+        "moderate",
+        "high",
+        "high",
+        "!=",
+        "moderate",
+        "moderate",
+        "40",
+        "1",
+    ]
 
 
 def test_empty_register(workspace, sra) -> None:
@@ -245,12 +263,21 @@ def test_empty_register(workspace, sra) -> None:
 
 def one(**fields: Any) -> ScoredRisk:
     values: dict[str, Any] = {
-        "risk_id": "R-1", "asset": "db", "likelihood": Level.MODERATE, "impact": Level.HIGH,
-        "inherent_stated": Level.HIGH, "inherent_computed": Level.MODERATE,
-        "residual_stated": None, "residual": Level.HIGH, "residual_source": "inherent",
-        "score": 40, "inherent_disagrees": True, "open_remediation": 1,
-        "location": Location("sra/register/r.yaml", 2, 3), "order": 0,
-    }  # fmt: skip
+        "risk_id": "R-1",
+        "asset": "db",
+        "likelihood": Level.MODERATE,
+        "impact": Level.HIGH,
+        "inherent_stated": Level.HIGH,
+        "inherent_computed": Level.MODERATE,
+        "residual_stated": None,
+        "residual": Level.HIGH,
+        "residual_source": "inherent",
+        "score": 40,
+        "inherent_disagrees": True,
+        "open_remediation": 1,
+        "location": Location("sra/register/r.yaml", 2, 3),
+        "order": 0,
+    }
     values.update(fields)
     return ScoredRisk(**values)
 

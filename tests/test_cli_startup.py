@@ -24,8 +24,11 @@ def test_the_listed_summary_is_the_commands_own_short_help(command: click.Comman
 def test_sra_help_lists_every_command_in_workflow_order() -> None:
     result = CliRunner().invoke(cli, ["--help"], terminal_width=100)
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.output.split("Commands:\n", 1)[1].splitlines()
-              if line.strip()]  # fmt: skip
+    listed = [
+        line.split()[0]
+        for line in result.output.split("Commands:\n", 1)[1].splitlines()
+        if line.strip()
+    ]
     assert listed == [c.name for c in COMMANDS]
 
 
@@ -54,7 +57,8 @@ def test_sra_scan_of_a_file_imports_neither_the_models_nor_psycopg(tmp_path: Pat
         "         'hipaa_sra.rules', 'hipaa_sra.cli.lint')\n"
         "print('loaded:', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert '"type": "email"' in done.stdout
     assert "loaded: []" in done.stderr

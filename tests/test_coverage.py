@@ -188,8 +188,10 @@ decisions:
 
 
 def test_finding_points_at_decisions_when_sra_yaml_has_them(workspace: Make) -> None:
-    manifest = MANIFEST + "decisions:\n  - {spec: 164.312(e)(2)(ii), decision: implemented, " \
-        "rationale: TLS.}\n"  # fmt: skip
+    manifest = (
+        MANIFEST + "decisions:\n  - {spec: 164.312(e)(2)(ii), decision: implemented, "
+        "rationale: TLS.}\n"
+    )
     report = lint(load(workspace(manifest=manifest)), TODAY, Selection(select=("SRA401",)))
     finding = next(f for f in report.findings if f.object_id == "164.312(a)(2)(i)")
     assert finding.location.file.endswith("sra.yaml")

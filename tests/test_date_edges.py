@@ -120,19 +120,50 @@ decisions:
 }
 
 VALID = {
-    "register_days": "365", "inventory_days": "365", "evidence_days": "365",
-    "vendor_days": "365", "review_days": "365", "decision_date": "2026-02-10",
-    "scan": "2026-10-15", "pentest": "2026-06-01", "asset_reviewed": "2026-10-01",
-    "baa_executed": "2024-01-15", "baa_expires": "2028-01-15", "vendor_verified": "2026-06-01",
-    "every": "weekly", "evidence_date": "2026-11-16", "refresh_days": "31",
-    "due": "2027-03-31", "risk_reviewed": "2026-10-01", "waiver_until": "2027-06-30",
-    "signed_at": "2026-11-01", "zeros": "0" * 64, "profile": "current",
-}  # fmt: skip
-DATE_FIELDS = ("decision_date", "scan", "pentest", "asset_reviewed", "baa_executed",
-               "baa_expires", "vendor_verified", "evidence_date", "due", "risk_reviewed",
-               "waiver_until", "signed_at")  # fmt: skip
-DAY_FIELDS = ("register_days", "inventory_days", "evidence_days", "vendor_days", "review_days",
-              "refresh_days")  # fmt: skip
+    "register_days": "365",
+    "inventory_days": "365",
+    "evidence_days": "365",
+    "vendor_days": "365",
+    "review_days": "365",
+    "decision_date": "2026-02-10",
+    "scan": "2026-10-15",
+    "pentest": "2026-06-01",
+    "asset_reviewed": "2026-10-01",
+    "baa_executed": "2024-01-15",
+    "baa_expires": "2028-01-15",
+    "vendor_verified": "2026-06-01",
+    "every": "weekly",
+    "evidence_date": "2026-11-16",
+    "refresh_days": "31",
+    "due": "2027-03-31",
+    "risk_reviewed": "2026-10-01",
+    "waiver_until": "2027-06-30",
+    "signed_at": "2026-11-01",
+    "zeros": "0" * 64,
+    "profile": "current",
+}
+DATE_FIELDS = (
+    "decision_date",
+    "scan",
+    "pentest",
+    "asset_reviewed",
+    "baa_executed",
+    "baa_expires",
+    "vendor_verified",
+    "evidence_date",
+    "due",
+    "risk_reviewed",
+    "waiver_until",
+    "signed_at",
+)
+DAY_FIELDS = (
+    "register_days",
+    "inventory_days",
+    "evidence_days",
+    "vendor_days",
+    "review_days",
+    "refresh_days",
+)
 
 
 def write(root: Path, **values: str) -> Path:
@@ -167,20 +198,31 @@ def run_all(root: Path, today: str = TODAY, *, oscal: bool = True) -> Outputs:
     ws, out = str(root), root.parent
     code, lint, t1 = invoke("lint", "-w", ws, "--today", today, "--no-cache")
     assert code in (0, 1), lint
-    code, text, t2 = invoke("calendar", "-w", ws, "--today", today, "--no-cache",
-                            "-o", str(out / "sra.ics"))  # fmt: skip
+    code, text, t2 = invoke(
+        "calendar", "-w", ws, "--today", today, "--no-cache", "-o", str(out / "sra.ics")
+    )
     assert code == 0, text
     calendar = (out / "sra.ics").read_bytes().decode()  # CRLF kept, as RFC 5545 writes it
-    code, text, t3 = invoke("report", "-w", ws, "--today", today, "--no-cache", "--no-history",
-                            "-o", str(out / "sra.html"))  # fmt: skip
+    code, text, t3 = invoke(
+        "report",
+        "-w",
+        ws,
+        "--today",
+        today,
+        "--no-cache",
+        "--no-history",
+        "-o",
+        str(out / "sra.html"),
+    )
     assert code == 0, text
     report = (out / "sra.html").read_text(encoding="utf-8")
     slowest = max(t1, t2, t3)
     if oscal:
         for kind in ("oscal-ar", "oscal-poam"):
             target = out / f"{kind}.json"
-            code, text, took = invoke("export", "-w", ws, "--today", today, "--format", kind,
-                                      "--out", str(target))  # fmt: skip
+            code, text, took = invoke(
+                "export", "-w", ws, "--today", today, "--format", kind, "--out", str(target)
+            )
             assert code == 0, text
             json.loads(target.read_text(encoding="utf-8"))
             slowest = max(slowest, took)
@@ -214,8 +256,11 @@ def test_the_edge_workspace_is_quiet_about_dates(root: Path) -> None:
 def test_risk_reviewed_in_9999_is_a_finding_not_a_traceback(root: Path) -> None:
     found = run_all(write(root, risk_reviewed="9999-01-01"))
     line = line_of(root, "register/risks.yaml", "last_reviewed:")
-    assert re.search(rf"register/risks.yaml:{line}:\d+: +SRA014 warning \[date-in-future\] "
-                     r"risk `RR-1`: `last_reviewed` is 9999-01-01", found.lint)  # fmt: skip
+    assert re.search(
+        rf"register/risks.yaml:{line}:\d+: +SRA014 warning \[date-in-future\] "
+        r"risk `RR-1`: `last_reviewed` is 9999-01-01",
+        found.lint,
+    )
     assert "stale-review" not in found.lint
 
 
@@ -249,8 +294,9 @@ def test_evidence_dated_9999_saturates_in_every_output(root: Path) -> None:
         ("vendor_days", "-5"),
     ],
 )
-def test_an_absurd_interval_is_invalid_value_on_its_line(root: Path, field: str,
-                                                         value: str) -> None:  # fmt: skip
+def test_an_absurd_interval_is_invalid_value_on_its_line(
+    root: Path, field: str, value: str
+) -> None:
     found = run_all(write(root, **{field: value}))
     rel = "controls/controls.yaml" if field == "refresh_days" else "sra.yaml"
     line = line_of(root, rel, f"{field}:")
@@ -290,8 +336,9 @@ def test_today_at_the_start_of_the_calendar(root: Path) -> None:
         ("0001-01-01", "Nov 2023 to Jan 2027", "1 item due before Nov 2023"),
     ],
 )
-def test_a_far_due_date_sits_at_the_edge_of_the_plan(root: Path, due: str, axis: str,
-                                                     edge: str) -> None:  # fmt: skip
+def test_a_far_due_date_sits_at_the_edge_of_the_plan(
+    root: Path, due: str, axis: str, edge: str
+) -> None:
     found = run_all(write(root, due=due))
     # The axis runs from today's month (or the window's edge) to the other item, due Jan 2027,
     # or to the window's edge, 36 months from today; the far item is a bar at that edge.
@@ -339,11 +386,15 @@ def scratch() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(values=_edge_values(), today=_DATES)
-def test_any_date_and_any_interval_lint_calendar_and_report(scratch: Path, values: dict[str, str],
-                                                            today: str) -> None:  # fmt: skip
+def test_any_date_and_any_interval_lint_calendar_and_report(
+    scratch: Path, values: dict[str, str], today: str
+) -> None:
     root = scratch / "sra"
     shutil.rmtree(root, ignore_errors=True)
     found = run_all(write(root, **values), today, oscal=False)

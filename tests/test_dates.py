@@ -45,7 +45,8 @@ def test_months_stop_at_the_ends_of_the_calendar() -> None:
     assert month_window(date(1, 1, 1)) == (date(1, 1, 1), date(4, 1, 1))
     assert month_window(date(2026, 11, 22)) == (date(2023, 11, 1), date(2029, 11, 1))
     assert month_range(date(9999, 11, 15), date(9999, 12, 31)) == [
-        date(9999, 11, 1), date(9999, 12, 1)
+        date(9999, 11, 1),
+        date(9999, 12, 1),
     ]
 
 
@@ -67,12 +68,20 @@ def test_date_ticks_over_any_span_are_few_and_quick() -> None:
 def test_date_ticks_keep_their_labels_on_calendar_boundaries() -> None:
     # Eleven month starts, labelled every second month on the odd months (Jan, Mar, ...).
     assert date_ticks(date(2025, 1, 15), date(2025, 12, 20)) == [
-        date(2025, 3, 1), date(2025, 5, 1), date(2025, 7, 1), date(2025, 9, 1), date(2025, 11, 1)
+        date(2025, 3, 1),
+        date(2025, 5, 1),
+        date(2025, 7, 1),
+        date(2025, 9, 1),
+        date(2025, 11, 1),
     ]
     assert date_ticks(date(2025, 1, 1), date(2025, 1, 10)) == [
         date(2025, 1, d) for d in (1, 3, 5, 7, 9)
     ]
     assert date_ticks(date(9999, 12, 20), LAST_DAY) == [
-        date(9999, 12, 20), date(9999, 12, 22), date(9999, 12, 24), date(9999, 12, 26),
-        date(9999, 12, 28), date(9999, 12, 30),
+        date(9999, 12, 20),
+        date(9999, 12, 22),
+        date(9999, 12, 24),
+        date(9999, 12, 26),
+        date(9999, 12, 28),
+        date(9999, 12, 30),
     ]

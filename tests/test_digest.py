@@ -74,8 +74,7 @@ def load(root: Path) -> Workspace:
     return load_workspace(root, use_cache=False)
 
 
-HOLDERS = {"compliance-officer": "Alice", "engineering-owner": "Bob",
-           "security-officer": "Sam"}  # fmt: skip
+HOLDERS = {"compliance-officer": "Alice", "engineering-owner": "Bob", "security-officer": "Sam"}
 """Who holds each role in the manifests below (by name: MANIFEST's people have no email)."""
 
 
@@ -98,12 +97,15 @@ def test_digest_is_sha256_hex_and_keys_name_kind_and_id(workspace: Make) -> None
 
 
 def test_form_does_not_change_the_digest(tmp_path: Path) -> None:
-    one = write_files(tmp_path / "one", {"sra.yaml": MANIFEST, "inventory/a.yaml": ASSETS,
-                                         "register/r.yaml": RISKS})  # fmt: skip
+    one = write_files(
+        tmp_path / "one",
+        {"sra.yaml": MANIFEST, "inventory/a.yaml": ASSETS, "register/r.yaml": RISKS},
+    )
     manifest = "# reordered\npeople:\n" + MANIFEST.split("people:\n", 1)[1]
     manifest += "organization: {name: 'Test Clinic'}\n"
-    two = write_files(tmp_path / "two", {"sra.yaml": manifest, "inventory/x/y.yaml": ASSETS,
-                                         **RISKS_REWRITTEN})  # fmt: skip
+    two = write_files(
+        tmp_path / "two", {"sra.yaml": manifest, "inventory/x/y.yaml": ASSETS, **RISKS_REWRITTEN}
+    )
     first, second = load(one), load(two)
     assert len(first.risks) == len(second.risks) == 2
     assert object_digests(first) == object_digests(second)
@@ -155,8 +157,9 @@ def test_same_digest_ignores_prefix_and_case() -> None:
 
 
 def test_duplicate_ids_give_an_order_independent_digest(workspace: Make) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "inventory/b.yaml": ASSETS.replace(
-        "Patient DB", "Other DB")})  # fmt: skip
+    root = workspace(
+        {"inventory/a.yaml": ASSETS, "inventory/b.yaml": ASSETS.replace("Patient DB", "Other DB")}
+    )
     first = workspace_digest(load(root))
     (root / "inventory/a.yaml").rename(root / "inventory/c.yaml")
     assert workspace_digest(load(root)) == first
@@ -178,8 +181,13 @@ def test_unsigned_workspace_has_every_required_role_unsigned(workspace: Make) ->
 
 def test_signed_for_current_content_is_complete(workspace: Make) -> None:
     root = workspace({"inventory/a.yaml": ASSETS})
-    sign(root, {"compliance-officer": "2026-11-20T10:00:00+00:00",
-                "engineering-owner": "2026-11-21T23:30:00-08:00"})  # fmt: skip
+    sign(
+        root,
+        {
+            "compliance-officer": "2026-11-20T10:00:00+00:00",
+            "engineering-owner": "2026-11-21T23:30:00-08:00",
+        },
+    )
     ws = load(root)
     status = signoff_status(ws, workspace_digest(ws))
     assert status.complete
@@ -196,7 +204,10 @@ def test_content_changed_since_signing_is_stale_with_its_date(workspace: Make) -
     status = signoff_status(ws, workspace_digest(ws))
     stale, unsigned = status.roles
     assert (stale.role, stale.state, stale.signed_on) == (
-        "compliance-officer", SignoffState.STALE, date(2026, 11, 20))  # fmt: skip
+        "compliance-officer",
+        SignoffState.STALE,
+        date(2026, 11, 20),
+    )
     assert unsigned.state is SignoffState.UNSIGNED and unsigned.signoff is None
 
 
@@ -206,8 +217,11 @@ def test_a_current_signature_wins_over_a_newer_stale_one(workspace: Make) -> Non
     text = "".join(
         f"- {{role: compliance-officer, name: Alice, email: a@x.test, signed_at: '{when}', "
         f"digest: '{digest}'}}\n"
-        for when, digest in (("2026-11-01T00:00:00Z", current),
-                             ("2026-11-10T00:00:00Z", "sha256:00")))  # fmt: skip
+        for when, digest in (
+            ("2026-11-01T00:00:00Z", current),
+            ("2026-11-10T00:00:00Z", "sha256:00"),
+        )
+    )
     (root / "signoffs").mkdir()
     (root / "signoffs/s.yaml").write_text(text)
     ws = load(root)
@@ -217,11 +231,18 @@ def test_a_current_signature_wins_over_a_newer_stale_one(workspace: Make) -> Non
 
 
 def test_required_roles_come_from_sra_yaml_and_naive_times_do_not_crash(workspace: Make) -> None:
-    manifest = MANIFEST + ("  - {id: sam, name: Sam, roles: [security-officer]}\n"
-                           "signoff:\n  required_roles: [security-officer]\n")
+    manifest = MANIFEST + (
+        "  - {id: sam, name: Sam, roles: [security-officer]}\n"
+        "signoff:\n  required_roles: [security-officer]\n"
+    )
     root = workspace({"inventory/a.yaml": ASSETS}, manifest=manifest)
-    sign(root, {"security-officer": "2026-11-20T10:00:00", "compliance-officer":
-                "2026-11-21T10:00:00+00:00"})  # fmt: skip
+    sign(
+        root,
+        {
+            "security-officer": "2026-11-20T10:00:00",
+            "compliance-officer": "2026-11-21T10:00:00+00:00",
+        },
+    )
     ws = load(root)
     status = signoff_status(ws, workspace_digest(ws))
     assert [(r.role, r.state) for r in status.roles] == [("security-officer", SignoffState.SIGNED)]
@@ -256,17 +277,24 @@ def test_an_unusable_item_without_an_id_gets_a_key_of_its_own(workspace: Make) -
 
 def test_unusable_parts_keep_the_digest_stable_under_form(workspace: Make) -> None:
     ws = load(workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": RISKS}))
-    first = (Unusable("register/r.yaml", "risks/RR-1", ("extra",), {"b": [1, 2], "a": None}),
-             Unusable("register/r.yaml", "risks/RR-1", ("remediation", 0, "due"), "2026-13-01"))
+    first = (
+        Unusable("register/r.yaml", "risks/RR-1", ("extra",), {"b": [1, 2], "a": None}),
+        Unusable("register/r.yaml", "risks/RR-1", ("remediation", 0, "due"), "2026-13-01"),
+    )
     # Parts listed in the other order, a mapping's keys reordered, the record in another
     # file: the same content as written, so the same digest.
-    second = (Unusable("register/x/y.yaml", "risks/RR-1", ("remediation", 0, "due"),
-                       "2026-13-01"),
-              Unusable("register/x/y.yaml", "risks/RR-1", ("extra",), {"a": None, "b": [1, 2]}))
+    second = (
+        Unusable("register/x/y.yaml", "risks/RR-1", ("remediation", 0, "due"), "2026-13-01"),
+        Unusable("register/x/y.yaml", "risks/RR-1", ("extra",), {"a": None, "b": [1, 2]}),
+    )
     assert workspace_digest(_with(ws, *first)) == workspace_digest(_with(ws, *second))
     # Each of these is another value, so another digest.
-    for value in ({"a": None, "b": [2, 1]}, {"a": None, "b": ["1", 2]}, [["a", None]],
-                  {"a": None, "b": [1, 2], "c": 0}):  # fmt: skip
+    for value in (
+        {"a": None, "b": [2, 1]},
+        {"a": None, "b": ["1", 2]},
+        [["a", None]],
+        {"a": None, "b": [1, 2], "c": 0},
+    ):
         changed = (Unusable("register/r.yaml", "risks/RR-1", ("extra",), value), first[1])
         assert workspace_digest(_with(ws, *changed)) != workspace_digest(_with(ws, *first))
     # The same value under another path is another part.

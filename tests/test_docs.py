@@ -58,7 +58,9 @@ def test_loader_findings_are_documented(problem) -> None:
 def test_generated_docs_are_current() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "docs" / "generate.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -75,9 +77,12 @@ def test_readme_says_how_to_get_sra_on_path() -> None:
         assert way in text, way
 
 
-USER_FACING = ["README.md", "action.yml", ".pre-commit-hooks.yaml", *(
-    str(p.relative_to(ROOT)) for p in sorted((ROOT / "docs").glob("*.md"))
-)]
+USER_FACING = [
+    "README.md",
+    "action.yml",
+    ".pre-commit-hooks.yaml",
+    *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "docs").glob("*.md"))),
+]
 
 
 @pytest.mark.parametrize("name", USER_FACING)

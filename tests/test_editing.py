@@ -127,11 +127,14 @@ def test_a_flow_style_item_on_the_path_is_rewritten_alone_in_flow_style(ws: Path
 
 
 def test_new_keys_go_where_the_model_orders_them(ws: Path) -> None:
-    apply_changes(ws, [
-        Set(Ref("risks", "RR-2"), ("ephi_present",), True),
-        Set(Ref("risks", "RR-3"), ("residual_risk",), "low"),
-        Set(Ref("assets", "db"), ("attributes", "mfa"), True),
-    ])
+    apply_changes(
+        ws,
+        [
+            Set(Ref("risks", "RR-2"), ("ephi_present",), True),
+            Set(Ref("risks", "RR-3"), ("residual_risk",), "low"),
+            Set(Ref("assets", "db"), ("attributes", "mfa"), True),
+        ],
+    )
     assert risks(ws) == RISKS.replace(
         "  asset: db\n  threat: |", "  asset: db\n  ephi_present: true\n  threat: |"
     ).replace("  impact: low\n", "  impact: low\n  residual_risk: low\n")
@@ -140,10 +143,15 @@ def test_new_keys_go_where_the_model_orders_them(ws: Path) -> None:
 
 
 def test_append_to_a_flow_list_and_to_a_block_list(ws: Path) -> None:
-    apply_changes(ws, [
-        Append(Ref("risks", "RR-1"), ("current_controls",), "CTL-LOG"),
-        Append(Ref("risks", "RR-1"), ("remediation",), {"control": "Lockout", "status": "planned"}),
-    ])
+    apply_changes(
+        ws,
+        [
+            Append(Ref("risks", "RR-1"), ("current_controls",), "CTL-LOG"),
+            Append(
+                Ref("risks", "RR-1"), ("remediation",), {"control": "Lockout", "status": "planned"}
+            ),
+        ],
+    )
     risk = load_workspace(ws, use_cache=False).risk_by_id["RR-1"]
     assert risk.current_controls == ("CTL-MFA", "text, with comma", "CTL-LOG")
     assert [item.control for item in risk.remediation] == ["Rate limiting", "WAF", "Lockout"]
@@ -152,19 +160,28 @@ def test_append_to_a_flow_list_and_to_a_block_list(ws: Path) -> None:
     assert text.replace("  current_controls: [CTL-MFA, 'text, with comma', CTL-LOG]\n", "") == (
         RISKS.replace('  current_controls: [CTL-MFA, "text, with comma"]\n', "").replace(
             "rationale: budget}\n",
-            "rationale: budget}\n    - control: Lockout\n      status: planned\n"))
+            "rationale: budget}\n    - control: Lockout\n      status: planned\n",
+        )
+    )
 
 
 def test_remove_takes_a_fields_own_lines_and_leaves_the_next_ones_comment(ws: Path) -> None:
     apply_changes(ws, [Remove(Ref("risks", "RR-1"), ("remediation", 0))])
     assert risks(ws) == RISKS.replace(
         "    - control: Rate limiting\n      owner: bob\n      due: 2026-12-01\n"
-        "      status: planned\n", "")
+        "      status: planned\n",
+        "",
+    )
 
 
 def test_removing_the_last_item_of_a_list_removes_its_key(ws: Path) -> None:
-    apply_changes(ws, [Remove(Ref("risks", "RR-1"), ("remediation", 1)),
-                       Remove(Ref("risks", "RR-1"), ("remediation", 0))])
+    apply_changes(
+        ws,
+        [
+            Remove(Ref("risks", "RR-1"), ("remediation", 1)),
+            Remove(Ref("risks", "RR-1"), ("remediation", 0)),
+        ],
+    )
     text = risks(ws)
     assert "remediation" not in text and "budget" not in text
     assert text.startswith(RISKS[: RISKS.index("  remediation:")])
@@ -181,14 +198,21 @@ def test_remove_a_record_keeps_every_comment_that_is_not_its_own(ws: Path) -> No
 
 
 def test_add_to_a_new_file_gives_it_the_schema_line(ws: Path) -> None:
-    record = {"id": "RR-9", "asset": "api", "threat": "t", "vuln": "v", "likelihood": "low",
-              "impact": "low"}
+    record = {
+        "id": "RR-9",
+        "asset": "api",
+        "threat": "t",
+        "vuln": "v",
+        "likelihood": "low",
+        "impact": "low",
+    }
     result = apply_changes(ws, [Add("risks", record, "register/2026/new.yaml", "Added by hand.")])
     path = ws / "register" / "2026" / "new.yaml"
     assert result.changes == ("add risks RR-9 to register/2026/new.yaml",)
     assert path.read_text() == (
         "# yaml-language-server: $schema=../../.schema/risks.schema.json\n# Added by hand.\n"
-        "- id: RR-9\n  asset: api\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n")
+        "- id: RR-9\n  asset: api\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n"
+    )
     assert risks(ws) == RISKS
     assert "RR-9" in load_workspace(ws, use_cache=False).risk_by_id
 
@@ -197,10 +221,15 @@ def test_add_appends_after_the_last_record_and_into_an_empty_list(ws: Path) -> N
     (ws / "register" / "risks.yaml").write_text(RISKS + "# end of register\n")
     (ws / "inventory" / "more.yaml").write_text("# More assets\n[]\n")
     risk = Risk(id="RR-4", asset="db", threat="t", vuln="v", likelihood="low", impact="low")
-    apply_changes(ws, [
-        Add("risks", risk, "register/risks.yaml"),
-        Add("assets", {"id": "vpn", "name": "VPN", "category": "bastion"}, "inventory/more.yaml"),
-    ])
+    apply_changes(
+        ws,
+        [
+            Add("risks", risk, "register/risks.yaml"),
+            Add(
+                "assets", {"id": "vpn", "name": "VPN", "category": "bastion"}, "inventory/more.yaml"
+            ),
+        ],
+    )
     new = "- id: RR-4\n  asset: db\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n"
     assert risks(ws) == RISKS + new + "# end of register\n"
     more = (ws / "inventory" / "more.yaml").read_text()
@@ -213,9 +242,23 @@ def test_add_keeps_the_files_blank_line_between_records(tmp_path: Path) -> None:
     shutil.copytree(BASE, root)
     text = (root / "register" / "risks.yaml").read_text().replace("\n- id:", "\n\n- id:")
     (root / "register" / "risks.yaml").write_text(text)
-    apply_changes(root, [Add("risks", {"id": "RR-9", "asset": "api", "threat": "t", "vuln": "v",
-                                       "likelihood": "low", "impact": "low"},
-                             "register/risks.yaml")])  # fmt: skip
+    apply_changes(
+        root,
+        [
+            Add(
+                "risks",
+                {
+                    "id": "RR-9",
+                    "asset": "api",
+                    "threat": "t",
+                    "vuln": "v",
+                    "likelihood": "low",
+                    "impact": "low",
+                },
+                "register/risks.yaml",
+            )
+        ],
+    )
     assert (root / "register" / "risks.yaml").read_text().startswith(text + "\n- id: RR-9\n")
 
 
@@ -234,21 +277,26 @@ def test_removing_a_record_between_blank_lines_leaves_one_blank_line(tmp_path: P
 
 
 def test_sra_yaml_entries_are_added_changed_and_removed_in_place(ws: Path) -> None:
-    waiver = {"rule": "SRA101", "reason": "Annual review moved", "approved_by": "alice",
-              "until": "2027-01-31"}
+    waiver = {
+        "rule": "SRA101",
+        "reason": "Annual review moved",
+        "approved_by": "alice",
+        "until": "2027-01-31",
+    }
     decision = {"spec": "164.312(a)(2)(iv)", "decision": "implemented", "controls": ["CTL-1"]}
-    result = apply_changes(ws, [
-        Set(MANIFEST, ("methodology", "levels"), 5),
-        Append(MANIFEST, ("people",), {"id": "carol", "name": "Carol", "roles": ["auditor"]}),
-        Remove(MANIFEST, ("people", 0)),
-        Append(MANIFEST, ("decisions",), decision),
-        Append(MANIFEST, ("waivers",), waiver),
-    ])
+    result = apply_changes(
+        ws,
+        [
+            Set(MANIFEST, ("methodology", "levels"), 5),
+            Append(MANIFEST, ("people",), {"id": "carol", "name": "Carol", "roles": ["auditor"]}),
+            Remove(MANIFEST, ("people", 0)),
+            Append(MANIFEST, ("decisions",), decision),
+            Append(MANIFEST, ("waivers",), waiver),
+        ],
+    )
     assert (ws / "sra.yaml").read_text() == MANIFEST_TEXT.replace(
         "levels: 3                 #", "levels: 5                 #"
-    ).replace(
-        "  - id: alice\n    name: Alice\n    roles: [compliance-officer]\n", ""
-    ) + (
+    ).replace("  - id: alice\n    name: Alice\n    roles: [compliance-officer]\n", "") + (
         "  - id: carol\n    name: Carol\n    roles:\n      - auditor\n"
         "decisions:\n  - spec: 164.312(a)(2)(iv)\n    decision: implemented\n    controls:\n"
         "      - CTL-1\n"
@@ -286,8 +334,11 @@ def test_replace_of_sra_yaml_rewrites_only_what_differs(ws: Path) -> None:
 
 def test_replace_never_touches_what_the_record_could_not_read(ws: Path) -> None:
     path = ws / "register" / "risks.yaml"
-    path.write_text(RISKS.replace("likelihood: low\n  impact: low", "likelihood: sky-high\n"
-                                  "  impact: low\n  colour: red"))  # fmt: skip
+    path.write_text(
+        RISKS.replace(
+            "likelihood: low\n  impact: low", "likelihood: sky-high\n  impact: low\n  colour: red"
+        )
+    )
     partial = load_workspace(ws, use_cache=False).risk_by_id["RR-3"]
     assert partial.unknown == {"likelihood"}
     apply_changes(ws, [Replace(Ref("risks", "RR-3"), partial.model_copy(update={"vuln": "w"}))])
@@ -295,23 +346,34 @@ def test_replace_never_touches_what_the_record_could_not_read(ws: Path) -> None:
     whole = Risk(id="RR-3", asset="db", threat="t", vuln="w", likelihood="low", impact="high")
     result = apply_changes(ws, [Replace(Ref("risks", "RR-3"), whole)])
     assert result.changes == ("update risks RR-3: likelihood, impact",)
-    assert risks(ws) == RISKS.replace("vuln: v\n  likelihood: low\n  impact: low",
-                                      "vuln: w\n  likelihood: low\n  impact: high\n  colour: red")
+    assert risks(ws) == RISKS.replace(
+        "vuln: v\n  likelihood: low\n  impact: low",
+        "vuln: w\n  likelihood: low\n  impact: high\n  colour: red",
+    )
 
 
 def test_an_invalid_value_is_refused_in_the_loaders_words_and_nothing_is_written(
-        ws: Path, tmp_path: Path) -> None:  # fmt: skip
+    ws: Path, tmp_path: Path
+) -> None:
     with pytest.raises(EditError) as caught:
-        apply_changes(ws, [Set(Ref("risks", "RR-3"), ("likelihood",), "sky-high"),
-                           Set(Ref("assets", "db"), ("name",), "Renamed")])
+        apply_changes(
+            ws,
+            [
+                Set(Ref("risks", "RR-3"), ("likelihood",), "sky-high"),
+                Set(Ref("assets", "db"), ("name",), "Renamed"),
+            ],
+        )
     assert risks(ws) == RISKS and "Renamed" not in (ws / "inventory" / "assets.yaml").read_text()
     # The same value written by hand: the loader's finding is the refusal's problem.
     copy = tmp_path / "copy"
     shutil.copytree(ws, copy)
     bad = RISKS.replace("likelihood: low\n  impact: low", "likelihood: sky-high\n  impact: low")
     (copy / "register" / "risks.yaml").write_text(bad)
-    finding = next(f for f in load_workspace(copy, use_cache=False).findings
-                   if f.object_id == "RR-3" and f.name == "invalid-value")  # fmt: skip
+    finding = next(
+        f
+        for f in load_workspace(copy, use_cache=False).findings
+        if f.object_id == "RR-3" and f.name == "invalid-value"
+    )
     position = f":{finding.location.line}:{finding.location.column}: {finding.message}"
     assert caught.value.problems == (f"{ws / 'register' / 'risks.yaml'}{position}",)
     assert str(caught.value).startswith("not written: the change would leave 1 problem\n")
@@ -326,8 +388,14 @@ def test_a_problem_already_there_does_not_block_an_unrelated_edit(ws: Path) -> N
 
 
 def test_ids_stay_unique_across_the_workspace(ws: Path) -> None:
-    record = {"id": "api", "asset": "api", "threat": "t", "vuln": "v", "likelihood": "low",
-              "impact": "low"}
+    record = {
+        "id": "api",
+        "asset": "api",
+        "threat": "t",
+        "vuln": "v",
+        "likelihood": "low",
+        "impact": "low",
+    }
     with pytest.raises(EditError, match=r"id `api` is taken: asset `api` is defined in"):
         apply_changes(ws, [Add("risks", record)])
     with pytest.raises(EditError, match="id `RR-1` is taken"):
@@ -346,10 +414,15 @@ def test_changes_that_name_nothing_are_refused(ws: Path) -> None:
     with pytest.raises(EditError, match="the loader skips names starting with a dot"):
         apply_changes(ws, [Add("risks", {"id": "X"}, "register/.hidden.yaml")])
     with pytest.raises(EditError, match="would leave the record empty"):
-        apply_changes(ws, [Remove(Ref("assets", "db"), ("ephi",)),
-                           Remove(Ref("assets", "db"), ("category",)),
-                           Remove(Ref("assets", "db"), ("name",)),
-                           Remove(Ref("assets", "db"), ("id",))])
+        apply_changes(
+            ws,
+            [
+                Remove(Ref("assets", "db"), ("ephi",)),
+                Remove(Ref("assets", "db"), ("category",)),
+                Remove(Ref("assets", "db"), ("name",)),
+                Remove(Ref("assets", "db"), ("id",)),
+            ],
+        )
     assert risks(ws) == RISKS
 
 
@@ -360,27 +433,44 @@ def test_a_file_over_the_loaders_size_limit_is_refused_before_rendering(ws: Path
     assert risks(ws) == RISKS
 
 
-@pytest.mark.parametrize("text", [
-    "first line\n\tindented with a tab\nlast", "  leading spaces\nsecond", "trailing \nspace",
-    "nul \x00 and bell \x07", "line\rfeed", "a: b # c", "- not a list", "'quoted'", "yes",
-    "2026-01-01", "0x1F", ".inf", "~", "é€😀 \u2028 separator",
-])  # fmt: skip
-def test_any_text_is_written_so_that_the_loader_reads_it_back_unchanged(ws: Path,
-                                                                        text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "first line\n\tindented with a tab\nlast",
+        "  leading spaces\nsecond",
+        "trailing \nspace",
+        "nul \x00 and bell \x07",
+        "line\rfeed",
+        "a: b # c",
+        "- not a list",
+        "'quoted'",
+        "yes",
+        "2026-01-01",
+        "0x1F",
+        ".inf",
+        "~",
+        "é€😀 \u2028 separator",
+    ],
+)
+def test_any_text_is_written_so_that_the_loader_reads_it_back_unchanged(
+    ws: Path, text: str
+) -> None:
     apply_changes(ws, [Set(Ref("risks", "RR-3"), ("threat",), text)])
     assert load_workspace(ws, use_cache=False).risk_by_id["RR-3"].threat == text
     assert risks(ws).startswith(RISKS[: RISKS.index("- id: RR-3")])
 
 
 def test_import_of_a_multi_line_cell_with_a_tab_led_line_leaves_a_workspace_that_loads(
-        ws: Path, tmp_path: Path) -> None:  # fmt: skip
+    ws: Path, tmp_path: Path
+) -> None:
     sheet = tmp_path / "risks.csv"
     with sheet.open("w", newline="") as handle:
         csv.writer(handle).writerows([["id", "threat"], ["RR-3", "Phishing\n\twith a tab\nend"]])
     result = CliRunner().invoke(cli, ["import", str(sheet), "-w", str(ws), "--apply"])
     assert result.exit_code == 0, result.output
     assert load_workspace(ws, use_cache=False).risk_by_id["RR-3"].threat == (
-        "Phishing\n\twith a tab\nend")
+        "Phishing\n\twith a tab\nend"
+    )
     assert '  threat: "Phishing\\n\\twith a tab\\nend"\n' in risks(ws)
 
 
@@ -396,24 +486,29 @@ def test_a_linked_file_is_edited_where_it_is_and_the_link_stays(ws: Path) -> Non
 
 @pytest.mark.parametrize("start", ["", "---\n", "%YAML 1.1\n---\n"])
 def test_unusual_layouts_are_edited_in_place(ws: Path, start: str) -> None:
-    body = ("# c\n- id: A\n  asset: db\n  threat: |\n    - not an item\n\n    # nor a comment\n"
-            "  vuln: plain text\n   - over two lines\n  likelihood: low\n  impact: low\n"
-            "-   id: B\n    asset: db\n    threat: t\n    vuln: v\n    likelihood: low\n"
-            "    impact: low\n")  # fmt: skip
+    body = (
+        "# c\n- id: A\n  asset: db\n  threat: |\n    - not an item\n\n    # nor a comment\n"
+        "  vuln: plain text\n   - over two lines\n  likelihood: low\n  impact: low\n"
+        "-   id: B\n    asset: db\n    threat: t\n    vuln: v\n    likelihood: low\n"
+        "    impact: low\n"
+    )
     path = ws / "register" / "odd.yaml"
     path.write_text(start + body)
     apply_changes(ws, [Set(Ref("risks", "B"), ("threat",), "changed"), Remove(Ref("risks", "A"))])
     assert path.read_text() == start + (
         "# c\n-   id: B\n    asset: db\n    threat: changed\n    vuln: v\n    likelihood: low\n"
-        "    impact: low\n")
+        "    impact: low\n"
+    )
 
 
 def test_crlf_files_keep_their_line_breaks(ws: Path) -> None:
     path = ws / "register" / "risks.yaml"
     path.write_bytes(RISKS.replace("\n", "\r\n").encode())
     apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")])
-    assert path.read_bytes() == RISKS.replace("impact: high", "impact: low").replace(
-        "\n", "\r\n").encode()
+    assert (
+        path.read_bytes()
+        == RISKS.replace("impact: high", "impact: low").replace("\n", "\r\n").encode()
+    )
 
 
 # The property: any sequence of edits leaves every record it did not touch byte-identical,
@@ -424,18 +519,33 @@ _TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=
 _IDS = ("RR-1", "RR-2", "RR-3")
 _EDITS = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(_IDS), st.sampled_from(("threat", "vuln")), _TEXT),
-    st.tuples(st.just("set"), st.sampled_from(_IDS),
-              st.sampled_from(("likelihood", "impact", "residual_risk")),
-              st.sampled_from(_LEVELS)),
-    st.tuples(st.just("set"), st.sampled_from(_IDS), st.just("last_reviewed"),
-              st.dates(date(2000, 1, 1), date(2100, 12, 31))),
+    st.tuples(
+        st.just("set"),
+        st.sampled_from(_IDS),
+        st.sampled_from(("likelihood", "impact", "residual_risk")),
+        st.sampled_from(_LEVELS),
+    ),
+    st.tuples(
+        st.just("set"),
+        st.sampled_from(_IDS),
+        st.just("last_reviewed"),
+        st.dates(date(2000, 1, 1), date(2100, 12, 31)),
+    ),
     st.tuples(st.just("append"), st.sampled_from(_IDS), st.just("remediation"), _TEXT),
     st.tuples(st.just("append"), st.sampled_from(_IDS), st.just("current_controls"), _TEXT),
-    st.tuples(st.just("drop"), st.sampled_from(_IDS),
-              st.sampled_from(("residual_risk", "current_controls", "remediation")), st.none()),
+    st.tuples(
+        st.just("drop"),
+        st.sampled_from(_IDS),
+        st.sampled_from(("residual_risk", "current_controls", "remediation")),
+        st.none(),
+    ),
     st.tuples(st.just("remove"), st.sampled_from(_IDS), st.none(), st.none()),
-    st.tuples(st.just("add"), st.sampled_from(("register/risks.yaml", "register/new.yaml")),
-              st.none(), _TEXT),
+    st.tuples(
+        st.just("add"),
+        st.sampled_from(("register/risks.yaml", "register/new.yaml")),
+        st.none(),
+        _TEXT,
+    ),
     st.tuples(st.just("email"), st.sampled_from(("alice", "bob")), st.none(), _TEXT),
 )
 
@@ -471,8 +581,18 @@ def _change(edit: tuple[str, str, str | None, object], number: int) -> object:
     if action == "remove":
         return Remove(ref)
     if action == "add":
-        return Add("risks", {"id": f"NEW-{number}", "asset": "api", "threat": value, "vuln": "v",
-                             "likelihood": "low", "impact": "low"}, target)  # fmt: skip
+        return Add(
+            "risks",
+            {
+                "id": f"NEW-{number}",
+                "asset": "api",
+                "threat": value,
+                "vuln": "v",
+                "likelihood": "low",
+                "impact": "low",
+            },
+            target,
+        )
     index = 0 if target == "alice" else 1
     return Set(MANIFEST, ("people", index, "email"), value)
 
@@ -480,7 +600,8 @@ def _change(edit: tuple[str, str, str | None, object], number: int) -> object:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_EDITS, min_size=1, max_size=4))
 def test_random_edits_keep_untouched_records_byte_identical_and_files_loadable(
-        edits: list[tuple[str, str, str | None, object]]) -> None:  # fmt: skip
+    edits: list[tuple[str, str, str | None, object]],
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "sra"
         (root / "register").mkdir(parents=True)

@@ -11,8 +11,10 @@ import pytest
 from hipaa_sra.editing import EditError, Ref, Set, apply_changes
 from hipaa_sra.loading import load_workspace
 
-ROW = ("- id: {id}\n  asset: db\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n"
-       "  last_reviewed: 2026-01-01\n")  # fmt: skip
+ROW = (
+    "- id: {id}\n  asset: db\n  threat: t\n  vuln: v\n  likelihood: low\n  impact: low\n"
+    "  last_reviewed: 2026-01-01\n"
+)
 
 
 @pytest.fixture
@@ -35,8 +37,7 @@ def test_an_id_spelled_with_an_escape_is_still_found(ws: Path) -> None:
     assert (ws / "register" / "a.yaml").read_text() == ROW.format(id="R-1")
 
 
-def test_a_duplicated_id_edits_the_first_in_load_order_as_the_loader_indexes_it(
-        ws: Path) -> None:  # fmt: skip
+def test_a_duplicated_id_edits_the_first_in_load_order_as_the_loader_indexes_it(ws: Path) -> None:
     (ws / "register" / "a.yaml").write_text(ROW.format(id="R-1"))
     (ws / "register" / "b.yaml").write_text(ROW.format(id="R-1"))
     apply_changes(ws, [Set(Ref("risks", "R-1"), ("last_reviewed",), date(2026, 3, 1))])
@@ -45,8 +46,9 @@ def test_a_duplicated_id_edits_the_first_in_load_order_as_the_loader_indexes_it(
 
 
 def test_an_id_that_merely_appears_in_another_file_is_not_taken_for_it(ws: Path) -> None:
-    (ws / "register" / "a.yaml").write_text(ROW.format(id="R-10").replace("threat: t",
-                                                                          "threat: see R-1"))
+    (ws / "register" / "a.yaml").write_text(
+        ROW.format(id="R-10").replace("threat: t", "threat: see R-1")
+    )
     (ws / "register" / "b.yaml").write_text(ROW.format(id="R-1"))
     apply_changes(ws, [Set(Ref("risks", "R-1"), ("last_reviewed",), date(2026, 3, 1))])
     assert reviewed(ws, "R-1") == date(2026, 3, 1) and reviewed(ws, "R-10") == date(2026, 1, 1)

@@ -73,14 +73,22 @@ def test_a_record_changed_since_the_form_was_filled_is_refused(ws: Path) -> None
     apply_changes(ws, [Set(ref, ("impact",), "low")])
     before = (ws / "register" / "risks.yaml").read_bytes()
     with pytest.raises(RecordChanged, match="risks RR-1 was changed by someone else"):
-        apply_changes(ws, [Set(ref, ("likelihood",), "high")],
-                      expected_records={ref: state.digest})  # fmt: skip
+        apply_changes(ws, [Set(ref, ("likelihood",), "high")], expected_records={ref: state.digest})
     assert (ws / "register" / "risks.yaml").read_bytes() == before
 
 
 def test_field_problems_speak_the_loaders_words_with_the_path() -> None:
-    problems = field_problems("risks", {"id": "RR-9", "asset": "api", "threat": "t",
-                                        "vuln": "v", "likelihood": "extreme", "impact": "high"})
+    problems = field_problems(
+        "risks",
+        {
+            "id": "RR-9",
+            "asset": "api",
+            "threat": "t",
+            "vuln": "v",
+            "likelihood": "extreme",
+            "impact": "high",
+        },
+    )
     assert [p.field for p in problems] == ["likelihood"]
     assert problems[0].message.startswith("risk `RR-9`: `likelihood` is `extreme`; expected")
 
@@ -88,10 +96,12 @@ def test_field_problems_speak_the_loaders_words_with_the_path() -> None:
 def test_an_attachment_is_written_with_its_record_and_its_sha256(ws: Path) -> None:
     upload = prepare_attachment(PDF, "ctl-mfa", TODAY)
     assert upload.path.startswith("evidence/2026-03-01-ctl-mfa-") and upload.path.endswith(".pdf")
-    entry = {"what": "MFA report", "date": TODAY, "location": upload.path,
-             "sha256": upload.sha256}  # fmt: skip
-    apply_changes(ws, [Append(Ref("controls", "ctl-mfa"), ("evidence",), entry)],
-                  new_files={upload.path: upload.data})  # fmt: skip
+    entry = {"what": "MFA report", "date": TODAY, "location": upload.path, "sha256": upload.sha256}
+    apply_changes(
+        ws,
+        [Append(Ref("controls", "ctl-mfa"), ("evidence",), entry)],
+        new_files={upload.path: upload.data},
+    )
     assert hashlib.sha256((ws / upload.path).read_bytes()).hexdigest() == upload.sha256
     evidence = load_workspace(ws).control_by_id["ctl-mfa"].evidence[0]
     assert evidence.sha256 == upload.sha256 and evidence.location == upload.path
@@ -108,13 +118,22 @@ def test_an_oversized_file_is_refused() -> None:
         prepare_attachment(PDF + b"0" * (26 * 1024 * 1024), "x", TODAY)
 
 
-@pytest.mark.parametrize("path", ["../outside.pdf", "/tmp/x.pdf", "register/x.pdf",
-                                  ".sra_edit/x.pdf", "sra.yaml", "evidence/../../x.pdf"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../outside.pdf",
+        "/tmp/x.pdf",
+        "register/x.pdf",
+        ".sra_edit/x.pdf",
+        "sra.yaml",
+        "evidence/../../x.pdf",
+    ],
+)
 def test_a_new_file_may_not_leave_the_workspace_or_land_where_the_loader_reads(
-        ws: Path, path: str) -> None:  # fmt: skip
+    ws: Path, path: str
+) -> None:
     with pytest.raises(EditError, match="cannot store a file there"):
-        apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")],
-                      new_files={path: PDF})  # fmt: skip
+        apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")], new_files={path: PDF})
     assert "impact: high" in (ws / "register" / "risks.yaml").read_text()
 
 
@@ -122,16 +141,22 @@ def test_an_existing_file_is_never_overwritten(ws: Path) -> None:
     (ws / "evidence").mkdir()
     (ws / "evidence" / "a.pdf").write_bytes(b"theirs")
     with pytest.raises(EditError, match="nothing is overwritten"):
-        apply_changes(ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")],
-                      new_files={"evidence/a.pdf": PDF})  # fmt: skip
+        apply_changes(
+            ws, [Set(Ref("risks", "RR-1"), ("impact",), "low")], new_files={"evidence/a.pdf": PDF}
+        )
     assert (ws / "evidence" / "a.pdf").read_bytes() == b"theirs"
 
 
 @pytest.mark.parametrize("text", ["\x85", "before\u2028after", "end\u2029", "a\x85b\nc"])
 def test_unicode_line_breaks_are_written_so_they_read_back(ws: Path, text: str) -> None:
     ref = Ref("risks", "RR-1")
-    apply_changes(ws, [Set(ref, ("threat",), text),
-                       Append(ref, ("remediation",), {"control": text, "status": "planned"})])
+    apply_changes(
+        ws,
+        [
+            Set(ref, ("threat",), text),
+            Append(ref, ("remediation",), {"control": text, "status": "planned"}),
+        ],
+    )
     risk = load_workspace(ws).risk_by_id["RR-1"]
     assert risk.threat == text and risk.remediation[0].control == text
     assert "Theft" in (ws / "register" / "risks.yaml").read_text()

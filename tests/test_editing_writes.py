@@ -44,14 +44,14 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def _leftovers(root: Path) -> list[str]:
     """Temporary files and journals an edit may leave behind."""
-    return sorted(p.name for p in root.rglob("*") if p.name.endswith(".tmp")
-                  or p.name == "journal.json")  # fmt: skip
+    return sorted(
+        p.name for p in root.rglob("*") if p.name.endswith(".tmp") or p.name == "journal.json"
+    )
 
 
 def _python(script: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": SRC}
-    return subprocess.Popen([sys.executable, "-c", script, *args], env=env, text=True,
-                            **kwargs)  # type: ignore[call-overload]  # fmt: skip
+    return subprocess.Popen([sys.executable, "-c", script, *args], env=env, text=True, **kwargs)  # type: ignore[call-overload]
 
 
 THREE_FILES = [
@@ -78,8 +78,11 @@ def test_a_file_changed_since_it_was_read_stops_the_whole_change(ws: Path) -> No
 def test_a_writer_waits_for_the_lock_then_gives_up_with_a_message(ws: Path) -> None:
     with workspace_lock(ws):
         started = time.monotonic()
-        with pytest.raises(LockTimeout, match=rf"another edit \(process {os.getpid()}\) has "
-                                              r"held the workspace lock for over 0.3 s"):
+        with pytest.raises(
+            LockTimeout,
+            match=rf"another edit \(process {os.getpid()}\) has "
+            r"held the workspace lock for over 0.3 s",
+        ):
             apply_changes(ws, THREE_FILES, lock_timeout=0.3)
         assert 0.3 <= time.monotonic() - started < 5
     assert apply_changes(ws, THREE_FILES).files  # released: the next writer goes ahead
@@ -105,8 +108,9 @@ def test_two_processes_racing_to_edit_the_same_file_lose_no_edit(ws: Path, tmp_p
     assert [racer.wait(timeout=120) for racer in racers] == [0, 0]
     controls = load_workspace(ws, use_cache=False).risk_by_id["RR-1"].current_controls
     for tag in ("A", "B"):
-        assert [c for c in controls if c.startswith(f"{tag}-")] == [f"{tag}-{n}" for n in
-                                                                    range(100)]  # fmt: skip
+        assert [c for c in controls if c.startswith(f"{tag}-")] == [
+            f"{tag}-{n}" for n in range(100)
+        ]
     assert len(controls) == 201 and _leftovers(ws) == []
 
 
@@ -133,16 +137,16 @@ apply_changes(root, [Set(Ref("risks", "RR-1"), ("threat",), "changed 1"),
 
 
 def _kill_at(root: Path, suffix: str, n: int) -> None:
-    writer = _python(KILLED, str(root), suffix, str(n), stdin=subprocess.PIPE,
-                     stdout=subprocess.PIPE)  # fmt: skip
+    writer = _python(
+        KILLED, str(root), suffix, str(n), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     assert writer.stdout is not None and writer.stdout.readline() == "paused\n"
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=30)
     assert writer.returncode == -signal.SIGKILL
 
 
-def test_kill_9_after_the_first_file_is_swapped_in_is_completed_by_the_next_load(
-        ws: Path) -> None:  # fmt: skip
+def test_kill_9_after_the_first_file_is_swapped_in_is_completed_by_the_next_load(ws: Path) -> None:
     before = _files(ws)
     _kill_at(ws, ".yaml", 2)  # one of the three files is new, two are still old
     middle = _files(ws)
@@ -183,8 +187,9 @@ def test_stale_temporary_files_of_killed_writers_are_cleaned(ws: Path) -> None:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()  # fmt: skip
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -198,8 +203,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "README.md").write_text("hello\n")
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", ".")
-    _git(root, "-c", "user.name=Setup", "-c", "user.email=setup@example.org", "commit", "-qm",
-         "initial")
+    _git(
+        root,
+        "-c",
+        "user.name=Setup",
+        "-c",
+        "user.email=setup@example.org",
+        "commit",
+        "-qm",
+        "initial",
+    )
     return root
 
 
@@ -208,35 +221,52 @@ def test_commit_names_the_author_and_holds_only_the_files_changed(repo: Path) ->
     _git(repo, "config", "user.email", "owner@example.org")
     (repo / "README.md").write_text("staged, not ours\n")
     _git(repo, "add", "README.md")
-    result = apply_changes(repo / "sra", [
-        Set(Ref("risks", "RR-1"), ("likelihood",), "high"),
-        Append(MANIFEST, ("waivers",), {"rule": "SRA101", "reason": "r", "approved_by": "alice",
-                                        "until": "2027-01-01"}),
-    ], commit=Commit("Ana Diaz", "ana@example.org"))  # fmt: skip
+    result = apply_changes(
+        repo / "sra",
+        [
+            Set(Ref("risks", "RR-1"), ("likelihood",), "high"),
+            Append(
+                MANIFEST,
+                ("waivers",),
+                {"rule": "SRA101", "reason": "r", "approved_by": "alice", "until": "2027-01-01"},
+            ),
+        ],
+        commit=Commit("Ana Diaz", "ana@example.org"),
+    )
     assert result.commit == _git(repo, "rev-parse", "HEAD")
     assert result.note == f"committed {result.commit[:7]} as Ana Diaz <ana@example.org>"
     log = _git(repo, "log", "-1", "--format=%an <%ae>|%cn|%B")
-    assert log == ("Ana Diaz <ana@example.org>|Repo Owner|sra: 2 changes to the workspace\n\n"
-                   "set risks RR-1 likelihood\nadd to sra.yaml waivers")
+    assert log == (
+        "Ana Diaz <ana@example.org>|Repo Owner|sra: 2 changes to the workspace\n\n"
+        "set risks RR-1 likelihood\nadd to sra.yaml waivers"
+    )
     shown = _git(repo, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert shown == ["sra/register/risks.yaml", "sra/sra.yaml"]
     assert _git(repo, "diff", "--cached", "--name-only") == "README.md"
 
 
 def test_commit_without_a_configured_identity_is_made_by_the_author(repo: Path) -> None:
-    result = apply_changes(repo / "sra", [Set(Ref("risks", "RR-2"), ("threat",), "x")],
-                           commit=Commit("Ana Diaz", "ana@example.org", "Review of RR-2"))
+    result = apply_changes(
+        repo / "sra",
+        [Set(Ref("risks", "RR-2"), ("threat",), "x")],
+        commit=Commit("Ana Diaz", "ana@example.org", "Review of RR-2"),
+    )
     assert result.commit is not None
     assert _git(repo, "log", "-1", "--format=%an|%cn|%B") == (
-        "Ana Diaz|Ana Diaz|Review of RR-2\n\nset risks RR-2 threat")
+        "Ana Diaz|Ana Diaz|Review of RR-2\n\nset risks RR-2 threat"
+    )
     assert _git(repo, "status", "--porcelain") == ""  # the lock's directory is git-ignored
 
 
 def test_outside_git_the_change_is_written_and_the_result_says_it_is_not_committed(
-        ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    result = apply_changes(ws, [Set(Ref("risks", "RR-1"), ("threat",), "x")],
-                           commit=Commit("Ana Diaz", "ana@example.org"))
+    result = apply_changes(
+        ws,
+        [Set(Ref("risks", "RR-1"), ("threat",), "x")],
+        commit=Commit("Ana Diaz", "ana@example.org"),
+    )
     assert result.commit is None and result.files
     assert result.note == f"not committed: {ws} is not in a git repository"
     assert load_workspace(ws, use_cache=False).risk_by_id["RR-1"].threat == "x"
@@ -250,8 +280,13 @@ def test_an_author_git_would_garble_is_refused_before_writing(ws: Path) -> None:
 
 
 def _sra(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return _python("from hipaa_sra.cli import main; main()", *args, cwd=cwd,
-                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    return _python(
+        "from hipaa_sra.cli import main; main()",
+        *args,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _sheet(path: Path, rows: list[list[str]]) -> Path:
@@ -262,26 +297,41 @@ def _sheet(path: Path, rows: list[list[str]]) -> Path:
 
 def test_import_commits_with_the_author_given(repo: Path) -> None:
     sheet = _sheet(repo.parent / "risks.csv", [["id", "likelihood"], ["RR-3", "high"]])
-    run = _sra("import", str(sheet), "-w", "sra", "--apply", "--commit", "--author",
-               "Ana Diaz <ana@example.org>", cwd=repo)  # fmt: skip
+    run = _sra(
+        "import",
+        str(sheet),
+        "-w",
+        "sra",
+        "--apply",
+        "--commit",
+        "--author",
+        "Ana Diaz <ana@example.org>",
+        cwd=repo,
+    )
     out, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
     assert "wrote 1 files" in out and "committed" in out
     subject = _git(repo, "log", "-1", "--format=%an|%s")
     assert subject == "Ana Diaz|sra: update risks RR-3: likelihood"
-    bad = _sra("import", str(sheet), "-w", "sra", "--apply", "--commit", "--author", "Ana",
-               cwd=repo)  # fmt: skip
+    bad = _sra(
+        "import", str(sheet), "-w", "sra", "--apply", "--commit", "--author", "Ana", cwd=repo
+    )
     _, err = bad.communicate(timeout=120)
     assert bad.returncode == 2 and "expected 'Name <email>'" in err
 
 
-def test_two_imports_at_once_never_both_succeed_with_one_edit_lost(ws: Path,
-                                                                  tmp_path: Path) -> None:
-    sheets = [_sheet(tmp_path / f"{n}.csv", [["id", "threat"], [f"RR-{n}", f"threat {n}"]])
-              for n in (1, 2)]  # fmt: skip
+def test_two_imports_at_once_never_both_succeed_with_one_edit_lost(
+    ws: Path, tmp_path: Path
+) -> None:
+    sheets = [
+        _sheet(tmp_path / f"{n}.csv", [["id", "threat"], [f"RR-{n}", f"threat {n}"]])
+        for n in (1, 2)
+    ]
     for _ in range(2):
-        runs = [_sra("import", str(sheet), "--kind", "risks", "-w", str(ws), "--apply",
-                     cwd=tmp_path) for sheet in sheets]  # fmt: skip
+        runs = [
+            _sra("import", str(sheet), "--kind", "risks", "-w", str(ws), "--apply", cwd=tmp_path)
+            for sheet in sheets
+        ]
         outcomes = [(run.wait(timeout=120), run.communicate()[1]) for run in runs]
         risks = load_workspace(ws, use_cache=False).risk_by_id
         for n, (code, err) in zip((1, 2), outcomes, strict=True):

@@ -40,8 +40,17 @@ def _risks(*numbers: int, level: str = "low") -> str:
 
 
 def _lint(sra: Callable[..., Run], root: Path, *args: str) -> tuple[Run, list[dict[str, str]]]:
-    run = sra("lint", "--workspace", str(root), "--format", "json", "--today", "2026-11-22",
-              "--no-cache", *args)  # fmt: skip
+    run = sra(
+        "lint",
+        "--workspace",
+        str(root),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+        "--no-cache",
+        *args,
+    )
     return run, json.loads(run.stdout)["findings"] if run.stdout.strip() else []
 
 
@@ -69,8 +78,14 @@ def test_a_stray_yaml_at_the_root_is_a_warning_and_the_rest_is_analysed(workspac
 
 
 def test_a_folder_of_yaml_that_is_not_a_kind_folder_is_one_finding(workspace) -> None:
-    root = workspace({"risks/a.yaml": _risks(1), "risks/b/c.yml": _risks(2),
-                      "risks/notes.txt": "x", "scripts/run.sh": "echo"})  # fmt: skip
+    root = workspace(
+        {
+            "risks/a.yaml": _risks(1),
+            "risks/b/c.yml": _risks(2),
+            "risks/notes.txt": "x",
+            "scripts/run.sh": "echo",
+        }
+    )
     [finding] = check_workspace(root).findings
     assert (finding.code, finding.name) == ("SRA007", "unexpected-file")
     assert finding.location.file.endswith("risks/a.yaml")
@@ -79,8 +94,14 @@ def test_a_folder_of_yaml_that_is_not_a_kind_folder_is_one_finding(workspace) ->
 
 
 def test_files_without_a_yaml_name_and_hidden_ones_are_not_reported(workspace) -> None:
-    root = workspace({"README.md": "x", ".drafts/r.yaml": "- [", "register/notes.txt": "x",
-                      "register/.old.yaml": "- ["})  # fmt: skip
+    root = workspace(
+        {
+            "README.md": "x",
+            ".drafts/r.yaml": "- [",
+            "register/notes.txt": "x",
+            "register/.old.yaml": "- [",
+        }
+    )
     assert check_workspace(root).findings == ()
 
 
@@ -91,14 +112,16 @@ LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.
 
 def test_every_unparsable_file_is_reported_in_one_run(tmp_path: Path, workspace, sra) -> None:
     outside = write_files(tmp_path / "outside", {"token.yaml": SECRET})
-    root = workspace({
-        "inventory/a.yaml": ASSETS,
-        "inventory/broken.yaml": "- id: [unclosed\n",
-        "register/tab.yaml": "- id: RR-1\n\tasset: db\n",
-        "vendors/v.yaml": "id: not-a-list\n",
-        "register/ok.yaml": _risks(1),
-        "stray.yaml": "- [",
-    })  # fmt: skip
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "inventory/broken.yaml": "- id: [unclosed\n",
+            "register/tab.yaml": "- id: RR-1\n\tasset: db\n",
+            "vendors/v.yaml": "id: not-a-list\n",
+            "register/ok.yaml": _risks(1),
+            "stray.yaml": "- [",
+        }
+    )
     (root / "controls").mkdir()
     (root / "controls" / "linked.yaml").symlink_to(outside / "token.yaml")
 
@@ -109,8 +132,12 @@ def test_every_unparsable_file_is_reported_in_one_run(tmp_path: Path, workspace,
     lines = run.stderr.strip().splitlines()
     assert all(LINE.match(line) for line in lines), lines
     named = sorted(LINE.match(line)["path"].removeprefix("sra/") for line in lines)  # type: ignore[index]
-    assert named == ["controls/linked.yaml", "inventory/broken.yaml", "register/tab.yaml",
-                     "vendors/v.yaml"]  # fmt: skip
+    assert named == [
+        "controls/linked.yaml",
+        "inventory/broken.yaml",
+        "register/tab.yaml",
+        "vendors/v.yaml",
+    ]
     assert SECRET not in run.stderr + run.stdout
 
 
@@ -120,8 +147,10 @@ def test_load_error_keeps_one_error_rendering_and_lists_all() -> None:
     assert one.errors == (one,)
     both = LoadError.combine([one, LoadError("b.yaml", "worse")])
     assert both.render() == "a.yaml:2:3: bad (fix it)\nb.yaml:1:1: worse"
-    assert [error.render() for error in both.errors] == ["a.yaml:2:3: bad (fix it)",
-                                                          "b.yaml:1:1: worse"]  # fmt: skip
+    assert [error.render() for error in both.errors] == [
+        "a.yaml:2:3: bad (fix it)",
+        "b.yaml:1:1: worse",
+    ]
     assert (both.path, both.line) == ("a.yaml", 2)
 
 
@@ -136,14 +165,18 @@ def test_a_named_pipe_in_a_kind_folder_is_skipped_with_a_finding(workspace, sra_
     run = sra_process("validate", "--workspace", str(root), timeout=30)
 
     assert run.exit_code == 0, run.stderr
-    assert re.search(r"sra/register/incoming\.yaml:1:1: SRA008 warning \[not-a-regular-file\] "
-                     r"register/incoming\.yaml is a named pipe", run.stdout), run.stdout
+    assert re.search(
+        r"sra/register/incoming\.yaml:1:1: SRA008 warning \[not-a-regular-file\] "
+        r"register/incoming\.yaml is a named pipe",
+        run.stdout,
+    ), run.stdout
     assert "1 risk" in run.stdout
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
-def test_a_link_to_a_device_is_refused_by_name_without_reading(device, workspace,
-                                                             sra_process) -> None:  # fmt: skip
+def test_a_link_to_a_device_is_refused_by_name_without_reading(
+    device, workspace, sra_process
+) -> None:
     if not Path(device).exists():
         pytest.skip(f"no {device} here")
     root = workspace({"register/r.yaml": _risks(1)})
@@ -159,8 +192,9 @@ def test_a_link_to_a_device_is_refused_by_name_without_reading(device, workspace
     )
 
 
-def test_a_link_outside_the_workspace_is_refused_and_never_echoed(tmp_path: Path, workspace,
-                                                                 sra) -> None:  # fmt: skip
+def test_a_link_outside_the_workspace_is_refused_and_never_echoed(
+    tmp_path: Path, workspace, sra
+) -> None:
     secret = write_files(tmp_path / "home", {"token": f"{SECRET}\n"}) / "token"
     root = workspace({"register/r.yaml": _risks(1)})
     (root / "register" / "token.yaml").symlink_to(secret)
@@ -172,13 +206,18 @@ def test_a_link_outside_the_workspace_is_refused_and_never_echoed(tmp_path: Path
     assert run.exit_code == 2
     assert SECRET not in run.stderr + run.stdout
     assert f"register/token.yaml is a symbolic link to {secret}, outside the workspace" in (
-        run.stderr)
+        run.stderr
+    )
     assert "controls/up.yaml is a symbolic link to ../../home/token, outside" in run.stderr
 
 
 def test_a_file_that_is_not_yaml_is_named_never_quoted(workspace, sra) -> None:
-    root = workspace({"register/key.yaml": f"-----BEGIN KEY-----\n{SECRET}\n-----END KEY-----\n",
-                      "sra.yaml": f"{SECRET}\n"})  # fmt: skip
+    root = workspace(
+        {
+            "register/key.yaml": f"-----BEGIN KEY-----\n{SECRET}\n-----END KEY-----\n",
+            "sra.yaml": f"{SECRET}\n",
+        }
+    )
     run = sra("validate", "--workspace", str(root))
     assert run.exit_code == 2
     assert SECRET not in run.stderr + run.stdout
@@ -211,7 +250,8 @@ def test_a_dangling_link_and_a_link_loop_are_load_errors(workspace) -> None:
     assert "register/a.yaml is a symbolic link that loops back on itself" in messages
     assert "register/b.yaml is a symbolic link that loops back on itself" in messages
     assert "register/gone.yaml is a symbolic link to missing.yaml, which does not exist" in (
-        messages)
+        messages
+    )
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
@@ -230,8 +270,9 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None
         read_file(path, "big.yaml", limit=1_000_000)
 
 
-def test_a_name_that_is_not_utf8_is_an_error_in_a_kind_folder(tmp_path: Path, workspace,
-                                                             sra) -> None:  # fmt: skip
+def test_a_name_that_is_not_utf8_is_an_error_in_a_kind_folder(
+    tmp_path: Path, workspace, sra
+) -> None:
     root = workspace({"register/r.yaml": _risks(1)})
     try:
         (root / os.fsdecode(b"register/caf\xe9.yaml")).write_text(_risks(2))
@@ -256,8 +297,14 @@ def test_a_name_that_is_not_utf8_is_an_error_in_a_kind_folder(tmp_path: Path, wo
 
 
 def test_an_unreadable_folder_or_file_is_a_load_error_naming_it(workspace, sra_process) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": _risks(1),
-                      "register/2026/q1.yaml": _risks(2), "controls/c.yaml": "[]\n"})  # fmt: skip
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": _risks(1),
+            "register/2026/q1.yaml": _risks(2),
+            "controls/c.yaml": "[]\n",
+        }
+    )
     (root / "register" / "2026").chmod(0)
     (root / "controls" / "c.yaml").chmod(0)
     try:
@@ -276,12 +323,20 @@ def test_an_unreadable_folder_or_file_is_a_load_error_naming_it(workspace, sra_p
     assert lint.stderr == run.stderr
 
 
-def test_import_names_an_unreadable_workspace_file(tmp_path: Path, workspace,
-                                                   sra_process) -> None:  # fmt: skip
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": _risks(1),
-                      "controls/c.yaml": "[]\n"})  # fmt: skip
-    sheet = write_files(tmp_path, {"risks.csv": "id,asset,threat,vuln,likelihood,impact\n"
-                                   "RR-5,pg-primary,Theft,Laptop,low,high\n"}) / "risks.csv"
+def test_import_names_an_unreadable_workspace_file(tmp_path: Path, workspace, sra_process) -> None:
+    root = workspace(
+        {"inventory/a.yaml": ASSETS, "register/r.yaml": _risks(1), "controls/c.yaml": "[]\n"}
+    )
+    sheet = (
+        write_files(
+            tmp_path,
+            {
+                "risks.csv": "id,asset,threat,vuln,likelihood,impact\n"
+                "RR-5,pg-primary,Theft,Laptop,low,high\n"
+            },
+        )
+        / "risks.csv"
+    )
     (root / "controls" / "c.yaml").chmod(0)
     try:
         run = sra_process("import", str(sheet), "--workspace", str(root), "--apply")
@@ -301,7 +356,8 @@ def test_import_names_an_unreadable_workspace_file(tmp_path: Path, workspace,
 @pytest.mark.parametrize("newline", ["\r", "\r\n"])
 def test_cr_and_crlf_files_load_like_lf(newline: str, workspace) -> None:
     text = "# yaml-language-server: $schema=../.schema/risks.schema.json\n" + _risks(
-        1, 2, 3, level="hihg")
+        1, 2, 3, level="hihg"
+    )
     lf = check_workspace(workspace({"register/r.yaml": text}), use_cache=False)
     root = workspace({"register/r.yaml": text.replace("\n", newline).encode()})
 
@@ -310,7 +366,8 @@ def test_cr_and_crlf_files_load_like_lf(newline: str, workspace) -> None:
     assert other.counts["risks"] == lf.counts["risks"] == 3
     # The same findings, at the same lines and columns.
     assert [(f.code, f.location.line, f.location.column) for f in other.findings] == [
-        (f.code, f.location.line, f.location.column) for f in lf.findings]
+        (f.code, f.location.line, f.location.column) for f in lf.findings
+    ]
     assert len(lf.findings) >= 3
 
 
@@ -333,9 +390,15 @@ def test_a_stray_file_added_after_a_cached_lint_is_reported(workspace, sra) -> N
 
 
 def _git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
@@ -347,8 +410,14 @@ def test_gate_refuses_a_committed_link_outside_and_never_echoes_it(
         monkeypatch.setenv(name, value)
     secret = write_files(tmp_path / "home", {"token": f"{SECRET}\n"}) / "token"
     repo = tmp_path / "repo"
-    write_files(repo, {"sra/sra.yaml": "organization:\n  name: Clinic\n",
-                       "sra/inventory/a.yaml": ASSETS, "sra/register/r.yaml": _risks(1)})
+    write_files(
+        repo,
+        {
+            "sra/sra.yaml": "organization:\n  name: Clinic\n",
+            "sra/inventory/a.yaml": ASSETS,
+            "sra/register/r.yaml": _risks(1),
+        },
+    )
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "initial")
@@ -365,5 +434,7 @@ def test_gate_refuses_a_committed_link_outside_and_never_echoes_it(
     assert run.exit_code == 2
     assert SECRET not in run.stderr + run.stdout
     prefix = "feature:" if head == "from git" else ""
-    assert run.stderr.startswith(f"{prefix}sra/register/token.yaml:1:1: register/token.yaml is "
-                                 f"a symbolic link to {secret}, outside the workspace")
+    assert run.stderr.startswith(
+        f"{prefix}sra/register/token.yaml:1:1: register/token.yaml is "
+        f"a symbolic link to {secret}, outside the workspace"
+    )

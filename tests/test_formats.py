@@ -120,27 +120,62 @@ FINDINGS = (
 
 # A waiver on the record it silences (written in the same file), and one in sra.yaml that
 # silences a finding about no record in another file.
-ON_RECORD = WaiverEntry("unencrypted-store", "SRA204", "db-archive", "Decommissioned on 2026-12-15",
-                        "alice", date(2026, 12, 31), Location(ASSETS, 36, 7),
-                        WaiverStatus.IN_FORCE, silenced=1)  # fmt: skip
-IN_MANIFEST = WaiverEntry("SRA310", "SRA310", None, "Owners are assigned in the Q1 review",
-                          "bob", date(2027, 3, 31), Location("sra/sra.yaml", 12, 5),
-                          WaiverStatus.IN_FORCE, silenced=1)  # fmt: skip
-EXPIRED = WaiverEntry("stale-review", "SRA101", "R-001", "Re-scored in the Q3 review", "alice",
-                      date(2026, 10, 31), Location(RISKS, 9, 7), WaiverStatus.EXPIRED)  # fmt: skip
+ON_RECORD = WaiverEntry(
+    "unencrypted-store",
+    "SRA204",
+    "db-archive",
+    "Decommissioned on 2026-12-15",
+    "alice",
+    date(2026, 12, 31),
+    Location(ASSETS, 36, 7),
+    WaiverStatus.IN_FORCE,
+    silenced=1,
+)
+IN_MANIFEST = WaiverEntry(
+    "SRA310",
+    "SRA310",
+    None,
+    "Owners are assigned in the Q1 review",
+    "bob",
+    date(2027, 3, 31),
+    Location("sra/sra.yaml", 12, 5),
+    WaiverStatus.IN_FORCE,
+    silenced=1,
+)
+EXPIRED = WaiverEntry(
+    "stale-review",
+    "SRA101",
+    "R-001",
+    "Re-scored in the Q3 review",
+    "alice",
+    date(2026, 10, 31),
+    Location(RISKS, 9, 7),
+    WaiverStatus.EXPIRED,
+)
 WAIVED = (
     WaivedFinding(
-        Finding("SRA204", "unencrypted-store", Severity.ERROR,
-                "Asset db-archive (database) holds ePHI but encryption_at_rest is false.",
-                Location(ASSETS, 30, 3), "db-archive"),
+        Finding(
+            "SRA204",
+            "unencrypted-store",
+            Severity.ERROR,
+            "Asset db-archive (database) holds ePHI but encryption_at_rest is false.",
+            Location(ASSETS, 30, 3),
+            "db-archive",
+        ),
         ON_RECORD,
     ),
     WaivedFinding(
-        Finding("SRA310", "missing-owner", Severity.INFO, "Asset #9 has no owner.",
-                Location(ASSETS, 44, 3), None),
+        Finding(
+            "SRA310",
+            "missing-owner",
+            Severity.INFO,
+            "Asset #9 has no owner.",
+            Location(ASSETS, 44, 3),
+            None,
+        ),
         IN_MANIFEST,
     ),
-)  # fmt: skip
+)
 
 
 def make_report(
@@ -222,8 +257,7 @@ def test_text_colour_only_when_asked() -> None:
 
 # --- json -------------------------------------------------------------------------------
 
-FINDING_KEYS = ["rule", "name", "severity", "message", "object", "file", "line", "column",
-                "waived"]
+FINDING_KEYS = ["rule", "name", "severity", "message", "object", "file", "line", "column", "waived"]
 
 
 def test_json_follows_the_contract() -> None:
@@ -415,8 +449,10 @@ def test_github_annotations() -> None:
         'Field likelihood of R-002 is "100%25" <very & high>: expected one of%0A'
         "low, moderate, high."
     )
-    assert lines[-1] == ("2 errors, 1 warning, 1 info in 5 files (2 waived; `sra lint "
-                         "--show-waived` lists them) — today 2026-11-22")
+    assert lines[-1] == (
+        "2 errors, 1 warning, 1 info in 5 files (2 waived; `sra lint "
+        "--show-waived` lists them) — today 2026-11-22"
+    )
     # Every command is one line of the shape the runner parses.
     command = re.compile(r"^::(error|warning|notice) (\w+=[^,:]*)(,\w+=[^,:]*)*::.*$")
     assert all(command.match(line) for line in lines[:-1])
@@ -460,8 +496,9 @@ def test_listing_json_is_the_same_data_as_plain_json(document, listing) -> None:
 
 def test_sarif_fingerprint_survives_a_day_passing_but_not_a_new_record() -> None:
     def fingerprint(message: str, oid: str) -> str:
-        finding = Finding("SRA101", "stale-review", Severity.WARNING, message,
-                          Location(RISKS, 4, 3), oid)
+        finding = Finding(
+            "SRA101", "stale-review", Severity.WARNING, message, Location(RISKS, 4, 3), oid
+        )
         document = json.loads(lint_sarif(make_report(findings=(finding,))))
         return document["runs"][0]["results"][0]["partialFingerprints"]["sraFinding/v1"]
 

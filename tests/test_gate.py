@@ -161,8 +161,14 @@ def test_a_risk_edit_on_the_asset_satisfies(repo: Path, sra: Callable[..., Run])
 
 
 def test_a_flow_edit_satisfies_both_ends(repo: Path, sra: Callable[..., Run]) -> None:
-    commit(repo, {**edit_code(repo), "migrations/patients/0002.sql": "select 1;\n",
-                  "sra/flows/flows.yaml": FLOWS.replace("postgres", "postgres-tls")})
+    commit(
+        repo,
+        {
+            **edit_code(repo),
+            "migrations/patients/0002.sql": "select 1;\n",
+            "sra/flows/flows.yaml": FLOWS.replace("postgres", "postgres-tls"),
+        },
+    )
     run = sra("gate", "--format", "json")
     assert run.exit_code == 0, run.stdout
     assets = {a["id"]: a for a in json.loads(run.stdout)["assets"]}
@@ -172,14 +178,24 @@ def test_a_flow_edit_satisfies_both_ends(repo: Path, sra: Callable[..., Run]) ->
 
 
 def test_a_control_edit_satisfies(repo: Path, sra: Callable[..., Run]) -> None:
-    commit(repo, {**edit_code(repo, "services/billing/app.py"),
-                  "sra/controls/controls.yaml": CONTROLS + "  owner: bob\n"})
+    commit(
+        repo,
+        {
+            **edit_code(repo, "services/billing/app.py"),
+            "sra/controls/controls.yaml": CONTROLS + "  owner: bob\n",
+        },
+    )
     assert sra("gate").exit_code == 0
 
 
 def test_deleting_a_risk_counts_through_the_base(repo: Path, sra: Callable[..., Run]) -> None:
-    commit(repo, {**edit_code(repo, "services/billing/app.py"),
-                  "sra/register/risks.yaml": RISKS.split("- id: RR-2")[0]})
+    commit(
+        repo,
+        {
+            **edit_code(repo, "services/billing/app.py"),
+            "sra/register/risks.yaml": RISKS.split("- id: RR-2")[0],
+        },
+    )
     run = sra("gate", "--format", "json")
     assert run.exit_code == 0, run.stdout
     billing = json.loads(run.stdout)["assets"][0]
@@ -196,9 +212,15 @@ def test_an_unrelated_workspace_edit_does_not_satisfy(repo: Path, sra: Callable[
 def test_moving_or_reformatting_records_is_not_a_consultation(
     repo: Path, sra: Callable[..., Run]
 ) -> None:
-    commit(repo, {**edit_code(repo), "sra/register/risks.yaml": None,
-                  "sra/register/moved.yaml": "# moved\n" + RISKS.replace(
-                      "asset: visits-api", 'asset: "visits-api"  # quoted now')})
+    commit(
+        repo,
+        {
+            **edit_code(repo),
+            "sra/register/risks.yaml": None,
+            "sra/register/moved.yaml": "# moved\n"
+            + RISKS.replace("asset: visits-api", 'asset: "visits-api"  # quoted now'),
+        },
+    )
     run = sra("gate", "--format", "json")
     assert run.exit_code == 1
     assert json.loads(run.stdout)["workspace_changes"] == []
@@ -210,9 +232,14 @@ def test_an_uncommitted_workspace_edit_does_not_count(repo: Path, sra: Callable[
     assert sra("gate").exit_code == 1
 
 
-@pytest.mark.parametrize("trailer", ["visits-api: logging text only",
-                                     "RR-1: token handling unchanged",
-                                     "billing-api, visits-api: shared refactor"])
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "visits-api: logging text only",
+        "RR-1: token handling unchanged",
+        "billing-api, visits-api: shared refactor",
+    ],
+)
 def test_a_trailer_naming_the_asset_or_its_risk_satisfies(
     repo: Path, sra: Callable[..., Run], trailer: str
 ) -> None:
@@ -223,15 +250,20 @@ def test_a_trailer_naming_the_asset_or_its_risk_satisfies(
     assert (visits["id"], visits["by"], visits["satisfied"]) == ("visits-api", "trailer", True)
 
 
-@pytest.mark.parametrize(("trailer", "why"), [
-    ("visit-api: typo", "`visit-api` is not an asset or risk id at head (did you mean "
-                        "`visits-api`?)"),
-    ("billing-api: other service", "is about `billing-api`, not `visits-api`"),
-    ("RR-2: other risk", "is about `billing-api`, not `visits-api`"),
-    ("F-1: a flow", "`F-1` is a flow; name the asset or one of its risks"),
-    ("visits-api:", "gives no reason"),
-    ("visits-api", "is not in the form `<ids>: <reason>`"),
-])
+@pytest.mark.parametrize(
+    ("trailer", "why"),
+    [
+        (
+            "visit-api: typo",
+            "`visit-api` is not an asset or risk id at head (did you mean `visits-api`?)",
+        ),
+        ("billing-api: other service", "is about `billing-api`, not `visits-api`"),
+        ("RR-2: other risk", "is about `billing-api`, not `visits-api`"),
+        ("F-1: a flow", "`F-1` is a flow; name the asset or one of its risks"),
+        ("visits-api:", "gives no reason"),
+        ("visits-api", "is not in the form `<ids>: <reason>`"),
+    ],
+)
 def test_a_trailer_that_does_not_count_says_why(
     repo: Path, sra: Callable[..., Run], trailer: str, why: str
 ) -> None:
@@ -302,8 +334,9 @@ def test_paths_from_stdin(repo: Path, sra: Callable[..., Run]) -> None:
     assert run.exit_code == 1
     assert "paths from a list" in run.stdout
     assert "not with --paths-from" in run.stdout
-    run = sra("gate", "--paths-from", "-",
-              input="./services/visits/app.py\r\nsra/register/risks.yaml\n")
+    run = sra(
+        "gate", "--paths-from", "-", input="./services/visits/app.py\r\nsra/register/risks.yaml\n"
+    )
     assert run.exit_code == 0, run.stdout
     assert "risks/RR-1" in run.stdout
 
@@ -321,11 +354,14 @@ def test_paths_from_a_file_without_git(
     assert document["assets"][0]["records"] == ["controls/C-1"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--base", "nope"), "sra: --base 'nope' does not name a commit"),
-    (("--head", "-x"), "sra: --head '-x' does not name a commit"),
-    (("--base", "main", "--paths-from", "-"), "sra: --paths-from reads the changed paths"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--base", "nope"), "sra: --base 'nope' does not name a commit"),
+        (("--head", "-x"), "sra: --head '-x' does not name a commit"),
+        (("--base", "main", "--paths-from", "-"), "sra: --paths-from reads the changed paths"),
+    ],
+)
 def test_usage_errors_are_one_line_and_exit_2(
     repo: Path, sra: Callable[..., Run], args: tuple[str, ...], message: str
 ) -> None:
@@ -371,27 +407,58 @@ def test_json_document_keys(repo: Path, sra: Callable[..., Run]) -> None:
     commit(repo, edit_code(repo), "Change\n\nSRA-Reviewed: nope: x\n")
     document = json.loads(sra("gate", "--format", "json").stdout)
     assert list(document) == [
-        "schema_version", "mode", "workspace", "base", "head", "base_commit", "head_commit",
-        "merge_base", "changed_paths", "workspace_changes", "assets", "trailers", "notes",
+        "schema_version",
+        "mode",
+        "workspace",
+        "base",
+        "head",
+        "base_commit",
+        "head_commit",
+        "merge_base",
+        "changed_paths",
+        "workspace_changes",
+        "assets",
+        "trailers",
+        "notes",
         "summary",
     ]
     assert document["schema_version"] == 1 and document["changed_paths"] == 1
     asset = document["assets"][0]
-    assert set(asset) == {"id", "name", "ephi", "required", "satisfied", "by", "paths", "records",
-                          "trailers", "risks", "notes", "suggested_trailer"}
+    assert set(asset) == {
+        "id",
+        "name",
+        "ephi",
+        "required",
+        "satisfied",
+        "by",
+        "paths",
+        "records",
+        "trailers",
+        "risks",
+        "notes",
+        "suggested_trailer",
+    }
     assert asset["paths"] == [{"path": "services/visits/app.py", "glob": "services/visits/**"}]
     assert document["trailers"][0]["problems"] == ["`nope` is not an asset or risk id at head"]
-    assert document["summary"] == {"touched": 1, "required": 1, "satisfied": 0, "missing": 1,
-                                   "passed": False}
+    assert document["summary"] == {
+        "touched": 1,
+        "required": 1,
+        "satisfied": 0,
+        "missing": 1,
+        "passed": False,
+    }
 
 
 def test_github_annotations_are_escaped() -> None:
-    decision = AssetDecision("db:main", "DB", "present", True,
-                             (("src/a,b%.py", "src/**"),), False, None)
+    decision = AssetDecision(
+        "db:main", "DB", "present", True, (("src/a,b%.py", "src/**"),), False, None
+    )
     result = GateResult("git", "sra", None, 1, (), (decision,))
     first, summary = gate_github(result).splitlines()
-    assert first.startswith("::error file=src/a%2Cb%25.py,title=SRA gate%3A db%3Amain not "
-                            "consulted::db:main (ePHI present) changed")
+    assert first.startswith(
+        "::error file=src/a%2Cb%25.py,title=SRA gate%3A db%3Amain not "
+        "consulted::db:main (ePHI present) changed"
+    )
     assert "%0Asrc/a,b%25.py  matches src/**%0A" in first
     assert summary.endswith("the gate fails.")
 
@@ -408,8 +475,11 @@ def test_github_format_from_the_command(repo: Path, sra: Callable[..., Run]) -> 
 
 def test_trailer_parsing() -> None:
     parsed = parse_trailer("c", "db:primary, RR-1:  reason: with a colon")
-    assert (parsed.ids, parsed.reason, parsed.problem) == (("db:primary", "RR-1"),
-                                                           "reason: with a colon", None)
+    assert (parsed.ids, parsed.reason, parsed.problem) == (
+        ("db:primary", "RR-1"),
+        "reason: with a colon",
+        None,
+    )
     assert parse_trailer("c", "a b: reason").problem.startswith("names `a b`")
     assert parse_trailer("c", ": reason").problem == "names no asset or risk id"
 
@@ -421,8 +491,11 @@ def matched(globs: list[str], paths: list[str]) -> list[str]:
 def test_double_star_and_anchoring() -> None:
     paths = ["src/x.sql", "db/migrations/src/x.sql", "src/deep/er/y.sql", "x.sql", "srcx/y.sql"]
     assert matched(["src/**/*.sql"], paths) == ["src/x.sql", "src/deep/er/y.sql"]
-    assert matched(["**/src/**"], paths) == ["src/x.sql", "db/migrations/src/x.sql",
-                                              "src/deep/er/y.sql"]
+    assert matched(["**/src/**"], paths) == [
+        "src/x.sql",
+        "db/migrations/src/x.sql",
+        "src/deep/er/y.sql",
+    ]
     assert matched(["*.sql"], paths) == paths  # no slash: any depth
     assert matched(["/x.sql"], paths) == ["x.sql"]
 
@@ -457,28 +530,93 @@ def test_index_keys() -> None:
 
 def test_matcher_agrees_with_pathspec_gitignorespec() -> None:
     rng = random.Random(7)
-    segments = ["a", "b", "src", "x.py", "y.sql", "Dockerfile", "tests", "c.tar.gz", "b.py",
-                "#a", " a", "a ", "ab"]
-    patterns = ["a/**", "a/", "a", "**/*.py", "*.sql", "!a/tests/**", "!tests", "src/", "/b/src/**",
-                "**/tests/**", "a/**/x.py", "*", "!*.py", "b/*/x.py", "Dockerfile", "*.gz", "c.*",
-                "!src", "a/*", "**/", "*/", "b/src", "!b/src/x.py", "?rc/", "[ab]/x.py", "a/b*",
-                "a//b", "# comment", "", "a[", "tests/**/*.py", "!/a/src/", "a/x*.py", " a/b",
-                "a/b ", "a/b\\ ", "#a/b", "!#a", "\\#a/b", "a/b/**/", "/a", "!/a/b", "b*/",
-                "a/b?", "**/a/b", "a/**/b/**", "/**/b"]
-    specs = {f"asset-{i}": [rng.choice(patterns) for _ in range(rng.randint(1, 4))]
-             for i in range(150)}
+    segments = [
+        "a",
+        "b",
+        "src",
+        "x.py",
+        "y.sql",
+        "Dockerfile",
+        "tests",
+        "c.tar.gz",
+        "b.py",
+        "#a",
+        " a",
+        "a ",
+        "ab",
+    ]
+    patterns = [
+        "a/**",
+        "a/",
+        "a",
+        "**/*.py",
+        "*.sql",
+        "!a/tests/**",
+        "!tests",
+        "src/",
+        "/b/src/**",
+        "**/tests/**",
+        "a/**/x.py",
+        "*",
+        "!*.py",
+        "b/*/x.py",
+        "Dockerfile",
+        "*.gz",
+        "c.*",
+        "!src",
+        "a/*",
+        "**/",
+        "*/",
+        "b/src",
+        "!b/src/x.py",
+        "?rc/",
+        "[ab]/x.py",
+        "a/b*",
+        "a//b",
+        "# comment",
+        "",
+        "a[",
+        "tests/**/*.py",
+        "!/a/src/",
+        "a/x*.py",
+        " a/b",
+        "a/b ",
+        "a/b\\ ",
+        "#a/b",
+        "!#a",
+        "\\#a/b",
+        "a/b/**/",
+        "/a",
+        "!/a/b",
+        "b*/",
+        "a/b?",
+        "**/a/b",
+        "a/**/b/**",
+        "/**/b",
+    ]
+    specs = {
+        f"asset-{i}": [rng.choice(patterns) for _ in range(rng.randint(1, 4))] for i in range(150)
+    }
     paths = ["/".join(rng.choice(segments) for _ in range(rng.randint(1, 5))) for _ in range(600)]
     hits = AssetMatcher(specs).match(paths)
     for asset, globs in specs.items():
         spec = GitIgnoreSpec.from_lines(globs)
-        expected = [(p, spec.patterns[spec.check_file(p).index].pattern)  # type: ignore[index]
-                    for p in paths if spec.match_file(p)]
+        expected = [
+            (p, spec.patterns[spec.check_file(p).index].pattern)  # type: ignore[index]
+            for p in paths
+            if spec.match_file(p)
+        ]
         assert hits.get(asset, []) == expected, (asset, globs)
 
 
 def test_an_invalid_glob_is_a_usage_error(repo: Path, sra: Callable[..., Run]) -> None:
-    commit(repo, {**edit_code(repo), "sra/inventory/assets.yaml": ASSETS.replace(
-        "migrations/patients/", '"!"')})
+    commit(
+        repo,
+        {
+            **edit_code(repo),
+            "sra/inventory/assets.yaml": ASSETS.replace("migrations/patients/", '"!"'),
+        },
+    )
     run = sra("gate")
     assert run.exit_code == 2
     assert run.stderr.startswith("sra: asset `patients-db`: code_paths glob '!'")
@@ -496,8 +634,9 @@ def test_the_action_and_hooks_use_real_options(name: str) -> None:
     known = {opt for param in cli.commands[name].params for opt in param.opts}
     text = (ROOT / "action.yml").read_text()
     # The gate's options are gathered in a bash array (`args=(...)`, `args+=(...)`) first.
-    lines = [line.split(f"sra {name} ", 1)[1] for line in text.splitlines()
-             if f"sra {name} " in line]
+    lines = [
+        line.split(f"sra {name} ", 1)[1] for line in text.splitlines() if f"sra {name} " in line
+    ]
     if name == "gate":
         lines += [line for line in text.splitlines() if line.strip().startswith("args")]
     used = {option for line in lines for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)}

@@ -41,10 +41,23 @@ def git(repo: Path, *args: str, day: str | None = None) -> str:
     if day is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
     result = subprocess.run(
-        ["git", "-c", "user.name=SRA Test", "-c", "user.email=sra@example.test",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=30, check=True,
-    )  # fmt: skip
+        [
+            "git",
+            "-c",
+            "user.name=SRA Test",
+            "-c",
+            "user.email=sra@example.test",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     return result.stdout.strip()
 
 
@@ -79,24 +92,35 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     git(root, "tag", "sra-2026-01")
     risks = _risks(root).replace(
         "  inherent_risk: low\n  current_controls: [CTL-ACCESS]\n  residual_risk: low\n",
-        "  inherent_risk: low\n  current_controls: [CTL-ACCESS]\n  residual_risk: moderate\n", 1
+        "  inherent_risk: low\n  current_controls: [CTL-ACCESS]\n  residual_risk: moderate\n",
+        1,
     )
-    shas["c2"] = commit(root, "2026-03-01", "Add RR-7, re-score RR-1",
-                        {"sra/register/risks.yaml": risks + RR7})
+    shas["c2"] = commit(
+        root, "2026-03-01", "Add RR-7, re-score RR-1", {"sra/register/risks.yaml": risks + RR7}
+    )
     commit(root, "2026-03-10", "Docs only", {"README.md": "service, now with docs\n"})
-    shas["c3"] = commit(root, "2026-04-01", "Broken edit",
-                        {"sra/register/risks.yaml": risks + RR7 + "- id: [unclosed\n"})
+    shas["c3"] = commit(
+        root,
+        "2026-04-01",
+        "Broken edit",
+        {"sra/register/risks.yaml": risks + RR7 + "- id: [unclosed\n"},
+    )
     start = risks.index("- id: RR-3")
-    fixed = risks[:start] + risks[risks.index("- id: RR-4"):]
+    fixed = risks[:start] + risks[risks.index("- id: RR-4") :]
     fixed = fixed.replace("status: planned", "status: done")
-    shas["c4"] = commit(root, "2026-05-01", "Fix the register, close RR-6's item, drop RR-3",
-                        {"sra/register/risks.yaml": fixed + RR7})
+    shas["c4"] = commit(
+        root,
+        "2026-05-01",
+        "Fix the register, close RR-6's item, drop RR-3",
+        {"sra/register/risks.yaml": fixed + RR7},
+    )
     return shas
 
 
 @pytest.fixture
-def sra_in(sra: Callable[..., Any], repo: dict[str, Any],
-           monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+def sra_in(
+    sra: Callable[..., Any], repo: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Any]:
     """`sra` run from the repository's root."""
     monkeypatch.chdir(repo["root"])
     return sra
@@ -114,8 +138,11 @@ def test_history_lists_workspace_commits_oldest_first_with_counts(sra_in, repo) 
     assert [c["commit"] for c in commits] == [repo["c1"], repo["c2"], repo["c3"], repo["c4"]]
     assert doc["order"] == "oldest-first" and doc["workspace"] == "sra/"
     first, second, broken, last = commits
-    assert (first["date"], first["subject"], first["status"]) == ("2026-01-05", "Start the SRA",
-                                                                  "ok")
+    assert (first["date"], first["subject"], first["status"]) == (
+        "2026-01-05",
+        "Start the SRA",
+        "ok",
+    )
     assert first["author"] == "SRA Test"
     assert first["risks"] == 6 and first["residual"] == {"low": 6}
     assert first["remediation"] == {"open": 1, "overdue": 0}
@@ -133,12 +160,18 @@ def test_history_findings_are_lint_as_of_each_commit_date(sra_in, repo, tmp_path
     root = repo["root"]
     for entry in (commits[0], commits[3]):
         copy = tmp_path / entry["short"]
-        archive = subprocess.run(["git", "archive", entry["commit"], "sra"], cwd=root,
-                                 capture_output=True, check=True, timeout=30).stdout
+        archive = subprocess.run(
+            ["git", "archive", entry["commit"], "sra"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(copy, filter="data")
-        report = lint(load_workspace(copy / "sra", use_cache=False),
-                      date.fromisoformat(entry["date"]))
+        report = lint(
+            load_workspace(copy / "sra", use_cache=False), date.fromisoformat(entry["date"])
+        )
         summary = report.summary()
         assert entry["findings"] == {k: summary[k] for k in ("error", "warning", "info")}
 
@@ -171,9 +204,12 @@ def test_diff_names_added_removed_and_rescored_risks(sra_in, repo) -> None:
     assert doc["risks"]["added"][0]["residual"] == "high"
     assert [r["id"] for r in doc["risks"]["removed"]] == ["RR-3"]
     assert doc["risks"]["rescored"] == [
-        {"id": "RR-1", "asset": "pg-primary",
-         "changes": {"residual": {"old": "low", "new": "moderate"}}},
-    ]  # fmt: skip
+        {
+            "id": "RR-1",
+            "asset": "pg-primary",
+            "changes": {"residual": {"old": "low", "new": "moderate"}},
+        },
+    ]
     remediation = doc["remediation"]
     assert [(i["risk"], i["new_status"]) for i in remediation["added"]] == [("RR-7", "planned")]
     assert [(i["risk"], i["old_status"], i["new_status"]) for i in remediation["closed"]] == [

@@ -88,8 +88,17 @@ def test_example_covers_every_category_and_has_gate_paths(example: Path) -> None
     assert set(CATEGORY_GROUPS) == set(Category)
     assert any(a.ephi is EphiStatus.PRESENT and a.code_paths for a in ws.assets)
     names = {a.category.value for a in ws.assets}
-    for expected in ("warehouse-lake", "snapshot-backup", "replica", "search-index", "cache",
-                     "notebook-script", "audit-log", "siem", "workstation"):
+    for expected in (
+        "warehouse-lake",
+        "snapshot-backup",
+        "replica",
+        "search-index",
+        "cache",
+        "notebook-script",
+        "audit-log",
+        "siem",
+        "workstation",
+    ):
         assert expected in names
 
 
@@ -114,25 +123,43 @@ def test_schemas_are_valid_and_accept_the_example(example: Path) -> None:
 
 def test_schema_rejects_what_the_loader_rejects(example: Path) -> None:
     schema = json.loads((example / ".schema" / "risks.schema.json").read_text())
-    bad = [{"id": "RR-1", "asset": "a", "threat": "t", "vuln": "v", "likelihood": "low",
-            "impact": "low", "colour": "red"}]
+    bad = [
+        {
+            "id": "RR-1",
+            "asset": "a",
+            "threat": "t",
+            "vuln": "v",
+            "likelihood": "low",
+            "impact": "low",
+            "colour": "red",
+        }
+    ]
     assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
 
 
 def test_schema_command_prints_and_writes(tmp_path: Path, sra) -> None:
     run = sra("schema")
     printed = json.loads(run.stdout)
-    assert set(printed) == {"sra.schema.json", "assets.schema.json", "flows.schema.json",
-                            "vendors.schema.json", "controls.schema.json", "risks.schema.json",
-                            "signoffs.schema.json", "answers.schema.json",
-                            "policies.schema.json", "training.schema.json"}
+    assert set(printed) == {
+        "sra.schema.json",
+        "assets.schema.json",
+        "flows.schema.json",
+        "vendors.schema.json",
+        "controls.schema.json",
+        "risks.schema.json",
+        "signoffs.schema.json",
+        "answers.schema.json",
+        "policies.schema.json",
+        "training.schema.json",
+    }
     risk = printed["risks.schema.json"]["$defs"]["Risk"]
     assert "Overall likelihood" in risk["properties"]["likelihood"]["description"]
     assert printed["flows.schema.json"]["$defs"]["Flow"]["properties"]["from"]
     run = sra("schema", "--out", "schemas")
     assert run.exit_code == 0
-    assert json.loads((tmp_path / "schemas" / "risks.schema.json").read_text()) == (
-        printed["risks.schema.json"]
+    assert (
+        json.loads((tmp_path / "schemas" / "risks.schema.json").read_text())
+        == (printed["risks.schema.json"])
     )
     assert sra("schema", "--out", "schemas").exit_code == 0  # regenerating is fine
 

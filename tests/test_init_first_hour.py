@@ -57,8 +57,11 @@ def test_text_groups_specifications_by_standard_and_expand_lists_each(sra) -> No
         "164.308(a)(7)(ii)(E); `sra lint --expand` says what each needs"
     ]
     # A standard with a single gap keeps the full message.
-    assert any("164.308(a)(2) Assigned security responsibility (self-specifying standard) is "
-               "not met: add a control" in line for line in spec_lines)  # fmt: skip
+    assert any(
+        "164.308(a)(2) Assigned security responsibility (self-specifying standard) is "
+        "not met: add a control" in line
+        for line in spec_lines
+    )
     listed = [line for line in expanded if "[hipaa-spec-without-control]" in line]
     assert len(listed) == len(each)
     assert all(str(f["message"]) in "\n".join(listed) for f in each)
@@ -72,8 +75,7 @@ def _uncomment(text: str) -> str:
     return "\n".join(lines[:start] + body) + "\n"
 
 
-def test_every_template_shows_an_example_that_loads_once_uncommented(tmp_path: Path,
-                                                                     sra) -> None:  # fmt: skip
+def test_every_template_shows_an_example_that_loads_once_uncommented(tmp_path: Path, sra) -> None:
     sra("init", "ws")
     root = tmp_path / "ws"
     templates = sorted(p for p in root.glob("*/*.yaml") if not p.parent.name.startswith("."))
@@ -84,6 +86,8 @@ def test_every_template_shows_an_example_that_loads_once_uncommented(tmp_path: P
         path.write_text(_uncomment(text))
     run = sra("validate", "--workspace", "ws")
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert run.stdout.startswith("Loaded 1 assets, 1 flows, 1 vendors, 1 controls, 1 risks, "
-                                 "0 signoffs, 1 answers, 1 policies, 1 training from 9 files: "
-                                 "0 errors, 0 warnings")  # fmt: skip
+    assert run.stdout.startswith(
+        "Loaded 1 assets, 1 flows, 1 vendors, 1 controls, 1 risks, "
+        "0 signoffs, 1 answers, 1 policies, 1 training from 9 files: "
+        "0 errors, 0 warnings"
+    )

@@ -26,10 +26,24 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"model"}),
     frozenset({"catalog"}),
     frozenset({"loading", "writing", "git", "ssh"}),
-    frozenset({
-        "analysis", "rules", "scoring", "schedule", "signoff", "gate", "history",
-        "editing", "assessment", "discover", "scan", "deid", "quantify", "interop",
-    }),
+    frozenset(
+        {
+            "analysis",
+            "rules",
+            "scoring",
+            "schedule",
+            "signoff",
+            "gate",
+            "history",
+            "editing",
+            "assessment",
+            "discover",
+            "scan",
+            "deid",
+            "quantify",
+            "interop",
+        }
+    ),
     frozenset({"formats", "report"}),
     frozenset({"cli", "web", "__init__", "__main__"}),
 )
@@ -130,12 +144,19 @@ def _private_uses(package_root: Path) -> list[str]:
                     elif _private(alias.name):
                         found.append(f"{shown}:{node.lineno}: {alias.name}")
             elif isinstance(node, ast.Import):
-                bound.update(a.asname or a.name.split(".")[0] for a in node.names
-                             if a.name.startswith("hipaa_sra"))  # fmt: skip
-        found += [f"{shown}:{node.lineno}: {node.value.id}.{node.attr}"
-                  for node in ast.walk(tree)
-                  if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                  and node.value.id in bound and _private(node.attr)]  # fmt: skip
+                bound.update(
+                    a.asname or a.name.split(".")[0]
+                    for a in node.names
+                    if a.name.startswith("hipaa_sra")
+                )
+        found += [
+            f"{shown}:{node.lineno}: {node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in bound
+            and _private(node.attr)
+        ]
     return found
 
 
@@ -173,8 +194,11 @@ def test_the_errors_docstring_draws_every_sra_error() -> None:
         grew = bool(more)
     drawing = ast.get_docstring(ast.parse((PACKAGE / "errors.py").read_text(encoding="utf-8")))
     assert drawing is not None
-    drawn = {line.split()[1] for line in drawing.splitlines() if line.strip()[:1] in "*x+"
-             and len(line.split()) > 1}  # fmt: skip
+    drawn = {
+        line.split()[1]
+        for line in drawing.splitlines()
+        if line.strip()[:1] in "*x+" and len(line.split()) > 1
+    }
     assert "MethodologyError" in errors
     assert errors - drawn == set()
 
@@ -192,8 +216,11 @@ def test_the_rule_engine_imports_no_rule_family() -> None:
     families = {p.stem for p in rules.glob("*.py") if "_RULES: tuple[Rule, ...]" in p.read_text()}
     assert {"register", "coverage", "workspace"} <= families
     for name in ("engine", "waivers", "base", "lint_report"):
-        imported = {m.rsplit(".", 1)[-1] for _, m in _imports(rules / f"{name}.py", PACKAGE)
-                    if m.startswith("hipaa_sra.rules.")}  # fmt: skip
+        imported = {
+            m.rsplit(".", 1)[-1]
+            for _, m in _imports(rules / f"{name}.py", PACKAGE)
+            if m.startswith("hipaa_sra.rules.")
+        }
         assert imported & families == set(), name
     # The families import these, and the registry imports the families: a rule is found
     # through `Context.find_rule`, which the engine fills from the registry.
@@ -304,7 +331,8 @@ def test_the_cycle_check_finds_lazy_cycles_and_ignores_type_checking(tmp_path: P
         "def deny():\n    from .views.errors import forbidden\n"
     )
     (fake / "web" / "views" / "errors.py").write_text("from ..permissions import deny\n")
-    (fake / "a.py").write_text("from typing import TYPE_CHECKING\n"
-                               "if TYPE_CHECKING:\n    from . import b\n")  # fmt: skip
+    (fake / "a.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import b\n"
+    )
     (fake / "b.py").write_text("from hipaa_sra import a\n")
     assert _cycles(fake) == [["hipaa_sra.web.permissions", "hipaa_sra.web.views.errors"]]

@@ -66,7 +66,9 @@ def test_seed_register_findings_an_auditor_expects(sra, seed_workspace: Path) ->
     assert mismatch["line"] == 13 and mismatch["file"] == "sra/register/seed-register-example.yaml"
     # The row loads unchanged: nothing about its schema, only a dangling asset reference.
     assert {f["name"] for f in row} <= {
-        "remediation-overdue", "control-without-evidence", "inherent-risk-mismatch",
+        "remediation-overdue",
+        "control-without-evidence",
+        "inherent-risk-mismatch",
         "unknown-reference",
     }
 
@@ -120,8 +122,9 @@ def test_select_by_prefix_and_config_in_sra_yaml(sra, seed_workspace: Path) -> N
     assert not any(code.startswith(("SRA4", "SRA5")) for code in codes)
     [overdue] = [f for f in document["findings"] if f["name"] == "remediation-overdue"]
     assert overdue["severity"] == "error"
-    only = json.loads(sra("lint", "--today", "2026-11-22", "--format", "json",
-                          "--select", "SRA1").stdout)
+    only = json.loads(
+        sra("lint", "--today", "2026-11-22", "--format", "json", "--select", "SRA1").stdout
+    )
     assert {f["rule"][:4] for f in only["findings"]} == {"SRA1"}
 
 
@@ -136,8 +139,11 @@ def test_waiver_silences_one_rule_on_one_record_until_it_expires(sra, seed_works
 
     def lint_with(until: str) -> dict:
         path.write_text(original + waiver.format(until=until))
-        return json.loads(sra("lint", "--today", "2026-11-22", "--format", "json",
-                              "--select", "SRA103,SRA011").stdout)
+        return json.loads(
+            sra(
+                "lint", "--today", "2026-11-22", "--format", "json", "--select", "SRA103,SRA011"
+            ).stdout
+        )
 
     live = lint_with("2026-12-31")
     assert [(f["name"], f["waived"]) for f in live["findings"]] == [("remediation-overdue", True)]
@@ -150,8 +156,17 @@ def test_waiver_silences_one_rule_on_one_record_until_it_expires(sra, seed_works
 def test_nprm_profile_raises_the_nprm_rules_to_warnings(sra, clean: Path) -> None:
     assets = clean / "inventory" / "assets.yaml"
     assets.write_text(assets.read_text().replace("mfa: true", "mfa: false", 1))
-    args = ("lint", "-w", str(clean), "--today", "2026-11-22", "--format", "json",
-            "--select", "ephi-system-without-mfa")
+    args = (
+        "lint",
+        "-w",
+        str(clean),
+        "--today",
+        "2026-11-22",
+        "--format",
+        "json",
+        "--select",
+        "ephi-system-without-mfa",
+    )
     current = json.loads(sra(*args).stdout)["findings"]
     assert [f["severity"] for f in current] == ["info"]
     manifest = clean / "sra.yaml"

@@ -315,7 +315,6 @@ def test_scalar_list_items_are_located_on_their_own_lines() -> None:
     assert source_map.position((0, "hipaa", 1)) == (9, 3)  # flow list: the key's position
 
 
-
 def test_text_continued_at_the_key_column_is_refused_so_it_cannot_pose_as_a_key(workspace):
     # PyYAML reads this as threat "foo vuln: x"; the position finder relies on the parser
     # refusing it, since it would otherwise take line 3 for the `vuln` key.
@@ -327,7 +326,10 @@ def test_text_continued_at_the_key_column_is_refused_so_it_cannot_pose_as_a_key(
 def test_an_unusable_risk_matrix_is_reported_on_its_line(workspace) -> None:
     manifest = "organization: {name: X}\nmethodology:\n  matrix: custom\n"
     root = workspace({"register/r.yaml": RISKS.split("- id: RR-3")[0]}, manifest=manifest)
-    [problem] = [f for f in check_workspace(root).findings
-                 if f.name == "invalid-value" and f.location.file.endswith("sra.yaml")]
+    [problem] = [
+        f
+        for f in check_workspace(root).findings
+        if f.name == "invalid-value" and f.location.file.endswith("sra.yaml")
+    ]
     assert problem.location.line == 3
     assert "`methodology.custom_matrix` is missing" in problem.message

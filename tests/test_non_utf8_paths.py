@@ -22,17 +22,19 @@ def odd_dir(tmp_path: Path) -> Path:
     raw = os.path.join(os.fsencode(tmp_path), b"\xff")
     os.mkdir(raw)
     here = Path(os.fsdecode(raw))
-    subprocess.run([*SRA, "init", "sra", "--example"], cwd=here, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run([*SRA, "init", "sra", "--example"], cwd=here, check=True, capture_output=True)
     return here
 
 
-@pytest.mark.parametrize("args", [
-    ["validate"],
-    ["lint", "--today", "2026-12-02"],
-    ["calendar", "--today", "2026-12-02"],
-    ["score"],
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["lint", "--today", "2026-12-02"],
+        ["calendar", "--today", "2026-12-02"],
+        ["score"],
+    ],
+)
 def test_commands_run_under_a_non_utf8_directory(odd_dir: Path, args: list[str]) -> None:
     run = subprocess.run([*SRA, *args], cwd=odd_dir, capture_output=True, check=False)
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
@@ -41,8 +43,12 @@ def test_commands_run_under_a_non_utf8_directory(odd_dir: Path, args: list[str])
 
 def test_report_names_the_directory_without_crashing(odd_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    run = subprocess.run([*SRA, "report", "--out", str(out), "--today", "2026-12-02"],
-                         cwd=odd_dir, capture_output=True, check=False)  # fmt: skip
+    run = subprocess.run(
+        [*SRA, "report", "--out", str(out), "--today", "2026-12-02"],
+        cwd=odd_dir,
+        capture_output=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr.decode(errors="replace")
     out.read_bytes().decode("utf-8")  # valid UTF-8 throughout
 

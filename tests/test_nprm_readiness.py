@@ -19,32 +19,45 @@ EXAMPLE = Path(__file__).parents[1] / "src/hipaa_sra/examples/telehealth"
 TODAY = date(2026, 11, 22)
 READY, GAP, NOT_ASSESSED = Readiness.READY, Readiness.GAP, Readiness.NOT_ASSESSED
 
-API = ("- {id: api, name: API, category: public-api, ephi: present, last_reviewed: 2026-10-01, "
-       "attributes: {mfa: true, internet_facing: true, last_vulnerability_scan: 2026-10-01, "
-       "last_penetration_test: 2026-04-01}}\n")  # fmt: skip
-DB = ("- {id: db, name: DB, category: database, ephi: present, last_reviewed: 2026-10-01, "
-      "attributes: {mfa: true, encryption_at_rest: true, "
-      "last_vulnerability_scan: 2026-10-01}}\n")  # fmt: skip
+API = (
+    "- {id: api, name: API, category: public-api, ephi: present, last_reviewed: 2026-10-01, "
+    "attributes: {mfa: true, internet_facing: true, last_vulnerability_scan: 2026-10-01, "
+    "last_penetration_test: 2026-04-01}}\n"
+)
+DB = (
+    "- {id: db, name: DB, category: database, ephi: present, last_reviewed: 2026-10-01, "
+    "attributes: {mfa: true, encryption_at_rest: true, "
+    "last_vulnerability_scan: 2026-10-01}}\n"
+)
 FLOW = "- {id: F1, from: api, to: db, ephi: true, encrypted_in_transit: true}\n"
-VENDOR = ("- {id: aws, name: AWS, ephi_exposure: stores, last_verified: 2026-06-01, "
-          "baa: {status: executed, executed: 2025-01-01}}\n")  # fmt: skip
+VENDOR = (
+    "- {id: aws, name: AWS, ephi_exposure: stores, last_verified: 2026-06-01, "
+    "baa: {status: executed, executed: 2025-01-01}}\n"
+)
 
 
 def control(cid: str, cite: str, day: str | None = "2026-09-01") -> str:
     dated = f", date: {day}" if day else ""
-    return (f"- {{id: {cid}, name: {cid}, safeguard: administrative, hipaa: [\"{cite}\"], "
-            f"evidence: [{{what: {cid} record, how_verified: reviewed{dated}, "
-            f"location: evidence/{cid}.pdf}}]}}\n")  # fmt: skip
+    return (
+        f'- {{id: {cid}, name: {cid}, safeguard: administrative, hipaa: ["{cite}"], '
+        f"evidence: [{{what: {cid} record, how_verified: reviewed{dated}, "
+        f"location: evidence/{cid}.pdf}}]}}\n"
+    )
 
 
-CONTROLS = (control("ctl-eval", "164.308(a)(8)") + control("ctl-ir", "164.308(a)(6)(ii)")
-            + control("ctl-dr-test", "164.308(a)(7)(ii)(D)")
-            + control("ctl-training", "164.308(a)(5)(i)"))  # fmt: skip
+CONTROLS = (
+    control("ctl-eval", "164.308(a)(8)")
+    + control("ctl-ir", "164.308(a)(6)(ii)")
+    + control("ctl-dr-test", "164.308(a)(7)(ii)(D)")
+    + control("ctl-training", "164.308(a)(5)(i)")
+)
 
 
 def signoff(when: str = "2026-11-01T10:00:00+00:00") -> str:
-    return f"- {{role: compliance-officer, name: A, email: a@x.test, signed_at: '{when}', " \
-           "digest: 'sha256:0'}\n"  # fmt: skip
+    return (
+        f"- {{role: compliance-officer, name: A, email: a@x.test, signed_at: '{when}', "
+        "digest: 'sha256:0'}\n"
+    )
 
 
 BASE = {
@@ -54,8 +67,13 @@ BASE = {
     "controls/c.yaml": CONTROLS,
     "signoffs/s.yaml": signoff(),
 }
-UNJUDGED = ("patch_critical_days", "patch_high_days", "access_termination_hours",
-            "access_change_notice_hours", "training_initial_days")  # fmt: skip
+UNJUDGED = (
+    "patch_critical_days",
+    "patch_high_days",
+    "access_termination_hours",
+    "access_change_notice_hours",
+    "training_initial_days",
+)
 
 
 def items(root: Path, today: date = TODAY) -> dict[str, NprmItem]:
@@ -70,8 +88,11 @@ def changed(make: Make, **files: str) -> dict[str, NprmItem]:
 
 def test_clean_workspace_is_ready_wherever_the_data_can_show_it(workspace: Make) -> None:
     found = nprm_readiness(load_workspace(workspace(BASE), use_cache=False), TODAY)
-    problems = [(i.key, i.reasons) for i in found.items
-                if i.status is not (NOT_ASSESSED if i.key in UNJUDGED else READY)]  # fmt: skip
+    problems = [
+        (i.key, i.reasons)
+        for i in found.items
+        if i.status is not (NOT_ASSESSED if i.key in UNJUDGED else READY)
+    ]
     assert problems == []
     assert found.label.startswith("PROPOSED (not law): HHS NPRM 90 FR 898")
     assert (found.count(READY), found.count(GAP), found.count(NOT_ASSESSED)) == (13, 0, 5)
@@ -95,55 +116,103 @@ def test_every_cadence_appears_once_in_report_order() -> None:
 
 
 GAPS = [
-    ("inventory_review", {"inventory_a": API + DB.replace("2026-10-01, attr", "2025-11-01, attr")},
-     "1 asset was last reviewed over 365 days ago: db"),
-    ("inventory_review", {"inventory_a": API + DB.replace(" last_reviewed: 2026-10-01,", "")},
-     "1 asset records no `last_reviewed`: db"),
-    ("risk_analysis_review", {"signoffs_s": signoff("2025-11-01T10:00:00+00:00")},
-     "last review (sign-off by a required role) 2025-11-01, 386 days ago; the NPRM asks for one "
-     "every 365 days"),
-    ("mfa", {"inventory_a": API + DB.replace("mfa: true", "mfa: false")},
-     "1 ePHI asset has `mfa: false`: db"),
-    ("encryption_at_rest", {"inventory_a": API + DB.replace("encryption_at_rest: true, ", "")},
-     "1 ePHI asset does not record `attributes.encryption_at_rest`: db"),
-    ("encryption_in_transit", {"flows_f": FLOW.replace("true}", "false}")},
-     "1 ePHI flow is unencrypted (`encrypted_in_transit: false`): F1"),
-    ("encryption_in_transit", {"flows_f": FLOW.replace(", encrypted_in_transit: true", "")},
-     "1 ePHI flow does not record `encrypted_in_transit`: F1"),
-    ("vuln_scan", {"inventory_a": API + DB.replace("scan: 2026-10-01", "scan: 2026-05-23")},
-     "1 ePHI asset was last scanned over 182 days ago: db"),
-    ("pentest", {"inventory_a": API.replace(", last_penetration_test: 2026-04-01", "") + DB},
-     "1 ePHI asset records no `attributes.last_penetration_test`: api"),
-    ("ba_verification", {"vendors_v": VENDOR.replace("2026-06-01", "2025-11-01")},
-     "1 business associate was last verified over 365 days ago: aws"),
-    ("compliance_audit", {"controls_c": CONTROLS.replace("(a)(8)", "(a)(1)(ii)(A)")},
-     "no control cites 164.308(a)(8); map the control that records the compliance audit to it, "
-     "with the compliance audit as dated evidence"),
-    ("ir_plan_test", {"controls_c": control("ctl-ir", "164.308(a)(6)(ii)", "2025-11-01")},
-     "newest incident response plan test evidence is ctl-ir (164.308(a)(6)(ii)), 2025-11-01: "
-     "ctl-ir record, 386 days ago; the NPRM asks for one every 365 days"),
-    ("contingency_test", {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(D)", None)},
-     "1 control cites 164.308(a)(7)(ii)(D) but records no dated evidence on or before "
-     "2026-11-22: ctl-dr-test; record the latest contingency plan test as evidence"),
+    (
+        "inventory_review",
+        {"inventory_a": API + DB.replace("2026-10-01, attr", "2025-11-01, attr")},
+        "1 asset was last reviewed over 365 days ago: db",
+    ),
+    (
+        "inventory_review",
+        {"inventory_a": API + DB.replace(" last_reviewed: 2026-10-01,", "")},
+        "1 asset records no `last_reviewed`: db",
+    ),
+    (
+        "risk_analysis_review",
+        {"signoffs_s": signoff("2025-11-01T10:00:00+00:00")},
+        "last review (sign-off by a required role) 2025-11-01, 386 days ago; the NPRM asks for one "
+        "every 365 days",
+    ),
+    (
+        "mfa",
+        {"inventory_a": API + DB.replace("mfa: true", "mfa: false")},
+        "1 ePHI asset has `mfa: false`: db",
+    ),
+    (
+        "encryption_at_rest",
+        {"inventory_a": API + DB.replace("encryption_at_rest: true, ", "")},
+        "1 ePHI asset does not record `attributes.encryption_at_rest`: db",
+    ),
+    (
+        "encryption_in_transit",
+        {"flows_f": FLOW.replace("true}", "false}")},
+        "1 ePHI flow is unencrypted (`encrypted_in_transit: false`): F1",
+    ),
+    (
+        "encryption_in_transit",
+        {"flows_f": FLOW.replace(", encrypted_in_transit: true", "")},
+        "1 ePHI flow does not record `encrypted_in_transit`: F1",
+    ),
+    (
+        "vuln_scan",
+        {"inventory_a": API + DB.replace("scan: 2026-10-01", "scan: 2026-05-23")},
+        "1 ePHI asset was last scanned over 182 days ago: db",
+    ),
+    (
+        "pentest",
+        {"inventory_a": API.replace(", last_penetration_test: 2026-04-01", "") + DB},
+        "1 ePHI asset records no `attributes.last_penetration_test`: api",
+    ),
+    (
+        "ba_verification",
+        {"vendors_v": VENDOR.replace("2026-06-01", "2025-11-01")},
+        "1 business associate was last verified over 365 days ago: aws",
+    ),
+    (
+        "compliance_audit",
+        {"controls_c": CONTROLS.replace("(a)(8)", "(a)(1)(ii)(A)")},
+        "no control cites 164.308(a)(8); map the control that records the compliance audit to it, "
+        "with the compliance audit as dated evidence",
+    ),
+    (
+        "ir_plan_test",
+        {"controls_c": control("ctl-ir", "164.308(a)(6)(ii)", "2025-11-01")},
+        "newest incident response plan test evidence is ctl-ir (164.308(a)(6)(ii)), 2025-11-01: "
+        "ctl-ir record, 386 days ago; the NPRM asks for one every 365 days",
+    ),
+    (
+        "contingency_test",
+        {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(D)", None)},
+        "1 control cites 164.308(a)(7)(ii)(D) but records no dated evidence on or before "
+        "2026-11-22: ctl-dr-test; record the latest contingency plan test as evidence",
+    ),
     # Evidence dated after `today` did not exist yet.
-    ("contingency_test", {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(D)",
-                                                "2026-12-01")},
-     "1 control cites 164.308(a)(7)(ii)(D) but records no dated evidence on or before "
-     "2026-11-22: ctl-dr-test; record the latest contingency plan test as evidence"),
-    ("restore_hours", {"controls_c": control("ctl-dr", "164.308(a)(7)(ii)(A)")},
-     "no control cites 164.308(a)(7)(ii)(D) or 164.308(a)(7)(ii)(B); map the control that "
-     "records the restore or failover test to it, with the restore or failover test as dated "
-     "evidence"),
+    (
+        "contingency_test",
+        {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(D)", "2026-12-01")},
+        "1 control cites 164.308(a)(7)(ii)(D) but records no dated evidence on or before "
+        "2026-11-22: ctl-dr-test; record the latest contingency plan test as evidence",
+    ),
+    (
+        "restore_hours",
+        {"controls_c": control("ctl-dr", "164.308(a)(7)(ii)(A)")},
+        "no control cites 164.308(a)(7)(ii)(D) or 164.308(a)(7)(ii)(B); map the control that "
+        "records the restore or failover test to it, with the restore or failover test as dated "
+        "evidence",
+    ),
     # Fresh security reminders are not training: (a)(5)(ii)(A) does not count.
-    ("training_refresh", {"controls_c": control("ctl-phish", "164.308(a)(5)(ii)(A)")},
-     "no control cites 164.308(a)(5)(i); map the control that records the security awareness "
-     "training to it, with the security awareness training as dated evidence"),
-]  # fmt: skip
+    (
+        "training_refresh",
+        {"controls_c": control("ctl-phish", "164.308(a)(5)(ii)(A)")},
+        "no control cites 164.308(a)(5)(i); map the control that records the security awareness "
+        "training to it, with the security awareness training as dated evidence",
+    ),
+]
 
 
 @pytest.mark.parametrize(("key", "files", "reason"), GAPS, ids=[g[0] for g in GAPS])
-def test_one_change_makes_one_gap(workspace: Make, key: str, files: dict[str, str],
-                                  reason: str) -> None:  # fmt: skip
+def test_one_change_makes_one_gap(
+    workspace: Make, key: str, files: dict[str, str], reason: str
+) -> None:
     found = changed(workspace, **files)
     assert (found[key].status, found[key].reasons, found[key].evidence) == (GAP, (reason,), ())
 
@@ -156,25 +225,43 @@ def test_no_signoff_is_a_gap(workspace: Make) -> None:
 
 READY_VARIANTS = [
     # The interval is inclusive: scanned exactly 182 days ago is still within it.
-    ("vuln_scan", {"inventory_a": API + DB.replace("scan: 2026-10-01", "scan: 2026-05-24")},
-     "all 2 ePHI assets that are run by the organization scanned within 182 days "
-     "(oldest 2026-05-24)"),
+    (
+        "vuln_scan",
+        {"inventory_a": API + DB.replace("scan: 2026-10-01", "scan: 2026-05-24")},
+        "all 2 ePHI assets that are run by the organization scanned within 182 days "
+        "(oldest 2026-05-24)",
+    ),
     # A standard cited without "(i)", with the "45 CFR" prefix, still finds its controls.
-    ("ir_plan_test", {"controls_c": control("ctl-ir", "45 CFR 164.308(a)(6)")},
-     "ctl-ir (164.308(a)(6)(i)), 2026-09-01: ctl-ir record"),
-    ("contingency_test", {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(d)")},
-     "ctl-dr-test (164.308(a)(7)(ii)(D)), 2026-09-01: ctl-dr-test record"),
-    ("restore_hours", {"controls_c": control("ctl-dr", "164.308(a)(7)(ii)(B)", "2026-03-01")},
-     "ctl-dr (164.308(a)(7)(ii)(B)), 2026-03-01: ctl-dr record"),
+    (
+        "ir_plan_test",
+        {"controls_c": control("ctl-ir", "45 CFR 164.308(a)(6)")},
+        "ctl-ir (164.308(a)(6)(i)), 2026-09-01: ctl-ir record",
+    ),
+    (
+        "contingency_test",
+        {"controls_c": control("ctl-dr-test", "164.308(a)(7)(ii)(d)")},
+        "ctl-dr-test (164.308(a)(7)(ii)(D)), 2026-09-01: ctl-dr-test record",
+    ),
+    (
+        "restore_hours",
+        {"controls_c": control("ctl-dr", "164.308(a)(7)(ii)(B)", "2026-03-01")},
+        "ctl-dr (164.308(a)(7)(ii)(B)), 2026-03-01: ctl-dr record",
+    ),
     # A conduit is not a business associate, so its stale verification does not count.
-    ("ba_verification", {"vendors_v": VENDOR + "- {id: isp, name: ISP, ephi_exposure: conduit, "
-                                               "last_verified: 2020-01-01}\n"},
-     "all 1 business associates verified within 365 days (oldest 2026-06-01)"),
-]  # fmt: skip
+    (
+        "ba_verification",
+        {
+            "vendors_v": VENDOR + "- {id: isp, name: ISP, ephi_exposure: conduit, "
+            "last_verified: 2020-01-01}\n"
+        },
+        "all 1 business associates verified within 365 days (oldest 2026-06-01)",
+    ),
+]
 
 
-@pytest.mark.parametrize(("key", "files", "shown"), READY_VARIANTS,
-                         ids=[v[0] for v in READY_VARIANTS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "files", "shown"), READY_VARIANTS, ids=[v[0] for v in READY_VARIANTS]
+)
 def test_ready_variants(workspace: Make, key: str, files: dict[str, str], shown: str) -> None:
     found = changed(workspace, **files)
     assert found[key].status is READY
@@ -205,17 +292,28 @@ def test_unjudged_items_stay_not_assessed_and_point_at_current_related_controls(
         "is met",
     )
     assert "deadline of 15 days for critical patches" in found["patch_critical_days"].reasons[0]
-    stale = changed(workspace, controls_c=control("ctl-offboard", "164.308(a)(3)(ii)(C)",
-                                                  "2024-01-01"))  # fmt: skip
+    stale = changed(
+        workspace, controls_c=control("ctl-offboard", "164.308(a)(3)(ii)(C)", "2024-01-01")
+    )
     assert stale["access_termination_hours"].evidence == ()
     assert {stale[key].status for key in UNJUDGED} == {NOT_ASSESSED}
 
 
 def test_empty_populations_are_not_assessed_not_ready(workspace: Make) -> None:
-    found = changed(workspace, inventory_a=API.replace("present", "absent") + DB.replace(
-        "present", "absent"), flows_f="[]\n", vendors_v="[]\n")  # fmt: skip
-    for key in ("mfa", "encryption_at_rest", "vuln_scan", "pentest", "encryption_in_transit",
-                "ba_verification"):  # fmt: skip
+    found = changed(
+        workspace,
+        inventory_a=API.replace("present", "absent") + DB.replace("present", "absent"),
+        flows_f="[]\n",
+        vendors_v="[]\n",
+    )
+    for key in (
+        "mfa",
+        "encryption_at_rest",
+        "vuln_scan",
+        "pentest",
+        "encryption_in_transit",
+        "ba_verification",
+    ):
         assert found[key].status is NOT_ASSESSED, key
     assert found["inventory_review"].status is READY  # absent assets are still inventoried
 
@@ -238,7 +336,9 @@ def test_long_lists_name_five_ids(workspace: Make) -> None:
 
 # Records chosen to exercise every branch of the lint rules' predicates.
 MIXED = {
-    "inventory/a.yaml": API + DB + "".join(
+    "inventory/a.yaml": API
+    + DB
+    + "".join(
         f"- {{id: {aid}, name: X, category: {cat}, ephi: {ephi}, last_reviewed: "
         f"{'2025-01-01' if aid == 'gone' else '2026-10-01'}, attributes: {{{attrs}}}}}\n"
         for aid, cat, ephi, attrs in (
@@ -249,16 +349,23 @@ MIXED = {
             ("laptop", "workstation", "present", "mfa: true, encryption_at_rest: true"),
             ("mail", "email", "present", "internet_facing: false"),
             ("gone", "cache", "absent", "mfa: false"),
-        )),
+        )
+    ),
     "flows/f.yaml": FLOW + "- {id: F2, from: api, to: db, ephi: true}\n"
-                    "- {id: F3, from: db, to: api, ephi: false, encrypted_in_transit: false}\n",
+    "- {id: F3, from: db, to: api, ephi: false, encrypted_in_transit: false}\n",
     "vendors/v.yaml": VENDOR.replace("2026-06-01", "2024-06-01")
-                      + "- {id: nov, name: N, ephi_exposure: processes}\n"
-                      + "- {id: pipe, name: P, ephi_exposure: conduit}\n",
-}  # fmt: skip
-RULE_OF = {"SRA205": "inventory_review", "SRA208": "ba_verification",
-           "SRA209": "encryption_in_transit", "SRA302": "mfa", "SRA303": "encryption_at_rest",
-           "SRA304": "vuln_scan", "SRA305": "pentest"}  # fmt: skip
+    + "- {id: nov, name: N, ephi_exposure: processes}\n"
+    + "- {id: pipe, name: P, ephi_exposure: conduit}\n",
+}
+RULE_OF = {
+    "SRA205": "inventory_review",
+    "SRA208": "ba_verification",
+    "SRA209": "encryption_in_transit",
+    "SRA302": "mfa",
+    "SRA303": "encryption_at_rest",
+    "SRA304": "vuln_scan",
+    "SRA305": "pentest",
+}
 
 
 def test_gaps_name_exactly_the_records_the_lint_rules_flag(workspace: Make) -> None:
@@ -268,8 +375,9 @@ def test_gaps_name_exactly_the_records_the_lint_rules_flag(workspace: Make) -> N
         flagged[RULE_OF[finding.code]].add(str(finding.object_id))
     named = {
         item.key: {i for reason in item.reasons for i in re.split(r", ", reason.split(": ")[-1])}
-        for item in nprm_readiness(ws, TODAY).items if item.key in flagged
-    }  # fmt: skip
+        for item in nprm_readiness(ws, TODAY).items
+        if item.key in flagged
+    }
     assert named == flagged
     assert all(flagged.values())  # every rule fired, so the comparison means something
 

@@ -44,8 +44,10 @@ def risk(rid: str, asset: str, extra: str = "") -> str:
 
 
 POLICY_STANDARDS = ", ".join(f'"{citation}"' for citation in policy_standards())
-POLICIES = (f"- {{id: p1, title: Security policies, hipaa: [{POLICY_STANDARDS}], status: active, "
-            "approved_by: alice, approved: 2026-03-01}\n")  # fmt: skip
+POLICIES = (
+    f"- {{id: p1, title: Security policies, hipaa: [{POLICY_STANDARDS}], status: active, "
+    "approved_by: alice, approved: 2026-03-01}\n"
+)
 
 COMPLETE = {
     "inventory/a.yaml": ASSETS,
@@ -60,14 +62,21 @@ def load(root: Path) -> Workspace:
     return load_workspace(root, use_cache=False)
 
 
-def sign(root: Path, when: str = "2026-11-20T10:00:00+00:00", roles: tuple[str, ...] = (
-        "compliance-officer", "engineering-owner")) -> None:  # fmt: skip
+def sign(
+    root: Path,
+    when: str = "2026-11-20T10:00:00+00:00",
+    roles: tuple[str, ...] = ("compliance-officer", "engineering-owner"),
+) -> None:
     digest = workspace_digest(load(root))
     holders = {"compliance-officer": "Alice", "engineering-owner": "Bob"}  # MANIFEST's people
     (root / "signoffs").mkdir(exist_ok=True)
-    (root / "signoffs/s.yaml").write_text("".join(
-        f"- {{role: {role}, name: {holders[role]}, email: n@x.test, signed_at: '{when}', "
-        f"digest: '{digest}'}}\n" for role in roles))  # fmt: skip
+    (root / "signoffs/s.yaml").write_text(
+        "".join(
+            f"- {{role: {role}, name: {holders[role]}, email: n@x.test, signed_at: '{when}', "
+            f"digest: '{digest}'}}\n"
+            for role in roles
+        )
+    )
 
 
 def elements(root: Path, today: date = TODAY) -> dict[str, OcrElement]:
@@ -103,8 +112,11 @@ def test_scope_statement_missing_is_partial(workspace: Make) -> None:
 
 
 def test_data_collection_without_flows_and_with_unknown_status(workspace: Make) -> None:
-    files = {**COMPLETE, "flows/f.yaml": "[]\n",
-             "inventory/b.yaml": "- {id: x, name: X, category: cache}\n"}  # fmt: skip
+    files = {
+        **COMPLETE,
+        "flows/f.yaml": "[]\n",
+        "inventory/b.yaml": "- {id: x, name: X, category: cache}\n",
+    }
     element = elements(workspace(files, manifest=SCOPED))["data-collection"]
     assert element.status is ElementStatus.PARTIAL
     assert element.reasons == (
@@ -115,8 +127,9 @@ def test_data_collection_without_flows_and_with_unknown_status(workspace: Make) 
 
 
 def test_ephi_assets_without_risk_are_listed_with_a_limit(workspace: Make) -> None:
-    extra = "".join(f"- {{id: s{i}, name: S, category: worker, ephi: possible}}\n"
-                    for i in range(7))  # fmt: skip
+    extra = "".join(
+        f"- {{id: s{i}, name: S, category: worker, ephi: possible}}\n" for i in range(7)
+    )
     files = {**COMPLETE, "inventory/b.yaml": extra}
     element = elements(workspace(files, manifest=SCOPED))["threats-and-vulnerabilities"]
     assert element.status is ElementStatus.PARTIAL
@@ -145,10 +158,13 @@ def test_likelihood_and_impact_off_the_scale_are_partial(workspace: Make) -> Non
 
 def test_level_of_risk_partial_without_inherent_risk_or_remediation(workspace: Make) -> None:
     bare = risk("RR-3", "db").replace("  inherent_risk: low\n", "")
-    high = (risk("RR-4", "db").replace("impact: moderate", "impact: high")
-            .replace("likelihood: low", "likelihood: high")
-            .replace("inherent_risk: low", "inherent_risk: high")
-            .replace("residual_risk: low", "residual_risk: high"))  # fmt: skip
+    high = (
+        risk("RR-4", "db")
+        .replace("impact: moderate", "impact: high")
+        .replace("likelihood: low", "likelihood: high")
+        .replace("inherent_risk: low", "inherent_risk: high")
+        .replace("residual_risk: low", "residual_risk: high")
+    )
     root = workspace({**COMPLETE, "register/s.yaml": bare + high}, manifest=SCOPED)
     element = elements(root)["level-of-risk"]
     assert element.status is ElementStatus.PARTIAL

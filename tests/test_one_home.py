@@ -30,18 +30,23 @@ TODAY = date(2026, 11, 22)
 
 
 def _high(rid: str, remediation: str, residual: bool = True) -> str:
-    row = (risk(rid, "db").replace("likelihood: low", "likelihood: high")
-           .replace("impact: moderate", "impact: high")
-           .replace("  inherent_risk: low\n", "")
-           .replace("residual_risk: low", "residual_risk: high"))  # fmt: skip
+    row = (
+        risk(rid, "db")
+        .replace("likelihood: low", "likelihood: high")
+        .replace("impact: moderate", "impact: high")
+        .replace("  inherent_risk: low\n", "")
+        .replace("residual_risk: low", "residual_risk: high")
+    )
     if not residual:
         row = row.replace("  residual_risk: high\n", "")
     return row + remediation
 
 
 def _item(status: str, due: str = "2026-12-31", extra: str = "") -> str:
-    return (f"  remediation:\n    - control: Rotate keys\n      owner: alice\n"
-            f"      due: {due}\n      status: {status}\n{extra}")  # fmt: skip
+    return (
+        f"  remediation:\n    - control: Rotate keys\n      owner: alice\n"
+        f"      due: {due}\n      status: {status}\n{extra}"
+    )
 
 
 REGISTER = (
@@ -135,7 +140,6 @@ def test_gate_and_history_report_a_missing_repository_with_the_one_git_error(
     tmp_path: Path,
 ) -> None:
 
-
     from hipaa_sra.gate.changes import Git
     from hipaa_sra.git import GitError
     from hipaa_sra.history import open_repository
@@ -154,7 +158,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hipaa_sra"
 def test_every_writer_refuses_a_file_changed_since_it_was_read_in_the_same_words(
     workspace: Make,
 ) -> None:
-
 
     from hipaa_sra.editing import MANIFEST, Set, apply_changes, snapshot
     from hipaa_sra.errors import WriteConflict
@@ -192,8 +195,11 @@ def _raised(error: str) -> list[str]:
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            called = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                      and node.func.id == error)  # fmt: skip
+            called = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == error
+            )
             if called:
                 found.append(path.relative_to(SRC).as_posix())
     return sorted(set(found))
@@ -204,8 +210,11 @@ def test_the_overwrite_and_output_guards_have_one_home_each() -> None:
     assert _raised("WriteConflict") == ["writing/unchanged.py"]
     assert _raised("OutputInWorkspace") == ["writing/guard.py"]
     words = "changed on disk since it was read;"
-    spelled = [path.relative_to(SRC).as_posix() for path in sorted(SRC.rglob("*.py"))
-               if words in path.read_text(encoding="utf-8")]  # fmt: skip
+    spelled = [
+        path.relative_to(SRC).as_posix()
+        for path in sorted(SRC.rglob("*.py"))
+        if words in path.read_text(encoding="utf-8")
+    ]
     assert spelled == ["writing/unchanged.py"]
 
 
@@ -216,24 +225,32 @@ def test_nprm_readiness_takes_the_time_based_rules_cadences_from_the_registry(
     from hipaa_sra.catalog import nprm_profile
     from hipaa_sra.rules import RULES
 
-    timed = {rule.interval.nprm_cadence: rule for rule in RULES
-             if rule.interval is not None and rule.interval.nprm_cadence is not None}  # fmt: skip
+    timed = {
+        rule.interval.nprm_cadence: rule
+        for rule in RULES
+        if rule.interval is not None and rule.interval.nprm_cadence is not None
+    }
     assert set(timed) == {"inventory_review", "ba_verification", "vuln_scan", "pentest"}
     assert all(rule.interval is not None and rule.interval.renewal for rule in timed.values())
     # Under nprm-2025, with settings longer than the NPRM asks, lint holds each record to the
     # cadence the readiness item judges it by: both name the same records.
-    manifest = (SCOPED + "methodology:\n  profile: nprm-2025\n  review_intervals:\n"
-                "    inventory_days: 800\n    vendor_days: 800\n")  # fmt: skip
+    manifest = (
+        SCOPED + "methodology:\n  profile: nprm-2025\n  review_intervals:\n"
+        "    inventory_days: 800\n    vendor_days: 800\n"
+    )
     assets = (
         "- {id: api, name: API, category: public-api, ephi: present, last_reviewed: 2025-06-01,"
         " attributes: {last_vulnerability_scan: 2026-01-01, last_penetration_test: 2025-06-01}}\n"
         "- {id: db, name: DB, category: database, ephi: present, last_reviewed: 2026-10-01,"
         " attributes: {last_vulnerability_scan: 2026-10-01}}\n"
     )  # 539 and 325 days old on TODAY: past the NPRM's 365 and 182 days, within 800
-    vendors = ("- {id: aws, name: AWS, ephi_exposure: stores, last_verified: 2025-06-01, "
-               "baa: {status: executed, signed: 2024-01-01}}\n")  # fmt: skip
-    root = workspace({**COMPLETE, "inventory/a.yaml": assets, "vendors/v.yaml": vendors},
-                     manifest=manifest)  # fmt: skip
+    vendors = (
+        "- {id: aws, name: AWS, ephi_exposure: stores, last_verified: 2025-06-01, "
+        "baa: {status: executed, signed: 2024-01-01}}\n"
+    )
+    root = workspace(
+        {**COMPLETE, "inventory/a.yaml": assets, "vendors/v.yaml": vendors}, manifest=manifest
+    )
     ws = load_workspace(root, use_cache=False)
     items = {item.key: item for item in nprm.nprm_readiness(ws, TODAY).items}
     codes = tuple(rule.code for rule in timed.values())

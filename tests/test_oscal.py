@@ -167,8 +167,9 @@ def test_poam_item_details(small: Workspace) -> None:
     assert due is not None and due.on_date.date.date() == date(2027, 1, 15)
     assert risk.deadline is not None and risk.deadline.date() == date(2027, 1, 15)
     (role,) = tasks["Separate backup credentials"].responsible_roles or []
-    bob = next(p for p in doc.metadata.parties or []
-               if any(pr.value == "bob" for pr in p.props or []))  # fmt: skip
+    bob = next(
+        p for p in doc.metadata.parties or [] if any(pr.value == "bob" for pr in p.props or [])
+    )
     assert role.role_id == "remediation-owner" and role.party_uuids == [bob.uuid]
     assert doc.system_id is not None
 
@@ -229,8 +230,11 @@ def test_undated_evidence_and_odd_people_still_load(small: Workspace) -> None:
     result = _ar(ws)
     roles = {role.id for role in result.metadata.roles or []}
     assert {"compliance-officer", "_1st-line", "remediation-owner"} <= roles
-    flagged = [o for o in result.results[0].observations or []
-               if any(p.name == "evidence-date" for p in o.props or [])]  # fmt: skip
+    flagged = [
+        o
+        for o in result.results[0].observations or []
+        if any(p.name == "evidence-date" for p in o.props or [])
+    ]
     assert flagged
     assert all(o.collected.date() == TODAY and o.expires is None for o in flagged)
     alice = next(p for p in result.metadata.parties or [] if p.name == "Alice Reyes")
@@ -241,9 +245,10 @@ def test_undated_evidence_and_odd_people_still_load(small: Workspace) -> None:
 
 def test_sra_export_writes_both_oscal_documents(sra, tmp_path: Path) -> None:
     assert sra("init", "sra", "--example").exit_code == 0
-    for fmt, model, key in (("oscal-ar", AssessmentResults, "assessment-results"),
-                            ("oscal-poam", PlanOfActionAndMilestones,
-                             "plan-of-action-and-milestones")):  # fmt: skip
+    for fmt, model, key in (
+        ("oscal-ar", AssessmentResults, "assessment-results"),
+        ("oscal-poam", PlanOfActionAndMilestones, "plan-of-action-and-milestones"),
+    ):
         out = tmp_path / f"{fmt}.json"
         run = sra("export", "--format", fmt, "--out", str(out), "--today", "2026-11-22")
         assert run.exit_code == 0 and str(out) in run.stdout

@@ -38,8 +38,9 @@ def _commands() -> Iterator[click.Command]:
             stack.extend(command.commands.values())
 
 
-def _paths(commands: tuple[click.Command, ...] = COMMANDS,
-           prefix: str = "") -> Iterator[tuple[str, click.Command]]:  # fmt: skip
+def _paths(
+    commands: tuple[click.Command, ...] = COMMANDS, prefix: str = ""
+) -> Iterator[tuple[str, click.Command]]:
     """(how to invoke it, command), subcommands of groups as `group sub`."""
     for command in commands:
         path = f"{prefix}{command.name or ''}"
@@ -49,8 +50,12 @@ def _paths(commands: tuple[click.Command, ...] = COMMANDS,
 
 
 def _writers() -> list[tuple[str, click.Parameter]]:
-    return [(path, param) for path, command in _paths() for param in command.params
-            if isinstance(param.type, OutputPath)]  # fmt: skip
+    return [
+        (path, param)
+        for path, command in _paths()
+        for param in command.params
+        if isinstance(param.type, OutputPath)
+    ]
 
 
 def test_every_path_parameter_is_declared_as_read_or_written() -> None:
@@ -76,21 +81,37 @@ def _targets(param: click.Parameter) -> list[str]:
     """Ways to name a place inside the workspace: direct, new, through `..` and symlinks."""
     assert isinstance(param.type, OutputPath)
     if param.type.file_okay:
-        return ["sra/sra.yaml", "sra/register/new.yaml", "elsewhere/../sra/sra.yaml",
-                "linked/sra.yaml", "alias.yaml", "sra/register/../../sra/register/risks.yaml"]
-    return ["sra", "sra/register", "sra/new-folder", "elsewhere/../sra/register",
-            "linked/register", "alias-folder"]  # fmt: skip
+        return [
+            "sra/sra.yaml",
+            "sra/register/new.yaml",
+            "elsewhere/../sra/sra.yaml",
+            "linked/sra.yaml",
+            "alias.yaml",
+            "sra/register/../../sra/register/risks.yaml",
+        ]
+    return [
+        "sra",
+        "sra/register",
+        "sra/new-folder",
+        "elsewhere/../sra/register",
+        "linked/register",
+        "alias-folder",
+    ]
 
 
 def _snapshot(root: Path) -> dict[str, bytes | None]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
-            for p in sorted(root.rglob("*"))}  # fmt: skip
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in sorted(root.rglob("*"))
+    }
 
 
-@pytest.mark.parametrize(("command", "param"), _writers(),
-                         ids=[f"{c}-{p.name}" for c, p in _writers()])  # fmt: skip
-def test_every_writing_option_refuses_the_workspace(command, param, workspace, sra,
-                                                    tmp_path) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("command", "param"), _writers(), ids=[f"{c}-{p.name}" for c, p in _writers()]
+)
+def test_every_writing_option_refuses_the_workspace(
+    command, param, workspace, sra, tmp_path
+) -> None:
     root = workspace({"register/risks.yaml": RISKS})
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "linked").symlink_to(root, target_is_directory=True)
@@ -107,17 +128,20 @@ def test_every_writing_option_refuses_the_workspace(command, param, workspace, s
         assert _snapshot(root) == before, target
 
 
-@pytest.mark.parametrize("args", [
-    ("lint", "--output", "sra/sra.yaml"),
-    ("lint", "-o", "sra/register/risks.yaml"),
-    ("export", "--format", "oscal-ar", "--out", "sra/sra.yaml"),
-    ("export", "--format", "xlsx", "--out", "sra/register/risks.yaml"),
-    ("export", "--format", "csv", "--out", "sra/register"),
-    ("gate", "-o", "sra/sra.yaml", "--paths-from", "-"),
-    ("score", "--out", "sra/sra.yaml"),
-    ("report", "--out", "sra/sra.yaml", "--no-history"),
-    ("calendar", "--out", "sra/sra.yaml"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", "--output", "sra/sra.yaml"),
+        ("lint", "-o", "sra/register/risks.yaml"),
+        ("export", "--format", "oscal-ar", "--out", "sra/sra.yaml"),
+        ("export", "--format", "xlsx", "--out", "sra/register/risks.yaml"),
+        ("export", "--format", "csv", "--out", "sra/register"),
+        ("gate", "-o", "sra/sra.yaml", "--paths-from", "-"),
+        ("score", "--out", "sra/sra.yaml"),
+        ("report", "--out", "sra/sra.yaml", "--no-history"),
+        ("calendar", "--out", "sra/sra.yaml"),
+    ],
+)
 def test_outputs_onto_workspace_files_leave_them_as_they_were(args, workspace, sra) -> None:
     root = workspace({"register/risks.yaml": RISKS})
     before = _snapshot(root)
@@ -126,8 +150,9 @@ def test_outputs_onto_workspace_files_leave_them_as_they_were(args, workspace, s
     assert _snapshot(root) == before
 
 
-def test_the_report_default_path_is_refused_inside_the_workspace(workspace, sra,
-                                                                 monkeypatch) -> None:  # fmt: skip
+def test_the_report_default_path_is_refused_inside_the_workspace(
+    workspace, sra, monkeypatch
+) -> None:
     root = workspace({"register/risks.yaml": RISKS})
     monkeypatch.chdir(root)
     before = _snapshot(root)

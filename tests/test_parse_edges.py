@@ -35,14 +35,21 @@ def _both(data: bytes) -> list[Any]:
 
 TAB_IN_BLOCK_SCALARS = {
     "a tab-led line in a literal block": (
-        "- id: RR-1\n  threat: |\n    first\n    \tsecond\n", "first\n\tsecond\n"),
+        "- id: RR-1\n  threat: |\n    first\n    \tsecond\n",
+        "first\n\tsecond\n",
+    ),
     "the first line tab-led": (
-        "- id: RR-1\n  threat: |-\n    \tfirst\n    second\n", "\tfirst\nsecond"),
+        "- id: RR-1\n  threat: |-\n    \tfirst\n    second\n",
+        "\tfirst\nsecond",
+    ),
     "a folded block": (
         "- id: RR-1\n  threat: >\n    first\n    \tsecond\n    third\n",
-        "first\n\tsecond\nthird\n"),
+        "first\n\tsecond\nthird\n",
+    ),
     "an indentation indicator": (
-        "- id: RR-1\n  threat: |2\n      six\n    \tfour\n", "  six\n\tfour\n"),
+        "- id: RR-1\n  threat: |2\n      six\n    \tfour\n",
+        "  six\n\tfour\n",
+    ),
     "a blank line before it": ("threat: |\n\n  \tx\n", "\n\tx\n"),
 }
 
@@ -79,9 +86,15 @@ def test_a_tab_used_as_indentation_is_refused_where_it_is(name: str) -> None:
 
 
 def test_a_workspace_with_a_tab_led_line_in_a_block_scalar_loads(workspace, sra) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": (
-        "- id: RR-1\n  asset: pg-primary\n  threat: |\n    Ransomware:\n    \tvia e-mail\n"
-        "  vuln: Unpatched\n  likelihood: low\n  impact: low\n  inherent_risk: low\n")})
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": (
+                "- id: RR-1\n  asset: pg-primary\n  threat: |\n    Ransomware:\n    \tvia e-mail\n"
+                "  vuln: Unpatched\n  likelihood: low\n  impact: low\n  inherent_risk: low\n"
+            ),
+        }
+    )
     run = sra("validate", "--workspace", str(root))
     assert run.exit_code == 0, run.stderr
     assert "1 risk" in run.stdout
@@ -93,7 +106,11 @@ FLOW_REFUSED = {
     # text, words, line, column
     "a tag after a quoted key": ('- {"a":!foo x}\n', "tag !foo is not allowed", 1, 8),
     "a python tag after a quoted key": (
-        '- {"a":!!python/object:os.system x}\n', "tag !!python/object:os.system", 1, 8),
+        '- {"a":!!python/object:os.system x}\n',
+        "tag !!python/object:os.system",
+        1,
+        8,
+    ),
     "a tag after a single-quoted key": ("y: {'k':!foo x}\n", "tag !foo is not allowed", 1, 9),
     "an alias to no anchor after a quoted key": ('y: {"k":*a}\n', "alias *a refers to no", 1, 9),
     "in a flow sequence": ('y: ["k":*a]\n', "alias *a refers to no anchor", 1, 9),
@@ -116,9 +133,19 @@ def test_flow_style_resolves_an_alias_after_a_quoted_key() -> None:
 
 
 STANDARD_TAGS = [
-    "a: !!str 1\n", 'a: !!int "12"\n', "a: !!int 0x1F\n", "a: !!float 1\n", "a: !!float .inf\n",
-    "a: !!bool yes\n", "a: !!bool False\n", "a: !!null x\n", "a: !!str\n", "a: !!seq [1]\n",
-    "a: !!map {b: 1}\n", "a: [!!str 1, !!int '2']\n", 'a: {"b":!!str 3}\n',
+    "a: !!str 1\n",
+    'a: !!int "12"\n',
+    "a: !!int 0x1F\n",
+    "a: !!float 1\n",
+    "a: !!float .inf\n",
+    "a: !!bool yes\n",
+    "a: !!bool False\n",
+    "a: !!null x\n",
+    "a: !!str\n",
+    "a: !!seq [1]\n",
+    "a: !!map {b: 1}\n",
+    "a: [!!str 1, !!int '2']\n",
+    'a: {"b":!!str 3}\n',
 ]
 
 
@@ -127,8 +154,17 @@ def test_standard_tags_read_as_pyyaml_reads_them(text: str) -> None:
     assert _both(text.encode()) == [yaml.safe_load(text)] * 2
 
 
-@pytest.mark.parametrize("text", ["a: !!int x\n", "a: !!bool maybe\n", "a: !!float x\n",
-                                  "a: !!seq {}\n", "a: !!map [1]\n", "a: !!str [1]\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!int x\n",
+        "a: !!bool maybe\n",
+        "a: !!float x\n",
+        "a: !!seq {}\n",
+        "a: !!map [1]\n",
+        "a: !!str [1]\n",
+    ],
+)
 def test_a_value_its_standard_tag_does_not_fit_is_refused(text: str) -> None:
     with pytest.raises(LoadError, match=r"the value tagged !!\w+ is not"):
         parse_yaml(text.encode(), "x.yaml")
@@ -136,7 +172,8 @@ def test_a_value_its_standard_tag_does_not_fit_is_refused(text: str) -> None:
 
 flow_keys = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)
 flow_scalars = st.one_of(
-    st.integers(-1000, 1000).map(str), st.sampled_from(["true", "null", "x", "a b", "'q'", '"d"']))
+    st.integers(-1000, 1000).map(str), st.sampled_from(["true", "null", "x", "a b", "'q'", '"d"'])
+)
 TAGS = ["", "", "!!str ", "!!int ", "!!bool ", "!!null ", "!foo ", "!!python/object ", "!!binary "]
 
 
@@ -200,13 +237,22 @@ def test_flow_style_with_tags_and_aliases_matches_block_style_and_pyyaml(
 def test_a_5000_digit_integer_stays_text_and_never_crashes(workspace, sra, tmp_path: Path) -> None:
     digits = "9" * 5000
     assert _both(f"a: {digits}\nb: [{digits}]\n".encode()) == [{"a": digits, "b": [digits]}] * 2
-    root = workspace({"inventory/a.yaml": ASSETS, "controls/c.yaml": (
-        "- id: ctl-backup\n  name: Backups\n  safeguard: technical\n  evidence:\n"
-        f"    - what: restore test\n      refresh_days: {digits}\n"),
-        "register/r.yaml": f"- id: RR-1\n  asset: pg-primary\n  threat: {digits}\n"})
-    for args in (("validate",), ("lint", "--format", "json", *TODAY),
-                 ("lint", "--format", "sarif", *TODAY),
-                 ("report", "--out", str(tmp_path / "r.html"), "--no-history", *TODAY)):
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "controls/c.yaml": (
+                "- id: ctl-backup\n  name: Backups\n  safeguard: technical\n  evidence:\n"
+                f"    - what: restore test\n      refresh_days: {digits}\n"
+            ),
+            "register/r.yaml": f"- id: RR-1\n  asset: pg-primary\n  threat: {digits}\n",
+        }
+    )
+    for args in (
+        ("validate",),
+        ("lint", "--format", "json", *TODAY),
+        ("lint", "--format", "sarif", *TODAY),
+        ("report", "--out", str(tmp_path / "r.html"), "--no-history", *TODAY),
+    ):
         run = sra(*args, "--workspace", str(root))
         assert "Traceback" not in run.stderr + run.stdout, args
         assert run.exit_code in (0, 1), (args, run.stderr)
@@ -221,8 +267,9 @@ SURROGATE_OUTPUTS = [
 
 
 @pytest.mark.parametrize("args", SURROGATE_OUTPUTS, ids=lambda args: " ".join(args[:3]))
-def test_a_lone_surrogate_is_a_load_error_at_its_position(args, workspace, sra,
-                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_a_lone_surrogate_is_a_load_error_at_its_position(
+    args, workspace, sra, tmp_path: Path
+) -> None:
     risk = '- id: RR-1\n  asset: pg-primary\n  threat: "x \\ud800"\n'
     root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": risk})
     out = ("--out", str(tmp_path / "r.html")) if args[0] == "report" else ()
@@ -235,13 +282,26 @@ def test_a_lone_surrogate_is_a_load_error_at_its_position(args, workspace, sra,
 
 
 def test_a_surrogate_pair_is_the_character_in_every_output(workspace, sra, tmp_path: Path) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": (
-        '- id: RR-1\n  asset: pg-primary\n  threat: "Phish \\ud83d\\ude00"\n  vuln: v\n'
-        "  likelihood: low\n  impact: low\n  inherent_risk: high\n")})
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": (
+                '- id: RR-1\n  asset: pg-primary\n  threat: "Phish \\ud83d\\ude00"\n  vuln: v\n'
+                "  likelihood: low\n  impact: low\n  inherent_risk: high\n"
+            ),
+        }
+    )
     lint = sra("lint", "--format", "json", *TODAY, "--workspace", str(root))
     sarif = sra("lint", "--format", "sarif", *TODAY, "--workspace", str(root))
-    report = sra("report", "--out", str(tmp_path / "r.html"), "--no-history", *TODAY,
-                 "--workspace", str(root))
+    report = sra(
+        "report",
+        "--out",
+        str(tmp_path / "r.html"),
+        "--no-history",
+        *TODAY,
+        "--workspace",
+        str(root),
+    )
     assert lint.exit_code == sarif.exit_code == 1, lint.stderr
     assert report.exit_code in (0, 1), report.stderr
     json.loads(sarif.stdout)
@@ -259,8 +319,9 @@ CSI_CLEAR = "\x1b[2J"
 def test_escape_sequences_in_values_are_stripped_from_text_output(workspace, sra) -> None:
     value = f"RR-1{OSC_TITLE}{OSC_LINK}{CSI_CLEAR}\x9b31m\x07end"
     escaped = json.dumps(value)  # a YAML double-quoted scalar takes JSON's escapes
-    root = workspace({"inventory/a.yaml": ASSETS,
-                      "register/r.yaml": f"- id: {escaped}\n  asset: pg-primary\n"})
+    root = workspace(
+        {"inventory/a.yaml": ASSETS, "register/r.yaml": f"- id: {escaped}\n  asset: pg-primary\n"}
+    )
     for args in (("validate",), ("lint", *TODAY), ("lint", "--format", "github", *TODAY)):
         run = sra(*args, "--workspace", str(root))
         shown = run.stdout + run.stderr

@@ -58,8 +58,9 @@ def _compose_marks(data: bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records, st.sampled_from([False, None]))
 def test_source_map_matches_libyaml_marks(value: Any, flow: bool | None) -> None:
-    data = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True,
-                          sort_keys=False).encode()
+    data = yaml.safe_dump(
+        value, default_flow_style=flow, allow_unicode=True, sort_keys=False
+    ).encode()
     parsed = parse_yaml(data, "x.yaml")
     source_map = SourceMap(data, parsed)
     for path, mark in _compose_marks(data).items():
@@ -73,8 +74,10 @@ def test_source_map_matches_libyaml_marks(value: Any, flow: bool | None) -> None
 
 
 def test_a_released_map_finds_a_record_that_uses_another_records_anchor() -> None:
-    data = (b"- id: a\n  owner: &who\n    name: Ann\n"
-            b"- id: b\n  owner: *who\n  cadence:\n    every: 90\n    reviewer: bob\n")
+    data = (
+        b"- id: a\n  owner: &who\n    name: Ann\n"
+        b"- id: b\n  owner: *who\n  cadence:\n    every: 90\n    reviewer: bob\n"
+    )
     source_map = SourceMap(data, parse_yaml(data, "x.yaml"))
     source_map.release()
     # Record b alone does not parse (its alias names an anchor of record a): the file is read.
@@ -83,14 +86,54 @@ def test_a_released_map_finds_a_record_that_uses_another_records_anchor() -> Non
     assert source_map.position((0, "owner", "name")) == (3, 5)
 
 
-tokens = st.sampled_from([
-    "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no",
-    "0", "-0", "+1", "08", "010", "0o17", "0x1F", "1.", "1.5", "-.5", "+.5", "1e5", "-1E-5",
-    "1e400", ".inf", "-.inf", "inf", "Inf", "nan", ".NaN", "2026-02-30", "12:30", "1_000",
-    "a # b", "x\\y", "it's", "é", "",
-])
-plain_scalars = st.one_of(tokens, st.text(alphabet=string.ascii_letters + string.digits + " .-_",
-                                          max_size=12).map(str.strip))
+tokens = st.sampled_from(
+    [
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "no",
+        "0",
+        "-0",
+        "+1",
+        "08",
+        "010",
+        "0o17",
+        "0x1F",
+        "1.",
+        "1.5",
+        "-.5",
+        "+.5",
+        "1e5",
+        "-1E-5",
+        "1e400",
+        ".inf",
+        "-.inf",
+        "inf",
+        "Inf",
+        "nan",
+        ".NaN",
+        "2026-02-30",
+        "12:30",
+        "1_000",
+        "a # b",
+        "x\\y",
+        "it's",
+        "é",
+        "",
+    ]
+)
+plain_scalars = st.one_of(
+    tokens,
+    st.text(alphabet=string.ascii_letters + string.digits + " .-_", max_size=12).map(str.strip),
+)
 plain_values = st.recursive(
     plain_scalars,
     lambda children: st.one_of(
@@ -108,8 +151,10 @@ def _emit(value: Any, indent: int = 0, flow: bool = False) -> str:
         if flow:
             return "{" + ", ".join(f"{k}: {_emit(v, flow=True)}" for k, v in value.items()) + "}"
         return "".join(
-            f"{pad}{k}:\n{_emit(v, indent + 2)}" if isinstance(v, (dict, list))
-            else f"{pad}{k}: {_emit(v)}\n" for k, v in value.items()
+            f"{pad}{k}:\n{_emit(v, indent + 2)}"
+            if isinstance(v, (dict, list))
+            else f"{pad}{k}: {_emit(v)}\n"
+            for k, v in value.items()
         )
     if isinstance(value, list):
         if flow:

@@ -87,10 +87,17 @@ def findings(root: Path) -> set[Seen]:
     """What `sra lint` reports on the workspace at `root`, waived findings left out."""
     report = lint(load_workspace(root, use_cache=False), TODAY)
     return {
-        Seen(f.code, Path(f.location.file).resolve().relative_to(root.resolve()).as_posix(),
-             f.location.line, f.location.column, f.object_id, f.severity.value, f.message)
+        Seen(
+            f.code,
+            Path(f.location.file).resolve().relative_to(root.resolve()).as_posix(),
+            f.location.line,
+            f.location.column,
+            f.object_id,
+            f.severity.value,
+            f.message,
+        )
         for f in report.findings
-    }  # fmt: skip
+    }
 
 
 def _record(kind: str) -> tuple[type[BaseModel], Any]:
@@ -188,8 +195,9 @@ def test_the_rich_record_of_each_kind_writes_every_field() -> None:
 
 
 MATRIX = frozenset({"SRA102", "SRA106", "SRA107"})
-INTERVALS = frozenset({"SRA101", "SRA110", "SRA205", "SRA208", "SRA503", "SRA306", "SRA403",
-                       "SRA506"})  # fmt: skip
+INTERVALS = frozenset(
+    {"SRA101", "SRA110", "SRA205", "SRA208", "SRA503", "SRA306", "SRA403", "SRA506"}
+)
 """Rules that count from a review interval of sra.yaml."""
 QUESTIONNAIRE = frozenset({"SRA402", "SRA403", "SRA404"})
 """Rules that compare levels through the methodology's matrix."""
@@ -266,9 +274,17 @@ DEPENDS: dict[tuple[str, str], frozenset[str]] = {
 }
 """(kind, field) -> rules whose findings may change when that field cannot be read."""
 
-WAIVED = {"sra.yaml": "SRA503", "assets": "SRA302", "flows": "SRA209", "vendors": "SRA208",
-          "controls": "SRA110", "risks": "SRA104", "answers": "SRA403", "policies": "SRA506",
-          "training": "SRA306"}  # fmt: skip
+WAIVED = {
+    "sra.yaml": "SRA503",
+    "assets": "SRA302",
+    "flows": "SRA209",
+    "vendors": "SRA208",
+    "controls": "SRA110",
+    "risks": "SRA104",
+    "answers": "SRA403",
+    "policies": "SRA506",
+    "training": "SRA306",
+}
 """The rule each kind's first waiver silences: an unreadable waiver silences nothing."""
 
 
@@ -286,10 +302,12 @@ def _span(text: str, index: int) -> range:
     return range(node.start_mark.line + 1, node.end_mark.line + 1)
 
 
-@pytest.mark.parametrize(("kind", "path"), CASES,
-                         ids=[f"{kind}:{_dotted(path)}" for kind, path in CASES])  # fmt: skip
-def test_one_broken_field_keeps_every_other_finding(kind: str, path: FieldPath,
-                                                     tmp_path: Path) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "path"), CASES, ids=[f"{kind}:{_dotted(path)}" for kind, path in CASES]
+)
+def test_one_broken_field_keeps_every_other_finding(
+    kind: str, path: FieldPath, tmp_path: Path
+) -> None:
     file, model = KINDS[kind]
     root = shutil.copytree(RICH, tmp_path / "sra")
     text = (root / file).read_text(encoding="utf-8")
@@ -304,10 +322,18 @@ def test_one_broken_field_keeps_every_other_finding(kind: str, path: FieldPath,
     assert any(on_field(f) and f.code in SCHEMA for f in after), "no finding on the field"
     allowed = _allowed(kind, _dotted(path))
     elements = {(f.code, f.object_id) for f in after if f.code == AGGREGATE}
-    lost = {f for f in before - after if not on_field(f) and f.code not in allowed
-            and not (f.code == AGGREGATE and (f.code, f.object_id) in elements)}
-    new = {f for f in after - before if not (on_field(f) and f.code in SCHEMA)
-           and f.code not in allowed and f.code != AGGREGATE}
+    lost = {
+        f
+        for f in before - after
+        if not on_field(f)
+        and f.code not in allowed
+        and not (f.code == AGGREGATE and (f.code, f.object_id) in elements)
+    }
+    new = {
+        f
+        for f in after - before
+        if not (on_field(f) and f.code in SCHEMA) and f.code not in allowed and f.code != AGGREGATE
+    }
     if path == ("id",):
         # Without a valid id the record is still analysed, under no id: its findings stay
         # where they were, its waivers (tied to the id) no longer apply, and what referred
@@ -315,10 +341,19 @@ def test_one_broken_field_keeps_every_other_finding(kind: str, path: FieldPath,
         old_id = yaml.safe_load(text)[0].get("id")
         record = _span(text, 0)
         places = {(f.code, f.file, f.line, f.column) for f in after}
-        lost = {f for f in lost if not (f.object_id == old_id
-                                        and (f.code, f.file, f.line, f.column) in places)}
-        new = {f for f in new if not ((f.file == file and f.line in record)
-                                      or (f.code == "SRA005" and f"`{old_id}`" in f.message))}
+        lost = {
+            f
+            for f in lost
+            if not (f.object_id == old_id and (f.code, f.file, f.line, f.column) in places)
+        }
+        new = {
+            f
+            for f in new
+            if not (
+                (f.file == file and f.line in record)
+                or (f.code == "SRA005" and f"`{old_id}`" in f.message)
+            )
+        }
     assert not lost, "findings lost:\n" + "\n".join(map(str, sorted(lost)))
     assert not new, "findings added:\n" + "\n".join(map(str, sorted(new)))
 
@@ -362,7 +397,10 @@ def _lint(root: Path) -> list[Any]:
 
 
 def test_a_mistyped_due_date_keeps_the_vague_control_finding(workspace) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": """\
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": """\
 - id: RR-1
   asset: db
   threat: Ransomware
@@ -375,7 +413,9 @@ def test_a_mistyped_due_date_keeps_the_vague_control_finding(workspace) -> None:
       owner: alice
       due: 2027-02-30
       status: planned
-"""})
+""",
+        }
+    )
     found = _lint(root)
     vague = [f for f in found if f.name == "control-without-evidence" and f.object_id == "RR-1"]
     assert len(vague) == 1 and "We have DLP" in vague[0].message
@@ -386,12 +426,17 @@ def test_a_mistyped_due_date_keeps_the_vague_control_finding(workspace) -> None:
 
 
 def test_a_backup_with_a_mistyped_category_is_not_a_missing_backup(workspace) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS + """\
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS
+            + """\
 - id: nightly
   name: Nightly snapshots
   category: snapshot-backups
   ephi: present
-"""})
+"""
+        }
+    )
     found = _lint(root)
     [typo] = [f for f in found if f.name == "invalid-value"]
     assert "(did you mean `snapshot-backup`?)" in typo.message
@@ -402,8 +447,14 @@ def test_a_backup_with_a_mistyped_category_is_not_a_missing_backup(workspace) ->
     assert nightly.name == "Nightly snapshots"
 
 
-@pytest.mark.parametrize("typo", ["safeguard: administrativ", "assets: audit",
-                                  "cadence: {reviewer: alice, every: fortnightly, runbook: r.md}"])
+@pytest.mark.parametrize(
+    "typo",
+    [
+        "safeguard: administrativ",
+        "assets: audit",
+        "cadence: {reviewer: alice, every: fortnightly, runbook: r.md}",
+    ],
+)
 def test_a_typo_in_the_log_review_control_keeps_it_reviewing(workspace, typo: str) -> None:
     control = """\
 - id: CTL-LOG
@@ -414,12 +465,14 @@ def test_a_typo_in_the_log_review_control_keeps_it_reviewing(workspace, typo: st
 """
     key = typo.split(":")[0]
     line = next(line for line in control.splitlines() if line.strip().startswith(key))
-    root = workspace({"inventory/a.yaml": ASSETS,
-                      "controls/c.yaml": control.replace(line, f"  {typo}")})  # fmt: skip
+    root = workspace(
+        {"inventory/a.yaml": ASSETS, "controls/c.yaml": control.replace(line, f"  {typo}")}
+    )
     found = _lint(root)
     [typo_finding] = [f for f in found if f.code in SCHEMA]
     assert typo_finding.location.file.endswith("c.yaml") and typo_finding.location.line == (
-        control.splitlines().index(line) + 1)  # fmt: skip
+        control.splitlines().index(line) + 1
+    )
     assert not [f for f in found if f.name == "audit-log-without-review-cadence"]
 
 
@@ -490,12 +543,18 @@ def test_a_part_of_sra_yaml_that_cannot_be_used_says_what_is_ignored(workspace) 
     assert ws.manifest is not None and ws.manifest.scope == "Everything."
     assert ws.manifest.people == () and ws.manifest.is_unknown("people")
     assert [(u.file, u.key, u.path, u.value) for u in ws.unusable] == [
-        ("sra.yaml", "sra.yaml", ("people",), {"alice": "Alice"})]
+        ("sra.yaml", "sra.yaml", ("people",), {"alice": "Alice"})
+    ]
 
 
 def test_a_misspelt_key_is_not_taken_for_a_field_left_out(workspace) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS.replace(
-        "  ephi: present\n", "  ephi: present\n  last_reviwed: 2026-10-01\n", 1)})
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS.replace(
+                "  ephi: present\n", "  ephi: present\n  last_reviwed: 2026-10-01\n", 1
+            )
+        }
+    )
     found = _lint(root)
     [typo] = [f for f in found if f.code in SCHEMA]
     assert "(did you mean `last_reviewed`?)" in typo.message
@@ -529,8 +588,13 @@ BROKEN_RISKS = """\
 
 
 def test_what_no_model_could_take_is_kept_raw(workspace) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": BROKEN_RISKS,
-                      "signoffs/s.yaml": "- role: compliance-officer\n  name: Alice\n"})
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": BROKEN_RISKS,
+            "signoffs/s.yaml": "- role: compliance-officer\n  name: Alice\n",
+        }
+    )
     ws = load_workspace(root, use_cache=False)
     assert [(u.file, u.key, u.path, u.value) for u in ws.unusable] == [
         ("register/r.yaml", "risks/RR-1", ("likelihood",), "sometimes"),
@@ -540,9 +604,13 @@ def test_what_no_model_could_take_is_kept_raw(workspace) -> None:
         ("register/r.yaml", "risks/register/r.yaml#2", (), "just text"),
         ("register/r.yaml", "risks/register/r.yaml#3", ("id",), "not an id!"),
         ("register/r.yaml", "risks/register/r.yaml#3", ("hipaa", 1), 7),
-        ("signoffs/s.yaml", "signoffs/signoffs/s.yaml#1", (),
-         {"role": "compliance-officer", "name": "Alice"}),
-    ]  # fmt: skip
+        (
+            "signoffs/s.yaml",
+            "signoffs/signoffs/s.yaml#1",
+            (),
+            {"role": "compliance-officer", "name": "Alice"},
+        ),
+    ]
     first, nameless = ws.risks
     assert first.likelihood is None and first.is_unknown("likelihood")
     assert first.threat == "Ransomware" and first.is_unknown("remediation")
@@ -567,8 +635,13 @@ def test_findings_on_a_partial_record_point_at_the_lines_written(workspace) -> N
 
 
 def test_validate_and_load_agree_and_the_summary_cache_holds(workspace) -> None:
-    root = workspace({"inventory/a.yaml": ASSETS, "register/r.yaml": BROKEN_RISKS,
-                      "signoffs/s.yaml": "- role: compliance-officer\n  name: Alice\n"})
+    root = workspace(
+        {
+            "inventory/a.yaml": ASSETS,
+            "register/r.yaml": BROKEN_RISKS,
+            "signoffs/s.yaml": "- role: compliance-officer\n  name: Alice\n",
+        }
+    )
     ws = load_workspace(root, use_cache=False)
     for _ in range(2):  # the second run reads the per-file summaries from the cache
         checked = check_workspace(root)
@@ -577,8 +650,12 @@ def test_validate_and_load_agree_and_the_summary_cache_holds(workspace) -> None:
 
 
 def test_null_is_still_no_value_for_a_required_field(workspace) -> None:
-    root = workspace({"register/r.yaml": "- id: RR-1\n  asset: db\n  threat: t\n  vuln: v\n"
-                                         "  likelihood:\n  impact: low\n"})  # fmt: skip
+    root = workspace(
+        {
+            "register/r.yaml": "- id: RR-1\n  asset: db\n  threat: t\n  vuln: v\n"
+            "  likelihood:\n  impact: low\n"
+        }
+    )
     [empty] = [f for f in check_workspace(root).findings if f.code in SCHEMA]
     assert empty.name == "invalid-value" and "`likelihood` is empty" in empty.message
 
@@ -601,8 +678,11 @@ def test_every_reader_copes_with_every_field_unreadable(leaves: bool, tmp_path: 
     for kind, (file, model) in KINDS.items():
         text = (root / file).read_text(encoding="utf-8")
         fields = _fields(*_record(kind))
-        paths = ([p for p in fields if not any(q != p and q[: len(p)] == p for q in fields)]
-                 if leaves else [p for p in fields if len(p) == 1])  # fmt: skip
+        paths = (
+            [p for p in fields if not any(q != p and q[: len(p)] == p for q in fields)]
+            if leaves
+            else [p for p in fields if len(p) == 1]
+        )
         for path in paths:
             where = path if kind == "sra.yaml" else (0, *path)
             text, _ = break_field(text, where, _wrong_value(model, path))
@@ -618,12 +698,17 @@ def test_every_reader_copes_with_every_field_unreadable(leaves: bool, tmp_path: 
 # which the fast parser does not read (a parser limit, not what this property is about).
 _KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=6)
 corruptions = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
-              st.text(max_size=12), st.dates().map(str)),
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(_KEYS, inner, max_size=3)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 10**6),
+        st.floats(allow_nan=False),
+        st.text(max_size=12),
+        st.dates().map(str),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
     max_leaves=6,
-)  # fmt: skip
+)
 
 
 def _paths(value: Any, prefix: FieldPath = ()) -> list[FieldPath]:
@@ -639,8 +724,9 @@ def _paths(value: Any, prefix: FieldPath = ()) -> list[FieldPath]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(KINDS)), st.data(), corruptions, st.sampled_from(["set", "drop"]))
-def test_random_corruption_of_one_field_loses_no_record(kind: str, data: st.DataObject,
-                                                         value: Any, how: str) -> None:  # fmt: skip
+def test_random_corruption_of_one_field_loses_no_record(
+    kind: str, data: st.DataObject, value: Any, how: str
+) -> None:
     file, _ = KINDS[kind]
     original = yaml.safe_load((RICH / file).read_text(encoding="utf-8"))
     records = [original] if kind == "sra.yaml" else original

@@ -37,19 +37,29 @@ ASSET = """\
 """
 
 
-def risk(rid: str, likelihood: str = "moderate", impact: str = "high", *,
-         inherent: str = "moderate", residual: str | None = None, quant: str = "",
-         remediation: str = "") -> str:  # fmt: skip
+def risk(
+    rid: str,
+    likelihood: str = "moderate",
+    impact: str = "high",
+    *,
+    inherent: str = "moderate",
+    residual: str | None = None,
+    quant: str = "",
+    remediation: str = "",
+) -> str:
     """One register row as YAML."""
-    text = (f"- id: {rid}\n  asset: db\n  threat: Ransomware\n  vuln: Shared backups\n"
-            f"  likelihood: {likelihood}\n  impact: {impact}\n  inherent_risk: {inherent}\n")
+    text = (
+        f"- id: {rid}\n  asset: db\n  threat: Ransomware\n  vuln: Shared backups\n"
+        f"  likelihood: {likelihood}\n  impact: {impact}\n  inherent_risk: {inherent}\n"
+    )
     if residual:
         text += f"  residual_risk: {residual}\n"
     return text + remediation + quant
 
 
-def quantified(workspace: Callable[..., Path], rows: str, years: int = 20_000,
-               manifest: str | None = None) -> dict[str, dict]:  # fmt: skip
+def quantified(
+    workspace: Callable[..., Path], rows: str, years: int = 20_000, manifest: str | None = None
+) -> dict[str, dict]:
     """Quantify a workspace of `rows`; return each risk's JSON object by id."""
     from hipaa_sra.formats.quantify import quantify_dict
 
@@ -88,13 +98,16 @@ def _beta_cdf(x: float, a: float, b: float) -> float:
         return 0.0 if x <= 0.0 else 1.0
     if x > (a + 1.0) / (a + b + 2.0):
         return 1.0 - _beta_cdf(1.0 - x, b, a)
-    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                 + a * math.log(x) + b * math.log1p(-x))  # fmt: skip
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
     c, d = 1.0, 1.0 / (1.0 - (a + b) * x / (a + 1.0))
     f = d
     for m in range(1, 300):
-        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):  # fmt: skip
+        for num in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
             d = 1.0 / (1.0 + num * d)
             c = 1.0 + num / c
             f *= c * d
@@ -131,8 +144,9 @@ def test_inverse_normal_matches_known_quantiles() -> None:
 # ---- the simulation: reproducible whatever the threads, the block or the order of risks ----
 
 
-def _risk_input(k: int, low: float, mode: float, high: float, *, lognormal: bool = False,
-                planned: bool = False) -> RiskInput:  # fmt: skip
+def _risk_input(
+    k: int, low: float, mode: float, high: float, *, lognormal: bool = False, planned: bool = False
+) -> RiskInput:
     """A risk with a PERT frequency, a control halving it, and optionally a planned item."""
     freq = Dist(Shape.PERT, low, high, mode)
     mag = Dist(Shape.LOGNORMAL, 1e3, 1e6) if lognormal else Dist(Shape.PERT, 1e3, 1e5, 2e4)
@@ -144,7 +158,8 @@ def _risk_input(k: int, low: float, mode: float, high: float, *, lognormal: bool
 
 
 _PERT = st.tuples(st.floats(0.0, 5.0), st.floats(0.0, 1.0), st.floats(0.0, 5.0)).map(
-    lambda t: (t[0], t[0] + t[1] * t[2], t[0] + t[2]))  # fmt: skip
+    lambda t: (t[0], t[0] + t[1] * t[2], t[0] + t[2])
+)
 
 
 @settings(max_examples=25, deadline=None)
@@ -155,17 +170,20 @@ _PERT = st.tuples(st.floats(0.0, 5.0), st.floats(0.0, 1.0), st.floats(0.0, 5.0))
     seed=st.integers(0, 2**32 - 1),
 )
 def test_any_register_gives_the_same_numbers_on_any_number_of_threads(
-        perts: list[tuple[float, float, float]], years: int, threads: int,
-        seed: int) -> None:  # fmt: skip
-    inputs = [_risk_input(k, *pert, lognormal=k % 3 == 0, planned=k % 2 == 0)
-              for k, pert in enumerate(perts)]  # fmt: skip
+    perts: list[tuple[float, float, float]], years: int, threads: int, seed: int
+) -> None:
+    inputs = [
+        _risk_input(k, *pert, lognormal=k % 3 == 0, planned=k % 2 == 0)
+        for k, pert in enumerate(perts)
+    ]
     one, one_total = simulate(inputs, years, seed, threads=1)
     many, many_total = simulate(inputs, years, seed, threads=threads)
     assert many == one
     assert many_total == one_total
     # The register's mean is its risks' means added up, and no state costs more than before.
-    assert one_total.residual.mean == pytest.approx(sum(r.residual.mean for r in one),
-                                                    rel=1e-9, abs=1e-9)  # fmt: skip
+    assert one_total.residual.mean == pytest.approx(
+        sum(r.residual.mean for r in one), rel=1e-9, abs=1e-9
+    )
     for result in one:
         assert result.residual.mean <= result.inherent.mean
         assert result.inherent.p50 <= result.inherent.p90 <= result.inherent.p99
@@ -213,8 +231,9 @@ def test_the_year_words_are_the_generators_32_bit_integers() -> None:
     # Drawn as raw 64-bit outputs for speed; a seed's numbers stay what they always were.
     for years in (1, 2, 7, 10_000):
         entropy = [2026, 17, 0]
-        draws = RiskDraws(Sampler(), np.random.PCG64(np.random.SeedSequence(entropy)),
-                          ArrayPool(years))  # fmt: skip
+        draws = RiskDraws(
+            Sampler(), np.random.PCG64(np.random.SeedSequence(entropy)), ArrayPool(years)
+        )
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
         assert np.array_equal(draws.word, rng.integers(0, 1 << 32, size=years, dtype=np.uint32))
 
@@ -243,9 +262,11 @@ def test_residual_level_lowers_the_frequency_by_as_many_levels(workspace) -> Non
 
 
 def test_own_estimates_and_a_current_reduction_are_used(workspace) -> None:
-    quant = ("  quant:\n    frequency: {min: 1, most_likely: 2, max: 3}\n"
-             "    magnitude: {min: 1000, most_likely: 1000, max: 1000}\n"
-             "    current: {reduction: 0.75}\n")  # fmt: skip
+    quant = (
+        "  quant:\n    frequency: {min: 1, most_likely: 2, max: 3}\n"
+        "    magnitude: {min: 1000, most_likely: 1000, max: 1000}\n"
+        "    current: {reduction: 0.75}\n"
+    )
     got = quantified(workspace, risk("R-1", quant=quant))["R-1"]
     assert got["source"] == "quant"
     assert got["inherent"]["mean"] == pytest.approx(2_000, rel=0.01)
@@ -255,12 +276,16 @@ def test_own_estimates_and_a_current_reduction_are_used(workspace) -> None:
 
 
 def test_a_planned_remediation_reports_its_expected_reduction(workspace) -> None:
-    remediation = ("  remediation:\n    - control: Separate backup account\n      owner: bob\n"
-                   "      due: 2027-01-31\n      status: planned\n")  # fmt: skip
-    quant = ("  quant:\n    frequency: {min: 0.5, most_likely: 1, max: 2}\n"
-             "    magnitude: {distribution: lognormal, low: 10000, high: 500000}\n"
-             "    planned:\n      - remediation: separate  backup account\n"
-             "        reduction: 0.4\n")  # fmt: skip
+    remediation = (
+        "  remediation:\n    - control: Separate backup account\n      owner: bob\n"
+        "      due: 2027-01-31\n      status: planned\n"
+    )
+    quant = (
+        "  quant:\n    frequency: {min: 0.5, most_likely: 1, max: 2}\n"
+        "    magnitude: {distribution: lognormal, low: 10000, high: 500000}\n"
+        "    planned:\n      - remediation: separate  backup account\n"
+        "        reduction: 0.4\n"
+    )
     got = quantified(workspace, risk("R-1", quant=quant, remediation=remediation))["R-1"]
     [item] = got["remediation"]
     assert item["control"] == "Separate backup account"
@@ -274,25 +299,31 @@ def test_a_bad_quant_block_falls_back_to_the_calibration_and_says_so(workspace) 
     got = quantified(workspace, rows)
     assert got["R-1"]["source"] == "calibration"
     assert any("min (3) is above max (1)" in note for note in got["R-1"]["notes"])
-    assert any("frequency from the calibration for likelihood moderate" in note
-               for note in got["R-1"]["notes"])  # fmt: skip
-    assert got["R-1"]["inherent"]["mean"] == pytest.approx(got["R-2"]["inherent"]["mean"],
-                                                           rel=0.05)  # fmt: skip
+    assert any(
+        "frequency from the calibration for likelihood moderate" in note
+        for note in got["R-1"]["notes"]
+    )
+    assert got["R-1"]["inherent"]["mean"] == pytest.approx(got["R-2"]["inherent"]["mean"], rel=0.05)
 
 
 def test_a_missing_calibration_row_uses_the_default_and_says_so(workspace) -> None:
-    manifest = ("organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
-                "      low: {min: 5, most_likely: 5, max: 5}\n")  # fmt: skip
-    rows = risk("R-1", "low", "low", inherent="low") + risk("R-2", "high", "low",
-                                                          inherent="moderate")  # fmt: skip
-    root = workspace({"inventory/assets.yaml": ASSET, "register/risks.yaml": rows},
-                     manifest=manifest)  # fmt: skip
+    manifest = (
+        "organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
+        "      low: {min: 5, most_likely: 5, max: 5}\n"
+    )
+    rows = risk("R-1", "low", "low", inherent="low") + risk(
+        "R-2", "high", "low", inherent="moderate"
+    )
+    root = workspace(
+        {"inventory/assets.yaml": ASSET, "register/risks.yaml": rows}, manifest=manifest
+    )
     result = quantify(load_workspace(root, use_cache=False), years=20_000, seed=1)
     by_id = {r.input.risk_id: r for r in result.risks}
     m_low, m_mode, m_high = DEFAULT_MAGNITUDE[Level.LOW]
     # The written row prices R-1; R-2's likelihood has no row, so the default prices it.
-    assert by_id["R-1"].inherent.mean == pytest.approx(5 * (m_low + 4 * m_mode + m_high) / 6,
-                                                       rel=0.02)  # fmt: skip
+    assert by_id["R-1"].inherent.mean == pytest.approx(
+        5 * (m_low + 4 * m_mode + m_high) / 6, rel=0.02
+    )
     assert by_id["R-2"].input.inherent.frequency.mode == DEFAULT_FREQUENCY[Level.HIGH][1]
     assert result.calibration.defaulted == ("frequency.moderate", "frequency.high")
 
@@ -301,12 +332,17 @@ def test_a_missing_calibration_row_uses_the_default_and_says_so(workspace) -> No
 
 
 def test_quantify_on_the_example_prints_every_part(sra: Callable[..., Run]) -> None:
-    run = sra("quantify", "-w", str(EXAMPLE), "--years", "5000", "--today", "2026-12-01",
-              "--no-cache")  # fmt: skip
+    run = sra(
+        "quantify", "-w", str(EXAMPLE), "--years", "5000", "--today", "2026-12-01", "--no-cache"
+    )
     assert run.exit_code == 0, run.stderr
-    for heading in ("Annual loss in USD as of 2026-12-01, 5,000 simulated years (seed 2026)",
-                    "Loss exceedance", "Top contributors", "Planned remediation",
-                    "Every risk"):  # fmt: skip
+    for heading in (
+        "Annual loss in USD as of 2026-12-01, 5,000 simulated years (seed 2026)",
+        "Loss exceedance",
+        "Top contributors",
+        "Planned remediation",
+        "Every risk",
+    ):
         assert heading in run.stdout
     assert "1 in 100 years" in run.stdout
 
@@ -381,7 +417,11 @@ def test_report_section_has_the_curve_and_the_tables(example_ws) -> None:
     [figure] = section.figures
     assert figure.svg.startswith("<svg") and "Loss exceedance" in figure.svg
     assert [t.key for t in section.tables] == [
-        "loss-exceedance", "top-contributors", "remediation-value", "quantified-risks"]
+        "loss-exceedance",
+        "top-contributors",
+        "remediation-value",
+        "quantified-risks",
+    ]
     [saving] = section.tables[2].rows
     assert saving[0] == "RR-2026-022" and str(saving[1]).startswith("Offer passkeys")
     assert len(section.tables[3].rows) == len(example_ws.risks)
@@ -416,18 +456,31 @@ def test_oscal_risks_carry_the_annual_loss(example_ws) -> None:
 
 
 def test_bad_estimates_are_findings_with_positions(sra: Callable[..., Run], workspace) -> None:
-    manifest = ("organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
-                "      moderate: {min: 0.5, most_likely: 0.2, max: 0.8}\n")  # fmt: skip
-    quant = ("  quant:\n"
-             "    frequency: {min: 3, most_likely: 2, max: 1}\n"          # line 9
-             "    magnitude: {distribution: lognormel, low: 1, high: 9}\n"  # line 10
-             "- id: R-2\n  asset: db\n  threat: T\n  vuln: V\n  likelihood: low\n"
-             "  impact: low\n  quant:\n    frequency: {min: lots, most_likely: 1, max: 2}\n")
+    manifest = (
+        "organization:\n  name: T\nmethodology:\n  calibration:\n    frequency:\n"
+        "      moderate: {min: 0.5, most_likely: 0.2, max: 0.8}\n"
+    )
+    quant = (
+        "  quant:\n"
+        "    frequency: {min: 3, most_likely: 2, max: 1}\n"  # line 9
+        "    magnitude: {distribution: lognormel, low: 1, high: 9}\n"  # line 10
+        "- id: R-2\n  asset: db\n  threat: T\n  vuln: V\n  likelihood: low\n"
+        "  impact: low\n  quant:\n    frequency: {min: lots, most_likely: 1, max: 2}\n"
+    )
     rows = risk("R-1", quant=quant)
-    root = workspace({"inventory/assets.yaml": ASSET, "register/risks.yaml": rows},
-                     manifest=manifest)  # fmt: skip
-    run = sra("lint", "-w", str(root), "--select", "SRA111,SRA112,SRA001", "--no-cache",
-              "--today", "2026-11-22")  # fmt: skip
+    root = workspace(
+        {"inventory/assets.yaml": ASSET, "register/risks.yaml": rows}, manifest=manifest
+    )
+    run = sra(
+        "lint",
+        "-w",
+        str(root),
+        "--select",
+        "SRA111,SRA112,SRA001",
+        "--no-cache",
+        "--today",
+        "2026-11-22",
+    )
     out = run.stdout
     assert "risks.yaml:9:17:" in out and "min (3) is above max (1)" in out
     assert "risks.yaml:10:17:" in out and "did you mean `lognormal`?" in out
@@ -443,8 +496,9 @@ def test_bad_estimates_are_findings_with_positions(sra: Callable[..., Run], work
     assert "calibration rows from the defaults: frequency.low, frequency.moderate" in text.stdout
 
 
-def test_an_empty_register_says_nothing_could_be_quantified(sra: Callable[..., Run],
-                                                           workspace) -> None:  # fmt: skip
+def test_an_empty_register_says_nothing_could_be_quantified(
+    sra: Callable[..., Run], workspace
+) -> None:
     root = workspace({"inventory/assets.yaml": ASSET})
     run = sra("quantify", "-w", str(root), "--years", "100", "--no-cache")
     assert run.exit_code == 0, run.stderr

@@ -51,6 +51,11 @@ def test_choices_map_to_the_four_answers_and_only_those() -> None:
 
 def test_a_question_citing_no_catalog_entry_is_refused() -> None:
     with pytest.raises(ValidationError, match="not a canonical catalog citation"):
-        Question(id="q.x.1", cites=("164.308(a)(99)",), text="Is it so, really?",
-                 guidance="Because it matters.", vulnerability="not so",
-                 remediation="make it so")  # fmt: skip
+        Question(
+            id="q.x.1",
+            cites=("164.308(a)(99)",),
+            text="Is it so, really?",
+            guidance="Because it matters.",
+            vulnerability="not so",
+            remediation="make it so",
+        )

@@ -41,8 +41,11 @@ TABLE_I2 = {
 }
 
 THREE = {"low": "low", "moderate": "low", "high": "moderate"}
-CUSTOM_3 = {"low": THREE, "moderate": {"low": "low", "moderate": "moderate", "high": "high"},
-            "high": {"low": "moderate", "moderate": "high", "high": "high"}}  # fmt: skip
+CUSTOM_3 = {
+    "low": THREE,
+    "moderate": {"low": "low", "moderate": "moderate", "high": "high"},
+    "high": {"low": "moderate", "moderate": "high", "high": "high"},
+}
 
 
 def method(**fields: Any) -> Methodology:
@@ -50,19 +53,35 @@ def method(**fields: Any) -> Methodology:
 
 
 def risk(**fields: Any) -> Risk:
-    row = {"id": "R-1", "asset": "db", "threat": "t", "vuln": "v",
-           "likelihood": "moderate", "impact": "high"}  # fmt: skip
+    row = {
+        "id": "R-1",
+        "asset": "db",
+        "threat": "t",
+        "vuln": "v",
+        "likelihood": "moderate",
+        "impact": "high",
+    }
     row.update(fields)
     return Risk.model_validate(row)
 
 
 def scored(**fields: Any) -> ScoredRisk:
     values: dict[str, Any] = {
-        "risk_id": "R-1", "asset": "db", "likelihood": M, "impact": H, "inherent_stated": None,
-        "inherent_computed": M, "residual_stated": None, "residual": M,
-        "residual_source": "inherent", "score": 40, "inherent_disagrees": False,
-        "open_remediation": 0, "location": Location("register/r.yaml"), "order": 0,
-    }  # fmt: skip
+        "risk_id": "R-1",
+        "asset": "db",
+        "likelihood": M,
+        "impact": H,
+        "inherent_stated": None,
+        "inherent_computed": M,
+        "residual_stated": None,
+        "residual": M,
+        "residual_source": "inherent",
+        "score": 40,
+        "inherent_disagrees": False,
+        "open_remediation": 0,
+        "location": Location("register/r.yaml"),
+        "order": 0,
+    }
     values.update(fields)
     return ScoredRisk(**values)
 
@@ -70,11 +89,14 @@ def scored(**fields: Any) -> ScoredRisk:
 # --- matrix selection -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "levels", "source"), [
-    ("nist-800-30r1", 5, "I-2"),
-    ("nist-800-30r1", 3, "I-2 (low/moderate/high rows and columns)"),
-    ("classic-3x3", 3, "SP 800-30 (2002) Table 3-7"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "levels", "source"),
+    [
+        ("nist-800-30r1", 5, "I-2"),
+        ("nist-800-30r1", 3, "I-2 (low/moderate/high rows and columns)"),
+        ("classic-3x3", 3, "SP 800-30 (2002) Table 3-7"),
+    ],
+)
 def test_builtin_matrix_for_each_valid_choice(name: str, levels: int, source: str) -> None:
     matrix = methodology_matrix(method(matrix=name, levels=levels))
     assert (matrix.name, matrix.levels, matrix.source) == (name, levels, source)
@@ -125,8 +147,11 @@ def test_custom_table_missing_a_cell_names_the_cell() -> None:
 
 
 def test_custom_table_with_bad_values_names_each_one() -> None:
-    table = {**CUSTOM_3, "moderate": {"low": "low", "moderate": "extreme", "high": "high"},
-             "huge": {"low": "high"}}  # fmt: skip
+    table = {
+        **CUSTOM_3,
+        "moderate": {"low": "low", "moderate": "extreme", "high": "high"},
+        "huge": {"low": "high"},
+    }
     with pytest.raises(MethodologyError) as info:
         methodology_matrix(method(matrix="custom", custom_matrix=table))
     message = info.value.message
@@ -163,14 +188,17 @@ def test_five_level_matrix_is_table_i2(likelihood: Level, impact: Level) -> None
     assert expected_level(row, matrix) is TABLE_I2[likelihood][impact.rank]
 
 
-@pytest.mark.parametrize(("likelihood", "impact", "level"), [
-    (M, H, M),  # the seed row: stated high, the matrix says moderate
-    (H, M, M),
-    (H, H, H),
-    (L, H, L),
-    (M, M, M),
-    (L, L, L),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("likelihood", "impact", "level"),
+    [
+        (M, H, M),  # the seed row: stated high, the matrix says moderate
+        (H, M, M),
+        (H, H, H),
+        (L, H, L),
+        (M, M, M),
+        (L, L, L),
+    ],
+)
 def test_three_level_projection_of_i2(likelihood: Level, impact: Level, level: Level) -> None:
     matrix = methodology_matrix(Methodology())
     assert expected_level(risk(likelihood=likelihood, impact=impact), matrix) is level
@@ -187,11 +215,17 @@ def test_levels_off_the_matrix_scale_give_none() -> None:
 
 
 def test_scored_row_keeps_stated_levels_and_flags_disagreement() -> None:
-    row = risk(inherent_risk="high", residual_risk="moderate", remediation=[
-        {"control": "a", "status": "planned"}, {"control": "b", "status": "in_progress"},
-        {"control": "c", "status": "deferred"}, {"control": "d", "status": "done"},
-        {"control": "e", "status": "accepted"},
-    ])  # fmt: skip
+    row = risk(
+        inherent_risk="high",
+        residual_risk="moderate",
+        remediation=[
+            {"control": "a", "status": "planned"},
+            {"control": "b", "status": "in_progress"},
+            {"control": "c", "status": "deferred"},
+            {"control": "d", "status": "done"},
+            {"control": "e", "status": "accepted"},
+        ],
+    )
     where = Location("register/r.yaml", 3, 3)
     result = score_risk(row, methodology_matrix(Methodology()), where, 7)
     assert (result.inherent_stated, result.inherent_computed, result.inherent) == (H, M, H)
@@ -228,39 +262,62 @@ def test_off_scale_row_scores_without_crashing() -> None:
 def workspace_of(rows: list[Risk], tmp_path: Path, **methodology: Any) -> Workspace:
     from hipaa_sra.model import Manifest
 
-    manifest = Manifest.model_validate({"organization": {"name": "T"},
-                                        "methodology": methodology})  # fmt: skip
+    manifest = Manifest.model_validate({"organization": {"name": "T"}, "methodology": methodology})
     return Workspace(root=tmp_path, manifest=manifest, risks=tuple(rows))
 
 
 def test_ranking_is_residual_then_inherent_then_score_then_id(tmp_path: Path) -> None:
     rows = [
-        risk(id="low-res", likelihood="high", impact="high", inherent_risk="high",
-             residual_risk="low"),
+        risk(
+            id="low-res",
+            likelihood="high",
+            impact="high",
+            inherent_risk="high",
+            residual_risk="low",
+        ),
         risk(id="b-mod", likelihood="moderate", impact="moderate", residual_risk="moderate"),
         risk(id="a-mod", likelihood="moderate", impact="moderate", residual_risk="moderate"),
-        risk(id="mod-inh-high", likelihood="moderate", impact="high", inherent_risk="high",
-             residual_risk="moderate"),
+        risk(
+            id="mod-inh-high",
+            likelihood="moderate",
+            impact="high",
+            inherent_risk="high",
+            residual_risk="moderate",
+        ),
         risk(id="mod-score", likelihood="high", impact="moderate", residual_risk="moderate"),
         risk(id="no-res", likelihood="high", impact="high"),
         risk(id="off-scale", likelihood="very-high", impact="high"),
-    ]  # fmt: skip
+    ]
     ranked = score_risks(workspace_of(rows, tmp_path))
     assert [item.risk_id for item in ranked] == [
-        "no-res", "mod-inh-high", "mod-score", "a-mod", "b-mod", "low-res", "off-scale",
-    ]  # fmt: skip
+        "no-res",
+        "mod-inh-high",
+        "mod-score",
+        "a-mod",
+        "b-mod",
+        "low-res",
+        "off-scale",
+    ]
     assert ranked == rank_scored(reversed(ranked))
 
 
 def test_ties_break_on_score_then_id_then_register_order() -> None:
     items = [
-        scored(risk_id="B"), scored(risk_id="A", order=2), scored(risk_id="A", order=1),
-        scored(risk_id="Z", score=64), scored(risk_id="0", residual=None),
+        scored(risk_id="B"),
+        scored(risk_id="A", order=2),
+        scored(risk_id="A", order=1),
+        scored(risk_id="Z", score=64),
+        scored(risk_id="0", residual=None),
         scored(risk_id="Y", inherent_stated=H),
-    ]  # fmt: skip
+    ]
     assert [(item.risk_id, item.order) for item in rank_scored(items)] == [
-        ("Y", 0), ("Z", 0), ("A", 1), ("A", 2), ("B", 0), ("0", 0),
-    ]  # fmt: skip
+        ("Y", 0),
+        ("Z", 0),
+        ("A", 1),
+        ("A", 2),
+        ("B", 0),
+        ("0", 0),
+    ]
 
 
 def test_limit_returns_the_top_of_the_full_ranking(tmp_path: Path) -> None:
@@ -275,8 +332,9 @@ def test_limit_returns_the_top_of_the_full_ranking(tmp_path: Path) -> None:
 def test_duplicate_ids_rank_by_register_order(tmp_path: Path) -> None:
     rows = [risk(asset="first"), risk(asset="second")]
     assert [item.asset for item in score_risks(workspace_of(rows, tmp_path))] == [
-        "first", "second",
-    ]  # fmt: skip
+        "first",
+        "second",
+    ]
 
 
 def test_seed_register_scores_as_the_matrix_says(workspace: Any) -> None:
@@ -301,14 +359,22 @@ optional_levels = st.none() | levels
 
 @st.composite
 def register_rows(draw: st.DrawFn) -> list[Risk]:
-    ids = draw(st.lists(st.from_regex(r"R-[0-9a-z]{1,4}", fullmatch=True), unique=True,
-                        max_size=12))  # fmt: skip
+    ids = draw(
+        st.lists(st.from_regex(r"R-[0-9a-z]{1,4}", fullmatch=True), unique=True, max_size=12)
+    )
     return [
-        Risk(id=risk_id, asset=draw(st.sampled_from(["db", "api", "bucket"])), threat="t",
-             vuln="v", likelihood=draw(levels), impact=draw(levels),
-             inherent_risk=draw(optional_levels), residual_risk=draw(optional_levels))
+        Risk(
+            id=risk_id,
+            asset=draw(st.sampled_from(["db", "api", "bucket"])),
+            threat="t",
+            vuln="v",
+            likelihood=draw(levels),
+            impact=draw(levels),
+            inherent_risk=draw(optional_levels),
+            residual_risk=draw(optional_levels),
+        )
         for risk_id in ids
-    ]  # fmt: skip
+    ]
 
 
 @given(rows=register_rows(), data=st.data(), five=st.booleans())
@@ -363,10 +429,10 @@ def test_any_complete_custom_table_loads_and_any_gap_is_named(
     cell = st.sampled_from(scale)
     table = {row: {col: data.draw(cell) for col in scale} for row in scale}
     matrix = methodology_matrix(method(matrix="custom", levels=count, custom_matrix=table))
-    assert all(matrix.level(Level(r), Level(c)).value == table[r][c]
-               for r in scale for c in scale)  # fmt: skip
+    assert all(matrix.level(Level(r), Level(c)).value == table[r][c] for r in scale for c in scale)
     row, col = data.draw(st.sampled_from(scale)), data.draw(st.sampled_from(scale))
-    gappy = {r: {c: v for c, v in cols.items() if (r, c) != (row, col)}
-             for r, cols in table.items()}  # fmt: skip
+    gappy = {
+        r: {c: v for c, v in cols.items() if (r, c) != (row, col)} for r, cols in table.items()
+    }
     with pytest.raises(MethodologyError, match=f"cell likelihood={row}, impact={col} is missing"):
         methodology_matrix(method(matrix="custom", levels=count, custom_matrix=gappy))

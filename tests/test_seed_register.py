@@ -38,7 +38,10 @@ def test_seed_row_loads_every_field(workspace) -> None:
     assert risk.threat == "Compromise of analytics read-replica role via credential theft"
     assert risk.vuln.startswith("Read-replica role retains SELECT on patient_records.*")
     assert (risk.likelihood, risk.impact, risk.inherent_risk, risk.residual_risk) == (
-        Level.MODERATE, Level.HIGH, Level.HIGH, Level.MODERATE,
+        Level.MODERATE,
+        Level.HIGH,
+        Level.HIGH,
+        Level.MODERATE,
     )
     assert len(risk.current_controls) == 3
     [item] = risk.remediation

@@ -7,8 +7,7 @@ from pydantic import ValidationError
 
 from hipaa_sra.model import Risk
 
-ROW = {"id": "R-1", "asset": "db", "threat": "t", "vuln": "v", "likelihood": "low",
-       "impact": "low"}  # fmt: skip
+ROW = {"id": "R-1", "asset": "db", "threat": "t", "vuln": "v", "likelihood": "low", "impact": "low"}
 
 
 def test_copying_a_record_with_an_update_leaves_the_others_as_written() -> None:
@@ -31,9 +30,16 @@ def test_a_record_that_wrote_other_fields_says_so() -> None:
 
 def test_names_and_dates_written_by_many_records_are_kept_once() -> None:
     # Built from pieces, as a parser builds each occurrence: equal text, distinct objects.
-    rows = [{**ROW, "id": f"R-{n}", "asset": "".join(["d", "b"]), "last_reviewed": "2026-01-05",
-             "current_controls": ["CTL-" + "1", "checked quarterly by the on-call engineer " * 3]}
-            for n in range(2)]  # fmt: skip
+    rows = [
+        {
+            **ROW,
+            "id": f"R-{n}",
+            "asset": "".join(["d", "b"]),
+            "last_reviewed": "2026-01-05",
+            "current_controls": ["CTL-" + "1", "checked quarterly by the on-call engineer " * 3],
+        }
+        for n in range(2)
+    ]
     first, second = (Risk.model_validate(row) for row in rows)
     assert first.asset is second.asset
     assert first.last_reviewed is second.last_reviewed

@@ -42,8 +42,9 @@ def root(tmp_path: Path) -> Path:
     return target
 
 
-def signoff(sra: Sra, who: tuple[str, str, str], *extra: str,
-            now: str = f"{TODAY}T10:00:00+00:00") -> Run:  # fmt: skip
+def signoff(
+    sra: Sra, who: tuple[str, str, str], *extra: str, now: str = f"{TODAY}T10:00:00+00:00"
+) -> Run:
     role, name, email = who
     return sra("signoff", "--role", role, "--name", name, "--email", email, "--now", now, *extra)
 
@@ -120,8 +121,11 @@ def test_reformatting_and_moving_records_keeps_the_signoff(root: Path, sra: Sra)
 def test_a_changed_value_and_an_added_asset_are_named(root: Path, sra: Sra) -> None:
     sign_both(sra)
     risks = root / "register/risks.yaml"
-    risks.write_text(risks.read_text().replace(
-        "vuln: Long-lived database passwords", "vuln: Long-lived database passwords, shared"))
+    risks.write_text(
+        risks.read_text().replace(
+            "vuln: Long-lived database passwords", "vuln: Long-lived database passwords, shared"
+        )
+    )
     with (root / "inventory/assets.yaml").open("a") as handle:
         handle.write("- {id: new-db, name: New DB, category: database, ephi: absent}\n")
     run = sra("verify")
@@ -132,8 +136,10 @@ def test_a_changed_value_and_an_added_asset_are_named(root: Path, sra: Sra) -> N
     assert lint_signoffs(sra).exit_code == 1
     roles = json.loads(sra("verify", "--format", "json").stdout)["roles"]
     assert roles[0]["changes"] == {
-        "added": ["assets/new-db"], "removed": [], "changed": ["risks/RR-1"],
-    }  # fmt: skip
+        "added": ["assets/new-db"],
+        "removed": [],
+        "changed": ["risks/RR-1"],
+    }
 
 
 def test_a_tampered_record_digest_is_not_signed(root: Path, sra: Sra) -> None:
@@ -161,9 +167,7 @@ def test_a_tampered_object_file_is_not_trusted(root: Path, sra: Sra) -> None:
     assert "not trusted" in run.stdout and "changed\n" not in run.stdout
 
 
-def test_a_tampered_object_file_alone_does_not_void_a_current_signoff(
-    root: Path, sra: Sra
-) -> None:
+def test_a_tampered_object_file_alone_does_not_void_a_current_signoff(root: Path, sra: Sra) -> None:
     # The object map only explains changes; the record's digest (and signature) is what counts.
     sign_both(sra)
     (objects,) = (root / "signoffs").glob("*.json")
@@ -202,8 +206,7 @@ def test_refuses_a_signer_who_does_not_hold_the_role(root: Path, sra: Sra) -> No
     assert "does not hold the role `compliance-officer`" in err and "Alice Reyes" in err
 
 
-def test_people_without_email_are_matched_by_name(workspace: Callable[..., Path],
-                                                  sra: Sra) -> None:  # fmt: skip
+def test_people_without_email_are_matched_by_name(workspace: Callable[..., Path], sra: Sra) -> None:
     workspace()  # the shared manifest: people with roles but no emails
     accept = ("--accept-findings", "an empty test workspace")
     assert signoff(sra, ("compliance-officer", "Alice", "a@example.test"), *accept).exit_code == 0
@@ -222,9 +225,14 @@ def test_the_verifier_runs_only_when_signatures_are_configured(root: Path) -> No
     manifest = load_workspace(root, use_cache=False).manifest
     assert manifest is not None
     digest = workspace_digest(Workspace(root=root, manifest=manifest))
-    record = Signoff(role=ALICE[0], name=ALICE[1], email=ALICE[2],
-                     signed_at="2026-11-22T10:00:00+00:00", digest=digest,
-                     signature="-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----")
+    record = Signoff(
+        role=ALICE[0],
+        name=ALICE[1],
+        email=ALICE[2],
+        signed_at="2026-11-22T10:00:00+00:00",
+        digest=digest,
+        signature="-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----",
+    )
     called: list[Path] = []
 
     def verifier(signoff: Signoff, allowed: Path) -> SignatureCheck:
@@ -240,15 +248,21 @@ def test_the_verifier_runs_only_when_signatures_are_configured(root: Path) -> No
         configured = manifest.model_copy(update={"signoff": SignoffPolicy(allowed_signers=name)})
         ws = Workspace(root=root, manifest=configured, signoffs=(record,))
         digest = workspace_digest(ws)
-        ws = Workspace(root=root, manifest=configured,
-                       signoffs=(record.model_copy(update={"digest": digest}),))
+        ws = Workspace(
+            root=root, manifest=configured, signoffs=(record.model_copy(update={"digest": digest}),)
+        )
         assert signoff_status(ws, digest, verifier).roles[0].state is state
     assert called == [root / "good", root / "bad"]
 
 
 def test_payload_quotes_values_so_lines_cannot_be_forged() -> None:
-    record = Signoff(role="r", name='Eve\ndigest "sha256:00"', email="e@x",
-                     signed_at="2026-11-22T10:00:00-05:00", digest="SHA256:AB")
+    record = Signoff(
+        role="r",
+        name='Eve\ndigest "sha256:00"',
+        email="e@x",
+        signed_at="2026-11-22T10:00:00-05:00",
+        digest="SHA256:AB",
+    )
     lines = signed_payload(record).decode().splitlines()
     assert lines[1] == 'digest "sha256:ab"'
     assert sum(line.startswith("digest") for line in lines) == 1
@@ -260,8 +274,11 @@ def test_payload_quotes_values_so_lines_cannot_be_forged() -> None:
 
 def keygen(directory: Path, name: str) -> Path:
     key = directory / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
-                   check=True, timeout=30)  # fmt: skip
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        timeout=30,
+    )
     return key
 
 
@@ -298,8 +315,11 @@ def test_ssh_signed_signoffs_verify(root: Path, sra: Sra, keys: dict[str, Path])
     assert lint_signoffs(sra).exit_code == 0
     # Re-zoning the timestamp names the same moment: still the signed payload.
     path = records(root)[0]
-    path.write_text(path.read_text().replace(
-        f"signed_at: {TODAY}T10:00:00+00:00", f"signed_at: {TODAY}T05:00:00-05:00"))
+    path.write_text(
+        path.read_text().replace(
+            f"signed_at: {TODAY}T10:00:00+00:00", f"signed_at: {TODAY}T05:00:00-05:00"
+        )
+    )
     assert sra("verify").exit_code == 0
 
 
@@ -314,13 +334,15 @@ def test_a_key_not_listed_for_the_email_is_refused_at_signing(
 
 
 @needs_ssh
-def test_wrong_key_or_tampered_signature_is_invalid(root: Path, sra: Sra,
-                                                    keys: dict[str, Path]) -> None:  # fmt: skip
+def test_wrong_key_or_tampered_signature_is_invalid(
+    root: Path, sra: Sra, keys: dict[str, Path]
+) -> None:
     require_ssh(root, keys)
     sign_both(sra, "--ssh-key", str(keys["alice"]), extra_bob=("--ssh-key", str(keys["bob"])))
     # Alice's line now lists Mallory's key: her signature no longer verifies.
     (root / "allowed_signers").write_text(
-        allowed_line(ALICE[2], keys["mallory"]) + allowed_line(BOB[2], keys["bob"]))
+        allowed_line(ALICE[2], keys["mallory"]) + allowed_line(BOB[2], keys["bob"])
+    )
     run = sra("verify")
     assert run.exit_code == 1 and "compliance-officer: invalid:" in run.stdout
     assert lint_signoffs(sra).exit_code == 1
@@ -351,17 +373,24 @@ def test_a_signed_record_moved_to_new_content_is_invalid(
 
 
 @needs_ssh
-def test_signature_policy_refusals_and_unsigned_records(root: Path, sra: Sra,
-                                                        keys: dict[str, Path]) -> None:  # fmt: skip
+def test_signature_policy_refusals_and_unsigned_records(
+    root: Path, sra: Sra, keys: dict[str, Path]
+) -> None:
     # Without an allowed-signers file a signature cannot be checked: refused, and a
     # hand-made signed record does not count.
     err = one_line_refusal(signoff(sra, ALICE, "--ssh-key", str(keys["alice"])))
     assert "allowed_signers" in err
     ws = load_workspace(root, use_cache=False)
-    record = Signoff(role=BOB[0], name=BOB[1], email=BOB[2],
-                     signed_at="2026-11-22T10:00:00+00:00", digest=workspace_digest(ws))
+    record = Signoff(
+        role=BOB[0],
+        name=BOB[1],
+        email=BOB[2],
+        signed_at="2026-11-22T10:00:00+00:00",
+        digest=workspace_digest(ws),
+    )
     record = record.model_copy(
-        update={"signature": sign_payload(signed_payload(record), keys["bob"])})
+        update={"signature": sign_payload(signed_payload(record), keys["bob"])}
+    )
     (root / "signoffs").mkdir()
     (root / "signoffs/bob.yaml").write_text(render_record(record))
     signoff(sra, ALICE)
@@ -379,8 +408,9 @@ def test_signature_policy_refusals_and_unsigned_records(root: Path, sra: Sra,
 
 
 @needs_ssh
-def test_missing_ssh_keygen_is_reported(root: Path, sra: Sra, keys: dict[str, Path],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_missing_ssh_keygen_is_reported(
+    root: Path, sra: Sra, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_ssh(root, keys)
     sign_both(sra, "--ssh-key", str(keys["alice"]), extra_bob=("--ssh-key", str(keys["bob"])))
     monkeypatch.setenv("PATH", str(root / "no-such-dir"))
@@ -407,10 +437,15 @@ def test_cached_lint_follows_a_change_of_the_allowed_signers_file(
 def test_escape_sequences_in_names_never_reach_the_terminal(root: Path, sra: Sra) -> None:
     # A name is workspace text: an OSC sequence in it could retitle or script a terminal.
     manifest = root / "sra.yaml"
-    manifest.write_text(manifest.read_text().replace(
-        "name: Alice Reyes", 'name: "Alice\\e]0;owned\\aReyes"'))  # fmt: skip
-    run = signoff(sra, ("compliance-officer", "Alice\x1b]0;owned\x07Reyes", ALICE[2]),
-                  "--accept-findings", "test")  # fmt: skip
+    manifest.write_text(
+        manifest.read_text().replace("name: Alice Reyes", 'name: "Alice\\e]0;owned\\aReyes"')
+    )
+    run = signoff(
+        sra,
+        ("compliance-officer", "Alice\x1b]0;owned\x07Reyes", ALICE[2]),
+        "--accept-findings",
+        "test",
+    )
     assert run.exit_code == 0, run.stderr
     verify = sra("verify")
     for text in (run.stdout, run.stderr, verify.stdout, verify.stderr):

@@ -24,8 +24,9 @@ TODAY = "2026-11-22"
 ALICE = ("compliance-officer", "Alice Reyes", "alice@example.test")
 BOB = ("engineering-owner", "Bob Okafor", "bob@example.test")
 REASON = "RR-1 is re-scored at the December review; the residual is accepted until then"
-needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None,
-                               reason="ssh-keygen is not installed")  # fmt: skip
+needs_ssh = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed"
+)
 
 Sra = Callable[..., Run]
 
@@ -40,8 +41,18 @@ def root(tmp_path: Path) -> Path:
 
 def signoff(sra: Sra, who: tuple[str, str, str], *extra: str) -> Run:
     role, name, email = who
-    return sra("signoff", "--role", role, "--name", name, "--email", email,
-               "--now", f"{TODAY}T10:00:00+00:00", *extra)  # fmt: skip
+    return sra(
+        "signoff",
+        "--role",
+        role,
+        "--name",
+        name,
+        "--email",
+        email,
+        "--now",
+        f"{TODAY}T10:00:00+00:00",
+        *extra,
+    )
 
 
 def records(root: Path) -> list[Path]:
@@ -61,8 +72,9 @@ def open_an_error(root: Path) -> None:
 
 
 def report_markdown(sra: Sra) -> str:
-    run = sra("report", "--format", "md", "--out", "-", "--today", TODAY, "--no-history",
-              "--no-cache")  # fmt: skip
+    run = sra(
+        "report", "--format", "md", "--out", "-", "--today", TODAY, "--no-history", "--no-cache"
+    )
     assert run.exit_code == 0, run.stderr
     return run.stdout
 
@@ -73,10 +85,16 @@ def test_a_clean_workspace_is_signed_with_its_summary(root: Path, sra: Sra) -> N
     # SRA501 (two OCR elements: not signed, never reviewed) are the only findings; the
     # sign-off rules themselves are left out.
     assert run.stdout.startswith(
-        f"Lint as of {TODAY} (sign-off rules left out): 0 errors, 2 warnings, 0 info, 0 waived\n")
+        f"Lint as of {TODAY} (sign-off rules left out): 0 errors, 2 warnings, 0 info, 0 waived\n"
+    )
     assert "Open errors" not in run.stdout
-    assert written(root)["attested"] == {"today": date(2026, 11, 22), "errors": 0, "warnings": 2,
-                                         "info": 0, "waived": 0}  # fmt: skip
+    assert written(root)["attested"] == {
+        "today": date(2026, 11, 22),
+        "errors": 0,
+        "warnings": 2,
+        "info": 0,
+        "waived": 0,
+    }
     assert signoff(sra, BOB).exit_code == 0
     assert sra("verify").exit_code == 0
 
@@ -115,17 +133,24 @@ def test_acceptance_without_open_errors_is_not_recorded(root: Path, sra: Sra) ->
 
 def test_the_summary_is_taken_as_of_today_with_waivers_counted(root: Path, sra: Sra) -> None:
     risks = root / "register/risks.yaml"
-    risks.write_text(risks.read_text().replace(
-        "- id: RR-2\n", "- id: RR-2\n  waivers:\n    - {rule: SRA101, reason: Reviewed with "
-        "RR-1 in January, approved_by: alice, until: 2028-12-31}\n", 1))
+    risks.write_text(
+        risks.read_text().replace(
+            "- id: RR-2\n",
+            "- id: RR-2\n  waivers:\n    - {rule: SRA101, reason: Reviewed with "
+            "RR-1 in January, approved_by: alice, until: 2028-12-31}\n",
+            1,
+        )
+    )
     run = signoff(sra, ALICE, "--today", "2028-01-01")
     assert run.exit_code == 0, run.stderr
     attested = written(root)["attested"]
     assert attested["today"] == date(2028, 1, 1) and attested["errors"] == 0
     assert attested["waived"] == 1 and attested["warnings"] > 2 and attested["info"] > 0
-    assert run.stdout.startswith(f"Lint as of 2028-01-01 (sign-off rules left out): 0 errors, "
-                                 f"{attested['warnings']} warnings, {attested['info']} info, "
-                                 "1 waived")  # fmt: skip
+    assert run.stdout.startswith(
+        f"Lint as of 2028-01-01 (sign-off rules left out): 0 errors, "
+        f"{attested['warnings']} warnings, {attested['info']} info, "
+        "1 waived"
+    )
 
 
 def test_old_records_without_the_block_load_and_verify(root: Path, sra: Sra) -> None:
@@ -134,7 +159,8 @@ def test_old_records_without_the_block_load_and_verify(root: Path, sra: Sra) -> 
     for role, name, email in (ALICE, BOB):
         (root / "signoffs" / f"{role}.yaml").write_text(
             f"- role: {role}\n  name: {name}\n  email: {email}\n"
-            f"  signed_at: {TODAY}T09:00:00+00:00\n  digest: '{digest}'\n")
+            f"  signed_at: {TODAY}T09:00:00+00:00\n  digest: '{digest}'\n"
+        )
     assert sra("verify").exit_code == 0
     document = report_markdown(sra)
     assert "### What each signer saw" in document and "not recorded" in document
@@ -146,8 +172,11 @@ def test_the_report_shows_what_each_signer_saw(root: Path, sra: Sra) -> None:
     assert signoff(sra, BOB, "--accept-findings", "as Alice said").exit_code == 0
     document = report_markdown(sra)
     section = document.split("### What each signer saw", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("| compliance-officer")
-            or line.startswith("| engineering-owner")]  # fmt: skip
+    rows = [
+        line
+        for line in section.splitlines()
+        if line.startswith("| compliance-officer") or line.startswith("| engineering-owner")
+    ]
     assert len(rows) == 2
     assert f"| {TODAY} | **1** | 2 | 0 | 0 |" in rows[0]
     assert "SRA107 RR-1" in rows[0] and f"accepted: {REASON}" in rows[0]
@@ -159,8 +188,11 @@ def test_the_report_shows_what_each_signer_saw(root: Path, sra: Sra) -> None:
 
 def keygen(directory: Path, name: str) -> Path:
     key = directory / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
-                   check=True, timeout=30)  # fmt: skip
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        timeout=30,
+    )
     return key
 
 
@@ -169,9 +201,11 @@ def ssh_root(root: Path, tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     """`root`, requiring SSH signatures from Alice's and Bob's keys."""
     (tmp_path / "keys").mkdir()
     keys = {name: keygen(tmp_path / "keys", name) for name in ("alice", "bob")}
-    lines = [f'{email} namespaces="hipaa-sra" '
-             + " ".join(Path(f"{keys[who]}.pub").read_text().split()[:2])
-             for who, email in (("alice", ALICE[2]), ("bob", BOB[2]))]  # fmt: skip
+    lines = [
+        f'{email} namespaces="hipaa-sra" '
+        + " ".join(Path(f"{keys[who]}.pub").read_text().split()[:2])
+        for who, email in (("alice", ALICE[2]), ("bob", BOB[2]))
+    ]
     (root / "allowed_signers").write_text("\n".join(lines) + "\n")
     with (root / "sra.yaml").open("a") as handle:
         handle.write("signoff:\n  allowed_signers: allowed_signers\n")
@@ -185,21 +219,28 @@ def _drop_block(text: str) -> str:
 
 
 @needs_ssh
-@pytest.mark.parametrize("tamper", [
-    lambda text: text.replace("    errors: 1\n", "    errors: 0\n"),
-    lambda text: text.replace('object: "RR-1"}', 'object: "RR-2"}'),
-    lambda text: text.replace(REASON, "the auditor agreed"),
-    _drop_block,
-], ids=["count", "open-error", "reason", "block-removed"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda text: text.replace("    errors: 1\n", "    errors: 0\n"),
+        lambda text: text.replace('object: "RR-1"}', 'object: "RR-2"}'),
+        lambda text: text.replace(REASON, "the auditor agreed"),
+        _drop_block,
+    ],
+    ids=["count", "open-error", "reason", "block-removed"],
+)
 def test_editing_what_was_attested_voids_the_signature(
     ssh_root: tuple[Path, dict[str, Path]], sra: Sra, tamper: Callable[[str], str]
 ) -> None:
     root, keys = ssh_root
     open_an_error(root)
-    assert signoff(sra, ALICE, "--ssh-key", str(keys["alice"]),
-                   "--accept-findings", REASON).exit_code == 0  # fmt: skip
-    assert signoff(sra, BOB, "--ssh-key", str(keys["bob"]),
-                   "--accept-findings", REASON).exit_code == 0  # fmt: skip
+    assert (
+        signoff(sra, ALICE, "--ssh-key", str(keys["alice"]), "--accept-findings", REASON).exit_code
+        == 0
+    )
+    assert (
+        signoff(sra, BOB, "--ssh-key", str(keys["bob"]), "--accept-findings", REASON).exit_code == 0
+    )
     assert sra("verify").exit_code == 0
     path = records(root)[0]
     text = path.read_text()
@@ -217,8 +258,9 @@ def test_an_old_ssh_signed_record_without_the_block_still_verifies(
     digest = workspace_digest(load_workspace(root, use_cache=False))
     (root / "signoffs").mkdir()
     for (role, name, email), key in ((ALICE, keys["alice"]), (BOB, keys["bob"])):
-        record = Signoff(role=role, name=name, email=email, digest=digest,
-                         signed_at=f"{TODAY}T09:00:00+00:00")  # fmt: skip
+        record = Signoff(
+            role=role, name=name, email=email, digest=digest, signed_at=f"{TODAY}T09:00:00+00:00"
+        )
         assert b"attested" not in signed_payload(record)  # the payload of old records
         signed = record.model_copy(update={"signature": sign_payload(signed_payload(record), key)})
         (root / "signoffs" / f"{role}.yaml").write_text(render_record(signed))

@@ -37,7 +37,6 @@ NEW_RISK = """\
 """
 
 
-
 def sign_both(sra: Sra, alice: tuple[str, ...] = (), bob: tuple[str, ...] = ()) -> None:
     for who, extra in ((ALICE, alice), (BOB, bob)):
         run = signoff(sra, who, *extra)
@@ -49,8 +48,9 @@ def lint_signoffs(sra: Sra) -> Run:
 
 
 def report_markdown(sra: Sra) -> str:
-    run = sra("report", "--format", "md", "--out", "-", "--today", TODAY, "--no-history",
-              "--no-cache")  # fmt: skip
+    run = sra(
+        "report", "--format", "md", "--out", "-", "--today", TODAY, "--no-history", "--no-cache"
+    )
     assert run.exit_code == 0, run.stderr
     return run.stdout
 
@@ -115,8 +115,7 @@ def cache_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _entries(root: Path) -> dict[Path, bytes]:
-    return {path: path.read_bytes()
-            for path in (root / CACHE_DIR).rglob("*") if path.is_file()}  # fmt: skip
+    return {path: path.read_bytes() for path in (root / CACHE_DIR).rglob("*") if path.is_file()}
 
 
 def _cache_everything(root: Path, sra: Sra) -> dict[Path, bytes]:
@@ -171,11 +170,15 @@ def test_signoff_never_reads_the_cache(root: Path, sra: Sra, cache_reads: list[s
 
     def edit() -> None:
         # A high risk with no remediation: an error the forged cache would hide.
-        risks.write_text(risks.read_text().replace(
-            "likelihood: low\n  impact: moderate\n  inherent_risk: low\n  current_controls:"
-            " [CTL-ACCESS]\n  residual_risk: low",
-            "likelihood: high\n  impact: high\n  inherent_risk: high\n  current_controls:"
-            " [CTL-ACCESS]\n  residual_risk: high", 1))
+        risks.write_text(
+            risks.read_text().replace(
+                "likelihood: low\n  impact: moderate\n  inherent_risk: low\n  current_controls:"
+                " [CTL-ACCESS]\n  residual_risk: low",
+                "likelihood: high\n  impact: high\n  inherent_risk: high\n  current_controls:"
+                " [CTL-ACCESS]\n  residual_risk: high",
+                1,
+            )
+        )
 
     _forge(root, sra, edit)
     cache_reads.clear()
@@ -196,8 +199,11 @@ def test_signoff_never_reads_the_cache(root: Path, sra: Sra, cache_reads: list[s
 
 def keygen(directory: Path, name: str) -> Path:
     key = directory / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
-                   check=True, timeout=30)  # fmt: skip
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        timeout=30,
+    )
     return key
 
 
@@ -221,8 +227,13 @@ def require_ssh(root: Path, lines: str) -> None:
 def plant(root: Path, who: tuple[str, str, str], key: Path, name: str) -> None:
     """Write a sign-off by hand over the current content, SSH-signed with `key`."""
     role, signer, email = who
-    record = Signoff(role=role, name=signer, email=email, signed_at=f"{TODAY}T12:00:00+00:00",
-                     digest=workspace_digest(load_workspace(root, use_cache=False)))
+    record = Signoff(
+        role=role,
+        name=signer,
+        email=email,
+        signed_at=f"{TODAY}T12:00:00+00:00",
+        digest=workspace_digest(load_workspace(root, use_cache=False)),
+    )
     record = record.model_copy(update={"signature": sign_payload(signed_payload(record), key)})
     (root / "signoffs").mkdir(exist_ok=True)
     (root / "signoffs" / name).write_text(render_record(record))
@@ -233,8 +244,9 @@ def test_an_engineering_owner_cannot_sign_as_compliance_officer(
     root: Path, sra: Sra, keys: dict[str, Path]
 ) -> None:
     ns = 'namespaces="hipaa-sra"'
-    require_ssh(root, f"{ALICE[2]} {ns} {public(keys['alice'])}\n"
-                      f"{BOB[2]} {ns} {public(keys['bob'])}\n")  # fmt: skip
+    require_ssh(
+        root, f"{ALICE[2]} {ns} {public(keys['alice'])}\n{BOB[2]} {ns} {public(keys['bob'])}\n"
+    )
     bob_as_officer = ("compliance-officer", BOB[1], BOB[2])
     run = signoff(sra, bob_as_officer, "--ssh-key", str(keys["bob"]))
     assert run.exit_code == 2 and "does not hold the role `compliance-officer`" in run.stderr
@@ -303,9 +315,13 @@ def test_an_unreadable_register_folder_is_never_signed_or_verified(root: Path) -
     (folder / "more.yaml").write_text(NEW_RISK)
 
     def sra(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*prefix, sys.executable, "-m", "hipaa_sra", *args, "-w", str(root)],
-                              capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "hipaa_sra", *args, "-w", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
 
     when = ("--now", f"{TODAY}T10:00:00+00:00")
     for role, name, email in (ALICE, BOB):
@@ -316,8 +332,7 @@ def test_an_unreadable_register_folder_is_never_signed_or_verified(root: Path) -
     try:
         validate = sra("validate")
         assert validate.returncode == 2 and "register/2026" in validate.stderr, validate.stderr
-        refused = sra("signoff", "--role", ALICE[0], "--name", ALICE[1], "--email", ALICE[2],
-                      *when)  # fmt: skip
+        refused = sra("signoff", "--role", ALICE[0], "--name", ALICE[1], "--email", ALICE[2], *when)
         assert refused.returncode == 2 and "register/2026" in refused.stderr, refused.stderr
         assert len(list((root / "signoffs").glob("*.yaml"))) == 2
         verify = sra("verify")
@@ -332,18 +347,23 @@ def test_allowed_signers_lines_in_every_form_are_read() -> None:
     other = "AAAAC3NzaC1lZDI1NTE5AAAAIHd0b8m3bqZ4yG2s0fO5rYqj9bb8tK8c2n1mQ0J4u9Qw"
     key = fingerprint(blob)
     assert key is not None and key.startswith("SHA256:") and fingerprint("not base64!") is None
-    text = "\n".join([
-        "# comment",
-        f"alice@example.test ssh-ed25519 {blob}",
-        f'  "bob@example.test,carol@example.test" namespaces="git,hipaa-sra" ssh-ed25519 {blob} c',
-        f'dave@example.test valid-after="20240101",namespaces="hipaa-sra" ssh-ed25519 {blob}',
-        f"erin@example.test ssh-ed25519 {other}",
-        f"frank@example.test cert-authority ssh-ed25519 {other}",
-        "broken line",
-    ])
-    assert listings(text, key) == (("alice@example.test",),
-                                   ("bob@example.test", "carol@example.test"),
-                                   ("dave@example.test",))  # fmt: skip
+    text = "\n".join(
+        [
+            "# comment",
+            f"alice@example.test ssh-ed25519 {blob}",
+            f'  "bob@example.test,carol@example.test" namespaces="git,hipaa-sra"'
+            f" ssh-ed25519 {blob} c",
+            f'dave@example.test valid-after="20240101",namespaces="hipaa-sra" ssh-ed25519 {blob}',
+            f"erin@example.test ssh-ed25519 {other}",
+            f"frank@example.test cert-authority ssh-ed25519 {other}",
+            "broken line",
+        ]
+    )
+    assert listings(text, key) == (
+        ("alice@example.test",),
+        ("bob@example.test", "carol@example.test"),
+        ("dave@example.test",),
+    )
     assert matches_principals(("*@example.test", "!bob@example.test"), "alice@example.test")
     assert not matches_principals(("*@example.test", "!bob@example.test"), "bob@example.test")
     assert matches_principals(("?lice@example.test",), "ALICE@example.test")

@@ -53,9 +53,11 @@ def _with_values(root: Path, values: list[str]) -> Path:
     """`root` with one risk per value, the value as its threat and (reversed) its vuln."""
     records = []
     for number, value in enumerate(values):
-        records.append(f"- id: RX-{number}\n  asset: api\n  threat: {json.dumps(value)}\n"
-                       f"  vuln: {json.dumps(value[::-1])}\n  likelihood: low\n  impact: low\n"
-                       f"  current_controls: [{json.dumps(value)}, CTL-ACCESS]\n")
+        records.append(
+            f"- id: RX-{number}\n  asset: api\n  threat: {json.dumps(value)}\n"
+            f"  vuln: {json.dumps(value[::-1])}\n  likelihood: low\n  impact: low\n"
+            f"  current_controls: [{json.dumps(value)}, CTL-ACCESS]\n"
+        )
     (root / "register" / "cells.yaml").write_text("".join(records))
     loaded = {risk.id: risk.threat for risk in load_workspace(root, use_cache=False).risks}
     assert [loaded[f"RX-{n}"] for n in range(len(values))] == values
@@ -65,11 +67,24 @@ def _with_values(root: Path, values: list[str]) -> Path:
 def test_csv_export_neutralises_every_formula_prefix_and_round_trips(base, tmp_path):
     root = _with_values(base, DANGEROUS + QUOTED)
     before = _files(root)
-    assert _run("export", "--format", "csv", "--kinds", "risks", "--out", str(tmp_path / "o"),
-                "-w", str(root))[0] == 0  # fmt: skip
+    assert (
+        _run(
+            "export",
+            "--format",
+            "csv",
+            "--kinds",
+            "risks",
+            "--out",
+            str(tmp_path / "o"),
+            "-w",
+            str(root),
+        )[0]
+        == 0
+    )
     path = tmp_path / "o" / "risks.csv"
-    cells = [cell for line in csv.reader(path.open(encoding="utf-8-sig", newline=""))
-             for cell in line]  # fmt: skip
+    cells = [
+        cell for line in csv.reader(path.open(encoding="utf-8-sig", newline="")) for cell in line
+    ]
     # What a spreadsheet opening the file sees first in each cell: never a formula start.
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     for value in DANGEROUS:
@@ -87,8 +102,12 @@ def test_xlsx_export_stores_formula_like_text_as_text_and_round_trips(base, tmp_
     root = _with_values(base, values)
     before = _files(root)
     out = tmp_path / "r.xlsx"
-    assert _run("export", "--format", "xlsx", "--kinds", "risks", "--out", str(out),
-                "-w", str(root))[0] == 0  # fmt: skip
+    assert (
+        _run("export", "--format", "xlsx", "--kinds", "risks", "--out", str(out), "-w", str(root))[
+            0
+        ]
+        == 0
+    )
     with zipfile.ZipFile(out) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "<f " not in sheet  # no cell is a formula
@@ -128,9 +147,13 @@ def test_negative_numbers_in_number_columns_read_as_numbers(base, tmp_path):
     code, _, stderr = _run("import", str(path), "-w", str(base))
     assert code == 1 and "controls:2:B: evidence.1.refresh_days:" in stderr
     assert "not a whole number" not in stderr  # the model refuses the number, not the text
-    workbook = build(tmp_path / "controls.xlsx", {"controls": row(
-        1, text("A1", "id"), text("B1", "evidence.1.refresh_days")) + row(
-        2, text("A2", "CTL-ACCESS"), '<c r="B2"><v>-5</v></c>')})
+    workbook = build(
+        tmp_path / "controls.xlsx",
+        {
+            "controls": row(1, text("A1", "id"), text("B1", "evidence.1.refresh_days"))
+            + row(2, text("A2", "CTL-ACCESS"), '<c r="B2"><v>-5</v></c>')
+        },
+    )
     assert _refresh_days(workbook) == -5
 
 
@@ -154,8 +177,10 @@ def test_formula_without_a_saved_value_is_refused_naming_the_cell(base, tmp_path
     code, stdout, stderr = _run("import", str(out), "-w", str(base), "--apply")
     assert code == 1, stdout
     letter = cell.rstrip("0123456789")
-    assert (f"{out}:risks:2:{letter}: residual_risk: formula =IF(E2=\"low\",\"low\",\"high\") "
-            "has no saved value") in stderr  # fmt: skip
+    assert (
+        f'{out}:risks:2:{letter}: residual_risk: formula =IF(E2="low","low","high") '
+        "has no saved value"
+    ) in stderr
     assert "1 problems; nothing written" in stderr  # the unmapped formula is not a problem
     assert _files(base) == before  # before: read as empty, and --apply removed residual_risk
 
@@ -163,22 +188,30 @@ def test_formula_without_a_saved_value_is_refused_naming_the_cell(base, tmp_path
 def test_formula_with_a_saved_value_imports_that_value_with_a_note(base, tmp_path):
     formula = '<c r="B{n}" t="str"><f>IF(1,"high","low")</f><v>high</v></c>'
     empty = '<c r="B4" t="str"><f>IF(A4="","","x")</f><v></v></c>'  # a template's spare row
-    sheet = (row(1, text("A1", "id"), text("B1", "likelihood"))
-             + row(2, text("A2", "RR-1"), formula.format(n=2))
-             + row(3, text("A3", "RR-2"), formula.format(n=3)) + row(4, empty))  # fmt: skip
+    sheet = (
+        row(1, text("A1", "id"), text("B1", "likelihood"))
+        + row(2, text("A2", "RR-1"), formula.format(n=2))
+        + row(3, text("A3", "RR-2"), formula.format(n=3))
+        + row(4, empty)
+    )
     path = build(tmp_path / "saved.xlsx", {"risks": sheet})
     code, stdout, stderr = _run("import", str(path), "-w", str(base), "--apply")
     assert code == 0, stderr
-    assert (f"{path}:risks:2:B: likelihood: formula =IF(1,\"high\",\"low\") read as its saved "
-            "value 'high' (and 1 more in this column)") in stdout  # fmt: skip
+    assert (
+        f'{path}:risks:2:B: likelihood: formula =IF(1,"high","low") read as its saved '
+        "value 'high' (and 1 more in this column)"
+    ) in stdout
     risks = load_workspace(base, use_cache=False).risk_by_id
     assert risks["RR-1"].likelihood.value == "high" and risks["RR-2"].likelihood.value == "high"
 
 
 def test_error_values_are_refused(base, tmp_path):
-    sheet = (row(1, text("A1", "id"), text("B1", "threat"), text("C1", "vuln"))
-             + row(2, text("A2", "RR-1"), '<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
-                   '<c r="C2" t="e"><v>#N/A</v></c>'))  # fmt: skip
+    sheet = row(1, text("A1", "id"), text("B1", "threat"), text("C1", "vuln")) + row(
+        2,
+        text("A2", "RR-1"),
+        '<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        '<c r="C2" t="e"><v>#N/A</v></c>',
+    )
     path = build(tmp_path / "errors.xlsx", {"risks": sheet})
     code, _, stderr = _run("import", str(path), "-w", str(base))
     assert code == 1
@@ -188,32 +221,42 @@ def test_error_values_are_refused(base, tmp_path):
 
 def test_xlsx_export_refuses_a_value_longer_than_a_cell_instead_of_cutting_it(base, tmp_path):
     risks = base / "register" / "risks.yaml"
-    risks.write_text(risks.read_text() + "- id: RR-LONG\n  asset: api\n  threat: "
-                     + "x" * 40_000 + "\n  vuln: v\n  likelihood: low\n  impact: low\n")
-    code, _, stderr = _run("export", "--format", "xlsx", "--out", str(tmp_path / "r.xlsx"),
-                           "-w", str(base))  # fmt: skip
+    risks.write_text(
+        risks.read_text()
+        + "- id: RR-LONG\n  asset: api\n  threat: "
+        + "x" * 40_000
+        + "\n  vuln: v\n  likelihood: low\n  impact: low\n"
+    )
+    code, _, stderr = _run(
+        "export", "--format", "xlsx", "--out", str(tmp_path / "r.xlsx"), "-w", str(base)
+    )
     assert code == 2
-    assert ("risks RR-LONG, column threat: the value is 40,000 characters long; an XLSX cell "
-            "holds at most 32,767; export as CSV instead") in stderr  # fmt: skip
+    assert (
+        "risks RR-LONG, column threat: the value is 40,000 characters long; an XLSX cell "
+        "holds at most 32,767; export as CSV instead"
+    ) in stderr
     assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_objects_nested_two_deep_are_json_cells_that_round_trip(base, tmp_path):
     risks = base / "register" / "risks.yaml"
-    risks.write_text(risks.read_text() + (
-        "- id: RR-QUANT\n  asset: api\n  threat: t\n  vuln: v\n  likelihood: low\n"
-        "  impact: low\n  quant:\n    frequency: {min: 0.02, most_likely: 0.1, max: 0.4}\n"
-        "    planned:\n      - {remediation: Rotate keys, reduction: 0.7}\n"
-    ))
+    risks.write_text(
+        risks.read_text()
+        + (
+            "- id: RR-QUANT\n  asset: api\n  threat: t\n  vuln: v\n  likelihood: low\n"
+            "  impact: low\n  quant:\n    frequency: {min: 0.02, most_likely: 0.1, max: 0.4}\n"
+            "    planned:\n      - {remediation: Rotate keys, reduction: 0.7}\n"
+        )
+    )
     before = _files(base)
     path = tmp_path / "o" / "risks.csv"
-    _run("export", "--format", "csv", "--kinds", "risks", "--out", str(path.parent),
-         "-w", str(base))  # fmt: skip
+    _run(
+        "export", "--format", "csv", "--kinds", "risks", "--out", str(path.parent), "-w", str(base)
+    )
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
     quant = next(r for r in rows if r["id"] == "RR-QUANT")
     assert json.loads(quant["quant.frequency"]) == {"min": 0.02, "most_likely": 0.1, "max": 0.4}
-    assert json.loads(quant["quant.planned"]) == [{"remediation": "Rotate keys",
-                                                   "reduction": 0.7}]  # fmt: skip
+    assert json.loads(quant["quant.planned"]) == [{"remediation": "Rotate keys", "reduction": 0.7}]
     code, stdout, stderr = _run("import", str(path), "-w", str(base), "--apply")
     assert code == 0 and "0 to update" in stdout, stderr
     assert _files(base) == before
@@ -224,5 +267,7 @@ def test_objects_nested_two_deep_are_json_cells_that_round_trip(base, tmp_path):
         writer.writerow(quant)
     code, _, stderr = _run("import", str(path), "-w", str(base))
     assert code == 1
-    assert "quant.frequency: not a JSON object (Expecting property name enclosed in double " \
+    assert (
+        "quant.frequency: not a JSON object (Expecting property name enclosed in double "
         "quotes)" in stderr
+    )

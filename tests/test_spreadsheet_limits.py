@@ -31,8 +31,9 @@ def base(tmp_path: Path) -> Path:
 
 def _import(path: Path, root: Path, *more: str) -> tuple[int, str, str, float]:
     start = time.perf_counter()
-    result = CliRunner().invoke(cli, ["import", str(path), "-w", str(root), *more],
-                                catch_exceptions=False)  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "-w", str(root), *more], catch_exceptions=False
+    )
     return result.exit_code, result.stdout, result.stderr, time.perf_counter() - start
 
 
@@ -49,8 +50,11 @@ def _huge_string(size: int) -> Iterator[bytes]:
 
 
 def test_a_shared_string_larger_than_the_unpacked_limit_is_refused_unread(base, tmp_path):
-    path = build(tmp_path / "bomb.xlsx", {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
-                 shared=_huge_string(MAX_FILE_SIZE + 16 * MIB))  # fmt: skip
+    path = build(
+        tmp_path / "bomb.xlsx",
+        {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
+        shared=_huge_string(MAX_FILE_SIZE + 16 * MIB),
+    )
     assert path.stat().st_size < 2 * MIB
     code, stdout, stderr, seconds = _import(path, base, "--apply")
     assert code == 2 and stdout == ""
@@ -59,22 +63,32 @@ def test_a_shared_string_larger_than_the_unpacked_limit_is_refused_unread(base, 
 
 
 def test_a_shared_string_longer_than_a_cell_stops_the_read_at_that_string(base, tmp_path):
-    path = build(tmp_path / "long.xlsx", {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
-                 shared=_huge_string(64 * MIB))  # fmt: skip
+    path = build(
+        tmp_path / "long.xlsx",
+        {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
+        shared=_huge_string(64 * MIB),
+    )
     code, _, stderr, seconds = _import(path, base)
     assert code == 2
-    assert ("xl/sharedStrings.xml: string 1 is longer than 32,767 characters, the most an XLSX "
-            "cell holds") in stderr  # fmt: skip
+    assert (
+        "xl/sharedStrings.xml: string 1 is longer than 32,767 characters, the most an XLSX "
+        "cell holds"
+    ) in stderr
     assert seconds < QUICK
 
 
 def test_a_declared_thirty_million_shared_strings_are_refused_before_parsing(base, tmp_path):
-    path = build(tmp_path / "many.xlsx", {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
-                 shared=shared_table(["id"], declared=30_000_000))  # fmt: skip
+    path = build(
+        tmp_path / "many.xlsx",
+        {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
+        shared=shared_table(["id"], declared=30_000_000),
+    )
     code, _, stderr, seconds = _import(path, base)
     assert code == 2
-    assert ("the shared-string table declares uniqueCount=30,000,000; a file holds at most "
-            f"{MAX_SHARED_STRINGS:,} distinct strings") in stderr  # fmt: skip
+    assert (
+        "the shared-string table declares uniqueCount=30,000,000; a file holds at most "
+        f"{MAX_SHARED_STRINGS:,} distinct strings"
+    ) in stderr
     assert seconds < QUICK
 
 
@@ -85,8 +99,9 @@ def test_more_shared_strings_than_declared_are_counted_while_reading(base, tmp_p
             yield b"<si/>" * 100_000
         yield b"</sst>"
 
-    path = build(tmp_path / "liar.xlsx", {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')},
-                 shared=strings())  # fmt: skip
+    path = build(
+        tmp_path / "liar.xlsx", {"risks": row(1, '<c r="A1" t="s"><v>0</v></c>')}, shared=strings()
+    )
     code, _, stderr, _ = _import(path, base)
     assert code == 2 and f"more than {MAX_SHARED_STRINGS:,} shared strings" in stderr
 
@@ -98,15 +113,18 @@ def test_a_sheet_wider_and_longer_than_the_cell_limit_is_refused_at_its_row(base
     path = build(tmp_path / "wide.xlsx", {"risks": header + rows})
     code, _, stderr, seconds = _import(path, base)
     assert code == 2
-    assert (f"sheet 'risks' reaches more than {MAX_CELLS:,} cells (rows x header columns) at "
-            "row 306") in stderr  # fmt: skip
+    assert (
+        f"sheet 'risks' reaches more than {MAX_CELLS:,} cells (rows x header columns) at row 306"
+    ) in stderr
     assert seconds < QUICK
 
 
 def test_a_lone_far_off_cell_costs_one_cell_not_a_padded_grid(base, tmp_path):
-    sheet = (row(1, text("A1", "id"), text("B1", "likelihood"))
-             + row(2, text("A2", "RR-1"), text("B2", "high"))
-             + row(1048576, text("XFD1048576", "x")))  # fmt: skip
+    sheet = (
+        row(1, text("A1", "id"), text("B1", "likelihood"))
+        + row(2, text("A2", "RR-1"), text("B2", "high"))
+        + row(1048576, text("XFD1048576", "x"))
+    )
     path = build(tmp_path / "sparse.xlsx", {"risks": sheet}, dimension="A1:XFD1048576")
     code, stdout, stderr, seconds = _import(path, base)
     assert code == 1, stdout  # the far-off row has no id: a bad row, reported where it is
@@ -115,13 +133,15 @@ def test_a_lone_far_off_cell_costs_one_cell_not_a_padded_grid(base, tmp_path):
 
 
 def test_an_inline_cell_longer_than_xlsx_holds_is_refused_with_its_position(base, tmp_path):
-    sheet = row(1, text("A1", "id"), text("B1", "threat")) + row(2, text("A2", "RR-1"),
-                                                                 text("B2", "t" * 40_000))
+    sheet = row(1, text("A1", "id"), text("B1", "threat")) + row(
+        2, text("A2", "RR-1"), text("B2", "t" * 40_000)
+    )
     path = build(tmp_path / "cell.xlsx", {"risks": sheet})
     code, _, stderr, _ = _import(path, base)
     assert code == 2
-    assert (f"{path}:2:2: sheet 'risks', cell B2: 40,000 characters; a cell holds at most "
-            "32,767") in stderr  # fmt: skip
+    assert (
+        f"{path}:2:2: sheet 'risks', cell B2: 40,000 characters; a cell holds at most 32,767"
+    ) in stderr
 
 
 def test_a_csv_over_the_size_limit_is_refused_without_reading_it(base, tmp_path):
@@ -156,8 +176,12 @@ def test_a_fifo_is_refused_instead_of_waiting_for_a_writer(base, tmp_path):
     for name in ("risks.csv", "risks.xlsx"):
         fifo = tmp_path / name
         os.mkfifo(fifo)
-        result = subprocess.run([sys.executable, "-m", "hipaa_sra", "import", str(fifo),
-                                 "-w", str(base)], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "hipaa_sra", "import", str(fifo), "-w", str(base)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2
         assert f"{fifo}:1:1: not a regular file" in result.stderr
 

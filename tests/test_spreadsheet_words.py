@@ -14,9 +14,21 @@ from hipaa_sra.cli import cli
 from hipaa_sra.loading import load_workspace
 
 BASE = Path(__file__).parent / "rules" / "base"
-HEADER = ["Risk ID", "Asset", "Threat", "Vulnerability", "Likelihood", "Impact",
-          "Inherent Risk", "Current Controls", "Last Reviewed", "Remediation Control",
-          "Remediation Owner", "Remediation Due", "Remediation Status"]  # fmt: skip
+HEADER = [
+    "Risk ID",
+    "Asset",
+    "Threat",
+    "Vulnerability",
+    "Likelihood",
+    "Impact",
+    "Inherent Risk",
+    "Current Controls",
+    "Last Reviewed",
+    "Remediation Control",
+    "Remediation Owner",
+    "Remediation Due",
+    "Remediation Status",
+]
 
 
 @pytest.fixture
@@ -30,19 +42,34 @@ def _import(base: Path, tmp_path: Path, rows: list[list[str]], *args: str) -> tu
     path = tmp_path / "risks.csv"
     with path.open("w", newline="") as handle:
         csv.writer(handle).writerows([HEADER, *rows])
-    result = CliRunner().invoke(cli, ["import", str(path), "-w", str(base), *args],
-                                catch_exceptions=False)  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "-w", str(base), *args], catch_exceptions=False
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
 def _row(rid: str, reviewed: str, due: str, status: str) -> list[str]:
-    return [rid, "api", "Phishing", "No MFA", "low", "high", "moderate", "", reviewed,
-            "Enforce MFA", "bob", due, status]  # fmt: skip
+    return [
+        rid,
+        "api",
+        "Phishing",
+        "No MFA",
+        "low",
+        "high",
+        "moderate",
+        "",
+        reviewed,
+        "Enforce MFA",
+        "bob",
+        due,
+        status,
+    ]
 
 
 def test_us_dates_are_read_with_a_note(base: Path, tmp_path: Path) -> None:
-    code, stdout, stderr = _import(base, tmp_path, [_row("NEW-1", "3/5/2026", "03/31/2027",
-                                                         "planned")], "--apply")  # fmt: skip
+    code, stdout, stderr = _import(
+        base, tmp_path, [_row("NEW-1", "3/5/2026", "03/31/2027", "planned")], "--apply"
+    )
     assert code == 0, stderr
     notes = [line.split(": ", 1)[1] for line in stdout.splitlines() if "month/day/year" in line]
     assert notes == [
@@ -54,13 +81,21 @@ def test_us_dates_are_read_with_a_note(base: Path, tmp_path: Path) -> None:
     assert str(risk.remediation[0].due) == "2027-03-31"
 
 
-@pytest.mark.parametrize(("word", "status"), [
-    ("Not started", "planned"), ("Complete", "done"), ("Closed", "done"),
-    ("Completed", "done"), ("In Progress", "in_progress"), ("Ongoing", "in_progress"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        ("Not started", "planned"),
+        ("Complete", "done"),
+        ("Closed", "done"),
+        ("Completed", "done"),
+        ("In Progress", "in_progress"),
+        ("Ongoing", "in_progress"),
+    ],
+)
 def test_everyday_status_words(base: Path, tmp_path: Path, word: str, status: str) -> None:
-    code, stdout, stderr = _import(base, tmp_path, [_row("NEW-1", "2026-01-05", "2027-01-05",
-                                                         word)], "--apply")  # fmt: skip
+    code, stdout, stderr = _import(
+        base, tmp_path, [_row("NEW-1", "2026-01-05", "2027-01-05", word)], "--apply"
+    )
     assert code == 0, stderr
     risk = load_workspace(base, use_cache=False).risk_by_id["NEW-1"]
     assert risk.remediation[0].status.value == status
@@ -88,8 +123,9 @@ def test_bad_values_are_echoed(base: Path, tmp_path: Path) -> None:
 
 
 def test_new_rows_are_written_as_a_person_would(base: Path, tmp_path: Path) -> None:
-    code, _, stderr = _import(base, tmp_path, [_row("NEW-1", "2026-01-05", "", "planned")],
-                              "--apply")  # fmt: skip
+    code, _, stderr = _import(
+        base, tmp_path, [_row("NEW-1", "2026-01-05", "", "planned")], "--apply"
+    )
     assert code == 0, stderr
     text = (base / "register" / "imported.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../.schema/risks.schema.json\n")

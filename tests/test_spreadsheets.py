@@ -57,8 +57,9 @@ def test_round_trip_leaves_every_file_byte_identical(request, tmp_path, fmt, nam
 
 def test_xlsx_layout(base, tmp_path) -> None:
     out = tmp_path / "r.xlsx"
-    _run("export", "--format", "xlsx", "--kinds", "risks,assets", "--out", str(out),
-         "-w", str(base))
+    _run(
+        "export", "--format", "xlsx", "--kinds", "risks,assets", "--out", str(out), "-w", str(base)
+    )
     book = load_workbook(out)
     assert book.sheetnames == ["risks", "assets", "lists"]
     sheet = book["risks"]
@@ -76,15 +77,18 @@ def test_xlsx_layout(base, tmp_path) -> None:
 
 def test_values_survive_dates_booleans_lists_nested_multiline(base, tmp_path) -> None:
     risks = base / "register" / "risks.yaml"
-    risks.write_text(risks.read_text() + (
-        "# a trailing comment kept as is\n"
-        "- id: RR-MULTI\n  asset: api\n  ephi_present: false\n  threat: |-\n    line one\n"
-        "    line two\n  vuln: v\n  likelihood: medium\n  impact: high\n"
-        "  current_controls: [CTL-ACCESS, \"text, with comma\"]\n"
-        "  remediation:\n    - {control: X, owner: bob, due: 2026-12-01, status: in_progress}\n"
-        "    - control: Y\n      status: accepted\n      rationale: cost\n"
-        "      approved_by: alice\n"
-    ))
+    risks.write_text(
+        risks.read_text()
+        + (
+            "# a trailing comment kept as is\n"
+            "- id: RR-MULTI\n  asset: api\n  ephi_present: false\n  threat: |-\n    line one\n"
+            "    line two\n  vuln: v\n  likelihood: medium\n  impact: high\n"
+            '  current_controls: [CTL-ACCESS, "text, with comma"]\n'
+            "  remediation:\n    - {control: X, owner: bob, due: 2026-12-01, status: in_progress}\n"
+            "    - control: Y\n      status: accepted\n      rationale: cost\n"
+            "      approved_by: alice\n"
+        )
+    )
     before = _files(base)
     for fmt, out in (("xlsx", tmp_path / "a.xlsx"), ("csv", tmp_path / "c")):
         _run("export", "--format", fmt, "--out", str(out), "-w", str(base))
@@ -124,13 +128,15 @@ def test_update_edits_only_that_record_and_keeps_comments(example, tmp_path) -> 
     old_lines = before[changed[0]].decode().splitlines()
     new_lines = after[changed[0]].decode().splitlines()
     assert [line for line in old_lines if line.startswith("#")] == [
-        line for line in new_lines if line.startswith("#")]
+        line for line in new_lines if line.startswith("#")
+    ]
     reloaded = load_workspace(example, use_cache=False).risk_by_id[risk.id]
     assert reloaded.likelihood.value == "high"
     assert reloaded.remediation[0].status.value == "in_progress"
     assert reloaded.remediation[0].control == "Rotate keys"
     assert {r.id: r for r in load_workspace(example, use_cache=False).risks}.keys() == {
-        r.id for r in ws.risks}
+        r.id for r in ws.risks
+    }
 
 
 def _template(path: Path, rows: list[list[object]]) -> None:
@@ -144,12 +150,39 @@ def _template(path: Path, rows: list[list[object]]) -> None:
 
 def test_template_with_synonyms_adds_rows_and_lists_unmapped(base, tmp_path) -> None:
     path = tmp_path / "template.xlsx"
-    _template(path, [
-        ["Risk ID", "Asset", "Threat", "Vulnerability", "Likelihood", "Impact", "Risk Level",
-         "Owner", "Due Date", "Status", "Remediation", "Color"],
-        ["NEW-1", "api", "t", "v", "Medium", "High", "moderate", "bob", None, "planned", "MFA",
-         "red"],
-    ])
+    _template(
+        path,
+        [
+            [
+                "Risk ID",
+                "Asset",
+                "Threat",
+                "Vulnerability",
+                "Likelihood",
+                "Impact",
+                "Risk Level",
+                "Owner",
+                "Due Date",
+                "Status",
+                "Remediation",
+                "Color",
+            ],
+            [
+                "NEW-1",
+                "api",
+                "t",
+                "v",
+                "Medium",
+                "High",
+                "moderate",
+                "bob",
+                None,
+                "planned",
+                "MFA",
+                "red",
+            ],
+        ],
+    )
     code, stdout, _ = _run("import", str(path), "--kind", "risks", "-w", str(base), "--apply")
     assert code == 0, stdout
     assert "columns not mapped, ignored: Color" in stdout
@@ -158,19 +191,31 @@ def test_template_with_synonyms_adds_rows_and_lists_unmapped(base, tmp_path) -> 
     risk = load_workspace(base, use_cache=False).risk_by_id["NEW-1"]
     assert risk.likelihood.value == "moderate" and risk.remediation[0].owner == "bob"
     head = (base / "register" / "imported.yaml").read_text().splitlines()[:2]
-    assert head == ["# yaml-language-server: $schema=../.schema/risks.schema.json",
-                    "# Records added by `sra import`; move them to other files as you like."]
+    assert head == [
+        "# yaml-language-server: $schema=../.schema/risks.schema.json",
+        "# Records added by `sra import`; move them to other files as you like.",
+    ]
 
 
 def test_bad_cells_are_positioned_and_nothing_is_written(base, tmp_path) -> None:
     path = tmp_path / "risks.csv"
     with path.open("w", newline="") as handle:
-        csv.writer(handle).writerows([
-            ["id", "asset", "threat", "vuln", "likelihood", "impact", "ephi_present",
-             "last_reviewed"],
-            ["RR-1", "pg-primary", "t", "v", "sky-high", "low", "perhaps", "2026-02-30"],
-            ["NEW-2", "api", "t", "v", "low", "low", "", ""],
-        ])
+        csv.writer(handle).writerows(
+            [
+                [
+                    "id",
+                    "asset",
+                    "threat",
+                    "vuln",
+                    "likelihood",
+                    "impact",
+                    "ephi_present",
+                    "last_reviewed",
+                ],
+                ["RR-1", "pg-primary", "t", "v", "sky-high", "low", "perhaps", "2026-02-30"],
+                ["NEW-2", "api", "t", "v", "low", "low", "", ""],
+            ]
+        )
     before = _files(base)
     code, _, stderr = _run("import", str(path), "-w", str(base), "--apply")
     assert code == 1

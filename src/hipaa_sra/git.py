@@ -21,10 +21,18 @@ command does not."""
 
 # Variables a git hook (or `git rebase --exec`) sets; inherited, they would make
 # `git -C <dir>` read or write somewhere else than the repository around the directory.
-_REDIRECTING = frozenset({
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX",
-})  # fmt: skip
+_REDIRECTING = frozenset(
+    {
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_PREFIX",
+    }
+)
 
 
 class GitError(SraError):
@@ -44,17 +52,27 @@ def _completed(
 ) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            ["git", "-C", str(repo), *args], input=stdin, capture_output=True,
-            timeout=TIMEOUT, check=False, env=clean_environment(env),
-        )  # fmt: skip
+            ["git", "-C", str(repo), *args],
+            input=stdin,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+            env=clean_environment(env),
+        )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"{what or '`git ' + args[0] + '`'} took longer than {TIMEOUT} s") from None
 
 
-def run_git(repo: Path, args: Sequence[str], stdin: bytes | None = None,
-            env: Mapping[str, str] | None = None, *, what: str = "") -> bytes:  # fmt: skip
+def run_git(
+    repo: Path,
+    args: Sequence[str],
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    what: str = "",
+) -> bytes:
     """Standard output of `git -C repo ARGS`; `GitError` (naming `what`) on any failure."""
     result = _completed(repo, args, stdin, env, what)
     if result.returncode != 0:

@@ -36,43 +36,59 @@ def clinic(seed: int = 7, patients: int = 300) -> Clinic:
     fake.seed_instance(seed)
     rng = random.Random(seed)
     ids = [f"MRN{100000 + i * 7}" for i in range(patients)]
-    zips = [rng.choice(RESTRICTED_ZIP3) + f"{rng.randint(0, 99):02d}" if i % 10 == 0
-            else fake.zipcode() for i in range(patients)]  # fmt: skip
+    zips = [
+        rng.choice(RESTRICTED_ZIP3) + f"{rng.randint(0, 99):02d}" if i % 10 == 0 else fake.zipcode()
+        for i in range(patients)
+    ]
     births = [fake.date_of_birth(minimum_age=1, maximum_age=104) for _ in ids]
-    people = pl.DataFrame({
-        "patient_id": ids,
-        "full_name": [fake.name() for _ in ids],
-        "ssn": [fake.ssn() for _ in ids],
-        "birth_date": [b.isoformat() for b in births],
-        "age": [str((TODAY - b).days // 365) for b in births],
-        "zip": zips,
-        "city": [fake.city() for _ in ids],
-        "phone": [fake.phone_number() for _ in ids],
-        "email": [fake.email() for _ in ids],
-        "medicare_id": [mbi(rng) for _ in ids],
-        "sex": [rng.choice(["F", "M"]) for _ in ids],
-    })  # fmt: skip
+    people = pl.DataFrame(
+        {
+            "patient_id": ids,
+            "full_name": [fake.name() for _ in ids],
+            "ssn": [fake.ssn() for _ in ids],
+            "birth_date": [b.isoformat() for b in births],
+            "age": [str((TODAY - b).days // 365) for b in births],
+            "zip": zips,
+            "city": [fake.city() for _ in ids],
+            "phone": [fake.phone_number() for _ in ids],
+            "email": [fake.email() for _ in ids],
+            "medicare_id": [mbi(rng) for _ in ids],
+            "sex": [rng.choice(["F", "M"]) for _ in ids],
+        }
+    )
     visits = []
     for number in range(patients * 3):
         patient = ids[rng.randrange(patients)]
         admitted = fake.date_between(date(2021, 1, 1), date(2026, 6, 30))
         discharged = admitted + timedelta(days=rng.randint(0, 20))
-        visits.append({"encounter_id": f"E{number:06d}", "patient_id": patient,
-                       "admit_date": admitted.isoformat(),
-                       "discharge_date": discharged.isoformat(),
-                       "diagnosis": rng.choice(["E11.9", "I10", "J45.909", "Z00.00"]),
-                       "department": rng.choice(["Cardiology", "Oncology", "Radiology"])})
+        visits.append(
+            {
+                "encounter_id": f"E{number:06d}",
+                "patient_id": patient,
+                "admit_date": admitted.isoformat(),
+                "discharge_date": discharged.isoformat(),
+                "diagnosis": rng.choice(["E11.9", "I10", "J45.909", "Z00.00"]),
+                "department": rng.choice(["Cardiology", "Oncology", "Radiology"]),
+            }
+        )
     encounters = pl.DataFrame(visits)
-    notes = pl.DataFrame({
-        "note_id": [f"N{n:06d}" for n in range(len(visits))],
-        "encounter_id": [v["encounter_id"] for v in visits],
-        "patient_id": [v["patient_id"] for v in visits],
-        "text": [fake.sentence(nb_words=12) + (
-            f" Seen by Dr. {fake.last_name()}; SSN {fake.ssn()}, call "
-            f"{fake.numerify('###-###-####')}."
-            if n % 4 == 0 else f" Reached at {fake.email()} on {v['admit_date']}.")
-            for n, v in enumerate(visits)],
-    })  # fmt: skip
+    notes = pl.DataFrame(
+        {
+            "note_id": [f"N{n:06d}" for n in range(len(visits))],
+            "encounter_id": [v["encounter_id"] for v in visits],
+            "patient_id": [v["patient_id"] for v in visits],
+            "text": [
+                fake.sentence(nb_words=12)
+                + (
+                    f" Seen by Dr. {fake.last_name()}; SSN {fake.ssn()}, call "
+                    f"{fake.numerify('###-###-####')}."
+                    if n % 4 == 0
+                    else f" Reached at {fake.email()} on {v['admit_date']}."
+                )
+                for n, v in enumerate(visits)
+            ],
+        }
+    )
     return Clinic(people, encounters, notes)
 
 
@@ -100,7 +116,7 @@ def write_sqlite(data: Clinic, path: Path) -> Path:
         CREATE TABLE notes (note_id TEXT PRIMARY KEY,
             encounter_id TEXT REFERENCES encounters (encounter_id),
             patient_id TEXT REFERENCES patients (patient_id), text TEXT);
-    """)  # fmt: skip
+    """)
     for name, frame in data.frames().items():
         marks = ", ".join("?" * frame.width)
         conn.executemany(f"INSERT INTO {name} VALUES ({marks})", frame.iter_rows())
@@ -142,11 +158,15 @@ tables:
 """
 """A Safe Harbor policy for the clinic tables."""
 
-SHIFTED = POLICY.replace("profile: safe-harbor", "profile: limited-data-set").replace(
-    "admit_date: {action: generalize, type: date}",
-    "admit_date: {action: date-shift, subject: patient_id, domain: patient, max_days: 60}",
-).replace(
-    "discharge_date: {action: generalize, type: date}",
-    "discharge_date: {action: date-shift, subject: patient_id, domain: patient, max_days: 60}",
+SHIFTED = (
+    POLICY.replace("profile: safe-harbor", "profile: limited-data-set")
+    .replace(
+        "admit_date: {action: generalize, type: date}",
+        "admit_date: {action: date-shift, subject: patient_id, domain: patient, max_days: 60}",
+    )
+    .replace(
+        "discharge_date: {action: generalize, type: date}",
+        "discharge_date: {action: date-shift, subject: patient_id, domain: patient, max_days: 60}",
+    )
 )
 """A limited data set whose visit dates move by one offset per patient."""

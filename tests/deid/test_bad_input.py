@@ -20,14 +20,25 @@ def export(tmp_path: Path) -> Path:
 
 
 def _run(export: Path, to: Path, *more: str) -> tuple[int, str, str]:
-    return run("--from", str(export), "--to", str(to), "--policy",
-               str(export.parent / "policy.yaml"), "--mapping-store",
-               str(export.parent / "secure" / "map.sqlite"), *more)  # fmt: skip
+    return run(
+        "--from",
+        str(export),
+        "--to",
+        str(to),
+        "--policy",
+        str(export.parent / "policy.yaml"),
+        "--mapping-store",
+        str(export.parent / "secure" / "map.sqlite"),
+        *more,
+    )
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}  # fmt: skip
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_destination_may_not_be_or_hold_the_source(export: Path) -> None:
@@ -88,12 +99,22 @@ def test_an_interrupted_run_leaves_no_destination(
 
 def test_places_that_must_not_hold_the_mapping_store(export: Path, tmp_path: Path) -> None:
     out = tmp_path / "staging"
-    code, _, stderr = run("--from", str(export), "--to", str(out), "--policy",
-                          str(tmp_path / "policy.yaml"), "--mapping-store", str(out / "map.db"))
+    code, _, stderr = run(
+        "--from",
+        str(export),
+        "--to",
+        str(out),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(out / "map.db"),
+    )
     assert code == 2 and "the mapping store must be outside the source and the destination" in (
-        stderr)
-    code, _, stderr = run("--from", str(export), "--to", str(out), "--policy",
-                          str(tmp_path / "policy.yaml"))  # fmt: skip
+        stderr
+    )
+    code, _, stderr = run(
+        "--from", str(export), "--to", str(out), "--policy", str(tmp_path / "policy.yaml")
+    )
     assert code == 2 and "give --mapping-store" in stderr
     assert not out.exists()
 
@@ -104,8 +125,13 @@ def test_outputs_inside_a_workspace_are_refused(export: Path, tmp_path: Path) ->
     for option in ("--to", "--mapping-store"):
         args = {"--to": str(tmp_path / "out"), "--mapping-store": str(tmp_path / "map.db")}
         args[option] = str(tmp_path / "sra" / "copy")
-        code, _, stderr = run("--from", str(export), "--policy", str(tmp_path / "policy.yaml"),
-                              *[x for pair in args.items() for x in pair])  # fmt: skip
+        code, _, stderr = run(
+            "--from",
+            str(export),
+            "--policy",
+            str(tmp_path / "policy.yaml"),
+            *[x for pair in args.items() for x in pair],
+        )
         assert code == 2 and "inside the workspace" in stderr
     assert not (tmp_path / "sra" / "copy").exists()
 
@@ -115,6 +141,14 @@ def test_a_mapping_store_that_is_another_database_is_refused(export: Path, tmp_p
 
     other = tmp_path / "app.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE users (id int)").connection.commit()
-    code, _, stderr = run("--from", str(export), "--to", str(tmp_path / "out"), "--policy",
-                          str(tmp_path / "policy.yaml"), "--mapping-store", str(other))
+    code, _, stderr = run(
+        "--from",
+        str(export),
+        "--to",
+        str(tmp_path / "out"),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(other),
+    )
     assert code == 2 and "a SQLite database that is not a mapping store" in stderr

@@ -18,14 +18,16 @@ from .test_files import run
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """Two workers as threads of this process (processes=False): same code path, fast start."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_dask_copy_equals_the_in_process_copy(tmp_path: Path, scheduler: str, fmt: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_dask_copy_equals_the_in_process_copy(
+    tmp_path: Path, scheduler: str, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = clinic(patients=600)
     source = tmp_path / "export"
     write_files(data, source, fmt)
@@ -38,8 +40,17 @@ def test_dask_copy_equals_the_in_process_copy(tmp_path: Path, scheduler: str, fm
     common = ("--policy", str(tmp_path / "policy.yaml"), "--mapping-store", store)
     local = run("--from", str(source), "--to", str(tmp_path / "local"), *common)
     assert local[0] == 0, local
-    remote = run("--from", str(source), "--to", str(tmp_path / "remote"), *common,
-                 "--engine", "dask", "--scheduler", scheduler)  # fmt: skip
+    remote = run(
+        "--from",
+        str(source),
+        "--to",
+        str(tmp_path / "remote"),
+        *common,
+        "--engine",
+        "dask",
+        "--scheduler",
+        scheduler,
+    )
     assert remote[0] == 0, remote
     for name in ("patients", "encounters", "notes"):
         a = tmp_path / "local" / f"{name}.{fmt}"
@@ -54,9 +65,19 @@ def test_dask_copy_equals_the_in_process_copy(tmp_path: Path, scheduler: str, fm
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     source = write_files(clinic(patients=10), tmp_path / "export", "csv")
     (tmp_path / "policy.yaml").write_text(POLICY)
-    code, _, stderr = run("--from", str(source), "--to", str(tmp_path / "out"), "--policy",
-                          str(tmp_path / "policy.yaml"), "--mapping-store",
-                          str(tmp_path / "map.sqlite"), "--engine", "dask", "--scheduler",
-                          "tcp://127.0.0.1:1")  # fmt: skip
+    code, _, stderr = run(
+        "--from",
+        str(source),
+        "--to",
+        str(tmp_path / "out"),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(tmp_path / "map.sqlite"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:1",
+    )
     assert code == 2 and "cannot reach the Dask scheduler" in stderr
     assert not (tmp_path / "out").exists()

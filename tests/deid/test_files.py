@@ -19,8 +19,9 @@ from .data import POLICY, SHIFTED, TODAY, clinic, write_files
 
 def run(*args: str) -> tuple[int, str, str]:
     """`sra deidentify ARGS` with the date pinned; (exit code, stdout, stderr)."""
-    result = CliRunner().invoke(cli, ["deidentify", "--today", TODAY.isoformat(), *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["deidentify", "--today", TODAY.isoformat(), *args], catch_exceptions=False
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -41,9 +42,18 @@ def _copy(tmp_path: Path, fmt: str, policy: str = POLICY) -> tuple[Path, Path]:
     source = write_files(clinic(), tmp_path / "export", fmt)
     (tmp_path / "policy.yaml").write_text(policy)
     out = tmp_path / "staging"
-    code, stdout, stderr = run("--from", str(source), "--to", str(out), "--policy",
-                               str(tmp_path / "policy.yaml"), "--mapping-store",
-                               str(tmp_path / "secure" / "map.sqlite"), "--format", "json")
+    code, stdout, stderr = run(
+        "--from",
+        str(source),
+        "--to",
+        str(out),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(tmp_path / "secure" / "map.sqlite"),
+        "--format",
+        "json",
+    )
     assert code == 0, stdout + stderr
     return source, out
 
@@ -51,11 +61,20 @@ def _copy(tmp_path: Path, fmt: str, policy: str = POLICY) -> tuple[Path, Path]:
 def test_the_copy_holds_no_identifier_the_scan_can_find(tmp_path: Path, fmt: str) -> None:
     _, out = _copy(tmp_path, fmt)
     result = scan([Target(str(out))], Options())
-    found = {(t.table, c.column): sorted(i.type.value for i in c.identifiers if i.type.is_phi)
-             for s in result.sources for t in s.tables for c in t.columns if c.identifiers}
+    found = {
+        (t.table, c.column): sorted(i.type.value for i in c.identifiers if i.type.is_phi)
+        for s in result.sources
+        for t in s.tables
+        for c in t.columns
+        if c.identifiers
+    }
     # Only the surrogates are found, by shape: MRN-like ids and example.org emails.
-    assert set(found) <= {("patients", "patient_id"), ("encounters", "patient_id"),
-                          ("notes", "patient_id"), ("patients", "email")}
+    assert set(found) <= {
+        ("patients", "patient_id"),
+        ("encounters", "patient_id"),
+        ("notes", "patient_id"),
+        ("patients", "email"),
+    }
     text = read(out, fmt, "notes").get_column("text")
     assert not text.str.contains(r"\d{3}-\d{2}-\d{4}").any()
     assert text.str.contains(r"\[SSN\]").any() and text.str.contains(r"\[NAME\]").any()
@@ -84,8 +103,7 @@ def test_zip_codes_ages_and_dates_are_generalized(tmp_path: Path, fmt: str) -> N
     restricted = [z[:3] in RESTRICTED_ZIP3 for z in data.patients["zip"]]
     assert restricted.count(True) >= 20
     assert all(z == "000" for z, r in zip(zips, restricted, strict=True) if r)
-    assert all(len(z) == 3 and z != "000" for z, r in zip(zips, restricted, strict=True)
-               if not r)  # fmt: skip
+    assert all(len(z) == 3 and z != "000" for z, r in zip(zips, restricted, strict=True) if not r)
     ages = patients.get_column("age").to_list()
     old = [int(a) > 89 for a in data.patients["age"]]
     assert any(old)
@@ -100,17 +118,21 @@ def test_zip_codes_ages_and_dates_are_generalized(tmp_path: Path, fmt: str) -> N
 def test_date_shift_keeps_every_interval_of_a_subject(tmp_path: Path, fmt: str) -> None:
     data = clinic()
     _, out = _copy(tmp_path, fmt, SHIFTED)
-    visits = read(out, fmt, "encounters").with_columns(pl.col("admit_date", "discharge_date")
-                                                         .str.to_date())  # fmt: skip
+    visits = read(out, fmt, "encounters").with_columns(
+        pl.col("admit_date", "discharge_date").str.to_date()
+    )
     original = data.encounters.with_columns(pl.col("admit_date", "discharge_date").str.to_date())
     assert (visits["discharge_date"] - visits["admit_date"]).to_list() == (
-        original["discharge_date"] - original["admit_date"]).to_list()
+        original["discharge_date"] - original["admit_date"]
+    ).to_list()
     shift = (visits["admit_date"] - original["admit_date"]).dt.total_days()
     assert shift.abs().max() <= 60 and (shift != 0).all()  # type: ignore[operator]
     # One offset per patient: intervals between visits of a subject are kept too.
     per_patient = pl.DataFrame({"patient": original["patient_id"], "shift": shift})
-    assert per_patient.group_by("patient").agg(pl.col("shift").n_unique()).get_column(
-        "shift").max() == 1
+    assert (
+        per_patient.group_by("patient").agg(pl.col("shift").n_unique()).get_column("shift").max()
+        == 1
+    )
 
 
 def test_surrogates_are_the_same_across_runs_and_tables(tmp_path: Path) -> None:
@@ -119,9 +141,16 @@ def test_surrogates_are_the_same_across_runs_and_tables(tmp_path: Path) -> None:
     store = str(tmp_path / "secure" / "map.sqlite")
     outs = []
     for name in ("a", "b"):
-        code, stdout, stderr = run("--from", str(source), "--to", str(tmp_path / name),
-                                   "--policy", str(tmp_path / "policy.yaml"),
-                                   "--mapping-store", store)  # fmt: skip
+        code, stdout, stderr = run(
+            "--from",
+            str(source),
+            "--to",
+            str(tmp_path / name),
+            "--policy",
+            str(tmp_path / "policy.yaml"),
+            "--mapping-store",
+            store,
+        )
         assert code == 0, stdout + stderr
         outs.append(read(tmp_path / name, "csv", "patients"))
     assert outs[0].get_column("patient_id").to_list() == outs[1].get_column("patient_id").to_list()
@@ -132,15 +161,30 @@ def test_surrogates_are_the_same_across_runs_and_tables(tmp_path: Path) -> None:
 def test_json_output_and_the_record_of_what_was_done(tmp_path: Path) -> None:
     source = write_files(clinic(), tmp_path / "export", "csv")
     (tmp_path / "policy.yaml").write_text(POLICY)
-    code, stdout, _ = run("--from", str(source), "--to", str(tmp_path / "out"), "--policy",
-                          str(tmp_path / "policy.yaml"), "--mapping-store",
-                          str(tmp_path / "map.sqlite"), "--format", "json")  # fmt: skip
+    code, stdout, _ = run(
+        "--from",
+        str(source),
+        "--to",
+        str(tmp_path / "out"),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(tmp_path / "map.sqlite"),
+        "--format",
+        "json",
+    )
     assert code == 0
     doc = json.loads(stdout)
     assert doc["written"] and doc["verification"]["passed"]
     assert doc["rows"] == {"encounters": 900, "notes": 900, "patients": 300}
-    assert doc["actions"] == {"drop": 2, "generalize": 5, "keep": 4, "redact": 3,
-                              "redact-text": 1, "surrogate": 6}
+    assert doc["actions"] == {
+        "drop": 2,
+        "generalize": 5,
+        "keep": 4,
+        "redact": 3,
+        "redact-text": 1,
+        "surrogate": 6,
+    }
     assert doc["policy_digest"].startswith("sha256:")
 
 
@@ -151,15 +195,23 @@ def test_pseudonyms_need_a_key_and_are_the_same_for_the_same_value(
     export = tmp_path / "export"
     export.mkdir()
     data.encounters.write_ndjson(export / "encounters.jsonl")
-    policy = ("profile: limited-data-set\ntables:\n  encounters:\n    columns:\n"
-              "      encounter_id: {action: pseudonymize}\n"
-              "      patient_id: {action: pseudonymize, type: mrn}\n"
-              "      admit_date: {action: keep, type: date}\n"
-              "      discharge_date: {action: keep, type: date}\n"
-              "      diagnosis: keep\n      department: drop\n")  # fmt: skip
+    policy = (
+        "profile: limited-data-set\ntables:\n  encounters:\n    columns:\n"
+        "      encounter_id: {action: pseudonymize}\n"
+        "      patient_id: {action: pseudonymize, type: mrn}\n"
+        "      admit_date: {action: keep, type: date}\n"
+        "      discharge_date: {action: keep, type: date}\n"
+        "      diagnosis: keep\n      department: drop\n"
+    )
     (tmp_path / "policy.yaml").write_text(policy)
-    args = ("--from", str(export), "--to", str(tmp_path / "out"), "--policy",
-            str(tmp_path / "policy.yaml"))  # fmt: skip
+    args = (
+        "--from",
+        str(export),
+        "--to",
+        str(tmp_path / "out"),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+    )
     monkeypatch.delenv("SRA_DEID_KEY", raising=False)
     code, _, stderr = run(*args)
     assert code == 2 and "pseudonymize needs a key: set SRA_DEID_KEY" in stderr
@@ -167,8 +219,13 @@ def test_pseudonyms_need_a_key_and_are_the_same_for_the_same_value(
     code, stdout, stderr = run(*args)
     assert code == 0, stdout + stderr
     out = pl.read_ndjson(tmp_path / "out" / "encounters.jsonl")
-    assert out.columns == ["encounter_id", "patient_id", "admit_date", "discharge_date",
-                           "diagnosis"]  # fmt: skip
+    assert out.columns == [
+        "encounter_id",
+        "patient_id",
+        "admit_date",
+        "discharge_date",
+        "diagnosis",
+    ]
     assert out.get_column("patient_id").str.contains(r"^[0-9a-f]{64}$").all()
     pairs = pl.DataFrame({"before": data.encounters["patient_id"], "after": out["patient_id"]})
     assert pairs.group_by("before").agg(pl.col("after").n_unique())["after"].max() == 1
@@ -178,8 +235,14 @@ def test_pseudonyms_need_a_key_and_are_the_same_for_the_same_value(
 def test_progress_on_a_terminal_and_quiet_when_piped(tmp_path: Path) -> None:
     source = write_files(clinic(patients=20), tmp_path / "export", "csv")
     (tmp_path / "policy.yaml").write_text(POLICY)
-    args = ("--from", str(source), "--policy", str(tmp_path / "policy.yaml"),
-            "--mapping-store", str(tmp_path / "map.sqlite"))  # fmt: skip
+    args = (
+        "--from",
+        str(source),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(tmp_path / "map.sqlite"),
+    )
     code, _, stderr = run(*args, "--to", str(tmp_path / "a"))  # not a terminal: quiet
     assert code == 0 and stderr == ""
     code, _, stderr = run(*args, "--to", str(tmp_path / "b"), "--progress")

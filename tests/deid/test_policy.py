@@ -32,27 +32,36 @@ def test_the_example_policies_load(tmp_path: Path) -> None:
 
 
 def test_safe_harbor_refuses_pseudonymize_and_a_kept_name(tmp_path: Path) -> None:
-    text = POLICY.replace("full_name: {action: redact, type: name}",
-                          "full_name: {action: keep, type: name}").replace(
+    text = POLICY.replace(
+        "full_name: {action: redact, type: name}", "full_name: {action: keep, type: name}"
+    ).replace(
         "medicare_id: {action: redact, type: health-plan-id}",
-        "medicare_id: {action: pseudonymize, type: health-plan-id}")  # fmt: skip
+        "medicare_id: {action: pseudonymize, type: health-plan-id}",
+    )
     errors = _load(tmp_path, text)
-    assert errors[0].startswith("policy.yaml:6:19: column `full_name` holds `name`, a Safe "
-                                "Harbor identifier, and the policy keeps it")
-    assert errors[1].startswith("policy.yaml:14:21: column `medicare_id`: pseudonymize is "
-                                "refused under the safe-harbor profile")
+    assert errors[0].startswith(
+        "policy.yaml:6:19: column `full_name` holds `name`, a Safe "
+        "Harbor identifier, and the policy keeps it"
+    )
+    assert errors[1].startswith(
+        "policy.yaml:14:21: column `medicare_id`: pseudonymize is "
+        "refused under the safe-harbor profile"
+    )
     assert "164.514(c)" in errors[1] and "use surrogate" in errors[1]
     # The same choices are a limited data set's to make only for what it may keep.
     limited = text.replace("profile: safe-harbor", "profile: limited-data-set")
     assert [e.split(": ", 1)[1][:40] for e in _load(tmp_path, limited)] == [
-        "column `full_name` holds `name`, which a"]
+        "column `full_name` holds `name`, which a"
+    ]
 
 
 def test_actions_that_do_not_fit_their_type(tmp_path: Path) -> None:
-    text = POLICY.replace("phone: {action: redact, type: phone}",
-                          "phone: {action: generalize, type: phone}").replace(
+    text = POLICY.replace(
+        "phone: {action: redact, type: phone}", "phone: {action: generalize, type: phone}"
+    ).replace(
         "admit_date: {action: generalize, type: date}",
-        "admit_date: {action: date-shift, type: date}")  # fmt: skip
+        "admit_date: {action: date-shift, type: date}",
+    )
     errors = _load(tmp_path, text.replace("profile: safe-harbor", "profile: limited-data-set"))
     assert errors == [
         "policy.yaml:12:15: generalize does not fit `type: phone`: it turns dates into years, "
@@ -63,8 +72,11 @@ def test_actions_that_do_not_fit_their_type(tmp_path: Path) -> None:
 
 
 def test_typos_get_a_suggestion_and_a_position(tmp_path: Path) -> None:
-    errors = _load(tmp_path, "profile: safe-harbour\ntables:\n  t:\n    columns:\n"
-                             "      a: {action: redcat}\n      b: {action: keep, domian: x}\n")
+    errors = _load(
+        tmp_path,
+        "profile: safe-harbour\ntables:\n  t:\n    columns:\n"
+        "      a: {action: redcat}\n      b: {action: keep, domian: x}\n",
+    )
     assert errors[0].startswith("policy.yaml:1:1: `safe-harbour` is not allowed here")
     assert "did you mean `safe-harbor`?" in errors[0]
     assert errors[1].startswith("policy.yaml:5:11: `redcat` is not allowed here")
@@ -76,11 +88,19 @@ def test_typos_get_a_suggestion_and_a_position(tmp_path: Path) -> None:
 def test_unknown_tables_and_columns_are_named_before_anything_is_written(tmp_path: Path) -> None:
     source = write_files(clinic(patients=20), tmp_path / "export", "csv")
     text = POLICY.replace("      sex: keep\n", "      gender: keep\n").replace(
-        "  notes:\n", "  note:\n")  # fmt: skip
+        "  notes:\n", "  note:\n"
+    )
     (tmp_path / "policy.yaml").write_text(text)
-    code, _, stderr = run("--from", str(source), "--to", str(tmp_path / "out"), "--policy",
-                          str(tmp_path / "policy.yaml"), "--mapping-store",
-                          str(tmp_path / "map.sqlite"))  # fmt: skip
+    code, _, stderr = run(
+        "--from",
+        str(source),
+        "--to",
+        str(tmp_path / "out"),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--mapping-store",
+        str(tmp_path / "map.sqlite"),
+    )
     assert code == 2
     lines = stderr.replace(str(tmp_path) + "/", "").splitlines()
     assert lines == [
@@ -96,7 +116,8 @@ def test_a_policy_that_is_not_yaml_or_not_a_mapping(tmp_path: Path) -> None:
     assert _load(tmp_path, "profile: [safe-harbor\n")[0].startswith("policy.yaml:")
     assert _load(tmp_path, "- a\n- b\n") == [
         "policy.yaml:1:1: a policy is a mapping with `profile:` and `tables:` (start from "
-        "`sra deidentify --init-policy SOURCE`)"]
+        "`sra deidentify --init-policy SOURCE`)"
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from("abc:{}[] -\n'\"#&*!|>%@`"), max_size=80))

@@ -24,12 +24,22 @@ def _zip3(value: str) -> str | None:
     return "000" if digits[:3] in RESTRICTED_ZIP3 else digits[:3]
 
 
-@given(st.lists(st.one_of(st.from_regex(r"\A\d{5}(-\d{4})?\Z"),
-                          st.sampled_from(RESTRICTED_ZIP3).map(lambda p: p + "42"),
-                          st.text(max_size=6)), max_size=30))  # fmt: skip
+@given(
+    st.lists(
+        st.one_of(
+            st.from_regex(r"\A\d{5}(-\d{4})?\Z"),
+            st.sampled_from(RESTRICTED_ZIP3).map(lambda p: p + "42"),
+            st.text(max_size=6),
+        ),
+        max_size=30,
+    )
+)
 def test_zip3_is_the_first_three_digits_or_000(values: list[str]) -> None:
-    got = pl.DataFrame({"z": values}, schema={"z": pl.String}).select(zip3(pl.col("z"),
-                                                                           pl.String())).to_series()
+    got = (
+        pl.DataFrame({"z": values}, schema={"z": pl.String})
+        .select(zip3(pl.col("z"), pl.String()))
+        .to_series()
+    )
     assert got.to_list() == [_zip3(v) for v in values]
 
 
@@ -48,8 +58,10 @@ def test_dates_become_years_unless_the_year_could_show_an_age_over_89(values: li
     assert typed.select(year(pl.col("d"), pl.Date(), TODAY)).to_series().to_list() == got
 
 
-@given(st.lists(st.text(alphabet="AZaz09-() .@", max_size=14), min_size=1, max_size=30),
-       st.integers(0, 2**32 - 1))  # fmt: skip
+@given(
+    st.lists(st.text(alphabet="AZaz09-() .@", max_size=14), min_size=1, max_size=30),
+    st.integers(0, 2**32 - 1),
+)
 def test_surrogates_keep_the_shape_of_every_value(values: list[str], seed: int) -> None:
     got = shaped(pl.Series(values), np.random.default_rng(seed)).to_list()
 
@@ -59,8 +71,10 @@ def test_surrogates_keep_the_shape_of_every_value(values: list[str], seed: int) 
     assert [shape(g) for g in got] == [shape(v) for v in values]
 
 
-@given(st.from_regex(r"\A(?:00[1-9]|[1-5]\d\d)-(?:0[1-9]|[1-9]\d)-(?:[1-9]\d{3})\Z"),
-       st.text(alphabet="abc ,.", max_size=10))  # fmt: skip
+@given(
+    st.from_regex(r"\A(?:00[1-9]|[1-5]\d\d)-(?:0[1-9]|[1-9]\d)-(?:[1-9]\d{3})\Z"),
+    st.text(alphabet="abc ,.", max_size=10),
+)
 def test_redact_text_leaves_no_ssn(ssn: str, around: str) -> None:
     text = f"{around}SSN {ssn}{around}"
     got = pl.DataFrame({"t": [text]}).select(redact_text(pl.col("t"))).item()

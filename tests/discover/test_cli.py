@@ -32,14 +32,24 @@ def test_example_plan_matches_inventory_but_the_planted_bucket(sra, example: Pat
     assert data["schema_version"] == 1
     assert data["undeclared"] == [PLANTED]
     assert data["missing_sources"] == [] and data["contradictions"] == []
-    assert data["inputs"] == [{"path": str(example / PLAN), "kind": "terraform-plan",
-                               "format_version": "1.2", "resources": 27}]  # fmt: skip
+    assert data["inputs"] == [
+        {
+            "path": str(example / PLAN),
+            "kind": "terraform-plan",
+            "format_version": "1.2",
+            "resources": 27,
+        }
+    ]
     stores = {s["source_key"]: s for s in data["data_stores"]}
     planted = stores[PLANTED]
     assert planted["ephi"] == "present" and planted["asset"] is None
     assert planted["address"] == "aws_s3_bucket.visit_exports_tmp"
-    assert set(planted["attributes"]) >= {"encryption_at_rest", "publicly_accessible",
-                                          "backup_retention_days", "logging"}  # fmt: skip
+    assert set(planted["attributes"]) >= {
+        "encryption_at_rest",
+        "publicly_accessible",
+        "backup_retention_days",
+        "logging",
+    }
     assert planted["attributes"]["backup_retention_days"] is None  # buckets have none
     db = stores["terraform:module.patient_db.aws_rds_cluster.this"]
     assert db["asset"] == "visits-db"
@@ -47,10 +57,14 @@ def test_example_plan_matches_inventory_but_the_planted_bucket(sra, example: Pat
     assert db["attributes"]["backup_retention_days"] == 35
     reader = stores["terraform:module.patient_db.aws_rds_cluster_instance.reader[0]"]
     assert reader["category"] == "replica" and reader["asset"] == "visits-db-replica"
-    assert data["flows"] == [{
-        "from": "terraform:module.patient_db.aws_rds_cluster.this",
-        "to": "terraform:module.patient_db.aws_rds_cluster_instance.reader[0]",
-        "via": "aws_rds_cluster_instance.cluster_identifier", "confidence": "low"}]
+    assert data["flows"] == [
+        {
+            "from": "terraform:module.patient_db.aws_rds_cluster.this",
+            "to": "terraform:module.patient_db.aws_rds_cluster_instance.reader[0]",
+            "via": "aws_rds_cluster_instance.cluster_identifier",
+            "confidence": "low",
+        }
+    ]
 
 
 def test_write_appends_once_and_changes_nothing_else(sra, example: Path) -> None:
@@ -61,8 +75,7 @@ def test_write_appends_once_and_changes_nothing_else(sra, example: Path) -> None
     text = written.read_text()
     assert f"    - {PLANTED}" in text and "ephi: possible" in text
     assert {p: p.read_bytes() for p in before} == before  # every other file byte for byte
-    second = sra("discover", str(example / PLAN), "-w", str(example), "--write",
-                 "--format", "json")  # fmt: skip
+    second = sra("discover", str(example / PLAN), "-w", str(example), "--write", "--format", "json")
     assert json.loads(second.stdout)["undeclared"] == []
     assert written.read_text() == text
     lint = sra("lint", "-w", str(example), "--select", "SRA212", "--today", "2026-11-22")
@@ -70,22 +83,42 @@ def test_write_appends_once_and_changes_nothing_else(sra, example: Path) -> None
 
 
 def test_lint_reports_the_planted_store_from_sra_yaml(sra, example: Path) -> None:
-    run = sra("lint", "-w", str(example), "--select", "SRA212,SRA213,SRA214",
-              "--format", "json", "--today", "2026-11-22")  # fmt: skip
+    run = sra(
+        "lint",
+        "-w",
+        str(example),
+        "--select",
+        "SRA212,SRA213,SRA214",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    )
     assert run.exit_code == 1
     findings = json.loads(run.stdout)["findings"]
     assert [(f["rule"], f["object"], f["severity"], f["file"]) for f in findings] == [
-        ("SRA212", PLANTED, "error", "sra/sra.yaml")]
+        ("SRA212", PLANTED, "error", "sra/sra.yaml")
+    ]
 
 
 def test_lint_cache_sees_a_changed_input(sra, example: Path) -> None:
-    args = ("lint", "-w", str(example), "--select", "SRA212", "--format", "json",
-            "--today", "2026-11-22")  # fmt: skip
+    args = (
+        "lint",
+        "-w",
+        str(example),
+        "--select",
+        "SRA212",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    )
     assert len(json.loads(sra(*args).stdout)["findings"]) == 1
     plan = example / PLAN
     data = json.loads(plan.read_text())
-    data["resource_changes"] = [r for r in data["resource_changes"]
-                                if not r["address"].endswith("visit_exports_tmp")]  # fmt: skip
+    data["resource_changes"] = [
+        r for r in data["resource_changes"] if not r["address"].endswith("visit_exports_tmp")
+    ]
     plan.write_text(json.dumps(data))
     assert json.loads(sra(*args).stdout)["findings"] == []
 
@@ -95,25 +128,42 @@ def test_lint_discovered_option_and_contradiction(sra, example: Path, tmp_path: 
     copy = tmp_path / "db.tfstate"
     shutil.copy(state, copy)
     inventory = example / "inventory" / "data-stores.yaml"
-    inventory.write_text(inventory.read_text().replace(
-        "    - terraform:module.patient_db.aws_rds_cluster.this",
-        "    - terraform:module.patient_db.aws_rds_cluster.this\n"
-        "    - terraform:aws_db_instance.default"))
-    run = sra("lint", "-w", str(example), "--discovered", str(copy), "--select",
-              "SRA214", "--format", "json", "--today", "2026-11-22")  # fmt: skip
+    inventory.write_text(
+        inventory.read_text().replace(
+            "    - terraform:module.patient_db.aws_rds_cluster.this",
+            "    - terraform:module.patient_db.aws_rds_cluster.this\n"
+            "    - terraform:aws_db_instance.default",
+        )
+    )
+    run = sra(
+        "lint",
+        "-w",
+        str(example),
+        "--discovered",
+        str(copy),
+        "--select",
+        "SRA214",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    )
     found = json.loads(run.stdout)["findings"]
     # The state: storage_encrypted = false, no log exports, backup retention 0, not public.
     # The inventory: encrypted, audit logging, backups, not internet-facing.
     assert sorted((f["object"], f["message"].split("`")[3]) for f in found) == [
-        ("visits-db", "audit_logging: true"), ("visits-db", "backups: true"),
-        ("visits-db", "encryption_at_rest: true")]
+        ("visits-db", "audit_logging: true"),
+        ("visits-db", "backups: true"),
+        ("visits-db", "encryption_at_rest: true"),
+    ]
 
 
 def test_missing_source_when_the_resource_is_gone(sra, example: Path) -> None:
     plan = example / PLAN
     data = json.loads(plan.read_text())
-    data["resource_changes"] = [r for r in data["resource_changes"]
-                                if r["address"] != "aws_cloudtrail.organization"]  # fmt: skip
+    data["resource_changes"] = [
+        r for r in data["resource_changes"] if r["address"] != "aws_cloudtrail.organization"
+    ]
     plan.write_text(json.dumps(data))
     run = sra("discover", str(plan), "-w", str(example), "--format", "json")
     assert json.loads(run.stdout)["missing_sources"] == ["cloudtrail-logs"]
@@ -130,15 +180,20 @@ def test_bad_input_exit_2_and_one_line(sra, tmp_path: Path) -> None:
 
 
 def test_without_workspace_everything_is_undeclared(sra, tmp_path: Path) -> None:
-    run = sra("discover", str(IAC / "kubernetes-examples/databases/cassandra/"
-                                    "cassandra-statefulset.yaml"), "--format", "json")  # fmt: skip
+    run = sra(
+        "discover",
+        str(IAC / "kubernetes-examples/databases/cassandra/cassandra-statefulset.yaml"),
+        "--format",
+        "json",
+    )
     assert json.loads(run.stdout)["undeclared"] == ["kubernetes:default/StatefulSet/cassandra"]
 
 
 def test_write_changes_only_the_new_file_in_git(sra, example: Path) -> None:
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(example), *args], capture_output=True,
-                              text=True, check=True).stdout  # fmt: skip
+        return subprocess.run(
+            ["git", "-C", str(example), *args], capture_output=True, text=True, check=True
+        ).stdout
 
     git("init", "-q")
     git("add", ".")

@@ -19,14 +19,29 @@ TODAY = date(2026, 11, 22)
 
 def plan(encrypted: bool, mfa: str) -> str:
     changes = [
-        {"address": "aws_db_instance.records", "mode": "managed", "type": "aws_db_instance",
-         "name": "records", "change": {"actions": ["create"], "after_unknown": {},
-                                       "after": {"storage_encrypted": encrypted}}},
-        {"address": "aws_cognito_user_pool.staff", "mode": "managed",
-         "type": "aws_cognito_user_pool", "name": "staff",
-         "change": {"actions": ["create"], "after_unknown": {},
-                    "after": {"mfa_configuration": mfa}}},
-    ]  # fmt: skip
+        {
+            "address": "aws_db_instance.records",
+            "mode": "managed",
+            "type": "aws_db_instance",
+            "name": "records",
+            "change": {
+                "actions": ["create"],
+                "after_unknown": {},
+                "after": {"storage_encrypted": encrypted},
+            },
+        },
+        {
+            "address": "aws_cognito_user_pool.staff",
+            "mode": "managed",
+            "type": "aws_cognito_user_pool",
+            "name": "staff",
+            "change": {
+                "actions": ["create"],
+                "after_unknown": {},
+                "after": {"mfa_configuration": mfa},
+            },
+        },
+    ]
     return json.dumps({"format_version": "1.2", "resource_changes": changes})
 
 

@@ -11,22 +11,41 @@ ENDPOINT = "records.abc123.us-east-1.rds.amazonaws.com:5432"
 
 
 def test_function_environment_naming_a_database_in_a_state_is_a_flow(tmp_path: Path) -> None:
-    state = {"version": 4, "terraform_version": "1.9.8", "resources": [
-        {"mode": "managed", "type": "aws_db_instance", "name": "records", "instances": [
-            {"attributes": {"identifier": "records", "endpoint": ENDPOINT}}]},
-        {"mode": "managed", "type": "aws_lambda_function", "name": "reminders", "instances": [
-            {"attributes": {"function_name": "reminders",
-                            "environment": [{"variables": {"DB_HOST": ENDPOINT}}]}}]},
-    ]}  # fmt: skip
+    state = {
+        "version": 4,
+        "terraform_version": "1.9.8",
+        "resources": [
+            {
+                "mode": "managed",
+                "type": "aws_db_instance",
+                "name": "records",
+                "instances": [{"attributes": {"identifier": "records", "endpoint": ENDPOINT}}],
+            },
+            {
+                "mode": "managed",
+                "type": "aws_lambda_function",
+                "name": "reminders",
+                "instances": [
+                    {
+                        "attributes": {
+                            "function_name": "reminders",
+                            "environment": [{"variables": {"DB_HOST": ENDPOINT}}],
+                        }
+                    }
+                ],
+            },
+        ],
+    }
     path = tmp_path / "terraform.tfstate"
     path.write_text(json.dumps(state))
     flows = discover([path]).flows
     assert [(f.source, f.target, f.confidence) for f in flows] == [
-        ("terraform:aws_db_instance.records", "terraform:aws_lambda_function.reminders", "low")]
+        ("terraform:aws_db_instance.records", "terraform:aws_lambda_function.reminders", "low")
+    ]
 
 
 def test_hcl_replica_and_environment_references(tmp_path: Path) -> None:
-    (tmp_path / "main.tf").write_text('''
+    (tmp_path / "main.tf").write_text("""
 resource "aws_db_instance" "primary" {
   identifier        = "primary"
   storage_encrypted = true
@@ -42,13 +61,14 @@ resource "aws_lambda_function" "export" {
     variables = { DB = aws_db_instance.reporting.address }
   }
 }
-''')
+""")
     found = discover([tmp_path])
     stores = {s.source_key: s for s in found.tracked}
     assert stores["terraform:aws_db_instance.reporting"].category == "replica"
     # `var.encrypt` may be anything at apply time: unknown, never the default.
     assert stores["terraform:aws_db_instance.reporting"].attributes["encryption_at_rest"] == (
-        "unknown")
+        "unknown"
+    )
     assert stores["terraform:aws_db_instance.primary"].attributes["encryption_at_rest"] is True
     assert {(f.source, f.target) for f in found.flows} == {
         ("terraform:aws_db_instance.primary", "terraform:aws_db_instance.reporting"),

@@ -42,22 +42,40 @@ def test_new_categories_have_a_group() -> None:
 
 def test_table_rejects_unknown_facts_and_parents() -> None:
     with pytest.raises(ValidationError, match="unknown facts"):
-        Table.model_validate({"schema_version": 1, "types": {"x": {
-            "platform": "terraform", "category": "database",
-            "facts": {"encrypted": {"paths": ["a"]}}}}})  # fmt: skip
+        Table.model_validate(
+            {
+                "schema_version": 1,
+                "types": {
+                    "x": {
+                        "platform": "terraform",
+                        "category": "database",
+                        "facts": {"encrypted": {"paths": ["a"]}},
+                    }
+                },
+            }
+        )
     with pytest.raises(ValidationError, match="parent types"):
-        Table.model_validate({"schema_version": 1, "types": {}, "attachments": {
-            "y": {"parent_types": ["nope"], "parent_attribute": "bucket"}}})  # fmt: skip
+        Table.model_validate(
+            {
+                "schema_version": 1,
+                "types": {},
+                "attachments": {"y": {"parent_types": ["nope"], "parent_attribute": "bucket"}},
+            }
+        )
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ({"storage_encrypted": True}, (True, True)),
-    ({"storage_encrypted": "false"}, (False, True)),
-    ({"storage_encrypted": None}, (False, False)),       # not stated: the default
-    ({}, (False, False)),
-    ({"storage_encrypted": UNKNOWN}, ("unknown", True)),  # known after apply: never a default
-])  # fmt: skip
-def test_read_fact_default_only_when_not_stated(values: dict[str, object],
-                                                expected: tuple[object, bool]) -> None:
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"storage_encrypted": True}, (True, True)),
+        ({"storage_encrypted": "false"}, (False, True)),
+        ({"storage_encrypted": None}, (False, False)),  # not stated: the default
+        ({}, (False, False)),
+        ({"storage_encrypted": UNKNOWN}, ("unknown", True)),  # known after apply: never a default
+    ],
+)
+def test_read_fact_default_only_when_not_stated(
+    values: dict[str, object], expected: tuple[object, bool]
+) -> None:
     spec = FactSpec(paths=("storage_encrypted",), default=False)
     assert read_fact(spec, values) == expected

@@ -101,10 +101,23 @@ def page(example: Path) -> Page:
 
 def test_headings_are_the_ones_auditors_look_for_in_order(page: Page) -> None:
     assert tuple(h.strip() for h in page.h2) == ("Contents", *SECTION_TITLES)
-    required = ("Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
-                "Threats and vulnerabilities", "Current controls", "Risk determination",
-                "Remediation plan", "HIPAA safeguard coverage", "NPRM readiness",
-                "Risk analysis checklist", "Findings", "Sign-off", "Review history")
+    required = (
+        "Scope",
+        "Methodology",
+        "Asset inventory",
+        "Data flows",
+        "Third parties",
+        "Threats and vulnerabilities",
+        "Current controls",
+        "Risk determination",
+        "Remediation plan",
+        "HIPAA safeguard coverage",
+        "NPRM readiness",
+        "Risk analysis checklist",
+        "Findings",
+        "Sign-off",
+        "Review history",
+    )
     assert [t for t in SECTION_TITLES if t in required] == list(required)
 
 
@@ -169,24 +182,51 @@ def test_document_is_self_contained(page: Page, example: Path) -> None:
 
 def test_charts_and_diagram_are_inline(page: Page) -> None:
     text = page.plain
-    for caption in ("Risks by likelihood and impact", "Risks per asset category",
-                    "Corrective actions by due month", "The ePHI surface map"):
+    for caption in (
+        "Risks by likelihood and impact",
+        "Risks per asset category",
+        "Corrective actions by due month",
+        "The ePHI surface map",
+    ):
         assert caption in text
 
 
 def _signed(root: Path, sra: Callable[..., Run]) -> None:
-    for role, name, email in (("compliance-officer", "Maria Chen", "maria.chen@example.com"),
-                              ("engineering-owner", "David Okafor", "david.okafor@example.com")):
-        run = sra("signoff", "-w", str(root), "--role", role, "--name", name, "--email", email,
-                  "--now", "2026-11-20T10:00:00+00:00",
-                  "--accept-findings", "the example workspace keeps its errors on purpose")
+    for role, name, email in (
+        ("compliance-officer", "Maria Chen", "maria.chen@example.com"),
+        ("engineering-owner", "David Okafor", "david.okafor@example.com"),
+    ):
+        run = sra(
+            "signoff",
+            "-w",
+            str(root),
+            "--role",
+            role,
+            "--name",
+            name,
+            "--email",
+            email,
+            "--now",
+            "2026-11-20T10:00:00+00:00",
+            "--accept-findings",
+            "the example workspace keeps its errors on purpose",
+        )
         assert run.exit_code == 0, run.stderr
 
 
 def _report(root: Path, sra: Callable[..., Run], *args: str) -> Page:
     out = root.parent / "report.html"
-    run = sra("report", "-w", str(root), "--today", TODAY.isoformat(), "--out", str(out),
-              "--no-history", *args)
+    run = sra(
+        "report",
+        "-w",
+        str(root),
+        "--today",
+        TODAY.isoformat(),
+        "--out",
+        str(out),
+        "--no-history",
+        *args,
+    )
     assert run.exit_code == 0, run.stderr
     return Page(out.read_text(encoding="utf-8"))
 
@@ -207,8 +247,9 @@ def test_signed_then_changed_shows_changed_since_signoff(
     assert {row[1] for row in signed.body("signers")} == {"signed"}
     register = fresh / "register" / "clinical-platform.yaml"
     source = register.read_text(encoding="utf-8")
-    register.write_text(source.replace("likelihood: moderate", "likelihood: high", 1),
-                        encoding="utf-8")
+    register.write_text(
+        source.replace("likelihood: moderate", "likelihood: high", 1), encoding="utf-8"
+    )
     changed = _report(fresh, sra)
     assert "CHANGED SINCE SIGN-OFF" in changed.plain
     assert "1 record changed" in changed.plain
@@ -229,9 +270,10 @@ def test_user_text_is_escaped(fresh: Path, sra: Callable[..., Run]) -> None:
     source = register.read_text(encoding="utf-8")
     first = re.search(r"threat: .*", source)
     assert first is not None
-    register.write_text(source.replace(first.group(0),
-                                       'threat: "<script>alert(1)</script> & co"', 1),
-                        encoding="utf-8")  # fmt: skip
+    register.write_text(
+        source.replace(first.group(0), 'threat: "<script>alert(1)</script> & co"', 1),
+        encoding="utf-8",
+    )
     out = fresh.parent / "report.html"
     assert sra("report", "-w", str(fresh), "--out", str(out), "--no-history").exit_code == 0
     html = out.read_text(encoding="utf-8")
@@ -240,11 +282,20 @@ def test_user_text_is_escaped(fresh: Path, sra: Callable[..., Run]) -> None:
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "Dana Reviewer", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com",
-                        "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00",
-                        "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00", "HOME": str(root)})
+    subprocess.run(
+        ["git", "-C", str(root), *args],
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "Dana Reviewer",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "T",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00",
+            "HOME": str(root),
+        },
+    )
 
 
 def _example_repo(tmp_path: Path, message: str) -> Path:
@@ -261,12 +312,12 @@ def _example_repo(tmp_path: Path, message: str) -> Path:
 def test_review_history_lists_commits(tmp_path: Path, sra: Callable[..., Run]) -> None:
     repo = _example_repo(tmp_path, "Add the example SRA workspace")
     register = repo / "sra" / "register" / "clinical-platform.yaml"
-    register.write_text(register.read_text().replace("likelihood: moderate", "likelihood: high",
-                                                     1))  # fmt: skip
+    register.write_text(register.read_text().replace("likelihood: moderate", "likelihood: high", 1))
     _git(repo, "commit", "-q", "-am", "Raise the likelihood of the first clinical risk")
     out = tmp_path / "report.html"
-    run = sra("report", "-w", str(repo / "sra"), "--today", "2026-11-22", "--out", str(out),
-              "--no-cache")
+    run = sra(
+        "report", "-w", str(repo / "sra"), "--today", "2026-11-22", "--out", str(out), "--no-cache"
+    )
     assert run.exit_code == 0, run.stderr
     page = Page(out.read_text(encoding="utf-8"))
     rows = page.body("history")
@@ -327,8 +378,9 @@ def test_refuses_to_overwrite_a_workspace_file(fresh: Path, sra: Callable[..., R
     assert target.read_bytes() == before
 
 
-def test_default_output_path_and_message(fresh: Path, sra: Callable[..., Run],
-                                         tmp_path: Path) -> None:  # fmt: skip
+def test_default_output_path_and_message(
+    fresh: Path, sra: Callable[..., Run], tmp_path: Path
+) -> None:
     run = sra("report", "-w", str(fresh), "--no-history", "--today", "2026-11-22")
     assert run.exit_code == 0, run.stderr
     assert (tmp_path / "sra-report.html").is_file()
@@ -339,8 +391,10 @@ def test_default_output_path_and_message(fresh: Path, sra: Callable[..., Run],
 def test_coverage_cells_name_a_few_controls_and_count_the_rest(
     workspace: Callable[..., Path],
 ) -> None:
-    controls = "".join(f"- {{id: c{n}, name: c{n}, safeguard: technical, hipaa: [164.312(b)]}}\n"
-                       for n in range(1, 10))  # fmt: skip
+    controls = "".join(
+        f"- {{id: c{n}, name: c{n}, safeguard: technical, hipaa: [164.312(b)]}}\n"
+        for n in range(1, 10)
+    )
     ws = load_workspace(workspace({"controls/c.yaml": controls}), use_cache=False)
     page = Page(render_html(build_report(ws, TODAY)))
     audit = next(row for row in page.body("coverage") if row[0] == "164.312(b)")
@@ -358,16 +412,18 @@ def test_nprm_section_is_labelled_proposed_and_judges_every_item(page: Page) -> 
 
 
 def test_unparsable_file_stops_with_its_position(fresh: Path, sra: Callable[..., Run]) -> None:
-    (fresh / "register" / "broken.yaml").write_text("- id: R1\n  asset: [unclosed\n",
-                                                     encoding="utf-8")  # fmt: skip
+    (fresh / "register" / "broken.yaml").write_text(
+        "- id: R1\n  asset: [unclosed\n", encoding="utf-8"
+    )
     run = sra("report", "-w", str(fresh), "--no-history", "--out", "r.html")
     assert run.exit_code == 2 and "Traceback" not in run.stderr
     assert re.search(r"broken\.yaml:\d+:\d+: ", run.stderr)
     assert not (fresh.parent / "r.html").exists()
 
 
-def test_schema_problems_are_reported_in_the_document(fresh: Path, sra: Callable[..., Run],
-                                                      tmp_path: Path) -> None:  # fmt: skip
+def test_schema_problems_are_reported_in_the_document(
+    fresh: Path, sra: Callable[..., Run], tmp_path: Path
+) -> None:
     register = fresh / "register" / "clinical-platform.yaml"
     source = register.read_text(encoding="utf-8")
     register.write_text(source.replace("last_reviewed:", "last_reviwed:", 1), encoding="utf-8")
@@ -377,8 +433,10 @@ def test_schema_problems_are_reported_in_the_document(fresh: Path, sra: Callable
     page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
     unknown = [row for row in page.body("findings") if row[1].startswith("SRA002")]
     assert len(unknown) == 1 and "last_reviwed" in unknown[0][4]
-    assert "Loading the workspace found 1 error: values that could not be read are shown as " \
+    assert (
+        "Loading the workspace found 1 error: values that could not be read are shown as "
         "unreadable" in page.plain
+    )
     # The row with the misspelt key is still in the document, with everything else it says.
     first_risk = source.split("- id: ", 2)[1].split("\n", 1)[0].strip()
     assert first_risk in [row[1] for row in page.body("risk-levels")]
@@ -392,8 +450,11 @@ def test_a_new_empty_workspace_renders_with_what_is_missing(
     assert run.exit_code == 0, run.stderr
     page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
     assert tuple(h.strip() for h in page.h2) == ("Contents", *SECTION_TITLES)
-    for empty in ("The inventory lists no assets.", "The register (register/) has no risks.",
-                  "No controls are recorded (controls/)."):
+    for empty in (
+        "The inventory lists no assets.",
+        "The register (register/) has no risks.",
+        "No controls are recorded (controls/).",
+    ):
         assert empty in page.plain
     assert len(page.body("coverage")) == 68
     # sra init pre-fills not-applicable decisions for the conditional specifications.
@@ -403,8 +464,9 @@ def test_a_new_empty_workspace_renders_with_what_is_missing(
     assert all(row[3] in ("uncovered", "decided") for row in page.body("coverage"))
 
 
-def test_dash_writes_the_document_to_standard_output(fresh: Path, sra: Callable[..., Run],
-                                                     tmp_path: Path) -> None:  # fmt: skip
+def test_dash_writes_the_document_to_standard_output(
+    fresh: Path, sra: Callable[..., Run], tmp_path: Path
+) -> None:
     args = ("report", "-w", str(fresh), "--no-history", "--today", "2026-11-22", "--format", "md")
     piped = sra(*args, "--out", "-")
     assert piped.exit_code == 0

@@ -43,10 +43,24 @@ def report(workspace: Workspace) -> Report:
 
 def _sra_pdf(workspace: Workspace, out: Path) -> bytes:
     """The PDF as a user makes it: `sra report --format pdf --detail-limit 4`."""
-    result = CliRunner().invoke(cli, [
-        "report", "--workspace", str(workspace.root), "--format", "pdf", "--out", str(out),
-        "--today", TODAY.isoformat(), "--no-history", "--detail-limit", str(LIMIT),
-    ], catch_exceptions=False)  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "--workspace",
+            str(workspace.root),
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+            "--today",
+            TODAY.isoformat(),
+            "--no-history",
+            "--detail-limit",
+            str(LIMIT),
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stderr
     return out.read_bytes()
 
@@ -87,8 +101,7 @@ def test_the_attached_register_holds_every_risk_and_every_flow(
     risks = _rows(files[f"appendix-{numbers['risk-levels']:02d}-risk-levels.csv"])
     assert risks[0] == list(report.section("risk-determination").tables[0].columns)
     column = risks[0].index("Risk")
-    assert sorted(row[column] for row in risks[1:]) == sorted(r.id for r in workspace.risks
-                                                              if r.id)  # fmt: skip
+    assert sorted(row[column] for row in risks[1:]) == sorted(r.id for r in workspace.risks if r.id)
     flows = _rows(files[f"appendix-{numbers['flows']:02d}-flows.csv"])
     assert len(flows) - 1 == len(workspace.flows)
     for table in report.appendices:  # no table loses a row or a column on the way
@@ -118,8 +131,9 @@ def test_the_html_still_holds_every_row_inline(report: Report) -> None:
     assert "attached to this PDF" not in html and "appendix-01-" not in html
 
 
-def test_the_pdf_is_the_same_bytes_every_time(workspace: Workspace, pdf_bytes: bytes,
-                                              tmp_path: Path) -> None:  # fmt: skip
+def test_the_pdf_is_the_same_bytes_every_time(
+    workspace: Workspace, pdf_bytes: bytes, tmp_path: Path
+) -> None:
     # Seconds pass between the two runs: nothing in the file may come from the clock (the
     # attachments' dates, the embedded fonts' timestamps).
     assert _sra_pdf(workspace, tmp_path / "again.pdf") == pdf_bytes
@@ -137,8 +151,9 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text() -> None:
 def test_example_pdf_without_appendices_attaches_nothing(tmp_path: Path) -> None:
     root = tmp_path / "sra"
     init_workspace(root, example=False, organization="Clinic")
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(build_report(
-        load_workspace(root, use_cache=False), TODAY))))  # fmt: skip
+    reader = pypdf.PdfReader(
+        io.BytesIO(render_pdf(build_report(load_workspace(root, use_cache=False), TODAY)))
+    )
     assert reader.attachments == {}
 
 

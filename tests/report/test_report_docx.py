@@ -47,13 +47,14 @@ def _headings(document: Document, level: int) -> list[str]:
     return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
 
 
-def test_every_section_is_a_word_heading_in_the_html_order(document: Document,
-                                                           report: Report) -> None:  # fmt: skip
+def test_every_section_is_a_word_heading_in_the_html_order(
+    document: Document, report: Report
+) -> None:
     headings = _headings(document, 1)
     assert headings[0] == "Contents"
-    assert headings[1:1 + len(SECTION_TITLES)] == list(SECTION_TITLES)
+    assert headings[1 : 1 + len(SECTION_TITLES)] == list(SECTION_TITLES)
     appendices = [f"Appendix {n}: {t.title}" for n, t in enumerate(report.appendices, 1)]
-    assert appendices and headings[1 + len(SECTION_TITLES):] == appendices
+    assert appendices and headings[1 + len(SECTION_TITLES) :] == appendices
     # The title is Word's Title style: the navigation pane lists the Heading 1 entries under it.
     assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [report.title]
 
@@ -76,8 +77,10 @@ def test_truncated_tables_point_at_their_appendix(document: Document, report: Re
     text = "\n".join(p.text for p in document.paragraphs)
     numbers = report.appendix_numbers
     for table in report.appendices:
-        assert (f"The first 20 of {len(table.rows):,} rows" in text
-                and f"Appendix {numbers[table.key]}." in text)  # fmt: skip
+        assert (
+            f"The first 20 of {len(table.rows):,} rows" in text
+            and f"Appendix {numbers[table.key]}." in text
+        )
 
 
 def test_charts_and_the_flow_diagram_are_png_images(document: Document, report: Report) -> None:
@@ -88,14 +91,14 @@ def test_charts_and_the_flow_diagram_are_png_images(document: Document, report: 
     assert len(images) == len(figures)
     parts = [rel.target_part for rel in document.part.rels.values() if "image" in rel.reltype]
     assert len(parts) == len(figures)
-    assert all(part.blob[:8] == b"\x89PNG\r\n\x1a\n" and len(part.blob) > 10_000
-               for part in parts)  # fmt: skip
+    assert all(part.blob[:8] == b"\x89PNG\r\n\x1a\n" and len(part.blob) > 10_000 for part in parts)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert all(any(c.startswith(f.caption) for c in captions) for f in figures)
 
 
-def test_quantified_risk_section_carries_the_loss_figures(document: Document,
-                                                          report: Report) -> None:  # fmt: skip
+def test_quantified_risk_section_carries_the_loss_figures(
+    document: Document, report: Report
+) -> None:
     section = report.section("quantified-risk")
     body = "\n".join(p.text for p in document.paragraphs)
     for label, value in section.facts:
@@ -117,24 +120,37 @@ def test_banner_and_properties_say_what_was_signed(document: Document, report: R
 
 def test_cli_writes_docx(example: Path, sra: Callable[..., Run], tmp_path: Path) -> None:
     out = tmp_path / "SRA.docx"
-    run = sra("report", "-w", str(example), "--format", "docx", "--out", str(out),
-              "--today", "2026-11-22", "--no-history", "--no-cache")  # fmt: skip
+    run = sra(
+        "report",
+        "-w",
+        str(example),
+        "--format",
+        "docx",
+        "--out",
+        str(out),
+        "--today",
+        "2026-11-22",
+        "--no-history",
+        "--no-cache",
+    )
     assert run.exit_code == 0, run.stderr
     assert "(docx," in run.stdout
     read = docx.Document(str(out))
     assert "Quantified risk" in _headings(read, 1)
 
 
-def test_default_name_and_refusal_inside_the_workspace(example: Path,
-                                                       sra: Callable[..., Run]) -> None:
-    run = sra("report", "-w", str(example), "--format", "docx",
-              "--out", str(example / "SRA.docx"))  # fmt: skip
+def test_default_name_and_refusal_inside_the_workspace(
+    example: Path, sra: Callable[..., Run]
+) -> None:
+    run = sra("report", "-w", str(example), "--format", "docx", "--out", str(example / "SRA.docx"))
     assert run.exit_code == 2 and "Traceback" not in run.stderr
     assert not (example / "SRA.docx").exists()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice is not installed")  # fmt: skip
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice is not installed",
+)
 def test_libreoffice_opens_it_and_converts_to_pdf(report: Report, tmp_path: Path) -> None:
     import pypdf
 
@@ -143,9 +159,21 @@ def test_libreoffice_opens_it_and_converts_to_pdf(report: Report, tmp_path: Path
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office is not None
     profile = tmp_path / "profile"
-    subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdf = pypdf.PdfReader(tmp_path / "SRA.pdf")
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert len(pdf.pages) > 10
@@ -159,8 +187,9 @@ def test_control_characters_in_workspace_text_do_not_break_the_document(tmp_path
     register = root / "register" / "clinical-platform.yaml"
     source = register.read_text(encoding="utf-8")
     first = next(line for line in source.splitlines() if line.startswith("  threat: "))
-    register.write_text(source.replace(first, '  threat: "Bell\\x07 and form\\x0cfeed `code`"', 1),
-                        encoding="utf-8")  # fmt: skip
+    register.write_text(
+        source.replace(first, '  threat: "Bell\\x07 and form\\x0cfeed `code`"', 1), encoding="utf-8"
+    )
     manifest = root / "sra.yaml"
     text = manifest.read_text(encoding="utf-8")
     named = text.replace("  name: Northwind Telehealth, Inc.", '  name: "Ex\\x1bample"', 1)

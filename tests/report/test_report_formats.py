@@ -80,18 +80,24 @@ def test_markdown_matches_the_golden_file(report) -> None:  # type: ignore[no-un
         path.write_text(actual.replace(__version__, "@VERSION@"), encoding="utf-8")
     expected = path.read_text(encoding="utf-8").replace("@VERSION@", __version__)
     if actual != expected:
-        diff = difflib.unified_diff(expected.splitlines(keepends=True),
-                                    actual.splitlines(keepends=True),
-                                    fromfile="golden/report/example.md", tofile="rendered")
-        pytest.fail("Markdown differs from the golden file (SRA_UPDATE_GOLDEN=1 rewrites it):\n"
-                    + "".join(diff), pytrace=False)  # fmt: skip
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile="golden/report/example.md",
+            tofile="rendered",
+        )
+        pytest.fail(
+            "Markdown differs from the golden file (SRA_UPDATE_GOLDEN=1 rewrites it):\n"
+            + "".join(diff),
+            pytrace=False,
+        )
 
 
 def test_markdown_carries_the_diagram_as_mermaid(report) -> None:  # type: ignore[no-untyped-def]
     text = render_markdown(report)
     assert text.count("```mermaid\nflowchart LR") == 1
     headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
-    assert headings[1:1 + len(SECTION_TITLES)] == list(SECTION_TITLES)
+    assert headings[1 : 1 + len(SECTION_TITLES)] == list(SECTION_TITLES)
     assert "> ⛔ **NOT SIGNED**" in text
 
 
@@ -105,8 +111,7 @@ def test_markdown_text_cannot_break_a_table(value: str) -> None:
 
 
 def test_markdown_keeps_code_spans_as_code() -> None:
-    assert _text("set `signoff.required_roles` in a_b") == \
-        "set `signoff.required_roles` in a\\_b"  # fmt: skip
+    assert _text("set `signoff.required_roles` in a_b") == "set `signoff.required_roles` in a\\_b"
     assert _text("`a|b`") == "`a\\|b`"
 
 
@@ -114,11 +119,19 @@ _LEVELS = st.sampled_from(list(Level))
 
 
 @given(_LEVELS, _LEVELS, _LEVELS)
-def test_residual_lands_in_a_cell_of_its_level(likelihood: Level, impact: Level,
-                                               residual: Level) -> None:  # fmt: skip
+def test_residual_lands_in_a_cell_of_its_level(
+    likelihood: Level, impact: Level, residual: Level
+) -> None:
     matrix = risk_matrix("nist-800-30r1", 5)
-    risk = Risk(id="R", asset="a", threat="t", vuln="v", likelihood=likelihood, impact=impact,
-                residual_risk=residual)
+    risk = Risk(
+        id="R",
+        asset="a",
+        threat="t",
+        vuln="v",
+        likelihood=likelihood,
+        impact=impact,
+        residual_risk=residual,
+    )
     scored = score_risk(risk, matrix, Location("x"))
     place = _residual_place(scored, _likelihoods_by_level(matrix))
     reachable = [lk for lk in matrix.scale if matrix.level(lk, impact) is residual]

@@ -16,8 +16,19 @@ def _workspace(tmp_path: Path) -> Path:
 def test_a_pdf_shows_each_stage_with_its_time(tmp_path: Path, sra) -> None:
     root = _workspace(tmp_path)
     out = tmp_path / "sra.pdf"
-    run = sra("report", "--workspace", str(root), "--format", "pdf", "--out", str(out),
-              "--today", "2026-12-02", "--no-history", "--progress")  # fmt: skip
+    run = sra(
+        "report",
+        "--workspace",
+        str(root),
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--today",
+        "2026-12-02",
+        "--no-history",
+        "--progress",
+    )
     assert run.exit_code == 0, run.stderr
     assert out.read_bytes().startswith(b"%PDF")
     # Each stage redraws its line (\r) while it runs; what stays on screen is the last draw.
@@ -35,8 +46,17 @@ def test_a_pdf_shows_each_stage_with_its_time(tmp_path: Path, sra) -> None:
 
 def test_piped_it_stays_quiet(tmp_path: Path, sra) -> None:
     root = _workspace(tmp_path)
-    run = sra("report", "--workspace", str(root), "--format", "md", "--out",
-              str(tmp_path / "sra.md"), "--today", "2026-12-02")  # fmt: skip
+    run = sra(
+        "report",
+        "--workspace",
+        str(root),
+        "--format",
+        "md",
+        "--out",
+        str(tmp_path / "sra.md"),
+        "--today",
+        "2026-12-02",
+    )
     assert run.exit_code == 0, run.stderr
     assert run.stderr == ""
     assert run.stdout.startswith("Wrote ")

@@ -29,17 +29,33 @@ from hipaa_sra.rules.registry import RULES
 from .test_rules import BASE, build, fixture
 
 PER_RECORD = [rule for rule in RULES if rule.record_inputs is not None]
-KINDS = ("assets", "flows", "vendors", "controls", "risks", "signoffs", "answers", "policies",
-         "training")  # fmt: skip
-INDEXES = {"asset_by_id": "assets", "flow_by_id": "flows", "vendor_by_id": "vendors",
-           "control_by_id": "controls", "risk_by_id": "risks", "answer_by_id": "answers",
-           "policy_by_id": "policies"}  # fmt: skip
+KINDS = (
+    "assets",
+    "flows",
+    "vendors",
+    "controls",
+    "risks",
+    "signoffs",
+    "answers",
+    "policies",
+    "training",
+)
+INDEXES = {
+    "asset_by_id": "assets",
+    "flow_by_id": "flows",
+    "vendor_by_id": "vendors",
+    "control_by_id": "controls",
+    "risk_by_id": "risks",
+    "answer_by_id": "answers",
+    "policy_by_id": "policies",
+}
 TODAY = "2026-11-22"
 
 
 def _part(ws: Workspace, file: str) -> Workspace:
-    return replace(ws, **{kind: tuple(r for r in getattr(ws, kind) if ws.file_of(r) == file)
-                          for kind in KINDS})  # fmt: skip
+    return replace(
+        ws, **{kind: tuple(r for r in getattr(ws, kind) if ws.file_of(r) == file) for kind in KINDS}
+    )
 
 
 def _order(f: Any) -> tuple[Any, ...]:
@@ -66,8 +82,9 @@ def test_per_record_rules_find_on_each_file_what_they_find_on_the_whole(
     ws = load_workspace(root, use_cache=False)
     ctx = context(ws, today)
     whole = record_findings(ws, ws, ctx, PER_RECORD)
-    by_file = [f for file in ws.files for f in record_findings(ws, _part(ws, file), ctx,
-                                                                PER_RECORD)]  # fmt: skip
+    by_file = [
+        f for file in ws.files for f in record_findings(ws, _part(ws, file), ctx, PER_RECORD)
+    ]
     assert sorted(by_file, key=_order) == sorted(whole, key=_order)
     assert all(f.location.file in ws.files and f.location.file != ws.files[0] for f in whole)
 
@@ -147,8 +164,9 @@ def test_one_changed_file_is_linted_again_and_the_rest_reused(sra, ws: Path) -> 
     before = _entries(ws)
     assert len(before) == len(list(ws.glob("*/*.yaml")))  # one per kind file
     risks = ws / "register" / "risks.yaml"
-    risks.write_text(risks.read_text().replace("last_reviewed: 2026-10-01",
-                                               "last_reviewed: 2024-10-01", 1))  # fmt: skip
+    risks.write_text(
+        risks.read_text().replace("last_reviewed: 2026-10-01", "last_reviewed: 2024-10-01", 1)
+    )
     second = _assert_as_cold(sra, ws)
     assert len(_entries(ws) - before) == 1  # only the edited file was linted again
     stale = [f for f in second["findings"] if f["rule"] == "SRA101"]
@@ -166,13 +184,16 @@ def test_every_kind_of_change_lints_as_a_cold_run_would(sra, ws: Path) -> None:
     original = controls.read_text()
     controls.write_text(original.replace("id: CTL-ACCESS\n", "id: CTL-ACCESS-2\n"))
     renamed = _assert_as_cold(sra, ws)
-    assert any(f["rule"] == "SRA109" and f["file"].endswith("register/risks.yaml")
-               for f in renamed["findings"])  # fmt: skip
+    assert any(
+        f["rule"] == "SRA109" and f["file"].endswith("register/risks.yaml")
+        for f in renamed["findings"]
+    )
     controls.write_text(original)
     # sra.yaml changed: a stricter register interval.
     manifest = ws / "sra.yaml"
-    manifest.write_text(manifest.read_text() + "methodology:\n  review_intervals:\n"
-                        "    register_days: 30\n")  # fmt: skip
+    manifest.write_text(
+        manifest.read_text() + "methodology:\n  review_intervals:\n    register_days: 30\n"
+    )
     strict = _assert_as_cold(sra, ws)
     assert len([f for f in strict["findings"] if f["rule"] == "SRA101"]) > 2
     # Another day, and a file deleted.
@@ -182,8 +203,15 @@ def test_every_kind_of_change_lints_as_a_cold_run_would(sra, ws: Path) -> None:
     assert not any(f["file"].endswith("extra.yaml") for f in gone["findings"])
 
 
-_EDIT_NAMES = ["review-old", "review-new", "add", "drop-extra", "rename", "interval",
-               "text-control"]  # fmt: skip
+_EDIT_NAMES = [
+    "review-old",
+    "review-new",
+    "add",
+    "drop-extra",
+    "rename",
+    "interval",
+    "text-control",
+]
 _EDITS = st.lists(st.sampled_from(_EDIT_NAMES), min_size=1, max_size=4)
 
 
@@ -214,8 +242,9 @@ def _edit(root: Path, edit: str) -> None:
         risks.write_text(risks.read_text().replace("[CTL-ACCESS]", "[CTL-ACCESS, MFA on]", 1))
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edits=_EDITS)
 def test_any_sequence_of_edits_lints_as_a_cold_run_would(sra, tmp_path: Path, edits) -> None:
     root = tmp_path / f"sra-{len(list(tmp_path.iterdir()))}"

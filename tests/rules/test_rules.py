@@ -53,7 +53,7 @@ def sign(root: Path, roles: list[str], today: date) -> None:
         name, email = SIGNERS.get(role, (role.title(), f"{role}@example.test"))
         lines.append(
             f"- role: {role}\n  name: {name}\n  email: {email}\n"
-            f"  signed_at: {today.isoformat()}T12:00:00+00:00\n  digest: \"{digest}\"\n"
+            f'  signed_at: {today.isoformat()}T12:00:00+00:00\n  digest: "{digest}"\n'
         )
     _write(root, {"signoffs/signoffs.yaml": "".join(lines)})
 

@@ -12,9 +12,24 @@ from hipaa_sra.scan.engine import Options, Target, scan
 from .data import columns
 
 # Types found from values alone keep their verdict when the column's name says nothing.
-VALUE_TYPES = frozenset({"name", "address", "zip", "date", "phone", "email", "ssn",
-                         "health-plan-id", "account-number", "vehicle-id", "device-id", "url",
-                         "ip-address", "npi"})
+VALUE_TYPES = frozenset(
+    {
+        "name",
+        "address",
+        "zip",
+        "date",
+        "phone",
+        "email",
+        "ssn",
+        "health-plan-id",
+        "account-number",
+        "vehicle-id",
+        "device-id",
+        "url",
+        "ip-address",
+        "npi",
+    }
+)
 
 
 # Columns whose values alone cannot show their type: a lone surname, a city, a 5-digit
@@ -22,8 +37,13 @@ VALUE_TYPES = frozenset({"name", "address", "zip", "date", "phone", "email", "ss
 NEEDS_NAME = frozenset({"last_name", "city", "zip", "member_id", "device_serial"})
 
 
-def measure(folder: Path, seeds: range, rows: int, *, neutral: bool = False,
-            ) -> dict[str, tuple[int, int, int]]:  # fmt: skip
+def measure(
+    folder: Path,
+    seeds: range,
+    rows: int,
+    *,
+    neutral: bool = False,
+) -> dict[str, tuple[int, int, int]]:
     """Type -> (true positives, false negatives, false positives), over every seed.
 
     With `neutral`, columns get names that say nothing (`col_7`) and only types that
@@ -36,8 +56,9 @@ def measure(folder: Path, seeds: range, rows: int, *, neutral: bool = False,
         frame: dict[str, list[str]] = {}
         for i, (name, (label, values)) in enumerate(data.items()):
             if neutral:
-                if name in NEEDS_NAME or (label is not None and label not in VALUE_TYPES
-                                          and label != "fax"):
+                if name in NEEDS_NAME or (
+                    label is not None and label not in VALUE_TYPES and label != "fax"
+                ):
                     continue
                 label = "phone" if label == "fax" else label  # a fax number is a phone number
                 name = f"col_{i}"

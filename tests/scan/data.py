@@ -32,9 +32,19 @@ def mbi(rng: random.Random) -> str:
     letters = "ACDEFGHJKMNPQRTUVWXY"
     alnum = letters + "0123456789"
     d = "0123456789"
-    parts = [rng.choice("123456789"), rng.choice(letters), rng.choice(alnum), rng.choice(d),
-             rng.choice(letters), rng.choice(alnum), rng.choice(d), rng.choice(letters),
-             rng.choice(letters), rng.choice(d), rng.choice(d)]
+    parts = [
+        rng.choice("123456789"),
+        rng.choice(letters),
+        rng.choice(alnum),
+        rng.choice(d),
+        rng.choice(letters),
+        rng.choice(alnum),
+        rng.choice(d),
+        rng.choice(letters),
+        rng.choice(letters),
+        rng.choice(d),
+        rng.choice(d),
+    ]
     return "".join(parts)
 
 
@@ -78,19 +88,44 @@ def columns(seed: int, rows: int) -> dict[str, tuple[str | None, list[str]]]:
         "ipv6": ("ip-address", many(fake.ipv6)),
         "passport": ("other-id", many(lambda: fake.bothify("?########").upper())),
         "provider_npi": ("npi", many(lambda: npi(rng))),
-        "notes": ("ssn", many(lambda: fake.sentence(nb_words=10) + (
-            f" Patient SSN {fake.ssn()}." if rng.random() < 0.05 else ""))),
+        "notes": (
+            "ssn",
+            many(
+                lambda: (
+                    fake.sentence(nb_words=10)
+                    + (f" Patient SSN {fake.ssn()}." if rng.random() < 0.05 else "")
+                )
+            ),
+        ),
         # Hard negatives: shaped like identifiers, holding none.
         "order_number": (None, many(lambda: f"{digits(3)}-{digits(2)}-{digits(4)}")),
         "reference": (None, many(lambda: f"{digits(3)}-{digits(2)}-{digits(4)}")),
-        "icd10_code": (None, many(lambda: rng.choice(["E11.9", "I10", "J45.909", "Z00.00",
-                                                      "M54.5", "F41.1", "K21.9"]))),
+        "icd10_code": (
+            None,
+            many(
+                lambda: rng.choice(["E11.9", "I10", "J45.909", "Z00.00", "M54.5", "F41.1", "K21.9"])
+            ),
+        ),
         "lab_value": (None, many(lambda: f"{rng.uniform(0.1, 300):.1f}")),
         "result": (None, many(lambda: f"{rng.randint(1, 300)} mg/dL")),
-        "app_version": (None, many(lambda: f"{rng.randint(1, 9)}.{rng.randint(0, 30)}."
-                                           f"{rng.randint(0, 9)}.{rng.randint(0, 99)}")),
-        "build": (None, many(lambda: f"{rng.randint(1, 9)}.{rng.randint(0, 30)}."
-                                     f"{rng.randint(0, 9)}.{rng.randint(0, 99)}")),
+        "app_version": (
+            None,
+            many(
+                lambda: (
+                    f"{rng.randint(1, 9)}.{rng.randint(0, 30)}."
+                    f"{rng.randint(0, 9)}.{rng.randint(0, 99)}"
+                )
+            ),
+        ),
+        "build": (
+            None,
+            many(
+                lambda: (
+                    f"{rng.randint(1, 9)}.{rng.randint(0, 30)}."
+                    f"{rng.randint(0, 9)}.{rng.randint(0, 99)}"
+                )
+            ),
+        ),
         "event_time": (None, many(lambda: fake.date_time_this_year().isoformat())),
         "logged_at": (None, many(lambda: fake.date_time_this_year().strftime("%Y-%m-%d %H:%M:%S"))),
         "product_code": (None, many(lambda: fake.bothify("PRD-####-??").upper())),

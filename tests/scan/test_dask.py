@@ -21,8 +21,9 @@ from .data import columns
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """Two workers as threads of this process (processes=False): same code path, fast start."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -51,8 +52,13 @@ def test_dask_verdicts_equal_in_process(tmp_path: Path, scheduler: str) -> None:
     remote = _verdicts(str(lake), "--engine", "dask", "--scheduler", scheduler)
     assert remote == local
     assert {t["table"] for t in local[0]["tables"]} == {
-        "visits-0", "visits-1", "visits-2", "parquet/visits-0", "parquet/visits-1",
-        "parquet/visits-2"}
+        "visits-0",
+        "visits-1",
+        "visits-2",
+        "parquet/visits-0",
+        "parquet/visits-1",
+        "parquet/visits-2",
+    }
     assert all(t["rows_sampled"] == 4000 for t in local[0]["tables"])
     threads = _verdicts(str(lake), "--engine", "dask")
     assert threads == local
@@ -61,8 +67,9 @@ def test_dask_verdicts_equal_in_process(tmp_path: Path, scheduler: str) -> None:
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     data = tmp_path / "a.csv"
     data.write_text("email\na@b.org\n")
-    result = CliRunner().invoke(cli, ["scan", str(data), "--engine", "dask", "--scheduler",
-                                      "tcp://127.0.0.1:1"])
+    result = CliRunner().invoke(
+        cli, ["scan", str(data), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"]
+    )
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.output
 

@@ -29,17 +29,23 @@ def database() -> Iterator[str]:
     try:
         with psycopg.connect(f"{SERVER}/{name}", autocommit=True) as conn:
             conn.execute("CREATE SCHEMA clinic")
-            conn.execute("CREATE TABLE clinic.patients (id int, full_name text, ssn text, "
-                         "dob date, email text)")
-            conn.execute("INSERT INTO clinic.patients SELECT i, "
-                         "(ARRAY['James Smith','Mary Johnson','Robert Brown'])[1 + i % 3], "
-                         "lpad((100 + i % 600)::text, 3, '0') || '-45-' "
-                         "|| lpad((1000 + i)::text, 4, '0'), "
-                         "date '1950-01-01' + i, 'p' || i || '@example.org' "
-                         "FROM generate_series(1, 3000) i")
+            conn.execute(
+                "CREATE TABLE clinic.patients (id int, full_name text, ssn text, "
+                "dob date, email text)"
+            )
+            conn.execute(
+                "INSERT INTO clinic.patients SELECT i, "
+                "(ARRAY['James Smith','Mary Johnson','Robert Brown'])[1 + i % 3], "
+                "lpad((100 + i % 600)::text, 3, '0') || '-45-' "
+                "|| lpad((1000 + i)::text, 4, '0'), "
+                "date '1950-01-01' + i, 'p' || i || '@example.org' "
+                "FROM generate_series(1, 3000) i"
+            )
             conn.execute("CREATE TABLE public.products (sku text, version text)")
-            conn.execute("INSERT INTO public.products SELECT 'PRD-' || i, '1.' || (i % 9) "
-                         "FROM generate_series(1, 200) i")
+            conn.execute(
+                "INSERT INTO public.products SELECT 'PRD-' || i, '1.' || (i % 9) "
+                "FROM generate_series(1, 200) i"
+            )
         yield f"{SERVER}/{name}"
     finally:
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
@@ -56,14 +62,22 @@ def test_tables_columns_and_filters(database: str) -> None:
     doc = _scan(database)
     tables = {t["table"]: t for t in doc["sources"][0]["tables"]}
     assert set(tables) == {"clinic.patients", "public.products"}
-    found = {c["column"]: [i["type"] for i in c["identifiers"]]
-             for c in tables["clinic.patients"]["columns"]}
-    assert found == {"id": [], "full_name": ["name"], "ssn": ["ssn"], "dob": ["date"],
-                     "email": ["email"]}
+    found = {
+        c["column"]: [i["type"] for i in c["identifiers"]]
+        for c in tables["clinic.patients"]["columns"]
+    }
+    assert found == {
+        "id": [],
+        "full_name": ["name"],
+        "ssn": ["ssn"],
+        "dob": ["date"],
+        "email": ["email"],
+    }
     assert all(not c["identifiers"] for c in tables["public.products"]["columns"])
     only = _scan(database, "--schema", "clinic", "--max-rows", "500")
     assert [(t["table"], t["rows_sampled"]) for t in only["sources"][0]["tables"]] == [
-        ("clinic.patients", 500)]
+        ("clinic.patients", 500)
+    ]
     named = _scan(database, "--table", "public.products")
     assert [t["table"] for t in named["sources"][0]["tables"]] == ["public.products"]
     sampled = _scan(database, "--table", "clinic.patients", "--sample", "50")
@@ -110,8 +124,10 @@ def test_unreachable_server_and_lost_connection(database: str) -> None:
 
     def progress(rows: int, size: int) -> None:
         if not calls:
-            killer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                           "application_name = 'sra scan' AND datname = current_database()")
+            killer.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                "application_name = 'sra scan' AND datname = current_database()"
+            )
         calls.append(rows)
 
     result = scan([Target(database)], Options(filters=Filters(batch_rows=100)), progress)

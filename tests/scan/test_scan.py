@@ -22,9 +22,27 @@ from hipaa_sra.scan.validators import npi_valid, ssn_valid, vin_valid
 
 from .data import columns, npi, vin
 
-TYPES = {"name", "address", "zip", "date", "age-over-89", "phone", "fax", "email", "ssn", "mrn",
-         "health-plan-id", "account-number", "license-number", "vehicle-id", "device-id", "url",
-         "ip-address", "other-id", "npi"}
+TYPES = {
+    "name",
+    "address",
+    "zip",
+    "date",
+    "age-over-89",
+    "phone",
+    "fax",
+    "email",
+    "ssn",
+    "mrn",
+    "health-plan-id",
+    "account-number",
+    "license-number",
+    "vehicle-id",
+    "device-id",
+    "url",
+    "ip-address",
+    "other-id",
+    "npi",
+}
 
 
 def _scan(*args: str) -> tuple[int, dict]:
@@ -92,8 +110,12 @@ def test_polars_counts_equal_the_reference(tmp_path: Path) -> None:
 def test_every_url_the_reference_finds_passes_the_free_text_prefilter() -> None:
     # The prefilter skips text with no digit, `@`, URL start or title; an `ftp://` link in
     # words only must still be searched, or the vectorised count falls below the reference's.
-    notes = ["report at ftp://files.example.org/reports", "see FTP://files.example.org/x",
-             "https://portal.example.org/me", "plain words only"]
+    notes = [
+        "report at ftp://files.example.org/reports",
+        "see FTP://files.example.org/x",
+        "https://portal.example.org/me",
+        "plain words only",
+    ]
     plan = {"notes": all_checks()}
     fast = count_batch(pl.DataFrame({"notes": notes}), plan)
     assert fast == count_rows({"notes": notes}, plan)
@@ -103,15 +125,41 @@ def test_every_url_the_reference_finds_passes_the_free_text_prefilter() -> None:
 def test_free_text_spans_at_every_edge_are_counted_as_the_reference_counts_them() -> None:
     # The gate before the span checks drops their boundary assertions: identifiers at the
     # start, the end, beside digits, dashes, dots and non-ASCII text must count the same.
-    spans = ["123-45-6789", "ann@example.org", "(415) 555-0100", "415.555.0100",
-             "1EG4-TE5-MK73", "10.200.3.4", "https://x.example.org/a", "www.example.org",
-             "03/14/2024", "2024-03-14", "14 Mar 2024", "March 14, 2024", "95-year-old",
-             "aged 101", "AGED 93", "MRN: A12345", "medical record no. 88", "Dr. Smith",
-             "Mrs Jones Parker", "٣٤٥-45-6789"]
-    around = [("", ""), ("Seen ", " today."), ("x", "y"), ("9", "9"), ("-", "-"), (".", "."),
-              ("é ", " ü"), ("(", ")")]
-    notes = [f"{left}{span}{right} follow up in two weeks" for span in spans
-             for left, right in around]  # fmt: skip
+    spans = [
+        "123-45-6789",
+        "ann@example.org",
+        "(415) 555-0100",
+        "415.555.0100",
+        "1EG4-TE5-MK73",
+        "10.200.3.4",
+        "https://x.example.org/a",
+        "www.example.org",
+        "03/14/2024",
+        "2024-03-14",
+        "14 Mar 2024",
+        "March 14, 2024",
+        "95-year-old",
+        "aged 101",
+        "AGED 93",
+        "MRN: A12345",
+        "medical record no. 88",
+        "Dr. Smith",
+        "Mrs Jones Parker",
+        "٣٤٥-45-6789",
+    ]
+    around = [
+        ("", ""),
+        ("Seen ", " today."),
+        ("x", "y"),
+        ("9", "9"),
+        ("-", "-"),
+        (".", "."),
+        ("é ", " ü"),
+        ("(", ")"),
+    ]
+    notes = [
+        f"{left}{span}{right} follow up in two weeks" for span in spans for left, right in around
+    ]
     plan = {"notes": span_checks()}
     fast = count_batch(pl.DataFrame({"notes": notes}), plan)
     assert fast == count_rows({"notes": notes}, plan)
@@ -119,10 +167,31 @@ def test_free_text_spans_at_every_edge_are_counted_as_the_reference_counts_them(
 
 
 def test_names_with_titles_and_suffixes_are_read_as_the_reference_reads_them() -> None:
-    names = ["Jr", "John III", "A Jr Jr", "Dr. Jr", "Smith, Jr.", "Mrs. Smith", "Miss Jones",
-             "Dr Who", "Mr", "Prof. Ada Lovelace PhD", "Lovelace, Ada", "Smith Md", "zz Qq",
-             "Mary-Ann O'Neil, RN", "Ms. Kim Lee Sr.", "Dr. John Xq", "Miss Mary Zzq",
-             "JOHN SMITH", "john smith", "mCdOnAlD", "Xq mcdonald", "sMITH, zz", "O'NEIL"]
+    names = [
+        "Jr",
+        "John III",
+        "A Jr Jr",
+        "Dr. Jr",
+        "Smith, Jr.",
+        "Mrs. Smith",
+        "Miss Jones",
+        "Dr Who",
+        "Mr",
+        "Prof. Ada Lovelace PhD",
+        "Lovelace, Ada",
+        "Smith Md",
+        "zz Qq",
+        "Mary-Ann O'Neil, RN",
+        "Ms. Kim Lee Sr.",
+        "Dr. John Xq",
+        "Miss Mary Zzq",
+        "JOHN SMITH",
+        "john smith",
+        "mCdOnAlD",
+        "Xq mcdonald",
+        "sMITH, zz",
+        "O'NEIL",
+    ]
     plan = {"name": all_checks(), "contact": all_checks()}
     # Each on its own, then three words of them: every title, word and suffix position.
     rng = random.Random(9)
@@ -157,13 +226,16 @@ def test_validators() -> None:
     assert all(vin_valid(vin(rng)) for _ in range(50))
     assert vin_valid("1M8GDM9AXKP042788") and not vin_valid("1M8GDM9A1KP042788")
     assert ssn_valid("123-45-6789")
-    assert not any(ssn_valid(s) for s in ("000-12-3456", "666-12-3456", "912-34-5678",
-                                          "123-00-4567", "123-45-0000"))
+    assert not any(
+        ssn_valid(s)
+        for s in ("000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000")
+    )
 
 
 def test_values_are_shown_only_masked_and_only_when_asked(tmp_path: Path) -> None:
     pl.DataFrame({"ssn": ["123-45-6789", "234-56-7890", "345-67-8901"]}).write_csv(
-        tmp_path / "a.csv")
+        tmp_path / "a.csv"
+    )
     plain = CliRunner().invoke(cli, ["scan", str(tmp_path / "a.csv")])
     assert "6789" not in plain.output and "ssn" in plain.output
     shown = CliRunner().invoke(cli, ["scan", "--show-samples", str(tmp_path / "a.csv")])
@@ -179,19 +251,23 @@ def test_folder_glob_jsonl_parquet_and_sqlite(tmp_path: Path) -> None:
     db = tmp_path / "clinic.sqlite"
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE patients (id INTEGER, ssn TEXT)")
-        conn.executemany("INSERT INTO patients VALUES (?, ?)",
-                         [(i, f"{100 + i:03d}-45-{1000 + i:04d}") for i in range(60)])
+        conn.executemany(
+            "INSERT INTO patients VALUES (?, ?)",
+            [(i, f"{100 + i:03d}-45-{1000 + i:04d}") for i in range(60)],
+        )
     before = db.read_bytes()
     _, doc = _scan(str(folder), str(db), str(tmp_path / "lake" / "**" / "*.parquet"))
     lake, sqlite, globbed = doc["sources"]
     tables = {t["table"]: t for t in lake["tables"]}
     assert set(tables) == {"2026/contacts", "events"}
     assert tables["events"]["columns"][0] == {
-        "column": "who.email", "identifiers": [{"type": "email", "confidence": 0.99,
-                                               "share": 1.0}]}
+        "column": "who.email",
+        "identifiers": [{"type": "email", "confidence": 0.99, "share": 1.0}],
+    }
     assert sqlite["tables"][0]["table"] == "patients"
-    assert [c["identifiers"][0]["type"] for c in sqlite["tables"][0]["columns"]
-            if c["identifiers"]] == ["ssn"]
+    assert [
+        c["identifiers"][0]["type"] for c in sqlite["tables"][0]["columns"] if c["identifiers"]
+    ] == ["ssn"]
     assert db.read_bytes() == before  # opened read-only: not even a journal
     assert [t["table"] for t in globbed["tables"]] == ["2026/contacts"]
 
@@ -203,9 +279,14 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
     (tmp_path / "bad.jsonl").write_text('{"a": 1}\n{not json\n')
     good = tmp_path / "good.csv"
     pl.DataFrame({"email": ["a@b.org"] * 10}).write_csv(good)
-    code, doc = _scan(str(tmp_path / "ragged.csv"), str(tmp_path / "latin1.csv"),
-                      str(tmp_path / "missing.csv"), str(tmp_path / "fake.sqlite"),
-                      str(tmp_path / "bad.jsonl"), str(good))
+    code, doc = _scan(
+        str(tmp_path / "ragged.csv"),
+        str(tmp_path / "latin1.csv"),
+        str(tmp_path / "missing.csv"),
+        str(tmp_path / "fake.sqlite"),
+        str(tmp_path / "bad.jsonl"),
+        str(good),
+    )
     assert code == 0
     unscanned = doc["summary"]["unscanned"]
     errors = " | ".join(u["error"] for u in unscanned)
@@ -235,24 +316,28 @@ def test_phi_in_an_asset_marked_absent_fails(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["init", str(tmp_path / "sra"), "--example"]).exit_code == 0
     data = tmp_path / "events.csv"
     pl.DataFrame({"email": [f"p{i}@example.org" for i in range(40)]}).write_csv(data)
-    result = runner.invoke(cli, ["scan", str(data), "-w", str(tmp_path / "sra"),
-                                 "--asset", "product-events-bucket"])
+    result = runner.invoke(
+        cli, ["scan", str(data), "-w", str(tmp_path / "sra"), "--asset", "product-events-bucket"]
+    )
     assert result.exit_code == 1, result.output
     assert "phi-found-out-of-scope" in result.output and "ephi: absent" in result.output
     clean = tmp_path / "clean.csv"
     pl.DataFrame({"status": ["ok"] * 40}).write_csv(clean)
-    ok = runner.invoke(cli, ["scan", str(clean), "-w", str(tmp_path / "sra"),
-                             "--asset", "product-events-bucket"])
+    ok = runner.invoke(
+        cli, ["scan", str(clean), "-w", str(tmp_path / "sra"), "--asset", "product-events-bucket"]
+    )
     assert ok.exit_code == 0, ok.output
-    typo = runner.invoke(cli, ["scan", str(clean), "-w", str(tmp_path / "sra"),
-                               "--asset", "product-event-bucket"])
+    typo = runner.invoke(
+        cli, ["scan", str(clean), "-w", str(tmp_path / "sra"), "--asset", "product-event-bucket"]
+    )
     assert typo.exit_code == 2 and "did you mean `product-events-bucket`" in typo.output
 
 
 def test_fsspec_urls_list_and_read_folders(tmp_path: Path) -> None:
     (tmp_path / "exports").mkdir()
     pl.DataFrame({"email": [f"u{i}@example.org" for i in range(30)]}).write_csv(
-        tmp_path / "exports" / "contacts.csv")
+        tmp_path / "exports" / "contacts.csv"
+    )
     _, doc = _scan((tmp_path / "exports").as_uri())
     [table] = doc["sources"][0]["tables"]
     assert table["table"] == "contacts"

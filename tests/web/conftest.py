@@ -50,9 +50,21 @@ DATABASES = [
 def git(cwd: Path, *args: str) -> str:
     """Run git in `cwd` with a fixed identity and return its output."""
     result = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=cwd, check=True, capture_output=True, text=True)  # fmt: skip
+        [
+            "git",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return result.stdout
 
 
@@ -92,11 +104,14 @@ def _configure_django() -> WebConfig:
     scratch = Path(tempfile.mkdtemp(prefix="sra-web-tests-"))
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     config = WebConfig(
-        workspace=scratch / "sra", secret_key="test-" + "k" * 60, data_dir=scratch,
-        today=TODAY, allowed_hosts=("testserver", "127.0.0.1", "localhost"),
+        workspace=scratch / "sra",
+        secret_key="test-" + "k" * 60,
+        data_dir=scratch,
+        today=TODAY,
+        allowed_hosts=("testserver", "127.0.0.1", "localhost"),
         # Password hashing at production strength costs ~0.5 s per user; tests need many.
         extra_settings={"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]},
-    )  # fmt: skip
+    )
     configure(config)
     return config
 
@@ -124,8 +139,9 @@ def _use_database(db: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def web_database(request: pytest.FixtureRequest, web_config: WebConfig,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # fmt: skip
+def web_database(
+    request: pytest.FixtureRequest, web_config: WebConfig, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh, migrated database of each kind: SQLite, then PostgreSQL; dropped at the end."""
     from hipaa_sra.web.app import migrate
     from hipaa_sra.web.settings import database_settings
@@ -205,27 +221,30 @@ class WebUser:
         return str(self.user.username)
 
 
-def make_user(username: str, *, person_id: str | None = None, admin: bool = False,
-              enrolled: bool = True) -> WebUser:  # fmt: skip
+def make_user(
+    username: str, *, person_id: str | None = None, admin: bool = False, enrolled: bool = True
+) -> WebUser:
     """An active user with a confirmed TOTP device (unless `enrolled` is False)."""
     from django.contrib.auth.models import User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from hipaa_sra.web.models import Account
 
-    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD,
-                                    is_superuser=admin)  # fmt: skip
+    user = User.objects.create_user(
+        username, f"{username}@example.com", PASSWORD, is_superuser=admin
+    )
     Account.objects.create(user=user, person_id=person_id or "")
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True) if enrolled \
-        else None  # fmt: skip
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True) if enrolled else None
     return WebUser(user, device, person_id)
 
 
 @pytest.fixture
 def web_users(web_app: WebConfig) -> dict[str, WebUser]:
     """One user per role of `ROLES`, enrolled in TOTP."""
-    return {role: make_user(role, person_id=person, admin=admin)
-            for role, (person, admin) in ROLES.items()}  # fmt: skip
+    return {
+        role: make_user(role, person_id=person, admin=admin)
+        for role, (person, admin) in ROLES.items()
+    }
 
 
 def signed_in(web_user: WebUser) -> Any:

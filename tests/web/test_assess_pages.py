@@ -12,7 +12,8 @@ from .test_edits import git_log, values_of
 
 
 def test_the_questionnaire_page_shows_progress_and_skips_what_does_not_apply(
-        web_app: Any, clients: dict[str, Any]) -> None:  # fmt: skip
+    web_app: Any, clients: dict[str, Any]
+) -> None:
     page = clients["reader"].get("/assess/").content.decode()
     assert "5 of 106 applicable questions answered" in page
     assert re.search(r'<progress id="assess-progress" max="106" value="5">', page)
@@ -23,7 +24,8 @@ def test_the_questionnaire_page_shows_progress_and_skips_what_does_not_apply(
 
 
 def test_an_answer_is_saved_at_once_in_its_section_file_and_committed(
-        web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
+    web_app: Any, clients: dict[str, Any], web_workspace: Path
+) -> None:
     url = "/assess/evaluation/"
     page = clients["editor"].get(url).content.decode()
     assert "0 of 2 answered in this section" in page
@@ -38,18 +40,22 @@ def test_an_answer_is_saved_at_once_in_its_section_file_and_committed(
     assert answer.evidence[0].control == "ctl-annual-evaluation"
     assert (web_workspace / "assessment" / "evaluation.yaml").exists()
     log = git_log(web_workspace, "--format=%an%n%s")
-    assert log.splitlines() == ["Lucas Moreno", "sra: add answers q.evaluation.1 to "
-                                "assessment/evaluation.yaml"]  # fmt: skip
+    assert log.splitlines() == [
+        "Lucas Moreno",
+        "sra: add answers q.evaluation.1 to assessment/evaluation.yaml",
+    ]
     again = clients["editor"].get(url).content.decode()
     assert "1 of 2 answered in this section" in again
 
 
 def test_a_not_applicable_answer_without_its_reason_is_refused_in_sra_words(
-        web_app: Any, clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
+    web_app: Any, clients: dict[str, Any], web_workspace: Path
+) -> None:
     url = "/assess/access-control/"
     page = clients["editor"].get(url).content.decode()
-    form = re.search(r'<section class="question" id="q.automatic-logoff.1".*?</section>', page,
-                     re.S)  # fmt: skip
+    form = re.search(
+        r'<section class="question" id="q.automatic-logoff.1".*?</section>', page, re.S
+    )
     assert form is not None
     values = values_of(form.group(0)) | {"answer": "not-applicable"}
     response = clients["editor"].post(url, values)

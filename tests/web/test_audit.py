@@ -17,8 +17,10 @@ TABLE = "sra_web_auditentry"
 
 
 def _entries(n: int) -> list[AuditEntry]:
-    return [audit.record(None, "test.event", object=f"risk:R-{i}", actor="tester",
-                         detail={"n": i}) for i in range(n)]  # fmt: skip
+    return [
+        audit.record(None, "test.event", object=f"risk:R-{i}", actor="tester", detail={"n": i})
+        for i in range(n)
+    ]
 
 
 def _drop_triggers() -> None:
@@ -66,8 +68,9 @@ def test_a_rehashed_row_still_breaks_the_link_to_the_next(web_app: Any) -> None:
     forged.action = "forged"
     new_hash = audit.entry_hash(forged)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET action = %s, entry_hash = %s WHERE seq = 2",
-                       ["forged", new_hash])  # fmt: skip
+        cursor.execute(
+            f"UPDATE {TABLE} SET action = %s, entry_hash = %s WHERE seq = 2", ["forged", new_hash]
+        )
     status = audit.verify_chain()
     assert status.broken_at == 3 and "does not link" in status.problem
 
@@ -75,8 +78,11 @@ def test_a_rehashed_row_still_breaks_the_link_to_the_next(web_app: Any) -> None:
 def test_the_database_refuses_updates_and_deletes(web_app: Any) -> None:
     _entries(2)
     for sql in (f"UPDATE {TABLE} SET actor = 'x' WHERE seq = 1", f"DELETE FROM {TABLE}"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-                connection.cursor() as cursor:  # fmt: skip
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)
     assert audit.verify_chain().entries == 2
 
@@ -108,7 +114,7 @@ def test_the_audit_page_pages_and_shows_the_chain_status(clients: dict[str, Any]
     assert "Chain intact" in page and "page 1 of 2" in page
     assert clients["admin"].get("/audit/?page=2").status_code == 200
     download = clients["admin"].get("/audit/export.csv")
-    assert download["Content-Disposition"].startswith("attachment; filename=\"sra-audit-")
+    assert download["Content-Disposition"].startswith('attachment; filename="sra-audit-')
     body = b"".join(download.streaming_content).decode()
     assert body.count("test.event") == 60
     assert AuditEntry.objects.filter(action="audit.exported").exists()

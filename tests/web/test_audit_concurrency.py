@@ -33,9 +33,12 @@ print(status.ok, status.entries, audit.AuditEntry.objects.values("prev_hash").di
 """
 
 
-@pytest.fixture(params=[pytest.param("", id="sqlite"),
-                        pytest.param("postgresql", id="postgresql",
-                                     marks=pytest.mark.postgres)])  # fmt: skip
+@pytest.fixture(
+    params=[
+        pytest.param("", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """No URL (embedded SQLite), or a fresh PostgreSQL database dropped afterwards."""
     if not request.param:
@@ -54,7 +57,11 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_eight_threads_appending_leave_one_chain(web_workspace: Path, database_url: str) -> None:
-    run = subprocess.run([sys.executable, "-c", APPEND, str(web_workspace), database_url],
-                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", APPEND, str(web_workspace), database_url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "200", "200"]

@@ -12,11 +12,16 @@ from hipaa_sra.web.audit import GENESIS, canonical_detail, entry_hash, verify_ch
 from hipaa_sra.web.models import AuditEntry
 
 TEXT = st.text(max_size=30)
-EVENT = st.fixed_dictionaries({
-    "actor": TEXT, "person_id": TEXT, "action": st.text(min_size=1, max_size=20),
-    "object": TEXT, "ip": TEXT,
-    "detail": st.dictionaries(st.text(max_size=8), st.integers() | TEXT, max_size=3),
-})  # fmt: skip
+EVENT = st.fixed_dictionaries(
+    {
+        "actor": TEXT,
+        "person_id": TEXT,
+        "action": st.text(min_size=1, max_size=20),
+        "object": TEXT,
+        "ip": TEXT,
+        "detail": st.dictionaries(st.text(max_size=8), st.integers() | TEXT, max_size=3),
+    }
+)
 FIELDS = ("actor", "person_id", "action", "object", "detail", "ip", "at", "seq")
 
 
@@ -25,9 +30,13 @@ def _chain(events: list[dict[str, Any]]) -> list[AuditEntry]:
     start = datetime(2026, 3, 1, tzinfo=UTC)
     entries, previous = [], GENESIS
     for index, event in enumerate(events):
-        entry = AuditEntry(seq=index + 1, at=start + timedelta(seconds=index, microseconds=index),
-                           detail=canonical_detail(event["detail"]), prev_hash=previous,
-                           **{k: v for k, v in event.items() if k != "detail"})  # fmt: skip
+        entry = AuditEntry(
+            seq=index + 1,
+            at=start + timedelta(seconds=index, microseconds=index),
+            detail=canonical_detail(event["detail"]),
+            prev_hash=previous,
+            **{k: v for k, v in event.items() if k != "detail"},
+        )
         entry.entry_hash = entry_hash(entry)
         previous = entry.entry_hash
         entries.append(entry)
@@ -44,8 +53,9 @@ def test_an_honest_trail_verifies(events: list[dict[str, Any]]) -> None:
 
 @settings(deadline=None)
 @given(st.lists(EVENT, min_size=1, max_size=8), st.data())
-def test_any_change_to_any_field_is_caught_at_that_entry(events: list[dict[str, Any]],
-                                                         data: st.DataObject) -> None:  # fmt: skip
+def test_any_change_to_any_field_is_caught_at_that_entry(
+    events: list[dict[str, Any]], data: st.DataObject
+) -> None:
     entries = _chain(events)
     victim = data.draw(st.integers(0, len(entries) - 1))
     field = data.draw(st.sampled_from(FIELDS))

@@ -18,10 +18,8 @@ def _actions() -> list[str]:
     return list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
 
 
-def _password(client: Client, username: str, password: str = PASSWORD,
-              next_url: str = "") -> Any:  # fmt: skip
-    return client.post("/login/", {"username": username, "password": password,
-                                   "next": next_url})  # fmt: skip
+def _password(client: Client, username: str, password: str = PASSWORD, next_url: str = "") -> Any:
+    return client.post("/login/", {"username": username, "password": password, "next": next_url})
 
 
 def test_password_then_code_signs_in_and_is_audited(web_users: dict[str, WebUser]) -> None:
@@ -32,8 +30,9 @@ def test_password_then_code_signs_in_and_is_audited(web_users: dict[str, WebUser
     assert response["Location"].startswith("/login/code/")
     # Signed in by password only: every page sends the user to the second factor.
     assert client.get("/")["Location"] == "/login/code/"
-    wrong = client.post("/login/code/", {"code": "000000" if totp_code(reader.device) != "000000"
-                                         else "111111"})  # fmt: skip
+    wrong = client.post(
+        "/login/code/", {"code": "000000" if totp_code(reader.device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and "That code is not valid" in wrong.content.decode()
     # django-otp throttles a device after a wrong code (1 s, doubling with each failure).
     throttled = client.post("/login/code/", {"code": totp_code(reader.device), "next": "/"})
@@ -70,7 +69,8 @@ def test_a_backup_code_works_once(web_users: dict[str, WebUser]) -> None:
 
 
 def test_five_failures_lock_the_user_name_until_an_admin_unlocks_it(
-        web_users: dict[str, WebUser], clients: dict[str, Any]) -> None:  # fmt: skip
+    web_users: dict[str, WebUser], clients: dict[str, Any]
+) -> None:
     client = Client()
     for _ in range(5):
         _password(client, "signer", "wrong-password-guess")
@@ -120,8 +120,13 @@ def test_twelve_hours_end_the_session_however_active(clients: dict[str, Any]) ->
 
 
 def test_next_pointing_elsewhere_is_refused(web_app: Any) -> None:
-    targets = ("https://evil.example/", "//evil.example/x", "/\\evil.example",
-               "javascript:alert(1)", "/audit/")  # fmt: skip
+    targets = (
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/audit/",
+    )
     for index, target in enumerate(targets):
         # A user per attempt: a TOTP code is accepted once (no replay within its 30 s).
         user = make_user(f"visitor{index}")
@@ -156,8 +161,9 @@ def test_enrolment_comes_before_anything_else(web_app: Any) -> None:
     assert "mfa.enrolled" in _actions()
 
 
-def test_reauthentication_needs_password_and_code(web_users: dict[str, WebUser],
-                                                  client_for: Any) -> None:  # fmt: skip
+def test_reauthentication_needs_password_and_code(
+    web_users: dict[str, WebUser], client_for: Any
+) -> None:
     from django.test import RequestFactory
 
     from hipaa_sra.web.views.auth import reauthenticated_within
@@ -169,15 +175,15 @@ def test_reauthentication_needs_password_and_code(web_users: dict[str, WebUser],
     assert not reauthenticated_within(request)
     bad = client.post("/reauthenticate/", {"password": "wrong", "code": totp_code(signer.device)})
     assert bad.status_code == 200 and not reauthenticated_within(request)
-    good = client.post("/reauthenticate/", {"password": PASSWORD, "code":
-                                            totp_code(signer.device), "next": "/"})  # fmt: skip
+    good = client.post(
+        "/reauthenticate/", {"password": PASSWORD, "code": totp_code(signer.device), "next": "/"}
+    )
     assert good["Location"] == "/"
     assert reauthenticated_within(request, minutes=5)
     assert _actions()[-2:] == ["reauthentication.failed", "reauthenticated"]
 
 
-def test_pages_read_in_quick_succession_do_not_rewrite_the_session(
-        clients: dict[str, Any]) -> None:  # fmt: skip
+def test_pages_read_in_quick_succession_do_not_rewrite_the_session(clients: dict[str, Any]) -> None:
     from django.contrib.sessions.models import Session
 
     client = clients["reader"]
@@ -193,11 +199,13 @@ def test_pages_read_in_quick_succession_do_not_rewrite_the_session(
 
 
 def test_an_htmx_request_after_logoff_navigates_the_whole_page_to_sign_in(
-        clients: dict[str, Any]) -> None:  # fmt: skip
+    clients: dict[str, Any],
+) -> None:
     client = clients["reader"]
     _age_session(client, idle=timedelta(minutes=16), since_login=timedelta(hours=1))
-    response = client.get("/audit/", HTTP_HX_REQUEST="true",
-                          HTTP_HX_CURRENT_URL="http://testserver/?tab=1")  # fmt: skip
+    response = client.get(
+        "/audit/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/?tab=1"
+    )
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/login/?next=/%3Ftab%3D1"
     signed_out = Client().get("/", HTTP_HX_REQUEST="true")

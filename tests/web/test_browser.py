@@ -33,15 +33,17 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=["--no-sandbox"])  # fmt: skip
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield browser
         browser.close()
 
 
-@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
-                        pytest.param("postgresql", id="postgresql",
-                                     marks=pytest.mark.postgres)])  # fmt: skip
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def database_args(request: pytest.FixtureRequest) -> Iterator[tuple[str, ...]]:
     """`sra serve` arguments for a fresh database of each kind (none: embedded SQLite)."""
     if request.param == "sqlite":
@@ -91,13 +93,16 @@ def first_admin(page: Any, printed: str) -> str:
 
 
 def test_first_admin_sets_up_totp_and_reaches_the_dashboard(
-        browser: Any, web_workspace: Path, database_args: tuple[str, ...]) -> None:  # fmt: skip
+    browser: Any, web_workspace: Path, database_args: tuple[str, ...]
+) -> None:
     with serving(web_workspace, *database_args) as (base, printed):
         context = browser.new_context()
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text)
-                if message.type == "error" else None)  # fmt: skip
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         secret = first_admin(page, printed)
         codes = page.locator("#backup-codes code").all_inner_texts()
         assert len(codes) == 10 and len(set(codes)) == 10

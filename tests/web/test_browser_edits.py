@@ -29,8 +29,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 def sra(*args: str) -> subprocess.CompletedProcess[str]:
     """The `sra` command, as a person runs it next to the app."""
-    return subprocess.run([sys.executable, "-m", "hipaa_sra", *args], capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "hipaa_sra", *args], capture_output=True, text=True, check=False
+    )
 
 
 def invite(admin: Any, base: str, username: str, person: str | None) -> str:
@@ -61,7 +62,10 @@ def accept(chromium: Any, base: str, link: str) -> Any:
 
 
 def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
-        browser: Any, web_workspace: Path, database_args: tuple[str, ...]) -> None:  # noqa: F811
+    browser: Any,  # noqa: F811
+    web_workspace: Path,
+    database_args: tuple[str, ...],  # noqa: F811
+) -> None:
     with serving(web_workspace, "--today", TODAY.isoformat(), *database_args) as (base, printed):
         admin = browser.new_context().new_page()
         secret = first_admin(admin, printed)
@@ -83,9 +87,16 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         assert "Saved: update risks RR-2026-001: likelihood" in editor.inner_text("main")
         assert path.read_text() == before.replace(
             "  likelihood: moderate\n  impact: high\n  inherent_risk: moderate\n",
-            "  likelihood: high\n  impact: high\n  inherent_risk: moderate\n", 1)
-        log = subprocess.run(["git", "log", "-1", "--format=%an|%s"], cwd=web_workspace,
-                             capture_output=True, text=True, check=True).stdout.strip()
+            "  likelihood: high\n  impact: high\n  inherent_risk: moderate\n",
+            1,
+        )
+        log = subprocess.run(
+            ["git", "log", "-1", "--format=%an|%s"],
+            cwd=web_workspace,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         assert log == f"Lucas Moreno|sra: update risks {RISK}: likelihood"
 
         # A conflicting edit: someone saves the risk while the form is open.
@@ -96,8 +107,10 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         editor.get_by_role("button", name="Save").click()
         assert editor.get_by_role("heading", name="Someone else changed this record").count()
         assert "Found in the audit" in editor.inner_text(".conflict")
-        assert editor.get_by_label("Threat", exact=True).input_value() == \
-            "Ransomware through a stolen admin key"
+        assert (
+            editor.get_by_label("Threat", exact=True).input_value()
+            == "Ransomware through a stolen admin key"
+        )
         assert path.read_bytes() == theirs
         screenshot(editor, "conflict")
 
@@ -106,7 +119,8 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         editor.goto(base + f"/controls/evidence/{control}")
         editor.get_by_label("What it shows").fill("Quarterly MFA enrolment report")
         editor.get_by_label("Document").set_input_files(
-            {"name": "report.pdf", "mimeType": "application/pdf", "buffer": PDF})
+            {"name": "report.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
         editor.get_by_role("button", name="Attach").click()
         editor.wait_for_url(base + f"/controls/control/{control}")
         digest = hashlib.sha256(PDF).hexdigest()
@@ -119,15 +133,28 @@ def test_editing_conflicts_evidence_and_both_signoffs_in_a_browser(
         assert reader.locator("form.edit-form").count() == 0
 
         # Both sign-offs: engineering with `sra signoff`, compliance in the browser.
-        cli = sra("signoff", "--workspace", str(web_workspace), "--role", "engineering-owner",
-                  "--name", "David Okafor", "--email", "david.okafor@example.com",
-                  "--accept-findings", "Known gaps, planned", "--today", TODAY.isoformat())
+        cli = sra(
+            "signoff",
+            "--workspace",
+            str(web_workspace),
+            "--role",
+            "engineering-owner",
+            "--name",
+            "David Okafor",
+            "--email",
+            "david.okafor@example.com",
+            "--accept-findings",
+            "Known gaps, planned",
+            "--today",
+            TODAY.isoformat(),
+        )
         assert cli.returncode == 0, cli.stderr
         admin.goto(base + "/signoff/sign/")
         admin.wait_for_url(re.compile(r"/reauthenticate/"))
         admin.get_by_label("Password").fill(PASSWORD)
         admin.get_by_label("Code from your authenticator app").fill(
-            code_for(secret, at=time.time() + 30))
+            code_for(secret, at=time.time() + 30)
+        )
         admin.get_by_role("button", name="Confirm").click()
         admin.wait_for_url(base + "/signoff/sign/")
         admin.get_by_label("Why sign with errors open").fill("Known gaps, planned")

@@ -20,8 +20,10 @@ def test_walk_the_read_pages(browser: Any, web_workspace: Path) -> None:  # noqa
         context = browser.new_context()
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text)
-                if message.type == "error" else None)  # fmt: skip
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         first_admin(page, printed)
         page.goto(base + "/")
         main = page.inner_text("main")
@@ -35,7 +37,8 @@ def test_walk_the_read_pages(browser: Any, web_workspace: Path) -> None:  # noqa
         page.get_by_label("Residual level").select_option("moderate")
         page.wait_for_url(re.compile(r"/register/\?.*level=moderate"))
         page.wait_for_function(
-            "document.querySelector('.result-count').textContent.includes('of 13')")
+            "document.querySelector('.result-count').textContent.includes('of 13')"
+        )
         rows = page.locator("#register-table tbody tr")
         assert rows.count() == 13
         screenshot(page, "register")

@@ -19,16 +19,20 @@ SPECS = [
 ]
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
-records = st.fixed_dictionaries({}, optional={
-    "id": st.just("RR-1"),
-    "threat": st.one_of(text, text.map(lambda t: t + "\n"), st.integers()),
-    "current_controls": st.lists(text.filter(lambda t: t.strip() == t and t), max_size=4),
-    "ephi_present": st.booleans(),
-    "last_reviewed": st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
-    "baa": st.fixed_dictionaries({"status": st.just("executed")},
-                                 optional={"expires": st.dates()}),
-    "quant": st.just({"loss": 1}),
-})  # fmt: skip
+records = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.just("RR-1"),
+        "threat": st.one_of(text, text.map(lambda t: t + "\n"), st.integers()),
+        "current_controls": st.lists(text.filter(lambda t: t.strip() == t and t), max_size=4),
+        "ephi_present": st.booleans(),
+        "last_reviewed": st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+        "baa": st.fixed_dictionaries(
+            {"status": st.just("executed")}, optional={"expires": st.dates()}
+        ),
+        "quant": st.just({"loss": 1}),
+    },
+)
 
 
 @given(records)

@@ -26,14 +26,14 @@ def text(client: Any, url: str) -> str:
 
 
 def test_dashboard_shows_signoff_digest_ocr_elements_and_lint_by_family(
-        web_workspace: Path, reader: Any) -> None:  # fmt: skip
+    web_workspace: Path, reader: Any
+) -> None:
     page = text(reader, "/")
     assert workspace_digest(load_workspace(web_workspace)) in page
     assert "compliance-officer" in page and "signoff-unsigned" in page
     assert page.count('class="badge element-') == 9
     assert "Determine the Level of Risk" in page
-    for family in ("workspace", "register", "inventory", "controls", "coverage",
-                   "documentation"):
+    for family in ("workspace", "register", "inventory", "controls", "coverage", "documentation"):
         assert f'href="/findings/?family={family}"' in page
     assert 'href="/register/risk/RR-2026-045"' in page.split("Highest residual risks")[1]
     assert "This workspace is not in a git repository" not in page
@@ -48,8 +48,7 @@ def test_dashboard_lists_expired_baas_and_next_events(reader: Any) -> None:
     assert "No remediation is overdue." in page
 
 
-def test_dashboard_lists_overdue_remediation_longest_late_first(web_app: Any,
-                                                                reader: Any) -> None:  # fmt: skip
+def test_dashboard_lists_overdue_remediation_longest_late_first(web_app: Any, reader: Any) -> None:
     from django.test.utils import override_settings
 
     with override_settings(SRA_WEB_CONFIG=replace(web_app, today=date(2027, 9, 1))):
@@ -61,8 +60,9 @@ def test_dashboard_lists_overdue_remediation_longest_late_first(web_app: Any,
     assert late == sorted(late, reverse=True) and late
 
 
-def test_dashboard_says_when_the_workspace_is_not_in_git(web_app: Any, reader: Any,
-                                                         tmp_path: Path) -> None:  # fmt: skip
+def test_dashboard_says_when_the_workspace_is_not_in_git(
+    web_app: Any, reader: Any, tmp_path: Path
+) -> None:
     from django.test.utils import override_settings
 
     outside = tmp_path / "outside" / "sra"

@@ -18,8 +18,13 @@ from hipaa_sra.web.permissions import (
 
 from .conftest import ROLES
 
-SAMPLE_ARGUMENTS = {"str": "x", "int": "1", "slug": "x", "path": "x", "uuid":
-                    "00000000-0000-0000-0000-000000000000"}  # fmt: skip
+SAMPLE_ARGUMENTS = {
+    "str": "x",
+    "int": "1",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _patterns() -> Iterator[tuple[str, Any]]:
@@ -32,8 +37,11 @@ def _patterns() -> Iterator[tuple[str, Any]]:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, route)
             elif isinstance(pattern, URLPattern):
-                path = re.sub(r"<(?:(\w+):)?\w+>",
-                              lambda m: SAMPLE_ARGUMENTS.get(m.group(1) or "str", "x"), route)
+                path = re.sub(
+                    r"<(?:(\w+):)?\w+>",
+                    lambda m: SAMPLE_ARGUMENTS.get(m.group(1) or "str", "x"),
+                    route,
+                )
                 yield "/" + path.lstrip("^").rstrip("$"), pattern.callback
 
     yield from walk(get_resolver().url_patterns, "")
@@ -54,7 +62,8 @@ def test_every_view_declares_its_access(web_app: Any) -> None:
 
 
 def test_each_role_gets_403_exactly_where_it_lacks_the_permission(
-        web_app: Any, clients: dict[str, Any]) -> None:  # fmt: skip
+    web_app: Any, clients: dict[str, Any]
+) -> None:
     checked = 0
     for path, view in _patterns():
         needed = access_of(view)
@@ -82,25 +91,35 @@ def test_signed_out_visitors_are_sent_to_login_from_every_protected_page(web_app
             assert response["Location"].startswith("/login/"), path
 
 
-def _manifest(roles: tuple[str, ...], required: tuple[str, ...] = ("compliance-officer",
-                                                                  "engineering-owner")) -> Any:
-    return Manifest.model_validate({
-        "organization": {"name": "Clinic"},
-        "people": [{"id": "p", "name": "P", "roles": list(roles)}],
-        "signoff": {"required_roles": list(required)},
-    })  # fmt: skip
+def _manifest(
+    roles: tuple[str, ...], required: tuple[str, ...] = ("compliance-officer", "engineering-owner")
+) -> Any:
+    return Manifest.model_validate(
+        {
+            "organization": {"name": "Clinic"},
+            "people": [{"id": "p", "name": "P", "roles": list(roles)}],
+            "signoff": {"required_roles": list(required)},
+        }
+    )
 
 
-@pytest.mark.parametrize(("roles", "admin", "expected"), [
-    ((), False, {Permission.READ, Permission.EDIT}),
-    (("platform-lead",), False, {Permission.READ, Permission.EDIT}),
-    (("security-lead",), False, {Permission.READ, Permission.EDIT, Permission.APPROVE}),
-    (("engineering-owner",), False,
-     {Permission.READ, Permission.EDIT, Permission.APPROVE, Permission.SIGN}),
-    (("compliance-officer",), True, set(Permission)),
-])  # fmt: skip
-def test_roles_map_to_permissions(roles: tuple[str, ...], admin: bool,
-                                  expected: set[Permission]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("roles", "admin", "expected"),
+    [
+        ((), False, {Permission.READ, Permission.EDIT}),
+        (("platform-lead",), False, {Permission.READ, Permission.EDIT}),
+        (("security-lead",), False, {Permission.READ, Permission.EDIT, Permission.APPROVE}),
+        (
+            ("engineering-owner",),
+            False,
+            {Permission.READ, Permission.EDIT, Permission.APPROVE, Permission.SIGN},
+        ),
+        (("compliance-officer",), True, set(Permission)),
+    ],
+)
+def test_roles_map_to_permissions(
+    roles: tuple[str, ...], admin: bool, expected: set[Permission]
+) -> None:
     manifest = _manifest(roles)
     person: Person = manifest.people[0]
     assert permissions_for(is_admin=admin, person=person, manifest=manifest) == expected
@@ -115,7 +134,9 @@ def test_the_signing_roles_come_from_the_manifest() -> None:
 def test_an_unlinked_user_reads_only_and_an_unlinked_admin_administers() -> None:
     assert permissions_for(is_admin=False, person=None, manifest=None) == {Permission.READ}
     assert permissions_for(is_admin=True, person=None, manifest=None) == {
-        Permission.READ, Permission.ADMIN}
+        Permission.READ,
+        Permission.ADMIN,
+    }
 
 
 def test_access_markers_are_distinct_from_permissions() -> None:

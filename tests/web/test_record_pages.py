@@ -90,8 +90,10 @@ def test_evidence_past_its_refresh_date_is_stale(web_app: Any, reader: Any) -> N
 
 
 def test_long_lists_are_paged(web_workspace: Any, reader: Any) -> None:
-    flows = "".join(f"- id: extra-{n:02d}\n  from: visits-api\n  to: visits-db\n  ephi: true\n"
-                    for n in range(60))  # fmt: skip
+    flows = "".join(
+        f"- id: extra-{n:02d}\n  from: visits-api\n  to: visits-db\n  ephi: true\n"
+        for n in range(60)
+    )
     (web_workspace / "flows" / "extra.yaml").write_text(flows)
     first = text(reader, "/flows/")
     assert "Flows 1&ndash;50 of 102" in first and "Page 1 of 3" in first

@@ -49,8 +49,7 @@ def test_filters_narrow_the_register(reader: Any) -> None:
     owned = risk_ids(reader.get("/register/?owner=maria-chen"))
     assert owned and len(owned) < 62
     # Nothing is overdue on the pinned date in the example.
-    assert "No risk matches these filters." in reader.get(
-        "/register/?overdue=on").content.decode()
+    assert "No risk matches these filters." in reader.get("/register/?overdue=on").content.decode()
 
 
 def test_overdue_filter_as_of_a_later_day(web_app: Any, reader: Any) -> None:

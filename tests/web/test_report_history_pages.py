@@ -19,8 +19,12 @@ def reader(clients: dict[str, Any]) -> Any:
 def test_report_page_shows_the_cover_and_links_every_format(reader: Any) -> None:
     page = reader.get("/report/").content.decode()
     assert "HIPAA Security Risk Analysis" in page and "NOT SIGNED" in page
-    for link in ("/report/document", "/report/download/pdf", "/report/download/docx",
-                 "/report/download/html"):
+    for link in (
+        "/report/document",
+        "/report/download/pdf",
+        "/report/download/docx",
+        "/report/download/html",
+    ):
         assert f'href="{link}"' in page
     assert "Accepted exceptions and waivers" in page
 
@@ -55,8 +59,13 @@ def test_pdf_download(reader: Any) -> None:
 def test_history_lists_commits_and_compares_two(web_workspace: Path, reader: Any) -> None:
     register = web_workspace / "register" / "messaging-and-vendors.yaml"
     text = register.read_text()
-    register.write_text(text.replace("  residual_risk: high\n  last_reviewed: 2026-10-14",
-                                     "  residual_risk: low\n  last_reviewed: 2026-10-14", 1))
+    register.write_text(
+        text.replace(
+            "  residual_risk: high\n  last_reviewed: 2026-10-14",
+            "  residual_risk: low\n  last_reviewed: 2026-10-14",
+            1,
+        )
+    )
     git(web_workspace.parent, "commit", "-q", "-am", "Lower RR-2026-045 after the new BAA")
     page = reader.get("/history/").content.decode()
     assert "Lower RR-2026-045 after the new BAA" in page and "The example workspace" in page

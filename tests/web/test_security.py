@@ -17,8 +17,12 @@ TEMPLATES = Path(hipaa_sra.web.__file__).parent / "templates"
 
 
 def test_every_page_carries_the_security_headers(clients: dict[str, Any]) -> None:
-    pages = ((Client(), "/login/"), (clients["admin"], "/"), (clients["admin"], "/users/"),
-             (clients["reader"], "/audit/"))  # fmt: skip
+    pages = (
+        (Client(), "/login/"),
+        (clients["admin"], "/"),
+        (clients["admin"], "/users/"),
+        (clients["reader"], "/audit/"),
+    )
     for client, path in pages:
         response = client.get(path)
         csp = response["Content-Security-Policy"]
@@ -42,8 +46,14 @@ def test_no_template_has_inline_script_style_or_handlers() -> None:
     offending = []
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text(encoding="utf-8")
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\sstyle\s*=",
-                        r"<style\b", r"javascript:", r"\bhx-on"):  # fmt: skip
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"\son[a-z]+\s*=",
+            r"\sstyle\s*=",
+            r"<style\b",
+            r"javascript:",
+            r"\bhx-on",
+        ):
             offending += [f"{template.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
     assert offending == []
 
@@ -63,13 +73,27 @@ def test_csrf_is_enforced_on_forms(web_users: Any) -> None:
 def _sra(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("SRA_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "hipaa_sra", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "hipaa_sra", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deployment_checks_pass_behind_a_tls_proxy(web_workspace: Path) -> None:
-    run = _sra("web", "check", "--workspace", str(web_workspace), "--behind-tls-proxy",
-               "--allowed-host", "sra.example.com", cwd=web_workspace.parent)  # fmt: skip
+    run = _sra(
+        "web",
+        "check",
+        "--workspace",
+        str(web_workspace),
+        "--behind-tls-proxy",
+        "--allowed-host",
+        "sra.example.com",
+        cwd=web_workspace.parent,
+    )
     assert run.returncode == 0, run.stderr
     assert "Deployment checks passed." in run.stdout
 

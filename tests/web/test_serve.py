@@ -33,9 +33,22 @@ def serving(workspace: Path, *args: str, timeout: float = 180) -> Iterator[tuple
     env.pop("SRA_DATABASE_URL", None)
     # Port 0: the server takes a free port itself, so no other process can take it first.
     process = subprocess.Popen(
-        [sys.executable, "-m", "hipaa_sra", "serve", "--workspace", str(workspace),
-         "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "hipaa_sra",
+            "serve",
+            "--workspace",
+            str(workspace),
+            "--port",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     assert process.stdout is not None
     printed = ""
     try:
@@ -77,8 +90,7 @@ def fetch(url: str) -> tuple[int, str, dict[str, str]]:
 SETUP = re.compile(r"(http://127\.0\.0\.1:\d+/setup/[\w-]+/)")
 
 
-def test_serve_prints_a_setup_link_that_opens_the_first_admin_page(
-        web_workspace: Path) -> None:  # fmt: skip
+def test_serve_prints_a_setup_link_that_opens_the_first_admin_page(web_workspace: Path) -> None:
     with serving(web_workspace) as (base, printed):
         link = SETUP.search(printed)
         assert link is not None, printed
@@ -100,9 +112,21 @@ def test_serve_prints_a_setup_link_that_opens_the_first_admin_page(
 
 def test_serve_refuses_a_workspace_whose_state_git_would_commit(web_workspace: Path) -> None:
     (web_workspace / ".gitignore").unlink()
-    run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
-                          str(web_workspace), "--port", str(free_port())],
-                         capture_output=True, text=True, timeout=180)  # fmt: skip
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hipaa_sra",
+            "serve",
+            "--workspace",
+            str(web_workspace),
+            "--port",
+            str(free_port()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 2
     assert "does not ignore .sra_web/" in run.stderr and "Traceback" not in run.stderr
     assert not (web_workspace / ".sra_web").exists()
@@ -113,26 +137,50 @@ def test_serve_says_when_the_port_is_taken(web_workspace: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
-                              str(web_workspace), "--port", str(port)],
-                             capture_output=True, text=True, timeout=180)  # fmt: skip
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hipaa_sra",
+                "serve",
+                "--workspace",
+                str(web_workspace),
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     assert run.returncode == 2
     assert f"127.0.0.1:{port}: cannot listen there" in run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_serve_says_when_the_database_cannot_be_reached(web_workspace: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "hipaa_sra", "serve", "--workspace",
-                          str(web_workspace), "--port", str(free_port()), "--database-url",
-                          "postgresql://postgres@127.0.0.1:1/none"],
-                         capture_output=True, text=True, timeout=180)  # fmt: skip
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hipaa_sra",
+            "serve",
+            "--workspace",
+            str(web_workspace),
+            "--port",
+            str(free_port()),
+            "--database-url",
+            "postgresql://postgres@127.0.0.1:1/none",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("sra: cannot use the database: connection failed")
     assert "Traceback" not in run.stderr
 
 
-def test_serve_starts_on_a_workspace_that_does_not_load_and_says_why(
-        web_workspace: Path) -> None:  # fmt: skip
+def test_serve_starts_on_a_workspace_that_does_not_load_and_says_why(web_workspace: Path) -> None:
     (web_workspace / "register" / "broken.yaml").write_text("- id: R-X\n  threat: a: b\n")
     with serving(web_workspace) as (base, printed):
         assert "sra: the workspace does not load" in printed
@@ -157,10 +205,15 @@ def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
 
 
 def test_behind_a_tls_proxy_https_is_required_and_hsts_sent(web_workspace: Path) -> None:
-    with serving(web_workspace, "--behind-tls-proxy", "--allowed-host",
-                 "sra.example.com") as (base, _):  # fmt: skip
-        proxied = {"Host": "sra.example.com", "X-Forwarded-Proto": "https",
-                   "X-Forwarded-For": "203.0.113.7"}  # fmt: skip
+    with serving(web_workspace, "--behind-tls-proxy", "--allowed-host", "sra.example.com") as (
+        base,
+        _,
+    ):
+        proxied = {
+            "Host": "sra.example.com",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.7",
+        }
         status, headers = _get(base + "/login/", proxied)
         assert status == 200
         assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"

@@ -13,8 +13,12 @@ from hipaa_sra.web.models import AuditEntry, LinkPurpose, OneTimeLink
 
 from .conftest import PASSWORD, totp_code
 
-ADMIN = {"username": "maria", "email": "maria@example.com", "password1": PASSWORD,
-         "password2": PASSWORD}  # fmt: skip
+ADMIN = {
+    "username": "maria",
+    "email": "maria@example.com",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
 
 
 def test_the_setup_link_creates_the_first_admin_once(web_app: Any) -> None:
@@ -58,11 +62,15 @@ def test_a_new_setup_link_voids_the_previous_one(web_app: Any) -> None:
 
 
 def test_weak_passwords_are_refused_with_the_reason(web_app: Any) -> None:
-    for weak, reason in (("short1!", "too short"), ("password1234", "too common"),
-                         ("123456789012345", "entirely numeric")):  # fmt: skip
+    for weak, reason in (
+        ("short1!", "too short"),
+        ("password1234", "too common"),
+        ("123456789012345", "entirely numeric"),
+    ):
         token = create_link(LinkPurpose.SETUP)
-        response = Client().post(f"/setup/{token}/", {**ADMIN, "password1": weak,
-                                                      "password2": weak})  # fmt: skip
+        response = Client().post(
+            f"/setup/{token}/", {**ADMIN, "password1": weak, "password2": weak}
+        )
         assert response.status_code == 200 and reason in response.content.decode(), weak
     assert not User.objects.exists()
 
@@ -71,8 +79,9 @@ def test_an_invited_user_sets_a_password_then_enrols(clients: dict[str, Any]) ->
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     admin = clients["admin"]
-    page = admin.post("/users/", {"username": "hannah", "email": "hannah@example.com",
-                                  "person": "hannah-kim"}).content.decode()  # fmt: skip
+    page = admin.post(
+        "/users/", {"username": "hannah", "email": "hannah@example.com", "person": "hannah-kim"}
+    ).content.decode()
     link = page.split('id="invite-link">')[1].split("<")[0]
     path = link.removeprefix("http://testserver")
     invited = User.objects.get(username="hannah")
@@ -82,8 +91,9 @@ def test_an_invited_user_sets_a_password_then_enrols(clients: dict[str, Any]) ->
     assert response["Location"] == "/mfa/enrol/"
     client.get("/mfa/enrol/")
     device = TOTPDevice.objects.get(user__username="hannah")
-    assert client.post("/mfa/enrol/", {"code": totp_code(device)})["Location"] == \
-        "/mfa/backup-codes/"  # fmt: skip
+    assert (
+        client.post("/mfa/enrol/", {"code": totp_code(device)})["Location"] == "/mfa/backup-codes/"
+    )
     assert Client().get(path).status_code == 410
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert {"user.invited", "user.invitation-accepted", "mfa.enrolled"} <= set(actions)

@@ -22,12 +22,12 @@ def test_the_page_lists_accounts_with_their_people(clients: dict[str, Any]) -> N
     assert "Maria Chen (maria-chen)" in page and "not linked (read only)" in page
 
 
-def test_linking_a_person_changes_permissions(web_users: dict[str, WebUser],
-                                              clients: dict[str, Any]) -> None:  # fmt: skip
+def test_linking_a_person_changes_permissions(
+    web_users: dict[str, WebUser], clients: dict[str, Any]
+) -> None:
     reader = web_users["reader"]
     assert clients["reader"].get("/audit/").status_code == 403
-    response = clients["admin"].post(f"/users/{reader.user.pk}/link/",
-                                     {"person": "maria-chen"})  # fmt: skip
+    response = clients["admin"].post(f"/users/{reader.user.pk}/link/", {"person": "maria-chen"})
     assert response.status_code == 302
     assert Account.objects.get(user=reader.user).person_id == "maria-chen"
     entry = _last()
@@ -37,8 +37,9 @@ def test_linking_a_person_changes_permissions(web_users: dict[str, WebUser],
     assert Account.objects.get(user=reader.user).person_id == "maria-chen"
 
 
-def test_a_deactivated_user_is_signed_out_at_once(web_users: dict[str, WebUser],
-                                                  clients: dict[str, Any]) -> None:  # fmt: skip
+def test_a_deactivated_user_is_signed_out_at_once(
+    web_users: dict[str, WebUser], clients: dict[str, Any]
+) -> None:
     editor = clients["editor"]
     assert editor.get("/").status_code == 200
     clients["admin"].post(f"/users/{web_users['editor'].user.pk}/deactivate/")
@@ -46,8 +47,9 @@ def test_a_deactivated_user_is_signed_out_at_once(web_users: dict[str, WebUser],
     assert _last().action == "user.deactivated"
 
 
-def test_the_last_admin_cannot_be_deactivated_or_demoted(web_users: dict[str, WebUser],
-                                                         client_for: Any) -> None:  # fmt: skip
+def test_the_last_admin_cannot_be_deactivated_or_demoted(
+    web_users: dict[str, WebUser], client_for: Any
+) -> None:
     second = web_users["reader"]
     admin = client_for("admin")
     admin_user = web_users["admin"].user
@@ -61,12 +63,15 @@ def test_the_last_admin_cannot_be_deactivated_or_demoted(web_users: dict[str, We
     admin_user.save()
     admin.post(f"/users/{admin_user.pk}/revoke-admin/")  # the page hides self-actions
     response = client_for("admin").post(f"/users/{second.user.pk}/revoke-admin/", follow=True)
-    assert User.objects.filter(is_superuser=True).count() == 1 or \
-        "only active administrator" in response.content.decode()  # fmt: skip
+    assert (
+        User.objects.filter(is_superuser=True).count() == 1
+        or "only active administrator" in response.content.decode()
+    )
 
 
-def test_reset_mfa_sends_the_user_to_enrol_again(web_users: dict[str, WebUser],
-                                                 clients: dict[str, Any]) -> None:  # fmt: skip
+def test_reset_mfa_sends_the_user_to_enrol_again(
+    web_users: dict[str, WebUser], clients: dict[str, Any]
+) -> None:
     from django.test import Client
 
     from hipaa_sra.web.mfa import has_confirmed_totp

@@ -22,12 +22,19 @@ for i in range(4):
 def _sra(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("SRA_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "hipaa_sra", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "hipaa_sra", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_verify_audit_passes_then_names_the_tampered_entry(web_workspace: Path,
-                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_verify_audit_passes_then_names_the_tampered_entry(
+    web_workspace: Path, tmp_path: Path
+) -> None:
     subprocess.run([sys.executable, "-c", RECORD, str(web_workspace)], check=True, timeout=120)
     ok = _sra("web", "verify-audit", "--workspace", str(web_workspace), cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
@@ -36,8 +43,15 @@ def test_verify_audit_passes_then_names_the_tampered_entry(web_workspace: Path,
         db.execute("DROP TRIGGER sra_web_auditentry_no_update")
         db.execute("UPDATE sra_web_auditentry SET object = 'risk:R-9' WHERE seq = 2")
     out = tmp_path / "audit.csv"
-    broken = _sra("web", "verify-audit", "--workspace", str(web_workspace), "--export-csv",
-                  str(out), cwd=tmp_path)  # fmt: skip
+    broken = _sra(
+        "web",
+        "verify-audit",
+        "--workspace",
+        str(web_workspace),
+        "--export-csv",
+        str(out),
+        cwd=tmp_path,
+    )
     assert broken.returncode == 1
     assert "Audit trail broken at entry #2: was changed after it was written" in broken.stderr
     lines = out.read_text().splitlines()
@@ -46,14 +60,22 @@ def test_verify_audit_passes_then_names_the_tampered_entry(web_workspace: Path,
 
 
 def test_export_into_the_workspace_is_refused(web_workspace: Path, tmp_path: Path) -> None:
-    run = _sra("web", "verify-audit", "--workspace", str(web_workspace), "--export-csv",
-               str(web_workspace / "audit.csv"), cwd=tmp_path)  # fmt: skip
+    run = _sra(
+        "web",
+        "verify-audit",
+        "--workspace",
+        str(web_workspace),
+        "--export-csv",
+        str(web_workspace / "audit.csv"),
+        cwd=tmp_path,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert not (web_workspace / "audit.csv").exists()
 
 
-def test_verifying_creates_nothing_where_there_is_no_trail(web_workspace: Path,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+def test_verifying_creates_nothing_where_there_is_no_trail(
+    web_workspace: Path, tmp_path: Path
+) -> None:
     # Not a workspace: refused before any state is made beside it.
     bare = tmp_path / "bare"
     bare.mkdir()

@@ -37,7 +37,8 @@ def test_a_new_file_gives_a_new_version(web_workspace: Path) -> None:
     cache = WorkspaceCache()
     before = cache.get(web_workspace)
     (web_workspace / "register" / "extra.yaml").write_text(
-        "- id: R-NEW\n  asset: visits-db\n  threat: Ransomware\n  vuln: Unpatched host\n")
+        "- id: R-NEW\n  asset: visits-db\n  threat: Ransomware\n  vuln: Unpatched host\n"
+    )
     after = cache.get(web_workspace)
     assert len(after.workspace.risks) == len(before.workspace.risks) + 1
 
@@ -52,8 +53,9 @@ def test_a_touched_but_identical_file_is_reloaded_safely(web_workspace: Path) ->
     assert after is not before and after.title == before.title
 
 
-def test_pages_see_the_edit_on_the_next_request(clients: dict[str, Any],
-                                                web_workspace: Path) -> None:  # fmt: skip
+def test_pages_see_the_edit_on_the_next_request(
+    clients: dict[str, Any], web_workspace: Path
+) -> None:
     assert "Northwind Telehealth, Inc." in clients["reader"].get("/").content.decode()
     manifest = web_workspace / "sra.yaml"
     manifest.write_text(manifest.read_text().replace("Northwind Telehealth, Inc.", "Renamed Co"))
@@ -61,7 +63,8 @@ def test_pages_see_the_edit_on_the_next_request(clients: dict[str, Any],
 
 
 def test_a_workspace_that_does_not_load_is_a_page_not_a_traceback(
-        clients: dict[str, Any], web_workspace: Path) -> None:  # fmt: skip
+    clients: dict[str, Any], web_workspace: Path
+) -> None:
     (web_workspace / "register" / "broken.yaml").write_text("- id: R-X\n  threat: a: b\n")
     response = clients["reader"].get("/")
     assert response.status_code == 503
@@ -83,8 +86,9 @@ def test_a_changed_infrastructure_plan_is_linted_again(web_workspace: Path) -> N
     assert [f.message for f in after.findings] != [f.message for f in before.findings]
 
 
-def test_an_unreadable_plan_is_a_page_naming_it(clients: dict[str, Any],
-                                                web_workspace: Path) -> None:  # fmt: skip
+def test_an_unreadable_plan_is_a_page_naming_it(
+    clients: dict[str, Any], web_workspace: Path
+) -> None:
     plan = sorted((web_workspace / "infrastructure").glob("*.json"))[0]
     plan.write_text("{not json")
     response = clients["reader"].get("/")

@@ -124,8 +124,11 @@ def decision_gaps(decision: AddressableDecision) -> tuple[str, ...]:
 
     A part written but unreadable is not a gap: no one can say it is missing.
     """
-    gaps = [] if ((decision.rationale and decision.rationale.strip())
-                  or decision.is_unknown("rationale")) else ["rationale"]  # fmt: skip
+    gaps = (
+        []
+        if ((decision.rationale and decision.rationale.strip()) or decision.is_unknown("rationale"))
+        else ["rationale"]
+    )
     if decision.decision is DecisionKind.ALTERNATIVE and not (
         (decision.alternative_measure and decision.alternative_measure.strip())
         or decision.is_unknown("alternative_measure")
@@ -179,8 +182,13 @@ def _decisions_by_entry(ws: Workspace) -> dict[str, tuple[int, AddressableDecisi
     return out
 
 
-_ORDER = (CoverageStatus.COVERED, CoverageStatus.DECIDED, CoverageStatus.NOT_APPLICABLE,
-          CoverageStatus.UNKNOWN, CoverageStatus.UNCOVERED)  # fmt: skip
+_ORDER = (
+    CoverageStatus.COVERED,
+    CoverageStatus.DECIDED,
+    CoverageStatus.NOT_APPLICABLE,
+    CoverageStatus.UNKNOWN,
+    CoverageStatus.UNCOVERED,
+)
 
 _POLICY_SAFEGUARDS = frozenset({"administrative", "organizational", "documentation"})
 """Families whose entries a written, approved procedure implements."""
@@ -206,8 +214,12 @@ def _policies_by_entry(ws: Workspace) -> dict[str, list[str]]:
     """Citation -> ids of active, approved policies that cite it."""
     out: dict[str, list[str]] = {}
     for policy in ws.policies:
-        if (policy.status is not PolicyStatus.ACTIVE or policy.id is None
-                or policy.approved is None or not policy.approved_by):  # fmt: skip
+        if (
+            policy.status is not PolicyStatus.ACTIVE
+            or policy.id is None
+            or policy.approved is None
+            or not policy.approved_by
+        ):
             continue
         for citation in policy.hipaa:
             out.setdefault(_resolved(citation), []).append(policy.id)
@@ -233,8 +245,7 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
     facts = facts or Facts(ws)
     controls = _controls_by_entry(facts)
     decisions = _decisions_by_entry(ws)
-    unread = _Unread(not facts.known_everywhere("controls", "hipaa"),
-                     not facts.decisions_complete)  # fmt: skip
+    unread = _Unread(not facts.known_everywhere("controls", "hipaa"), not facts.decisions_complete)
     evidence = _Evidence(_answers_by_entry(ws), _policies_by_entry(ws), entity_type(ws))
     entries = hipaa_entries()
     standard_of = _standard_citations(entries)
@@ -243,8 +254,9 @@ def hipaa_coverage(ws: Workspace, facts: Facts | None = None) -> list[CoverageRo
     for entry in entries:
         if entry.is_standard and not entry.self_specifying:
             continue
-        row = rows[entry.citation] = _requirement_row(entry, controls, decisions, standard_of,
-                                                      unread, evidence)  # fmt: skip
+        row = rows[entry.citation] = _requirement_row(
+            entry, controls, decisions, standard_of, unread, evidence
+        )
         parent = standard_of.get(entry.citation)
         if parent is None:
             continue
@@ -296,14 +308,19 @@ def _requirement_row(
         kind = decision.decision
         if condition is None and kind is DecisionKind.NOT_APPLICABLE:
             gaps = ("decision", *gaps)  # binds every entity: "does not apply" is no decision
-        elif (condition is not None and entry.designation == "required"
-              and kind not in (DecisionKind.NOT_APPLICABLE, DecisionKind.IMPLEMENTED)):
+        elif (
+            condition is not None
+            and entry.designation == "required"
+            and kind not in (DecisionKind.NOT_APPLICABLE, DecisionKind.IMPLEMENTED)
+        ):
             gaps = ("decision", *gaps)  # required where it applies: never "not reasonable"
     accepts = entry.designation == "addressable" or condition is not None
     if mapped or answers or (policies and entry.safeguard in _POLICY_SAFEGUARDS):
         status = CoverageStatus.COVERED
-    elif binds is not None and evidence.entity_type is not None and (
-        evidence.entity_type not in binds
+    elif (
+        binds is not None
+        and evidence.entity_type is not None
+        and (evidence.entity_type not in binds)
     ):
         status = CoverageStatus.NOT_APPLICABLE
     elif accepts and decision is not None and not gaps and not _unsure(decision):
@@ -314,9 +331,17 @@ def _requirement_row(
         status = CoverageStatus.UNCOVERED
     parent = standard_of.get(entry.citation)
     return CoverageRow(
-        entry, status, mapped, decision, index, gaps,
-        tuple(controls.get(parent, ())) if parent else (), condition, answers, policies,
-    )  # fmt: skip
+        entry,
+        status,
+        mapped,
+        decision,
+        index,
+        gaps,
+        tuple(controls.get(parent, ())) if parent else (),
+        condition,
+        answers,
+        policies,
+    )
 
 
 def _standard_citations(entries: tuple[HipaaEntry, ...]) -> dict[str, str]:
@@ -360,6 +385,11 @@ def coverage_summary(rows: list[CoverageRow]) -> CoverageSummary:
         if row.is_requirement:
             counts[row.status] += 1
             required_uncovered += row.is_required and row.status is CoverageStatus.UNCOVERED
-    return CoverageSummary(counts[CoverageStatus.COVERED], counts[CoverageStatus.DECIDED],
-                           counts[CoverageStatus.UNKNOWN], counts[CoverageStatus.UNCOVERED],
-                           required_uncovered, counts[CoverageStatus.NOT_APPLICABLE])  # fmt: skip
+    return CoverageSummary(
+        counts[CoverageStatus.COVERED],
+        counts[CoverageStatus.DECIDED],
+        counts[CoverageStatus.UNKNOWN],
+        counts[CoverageStatus.UNCOVERED],
+        required_uncovered,
+        counts[CoverageStatus.NOT_APPLICABLE],
+    )

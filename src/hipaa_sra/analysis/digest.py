@@ -52,10 +52,16 @@ def record_digest(key: str, record: BaseModel) -> str:
 def _records(ws: Workspace) -> Iterable[tuple[str, BaseModel]]:
     if ws.manifest is not None:
         yield MANIFEST_FILE, ws.manifest
-    for kind, records in (("assets", ws.assets), ("flows", ws.flows), ("vendors", ws.vendors),
-                          ("controls", ws.controls), ("risks", ws.risks),
-                          ("answers", ws.answers), ("policies", ws.policies),
-                          ("training", ws.training)):  # fmt: skip
+    for kind, records in (
+        ("assets", ws.assets),
+        ("flows", ws.flows),
+        ("vendors", ws.vendors),
+        ("controls", ws.controls),
+        ("risks", ws.risks),
+        ("answers", ws.answers),
+        ("policies", ws.policies),
+        ("training", ws.training),
+    ):
         for record in records:
             # A record without a valid id is keyed by its place, as its unusable parts are.
             yield ws.record_key(kind, record), record

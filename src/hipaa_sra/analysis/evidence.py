@@ -58,8 +58,11 @@ def read_text_evidence(text: str) -> TextEvidence:
         if latest is None or day > latest:
             latest = day
     how, where = bool(_HOW.search(text)), bool(_WHERE.search(text))
-    parts = (("how it was verified", how), ("when (a YYYY-MM-DD date)", latest is not None),
-             ("where the evidence is kept", where))  # fmt: skip
+    parts = (
+        ("how it was verified", how),
+        ("when (a YYYY-MM-DD date)", latest is not None),
+        ("where the evidence is kept", where),
+    )
     return TextEvidence(how, latest, where, tuple(label for label, ok in parts if not ok))
 
 
@@ -99,8 +102,9 @@ def control_evidence(control: Control, default_refresh_days: int | None) -> Evid
     doubt = control.is_unknown("evidence")
     dates_known = not doubt
     for item in control.evidence:
-        missing = tuple(label for label, name in _PARTS
-                        if not getattr(item, name) and not item.is_unknown(name))  # fmt: skip
+        missing = tuple(
+            label for label, name in _PARTS if not getattr(item, name) and not item.is_unknown(name)
+        )
         if missing:
             fewest = missing if fewest is None or len(missing) < len(fewest) else fewest
         elif item.is_unknown(*(name for _, name in _PARTS)):
@@ -110,8 +114,11 @@ def control_evidence(control: Control, default_refresh_days: int | None) -> Evid
         dates_known = dates_known and not item.is_unknown("date")
         if item.date is not None and (latest is None or item.date >= latest):
             latest = item.date
-            refresh = None if item.is_unknown("refresh_days") else (
-                item.refresh_days or default_refresh_days)  # fmt: skip
+            refresh = (
+                None
+                if item.is_unknown("refresh_days")
+                else (item.refresh_days or default_refresh_days)
+            )
             due = None if refresh is None else add_days(item.date, refresh)
     complete = True if proven else (None if doubt else False)
     missing = (fewest or ("an evidence entry",)) if complete is False else ()

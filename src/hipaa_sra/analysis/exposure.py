@@ -6,13 +6,27 @@ from ..model import Asset, Category, CategoryGroup, EphiExposure
 
 # Where a person signs in to reach ePHI: MFA belongs here. Machine-to-machine channels
 # (workers, webhooks, queues) authenticate with service credentials instead.
-INTERACTIVE = frozenset({
-    Category.DATABASE, Category.REPLICA, Category.WAREHOUSE_LAKE, Category.OBJECT_STORAGE,
-    Category.SEARCH_INDEX, Category.NOTEBOOK_SCRIPT, Category.SERVICE, Category.PUBLIC_API,
-    Category.IDENTITY_PROVIDER, Category.BREAK_GLASS, Category.AUDIT_LOG, Category.SIEM,
-    Category.WORKSTATION, Category.BASTION, Category.MOBILE_KIOSK, Category.THIRD_PARTY,
-    Category.SFTP_BATCH,
-})  # fmt: skip
+INTERACTIVE = frozenset(
+    {
+        Category.DATABASE,
+        Category.REPLICA,
+        Category.WAREHOUSE_LAKE,
+        Category.OBJECT_STORAGE,
+        Category.SEARCH_INDEX,
+        Category.NOTEBOOK_SCRIPT,
+        Category.SERVICE,
+        Category.PUBLIC_API,
+        Category.IDENTITY_PROVIDER,
+        Category.BREAK_GLASS,
+        Category.AUDIT_LOG,
+        Category.SIEM,
+        Category.WORKSTATION,
+        Category.BASTION,
+        Category.MOBILE_KIOSK,
+        Category.THIRD_PARTY,
+        Category.SFTP_BATCH,
+    }
+)
 AT_REST = frozenset({Category.WORKSTATION, Category.MOBILE_KIOSK})
 """Endpoints that store ePHI on their own disks, besides the data-at-rest group."""
 NOT_SCANNED = frozenset({Category.THIRD_PARTY, Category.THIRD_PARTY_API, Category.EMAIL})

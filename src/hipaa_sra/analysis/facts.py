@@ -79,8 +79,9 @@ class Facts:
     @cached_property
     def risks_by_asset(self) -> Mapping[str, list[Risk]]:
         """Risks per asset id (a risk whose asset is unknown is on none)."""
-        return _group([(risk.asset, risk) for risk in self.workspace.risks
-                       if risk.asset is not None])  # fmt: skip
+        return _group(
+            [(risk.asset, risk) for risk in self.workspace.risks if risk.asset is not None]
+        )
 
     @cached_property
     def controls_by_asset(self) -> Mapping[str, list[Control]]:
@@ -103,8 +104,9 @@ class Facts:
         """Flows per asset or vendor id, at either end."""
         flows = self.workspace.flows
         pairs = [(flow.from_, flow) for flow in flows if flow.from_ is not None]
-        pairs += [(flow.to, flow) for flow in flows
-                  if flow.to is not None and flow.to != flow.from_]  # fmt: skip
+        pairs += [
+            (flow.to, flow) for flow in flows if flow.to is not None and flow.to != flow.from_
+        ]
         return _group(pairs)
 
     @cached_property
@@ -178,10 +180,19 @@ class Facts:
         out: list[tuple[BaseModel, str | None]] = []
         if ws.manifest is not None and ws.manifest.waivers:
             out.append((ws.manifest, None))
-        for kind in (ws.assets, ws.flows, ws.vendors, ws.controls, ws.risks, ws.answers,
-                     ws.policies, ws.training):
-            out.extend((record, record.id) for record in kind
-                       if record.waivers and record.id is not None)  # fmt: skip
+        for kind in (
+            ws.assets,
+            ws.flows,
+            ws.vendors,
+            ws.controls,
+            ws.risks,
+            ws.answers,
+            ws.policies,
+            ws.training,
+        ):
+            out.extend(
+                (record, record.id) for record in kind if record.waivers and record.id is not None
+            )
         return tuple(out)
 
     def derived(self, key: str, build: Callable[[Facts], D]) -> D:
@@ -232,4 +243,3 @@ class Facts:
         """The default evidence refresh interval; None while sra.yaml's value is unknown."""
         manifest = self.workspace.manifest
         return manifest.methodology.review_intervals.evidence_days if manifest else 365
-

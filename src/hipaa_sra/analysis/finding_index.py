@@ -54,24 +54,33 @@ class FindingIndex:
 
     rows: tuple[FindingRow, ...]
     _by_object: dict[str, tuple[int, ...]] = field(repr=False)
-    _selections: dict[tuple[Family | None, Severity | None, bool | None], tuple[int, ...]] = (
-        field(default_factory=dict, repr=False))
+    _selections: dict[tuple[Family | None, Severity | None, bool | None], tuple[int, ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def about(self, object_id: str) -> tuple[FindingRow, ...]:
         """The findings about the record with this id."""
         return tuple(self.rows[n] for n in self._by_object.get(object_id, ()))
 
-    def select(self, *, family: Family | None = None, severity: Severity | None = None,
-               code: str | None = None,
-               waived: bool | None = None) -> Sequence[FindingRow]:  # fmt: skip
+    def select(
+        self,
+        *,
+        family: Family | None = None,
+        severity: Severity | None = None,
+        code: str | None = None,
+        waived: bool | None = None,
+    ) -> Sequence[FindingRow]:
         """The rows matching every filter given (None: any)."""
         key = (family, severity, waived)
         chosen = self._selections.get(key)
         if chosen is None:
-            chosen = tuple(n for n, row in enumerate(self.rows)
-                           if (family is None or row.family is family)
-                           and (severity is None or row.finding.severity is severity)
-                           and (waived is None or row.waived is waived))  # fmt: skip
+            chosen = tuple(
+                n
+                for n, row in enumerate(self.rows)
+                if (family is None or row.family is family)
+                and (severity is None or row.finding.severity is severity)
+                and (waived is None or row.waived is waived)
+            )
             self._selections[key] = chosen
         rows = Selection(self.rows, chosen)
         return rows if code is None else [row for row in rows if row.finding.code == code]
@@ -86,8 +95,9 @@ class FindingIndex:
                 waived[row.family] += 1
             else:
                 counts[row.family, row.finding.severity] += 1
-        return [(family, {s: counts[family, s] for s in Severity}, waived[family])
-                for family in Family]  # fmt: skip
+        return [
+            (family, {s: counts[family, s] for s in Severity}, waived[family]) for family in Family
+        ]
 
     @cached_property
     def codes(self) -> list[tuple[str, str, int]]:
@@ -147,8 +157,11 @@ def index_findings(report: LintReport) -> FindingIndex:
             family = families[finding.code] = family_of(finding.code)
         if finding.object_id is not None:
             by_object.setdefault(finding.object_id, []).append(len(rows))
-        rows.append(FindingRow(finding, family, in_workspace(finding.location, report.root, files),
-                               waived, waiver))
+        rows.append(
+            FindingRow(
+                finding, family, in_workspace(finding.location, report.root, files), waived, waiver
+            )
+        )
     return FindingIndex(tuple(rows), {key: tuple(value) for key, value in by_object.items()})
 
 

@@ -96,44 +96,57 @@ class EvidenceMapping:
 
 EVIDENCE_MAP: Mapping[str, EvidenceMapping] = {
     # Evaluation is the current rule's periodic technical and nontechnical assessment.
-    "compliance_audit": EvidenceMapping(("164.308(a)(8)",), "compliance audit",
-                                        "compliance_audit"),
+    "compliance_audit": EvidenceMapping(("164.308(a)(8)",), "compliance audit", "compliance_audit"),
     # The standard counts too: an IR plan control is often cited as "164.308(a)(6)".
-    "ir_plan_test": EvidenceMapping(("164.308(a)(6)(ii)", "164.308(a)(6)(i)"),
-                                    "incident response plan test", "ir_plan_test"),
-    "contingency_test": EvidenceMapping(("164.308(a)(7)(ii)(D)",), "contingency plan test",
-                                        "contingency_test"),
+    "ir_plan_test": EvidenceMapping(
+        ("164.308(a)(6)(ii)", "164.308(a)(6)(i)"), "incident response plan test", "ir_plan_test"
+    ),
+    "contingency_test": EvidenceMapping(
+        ("164.308(a)(7)(ii)(D)",), "contingency plan test", "contingency_test"
+    ),
     # The standard only: it is the training program. (A) reminders would let a monthly
     # phishing email pass for annual training; (B)-(D) are malware, log-in and password
     # safeguards whose evidence says nothing about training.
-    "training_refresh": EvidenceMapping(("164.308(a)(5)(i)",), "security awareness training",
-                                        "training_refresh"),
+    "training_refresh": EvidenceMapping(
+        ("164.308(a)(5)(i)",), "security awareness training", "training_refresh"
+    ),
     # 72 hours is a capability, not an interval: a tested DR plan is the closest record of
     # it, held to the contingency-test interval (and the evidence says to check the hours).
-    "restore_hours": EvidenceMapping(("164.308(a)(7)(ii)(D)", "164.308(a)(7)(ii)(B)"),
-                                     "restore or failover test", "contingency_test"),
-}  # fmt: skip
+    "restore_hours": EvidenceMapping(
+        ("164.308(a)(7)(ii)(D)", "164.308(a)(7)(ii)(B)"),
+        "restore or failover test",
+        "contingency_test",
+    ),
+}
 """NPRM key -> the current-rule citations whose control evidence shows it was done."""
 
-_PATCH = ("the workspace records no patch timelines; document the deadline of {v} for %s "
-          "patches in a control (e.g. vulnerability management, citing 164.308(a)(1)(ii)(B)) "
-          "with evidence of time to patch")  # fmt: skip
+_PATCH = (
+    "the workspace records no patch timelines; document the deadline of {v} for %s "
+    "patches in a control (e.g. vulnerability management, citing 164.308(a)(1)(ii)(B)) "
+    "with evidence of time to patch"
+)
 _UNJUDGED: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "patch_critical_days": (_PATCH % "critical", ()),
     "patch_high_days": (_PATCH % "high-risk", ()),
     "access_termination_hours": (
         "the workspace records no access-termination times; document that access ends within "
         "{v} of departure in a control citing 164.308(a)(3)(ii)(C), with evidence "
-        "such as deprovisioning timestamps", ("164.308(a)(3)(ii)(C)",)),
+        "such as deprovisioning timestamps",
+        ("164.308(a)(3)(ii)(C)",),
+    ),
     "access_change_notice_hours": (
         "the workspace records no notices to other covered entities or business associates; "
         "document the notice within {v} of access changes (e.g. in BAA terms and a control "
-        "citing 164.308(b)(1)) with evidence of notices sent", ()),
+        "citing 164.308(b)(1)) with evidence of notices sent",
+        (),
+    ),
     "training_initial_days": (
         "the workspace records no per-person training dates; document training within {v} "
         "of granting access in a control citing 164.308(a)(5)(i), with evidence such as "
-        "LMS completions compared with access grants", ("164.308(a)(5)(i)",)),
-}  # fmt: skip
+        "LMS completions compared with access grants",
+        ("164.308(a)(5)(i)",),
+    ),
+}
 """Cadences no workspace field can show: what to document, and citations of related controls."""
 
 
@@ -161,9 +174,14 @@ def _verdict(gaps: list[str], evidence: str, unread: list[str] | None = None) ->
     if gaps:
         return _gap(*gaps)
     if unread:
-        return _unassessed(listing(unread, "record holds a value that could not be read",
-                                   "records hold values that could not be read")
-                           + " (see its lint finding)")  # fmt: skip
+        return _unassessed(
+            listing(
+                unread,
+                "record holds a value that could not be read",
+                "records hold values that could not be read",
+            )
+            + " (see its lint finding)"
+        )
     return _ready(evidence)
 
 
@@ -190,9 +208,14 @@ class _Judge:
         return f"{cadence.value} {cadence.unit[:-1] if cadence.value == 1 else cadence.unit}"
 
     def dated(
-        self, records: Iterable[tuple[str, date | None, bool]], days: int, noun: str, field: str,
-        done: str, unread: list[str],
-    ) -> tuple[list[str], date | None]:  # fmt: skip
+        self,
+        records: Iterable[tuple[str, date | None, bool]],
+        days: int,
+        noun: str,
+        field: str,
+        done: str,
+        unread: list[str],
+    ) -> tuple[list[str], date | None]:
         """Gaps for never-dated or older-than-`days` records (future dates pass, as in lint).
 
         Each record is (label, date, whether the date was written but unreadable); the
@@ -223,20 +246,27 @@ class _Judge:
         days = self.days(key)
         records = ((record.label, *renewal.last(record)) for record in population)
         unread: list[str] = []
-        gaps, oldest = self.dated(records, days, renewal.noun, renewal.field, renewal.done,
-                                  unread)  # fmt: skip
-        return _verdict(gaps, f"all {len(population)} {renewal.population} {renewal.done} "
-                        f"within {days} days (oldest {oldest})", unread)  # fmt: skip
+        gaps, oldest = self.dated(records, days, renewal.noun, renewal.field, renewal.done, unread)
+        return _verdict(
+            gaps,
+            f"all {len(population)} {renewal.population} {renewal.done} "
+            f"within {days} days (oldest {oldest})",
+            unread,
+        )
 
     def risk_analysis(self) -> _Verdict:
         days, last = self.days("risk_analysis_review"), last_review(self.ws)
         if last is None:
-            return _gap("no review recorded: no required role has signed the risk analysis "
-                        "(signoffs/); sign it with `sra signoff`")  # fmt: skip
+            return _gap(
+                "no review recorded: no required role has signed the risk analysis "
+                "(signoffs/); sign it with `sra signoff`"
+            )
         age = (self.today - last).days
         if age > days:
-            return _gap(f"last review (sign-off by a required role) {last}, {age} days ago; "
-                        f"the NPRM asks for one every {days} days")  # fmt: skip
+            return _gap(
+                f"last review (sign-off by a required role) {last}, {age} days ago; "
+                f"the NPRM asks for one every {days} days"
+            )
         return _ready(f"signed off by a required role on {last}, {age} days ago")
 
     def _population(self, chosen: Callable[[Asset], bool]) -> list[Asset]:
@@ -246,18 +276,26 @@ class _Judge:
         """Gap for chosen ePHI assets whose flag is not True (the lint rules' `is not True`)."""
         population = self._population(chosen)
         if not population:
-            return _unassessed(_NO_EPHI if not self.facts.in_scope_assets
-                               else f"no ePHI asset is {systems}")  # fmt: skip
+            return _unassessed(
+                _NO_EPHI if not self.facts.in_scope_assets else f"no ePHI asset is {systems}"
+            )
         values = [(a.label, getattr(a.attributes, field)) for a in population]
         false = [asset_id for asset_id, value in values if value is False]
         unread = [a.label for a in population if a.attributes.is_unknown(field)]
         unset = [asset_id for asset_id, value in values if value is None and asset_id not in unread]
-        gaps = _named(false, f"ePHI asset has `{field}: false`", f"ePHI assets have `{field}: "
-                      "false`")  # fmt: skip
-        gaps += _named(unset, f"ePHI asset does not record `attributes.{field}`",
-                       f"ePHI assets do not record `attributes.{field}`")  # fmt: skip
-        return _verdict(gaps, f"all {len(population)} ePHI assets that are {systems} record "
-                        f"`{field}: true`", unread)  # fmt: skip
+        gaps = _named(
+            false, f"ePHI asset has `{field}: false`", f"ePHI assets have `{field}: false`"
+        )
+        gaps += _named(
+            unset,
+            f"ePHI asset does not record `attributes.{field}`",
+            f"ePHI assets do not record `attributes.{field}`",
+        )
+        return _verdict(
+            gaps,
+            f"all {len(population)} ePHI assets that are {systems} record `{field}: true`",
+            unread,
+        )
 
     def in_transit(self) -> _Verdict:
         flows = [flow for flow in self.ws.flows if flow.ephi]
@@ -265,20 +303,33 @@ class _Judge:
             return _unassessed("no flow (flows/) is marked as carrying ePHI (`ephi: true`)")
         clear = [f.label for f in flows if f.encrypted_in_transit is False]
         unread = [f.label for f in flows if f.is_unknown("encrypted_in_transit")]
-        unset = [f.label for f in flows
-                 if f.encrypted_in_transit is None and not f.is_unknown("encrypted_in_transit")]
-        gaps = _named(clear, "ePHI flow is unencrypted (`encrypted_in_transit: false`)",
-                      "ePHI flows are unencrypted (`encrypted_in_transit: false`)")  # fmt: skip
-        gaps += _named(unset, "ePHI flow does not record `encrypted_in_transit`",
-                       "ePHI flows do not record `encrypted_in_transit`")  # fmt: skip
-        return _verdict(gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`",
-                        unread)  # fmt: skip
+        unset = [
+            f.label
+            for f in flows
+            if f.encrypted_in_transit is None and not f.is_unknown("encrypted_in_transit")
+        ]
+        gaps = _named(
+            clear,
+            "ePHI flow is unencrypted (`encrypted_in_transit: false`)",
+            "ePHI flows are unencrypted (`encrypted_in_transit: false`)",
+        )
+        gaps += _named(
+            unset,
+            "ePHI flow does not record `encrypted_in_transit`",
+            "ePHI flows do not record `encrypted_in_transit`",
+        )
+        return _verdict(
+            gaps, f"all {len(flows)} ePHI flows record `encrypted_in_transit: true`", unread
+        )
 
     def by_evidence(self, key: str) -> _Verdict:
         """The newest evidence date among controls citing the mapped current-rule citations."""
         mapping = EVIDENCE_MAP[key]
-        days, cited, activity = self.days(mapping.interval), " or ".join(mapping.citations), \
-            mapping.activity  # fmt: skip
+        days, cited, activity = (
+            self.days(mapping.interval),
+            " or ".join(mapping.citations),
+            mapping.activity,
+        )
         best: tuple[date, Control, str, Evidence] | None = None
         mapped: dict[str, None] = {}
         for citation in mapping.citations:
@@ -290,22 +341,34 @@ class _Judge:
                     if day is not None and day <= self.today and (best is None or day > best[0]):
                         best = (day, control, citation, item)
         if not mapped:
-            return _gap(f"no control cites {cited}; map the control that records the "
-                        f"{activity} to it, with the {activity} as dated evidence")  # fmt: skip
+            return _gap(
+                f"no control cites {cited}; map the control that records the "
+                f"{activity} to it, with the {activity} as dated evidence"
+            )
         if best is None:
             undated = f"dated evidence on or before {self.today}"
-            return _gap(listing(mapped, f"control cites {cited} but records no {undated}",
-                                f"controls cite {cited} but record no {undated}")
-                        + f"; record the latest {activity} as evidence")  # fmt: skip
+            return _gap(
+                listing(
+                    mapped,
+                    f"control cites {cited} but records no {undated}",
+                    f"controls cite {cited} but record no {undated}",
+                )
+                + f"; record the latest {activity} as evidence"
+            )
         day, control, citation, item = best
         what = item.what if item.what is not None else "(description unreadable)"
         age, shown = (self.today - day).days, f"{control.label} ({citation}), {day}: {what}"
         if age > days:
-            return _gap(f"newest {activity} evidence is {shown}, {age} days ago; the NPRM asks "
-                        f"for one every {days} days")  # fmt: skip
+            return _gap(
+                f"newest {activity} evidence is {shown}, {age} days ago; the NPRM asks "
+                f"for one every {days} days"
+            )
         if key == "restore_hours":
-            return _ready(shown, "the workspace records no restore times; confirm this shows "
-                          f"critical systems restored within {self.span(key)}")  # fmt: skip
+            return _ready(
+                shown,
+                "the workspace records no restore times; confirm this shows "
+                f"critical systems restored within {self.span(key)}",
+            )
         return _ready(shown)
 
     def unjudged(self, key: str) -> _Verdict:
@@ -316,10 +379,11 @@ class _Judge:
         for control in dict.fromkeys(controls):
             status = self.facts.control_status(control)
             if status.latest is not None and status.due is not None and status.due >= self.today:
-                pointers.append(f"related: {control.label} has current evidence ({status.latest}); "
-                                "it does not show the deadline is met")  # fmt: skip
-        return _Verdict(Readiness.NOT_ASSESSED, (words.format(v=self.span(key)),),
-                        tuple(pointers))  # fmt: skip
+                pointers.append(
+                    f"related: {control.label} has current evidence ({status.latest}); "
+                    "it does not show the deadline is met"
+                )
+        return _Verdict(Readiness.NOT_ASSESSED, (words.format(v=self.span(key)),), tuple(pointers))
 
 
 def _controls_by_catalog_citation(facts: Facts) -> dict[str, list[Control]]:
@@ -341,18 +405,32 @@ _EXTRA: Mapping[str, tuple[str, str, str]] = {
     # The HHS fact sheet names MFA and encryption at rest and in transit as required, with
     # limited exceptions (research notes section 4: [V]); the paragraphs are not confirmed,
     # so encryption gives the notes' 164.312(b) and MFA only the section.
-    "mfa": ("Require multi-factor authentication for access to relevant electronic "
-            "information systems, with limited exceptions.", "proposed 164.312 (MFA)",
-            "verified"),
-    "encryption_at_rest": ("Encrypt ePHI at rest, with limited exceptions.",
-                           "proposed 164.312(b)", "verified"),
-    "encryption_in_transit": ("Encrypt ePHI in transit, with limited exceptions.",
-                              "proposed 164.312(b)", "verified"),
-}  # fmt: skip
+    "mfa": (
+        "Require multi-factor authentication for access to relevant electronic "
+        "information systems, with limited exceptions.",
+        "proposed 164.312 (MFA)",
+        "verified",
+    ),
+    "encryption_at_rest": (
+        "Encrypt ePHI at rest, with limited exceptions.",
+        "proposed 164.312(b)",
+        "verified",
+    ),
+    "encryption_in_transit": (
+        "Encrypt ePHI in transit, with limited exceptions.",
+        "proposed 164.312(b)",
+        "verified",
+    ),
+}
 
 
-_GROUPS = ("inventory and analysis", "technical safeguards", "testing and audits", "workforce",
-           "vendors")  # fmt: skip
+_GROUPS = (
+    "inventory and analysis",
+    "technical safeguards",
+    "testing and audits",
+    "workforce",
+    "vendors",
+)
 """Report sections, in order."""
 
 
@@ -380,8 +458,11 @@ def _plan(j: _Judge) -> list[Step]:
     own: tuple[Step, ...] = (
         ("risk_analysis_review", 0, j.risk_analysis),
         ("mfa", 1, partial(j.attribute, needs_mfa, "mfa", "systems people sign in to")),
-        ("encryption_at_rest", 1, partial(j.attribute, stores_data, "encryption_at_rest",
-                                          "data stores or endpoints")),
+        (
+            "encryption_at_rest",
+            1,
+            partial(j.attribute, stores_data, "encryption_at_rest", "data stores or endpoints"),
+        ),
         ("encryption_in_transit", 1, j.in_transit),
         ("patch_critical_days", 1, partial(un, "patch_critical_days")),
         ("patch_high_days", 1, partial(un, "patch_high_days")),
@@ -393,7 +474,7 @@ def _plan(j: _Judge) -> list[Step]:
         ("access_change_notice_hours", 3, partial(un, "access_change_notice_hours")),
         ("training_initial_days", 3, partial(un, "training_initial_days")),
         ("training_refresh", 3, partial(ev, "training_refresh")),
-    )  # fmt: skip
+    )
     steps = _from_rules(j) + list(own)
     return sorted(steps, key=lambda step: step[1])  # stable: rules first within a section
 
@@ -411,6 +492,16 @@ def nprm_readiness(ws: Workspace, today: date, facts: Facts | None = None) -> Np
             cadence: NprmCadence = profile.cadence(key)
             requirement, confidence = cadence.description, cadence.confidence
             citation = f"proposed {cadence.citation}"
-        items.append(NprmItem(key, _GROUPS[group], requirement, citation, confidence,
-                              verdict.status, verdict.reasons, verdict.evidence))  # fmt: skip
+        items.append(
+            NprmItem(
+                key,
+                _GROUPS[group],
+                requirement,
+                citation,
+                confidence,
+                verdict.status,
+                verdict.reasons,
+                verdict.evidence,
+            )
+        )
     return NprmReadiness(profile.label, tuple(items))

@@ -85,8 +85,9 @@ def _unread(labels: list[str], what: str) -> list[str]:
     """The reason for records whose `what` could not be read (none when there are none)."""
     if not labels:
         return []
-    return [listing(labels, f"record's {what} could not be read", f"records' {what} could not "
-                    "be read")]  # fmt: skip
+    return [
+        listing(labels, f"record's {what} could not be read", f"records' {what} could not be read")
+    ]
 
 
 _CANNOT_JUDGE = "{} cannot be judged: {} could not be read"
@@ -114,8 +115,9 @@ def _data_collection(i: _Inputs) -> _Found:
     if not ws.assets:
         return ["no assets recorded in inventory/, so no place ePHI is kept is documented"], []
     partial: list[str] = []
-    unknown = [asset.label for asset in ws.assets
-               if asset.ephi is None and not asset.is_unknown("ephi")]  # fmt: skip
+    unknown = [
+        asset.label for asset in ws.assets if asset.ephi is None and not asset.is_unknown("ephi")
+    ]
     if unknown:
         partial.append(
             listing(unknown, "asset has no `ephi` status", "assets have no `ephi` status")
@@ -129,10 +131,16 @@ def _data_collection(i: _Inputs) -> _Found:
         return [], partial
     ends_known = facts.known_everywhere("flows", "from_") and facts.known_everywhere("flows", "to")
     if not ends_known:
-        partial.append(_CANNOT_JUDGE.format("whether every ePHI asset appears in a data flow",
-                                            "the `from` or `to` of a flow"))  # fmt: skip
-    lonely = [asset.id for asset in facts.in_scope_assets if ends_known
-              and asset.id is not None and asset.id not in facts.flows_by_node]  # fmt: skip
+        partial.append(
+            _CANNOT_JUDGE.format(
+                "whether every ePHI asset appears in a data flow", "the `from` or `to` of a flow"
+            )
+        )
+    lonely = [
+        asset.id
+        for asset in facts.in_scope_assets
+        if ends_known and asset.id is not None and asset.id not in facts.flows_by_node
+    ]
     if lonely:
         partial.append(
             listing(
@@ -144,15 +152,20 @@ def _data_collection(i: _Inputs) -> _Found:
 
 def _threats(i: _Inputs) -> _Found:
     if not i.ws.risks:
-        return ["the register (register/) has no risks, so no threat or vulnerability is "
-                "documented"], []  # fmt: skip
+        return [
+            "the register (register/) has no risks, so no threat or vulnerability is documented"
+        ], []
     by_asset = i.facts.risks_by_asset
     known = i.facts.known_everywhere("risks", "asset")  # else any asset may be the unread one
     if not known:
-        return [], [_CANNOT_JUDGE.format("whether every ePHI asset has a risk",
-                                         "the `asset` of a risk")]  # fmt: skip
-    bare = [asset.id for asset in i.facts.in_scope_assets
-            if asset.id is not None and asset.id not in by_asset]  # fmt: skip
+        return [], [
+            _CANNOT_JUDGE.format("whether every ePHI asset has a risk", "the `asset` of a risk")
+        ]
+    bare = [
+        asset.id
+        for asset in i.facts.in_scope_assets
+        if asset.id is not None and asset.id not in by_asset
+    ]
     return [], [listing(bare, "ePHI asset has no risk", "ePHI assets have no risk")] if bare else []
 
 
@@ -162,26 +175,43 @@ def _questionnaire(ws: Workspace) -> list[str]:
         return []
     done = progress(ws)
     left = done.applicable - done.answered
-    return ([f"the safeguards questionnaire has {left} of {done.applicable} applicable questions "
-             "unanswered (`sra assess`)"] if left else [])  # fmt: skip
+    return (
+        [
+            f"the safeguards questionnaire has {left} of {done.applicable} applicable questions "
+            "unanswered (`sra assess`)"
+        ]
+        if left
+        else []
+    )
 
 
 def _measures(i: _Inputs) -> _Found:
     ws, facts = i.ws, i.facts
-    if not ws.controls and not ws.answers and not ws.policies and not any(
-        risk.current_controls or risk.is_unknown("current_controls") for risk in ws.risks
+    if (
+        not ws.controls
+        and not ws.answers
+        and not ws.policies
+        and not any(
+            risk.current_controls or risk.is_unknown("current_controls") for risk in ws.risks
+        )
     ):
-        return ["no controls recorded (controls/), no risk lists `current_controls`, and no "
-                "questionnaire answer or policy is recorded"], []  # fmt: skip
+        return [
+            "no controls recorded (controls/), no risk lists `current_controls`, and no "
+            "questionnaire answer or policy is recorded"
+        ], []
     partial: list[str] = _questionnaire(ws)
-    without = [risk.label for risk in ws.risks
-               if not risk.current_controls and not risk.is_unknown("current_controls")]
+    without = [
+        risk.label
+        for risk in ws.risks
+        if not risk.current_controls and not risk.is_unknown("current_controls")
+    ]
     if without:
         partial.append(
             listing(without, "risk lists no `current_controls`", "risks list no `current_controls`")
         )
-    partial += _unread([r.label for r in ws.risks if r.is_unknown("current_controls")],
-                       "`current_controls`")  # fmt: skip
+    partial += _unread(
+        [r.label for r in ws.risks if r.is_unknown("current_controls")], "`current_controls`"
+    )
     unproven = [c.label for c in ws.controls if facts.control_status(c).complete is False]
     if unproven:
         partial.append(
@@ -191,16 +221,23 @@ def _measures(i: _Inputs) -> _Found:
                 "controls lack evidence " + _PROOF.format("they were"),
             )
         )
-    partial += _unread([c.label for c in ws.controls if facts.control_status(c).complete is None],
-                       "evidence")  # fmt: skip
-    required = [row.citation for row in coverage_rows(facts)
-                if row.is_requirement and row.is_required
-                and row.status is CoverageStatus.UNCOVERED]  # fmt: skip
+    partial += _unread(
+        [c.label for c in ws.controls if facts.control_status(c).complete is None], "evidence"
+    )
+    required = [
+        row.citation
+        for row in coverage_rows(facts)
+        if row.is_requirement and row.is_required and row.status is CoverageStatus.UNCOVERED
+    ]
     if required:
         partial.append(listing(required, _REQUIRED_ONE, _REQUIRED_MANY))
     if any(row.status is CoverageStatus.UNKNOWN for row in coverage_rows(facts)):
-        partial.append(_CANNOT_JUDGE.format("whether every HIPAA specification is met",
-                                            "a control's `hipaa` citation or a decision"))
+        partial.append(
+            _CANNOT_JUDGE.format(
+                "whether every HIPAA specification is met",
+                "a control's `hipaa` citation or a decision",
+            )
+        )
     return [], partial
 
 
@@ -220,8 +257,11 @@ def _rated(field: str) -> Callable[[_Inputs], _Found]:
             return [], [*unread, "the scale (`methodology.levels` in sra.yaml) could not be read"]
         levels, scale = found
         outside = f"outside the {levels}-level scale"
-        off = [risk.label for risk in i.ws.risks
-               if getattr(risk, field) is not None and getattr(risk, field) not in scale]
+        off = [
+            risk.label
+            for risk in i.ws.risks
+            if getattr(risk, field) is not None and getattr(risk, field) not in scale
+        ]
         if off:
             unread.insert(
                 0, listing(off, f"risk rates {field} {outside}", f"risks rate {field} {outside}")
@@ -295,16 +335,19 @@ def _documentation(i: _Inputs) -> _Found:
         return [f"no sign-off: the analysis is not signed by {roles} (signoffs/)"], []
     if unsigned:
         partial.append("not signed by " + ", ".join(role.role for role in unsigned))
-    partial.extend(f"{role.role} signed on {role.signed_on}, but the content changed since"
-                   for role in stale)  # fmt: skip
-    partial.extend(f"{role.role}'s sign-off does not count: {role.problem}"
-                   for role in status.in_state(SignoffState.INVALID))  # fmt: skip
+    partial.extend(
+        f"{role.role} signed on {role.signed_on}, but the content changed since" for role in stale
+    )
+    partial.extend(
+        f"{role.role}'s sign-off does not count: {role.problem}"
+        for role in status.in_state(SignoffState.INVALID)
+    )
     people = i.facts.people_by_role
-    nobody = [role.role for role in status.roles
-              if role.role not in people and i.facts.people_complete]  # fmt: skip
+    nobody = [
+        role.role for role in status.roles if role.role not in people and i.facts.people_complete
+    ]
     if nobody:
-        partial.append("no one in sra.yaml `people` holds the required role "
-                       + ", ".join(nobody))  # fmt: skip
+        partial.append("no one in sra.yaml `people` holds the required role " + ", ".join(nobody))
     return [], partial
 
 
@@ -322,53 +365,95 @@ def _periodic(i: _Inputs) -> _Found:
     elif review_days is None:
         partial.append("the review interval (`review_days` in sra.yaml) could not be read")
     elif (i.today - last).days > review_days:
-        partial.append(f"last review {last}, over {review_days} days ago "
-                       f"({(i.today - last).days} days)")  # fmt: skip
+        partial.append(
+            f"last review {last}, over {review_days} days ago ({(i.today - last).days} days)"
+        )
     within = f"in the last {register_days} days"
-    stale = [] if register_days is None else [
-        risk.label
-        for risk in ws.risks
-        if (risk.last_reviewed is None and not risk.is_unknown("last_reviewed"))
-        or (risk.last_reviewed is not None and (i.today - risk.last_reviewed).days > register_days)
-    ]
+    stale = (
+        []
+        if register_days is None
+        else [
+            risk.label
+            for risk in ws.risks
+            if (risk.last_reviewed is None and not risk.is_unknown("last_reviewed"))
+            or (
+                risk.last_reviewed is not None
+                and (i.today - risk.last_reviewed).days > register_days
+            )
+        ]
+    )
     if stale:
         partial.append(
             listing(stale, f"risk was not reviewed {within}", f"risks were not reviewed {within}")
         )
     if register_days is None:
-        partial.append("the register review interval (`register_days` in sra.yaml) could not "
-                       "be read")  # fmt: skip
-    partial += _unread([r.label for r in ws.risks if r.is_unknown("last_reviewed")],
-                       "`last_reviewed`")  # fmt: skip
+        partial.append(
+            "the register review interval (`register_days` in sra.yaml) could not be read"
+        )
+    partial += _unread(
+        [r.label for r in ws.risks if r.is_unknown("last_reviewed")], "`last_reviewed`"
+    )
     return missing, partial
 
 
 _ELEMENTS: tuple[tuple[str, str, str, Callable[[_Inputs], _Found]], ...] = (
-    ("scope-of-the-analysis", "Scope of the Analysis",
-     "All ePHI the organization creates, receives, maintains or transmits, on every medium "
-     "and in every location.", _scope),
-    ("data-collection", "Data Collection",
-     "Where ePHI is stored, received, maintained or transmitted, found and documented.",
-     _data_collection),
-    ("threats-and-vulnerabilities", "Identify and Document Potential Threats and "
-     "Vulnerabilities",
-     "Reasonably anticipated threats and the vulnerabilities they exploit, for all ePHI.",
-     _threats),
-    ("current-security-measures", "Assess Current Security Measures",
-     "The security measures in place, whether they work, and whether those the Rule requires "
-     "exist.", _measures),
-    ("likelihood-of-threat-occurrence", "Determine the Likelihood of Threat Occurrence",
-     "A likelihood for every threat and vulnerability pair.", _rated("likelihood")),
-    ("potential-impact", "Determine the Potential Impact of Threat Occurrence",
-     "The impact if each threat exploits its vulnerability.", _rated("impact")),
-    ("level-of-risk", "Determine the Level of Risk",
-     "A risk level from likelihood and impact for every pair, with corrective actions.",
-     _level),
-    ("finalize-documentation", "Finalize Documentation",
-     "The analysis documented in writing (164.316(b)(1)) and signed off.", _documentation),
-    ("periodic-review", "Periodic Review and Updates to the Risk Assessment",
-     "The analysis reviewed and updated as an ongoing process.", _periodic),
-)  # fmt: skip
+    (
+        "scope-of-the-analysis",
+        "Scope of the Analysis",
+        "All ePHI the organization creates, receives, maintains or transmits, on every medium "
+        "and in every location.",
+        _scope,
+    ),
+    (
+        "data-collection",
+        "Data Collection",
+        "Where ePHI is stored, received, maintained or transmitted, found and documented.",
+        _data_collection,
+    ),
+    (
+        "threats-and-vulnerabilities",
+        "Identify and Document Potential Threats and Vulnerabilities",
+        "Reasonably anticipated threats and the vulnerabilities they exploit, for all ePHI.",
+        _threats,
+    ),
+    (
+        "current-security-measures",
+        "Assess Current Security Measures",
+        "The security measures in place, whether they work, and whether those the Rule requires "
+        "exist.",
+        _measures,
+    ),
+    (
+        "likelihood-of-threat-occurrence",
+        "Determine the Likelihood of Threat Occurrence",
+        "A likelihood for every threat and vulnerability pair.",
+        _rated("likelihood"),
+    ),
+    (
+        "potential-impact",
+        "Determine the Potential Impact of Threat Occurrence",
+        "The impact if each threat exploits its vulnerability.",
+        _rated("impact"),
+    ),
+    (
+        "level-of-risk",
+        "Determine the Level of Risk",
+        "A risk level from likelihood and impact for every pair, with corrective actions.",
+        _level,
+    ),
+    (
+        "finalize-documentation",
+        "Finalize Documentation",
+        "The analysis documented in writing (164.316(b)(1)) and signed off.",
+        _documentation,
+    ),
+    (
+        "periodic-review",
+        "Periodic Review and Updates to the Risk Assessment",
+        "The analysis reviewed and updated as an ongoing process.",
+        _periodic,
+    ),
+)
 
 ELEMENT_SLUGS: tuple[str, ...] = tuple(slug for slug, *_ in _ELEMENTS)
 """The nine element slugs, in the guidance's order."""
@@ -383,7 +468,12 @@ def ocr_elements(
     out = []
     for number, (slug, name, meaning, judge) in enumerate(_ELEMENTS, start=1):
         missing, partial = judge(inputs)
-        status = (ElementStatus.MISSING if missing else
-                  ElementStatus.PARTIAL if partial else ElementStatus.MET)  # fmt: skip
+        status = (
+            ElementStatus.MISSING
+            if missing
+            else ElementStatus.PARTIAL
+            if partial
+            else ElementStatus.MET
+        )
         out.append(OcrElement(number, slug, name, meaning, status, (*missing, *partial)))
     return tuple(out)

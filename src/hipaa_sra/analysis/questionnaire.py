@@ -67,8 +67,10 @@ class Progress:
 
     def __str__(self) -> str:
         """E.g. `12 of 113 applicable questions answered (18 not applicable to this workspace)`."""
-        return (f"{self.answered} of {self.applicable} applicable questions answered"
-                f" ({self.skipped} skipped for this organization)")  # fmt: skip
+        return (
+            f"{self.answered} of {self.applicable} applicable questions answered"
+            f" ({self.skipped} skipped for this organization)"
+        )
 
 
 def usable_answers(ws: Workspace) -> dict[str, Answer]:

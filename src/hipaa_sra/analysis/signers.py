@@ -47,12 +47,12 @@ def display_name(person: Person) -> str:
 
 
 def _listed(holders: Iterable[Person]) -> str:
-    return ", ".join(f"{display_name(p)} <{p.email}>" if p.email else display_name(p)
-                     for p in holders)  # fmt: skip
+    return ", ".join(
+        f"{display_name(p)} <{p.email}>" if p.email else display_name(p) for p in holders
+    )
 
 
-def signer_problem(ws: Workspace, role: str, name: str, email: str, *,
-                   keyed: bool) -> str | None:  # fmt: skip
+def signer_problem(ws: Workspace, role: str, name: str, email: str, *, keyed: bool) -> str | None:
     """Why `name <email>` may not sign for `role` under sra.yaml `people`, or None if they may.
 
     `keyed`: sign-offs carry SSH signatures, which tie a key to an email, so the signer
@@ -62,8 +62,10 @@ def signer_problem(ws: Workspace, role: str, name: str, email: str, *,
     if not people(ws):
         if not keyed:
             return None
-        return (f"sra.yaml lists no `people`, so no SSH key can be tied to a holder of "
-                f"`{role}`; list the role's holders with their emails")  # fmt: skip
+        return (
+            f"sra.yaml lists no `people`, so no SSH key can be tied to a holder of "
+            f"`{role}`; list the role's holders with their emails"
+        )
     holders = role_holders(ws, role)
     if not holders:
         return f"no one in sra.yaml `people` holds the role `{role}`"
@@ -72,12 +74,16 @@ def signer_problem(ws: Workspace, role: str, name: str, email: str, *,
             return None
         unkeyed = [p for p in holders if not p.email and same_person(p, name, email)]
         if unkeyed:
-            return (f"{display_name(unkeyed[0])} holds `{role}` but has no email in sra.yaml "
-                    "`people`, so no SSH key can be tied to them; add their email")  # fmt: skip
+            return (
+                f"{display_name(unkeyed[0])} holds `{role}` but has no email in sra.yaml "
+                "`people`, so no SSH key can be tied to them; add their email"
+            )
     elif any(same_person(p, name, email) for p in holders):
         return None
-    return (f"{name} <{email}> does not hold the role `{role}` in sra.yaml `people` "
-            f"(holders: {_listed(holders)})")  # fmt: skip
+    return (
+        f"{name} <{email}> does not hold the role `{role}` in sra.yaml `people` "
+        f"(holders: {_listed(holders)})"
+    )
 
 
 @lru_cache(maxsize=256)
@@ -100,8 +106,9 @@ def matches_principals(principals: Iterable[str], email: str) -> bool:
     return found
 
 
-def key_owner_problem(ws: Workspace, email: str, key: str | None,
-                      listings: Iterable[tuple[str, ...]]) -> str | None:  # fmt: skip
+def key_owner_problem(
+    ws: Workspace, email: str, key: str | None, listings: Iterable[tuple[str, ...]]
+) -> str | None:
     """Why the key that made a signature does not belong to the signer alone, or None.
 
     `listings` are the principals of every allowed-signers line that lists the key.
@@ -109,15 +116,21 @@ def key_owner_problem(ws: Workspace, email: str, key: str | None,
     listings = tuple(listings)
     shown = f"key {key}" if key else "the signing key"
     if not listings:
-        return (f"{shown} is not listed in the allowed-signers file under its own public key "
-                "(sign-offs do not accept certificate authorities)")  # fmt: skip
+        return (
+            f"{shown} is not listed in the allowed-signers file under its own public key "
+            "(sign-offs do not accept certificate authorities)"
+        )
     others = [
-        p for p in people(ws)
-        if p.email and _norm(p.email) != _norm(email)
+        p
+        for p in people(ws)
+        if p.email
+        and _norm(p.email) != _norm(email)
         and any(matches_principals(line, p.email) for line in listings)
-    ]  # fmt: skip
+    ]
     if others:
-        return (f"{shown} is also listed in the allowed-signers file for {_listed(others)}; a "
-                "key that several people share cannot show who signed: give each signer "
-                "their own key")  # fmt: skip
+        return (
+            f"{shown} is also listed in the allowed-signers file for {_listed(others)}; a "
+            "key that several people share cannot show who signed: give each signer "
+            "their own key"
+        )
     return None

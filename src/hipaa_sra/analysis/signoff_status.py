@@ -146,10 +146,15 @@ def signed_payload(signoff: Signoff) -> bytes:
     if signoff.attested is not None:
         fields.append(("attested", signoff.attested.model_dump(mode="json")))
     if signoff.method is not None:  # records without one sign exactly what they signed before
-        fields += [("method", signoff.method.value), ("web_user", signoff.web_user),
-                   ("audit_entry", signoff.audit_entry)]  # fmt: skip
-    lines = [PAYLOAD_VERSION,
-             *(f"{key} {json.dumps(value, sort_keys=True)}" for key, value in fields)]
+        fields += [
+            ("method", signoff.method.value),
+            ("web_user", signoff.web_user),
+            ("audit_entry", signoff.audit_entry),
+        ]
+    lines = [
+        PAYLOAD_VERSION,
+        *(f"{key} {json.dumps(value, sort_keys=True)}" for key, value in fields),
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -157,9 +162,12 @@ def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
     """Verify a record's signature with `ssh-keygen -Y verify` (the default `Verifier`)."""
     try:
         result = verify_signature(
-            signed_payload(signoff), signoff.signature or "", allowed_signers, signoff.email,
+            signed_payload(signoff),
+            signoff.signature or "",
+            allowed_signers,
+            signoff.email,
             at=signoff.signed_at,
-        )  # fmt: skip
+        )
     except SshUnavailable as exc:
         return SignatureCheck(False, str(exc))
     if not result.valid:
@@ -176,16 +184,21 @@ def ssh_verifier(signoff: Signoff, allowed_signers: Path) -> SignatureCheck:
     return SignatureCheck(True, key=result.key, listings=listings)
 
 
-def check_signoff(ws: Workspace, signoff: Signoff,
-                  verifier: Verifier = ssh_verifier) -> SignatureCheck:  # fmt: skip
+def check_signoff(
+    ws: Workspace, signoff: Signoff, verifier: Verifier = ssh_verifier
+) -> SignatureCheck:
     """Whether one record counts: by a holder of its role, under the workspace's signature
     policy (the digest is not compared)."""
     manifest = ws.manifest
-    if manifest is not None and (manifest.is_unknown("signoff")
-                                 or manifest.signoff.is_unknown("allowed_signers")):  # fmt: skip
+    if manifest is not None and (
+        manifest.is_unknown("signoff") or manifest.signoff.is_unknown("allowed_signers")
+    ):
         # Whether a signature is required is unknown: no record may count meanwhile.
-        return SignatureCheck(False, "sra.yaml's `signoff.allowed_signers` could not be read, "
-                              "so no signature policy applies")  # fmt: skip
+        return SignatureCheck(
+            False,
+            "sra.yaml's `signoff.allowed_signers` could not be read, "
+            "so no signature policy applies",
+        )
     allowed = allowed_signers_path(ws)
     problem = _policy_problem(signoff, allowed) or signer_problem(
         ws, signoff.role, signoff.name, signoff.email, keyed=allowed is not None
@@ -199,15 +212,21 @@ def check_signoff(ws: Workspace, signoff: Signoff,
 
 def _policy_problem(signoff: Signoff, allowed: Path | None) -> str | None:
     if signoff.method is SignoffMethod.WEB_MFA and not (signoff.web_user and signoff.audit_entry):
-        return ("it says it was signed in the web app (`method: web-mfa`) but does not name "
-                "the account (`web_user`) and the audit trail entry (`audit_entry`) that "
-                "prove the re-authentication")  # fmt: skip
+        return (
+            "it says it was signed in the web app (`method: web-mfa`) but does not name "
+            "the account (`web_user`) and the audit trail entry (`audit_entry`) that "
+            "prove the re-authentication"
+        )
     if not signoff.signature and allowed is not None:
-        return ("it has no SSH signature, and sra.yaml requires one "
-                "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`")  # fmt: skip
+        return (
+            "it has no SSH signature, and sra.yaml requires one "
+            "(`signoff.allowed_signers`); sign again with `sra signoff --ssh-key`"
+        )
     if signoff.signature and allowed is None:
-        return ("it carries an SSH signature, but sra.yaml names no allowed-signers file "
-                "to check it against (`signoff.allowed_signers`)")  # fmt: skip
+        return (
+            "it carries an SSH signature, but sra.yaml names no allowed-signers file "
+            "to check it against (`signoff.allowed_signers`)"
+        )
     return None
 
 
@@ -218,8 +237,7 @@ def _signed_by_holder(ws: Workspace, signoff: Signoff, check: SignatureCheck) ->
     return check if problem is None else SignatureCheck(False, problem, check.key)
 
 
-def signoff_status(ws: Workspace, digest: str,
-                   verifier: Verifier = ssh_verifier) -> SignoffStatus:  # fmt: skip
+def signoff_status(ws: Workspace, digest: str, verifier: Verifier = ssh_verifier) -> SignoffStatus:
     """Each required role's state against `digest` (pass `workspace_digest(ws)`)."""
     current: dict[str, list[Signoff]] = {}
     newest: dict[str, Signoff] = {}

@@ -99,22 +99,32 @@ class OverdueItem:
 
 def overdue_remediation(ws: Workspace, today: date) -> list[OverdueItem]:
     """Every overdue remediation item (SRA103), the longest overdue first."""
-    found = [OverdueItem(risk, item, (today - item.due).days)
-             for risk in ws.risks for item in risk.remediation
-             if is_overdue(item, today) and item.due is not None]  # fmt: skip
+    found = [
+        OverdueItem(risk, item, (today - item.due).days)
+        for risk in ws.risks
+        for item in risk.remediation
+        if is_overdue(item, today) and item.due is not None
+    ]
     found.sort(key=lambda entry: (-entry.days_late, entry.risk.label))
     return found
 
 
-def expiring_baas(ws: Workspace, today: date,
-                  window: int = EXPIRY_WINDOW_DAYS) -> list[tuple[Vendor, BaaState]]:  # fmt: skip
+def expiring_baas(
+    ws: Workspace, today: date, window: int = EXPIRY_WINDOW_DAYS
+) -> list[tuple[Vendor, BaaState]]:
     """Vendors whose executed BAA has expired or ends within `window` days, soonest first."""
     lapsing = (BaaState.EXPIRED, BaaState.EXPIRING)
     found: list[tuple[Vendor, BaaState]] = [
-        (vendor, state) for vendor in ws.vendors
-        if (state := baa_state(vendor, today, window)) in lapsing]  # fmt: skip
-    found.sort(key=lambda pair: (pair[0].baa.expires if pair[0].baa and pair[0].baa.expires
-                                 else date.max, pair[0].label))  # fmt: skip
+        (vendor, state)
+        for vendor in ws.vendors
+        if (state := baa_state(vendor, today, window)) in lapsing
+    ]
+    found.sort(
+        key=lambda pair: (
+            pair[0].baa.expires if pair[0].baa and pair[0].baa.expires else date.max,
+            pair[0].label,
+        )
+    )
     return found
 
 

@@ -36,9 +36,14 @@ class GivenAnswer:
     record: dict[str, Any]
 
 
-def read_answer_file(path: Path, person: str | None, today: date, *,
-                     controls: Collection[str] = (),
-                     people: Collection[str] = ()) -> list[GivenAnswer]:  # fmt: skip
+def read_answer_file(
+    path: Path,
+    person: str | None,
+    today: date,
+    *,
+    controls: Collection[str] = (),
+    people: Collection[str] = (),
+) -> list[GivenAnswer]:
     """The answers in `path`; `LoadError` naming every problem (with its position) otherwise.
 
     With `controls` (or `people`), an evidence control (or `answered_by`) must be one of them.
@@ -52,15 +57,16 @@ def read_answer_file(path: Path, person: str | None, today: date, *,
     elif isinstance(value, list):
         items, paths = value, [(index,) for index in range(len(value))]
     else:
-        raise LoadError(shown, "expected a list of answers (id, answer, ...) or a mapping of "
-                        "question id to answer")  # fmt: skip
+        raise LoadError(
+            shown,
+            "expected a list of answers (id, answer, ...) or a mapping of question id to answer",
+        )
     source = SourceMap(data, value)
     errors: list[LoadError] = []
     out: list[GivenAnswer] = []
     for index, (raw, where) in enumerate(zip(items, paths, strict=True)):
         found = _problems(raw, index, person, today)
-        problems = (_references(found, controls, people) if isinstance(found, GivenAnswer)
-                    else found)  # fmt: skip
+        problems = _references(found, controls, people) if isinstance(found, GivenAnswer) else found
         if isinstance(found, GivenAnswer) and not problems:
             out.append(found)
             continue
@@ -72,8 +78,9 @@ def read_answer_file(path: Path, person: str | None, today: date, *,
     return out
 
 
-def _references(given: GivenAnswer, controls: Collection[str],
-                people: Collection[str]) -> list[tuple[tuple[str | int, ...], str]]:  # fmt: skip
+def _references(
+    given: GivenAnswer, controls: Collection[str], people: Collection[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
     """What the answer names that the workspace does not define."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     where = f"answer `{given.question.id}`"
@@ -82,16 +89,18 @@ def _references(given: GivenAnswer, controls: Collection[str],
         if controls and isinstance(control, str) and control not in controls:
             close = difflib.get_close_matches(control, list(controls), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            out.append((("evidence", index, "control"),
-                        f"{where}: `{control}` is not a control id{hint}"))  # fmt: skip
+            out.append(
+                (("evidence", index, "control"), f"{where}: `{control}` is not a control id{hint}")
+            )
     who = given.record.get("answered_by")
     if people and isinstance(who, str) and who not in people:
         out.append((("answered_by",), f"{where}: `{who}` is not a person in sra.yaml `people`"))
     return out
 
 
-def _problems(raw: Any, index: int, person: str | None,
-              today: date) -> GivenAnswer | list[tuple[tuple[str | int, ...], str]]:  # fmt: skip
+def _problems(
+    raw: Any, index: int, person: str | None, today: date
+) -> GivenAnswer | list[tuple[tuple[str | int, ...], str]]:
     """The answer, or what is wrong with it (field path inside the item, message)."""
     if not isinstance(raw, dict):
         return [((), f"answer #{index + 1} is not a mapping; expected id, answer, ...")]

@@ -18,14 +18,26 @@ from ..editing import Add, Change, Commit, Digests, Ref, Replace, Result, apply_
 from ..model import Workspace
 
 
-def answer_record(question: Question, answer: str, person: str | None, today: date, *,
-                  notes: str | None = None, evidence: Sequence[dict[str, Any]] = (),
-                  rationale: str | None = None, decision: str | None = None,
-                  alternative_measure: str | None = None) -> dict[str, Any]:  # fmt: skip
+def answer_record(
+    question: Question,
+    answer: str,
+    person: str | None,
+    today: date,
+    *,
+    notes: str | None = None,
+    evidence: Sequence[dict[str, Any]] = (),
+    rationale: str | None = None,
+    decision: str | None = None,
+    alternative_measure: str | None = None,
+) -> dict[str, Any]:
     """The answer as a record (plain data), without the keys left empty."""
     record: dict[str, Any] = {"id": question.id, "answer": answer}
-    optional = {"notes": notes, "rationale": rationale, "decision": decision,
-                "alternative_measure": alternative_measure}  # fmt: skip
+    optional = {
+        "notes": notes,
+        "rationale": rationale,
+        "decision": decision,
+        "alternative_measure": alternative_measure,
+    }
     record.update({key: value for key, value in optional.items() if value})
     kept = [{key: value for key, value in item.items() if value} for item in evidence]
     kept = [item for item in kept if item]
@@ -42,8 +54,9 @@ def answer_file(question: Question) -> str:
     return f"assessment/{question.section}.yaml"
 
 
-def answer_change(ws: Workspace, question: Question, record: dict[str, Any], *,
-                  exists: bool | None = None) -> Change:  # fmt: skip
+def answer_change(
+    ws: Workspace, question: Question, record: dict[str, Any], *, exists: bool | None = None
+) -> Change:
     """Add the answer, or replace the answer already recorded for the question.
 
     `exists` says whether the workspace holds an answer to it now, when the caller knows
@@ -55,9 +68,15 @@ def answer_change(ws: Workspace, question: Question, record: dict[str, Any], *,
     return Add("answers", record, answer_file(question), comment=comment)
 
 
-def save_answer(ws: Workspace, question: Question, record: dict[str, Any], *,
-                exists: bool | None = None, expected: Digests | None = None,
-                commit: Commit | None = None) -> Result:  # fmt: skip
+def save_answer(
+    ws: Workspace,
+    question: Question,
+    record: dict[str, Any],
+    *,
+    exists: bool | None = None,
+    expected: Digests | None = None,
+    commit: Commit | None = None,
+) -> Result:
     """Write one answer now (validated, atomic, under the workspace lock, optionally committed)."""
     change = answer_change(ws, question, record, exists=exists)
     return apply_changes(Path(ws.root), [change], expected=expected, commit=commit)

@@ -21,8 +21,10 @@ from ..model.assessment import ORGANIZATION_ASSET
 RISK_PREFIX = "RA-"
 """Ids of draft risks: `RA-` and the question id without its `q.` (`RA-sanctions.1`)."""
 
-_LEVELS = {Implication.PARTIAL: (Level.MODERATE, Level.MODERATE),
-           Implication.NO: (Level.HIGH, Level.MODERATE)}  # fmt: skip
+_LEVELS = {
+    Implication.PARTIAL: (Level.MODERATE, Level.MODERATE),
+    Implication.NO: (Level.HIGH, Level.MODERATE),
+}
 """Draft likelihood and impact: a first guess for a person to review, never a rating."""
 
 

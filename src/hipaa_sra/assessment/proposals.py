@@ -21,9 +21,11 @@ from .implications import draft_decisions, draft_risk, draft_risk_id
 
 PROPOSALS_FILE = "register/assessment.yaml"
 """Where draft risks go."""
-_HEADER = ("Draft risks proposed by `sra assess --apply-proposals` from partial and no answers "
-           "of the safeguards questionnaire: review likelihood and impact, name the assets, "
-           "set owners and due dates.")  # fmt: skip
+_HEADER = (
+    "Draft risks proposed by `sra assess --apply-proposals` from partial and no answers "
+    "of the safeguards questionnaire: review likelihood and impact, name the assets, "
+    "set owners and due dates."
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,16 @@ class Proposal:
     def describe(self) -> str:
         """One line for the terminal: what would be (or was) written, and why."""
         if self.kind == "risk":
-            return (f"risk {self.key} in {PROPOSALS_FILE} (answer to {self.question}: "
-                    f"{self.record['vuln']})")  # fmt: skip
+            return (
+                f"risk {self.key} in {PROPOSALS_FILE} (answer to {self.question}: "
+                f"{self.record['vuln']})"
+            )
         entry = hipaa_entry(self.key)
         name = f" {entry.name}" if entry is not None else ""
-        return (f"decision {self.key}{name}: {self.record['decision']} in sra.yaml (answer to "
-                f"{self.question})")  # fmt: skip
+        return (
+            f"decision {self.key}{name}: {self.record['decision']} in sra.yaml (answer to "
+            f"{self.question})"
+        )
 
 
 def _decided(ws: Workspace) -> set[str]:
@@ -70,8 +76,9 @@ def proposals(ws: Workspace) -> list[Proposal]:
         if meaning in (Implication.PARTIAL, Implication.NO):
             risk_id = draft_risk_id(question)
             if risk_id not in ws.risk_by_id:
-                out.append(Proposal("risk", risk_id, question.id,
-                                    draft_risk(question, answer, meaning)))  # fmt: skip
+                out.append(
+                    Proposal("risk", risk_id, question.id, draft_risk(question, answer, meaning))
+                )
         elif meaning is Implication.NOT_APPLICABLE and answer.rationale:
             for draft in draft_decisions(question, answer):
                 if draft.spec not in decided:

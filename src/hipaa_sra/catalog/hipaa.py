@@ -205,9 +205,18 @@ def _entries() -> tuple[HipaaEntry, ...]:
 
 def _entry(record: Record) -> HipaaEntry:
     record.only(
-        "id", "citation", "standard", "name", "safeguard", "designation",
-        "self_specifying", "appendix_a", "summary", "aliases", "notes",
-    )  # fmt: skip
+        "id",
+        "citation",
+        "standard",
+        "name",
+        "safeguard",
+        "designation",
+        "self_specifying",
+        "appendix_a",
+        "summary",
+        "aliases",
+        "notes",
+    )
     citation = record.text("citation")
     if not _CITATION.fullmatch(citation):
         record.fail(f"`citation` {citation!r} is not a Subpart C citation like 164.312(a)(2)(iv)")

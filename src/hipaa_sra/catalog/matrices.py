@@ -125,8 +125,15 @@ def overall_likelihood_table() -> LevelTable:
     row_label, column_label = "initiation", "adverse impact"
     cells = _checked_cells(record, tuple(Level), row_label, column_label)
     title = "Overall likelihood (NIST SP 800-30 Rev. 1 Table G-5)"
-    return LevelTable("overall-likelihood", title, record.text("table"), tuple(Level), cells,
-                      row_label, column_label)  # fmt: skip
+    return LevelTable(
+        "overall-likelihood",
+        title,
+        record.text("table"),
+        tuple(Level),
+        cells,
+        row_label,
+        column_label,
+    )
 
 
 @cache
@@ -186,8 +193,9 @@ def _cells(
             column = _on_scale(raw_column, scale)
             where = f"{row_label}={row_level}, {column_label}={column}"
             if column is None:
-                problems.append(f"{row_label}={row_level}: {column_label} {raw_column!r} "
-                                f"is not one of {names}")  # fmt: skip
+                problems.append(
+                    f"{row_label}={row_level}: {column_label} {raw_column!r} is not one of {names}"
+                )
                 continue
             if column in seen:
                 problems.append(f"cell {where} is given twice")

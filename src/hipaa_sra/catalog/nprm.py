@@ -91,17 +91,30 @@ def nprm_profile() -> NprmProfile:
 def _profile() -> NprmProfile:
     top = document(_FILE)
     top.only(
-        "schema_version", "status", "title", "federal_register", "document_number", "rin",
-        "published", "comments_closed", "cadences",
-    )  # fmt: skip
+        "schema_version",
+        "status",
+        "title",
+        "federal_register",
+        "document_number",
+        "rin",
+        "published",
+        "comments_closed",
+        "cadences",
+    )
     if top.text("status") != "proposed":
         top.fail("`status` must be `proposed`: no part of this NPRM is law")
     cadences = tuple(_cadence(record) for record in top.children("cadences"))
     numbers = {cadence.key: cadence.value for cadence in cadences}
     expected = {f.name for f in fields(NprmProfile)} - {
-        "status", "title", "federal_register", "document_number", "rin", "published",
-        "comments_closed", "cadences",
-    }  # fmt: skip
+        "status",
+        "title",
+        "federal_register",
+        "document_number",
+        "rin",
+        "published",
+        "comments_closed",
+        "cadences",
+    }
     if len(numbers) != len(cadences) or set(numbers) != expected:
         missing = sorted(expected - set(numbers))
         extra = sorted(set(numbers) - expected)

@@ -100,8 +100,11 @@ class Question(_Data):
     @property
     def addressable(self) -> tuple[str, ...]:
         """The addressable specifications it cites: a not-applicable needs their decision."""
-        return tuple(cite for cite in self.cites
-                     if getattr(hipaa_entry(cite), "designation", "") == "addressable")  # fmt: skip
+        return tuple(
+            cite
+            for cite in self.cites
+            if getattr(hipaa_entry(cite), "designation", "") == "addressable"
+        )
 
     def applies(self, entity_type: str | None) -> bool:
         """True if the question binds an organization of this entity type (unknown: yes)."""

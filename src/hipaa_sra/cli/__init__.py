@@ -17,51 +17,111 @@ from ..errors import LoadError, SraError
 # does not import the models, the rules or psycopg; `sra --help` lists every command from
 # the summaries here (tests/test_docs.py holds them to the commands' own help).
 TABLE: dict[str, tuple[str, str, str]] = {
-    "init": ("init", "init_command",
-             "Create a workspace in DIRECTORY (default: ./sra), never overwriting a file."),
-    "validate": ("validate", "validate_command", "Load the workspace and report schema "
-                 "problems, duplicate ids and dangling references."),
+    "init": (
+        "init",
+        "init_command",
+        "Create a workspace in DIRECTORY (default: ./sra), never overwriting a file.",
+    ),
+    "validate": (
+        "validate",
+        "validate_command",
+        "Load the workspace and report schema problems, duplicate ids and dangling references.",
+    ),
     "lint": ("lint", "lint_command", "Check the workspace the way an auditor would."),
-    "discover": ("discover", "discover_command", "Find the data stores your infrastructure "
-                 "code holds and check them against the inventory."),
-    "gate": ("gate", "gate_command",
-             "Check that a change touching ePHI code consulted the risk analysis."),
-    "score": ("score", "score_command",
-              "Score every risk with the methodology's matrix and rank them, highest first."),
-    "assess": ("assess", "assess_command",
-               "Answer the safeguards questionnaire: every HIPAA standard, in plain words."),
-    "quantify": ("quantify", "quantify_command", "Estimate each risk's annual loss in USD, "
-                 "and the register's, by Monte Carlo."),
-    "report": ("report", "report_command",
-               "Write the SRA document: the signed risk analysis auditors read."),
-    "calendar": ("calendar", "calendar_command",
-                 "Write the SRA's due dates as an iCalendar (RFC 5545) file."),
-    "history": ("history", "history_command", "Show how the register changed over the "
-                "commits that touched the workspace."),
-    "diff": ("history", "diff_command", "Compare the risk register at two git refs: risks "
-             "added, removed, re-scored."),
+    "discover": (
+        "discover",
+        "discover_command",
+        "Find the data stores your infrastructure code holds and check them against the inventory.",
+    ),
+    "gate": (
+        "gate",
+        "gate_command",
+        "Check that a change touching ePHI code consulted the risk analysis.",
+    ),
+    "score": (
+        "score",
+        "score_command",
+        "Score every risk with the methodology's matrix and rank them, highest first.",
+    ),
+    "assess": (
+        "assess",
+        "assess_command",
+        "Answer the safeguards questionnaire: every HIPAA standard, in plain words.",
+    ),
+    "quantify": (
+        "quantify",
+        "quantify_command",
+        "Estimate each risk's annual loss in USD, and the register's, by Monte Carlo.",
+    ),
+    "report": (
+        "report",
+        "report_command",
+        "Write the SRA document: the signed risk analysis auditors read.",
+    ),
+    "calendar": (
+        "calendar",
+        "calendar_command",
+        "Write the SRA's due dates as an iCalendar (RFC 5545) file.",
+    ),
+    "history": (
+        "history",
+        "history_command",
+        "Show how the register changed over the commits that touched the workspace.",
+    ),
+    "diff": (
+        "history",
+        "diff_command",
+        "Compare the risk register at two git refs: risks added, removed, re-scored.",
+    ),
     "export": ("interop", "export_command", "Export records to a spreadsheet."),
     "import": ("interop", "import_command", "Import records from a spreadsheet."),
     "scan": ("scan", "scan_command", "Find PHI in files and databases."),
-    "deidentify": ("deidentify", "deidentify_command", "Make a de-identified copy of files "
-                   "or a database, and prove it by a re-scan."),
-    "rules": ("rules", "rules_command",
-              "List every rule: code, name, default severity and what it flags."),
-    "explain": ("rules", "explain_command",
-                "Show one rule's documentation: rationale, fix, example and citation."),
-    "signoff": ("signoff", "signoff_command",
-                "Sign the current content of the workspace in a role."),
-    "verify": ("signoff", "verify_command",
-               "Check that every required role signed the current content."),
-    "catalog": ("catalog", "catalog_command",
-                "Print the reference catalog the checks are built on."),
-    "schema": ("schema", "schema_command",
-               "Print (or write) the JSON Schema of each workspace file kind."),
-    "serve": ("serve", "serve_command", "Start the web app for the compliance officer on a "
-              "production WSGI server."),
-    "web": ("serve", "web_group", "Maintain the web app: verify its audit trail, check its "
-            "deployment settings."),
-}  # fmt: skip
+    "deidentify": (
+        "deidentify",
+        "deidentify_command",
+        "Make a de-identified copy of files or a database, and prove it by a re-scan.",
+    ),
+    "rules": (
+        "rules",
+        "rules_command",
+        "List every rule: code, name, default severity and what it flags.",
+    ),
+    "explain": (
+        "rules",
+        "explain_command",
+        "Show one rule's documentation: rationale, fix, example and citation.",
+    ),
+    "signoff": (
+        "signoff",
+        "signoff_command",
+        "Sign the current content of the workspace in a role.",
+    ),
+    "verify": (
+        "signoff",
+        "verify_command",
+        "Check that every required role signed the current content.",
+    ),
+    "catalog": (
+        "catalog",
+        "catalog_command",
+        "Print the reference catalog the checks are built on.",
+    ),
+    "schema": (
+        "schema",
+        "schema_command",
+        "Print (or write) the JSON Schema of each workspace file kind.",
+    ),
+    "serve": (
+        "serve",
+        "serve_command",
+        "Start the web app for the compliance officer on a production WSGI server.",
+    ),
+    "web": (
+        "serve",
+        "web_group",
+        "Maintain the web app: verify its audit trail, check its deployment settings.",
+    ),
+}
 """Every command, in the order `sra --help` lists them."""
 
 
@@ -115,14 +175,17 @@ class SraGroup(click.Group):
         """The command list of `sra --help`, from the summaries: no command module is imported."""
         limit = formatter.width - 6 - max(len(name) for name in TABLE)
         # Shortened as click shortens a command's own help.
-        rows = [(name, click.Command(name, help=summary).get_short_help_str(limit))
-                for name, (_, _, summary) in TABLE.items()]  # fmt: skip
+        rows = [
+            (name, click.Command(name, help=summary).get_short_help_str(limit))
+            for name, (_, _, summary) in TABLE.items()
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
 
-@click.group(cls=SraGroup, commands=LazyCommands(),
-             context_settings={"help_option_names": ["-h", "--help"]})  # fmt: skip
+@click.group(
+    cls=SraGroup, commands=LazyCommands(), context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="sra")
 def cli() -> None:
     """HIPAA Security Risk Analysis kept as code.

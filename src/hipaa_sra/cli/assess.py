@@ -38,8 +38,10 @@ def _person(ws: Workspace, person: str | None, needed: bool) -> str | None:
     if people and person not in people:
         close = difflib.get_close_matches(person, people, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
-        raise click.BadParameter(f"`{person}` is not a person in sra.yaml `people` (known: "
-                                 f"{', '.join(people)}){hint}", param_hint="--person")  # fmt: skip
+        raise click.BadParameter(
+            f"`{person}` is not a person in sra.yaml `people` (known: {', '.join(people)}){hint}",
+            param_hint="--person",
+        )
     return person
 
 
@@ -54,15 +56,18 @@ def _chosen(views: tuple[SectionView, ...], sections: tuple[str, ...]) -> list[S
             hint = f"; did you mean `{close[0]}`?" if close else ""
             why = " does not apply to this workspace" if name in every else " is not a section"
             why = why if name in every else why + hint
-            raise click.BadParameter(f"`{name}`{why} (see `sra assess --list`)",
-                                     param_hint="--section")  # fmt: skip
+            raise click.BadParameter(
+                f"`{name}`{why} (see `sra assess --list`)", param_hint="--section"
+            )
     return [known[name] for name in sections]
 
 
 def _list(views: tuple[SectionView, ...], ws: Workspace) -> None:
     for view in views:
-        click.echo(f"{view.section.id}: {view.section.title} "
-                   f"({view.answered} of {len(view.questions)} answered)")  # fmt: skip
+        click.echo(
+            f"{view.section.id}: {view.section.title} "
+            f"({view.answered} of {len(view.questions)} answered)"
+        )
         for question in view.questions:
             answer = view.answers.get(question.id)
             given = answer.answer if answer is not None else "-"
@@ -81,8 +86,10 @@ def _ask_answer(question: Question) -> str:
             return text
         if text.isdigit() and 1 <= int(text) <= len(options):
             return options[int(text) - 1]
-        raise click.BadParameter(f"answer with a number from 1 to {len(options)}, an answer "
-                                 f"as listed, {_SKIP} or {_QUIT}")  # fmt: skip
+        raise click.BadParameter(
+            f"answer with a number from 1 to {len(options)}, an answer "
+            f"as listed, {_SKIP} or {_QUIT}"
+        )
 
     return str(click.prompt("  Answer", value_proc=parse))
 
@@ -110,13 +117,14 @@ def _evidence(ws: Workspace) -> list[dict[str, Any]]:
         if not ws.control_by_id or control in ws.control_by_id:
             return [{"control": control}]
         close = difflib.get_close_matches(control, list(ws.control_by_id), n=1)
-        click.echo(f"  `{control}` is not a control id" + (f"; did you mean `{close[0]}`?"
-                                                          if close else ""))  # fmt: skip
+        click.echo(
+            f"  `{control}` is not a control id"
+            + (f"; did you mean `{close[0]}`?" if close else "")
+        )
     item: dict[str, Any] = {"what": _optional("What shows it (blank if none yet)")}
     if item["what"]:
         item["how_verified"] = _optional("How was it verified")
-        when = click.prompt("  When (YYYY-MM-DD)", default="", show_default=False,
-                            value_proc=_iso)  # fmt: skip
+        when = click.prompt("  When (YYYY-MM-DD)", default="", show_default=False, value_proc=_iso)
         item["date"] = date.fromisoformat(when) if when else None
         item["location"] = _optional("Where is it kept (path, URL, ticket)")
     return [{key: value for key, value in item.items() if value}]
@@ -132,17 +140,21 @@ def _details(question: Question, meaning: Implication, ws: Workspace) -> dict[st
         rationale = str(click.prompt("  Why does it not apply")).strip()
     out: dict[str, Any] = {"rationale": rationale}
     if question.addressable:
-        click.echo(f"  {', '.join(question.addressable)} is addressable: record the "
-                   "164.306(d)(3) decision.")
-        out["decision"] = click.prompt("  Decision", type=click.Choice(
-            [d.value for d in AnswerDecision]))  # fmt: skip
+        click.echo(
+            f"  {', '.join(question.addressable)} is addressable: record the "
+            "164.306(d)(3) decision."
+        )
+        out["decision"] = click.prompt(
+            "  Decision", type=click.Choice([d.value for d in AnswerDecision])
+        )
         if out["decision"] == AnswerDecision.ALTERNATIVE.value:
             out["alternative_measure"] = str(click.prompt("  The alternative measure")).strip()
     return out
 
 
-def _interview(ws: Workspace, views: list[SectionView], person: str | None, today: date,
-               revisit: bool) -> tuple[int, bool]:  # fmt: skip
+def _interview(
+    ws: Workspace, views: list[SectionView], person: str | None, today: date, revisit: bool
+) -> tuple[int, bool]:
     """Ask, saving each answer at once; (answers saved, whether the person stopped early)."""
     tally: list[str] = []  # ids of the questions answered in this session
     try:
@@ -157,10 +169,15 @@ class _Stop(Exception):
     """The person asked to stop."""
 
 
-def _section(ws: Workspace, view: SectionView, person: str | None, today: date, revisit: bool,
-             tally: list[str]) -> None:  # fmt: skip
-    click.echo(f"\n== {view.section.title} ({view.answered} of {len(view.questions)} "
-               "answered)")  # fmt: skip
+def _section(
+    ws: Workspace,
+    view: SectionView,
+    person: str | None,
+    today: date,
+    revisit: bool,
+    tally: list[str],
+) -> None:
+    click.echo(f"\n== {view.section.title} ({view.answered} of {len(view.questions)} answered)")
     asked = view.questions if revisit else view.unanswered()
     for number, question in enumerate(asked, 1):
         click.echo(f"\n[{number}/{len(asked)}] {question.text}")
@@ -176,8 +193,7 @@ def _section(ws: Workspace, view: SectionView, person: str | None, today: date, 
             continue
         meaning = question.implication(given)
         assert meaning is not None  # _ask_answer accepts only the question's answers
-        record = answer_record(question, given, person, today,
-                               **_details(question, meaning, ws))  # fmt: skip
+        record = answer_record(question, given, person, today, **_details(question, meaning, ws))
         # Saved now; the workspace loaded at the start knows nothing of this session's answers.
         exists = question.id in ws.answer_by_id or question.id in tally
         result = save_answer(ws, question, record, exists=exists)
@@ -196,24 +212,44 @@ def _shown(path: Path, root: Path) -> str:
 
 @click.command("assess")
 @workspace_option
-@click.option("--section", "sections", multiple=True, metavar="ID",
-              help="Ask this section only, answered questions included (repeatable).")
-@click.option("--all", "ask_all", is_flag=True,
-              help="Ask every applicable question, answered ones included.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="ID",
+    help="Ask this section only, answered questions included (repeatable).",
+)
+@click.option(
+    "--all", "ask_all", is_flag=True, help="Ask every applicable question, answered ones included."
+)
 @click.option("--unanswered", is_flag=True, help="Ask only unanswered questions (with --section).")
 @click.option("--person", metavar="ID", help="Who answers: a person id from sra.yaml `people`.")
-@click.option("--answers", "answers_file", metavar="FILE",
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Save the answers in FILE (YAML or JSON) without asking.")
-@click.option("--apply-proposals", is_flag=True,
-              help="Write draft risks for partial and no answers to register/assessment.yaml "
-                   "and not-applicable decisions to sra.yaml, never overwriting a record.")
+@click.option(
+    "--answers",
+    "answers_file",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Save the answers in FILE (YAML or JSON) without asking.",
+)
+@click.option(
+    "--apply-proposals",
+    is_flag=True,
+    help="Write draft risks for partial and no answers to register/assessment.yaml "
+    "and not-applicable decisions to sra.yaml, never overwriting a record.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List sections, questions and answers.")
 @today_option
-def assess_command(workspace: Path | None, sections: tuple[str, ...], ask_all: bool,
-                   unanswered: bool, person: str | None, answers_file: Path | None,
-                   apply_proposals: bool, list_only: bool,
-                   today: datetime | None) -> None:  # fmt: skip
+def assess_command(
+    workspace: Path | None,
+    sections: tuple[str, ...],
+    ask_all: bool,
+    unanswered: bool,
+    person: str | None,
+    answers_file: Path | None,
+    apply_proposals: bool,
+    list_only: bool,
+    today: datetime | None,
+) -> None:
     """Answer the safeguards questionnaire: every HIPAA standard, in plain words.
 
     Asks section by section and saves each answer as soon as it is given
@@ -243,8 +279,13 @@ def assess_command(workspace: Path | None, sections: tuple[str, ...], ask_all: b
         return
     if answers_file is not None:
         people = [p.id for p in ws.manifest.people if p.id] if ws.manifest is not None else []
-        given = read_answer_file(answers_file, _person(ws, person, needed=False), day,
-                                 controls=list(ws.control_by_id), people=people)  # fmt: skip
+        given = read_answer_file(
+            answers_file,
+            _person(ws, person, needed=False),
+            day,
+            controls=list(ws.control_by_id),
+            people=people,
+        )
         # One answer per question: the last one given wins.
         latest = {item.question.id: item for item in given}
         changes = [answer_change(ws, item.question, item.record) for item in latest.values()]

@@ -15,12 +15,24 @@ from .common import OutputPath, resolve_today, today_option, workspace_option
 @click.command("calendar")
 @workspace_option
 @today_option
-@click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
-              help="Write to FILE (replaced atomically) instead of stdout.")
-@click.option("--no-cache", is_flag=True,
-              help="Ignore and do not write the cache (parsed files and the calendar itself).")
-def calendar_command(workspace: Path | None, today: datetime | None, out: Path | None,
-                     no_cache: bool) -> None:  # fmt: skip
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "out",
+    type=OutputPath(),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (replaced atomically) instead of stdout.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ignore and do not write the cache (parsed files and the calendar itself).",
+)
+def calendar_command(
+    workspace: Path | None, today: datetime | None, out: Path | None, no_cache: bool
+) -> None:
     """Write the SRA's due dates as an iCalendar (RFC 5545) file.
 
     One all-day event per obligation: the next periodic review, the register

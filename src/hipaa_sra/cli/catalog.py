@@ -12,8 +12,14 @@ from ..formats.catalog_text import catalog_json, catalog_text
 
 @click.command("catalog")
 @click.argument("part", type=click.Choice(["hipaa", "nist", "nprm", "all"]), default="all")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def catalog_command(part: str, fmt: str) -> None:
     """Print the reference catalog the checks are built on.
 

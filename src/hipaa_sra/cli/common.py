@@ -20,25 +20,35 @@ class OutputPath(click.Path):
     make sure), so the output guard runs before any work and no command can forget it.
     """
 
-    def __init__(self, *, file_okay: bool = True, dir_okay: bool = False,
-                 allow_dash: bool = False, allowed: tuple[str, ...] = (),
-                 new_workspace: bool = False) -> None:  # fmt: skip
-        super().__init__(path_type=Path, file_okay=file_okay, dir_okay=dir_okay,
-                         allow_dash=allow_dash)  # fmt: skip
+    def __init__(
+        self,
+        *,
+        file_okay: bool = True,
+        dir_okay: bool = False,
+        allow_dash: bool = False,
+        allowed: tuple[str, ...] = (),
+        new_workspace: bool = False,
+    ) -> None:
+        super().__init__(
+            path_type=Path, file_okay=file_okay, dir_okay=dir_okay, allow_dash=allow_dash
+        )
         self.allowed = allowed
         """Paths inside a workspace (relative to it) that this option exists to write."""
         self.new_workspace = new_workspace
         """The path becomes a workspace itself: only a workspace around it counts."""
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:  # fmt: skip
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The path, after the output guard has accepted it (`-`, standard output, always is)."""
         from ..writing import check_output
 
         path = super().convert(value, param, ctx)
         if not (self.allow_dash and str(path) == "-"):
-            check_output(Path(os.fsdecode(path)), _writer(param, ctx), allowed=self.allowed,
-                         new_workspace=self.new_workspace)  # fmt: skip
+            check_output(
+                Path(os.fsdecode(path)),
+                _writer(param, ctx),
+                allowed=self.allowed,
+                new_workspace=self.new_workspace,
+            )
         return path
 
 

@@ -21,8 +21,7 @@ class OutputTarget(OutputPath):
     def __init__(self) -> None:
         super().__init__(dir_okay=True)
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:  # fmt: skip
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """The URL as given, or the path once the guard has accepted it."""
         if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
             return value
@@ -34,51 +33,132 @@ def _say(message: str) -> None:
 
 
 @click.command("deidentify")
-@click.option("--from", "source", metavar="SRC", help="Folder or file of CSV, TSV, JSON Lines, "
-              "Parquet; a SQLite file; or a postgresql:// URL.")
-@click.option("--to", "destination", type=OutputTarget(), metavar="DST",
-              help="Where the copy goes: a folder, a SQLite file, or a postgresql:// URL.")
-@click.option("--policy", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="The policy: a profile and each column's action.")
-@click.option("--init-policy", "init_source", metavar="SRC",
-              help="Scan SRC and write a draft policy for a person to review.")
-@click.option("--output", "-o", type=OutputPath(), default=None,
-              help="With --init-policy: write the draft here instead of standard output.")
-@click.option("--mapping-store", type=OutputTarget(), metavar="STORE", help="SQLite file or "
-              "postgresql:// URL holding surrogates and date offsets, outside the copy.")
-@click.option("--replace", is_flag=True, help="Replace a destination that is not empty, once "
-              "the copy has passed its re-scan.")
-@click.option("--schema", "schemas", multiple=True, help="PostgreSQL: only this schema "
-              "(repeatable).")
-@click.option("--table", "tables", multiple=True, help="PostgreSQL: only this table, `name` "
-              "or `schema.name` (repeatable).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True, help="Transform files in this process, or on a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="With --engine dask: the scheduler's address (default: local threads).")
-@click.option("--verify", type=click.Choice(["memory", "full"]), default=None,
-              help="How the copy is scanned: `memory`, each batch of a file as it is written "
-              "(the default for files); `full`, the written copy read back by sra scan (the "
-              "default, and the only way, for databases and --engine dask).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Re-scan confidence from which an identifier left in the copy fails the run.")
-@click.option("--asset", metavar="ID", help="The inventory asset the copy is (its "
-              "`scoped_out_by` control gets the record).")
-@click.option("--record-evidence", is_flag=True, help="Write the de-identification record as "
-              "evidence on the asset's scoped_out_by control.")
+@click.option(
+    "--from",
+    "source",
+    metavar="SRC",
+    help="Folder or file of CSV, TSV, JSON Lines, Parquet; a SQLite file; or a postgresql:// URL.",
+)
+@click.option(
+    "--to",
+    "destination",
+    type=OutputTarget(),
+    metavar="DST",
+    help="Where the copy goes: a folder, a SQLite file, or a postgresql:// URL.",
+)
+@click.option(
+    "--policy",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="The policy: a profile and each column's action.",
+)
+@click.option(
+    "--init-policy",
+    "init_source",
+    metavar="SRC",
+    help="Scan SRC and write a draft policy for a person to review.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=OutputPath(),
+    default=None,
+    help="With --init-policy: write the draft here instead of standard output.",
+)
+@click.option(
+    "--mapping-store",
+    type=OutputTarget(),
+    metavar="STORE",
+    help="SQLite file or postgresql:// URL holding surrogates and date offsets, outside the copy.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a destination that is not empty, once the copy has passed its re-scan.",
+)
+@click.option(
+    "--schema", "schemas", multiple=True, help="PostgreSQL: only this schema (repeatable)."
+)
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    help="PostgreSQL: only this table, `name` or `schema.name` (repeatable).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Transform files in this process, or on a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler's address (default: local threads).",
+)
+@click.option(
+    "--verify",
+    type=click.Choice(["memory", "full"]),
+    default=None,
+    help="How the copy is scanned: `memory`, each batch of a file as it is written "
+    "(the default for files); `full`, the written copy read back by sra scan (the "
+    "default, and the only way, for databases and --engine dask).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Re-scan confidence from which an identifier left in the copy fails the run.",
+)
+@click.option(
+    "--asset",
+    metavar="ID",
+    help="The inventory asset the copy is (its `scoped_out_by` control gets the record).",
+)
+@click.option(
+    "--record-evidence",
+    is_flag=True,
+    help="Write the de-identification record as evidence on the asset's scoped_out_by control.",
+)
 @workspace_option
 @today_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress on standard error (default: only on a terminal).")
-def deidentify_command(source: str | None, destination: str | None, policy: Path | None,
-                       init_source: str | None, output: Path | None, mapping_store: str | None,
-                       replace: bool, schemas: tuple[str, ...], tables: tuple[str, ...],
-                       engine: str, scheduler: str | None, verify: str | None,
-                       threshold: float, asset: str | None,
-                       record_evidence: bool, workspace: Path | None, today: datetime | None,
-                       fmt: str, progress: bool | None) -> None:  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on standard error (default: only on a terminal).",
+)
+def deidentify_command(
+    source: str | None,
+    destination: str | None,
+    policy: Path | None,
+    init_source: str | None,
+    output: Path | None,
+    mapping_store: str | None,
+    replace: bool,
+    schemas: tuple[str, ...],
+    tables: tuple[str, ...],
+    engine: str,
+    scheduler: str | None,
+    verify: str | None,
+    threshold: float,
+    asset: str | None,
+    record_evidence: bool,
+    workspace: Path | None,
+    today: datetime | None,
+    fmt: str,
+    progress: bool | None,
+) -> None:
     """Make a de-identified copy of files or a database, and prove it by a re-scan.
 
     Each column gets its policy's action: drop, keep, redact, generalize (dates
@@ -135,9 +215,21 @@ def deidentify_command(source: str | None, destination: str | None, policy: Path
         digests = snapshot(root)
         control = control_of(load_workspace(root), asset)
     key = os.environ.get("SRA_DEID_KEY")
-    request = Request(source, destination, loaded, day, mapping_store, replace, schemas, tables,
-                      threshold, engine, scheduler, key.encode() if key else None,
-                      verify)  # fmt: skip
+    request = Request(
+        source,
+        destination,
+        loaded,
+        day,
+        mapping_store,
+        replace,
+        schemas,
+        tables,
+        threshold,
+        engine,
+        scheduler,
+        key.encode() if key else None,
+        verify,
+    )
     show = sys.stderr.isatty() if progress is None else progress
     outcome = deidentify(request, _say if show else None)
     emit(to_json(outcome) if fmt == "json" else to_text(outcome), None)

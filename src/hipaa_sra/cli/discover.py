@@ -16,17 +16,27 @@ from .common import workspace_option
 
 
 @click.command("discover")
-@click.argument("sources", nargs=-1, required=True,
-                type=click.Path(path_type=Path, exists=False))  # fmt: skip
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format (json: the contract in docs/discover.md).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (json: the contract in docs/discover.md).",
+)
 # Named `propose`: it adds records through the editing module and writes no output file.
-@click.option("--write", "propose", is_flag=True,
-              help="Append an asset (ephi: possible, with its sources) to "
-                   "inventory/discovered.yaml for each data store no asset links.")
-def discover_command(sources: tuple[Path, ...], workspace: Path | None, fmt: str,
-                     propose: bool) -> None:  # fmt: skip
+@click.option(
+    "--write",
+    "propose",
+    is_flag=True,
+    help="Append an asset (ephi: possible, with its sources) to "
+    "inventory/discovered.yaml for each data store no asset links.",
+)
+def discover_command(
+    sources: tuple[Path, ...], workspace: Path | None, fmt: str, propose: bool
+) -> None:
     """Find the data stores your infrastructure code holds and check them against the inventory.
 
     SOURCES are Terraform plans (`terraform show -json plan > plan.json`), states

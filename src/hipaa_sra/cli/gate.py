@@ -14,23 +14,50 @@ from .common import OutputPath, emit, workspace_option
 
 @click.command("gate")
 @workspace_option
-@click.option("--base", default=None, metavar="REF",
-              help="Compare against this ref (default: origin/main, origin/master, main or "
-                   "master, the first that exists and is not the head; else HEAD~1).")
-@click.option("--head", default=None, metavar="REF",
-              help="The change's last commit (default: HEAD).")
-@click.option("--paths-from", "paths_from", default=None, metavar="FILE",
-              type=click.File("r", encoding="utf-8", errors="surrogateescape"),
-              help="Read changed paths (one per line, repository-relative) from FILE, or - for "
-                   "stdin, instead of from git.")
-@click.option("--format", "fmt", type=click.Choice(list(GATE_FORMATS)), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=OutputPath(), default=None,
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--base",
+    default=None,
+    metavar="REF",
+    help="Compare against this ref (default: origin/main, origin/master, main or "
+    "master, the first that exists and is not the head; else HEAD~1).",
+)
+@click.option(
+    "--head", default=None, metavar="REF", help="The change's last commit (default: HEAD)."
+)
+@click.option(
+    "--paths-from",
+    "paths_from",
+    default=None,
+    metavar="FILE",
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+    help="Read changed paths (one per line, repository-relative) from FILE, or - for "
+    "stdin, instead of from git.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(GATE_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=OutputPath(),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
-def gate_command(workspace: Path | None, base: str | None, head: str | None,
-                 paths_from: TextIO | None, fmt: str, output: Path | None,
-                 no_cache: bool) -> None:  # fmt: skip
+def gate_command(
+    workspace: Path | None,
+    base: str | None,
+    head: str | None,
+    paths_from: TextIO | None,
+    fmt: str,
+    output: Path | None,
+    no_cache: bool,
+) -> None:
     """Check that a change touching ePHI code consulted the risk analysis.
 
     Changed paths (git diff BASE...HEAD, or the list given with --paths-from)
@@ -50,8 +77,10 @@ def gate_command(workspace: Path | None, base: str | None, head: str | None,
         git diff --name-only HEAD~3 | sra gate --paths-from -
     """
     if paths_from is not None and (base is not None or head is not None):
-        raise GateError("--paths-from reads the changed paths from a list; "
-                        "it cannot be combined with --base or --head")
+        raise GateError(
+            "--paths-from reads the changed paths from a list; "
+            "it cannot be combined with --base or --head"
+        )
     paths = read_paths(paths_from) if paths_from is not None else None
     result = run_gate(workspace, base=base, head=head, paths=paths, use_cache=not no_cache)
     emit(GATE_FORMATS[fmt](result), output)

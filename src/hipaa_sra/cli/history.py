@@ -12,21 +12,41 @@ from ..history import Commit, diff_refs, history, open_repository
 from ..loading import find_workspace
 from .common import OutputPath, emit, workspace_option
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                       show_default=True, help="Output format.")  # fmt: skip
-_OUT = click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None,
-                    metavar="FILE", help="Write to FILE (replaced atomically) instead of stdout.")
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+_OUT = click.option(
+    "--out",
+    "--output",
+    "-o",
+    "out",
+    type=OutputPath(),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (replaced atomically) instead of stdout.",
+)
 
 
 @click.command("history")
 @workspace_option
 @_FORMAT
-@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Only the N most recent commits that touched the workspace.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Only the N most recent commits that touched the workspace.",
+)
 @_OUT
 @click.option("--no-cache", is_flag=True, help="Measure every commit again; write no cache.")
-def history_command(workspace: Path | None, fmt: str, limit: int | None, out: Path | None,
-                    no_cache: bool) -> None:  # fmt: skip
+def history_command(
+    workspace: Path | None, fmt: str, limit: int | None, out: Path | None, no_cache: bool
+) -> None:
     """Show how the register changed over the commits that touched the workspace.
 
     One row per commit of HEAD's history that changed the workspace directory,
@@ -51,8 +71,9 @@ def history_command(workspace: Path | None, fmt: str, limit: int | None, out: Pa
         click.echo(f"sra history: measuring {commit.short} ({commit.date})", err=True)
 
     interactive = sys.stderr.isatty()
-    report = history(root, repo, limit=limit, use_cache=not no_cache,
-                     progress=progress if interactive else None)  # fmt: skip
+    report = history(
+        root, repo, limit=limit, use_cache=not no_cache, progress=progress if interactive else None
+    )
     emit(history_json(report) if fmt == "json" else history_text(report), out)
 
 
@@ -62,8 +83,9 @@ def history_command(workspace: Path | None, fmt: str, limit: int | None, out: Pa
 @workspace_option
 @_FORMAT
 @_OUT
-def diff_command(old_ref: str, new_ref: str, workspace: Path | None, fmt: str,
-                 out: Path | None) -> None:  # fmt: skip
+def diff_command(
+    old_ref: str, new_ref: str, workspace: Path | None, fmt: str, out: Path | None
+) -> None:
     """Compare the risk register at two git refs: risks added, removed, re-scored.
 
     A and B are any commit, branch or tag (B defaults to HEAD); the workspace

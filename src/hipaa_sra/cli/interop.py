@@ -39,25 +39,29 @@ def _levels(workspace: Workspace) -> tuple[str, ...]:
     return ("very-low", *inner, "very-high") if five else inner
 
 
-def _export_csv(workspace: Workspace, kinds: tuple[Kind, ...], out: Path,
-                today: date) -> list[Path]:  # fmt: skip
+def _export_csv(
+    workspace: Workspace, kinds: tuple[Kind, ...], out: Path, today: date
+) -> list[Path]:
     return write_csv(out, _tables(workspace, kinds))
 
 
-def _export_xlsx(workspace: Workspace, kinds: tuple[Kind, ...], out: Path,
-                 today: date) -> list[Path]:  # fmt: skip
+def _export_xlsx(
+    workspace: Workspace, kinds: tuple[Kind, ...], out: Path, today: date
+) -> list[Path]:
     write_xlsx(out, _tables(workspace, kinds), _levels(workspace))
     return [out]
 
 
-def _export_oscal_ar(workspace: Workspace, kinds: tuple[Kind, ...], out: Path,
-                     today: date) -> list[Path]:  # fmt: skip
+def _export_oscal_ar(
+    workspace: Workspace, kinds: tuple[Kind, ...], out: Path, today: date
+) -> list[Path]:
     emit(oscal_json(assessment_results(workspace, today)), out)
     return [out]
 
 
-def _export_oscal_poam(workspace: Workspace, kinds: tuple[Kind, ...], out: Path,
-                       today: date) -> list[Path]:  # fmt: skip
+def _export_oscal_poam(
+    workspace: Workspace, kinds: tuple[Kind, ...], out: Path, today: date
+) -> list[Path]:
     emit(oscal_json(poam(workspace, today)), out)
     return [out]
 
@@ -78,24 +82,38 @@ def _kinds(value: str | None) -> tuple[Kind, ...]:
     for name in (part.strip() for part in value.split(",") if part.strip()):
         kind = SHEET_KIND_BY_NAME.get(name) or kind_named(name)
         if kind is None:
-            raise click.BadParameter(f"{name!r}; expected some of {', '.join(SHEET_KIND_BY_NAME)}",
-                                     param_hint="--kinds")  # fmt: skip
+            raise click.BadParameter(
+                f"{name!r}; expected some of {', '.join(SHEET_KIND_BY_NAME)}", param_hint="--kinds"
+            )
         kinds.append(kind)
     return tuple(kinds)
 
 
 @click.command("export")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), required=True,
-              help="; ".join(f"{name}: {text}" for name, (_, text) in EXPORT_FORMATS.items()))
-@click.option("--kinds", default=None, metavar="KINDS",
-              help=f"Comma-separated kinds to export (default: {','.join(SHEET_KIND_BY_NAME)}).")
-@click.option("--out", type=OutputPath(dir_okay=True), required=True,
-              help="The file (xlsx, oscal-*) or directory (csv) to write; existing files are "
-              "replaced.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    required=True,
+    help="; ".join(f"{name}: {text}" for name, (_, text) in EXPORT_FORMATS.items()),
+)
+@click.option(
+    "--kinds",
+    default=None,
+    metavar="KINDS",
+    help=f"Comma-separated kinds to export (default: {','.join(SHEET_KIND_BY_NAME)}).",
+)
+@click.option(
+    "--out",
+    type=OutputPath(dir_okay=True),
+    required=True,
+    help="The file (xlsx, oscal-*) or directory (csv) to write; existing files are replaced.",
+)
 @today_option
-def export_command(workspace: Path | None, fmt: str, kinds: str | None, out: Path,
-                   today: datetime | None) -> None:  # fmt: skip
+def export_command(
+    workspace: Path | None, fmt: str, kinds: str | None, out: Path, today: datetime | None
+) -> None:
     """Export records to a spreadsheet.
 
     Spreadsheets have one row per record; nested fields become dotted columns
@@ -121,28 +139,55 @@ def export_command(workspace: Path | None, fmt: str, kinds: str | None, out: Pat
 def _check_out(fmt: str, out: Path) -> None:
     """Refuse, before any work, the wrong sort of `--out`: a directory for csv, else a file."""
     if fmt == "csv" and out.exists() and not out.is_dir():
-        raise WriteError(f"{out}: not a directory; --format csv writes one <kind>.csv per kind "
-                         "into the directory --out")  # fmt: skip
+        raise WriteError(
+            f"{out}: not a directory; --format csv writes one <kind>.csv per kind "
+            "into the directory --out"
+        )
     if fmt != "csv" and out.is_dir():
         suffix = "xlsx" if fmt == "xlsx" else "json"
-        raise WriteError(f"{out}: is a directory; --format {fmt} writes one file: give its name, "
-                         f"e.g. --out {out / f'sra-{fmt}.{suffix}'}")  # fmt: skip
+        raise WriteError(
+            f"{out}: is a directory; --format {fmt} writes one file: give its name, "
+            f"e.g. --out {out / f'sra-{fmt}.{suffix}'}"
+        )
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @workspace_option
-@click.option("--kind", "kind_name", type=click.Choice(list(SHEET_KIND_BY_NAME)), default=None,
-              help="Kind of records in a CSV file (default: from its name, e.g. risks.csv).")
-@click.option("--apply", "do_apply", is_flag=True,
-              help="Write the changes (default: only show what would change).")
-@click.option("--commit", "do_commit", is_flag=True,
-              help="With --apply: commit the files written to the git repository around the "
-              "workspace (nothing else that is staged).")
-@click.option("--author", metavar="'NAME <EMAIL>'", default=None,
-              help="Author of the --commit (default: git's configured identity).")
-def import_command(file: Path, workspace: Path | None, kind_name: str | None,
-                   do_apply: bool, do_commit: bool, author: str | None) -> None:  # fmt: skip
+@click.option(
+    "--kind",
+    "kind_name",
+    type=click.Choice(list(SHEET_KIND_BY_NAME)),
+    default=None,
+    help="Kind of records in a CSV file (default: from its name, e.g. risks.csv).",
+)
+@click.option(
+    "--apply",
+    "do_apply",
+    is_flag=True,
+    help="Write the changes (default: only show what would change).",
+)
+@click.option(
+    "--commit",
+    "do_commit",
+    is_flag=True,
+    help="With --apply: commit the files written to the git repository around the "
+    "workspace (nothing else that is staged).",
+)
+@click.option(
+    "--author",
+    metavar="'NAME <EMAIL>'",
+    default=None,
+    help="Author of the --commit (default: git's configured identity).",
+)
+def import_command(
+    file: Path,
+    workspace: Path | None,
+    kind_name: str | None,
+    do_apply: bool,
+    do_commit: bool,
+    author: str | None,
+) -> None:
     """Import records from a spreadsheet.
 
     Reads an .xlsx (sheets named by kind) or a .csv file, maps columns by header

@@ -22,32 +22,72 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 @click.command("lint")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(list(LINT_FORMATS)), default="text",
-              show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error",
-              show_default=True, help="Exit 1 when a finding is at least this severe.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(LINT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding is at least this severe.",
+)
 @today_option
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Run only these rules (codes, code prefixes such as SRA1, or names).")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Run only these rules (codes, code prefixes such as SRA1, or names).",
+)
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
-@click.option("--output", "-o", type=OutputPath(), default=None,
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=OutputPath(),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
-@click.option("--discovered", "discovered", multiple=True, metavar="FILE",
-              type=click.Path(path_type=Path),
-              help="Also check the inventory against this infrastructure input (a Terraform "
-                   "plan or state, a .tf directory, a CloudFormation template or Kubernetes "
-                   "manifests), as `discovery:` in sra.yaml does; repeatable.")
-@click.option("--show-waived", is_flag=True,
-              help="Text format: also list waived findings, each with its waiver (the other "
-                   "formats always include them).")
-@click.option("--expand", is_flag=True,
-              help="Text format: one line per HIPAA specification without a control, instead "
-                   "of one per standard with a count (the other formats list each).")
-def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime | None,
-                 select: tuple[str, ...], ignore: tuple[str, ...], output: Path | None,
-                 no_cache: bool, discovered: tuple[Path, ...],
-                 show_waived: bool, expand: bool) -> None:  # fmt: skip
+@click.option(
+    "--discovered",
+    "discovered",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Also check the inventory against this infrastructure input (a Terraform "
+    "plan or state, a .tf directory, a CloudFormation template or Kubernetes "
+    "manifests), as `discovery:` in sra.yaml does; repeatable.",
+)
+@click.option(
+    "--show-waived",
+    is_flag=True,
+    help="Text format: also list waived findings, each with its waiver (the other "
+    "formats always include them).",
+)
+@click.option(
+    "--expand",
+    is_flag=True,
+    help="Text format: one line per HIPAA specification without a control, instead "
+    "of one per standard with a count (the other formats list each).",
+)
+def lint_command(
+    workspace: Path | None,
+    fmt: str,
+    fail_on: str,
+    today: datetime | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output: Path | None,
+    no_cache: bool,
+    discovered: tuple[Path, ...],
+    show_waived: bool,
+    expand: bool,
+) -> None:
     """Check the workspace the way an auditor would.
 
     Runs every rule (see `sra rules`) and reports findings. Exits 0 when no
@@ -70,10 +110,15 @@ def lint_command(workspace: Path | None, fmt: str, fail_on: str, today: datetime
     style = fmt
     if fmt == "text":
         renderer = partial(lint_text, colour=colour, show_waived=show_waived, expand=expand)
-        style = ("text" + ("-colour" if colour else "") + ("-waived" if show_waived else "")
-                 + ("-expand" if expand else ""))  # fmt: skip
-    result = render_lint_workspace(workspace, day, selection, renderer, style,
-                                   use_cache=not no_cache, discovered=discovered)  # fmt: skip
+        style = (
+            "text"
+            + ("-colour" if colour else "")
+            + ("-waived" if show_waived else "")
+            + ("-expand" if expand else "")
+        )
+    result = render_lint_workspace(
+        workspace, day, selection, renderer, style, use_cache=not no_cache, discovered=discovered
+    )
     emit(result.text, output)
     if result.at_or_above(Severity(fail_on)):
         raise SystemExit(1)

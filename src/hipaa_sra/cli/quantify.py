@@ -29,8 +29,9 @@ class _Progress:
             return
         self.shown = now
         self.written = True
-        sys.stderr.write(f"\rsra quantify: {done:,} of {total:,} risks simulated "
-                         f"({self.years:,} years each)")  # fmt: skip
+        sys.stderr.write(
+            f"\rsra quantify: {done:,} of {total:,} risks simulated ({self.years:,} years each)"
+        )
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -40,21 +41,57 @@ class _Progress:
 
 @click.command("quantify")
 @workspace_option
-@click.option("--years", type=click.IntRange(min=1, max=MAX_YEARS), default=DEFAULT_YEARS,
-              show_default=True, metavar="N", help="Simulated years.")
-@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
-              metavar="S", help="Random seed: the same seed gives the same numbers.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
-              help="Write to FILE (replaced atomically) instead of stdout.")
+@click.option(
+    "--years",
+    type=click.IntRange(min=1, max=MAX_YEARS),
+    default=DEFAULT_YEARS,
+    show_default=True,
+    metavar="N",
+    help="Simulated years.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    metavar="S",
+    help="Random seed: the same seed gives the same numbers.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "out",
+    type=OutputPath(),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (replaced atomically) instead of stdout.",
+)
 @today_option
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress on standard error (default: only on a terminal).")
-def quantify_command(workspace: Path | None, years: int, seed: int, fmt: str, out: Path | None,
-                     today: datetime | None, no_cache: bool,
-                     progress: bool | None) -> None:  # fmt: skip
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on standard error (default: only on a terminal).",
+)
+def quantify_command(
+    workspace: Path | None,
+    years: int,
+    seed: int,
+    fmt: str,
+    out: Path | None,
+    today: datetime | None,
+    no_cache: bool,
+    progress: bool | None,
+) -> None:
     """Estimate each risk's annual loss in USD, and the register's, by Monte Carlo.
 
     Each simulated year draws every risk's loss event frequency and loss
@@ -80,8 +117,11 @@ def quantify_command(workspace: Path | None, years: int, seed: int, fmt: str, ou
     loaded = load_workspace(workspace, use_cache=not no_cache)
     errors = sum(1 for finding in loaded.findings if finding.severity is Severity.ERROR)
     if errors:
-        click.echo(f"sra quantify: {errors} error(s) found while loading; risks concerned use "
-                   "the calibration or are left out (run `sra lint`)", err=True)  # fmt: skip
+        click.echo(
+            f"sra quantify: {errors} error(s) found while loading; risks concerned use "
+            "the calibration or are left out (run `sra lint`)",
+            err=True,
+        )
     show = sys.stderr.isatty() if progress is None else progress
     meter = _Progress(years) if show else None
     result = quantify(loaded, years=years, seed=seed, progress=meter)

@@ -25,30 +25,71 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
 
 @click.command("report")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(list(_SUFFIX)), default="html",
-              show_default=True,
-              help="html (one self-contained file), pdf, md (Markdown) or docx (Word).")
-@click.option("--out", "--output", "-o", "out", type=OutputPath(allow_dash=True), default=None,
-              metavar="PATH",
-              help="Where to write (default: sra-report.<format>; - for standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(_SUFFIX)),
+    default="html",
+    show_default=True,
+    help="html (one self-contained file), pdf, md (Markdown) or docx (Word).",
+)
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "out",
+    type=OutputPath(allow_dash=True),
+    default=None,
+    metavar="PATH",
+    help="Where to write (default: sra-report.<format>; - for standard output).",
+)
 @today_option
-@click.option("--history/--no-history", default=True, show_default=True,
-              help="Include the review history from git when the workspace is in a repository.")
-@click.option("--history-limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="List at most the N newest commits (default 100).")
-@click.option("--history-measure", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Compute the numbers of at most the N newest commits not yet cached "
-                   "(default 10).")
-@click.option("--detail-limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Rows a section shows before the rest move to an appendix (default 200; "
-                   "50 in a PDF, whose appendices are attached files).")
+@click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Include the review history from git when the workspace is in a repository.",
+)
+@click.option(
+    "--history-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="List at most the N newest commits (default 100).",
+)
+@click.option(
+    "--history-measure",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Compute the numbers of at most the N newest commits not yet cached (default 10).",
+)
+@click.option(
+    "--detail-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Rows a section shows before the rest move to an appendix (default 200; "
+    "50 in a PDF, whose appendices are attached files).",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
-@click.option("--progress/--no-progress", default=None,
-              help="Each stage and its time on standard error (default: only on a terminal).")
-def report_command(workspace: Path | None, fmt: str, out: Path | None, today: datetime | None,
-                   history: bool, history_limit: int | None, history_measure: int | None,
-                   detail_limit: int | None, no_cache: bool,
-                   progress: bool | None) -> None:  # fmt: skip
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Each stage and its time on standard error (default: only on a terminal).",
+)
+def report_command(
+    workspace: Path | None,
+    fmt: str,
+    out: Path | None,
+    today: datetime | None,
+    history: bool,
+    history_limit: int | None,
+    history_measure: int | None,
+    detail_limit: int | None,
+    no_cache: bool,
+    progress: bool | None,
+) -> None:
     """Write the SRA document: the signed risk analysis auditors read.
 
     Sections carry the headings auditors look for (Scope, Methodology, Asset
@@ -73,9 +114,17 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     with Stages("sra report", enabled=show) as stages:
         stages.start("loading the workspace")
         ws = load_workspace(workspace, use_cache=not no_cache)
-        data, document = _render(ws, fmt, day, stages, history=history,
-                                 history_limit=history_limit, history_measure=history_measure,
-                                 detail_limit=detail_limit, no_cache=no_cache)
+        data, document = _render(
+            ws,
+            fmt,
+            day,
+            stages,
+            history=history,
+            history_limit=history_limit,
+            history_measure=history_measure,
+            detail_limit=detail_limit,
+            no_cache=no_cache,
+        )
     if str(target) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -83,14 +132,25 @@ def report_command(workspace: Path | None, fmt: str, out: Path | None, today: da
     from ..writing import file_digest, replace_file
 
     replace_file(target, data, file_digest(target))
-    click.echo(f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
-               f"{document.organization} as of {day.isoformat()}, "
-               f"{document.banner.title}")  # fmt: skip
+    click.echo(
+        f"Wrote {target} ({fmt}, {len(data):,} bytes): {document.title} of "
+        f"{document.organization} as of {day.isoformat()}, "
+        f"{document.banner.title}"
+    )
 
 
-def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool,
-            history_limit: int | None, history_measure: int | None, detail_limit: int | None,
-            no_cache: bool) -> tuple[bytes, Report]:  # fmt: skip
+def _render(
+    ws: Workspace,
+    fmt: str,
+    day: date,
+    stages: Stages,
+    *,
+    history: bool,
+    history_limit: int | None,
+    history_measure: int | None,
+    detail_limit: int | None,
+    no_cache: bool,
+) -> tuple[bytes, Report]:
     """The document's bytes in `fmt`, each stage announced on `stages`."""
     from ..report import (
         DETAIL_LIMIT,
@@ -107,8 +167,10 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
 
     errors = sum(1 for finding in ws.findings if finding.severity is Severity.ERROR)
     if errors:
-        stages.say(f"sra report: {errors} error(s) found while loading; the records concerned "
-                   "are left out of the report and listed under Findings")  # fmt: skip
+        stages.say(
+            f"sra report: {errors} error(s) found while loading; the records concerned "
+            "are left out of the report and listed under Findings"
+        )
     past: History | None = None
     problem: str | None = "this rendering was made with --no-history"
     if history:
@@ -118,9 +180,13 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
             stages.start(f"measuring {commit.short} ({commit.date})")
 
         stages.start("reading the review history")
-        past, problem = load_history(ws.root, limit=history_limit or HISTORY_LIMIT,
-                                     measure=measure, use_cache=not no_cache,
-                                     progress=progress if stages.enabled else None)
+        past, problem = load_history(
+            ws.root,
+            limit=history_limit or HISTORY_LIMIT,
+            measure=measure,
+            use_cache=not no_cache,
+            progress=progress if stages.enabled else None,
+        )
     stages.start(f"building the document ({len(ws.risks):,} risks)")
     limit = detail_limit or (PDF_DETAIL_LIMIT if fmt == "pdf" else DETAIL_LIMIT)
     document = build_report(ws, day, history=past, history_problem=problem, detail_limit=limit)
@@ -130,8 +196,9 @@ def _render(ws: Workspace, fmt: str, day: date, stages: Stages, *, history: bool
     if fmt == "docx":
         return render_docx(document), document
     if fmt == "pdf":
-        return render_pdf(document, laying_out=lambda what: stages.start(
-            f"laying out the PDF pages ({what})")), document  # fmt: skip
+        return render_pdf(
+            document, laying_out=lambda what: stages.start(f"laying out the PDF pages ({what})")
+        ), document
     return render_html(document).encode("utf-8"), document
 
 

@@ -10,8 +10,14 @@ from ..rules.engine import UnknownSelector, check_selectors
 
 
 @click.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def rules_command(fmt: str) -> None:
     """List every rule: code, name, default severity and what it flags.
 
@@ -25,8 +31,14 @@ def rules_command(fmt: str) -> None:
 
 @click.command("explain")
 @click.argument("rule")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def explain_command(rule: str, fmt: str) -> None:
     """Show one rule's documentation: rationale, fix, example and citation.
 

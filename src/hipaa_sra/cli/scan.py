@@ -38,9 +38,11 @@ class _Progress:
         self.rows += rows
         self.bytes += size
         elapsed = max(time.monotonic() - self.start, 1e-6)
-        sys.stderr.write(f"\rscanned {self.rows:,} rows, {self.bytes / 1e6:,.0f} MB "
-                         f"({self.rows / elapsed:,.0f} rows/s, "
-                         f"{self.bytes / 1e6 / elapsed:,.1f} MB/s)")  # fmt: skip
+        sys.stderr.write(
+            f"\rscanned {self.rows:,} rows, {self.bytes / 1e6:,.0f} MB "
+            f"({self.rows / elapsed:,.0f} rows/s, "
+            f"{self.bytes / 1e6 / elapsed:,.1f} MB/s)"
+        )
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -55,16 +57,20 @@ def _asset(assets: dict[str, Asset], key: str) -> Asset:
     return assets[key]
 
 
-def _workspace_targets(assets: dict[str, Asset], only: str | None,
-                       filters: Filters) -> list[Target]:  # fmt: skip
+def _workspace_targets(
+    assets: dict[str, Asset], only: str | None, filters: Filters
+) -> list[Target]:
     chosen = [_asset(assets, only)] if only else list(assets.values())
     targets = []
     for asset in chosen:
         for entry in asset.scan:
             if entry.source is None:
                 continue  # unreadable: the loader reported it
-            own = replace(filters, schemas=entry.schemas or filters.schemas,
-                          tables=entry.tables or filters.tables)  # fmt: skip
+            own = replace(
+                filters,
+                schemas=entry.schemas or filters.schemas,
+                tables=entry.tables or filters.tables,
+            )
             targets.append(Target(entry.source, asset.id, own))
     if not targets:
         where = f"asset `{only}` has" if only else "no asset has"
@@ -75,40 +81,101 @@ def _workspace_targets(assets: dict[str, Asset], only: str | None,
 @click.command("scan")
 @click.argument("sources", nargs=-1)
 @workspace_option
-@click.option("--asset", metavar="ID", help="Tie the sources given to this inventory asset "
-              "(without SOURCES: scan that asset's `scan:` list).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=OutputPath(), default=None,
-              help="Write the result to this file instead of standard output.")
-@click.option("--show-samples", is_flag=True,
-              help="Show up to three example values per column found, masked (***-**-1234).")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None,
-              help="Read at most this many rows per table (default: all).")
-@click.option("--sample", "sample_percent", type=click.FloatRange(0, 100, min_open=True),
-              default=None, metavar="PERCENT",
-              help="Databases: read about this percent of each table (TABLESAMPLE SYSTEM).")
-@click.option("--schema", "schemas", multiple=True, help="PostgreSQL: only tables in this "
-              "schema (repeatable).")
-@click.option("--table", "tables", multiple=True,
-              help="Databases: only this table, `name` or `schema.name` (repeatable).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True, help="Scan in this process, or on a Dask cluster (files only).")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="With --engine dask: the scheduler's address (tcp://host:8786); default: "
-                   "threads in this process.")
-@click.option("--record-evidence", is_flag=True,
-              help="Write each fully scanned source's result as evidence on its asset's "
-                   "`scan:` entry (date, rows sampled, detector version, digest).")
+@click.option(
+    "--asset",
+    metavar="ID",
+    help="Tie the sources given to this inventory asset "
+    "(without SOURCES: scan that asset's `scan:` list).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=OutputPath(),
+    default=None,
+    help="Write the result to this file instead of standard output.",
+)
+@click.option(
+    "--show-samples",
+    is_flag=True,
+    help="Show up to three example values per column found, masked (***-**-1234).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Read at most this many rows per table (default: all).",
+)
+@click.option(
+    "--sample",
+    "sample_percent",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=None,
+    metavar="PERCENT",
+    help="Databases: read about this percent of each table (TABLESAMPLE SYSTEM).",
+)
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="PostgreSQL: only tables in this schema (repeatable).",
+)
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    help="Databases: only this table, `name` or `schema.name` (repeatable).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Scan in this process, or on a Dask cluster (files only).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler's address (tcp://host:8786); default: "
+    "threads in this process.",
+)
+@click.option(
+    "--record-evidence",
+    is_flag=True,
+    help="Write each fully scanned source's result as evidence on its asset's "
+    "`scan:` entry (date, rows sampled, detector version, digest).",
+)
 @today_option
-@click.option("--progress/--no-progress", default=None,
-              help="Progress on standard error (default: only on a terminal).")
-def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | None, fmt: str,
-                 output: Path | None, show_samples: bool, max_rows: int | None,
-                 sample_percent: float | None, schemas: tuple[str, ...],
-                 tables: tuple[str, ...], engine: str, scheduler: str | None,
-                 record_evidence: bool, today: datetime | None,
-                 progress: bool | None) -> None:  # fmt: skip
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on standard error (default: only on a terminal).",
+)
+def scan_command(
+    sources: tuple[str, ...],
+    workspace: Path | None,
+    asset: str | None,
+    fmt: str,
+    output: Path | None,
+    show_samples: bool,
+    max_rows: int | None,
+    sample_percent: float | None,
+    schemas: tuple[str, ...],
+    tables: tuple[str, ...],
+    engine: str,
+    scheduler: str | None,
+    record_evidence: bool,
+    today: datetime | None,
+    progress: bool | None,
+) -> None:
     """Find PHI in files and databases.
 
     SOURCES are CSV, TSV, JSON Lines or Parquet files, folders or globs of them,
@@ -134,8 +201,9 @@ def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | 
     """
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    filters = Filters(schemas=schemas, tables=tables, max_rows=max_rows,
-                      sample_percent=sample_percent)  # fmt: skip
+    filters = Filters(
+        schemas=schemas, tables=tables, max_rows=max_rows, sample_percent=sample_percent
+    )
     assets: dict[str, Asset] = {}
     root: Path | None = None
     digests: Digests | None = None
@@ -182,8 +250,14 @@ def scan_command(sources: tuple[str, ...], workspace: Path | None, asset: str | 
         raise SystemExit(1)
 
 
-def _record(result: ScanResult, assets: dict[str, Asset], root: Path, today: date,
-            targets: list[Target], digests: Digests | None) -> None:  # fmt: skip
+def _record(
+    result: ScanResult,
+    assets: dict[str, Asset],
+    root: Path,
+    today: date,
+    targets: list[Target],
+    digests: Digests | None,
+) -> None:
     """Write the evidence through the editor; say what was written and what was not."""
     from ..scan.evidence import plan_evidence, record, stored_source
 

@@ -13,10 +13,14 @@ from .common import OutputPath
 
 
 @click.command("schema")
-@click.option("--out", "out", type=OutputPath(file_okay=False, dir_okay=True, allowed=(".schema",)),
-              default=None,
-              help="Write one <kind>.schema.json per file kind into this directory (inside a "
-                   "workspace, only its .schema/).")
+@click.option(
+    "--out",
+    "out",
+    type=OutputPath(file_okay=False, dir_okay=True, allowed=(".schema",)),
+    default=None,
+    help="Write one <kind>.schema.json per file kind into this directory (inside a "
+    "workspace, only its .schema/).",
+)
 def schema_command(out: Path | None) -> None:
     """Print (or write) the JSON Schema of each workspace file kind.
 

@@ -19,12 +19,31 @@ from .common import OutputPath, use_colour, workspace_option
 
 @click.command("score")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Show only the N highest-ranked risks.")
-@click.option("--out", "--output", "-o", "out", type=OutputPath(), default=None, metavar="FILE",
-              help="Write to FILE (replaced atomically) instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Show only the N highest-ranked risks.",
+)
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "out",
+    type=OutputPath(),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (replaced atomically) instead of stdout.",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def score_command(
     workspace: Path | None, fmt: str, limit: int | None, out: Path | None, no_cache: bool
@@ -49,8 +68,11 @@ def score_command(
     total = len(loaded.risks)
     errors = sum(1 for finding in loaded.findings if finding.severity is Severity.ERROR)
     if errors:
-        click.echo(f"sra score: {errors} error(s) found while loading; scores may be incomplete "
-                   "or wrong until they are fixed (run `sra validate`)", err=True)  # fmt: skip
+        click.echo(
+            f"sra score: {errors} error(s) found while loading; scores may be incomplete "
+            "or wrong until they are fixed (run `sra validate`)",
+            err=True,
+        )
     if fmt == "json":
         text = scores_json(scored, matrix, total=total) + "\n"
     elif fmt == "csv":
@@ -86,4 +108,3 @@ def _matrix(loaded: Workspace) -> RiskMatrix:
         path = ("methodology", exc.field) if exc.field else ("methodology",)
         where = loaded.locate(manifest, path)
         raise LoadError(where.file, exc.message, where.line, where.column, hint=exc.hint) from None
-

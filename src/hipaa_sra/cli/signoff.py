@@ -48,24 +48,57 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
 
 @click.command("signoff")
 @workspace_option
-@click.option("--role", required=True, callback=_text,
-              help="The role you sign for, e.g. compliance-officer or engineering-owner.")
+@click.option(
+    "--role",
+    required=True,
+    callback=_text,
+    help="The role you sign for, e.g. compliance-officer or engineering-owner.",
+)
 @click.option("--name", required=True, callback=_text, help="Your name, as in sra.yaml `people`.")
-@click.option("--email", required=True, callback=_text,
-              help="Your email; with --ssh-key, the identity in the allowed-signers file.")
-@click.option("--ssh-key", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Sign with this SSH key (private key, or public key held by ssh-agent).")
-@click.option("--statement", callback=_text, default=DEFAULT_STATEMENT,
-              help="What you attest to (default: a review-and-accept statement).")
-@click.option("--accept-findings", "accept", callback=_text, metavar="REASON",
-              help="Sign although errors are open, saying why; the reason and the open errors "
-                   "are recorded in the sign-off.")
+@click.option(
+    "--email",
+    required=True,
+    callback=_text,
+    help="Your email; with --ssh-key, the identity in the allowed-signers file.",
+)
+@click.option(
+    "--ssh-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Sign with this SSH key (private key, or public key held by ssh-agent).",
+)
+@click.option(
+    "--statement",
+    callback=_text,
+    default=DEFAULT_STATEMENT,
+    help="What you attest to (default: a review-and-accept statement).",
+)
+@click.option(
+    "--accept-findings",
+    "accept",
+    callback=_text,
+    metavar="REASON",
+    help="Sign although errors are open, saying why; the reason and the open errors "
+    "are recorded in the sign-off.",
+)
 @today_option
-@click.option("--now", callback=_moment, metavar="ISO8601",
-              help="Sign as of this date-time with zone instead of the clock (for tests).")
-def signoff_command(workspace: Path | None, role: str, name: str, email: str,
-                    ssh_key: Path | None, statement: str, accept: str | None,
-                    today: datetime | None, now: datetime) -> None:  # fmt: skip
+@click.option(
+    "--now",
+    callback=_moment,
+    metavar="ISO8601",
+    help="Sign as of this date-time with zone instead of the clock (for tests).",
+)
+def signoff_command(
+    workspace: Path | None,
+    role: str,
+    name: str,
+    email: str,
+    ssh_key: Path | None,
+    statement: str,
+    accept: str | None,
+    today: datetime | None,
+    now: datetime,
+) -> None:
     """Sign the current content of the workspace in a role.
 
     Prints the lint summary the signer attests to (counts by severity, and
@@ -90,9 +123,16 @@ def signoff_command(workspace: Path | None, role: str, name: str, email: str,
     """
     # Never from the cache: what is signed must be what is on disk, byte for byte.
     ws = load_workspace(workspace, use_cache=False)
-    request = SignoffRequest(role, name, email, now, statement or None, ssh_key,
-                             today=today.date() if today is not None else None,
-                             accept_findings=accept)  # fmt: skip
+    request = SignoffRequest(
+        role,
+        name,
+        email,
+        now,
+        statement or None,
+        ssh_key,
+        today=today.date() if today is not None else None,
+        accept_findings=accept,
+    )
     notes = check_request(ws, request)
     attestation = attest(ws, request.lint_date, accept)
     click.echo(inert(attestation_text(attestation)))
@@ -102,20 +142,29 @@ def signoff_command(workspace: Path | None, role: str, name: str, email: str,
         click.echo(f"sra: not signed: {inert(str(exc))}", err=True)
         raise SystemExit(1) from None
     if accept and attestation.attested.accepted is None:
-        notes += ("no error was open, so --accept-findings had nothing to accept and is not "
-                  "recorded",)  # fmt: skip
+        notes += (
+            "no error was open, so --accept-findings had nothing to accept and is not recorded",
+        )
     for note in dict.fromkeys((*notes, *written.notes)):
         click.echo(f"sra: note: {inert(note)}", err=True)
     signed = " with an SSH signature" if written.signoff.signature else ""
     click.echo(f"Signed {written.signoff.digest} as {role}{signed}: {written.path}")
-    click.echo(f"Commit {written.path.name} and {written.objects.name} in "
-               f"{written.path.parent}/; check with `sra verify`.")  # fmt: skip
+    click.echo(
+        f"Commit {written.path.name} and {written.objects.name} in "
+        f"{written.path.parent}/; check with `sra verify`."
+    )
 
 
 @click.command("verify")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def verify_command(workspace: Path | None, fmt: str) -> None:
     """Check that every required role signed the current content.
 

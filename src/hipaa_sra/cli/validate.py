@@ -14,8 +14,14 @@ from .common import use_colour, workspace_option
 
 @click.command("validate")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
 def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
     """Load the workspace and report schema problems, duplicate ids and dangling references.
@@ -30,8 +36,9 @@ def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
     """
     result = check_workspace(workspace, use_cache=not no_cache)
     if fmt == "json":
-        click.echo(findings_json(result.findings, {"counts": result.counts,
-                                                   "files": len(result.files)}))
+        click.echo(
+            findings_json(result.findings, {"counts": result.counts, "files": len(result.files)})
+        )
     else:
         if result.findings:
             click.echo(findings_text(result.findings, colour=use_colour()))

@@ -56,8 +56,9 @@ def out_dtype(rule: Rule, dtype: pl.DataType) -> pl.DataType:
 class TableTransform:
     """The policy of one table, bound to its columns' types."""
 
-    def __init__(self, table: str, rules: Mapping[str, Rule], schema: pl.Schema,
-                 context: Context) -> None:  # fmt: skip
+    def __init__(
+        self, table: str, rules: Mapping[str, Rule], schema: pl.Schema, context: Context
+    ) -> None:
         self.table = table
         self.rules = dict(rules)
         self.schema = schema
@@ -65,9 +66,11 @@ class TableTransform:
         self._maps: dict[str, tuple[pl.Series, pl.Series]] = {}
         missing = [c for c in schema.names() if c not in rules]
         if missing:
-            raise ActionError(f"table `{table}`: column(s) {', '.join(missing)} are not in the "
-                              "policy; every column needs an action (`keep` if it holds no "
-                              "identifier); `sra deidentify --init-policy` lists them all")
+            raise ActionError(
+                f"table `{table}`: column(s) {', '.join(missing)} are not in the "
+                "policy; every column needs an action (`keep` if it holds no "
+                "identifier); `sra deidentify --init-policy` lists them all"
+            )
         for rule in self.rules.values():
             context.counts[rule.action.value] += 1
 
@@ -96,8 +99,7 @@ class TableTransform:
         """Get the replacements of these distinct values of each column, for `bound`."""
         for column, kind, rule in self._needs():
             distinct = values[column].cast(pl.String).drop_nulls().unique()
-            self._maps[_key(column, kind)] = (distinct, self._replace(column, kind, rule,
-                                                                      distinct))  # fmt: skip
+            self._maps[_key(column, kind)] = (distinct, self._replace(column, kind, rule, distinct))
 
     def lookups(self, batch: pl.DataFrame) -> dict[str, pl.Series]:
         """Each lookup's value on every row of `batch`, issuing what the store lacks.
@@ -121,21 +123,31 @@ class TableTransform:
         if kind == "pseudonym":
             key = self.context.key
             if key is None:
-                raise ActionError("pseudonymize needs a key: set SRA_DEID_KEY in the "
-                                  "environment (kept out of the policy and the output)")
+                raise ActionError(
+                    "pseudonymize needs a key: set SRA_DEID_KEY in the "
+                    "environment (kept out of the policy and the output)"
+                )
             # One HMAC per distinct value (hashlib has no vectorised form); rows gather after.
-            return pl.Series([None if v is None else hmac.new(key, v.encode(), hashlib.sha256)
-                              .hexdigest() for v in values.to_list()], dtype=pl.String)
+            return pl.Series(
+                [
+                    None if v is None else hmac.new(key, v.encode(), hashlib.sha256).hexdigest()
+                    for v in values.to_list()
+                ],
+                dtype=pl.String,
+            )
         if store is None:
-            raise ActionError(f"table `{self.table}`: column `{column}` needs the mapping "
-                              "store (surrogate, date-shift): give --mapping-store")
+            raise ActionError(
+                f"table `{self.table}`: column `{column}` needs the mapping "
+                "store (surrogate, date-shift): give --mapping-store"
+            )
         if kind == "offset":
             return store.offsets(rule.domain_of(column), values, rule.max_days)
         return store.surrogates(rule.domain_of(column), values, self._maker(rule))
 
     def _maker(self, rule: Rule) -> Make:
-        rng: np.random.Generator = self.context.store.rng if self.context.store else (
-            np.random.default_rng())  # fmt: skip
+        rng: np.random.Generator = (
+            self.context.store.rng if self.context.store else (np.random.default_rng())
+        )
         if rule.type is IdentifierType.EMAIL:
             return lambda values: emails(values, rng)
         return lambda values: shaped(values, rng)
@@ -164,8 +176,11 @@ def encode(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     ids = present.to_physical().to_numpy()
     where = np.zeros(int(ids.max()) + 1 if len(ids) else 0, dtype=np.uint32)
     where[ids] = np.arange(len(ids), dtype=np.uint32)
-    positions = pl.Series(where).gather(coded.to_physical()) if len(ids) else pl.Series(
-        [None] * values.len(), dtype=pl.UInt32)  # fmt: skip
+    positions = (
+        pl.Series(where).gather(coded.to_physical())
+        if len(ids)
+        else pl.Series([None] * values.len(), dtype=pl.UInt32)
+    )
     return positions, present.cast(pl.String).alias(values.name)
 
 
@@ -216,8 +231,9 @@ class Bound:
             out[key] = found.get_column("v").gather(rows)
         return out
 
-    def frame(self, batch: pl.DataFrame,
-              lookups: Mapping[str, pl.Series] | None = None) -> pl.DataFrame:  # fmt: skip
+    def frame(
+        self, batch: pl.DataFrame, lookups: Mapping[str, pl.Series] | None = None
+    ) -> pl.DataFrame:
         """The de-identified batch: every column's action at once, dropped columns gone.
 
         Generalized text columns (dates, ZIP codes, ages) hold few distinct values: each is

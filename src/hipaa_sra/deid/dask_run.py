@@ -36,8 +36,7 @@ def connect(scheduler: str | None) -> Any:
     try:
         return Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
     except OSError as exc:
-        raise SraError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}"
-                       ) from None  # fmt: skip
+        raise SraError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}") from None
 
 
 def _frame(part: Any, fmt: str) -> pl.DataFrame:
@@ -63,8 +62,7 @@ def _write_part(part: Any, fmt: str, bound: Bound, path: str, header: bool) -> i
     frame = bound.frame(_frame(part, fmt))
     if fmt in ("csv", "tsv"):
         with open(path, "wb") as handle:
-            frame.write_csv(handle, include_header=header,
-                            separator="\t" if fmt == "tsv" else ",")  # fmt: skip
+            frame.write_csv(handle, include_header=header, separator="\t" if fmt == "tsv" else ",")
     else:
         frame.write_parquet(path)
     return frame.height
@@ -87,19 +85,24 @@ def _partitions(entry: FileEntry) -> list[Any]:
         return [delayed(_row_group)(location, i) for i in range(max(groups, 1))]
     import dask.dataframe as dd
 
-    frame = dd.read_csv(location, dtype=str, keep_default_na=False, na_values=[""],
-                        sep="\t" if entry.file.fmt == "tsv" else ",",
-                        blocksize=PARTITION_BYTES)  # fmt: skip
+    frame = dd.read_csv(
+        location,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        sep="\t" if entry.file.fmt == "tsv" else ",",
+        blocksize=PARTITION_BYTES,
+    )
     return list(frame.to_delayed())
 
 
 def _compute(value: Any, client: Any) -> Any:
-    return client.compute(value).result() if client is not None else value.compute(
-        scheduler="threads")  # fmt: skip
+    return (
+        client.compute(value).result() if client is not None else value.compute(scheduler="threads")
+    )
 
 
-def copy_file_dask(entry: FileEntry, transform: TableTransform, root: Path,
-                   client: Any) -> None:  # fmt: skip
+def copy_file_dask(entry: FileEntry, transform: TableTransform, root: Path, client: Any) -> None:
     """Copy one file with its partitions transformed on the cluster."""
     fmt = entry.file.fmt
     if fmt == "jsonl":
@@ -118,8 +121,10 @@ def copy_file_dask(entry: FileEntry, transform: TableTransform, root: Path,
         folder = root / ".parts" / entry.rel
         folder.mkdir(parents=True, exist_ok=True)
         paths = [str(folder / f"part-{i:05d}") for i in range(len(parts))]
-        tasks = [delayed(_write_part)(p, fmt, bound, path, i == 0)
-                 for i, (p, path) in enumerate(zip(parts, paths, strict=True))]  # fmt: skip
+        tasks = [
+            delayed(_write_part)(p, fmt, bound, path, i == 0)
+            for i, (p, path) in enumerate(zip(parts, paths, strict=True))
+        ]
         _compute(delayed(sum)(tasks), client)
         target.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "parquet":

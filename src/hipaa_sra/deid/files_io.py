@@ -42,8 +42,13 @@ class FileEntry:
 def reader(entry: FileTable) -> pl.LazyFrame:
     """The file as a lazy frame: CSV as text (ZIP codes keep their zeros), others typed."""
     if entry.fmt in ("csv", "tsv"):
-        return pl.scan_csv(entry.location, infer_schema=False, glob=False, raise_if_empty=False,
-                           separator="\t" if entry.fmt == "tsv" else ",")  # fmt: skip
+        return pl.scan_csv(
+            entry.location,
+            infer_schema=False,
+            glob=False,
+            raise_if_empty=False,
+            separator="\t" if entry.fmt == "tsv" else ",",
+        )
     if entry.fmt == "jsonl":
         return pl.scan_ndjson(entry.location, infer_schema_length=10_000)
     return pl.scan_parquet(entry.location, glob=False)
@@ -81,8 +86,9 @@ def write(frame: pl.LazyFrame, path: Path, fmt: str) -> None:
         frame.sink_parquet(path)
 
 
-def copy_file(entry: FileEntry, transform: TableTransform, root: Path,
-              tally: Tally | None = None) -> int:  # fmt: skip
+def copy_file(
+    entry: FileEntry, transform: TableTransform, root: Path, tally: Tally | None = None
+) -> int:
     """Stream the table's copy to `root / entry.rel`, each batch counted by `tally`; rows.
 
     One pass: polars reads the file in batches; here each batch gets its replacements (in
@@ -118,17 +124,26 @@ def copy_file(entry: FileEntry, transform: TableTransform, root: Path,
 def _schema(transform: TableTransform) -> pl.Schema:
     """The copy's columns and types, as `frame` makes them."""
     empty = pl.DataFrame(schema=transform.schema)
-    return transform.bound().frame(empty, {key: pl.Series([], dtype=dtype) for key, dtype in
-                                           _lookup_types(transform).items()}).schema
+    return (
+        transform.bound()
+        .frame(
+            empty,
+            {key: pl.Series([], dtype=dtype) for key, dtype in _lookup_types(transform).items()},
+        )
+        .schema
+    )
 
 
 def _lookup_types(transform: TableTransform) -> dict[str, pl.DataType]:
-    return {key: pl.Int32() if key.startswith("offset:") else pl.String()
-            for key in transform.lookup_keys()}  # fmt: skip
+    return {
+        key: pl.Int32() if key.startswith("offset:") else pl.String()
+        for key in transform.lookup_keys()
+    }
 
 
-def _pipeline(entry: FileEntry, transform: TableTransform, tally: Tally | None,
-              rows: list[int]) -> Iterator[pl.DataFrame]:  # fmt: skip
+def _pipeline(
+    entry: FileEntry, transform: TableTransform, tally: Tally | None, rows: list[int]
+) -> Iterator[pl.DataFrame]:
     workers = max(1, pl.thread_pool_size())
     bound = transform.bound()
 

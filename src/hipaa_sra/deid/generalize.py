@@ -6,8 +6,25 @@ from datetime import date
 
 import polars as pl
 
-RESTRICTED_ZIP3 = ("036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830",
-                   "831", "878", "879", "884", "890", "893")  # fmt: skip
+RESTRICTED_ZIP3 = (
+    "036",
+    "059",
+    "063",
+    "102",
+    "203",
+    "556",
+    "692",
+    "790",
+    "821",
+    "823",
+    "830",
+    "831",
+    "878",
+    "879",
+    "884",
+    "890",
+    "893",
+)
 """Three-digit ZIP prefixes of 20,000 people or fewer (HHS guidance, 2000 Census): to 000."""
 OLDEST = "90+"
 """The one category for every age over 89 (164.514(b)(2)(i)(C))."""
@@ -15,8 +32,14 @@ OLDEST = "90+"
 _YEAR = r"(?:^|\D)((?:1[89]|20)\d\d)(?:\D|$)"
 """A four-digit year from 1800 to 2099 standing alone in a date as text."""
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y/%m/%d")
-_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S",
-                     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")  # fmt: skip
+_DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+)
 
 
 def parse_datetime(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -62,9 +85,13 @@ def zip3(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         text = text.str.zfill(5)  # a ZIP stored as a number lost its leading zeros
     digits = text.str.replace_all(r"\D", "")
     first = digits.str.slice(0, 3)
-    return (pl.when(digits.str.len_chars() < 3).then(None)
-            .when(first.is_in(list(RESTRICTED_ZIP3))).then(pl.lit("000"))
-            .otherwise(first))  # fmt: skip
+    return (
+        pl.when(digits.str.len_chars() < 3)
+        .then(None)
+        .when(first.is_in(list(RESTRICTED_ZIP3)))
+        .then(pl.lit("000"))
+        .otherwise(first)
+    )
 
 
 def age(value: pl.Expr) -> pl.Expr:
@@ -80,7 +107,13 @@ def shift(value: pl.Expr, dtype: pl.DataType, days: pl.Expr) -> pl.Expr:
     if dtype == pl.Date:
         return moved.dt.date()
     if isinstance(dtype, pl.Datetime):
-        return moved.cast(dtype) if dtype.time_zone is None else moved.dt.replace_time_zone(
-            dtype.time_zone).cast(dtype)  # fmt: skip
-    return (pl.when(has_time(value, dtype)).then(moved.dt.strftime("%Y-%m-%d %H:%M:%S"))
-            .otherwise(moved.dt.strftime("%Y-%m-%d")))  # fmt: skip
+        return (
+            moved.cast(dtype)
+            if dtype.time_zone is None
+            else moved.dt.replace_time_zone(dtype.time_zone).cast(dtype)
+        )
+    return (
+        pl.when(has_time(value, dtype))
+        .then(moved.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        .otherwise(moved.dt.strftime("%Y-%m-%d"))
+    )

@@ -35,8 +35,9 @@ class Action(StrEnum):
     REDACT_TEXT = "redact-text"
 
 
-REMOVING = frozenset({Action.DROP, Action.REDACT, Action.GENERALIZE, Action.SURROGATE,
-                      Action.REDACT_TEXT})  # fmt: skip
+REMOVING = frozenset(
+    {Action.DROP, Action.REDACT, Action.GENERALIZE, Action.SURROGATE, Action.REDACT_TEXT}
+)
 """Actions that remove an identifier in the Safe Harbor sense. `surrogate` replaces it with a
 random code not derived from the individual (164.514(c)); `pseudonymize` is derived (a keyed
 hash) and `date-shift` keeps a date finer than the year, so neither counts."""
@@ -58,8 +59,11 @@ class Rule(_Strict):
 
     action: Action
     type: IdentifierType | None = Field(None, description="Identifier type the column holds.")
-    domain: str | None = Field(None, description="surrogate, date-shift: the mapping shared "
-                               "by columns that must join (default: the column's name).")
+    domain: str | None = Field(
+        None,
+        description="surrogate, date-shift: the mapping shared "
+        "by columns that must join (default: the column's name).",
+    )
     subject: str | None = Field(None, description="date-shift: the column naming the person.")
     max_days: int = Field(30, ge=1, le=3650, description="date-shift: offsets within +/- N.")
     note: str | None = None
@@ -106,22 +110,33 @@ def _fit(rule: Rule) -> tuple[str, str | None] | None:
     kind = rule.type
     if rule.action is Action.GENERALIZE:
         if kind is None:
-            return ("generalize needs the column's `type` (date, zip or age-over-89)",
-                    "add `type: date`, `type: zip` or `type: age-over-89`")
+            return (
+                "generalize needs the column's `type` (date, zip or age-over-89)",
+                "add `type: date`, `type: zip` or `type: age-over-89`",
+            )
         if kind not in GENERALIZABLE:
-            return (f"generalize does not fit `type: {kind}`: it turns dates into years, ZIP "
-                    "codes into three digits and ages over 89 into 90+",
-                    "use redact, drop or surrogate")
+            return (
+                f"generalize does not fit `type: {kind}`: it turns dates into years, ZIP "
+                "codes into three digits and ages over 89 into 90+",
+                "use redact, drop or surrogate",
+            )
     if rule.action is Action.DATE_SHIFT:
         if kind not in (None, IdentifierType.DATE):
             return f"date-shift fits dates, not `type: {kind}`", "use redact or surrogate"
         if rule.subject is None:
-            return ("date-shift needs `subject:`, the column naming the person whose dates "
-                    "move together", "add `subject: patient_id`, the person's column")
-    if rule.action is Action.SURROGATE and kind in (IdentifierType.DATE,
-                                                   IdentifierType.AGE_OVER_89):
-        return (f"surrogate does not fit `type: {kind}`: a random value breaks what the "
-                "column means", "use generalize (or date-shift for dates)")
+            return (
+                "date-shift needs `subject:`, the column naming the person whose dates "
+                "move together",
+                "add `subject: patient_id`, the person's column",
+            )
+    if rule.action is Action.SURROGATE and kind in (
+        IdentifierType.DATE,
+        IdentifierType.AGE_OVER_89,
+    ):
+        return (
+            f"surrogate does not fit `type: {kind}`: a random value breaks what the column means",
+            "use generalize (or date-shift for dates)",
+        )
     return None
 
 
@@ -136,8 +151,13 @@ def problems(policy: Policy) -> list[Problem]:
                 found.append(((*loc, "action"), misfit[0], misfit[1]))
                 continue
             if rule.action is Action.DATE_SHIFT and rule.subject not in spec.columns:
-                found.append(((*loc, "subject"), f"subject `{rule.subject}` is not a column "
-                              f"of the policy's table `{table}`", None))  # fmt: skip
+                found.append(
+                    (
+                        (*loc, "subject"),
+                        f"subject `{rule.subject}` is not a column of the policy's table `{table}`",
+                        None,
+                    )
+                )
             if policy.profile is Profile.SAFE_HARBOR:
                 found.extend(_safe_harbor(loc, column, rule))
             else:
@@ -147,20 +167,35 @@ def problems(policy: Policy) -> list[Problem]:
 
 def _safe_harbor(loc: Loc, column: str, rule: Rule) -> list[Problem]:
     if rule.action is Action.PSEUDONYMIZE:
-        return [((*loc, "action"), f"column `{column}`: pseudonymize is refused under the "
-                 "safe-harbor profile: a keyed hash is derived from the individual's "
-                 "information, which 164.514(c) forbids for a re-identification code",
-                 "use surrogate (random, kept in the mapping store), or the "
-                 "limited-data-set profile")]  # fmt: skip
+        return [
+            (
+                (*loc, "action"),
+                f"column `{column}`: pseudonymize is refused under the "
+                "safe-harbor profile: a keyed hash is derived from the individual's "
+                "information, which 164.514(c) forbids for a re-identification code",
+                "use surrogate (random, kept in the mapping store), or the "
+                "limited-data-set profile",
+            )
+        ]
     if rule.action is Action.DATE_SHIFT:
-        return [((*loc, "action"), f"column `{column}`: date-shift is refused under the "
-                 "safe-harbor profile: a shifted date is still finer than the year",
-                 "use generalize (the year), or the limited-data-set profile")]
+        return [
+            (
+                (*loc, "action"),
+                f"column `{column}`: date-shift is refused under the "
+                "safe-harbor profile: a shifted date is still finer than the year",
+                "use generalize (the year), or the limited-data-set profile",
+            )
+        ]
     if rule.action is Action.KEEP and rule.type is not None and rule.type.is_phi:
-        return [((*loc, "action"), f"column `{column}` holds `{rule.type}`, a Safe Harbor "
-                 "identifier, and the policy keeps it; the safe-harbor profile needs a "
-                 "removing action for every identifier",
-                 "use drop, redact, generalize, surrogate or redact-text")]  # fmt: skip
+        return [
+            (
+                (*loc, "action"),
+                f"column `{column}` holds `{rule.type}`, a Safe Harbor "
+                "identifier, and the policy keeps it; the safe-harbor profile needs a "
+                "removing action for every identifier",
+                "use drop, redact, generalize, surrogate or redact-text",
+            )
+        ]
     return []
 
 
@@ -174,6 +209,11 @@ def _limited(loc: Loc, column: str, rule: Rule) -> list[Problem]:
         return []
     if lds_may_keep(rule.type, column):
         return []
-    return [((*loc, "action"), f"column `{column}` holds `{rule.type}`, which a limited data "
-             "set may not keep (164.514(e)(2) allows dates, cities, states and ZIP codes)",
-             "use drop, redact or surrogate")]  # fmt: skip
+    return [
+        (
+            (*loc, "action"),
+            f"column `{column}` holds `{rule.type}`, which a limited data "
+            "set may not keep (164.514(e)(2) allows dates, cities, states and ZIP codes)",
+            "use drop, redact or surrogate",
+        )
+    ]

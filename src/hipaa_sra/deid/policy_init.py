@@ -19,8 +19,13 @@ from ..scan.types import IdentifierType as T
 from .policy import Action
 from .tables import SourceTable
 
-DEFAULTS = {T.DATE: Action.GENERALIZE, T.ZIP: Action.GENERALIZE,
-            T.AGE_OVER_89: Action.GENERALIZE, T.MRN: Action.SURROGATE, T.NPI: Action.KEEP}
+DEFAULTS = {
+    T.DATE: Action.GENERALIZE,
+    T.ZIP: Action.GENERALIZE,
+    T.AGE_OVER_89: Action.GENERALIZE,
+    T.MRN: Action.SURROGATE,
+    T.NPI: Action.KEEP,
+}
 """Default action by type; every other PHI type is redacted."""
 PROFILE_ROWS = 1_000
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/]*$")
@@ -34,8 +39,15 @@ def free_text(spec: str, filters: Filters) -> set[tuple[str, str]]:
     """(table, column) pairs whose first values are mostly free text."""
     out: set[tuple[str, str]] = set()
     try:
-        source = open_source(spec, Filters(schemas=filters.schemas, tables=filters.tables,
-                                           max_rows=PROFILE_ROWS, batch_rows=PROFILE_ROWS))
+        source = open_source(
+            spec,
+            Filters(
+                schemas=filters.schemas,
+                tables=filters.tables,
+                max_rows=PROFILE_ROWS,
+                batch_rows=PROFILE_ROWS,
+            ),
+        )
         for table in source.tables():
             if isinstance(table, SourceError):
                 continue
@@ -64,8 +76,13 @@ def _domains(tables: Iterable[SourceTable]) -> dict[tuple[str, str], str]:
     return {at: ".".join(root(at)) for t in tables for at in ((t.name, k) for k in t.keys)}
 
 
-def draft(spec: str, tables: list[SourceTable], result: ScanResult, texts: set[tuple[str, str]],
-          today: date) -> str:  # fmt: skip
+def draft(
+    spec: str,
+    tables: list[SourceTable],
+    result: ScanResult,
+    texts: set[tuple[str, str]],
+    today: date,
+) -> str:
     """The policy's YAML text."""
     found: dict[tuple[str, str], tuple[T | None, float]] = {}
     for source in result.sources:
@@ -88,21 +105,26 @@ def draft(spec: str, tables: list[SourceTable], result: ScanResult, texts: set[t
         for column in table.schema.names():
             kind, confidence = found.get((table.name, column), (None, 0.0))
             if (table.name, column) in texts:
-                rules[(table.name, column)] = ({"action": Action.REDACT_TEXT.value},
-                                               "free text; names without a title are not "
-                                               "found: review")  # fmt: skip
+                rules[(table.name, column)] = (
+                    {"action": Action.REDACT_TEXT.value},
+                    "free text; names without a title are not found: review",
+                )
             elif kind is None:
-                rules[(table.name, column)] = ({"action": Action.KEEP.value},
-                                               "no identifier found")
+                rules[(table.name, column)] = ({"action": Action.KEEP.value}, "no identifier found")
             else:
                 action = DEFAULTS.get(kind, Action.REDACT)
                 if (table.name, column) in domains and kind.is_phi:
                     action = Action.SURROGATE
-                rules[(table.name, column)] = ({"action": action.value, "type": kind.value},
-                                               f"{kind} (confidence {confidence:.2f})")
+                rules[(table.name, column)] = (
+                    {"action": action.value, "type": kind.value},
+                    f"{kind} (confidence {confidence:.2f})",
+                )
     # A key and the keys referencing it get the same surrogate domain, or none keeps joins.
-    surrogate = {domains[at] for at, (rule, _) in rules.items()
-                 if at in domains and rule["action"] == Action.SURROGATE.value}
+    surrogate = {
+        domains[at]
+        for at, (rule, _) in rules.items()
+        if at in domains and rule["action"] == Action.SURROGATE.value
+    }
     for at, (rule, _) in rules.items():
         if domains.get(at) in surrogate:
             rule["action"] = Action.SURROGATE.value
@@ -120,4 +142,3 @@ def draft(spec: str, tables: list[SourceTable], result: ScanResult, texts: set[t
 def scan_for_policy(spec: str, filters: Filters) -> ScanResult:
     """The scan the draft is made from (every row, as `sra scan` reads them)."""
     return scan([Target(spec, filters=filters)], Options(filters=filters))
-

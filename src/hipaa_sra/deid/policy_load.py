@@ -54,16 +54,22 @@ def _explain(error: Any, data: Any) -> Problem:
     if kind == "extra_forbidden":
         fields = list(_model_at(loc).model_fields)
         close = difflib.get_close_matches(str(loc[-1]), fields, 1)
-        return (loc, f"unknown field `{loc[-1]}`; expected one of {', '.join(fields)}",
-                f"did you mean `{close[0]}`?" if close else None)
+        return (
+            loc,
+            f"unknown field `{loc[-1]}`; expected one of {', '.join(fields)}",
+            f"did you mean `{close[0]}`?" if close else None,
+        )
     if kind == "missing":
         return loc, f"missing field `{loc[-1]}`", None
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
         close = difflib.get_close_matches(str(error.get("input")), options, 1)
-        return (loc, f"`{error.get('input')}` is not allowed here; expected {expected}",
-                f"did you mean `{close[0]}`?" if close else None)
+        return (
+            loc,
+            f"`{error.get('input')}` is not allowed here; expected {expected}",
+            f"did you mean `{close[0]}`?" if close else None,
+        )
     return loc, f"{loc[-1]}: {error['msg']}", None
 
 
@@ -74,15 +80,19 @@ def load_policy(path: Path) -> LoadedPolicy:
     value = parse_yaml(data, shown)
     source_map = SourceMap(data, value)
     if not isinstance(value, dict):
-        raise LoadError(shown, "a policy is a mapping with `profile:` and `tables:`", 1, 1,
-                        "start from `sra deidentify --init-policy SOURCE`")  # fmt: skip
+        raise LoadError(
+            shown,
+            "a policy is a mapping with `profile:` and `tables:`",
+            1,
+            1,
+            "start from `sra deidentify --init-policy SOURCE`",
+        )
     try:
         policy = Policy.model_validate(value)
     except ValidationError as exc:
         found = [_explain(e, value) for e in exc.errors()]
         raise LoadError.combine([_at(shown, source_map, p) for p in found]) from None
-    loaded = LoadedPolicy(policy, shown, "sha256:" + hashlib.sha256(data).hexdigest(),
-                          source_map)  # fmt: skip
+    loaded = LoadedPolicy(policy, shown, "sha256:" + hashlib.sha256(data).hexdigest(), source_map)
     wrong = problems(policy)
     if wrong:
         raise loaded.error(wrong)

@@ -61,8 +61,11 @@ def _first(exc: Exception) -> str:
 def same_database(a: str, b: str) -> bool:
     """True when two URLs name the same host, port and database."""
     pa, pb = urlsplit(a), urlsplit(b)
-    return ((pa.hostname or "localhost", pa.port or 5432, pa.path.strip("/"))
-            == (pb.hostname or "localhost", pb.port or 5432, pb.path.strip("/")))  # fmt: skip
+    return (pa.hostname or "localhost", pa.port or 5432, pa.path.strip("/")) == (
+        pb.hostname or "localhost",
+        pb.port or 5432,
+        pb.path.strip("/"),
+    )
 
 
 def read_schemas(source: PostgresSource) -> list[PgSchema]:
@@ -76,21 +79,35 @@ def read_schemas(source: PostgresSource) -> list[PgSchema]:
             assert isinstance(item, PostgresTable)
             with conn.transaction():
                 # Definitions then name tables of the same schema without their schema.
-                conn.execute("SELECT set_config('search_path', %s, true)",
-                             (sql.Identifier(item.schema).as_string(conn),))  # fmt: skip
+                conn.execute(
+                    "SELECT set_config('search_path', %s, true)",
+                    (sql.Identifier(item.schema).as_string(conn),),
+                )
                 relation = sql.Identifier(item.schema, item.table).as_string(conn)
-                columns = tuple((str(n), str(t), bool(nn)) for n, t, nn in
-                                conn.execute(_COLUMNS, (relation,)))  # fmt: skip
+                columns = tuple(
+                    (str(n), str(t), bool(nn)) for n, t, nn in conn.execute(_COLUMNS, (relation,))
+                )
                 rows: list[tuple[Any, ...]] = conn.execute(_CONSTRAINTS, (relation,)).fetchall()
             constraints = tuple((str(r[0]), str(r[1]), str(r[2])) for r in rows)
             keys = frozenset(str(c) for r in rows if r[1] in ("p", "f") for c in r[4])
             parents = frozenset(_qualified(str(r[3]), item.schema) for r in rows if r[1] == "f")
-            refs = tuple((str(c), _qualified(str(r[3]), item.schema), str(p)) for r in rows
-                         if r[1] == "f" for c, p in zip(r[4], r[5], strict=True))  # fmt: skip
+            refs = tuple(
+                (str(c), _qualified(str(r[3]), item.schema), str(p))
+                for r in rows
+                if r[1] == "f"
+                for c, p in zip(r[4], r[5], strict=True)
+            )
             schema = pl.Schema({c: pl.String() for c, _, _ in columns})
-            out.append(PgSchema(SourceTable(item.name, schema, keys, refs), item.schema,
-                                item.table,
-                                columns, constraints, parents))  # fmt: skip
+            out.append(
+                PgSchema(
+                    SourceTable(item.name, schema, keys, refs),
+                    item.schema,
+                    item.table,
+                    columns,
+                    constraints,
+                    parents,
+                )
+            )
     except psycopg.Error as exc:
         raise SraError(f"{source.label}: {_first(exc)}") from None
     except SourceError as exc:
@@ -119,7 +136,8 @@ class PgDestination:
         rows = self.conn.execute(
             "SELECT DISTINCT n.nspname FROM pg_namespace n JOIN pg_class c ON "
             "c.relnamespace = n.oid WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p')",
-            (sorted(schemas),)).fetchall()  # fmt: skip
+            (sorted(schemas),),
+        ).fetchall()
         self.conn.commit()
         return sorted(str(r[0]) for r in rows)
 
@@ -135,31 +153,50 @@ class PgDestination:
                 conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.temp(schema))))
             for table in tables:
                 spec = policies[table.table.name]
-                cols = [sql.SQL("{} {}{}").format(
-                    sql.Identifier(c), sql.SQL(column_type(spec.columns[c], t, postgres=True)),
-                    sql.SQL(" NOT NULL" if not_null(spec.columns[c], nn) else ""))
-                    for c, t, nn in table.columns if spec.columns[c].action is not Action.DROP]
-                conn.execute(sql.SQL("CREATE TABLE {} ({})").format(
-                    sql.Identifier(self.temp(table.schema), table.relation),
-                    sql.SQL(", ").join(cols)))  # fmt: skip
+                cols = [
+                    sql.SQL("{} {}{}").format(
+                        sql.Identifier(c),
+                        sql.SQL(column_type(spec.columns[c], t, postgres=True)),
+                        sql.SQL(" NOT NULL" if not_null(spec.columns[c], nn) else ""),
+                    )
+                    for c, t, nn in table.columns
+                    if spec.columns[c].action is not Action.DROP
+                ]
+                conn.execute(
+                    sql.SQL("CREATE TABLE {} ({})").format(
+                        sql.Identifier(self.temp(table.schema), table.relation),
+                        sql.SQL(", ").join(cols),
+                    )
+                )
             for kinds in (("p", "u"), ("f",)):
                 for table in tables:
-                    conn.execute("SELECT set_config('search_path', %s, true)",
-                                 (sql.Identifier(self.temp(table.schema)).as_string(conn),))
+                    conn.execute(
+                        "SELECT set_config('search_path', %s, true)",
+                        (sql.Identifier(self.temp(table.schema)).as_string(conn),),
+                    )
                     for name, kind, definition in table.constraints:
                         if kind in kinds:
-                            conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                                sql.Identifier(self.temp(table.schema), table.relation),
-                                sql.Identifier(name), sql.SQL(definition)))  # fmt: skip
+                            conn.execute(
+                                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                                    sql.Identifier(self.temp(table.schema), table.relation),
+                                    sql.Identifier(name),
+                                    sql.SQL(definition),
+                                )
+                            )
             conn.commit()
         except psycopg.Error as exc:
             conn.rollback()
-            raise SraError(f"{self.label}: cannot create the copy's tables: {_first(exc)}"
-                           ) from None  # fmt: skip
+            raise SraError(
+                f"{self.label}: cannot create the copy's tables: {_first(exc)}"
+            ) from None
 
-    def copy(self, source: PostgresSource, tables: list[PgSchema],
-             transforms: dict[str, TableTransform],
-             progress: Callable[[int], None] | None = None) -> dict[str, int]:  # fmt: skip
+    def copy(
+        self,
+        source: PostgresSource,
+        tables: list[PgSchema],
+        transforms: dict[str, TableTransform],
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, int]:
         """The rows of every table through COPY, referenced tables first; rows per table."""
         by_name = {t.table.name: t for t in tables}
         order = load_order(list(by_name), {n: set(t.parents) for n, t in by_name.items()})
@@ -171,7 +208,8 @@ class PgDestination:
                 target = sql.Identifier(self.temp(table.schema), table.relation)
                 columns = sql.SQL(", ").join(sql.Identifier(c) for c in transform.kept())
                 statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, HEADER false)").format(
-                    target, columns)  # fmt: skip
+                    target, columns
+                )
                 rows[name] = 0
                 with self.conn.cursor().copy(statement) as copy:
                     for batch in PostgresTable(source, table.schema, table.relation).batches():
@@ -198,23 +236,29 @@ class PgDestination:
                 for schema, temp in self.temps.items():
                     # Without --replace the schema holds no table (checked first); an empty
                     # one goes, one with other objects (views, sequences) stops the swap.
-                    drop = "DROP SCHEMA IF EXISTS {} CASCADE" if replace else (
-                        "DROP SCHEMA IF EXISTS {}")  # fmt: skip
+                    drop = (
+                        "DROP SCHEMA IF EXISTS {} CASCADE"
+                        if replace
+                        else ("DROP SCHEMA IF EXISTS {}")
+                    )
                     self.conn.execute(sql.SQL(drop).format(sql.Identifier(schema)))
-                    self.conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
-                        sql.Identifier(temp), sql.Identifier(schema)))  # fmt: skip
+                    self.conn.execute(
+                        sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                            sql.Identifier(temp), sql.Identifier(schema)
+                        )
+                    )
             self.temps.clear()
         except psycopg.Error as exc:
-            raise SraError(f"{self.label}: cannot put the copy in place: {_first(exc)}"
-                           ) from None  # fmt: skip
+            raise SraError(f"{self.label}: cannot put the copy in place: {_first(exc)}") from None
 
     def close(self) -> None:
         """Drop any temporary schema left (a failed or refused run) and disconnect."""
         try:
             self.conn.rollback()
             for temp in self.temps.values():
-                self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                    sql.Identifier(temp)))  # fmt: skip
+                self.conn.execute(
+                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(temp))
+                )
             self.conn.commit()
         except psycopg.Error:
             pass  # the connection is gone; the schemas are named *_sra_tmp_* for cleanup

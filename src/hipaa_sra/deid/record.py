@@ -30,15 +30,22 @@ def evidence(outcome: Outcome, today: date, root: Path) -> dict[str, Any]:
     check = outcome.verification
     assert check is not None and outcome.written
     rows = sum(outcome.rows.values())
-    store = (_place(outcome.mapping_store, root) if outcome.mapping_store
-             else "none (no surrogate or date-shift)")  # fmt: skip
+    store = (
+        _place(outcome.mapping_store, root)
+        if outcome.mapping_store
+        else "none (no surrogate or date-shift)"
+    )
     return {
-        "what": (f"De-identified copy ({outcome.profile}) of {source} at "
-                 f"{destination}: {len(outcome.rows)} table(s), {rows:,} rows; columns "
-                 f"per action: {_counts(outcome.actions)}; the re-scan found no identifier "
-                 "left unremoved"),
-        "how_verified": (f"sra deidentify: policy {outcome.policy_digest}; {_how(outcome)} "
-                         f"({check.rows:,} rows), result {check.digest}; mapping store {store}"),
+        "what": (
+            f"De-identified copy ({outcome.profile}) of {source} at "
+            f"{destination}: {len(outcome.rows)} table(s), {rows:,} rows; columns "
+            f"per action: {_counts(outcome.actions)}; the re-scan found no identifier "
+            "left unremoved"
+        ),
+        "how_verified": (
+            f"sra deidentify: policy {outcome.policy_digest}; {_how(outcome)} "
+            f"({check.rows:,} rows), result {check.digest}; mapping store {store}"
+        ),
         "date": today,
         "location": destination,
         "source": "automated",
@@ -62,12 +69,15 @@ def control_of(workspace: Workspace, asset_id: str) -> str:
         hint = f"; did you mean `{close[0]}`?" if close else ""
         raise SraError(f"--asset {asset_id}: no asset has this id in the inventory{hint}")
     if not asset.scoped_out_by:
-        raise SraError(f"--asset {asset_id}: the asset names no `scoped_out_by` control; add "
-                       "the control that keeps ePHI out of it, which this copy is evidence for")
+        raise SraError(
+            f"--asset {asset_id}: the asset names no `scoped_out_by` control; add "
+            "the control that keeps ePHI out of it, which this copy is evidence for"
+        )
     return asset.scoped_out_by
 
 
 def record(root: Path, control: str, item: dict[str, Any], expected: Digests | None) -> Result:
     """Append the item to the control's evidence through the workspace editor."""
-    return apply_changes(root, [Append(Ref("controls", control), ("evidence",), item)],
-                         expected=expected)  # fmt: skip
+    return apply_changes(
+        root, [Append(Ref("controls", control), ("evidence",), item)], expected=expected
+    )

@@ -18,16 +18,30 @@ _WORD = r"(\b)", r"(\b)"
 SPANS: tuple[tuple[str, str, str, str], ...] = (
     ("EMAIL", "()", checks.EMAIL, "()"),
     ("URL", "()", checks.URL, "()"),
-    ("MRN", *_WORD[:1], r"(?i:(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d"
-                        r"[A-Z0-9\-]*)", "()"),
+    (
+        "MRN",
+        *_WORD[:1],
+        r"(?i:(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d"
+        r"[A-Z0-9\-]*)",
+        "()",
+    ),
     ("SSN", *_NOT_DIGIT[:1], checks.SSN, *_NOT_DIGIT[1:]),
     ("HEALTH-PLAN-ID", *_WORD[:1], checks.MBI, *_WORD[1:]),
-    ("PHONE", r"(^|[^\d\-.])", r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\) ?|\d{3}[.\-\s])\d{3}[.\-]\d{4}",
-     r"([^\d\-]|$)"),
+    (
+        "PHONE",
+        r"(^|[^\d\-.])",
+        r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\) ?|\d{3}[.\-\s])\d{3}[.\-]\d{4}",
+        r"([^\d\-]|$)",
+    ),
     ("IP-ADDRESS", *_NOT_IP[:1], checks.IPV4, *_NOT_IP[1:]),
     ("DATE", *_WORD[:1], checks.DATE, *_WORD[1:]),
-    ("AGE-OVER-89", *_WORD[:1], r"(?i:(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old|aged? "
-                                r"(?:9\d|1[01]\d))", *_WORD[1:]),
+    (
+        "AGE-OVER-89",
+        *_WORD[:1],
+        r"(?i:(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old|aged? "
+        r"(?:9\d|1[01]\d))",
+        *_WORD[1:],
+    ),
     ("NAME", *_WORD[:1], r"(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?", *_WORD[1:]),
 )
 """Label, the character before, the span, the character after; most specific first, so an

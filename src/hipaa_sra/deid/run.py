@@ -99,12 +99,15 @@ def _inside(a: Path, b: Path) -> bool:
 
 def verify_mode(request: Request, kind: str) -> str:
     """`memory` or `full`: how this run's copy is scanned; refuses `memory` where it cannot be."""
-    if request.verify == "full" or (request.verify is None and (
-            kind != "files" or request.engine != "local")):  # fmt: skip
+    if request.verify == "full" or (
+        request.verify is None and (kind != "files" or request.engine != "local")
+    ):
         return "full"
     if kind != "files" or request.engine != "local":
-        raise SraError("--verify memory scans files as this process writes them; a database "
-                       "copy or --engine dask is read back in full: use --verify full")
+        raise SraError(
+            "--verify memory scans files as this process writes them; a database "
+            "copy or --engine dask is read back in full: use --verify full"
+        )
     return "memory"
 
 
@@ -115,32 +118,40 @@ def check_places(request: Request, kind: str) -> None:
         from .postgres_io import same_database
 
         if not is_postgres(dst):
-            raise SraError(f"{redact(dst)}: a PostgreSQL source is copied to a postgresql:// "
-                           "destination")  # fmt: skip
+            raise SraError(
+                f"{redact(dst)}: a PostgreSQL source is copied to a postgresql:// destination"
+            )
         if same_database(src, dst):
-            raise SraError(f"{redact(dst)}: the destination is the source database; copy to "
-                           "another database")  # fmt: skip
+            raise SraError(
+                f"{redact(dst)}: the destination is the source database; copy to another database"
+            )
     elif is_postgres(dst):
         raise SraError(f"{redact(dst)}: only a PostgreSQL source is copied to PostgreSQL")
     else:
         if not Path(src).exists():
             raise SraError(f"{src}: no such file or folder")
         if _inside(Path(dst), Path(src)) or _inside(Path(src), Path(dst)):
-            raise SraError(f"{dst}: the destination is, holds or lies inside the source {src}; "
-                           "choose a place outside it")  # fmt: skip
+            raise SraError(
+                f"{dst}: the destination is, holds or lies inside the source {src}; "
+                "choose a place outside it"
+            )
         target = Path(dst)
         full = target.is_file() or (target.is_dir() and any(target.iterdir()))
         if full and not request.replace:
-            raise TargetExists(f"{dst}: exists and is not empty; give --replace to replace it "
-                               "with the copy (only once the copy has passed its re-scan)")
+            raise TargetExists(
+                f"{dst}: exists and is not empty; give --replace to replace it "
+                "with the copy (only once the copy has passed its re-scan)"
+            )
         if kind == "sqlite" and target.is_dir():
             raise SraError(f"{dst}: a folder; a SQLite source is copied to a SQLite file")
     store = request.mapping_store
     if store is not None and not is_postgres(store):
         for place in (src, dst):
             if not is_postgres(place) and _inside(Path(store), Path(place)):
-                raise SraError(f"{store}: the mapping store must be outside the source and the "
-                               "destination: it holds every original beside its surrogate")
+                raise SraError(
+                    f"{store}: the mapping store must be outside the source and the "
+                    "destination: it holds every original beside its surrogate"
+                )
 
 
 def open_store(request: Request) -> MappingStore | None:
@@ -154,8 +165,9 @@ def open_store(request: Request) -> MappingStore | None:
     return SqliteStore(Path(spec), rng)
 
 
-def _transforms(tables: list[SourceTable], request: Request,
-                context: Context) -> dict[str, TableTransform]:  # fmt: skip
+def _transforms(
+    tables: list[SourceTable], request: Request, context: Context
+) -> dict[str, TableTransform]:
     check_policy(request.policy, tables)
     if context.store is None:
         # Opened only once the policy fits the source: a refused run leaves no store behind.
@@ -176,13 +188,24 @@ def deidentify(request: Request, say: Say | None = None) -> Outcome:
     policy = request.policy.policy
     needs_store = policy.actions & {Action.SURROGATE, Action.DATE_SHIFT}
     if needs_store and request.mapping_store is None:
-        raise SraError("the policy uses surrogate or date-shift: give --mapping-store (a SQLite "
-                       "file or postgresql:// URL outside the copy) to keep the replacements")
-    shown_store = (redact(request.mapping_store) if request.mapping_store and
-                   is_postgres(request.mapping_store) else request.mapping_store)  # fmt: skip
-    outcome = Outcome(kind, redact(request.source), redact(request.destination),
-                      policy.profile.value, request.policy.digest, shown_store,
-                      verified=mode)  # fmt: skip
+        raise SraError(
+            "the policy uses surrogate or date-shift: give --mapping-store (a SQLite "
+            "file or postgresql:// URL outside the copy) to keep the replacements"
+        )
+    shown_store = (
+        redact(request.mapping_store)
+        if request.mapping_store and is_postgres(request.mapping_store)
+        else request.mapping_store
+    )
+    outcome = Outcome(
+        kind,
+        redact(request.source),
+        redact(request.destination),
+        policy.profile.value,
+        request.policy.digest,
+        shown_store,
+        verified=mode,
+    )
     context = Context(None, request.today, request.key)
     try:
         if kind == "postgres":
@@ -218,8 +241,9 @@ def _meter(say: Say | None) -> Callable[[int], None] | None:
     return count
 
 
-def _local(request: Request, kind: str, context: Context, outcome: Outcome,
-           say: Say | None) -> None:  # fmt: skip
+def _local(
+    request: Request, kind: str, context: Context, outcome: Outcome, say: Say | None
+) -> None:
     destination = Path(request.destination)
     token = secrets.token_hex(4)
     temp = destination.parent / f".{destination.name}.sra-tmp-{token}"
@@ -242,8 +266,9 @@ def _local(request: Request, kind: str, context: Context, outcome: Outcome,
         names = {name: name for name in outcome.rows}
         if kind == "files":
             outcome.rows = {t.table: t.rows_sampled for s in result.sources for t in s.tables}
-        outcome.verification = judge(result, request.policy.policy, names,
-                                     outcome.destination, request.threshold)  # fmt: skip
+        outcome.verification = judge(
+            result, request.policy.policy, names, outcome.destination, request.threshold
+        )
         if outcome.verification.passed:
             _keep_mappings(context)
             _swap(temp, destination, token, request.replace)
@@ -259,8 +284,9 @@ def _swap(temp: Path, destination: Path, token: str, replace: bool) -> None:
     """Put the copy in place: one rename, after moving any replaced destination aside."""
     full = destination.is_file() or (destination.is_dir() and any(destination.iterdir()))
     if full and not replace:  # written by someone else while the copy was made
-        raise TargetExists(f"{destination}: appeared while the copy was made; give --replace "
-                           "to replace it")  # fmt: skip
+        raise TargetExists(
+            f"{destination}: appeared while the copy was made; give --replace to replace it"
+        )
     try:
         if destination.is_dir() and any(destination.iterdir()):
             old = destination.parent / f".{destination.name}.sra-old-{token}"
@@ -270,12 +296,20 @@ def _swap(temp: Path, destination: Path, token: str, replace: bool) -> None:
         else:
             os.replace(temp, destination)
     except OSError as exc:
-        raise SraError(f"{destination}: cannot put the copy in place: {exc.strerror}; the "
-                       "destination is as it was") from None  # fmt: skip
+        raise SraError(
+            f"{destination}: cannot put the copy in place: {exc.strerror}; the "
+            "destination is as it was"
+        ) from None
 
 
-def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
-           say: Say | None, tallies: list[Tally] | None) -> None:  # fmt: skip
+def _files(
+    request: Request,
+    temp: Path,
+    context: Context,
+    outcome: Outcome,
+    say: Say | None,
+    tallies: list[Tally] | None,
+) -> None:
     from .files_io import copy_file, list_files
 
     entries = list_files(request.source)
@@ -306,8 +340,9 @@ def _files(request: Request, temp: Path, context: Context, outcome: Outcome,
             client.close()
 
 
-def _sqlite(request: Request, temp: Path, context: Context, outcome: Outcome,
-            say: Say | None) -> None:  # fmt: skip
+def _sqlite(
+    request: Request, temp: Path, context: Context, outcome: Outcome, say: Say | None
+) -> None:
     from .sqlite_io import copy_database, open_sqlite, read_schemas
 
     source = open_sqlite(Path(request.source), request.source)
@@ -317,8 +352,7 @@ def _sqlite(request: Request, temp: Path, context: Context, outcome: Outcome,
         policies = request.policy.policy.tables
         if say is not None:
             say(f"copying {len(transforms)} table(s)")
-        outcome.rows = copy_database(source, schemas, temp, transforms, dict(policies),
-                                     _meter(say))  # fmt: skip
+        outcome.rows = copy_database(source, schemas, temp, transforms, dict(policies), _meter(say))
     finally:
         source.close()
 
@@ -334,8 +368,10 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
         copied = [s for s in schemas if s.table.name in transforms]
         existing = destination.existing({s.schema for s in copied})
         if existing and not request.replace:
-            raise TargetExists(f"{destination.label}: schema(s) {', '.join(existing)} exist "
-                               "and hold tables; give --replace to replace them with the copy")
+            raise TargetExists(
+                f"{destination.label}: schema(s) {', '.join(existing)} exist "
+                "and hold tables; give --replace to replace them with the copy"
+            )
         destination.create(copied, dict(request.policy.policy.tables))
         if say is not None:
             say(f"copying {len(copied)} table(s)")
@@ -345,8 +381,9 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
             say("re-scanning the copy")
         temps = tuple(destination.temps.values())
         result = rescan(request.destination, Filters(schemas=temps), progress=scan_meter(say))
-        outcome.verification = judge(result, request.policy.policy, names,
-                                     outcome.destination, request.threshold)  # fmt: skip
+        outcome.verification = judge(
+            result, request.policy.policy, names, outcome.destination, request.threshold
+        )
         if outcome.verification.passed:
             _keep_mappings(context)
             destination.swap(request.replace)
@@ -356,8 +393,9 @@ def _postgres(request: Request, context: Context, outcome: Outcome, say: Say | N
         source.close()
 
 
-def source_tables(spec: str, schemas: tuple[str, ...] = (),
-                  tables: tuple[str, ...] = ()) -> list[SourceTable]:  # fmt: skip
+def source_tables(
+    spec: str, schemas: tuple[str, ...] = (), tables: tuple[str, ...] = ()
+) -> list[SourceTable]:
     """The source's tables with their columns and keys, as a run would read them."""
     kind = kind_of(spec)
     if kind == "files":

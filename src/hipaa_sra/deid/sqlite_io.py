@@ -49,31 +49,42 @@ def read_schemas(source: SqliteSource) -> list[SqliteSchema]:
             foreign = tuple((tuple(c), t, tuple(r)) for t, c, r in groups.values())
             keys = frozenset(primary) | {c for cols, _, _ in foreign for c in cols}
             schema = pl.Schema({c: pl.String() for c, _, _ in columns})
-            refs = tuple((c, t, r) for cols, t, rs in foreign
-                         for c, r in zip(cols, rs, strict=True) if r)  # fmt: skip
-            out.append(SqliteSchema(SourceTable(name, schema, keys, refs), columns, primary,
-                                    foreign))  # fmt: skip
+            refs = tuple(
+                (c, t, r) for cols, t, rs in foreign for c, r in zip(cols, rs, strict=True) if r
+            )
+            out.append(
+                SqliteSchema(SourceTable(name, schema, keys, refs), columns, primary, foreign)
+            )
     except (sqlite3.Error, SourceError) as exc:
         raise SraError(f"{source.label}: {exc}") from None
     return out
 
 
 def _create(conn: sqlite3.Connection, schema: SqliteSchema, spec: TablePolicy) -> None:
-    parts = [f"{quote(c)} {column_type(spec.columns[c], t, postgres=False)}"
-             + (" NOT NULL" if not_null(spec.columns[c], nn) else "")
-             for c, t, nn in schema.columns if spec.columns[c].action.value != "drop"]  # fmt: skip
+    parts = [
+        f"{quote(c)} {column_type(spec.columns[c], t, postgres=False)}"
+        + (" NOT NULL" if not_null(spec.columns[c], nn) else "")
+        for c, t, nn in schema.columns
+        if spec.columns[c].action.value != "drop"
+    ]
     if schema.primary:
         parts.append(f"PRIMARY KEY ({', '.join(quote(c) for c in schema.primary)})")
     for cols, parent, refs in schema.foreign:
         target = f" ({', '.join(quote(r) for r in refs)})" if all(refs) else ""
-        parts.append(f"FOREIGN KEY ({', '.join(quote(c) for c in cols)}) REFERENCES "
-                     f"{quote(parent)}{target}")  # fmt: skip
+        parts.append(
+            f"FOREIGN KEY ({', '.join(quote(c) for c in cols)}) REFERENCES {quote(parent)}{target}"
+        )
     conn.execute(f"CREATE TABLE {quote(schema.table.name)} ({', '.join(parts)})")
 
 
-def copy_database(source: SqliteSource, schemas: list[SqliteSchema], temp: Path,
-                  transforms: dict[str, TableTransform], policies: dict[str, TablePolicy],
-                  progress: Callable[[int], None] | None = None) -> dict[str, int]:  # fmt: skip
+def copy_database(
+    source: SqliteSource,
+    schemas: list[SqliteSchema],
+    temp: Path,
+    transforms: dict[str, TableTransform],
+    policies: dict[str, TablePolicy],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Create every table in the new file `temp`, then copy the rows; rows per table."""
     rows: dict[str, int] = {}
     copied = [s for s in schemas if s.table.name in transforms]
@@ -87,8 +98,10 @@ def copy_database(source: SqliteSource, schemas: list[SqliteSchema], temp: Path,
         for name in load_order(list(by_name), parents):
             transform = transforms[name]
             columns = transform.kept()
-            insert = (f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) "
-                      f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
+            insert = (
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})"
+            )
             rows[name] = 0
             for batch in SqliteTable(source, name).batches():
                 out = transform.frame(batch)

@@ -89,8 +89,9 @@ class MappingStore(ABC):
     def surrogates(self, domain: str, originals: pl.Series, make: Make) -> pl.Series:
         """The surrogate of each of `originals` (null for null), issuing the missing ones."""
         if domain not in self._maps:
-            mapped = self._load("SELECT original, surrogate FROM sra_surrogate WHERE domain = ",
-                                domain, pl.String())  # fmt: skip
+            mapped = self._load(
+                "SELECT original, surrogate FROM sra_surrogate WHERE domain = ", domain, pl.String()
+            )
             mapped.taken = Known(mapped.replacements)
             self._maps[domain] = mapped
         mapped = self._maps[domain]
@@ -101,8 +102,10 @@ class MappingStore(ABC):
         new = wanted.filter(pl.Series(missing)).unique(maintain_order=True)
         if new.len():
             made = self._draw(new, mapped.taken, make, domain)
-            self._insert("sra_surrogate", list(zip([domain] * new.len(), new.to_list(),
-                                                   made.to_list(), strict=True)))  # fmt: skip
+            self._insert(
+                "sra_surrogate",
+                list(zip([domain] * new.len(), new.to_list(), made.to_list(), strict=True)),
+            )
             self.issued += new.len()
             mapped.originals.add(new)
             mapped.taken.add(made)
@@ -116,21 +119,27 @@ class MappingStore(ABC):
         for _ in range(MAX_ROUNDS):
             # Redraw those equal to an issued surrogate, to any original of this draw, or to
             # an earlier surrogate of this draw; the first of equal ones stays.
-            redo = (pl.Series(taken.rows(made) >= 0) | made.is_in(new.implode())
-                    | (made.is_duplicated() & ~made.is_first_distinct()))  # fmt: skip
+            redo = (
+                pl.Series(taken.rows(made) >= 0)
+                | made.is_in(new.implode())
+                | (made.is_duplicated() & ~made.is_first_distinct())
+            )
             if not redo.any():
                 return made
             fresh = make(new.filter(redo))
             made = made.scatter(np.flatnonzero(redo.to_numpy()), fresh)
-        raise StoreError(f"domain `{domain}`: cannot draw {new.len():,} distinct surrogates of "
-                         "these values' shape; the shape has too few letters and digits. Use "
-                         "redact, or a wider identifier")  # fmt: skip
+        raise StoreError(
+            f"domain `{domain}`: cannot draw {new.len():,} distinct surrogates of "
+            "these values' shape; the shape has too few letters and digits. Use "
+            "redact, or a wider identifier"
+        )
 
     def offsets(self, domain: str, subjects: pl.Series, max_days: int) -> pl.Series:
         """The day offset of each of `subjects` (null for null), drawing the new ones."""
         if domain not in self._offsets:
-            self._offsets[domain] = self._load("SELECT subject, days FROM sra_offset WHERE "
-                                               "domain = ", domain, pl.Int32())  # fmt: skip
+            self._offsets[domain] = self._load(
+                "SELECT subject, days FROM sra_offset WHERE domain = ", domain, pl.Int32()
+            )
         known = self._offsets[domain]
         wanted = subjects.cast(pl.String)
         rows = known.originals.rows(wanted)
@@ -138,8 +147,10 @@ class MappingStore(ABC):
         new = wanted.filter(pl.Series(missing)).unique(maintain_order=True)
         if new.len():
             days = pl.Series(offsets(new.len(), max_days, self.rng), dtype=pl.Int32)
-            self._insert("sra_offset", list(zip([domain] * new.len(), new.to_list(),
-                                                days.to_list(), strict=True)))  # fmt: skip
+            self._insert(
+                "sra_offset",
+                list(zip([domain] * new.len(), new.to_list(), days.to_list(), strict=True)),
+            )
             self.issued += new.len()
             known.originals.add(new)
             known.replacements = pl.concat([known.replacements, days], rechunk=False)
@@ -164,21 +175,27 @@ class SqliteStore(MappingStore):
                 # Readable by its owner only: it holds every original beside its surrogate.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             # Used from the thread polars' writer pulls batches on, one call at a time.
-            self._conn = sqlite3.connect(path, timeout=10, isolation_level=None,
-                                         check_same_thread=False)
+            self._conn = sqlite3.connect(
+                path, timeout=10, isolation_level=None, check_same_thread=False
+            )
             self._conn.execute("BEGIN IMMEDIATE")
-            names = {r[0] for r in self._conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+            names = {
+                r[0]
+                for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if names and "sra_meta" not in names:
-                raise StoreError(f"{path}: a SQLite database that is not a mapping store; "
-                                 "give a new file or an existing mapping store")  # fmt: skip
+                raise StoreError(
+                    f"{path}: a SQLite database that is not a mapping store; "
+                    "give a new file or an existing mapping store"
+                )
             for statement in _TABLES:
                 self._conn.execute(statement)
             self._conn.execute("INSERT OR IGNORE INTO sra_meta VALUES ('format', ?)", (FORMAT,))
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
-                raise StoreError(f"{path}: the mapping store is in use by another run; try "
-                                 "again when it ends") from None  # fmt: skip
+                raise StoreError(
+                    f"{path}: the mapping store is in use by another run; try again when it ends"
+                ) from None
             raise StoreError(f"{path}: cannot open the mapping store: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a SQLite mapping store: {exc}") from None
@@ -217,11 +234,13 @@ class PostgresStore(MappingStore):
             for statement in _TABLES:
                 self._conn.execute(statement)
             self._conn.execute("LOCK TABLE sra_surrogate, sra_offset IN EXCLUSIVE MODE NOWAIT")
-            self._conn.execute("INSERT INTO sra_meta VALUES ('format', %s) ON CONFLICT DO "
-                               "NOTHING", (FORMAT,))  # fmt: skip
+            self._conn.execute(
+                "INSERT INTO sra_meta VALUES ('format', %s) ON CONFLICT DO NOTHING", (FORMAT,)
+            )
         except psycopg.errors.LockNotAvailable:
-            raise StoreError(f"{shown}: the mapping store is in use by another run; try again "
-                             "when it ends") from None  # fmt: skip
+            raise StoreError(
+                f"{shown}: the mapping store is in use by another run; try again when it ends"
+            ) from None
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise StoreError(f"{shown}: cannot open the mapping store: {first}") from None

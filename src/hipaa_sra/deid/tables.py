@@ -35,10 +35,17 @@ def check_policy(loaded: LoadedPolicy, tables: Sequence[SourceTable]) -> None:
         spec = policy.tables.get(table.name)
         if spec is None:
             close = difflib.get_close_matches(table.name, list(policy.tables), 1)
-            found.append((("tables",), f"the source has table `{table.name}`, which the policy "
-                          "does not list; every table needs its columns' actions (or "
-                          "`drop: true`)", f"is `{close[0]}` meant to be `{table.name}`?"
-                          if close else "re-run --init-policy, or add it"))  # fmt: skip
+            found.append(
+                (
+                    ("tables",),
+                    f"the source has table `{table.name}`, which the policy "
+                    "does not list; every table needs its columns' actions (or "
+                    "`drop: true`)",
+                    f"is `{close[0]}` meant to be `{table.name}`?"
+                    if close
+                    else "re-run --init-policy, or add it",
+                )
+            )
             continue
         if spec.drop:
             continue
@@ -47,18 +54,33 @@ def check_policy(loaded: LoadedPolicy, tables: Sequence[SourceTable]) -> None:
             loc = ("tables", table.name, "columns", column)
             if column not in columns:
                 close = difflib.get_close_matches(column, columns, 1)
-                found.append((loc, f"table `{table.name}` has no column `{column}`",
-                              f"did you mean `{close[0]}`?" if close else None))
+                found.append(
+                    (
+                        loc,
+                        f"table `{table.name}` has no column `{column}`",
+                        f"did you mean `{close[0]}`?" if close else None,
+                    )
+                )
             elif column in table.keys and rule.action not in KEY_ACTIONS:
-                found.append(((*loc, "action"), f"column `{column}` of `{table.name}` is a "
-                              f"primary or foreign key; {rule.action} would break the joins",
-                              "use surrogate (with the same domain on both sides) or keep"))
+                found.append(
+                    (
+                        (*loc, "action"),
+                        f"column `{column}` of `{table.name}` is a "
+                        f"primary or foreign key; {rule.action} would break the joins",
+                        "use surrogate (with the same domain on both sides) or keep",
+                    )
+                )
     found.extend(_joins(loaded, tables))
     for name in policy.tables:
         if name not in names:
             close = difflib.get_close_matches(name, sorted(names), 1)
-            found.append((("tables", name), f"the source has no table `{name}`",
-                          f"did you mean `{close[0]}`?" if close else None))
+            found.append(
+                (
+                    ("tables", name),
+                    f"the source has no table `{name}`",
+                    f"did you mean `{close[0]}`?" if close else None,
+                )
+            )
     if found:
         raise loaded.error(found)
 
@@ -74,19 +96,30 @@ def _joins(loaded: LoadedPolicy, tables: Sequence[SourceTable]) -> list[Problem]
             if spec is None or other is None or spec.drop:
                 continue
             if other.drop:
-                found.append((("tables", table.name), f"table `{table.name}` references "
-                              f"`{parent}`, which the policy drops; its foreign key would "
-                              "point nowhere", f"drop `{table.name}` too, or copy `{parent}`"))
+                found.append(
+                    (
+                        ("tables", table.name),
+                        f"table `{table.name}` references "
+                        f"`{parent}`, which the policy drops; its foreign key would "
+                        "point nowhere",
+                        f"drop `{table.name}` too, or copy `{parent}`",
+                    )
+                )
                 break
             mine, theirs = spec.columns.get(column), other.columns.get(ref)
             if mine is None or theirs is None:
                 continue
             same = mine.action == theirs.action and (
-                mine.action is Action.KEEP or mine.domain_of(column) == theirs.domain_of(ref))
+                mine.action is Action.KEEP or mine.domain_of(column) == theirs.domain_of(ref)
+            )
             if not same:
-                found.append((("tables", table.name, "columns", column),
-                              f"column `{column}` of `{table.name}` references `{parent}.{ref}`, "
-                              f"which the policy treats differently ({theirs.action}, domain "
-                              f"`{theirs.domain_of(ref)}`); the copy's rows would not join",
-                              f"give both the same action and `domain: {theirs.domain_of(ref)}`"))
+                found.append(
+                    (
+                        ("tables", table.name, "columns", column),
+                        f"column `{column}` of `{table.name}` references `{parent}.{ref}`, "
+                        f"which the policy treats differently ({theirs.action}, domain "
+                        f"`{theirs.domain_of(ref)}`); the copy's rows would not join",
+                        f"give both the same action and `domain: {theirs.domain_of(ref)}`",
+                    )
+                )
     return found

@@ -77,8 +77,13 @@ def _digest(result: ScanResult, label: str, names: Mapping[str, str]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def judge(result: ScanResult, policy: Policy, names: Mapping[str, str], label: str,
-          threshold: float = DEFAULT_THRESHOLD) -> Verification:  # fmt: skip
+def judge(
+    result: ScanResult,
+    policy: Policy,
+    names: Mapping[str, str],
+    label: str,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Verification:
     """Fail on each PHI identifier at or above `threshold` that the policy did not replace."""
     failures: list[Seen] = []
     accepted: list[Seen] = []
@@ -94,21 +99,26 @@ def judge(result: ScanResult, policy: Policy, names: Mapping[str, str], label: s
                     seen = (name, column.column, ident.type.value, ident.confidence)
                     if rule is not None and rule.action in REPLACING:
                         accepted.append(Seen(*seen, f"{rule.action}: replaced values"))
-                    elif (rule is not None and policy.profile is Profile.LIMITED_DATA_SET
-                          and rule.action is Action.KEEP
-                          and lds_may_keep(ident.type, column.column)):
+                    elif (
+                        rule is not None
+                        and policy.profile is Profile.LIMITED_DATA_SET
+                        and rule.action is Action.KEEP
+                        and lds_may_keep(ident.type, column.column)
+                    ):
                         accepted.append(Seen(*seen, "kept: a limited data set may"))
                     else:
                         action = rule.action.value if rule is not None else "no action"
                         failures.append(Seen(*seen, f"after {action}"))
     unscanned = tuple(f"{u.table or u.source}: {u.error}" for u in result.unscanned)
     rows = sum(s.rows_sampled for s in result.sources)
-    return Verification(tuple(failures), tuple(accepted), unscanned, rows,
-                        _digest(result, label, names))  # fmt: skip
+    return Verification(
+        tuple(failures), tuple(accepted), unscanned, rows, _digest(result, label, names)
+    )
 
 
-def rescan(spec: str, filters: Filters,
-           progress: Callable[[int, int], None] | None = None) -> ScanResult:  # fmt: skip
+def rescan(
+    spec: str, filters: Filters, progress: Callable[[int, int], None] | None = None
+) -> ScanResult:
     """`sra scan` of the written copy, every row."""
     return scan([Target(spec)], Options(filters=filters), progress)
 

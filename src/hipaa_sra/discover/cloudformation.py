@@ -41,16 +41,21 @@ def read_template(path: Path, template: Mapping[str, Any]) -> Iterator[Resource]
     stack = stack_name(path)
     for logical_id, body in resources.items():
         if not isinstance(body, Mapping) or not isinstance(body.get("Type"), str):
-            raise DiscoveryError(path, f"resource `{logical_id}` has no `Type`",
-                                 hint="every resource needs `Type: AWS::Service::Resource`")
+            raise DiscoveryError(
+                path,
+                f"resource `{logical_id}` has no `Type`",
+                hint="every resource needs `Type: AWS::Service::Resource`",
+            )
         properties = body.get("Properties") or {}
         if not isinstance(properties, Mapping):
             properties = {}
         values = {key: resolve(value) for key, value in properties.items()}
-        refs = {key: found for key, value in properties.items()
-                if (found := tuple(dict.fromkeys(references(value))))}
-        yield Resource(Platform.CLOUDFORMATION, str(logical_id), body["Type"], values, stack,
-                       refs)  # fmt: skip
+        refs = {
+            key: found
+            for key, value in properties.items()
+            if (found := tuple(dict.fromkeys(references(value))))
+        }
+        yield Resource(Platform.CLOUDFORMATION, str(logical_id), body["Type"], values, stack, refs)
 
 
 def _intrinsic(value: Mapping[str, Any]) -> str | None:
@@ -82,8 +87,9 @@ def _agree(first: Any, second: Any) -> Any:
     if first == second:
         return first
     if isinstance(first, Mapping) and isinstance(second, Mapping) and first and second:
-        return {key: _agree(first[key], second[key]) if key in second else UNKNOWN
-                for key in first} | {key: UNKNOWN for key in second if key not in first}
+        return {
+            key: _agree(first[key], second[key]) if key in second else UNKNOWN for key in first
+        } | {key: UNKNOWN for key in second if key not in first}
     if isinstance(first, list) and isinstance(second, list) and len(first) == len(second) > 0:
         return [_agree(a, b) for a, b in zip(first, second, strict=True)]
     return UNKNOWN

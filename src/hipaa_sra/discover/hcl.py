@@ -46,9 +46,12 @@ def read_hcl(paths: list[Path]) -> Iterator[Resource]:
         try:
             document = hcl2.loads(text)
         except UnexpectedInput as exc:
-            raise DiscoveryError(path, f"not valid HCL: {_first_line(exc)}",
-                                 getattr(exc, "line", 1) or 1,
-                                 getattr(exc, "column", 1) or 1) from None  # fmt: skip
+            raise DiscoveryError(
+                path,
+                f"not valid HCL: {_first_line(exc)}",
+                getattr(exc, "line", 1) or 1,
+                getattr(exc, "column", 1) or 1,
+            ) from None
         except (LarkError, ValueError, RecursionError) as exc:
             raise DiscoveryError(path, f"not valid HCL: {_first_line(exc)}") from None
         for block in document.get("resource") or ():
@@ -57,13 +60,17 @@ def read_hcl(paths: list[Path]) -> Iterator[Resource]:
                     body = body[0] if isinstance(body, list) and body else body
                     if not isinstance(body, Mapping):
                         continue
-                    values = {key: literal(value) for key, value in _pairs(body)
-                              if key not in ("count", "for_each", "provider", "lifecycle",
-                                             "depends_on")}  # fmt: skip
-                    refs = {key: found for key, value in _pairs(body)
-                            if (found := tuple(dict.fromkeys(references(value))))}
-                    yield Resource(Platform.TERRAFORM, f"{rtype}.{name}", rtype, values, "",
-                                   refs)  # fmt: skip
+                    values = {
+                        key: literal(value)
+                        for key, value in _pairs(body)
+                        if key not in ("count", "for_each", "provider", "lifecycle", "depends_on")
+                    }
+                    refs = {
+                        key: found
+                        for key, value in _pairs(body)
+                        if (found := tuple(dict.fromkeys(references(value))))
+                    }
+                    yield Resource(Platform.TERRAFORM, f"{rtype}.{name}", rtype, values, "", refs)
 
 
 def _first_line(exc: BaseException) -> str:

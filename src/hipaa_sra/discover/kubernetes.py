@@ -29,8 +29,9 @@ def read_manifests(path: Path, documents: Iterable[Any], table: Table) -> Iterat
         if document is None:
             continue  # an empty document between `---` lines (Helm writes them)
         if not is_manifest(document):
-            raise DiscoveryError(path, f"document {number} is not a Kubernetes object (no "
-                                 "`apiVersion` and `kind`)")  # fmt: skip
+            raise DiscoveryError(
+                path, f"document {number} is not a Kubernetes object (no `apiVersion` and `kind`)"
+            )
         if document["kind"] == "List" or str(document["kind"]).endswith("List"):
             yield from read_manifests(path, document.get("items") or (), table)
             continue
@@ -45,10 +46,11 @@ def _resource(document: Mapping[str, Any], table: Table) -> Resource:
     hint = None
     if kind in table.kubernetes_workloads:
         hint = _category(name, _images(document), table)
-    values = {"labels": metadata.get("labels") or {},
-              "annotations": metadata.get("annotations") or {}}  # fmt: skip
-    return Resource(Platform.KUBERNETES, f"{kind}/{name}", kind, values, namespace,
-                    hint=hint)  # fmt: skip
+    values = {
+        "labels": metadata.get("labels") or {},
+        "annotations": metadata.get("annotations") or {},
+    }
+    return Resource(Platform.KUBERNETES, f"{kind}/{name}", kind, values, namespace, hint=hint)
 
 
 def _images(document: Mapping[str, Any]) -> list[str]:
@@ -57,8 +59,11 @@ def _images(document: Mapping[str, Any]) -> list[str]:
         if isinstance(spec, Mapping) and "containers" not in spec and step in spec:
             spec = spec.get(step) or {}
     containers = spec.get("containers") if isinstance(spec, Mapping) else None
-    return [container["image"] for container in containers or ()
-            if isinstance(container, Mapping) and isinstance(container.get("image"), str)]
+    return [
+        container["image"]
+        for container in containers or ()
+        if isinstance(container, Mapping) and isinstance(container.get("image"), str)
+    ]
 
 
 def _repository(image: str) -> str:

@@ -43,8 +43,7 @@ class Condition(_Strict):
         """
         value = lookup(values, self.path)
         if value is UNKNOWN:
-            return self.path.split(".")[0] in referenced and not (self.starts_with or
-                                                                  self.contains)  # fmt: skip
+            return self.path.split(".")[0] in referenced and not (self.starts_with or self.contains)
         if value is MISSING or value is False or value in ("", [], {}):
             return False
         text = str(value).lower()
@@ -142,9 +141,12 @@ class Table(_Strict):
 
     def known(self, type_name: str) -> bool:
         """True if the table says what `type_name` is (a store, an attachment, or ignored)."""
-        return (type_name in self.types or type_name in self.attachments
-                or type_name in self.ignored_set
-                or type_name.startswith(self.ignored_prefixes))  # fmt: skip
+        return (
+            type_name in self.types
+            or type_name in self.attachments
+            or type_name in self.ignored_set
+            or type_name.startswith(self.ignored_prefixes)
+        )
 
     @cached_property
     def wanted(self) -> frozenset[str]:
@@ -176,14 +178,16 @@ def mapping_table() -> Table:
     """The bundled mapping table, read and validated once per process."""
     try:
         raw = files(__package__).joinpath("data", "mapping.yaml").read_bytes()
-        return Table.model_validate(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader",
-                                                                  yaml.SafeLoader)))
+        return Table.model_validate(
+            yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        )
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise CatalogError(f"bundled discovery mapping table is broken: {exc}") from exc
 
 
-def read_fact(spec: FactSpec, values: Any,
-              referenced: Collection[str] = ()) -> tuple[FactValue, bool]:  # fmt: skip
+def read_fact(
+    spec: FactSpec, values: Any, referenced: Collection[str] = ()
+) -> tuple[FactValue, bool]:
     """The fact's value (`"unknown"` if not decided) and whether the input stated it."""
     if spec.unless is not None and spec.unless.holds(values, referenced):
         return "unknown", False
@@ -221,8 +225,10 @@ def _convert(spec: FactSpec, raw: Any) -> FactValue:
         if isinstance(raw, str):
             return bool(raw.strip()) and raw.strip().lower() not in ("false", "none", "disabled")
         if isinstance(raw, (list, dict)):
-            return any(item is UNKNOWN or _flag(item) is not False for item in
-                       (raw.values() if isinstance(raw, dict) else raw))  # fmt: skip
+            return any(
+                item is UNKNOWN or _flag(item) is not False
+                for item in (raw.values() if isinstance(raw, dict) else raw)
+            )
         return bool(raw)
     if spec.kind == "number":
         if isinstance(raw, bool):

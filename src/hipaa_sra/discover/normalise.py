@@ -32,15 +32,32 @@ from .values import UNKNOWN
 NUMERIC_FACTS = frozenset({"backup_retention_days", "log_retention_days"})
 """Facts that are a number of days, or null when the input gives no number."""
 
-_NOT_STORES = frozenset({Category.FUNCTION, Category.SERVICE, Category.PUBLIC_API,
-                         Category.IDENTITY_PROVIDER, Category.NOTEBOOK_SCRIPT})  # fmt: skip
+_NOT_STORES = frozenset(
+    {
+        Category.FUNCTION,
+        Category.SERVICE,
+        Category.PUBLIC_API,
+        Category.IDENTITY_PROVIDER,
+        Category.NOTEBOOK_SCRIPT,
+    }
+)
 _EXTRA_STORES = frozenset({Category.AUDIT_LOG, Category.NOTEBOOK_SCRIPT})
-_IDENTIFYING = ("id", "arn", "name", "bucket", "identifier", "cluster_identifier", "endpoint",
-                "address", "function_name")  # fmt: skip
+_IDENTIFYING = (
+    "id",
+    "arn",
+    "name",
+    "bucket",
+    "identifier",
+    "cluster_identifier",
+    "endpoint",
+    "address",
+    "function_name",
+)
 _TAG_KEY = re.compile(r"[^a-z0-9]")
-_BLANK: dict[str, FactValue] = {fact: None if fact in {"backup_retention_days",
-                                                       "log_retention_days"} else "unknown"
-                                for fact in FACTS}  # fmt: skip
+_BLANK: dict[str, FactValue] = {
+    fact: None if fact in {"backup_retention_days", "log_retention_days"} else "unknown"
+    for fact in FACTS
+}
 """Every fact, not stated: `"unknown"`, or None for the day counts."""
 
 
@@ -61,8 +78,14 @@ class _Tracked:
     """Fact -> strength of what set it: 1 stated, 2 decisive; absent: a default or unknown."""
 
 
-def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | None,
-              resources: Iterable[Resource], table: Table) -> None:  # fmt: skip
+def add_input(
+    discovery: Discovery,
+    path: str,
+    kind: InputKind,
+    version: str | None,
+    resources: Iterable[Resource],
+    table: Table,
+) -> None:
     """Map the resources of one input into `discovery`."""
     tracked: list[_Tracked] = []
     attachments: list[tuple[Resource, Attachment]] = []
@@ -90,8 +113,9 @@ def add_input(discovery: Discovery, path: str, kind: InputKind, version: str | N
         if isinstance(role, Attachment):
             attachments.append((resource, role))
         elif not role:
-            discovery.unknown_types[resource.type] = discovery.unknown_types.get(
-                resource.type, 0) + 1
+            discovery.unknown_types[resource.type] = (
+                discovery.unknown_types.get(resource.type, 0) + 1
+            )
     discovery.inputs.append(InputSummary(path, kind, count, version))
     index = _Index(tracked)
     for resource, attachment in attachments:
@@ -119,13 +143,23 @@ def _role(resource: Resource, table: Table) -> TypeSpec | Attachment | bool:
 
 def _track(resource: Resource, spec: TypeSpec | None, path: str, table: Table) -> _Tracked:
     category = spec.category.value if spec is not None else str(resource.hint)
-    if spec is not None and any(condition.holds(resource.values, resource.refs)
-                                for condition in spec.replica_when):  # fmt: skip
+    if spec is not None and any(
+        condition.holds(resource.values, resource.refs) for condition in spec.replica_when
+    ):
         category = Category.REPLICA.value
     tags = _tags(resource.values)
     ephi, reason = _ephi(tags, table)
-    store = Store(resource.source_key, resource.address, resource.type, category, ephi,
-                  dict(_BLANK), path, _name(resource, spec, tags), reason)  # fmt: skip
+    store = Store(
+        resource.source_key,
+        resource.address,
+        resource.type,
+        category,
+        ephi,
+        dict(_BLANK),
+        path,
+        _name(resource, spec, tags),
+        reason,
+    )
     item = _Tracked(resource, store)
     if spec is not None:
         _apply(item, spec.facts, resource.values, resource.refs)
@@ -135,8 +169,12 @@ def _track(resource: Resource, spec: TypeSpec | None, path: str, table: Table) -
     return item
 
 
-def _apply(item: _Tracked, facts: Mapping[str, FactSpec], values: Mapping[str, Any],
-           referenced: Mapping[str, object] | None = None) -> None:  # fmt: skip
+def _apply(
+    item: _Tracked,
+    facts: Mapping[str, FactSpec],
+    values: Mapping[str, Any],
+    referenced: Mapping[str, object] | None = None,
+) -> None:
     for fact, spec in facts.items():
         value, stated = read_fact(spec, values, tuple(referenced or ()))
         strength = (2 if spec.decisive else 1) if stated else 0
@@ -187,8 +225,9 @@ def _ephi(tags: dict[str, Any], table: Table) -> tuple[str, str | None]:
 
 
 @cache
-def _phi_words(tags: tuple[str, ...], values: tuple[str, ...]) -> tuple[frozenset[str],
-                                                                         frozenset[str]]:
+def _phi_words(
+    tags: tuple[str, ...], values: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(tags), frozenset(value.lower() for value in values)
 
 
@@ -230,15 +269,17 @@ class _Index:
         if not found and resource.values.get(attribute) is not None:
             by_value = self._values()
             for text in _strings(resource.values.get(attribute)):
-                found.extend(by_value.get(text, ()) or
-                             by_value.get(text.rsplit(":", 1)[0], ()))  # fmt: skip
+                found.extend(by_value.get(text, ()) or by_value.get(text.rsplit(":", 1)[0], ()))
         unique = {id(item): item for item in found if item.resource is not resource}
         return list(unique.values())
 
     def parents(self, resource: Resource, attachment: Attachment) -> list[_Tracked]:
         """The stores an attachment configures."""
-        return [item for item in self.referenced(resource, attachment.parent_attribute)
-                if item.resource.type in attachment.parent_types]
+        return [
+            item
+            for item in self.referenced(resource, attachment.parent_attribute)
+            if item.resource.type in attachment.parent_types
+        ]
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -261,4 +302,3 @@ def _flows(item: _Tracked, spec: TypeSpec, index: _Index) -> list[ProposedFlow]:
             pair = (there, here) if direction == "from" else (here, there)
             flows.setdefault(pair, ProposedFlow(pair[0], pair[1], via))
     return list(flows.values())
-

@@ -16,8 +16,10 @@ from .source import read_text
 from .terraform import first_key, read_plan, read_state
 from .yamlread import load_documents
 
-_EXPECTED = ("expected a Terraform plan or state (JSON), a CloudFormation template, Kubernetes "
-             "manifests, or a directory of .tf files")  # fmt: skip
+_EXPECTED = (
+    "expected a Terraform plan or state (JSON), a CloudFormation template, Kubernetes "
+    "manifests, or a directory of .tf files"
+)
 
 
 def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterator[Resource]]:
@@ -25,8 +27,7 @@ def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterato
     if path.is_dir():
         files = hcl_files(path)
         if not files:
-            raise DiscoveryError(path, "directory holds no Terraform files (*.tf)",
-                                 hint=_EXPECTED)
+            raise DiscoveryError(path, "directory holds no Terraform files (*.tf)", hint=_EXPECTED)
         return InputKind.TERRAFORM_HCL, None, read_hcl(files)
     if path.suffix == ".tf":
         return InputKind.TERRAFORM_HCL, None, read_hcl([path])
@@ -44,8 +45,9 @@ def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterato
         try:
             documents = [json.loads(text)]
         except json.JSONDecodeError as exc:
-            raise DiscoveryError(path, f"not valid JSON: {exc.msg}", exc.lineno,
-                                 exc.colno) from None  # fmt: skip
+            raise DiscoveryError(
+                path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+            ) from None
         except RecursionError:
             raise DiscoveryError(path, "not valid JSON: nested too deeply") from None
         first = documents[0]
@@ -57,8 +59,11 @@ def read_input(path: Path, table: Table) -> tuple[InputKind, str | None, Iterato
         documents = load_documents(path, text)
     present = [doc for doc in documents if doc is not None]
     if len(present) == 1 and is_template(present[0]):
-        return InputKind.CLOUDFORMATION, _template_version(present[0]), read_template(
-            path, present[0])
+        return (
+            InputKind.CLOUDFORMATION,
+            _template_version(present[0]),
+            read_template(path, present[0]),
+        )
     if present and all(is_manifest(doc) for doc in present):
         return InputKind.KUBERNETES, None, read_manifests(path, present, table)
     raise DiscoveryError(path, "not an input `sra discover` reads", hint=_EXPECTED)

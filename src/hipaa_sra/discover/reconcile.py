@@ -96,8 +96,9 @@ def reconcile(discovery: Discovery, assets: Iterable[Asset]) -> Reconciliation:
                 store.asset = store.asset or asset.id
                 result.by_asset.setdefault(asset.id, []).append(store)
                 result.contradictions.extend(_contradictions(asset, store))
-    result.undeclared = [store for store in discovery.stores
-                         if id(store) not in linked and is_store(store.category)]  # fmt: skip
+    result.undeclared = [
+        store for store in discovery.stores if id(store) not in linked and is_store(store.category)
+    ]
     return result
 
 
@@ -124,6 +125,7 @@ def _contradictions(asset: Asset, store: Store) -> list[Contradiction]:
         if attribute == "backups" and not said:
             continue  # retention proves backups are taken, not that restores were tested
         fact = ATTRIBUTE_FACTS[attribute]
-        found.append(Contradiction(asset.id or "", store.source_key, attribute, said,
-                                   store.attributes[fact]))  # fmt: skip
+        found.append(
+            Contradiction(asset.id or "", store.source_key, attribute, said, store.attributes[fact])
+        )
     return found

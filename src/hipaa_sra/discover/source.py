@@ -90,16 +90,23 @@ def read_text(path: Path) -> str:
     with raw:
         data = raw.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DiscoveryError(path, f"file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB, the "
-                             "limit for templates and manifests",
-                             hint="only Terraform plan and state JSON may be larger")
+        raise DiscoveryError(
+            path,
+            f"file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB, the "
+            "limit for templates and manifests",
+            hint="only Terraform plan and state JSON may be larger",
+        )
     encoding, bom = sniff_encoding(data[:4])
     try:
         return data[bom:].decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DiscoveryError(path, f"not valid {encoding.upper()} text (byte {exc.start})",
-                             line, hint="save the file as UTF-8") from None
+        raise DiscoveryError(
+            path,
+            f"not valid {encoding.upper()} text (byte {exc.start})",
+            line,
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def _open_regular(path: Path) -> BinaryIO:
@@ -128,10 +135,16 @@ def json_error(path: Path, reason: object) -> DiscoveryError:
         try:
             json.loads(read_text(path))
         except json.JSONDecodeError as exc:
-            return DiscoveryError(path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
-                                  hint="regenerate it with `terraform show -json`")
+            return DiscoveryError(
+                path,
+                f"not valid JSON: {exc.msg}",
+                exc.lineno,
+                exc.colno,
+                hint="regenerate it with `terraform show -json`",
+            )
         except DiscoveryError as exc:
             return exc
     first = str(reason).strip().splitlines()[0] if str(reason).strip() else "parse error"
-    return DiscoveryError(path, f"not valid JSON: {first}",
-                          hint="regenerate it with `terraform show -json`")
+    return DiscoveryError(
+        path, f"not valid JSON: {first}", hint="regenerate it with `terraform show -json`"
+    )

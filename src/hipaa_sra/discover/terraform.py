@@ -26,8 +26,9 @@ _PLAN_MAJOR = {"0": 1, "1": 0}
 _REF = re.compile(
     r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)"
 )
-_NOT_RESOURCES = frozenset({"var", "local", "module", "data", "each", "count", "path",
-                            "terraform", "self"})  # fmt: skip
+_NOT_RESOURCES = frozenset(
+    {"var", "local", "module", "data", "each", "count", "path", "terraform", "self"}
+)
 _INDEX = re.compile(r"\[[^\]]*\]$")
 _BUFFER = 1 << 18
 WHOLE_LIMIT = 64 * 1024 * 1024
@@ -43,10 +44,13 @@ def first_key(path: Path) -> str | None:
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
-def read_plan(path: Path, wanted: Callable[[str], bool] = lambda _: True,
-              referencing: Callable[[str], bool] = lambda _: True, *,
-              whole_limit: int = WHOLE_LIMIT,
-              ) -> tuple[InputKind, str | None, Iterator[Resource]]:  # fmt: skip
+def read_plan(
+    path: Path,
+    wanted: Callable[[str], bool] = lambda _: True,
+    referencing: Callable[[str], bool] = lambda _: True,
+    *,
+    whole_limit: int = WHOLE_LIMIT,
+) -> tuple[InputKind, str | None, Iterator[Resource]]:
     """Kind, format version and resources of a `terraform show -json` file (plan or state).
 
     Only resources whose type is `wanted` get their values, and only `referencing` types
@@ -57,8 +61,11 @@ def read_plan(path: Path, wanted: Callable[[str], bool] = lambda _: True,
     document = _document(path, whole_limit)
     version = document.scalar("format_version")
     if not isinstance(version, str) or not _supported(version):
-        raise DiscoveryError(path, f"Terraform JSON format_version {version!r} is not supported",
-                             hint="this version reads plan formats 0.1 to 1.x")
+        raise DiscoveryError(
+            path,
+            f"Terraform JSON format_version {version!r} is not supported",
+            hint="this version reads plan formats 0.1 to 1.x",
+        )
     config = document.scalar("configuration") or {}
     refs = _References(config if isinstance(config, dict) else {})
     changes = _changes(document.items("resource_changes"), refs, wanted, referencing)
@@ -73,15 +80,21 @@ def read_plan(path: Path, wanted: Callable[[str], bool] = lambda _: True,
     return InputKind.TERRAFORM_PLAN, version, iter(())
 
 
-def read_state(path: Path, *, whole_limit: int = WHOLE_LIMIT,
-               ) -> tuple[InputKind, str | None, Iterator[Resource]]:  # fmt: skip
+def read_state(
+    path: Path,
+    *,
+    whole_limit: int = WHOLE_LIMIT,
+) -> tuple[InputKind, str | None, Iterator[Resource]]:
     """Kind, version and resources of a `terraform.tfstate` (version 4, Terraform 0.12+)."""
     document = _document(path, whole_limit)
     version = document.scalar("version")
     if version != 4:
-        raise DiscoveryError(path, f"Terraform state version {version!r} is not supported",
-                             hint="this version reads state version 4 (Terraform 0.12 and "
-                                  "later); `terraform show -json` output also works")
+        raise DiscoveryError(
+            path,
+            f"Terraform state version {version!r} is not supported",
+            hint="this version reads state version 4 (Terraform 0.12 and "
+            "later); `terraform show -json` output also works",
+        )
     return InputKind.TERRAFORM_STATE, "4", _state_resources(document.items("resources"))
 
 
@@ -156,13 +169,23 @@ def _items(path: Path, prefix: str) -> Iterator[Any]:
         raise json_error(path, exc) from None
 
 
-_ACTIONS = {("create",): "create", ("update",): "update", ("delete",): "delete",
-            ("read",): "read", ("no-op",): "no-op", ("create", "delete"): "replace",
-            ("delete", "create"): "replace"}  # fmt: skip
+_ACTIONS = {
+    ("create",): "create",
+    ("update",): "update",
+    ("delete",): "delete",
+    ("read",): "read",
+    ("no-op",): "no-op",
+    ("create", "delete"): "replace",
+    ("delete", "create"): "replace",
+}
 
 
-def _changes(items: Iterator[Any], refs: _References, wanted: Callable[[str], bool],
-             referencing: Callable[[str], bool]) -> Iterator[Resource]:  # fmt: skip
+def _changes(
+    items: Iterator[Any],
+    refs: _References,
+    wanted: Callable[[str], bool],
+    referencing: Callable[[str], bool],
+) -> Iterator[Resource]:
     for change in items:
         if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
             continue
@@ -178,10 +201,15 @@ def _changes(items: Iterator[Any], refs: _References, wanted: Callable[[str], bo
             values: Any = body.get("before") or {}
         else:
             values = overlay(body.get("after"), body.get("after_unknown") or {})
-        yield Resource(Platform.TERRAFORM, address, rtype,
-                       values if isinstance(values, dict) else {}, module,
-                       refs.of(module, rtype, str(change.get("name", "")))
-                       if referencing(rtype) else {}, action)  # fmt: skip
+        yield Resource(
+            Platform.TERRAFORM,
+            address,
+            rtype,
+            values if isinstance(values, dict) else {},
+            module,
+            refs.of(module, rtype, str(change.get("name", ""))) if referencing(rtype) else {},
+            action,
+        )
 
 
 def _module_values(module: Mapping[str, Any], refs: _References) -> Iterator[Resource]:
@@ -190,8 +218,14 @@ def _module_values(module: Mapping[str, Any], refs: _References) -> Iterator[Res
             continue
         address, rtype = str(item.get("address", "")), str(item.get("type", ""))
         scope = str(module.get("address") or "")
-        yield Resource(Platform.TERRAFORM, address, rtype, item.get("values") or {}, scope,
-                       refs.of(scope, rtype, str(item.get("name", ""))))  # fmt: skip
+        yield Resource(
+            Platform.TERRAFORM,
+            address,
+            rtype,
+            item.get("values") or {},
+            scope,
+            refs.of(scope, rtype, str(item.get("name", ""))),
+        )
     for child in module.get("child_modules") or ():
         yield from _module_values(child, refs)
 
@@ -207,8 +241,14 @@ def _state_resources(items: Iterator[Any]) -> Iterator[Resource]:
             key = instance.get("index_key")
             address = base if key is None else f"{base}[{_index(key)}]"
             deps = tuple(_strip(dep) for dep in instance.get("dependencies") or ())
-            yield Resource(Platform.TERRAFORM, address, rtype, instance.get("attributes") or {},
-                           module, {"*": deps} if deps else {})  # fmt: skip
+            yield Resource(
+                Platform.TERRAFORM,
+                address,
+                rtype,
+                instance.get("attributes") or {},
+                module,
+                {"*": deps} if deps else {},
+            )
 
 
 def _index(key: object) -> str:
@@ -252,8 +292,9 @@ class _References:
             return {}
         out: dict[str, tuple[str, ...]] = {}
         for attribute, expression in expressions.items():
-            found = tuple(dict.fromkeys(self._resolve(path, ref, 0)
-                                        for ref in _references(expression)))  # fmt: skip
+            found = tuple(
+                dict.fromkeys(self._resolve(path, ref, 0) for ref in _references(expression))
+            )
             found = tuple(ref for ref in found if ref)
             if found:
                 out[attribute] = found

@@ -81,8 +81,9 @@ def overlay(known: Any, unknown: Any) -> Any:
     if isinstance(unknown, dict) and known is None:
         return {key: overlay(None, flag) for key, flag in unknown.items()}
     if isinstance(unknown, list) and isinstance(known, list):
-        return [overlay(item, unknown[n] if n < len(unknown) else False)
-                for n, item in enumerate(known)]  # fmt: skip
+        return [
+            overlay(item, unknown[n] if n < len(unknown) else False) for n, item in enumerate(known)
+        ]
     if isinstance(unknown, list) and known is None and unknown:
         return [overlay(None, flag) for flag in unknown]
     return known

@@ -21,8 +21,7 @@ def workspace_inputs(workspace: Workspace) -> tuple[Path, ...]:
     return tuple(workspace.root / entry for entry in manifest.discovery.inputs)
 
 
-def workspace_discovery(workspace: Workspace,
-                        extra: Sequence[Path] = ()) -> Reconciliation | None:  # fmt: skip
+def workspace_discovery(workspace: Workspace, extra: Sequence[Path] = ()) -> Reconciliation | None:
     """The reconciliation of the workspace's inputs and `extra`; None when there are none.
 
     Paths are shown relative to the workspace for its own inputs, as given for `extra`.

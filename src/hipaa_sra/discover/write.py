@@ -13,8 +13,10 @@ from .model import Store
 DISCOVERED_FILE = "inventory/discovered.yaml"
 """Where proposed assets go; the rest of the inventory is never touched."""
 
-_HEADER = ("Assets proposed by `sra discover --write` from infrastructure code. Review each: "
-           "set ephi to present or absent, an owner, and move it to another file if you like.")
+_HEADER = (
+    "Assets proposed by `sra discover --write` from infrastructure code. Review each: "
+    "set ephi to present or absent, an owner, and move it to another file if you like."
+)
 _NOT_ID = re.compile(r"[^A-Za-z0-9._:/@+-]+")
 
 
@@ -46,11 +48,14 @@ def proposal(store: Store, asset_id: str) -> dict[str, Any]:
     }
 
 
-def write_proposals(root: Path, stores: Iterable[Store], taken: set[str],
-                    expected: Digests | None = None) -> Result | None:  # fmt: skip
+def write_proposals(
+    root: Path, stores: Iterable[Store], taken: set[str], expected: Digests | None = None
+) -> Result | None:
     """Append one proposed asset per store to inventory/discovered.yaml; None if none."""
-    changes = [Add("assets", proposal(store, proposed_id(store, taken)), DISCOVERED_FILE,
-                   comment=_HEADER) for store in stores]  # fmt: skip
+    changes = [
+        Add("assets", proposal(store, proposed_id(store, taken)), DISCOVERED_FILE, comment=_HEADER)
+        for store in stores
+    ]
     if not changes:
         return None
     return apply_changes(root, changes, expected=expected)

@@ -58,13 +58,18 @@ def load_documents(path: Path, text: str) -> list[Any]:
     try:
         return list(yaml.load_all(text, Loader=_Loader))
     except _AliasRefused as exc:
-        raise DiscoveryError(path, "YAML aliases (`*name`) are not accepted in templates and "
-                             "manifests", exc.line, exc.column,
-                             hint="write the value out in full") from None
+        raise DiscoveryError(
+            path,
+            "YAML aliases (`*name`) are not accepted in templates and manifests",
+            exc.line,
+            exc.column,
+            hint="write the value out in full",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise DiscoveryError(path, f"not valid YAML: {exc.problem or exc.context}", line,
-                             column) from None  # fmt: skip
+        raise DiscoveryError(
+            path, f"not valid YAML: {exc.problem or exc.context}", line, column
+        ) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DiscoveryError(path, f"not valid YAML: {exc}") from None

@@ -40,10 +40,16 @@ def snapshot(root: Path) -> dict[Path, str | None]:
     return digests
 
 
-def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | None = None,
-                  commit: Commit | None = None, lock_timeout: float = LOCK_TIMEOUT,
-                  expected_records: RecordDigests | None = None,
-                  new_files: Mapping[str, bytes] | None = None) -> Result:  # fmt: skip
+def apply_changes(
+    root: Path,
+    changes: Iterable[Change],
+    *,
+    expected: Digests | None = None,
+    commit: Commit | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+    expected_records: RecordDigests | None = None,
+    new_files: Mapping[str, bytes] | None = None,
+) -> Result:
     """Validate `changes`, write them into the workspace at `root` as one change, and commit.
 
     Holds the workspace lock from reading to replacing, so concurrent writers never lose
@@ -73,8 +79,12 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
             planner.add(change)
         writes: dict[Path, tuple[bytes, str | None]] = {}
         problems: list[str] = []
-        removed = {(str(path), key) for path, plan in planner.plans.items()
-                   for key, unit in plan.units.items() if unit.removed}  # fmt: skip
+        removed = {
+            (str(path), key)
+            for path, plan in planner.plans.items()
+            for key, unit in plan.units.items()
+            if unit.removed
+        }
         problems.extend(duplicate_ids(files, planner.new_ids, removed))
         for path, plan in sorted(planner.plans.items()):
             source = plan.source
@@ -88,8 +98,11 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
             if data != source.raw or source.digest is None:
                 writes[path] = (data, source.digest)
         if problems:
-            raise EditError(f"not written: the change would leave {len(problems)} problem"
-                            f"{'s' if len(problems) != 1 else ''}", tuple(problems))  # fmt: skip
+            raise EditError(
+                f"not written: the change would leave {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''}",
+                tuple(problems),
+            )
         if new_files:
             writes.update(place_new_files(root, new_files))
         if writes:
@@ -97,6 +110,9 @@ def apply_changes(root: Path, changes: Iterable[Change], *, expected: Digests | 
         written = tuple(sorted(writes))
         sha, note = None, ""
         if commit is not None:
-            sha, note = (commit_files(root, written, commit, planner.lines) if written
-                         else (None, "not committed: nothing changed"))  # fmt: skip
+            sha, note = (
+                commit_files(root, written, commit, planner.lines)
+                if written
+                else (None, "not committed: nothing changed")
+            )
     return Result(written, tuple(planner.lines), sha, note, recovered)

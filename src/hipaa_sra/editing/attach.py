@@ -68,17 +68,22 @@ def prepare_attachment(data: bytes, label: str, today: date) -> Attachment:
     if not data:
         raise EditError("the file is empty; choose the document to attach")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise EditError(f"the file is {len(data):,} bytes; documents of at most "
-                        f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB are accepted")  # fmt: skip
+        raise EditError(
+            f"the file is {len(data):,} bytes; documents of at most "
+            f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB are accepted"
+        )
     kind = content_type(data)
     extension = DOCUMENT_TYPES.get(kind)
     if extension is None:
         accepted = ", ".join(sorted(set(DOCUMENT_TYPES.values())))
-        raise EditError(f"the file's content is {kind}, which is not accepted; expected a "
-                        f"document: {accepted} (told from the content, not the name)")  # fmt: skip
+        raise EditError(
+            f"the file's content is {kind}, which is not accepted; expected a "
+            f"document: {accepted} (told from the content, not the name)"
+        )
     name = f"{today.isoformat()}-{_label(label)}-{secrets.token_hex(8)}.{extension}"
-    return Attachment(f"{ATTACHMENT_FOLDER}/{name}", kind, len(data),
-                      hashlib.sha256(data).hexdigest(), data)  # fmt: skip
+    return Attachment(
+        f"{ATTACHMENT_FOLDER}/{name}", kind, len(data), hashlib.sha256(data).hexdigest(), data
+    )
 
 
 def place_new_files(root: Path, new_files: Mapping[str, bytes]) -> dict[Path, tuple[bytes, None]]:

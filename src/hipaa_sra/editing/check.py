@@ -37,8 +37,9 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _schema(model: type[BaseModel], raw: Any, where: str, oid: str | None,
-            prefix: tuple[Any, ...]) -> list[Pending]:  # fmt: skip
+def _schema(
+    model: type[BaseModel], raw: Any, where: str, oid: str | None, prefix: tuple[Any, ...]
+) -> list[Pending]:
     if not isinstance(raw, dict):
         return [Pending("SRA001", prefix, f"{where} is not a mapping of fields", oid)]
     try:
@@ -80,8 +81,10 @@ def check_file(plan: FilePlan, data: bytes) -> list[str]:
     expected = plan.final(loader_form)
     read = value if value is not None else ([] if source.kind is not None else {})
     if expected != read and not same(expected, read):  # `same` only where NaN may differ
-        return [f"{shown}: the edited file would not read back as the change meant; nothing "
-                "was written (this is a bug in sra: please report it)"]  # fmt: skip
+        return [
+            f"{shown}: the edited file would not read back as the change meant; nothing "
+            "was written (this is a bug in sra: please report it)"
+        ]
     found: list[Pending] = []
     if source.kind is None:
         before = {_key(p, 0) for p in _schema(Manifest, source.data or {}, shown, None, ())}
@@ -91,11 +94,16 @@ def check_file(plan: FilePlan, data: bytes) -> list[str]:
         for unit in plan.units.values():
             if unit.removed:
                 continue
-            old = {_key(p, 1) for p in _record_problems(source.kind, source.data[unit.key],
-                                                       int(unit.key))}  # fmt: skip
+            old = {
+                _key(p, 1)
+                for p in _record_problems(source.kind, source.data[unit.key], int(unit.key))
+            }
             index = positions[unit.key]
-            found.extend(p for p in _record_problems(source.kind, read[index], index)
-                         if _key(p, 1) not in old)  # fmt: skip
+            found.extend(
+                p
+                for p in _record_problems(source.kind, read[index], index)
+                if _key(p, 1) not in old
+            )
         for index in range(len(read) - len(plan.added), len(read)):
             found.extend(_record_problems(source.kind, read[index], index))
     if not found:
@@ -122,8 +130,11 @@ def _new_positions(plan: FilePlan) -> dict[int | str, int]:
     return positions
 
 
-def duplicate_ids(files: Files, new_ids: list[tuple[str, Source, Unit | None]],
-                  removed: set[tuple[str, int | str]]) -> list[str]:  # fmt: skip
+def duplicate_ids(
+    files: Files,
+    new_ids: list[tuple[str, Source, Unit | None]],
+    removed: set[tuple[str, int | str]],
+) -> list[str]:
     """Ids a change gives records that another record of the workspace already has."""
     if not new_ids:
         return []
@@ -133,8 +144,10 @@ def duplicate_ids(files: Files, new_ids: list[tuple[str, Source, Unit | None]],
     for record_id, source, unit in new_ids:
         where = f"{source.shown}: id `{record_id}`"
         if record_id in seen:
-            problems.append(f"{where}: the change gives two records this id; ids must be unique "
-                            "across the workspace")  # fmt: skip
+            problems.append(
+                f"{where}: the change gives two records this id; ids must be unique "
+                "across the workspace"
+            )
         seen.add(record_id)
         holder = known.get(record_id)
         if holder is None:
@@ -143,7 +156,9 @@ def duplicate_ids(files: Files, new_ids: list[tuple[str, Source, Unit | None]],
         itself = unit is not None and other.path == source.path and index == unit.key
         if itself or (str(other.path), index) in removed:
             continue
-        problems.append(f"{where} is taken: {kind.noun} `{record_id}` is defined in "
-                        f"{other.shown} (record {index + 1}); ids must be unique across the "
-                        "workspace")  # fmt: skip
+        problems.append(
+            f"{where} is taken: {kind.noun} `{record_id}` is defined in "
+            f"{other.shown} (record {index + 1}); ids must be unique across the "
+            "workspace"
+        )
     return problems

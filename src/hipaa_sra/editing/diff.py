@@ -61,15 +61,20 @@ def record_edits(raw: Any, new: BaseModel, path: FieldPath = ()) -> list[Edit]:
         written = raw.get(key)
         if isinstance(after, BaseModel) and isinstance(written, dict):
             edits.extend(record_edits(written, after, (*path, key)))
-        elif (isinstance(after, tuple) and after and all(isinstance(i, BaseModel) for i in after)
-              and isinstance(written, list)):  # fmt: skip
+        elif (
+            isinstance(after, tuple)
+            and after
+            and all(isinstance(i, BaseModel) for i in after)
+            and isinstance(written, list)
+        ):
             for index, item in enumerate(after):
                 if index < len(written) and isinstance(written[index], dict):
                     edits.extend(record_edits(written[index], item, (*path, key, index)))
                 else:
                     edits.append(((*path, key, index), plain(item)))
-            edits.extend(((*path, key, index), DELETE)
-                         for index in reversed(range(len(after), len(written))))  # fmt: skip
+            edits.extend(
+                ((*path, key, index), DELETE) for index in reversed(range(len(after), len(written)))
+            )
         else:
             edits.append(((*path, key), plain(after)))
     return edits

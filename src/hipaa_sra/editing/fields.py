@@ -80,10 +80,12 @@ def dated(annotation: Any, value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             return value  # not a calendar date: the model reports it, written as given
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(
-            value, dict):  # fmt: skip
-        return {key: dated(annotation_at(annotation, (key,)), item)
-                for key, item in value.items()}  # fmt: skip
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
+        and isinstance(value, dict)
+    ):
+        return {key: dated(annotation_at(annotation, (key,)), item) for key, item in value.items()}
     if typing.get_origin(annotation) in (tuple, list) and isinstance(value, list):
         inner = unwrap(typing.get_args(annotation)[0])
         return [dated(inner, item) for item in value]
@@ -100,8 +102,9 @@ def key_order(model: type[BaseModel] | None) -> tuple[str, ...]:
 @cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    annotated: Any = (Annotated[info.annotation, *info.metadata] if info.metadata
-                      else info.annotation)  # fmt: skip
+    annotated: Any = (
+        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    )
     return TypeAdapter(annotated)
 
 

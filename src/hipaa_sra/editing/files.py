@@ -47,8 +47,10 @@ class Source:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise EditError(f"{self.shown}: not written: a value holds {exc.object[exc.start]!r}, "
-                            "which UTF-8 cannot encode") from None  # fmt: skip
+            raise EditError(
+                f"{self.shown}: not written: a value holds {exc.object[exc.start]!r}, "
+                "which UTF-8 cannot encode"
+            ) from None
         return b"\xef\xbb\xbf" + data if self.bom else data
 
 
@@ -65,8 +67,9 @@ def kind_named(name: str) -> Kind:
     """The kind `name` means (`risks` or its folder `register`); `EditError` if none."""
     kind = KIND_BY_NAME.get(name) or KIND_BY_FOLDER.get(name)
     if kind is None:
-        raise EditError(f"{name!r} is not a kind of record; expected one of "
-                        f"{', '.join(KIND_BY_NAME)}")  # fmt: skip
+        raise EditError(
+            f"{name!r} is not a kind of record; expected one of {', '.join(KIND_BY_NAME)}"
+        )
     return kind
 
 
@@ -112,11 +115,21 @@ class Files:
                 data = parse_yaml(text.encode("utf-8"), shown)  # line breaks as the loader reads
             except LoadError as exc:
                 problems = tuple(error.render() for error in exc.errors)
-                raise EditError(f"{shown}: cannot edit a file the loader cannot read; fix it "
-                                "first", problems) from None  # fmt: skip
+                raise EditError(
+                    f"{shown}: cannot edit a file the loader cannot read; fix it first", problems
+                ) from None
             newline = _newline(decoded)
-            source = Source(path, rel, kind, raw, data_digest(raw), text, newline,
-                            raw.startswith(b"\xef\xbb\xbf"), data)  # fmt: skip
+            source = Source(
+                path,
+                rel,
+                kind,
+                raw,
+                data_digest(raw),
+                text,
+                newline,
+                raw.startswith(b"\xef\xbb\xbf"),
+                data,
+            )
         self._sources[path] = source
         return source
 
@@ -137,8 +150,11 @@ class Files:
         elif rel.suffix not in YAML_SUFFIXES:
             problem = f"the loader reads files ending in {' or '.join(YAML_SUFFIXES)} only"
         path = self.root.joinpath(*rel.parts)
-        if problem is None and path.exists() and not path.resolve().is_relative_to(
-                self.root.resolve()):  # fmt: skip
+        if (
+            problem is None
+            and path.exists()
+            and not path.resolve().is_relative_to(self.root.resolve())
+        ):
             problem = "it links outside the workspace"
         if problem is not None:
             raise EditError(f"{rel}: cannot add {kind.name} there: {problem}")
@@ -159,8 +175,7 @@ class Files:
             if item.kind is not kind or not self._may_hold(item.path, record_id):
                 continue
             source = self.source(item.path, kind)
-            for index, record in enumerate(source.data if isinstance(source.data, list)
-                                           else ()):  # fmt: skip
+            for index, record in enumerate(source.data if isinstance(source.data, list) else ()):
                 if isinstance(record, dict) and record.get("id") == record_id:
                     return source, index
         raise EditError(f"{kind.name} {record_id}: no such record in {display_path(self.root)}")

@@ -80,9 +80,11 @@ class FilePlan:
                     result[str(key)] = form(unit.value)
             return result
         items = list(data) if isinstance(data, list) else []
-        kept = [form(self.units[i].value) if i in self.units else item
-                for i, item in enumerate(items)
-                if not (i in self.units and self.units[i].removed)]  # fmt: skip
+        kept = [
+            form(self.units[i].value) if i in self.units else item
+            for i, item in enumerate(items)
+            if not (i in self.units and self.units[i].removed)
+        ]
         return kept + [form(value) for value in self.added]
 
 
@@ -109,8 +111,9 @@ def _model_of(record: BaseModel | Any, model: type[BaseModel], where: str) -> Ba
         return model.model_validate(record)
     except ValidationError as error:
         pending = schema_findings(model, error, where, None, ())
-        raise EditError(f"{where}: not a valid record; nothing written",
-                        tuple(item.message for item in pending)) from None  # fmt: skip
+        raise EditError(
+            f"{where}: not a valid record; nothing written", tuple(item.message for item in pending)
+        ) from None
 
 
 class Planner:
@@ -168,8 +171,10 @@ class Planner:
                     if target.is_manifest:
                         unit.removed = True
                         return
-                    raise EditError(f"{target.label()}: removing `{dotted(rest)}` would leave the "
-                                    "record empty; remove the record instead")  # fmt: skip
+                    raise EditError(
+                        f"{target.label()}: removing `{dotted(rest)}` would leave the "
+                        "record empty; remove the record instead"
+                    )
                 unit.value = with_value(unit.value, rest[:depth], DELETE)
         unit.edits.append((rest, value))
 
@@ -208,8 +213,9 @@ class Planner:
                 elif isinstance(current, list):
                     rest = (*rest, len(current))
                 else:
-                    raise EditError(f"{change.target.label()} `{dotted(change.path)}` is not a "
-                                    "list")  # fmt: skip
+                    raise EditError(
+                        f"{change.target.label()} `{dotted(change.path)}` is not a list"
+                    )
             self._edit(change.target, unit, rest, value)
             plan.incoming += _size(value)
             if rest[:1] == ("id",) and not change.target.is_manifest:

@@ -94,14 +94,19 @@ def check_records(files: Files, expected: RecordDigests) -> None:
         now = data_digest(found[1]) if found is not None else None
         if now == digest:
             continue
-        what = "was removed" if found is None else (
-            "was added by someone else" if digest is None else "was changed by someone else")
-        raise RecordChanged(ref, f"{ref.label()} {what} since it was read; not writing "
-                                 "(compare, then save again)")  # fmt: skip
+        what = (
+            "was removed"
+            if found is None
+            else ("was added by someone else" if digest is None else "was changed by someone else")
+        )
+        raise RecordChanged(
+            ref, f"{ref.label()} {what} since it was read; not writing (compare, then save again)"
+        )
 
 
-def field_problems(kind: str, record: Mapping[str, Any],
-                   index: int = 0) -> tuple[FieldProblem, ...]:  # fmt: skip
+def field_problems(
+    kind: str, record: Mapping[str, Any], index: int = 0
+) -> tuple[FieldProblem, ...]:
     """The schema problems the loader would report for `record` as a record of `kind`."""
     found = record_problems(kind_named(kind), dict(record), index)
     return tuple(FieldProblem(tuple(item.path[1:]), item.message) for item in found)

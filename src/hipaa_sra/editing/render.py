@@ -118,9 +118,7 @@ def _ruamel(value: Any, flow: bool) -> Any:
     return value
 
 
-_YAML11_WORDS = frozenset(
-    ("y", "n", "yes", "no", "on", "off", "true", "false", "null", "~")
-)
+_YAML11_WORDS = frozenset(("y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"))
 """Plain scalars that YAML 1.1 resolves to a boolean or null rather than text."""
 
 
@@ -148,8 +146,7 @@ def _indent(text: str, column: int) -> str:
     if column == 0:
         return text
     pad = " " * column
-    return "".join(pad + line if line.strip() else line
-                   for line in _lines(text))  # fmt: skip
+    return "".join(pad + line if line.strip() else line for line in _lines(text))
 
 
 def render_entry(key: str, value: Any, column: int, *, flow: bool = False) -> str:

@@ -57,12 +57,12 @@ def _records(plan: FilePlan) -> str:
             final = plan.final()
             rendered = "".join(render_item(v, 0) for v in final) if final else "[]\n"
             col = column(text, root.start)
-            return replace(doc, root.start, root.end, " " * col + ("\n" if col else "")
-                           + rendered)  # fmt: skip
+            return replace(doc, root.start, root.end, " " * col + ("\n" if col else "") + rendered)
         items = items_of(doc)
         if items is None:
-            raise EditError(f"{source.shown}: a record does not start its own line; edit "
-                            "it by hand")  # fmt: skip
+            raise EditError(
+                f"{source.shown}: a record does not start its own line; edit it by hand"
+            )
     return _splice(plan, text, items)
 
 
@@ -111,12 +111,12 @@ def _manifest(plan: FilePlan) -> str:
     doc = build(text)
     root = doc.root
     order = key_order(Manifest)
-    new = sorted((unit for unit in plan.units.values() if unit.new and not unit.removed),
-                 key=lambda unit: order.index(str(unit.key)) if unit.key in order
-                 else len(order))  # fmt: skip
+    new = sorted(
+        (unit for unit in plan.units.values() if unit.new and not unit.removed),
+        key=lambda unit: order.index(str(unit.key)) if unit.key in order else len(order),
+    )
     if root is None:
-        return insert(text, len(text), "".join(render_entry(str(u.key), u.value, 0)
-                                               for u in new))  # fmt: skip
+        return insert(text, len(text), "".join(render_entry(str(u.key), u.value, 0) for u in new))
     if root.kind != "map":
         raise EditError(f"{source.shown}: does not hold a mapping; fix it first")
     if root.flow:
@@ -139,8 +139,12 @@ def _manifest(plan: FilePlan) -> str:
         snippet = text[start:end]
         for rest, value in unit.edits:
             try:
-                snippet = edit(snippet, (unit.key, *rest), value,
-                               lambda path: key_order(model_at(Manifest, path)))  # fmt: skip
+                snippet = edit(
+                    snippet,
+                    (unit.key, *rest),
+                    value,
+                    lambda path: key_order(model_at(Manifest, path)),
+                )
             except Emptied:
                 snippet = ""
                 break

@@ -52,7 +52,8 @@ def get_in(data: Any, path: FieldPath) -> Any:
     """The value at `path` in plain data; `KeyError` when absent."""
     for part in path:
         found = (isinstance(data, dict) and isinstance(part, str) and part in data) or (
-            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        )
         if not found:
             raise KeyError(part)
         data = data[part]
@@ -66,8 +67,11 @@ def with_value(data: Any, path: FieldPath, value: Any) -> Any:
     head, rest = path[0], path[1:]
     if isinstance(head, int):
         items = list(data) if isinstance(data, list) else None
-        if items is None or not 0 <= head <= len(items) or (head == len(items) and not (
-                rest == () and value is not DELETE)):  # fmt: skip
+        if (
+            items is None
+            or not 0 <= head <= len(items)
+            or (head == len(items) and not (rest == () and value is not DELETE))
+        ):
             raise EditError(f"no item {head} in the list at this path")
         if head == len(items):
             items.append(value)
@@ -225,16 +229,16 @@ def insert_key(doc: DocMap, node: Node, key: str, value: Any, order: Sequence[st
     return text[:first] + rendered[col:] + " " * col + text[first:]
 
 
-def _delete(doc: DocMap, chain: list[Node], path: FieldPath, order: OrderFn,
-            floor: int) -> str:  # fmt: skip
+def _delete(doc: DocMap, chain: list[Node], path: FieldPath, order: OrderFn, floor: int) -> str:
     node, key, text = chain[-1], path[-1], doc.text
     child = node.child(key)
     if child is None:
         raise EditError(f"nothing at `{dotted(path)}` to remove")
     if len(node.children) == 1:
         if len(path) - 1 <= floor:
-            raise Emptied(f"removing `{dotted(path)}` would leave the record empty; remove "
-                          "the record instead")  # fmt: skip
+            raise Emptied(
+                f"removing `{dotted(path)}` would leave the record empty; remove the record instead"
+            )
         return _delete(doc, chain[:-1], path[:-1], order, floor)
     if node.kind == "map":
         index = node.keys.index(next(k for k in node.keys if k.text == key))

@@ -17,12 +17,16 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>]")
 def check_identity(commit: Commit) -> None:
     """Refuse, before anything is written, an author git would reject or garble."""
     if (commit.name is None) != (commit.email is None):
-        raise EditError("a commit author needs both a name and an email (or neither, for "
-                        "git's configured identity)")  # fmt: skip
+        raise EditError(
+            "a commit author needs both a name and an email (or neither, for "
+            "git's configured identity)"
+        )
     for what, value in (("name", commit.name), ("email", commit.email)):
         if value is not None and (not value.strip() or _UNSAFE.search(value)):
-            raise EditError(f"commit author {what} {value!r}: expected text without line "
-                            "breaks, control characters, `<` or `>`")  # fmt: skip
+            raise EditError(
+                f"commit author {what} {value!r}: expected text without line "
+                "breaks, control characters, `<` or `>`"
+            )
 
 
 def message(commit: Commit, lines: Sequence[str]) -> str:
@@ -39,8 +43,9 @@ def message(commit: Commit, lines: Sequence[str]) -> str:
     return subject + "\n\n" + "\n".join(lines) + "\n"
 
 
-def commit_files(root: Path, paths: Sequence[Path], commit: Commit,
-                 lines: Sequence[str]) -> tuple[str | None, str]:  # fmt: skip
+def commit_files(
+    root: Path, paths: Sequence[Path], commit: Commit, lines: Sequence[str]
+) -> tuple[str | None, str]:
     """Commit `paths`; return (commit id, note), or (None, why not) when nothing was committed."""
     try:
         repo = open_repository(root)
@@ -57,8 +62,12 @@ def commit_files(root: Path, paths: Sequence[Path], commit: Commit,
     try:
         run_git(repo.root, ["add", "--", *specs], env=env)
         # --only: other changes the user has staged stay staged and out of this commit.
-        run_git(repo.root, ["commit", "--only", "--quiet", "-F", "-", "--", *specs],
-                stdin=message(commit, lines).encode("utf-8"), env=env)  # fmt: skip
+        run_git(
+            repo.root,
+            ["commit", "--only", "--quiet", "-F", "-", "--", *specs],
+            stdin=message(commit, lines).encode("utf-8"),
+            env=env,
+        )
         sha = run_git(repo.root, ["rev-parse", "HEAD"]).decode().strip()
     except GitError as exc:
         return None, f"not committed: {exc}"

@@ -44,8 +44,10 @@ def _hipaa_text() -> Iterator[str]:
     entries = hipaa_entries()
     yield "HIPAA Security Rule, 45 CFR 164.308-164.316"
     yield str(hipaa_counts())
-    yield ("Markers: std standard; R required; A addressable (implement, or document an "
-           "equivalent or why not);")  # fmt: skip
+    yield (
+        "Markers: std standard; R required; A addressable (implement, or document an "
+        "equivalent or why not);"
+    )
     yield "         std+R standard without implementation specifications (required as written)."
     width = max(len(entry.citation) for entry in entries)
     for safeguard, title in _SAFEGUARD_TITLES.items():
@@ -74,8 +76,7 @@ def _grid(table: LevelTable) -> Iterator[str]:
 
 def _wrapped(label: str, text: str, label_width: int) -> Iterator[str]:
     head = f"  {label:<{label_width}}  "
-    yield from textwrap.wrap(text, WIDTH, initial_indent=head,
-                             subsequent_indent=" " * len(head))  # fmt: skip
+    yield from textwrap.wrap(text, WIDTH, initial_indent=head, subsequent_indent=" " * len(head))
 
 
 def _nist_text() -> Iterator[str]:
@@ -109,22 +110,26 @@ def _nprm_text() -> Iterator[str]:
     profile = nprm_profile()
     yield profile.label
     yield profile.title
-    yield (f"RIN {profile.rin}, FR document {profile.document_number}, comments closed "
-           f"{profile.comments_closed.isoformat()}.")  # fmt: skip
+    yield (
+        f"RIN {profile.rin}, FR document {profile.document_number}, comments closed "
+        f"{profile.comments_closed.isoformat()}."
+    )
     yield "Opt-in: a workspace uses these numbers only with methodology.profile: nprm-2025."
     yield ""
     cadences = profile.cadences
     key_width = max(len(cadence.key) for cadence in cadences)
     cite_width = max(len(cadence.citation) for cadence in cadences)
-    yield (f"  {'cadence':<{key_width}}  {'limit':<9}  {'proposed at':<{cite_width}}  "
-           "confidence")  # fmt: skip
+    yield (f"  {'cadence':<{key_width}}  {'limit':<9}  {'proposed at':<{cite_width}}  confidence")
     for cadence in cadences:
         limit = f"{cadence.value} {cadence.unit if cadence.value != 1 else cadence.unit[:-1]}"
-        yield (f"  {cadence.key:<{key_width}}  {limit:<9}  {cadence.citation:<{cite_width}}  "
-               f"{cadence.confidence}")  # fmt: skip
+        yield (
+            f"  {cadence.key:<{key_width}}  {limit:<9}  {cadence.citation:<{cite_width}}  "
+            f"{cadence.confidence}"
+        )
         indent = " " * (key_width + 4)
-        yield from textwrap.wrap(cadence.description, WIDTH, initial_indent=indent,
-                                 subsequent_indent=indent)  # fmt: skip
+        yield from textwrap.wrap(
+            cadence.description, WIDTH, initial_indent=indent, subsequent_indent=indent
+        )
 
 
 def catalog_text(part: CatalogPart) -> str:

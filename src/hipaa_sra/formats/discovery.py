@@ -33,33 +33,55 @@ def _sections(result: Reconciliation) -> Iterator[tuple[str, Any]]:
     """The top-level keys of the JSON document and their values; lists lazily."""
     discovery = result.discovery
     yield "schema_version", SCHEMA_VERSION
-    yield "inputs", [
-        {"path": item.path, "kind": item.kind.value, "format_version": item.format_version,
-         "resources": item.resources}
-        for item in discovery.inputs
-    ]
+    yield (
+        "inputs",
+        [
+            {
+                "path": item.path,
+                "kind": item.kind.value,
+                "format_version": item.format_version,
+                "resources": item.resources,
+            }
+            for item in discovery.inputs
+        ],
+    )
     yield "data_stores", (_store(store) for store in discovery.stores)
     yield "other_resources", discovery.other_resources
     yield "unknown_types", dict(sorted(discovery.unknown_types.items()))
     yield "undeclared", (store.source_key for store in result.undeclared)
     yield "missing_sources", result.missing_assets
-    yield "missing", [{"asset": item.asset, "source_key": item.source_key}
-                      for item in result.missing]
-    yield "contradictions", [
-        {"asset": c.asset, "source_key": c.source_key, "attribute": c.attribute,
-         "inventory": c.inventory, "infrastructure": c.infrastructure}
-        for c in result.contradictions
-    ]
-    yield "flows", [
-        {"from": flow.source, "to": flow.target, "via": flow.via, "confidence": flow.confidence}
-        for flow in discovery.flows
-    ]
+    yield (
+        "missing",
+        [{"asset": item.asset, "source_key": item.source_key} for item in result.missing],
+    )
+    yield (
+        "contradictions",
+        [
+            {
+                "asset": c.asset,
+                "source_key": c.source_key,
+                "attribute": c.attribute,
+                "inventory": c.inventory,
+                "infrastructure": c.infrastructure,
+            }
+            for c in result.contradictions
+        ],
+    )
+    yield (
+        "flows",
+        [
+            {"from": flow.source, "to": flow.target, "via": flow.via, "confidence": flow.confidence}
+            for flow in discovery.flows
+        ],
+    )
 
 
 def as_data(result: Reconciliation) -> dict[str, Any]:
     """The JSON document of `sra discover --format json` (schema_version 1), as data."""
-    return {key: value if isinstance(value, (list, dict, int)) else list(value)
-            for key, value in _sections(result)}  # fmt: skip
+    return {
+        key: value if isinstance(value, (list, dict, int)) else list(value)
+        for key, value in _sections(result)
+    }
 
 
 def json_lines(result: Reconciliation) -> Iterator[str]:
@@ -98,8 +120,11 @@ def as_json(result: Reconciliation) -> str:
 
 
 def _known(store: Store) -> str:
-    shown = [f"{fact}={_value(value)}" for fact, value in store.attributes.items()
-             if value not in ("unknown", None)]  # fmt: skip
+    shown = [
+        f"{fact}={_value(value)}"
+        for fact, value in store.attributes.items()
+        if value not in ("unknown", None)
+    ]
     return ", ".join(shown) if shown else "no facts stated"
 
 
@@ -115,18 +140,23 @@ def as_text(result: Reconciliation, written: tuple[str, ...] = ()) -> str:
     lines = []
     for item in discovery.inputs:
         version = f" format {item.format_version}" if item.format_version else ""
-        lines.append(f"read {inert(item.path)}: {item.kind.value}{version}, "
-                     f"{item.resources} resources")  # fmt: skip
+        lines.append(
+            f"read {inert(item.path)}: {item.kind.value}{version}, {item.resources} resources"
+        )
     unknown = sum(discovery.unknown_types.values())
-    lines.append(f"{len(discovery.stores)} data stores, {discovery.other_resources} other "
-                 f"resources ({unknown} of types the mapping table does not know)")  # fmt: skip
+    lines.append(
+        f"{len(discovery.stores)} data stores, {discovery.other_resources} other "
+        f"resources ({unknown} of types the mapping table does not know)"
+    )
     lines.append("")
     if result.undeclared:
         lines.append(f"Data stores no asset links ({len(result.undeclared)}):")
         for store in result.undeclared:
             reason = f" ({inert(store.ephi_reason)})" if store.ephi_reason else ""
-            lines.append(f"  {inert(store.source_key)}  {store.category}, ePHI {store.ephi}"
-                         f"{reason}; {inert(_known(store))}")  # fmt: skip
+            lines.append(
+                f"  {inert(store.source_key)}  {store.category}, ePHI {store.ephi}"
+                f"{reason}; {inert(_known(store))}"
+            )
     else:
         lines.append("Every data store is linked to an asset.")
     if result.missing:
@@ -140,14 +170,17 @@ def as_text(result: Reconciliation, written: tuple[str, ...] = ()) -> str:
             f"  {inert(c.asset)}: attributes.{c.attribute} is {_value(c.inventory)} in the "
             f"inventory, {_value(c.infrastructure)} in {inert(c.source_key)}"
             for c in result.contradictions
-        ]  # fmt: skip
+        ]
     if discovery.flows:
         lines.append("")
         lines.append(f"Proposed flows (lower confidence; never written) ({len(discovery.flows)}):")
-        lines += [f"  {inert(f.source)} -> {inert(f.target)}  via {inert(f.via)}"
-                  for f in discovery.flows]  # fmt: skip
+        lines += [
+            f"  {inert(f.source)} -> {inert(f.target)}  via {inert(f.via)}" for f in discovery.flows
+        ]
     if written:
         lines.append("")
-        lines.append(f"Proposed {len(written)} assets in inventory/discovered.yaml "
-                     "(ephi: possible; review each and set present or absent).")  # fmt: skip
+        lines.append(
+            f"Proposed {len(written)} assets in inventory/discovered.yaml "
+            "(ephi: possible; review each and set present or absent)."
+        )
     return "\n".join(lines)

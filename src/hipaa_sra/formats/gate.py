@@ -31,8 +31,10 @@ def gate_summary(result: GateResult) -> str:
     """The last line of every format: counts and the verdict."""
     required = [a for a in result.assets if a.required]
     missing = len(result.missing)
-    head = (f"{result.changed_paths} changed paths, {len(result.assets)} assets touched, "
-            f"{len(required)} with ePHI")
+    head = (
+        f"{result.changed_paths} changed paths, {len(result.assets)} assets touched, "
+        f"{len(required)} with ePHI"
+    )
     if missing:
         return f"{head}: {missing} not consulted; the gate fails."
     if required:
@@ -51,11 +53,21 @@ def _risk_list(decision: AssetDecision) -> str:
 
 def remedy(decision: AssetDecision, trailers_read: bool) -> list[str]:
     """What would satisfy the gate for one missing asset, one instruction per line."""
-    edit = (f"- edit the workspace for `{decision.id}` in this change: its inventory entry, "
-            f"{_risk_list(decision)}, a control listing it in `assets`, or a flow from or to it;")
-    lines = ["To pass, do one of:",
-             *textwrap.wrap(edit, 88, initial_indent="  ", subsequent_indent="    ",
-                           break_long_words=False, break_on_hyphens=False)]
+    edit = (
+        f"- edit the workspace for `{decision.id}` in this change: its inventory entry, "
+        f"{_risk_list(decision)}, a control listing it in `assets`, or a flow from or to it;"
+    )
+    lines = [
+        "To pass, do one of:",
+        *textwrap.wrap(
+            edit,
+            88,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ),
+    ]
     if trailers_read:
         lines += [
             "  - or record that it was considered: add this trailer to the last paragraph of a",
@@ -63,8 +75,10 @@ def remedy(decision: AssetDecision, trailers_read: bool) -> list[str]:
             f"      {suggested_trailer(decision.id)}",
         ]
     else:
-        lines.append("  - (an SRA-Reviewed trailer counts only when the gate reads git history, "
-                     "not with --paths-from)")
+        lines.append(
+            "  - (an SRA-Reviewed trailer counts only when the gate reads git history, "
+            "not with --paths-from)"
+        )
     return lines
 
 
@@ -73,12 +87,16 @@ def _verdict(decision: AssetDecision) -> str:
     if not decision.required:
         return f"--   {decision.id} ({ephi}): no consultation required"
     if not decision.satisfied:
-        return (f"FAIL {decision.id} ({ephi}): its code changed but the risk analysis "
-                "was not consulted")
+        return (
+            f"FAIL {decision.id} ({ephi}): its code changed but the risk analysis was not consulted"
+        )
     if decision.by == "workspace":
         shown = ", ".join(decision.records[:_SHOWN_RISKS])
-        more = f" and {len(decision.records) - _SHOWN_RISKS} more" \
-            if len(decision.records) > _SHOWN_RISKS else ""
+        more = (
+            f" and {len(decision.records) - _SHOWN_RISKS} more"
+            if len(decision.records) > _SHOWN_RISKS
+            else ""
+        )
         return f"ok   {decision.id} ({ephi}): consulted; the change edits {shown}{more}"
     commits = ", ".join(commit[:12] for commit in decision.trailers)
     return f"ok   {decision.id} ({ephi}): consulted; SRA-Reviewed trailer in {commits}"
@@ -131,8 +149,9 @@ def decision_dict(decision: AssetDecision) -> dict[str, Any]:
         "trailers": list(decision.trailers),
         "risks": list(decision.risks),
         "notes": list(decision.notes),
-        "suggested_trailer": (suggested_trailer(decision.id)
-                              if decision.required and not decision.satisfied else None),
+        "suggested_trailer": (
+            suggested_trailer(decision.id) if decision.required and not decision.satisfied else None
+        ),
     }
 
 
@@ -184,20 +203,33 @@ def gate_github(result: GateResult) -> str:
     """One `::error` per asset not consulted (on its first changed file), then the verdict."""
     lines = []
     for decision in result.missing:
-        message = "\n".join([
-            f"{decision.id} (ePHI {decision.ephi}) changed without consulting the risk analysis.",
-            *_paths(decision, _SHOWN_PATHS),
-            *remedy(decision, result.mode == "git"),
-            *decision.notes,
-        ])
-        lines.append(_command("error", message, file=decision.paths[0][0],
-                              title=f"SRA gate: {decision.id} not consulted"))
+        message = "\n".join(
+            [
+                f"{decision.id} (ePHI {decision.ephi}) changed"
+                " without consulting the risk analysis.",
+                *_paths(decision, _SHOWN_PATHS),
+                *remedy(decision, result.mode == "git"),
+                *decision.notes,
+            ]
+        )
+        lines.append(
+            _command(
+                "error",
+                message,
+                file=decision.paths[0][0],
+                title=f"SRA gate: {decision.id} not consulted",
+            )
+        )
     for check in result.trailers:
         if check.trailer.problem or check.ignored:
             why = [f"it {check.trailer.problem}"] if check.trailer.problem else list(check.ignored)
-            lines.append(_command(
-                "warning", f"{check.trailer.line} (commit {check.trailer.commit[:12]}): "
-                + "; ".join(why), title="SRA-Reviewed trailer problem"))
+            lines.append(
+                _command(
+                    "warning",
+                    f"{check.trailer.line} (commit {check.trailer.commit[:12]}): " + "; ".join(why),
+                    title="SRA-Reviewed trailer problem",
+                )
+            )
     lines.append(gate_summary(result))
     return "\n".join(lines)
 

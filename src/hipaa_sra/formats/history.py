@@ -70,8 +70,10 @@ def _align(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                 for i, cell in enumerate(row)]  # fmt: skip
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
         lines.append("  ".join(cells).rstrip())
     return lines
 
@@ -90,19 +92,32 @@ def history_text(report: History) -> str:
         commit, snap = item.commit, item.snapshot
         if snap is None:
             problems.append(f"{commit.date.isoformat()}  {commit.short}  {item.problem}")
-            rows.append((commit.date.isoformat(), commit.short, *(["-"] * (len(header) - 3)),
-                         _clip(commit.subject, 50)))  # fmt: skip
+            rows.append(
+                (
+                    commit.date.isoformat(),
+                    commit.short,
+                    *(["-"] * (len(header) - 3)),
+                    _clip(commit.subject, 50),
+                )
+            )
             continue
-        rows.append((
-            commit.date.isoformat(), commit.short, str(snap.risks),
-            *(str(snap.residual.get(level, 0)) for level in levels),
-            str(snap.open_remediation), str(snap.overdue_remediation),
-            *(str(snap.findings.get(severity, 0)) for severity in _SEVERITIES),
-            _clip(commit.subject, 50),
-        ))  # fmt: skip
+        rows.append(
+            (
+                commit.date.isoformat(),
+                commit.short,
+                str(snap.risks),
+                *(str(snap.residual.get(level, 0)) for level in levels),
+                str(snap.open_remediation),
+                str(snap.overdue_remediation),
+                *(str(snap.findings.get(severity, 0)) for severity in _SEVERITIES),
+                _clip(commit.subject, 50),
+            )
+        )
     count = len(report.commits)
-    lines = [f"History of {label}: {count} commit{'s' if count != 1 else ''} touching it, "
-             "oldest first.", ""]  # fmt: skip
+    lines = [
+        f"History of {label}: {count} commit{'s' if count != 1 else ''} touching it, oldest first.",
+        "",
+    ]
     lines += _align([header, *rows], numeric)
     if problems:
         lines += ["", "Not measured:"]
@@ -212,27 +227,41 @@ def _item_line(mark: str, item: ItemChange) -> str:
 
 def diff_text(report: RiskDiff) -> str:
     """The changes as sections (added, removed, re-scored, remediation), empty ones left out."""
-    lines = [f"Register of {report.repository.label} from {_side_text(report.old)} to "
-             f"{_side_text(report.new)}", "", _totals(report.old, report.new)]  # fmt: skip
+    lines = [
+        f"Register of {report.repository.label} from {_side_text(report.old)} to "
+        f"{_side_text(report.new)}",
+        "",
+        _totals(report.old, report.new),
+    ]
     sections: list[tuple[str, list[str]]] = [
         ("Risks added", [_risk_line("+", risk) for risk in report.added]),
         ("Risks removed", [_risk_line("-", risk) for risk in report.removed]),
-        ("Risks re-scored", [
-            f"  ~ {item.new.id}  {item.new.asset}  " + "; ".join(
-                f"{c.field} {_level(c.old) or '?'} -> {_level(c.new) or '?'}"
-                for c in item.changes)
-            for item in report.rescored
-        ]),
+        (
+            "Risks re-scored",
+            [
+                f"  ~ {item.new.id}  {item.new.asset}  "
+                + "; ".join(
+                    f"{c.field} {_level(c.old) or '?'} -> {_level(c.new) or '?'}"
+                    for c in item.changes
+                )
+                for item in report.rescored
+            ],
+        ),
         ("Remediation added", [_item_line("+", item) for item in report.items_added]),
         ("Remediation closed", [_item_line("x", item) for item in report.items_closed]),
         ("Remediation removed", [_item_line("-", item) for item in report.items_removed]),
-    ]  # fmt: skip
+    ]
     for title, body in sections:
         if body:
             lines += ["", f"{title} ({len(body)}):", *body]
     if report.unchanged:
         lines += ["", "No risk was added, removed or re-scored, and no remediation changed."]
-    lines += ["", *textwrap.wrap(
-        "Levels as `sra score` ranks them: stated, else the matrix's; a residual not stated "
-        "is the inherent level. Remediation items are matched by their `control` text.", WIDTH)]
+    lines += [
+        "",
+        *textwrap.wrap(
+            "Levels as `sra score` ranks them: stated, else the matrix's; a residual not stated "
+            "is the inherent level. Remediation items are matched by their `control` text.",
+            WIDTH,
+        ),
+    ]
     return "\n".join(lines)

@@ -13,8 +13,10 @@ _SAMPLE = 20
 
 def render_plan(plan: Plan, workspace: Workspace) -> str:
     """The plan as text: field-level changes, additions, rows left alone, a summary."""
-    lines = [f"{sheet}: columns not mapped, ignored: {', '.join(headers)}"
-             for sheet, headers in plan.unmapped]  # fmt: skip
+    lines = [
+        f"{sheet}: columns not mapped, ignored: {', '.join(headers)}"
+        for sheet, headers in plan.unmapped
+    ]
     lines.extend(f"{name}: not a kind of record; sheet ignored" for name in plan.ignored)
     lines.extend(note.render() for note in plan.notes)
     for update in plan.updates:
@@ -29,8 +31,10 @@ def render_plan(plan: Plan, workspace: Workspace) -> str:
         shown = ", ".join(ids[:_SAMPLE])
         lines.append(f"not in the sheet; left unchanged: {name} {shown}{more}")
     absent = sum(len(ids) for ids in plan.absent.values())
-    lines.append(f"{len(plan.updates)} to update, {len(plan.additions)} to add, "
-                 f"{plan.unchanged} unchanged, {absent} not in the sheet (never deleted)")
+    lines.append(
+        f"{len(plan.updates)} to update, {len(plan.additions)} to add, "
+        f"{plan.unchanged} unchanged, {absent} not in the sheet (never deleted)"
+    )
     return "\n".join(lines)
 
 

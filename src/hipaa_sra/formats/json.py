@@ -36,9 +36,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def findings_json(
-    findings: Sequence[Finding], extra: Mapping[str, Any] | None = None
-) -> str:
+def findings_json(findings: Sequence[Finding], extra: Mapping[str, Any] | None = None) -> str:
     """`{"schema_version": 1, ..., "findings": [...], "summary": {...}}` as indented JSON."""
     summary = {severity.value: 0 for severity in Severity}
     for finding in findings:
@@ -90,8 +88,12 @@ def _waiver_ref(waiver: WaiverEntry) -> dict[str, Any]:
 
 def waiver_dict(waiver: WaiverEntry) -> dict[str, Any]:
     """The JSON object of one waiver as written, with whether it applied and what it did."""
-    return {**_waiver_ref(waiver), "status": waiver.status.value,
-            "silenced": waiver.silenced, "refused": waiver.refused}  # fmt: skip
+    return {
+        **_waiver_ref(waiver),
+        "status": waiver.status.value,
+        "silenced": waiver.silenced,
+        "refused": waiver.refused,
+    }
 
 
 def dumps_listing(document: Mapping[str, Any], *listings: str) -> str:

@@ -46,20 +46,30 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def lint_junit(report: LintReport) -> str:
     """A `sra lint` report as a JUnit XML document with one test suite."""
     listing = report.listing()
-    cases = [_waived_case(report, finding, waiver) if waived and waiver is not None
-             else _finding_case(report, finding)
-             for finding, waiver, waived in listing]  # fmt: skip
+    cases = [
+        _waived_case(report, finding, waiver)
+        if waived and waiver is not None
+        else _finding_case(report, finding)
+        for finding, waiver, waived in listing
+    ]
     found = {finding.code for finding, _, _ in listing}
     cases += [_rule_case(rule) for rule in report.rules if rule.code not in found]
     failures = sum(1 for f in report.findings if f.severity is not Severity.INFO)
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0",
-              "skipped": str(report.waived)}
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": str(report.waived),
+    }
 
     root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts})
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("today", report.today.isoformat()), ("waived", str(report.waived)),
-                        ("files", str(len(report.files)))):
+    for name, value in (
+        ("today", report.today.isoformat()),
+        ("waived", str(report.waived)),
+        ("files", str(len(report.files))),
+    ):
         ET.SubElement(properties, "property", {"name": name, "value": value})
     suite.extend(cases)
     ET.indent(root)
@@ -73,12 +83,15 @@ def _clean(text: str) -> str:
 
 def _case(report: LintReport, finding: Finding) -> ET.Element:
     rule = report.rule(finding.code)
-    return ET.Element("testcase", {
-        "classname": rule.family.value if rule else UNKNOWN_FAMILY,
-        "name": _clean(f"{finding.code} {finding.name}: {finding.location}"),
-        "file": _clean(finding.location.file),
-        "line": str(finding.location.line),
-    })
+    return ET.Element(
+        "testcase",
+        {
+            "classname": rule.family.value if rule else UNKNOWN_FAMILY,
+            "name": _clean(f"{finding.code} {finding.name}: {finding.location}"),
+            "file": _clean(finding.location.file),
+            "line": str(finding.location.line),
+        },
+    )
 
 
 def _waived_case(report: LintReport, finding: Finding, waiver: WaiverEntry) -> ET.Element:
@@ -95,10 +108,14 @@ def _finding_case(report: LintReport, finding: Finding) -> ET.Element:
     if finding.severity is Severity.INFO:
         ET.SubElement(case, "system-out").text = _clean(_details(finding, rule))
     else:
-        failure = ET.SubElement(case, "failure", {
-            "type": finding.severity.value,
-            "message": _clean(finding.message),
-        })
+        failure = ET.SubElement(
+            case,
+            "failure",
+            {
+                "type": finding.severity.value,
+                "message": _clean(finding.message),
+            },
+        )
         failure.text = _clean(_details(finding, rule))
     return case
 
@@ -116,5 +133,6 @@ def _details(finding: Finding, rule: Rule | None) -> str:
 
 
 def _rule_case(rule: Rule) -> ET.Element:
-    return ET.Element("testcase", {"classname": rule.family.value,
-                                   "name": f"{rule.code} {rule.name}"})
+    return ET.Element(
+        "testcase", {"classname": rule.family.value, "name": f"{rule.code} {rule.name}"}
+    )

@@ -17,10 +17,20 @@ SCHEMA_VERSION = 1
 """Of the JSON document; bumped when a key is removed or changes meaning."""
 
 CSV_FIELDS = (
-    "id", "source", "inherent_mean", "inherent_p50", "inherent_p90", "inherent_p99",
-    "residual_mean", "residual_p50", "residual_p90", "residual_p99", "after_plan_mean",
-    "share_of_residual", "notes",
-)  # fmt: skip
+    "id",
+    "source",
+    "inherent_mean",
+    "inherent_p50",
+    "inherent_p90",
+    "inherent_p99",
+    "residual_mean",
+    "residual_p50",
+    "residual_p90",
+    "residual_p99",
+    "after_plan_mean",
+    "share_of_residual",
+    "notes",
+)
 """The CSV header: one row per quantified risk, largest mean residual loss first."""
 
 TOP = 10
@@ -46,13 +56,21 @@ def quantify_dict(q: Quantification, as_of: date | None = None) -> dict[str, Any
             "residual": stats_dict(p.residual),
             "after_plan": stats_dict(p.after_plan),
             "exceedance": [
-                {"probability": pt.probability, "inherent": round(pt.inherent),
-                 "residual": round(pt.residual), "after_plan": round(pt.after_plan)}
+                {
+                    "probability": pt.probability,
+                    "inherent": round(pt.inherent),
+                    "residual": round(pt.residual),
+                    "after_plan": round(pt.after_plan),
+                }
                 for pt in p.table
             ],
             "curve": [
-                {"probability": round(pt.probability, 8), "inherent": round(pt.inherent),
-                 "residual": round(pt.residual), "after_plan": round(pt.after_plan)}
+                {
+                    "probability": round(pt.probability, 8),
+                    "inherent": round(pt.inherent),
+                    "residual": round(pt.residual),
+                    "after_plan": round(pt.after_plan),
+                }
                 for pt in p.curve
             ],
         },
@@ -60,13 +78,17 @@ def quantify_dict(q: Quantification, as_of: date | None = None) -> dict[str, Any
         "skipped": [{"id": rid, "reason": why} for rid, why in q.skipped],
         "open_remediation_without_estimate": q.unestimated,
         "calibration": {
-            "frequency": {lvl.value: q.calibration.frequency[lvl].describe("per year")
-                          for lvl in q.calibration.scale},
-            "magnitude": {lvl.value: q.calibration.magnitude[lvl].describe("USD")
-                          for lvl in q.calibration.scale},
+            "frequency": {
+                lvl.value: q.calibration.frequency[lvl].describe("per year")
+                for lvl in q.calibration.scale
+            },
+            "magnitude": {
+                lvl.value: q.calibration.magnitude[lvl].describe("USD")
+                for lvl in q.calibration.scale
+            },
             "defaulted": list(q.calibration.defaulted),
         },
-    }  # fmt: skip
+    }
 
 
 def _risk_dict(q: Quantification, r: RiskResult) -> dict[str, Any]:
@@ -78,12 +100,15 @@ def _risk_dict(q: Quantification, r: RiskResult) -> dict[str, Any]:
         "after_plan": stats_dict(r.after_plan),
         "share_of_residual": round(q.share(r), 6),
         "remediation": [
-            {"index": red.item.index, "control": red.item.label,
-             "expected_reduction": round(red.mean_reduction)}
+            {
+                "index": red.item.index,
+                "control": red.item.label,
+                "expected_reduction": round(red.mean_reduction),
+            }
             for red in r.reductions
         ],
         "notes": list(r.input.notes),
-    }  # fmt: skip
+    }
 
 
 def quantify_json(q: Quantification, as_of: date | None = None) -> str:
@@ -97,22 +122,31 @@ def quantify_csv(q: Quantification) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for r in q.top:
-        writer.writerow([
-            r.input.risk_id, source(r),
-            *(round(getattr(r.inherent, k)) for k in ("mean", "p50", "p90", "p99")),
-            *(round(getattr(r.residual, k)) for k in ("mean", "p50", "p90", "p99")),
-            round(r.after_plan.mean), f"{q.share(r):.6f}", "; ".join(r.input.notes),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                r.input.risk_id,
+                source(r),
+                *(round(getattr(r.inherent, k)) for k in ("mean", "p50", "p90", "p99")),
+                *(round(getattr(r.residual, k)) for k in ("mean", "p50", "p90", "p99")),
+                round(r.after_plan.mean),
+                f"{q.share(r):.6f}",
+                "; ".join(r.input.notes),
+            ]
+        )
     return buffer.getvalue()
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], right_from: int) -> list[str]:
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]  # fmt: skip
+    widths = [
+        max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i >= right_from else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i >= right_from else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
 
     return [line(headers), *(line(row) for row in rows)]
 
@@ -121,28 +155,55 @@ def quantify_text(q: Quantification, as_of: date | None = None) -> str:
     """Portfolio, loss exceedance, top contributors, remediation value, then every risk."""
     p = q.portfolio
     when = f" as of {as_of.isoformat()}" if as_of else ""
-    out = [f"Annual loss in USD{when}, {q.years:,} simulated years (seed {q.seed}), "
-           f"{len(q.risks):,} risk(s) quantified", ""]  # fmt: skip
-    out += _table(("register", "mean", "P50", "P90", "P99"), [
-        (name, *(usd(getattr(s, k)) for k in ("mean", "p50", "p90", "p99")))
-        for name, s in (("inherent", p.inherent), ("residual", p.residual),
-                        ("after plan", p.after_plan))
-    ], 1)  # fmt: skip
+    out = [
+        f"Annual loss in USD{when}, {q.years:,} simulated years (seed {q.seed}), "
+        f"{len(q.risks):,} risk(s) quantified",
+        "",
+    ]
+    out += _table(
+        ("register", "mean", "P50", "P90", "P99"),
+        [
+            (name, *(usd(getattr(s, k)) for k in ("mean", "p50", "p90", "p99")))
+            for name, s in (
+                ("inherent", p.inherent),
+                ("residual", p.residual),
+                ("after plan", p.after_plan),
+            )
+        ],
+        1,
+    )
     out += ["", "Loss exceedance (annual loss exceeded with this probability)"]
-    out += _table(("probability", "once in", "inherent", "residual", "after plan"), [
-        (f"{pt.probability:g}", one_in(pt.probability), usd(pt.inherent), usd(pt.residual),
-         usd(pt.after_plan)) for pt in p.table
-    ], 1)  # fmt: skip
+    out += _table(
+        ("probability", "once in", "inherent", "residual", "after plan"),
+        [
+            (
+                f"{pt.probability:g}",
+                one_in(pt.probability),
+                usd(pt.inherent),
+                usd(pt.residual),
+                usd(pt.after_plan),
+            )
+            for pt in p.table
+        ],
+        1,
+    )
     if q.risks:
         out += _risk_tables(q)
     else:
-        out += ["", "No risk could be quantified: the register is empty, or no risk has an "
-                "estimate or a likelihood and impact on the methodology's scale."]
+        out += [
+            "",
+            "No risk could be quantified: the register is empty, or no risk has an "
+            "estimate or a likelihood and impact on the methodology's scale.",
+        ]
     notes = [(r.input.risk_id, note) for r in q.risks for note in r.input.notes]
     notes += [(rid, f"not quantified: {why}") for rid, why in q.skipped]
     if q.calibration.defaulted:
-        notes.append(("sra.yaml", "calibration rows from the defaults: "
-                      + ", ".join(q.calibration.defaulted)))  # fmt: skip
+        notes.append(
+            (
+                "sra.yaml",
+                "calibration rows from the defaults: " + ", ".join(q.calibration.defaulted),
+            )
+        )
     if notes:
         out += ["", "Notes"]
         out += [f"  {inert(rid)}: {inert(note)}" for rid, note in notes]
@@ -152,27 +213,53 @@ def quantify_text(q: Quantification, as_of: date | None = None) -> str:
 def _risk_tables(q: Quantification) -> list[str]:
     """Top contributors, remediation value and every risk."""
     out = ["", "Top contributors (mean residual annual loss)"]
-    out += _table(("risk", "source", "residual mean", "share", "P99"), [
-        (inert(r.input.risk_id), source(r), usd(r.residual.mean), f"{q.share(r):.1%}",
-         usd(r.residual.p99)) for r in q.top[:TOP]
-    ], 2)  # fmt: skip
-    reductions = sorted(((r, red) for r in q.risks for red in r.reductions),
-                        key=lambda pair: -pair[1].mean_reduction)  # fmt: skip
+    out += _table(
+        ("risk", "source", "residual mean", "share", "P99"),
+        [
+            (
+                inert(r.input.risk_id),
+                source(r),
+                usd(r.residual.mean),
+                f"{q.share(r):.1%}",
+                usd(r.residual.p99),
+            )
+            for r in q.top[:TOP]
+        ],
+        2,
+    )
+    reductions = sorted(
+        ((r, red) for r in q.risks for red in r.reductions),
+        key=lambda pair: -pair[1].mean_reduction,
+    )
     out += ["", "Planned remediation: expected reduction in annual loss"]
     if reductions:
-        out += _table(("risk", "remediation", "reduction"), [
-            (inert(r.input.risk_id), inert(_clip(red.item.label)), usd(red.mean_reduction))
-            for r, red in reductions
-        ], 2)  # fmt: skip
+        out += _table(
+            ("risk", "remediation", "reduction"),
+            [
+                (inert(r.input.risk_id), inert(_clip(red.item.label)), usd(red.mean_reduction))
+                for r, red in reductions
+            ],
+            2,
+        )
     if q.unestimated:
-        out.append(f"{q.unestimated:,} open remediation item(s) have no estimated effect: give "
-                   "one under the risk's `quant.planned`.")  # fmt: skip
+        out.append(
+            f"{q.unestimated:,} open remediation item(s) have no estimated effect: give "
+            "one under the risk's `quant.planned`."
+        )
     out += ["", "Every risk (largest mean residual loss first)"]
-    out += _table(("risk", "source", "inherent mean", "residual mean", "P50", "P90", "P99"), [
-        (inert(r.input.risk_id), source(r), usd(r.inherent.mean),
-         *(usd(getattr(r.residual, k)) for k in ("mean", "p50", "p90", "p99")))
-        for r in q.top
-    ], 2)  # fmt: skip
+    out += _table(
+        ("risk", "source", "inherent mean", "residual mean", "P50", "P90", "P99"),
+        [
+            (
+                inert(r.input.risk_id),
+                source(r),
+                usd(r.inherent.mean),
+                *(usd(getattr(r.residual, k)) for k in ("mean", "p50", "p90", "p99")),
+            )
+            for r in q.top
+        ],
+        2,
+    )
     return out
 
 

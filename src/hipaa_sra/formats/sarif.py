@@ -117,17 +117,24 @@ def _longest_backtick_run(text: str) -> int:
     return longest
 
 
-def _result(finding: Finding, index: dict[str, int], seen: dict[str, int],
-            waiver: WaiverEntry | None = None, waived: bool = False) -> dict[str, Any]:  # fmt: skip
+def _result(
+    finding: Finding,
+    index: dict[str, int],
+    seen: dict[str, int],
+    waiver: WaiverEntry | None = None,
+    waived: bool = False,
+) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": finding.code}
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
-    result.update({
-        "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
-        "locations": [_location(finding)],
-        "partialFingerprints": {FINGERPRINT: _fingerprint(finding, seen)},
-    })
+    result.update(
+        {
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [_location(finding)],
+            "partialFingerprints": {FINGERPRINT: _fingerprint(finding, seen)},
+        }
+    )
     if waiver is not None:
         result["suppressions"] = [_suppression(finding, waiver, waived)]
     if finding.object_id is not None:
@@ -188,13 +195,15 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _fingerprint(finding: Finding, seen: dict[str, int]) -> str:
-    identity = "\x1f".join((
-        finding.code,
-        finding.location.file.replace("\\", "/"),
-        finding.object_id or "",
-        # Day counts ("53 days ago") change every day; an alert must not reopen for that.
-        _DIGITS.sub("#", finding.message),
-    ))
+    identity = "\x1f".join(
+        (
+            finding.code,
+            finding.location.file.replace("\\", "/"),
+            finding.object_id or "",
+            # Day counts ("53 days ago") change every day; an alert must not reopen for that.
+            _DIGITS.sub("#", finding.message),
+        )
+    )
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
     occurrence = seen.get(digest, 0) + 1
     seen[digest] = occurrence

@@ -19,10 +19,23 @@ SCHEMA_VERSION = 1
 """Of the JSON document; bumped when a key is removed or changes meaning."""
 
 FIELDS = (
-    "rank", "id", "asset", "likelihood", "impact", "inherent_stated", "inherent_computed",
-    "inherent_disagrees", "residual", "residual_source", "residual_stated", "score",
-    "open_remediation", "file", "line", "column",
-)  # fmt: skip
+    "rank",
+    "id",
+    "asset",
+    "likelihood",
+    "impact",
+    "inherent_stated",
+    "inherent_computed",
+    "inherent_disagrees",
+    "residual",
+    "residual_source",
+    "residual_stated",
+    "score",
+    "open_remediation",
+    "file",
+    "line",
+    "column",
+)
 """Keys of each JSON risk object, and the CSV header, in order."""
 
 # Fixed width, not the terminal's: the output is pasted into tickets and compared in tests.
@@ -32,9 +45,12 @@ _HEADERS = ("#", "id", "asset", "likelihood", "impact", "inherent", "residual", 
 _INHERENT, _RESIDUAL = _HEADERS.index("inherent"), _HEADERS.index("residual")
 _RIGHT = frozenset({0, _HEADERS.index("score"), _HEADERS.index("open")})
 _LEVEL_COLOURS = {
-    Level.VERY_HIGH: "red", Level.HIGH: "red", Level.MODERATE: "yellow",
-    Level.LOW: "green", Level.VERY_LOW: "green",
-}  # fmt: skip
+    Level.VERY_HIGH: "red",
+    Level.HIGH: "red",
+    Level.MODERATE: "yellow",
+    Level.LOW: "green",
+    Level.VERY_LOW: "green",
+}
 
 
 def risk_dict(rank: int, scored: ScoredRisk) -> dict[str, Any]:
@@ -154,9 +170,16 @@ def _residual_cell(item: ScoredRisk) -> str:
 
 def _text_row(rank: int, item: ScoredRisk) -> tuple[str, ...]:
     return (
-        str(rank), item.risk_id, _known(item.asset), _known(item.likelihood), _known(item.impact),
-        _inherent_cell(item), _residual_cell(item), _known(item.score), str(item.open_remediation),
-    )  # fmt: skip
+        str(rank),
+        item.risk_id,
+        _known(item.asset),
+        _known(item.likelihood),
+        _known(item.impact),
+        _inherent_cell(item),
+        _residual_cell(item),
+        _known(item.score),
+        str(item.open_remediation),
+    )
 
 
 def _join(

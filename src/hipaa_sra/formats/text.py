@@ -70,8 +70,9 @@ def lint_summary(report: LintReport, *, waived_shown: bool = False) -> str:
     return f"{found}{waived} — today {report.today.isoformat()}"
 
 
-def lint_text(report: LintReport, *, colour: bool, show_waived: bool = False,
-              expand: bool = False) -> str:  # fmt: skip
+def lint_text(
+    report: LintReport, *, colour: bool, show_waived: bool = False, expand: bool = False
+) -> str:
     """Findings grouped under a header per file, the waived ones if asked, then the summary.
 
     Unless `expand`, specifications without a control are one line per standard with a
@@ -87,8 +88,7 @@ def lint_text(report: LintReport, *, colour: bool, show_waived: bool = False,
     summary = lint_summary(report, waived_shown=shown)
     if colour:
         worst = max((f.severity for f in report.findings), key=lambda s: s.rank, default=None)
-        summary = click.style(summary, fg="green" if worst is None else _COLOURS[worst],
-                              bold=True)
+        summary = click.style(summary, fg="green" if worst is None else _COLOURS[worst], bold=True)
     return "\n\n".join([*blocks, summary])
 
 
@@ -110,8 +110,9 @@ def waiver_line(waiver: WaiverEntry) -> str:
     """`waived by sra/sra.yaml:40:5 (approved by alice until 2027-03-31): reason`."""
     until = waiver.until.isoformat() if waiver.until else "?"
     reason = " ".join((waiver.reason or "").split())
-    return inert(f"waived by {waiver.location} (approved by {waiver.approved_by} until {until}): "
-                 f"{reason}")  # fmt: skip
+    return inert(
+        f"waived by {waiver.location} (approved by {waiver.approved_by} until {until}): {reason}"
+    )
 
 
 GROUPED_RULE = "hipaa-spec-without-control"
@@ -151,10 +152,13 @@ def _group_finding(standard: tuple[str, str], group: list[Finding]) -> Finding:
     worst = max((f.severity for f in group), key=lambda s: s.rank)
     cited = [f.object_id or "" for f in group]
     kinds = [entry.designation for c in cited if (entry := hipaa_entry(c)) is not None]
-    split = ", ".join(f"{kinds.count(kind)} {kind}" for kind in ("required", "addressable")
-                      if kind in kinds)  # fmt: skip
-    message = (f"{citation} {name}: {len(group)} specifications not met ({split}): "
-               f"{', '.join(cited)}; `sra lint --expand` says what each needs")  # fmt: skip
+    split = ", ".join(
+        f"{kinds.count(kind)} {kind}" for kind in ("required", "addressable") if kind in kinds
+    )
+    message = (
+        f"{citation} {name}: {len(group)} specifications not met ({split}): "
+        f"{', '.join(cited)}; `sra lint --expand` says what each needs"
+    )
     first = group[0]
     return Finding(first.code, first.name, worst, message, first.location, citation)
 

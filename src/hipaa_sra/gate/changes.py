@@ -22,6 +22,7 @@ from .match import normalize_path
 DEFAULT_BASES = ("origin/main", "origin/master", "main", "master")
 """Tried in order when no --base is given; the first that exists and is not `head` is used."""
 
+
 @dataclass(frozen=True)
 class Revisions:
     """The two ends of a change as given and as resolved to commits."""
@@ -89,8 +90,13 @@ def resolve(git: Git, base: str | None, head: str | None) -> Revisions:
                 "git fetch origin main, or check out with fetch-depth: 0)"
             )
         base_commit = found
-    merge_base = git.run("merge-base", base_commit, head_commit,
-                         what=f"no common ancestor of {base} and {head}").decode().strip()
+    merge_base = (
+        git.run(
+            "merge-base", base_commit, head_commit, what=f"no common ancestor of {base} and {head}"
+        )
+        .decode()
+        .strip()
+    )
     return Revisions(base, head, base_commit, head_commit, merge_base)
 
 
@@ -110,8 +116,17 @@ def _default_base(git: Git, head_commit: str) -> tuple[str, str]:
 
 def changed_paths(git: Git, revisions: Revisions) -> list[str]:
     """Paths changed from the merge base to head (a rename counts as both of its paths)."""
-    out = git.run("diff", "--name-only", "--no-renames", "-z", "--no-ext-diff",
-                  revisions.merge_base, revisions.head_commit, "--", what="git diff")
+    out = git.run(
+        "diff",
+        "--name-only",
+        "--no-renames",
+        "-z",
+        "--no-ext-diff",
+        revisions.merge_base,
+        revisions.head_commit,
+        "--",
+        what="git diff",
+    )
     return [path for path in out.decode(errors="surrogateescape").split("\0") if path]
 
 
@@ -124,8 +139,12 @@ def read_paths(lines: Iterable[str]) -> list[str]:
 def commit_messages(git: Git, revisions: Revisions, key: str) -> list[tuple[str, list[str]]]:
     """(commit, values of trailer `key`) for every commit in base..head, newest first."""
     out = git.run(
-        "log", "-z", f"--format=%H%n%(trailers:key={key},valueonly,unfold)",
-        f"{revisions.base_commit}..{revisions.head_commit}", "--", what="git log",
+        "log",
+        "-z",
+        f"--format=%H%n%(trailers:key={key},valueonly,unfold)",
+        f"{revisions.base_commit}..{revisions.head_commit}",
+        "--",
+        what="git log",
     )
     found = []
     for record in out.decode(errors="replace").split("\0"):
@@ -135,14 +154,23 @@ def commit_messages(git: Git, revisions: Revisions, key: str) -> list[tuple[str,
     return found
 
 
-def materialize(git: Git, commit: str, directory: str, into: Path,
-                only: Collection[str] | None = None) -> Path | None:
+def materialize(
+    git: Git, commit: str, directory: str, into: Path, only: Collection[str] | None = None
+) -> Path | None:
     """Write the files of `directory` at `commit` (those in `only`, if given) under `into`.
 
     Returns where `directory` was written, or None if it held no files at `commit`.
     """
-    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", directory,
-                      what=f"git ls-tree {commit[:12]}")
+    listing = git.run(
+        "ls-tree",
+        "-r",
+        "-z",
+        "--full-tree",
+        commit,
+        "--",
+        directory,
+        what=f"git ls-tree {commit[:12]}",
+    )
     blobs: list[tuple[str, str]] = []
     links: dict[str, str] = {}
     for entry in listing.decode(errors="surrogateescape").split("\0"):
@@ -161,9 +189,11 @@ def materialize(git: Git, commit: str, directory: str, into: Path,
     targets = dict(zip(links, _cat(git, commit, list(links.values())), strict=True))
     if only is not None:
         wanted = set(only)
-        wanted.update(posixpath.normpath(posixpath.join(posixpath.dirname(path),
-                                                        os.fsdecode(target)))
-                      for path, target in targets.items() if path in wanted)  # fmt: skip
+        wanted.update(
+            posixpath.normpath(posixpath.join(posixpath.dirname(path), os.fsdecode(target)))
+            for path, target in targets.items()
+            if path in wanted
+        )
         blobs = [(sha, path) for sha, path in blobs if path in wanted]
         targets = {path: target for path, target in targets.items() if path in wanted}
     root = into.joinpath(*PurePosixPath(directory).parts) if directory != "." else into
@@ -185,21 +215,26 @@ def _cat(git: Git, commit: str, shas: list[str]) -> list[bytes]:
         return []
     # One `cat-file --batch` for every blob; `git archive` would apply export-ignore and
     # export-subst attributes and so could hide or rewrite workspace files.
-    out = git.run("cat-file", "--batch", input="".join(f"{sha}\n" for sha in shas).encode(),
-                  what=f"git cat-file at {commit[:12]}")
+    out = git.run(
+        "cat-file",
+        "--batch",
+        input="".join(f"{sha}\n" for sha in shas).encode(),
+        what=f"git cat-file at {commit[:12]}",
+    )
     contents = []
     offset = 0
     for _ in shas:
         header_end = out.index(b"\n", offset)
         size = int(out[offset:header_end].split()[2])
         start = header_end + 1
-        contents.append(out[start:start + size])
+        contents.append(out[start : start + size])
         offset = start + size + 1
     return contents
 
 
 def workspace_dirty(git: Git, directory: str) -> bool:
     """True if the working tree of `directory` differs from HEAD (edits, untracked files)."""
-    out = git.run("status", "--porcelain", "--untracked-files=all", "--", directory,
-                  what="git status")
+    out = git.run(
+        "status", "--porcelain", "--untracked-files=all", "--", directory, what="git status"
+    )
     return bool(out.strip())

@@ -150,13 +150,17 @@ def keys_in_files(workspace_dir: Path, files: Iterable[str]) -> list[str]:
         except (LoadError, OSError):
             continue  # the head workspace loaded, so this is a stray file it does not read
         items = value if isinstance(value, list) else []
-        keys += [f"{kind.name}/{item['id']}" for item in items
-                 if isinstance(item, dict) and isinstance(item.get("id"), str)]
+        keys += [
+            f"{kind.name}/{item['id']}"
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
     return keys
 
 
-def check_trailers(trailers: Iterable[Trailer], ws: Workspace,
-                   near: Sequence[str] = ()) -> tuple[TrailerCheck, ...]:
+def check_trailers(
+    trailers: Iterable[Trailer], ws: Workspace, near: Sequence[str] = ()
+) -> tuple[TrailerCheck, ...]:
     """Judge each trailer's ids against the workspace at head; `near` feeds did-you-mean."""
     checks = []
     for trailer in trailers:
@@ -177,8 +181,11 @@ def check_trailers(trailers: Iterable[Trailer], ws: Workspace,
 
 
 def _not_an_id(item: str, ws: Workspace, near: Sequence[str]) -> str:
-    for kind, index in (("control", ws.control_by_id), ("flow", ws.flow_by_id),
-                        ("vendor", ws.vendor_by_id)):  # fmt: skip
+    for kind, index in (
+        ("control", ws.control_by_id),
+        ("flow", ws.flow_by_id),
+        ("vendor", ws.vendor_by_id),
+    ):
         if item in index:
             return f"`{item}` is a {kind}; name the asset or one of its risks"
     close = difflib.get_close_matches(item, near, 1)
@@ -197,9 +204,12 @@ def _why_not(check: TrailerCheck, asset: str) -> str:
     return f"{where} does not count for `{asset}`: " + "; ".join(reasons)
 
 
-def decide(ws: Workspace, paths: Sequence[str], changes: Mapping[str, Sequence[str]],
-           trailers: Sequence[Trailer] = ()) -> tuple[tuple[AssetDecision, ...],
-                                                       tuple[TrailerCheck, ...]]:
+def decide(
+    ws: Workspace,
+    paths: Sequence[str],
+    changes: Mapping[str, Sequence[str]],
+    trailers: Sequence[Trailer] = (),
+) -> tuple[tuple[AssetDecision, ...], tuple[TrailerCheck, ...]]:
     """The decision for every asset `paths` touch, given the records each change concerns."""
     code_paths: dict[str, tuple[str, ...]] = {}
     for asset in ws.assets:
@@ -222,18 +232,34 @@ def decide(ws: Workspace, paths: Sequence[str], changes: Mapping[str, Sequence[s
         if required:
             by = "workspace" if records else "trailer" if named else None
         notes = () if not required or by else tuple(_why_not(c, asset_id) for c in checks)
-        decisions.append(AssetDecision(
-            asset_id, asset.name or asset_id, asset.ephi.value if asset.ephi else None, required,
-            tuple(matched), by is not None or not required, by, records,
-            tuple(dict.fromkeys(named)), tuple(risks_by_asset.get(asset_id, ())), notes,
-        ))
+        decisions.append(
+            AssetDecision(
+                asset_id,
+                asset.name or asset_id,
+                asset.ephi.value if asset.ephi else None,
+                required,
+                tuple(matched),
+                by is not None or not required,
+                by,
+                records,
+                tuple(dict.fromkeys(named)),
+                tuple(risks_by_asset.get(asset_id, ())),
+                notes,
+            )
+        )
     order = {(True, False): 0, (True, True): 1}
     decisions.sort(key=lambda d: (order.get((d.required, d.satisfied), 2), d.id))
     return tuple(decisions), checks
 
 
-def run_gate(workspace: Path | None = None, *, base: str | None = None, head: str | None = None,
-             paths: Sequence[str] | None = None, use_cache: bool = True) -> GateResult:
+def run_gate(
+    workspace: Path | None = None,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    paths: Sequence[str] | None = None,
+    use_cache: bool = True,
+) -> GateResult:
     """Run the gate on the change base...head, or on a given list of changed paths."""
     root = find_workspace(workspace)
     if paths is not None:
@@ -244,19 +270,27 @@ def run_gate(workspace: Path | None = None, *, base: str | None = None, head: st
     changed = changed_paths(git, revisions)
     with TemporaryDirectory(prefix="sra-gate-") as tmp:
         head_dir, head_ws = _load_head(git, revisions, ws_rel, root, Path(tmp) / "head", use_cache)
-        keys, others, notes = _workspace_changes(git, revisions, ws_rel, changed, head_dir,
-                                                 head_ws, Path(tmp))
+        keys, others, notes = _workspace_changes(
+            git, revisions, ws_rel, changed, head_dir, head_ws, Path(tmp)
+        )
     changes = concerned_assets(keys, [head_ws, *others])
-    trailers = [parse_trailer(commit, value)
-                for commit, values in commit_messages(git, revisions, TRAILER_KEY)
-                for value in values]
+    trailers = [
+        parse_trailer(commit, value)
+        for commit, values in commit_messages(git, revisions, TRAILER_KEY)
+        for value in values
+    ]
     decisions, checks = decide(head_ws, changed, changes, trailers)
     return GateResult("git", ws_rel, revisions, len(changed), keys, decisions, checks, notes)
 
 
 def _workspace_changes(
-    git: Git, revisions: Revisions, ws_rel: str, changed: Sequence[str], head_dir: Path,
-    head_ws: Workspace, tmp: Path,
+    git: Git,
+    revisions: Revisions,
+    ws_rel: str,
+    changed: Sequence[str],
+    head_dir: Path,
+    head_ws: Workspace,
+    tmp: Path,
 ) -> tuple[tuple[str, ...], list[Workspace], tuple[str, ...]]:
     """Record keys the change adds, removes or changes; the partial workspaces they came from.
 
@@ -266,8 +300,11 @@ def _workspace_changes(
     workspace this skips loading and hashing about 180,000 records twice.
     """
     prefix = "" if ws_rel == "." else ws_rel + "/"
-    touched = {path for path in changed if path.startswith(prefix)
-               and _workspace_file(path.removeprefix(prefix))}
+    touched = {
+        path
+        for path in changed
+        if path.startswith(prefix) and _workspace_file(path.removeprefix(prefix))
+    }
     if not touched:
         return (), [], ()
     wanted = touched | {prefix + MANIFEST_FILE}
@@ -278,8 +315,10 @@ def _workspace_changes(
     try:
         base_ws = load_workspace(base_dir, use_cache=False)
     except LoadError as exc:
-        note = (f"the workspace at the merge base {revisions.merge_base[:12]} cannot be loaded "
-                f"({exc.message}); workspace edits were recognised by file")
+        note = (
+            f"the workspace at the merge base {revisions.merge_base[:12]} cannot be loaded "
+            f"({exc.message}); workspace edits were recognised by file"
+        )
         inside = [path.removeprefix(prefix) for path in touched]
         return tuple(dict.fromkeys(keys_in_files(head_dir, sorted(inside)))), [], (note,)
     head_part = materialize(git, revisions.head_commit, ws_rel, tmp / "head-part", wanted)
@@ -294,8 +333,9 @@ def _workspace_file(rel: str) -> bool:
     return rel == MANIFEST_FILE or rel.split("/", 1)[0] in KIND_BY_FOLDER
 
 
-def _load_head(git: Git, revisions: Revisions, ws_rel: str, root: Path, tmp: Path,
-               use_cache: bool) -> tuple[Path, Workspace]:
+def _load_head(
+    git: Git, revisions: Revisions, ws_rel: str, root: Path, tmp: Path, use_cache: bool
+) -> tuple[Path, Workspace]:
     """The workspace at head: the checkout itself when it is head and clean, else from git."""
     if git.commit("HEAD") == revisions.head_commit and not workspace_dirty(git, ws_rel):
         return root, load_workspace(root, use_cache=use_cache)
@@ -305,8 +345,9 @@ def _load_head(git: Git, revisions: Revisions, ws_rel: str, root: Path, tmp: Pat
     try:
         return head_dir, load_workspace(head_dir, use_cache=False)
     except LoadError as exc:
-        raise LoadError.combine([_at_head(error, head_dir, revisions, ws_rel)
-                                 for error in exc.errors]) from None
+        raise LoadError.combine(
+            [_at_head(error, head_dir, revisions, ws_rel) for error in exc.errors]
+        ) from None
 
 
 def _at_head(error: LoadError, head_dir: Path, revisions: Revisions, ws_rel: str) -> LoadError:
@@ -335,6 +376,8 @@ def _run_on_paths(root: Path, paths: Sequence[str], use_cache: bool) -> GateResu
     keys = tuple(dict.fromkeys(keys_in_files(root, inside)))
     changes = concerned_assets(keys, [head_ws])
     decisions, _ = decide(head_ws, paths, changes)
-    notes = ("paths from a list: a changed workspace file counts as editing the records it holds "
-             "now, and commit trailers are not read",)
+    notes = (
+        "paths from a list: a changed workspace file counts as editing the records it holds "
+        "now, and commit trailers are not read",
+    )
     return GateResult("paths", ws_rel, None, len(paths), keys, decisions, (), notes)

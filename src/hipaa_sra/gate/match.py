@@ -155,18 +155,24 @@ class _Compiler:
         if lead:
             negated = glob.startswith("!")
             body = glob[1:] if negated else glob
-            rest = body[body.index(lead) + len(lead):]
+            rest = body[body.index(lead) + len(lead) :]
             shape = ("!" if negated else "") + "/x" + rest
             if shape not in self._shapes:
                 text, include = translate_glob(shape)
                 full = translate_glob(glob)
-                confirmed = text is not None and text.startswith("^x") and full == (
-                    "^" + re.escape(lead) + text[2:], include)
+                confirmed = (
+                    text is not None
+                    and text.startswith("^x")
+                    and full == ("^" + re.escape(lead) + text[2:], include)
+                )
                 self._shapes[shape] = (text[2:] if text else None, include) if confirmed else None
             known = self._shapes[shape]
             if known is not None:
-                return None if known[0] is None or known[1] is None else (
-                    lead, self._regex(known[0], glob), known[1])
+                return (
+                    None
+                    if known[0] is None or known[1] is None
+                    else (lead, self._regex(known[0], glob), known[1])
+                )
         text, include = translate_glob(glob)
         if text is None or include is None:
             return None
@@ -208,10 +214,15 @@ class AssetMatcher:
                 continue
             lead, regex, include = compiled
             number = len(self._patterns)
-            self._patterns.append((
-                glob, lead, regex.match if lead else regex.search, _DIR_MARK in regex.groupindex,
-                tuple((*places[index], include) for index in where),
-            ))
+            self._patterns.append(
+                (
+                    glob,
+                    lead,
+                    regex.match if lead else regex.search,
+                    _DIR_MARK in regex.groupindex,
+                    tuple((*places[index], include) for index in where),
+                )
+            )
             if filed is None:
                 every.append(number)
             else:
@@ -236,7 +247,7 @@ class AssetMatcher:
         for length in self._suffix_lengths:
             if length > size:
                 break
-            found += self._suffix.get(segment[size - length:], ())
+            found += self._suffix.get(segment[size - length :], ())
         return found
 
     def _dir_candidates(self, directory: str) -> tuple[int, ...]:

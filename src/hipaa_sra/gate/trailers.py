@@ -41,8 +41,12 @@ def parse_trailer(commit: str, value: str) -> Trailer:
     text = " ".join(value.split())
     found = _SPLIT.match(text)
     if found is None:
-        return Trailer(commit, text, problem="is not in the form `<ids>: <reason>` "
-                                             "(a colon and a space must follow the ids)")
+        return Trailer(
+            commit,
+            text,
+            problem="is not in the form `<ids>: <reason>` "
+            "(a colon and a space must follow the ids)",
+        )
     ids = tuple(part.strip() for part in found.group("ids").split(",") if part.strip())
     reason = found.group("reason").strip()
     if not ids:
@@ -51,9 +55,14 @@ def parse_trailer(commit: str, value: str) -> Trailer:
         return Trailer(commit, text, ids, "", problem="gives no reason after the ids")
     bad = [item for item in ids if " " in item]
     if bad:
-        return Trailer(commit, text, ids, reason,
-                       problem=f"names `{bad[0]}`, which is not an id (ids have no spaces; "
-                               "separate ids with commas, and the reason with `: `)")
+        return Trailer(
+            commit,
+            text,
+            ids,
+            reason,
+            problem=f"names `{bad[0]}`, which is not an id (ids have no spaces; "
+            "separate ids with commas, and the reason with `: `)",
+        )
     return Trailer(commit, text, ids, reason)
 
 

@@ -94,14 +94,27 @@ class RiskDiff:
     @property
     def unchanged(self) -> bool:
         """Nothing in the register changed."""
-        return not (self.added or self.removed or self.rescored or self.items_added
-                    or self.items_closed or self.items_removed)  # fmt: skip
+        return not (
+            self.added
+            or self.removed
+            or self.rescored
+            or self.items_added
+            or self.items_closed
+            or self.items_removed
+        )
 
 
 def _summary(risk: Risk, matrix: RiskMatrix | None) -> RiskSummary:
     levels = effective_levels(risk, matrix)
-    return RiskSummary(risk.label, risk.asset, risk.threat, risk.likelihood, risk.impact,
-                       levels.inherent, levels.level)  # fmt: skip
+    return RiskSummary(
+        risk.label,
+        risk.asset,
+        risk.threat,
+        risk.likelihood,
+        risk.impact,
+        levels.inherent,
+        levels.level,
+    )
 
 
 def _risks(ws: Workspace) -> dict[str, RiskSummary]:
@@ -133,9 +146,14 @@ def _items(ws: Workspace) -> dict[tuple[str, str], Remediation]:
 def _change(risk_id: str, old: Remediation | None, new: Remediation | None) -> ItemChange:
     item = new or old
     assert item is not None  # one side always has the item
-    return ItemChange(risk_id, " ".join((item.control or "").split()),
-                      old.status if old else None, new.status if new else None, item.owner,
-                      item.due.isoformat() if item.due else None)  # fmt: skip
+    return ItemChange(
+        risk_id,
+        " ".join((item.control or "").split()),
+        old.status if old else None,
+        new.status if new else None,
+        item.owner,
+        item.due.isoformat() if item.due else None,
+    )
 
 
 def _rescored(old: RiskSummary, new: RiskSummary) -> Rescored | None:
@@ -163,8 +181,7 @@ def _item_changes(before: Workspace, after: Workspace) -> Iterator[tuple[str, It
 def _side(repo: Repository, ref: str) -> tuple[Side, Workspace]:
     commit = describe(repo, ref)
     if commit.tree is None:
-        raise GitError(f"{ref}: the workspace {repo.label} does not exist in commit "
-                           f"{commit.short}")  # fmt: skip
+        raise GitError(f"{ref}: the workspace {repo.label} does not exist in commit {commit.short}")
     ws = load_tree(repo, commit.tree, ref)
     return Side(ref, commit, len(ws.risks), residual_counts(ws)), ws
 
@@ -174,8 +191,11 @@ def diff_refs(repo: Repository, old_ref: str, new_ref: str) -> RiskDiff:
     old_side, before = _side(repo, old_ref)
     new_side, after = _side(repo, new_ref)
     old, new = _risks(before), _risks(after)
-    rescored = [change for key in sorted(old.keys() & new.keys())
-                if (change := _rescored(old[key], new[key])) is not None]  # fmt: skip
+    rescored = [
+        change
+        for key in sorted(old.keys() & new.keys())
+        if (change := _rescored(old[key], new[key])) is not None
+    ]
     items: dict[str, list[ItemChange]] = {"added": [], "closed": [], "removed": []}
     for kind, item in _item_changes(before, after):
         items[kind].append(item)

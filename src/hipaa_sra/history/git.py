@@ -60,22 +60,26 @@ def open_repository(workspace: Path) -> Repository:
     try:
         top = _git(workspace, ["rev-parse", "--show-toplevel"])
     except GitError:
-        raise GitError(f"{printable(str(workspace))}: not in a git repository; `sra history` "
-                           "and `sra diff` read the workspace's past from git") from None
+        raise GitError(
+            f"{printable(str(workspace))}: not in a git repository; `sra history` "
+            "and `sra diff` read the workspace's past from git"
+        ) from None
     root = Path(os.fsdecode(top.strip())).resolve()
     try:
         rel = workspace.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise GitError(f"{printable(str(workspace))}: outside the repository at "
-                           f"{printable(str(root))}") from None
+        raise GitError(
+            f"{printable(str(workspace))}: outside the repository at {printable(str(root))}"
+        ) from None
     return Repository(root, rel or ".")
 
 
 def resolve(repo: Repository, ref: str) -> str:
     """The commit id `ref` names; `GitError` for a ref that does not exist."""
     try:
-        out = _git(repo.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
-                               f"{ref}^{{commit}}"])  # fmt: skip
+        out = _git(
+            repo.root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
+        )
     except GitError:
         raise GitError(f"{ref}: no such commit, branch or tag in {repo.root}") from None
     return out.decode().strip()
@@ -102,8 +106,10 @@ def workspace_commits(repo: Repository, *, limit: int | None = None) -> list[Com
         sha, stamp, author, subject = entry.strip("\n").split("\x1f", 3)
         parsed.append((sha, datetime.fromisoformat(stamp).date(), author, subject))
     trees = workspace_trees(repo, [sha for sha, *_ in parsed])
-    return [Commit(sha, day, subject, tree, author) for (sha, day, author, subject), tree
-            in zip(parsed, trees, strict=True)]  # fmt: skip
+    return [
+        Commit(sha, day, subject, tree, author)
+        for (sha, day, author, subject), tree in zip(parsed, trees, strict=True)
+    ]
 
 
 def describe(repo: Repository, ref: str) -> Commit:

@@ -107,8 +107,9 @@ def load_tree(repo: Repository, tree: str, ref: str | None = None) -> Workspace:
             return load_workspace(root, use_cache=False)
         except LoadError as exc:
             message = f"at {ref}: {exc.message}" if ref else exc.message
-            raise LoadError(_repo_path(repo, root, exc.path), message, exc.line, exc.column,
-                            exc.hint) from None  # fmt: skip
+            raise LoadError(
+                _repo_path(repo, root, exc.path), message, exc.line, exc.column, exc.hint
+            ) from None
 
 
 def _repo_path(repo: Repository, root: Path, shown: str) -> str:
@@ -133,8 +134,16 @@ def _measure(repo: Repository, commit: Commit) -> tuple[Any, ...]:
         return ("error", f"does not load: {exc.render()}")
     except SraError as exc:
         return ("error", f"cannot be measured: {exc}")
-    return ("ok", (snap.risks, tuple(snap.residual.items()), snap.open_remediation,
-                   snap.overdue_remediation, tuple(snap.findings.items())))  # fmt: skip
+    return (
+        "ok",
+        (
+            snap.risks,
+            tuple(snap.residual.items()),
+            snap.open_remediation,
+            snap.overdue_remediation,
+            tuple(snap.findings.items()),
+        ),
+    )
 
 
 def _restore(commit: Commit, stored: Any) -> CommitMetrics | None:
@@ -143,8 +152,9 @@ def _restore(commit: Commit, stored: Any) -> CommitMetrics | None:
         if status == "error":
             return CommitMetrics(commit, None, str(value))
         risks, residual, open_items, overdue, findings = value
-        return CommitMetrics(commit, Snapshot(risks, dict(residual), open_items, overdue,
-                                              dict(findings)))  # fmt: skip
+        return CommitMetrics(
+            commit, Snapshot(risks, dict(residual), open_items, overdue, dict(findings))
+        )
     except (TypeError, ValueError):
         return None  # an entry of another layout is a miss
 
@@ -153,9 +163,15 @@ NOT_MEASURED = "not measured"
 """The problem of a commit left unmeasured because `measure` stopped short of it."""
 
 
-def history(workspace: Path, repo: Repository, *, limit: int | None = None,
-            measure: int | None = None, use_cache: bool = True,
-            progress: Callable[[Commit], None] | None = None) -> History:  # fmt: skip
+def history(
+    workspace: Path,
+    repo: Repository,
+    *,
+    limit: int | None = None,
+    measure: int | None = None,
+    use_cache: bool = True,
+    progress: Callable[[Commit], None] | None = None,
+) -> History:
     """Metrics of the commits that touched `workspace` (the `limit` newest), oldest first.
 
     With `measure`, only the `measure` newest commits are measured when the cache has no
@@ -171,8 +187,10 @@ def history(workspace: Path, repo: Repository, *, limit: int | None = None,
         if commit.tree is None:
             measured.append(CommitMetrics(commit, None, f"{repo.label} does not exist here"))
             continue
-        key = cache.key_of((commit.tree.encode(), commit.date.isoformat().encode(),
-                            os.fsencode(repo.workspace)), "history")  # fmt: skip
+        key = cache.key_of(
+            (commit.tree.encode(), commit.date.isoformat().encode(), os.fsencode(repo.workspace)),
+            "history",
+        )
         restored = _restore(commit, cache.get(key))
         if restored is None and recent is not None and commit.sha not in recent:
             measured.append(CommitMetrics(commit, None, NOT_MEASURED))

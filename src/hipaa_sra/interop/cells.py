@@ -11,11 +11,20 @@ _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # Words trackers and templates use for a remediation item's state, by the status they mean
 # (compared without case, spaces or punctuation). Used only where that status is a choice.
 _STATUS_WORDS = {
-    "notstarted": "planned", "open": "planned", "todo": "planned", "new": "planned",
-    "started": "in_progress", "ongoing": "in_progress", "underway": "in_progress",
-    "complete": "done", "completed": "done", "closed": "done", "resolved": "done",
-    "finished": "done", "fixed": "done",
-}  # fmt: skip
+    "notstarted": "planned",
+    "open": "planned",
+    "todo": "planned",
+    "new": "planned",
+    "started": "in_progress",
+    "ongoing": "in_progress",
+    "underway": "in_progress",
+    "complete": "done",
+    "completed": "done",
+    "closed": "done",
+    "resolved": "done",
+    "finished": "done",
+    "fixed": "done",
+}
 
 
 def norm(text: str) -> str:

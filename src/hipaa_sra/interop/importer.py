@@ -87,18 +87,31 @@ def _map_header(sheet: Sheet, kind: Kind, plan: Plan) -> dict[int, Column]:
             continue
         if col.header in seen:
             first = sheet.header[seen[col.header]]
-            plan.problems.append(Problem(sheet.source, sheet.name, 1, column_letter(index),
-                                         f"{header!r} means {col.header}, as {first!r} does;"
-                                         " keep one of the two columns"))  # fmt: skip
+            plan.problems.append(
+                Problem(
+                    sheet.source,
+                    sheet.name,
+                    1,
+                    column_letter(index),
+                    f"{header!r} means {col.header}, as {first!r} does;"
+                    " keep one of the two columns",
+                )
+            )
             continue
         seen[col.header] = index
         mapped[index] = col
     if unmapped:
         plan.unmapped.append((sheet.name, unmapped))
     if "id" not in seen:
-        plan.problems.append(Problem(sheet.source, sheet.name, 1, "A",
-                                     "no id column (or Risk ID, Asset ID, ...); rows are matched"
-                                     " to records by id"))  # fmt: skip
+        plan.problems.append(
+            Problem(
+                sheet.source,
+                sheet.name,
+                1,
+                "A",
+                "no id column (or Risk ID, Asset ID, ...); rows are matched to records by id",
+            )
+        )
     return mapped
 
 
@@ -118,8 +131,14 @@ def _locate(loc: tuple[Any, ...], mapped: dict[int, Column]) -> tuple[str, str]:
     return "-", dotted
 
 
-def _validate(kind: Kind, data: dict[str, Any], mapped: dict[int, Column], sheet: Sheet,
-              number: int, plan: Plan) -> BaseModel | None:  # fmt: skip
+def _validate(
+    kind: Kind,
+    data: dict[str, Any],
+    mapped: dict[int, Column],
+    sheet: Sheet,
+    number: int,
+    plan: Plan,
+) -> BaseModel | None:
     try:
         return kind.model.model_validate(data)
     except ValidationError as exc:
@@ -128,19 +147,25 @@ def _validate(kind: Kind, data: dict[str, Any], mapped: dict[int, Column], sheet
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] == "missing":
                 message = "required, and empty" if letter != "-" else "required; add this column"
-            elif (isinstance(error.get("input"), str | int | float)
-                  and not isinstance(error["input"], bool)
-                  and str(error["input"]) not in message):
+            elif (
+                isinstance(error.get("input"), str | int | float)
+                and not isinstance(error["input"], bool)
+                and str(error["input"]) not in message
+            ):
                 message = f"{error['input']!r}: {message}"  # the cell as typed, to find it
-            plan.problems.append(Problem(sheet.source, sheet.name, number, letter,
-                                         f"{name}: {message}"))  # fmt: skip
+            plan.problems.append(
+                Problem(sheet.source, sheet.name, number, letter, f"{name}: {message}")
+            )
         return None
 
 
 def _diffs(kind: Kind, old: BaseModel, new: BaseModel) -> tuple[tuple[str, Any, Any], ...]:
     cols = columns(kind, (old, new))
-    return tuple((col.header, a, b) for col, a, b in zip(cols, row(old, cols), row(new, cols),
-                                                          strict=True) if a != b)  # fmt: skip
+    return tuple(
+        (col.header, a, b)
+        for col, a, b in zip(cols, row(old, cols), row(new, cols), strict=True)
+        if a != b
+    )
 
 
 def _formula_problem(formula: Formula) -> str | None:
@@ -149,9 +174,11 @@ def _formula_problem(formula: Formula) -> str | None:
         shown = f"formula {_short(formula.text)} gives" if formula.text else "holds"
         return f"{shown} the error {formula.error}; correct it or type the value"
     if not formula.computed:
-        return (f"formula {_short(formula.text)} has no saved value (the program that wrote "
-                "the file does not calculate); open and save it in Excel or LibreOffice, or "
-                "type the value")
+        return (
+            f"formula {_short(formula.text)} has no saved value (the program that wrote "
+            "the file does not calculate); open and save it in Excel or LibreOffice, or "
+            "type the value"
+        )
     return None
 
 
@@ -171,17 +198,30 @@ def _formulas(sheet: Sheet, mapped: dict[int, Column], plan: Plan) -> dict[int, 
         if problem is None:
             noted.setdefault(index, []).append((number, formula))
         else:
-            problems.setdefault(number, []).append(Problem(
-                sheet.source, sheet.name, number, column_letter(index), f"{col.header}: {problem}"
-            ))
+            problems.setdefault(number, []).append(
+                Problem(
+                    sheet.source,
+                    sheet.name,
+                    number,
+                    column_letter(index),
+                    f"{col.header}: {problem}",
+                )
+            )
     for index, cells in sorted(noted.items()):
         number, formula = cells[0]
         value = formula.value
         shown = repr(value) if isinstance(value, str) or value is None else cell_text(value)
         more = f" (and {len(cells) - 1:,} more in this column)" if len(cells) > 1 else ""
-        plan.notes.append(Problem(sheet.source, sheet.name, number, column_letter(index),
-                                  f"{mapped[index].header}: formula {_short(formula.text)} read "
-                                  f"as its saved value {shown}{more}"))  # fmt: skip
+        plan.notes.append(
+            Problem(
+                sheet.source,
+                sheet.name,
+                number,
+                column_letter(index),
+                f"{mapped[index].header}: formula {_short(formula.text)} read "
+                f"as its saved value {shown}{more}",
+            )
+        )
     return problems
 
 
@@ -208,25 +248,53 @@ def plan_sheet(workspace: Workspace, sheet: Sheet, plan: Plan) -> None:
                 value = from_cell(col.leaf, values[index])
             except CellError as exc:
                 bad = True
-                plan.problems.append(Problem(sheet.source, sheet.name, number,
-                                             column_letter(index), f"{col.header}: {exc}"))
+                plan.problems.append(
+                    Problem(
+                        sheet.source,
+                        sheet.name,
+                        number,
+                        column_letter(index),
+                        f"{col.header}: {exc}",
+                    )
+                )
                 continue
             cells.append((col, value))
             note = reading_note(values[index], value)
             if note is not None:
-                plan.notes.append(Problem(sheet.source, sheet.name, number,
-                                          column_letter(index), f"{col.header}: {note}"))
+                plan.notes.append(
+                    Problem(
+                        sheet.source,
+                        sheet.name,
+                        number,
+                        column_letter(index),
+                        f"{col.header}: {note}",
+                    )
+                )
         record_id = values[id_index]
         record_id = None if record_id is None else str(record_id).strip()
         if not record_id:
             formula = sheet.formulas.get((number, id_index))
             if formula is None or _formula_problem(formula) is None:  # else reported above
-                plan.problems.append(Problem(sheet.source, sheet.name, number, id_letter,
-                                             "id: empty; every row needs one"))
+                plan.problems.append(
+                    Problem(
+                        sheet.source,
+                        sheet.name,
+                        number,
+                        id_letter,
+                        "id: empty; every row needs one",
+                    )
+                )
             continue
         if record_id in seen:
-            plan.problems.append(Problem(sheet.source, sheet.name, number, id_letter,
-                                         f"id: {record_id} is also on row {seen[record_id]}"))
+            plan.problems.append(
+                Problem(
+                    sheet.source,
+                    sheet.name,
+                    number,
+                    id_letter,
+                    f"id: {record_id} is also on row {seen[record_id]}",
+                )
+            )
             continue
         seen[record_id] = number
         if bad:
@@ -274,12 +342,14 @@ def plan_changes(workspace: Workspace, plan: Plan) -> list[Change]:
     return changes
 
 
-def apply_plan(workspace: Workspace, plan: Plan, digests: Digests,
-               commit: Commit | None = None) -> Result:  # fmt: skip
+def apply_plan(
+    workspace: Workspace, plan: Plan, digests: Digests, commit: Commit | None = None
+) -> Result:
     """Write the plan through the editing path; refuse any file changed since `digests`.
 
     Updated records are edited where they live, keeping every other byte of their files;
     new ones are appended to `<folder>/imported.yaml`. All files are written, or none.
     """
-    return apply_changes(workspace.root, plan_changes(workspace, plan), expected=digests,
-                         commit=commit)  # fmt: skip
+    return apply_changes(
+        workspace.root, plan_changes(workspace, plan), expected=digests, commit=commit
+    )

@@ -168,8 +168,9 @@ def poam(ws: Workspace, today: date) -> dict[str, Any]:
     }
 
 
-def _poam_item(risk: Risk, rem: Remediation, key: str, ids: UuidMaker,
-               risk_uuid: str) -> dict[str, Any]:  # fmt: skip
+def _poam_item(
+    risk: Risk, rem: Remediation, key: str, ids: UuidMaker, risk_uuid: str
+) -> dict[str, Any]:
     props = [prop("risk-id", risk.label), prop("status", _value(rem.status))]
     if rem.owner:
         props.append(prop("owner", rem.owner))
@@ -229,14 +230,23 @@ def _risks(ws: Workspace, ids: UuidMaker, evidence_uuids: dict[str, list[str]]) 
     return docs, uuids
 
 
-def _risk(ws: Workspace, risk: Risk, risk_uuid: str, scored: ScoredRisk | None,
-          ids: UuidMaker, evidence_uuids: dict[str, list[str]]) -> dict[str, Any]:  # fmt: skip
+def _risk(
+    ws: Workspace,
+    risk: Risk,
+    risk_uuid: str,
+    scored: ScoredRisk | None,
+    ids: UuidMaker,
+    evidence_uuids: dict[str, list[str]],
+) -> dict[str, Any]:
     asset = ws.asset_by_id.get(risk.asset) if risk.asset is not None else None
     asset_name = f"{asset.name} ({risk.asset})" if asset is not None else line(risk.asset)
     inherent = scored.inherent if scored is not None else risk.inherent_risk
     residual = scored.residual if scored is not None else risk.residual_risk
-    facets = [(name, level.value) for name, level in
-              (("likelihood", risk.likelihood), ("impact", risk.impact)) if level is not None]
+    facets = [
+        (name, level.value)
+        for name, level in (("likelihood", risk.likelihood), ("impact", risk.impact))
+        if level is not None
+    ]
     if inherent is not None:
         facets.append(("inherent-risk", inherent.value))
     if residual is not None:
@@ -318,8 +328,9 @@ def _method(evidence: Evidence) -> str:
     return "EXAMINE"
 
 
-def _observations(ws: Workspace, ids: UuidMaker,
-                  today: date) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:  # fmt: skip
+def _observations(
+    ws: Workspace, ids: UuidMaker, today: date
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     policy_days = ws.manifest.methodology.review_intervals.evidence_days if ws.manifest else 365
     docs: list[dict[str, Any]] = []
     by_control: dict[str, list[str]] = {}
@@ -331,10 +342,14 @@ def _observations(ws: Workspace, ids: UuidMaker,
     return docs, by_control
 
 
-def _observation(control: Control, evidence: Evidence, obs_uuid: str, policy_days: int | None,
-                 today: date) -> dict[str, Any]:  # fmt: skip
-    props = [prop("control-id", control.label), prop("safeguard", _value(control.safeguard)),
-             prop("source", _value(evidence.source))]  # fmt: skip
+def _observation(
+    control: Control, evidence: Evidence, obs_uuid: str, policy_days: int | None, today: date
+) -> dict[str, Any]:
+    props = [
+        prop("control-id", control.label),
+        prop("safeguard", _value(control.safeguard)),
+        prop("source", _value(evidence.source)),
+    ]
     props += [prop("hipaa-citation", citation) for citation in control.hipaa]
     if evidence.date is None:
         # `collected` is required; an undated entry is reported as collected at export
@@ -383,13 +398,21 @@ def _relative(file: str, root: Path) -> str:
     return path.as_posix()
 
 
-def _finding(finding: Finding, ids: UuidMaker, risk_uuids: dict[str, str],
-             evidence_uuids: dict[str, list[str]], root: Path) -> dict[str, Any]:  # fmt: skip
+def _finding(
+    finding: Finding,
+    ids: UuidMaker,
+    risk_uuids: dict[str, str],
+    evidence_uuids: dict[str, list[str]],
+    root: Path,
+) -> dict[str, Any]:
     location = finding.location
     subject = finding.object_id or _relative(location.file, root)
     where = f"{_relative(location.file, root)}:{location.line}:{location.column}"
-    props = [prop("rule-code", finding.code), prop("severity", finding.severity.value),
-             prop("location", where)]  # fmt: skip
+    props = [
+        prop("rule-code", finding.code),
+        prop("severity", finding.severity.value),
+        prop("location", where),
+    ]
     if finding.object_id:
         props.append(prop("object-id", finding.object_id))
     risk_uuid = risk_uuids.get(finding.object_id or "")

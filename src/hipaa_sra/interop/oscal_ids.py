@@ -122,9 +122,12 @@ def metadata(ws: Workspace, today: date, title: str, version: str) -> dict[str, 
     ids = UuidMaker(organization_name(ws))
     people = ws.manifest.people if ws.manifest is not None else ()
     parties: list[dict[str, Any]] = [
-        {"uuid": ids.of("party", "organization"), "type": "organization",
-         "name": line(organization_name(ws))},
-    ]  # fmt: skip
+        {
+            "uuid": ids.of("party", "organization"),
+            "type": "organization",
+            "name": line(organization_name(ws)),
+        },
+    ]
     members: dict[str, list[str]] = {}
     for person in people:
         if person.id is None:
@@ -132,8 +135,12 @@ def metadata(ws: Workspace, today: date, title: str, version: str) -> dict[str, 
         props = [prop("person-id", person.id)]
         if person.title:
             props.append(prop("title", person.title))
-        party: dict[str, Any] = {"uuid": person_uuid(ids, person.id), "type": "person",
-                                 "name": line(person.name), "props": props}  # fmt: skip
+        party: dict[str, Any] = {
+            "uuid": person_uuid(ids, person.id),
+            "type": "person",
+            "name": line(person.name),
+            "props": props,
+        }
         # A strictly validating reader refuses the whole document over one address it
         # rejects, so anything doubtful travels as a plain prop instead.
         match = _EMAIL.match(person.email or "")

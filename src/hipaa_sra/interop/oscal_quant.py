@@ -22,8 +22,9 @@ def annual_loss_facets(ws: Workspace) -> dict[int, list[tuple[str, str]]]:
     result = quantify(ws, years=shared_years(len(ws.risks)), seed=DEFAULT_SEED)
     facets: dict[int, list[tuple[str, str]]] = {}
     for risk in result.risks:
-        values = [(name, str(round(getattr(getattr(risk, state), stat))))
-                  for name, state, stat in FACETS]  # fmt: skip
+        values = [
+            (name, str(round(getattr(getattr(risk, state), stat)))) for name, state, stat in FACETS
+        ]
         values.append(("annual-loss-source", "quant" if risk.input.own else "calibration"))
         values.append(("annual-loss-simulated-years", str(result.years)))
         facets[risk.input.order] = values

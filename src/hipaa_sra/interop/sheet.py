@@ -109,10 +109,14 @@ class Budget:
         """Take `cells` for row `number` of `sheet`; LoadError once the file holds too many."""
         self.left -= cells
         if self.left < 0:
-            raise LoadError(self.path, f"sheet {sheet!r} reaches more than {MAX_CELLS:,} cells "
-                            f"(rows x header columns) at row {number:,}; that is the most one "
-                            "file may hold", number, hint="split it: export fewer kinds with "
-                            "--kinds, or delete empty columns")  # fmt: skip
+            raise LoadError(
+                self.path,
+                f"sheet {sheet!r} reaches more than {MAX_CELLS:,} cells "
+                f"(rows x header columns) at row {number:,}; that is the most one "
+                "file may hold",
+                number,
+                hint="split it: export fewer kinds with --kinds, or delete empty columns",
+            )
 
 
 def _header_text(value: Any) -> str:
@@ -121,9 +125,14 @@ def _header_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def assemble(source: Path, name: str, kind: Kind | None,
-             rows: Iterable[tuple[int, dict[int, Any]]], budget: Budget,
-             max_chars: int) -> Sheet:  # fmt: skip
+def assemble(
+    source: Path,
+    name: str,
+    kind: Kind | None,
+    rows: Iterable[tuple[int, dict[int, Any]]],
+    budget: Budget,
+    max_chars: int,
+) -> Sheet:
     """A sheet of `rows` (row number, {column index: value}): the first non-blank row is the
     header, blank rows are left out, every row is cut or padded to the header's width."""
     sheet = Sheet(str(source), name, kind)
@@ -140,9 +149,14 @@ def assemble(source: Path, name: str, kind: Kind | None,
                 value = value.value
             if isinstance(value, str):
                 if len(value) > max_chars:
-                    raise LoadError(source, f"sheet {name!r}, cell {column_letter(index)}"
-                                    f"{number}: {len(value):,} characters; a cell holds at most "
-                                    f"{max_chars:,}", number, index + 1)  # fmt: skip
+                    raise LoadError(
+                        source,
+                        f"sheet {name!r}, cell {column_letter(index)}"
+                        f"{number}: {len(value):,} characters; a cell holds at most "
+                        f"{max_chars:,}",
+                        number,
+                        index + 1,
+                    )
                 blank = blank and (not value or value.isspace())
             elif value is not None:
                 blank = False

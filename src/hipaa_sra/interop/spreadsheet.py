@@ -34,8 +34,18 @@ from .sheet import (
 )
 from .tables import Column
 
-__all__ = ["Sheet", "Table", "column_letter", "csv_bytes", "kind_named", "neutralise",
-           "read_sheets", "restore", "write_csv", "write_xlsx"]  # fmt: skip
+__all__ = [
+    "Sheet",
+    "Table",
+    "column_letter",
+    "csv_bytes",
+    "kind_named",
+    "neutralise",
+    "read_sheets",
+    "restore",
+    "write_csv",
+    "write_xlsx",
+]
 
 _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 500
@@ -145,9 +155,14 @@ def write_xlsx(path: Path, tables: Sequence[Table], levels: tuple[str, ...]) -> 
             if not ref:
                 letter = column_letter(len(lists) - 1)
                 ref = lists[choices] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(choices)}"
-            rule = DataValidation(type="list", formula1=ref, allow_blank=True,
-                                  error=f"Choose one of: {', '.join(choices)}",
-                                  errorTitle=col.header, showErrorMessage=True)  # fmt: skip
+            rule = DataValidation(
+                type="list",
+                formula1=ref,
+                allow_blank=True,
+                error=f"Choose one of: {', '.join(choices)}",
+                errorTitle=col.header,
+                showErrorMessage=True,
+            )
             letter = column_letter(index)
             rule.add(f"{letter}2:{letter}{max(len(table.rows) + 1, _VALIDATION_ROWS)}")
             sheet.data_validations.append(rule)
@@ -172,8 +187,9 @@ def _unstorable(value: Any) -> str | None:
         return None
     if len(value) > MAX_XLSX_CELL_CHARS:
         # openpyxl would cut the text silently; an export must never lose what a user wrote.
-        return (f"is {len(value):,} characters long; an XLSX cell holds at most "
-                f"{MAX_XLSX_CELL_CHARS:,}")
+        return (
+            f"is {len(value):,} characters long; an XLSX cell holds at most {MAX_XLSX_CELL_CHARS:,}"
+        )
     if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
         return "holds a control character, which XLSX cannot store"
     return None
@@ -188,8 +204,10 @@ def _check_storable(path: Path, tables: Sequence[Table]) -> None:
                 problem = _unstorable(value)
                 if problem:
                     record = cells[headers.index("id")] if "id" in headers else "?"
-                    raise WriteError(f"{path}: {table.kind.name} {record}, column {header}: the "
-                                     f"value {problem}; export as CSV instead")
+                    raise WriteError(
+                        f"{path}: {table.kind.name} {record}, column {header}: the "
+                        f"value {problem}; export as CSV instead"
+                    )
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
@@ -213,25 +231,35 @@ def _read_csv(path: Path, kind: Kind | None) -> Sheet:
         except OSError as exc:
             raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
     if size > MAX_FILE_SIZE or len(data) > MAX_FILE_SIZE:
-        raise LoadError(path, f"the file is larger than {MAX_FILE_SIZE // 1048576} MiB, the most "
-                        "a CSV file may hold", hint="split it into several files")  # fmt: skip
+        raise LoadError(
+            path,
+            f"the file is larger than {MAX_FILE_SIZE // 1048576} MiB, the most a CSV file may hold",
+            hint="split it into several files",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(path, f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8") from None
     del data
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = ((number, {index: restore(cell) for index, cell in enumerate(cells) if cell})
-            for number, cells in enumerate(reader, start=1))  # fmt: skip
+    rows = (
+        (number, {index: restore(cell) for index, cell in enumerate(cells) if cell})
+        for number, cells in enumerate(reader, start=1)
+    )
     # The csv module's own cell limit is process-wide; it is raised only while reading.
     limit = csv.field_size_limit(MAX_CSV_CELL_CHARS)
     try:
-        return assemble(path, kind.name if kind else path.stem, kind, rows, Budget(path),
-                        MAX_CSV_CELL_CHARS)  # fmt: skip
+        return assemble(
+            path, kind.name if kind else path.stem, kind, rows, Budget(path), MAX_CSV_CELL_CHARS
+        )
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise LoadError(path, f"a cell is longer than {MAX_CSV_CELL_CHARS:,} characters, "
-                            "the most a workspace file may hold", reader.line_num) from None
+            raise LoadError(
+                path,
+                f"a cell is longer than {MAX_CSV_CELL_CHARS:,} characters, "
+                "the most a workspace file may hold",
+                reader.line_num,
+            ) from None
         raise LoadError(path, f"not a readable CSV file: {exc}", reader.line_num) from None
     finally:
         csv.field_size_limit(limit)

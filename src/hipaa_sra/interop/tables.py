@@ -121,8 +121,9 @@ def model_fields(model: type[BaseModel]) -> tuple[Field, ...]:
             else:
                 fields.append(Field(key, name, "strings", "strings"))
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields.append(Field(key, name, "object", "", sub=model_fields(annotation),
-                                optional=optional))  # fmt: skip
+            fields.append(
+                Field(key, name, "object", "", sub=model_fields(annotation), optional=optional)
+            )
         else:
             cell, choices = _scalar(annotation)
             fields.append(Field(key, name, "scalar", cell, choices, optional=optional))
@@ -162,10 +163,13 @@ def _json_cell(leaf: Field, value: Any) -> str | None:
     if leaf.shape == "objects":
         if not value:
             return None
-        return json.dumps([item.model_dump(mode="json", by_alias=True, exclude_none=True)
-                           for item in value], ensure_ascii=False)  # fmt: skip
-    return json.dumps(value.model_dump(mode="json", by_alias=True, exclude_none=True),
-                      ensure_ascii=False)  # fmt: skip
+        return json.dumps(
+            [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in value],
+            ensure_ascii=False,
+        )
+    return json.dumps(
+        value.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False
+    )
 
 
 def to_cell(leaf: Field, value: Any) -> Any:
@@ -334,59 +338,116 @@ def dump(record: BaseModel) -> dict[str, Any]:
 # Headers that common SRA templates (the HHS SRA Tool export, consultancy registers) use,
 # normalised (lower case, letters and digits only) -> our column.
 _COMMON = {
-    "lastreviewed": "last_reviewed", "lastreview": "last_reviewed",
-    "lastreviewdate": "last_reviewed", "reviewdate": "last_reviewed", "reviewed": "last_reviewed",
-    "notes": "description", "comments": "description",
+    "lastreviewed": "last_reviewed",
+    "lastreview": "last_reviewed",
+    "lastreviewdate": "last_reviewed",
+    "reviewdate": "last_reviewed",
+    "reviewed": "last_reviewed",
+    "notes": "description",
+    "comments": "description",
 }
 SYNONYMS: dict[str, dict[str, str]] = {
     "risks": {
-        "riskid": "id", "riskno": "id", "risknumber": "id", "ref": "id",
-        "assetid": "asset", "system": "asset",
-        "ephi": "ephi_present", "containsephi": "ephi_present", "ephipresent": "ephi_present",
-        "threatevent": "threat", "vulnerability": "vuln", "weakness": "vuln",
-        "likelihoodlevel": "likelihood", "impactlevel": "impact", "severity": "impact",
-        "risklevel": "inherent_risk", "inherentrisk": "inherent_risk",
-        "inherentrisklevel": "inherent_risk", "riskrating": "inherent_risk",
-        "residualrisklevel": "residual_risk", "residualrisk": "residual_risk",
+        "riskid": "id",
+        "riskno": "id",
+        "risknumber": "id",
+        "ref": "id",
+        "assetid": "asset",
+        "system": "asset",
+        "ephi": "ephi_present",
+        "containsephi": "ephi_present",
+        "ephipresent": "ephi_present",
+        "threatevent": "threat",
+        "vulnerability": "vuln",
+        "weakness": "vuln",
+        "likelihoodlevel": "likelihood",
+        "impactlevel": "impact",
+        "severity": "impact",
+        "risklevel": "inherent_risk",
+        "inherentrisk": "inherent_risk",
+        "inherentrisklevel": "inherent_risk",
+        "riskrating": "inherent_risk",
+        "residualrisklevel": "residual_risk",
+        "residualrisk": "residual_risk",
         "residualriskrating": "residual_risk",
-        "controls": "current_controls", "existingcontrols": "current_controls",
+        "controls": "current_controls",
+        "existingcontrols": "current_controls",
         "currentcontrols": "current_controls",
-        "remediation": "remediation.1.control", "remediationplan": "remediation.1.control",
-        "mitigation": "remediation.1.control", "plannedcontrol": "remediation.1.control",
-        "owner": "remediation.1.owner", "riskowner": "remediation.1.owner",
-        "duedate": "remediation.1.due", "due": "remediation.1.due",
-        "targetdate": "remediation.1.due", "status": "remediation.1.status",
+        "remediation": "remediation.1.control",
+        "remediationplan": "remediation.1.control",
+        "mitigation": "remediation.1.control",
+        "plannedcontrol": "remediation.1.control",
+        "owner": "remediation.1.owner",
+        "riskowner": "remediation.1.owner",
+        "duedate": "remediation.1.due",
+        "due": "remediation.1.due",
+        "targetdate": "remediation.1.due",
+        "status": "remediation.1.status",
         "remediationstatus": "remediation.1.status",
-        "rationale": "remediation.1.rationale", "approvedby": "remediation.1.approved_by",
-        "hipaacitation": "hipaa", "hipaacitations": "hipaa", "citation": "hipaa",
+        "rationale": "remediation.1.rationale",
+        "approvedby": "remediation.1.approved_by",
+        "hipaacitation": "hipaa",
+        "hipaacitations": "hipaa",
+        "citation": "hipaa",
     },
     "assets": {
-        "assetid": "id", "asset": "name", "assetname": "name", "type": "category",
-        "assettype": "category", "ephi": "ephi", "containsephi": "ephi", "env": "environment",
-        "systemowner": "owner", "mfa": "attributes.mfa",
+        "assetid": "id",
+        "asset": "name",
+        "assetname": "name",
+        "type": "category",
+        "assettype": "category",
+        "ephi": "ephi",
+        "containsephi": "ephi",
+        "env": "environment",
+        "systemowner": "owner",
+        "mfa": "attributes.mfa",
         "encrypted": "attributes.encryption_at_rest",
     },
     "vendors": {
-        "vendorid": "id", "vendor": "name", "vendorname": "name", "baa": "baa.status",
-        "baaexecuted": "baa.executed", "baaexpires": "baa.expires", "exposure": "ephi_exposure",
+        "vendorid": "id",
+        "vendor": "name",
+        "vendorname": "name",
+        "baa": "baa.status",
+        "baaexecuted": "baa.executed",
+        "baaexpires": "baa.expires",
+        "exposure": "ephi_exposure",
     },
     "controls": {
-        "controlid": "id", "control": "name", "controlname": "name", "evidence": "evidence.1.what",
-        "type": "safeguard", "citation": "hipaa", "hipaacitation": "hipaa",
+        "controlid": "id",
+        "control": "name",
+        "controlname": "name",
+        "evidence": "evidence.1.what",
+        "type": "safeguard",
+        "citation": "hipaa",
+        "hipaacitation": "hipaa",
     },
     "answers": {
         # `notes` is the answer's own field (the common synonym maps it to `description`).
-        "notes": "notes", "question": "id", "questionid": "id", "response": "answer",
+        "notes": "notes",
+        "question": "id",
+        "questionid": "id",
+        "response": "answer",
         "answeredby": "answered_by",
     },
-    "policies": {"policyid": "id", "policy": "title", "citation": "hipaa",
-                 "approvedby": "approved_by", "approvaldate": "approved"},
+    "policies": {
+        "policyid": "id",
+        "policy": "title",
+        "citation": "hipaa",
+        "approvedby": "approved_by",
+        "approvaldate": "approved",
+    },
     "training": {"employee": "person", "completeddate": "completed", "completiondate": "completed"},
     "flows": {
-        "flowid": "id", "source": "from", "destination": "to", "target": "to",
-        "containsephi": "ephi", "encrypted": "encrypted_in_transit",
+        "flowid": "id",
+        "source": "from",
+        "destination": "to",
+        "target": "to",
+        "containsephi": "ephi",
+        "encrypted": "encrypted_in_transit",
     },
 }
+
+
 def resolve(kind: Kind, header: str) -> Column | None:
     """The column a header means, by name, synonym or `group N field`; None if unknown."""
     wanted = _norm(header)

@@ -61,9 +61,12 @@ _CHUNK = 64 * 1024
 def _unpacked_size(path: Path, archive: zipfile.ZipFile) -> None:
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_FILE_SIZE:
-        raise LoadError(path, f"the workbook unpacks to {total / _MIB:,.0f} MiB; at most "
-                        f"{MAX_FILE_SIZE // _MIB} MiB is read", hint="split it: export fewer "
-                        "kinds with --kinds")  # fmt: skip
+        raise LoadError(
+            path,
+            f"the workbook unpacks to {total / _MIB:,.0f} MiB; at most "
+            f"{MAX_FILE_SIZE // _MIB} MiB is read",
+            hint="split it: export fewer kinds with --kinds",
+        )
 
 
 # Element names as expat reports them with namespace_separator=" ".
@@ -85,8 +88,11 @@ class _SharedStrings:
         self.phonetic = 0
 
     def _refuse(self, message: str) -> None:
-        raise LoadError(self.path, f"{self.part}: {message}",
-                        hint="the file was not written by a spreadsheet program")
+        raise LoadError(
+            self.path,
+            f"{self.part}: {message}",
+            hint="the file was not written by a spreadsheet program",
+        )
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         if name == _T:
@@ -95,18 +101,24 @@ class _SharedStrings:
             self.phonetic += 1
         elif name == _SST:
             # Declared sizes first: an honest file too large is refused before any string.
-            for key, limit, what in (("uniqueCount", MAX_SHARED_STRINGS, "distinct strings"),
-                                     ("count", MAX_CELLS, "cells")):  # fmt: skip
+            for key, limit, what in (
+                ("uniqueCount", MAX_SHARED_STRINGS, "distinct strings"),
+                ("count", MAX_CELLS, "cells"),
+            ):
                 declared = attrs.get(key, "")
                 if declared.isdigit() and int(declared) > limit:
-                    self._refuse(f"the shared-string table declares {key}={int(declared):,}; "
-                                 f"a file holds at most {limit:,} {what}")
+                    self._refuse(
+                        f"the shared-string table declares {key}={int(declared):,}; "
+                        f"a file holds at most {limit:,} {what}"
+                    )
 
     def _end(self, name: str) -> None:
         if name == _SI:
             if len(self.strings) >= MAX_SHARED_STRINGS:
-                self._refuse(f"more than {MAX_SHARED_STRINGS:,} shared strings; a file holds "
-                             f"at most {MAX_SHARED_STRINGS:,} distinct strings")
+                self._refuse(
+                    f"more than {MAX_SHARED_STRINGS:,} shared strings; a file holds "
+                    f"at most {MAX_SHARED_STRINGS:,} distinct strings"
+                )
             # The same unescaping openpyxl applies to shared strings.
             self.strings.append("".join(self.chunks).replace("x005F_", ""))
             self.chunks.clear()
@@ -121,8 +133,10 @@ class _SharedStrings:
         if self.in_text and not self.phonetic:
             self.size += len(data)
             if self.size > MAX_XLSX_CELL_CHARS:
-                self._refuse(f"string {len(self.strings) + 1:,} is longer than "
-                             f"{MAX_XLSX_CELL_CHARS:,} characters, the most an XLSX cell holds")
+                self._refuse(
+                    f"string {len(self.strings) + 1:,} is longer than "
+                    f"{MAX_XLSX_CELL_CHARS:,} characters, the most an XLSX cell holds"
+                )
             self.chunks.append(data)
 
     def _no_dtd(self, *args: Any) -> None:
@@ -183,8 +197,7 @@ class _CellParser(WorkSheetParser):  # type: ignore[misc]
         if formula is not None or cell["data_type"] == "e":
             error = str(cell["value"]) if cell["data_type"] == "e" else None
             text = "" if formula is None else self._formula_text(element, formula)
-            cell["value"] = Formula(text, None if error else cell["value"], _saved(element),
-                                    error)  # fmt: skip
+            cell["value"] = Formula(text, None if error else cell["value"], _saved(element), error)
         return cell
 
     def _inline(self, element: Any) -> dict[str, Any]:
@@ -200,10 +213,17 @@ class _CellParser(WorkSheetParser):  # type: ignore[misc]
         value = None
         if inline is not None:
             # The text of the string and of its rich-text runs; not of phonetic hints.
-            value = "".join([child.text or "" for child in inline if child.tag == _T_TAG] + [
-                run.findtext(_T_TAG, "") for run in inline if run.tag == _RUN_TAG])
-        return {"row": number, "column": column, "value": value, "data_type": "s",
-                "style_id": int(element.get("s", 0))}  # fmt: skip
+            value = "".join(
+                [child.text or "" for child in inline if child.tag == _T_TAG]
+                + [run.findtext(_T_TAG, "") for run in inline if run.tag == _RUN_TAG]
+            )
+        return {
+            "row": number,
+            "column": column,
+            "value": value,
+            "data_type": "s",
+            "style_id": int(element.get("s", 0)),
+        }
 
     def _formula_text(self, element: Any, formula: Any) -> str:
         """The formula as a user would see it; shared formulas translated to this cell."""
@@ -221,18 +241,35 @@ def _rows(book: Any, worksheet: Any, strings: list[str]) -> Iterator[tuple[int, 
     # Cells as the file stores them: a lone far-off cell (XFD1048576) costs one cell, not
     # the padded grid openpyxl's read-only rows would build up to it.
     with book._archive.open(worksheet._worksheet_path) as source:
-        parser = _CellParser(source, strings, data_only=True, epoch=book.epoch,
-                             date_formats=book._date_formats,
-                             timedelta_formats=book._timedelta_formats)  # fmt: skip
+        parser = _CellParser(
+            source,
+            strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
         for number, cells in parser.parse():
-            yield number, {cell["column"] - 1: cell["value"] for cell in cells
-                           if cell["value"] is not None}  # fmt: skip
+            yield (
+                number,
+                {cell["column"] - 1: cell["value"] for cell in cells if cell["value"] is not None},
+            )
 
 
 # What openpyxl and zipfile raise on a damaged or hostile file; never MemoryError, which
 # the limits above exist to prevent.
-_DAMAGED = (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, IndexError,
-            ValueError, TypeError, AttributeError, SyntaxError)  # fmt: skip
+_DAMAGED = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+)
 
 
 def read_workbook(path: Path, kind: Kind | None) -> list[Sheet]:
@@ -258,8 +295,9 @@ def read_workbook(path: Path, kind: Kind | None) -> list[Sheet]:
                 if worksheet.title == LISTS_SHEET and sheet_kind is None:
                     continue
                 rows = _rows(book, worksheet, reader.shared_strings)
-                sheets.append(assemble(path, worksheet.title, sheet_kind, rows, budget,
-                                       MAX_XLSX_CELL_CHARS))  # fmt: skip
+                sheets.append(
+                    assemble(path, worksheet.title, sheet_kind, rows, budget, MAX_XLSX_CELL_CHARS)
+                )
         except LoadError:
             raise
         except _DAMAGED as exc:

@@ -113,8 +113,10 @@ class Cache:
         entry = self._read(self.directory / key.name)
         if entry is None or len(entry) < _HEADER or not entry.startswith(_MAGIC):
             return None
-        header = memoryview(entry)[len(_MAGIC):_HEADER]
-        code, inputs, check = (bytes(header[i:i + _DIGEST]) for i in range(0, 3 * _DIGEST, _DIGEST))
+        header = memoryview(entry)[len(_MAGIC) : _HEADER]
+        code, inputs, check = (
+            bytes(header[i : i + _DIGEST]) for i in range(0, 3 * _DIGEST, _DIGEST)
+        )
         payload = memoryview(entry)[_HEADER:]
         if code != code_digest() or inputs != key.inputs or check != _hash(payload).digest():
             return None

@@ -18,7 +18,8 @@ def too_big(path: str, size: int | None) -> LoadError:
     limit = f"{MAX_FILE_BYTES // 1048576} MB"
     return LoadError(
         path,
-        f"file is {size / 1048576:.1f} MB; the limit is {limit}" if size is not None
+        f"file is {size / 1048576:.1f} MB; the limit is {limit}"
+        if size is not None
         else f"file is larger than the limit of {limit}",
         hint="split it into several files in the same folder",
     )
@@ -105,10 +106,12 @@ def _common_mistake(data: bytes, path: str, err: Any) -> LoadError | None:
     problem, context = err.problem or "", err.context or ""
     if context == "while scanning a quoted scalar" and err.context_mark is not None:
         mark = err.context_mark
-        quote = _line_text(data, mark.line)[mark.column:mark.column + 1] or '"'
+        quote = _line_text(data, mark.line)[mark.column : mark.column + 1] or '"'
         return LoadError(
-            path, f"invalid YAML: the quote {quote} that starts this value is never closed",
-            mark.line + 1, mark.column + 1,
+            path,
+            f"invalid YAML: the quote {quote} that starts this value is never closed",
+            mark.line + 1,
+            mark.column + 1,
             f"end the value with {quote} on the same line, or remove the opening {quote}",
         )
     mark = err.problem_mark
@@ -120,13 +123,19 @@ def _common_mistake(data: bytes, path: str, err: Any) -> LoadError | None:
     key, value = found["key"], found["value"]
     if problem == "mapping values are not allowed in this context" and ": " in value:
         return LoadError(
-            path, f"invalid YAML: the value of {key!r} contains \": \", so it must be quoted",
-            mark.line + 1, mark.column + 1, f"write {key}: {_quoted(value)}",
+            path,
+            f'invalid YAML: the value of {key!r} contains ": ", so it must be quoted',
+            mark.line + 1,
+            mark.column + 1,
+            f"write {key}: {_quoted(value)}",
         )
     if problem == "did not find expected key" and value[:1] in ("'", '"'):
         return LoadError(
-            path, f"invalid YAML: the value of {key!r} goes on after its closing quote",
-            mark.line + 1, mark.column + 1, f"quote all of it: {key}: {_quoted(value)}",
+            path,
+            f"invalid YAML: the value of {key!r} goes on after its closing quote",
+            mark.line + 1,
+            mark.column + 1,
+            f"quote all of it: {key}: {_quoted(value)}",
         )
     return None
 
@@ -140,8 +149,10 @@ def _separating_tab(data: bytes, path: str) -> LoadError | None:
     line = data.count(b"\n", 0, offset)
     column = offset - (data.rfind(b"\n", 0, offset) + 1)
     return LoadError(
-        path, "a tab separates this value from its key or `-`; only spaces are read there",
-        line + 1, column + 1,
+        path,
+        "a tab separates this value from its key or `-`; only spaces are read there",
+        line + 1,
+        column + 1,
         "replace the tab with a space",
     )
 

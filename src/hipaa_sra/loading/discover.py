@@ -25,8 +25,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 # Did-you-mean looks at folder names and at what they hold (`risks/` -> `register/`).
 _FOLDER_BY_WORD = {
-    **{word: kind.folder for kind in KIND_BY_FOLDER.values()
-       for word in (kind.name, kind.noun)},
+    **{word: kind.folder for kind in KIND_BY_FOLDER.values() for word in (kind.name, kind.noun)},
     **{folder: folder for folder in KIND_BY_FOLDER},
 }
 
@@ -93,8 +92,9 @@ def display_path(path: Path) -> str:
     """The path as a user should see it: relative to the working directory when inside it."""
     absolute = path.absolute()
     cwd = Path.cwd()
-    return printable(str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd)
-                     else str(absolute))  # fmt: skip
+    return printable(
+        str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
+    )
 
 
 def scan_workspace(root: Path) -> Listing:
@@ -140,28 +140,40 @@ class _Walk:
         manifest = self.root / MANIFEST_FILE
         if not os.path.lexists(manifest):
             alternative = self.root / "sra.yml"
-            hint = ("rename sra.yml to sra.yaml" if alternative.exists()
-                    else "run `sra init` in an empty directory to see the layout")  # fmt: skip
+            hint = (
+                "rename sra.yml to sra.yaml"
+                if alternative.exists()
+                else "run `sra init` in an empty directory to see the layout"
+            )
             try:
                 empty = not any(self.root.iterdir())
             except OSError as exc:
-                raise LoadError(display_path(self.root),
-                                f"cannot read directory: {exc.strerror or exc}") from None
+                raise LoadError(
+                    display_path(self.root), f"cannot read directory: {exc.strerror or exc}"
+                ) from None
             if empty:
                 raise LoadError(
-                    display_path(manifest), f"the workspace {self.root} is empty; expected "
-                    f"{MANIFEST_FILE}", hint="run `sra init` to create one",
-                )  # fmt: skip
-            raise LoadError(display_path(manifest),
-                            f"no {MANIFEST_FILE}; every workspace starts with one", hint=hint)
+                    display_path(manifest),
+                    f"the workspace {self.root} is empty; expected {MANIFEST_FILE}",
+                    hint="run `sra init` to create one",
+                )
+            raise LoadError(
+                display_path(manifest),
+                f"no {MANIFEST_FILE}; every workspace starts with one",
+                hint=hint,
+            )
         mode = self.target_mode(manifest, MANIFEST_FILE)
         if mode is None:
             return
         kind = file_type(mode)
         if kind is not None:
             what = f"{MANIFEST_FILE} is {kind}; expected a YAML file"
-            self.error(manifest, what if kind == "a directory" else
-                       f"{MANIFEST_FILE} is {kind}, not a regular file; expected a YAML file")
+            self.error(
+                manifest,
+                what
+                if kind == "a directory"
+                else f"{MANIFEST_FILE} is {kind}, not a regular file; expected a YAML file",
+            )
             return
         self.listing.files.append(SourceFile(manifest, MANIFEST_FILE, None))
 
@@ -177,9 +189,10 @@ class _Walk:
             target = path.resolve(strict=True)
             if not target.is_relative_to(self.real_root):
                 self.error(
-                    path, f"{shown} is a symbolic link to {link}, outside the workspace; it "
-                    "was not read", "copy the file into the workspace, or remove the link",
-                )  # fmt: skip
+                    path,
+                    f"{shown} is a symbolic link to {link}, outside the workspace; it was not read",
+                    "copy the file into the workspace, or remove the link",
+                )
                 return None
             return target.stat().st_mode
         except FileNotFoundError:
@@ -199,8 +212,11 @@ class _Walk:
             with os.scandir(directory) as scan:
                 return sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            self.error(directory, f"cannot read directory: {exc.strerror or exc}",
-                       "make it readable, or move it out of the workspace")
+            self.error(
+                directory,
+                f"cannot read directory: {exc.strerror or exc}",
+                "make it readable, or move it out of the workspace",
+            )
             return None
 
     def top_level(self) -> None:
@@ -218,8 +234,11 @@ class _Walk:
                         self.kind_folder(path, kind)
                 continue
             if path.suffix in YAML_SUFFIXES:
-                self.unexpected(path, name.removesuffix(path.suffix), "is not part of the "
-                                "workspace, so it was not loaded")  # fmt: skip
+                self.unexpected(
+                    path,
+                    name.removesuffix(path.suffix),
+                    "is not part of the workspace, so it was not loaded",
+                )
             elif entry.is_dir(follow_symlinks=False):
                 self.unknown_folder(path, name)
 
@@ -227,10 +246,11 @@ class _Walk:
         close = difflib.get_close_matches(stem.lower(), _FOLDER_BY_WORD, 1)
         hint = f"; did you mean {_FOLDER_BY_WORD[close[0]]}/?" if close else ""
         self.stray(
-            UNEXPECTED_FILE.code, path,
+            UNEXPECTED_FILE.code,
+            path,
             f"{printable(self.rel(path))} {what}; a workspace holds {MANIFEST_FILE} and the "
             f"folders {', '.join(f'{folder}/' for folder in KIND_BY_FOLDER)}{hint}",
-        )  # fmt: skip
+        )
 
     def unknown_folder(self, path: Path, name: str) -> None:
         """Report a folder that is not a kind folder if it holds YAML (or cannot be read)."""
@@ -238,17 +258,24 @@ class _Walk:
         unreadable: list[OSError] = []
         for directory, dirs, files in os.walk(path, onerror=unreadable.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found += sorted(os.path.join(directory, f) for f in files
-                            if not f.startswith(".") and f.endswith(YAML_SUFFIXES))
+            found += sorted(
+                os.path.join(directory, f)
+                for f in files
+                if not f.startswith(".") and f.endswith(YAML_SUFFIXES)
+            )
         if found:
-            count = ("its YAML file was" if len(found) == 1
-                     else f"its {len(found)} YAML files were")  # fmt: skip
-            self.unexpected(Path(found[0]), name,
-                            f"is in {printable(name)}/, which is not a workspace folder, so "
-                            f"{count} not loaded")  # fmt: skip
+            count = "its YAML file was" if len(found) == 1 else f"its {len(found)} YAML files were"
+            self.unexpected(
+                Path(found[0]),
+                name,
+                f"is in {printable(name)}/, which is not a workspace folder, so {count} not loaded",
+            )
         elif unreadable and Path(unreadable[0].filename or "") == path:
-            self.unexpected(path, name, "cannot be read and is not a workspace folder, so "
-                            "nothing in it was loaded")  # fmt: skip
+            self.unexpected(
+                path,
+                name,
+                "cannot be read and is not a workspace folder, so nothing in it was loaded",
+            )
 
     def kind_folder(self, directory: Path, kind: Kind) -> None:
         """Every YAML file under `directory`, by path; hidden files and folders are skipped."""
@@ -280,16 +307,18 @@ class _Walk:
             if mode is None:
                 continue
             if not _utf8(name):
-                self.error(path, "the name is not UTF-8 text; workspace paths must be",
-                           "rename it")
+                self.error(path, "the name is not UTF-8 text; workspace paths must be", "rename it")
             elif stat.S_ISDIR(mode) and not is_yaml:
                 self.kind_folder(path, kind)
             elif stat.S_ISDIR(mode):
                 self.error(path, f"{rel} is a directory; expected a YAML file")
             elif (what := file_type(mode)) is not None:
-                self.stray(NOT_A_REGULAR_FILE.code, path,
-                           f"{printable(rel)} is {what}, not a regular file, so it was not "
-                           "read; replace it with the YAML file it stands for, or remove it")
+                self.stray(
+                    NOT_A_REGULAR_FILE.code,
+                    path,
+                    f"{printable(rel)} is {what}, not a regular file, so it was not "
+                    "read; replace it with the YAML file it stands for, or remove it",
+                )
             else:
                 self.listing.files.append(SourceFile(path, rel, kind))
 

@@ -140,12 +140,23 @@ def _not_data(value: Any, source: SourceFile, shown: str) -> LoadError | None:
     """
     if value is None or isinstance(value, dict | list):
         return None
-    what = ("true/false" if isinstance(value, bool) else
-            "number" if isinstance(value, int | float) else "text")  # fmt: skip
-    expected = (f"a list of {source.kind.name}" if source.kind is not None
-                else "a mapping with organization, scope, ...")  # fmt: skip
-    return LoadError(shown, f"file holds a single {what} value, not YAML records; expected "
-                     f"{expected}", hint="is this the file meant to be here?")  # fmt: skip
+    what = (
+        "true/false"
+        if isinstance(value, bool)
+        else "number"
+        if isinstance(value, int | float)
+        else "text"
+    )
+    expected = (
+        f"a list of {source.kind.name}"
+        if source.kind is not None
+        else "a mapping with organization, scope, ..."
+    )
+    return LoadError(
+        shown,
+        f"file holds a single {what} value, not YAML records; expected {expected}",
+        hint="is this the file meant to be here?",
+    )
 
 
 def _summary(records: FileRecords) -> tuple[Any, ...]:
@@ -176,13 +187,20 @@ def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _S
         raise LoadError.combine(errors)
     for stray in listing.strays:
         loaded.pending.setdefault(stray.shown, []).append(
-            Pending(stray.code, (), stray.message, None))
+            Pending(stray.code, (), stray.message, None)
+        )
         loaded.strays.append(stray.shown)
     return loaded, sources
 
 
-def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loaded: _Loaded,
-          want_models: bool) -> None:  # fmt: skip
+def _take(
+    source: SourceFile,
+    shown: str,
+    cache: Cache,
+    sources: _Sources,
+    loaded: _Loaded,
+    want_models: bool,
+) -> None:
     """Read, parse and validate one file into `loaded`; `LoadError` if it cannot be loaded."""
     data = _read(source, shown)
     sources.data[shown] = data
@@ -232,11 +250,11 @@ def _take(source: SourceFile, shown: str, cache: Cache, sources: _Sources, loade
     loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
 
 
-def _keep(kind: str, rel: str, shown: str, records: FileRecords, sources: _Sources,
-          loaded: _Loaded) -> None:  # fmt: skip
+def _keep(
+    kind: str, rel: str, shown: str, records: FileRecords, sources: _Sources, loaded: _Loaded
+) -> None:
     """Add a file's records to the workspace being loaded, each placed in its file."""
-    for model, index, removed in zip(records.models, records.indexes, records.removed,
-                                     strict=True):  # fmt: skip
+    for model, index, removed in zip(records.models, records.indexes, records.removed, strict=True):
         sources.place(model, shown, sources.record_path(index), removed)
         if getattr(model, "id", "") is None:
             loaded.unnamed[id(model)] = record_key(kind, None, rel, index)
@@ -266,8 +284,9 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
                 )
             )
     order = {file: index for index, file in enumerate(files)}
-    findings.sort(key=lambda f: (order.get(f.location.file, 0), f.location.line,
-                                 f.location.column, f.code))
+    findings.sort(
+        key=lambda f: (order.get(f.location.file, 0), f.location.line, f.location.column, f.code)
+    )
     return tuple(findings)
 
 

@@ -137,8 +137,16 @@ def _resolve_plain(text: str) -> Any:
     return text
 
 
-_TAG_MEANS = {"!!str": "text", "!!timestamp": "text", "!!null": "null", "!!bool": "true or false",
-              "!!int": "an integer", "!!float": "a number", "!!seq": "a list", "!!map": "a mapping"}
+_TAG_MEANS = {
+    "!!str": "text",
+    "!!timestamp": "text",
+    "!!null": "null",
+    "!!bool": "true or false",
+    "!!int": "an integer",
+    "!!float": "a number",
+    "!!seq": "a list",
+    "!!map": "a mapping",
+}
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 
@@ -220,8 +228,11 @@ class _Walk:
             raw = _val(self.tree, n)
             ok, value = _tagged_scalar(tag, "" if raw is None else self.text(raw))
         if not ok:
-            raise self.fail(f"the value tagged {tag} is not {_TAG_MEANS[tag]}", tag.encode(),
-                            "write a value of that type, or remove the tag")
+            raise self.fail(
+                f"the value tagged {tag} is not {_TAG_MEANS[tag]}",
+                tag.encode(),
+                "write a value of that type, or remove the tag",
+            )
         return value, size
 
     def decode(self, raw: Any) -> str:
@@ -231,13 +242,21 @@ class _Walk:
         try:
             return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
         except UnicodeDecodeError:
-            lone = ord(next(c for i, c in enumerate(text)
-                            if "\ud800" <= c <= "\udfff" and not _paired(text, i)))
+            lone = ord(
+                next(
+                    c
+                    for i, c in enumerate(text)
+                    if "\ud800" <= c <= "\udfff" and not _paired(text, i)
+                )
+            )
             escape = re.search(rb"\\(?:u|U0000)%x" % lone, self.data, re.I)
             line, col = line_col(self.data, escape.start()) if escape else (1, 1)
             raise LoadError(
-                self.path, f"\\u{lone:04x} is half of a UTF-16 surrogate pair, not a "
-                "character", line, col, "write the character itself, or its \\U escape",
+                self.path,
+                f"\\u{lone:04x} is half of a UTF-16 surrogate pair, not a character",
+                line,
+                col,
+                "write the character itself, or its \\U escape",
             ) from None
 
     def alias(self, name: str) -> tuple[Any, int]:
@@ -370,7 +389,10 @@ def parse_yaml(data: bytes, path: str, *, fast: bool = True) -> Any:
     if tab is not None:
         line, col = line_col(data, tab)
         raise LoadError(
-            path, "tab used for indentation; YAML allows only spaces", line, col,
+            path,
+            "tab used for indentation; YAML allows only spaces",
+            line,
+            col,
             "replace the tab with spaces",
         )
     try:

@@ -39,7 +39,6 @@ Removed = Mapping[Path, tuple[int, ...]]
 """Per list (its path in the record, as written): source indexes of the items left out."""
 
 
-
 @dataclass
 class Partial:
     """A record rebuilt from the usable part of what was written."""

@@ -59,9 +59,11 @@ def _key_at_column(data: bytes, key: str, column: int, start: int, end: int) -> 
         after = at + len(needle)
         prefix = data[line_start:at]
         marker = prefix.strip(b" ")
-        if (at - line_start == column
-                and data[after:after + 1] in (b" ", b"\t", b"\r", b"\n", b"")
-                and (marker == b"" or (marker == b"-" and prefix.endswith(b" ")))):  # fmt: skip
+        if (
+            at - line_start == column
+            and data[after : after + 1] in (b" ", b"\t", b"\r", b"\n", b"")
+            and (marker == b"" or (marker == b"-" and prefix.endswith(b" ")))
+        ):
             return at
         at = data.find(needle, after, end)
     return None
@@ -123,8 +125,13 @@ class SourceMap:
         if self._marks is None:
             self._locate(path)
         offsets = self._offsets
-        if (self._marks is None and path and isinstance(path[-1], int)
-                and path not in offsets and path[:-1] in offsets):
+        if (
+            self._marks is None
+            and path
+            and isinstance(path[-1], int)
+            and path not in offsets
+            and path[:-1] in offsets
+        ):
             # A scalar list item has no key for the key scan to find: count the item lines.
             item = self._item_offset(offsets[path[:-1]], path[-1])
             if item is not None:
@@ -234,7 +241,7 @@ class SourceMap:
         """Locate `key` of mapping item `item` of the list under the key at `key_offset`."""
         span = self._item_span(key_offset, item)
         data = self._data
-        if span is None or data[span[0]:span[0] + 1] in (b"{", b"[", b'"', b"'", b"?"):
+        if span is None or data[span[0] : span[0] + 1] in (b"{", b"[", b'"', b"'", b"?"):
             return False  # flow or quoted items: the exact scan handles them
         first, stop = span
         line_start = data.rfind(b"\n", 0, first) + 1

@@ -11,8 +11,13 @@ from .diagnose import MAX_FILE_BYTES, too_big
 
 # O_NONBLOCK: a named pipe swapped in after the walk looked must not block the open.
 # O_NOCTTY: a terminal device must never become the controlling terminal.
-_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-          | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))  # fmt: skip
+_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _CHUNK = 1 << 20
 
 

@@ -208,8 +208,9 @@ def _in_file(ref: RefTuple, removed: Removed) -> RefTuple:
     return target, value, (path[0], *source_path(path[1:], removed)), oid, label
 
 
-def _level_notes(raw: dict[str, Any], index: int, where: str, oid: str | None,
-                 out: FileRecords) -> None:
+def _level_notes(
+    raw: dict[str, Any], index: int, where: str, oid: str | None, out: FileRecords
+) -> None:
     for name in LEVEL_FIELDS:
         value = raw.get(name)
         if not isinstance(value, str) or value in _THREE_LEVELS:
@@ -235,8 +236,10 @@ def citation_problem(citation: str, *, addressable: bool = False) -> str | None:
             f"`{citation}` is not a HIPAA Security Rule citation{hint}{renumbered}; "
             "see `sra catalog hipaa`"
         )
-    if addressable and entry.designation != "addressable" and (
-        entry.citation not in CONDITIONAL_SPECS
+    if (
+        addressable
+        and entry.designation != "addressable"
+        and (entry.citation not in CONDITIONAL_SPECS)
     ):
         return (
             f"`{citation}` ({entry.name}) is {entry.designation}, not addressable; decisions "
@@ -268,8 +271,10 @@ def _ignored(path: Path, owner_path: Path, kind: str, nullable: bool) -> str:
     if kind == "scalar":
         return ""
     if kind == "model" and not nullable:
-        return (f"; the whole `{name}` section is ignored, and rules that need one of its "
-                "settings say nothing rather than assume a default")  # fmt: skip
+        return (
+            f"; the whole `{name}` section is ignored, and rules that need one of its "
+            "settings say nothing rather than assume a default"
+        )
     return f"; the whole `{name}` {_SECTION_WORDS[kind]} is ignored"
 
 
@@ -286,8 +291,9 @@ def validate_manifest(data: Any, label: str) -> ManifestRecords:
     except ValidationError as error:
         pending = schema_findings(Manifest, error, label, None, (), _ignored_note(data))
         partial = build_partial(Manifest, data, error)
-        unusable = [Unusable(MANIFEST_FILE, MANIFEST_FILE, path, value)
-                    for path, value in partial.parts]  # fmt: skip
+        unusable = [
+            Unusable(MANIFEST_FILE, MANIFEST_FILE, path, value) for path, value in partial.parts
+        ]
         if not isinstance(partial.record, Manifest):  # cannot happen: every field can be unknown
             raise LoadError(label, "sra.yaml cannot be read as a manifest") from None
         result = ManifestRecords(partial.record, pending, unusable, partial.removed)
@@ -330,8 +336,10 @@ def manifest_refs(manifest: Manifest, removed: Removed | None = None) -> list[Re
     refs = _manifest_refs(manifest)
     if not removed:
         return refs
-    return [(target, value, source_path(path, removed), oid, label)
-            for target, value, path, oid, label in refs]  # fmt: skip
+    return [
+        (target, value, source_path(path, removed), oid, label)
+        for target, value, path, oid, label in refs
+    ]
 
 
 def _manifest_refs(manifest: Manifest) -> list[RefTuple]:

@@ -144,8 +144,13 @@ class _Suggestions:
         return close
 
 
-def _dangling(ref: RefTuple, ids_by_kind: dict[str, set[str]], people: set[str],
-              owner: str, suggest: _Suggestions) -> str | None:  # fmt: skip
+def _dangling(
+    ref: RefTuple,
+    ids_by_kind: dict[str, set[str]],
+    people: set[str],
+    owner: str,
+    suggest: _Suggestions,
+) -> str | None:
     target, value, _, _, label = ref
     if target == "person":
         if not people or value in people:

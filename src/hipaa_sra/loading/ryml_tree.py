@@ -22,9 +22,24 @@ Accessor = Callable[[Any, int], Any]
 NONE: int = ryml.NONE
 """The node id rapidyaml returns for "no such node" (no child, no next sibling)."""
 
-NAMES = ("first_child", "next_sibling", "is_container", "is_map", "is_stream", "key", "val",
-          "is_val_plain", "has_val_anchor", "has_val_tag", "is_val_ref", "has_key_tag",
-          "is_key_ref", "val_anchor", "val_tag", "val_ref")  # fmt: skip
+NAMES = (
+    "first_child",
+    "next_sibling",
+    "is_container",
+    "is_map",
+    "is_stream",
+    "key",
+    "val",
+    "is_val_plain",
+    "has_val_anchor",
+    "has_val_tag",
+    "is_val_ref",
+    "has_key_tag",
+    "is_key_ref",
+    "val_anchor",
+    "val_tag",
+    "val_ref",
+)
 
 
 def _accessors() -> tuple[dict[str, Accessor], bool]:

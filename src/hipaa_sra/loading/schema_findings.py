@@ -93,8 +93,12 @@ def field_name(loc: tuple[Any, ...]) -> str:
 
 
 def schema_findings(
-    model: type[BaseModel], error: ValidationError, where: str, object_id: str | None,
-    prefix: Path, note: Callable[[tuple[Any, ...]], str] | None = None,
+    model: type[BaseModel],
+    error: ValidationError,
+    where: str,
+    object_id: str | None,
+    prefix: Path,
+    note: Callable[[tuple[Any, ...]], str] | None = None,
 ) -> list[Pending]:
     """One finding per pydantic error, with what was expected and a suggestion when obvious.
 

@@ -33,9 +33,7 @@ class AnswerEvidence(SraModel):
     @property
     def documented(self) -> bool:
         """Names a control, or says what, how, when and where."""
-        return bool(self.control) or all(
-            (self.what, self.how_verified, self.date, self.location)
-        )
+        return bool(self.control) or all((self.what, self.how_verified, self.date, self.location))
 
 
 class Answer(Record):
@@ -50,7 +48,8 @@ class Answer(Record):
     )
     rationale: str | None = Field(None, description="Why the question does not apply.")
     decision: AnswerDecision | None = Field(
-        None, description="For not-applicable on an addressable specification: implemented, "
+        None,
+        description="For not-applicable on an addressable specification: implemented, "
         "alternative or not-reasonable (45 CFR 164.306(d)(3)).",
     )
     alternative_measure: str | None = Field(None, description="The equivalent measure, if any.")

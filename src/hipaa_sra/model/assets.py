@@ -60,8 +60,18 @@ class CategoryGroup(StrEnum):
 _C = Category
 CATEGORY_GROUPS: dict[Category, CategoryGroup] = {
     **dict.fromkeys(
-        (_C.DATABASE, _C.REPLICA, _C.SNAPSHOT_BACKUP, _C.WAREHOUSE_LAKE, _C.OBJECT_STORAGE,
-         _C.SEARCH_INDEX, _C.CACHE, _C.VOLUME, _C.QUEUE_STREAM, _C.SECRETS_STORE),
+        (
+            _C.DATABASE,
+            _C.REPLICA,
+            _C.SNAPSHOT_BACKUP,
+            _C.WAREHOUSE_LAKE,
+            _C.OBJECT_STORAGE,
+            _C.SEARCH_INDEX,
+            _C.CACHE,
+            _C.VOLUME,
+            _C.QUEUE_STREAM,
+            _C.SECRETS_STORE,
+        ),
         CategoryGroup.DATA_AT_REST,
     ),
     **dict.fromkeys(
@@ -130,9 +140,7 @@ class ScanEvidence(SraModel):
     types: tuple[str, ...] = Field(
         (), description="PHI identifier types found (name, ssn, email, ...)."
     )
-    detector_version: Unknowable[Text] = Field(
-        description="Version of the detector that scanned."
-    )
+    detector_version: Unknowable[Text] = Field(description="Version of the detector that scanned.")
     digest: Unknowable[Text] = Field(
         description="sha256 of the scan's JSON result for this source."
     )

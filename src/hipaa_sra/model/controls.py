@@ -119,7 +119,8 @@ class Evidence(SraModel):
         EvidenceSource.MANUAL, description="manual or automated."
     )
     sha256: Sha256 | None = Field(
-        None, description="SHA-256 (hex) of the file at `location`, recorded when it was "
+        None,
+        description="SHA-256 (hex) of the file at `location`, recorded when it was "
         "attached (`sra serve`), so a changed or swapped file can be told.",
     )
 

@@ -35,7 +35,8 @@ class Baa(SraModel):
     expires: IsoDate | None = Field(None, description="Date the agreement ends, if it does.")
     document: str | None = Field(None, description="Where the signed copy lives.")
     sha256: Sha256 | None = Field(
-        None, description="SHA-256 (hex) of the signed copy at `document`, recorded when it "
+        None,
+        description="SHA-256 (hex) of the signed copy at `document`, recorded when it "
         "was uploaded (`sra serve`).",
     )
 

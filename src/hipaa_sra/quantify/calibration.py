@@ -61,8 +61,10 @@ def resolve_calibration(methodology: Methodology | None) -> ResolvedCalibration:
     problems: list[Problem] = []
     defaulted: list[str] = []
     tables: dict[str, dict[Level, Dist]] = {}
-    for what, defaults, unit_field in (("frequency", DEFAULT_FREQUENCY, "likelihood"),
-                                       ("magnitude", DEFAULT_MAGNITUDE, "impact")):  # fmt: skip
+    for what, defaults, unit_field in (
+        ("frequency", DEFAULT_FREQUENCY, "likelihood"),
+        ("magnitude", DEFAULT_MAGNITUDE, "impact"),
+    ):
         rows = getattr(written, what) if written is not None else None
         table = {level: _default(defaults, level) for level in Level}
         if rows is not None:
@@ -72,22 +74,33 @@ def resolve_calibration(methodology: Methodology | None) -> ResolvedCalibration:
                 if level not in seen:
                     defaulted.append(f"{what}.{level.value}")
                     if level not in written_levels:
-                        problems.append(Problem(base, (
-                            f"the calibration has no {what} row for {unit_field} "
-                            f"`{level.value}`; using the default "
-                            f"{table[level].describe(_UNITS[what])}"
-                        )))  # fmt: skip
+                        problems.append(
+                            Problem(
+                                base,
+                                (
+                                    f"the calibration has no {what} row for {unit_field} "
+                                    f"`{level.value}`; using the default "
+                                    f"{table[level].describe(_UNITS[what])}"
+                                ),
+                            )
+                        )
         tables[what] = table
-    return ResolvedCalibration(tables["frequency"], tables["magnitude"], scale,
-                               tuple(problems), tuple(defaulted))  # fmt: skip
+    return ResolvedCalibration(
+        tables["frequency"], tables["magnitude"], scale, tuple(problems), tuple(defaulted)
+    )
 
 
 _UNITS = {"frequency": "per year", "magnitude": "USD"}
 
 
-def _read_rows(rows: dict[str, object], base: Path, what: str, scale: tuple[Level, ...],
-               table: dict[Level, Dist], problems: list[Problem],
-               ) -> tuple[set[Level], set[Level]]:  # fmt: skip
+def _read_rows(
+    rows: dict[str, object],
+    base: Path,
+    what: str,
+    scale: tuple[Level, ...],
+    table: dict[Level, Dist],
+    problems: list[Problem],
+) -> tuple[set[Level], set[Level]]:
     """Read the written rows into `table`; return the levels usable, and those written."""
     from ..model import Estimate
 
@@ -98,8 +111,11 @@ def _read_rows(rows: dict[str, object], base: Path, what: str, scale: tuple[Leve
         level, _ = parse_level(key)
         path = (*base, key)
         if level is None or level not in scale:
-            problems.append(Problem(path, f"`{key}` is not a level of this methodology; "
-                                    f"expected one of {names}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path, f"`{key}` is not a level of this methodology; expected one of {names}"
+                )
+            )
             continue
         written.add(level)
         if not isinstance(est, Estimate):
@@ -107,8 +123,12 @@ def _read_rows(rows: dict[str, object], base: Path, what: str, scale: tuple[Leve
         dist, found = read_estimate(est, path, what)
         if dist is None:
             fallback = table[level].describe(_UNITS[what])
-            problems.extend(Problem(p.path, f"{what} row `{level.value}`: {p.message}; using "
-                                    f"the default {fallback}") for p in found)  # fmt: skip
+            problems.extend(
+                Problem(
+                    p.path, f"{what} row `{level.value}`: {p.message}; using the default {fallback}"
+                )
+                for p in found
+            )
             continue
         table[level] = dist
         seen.add(level)

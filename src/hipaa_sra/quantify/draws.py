@@ -78,8 +78,7 @@ class RiskDraws:
     def loss(self, scenario: Scenario) -> Floats:
         """Annual loss in each year: frequency times magnitude."""
         out: Floats = self.pool.take(np.float64)
-        np.multiply(self.values(0, scenario.frequency), self.values(1, scenario.magnitude),
-                    out=out)  # fmt: skip
+        np.multiply(self.values(0, scenario.frequency), self.values(1, scenario.magnitude), out=out)
         return out
 
     def _strata(self, which: int) -> Indices:

@@ -97,68 +97,101 @@ def read_estimate(est: Estimate, path: Path, what: str) -> tuple[Dist | None, li
 
 def _shape(est: Estimate, path: Path, problems: list[Problem]) -> Shape | None:
     if est.distribution is None:  # not written, or unreadable: the keys written say which
-        return Shape.LOGNORMAL if (est.low is not None or est.high is not None) and (
-            est.min is None and est.most_likely is None and est.max is None) else Shape.PERT
+        return (
+            Shape.LOGNORMAL
+            if (est.low is not None or est.high is not None)
+            and (est.min is None and est.most_likely is None and est.max is None)
+            else Shape.PERT
+        )
     try:
         return Shape(est.distribution.strip().lower())
     except ValueError:
         names = [s.value for s in Shape]
         close = difflib.get_close_matches(est.distribution.lower(), names, n=1, cutoff=0.5)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
-        problems.append(Problem(
-            (*path, "distribution"),
-            f"unknown distribution `{est.distribution}`{hint}; expected pert (min, most_likely, "
-            "max) or lognormal (low, high: the 90% interval)",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                (*path, "distribution"),
+                f"unknown distribution `{est.distribution}`{hint}; "
+                "expected pert (min, most_likely, max) or lognormal (low, high: the 90% interval)",
+            )
+        )
         return None
 
 
 def _pert(est: Estimate, path: Path, what: str, problems: list[Problem]) -> Dist | None:
     problems.extend(
-        Problem((*path, key), f"`{key}` belongs to a lognormal estimate; a PERT estimate "
-                "takes min, most_likely and max")
-        for key in ("low", "high") if getattr(est, key) is not None
-    )  # fmt: skip
+        Problem(
+            (*path, key),
+            f"`{key}` belongs to a lognormal estimate; a PERT estimate "
+            "takes min, most_likely and max",
+        )
+        for key in ("low", "high")
+        if getattr(est, key) is not None
+    )
     values = {key: getattr(est, key) for key in ("min", "most_likely", "max")}
     for key, value in values.items():
         if value is None:
             if not est.is_unknown(key):
-                problems.append(Problem(path, f"the {what} estimate has no `{key}`; a PERT "
-                                        "estimate needs min, most_likely and max"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path,
+                        f"the {what} estimate has no `{key}`; a PERT "
+                        "estimate needs min, most_likely and max",
+                    )
+                )
         elif value < 0:
-            problems.append(Problem((*path, key), f"a negative {what} ({_num(value)}); "
-                                    f"expected 0 or more"))  # fmt: skip
+            problems.append(
+                Problem((*path, key), f"a negative {what} ({_num(value)}); expected 0 or more")
+            )
     if problems or None in values.values():
         return None
     low, mode, high = (float(v) for v in values.values() if v is not None)
     if low > high:
         problems.append(Problem((*path, "min"), f"min ({_num(low)}) is above max ({_num(high)})"))
     elif not low <= mode <= high:
-        problems.append(Problem((*path, "most_likely"), f"most_likely ({_num(mode)}) is outside "
-                                f"min to max ({_num(low)} to {_num(high)})"))  # fmt: skip
+        problems.append(
+            Problem(
+                (*path, "most_likely"),
+                f"most_likely ({_num(mode)}) is outside min to max ({_num(low)} to {_num(high)})",
+            )
+        )
     return None if problems else Dist(Shape.PERT, low, high, mode)
 
 
 def _lognormal(est: Estimate, path: Path, what: str, problems: list[Problem]) -> Dist | None:
     problems.extend(
-        Problem((*path, key), f"`{key}` belongs to a PERT estimate; a lognormal estimate "
-                "takes low and high (its 90% interval)")
-        for key in ("min", "most_likely", "max") if getattr(est, key) is not None
-    )  # fmt: skip
+        Problem(
+            (*path, key),
+            f"`{key}` belongs to a PERT estimate; a lognormal estimate "
+            "takes low and high (its 90% interval)",
+        )
+        for key in ("min", "most_likely", "max")
+        if getattr(est, key) is not None
+    )
     low, high = est.low, est.high
     for key, value in (("low", low), ("high", high)):
         if value is None:
             if not est.is_unknown(key):
-                problems.append(Problem(path, f"the lognormal {what} estimate has no `{key}`; "
-                                        "it needs low and high, its 90% interval"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path,
+                        f"the lognormal {what} estimate has no `{key}`; "
+                        "it needs low and high, its 90% interval",
+                    )
+                )
         elif value <= 0:
-            problems.append(Problem((*path, key), f"`{key}` is {_num(value)}; a lognormal "
-                                    f"{what} must be above 0"))  # fmt: skip
+            problems.append(
+                Problem(
+                    (*path, key), f"`{key}` is {_num(value)}; a lognormal {what} must be above 0"
+                )
+            )
     if problems or low is None or high is None:
         return None
     if low >= high:
-        problems.append(Problem((*path, "low"), f"low ({_num(low)}) is not below high "
-                                f"({_num(high)})"))  # fmt: skip
+        problems.append(
+            Problem((*path, "low"), f"low ({_num(low)}) is not below high ({_num(high)})")
+        )
         return None
     return Dist(Shape.LOGNORMAL, float(low), float(high))
 

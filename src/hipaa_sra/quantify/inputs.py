@@ -81,8 +81,11 @@ class _Reader:
         dist, problems = read_estimate(est, path, what)
         self.problems.extend(problems)
         if dist is None:
-            why = f"cannot be used: {problems[0].message}" if problems else (
-                "could not be read (see `sra lint`)")  # fmt: skip
+            why = (
+                f"cannot be used: {problems[0].message}"
+                if problems
+                else ("could not be read (see `sra lint`)")
+            )
             self.notes.append(f"`{'.'.join(map(str, path))}` {why}")
         return dist
 
@@ -95,17 +98,31 @@ class _Reader:
             reduction, problems = read_reduction(effect.reduction, (*path, "reduction"))
             self.problems.extend(problems)
             if problems:
-                self.notes.append(f"`{'.'.join(map(str, path))}.reduction` cannot be used: "
-                                  f"{problems[0].message}")  # fmt: skip
+                self.notes.append(
+                    f"`{'.'.join(map(str, path))}.reduction` cannot be used: {problems[0].message}"
+                )
             if effect.frequency is not None or effect.is_unknown("frequency"):
-                self.problems.append(Problem((*path, "reduction"), "give either `reduction` or "
-                                             "a separate `frequency` estimate, not both"))
+                self.problems.append(
+                    Problem(
+                        (*path, "reduction"),
+                        "give either `reduction` or a separate `frequency` estimate, not both",
+                    )
+                )
                 reduction = None
         if freq is None and mag is None and reduction is None:
-            if effect.frequency is None and effect.magnitude is None and (
-                    effect.reduction is None) and not effect.unknown:  # fmt: skip
-                self.problems.append(Problem(path, "the effect states nothing; expected "
-                                             "`reduction` or a `frequency`/`magnitude` estimate"))
+            if (
+                effect.frequency is None
+                and effect.magnitude is None
+                and (effect.reduction is None)
+                and not effect.unknown
+            ):
+                self.problems.append(
+                    Problem(
+                        path,
+                        "the effect states nothing; expected "
+                        "`reduction` or a `frequency`/`magnitude` estimate",
+                    )
+                )
             return None
         new_freq = freq or base.frequency
         if reduction is not None:
@@ -113,8 +130,9 @@ class _Reader:
         return Scenario(new_freq, mag or base.magnitude)
 
 
-def risk_input(risk: Risk, order: int, cal: ResolvedCalibration,
-               matrix: RiskMatrix | None) -> tuple[RiskInput | None, str | None]:  # fmt: skip
+def risk_input(
+    risk: Risk, order: int, cal: ResolvedCalibration, matrix: RiskMatrix | None
+) -> tuple[RiskInput | None, str | None]:
     """The risk's scenarios, or None and why the risk cannot be quantified."""
     reader = _Reader(cal)
     quant = risk.quant
@@ -131,8 +149,7 @@ def risk_input(risk: Risk, order: int, cal: ResolvedCalibration,
             return None, "no usable frequency estimate and no likelihood on the scale"
         freq = cal.frequency[likelihood]
         if q.frequency is not None or risk.is_unknown("quant"):
-            reader.notes.append(f"frequency from the calibration for likelihood "
-                                f"{likelihood.value}")  # fmt: skip
+            reader.notes.append(f"frequency from the calibration for likelihood {likelihood.value}")
     if mag is None:
         if impact is None:
             return None, "no usable magnitude estimate and no impact on the scale"
@@ -149,8 +166,17 @@ def risk_input(risk: Risk, order: int, cal: ResolvedCalibration,
     after = residual
     for item in planned:
         after = _combine(after, residual, item.scenario)
-    return RiskInput(risk.label, order, inherent, residual, after, tuple(planned), own,
-                     tuple(reader.notes), tuple(reader.problems)), None  # fmt: skip
+    return RiskInput(
+        risk.label,
+        order,
+        inherent,
+        residual,
+        after,
+        tuple(planned),
+        own,
+        tuple(reader.notes),
+        tuple(reader.problems),
+    ), None
 
 
 def quant_problems(risk: Risk, cal: ResolvedCalibration) -> tuple[Problem, ...]:
@@ -184,13 +210,22 @@ def _on_scale(level: Level | None, scale: tuple[Level, ...]) -> Level | None:
     return level if level is not None and level in scale else None
 
 
-def _from_levels(risk: Risk, inherent: Scenario, likelihood: Level | None,
-                 cal: ResolvedCalibration, matrix: RiskMatrix | None,
-                 own: bool) -> Scenario:  # fmt: skip
+def _from_levels(
+    risk: Risk,
+    inherent: Scenario,
+    likelihood: Level | None,
+    cal: ResolvedCalibration,
+    matrix: RiskMatrix | None,
+    own: bool,
+) -> Scenario:
     """Residual without a stated effect: likelihood lowered as far as residual_risk is below."""
     stated = risk.inherent_risk
-    if stated is None and matrix is not None and likelihood is not None and risk.impact in (
-            matrix.scale):  # fmt: skip
+    if (
+        stated is None
+        and matrix is not None
+        and likelihood is not None
+        and risk.impact in (matrix.scale)
+    ):
         stated = matrix.level(likelihood, risk.impact)
     residual = risk.residual_risk or stated
     if stated is None or residual is None or likelihood is None:
@@ -219,14 +254,17 @@ def _planned(risk: Risk, q: Quant, reader: _Reader, residual: Scenario) -> list[
         index, item = match
         scenario = reader.effect(effect, path, residual)
         if scenario is not None:
-            found.append(PlannedInput(index, item.control or f"remediation #{index + 1}",
-                                      scenario))  # fmt: skip
+            found.append(PlannedInput(index, item.control or f"remediation #{index + 1}", scenario))
     return found
 
 
-def _match(name: str | None, items: list[tuple[int, Remediation]],
-           open_items: list[tuple[int, Remediation]], path: Path,
-           reader: _Reader) -> tuple[int, Remediation] | None:  # fmt: skip
+def _match(
+    name: str | None,
+    items: list[tuple[int, Remediation]],
+    open_items: list[tuple[int, Remediation]],
+    path: Path,
+    reader: _Reader,
+) -> tuple[int, Remediation] | None:
     # An item whose control or status could not be read might be the one meant: say nothing
     # false about it (`sra lint` reports the unreadable value itself).
     unreadable = any(item.control is None or item.status is None for _, item in items)
@@ -235,9 +273,14 @@ def _match(name: str | None, items: list[tuple[int, Remediation]],
             return open_items[0]
         if unreadable:
             return None
-        reader.problems.append(Problem(path, f"the effect names no `remediation` and the risk "
-                                       f"has {len(open_items)} open remediation items; name "
-                                       "the item's `control`"))  # fmt: skip
+        reader.problems.append(
+            Problem(
+                path,
+                f"the effect names no `remediation` and the risk "
+                f"has {len(open_items)} open remediation items; name "
+                "the item's `control`",
+            )
+        )
         return None
     wanted = " ".join(name.split()).casefold()
     for index, item in items:
@@ -246,16 +289,25 @@ def _match(name: str | None, items: list[tuple[int, Remediation]],
                 return None
             if item.status not in OPEN:
                 status = item.status.value
-                reader.problems.append(Problem((*path, "remediation"), f"remediation "
-                                               f"\"{name}\" is {status}, not open; the effect "
-                                               "of work done belongs in `current`"))
+                reader.problems.append(
+                    Problem(
+                        (*path, "remediation"),
+                        f"remediation "
+                        f'"{name}" is {status}, not open; the effect '
+                        "of work done belongs in `current`",
+                    )
+                )
                 return None
             return index, item
     if unreadable:
         return None
     labels = "; ".join(f'"{item.control}"' for _, item in open_items) or "none"
-    reader.problems.append(Problem((*path, "remediation"), f"no remediation item of this risk "
-                                   f"has control \"{name}\"; open items: {labels}"))
+    reader.problems.append(
+        Problem(
+            (*path, "remediation"),
+            f'no remediation item of this risk has control "{name}"; open items: {labels}',
+        )
+    )
     return None
 
 
@@ -264,8 +316,10 @@ def _combine(after: Scenario, residual: Scenario, planned: Scenario) -> Scenario
     freq = after.frequency
     if planned.frequency is not residual.frequency:
         if planned.frequency.shape is residual.frequency.shape and (
-                planned.frequency.low, planned.frequency.high, planned.frequency.mode) == (
-                residual.frequency.low, residual.frequency.high, residual.frequency.mode):
+            planned.frequency.low,
+            planned.frequency.high,
+            planned.frequency.mode,
+        ) == (residual.frequency.low, residual.frequency.high, residual.frequency.mode):
             ratio = planned.frequency.scale / residual.frequency.scale
             freq = freq.scaled(ratio)
         else:

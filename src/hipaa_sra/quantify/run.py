@@ -60,8 +60,9 @@ class Quantification:
         return result.residual.mean / total if total > 0 else 0.0
 
 
-def risk_inputs(ws: Workspace) -> tuple[list[RiskInput], list[tuple[str, str]],
-                                          ResolvedCalibration]:  # fmt: skip
+def risk_inputs(
+    ws: Workspace,
+) -> tuple[list[RiskInput], list[tuple[str, str]], ResolvedCalibration]:
     """What would be simulated for each risk, the risks that cannot be, and the calibration."""
     manifest = ws.manifest
     methodology = manifest.methodology if manifest is not None else None
@@ -78,8 +79,13 @@ def risk_inputs(ws: Workspace) -> tuple[list[RiskInput], list[tuple[str, str]],
     return inputs, skipped, calibration
 
 
-def quantify(ws: Workspace, *, years: int = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-             progress: Callable[[int, int], None] | None = None) -> Quantification:
+def quantify(
+    ws: Workspace,
+    *,
+    years: int = DEFAULT_YEARS,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[int, int], None] | None = None,
+) -> Quantification:
     """Simulate `years` years of the workspace's register; the same seed gives the same result.
 
     `progress(done, total)` hears of the risks simulated so far, now and then.
@@ -93,5 +99,4 @@ def quantify(ws: Workspace, *, years: int = DEFAULT_YEARS, seed: int = DEFAULT_S
     from .inputs import OPEN
 
     open_items = sum(1 for risk in ws.risks for item in risk.remediation if item.status in OPEN)
-    return Quantification(years, seed, results, portfolio, calibration, tuple(skipped),
-                          open_items)  # fmt: skip
+    return Quantification(years, seed, results, portfolio, calibration, tuple(skipped), open_items)

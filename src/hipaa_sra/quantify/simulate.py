@@ -144,9 +144,14 @@ def default_threads() -> int:
     return 1 if busy else min(MAX_THREADS, cpus)
 
 
-def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *, threads: int | None = None,
-             progress: Callable[[int, int], None] | None = None,
-             ) -> tuple[tuple[RiskResult, ...], Portfolio]:  # fmt: skip
+def simulate(
+    inputs: Sequence[RiskInput],
+    years: int,
+    seed: int,
+    *,
+    threads: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[tuple[RiskResult, ...], Portfolio]:
     """Simulate `years` years of every risk; reproducible for the same inputs and seed.
 
     Blocks of risks run on `threads` threads (default: `default_threads()`, or one above
@@ -160,7 +165,7 @@ def simulate(inputs: Sequence[RiskInput], years: int, seed: int, *, threads: int
         occurrence = seen[item.risk_id]
         seen[item.risk_id] += 1
         jobs.append((item, [seed, zlib.crc32(item.risk_id.encode("utf-8")), occurrence]))
-    blocks = [jobs[i:i + BLOCK] for i in range(0, len(jobs), BLOCK)]
+    blocks = [jobs[i : i + BLOCK] for i in range(0, len(jobs), BLOCK)]
     wanted = threads or (default_threads() if years <= THREADED_YEARS else 1)
     workers = min(wanted, len(blocks))
     local = threading.local()
@@ -187,8 +192,9 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-def _in_order(pool: ThreadPoolExecutor, fn: Callable[[_T], _R], items: Sequence[_T],
-              ahead: int) -> Iterator[_R]:  # fmt: skip
+def _in_order(
+    pool: ThreadPoolExecutor, fn: Callable[[_T], _R], items: Sequence[_T], ahead: int
+) -> Iterator[_R]:
     """`fn` of each item, in order, with at most `ahead` computed and not yet consumed."""
     pending: deque[Future[_R]] = deque(pool.submit(fn, item) for item in items[:ahead])
     following = iter(items[ahead:])
@@ -288,13 +294,17 @@ def _portfolio(totals: dict[str, Floats], years: int) -> Portfolio:
 
     def at(probability: float) -> CurvePoint:
         rank = min(years - 1, max(0, int(np.ceil((1 - probability) * years)) - 1))
-        return CurvePoint(probability, *(float(ordered[n][rank])
-                                         for n in ("inherent", "residual", "after_plan")))
+        return CurvePoint(
+            probability, *(float(ordered[n][rank]) for n in ("inherent", "residual", "after_plan"))
+        )
 
     table = tuple(at(p) for p in EXCEEDANCE if p * years >= 1)
     smallest = max(1.0 / years, 1e-4)
     probs = np.geomspace(0.5, smallest, CURVE_POINTS) if smallest < 0.5 else np.array([0.5])
     return Portfolio(
-        percentiles(totals["inherent"]), percentiles(totals["residual"]),
-        percentiles(totals["after_plan"]), table, tuple(at(float(p)) for p in probs),
-    )  # fmt: skip
+        percentiles(totals["inherent"]),
+        percentiles(totals["residual"]),
+        percentiles(totals["after_plan"]),
+        table,
+        tuple(at(float(p)) for p in probs),
+    )

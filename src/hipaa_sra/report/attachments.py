@@ -44,8 +44,11 @@ def appendix_csv(table: Table) -> bytes:
 def appendix_attachments(report: Report) -> tuple[Attachment, ...]:
     """One CSV file per appendix, in appendix order."""
     return tuple(
-        Attachment(appendix_file_name(number, table),
-                   f"Appendix {number}: {table.title} ({len(table.rows):,} rows)",
-                   appendix_csv(table), report.today)
+        Attachment(
+            appendix_file_name(number, table),
+            f"Appendix {number}: {table.title} ({len(table.rows):,} rows)",
+            appendix_csv(table),
+            report.today,
+        )
         for number, table in enumerate(report.appendices, start=1)
-    )  # fmt: skip
+    )

@@ -41,33 +41,57 @@ HISTORY_MEASURE = 10
 the workspace as it was), so a fresh CI checkout of a large workspace stays quick."""
 
 SECTION_TITLES = (
-    "Summary", "Scope", "Methodology", "Asset inventory", "Data flows", "Third parties",
-    "Threats and vulnerabilities", "Current controls", "Safeguards questionnaire",
+    "Summary",
+    "Scope",
+    "Methodology",
+    "Asset inventory",
+    "Data flows",
+    "Third parties",
+    "Threats and vulnerabilities",
+    "Current controls",
+    "Safeguards questionnaire",
     "Risk determination",
-    "Remediation plan", "Quantified risk", "HIPAA safeguard coverage", "NPRM readiness",
-    "Risk analysis checklist", "Findings", "Accepted exceptions and waivers", "Sign-off",
+    "Remediation plan",
+    "Quantified risk",
+    "HIPAA safeguard coverage",
+    "NPRM readiness",
+    "Risk analysis checklist",
+    "Findings",
+    "Accepted exceptions and waivers",
+    "Sign-off",
     "Review history",
-)  # fmt: skip
+)
 """The document's headings in order; auditors look for them by name."""
 
 
-def review_history(root: Path, *, limit: int | None = HISTORY_LIMIT,
-                   measure: int | None = HISTORY_MEASURE, use_cache: bool = True,
-                   progress: Callable[[Commit], None] | None = None,
-                   ) -> tuple[History | None, str | None]:  # fmt: skip
+def review_history(
+    root: Path,
+    *,
+    limit: int | None = HISTORY_LIMIT,
+    measure: int | None = HISTORY_MEASURE,
+    use_cache: bool = True,
+    progress: Callable[[Commit], None] | None = None,
+) -> tuple[History | None, str | None]:
     """The workspace's git history, or None and why there is none."""
     try:
         repo = open_repository(root)
-        found = history(root, repo, limit=limit, measure=measure, use_cache=use_cache,
-                        progress=progress)  # fmt: skip
+        found = history(
+            root, repo, limit=limit, measure=measure, use_cache=use_cache, progress=progress
+        )
         return found, None
     except GitError as exc:
         return None, str(exc)
 
 
-def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None = None,
-                 history: History | None = None, history_problem: str | None = None,
-                 detail_limit: int = DETAIL_LIMIT) -> Report:  # fmt: skip
+def build_report(
+    ws: Workspace,
+    today: date,
+    *,
+    lint_report: LintReport | None = None,
+    history: History | None = None,
+    history_problem: str | None = None,
+    detail_limit: int = DETAIL_LIMIT,
+) -> Report:
     """The SRA document of `ws` as of `today`."""
     # The loader reports an unusable methodology; the report says so where it matters.
     matrix = usable_matrix(ws)
@@ -75,21 +99,41 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
     # The inputs `discovery:` in sra.yaml lists: their findings and their machine evidence.
     discovery = workspace_discovery(ws)
     inputs = ReportInputs(
-        ws=ws, today=today, facts=facts, matrix=matrix, discovery=discovery,
-        lint=lint_report if lint_report is not None else lint(ws, today, facts=facts,
-                                                              discovery=discovery),
-        verification=verify_workspace(ws), history=history,
-        history_problem=history_problem, detail_limit=detail_limit,
-    )  # fmt: skip
+        ws=ws,
+        today=today,
+        facts=facts,
+        matrix=matrix,
+        discovery=discovery,
+        lint=lint_report
+        if lint_report is not None
+        else lint(ws, today, facts=facts, discovery=discovery),
+        verification=verify_workspace(ws),
+        history=history,
+        history_problem=history_problem,
+        detail_limit=detail_limit,
+    )
     banner = signoff_banner(inputs)
     builders: tuple[Callable[[ReportInputs], Section], ...] = (
-        summary_section, scope_section, methodology_section, inventory_section, flows_section,
-        vendors_section, threats_section, controls_section, questionnaire_section,
+        summary_section,
+        scope_section,
+        methodology_section,
+        inventory_section,
+        flows_section,
+        vendors_section,
+        threats_section,
+        controls_section,
+        questionnaire_section,
         determination_section,
-        remediation_section, quantified_section, coverage_section, nprm_section, checklist_section,
-        findings_section, exceptions_section, lambda i: signoff_section(i, banner),
+        remediation_section,
+        quantified_section,
+        coverage_section,
+        nprm_section,
+        checklist_section,
+        findings_section,
+        exceptions_section,
+        lambda i: signoff_section(i, banner),
         history_section,
-    )  # fmt: skip
+    )
     sections = tuple(build(inputs) for build in builders)
     organization = ws.manifest.organization if ws.manifest else None
     # The name is unreadable, not absent, when sra.yaml's value for it could not be read.
@@ -97,12 +141,16 @@ def build_report(ws: Workspace, today: date, *, lint_report: LintReport | None =
     if name is None:
         name = "Unnamed organization" if ws.manifest is None else UNREADABLE
     return Report(
-        organization=name, title="HIPAA Security Risk Analysis", today=today,
-        digest=inputs.verification.digest, banner=banner, sections=sections,
+        organization=name,
+        title="HIPAA Security Risk Analysis",
+        today=today,
+        digest=inputs.verification.digest,
+        banner=banner,
+        sections=sections,
         generator=f"hipaa-sra {__version__}",
         subtitle="45 CFR 164.308(a)(1)(ii)(A), assessed per NIST SP 800-30 Rev. 1",
         headline=_headline(inputs, banner),
-    )  # fmt: skip
+    )
 
 
 def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | None], ...]:
@@ -116,12 +164,15 @@ def _headline(i: ReportInputs, banner: Banner) -> tuple[tuple[str, str, Tone | N
     return (
         ("High residual risks", f"{high:,}", Tone.BAD if high else Tone.GOOD),
         ("Overdue actions", f"{overdue:,}", Tone.BAD if overdue else Tone.GOOD),
-        ("Required specs not met", f"{summary.required_uncovered:,}",
-         Tone.BAD if summary.required_uncovered else Tone.GOOD),
+        (
+            "Required specs not met",
+            f"{summary.required_uncovered:,}",
+            Tone.BAD if summary.required_uncovered else Tone.GOOD,
+        ),
         ("OCR elements met", f"{met} of {len(elements)}", Tone.GOOD if met == 9 else Tone.WARN),
         ("Lint errors", f"{errors:,}", Tone.BAD if errors else Tone.GOOD),
         ("Sign-off", banner.title.lower(), sign_tone),
-    )  # fmt: skip
+    )
 
 
 def summary_section(i: ReportInputs) -> Section:
@@ -136,25 +187,39 @@ def summary_section(i: ReportInputs) -> Section:
         f"{plural(counts['risks'], 'risk')}, as of {i.today.isoformat()}.",
     ]
     residual = Counter(s.residual for s in i.ranked)
-    spread = ", ".join(f"{residual[level]:,} {level.value}" for level in reversed(i.scale)
-                       if residual[level])  # fmt: skip
+    spread = ", ".join(
+        f"{residual[level]:,} {level.value}" for level in reversed(i.scale) if residual[level]
+    )
     if spread:
         paragraphs.append(f"Residual risk: {spread}.")
     load_errors = sum(1 for f in ws.findings if f.severity.value == "error")
     if load_errors:
-        paragraphs.append(f"Loading the workspace found {plural(load_errors, 'error')}: values "
-                          "that could not be read are shown as unreadable, or left out where "
-                          "they were list items, and the Findings section lists every "
-                          "problem.")  # fmt: skip
+        paragraphs.append(
+            f"Loading the workspace found {plural(load_errors, 'error')}: values "
+            "that could not be read are shown as unreadable, or left out where "
+            "they were list items, and the Findings section lists every "
+            "problem."
+        )
     top = i.ranked[:10]
     risks = ws.risks
     table = i.table(
-        "top-risks", "The highest risks",
+        "top-risks",
+        "The highest risks",
         ("Risk", "Asset", "Threat", "Residual", "Open actions"),
-        ((s.risk_id, known(s.asset), known(risks[s.order].threat), level_cell(s.residual),
-          Cell(str(s.open_remediation), Tone.BAD if not s.open_remediation
-               and is_high(s.residual) else None))
-         for s in top),
-        empty="No risk can be ranked.", whole=True,
-    )  # fmt: skip
+        (
+            (
+                s.risk_id,
+                known(s.asset),
+                known(risks[s.order].threat),
+                level_cell(s.residual),
+                Cell(
+                    str(s.open_remediation),
+                    Tone.BAD if not s.open_remediation and is_high(s.residual) else None,
+                ),
+            )
+            for s in top
+        ),
+        empty="No risk can be ranked.",
+        whole=True,
+    )
     return Section("summary", "Summary", tuple(paragraphs), tables=(table,))

@@ -244,10 +244,12 @@ def remediation_plan_svg(months: Sequence[MonthStatus], today: date) -> str:
         # A month label too near an edge bar would print over its `earlier` or `later`.
         near = 8 if before or after else 0
         ticks: list[tuple[int, str]] = [
-            (i, month_label(month)) for i, month in enumerate(axis)
+            (i, month_label(month))
+            for i, month in enumerate(axis)
             if on_boundary(month, step)
-            and not (before and i < near) and not (after and i > len(axis) - 1 - near)
-        ]  # fmt: skip
+            and not (before and i < near)
+            and not (after and i > len(axis) - 1 - near)
+        ]
         ticks = ([(-2, "earlier")] if before else []) + ticks
         ticks += [(len(axis) + 1, "later")] if after else []
         ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
@@ -297,9 +299,14 @@ def _add_up(slots: Iterable[Mapping[str, int]]) -> dict[str, int]:
 
 def _edges(before: Mapping[str, int], low: date, after: Mapping[str, int], high: date) -> str:
     """What the edge bars hold, e.g. `Bars at the edges: 3 items due before Jan 2023`."""
-    parts = [f"{n:,} {_plural(n, 'item')} due {word} {month_label(month)}"
-             for n, word, month in ((sum(before.values()), "before", low),
-                                    (sum(after.values()), "after", high)) if n]  # fmt: skip
+    parts = [
+        f"{n:,} {_plural(n, 'item')} due {word} {month_label(month)}"
+        for n, word, month in (
+            (sum(before.values()), "before", low),
+            (sum(after.values()), "after", high),
+        )
+        if n
+    ]
     return f"Bars at the edges: {', '.join(parts)}" if parts else ""
 
 

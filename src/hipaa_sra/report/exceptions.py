@@ -57,23 +57,29 @@ def exceptions_section(i: ReportInputs) -> Section:
         ("Accepted risks", f"{len(accepted):,}"),
     )
     waivers = i.table(
-        "waivers", "Waivers",
+        "waivers",
+        "Waivers",
         ("Rule", "Applies to", "Reason", "Approved by", "Until", "Status", "Silences"),
         (_waiver_row(w, silenced.get(w, []), people, root) for w in lint.waivers),
-        empty="No waiver is written in the workspace.", order="in the order they are written",
-    )  # fmt: skip
+        empty="No waiver is written in the workspace.",
+        order="in the order they are written",
+    )
     findings = i.table(
-        "waived-findings", "Findings silenced by a waiver",
+        "waived-findings",
+        "Findings silenced by a waiver",
         ("Severity", "Rule", "Record", "Where", "Finding", "Waived by"),
         (_waived_row(item, root) for item in lint.waived_findings),
-        empty="No finding is waived.", order="by file and line",
-    )  # fmt: skip
+        empty="No finding is waived.",
+        order="by file and line",
+    )
     risks = i.table(
-        "accepted-risks", "Accepted risks",
+        "accepted-risks",
+        "Accepted risks",
         ("Risk", "Asset", "Residual", "Accepted instead of", "Rationale", "Approved by"),
-        accepted, empty="No remediation item has the status `accepted`.",
+        accepted,
+        empty="No remediation item has the status `accepted`.",
         order="in register order",
-    )  # fmt: skip
+    )
     paragraphs = (
         "Decisions to accept a finding or a risk rather than fix it, each with its reason "
         "and approver. A waiver silences one rule on one record (or, written in sra.yaml, "
@@ -88,20 +94,29 @@ def exceptions_section(i: ReportInputs) -> Section:
     return Section(SLUG, TITLE, paragraphs, facts, tables=(waivers, findings, risks))
 
 
-def _waiver_row(waiver: WaiverEntry, items: list[WaivedFinding], people: Mapping[str, Person],
-                root: Path) -> tuple[CellValue, ...]:  # fmt: skip
-    rule = Cell(waiver.code or text(waiver.rule), None,
-                (waiver.rule,) if waiver.rule and waiver.rule != waiver.code else ())  # fmt: skip
+def _waiver_row(
+    waiver: WaiverEntry, items: list[WaivedFinding], people: Mapping[str, Person], root: Path
+) -> tuple[CellValue, ...]:
+    rule = Cell(
+        waiver.code or text(waiver.rule),
+        None,
+        (waiver.rule,) if waiver.rule and waiver.rule != waiver.code else (),
+    )
     where = _where(waiver.location, root)
-    scope: CellValue = (Cell(waiver.object_id, None, (where,)) if waiver.object_id
-                        else Cell("the whole workspace", Tone.WARN, ("rule-wide", where)))
+    scope: CellValue = (
+        Cell(waiver.object_id, None, (where,))
+        if waiver.object_id
+        else Cell("the whole workspace", Tone.WARN, ("rule-wide", where))
+    )
     label, tone = _STATUS[waiver.status]
     notes = [_WHY_NOT[waiver.status]] if waiver.status in _WHY_NOT else []
     if waiver.status is WaiverStatus.INCOMPLETE:
         notes.append(f"lacks {', '.join(_gaps(waiver))}; it silences nothing")
     if waiver.refused:
-        notes.append(f"may not silence {plural(waiver.refused, 'finding')} on required "
-                     "specifications; they stay under Findings")  # fmt: skip
+        notes.append(
+            f"may not silence {plural(waiver.refused, 'finding')} on required "
+            "specifications; they stay under Findings"
+        )
         tone = Tone.BAD
     until: CellValue = day(waiver.until)
     if waiver.status is WaiverStatus.EXPIRED:
@@ -110,13 +125,24 @@ def _waiver_row(waiver: WaiverEntry, items: list[WaivedFinding], people: Mapping
     if len(items) > _NAMED:
         named.append(f"and {len(items) - _NAMED:,} more")
     silences = Cell(f"{len(items):,}", None, tuple(named))
-    return (rule, scope, text(waiver.reason), _person(waiver.approved_by, people), until,
-            Cell(label, tone, tuple(notes)), silences)  # fmt: skip
+    return (
+        rule,
+        scope,
+        text(waiver.reason),
+        _person(waiver.approved_by, people),
+        until,
+        Cell(label, tone, tuple(notes)),
+        silences,
+    )
 
 
 def _gaps(waiver: WaiverEntry) -> list[str]:
-    parts = (("rule", waiver.rule), ("reason", waiver.reason),
-             ("approved_by", waiver.approved_by), ("until", waiver.until))  # fmt: skip
+    parts = (
+        ("rule", waiver.rule),
+        ("reason", waiver.reason),
+        ("approved_by", waiver.approved_by),
+        ("until", waiver.until),
+    )
     return [name for name, value in parts if not value]
 
 
@@ -128,11 +154,18 @@ def _named(item: WaivedFinding) -> str:
 def _waived_row(item: WaivedFinding, root: Path) -> tuple[CellValue, ...]:
     finding, waiver = item.finding, item.waiver
     until = waiver.until.isoformat() if waiver.until else MISSING
-    return (Cell(finding.severity.value, _SEVERITY_TONE[finding.severity]),
-            Cell(finding.code, None, (finding.name,)), finding.object_id or MISSING,
-            _where(finding.location, root), finding.message,
-            Cell(_where(waiver.location, root), None,
-                 (f"approved by {waiver.approved_by}", f"until {until}")))  # fmt: skip
+    return (
+        Cell(finding.severity.value, _SEVERITY_TONE[finding.severity]),
+        Cell(finding.code, None, (finding.name,)),
+        finding.object_id or MISSING,
+        _where(finding.location, root),
+        finding.message,
+        Cell(
+            _where(waiver.location, root),
+            None,
+            (f"approved by {waiver.approved_by}", f"until {until}"),
+        ),
+    )
 
 
 def _accepted(i: ReportInputs) -> list[tuple[CellValue, ...]]:
@@ -145,9 +178,16 @@ def _accepted(i: ReportInputs) -> list[tuple[CellValue, ...]]:
                 continue
             written = item.rationale and item.rationale.strip()
             rationale = text(item.rationale) if written else Cell("not recorded", Tone.BAD)
-            rows.append((risk.id or MISSING, text(risk.asset), level_cell(level),
-                         text(item.control), rationale,
-                         _person(item.approved_by, i.facts.people)))  # fmt: skip
+            rows.append(
+                (
+                    risk.id or MISSING,
+                    text(risk.asset),
+                    level_cell(level),
+                    text(item.control),
+                    rationale,
+                    _person(item.approved_by, i.facts.people),
+                )
+            )
     return rows
 
 

@@ -32,17 +32,22 @@ def render_html(report: Report, *, attached: bool = False) -> str:
     rows (see `attachments`), so the pages carry no table longer than its section shows.
     """
     numbers = report.appendix_numbers
-    files = {table.key: appendix_file_name(numbers[table.key], table)
-             for table in report.appendices} if attached else {}  # fmt: skip
+    files = (
+        {table.key: appendix_file_name(numbers[table.key], table) for table in report.appendices}
+        if attached
+        else {}
+    )
     tables = {
         table.key: _RenderedTable(
             _table(table, numbers.get(table.key), attached=files.get(table.key)),
-            _table(table, None, full=True) if table.truncated and not attached else "")
+            _table(table, None, full=True) if table.truncated and not attached else "",
+        )
         for section in report.sections
         for table in section.tables
-    }  # fmt: skip
-    return _template().render(report=report, tables=tables, css=_css() + _header_css(report),
-                              inline=inline, files=files)
+    }
+    return _template().render(
+        report=report, tables=tables, css=_css() + _header_css(report), inline=inline, files=files
+    )
 
 
 def _header_css(report: Report) -> str:
@@ -64,14 +69,19 @@ def _css() -> str:
 
 @cache
 def _template() -> Template:
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env = Environment(
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
     source = files("hipaa_sra.report").joinpath("templates/report.html.j2")
     return env.from_string(source.read_text(encoding="utf-8"))
 
 
-def _table(table: Table, appendix: int | None, *, full: bool = False,
-           attached: str | None = None) -> str:  # fmt: skip
+def _table(
+    table: Table, appendix: int | None, *, full: bool = False, attached: str | None = None
+) -> str:
     """A table as HTML; a truncated one shows its first rows and points at its appendix
     (and at the appendix's file, when `attached` names the CSV file the PDF carries)."""
     key = f"appendix-{table.key}" if full else table.key
@@ -84,12 +94,13 @@ def _table(table: Table, appendix: int | None, *, full: bool = False,
     rows = table.rows if full else table.rows[: table.shown]
     if table.truncated and not full:
         order = f", {table.order}" if table.order else ""
-        where = (f", attached to this PDF as <code>{escape(attached)}</code>"
-                 if attached else "")  # fmt: skip
-        parts.append(f'<p class="table-order">The first {len(rows):,} of {len(table.rows):,} '
-                     f'rows{escape(order)}; all of them are in '
-                     f'<a href="#appendix-{escape(table.key)}">Appendix {appendix}</a>'
-                     f'{where}.</p>')
+        where = f", attached to this PDF as <code>{escape(attached)}</code>" if attached else ""
+        parts.append(
+            f'<p class="table-order">The first {len(rows):,} of {len(table.rows):,} '
+            f"rows{escape(order)}; all of them are in "
+            f'<a href="#appendix-{escape(table.key)}">Appendix {appendix}</a>'
+            f"{where}.</p>"
+        )
     head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
     parts.append(f'<table class="t-{escape(table.key)}"><thead><tr>{head}</tr></thead><tbody>')
     parts.extend(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in rows)
@@ -116,8 +127,11 @@ def _unbroken(text: str) -> bool:
 
 def _cell(value: CellValue) -> str:
     if isinstance(value, str):
-        return f'<td class="nw">{inline(value)}</td>' if _unbroken(value) else \
-            f"<td>{inline(value)}</td>"  # fmt: skip
+        return (
+            f'<td class="nw">{inline(value)}</td>'
+            if _unbroken(value)
+            else f"<td>{inline(value)}</td>"
+        )
     tone = value.tone
     classes = []
     if tone is not None:

@@ -25,22 +25,46 @@ def infrastructure_table(i: ReportInputs) -> Table | None:
     result = i.discovery
     if result is None:
         return None
-    rows = [_row(asset_id, store, i) for asset_id in sorted(result.by_asset)
-            for store in result.by_asset[asset_id]]  # fmt: skip
-    note = (f"Machine evidence read from infrastructure code on {i.today.isoformat()} "
-            f"({len(result.discovery.inputs)} inputs); {len(result.undeclared)} data stores "
-            "no asset links are listed under the findings.")  # fmt: skip
+    rows = [
+        _row(asset_id, store, i)
+        for asset_id in sorted(result.by_asset)
+        for store in result.by_asset[asset_id]
+    ]
+    note = (
+        f"Machine evidence read from infrastructure code on {i.today.isoformat()} "
+        f"({len(result.discovery.inputs)} inputs); {len(result.undeclared)} data stores "
+        "no asset links are listed under the findings."
+    )
     return i.table(
-        "infrastructure", "Evidence from infrastructure code",
-        ("Asset", "Resource", "Input", "Encrypted at rest", "Publicly accessible", "Logging",
-         "Backup retention", "MFA", "Observed"),
-        rows, empty="No asset links a resource of the infrastructure inputs.", order=note,
-    )  # fmt: skip
+        "infrastructure",
+        "Evidence from infrastructure code",
+        (
+            "Asset",
+            "Resource",
+            "Input",
+            "Encrypted at rest",
+            "Publicly accessible",
+            "Logging",
+            "Backup retention",
+            "MFA",
+            "Observed",
+        ),
+        rows,
+        empty="No asset links a resource of the infrastructure inputs.",
+        order=note,
+    )
 
 
 def _row(asset_id: str, store: Store, i: ReportInputs) -> tuple[CellValue, ...]:
     facts = store.attributes
-    return (asset_id, f"{store.source_key} ({store.type})", store.input,
-            _fact(facts["encryption_at_rest"]), _fact(facts["publicly_accessible"], good=False),
-            _fact(facts["logging"]), _fact(facts["backup_retention_days"]), _fact(facts["mfa"]),
-            i.today.isoformat())  # fmt: skip
+    return (
+        asset_id,
+        f"{store.source_key} ({store.type})",
+        store.input,
+        _fact(facts["encryption_at_rest"]),
+        _fact(facts["publicly_accessible"], good=False),
+        _fact(facts["logging"]),
+        _fact(facts["backup_retention_days"]),
+        _fact(facts["mfa"]),
+        i.today.isoformat(),
+    )

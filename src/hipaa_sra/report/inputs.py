@@ -56,8 +56,9 @@ class ReportInputs:
             return []
         risks = self.ws.risks
         # Locations are not shown in the report, and locating 50,000 rows costs seconds.
-        scored = (score_risk(risk, self.matrix, _NOWHERE, index) for index, risk in
-                  enumerate(risks))  # fmt: skip
+        scored = (
+            score_risk(risk, self.matrix, _NOWHERE, index) for index, risk in enumerate(risks)
+        )
         return rank_scored(scored)
 
     @cached_property
@@ -74,9 +75,17 @@ class ReportInputs:
         # An unreadable `levels`: every level, so nothing written falls off a chart's axis.
         return scale_levels(levels) if levels is not None else tuple(Level)
 
-    def table(self, key: str, title: str, columns: Sequence[str],
-              rows: Iterable[tuple[CellValue, ...]], *, empty: str = "None.",
-              order: str = "", whole: bool = False) -> Table:  # fmt: skip
+    def table(
+        self,
+        key: str,
+        title: str,
+        columns: Sequence[str],
+        rows: Iterable[tuple[CellValue, ...]],
+        *,
+        empty: str = "None.",
+        order: str = "",
+        whole: bool = False,
+    ) -> Table:
         """A table that shows at most `detail_limit` rows in its section (all when `whole`)."""
         body = tuple(rows)
         shown = len(body) if whole else self.detail_limit

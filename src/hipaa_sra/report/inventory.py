@@ -42,10 +42,14 @@ def scope_section(i: ReportInputs) -> Section:
     """Scope: what the analysis covers, what it leaves out and why."""
     ws, manifest = i.ws, i.ws.manifest
     statement = manifest.scope if manifest and manifest.scope else None
-    paragraphs = [text(statement)] if statement else [
-        "No scope statement is recorded (sra.yaml `scope`). OCR expects the analysis to say "
-        "that it covers all ePHI the organization creates, receives, maintains or transmits."
-    ]
+    paragraphs = (
+        [text(statement)]
+        if statement
+        else [
+            "No scope statement is recorded (sra.yaml `scope`). OCR expects the analysis to say "
+            "that it covers all ePHI the organization creates, receives, maintains or transmits."
+        ]
+    )
     organization = manifest.organization if manifest else None
     if organization and organization.description:
         paragraphs.insert(0, text(organization.description))
@@ -53,21 +57,29 @@ def scope_section(i: ReportInputs) -> Section:
     environments = sorted({a.environment for a in ws.assets if a.environment})
     vendors = [v for v in ws.vendors if v.ephi_exposure is not EphiExposure.NONE]
     facts = [
-        ("Organization", known(organization.name if organization else None)
-         if manifest else MISSING),
-        ("Entity type", organization.entity_type.value
-         if organization and organization.entity_type else "not recorded"),
+        (
+            "Organization",
+            known(organization.name if organization else None) if manifest else MISSING,
+        ),
+        (
+            "Entity type",
+            organization.entity_type.value
+            if organization and organization.entity_type
+            else "not recorded",
+        ),
         ("Assets in scope", f"{len(in_scope):,} of {len(ws.assets):,} hold or may hold ePHI"),
         ("Environments", ", ".join(environments) or "not recorded"),
         ("Vendors touching ePHI", f"{len(vendors):,} of {len(ws.vendors):,}"),
-    ]  # fmt: skip
+    ]
     decisions = manifest.absent_categories if manifest else {}
     table = i.table(
-        "scope-decisions", "Inventory categories documented as not used", ("Category", "Reason"),
+        "scope-decisions",
+        "Inventory categories documented as not used",
+        ("Category", "Reason"),
         ((category.value, text(reason)) for category, reason in decisions.items()),
         empty="None recorded (sra.yaml `absent_categories`).",
         whole=True,
-    )  # fmt: skip
+    )
     return Section("scope", "Scope", tuple(paragraphs), tuple(facts), tables=(table,))
 
 
@@ -86,29 +98,57 @@ def inventory_section(i: ReportInputs) -> Section:
     for asset in assets:
         per_category.setdefault(asset.category, Counter())[asset.ephi] += 1
     categories = i.table(
-        "categories", "Assets by category",
+        "categories",
+        "Assets by category",
         ("Group", "Category", "Assets", "ePHI present or possible", "Absent or unknown"),
-        ((CATEGORY_GROUPS[c].value if c else UNREADABLE, known(c), f"{sum(n.values()):,}",
-          f"{n[EphiStatus.PRESENT] + n[EphiStatus.POSSIBLE]:,}",
-          f"{n[EphiStatus.ABSENT] + n[None]:,}")
-         for c, n in sorted(per_category.items(), key=lambda item: _CATEGORY_ORDER[item[0]])),
-        empty="The inventory lists no assets.", whole=True,
-    )  # fmt: skip
-    ordered = sorted(assets,
-                     key=lambda a: (_EPHI_ORDER[a.ephi], _CATEGORY_ORDER[a.category], a.label))
+        (
+            (
+                CATEGORY_GROUPS[c].value if c else UNREADABLE,
+                known(c),
+                f"{sum(n.values()):,}",
+                f"{n[EphiStatus.PRESENT] + n[EphiStatus.POSSIBLE]:,}",
+                f"{n[EphiStatus.ABSENT] + n[None]:,}",
+            )
+            for c, n in sorted(per_category.items(), key=lambda item: _CATEGORY_ORDER[item[0]])
+        ),
+        empty="The inventory lists no assets.",
+        whole=True,
+    )
+    ordered = sorted(
+        assets, key=lambda a: (_EPHI_ORDER[a.ephi], _CATEGORY_ORDER[a.category], a.label)
+    )
     rows = (
-        (Cell(known(a.name), None, (a.label,)), known(a.category),
-         ephi_cell(a.ephi, a.is_unknown("ephi")),
-         text(a.environment), text(a.owner), yes_no(a.attributes.encryption_at_rest),
-         yes_no(a.attributes.mfa), yes_no(a.attributes.audit_logging), day(a.last_reviewed))
+        (
+            Cell(known(a.name), None, (a.label,)),
+            known(a.category),
+            ephi_cell(a.ephi, a.is_unknown("ephi")),
+            text(a.environment),
+            text(a.owner),
+            yes_no(a.attributes.encryption_at_rest),
+            yes_no(a.attributes.mfa),
+            yes_no(a.attributes.audit_logging),
+            day(a.last_reviewed),
+        )
         for a in ordered
-    )  # fmt: skip
+    )
     table = i.table(
-        "assets", "Asset inventory",
-        ("Asset", "Category", "ePHI", "Environment", "Owner", "Encrypted at rest", "MFA",
-         "Audit logging", "Last reviewed"),
-        rows, empty="The inventory lists no assets.", order="ePHI present first, then category",
-    )  # fmt: skip
+        "assets",
+        "Asset inventory",
+        (
+            "Asset",
+            "Category",
+            "ePHI",
+            "Environment",
+            "Owner",
+            "Encrypted at rest",
+            "MFA",
+            "Audit logging",
+            "Last reviewed",
+        ),
+        rows,
+        empty="The inventory lists no assets.",
+        order="ePHI present first, then category",
+    )
     evidence = infrastructure_table(i)
     tables = (categories, table) if evidence is None else (categories, table, evidence)
     return Section("asset-inventory", "Asset inventory", facts=facts, tables=tables)
@@ -129,23 +169,35 @@ def flows_section(i: ReportInputs) -> Section:
     figures = (_diagram(i),) if ws.assets or ws.vendors else ()
     ordered = sorted(ws.flows, key=_flow_order)
     rows = (
-        (f.label, _node(f.from_, ws), _node(f.to, ws),
-         Cell("yes", Tone.KEY) if f.ephi
-         else Cell(UNREADABLE if f.ephi is None else "no", Tone.MUTED), text(f.protocol),
-         yes_no(f.encrypted_in_transit) if f.ephi else _plain(f.encrypted_in_transit),
-         text(f.authentication))
+        (
+            f.label,
+            _node(f.from_, ws),
+            _node(f.to, ws),
+            Cell("yes", Tone.KEY)
+            if f.ephi
+            else Cell(UNREADABLE if f.ephi is None else "no", Tone.MUTED),
+            text(f.protocol),
+            yes_no(f.encrypted_in_transit) if f.ephi else _plain(f.encrypted_in_transit),
+            text(f.authentication),
+        )
         for f in ordered
-    )  # fmt: skip
+    )
     table = i.table(
-        "flows", "Data flows",
+        "flows",
+        "Data flows",
         ("Id", "From", "To", "ePHI", "Protocol", "Encrypted in transit", "Authentication"),
-        rows, empty="No data flows are recorded (flows/).",
+        rows,
+        empty="No data flows are recorded (flows/).",
         order="unencrypted ePHI first, then ePHI with encryption not recorded",
-    )  # fmt: skip
-    paragraphs = () if ws.flows else (
-        "No data flows are recorded, so the report cannot show where ePHI is received and "
-        "transmitted.",
-    )  # fmt: skip
+    )
+    paragraphs = (
+        ()
+        if ws.flows
+        else (
+            "No data flows are recorded, so the report cannot show where ePHI is received and "
+            "transmitted.",
+        )
+    )
     return Section("data-flows", "Data flows", paragraphs, facts, figures, (table,))
 
 
@@ -173,23 +225,43 @@ def _diagram(i: ReportInputs) -> Figure:
     # The map draws what can be placed: records with an id, flows with both ends and ePHI
     # status readable (the inventory and flow tables list the rest).
     nodes = [
-        Node(a.id, known(a.name), "asset", known(a.category), known(a.group),
-             a.ephi.value if a.ephi else "unknown")
-        for a in ws.assets if a.id is not None
-    ]  # fmt: skip
+        Node(
+            a.id,
+            known(a.name),
+            "asset",
+            known(a.category),
+            known(a.group),
+            a.ephi.value if a.ephi else "unknown",
+        )
+        for a in ws.assets
+        if a.id is not None
+    ]
     nodes += [
-        Node(v.id, known(v.name), "vendor", "vendor", CategoryGroup.THIRD_PARTY.value,
-             "present" if v.ephi_exposure in BUSINESS_ASSOCIATE else "absent")
-        for v in ws.vendors if v.id is not None
-    ]  # fmt: skip
-    edges = [Edge(f.from_, f.to, f.ephi, f.encrypted_in_transit, f.protocol) for f in ws.flows
-             if f.from_ is not None and f.to is not None and f.ephi is not None]  # fmt: skip
+        Node(
+            v.id,
+            known(v.name),
+            "vendor",
+            "vendor",
+            CategoryGroup.THIRD_PARTY.value,
+            "present" if v.ephi_exposure in BUSINESS_ASSOCIATE else "absent",
+        )
+        for v in ws.vendors
+        if v.id is not None
+    ]
+    edges = [
+        Edge(f.from_, f.to, f.ephi, f.encrypted_in_transit, f.protocol)
+        for f in ws.flows
+        if f.from_ is not None and f.to is not None and f.ephi is not None
+    ]
     diagram = build_diagram(nodes, edges)
-    caption = ("The ePHI surface map: assets inside the organization, vendors at the right edge. "
-               "Thick lines carry ePHI; red ones carry it unencrypted; dashed amber ones do "
-               "not record whether they are encrypted.")  # fmt: skip
-    return Figure("data-flow-diagram", caption, diagram_svg(diagram), diagram_mermaid(diagram),
-                  diagram.note)  # fmt: skip
+    caption = (
+        "The ePHI surface map: assets inside the organization, vendors at the right edge. "
+        "Thick lines carry ePHI; red ones carry it unencrypted; dashed amber ones do "
+        "not record whether they are encrypted."
+    )
+    return Figure(
+        "data-flow-diagram", caption, diagram_svg(diagram), diagram_mermaid(diagram), diagram.note
+    )
 
 
 def vendors_section(i: ReportInputs) -> Section:
@@ -207,20 +279,37 @@ def vendors_section(i: ReportInputs) -> Section:
         ("…with an executed BAA", f"{len(executed):,}"),
         ("…with an expired BAA", f"{len(expired):,}"),
         (f"…not verified in {known(verify_days)} days", f"{len(stale):,}"),
-    )  # fmt: skip
-    order = {EphiExposure.STORES: 0, EphiExposure.PROCESSES: 1, EphiExposure.CONDUIT: 2,
-             EphiExposure.NONE: 3, None: 4}  # fmt: skip
+    )
+    order = {
+        EphiExposure.STORES: 0,
+        EphiExposure.PROCESSES: 1,
+        EphiExposure.CONDUIT: 2,
+        EphiExposure.NONE: 3,
+        None: 4,
+    }
     ordered = sorted(ws.vendors, key=lambda v: (order[v.ephi_exposure], v.label))
     rows = (_vendor_row(v, i, verify_days) for v in ordered)
     table = i.table(
-        "vendors", "Third parties",
-        ("Vendor", "Services", "ePHI exposure", "BAA", "Executed", "Expires", "Residency",
-         "Last verified"),
-        rows, empty="No vendors are recorded (vendors/).",
-    )  # fmt: skip
-    note = ("A conduit only transmits ePHI (the conduit exception) and needs no BAA; a vendor "
-            "that processes or stores ePHI is a business associate and may receive it only "
-            "under an executed BAA (45 CFR 164.308(b), 164.314(a)).")  # fmt: skip
+        "vendors",
+        "Third parties",
+        (
+            "Vendor",
+            "Services",
+            "ePHI exposure",
+            "BAA",
+            "Executed",
+            "Expires",
+            "Residency",
+            "Last verified",
+        ),
+        rows,
+        empty="No vendors are recorded (vendors/).",
+    )
+    note = (
+        "A conduit only transmits ePHI (the conduit exception) and needs no BAA; a vendor "
+        "that processes or stores ePHI is a business associate and may receive it only "
+        "under an executed BAA (45 CFR 164.308(b), 164.314(a))."
+    )
     return Section("third-parties", "Third parties", facts=facts, tables=(table,), notes=(note,))
 
 
@@ -244,8 +333,13 @@ def _vendor_row(v: Vendor, i: ReportInputs, verify_days: int | None) -> tuple[Ce
     if handles and _unverified(v, i, verify_days):
         verified = Cell(day(v.last_verified), Tone.WARN, (f"over {verify_days} days",))
     exposure = Cell(known(v.ephi_exposure), Tone.KEY if handles else None)
-    return (Cell(known(v.name), None, (v.label,)), ", ".join(v.services) or MISSING, exposure,
-            baa_cell,
-            day(baa.executed if baa else None), expires, text(v.residency), verified)  # fmt: skip
-
-
+    return (
+        Cell(known(v.name), None, (v.label,)),
+        ", ".join(v.services) or MISSING,
+        exposure,
+        baa_cell,
+        day(baa.executed if baa else None),
+        expires,
+        text(v.residency),
+        verified,
+    )

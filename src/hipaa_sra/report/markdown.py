@@ -16,16 +16,22 @@ def render_markdown(report: Report) -> str:
     """The report as one Markdown document."""
     appendices = report.appendix_numbers
     out = [f"# {_text(report.title)}: {_text(report.organization)}", ""]
-    out += [f"{_text(report.subtitle)}", "",
-            f"As of **{report.today.isoformat()}** · content digest `{report.digest}`", ""]
+    out += [
+        f"{_text(report.subtitle)}",
+        "",
+        f"As of **{report.today.isoformat()}** · content digest `{report.digest}`",
+        "",
+    ]
     marker = "✅" if report.banner.kind is BannerKind.SIGNED else "⛔"
     out.append(f"> {marker} **{report.banner.title}**")
     out += [f"> - {_text(line)}" for line in report.banner.lines]
     out += ["", "| Key figure | Value |", "|---|---|"]
     out += [f"| {_text(label)} | {_tone(value, tone)} |" for label, value, tone in report.headline]
     out += ["", "## Contents", ""]
-    out += [f"{n}. [{_text(s.title)}](#{_anchor(s.title)})"
-            for n, s in enumerate(report.sections, start=1)]  # fmt: skip
+    out += [
+        f"{n}. [{_text(s.title)}](#{_anchor(s.title)})"
+        for n, s in enumerate(report.sections, start=1)
+    ]
     for number, table in enumerate(report.appendices, start=1):
         title = f"Appendix {number}: {table.title}"
         out.append(f"- [{_text(title)}](#{_anchor(title)})")
@@ -37,8 +43,13 @@ def render_markdown(report: Report) -> str:
         order = f", {table.order}" if table.order else ""
         out += [f"All {len(table.rows):,} rows{_text(order)}.", ""]
         out += _table(table, table.rows)
-    out += ["---", "", f"Written by {_text(report.generator)} from the workspace; content "
-            f"digest `{report.digest}`.", ""]  # fmt: skip
+    out += [
+        "---",
+        "",
+        f"Written by {_text(report.generator)} from the workspace; content "
+        f"digest `{report.digest}`.",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -63,8 +74,11 @@ def _section(section: Section, report: Report, appendices: dict[str, int]) -> li
         if table.truncated:
             order = f", {table.order}" if table.order else ""
             title = f"Appendix {appendices[table.key]}: {table.title}"
-            out += [f"The first {table.shown:,} of {len(table.rows):,} rows{_text(order)}; all "
-                    f"of them are in [{_text(title)}](#{_anchor(title)}).", ""]  # fmt: skip
+            out += [
+                f"The first {table.shown:,} of {len(table.rows):,} rows{_text(order)}; all "
+                f"of them are in [{_text(title)}](#{_anchor(title)}).",
+                "",
+            ]
         out += _table(table, table.rows[: table.shown])
     for note in section.notes:
         out += [f"_{_text(note)}_", ""]
@@ -83,8 +97,10 @@ def _figure(figure: Figure) -> list[str]:
 
 
 def _table(table: Table, rows: tuple[tuple[CellValue, ...], ...]) -> list[str]:
-    out = ["| " + " | ".join(_text(c) or " " for c in table.columns) + " |",
-           "|" + "---|" * len(table.columns)]  # fmt: skip
+    out = [
+        "| " + " | ".join(_text(c) or " " for c in table.columns) + " |",
+        "|" + "---|" * len(table.columns),
+    ]
     out += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     out.append("")
     return out
@@ -123,5 +139,3 @@ def _anchor(title: str) -> str:
     """The id GitHub and GitLab give a heading: lower case, no punctuation, dashes for spaces."""
     slug = re.sub(r"[^\w\- ]", "", title.strip().lower())
     return slug.replace(" ", "-")
-
-

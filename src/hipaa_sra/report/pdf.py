@@ -35,8 +35,9 @@ def render_pdf(report: Report, *, laying_out: Callable[[str], None] | None = Non
     return html_to_pdf(html, files, day=report.today)
 
 
-def html_to_pdf(html: str, attachments: Sequence[Attachment] = (), *,
-                day: date | None = None) -> bytes:  # fmt: skip
+def html_to_pdf(
+    html: str, attachments: Sequence[Attachment] = (), *, day: date | None = None
+) -> bytes:
     """PDF bytes of an HTML document that needs nothing from the network, carrying files.
 
     With `day`, the embedded fonts are dated by it rather than by the clock, so the same
@@ -66,9 +67,17 @@ def html_to_pdf(html: str, attachments: Sequence[Attachment] = (), *,
         # WeasyPrint dates a file by the clock unless told; the report's date keeps the
         # PDF's bytes the same from one run to the next.
         stamp = datetime.combine(item.day, time(), tzinfo=UTC)
-        files.append(PdfFile(string=item.data, url_fetcher=no_fetch, name=item.name,
-                             description=item.description, created=stamp, modified=stamp,
-                             relationship="Supplement"))  # fmt: skip
+        files.append(
+            PdfFile(
+                string=item.data,
+                url_fetcher=no_fetch,
+                name=item.name,
+                description=item.description,
+                created=stamp,
+                modified=stamp,
+                relationship="Supplement",
+            )
+        )
     with _fonts_dated(day):
         pdf = document.write_pdf(attachments=files)
     assert isinstance(pdf, bytes)

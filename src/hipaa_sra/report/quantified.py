@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 TOP = 10
 
-_STATES = (("Inherent", "#9e2a2b", (0, (5, 2))), ("Residual", "#3d6ea5", "-"),
-           ("After planned remediation", "#4f8a5b", (0, (1, 1.5))))  # fmt: skip
+_STATES = (
+    ("Inherent", "#9e2a2b", (0, (5, 2))),
+    ("Residual", "#3d6ea5", "-"),
+    ("After planned remediation", "#4f8a5b", (0, (1, 1.5))),
+)
 
 
 def quantified_section(i: ReportInputs) -> Section:
@@ -37,9 +40,12 @@ def quantified_section(i: ReportInputs) -> Section:
         "impact. Percentiles read as: in 9 years out of 10 the loss stays below P90.",
     ]
     if q.skipped:
-        paragraphs.append(f"{plural(len(q.skipped), 'risk')} could not be quantified: "
-                          + "; ".join(f"{rid} ({why})" for rid, why in q.skipped[:5])
-                          + ("; ..." if len(q.skipped) > 5 else "") + ".")  # fmt: skip
+        paragraphs.append(
+            f"{plural(len(q.skipped), 'risk')} could not be quantified: "
+            + "; ".join(f"{rid} ({why})" for rid, why in q.skipped[:5])
+            + ("; ..." if len(q.skipped) > 5 else "")
+            + "."
+        )
     facts: list[tuple[str, str]] = [
         ("Mean annual loss, inherent", usd(p.inherent.mean)),
         ("Mean annual loss, residual", usd(p.residual.mean)),
@@ -48,67 +54,121 @@ def quantified_section(i: ReportInputs) -> Section:
     worst = next((pt for pt in p.table if pt.probability == 0.01), None)
     if worst is not None:
         facts.append(("Residual annual loss exceeded 1 year in 100", usd(worst.residual)))
-    figures = (Figure("loss-exceedance", "Loss exceedance curve of the register",
-                      loss_exceedance_svg(p.curve, planned=p.after_plan != p.residual)),)
-    tables = (_exceedance_table(i, q), _top_table(i, q), _remediation_table(i, q),
-              _risk_table(i, q))  # fmt: skip
+    figures = (
+        Figure(
+            "loss-exceedance",
+            "Loss exceedance curve of the register",
+            loss_exceedance_svg(p.curve, planned=p.after_plan != p.residual),
+        ),
+    )
+    tables = (
+        _exceedance_table(i, q),
+        _top_table(i, q),
+        _remediation_table(i, q),
+        _risk_table(i, q),
+    )
     notes = _notes(q)
     if (missing := _unestimated(q)) is not None:
         notes = (missing, *notes)
-    return Section("quantified-risk", title, tuple(paragraphs), tuple(facts), figures, tables,
-                   notes)  # fmt: skip
+    return Section(
+        "quantified-risk", title, tuple(paragraphs), tuple(facts), figures, tables, notes
+    )
 
 
 def _exceedance_table(i: ReportInputs, q: Quantification) -> Table:
     return i.table(
-        "loss-exceedance", "Annual loss exceeded with a given probability (USD)",
+        "loss-exceedance",
+        "Annual loss exceeded with a given probability (USD)",
         ("Probability", "Once in", "Inherent", "Residual", "After plan"),
-        ((f"{pt.probability:g}", one_in(pt.probability), usd(pt.inherent), usd(pt.residual),
-          usd(pt.after_plan)) for pt in q.portfolio.table),
-        empty="Too few simulated years.", whole=True,
-    )  # fmt: skip
+        (
+            (
+                f"{pt.probability:g}",
+                one_in(pt.probability),
+                usd(pt.inherent),
+                usd(pt.residual),
+                usd(pt.after_plan),
+            )
+            for pt in q.portfolio.table
+        ),
+        empty="Too few simulated years.",
+        whole=True,
+    )
 
 
 def _top_table(i: ReportInputs, q: Quantification) -> Table:
     return i.table(
-        "top-contributors", "Top contributors to the residual annual loss (USD)",
+        "top-contributors",
+        "Top contributors to the residual annual loss (USD)",
         ("Risk", "Source", "Mean", "Share", "P90", "P99"),
-        ((r.input.risk_id, source(r), usd(r.residual.mean), f"{q.share(r):.1%}",
-          usd(r.residual.p90), usd(r.residual.p99)) for r in q.top[:TOP]),
-        empty="No risk could be quantified.", whole=True,
-    )  # fmt: skip
+        (
+            (
+                r.input.risk_id,
+                source(r),
+                usd(r.residual.mean),
+                f"{q.share(r):.1%}",
+                usd(r.residual.p90),
+                usd(r.residual.p99),
+            )
+            for r in q.top[:TOP]
+        ),
+        empty="No risk could be quantified.",
+        whole=True,
+    )
 
 
 def _remediation_table(i: ReportInputs, q: Quantification) -> Table:
-    pairs = sorted(((r, red) for r in q.risks for red in r.reductions),
-                   key=lambda pair: (-pair[1].mean_reduction, pair[0].input.risk_id))  # fmt: skip
+    pairs = sorted(
+        ((r, red) for r in q.risks for red in r.reductions),
+        key=lambda pair: (-pair[1].mean_reduction, pair[0].input.risk_id),
+    )
     return i.table(
-        "remediation-value", "Expected reduction in annual loss of each planned remediation",
+        "remediation-value",
+        "Expected reduction in annual loss of each planned remediation",
         ("Risk", "Remediation", "Residual mean (USD)", "Expected reduction (USD)"),
-        ((r.input.risk_id, red.item.label, usd(r.residual.mean),
-          Cell(usd(red.mean_reduction), Tone.GOOD if red.mean_reduction > 0 else None))
-         for r, red in pairs),
+        (
+            (
+                r.input.risk_id,
+                red.item.label,
+                usd(r.residual.mean),
+                Cell(usd(red.mean_reduction), Tone.GOOD if red.mean_reduction > 0 else None),
+            )
+            for r, red in pairs
+        ),
         empty="No open remediation item has an estimated effect (`quant.planned`).",
         order="largest reduction first",
-    )  # fmt: skip
+    )
 
 
 def _unestimated(q: Quantification) -> str | None:
     if not q.unestimated:
         return None
     verb = "has" if q.unestimated == 1 else "have"
-    return (f"{plural(q.unestimated, 'open remediation item')} {verb} no estimated effect on "
-            "the annual loss; a risk's `quant.planned` gives one.")
+    return (
+        f"{plural(q.unestimated, 'open remediation item')} {verb} no estimated effect on "
+        "the annual loss; a risk's `quant.planned` gives one."
+    )
 
 
 def _risk_table(i: ReportInputs, q: Quantification) -> Table:
     return i.table(
-        "quantified-risks", "Annual loss of every risk, inherent and residual (USD)",
+        "quantified-risks",
+        "Annual loss of every risk, inherent and residual (USD)",
         ("Risk", "Source", "Inherent mean", "Residual mean", "P50", "P90", "P99"),
-        ((r.input.risk_id, source(r), usd(r.inherent.mean), usd(r.residual.mean),
-          usd(r.residual.p50), usd(r.residual.p90), usd(r.residual.p99)) for r in q.top),
-        empty="No risk could be quantified.", order="largest mean residual loss first",
-    )  # fmt: skip
+        (
+            (
+                r.input.risk_id,
+                source(r),
+                usd(r.inherent.mean),
+                usd(r.residual.mean),
+                usd(r.residual.p50),
+                usd(r.residual.p90),
+                usd(r.residual.p99),
+            )
+            for r in q.top
+        ),
+        empty="No risk could be quantified.",
+        order="largest mean residual loss first",
+    )
 
 
 def _notes(q: Quantification) -> tuple[str, ...]:
@@ -116,13 +176,18 @@ def _notes(q: Quantification) -> tuple[str, ...]:
     fallbacks = [r for r in q.risks if r.input.notes]
     if fallbacks:
         shown = "; ".join(f"{r.input.risk_id}: {r.input.notes[0]}" for r in fallbacks[:5])
-        notes.append(f"{plural(len(fallbacks), 'risk')} use the calibration for part of an "
-                     f"estimate that could not be used ({shown}); see `sra lint`.")  # fmt: skip
+        notes.append(
+            f"{plural(len(fallbacks), 'risk')} use the calibration for part of an "
+            f"estimate that could not be used ({shown}); see `sra lint`."
+        )
     if q.calibration.defaulted:
-        notes.append("Calibration rows from the tool's defaults: "
-                     + ", ".join(q.calibration.defaulted) + ".")  # fmt: skip
-    notes.append("Risks are simulated as independent; each risk's draws depend only on the "
-                 "seed and its id. `sra quantify` prints the same figures with more years.")
+        notes.append(
+            "Calibration rows from the tool's defaults: " + ", ".join(q.calibration.defaulted) + "."
+        )
+    notes.append(
+        "Risks are simulated as independent; each risk's draws depend only on the "
+        "seed and its id. `sra quantify` prints the same figures with more years."
+    )
     return tuple(notes)
 
 
@@ -136,8 +201,9 @@ def loss_exceedance_svg(curve: Sequence[CurvePoint], *, planned: bool) -> str:
 
         ax = fig.subplots()
         probabilities = [pt.probability for pt in curve]
-        for (name, colour, style), attr in zip(states, ("inherent", "residual", "after_plan"),
-                                               strict=False):  # fmt: skip
+        for (name, colour, style), attr in zip(
+            states, ("inherent", "residual", "after_plan"), strict=False
+        ):
             losses = [max(getattr(pt, attr), 1.0) for pt in curve]
             ax.plot(losses, probabilities, color=colour, ls=style, lw=1.6, label=name)
         ax.set_xscale("log")
@@ -158,6 +224,8 @@ def loss_exceedance_svg(curve: Sequence[CurvePoint], *, planned: bool) -> str:
         label = f"{title}: nothing to draw"
     else:
         last = curve[-1]
-        label = (f"{title}; residual {short_usd(curve[0].residual)} at 1 in 2 years, "
-                 f"{short_usd(last.residual)} at {one_in(last.probability)}")  # fmt: skip
+        label = (
+            f"{title}; residual {short_usd(curve[0].residual)} at 1 in 2 years, "
+            f"{short_usd(last.residual)} at {one_in(last.probability)}"
+        )
     return render_svg(build, (6.7, 3.4), label, "loss-exceedance")

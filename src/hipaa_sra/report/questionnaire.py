@@ -17,8 +17,12 @@ from ..model import Policy, Training
 from .document import Cell, CellValue, Section, Table, Tone
 from .inputs import MISSING, ReportInputs, day, known, plural, text
 
-_TONE = {Implication.YES: Tone.GOOD, Implication.PARTIAL: Tone.WARN, Implication.NO: Tone.BAD,
-         Implication.NOT_APPLICABLE: None}  # fmt: skip
+_TONE = {
+    Implication.YES: Tone.GOOD,
+    Implication.PARTIAL: Tone.WARN,
+    Implication.NO: Tone.BAD,
+    Implication.NOT_APPLICABLE: None,
+}
 
 
 def questionnaire_section(i: ReportInputs) -> Section:
@@ -29,39 +33,69 @@ def questionnaire_section(i: ReportInputs) -> Section:
     facts = (
         ("Applicable questions", f"{done.applicable:,}"),
         ("Answered", f"{done.answered:,}"),
-        *((label, f"{counts[meaning]:,}") for label, meaning in (
-            ("Yes", Implication.YES), ("Partial", Implication.PARTIAL), ("No", Implication.NO),
-            ("Not applicable", Implication.NOT_APPLICABLE))),
+        *(
+            (label, f"{counts[meaning]:,}")
+            for label, meaning in (
+                ("Yes", Implication.YES),
+                ("Partial", Implication.PARTIAL),
+                ("No", Implication.NO),
+                ("Not applicable", Implication.NOT_APPLICABLE),
+            )
+        ),
         ("Skipped for this organization (entity type, profile)", f"{done.skipped:,}"),
-    )  # fmt: skip
+    )
     if not i.ws.answers:
-        return Section("safeguards-questionnaire", "Safeguards questionnaire",
-                       ("The safeguards questionnaire has not been started: answer it with "
-                        "`sra assess`.",), facts)  # fmt: skip
+        return Section(
+            "safeguards-questionnaire",
+            "Safeguards questionnaire",
+            ("The safeguards questionnaire has not been started: answer it with `sra assess`.",),
+            facts,
+        )
     rows = []
     for view in views:
         given = Counter(implication(answer) for answer in view.answers.values())
-        rows.append((Cell(view.section.title, None, (", ".join(view.section.cites),)),
-                     f"{len(view.questions)}", f"{view.answered}",
-                     *(_count(given[meaning], meaning) for meaning in Implication)))  # fmt: skip
+        rows.append(
+            (
+                Cell(view.section.title, None, (", ".join(view.section.cites),)),
+                f"{len(view.questions)}",
+                f"{view.answered}",
+                *(_count(given[meaning], meaning) for meaning in Implication),
+            )
+        )
     by_standard = i.table(
-        "questionnaire", "Answers by standard",
-        ("Standard", "Applicable", "Answered", "Yes", "Partial", "No", "Not applicable"), rows,
+        "questionnaire",
+        "Answers by standard",
+        ("Standard", "Applicable", "Answered", "Yes", "Partial", "No", "Not applicable"),
+        rows,
         whole=True,
-    )  # fmt: skip
+    )
     pending = proposals(i.ws)
     open_table = i.table(
-        "questionnaire-proposals", "Open proposals",
+        "questionnaire-proposals",
+        "Open proposals",
         ("Proposal", "From answer", "What"),
-        ((p.kind, p.question, p.record["vuln"] if p.kind == "risk" else
-          f"{p.key}: {p.record['decision']}") for p in pending),
+        (
+            (
+                p.kind,
+                p.question,
+                p.record["vuln"] if p.kind == "risk" else f"{p.key}: {p.record['decision']}",
+            )
+            for p in pending
+        ),
         empty="None: every proposal of the answers is in the register or sra.yaml.",
-    )  # fmt: skip
-    notes = ("A partial or no answer proposes a draft risk, and a not-applicable answer on an "
-             "addressable specification the decision of 164.306(d)(3); `sra assess "
-             "--apply-proposals` writes those not yet recorded.",)  # fmt: skip
-    return Section("safeguards-questionnaire", "Safeguards questionnaire", facts=facts,
-                   tables=(by_standard, open_table), notes=notes)  # fmt: skip
+    )
+    notes = (
+        "A partial or no answer proposes a draft risk, and a not-applicable answer on an "
+        "addressable specification the decision of 164.306(d)(3); `sra assess "
+        "--apply-proposals` writes those not yet recorded.",
+    )
+    return Section(
+        "safeguards-questionnaire",
+        "Safeguards questionnaire",
+        facts=facts,
+        tables=(by_standard, open_table),
+        notes=notes,
+    )
 
 
 def _count(count: int, meaning: Implication) -> CellValue:
@@ -77,12 +111,26 @@ def _policy_due(policy: Policy, i: ReportInputs) -> CellValue:
 
 def policies_table(i: ReportInputs) -> Table:
     """Written policies: what each addresses, its approval and when its review falls due."""
-    rows = ((Cell(known(p.title), None, (p.label,)), known(p.status), ", ".join(p.hipaa) or MISSING,
-             text(p.owner), text(p.version), day(p.approved), text(p.approved_by),
-             _policy_due(p, i)) for p in i.ws.policies)  # fmt: skip
-    return i.table("policies", "Policies and procedures",
-                   ("Policy", "Status", "HIPAA", "Owner", "Version", "Approved", "By",
-                    "Review due"), rows, empty="No policies are recorded (policies/).")  # fmt: skip
+    rows = (
+        (
+            Cell(known(p.title), None, (p.label,)),
+            known(p.status),
+            ", ".join(p.hipaa) or MISSING,
+            text(p.owner),
+            text(p.version),
+            day(p.approved),
+            text(p.approved_by),
+            _policy_due(p, i),
+        )
+        for p in i.ws.policies
+    )
+    return i.table(
+        "policies",
+        "Policies and procedures",
+        ("Policy", "Status", "HIPAA", "Owner", "Version", "Approved", "By", "Review due"),
+        rows,
+        empty="No policies are recorded (policies/).",
+    )
 
 
 def _training_due(record: Training, i: ReportInputs) -> CellValue:
@@ -94,10 +142,30 @@ def _training_due(record: Training, i: ReportInputs) -> CellValue:
 
 def training_table(i: ReportInputs) -> Table:
     """Security training completions: who, which course, when, and when it is due again."""
-    rows = ((text(r.person) if r.person else Cell(text(r.group), None, (
-             f"group of {plural(r.headcount, 'person', 'people')}" if r.headcount else "group",)),
-             known(r.course), day(r.completed), _training_due(r, i), text(r.evidence))
-            for r in i.ws.training)  # fmt: skip
-    return i.table("training", "Security awareness and training",
-                   ("Who", "Course", "Completed", "Due again", "Evidence"), rows,
-                   empty="No training is recorded (training/).")  # fmt: skip
+    rows = (
+        (
+            text(r.person)
+            if r.person
+            else Cell(
+                text(r.group),
+                None,
+                (
+                    f"group of {plural(r.headcount, 'person', 'people')}"
+                    if r.headcount
+                    else "group",
+                ),
+            ),
+            known(r.course),
+            day(r.completed),
+            _training_due(r, i),
+            text(r.evidence),
+        )
+        for r in i.ws.training
+    )
+    return i.table(
+        "training",
+        "Security awareness and training",
+        ("Who", "Course", "Completed", "Due again", "Evidence"),
+        rows,
+        empty="No training is recorded (training/).",
+    )

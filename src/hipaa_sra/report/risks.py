@@ -31,28 +31,43 @@ def threats_section(i: ReportInputs) -> Section:
     risks = i.ws.risks
     sources = Counter(risk.threat_source for risk in risks)
     facts = [("Threat and vulnerability pairs", f"{len(risks):,}")]
-    facts += [(f"Threat source: {source.value}", f"{sources[source]:,}")
-              for source in ThreatSource if sources[source]]  # fmt: skip
+    facts += [
+        (f"Threat source: {source.value}", f"{sources[source]:,}")
+        for source in ThreatSource
+        if sources[source]
+    ]
     if sources[None]:
         facts.append(("Threat source not recorded", f"{sources[None]:,}"))
     rows = (
-        (risk.label, _asset(risk.asset, i.ws.asset_by_id),
-         risk.threat_source.value if risk.threat_source else MISSING, known(risk.threat),
-         known(risk.vuln))
+        (
+            risk.label,
+            _asset(risk.asset, i.ws.asset_by_id),
+            risk.threat_source.value if risk.threat_source else MISSING,
+            known(risk.threat),
+            known(risk.vuln),
+        )
         for risk in _ranked_risks(i)
-    )  # fmt: skip
+    )
     table = i.table(
-        "threats", "Threats and vulnerabilities",
-        ("Risk", "Asset", "Threat source", "Threat", "Vulnerability"), rows,
-        empty="The register (register/) has no risks.", order="highest residual risk first",
-    )  # fmt: skip
+        "threats",
+        "Threats and vulnerabilities",
+        ("Risk", "Asset", "Threat source", "Threat", "Vulnerability"),
+        rows,
+        empty="The register (register/) has no risks.",
+        order="highest residual risk first",
+    )
     paragraphs = (
         "Each row of the risk register pairs a reasonably anticipated threat with the "
         "vulnerability or predisposing condition it would exploit, on one asset "
         "(NIST SP 800-30 Rev. 1, tasks 2-1 and 2-2).",
     )
-    return Section("threats-and-vulnerabilities", "Threats and vulnerabilities", paragraphs,
-                   tuple(facts), tables=(table,))  # fmt: skip
+    return Section(
+        "threats-and-vulnerabilities",
+        "Threats and vulnerabilities",
+        paragraphs,
+        tuple(facts),
+        tables=(table,),
+    )
 
 
 def _asset(asset_id: str | None, ids: Mapping[str, object]) -> CellValue:
@@ -75,23 +90,47 @@ def determination_section(i: ReportInputs) -> Section:
     figures: list[Figure] = []
     paragraphs: list[str] = []
     if i.matrix is None:
-        paragraphs.append("The methodology in sra.yaml names no usable risk matrix, so risks "
-                          "cannot be placed on a heat map or ranked.")  # fmt: skip
+        paragraphs.append(
+            "The methodology in sra.yaml names no usable risk matrix, so risks "
+            "cannot be placed on a heat map or ranked."
+        )
     else:
         figures.append(_heat_map(i, i.matrix, ranked))
     figures.append(_by_category(i, ranked))
     rows = (
-        (str(rank), scored.risk_id, known(scored.asset), known(scored.likelihood),
-         known(scored.impact), _inherent(scored), _residual(scored), known(scored.score),
-         str(scored.open_remediation), day(i.ws.risks[scored.order].last_reviewed))
+        (
+            str(rank),
+            scored.risk_id,
+            known(scored.asset),
+            known(scored.likelihood),
+            known(scored.impact),
+            _inherent(scored),
+            _residual(scored),
+            known(scored.score),
+            str(scored.open_remediation),
+            day(i.ws.risks[scored.order].last_reviewed),
+        )
         for rank, scored in enumerate(ranked, start=1)
-    )  # fmt: skip
+    )
     table = i.table(
-        "risk-levels", "Risk levels",
-        ("Rank", "Risk", "Asset", "Likelihood", "Impact", "Inherent", "Residual", "Score",
-         "Open actions", "Last reviewed"),
-        rows, empty="No risk can be scored.", order="highest residual risk first",
-    )  # fmt: skip
+        "risk-levels",
+        "Risk levels",
+        (
+            "Rank",
+            "Risk",
+            "Asset",
+            "Likelihood",
+            "Impact",
+            "Inherent",
+            "Residual",
+            "Score",
+            "Open actions",
+            "Last reviewed",
+        ),
+        rows,
+        empty="No risk can be scored.",
+        order="highest residual risk first",
+    )
     notes = (
         "Ranked by residual level (stated, else the inherent level), then inherent level "
         "(stated, else the matrix's), then the semi-quantitative score: the product of the "
@@ -100,14 +139,22 @@ def determination_section(i: ReportInputs) -> Section:
         "whose matrix level equals its residual level: controls are read as lowering "
         "likelihood, not impact.",
     )
-    return Section("risk-determination", "Risk determination", tuple(paragraphs), tuple(facts),
-                   tuple(figures), (table,), notes)  # fmt: skip
+    return Section(
+        "risk-determination",
+        "Risk determination",
+        tuple(paragraphs),
+        tuple(facts),
+        tuple(figures),
+        (table,),
+        notes,
+    )
 
 
 def _inherent(scored: ScoredRisk) -> CellValue:
     if scored.inherent_disagrees and scored.inherent_computed is not None:
-        return level_cell(scored.inherent_stated,
-                          note=f"matrix gives {scored.inherent_computed.value}")  # fmt: skip
+        return level_cell(
+            scored.inherent_stated, note=f"matrix gives {scored.inherent_computed.value}"
+        )
     return level_cell(scored.inherent)
 
 
@@ -136,19 +183,35 @@ def _heat_map(i: ReportInputs, matrix: RiskMatrix, ranked: list[ScoredRisk]) -> 
         else:
             residual[place, impact] += 1
     svg = heat_map_svg(scale, cell_level, inherent, residual, residual_unplaced=unplaced)
-    caption = (f"Risks by likelihood and impact under {matrix.title}: before current controls "
-               "(inherent) and with them (residual).")  # fmt: skip
+    caption = (
+        f"Risks by likelihood and impact under {matrix.title}: before current controls "
+        "(inherent) and with them (residual)."
+    )
     rows: tuple[tuple[CellValue, ...], ...] = tuple(
-        (f"likelihood {lk.value}",
-         *(Cell(f"{inherent[lk, im]} / {residual[lk, im]}", Tone(cell_level[lk, im].value))
-           for im in scale))
+        (
+            f"likelihood {lk.value}",
+            *(
+                Cell(f"{inherent[lk, im]} / {residual[lk, im]}", Tone(cell_level[lk, im].value))
+                for im in scale
+            ),
+        )
         for lk in reversed(scale)
-    )  # fmt: skip
-    alt = Table("heat-map", "Risks per cell: inherent / residual",
-                ("", *(f"impact {im.value}" for im in scale)), rows, len(rows))
-    note = (f"{plural(unplaced, 'risk')} off the residual map: no cell of the impact column "
-            "has that residual level.") \
-        if unplaced else None  # fmt: skip
+    )
+    alt = Table(
+        "heat-map",
+        "Risks per cell: inherent / residual",
+        ("", *(f"impact {im.value}" for im in scale)),
+        rows,
+        len(rows),
+    )
+    note = (
+        (
+            f"{plural(unplaced, 'risk')} off the residual map: no cell of the impact column "
+            "has that residual level."
+        )
+        if unplaced
+        else None
+    )
     return Figure("heat-map", caption, svg, note=note, alt=alt)
 
 
@@ -161,8 +224,9 @@ def _likelihoods_by_level(matrix: RiskMatrix) -> dict[tuple[Level, Level], list[
     return out
 
 
-def _residual_place(scored: ScoredRisk,
-                    by_column: dict[tuple[Level, Level], list[Level]]) -> Level | None:  # fmt: skip
+def _residual_place(
+    scored: ScoredRisk, by_column: dict[tuple[Level, Level], list[Level]]
+) -> Level | None:
     stated = scored.likelihood
     if scored.residual is None or stated is None or scored.impact is None:
         return None
@@ -187,17 +251,26 @@ def _by_category(i: ReportInputs, ranked: list[ScoredRisk]) -> Figure:
     ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     if len(ordered) > CATEGORY_ROWS:
         rest: Counter[Level | None] = Counter()
-        for _, counter in ordered[CATEGORY_ROWS - 1:]:
+        for _, counter in ordered[CATEGORY_ROWS - 1 :]:
             rest.update(counter)
-        ordered = [*ordered[:CATEGORY_ROWS - 1], ("other categories", rest)]
-    rows = [CategoryRisks(label, {lv: n for lv, n in c.items() if lv is not None}, c[None])
-            for label, c in ordered]  # fmt: skip
+        ordered = [*ordered[: CATEGORY_ROWS - 1], ("other categories", rest)]
+    rows = [
+        CategoryRisks(label, {lv: n for lv, n in c.items() if lv is not None}, c[None])
+        for label, c in ordered
+    ]
     caption = "Risks per asset category, by residual level."
     levels = tuple(reversed(i.scale))
-    alt_rows = tuple((row.label, *(f"{row.counts.get(lv, 0):,}" for lv in levels),
-                      f"{row.unscored:,}") for row in rows)  # fmt: skip
-    alt = Table("risks-by-category", caption, ("Category", *(lv.value for lv in levels),
-                                               "unscored"), alt_rows, len(alt_rows))
+    alt_rows = tuple(
+        (row.label, *(f"{row.counts.get(lv, 0):,}" for lv in levels), f"{row.unscored:,}")
+        for row in rows
+    )
+    alt = Table(
+        "risks-by-category",
+        caption,
+        ("Category", *(lv.value for lv in levels), "unscored"),
+        alt_rows,
+        len(alt_rows),
+    )
     return Figure("risks-by-category", caption, category_svg(rows, i.scale), alt=alt)
 
 
@@ -223,39 +296,48 @@ def remediation_section(i: ReportInputs) -> Section:
     items = remediation_items(i)
     status = Counter(entry.item.status for entry in items)
     overdue = sum(1 for entry in items if entry.overdue)
-    undated = sum(1 for entry in items
-                  if entry.item.due is None and entry.item.status in ACTIVE_STATUSES)  # fmt: skip
+    undated = sum(
+        1 for entry in items if entry.item.due is None and entry.item.status in ACTIVE_STATUSES
+    )
     facts = (
         ("Corrective actions", f"{len(items):,}"),
-        ("Open (planned, in progress, deferred)",
-         f"{sum(status[s] for s in OPEN_STATUSES):,}"),
+        ("Open (planned, in progress, deferred)", f"{sum(status[s] for s in OPEN_STATUSES):,}"),
         ("Overdue", f"{overdue:,}"),
         ("Open with no due date", f"{undated:,}"),
         ("Done", f"{status[RemediationStatus.DONE]:,}"),
         ("Risk accepted", f"{status[RemediationStatus.ACCEPTED]:,}"),
-    )  # fmt: skip
+    )
     figure = Figure(
-        "remediation-plan", "Corrective actions by due month and status, as of "
-        f"{i.today.isoformat()}.", remediation_plan_svg(_months(items), i.today),
-    )  # fmt: skip
+        "remediation-plan",
+        f"Corrective actions by due month and status, as of {i.today.isoformat()}.",
+        remediation_plan_svg(_months(items), i.today),
+    )
     residual = {id(i.ws.risks[s.order]): s.residual for s in i.ranked}
 
     def order(entry: _Item) -> tuple[int, date, str]:
         closed = entry.item.status not in OPEN_STATUSES
         return (int(closed), entry.item.due or date.max, entry.risk.label)
 
-    rows = (_item_row(entry, residual.get(id(entry.risk), entry.risk.residual_risk))
-            for entry in sorted(items, key=order))  # fmt: skip
+    rows = (
+        _item_row(entry, residual.get(id(entry.risk), entry.risk.residual_risk))
+        for entry in sorted(items, key=order)
+    )
     table = i.table(
-        "remediation", "Remediation plan",
-        ("Due", "Risk", "Corrective action", "Owner", "Status", "Residual"), rows,
+        "remediation",
+        "Remediation plan",
+        ("Due", "Risk", "Corrective action", "Owner", "Status", "Residual"),
+        rows,
         empty="The register plans no corrective actions.",
         order="open actions by due date (overdue first), then closed ones",
-    )  # fmt: skip
-    paragraphs = () if overdue == 0 else (
-        f"{plural(overdue, 'corrective action is', 'corrective actions are')} past due "
-        "and still planned or in progress; they are marked OVERDUE below.",
-    )  # fmt: skip
+    )
+    paragraphs = (
+        ()
+        if overdue == 0
+        else (
+            f"{plural(overdue, 'corrective action is', 'corrective actions are')} past due "
+            "and still planned or in progress; they are marked OVERDUE below.",
+        )
+    )
     return Section("remediation-plan", "Remediation plan", paragraphs, facts, (figure,), (table,))
 
 
@@ -269,14 +351,17 @@ def _item_row(entry: _Item, residual: Level | None) -> tuple[CellValue, ...]:
     status_lines: tuple[str, ...] = ()
     if item.status in (RemediationStatus.ACCEPTED, RemediationStatus.DEFERRED):
         # Why a risk was accepted or put off, and who approved it, is what an auditor asks.
-        said = (text(item.rationale) if item.rationale else "",
-                f"approved by {item.approved_by}" if item.approved_by else "")  # fmt: skip
+        said = (
+            text(item.rationale) if item.rationale else "",
+            f"approved by {item.approved_by}" if item.approved_by else "",
+        )
         status_lines = tuple(line for line in said if line)
     tone = {RemediationStatus.DONE: Tone.GOOD, RemediationStatus.ACCEPTED: Tone.MUTED}
     written = item.status.value.replace("_", " ") if item.status else UNREADABLE
     status = Cell(written, tone.get(item.status) if item.status else Tone.WARN, status_lines)
-    owner: CellValue = (text(item.owner) if item.owner or item.is_unknown("owner")
-                        else Cell("no owner", Tone.WARN))  # fmt: skip
+    owner: CellValue = (
+        text(item.owner) if item.owner or item.is_unknown("owner") else Cell("no owner", Tone.WARN)
+    )
     return (due, entry.risk.label, known(item.control), owner, status, level_cell(residual))
 
 
@@ -292,7 +377,14 @@ def _months(items: list[_Item]) -> list[MonthStatus]:
         key = "overdue" if entry.overdue else status.value
         counts.setdefault(due.replace(day=1), Counter())[key] += 1
     return [
-        MonthStatus(month, done=n["done"], accepted=n["accepted"], deferred=n["deferred"],
-                    in_progress=n["in_progress"], planned=n["planned"], overdue=n["overdue"])
+        MonthStatus(
+            month,
+            done=n["done"],
+            accepted=n["accepted"],
+            deferred=n["deferred"],
+            in_progress=n["in_progress"],
+            planned=n["planned"],
+            overdue=n["overdue"],
+        )
         for month, n in sorted(counts.items())
     ]

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 IMAGE_WIDTH_INCHES = 6.5
 """Charts fill the text width of a Letter or A4 page with 1 inch margins, about."""
 _DPI = 200
-_BANNER_COLOURS = {BannerKind.SIGNED: "2E7D32", BannerKind.NOT_SIGNED: "B71C1C",
-                   BannerKind.CHANGED: "B71C1C"}  # fmt: skip
+_BANNER_COLOURS = {
+    BannerKind.SIGNED: "2E7D32",
+    BannerKind.NOT_SIGNED: "B71C1C",
+    BannerKind.CHANGED: "B71C1C",
+}
 
 
 class DocxUnavailable(SraError):
@@ -42,8 +45,7 @@ def svg_to_png(svg: str, width_inches: float = IMAGE_WIDTH_INCHES) -> bytes:
             "install Cairo (Debian/Ubuntu: apt-get install libcairo2, macOS: brew install "
             "cairo) or use --format html or pdf"
         ) from None
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"),
-                           output_width=round(width_inches * _DPI))  # fmt: skip
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=round(width_inches * _DPI))
     assert isinstance(png, bytes)
     return png
 
@@ -66,9 +68,11 @@ def render_docx(report: Report) -> bytes:
         order = f", {table.order}" if table.order else ""
         document.add_paragraph(f"All {len(table.rows):,} rows{order}.")
         _table(document, table, table.rows)
-    _rich(document.add_paragraph(style="Caption"),
-          f"{report.title} of {report.organization}, as of {report.today.isoformat()}. "
-          f"Content digest `{report.digest}`. Written by {report.generator}.")
+    _rich(
+        document.add_paragraph(style="Caption"),
+        f"{report.title} of {report.organization}, as of {report.today.isoformat()}. "
+        f"Content digest `{report.digest}`. Written by {report.generator}.",
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -95,14 +99,18 @@ def _cover(document: DocxDocument, report: Report) -> None:
     document.add_heading(report.title, level=0)
     if report.subtitle:
         document.add_paragraph(report.subtitle, style="Subtitle")
-    _rich(document.add_paragraph(),
-          f"As of {report.today.isoformat()} · content digest `{report.digest}`")
+    _rich(
+        document.add_paragraph(),
+        f"As of {report.today.isoformat()} · content digest `{report.digest}`",
+    )
     _banner(document, report.banner)
     if report.headline:
         rows = [(label, value) for label, value, _ in report.headline]
         add_grid(document, ("Key figure", "Value"), rows)
-    document.add_paragraph(f"Written by {report.generator} from the workspace: rerun "
-                           "`sra report` after any change.", style="Caption")  # fmt: skip
+    document.add_paragraph(
+        f"Written by {report.generator} from the workspace: rerun `sra report` after any change.",
+        style="Caption",
+    )
 
 
 def _banner(document: DocxDocument, banner: Banner) -> None:
@@ -144,8 +152,9 @@ def _contents(document: DocxDocument) -> None:
     settings.append(update)
 
 
-def _section(document: DocxDocument, report: Report, section: Section,
-             numbers: dict[str, int]) -> None:  # fmt: skip
+def _section(
+    document: DocxDocument, report: Report, section: Section, numbers: dict[str, int]
+) -> None:
     document.add_heading(section.title, level=1)
     for paragraph in section.paragraphs:
         _rich(document.add_paragraph(), paragraph)
@@ -180,8 +189,10 @@ def _titled_table(document: DocxDocument, table: Table, appendix: int | None) ->
     rows = table.rows[: table.shown]
     if table.truncated:
         order = f", {table.order}" if table.order else ""
-        document.add_paragraph(f"The first {len(rows):,} of {len(table.rows):,} rows{order}; "
-                               f"all of them are in Appendix {appendix}.")  # fmt: skip
+        document.add_paragraph(
+            f"The first {len(rows):,} of {len(table.rows):,} rows{order}; "
+            f"all of them are in Appendix {appendix}."
+        )
     _table(document, table, rows)
 
 
@@ -195,7 +206,7 @@ def _rich(paragraph: Paragraph, text: str) -> Paragraph:
     position = 0
     for match in CODE.finditer(text):
         if match.start() > position:
-            paragraph.add_run(text[position:match.start()])
+            paragraph.add_run(text[position : match.start()])
         paragraph.add_run(match.group(1)).font.name = "Consolas"
         position = match.end()
     if position < len(text):

@@ -32,8 +32,9 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def add_grid(document: DocxDocument, columns: Sequence[str],
-             rows: Sequence[Sequence[CellValue]]) -> None:  # fmt: skip
+def add_grid(
+    document: DocxDocument, columns: Sequence[str], rows: Sequence[Sequence[CellValue]]
+) -> None:
     """A table whose bold header row repeats on every page, then one row per record."""
     from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import nsdecls, qn
@@ -54,7 +55,7 @@ def add_grid(document: DocxDocument, columns: Sequence[str],
         widths.append(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w")))
     table = grid._tbl
     for start in range(0, len(rows), _BATCH):
-        body = "".join(_row(row, widths) for row in rows[start:start + _BATCH])
+        body = "".join(_row(row, widths) for row in rows[start : start + _BATCH])
         for tr in list(parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")):
             table.append(tr)
 
@@ -65,8 +66,10 @@ def _row(values: Sequence[CellValue], widths: list[str]) -> str:
 
 def _cell(value: CellValue, width: str) -> str:
     if isinstance(value, str) and "`" not in value:  # most cells: plain text
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r>'
-                f'<w:t xml:space="preserve">{escape(xml_text(value))}</w:t></w:r></w:p></w:tc>')
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r>'
+            f'<w:t xml:space="preserve">{escape(xml_text(value))}</w:t></w:r></w:p></w:tc>'
+        )
     shade = ""
     colour = None
     bold = False
@@ -84,17 +87,17 @@ def _cell(value: CellValue, width: str) -> str:
     fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>' if shade else ""
     paragraphs = _paragraph(str(text), bold=bold, colour=colour)
     paragraphs += "".join(_paragraph(line, small=True) for line in lines)
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{fill}</w:tcPr>'
-            f"{paragraphs}</w:tc>")  # fmt: skip
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{fill}</w:tcPr>{paragraphs}</w:tc>'
 
 
-def _paragraph(text: str, *, bold: bool = False, colour: str | None = None,
-               small: bool = False) -> str:  # fmt: skip
+def _paragraph(
+    text: str, *, bold: bool = False, colour: str | None = None, small: bool = False
+) -> str:
     runs = []
     position = 0
     for match in CODE.finditer(text):
         if match.start() > position:
-            runs.append(_run(text[position:match.start()], bold, colour, small, code=False))
+            runs.append(_run(text[position : match.start()], bold, colour, small, code=False))
         runs.append(_run(match.group(1), bold, colour, small, code=True))
         position = match.end()
     if position < len(text) or not runs:
@@ -103,9 +106,12 @@ def _paragraph(text: str, *, bold: bool = False, colour: str | None = None,
 
 
 def _run(text: str, bold: bool, colour: str | None, small: bool, *, code: bool) -> str:
-    props = ('<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>' if code else "") + (
-        "<w:b/>" if bold else "") + (f'<w:color w:val="{colour}"/>' if colour else "") + (
-        '<w:sz w:val="16"/>' if small else "")  # fmt: skip
+    props = (
+        ('<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>' if code else "")
+        + ("<w:b/>" if bold else "")
+        + (f'<w:color w:val="{colour}"/>' if colour else "")
+        + ('<w:sz w:val="16"/>' if small else "")
+    )
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_text(text))}</w:t></w:r>'
 

@@ -21,8 +21,9 @@ _NAMED = 5
 def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if not ws.answers:
         return
-    open_sections = [(view, len(view.unanswered())) for view in questionnaire(ws)
-                     if view.unanswered()]  # fmt: skip
+    open_sections = [
+        (view, len(view.unanswered())) for view in questionnaire(ws) if view.unanswered()
+    ]
     if not open_sections:
         return
     left = sum(count for _, count in open_sections)
@@ -33,8 +34,10 @@ def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         f"the safeguards questionnaire has {left} applicable questions unanswered in "
         f"{len(open_sections)} sections: {named}{more}; go on with `sra assess` (or "
         f"`sra assess --section {first}`)",
-        ws.answers[0], (), "questionnaire",
-    )  # fmt: skip
+        ws.answers[0],
+        (),
+        "questionnaire",
+    )
 
 
 def _stale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -48,8 +51,9 @@ def _stale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             f"answer `{answer.label}` was given on {answer.date} ({ctx.age(answer.date):,} days "
             f"ago); answers are reviewed every {days} days: answer it again "
             f"(`sra assess --section {question_by_id()[answer.label].section}`)",
-            answer, ("date",),
-        )  # fmt: skip
+            answer,
+            ("date",),
+        )
 
 
 def _contradiction(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -68,23 +72,26 @@ def _contradiction(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 f"{' or '.join(question.cites)} and the answer names no evidence; add the "
                 "control to `evidence` (`- control: <id>`), or say what shows it, how it was "
                 "verified, when and where it is kept",
-                answer, ("answer",),
-            )  # fmt: skip
+                answer,
+                ("answer",),
+            )
         elif meaning is Implication.NO and claimed:
             controls = ", ".join(f"`{c}`" for c in dict.fromkeys(claimed))
             yield Hit(
                 f"answer `{question_id}` says no, but {controls} cite "
                 f"{' or '.join(question.cites)}; correct the answer, or the control's `hipaa` "
                 "list if it does not implement it",
-                answer, ("answer",),
-            )  # fmt: skip
+                answer,
+                ("answer",),
+            )
         elif meaning is Implication.NOT_APPLICABLE and claimed and not question.applies_to:
             controls = ", ".join(f"`{c}`" for c in dict.fromkeys(claimed))
             yield Hit(
                 f"answer `{question_id}` says it does not apply, but {controls} "
                 f"implement {' or '.join(question.cites)}; correct the answer or the controls",
-                answer, ("answer",),
-            )  # fmt: skip
+                answer,
+                ("answer",),
+            )
 
 
 ASSESSMENT_RULES: tuple[Rule, ...] = (

@@ -47,9 +47,14 @@ class RenderedLint:
         return sum(n for value, n in self.counts.items() if Severity(value).rank >= threshold.rank)
 
 
-def lint_workspace(root: Path | None, today: date, selection: Selection | None = None, *,
-                   use_cache: bool = True,
-                   discovered: tuple[Path, ...] = ()) -> LintReport:  # fmt: skip
+def lint_workspace(
+    root: Path | None,
+    today: date,
+    selection: Selection | None = None,
+    *,
+    use_cache: bool = True,
+    discovered: tuple[Path, ...] = (),
+) -> LintReport:
     """Lint the workspace at (or above) `root` as of `today`, from the cache when unchanged.
 
     The infrastructure inputs of `discovery:` in sra.yaml, and `discovered`, are read and
@@ -63,10 +68,16 @@ def lint_workspace(root: Path | None, today: date, selection: Selection | None =
     return _lint(located, cache, key, today, selection, discovered=discovered)
 
 
-def render_lint_workspace(root: Path | None, today: date, selection: Selection | None,
-                          render: Callable[[LintReport], str], style: str, *,
-                          use_cache: bool = True,
-                          discovered: tuple[Path, ...] = ()) -> RenderedLint:  # fmt: skip
+def render_lint_workspace(
+    root: Path | None,
+    today: date,
+    selection: Selection | None,
+    render: Callable[[LintReport], str],
+    style: str,
+    *,
+    use_cache: bool = True,
+    discovered: tuple[Path, ...] = (),
+) -> RenderedLint:
     """Lint and render with `render` (named `style` in the cache), reusing a cached rendering.
 
     Rendering tens of thousands of findings costs as much as reading the cached findings, so
@@ -92,8 +103,15 @@ def render_lint_workspace(root: Path | None, today: date, selection: Selection |
     return rendered
 
 
-def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Selection,
-          store: bool = True, discovered: tuple[Path, ...] = ()) -> LintReport:  # fmt: skip
+def _lint(
+    root: Path,
+    cache: Cache,
+    key: Key | None,
+    today: date,
+    selection: Selection,
+    store: bool = True,
+    discovered: tuple[Path, ...] = (),
+) -> LintReport:
     if key is not None:
         stored = cache.get(key)
         if stored is not None:
@@ -114,15 +132,22 @@ def _lint(root: Path, cache: Cache, key: Key | None, today: date, selection: Sel
     return report
 
 
-def _key(cache: Cache, root: Path, today: date, selection: Selection,
-         discovered: tuple[Path, ...] = ()) -> Key | None:  # fmt: skip
+def _key(
+    cache: Cache, root: Path, today: date, selection: Selection, discovered: tuple[Path, ...] = ()
+) -> Key | None:
     """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
     options = ["\0".join(selection.select).encode(), "\0".join(selection.ignore).encode()]
     return workspace_key(cache, root, today, "lint", options, discovered)
 
 
-def workspace_key(cache: Cache, root: Path, today: date, what: str, options: list[bytes],
-                  discovered: tuple[Path, ...] = ()) -> Key | None:  # fmt: skip
+def workspace_key(
+    cache: Cache,
+    root: Path,
+    today: date,
+    what: str,
+    options: list[bytes],
+    discovered: tuple[Path, ...] = (),
+) -> Key | None:
     """The key of a result computed from the whole workspace as of `today` with `options`.
 
     Its inputs: the working directory and the root (paths are shown relative to them), the
@@ -165,8 +190,9 @@ def workspace_key(cache: Cache, root: Path, today: date, what: str, options: lis
     return cache.key_of(parts, what)
 
 
-def _discovery_digests(root: Path, manifest: bytes,
-                       discovered: tuple[Path, ...]) -> list[bytes] | None:  # fmt: skip
+def _discovery_digests(
+    root: Path, manifest: bytes, discovered: tuple[Path, ...]
+) -> list[bytes] | None:
     """A digest of every infrastructure input (streamed: plans may be large); None if unreadable."""
     try:
         listed = parse_yaml(manifest, MANIFEST_FILE)["discovery"]["inputs"]
@@ -229,23 +255,42 @@ def _store(report: LintReport) -> tuple[Any, ...]:
     index = {entry: n for n, entry in enumerate(report.waivers)}
     position = {finding: n for n, finding in enumerate(report.findings)}
     waivers = tuple(
-        (w.rule, w.code, w.object_id, w.reason, w.approved_by,
-         w.until.isoformat() if w.until else None, w.location.file, w.location.line,
-         w.location.column, w.status.value, w.silenced, w.refused)
+        (
+            w.rule,
+            w.code,
+            w.object_id,
+            w.reason,
+            w.approved_by,
+            w.until.isoformat() if w.until else None,
+            w.location.file,
+            w.location.line,
+            w.location.column,
+            w.status.value,
+            w.silenced,
+            w.refused,
+        )
         for w in report.waivers
-    )  # fmt: skip
-    waived = tuple((_finding_row(item.finding), index[item.waiver])
-                   for item in report.waived_findings)  # fmt: skip
+    )
+    waived = tuple(
+        (_finding_row(item.finding), index[item.waiver]) for item in report.waived_findings
+    )
     refused = tuple((position[item.finding], index[item.waiver]) for item in report.refused)
     rules = tuple(rule.code for rule in report.rules)
     findings = tuple(_finding_row(f) for f in report.findings)
-    return (findings, rules, tuple(report.counts.items()), report.files, waivers, waived,
-            refused)  # fmt: skip
+    return (findings, rules, tuple(report.counts.items()), report.files, waivers, waived, refused)
 
 
 def _finding_row(f: Finding) -> tuple[Any, ...]:
-    return (f.code, f.name, f.severity.value, f.message, f.location.file, f.location.line,
-            f.location.column, f.object_id)  # fmt: skip
+    return (
+        f.code,
+        f.name,
+        f.severity.value,
+        f.message,
+        f.location.file,
+        f.location.line,
+        f.location.column,
+        f.object_id,
+    )
 
 
 def _finding(row: Any) -> Finding:
@@ -255,10 +300,18 @@ def _finding(row: Any) -> Finding:
 
 def _waiver(row: Any) -> WaiverEntry:
     rule, code, oid, reason, approver, until, file, line, column, status, silenced, refused = row
-    return WaiverEntry(rule, code, oid, reason, approver,
-                       date.fromisoformat(until) if until else None,
-                       Location(file, line, column), WaiverStatus(status), silenced,
-                       refused)  # fmt: skip
+    return WaiverEntry(
+        rule,
+        code,
+        oid,
+        reason,
+        approver,
+        date.fromisoformat(until) if until else None,
+        Location(file, line, column),
+        WaiverStatus(status),
+        silenced,
+        refused,
+    )
 
 
 def _restore(root: Path, today: date, stored: Any) -> LintReport | None:

@@ -25,21 +25,29 @@ def _tested(ws: Workspace) -> list[Asset]:
 
 
 SCAN_RENEWAL = Renewal(
-    _scanned, "attributes.last_vulnerability_scan", noun="ePHI asset",
-    population="ePHI assets that are run by the organization", done="scanned",
-    section="testing and audits", none="no ePHI asset is run by the organization",
-)  # fmt: skip
+    _scanned,
+    "attributes.last_vulnerability_scan",
+    noun="ePHI asset",
+    population="ePHI assets that are run by the organization",
+    done="scanned",
+    section="testing and audits",
+    none="no ePHI asset is run by the organization",
+)
 SCAN_INTERVAL = Interval(None, "vuln_scan", SCAN_RENEWAL)
 """SRA304: the NPRM's vulnerability-scan cadence, for the ePHI systems the organization runs."""
 
 PENTEST_RENEWAL = Renewal(
-    _tested, "attributes.last_penetration_test", noun="ePHI asset",
+    _tested,
+    "attributes.last_penetration_test",
+    noun="ePHI asset",
     population="ePHI assets that are internet-facing, public APIs or webhooks",
-    done="penetration-tested", section="testing and audits",
+    done="penetration-tested",
+    section="testing and audits",
     none="no ePHI asset is internet-facing, public APIs or webhooks",
-)  # fmt: skip
+)
 PENTEST_INTERVAL = Interval(None, "pentest", PENTEST_RENEWAL)
 """SRA305: the NPRM's penetration-test cadence, for internet-facing ePHI systems."""
+
 
 def _audit_log_cadence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     # A control whose asset list could not be read may be the one that reviews a log.
@@ -72,8 +80,11 @@ def _cadence_gaps(control: Control) -> tuple[str, ...]:
     cadence = control.cadence
     if cadence is None:
         return () if control.is_unknown("cadence") else ("reviewer", "every", "runbook")
-    return tuple(key for key in ("reviewer", "every", "runbook")
-                 if not getattr(cadence, key) and not cadence.is_unknown(key))  # fmt: skip
+    return tuple(
+        key
+        for key in ("reviewer", "every", "runbook")
+        if not getattr(cadence, key) and not cadence.is_unknown(key)
+    )
 
 
 def _ephi(asset: Asset) -> str:
@@ -83,10 +94,8 @@ def _ephi(asset: Asset) -> str:
 
 def _attribute_hit(asset: Asset, value: bool | None, field: str, want: str) -> Hit:
     if value is False:
-        return Hit(f"{_ephi(asset)} has `{field}: false`; {want}", asset,
-                   ("attributes", field))  # fmt: skip
-    return Hit(f"{_ephi(asset)} does not record `attributes.{field}`; "
-               f"{want}", asset)  # fmt: skip
+        return Hit(f"{_ephi(asset)} has `{field}: false`; {want}", asset, ("attributes", field))
+    return Hit(f"{_ephi(asset)} does not record `attributes.{field}`; {want}", asset)
 
 
 def _infrastructure(ctx: Context, asset: Asset, attribute: str) -> tuple[bool | None, str]:
@@ -117,17 +126,18 @@ def _machine_checked(asset: Asset, field: str, ctx: Context, want: str) -> Hit |
         return None
     hit = _attribute_hit(asset, value, field, want)
     if shown is False:
-        return Hit(f"{hit.message}; the infrastructure code {where} says it is not",
-                   hit.record, hit.path)  # fmt: skip
+        return Hit(
+            f"{hit.message}; the infrastructure code {where} says it is not", hit.record, hit.path
+        )
     return hit
 
 
 def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
         if needs_mfa(asset):
-            hit = _machine_checked(asset, "mfa", ctx,
-                                   "interactive access should require multi-factor "
-                                   "authentication")  # fmt: skip
+            hit = _machine_checked(
+                asset, "mfa", ctx, "interactive access should require multi-factor authentication"
+            )
             if hit:
                 yield hit
 
@@ -135,19 +145,24 @@ def _without_mfa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _without_encryption(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ctx.facts.in_scope_assets:
         if stores_data(asset):
-            hit = _machine_checked(asset, "encryption_at_rest", ctx,
-                                   "ePHI at rest should be encrypted")
+            hit = _machine_checked(
+                asset, "encryption_at_rest", ctx, "ePHI at rest should be encrypted"
+            )
             if hit:
                 yield hit
 
 
-def _overdue(asset: Asset, last: date | None, field: str, what: str, days: int,
-             ctx: Context) -> Hit | None:  # fmt: skip
+def _overdue(
+    asset: Asset, last: date | None, field: str, what: str, days: int, ctx: Context
+) -> Hit | None:
     if last is None:
         if asset.attributes.is_unknown(field):
             return None
-        return Hit(f"{_ephi(asset)} has no recorded {what} "
-                   f"(`attributes.{field}`); the cadence is every {days} days", asset)  # fmt: skip
+        return Hit(
+            f"{_ephi(asset)} has no recorded {what} "
+            f"(`attributes.{field}`); the cadence is every {days} days",
+            asset,
+        )
     if ctx.age(last) > days:
         return Hit(
             f"{_ephi(asset)}: last {what} {last} ({ctx.age(last)} days "
@@ -163,8 +178,14 @@ def _scan_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if days is None:  # an NPRM cadence alone always has one
         return
     for asset in SCAN_RENEWAL.records(ws):
-        hit = _overdue(asset, asset.attributes.last_vulnerability_scan,
-                       "last_vulnerability_scan", "vulnerability scan", days, ctx)
+        hit = _overdue(
+            asset,
+            asset.attributes.last_vulnerability_scan,
+            "last_vulnerability_scan",
+            "vulnerability scan",
+            days,
+            ctx,
+        )
         if hit:
             yield hit
 
@@ -174,8 +195,14 @@ def _pentest_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if days is None:  # an NPRM cadence alone always has one
         return
     for asset in PENTEST_RENEWAL.records(ws):
-        hit = _overdue(asset, asset.attributes.last_penetration_test,
-                       "last_penetration_test", "penetration test", days, ctx)
+        hit = _overdue(
+            asset,
+            asset.attributes.last_penetration_test,
+            "last_penetration_test",
+            "penetration test",
+            days,
+            ctx,
+        )
         if hit:
             yield hit
 

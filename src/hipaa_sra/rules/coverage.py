@@ -24,28 +24,38 @@ def _remedy(row: CoverageRow) -> str:
     if row.decision is not None and not row.accepts_decision:
         return f"it is required, so its decision in sra.yaml cannot stand in for it; {control}"
     if row.decision is not None and "decision" in row.decision_gaps and row.condition:
-        return (f"it is required wherever it applies, so its decision in sra.yaml can only "
-                f"be `not-applicable` (it {row.condition}) or `implemented`, not "
-                f"`{row.decision.decision}`")  # fmt: skip
+        return (
+            f"it is required wherever it applies, so its decision in sra.yaml can only "
+            f"be `not-applicable` (it {row.condition}) or `implemented`, not "
+            f"`{row.decision.decision}`"
+        )
     if row.decision is not None and "decision" in row.decision_gaps:
-        return ("its decision in sra.yaml says `not-applicable`, but it binds every covered "
-                "entity and business associate; decide implemented, alternative or "
-                "not-reasonable, with a `rationale`")  # fmt: skip
+        return (
+            "its decision in sra.yaml says `not-applicable`, but it binds every covered "
+            "entity and business associate; decide implemented, alternative or "
+            "not-reasonable, with a `rationale`"
+        )
     if row.decision is not None and row.decision_gaps:
         missing = " and ".join(f"`{gap}`" for gap in row.decision_gaps)
         return f"its decision in sra.yaml `decisions` lacks {missing}"
     if row.standard_controls:
         verb = "cites" if len(row.standard_controls) == 1 else "cite"
-        control = (f"{_ids(row.standard_controls)} {verb} only the standard, which does not "
-                   f"cover its specifications; add {cite} to the `hipaa` list of the control "
-                   "that implements it")  # fmt: skip
+        control = (
+            f"{_ids(row.standard_controls)} {verb} only the standard, which does not "
+            f"cover its specifications; add {cite} to the `hipaa` list of the control "
+            "that implements it"
+        )
     if row.condition is not None:
-        return (f"{control}, or, since it {row.condition}, record a `not-applicable` decision "
-                "in sra.yaml `decisions` with the rationale for why it does not apply")  # fmt: skip
+        return (
+            f"{control}, or, since it {row.condition}, record a `not-applicable` decision "
+            "in sra.yaml `decisions` with the rationale for why it does not apply"
+        )
     if row.accepts_decision:
-        return (f"{control}, or record in sra.yaml `decisions` whether it is reasonable and "
-                "appropriate (implemented, alternative with `alternative_measure`, or "
-                "not-reasonable) with a `rationale`")  # fmt: skip
+        return (
+            f"{control}, or record in sra.yaml `decisions` whether it is reasonable and "
+            "appropriate (implemented, alternative with `alternative_measure`, or "
+            "not-reasonable) with a `rationale`"
+        )
     return control
 
 
@@ -66,8 +76,11 @@ def _without_control(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for row in coverage_rows(ctx.facts):
         if not row.is_requirement or row.status is not CoverageStatus.UNCOVERED:
             continue
-        kind = ("self-specifying standard" if row.entry.is_standard
-                else f"{row.entry.designation} implementation specification")  # fmt: skip
+        kind = (
+            "self-specifying standard"
+            if row.entry.is_standard
+            else f"{row.entry.designation} implementation specification"
+        )
         yield Hit(
             f"{row.citation} {row.title} ({kind}) is not met: {_remedy(row)}",
             None,

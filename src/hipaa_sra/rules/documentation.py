@@ -43,25 +43,32 @@ def _signoff_missing(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 f"`{role.role}` signed the current content on {role.signed_on} "
                 f"({role.signoff.name}), but the sign-off does not count: {role.problem}",
-                role.signoff, ("signature",) if role.signoff.signature else (), role.role,
-            )  # fmt: skip
+                role.signoff,
+                ("signature",) if role.signoff.signature else (),
+                role.role,
+            )
             continue
         if role.state is SignoffState.STALE and role.signoff is not None:
             yield Hit(
                 f"`{role.role}` signed on {role.signed_on} ({role.signoff.name}), but the "
                 "content changed since; review the changes and sign again (`sra signoff`)",
-                role.signoff, ("digest",), role.role,
-            )  # fmt: skip
+                role.signoff,
+                ("digest",),
+                role.role,
+            )
             continue
         names = ", ".join(display_name(person) for person in holders.get(role.role, ()))
-        nobody = ("; no one in sra.yaml `people` holds that role"
-                  if ctx.facts.people_complete else "")  # fmt: skip
+        nobody = (
+            "; no one in sra.yaml `people` holds that role" if ctx.facts.people_complete else ""
+        )
         who = f" ({names})" if names else nobody
         yield Hit(
             f"the SRA has no sign-off by the required role `{role.role}`{who}; the role's "
             "holder must review and sign the current content (`sra signoff`)",
-            None, _roles_path(ws, role.role), role.role,
-        )  # fmt: skip
+            None,
+            _roles_path(ws, role.role),
+            role.role,
+        )
 
 
 def _review_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -78,8 +85,9 @@ def _review_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             f"the SRA has never been reviewed: there is no sign-off by a required role "
             f"({roles}); review it and sign it (`sra signoff`), then at least every {days} days",
-            None, path,
-        )  # fmt: skip
+            None,
+            path,
+        )
         return
     last = signoff.signed_at.date()
     age = ctx.age(last)
@@ -88,8 +96,9 @@ def _review_overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             f"the last review of the SRA was signed on {last} ({age} days ago); the review "
             f"interval is {days} days (`methodology.review_intervals.review_days`), so a "
             "periodic review is overdue: review the analysis, update it and sign again",
-            None, path,
-        )  # fmt: skip
+            None,
+            path,
+        )
 
 
 DOCUMENTATION_RULES: tuple[Rule, ...] = (

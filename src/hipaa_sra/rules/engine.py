@@ -72,32 +72,48 @@ def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
     oid = hit.object_id
     if oid is None and hit.record is not None:
         oid = getattr(hit.record, "id", None)
-    return Finding(rule.code, rule.name, _severity(rule, hit.severity, ctx), hit.message,
-                   location, oid)  # fmt: skip
+    return Finding(
+        rule.code, rule.name, _severity(rule, hit.severity, ctx), hit.message, location, oid
+    )
 
 
-def context(workspace: Workspace, today: date, facts: Facts | None = None,
-            discovery: Reconciliation | None = None) -> Context:  # fmt: skip
+def context(
+    workspace: Workspace,
+    today: date,
+    facts: Facts | None = None,
+    discovery: Reconciliation | None = None,
+) -> Context:
     """What the checks of one lint run may know besides the workspace."""
-    return Context(today, facts if facts is not None else Facts(workspace), rule_keys(),
-                   discovery, find_rule)  # fmt: skip
+    return Context(
+        today, facts if facts is not None else Facts(workspace), rule_keys(), discovery, find_rule
+    )
 
 
-def record_findings(workspace: Workspace, part: Workspace, ctx: Context,
-                    rules: Sequence[Rule]) -> list[Finding]:  # fmt: skip
+def record_findings(
+    workspace: Workspace, part: Workspace, ctx: Context, rules: Sequence[Rule]
+) -> list[Finding]:
     """The findings of the per-record rules among `rules` on the records of `part`.
 
     `part` holds some of `workspace`'s records (those of some files); the checks see its
     records, and the context of the whole workspace. Only rules that declare
     `record_inputs` give the same findings on a part as on the whole.
     """
-    return [_finding(rule, hit, workspace, ctx) for rule in rules
-            if rule.record_inputs is not None for hit in run_check(rule, part, ctx)]  # fmt: skip
+    return [
+        _finding(rule, hit, workspace, ctx)
+        for rule in rules
+        if rule.record_inputs is not None
+        for hit in run_check(rule, part, ctx)
+    ]
 
 
-def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
-         facts: Facts | None = None, discovery: Reconciliation | None = None,
-         per_record: Sequence[Finding] | None = None) -> LintReport:  # fmt: skip
+def lint(
+    workspace: Workspace,
+    today: date,
+    selection: Selection = Selection(),
+    facts: Facts | None = None,
+    discovery: Reconciliation | None = None,
+    per_record: Sequence[Finding] | None = None,
+) -> LintReport:
     """Every finding of the selected rules on `workspace`, as of `today`.
 
     Pass the `Facts` of the same workspace when the caller has built them already (the
@@ -144,8 +160,9 @@ def lint(workspace: Workspace, today: date, selection: Selection = Selection(),
 def _replace_severity(finding: Finding, severity: Severity) -> Finding:
     if finding.severity is severity:
         return finding
-    return Finding(finding.code, finding.name, severity, finding.message, finding.location,
-                   finding.object_id)  # fmt: skip
+    return Finding(
+        finding.code, finding.name, severity, finding.message, finding.location, finding.object_id
+    )
 
 
 def rules_for(keys: Sequence[str]) -> tuple[Rule, ...]:

@@ -41,7 +41,7 @@ def _text_verdict(entry: str, ws: Workspace, ctx: Context) -> str | None:
             f"has it{hint}; as text it says nothing about how, when or where it was verified"
         )
     return (
-        f"current control \"{shorten(entry)}\" does not say {_and(found.missing)}; write them "
+        f'current control "{shorten(entry)}" does not say {_and(found.missing)}; write them '
         "into the text or name a control id whose evidence does"
     )
 
@@ -69,8 +69,11 @@ def _control_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 if not control.evidence
                 else f"has no evidence entry that records {_and(status.missing)}"
             )
-            yield Hit(f"control `{control.label}` {detail}", control,
-                      ("evidence",) if control.evidence else ())  # fmt: skip
+            yield Hit(
+                f"control `{control.label}` {detail}",
+                control,
+                ("evidence",) if control.evidence else (),
+            )
 
 
 def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -84,7 +87,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             when = ctx.facts.text_evidence(entry).when
             if when is not None and ctx.age(when) > days:
                 yield Hit(
-                    f"risk `{risk.label}`: current control \"{shorten(entry)}\" was last verified "
+                    f'risk `{risk.label}`: current control "{shorten(entry)}" was last verified '
                     f"{when} ({ctx.age(when)} days ago); evidence stays current for {days} days",
                     risk,
                     ("current_controls", index),
@@ -92,8 +95,7 @@ def _stale_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for control in ws.controls:
         status = ctx.facts.control_status(control)
         if status.due is not None and status.latest is not None and status.due < ctx.today:
-            index = next(i for i, item in enumerate(control.evidence)
-                         if item.date == status.latest)  # fmt: skip
+            index = next(i for i, item in enumerate(control.evidence) if item.date == status.latest)
             yield Hit(
                 f"control `{control.label}` was last verified {status.latest} "
                 f"({ctx.age(status.latest)} days ago); its evidence was due for refresh "
@@ -116,8 +118,8 @@ EVIDENCE_RULES: tuple[Rule, ...] = (
             "Auditors do not accept a list of controls; they ask for proof that each one is in "
             "place and working. A free-text control passes when it names how it was verified (a "
             "scan, test, review...), when (a YYYY-MM-DD date) and where the evidence is kept (a "
-            "path, URL or ticket): \"We have DLP\" fails, \"AES-256 at rest on RDS, verified by "
-            "quarterly CIS scan, last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\" "
+            'path, URL or ticket): "We have DLP" fails, "AES-256 at rest on RDS, verified by '
+            'quarterly CIS scan, last scan 2026-05-12, evidence in /security-evidence/2026-Q2/" '
             "passes. A control record passes when one evidence entry has how_verified, date and "
             "location."
         ),
@@ -126,8 +128,8 @@ EVIDENCE_RULES: tuple[Rule, ...] = (
             "`evidence:` list and name its id in `current_controls`."
         ),
         example=(
-            "  current_controls:\n    - \"AES-256 at rest on RDS, verified by quarterly CIS scan, "
-            "last scan 2026-05-12, evidence in /security-evidence/2026-Q2/\"\n    - CTL-MFA"
+            '  current_controls:\n    - "AES-256 at rest on RDS, verified by quarterly CIS scan, '
+            'last scan 2026-05-12, evidence in /security-evidence/2026-Q2/"\n    - CTL-MFA'
         ),
         check=_control_without_evidence,
     ),

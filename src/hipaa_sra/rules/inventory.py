@@ -41,22 +41,32 @@ def _business_associates(ws: Workspace) -> list[Vendor]:
 
 
 INVENTORY_RENEWAL = Renewal(
-    _assets, "last_reviewed", noun="asset", population="assets", done="reviewed",
-    section="inventory and analysis", none="the inventory (inventory/) lists no assets",
+    _assets,
+    "last_reviewed",
+    noun="asset",
+    population="assets",
+    done="reviewed",
+    section="inventory and analysis",
+    none="the inventory (inventory/) lists no assets",
     none_is_gap=True,
-)  # fmt: skip
+)
 INVENTORY_INTERVAL = Interval("inventory_days", "inventory_review", INVENTORY_RENEWAL)
 """SRA205: `inventory_days`, capped by the NPRM's yearly inventory review under nprm-2025.
 Every asset is reviewed, whether or not it holds ePHI: that is how one learns it does not."""
 
 VENDOR_RENEWAL = Renewal(
-    _business_associates, "last_verified", noun="business associate",
-    population="business associates", done="verified", section="vendors",
+    _business_associates,
+    "last_verified",
+    noun="business associate",
+    population="business associates",
+    done="verified",
+    section="vendors",
     none="no vendor (vendors/) processes or stores ePHI, so there is no business associate "
     "to verify",
-)  # fmt: skip
+)
 VENDOR_INTERVAL = Interval("vendor_days", "ba_verification", VENDOR_RENEWAL)
 """SRA208: `vendor_days`, capped by the NPRM's yearly verification under nprm-2025."""
+
 
 def _ephi_without_risk(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     if not ctx.facts.known_everywhere("risks", "asset"):
@@ -76,8 +86,11 @@ def _ephi_status_unknown(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
         if asset.ephi is None:
             if not asset.is_unknown("ephi"):
-                yield Hit(f"asset `{asset.label}` does not say whether it holds ePHI; set `ephi:` "
-                          "to present, absent or possible", asset)  # fmt: skip
+                yield Hit(
+                    f"asset `{asset.label}` does not say whether it holds ePHI; set `ephi:` "
+                    "to present, absent or possible",
+                    asset,
+                )
         elif asset.ephi is EphiStatus.POSSIBLE:
             yield Hit(
                 f"asset `{asset.label}` may hold ePHI (`ephi: possible`); it is treated as in "
@@ -90,8 +103,12 @@ def _ephi_status_unknown(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
-        if (asset.ephi is not EphiStatus.ABSENT or asset.scoped_out_by or asset.id is None
-                or asset.is_unknown("scoped_out_by")):  # fmt: skip
+        if (
+            asset.ephi is not EphiStatus.ABSENT
+            or asset.scoped_out_by
+            or asset.id is None
+            or asset.is_unknown("scoped_out_by")
+        ):
             continue
         inbound = next(
             (f for f in ctx.facts.flows_by_node.get(asset.id, ()) if f.ephi and f.to == asset.id),
@@ -110,8 +127,11 @@ def _scope_leak(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 def _missing_category(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     # An asset whose category could not be read may be the missing one, and so may an
     # unreadable entry of `absent_categories`.
-    if (not ctx.facts.in_scope_assets or not ctx.facts.known_everywhere("assets", "category")
-            or "absent_categories" not in ctx.facts.manifest_known):  # fmt: skip
+    if (
+        not ctx.facts.in_scope_assets
+        or not ctx.facts.known_everywhere("assets", "category")
+        or "absent_categories" not in ctx.facts.manifest_known
+    ):
         return
     present = {asset.category for asset in ws.assets}
     declared = ws.manifest.absent_categories if ws.manifest else {}
@@ -134,8 +154,11 @@ def _stale_inventory(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if asset.last_reviewed is None:
             if asset.is_unknown("last_reviewed"):
                 continue
-            yield Hit(f"asset `{asset.label}` has no `last_reviewed` date; the inventory is "
-                      f"reviewed every {days} days", asset)  # fmt: skip
+            yield Hit(
+                f"asset `{asset.label}` has no `last_reviewed` date; the inventory is "
+                f"reviewed every {days} days",
+                asset,
+            )
         elif ctx.age(asset.last_reviewed) > days:
             yield Hit(
                 f"asset `{asset.label}` was last reviewed {asset.last_reviewed} "
@@ -152,8 +175,11 @@ def _vendor_without_baa(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             continue
         if vendor.baa is None:
             if not vendor.is_unknown("baa"):
-                yield Hit(f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI but has no `baa` "
-                          "record", vendor, ("ephi_exposure",))  # fmt: skip
+                yield Hit(
+                    f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI but has no `baa` record",
+                    vendor,
+                    ("ephi_exposure",),
+                )
         elif vendor.baa.status is not None and vendor.baa.status is not BaaStatus.EXECUTED:
             yield Hit(
                 f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI but its BAA is "
@@ -186,8 +212,11 @@ def _vendor_not_verified(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if vendor.last_verified is None:
             if vendor.is_unknown("last_verified"):
                 continue
-            yield Hit(f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI and has never been "
-                      "verified (`last_verified`)", vendor)  # fmt: skip
+            yield Hit(
+                f"vendor `{vendor.label}` {vendor.ephi_exposure} ePHI and has never been "
+                "verified (`last_verified`)",
+                vendor,
+            )
         elif ctx.age(vendor.last_verified) > days:
             yield Hit(
                 f"vendor `{vendor.label}` was last verified {vendor.last_verified} "

@@ -135,7 +135,13 @@ def finding_order(files: tuple[str, ...]) -> Callable[[Finding], OrderKey]:
 
     def key(finding: Finding) -> OrderKey:
         where = finding.location
-        return (index.get(where.file, len(index)), where.file, where.line, where.column,
-                finding.code, finding.object_id or "")  # fmt: skip
+        return (
+            index.get(where.file, len(index)),
+            where.file,
+            where.line,
+            where.column,
+            finding.code,
+            finding.object_id or "",
+        )
 
     return key

@@ -27,14 +27,28 @@ from ..model import Workspace
 from .base import Context, Rule
 from .engine import Selection, record_findings
 
-_KINDS = ("assets", "flows", "vendors", "controls", "risks", "signoffs", "answers", "policies",
-          "training")  # fmt: skip
+_KINDS = (
+    "assets",
+    "flows",
+    "vendors",
+    "controls",
+    "risks",
+    "signoffs",
+    "answers",
+    "policies",
+    "training",
+)
 """The record tuples of a workspace, each split by file for the per-record rules."""
 
 
-def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule],
-                        cache: Cache, selection: Selection,
-                        read: Callable[[Path], bytes | None]) -> list[Finding] | None:  # fmt: skip
+def per_record_findings(
+    workspace: Workspace,
+    ctx: Context,
+    rules: Sequence[Rule],
+    cache: Cache,
+    selection: Selection,
+    read: Callable[[Path], bytes | None],
+) -> list[Finding] | None:
     """The per-record rules' findings, reused per unchanged file; None when not possible.
 
     `read` gives a file's bytes, or None for one that is not a regular file or too large.
@@ -60,8 +74,9 @@ def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule
         if source.kind is None:
             continue
         shown = display_path(source.path)
-        key = keys[shown] = cache.key_of((shared, os.fsencode(source.rel), digests[source.rel]),
-                                         "lint-file")  # fmt: skip
+        key = keys[shown] = cache.key_of(
+            (shared, os.fsencode(source.rel), digests[source.rel]), "lint-file"
+        )
         rows = cache.get(key)
         found = _restore(rows)
         if found is not None:
@@ -83,15 +98,25 @@ def per_record_findings(workspace: Workspace, ctx: Context, rules: Sequence[Rule
     return out
 
 
-def _shared(files: Iterable[SourceFile], digests: dict[str, bytes], today: date,
-            selection: Selection, rules: Sequence[Rule], root: Path) -> bytes:  # fmt: skip
+def _shared(
+    files: Iterable[SourceFile],
+    digests: dict[str, bytes],
+    today: date,
+    selection: Selection,
+    rules: Sequence[Rule],
+    root: Path,
+) -> bytes:
     """Digest of what every file's per-record findings depend on besides the file itself."""
     inputs = frozenset(kind for rule in rules for kind in rule.record_inputs or ())
     digest = hashlib.blake2b(digest_size=32)
-    for part in (os.fsencode(os.getcwd()), os.fsencode(root.absolute()),
-                 today.isoformat().encode(), "\0".join(selection.select).encode(),
-                 "\0".join(selection.ignore).encode(),
-                 " ".join(rule.code for rule in rules).encode()):  # fmt: skip
+    for part in (
+        os.fsencode(os.getcwd()),
+        os.fsencode(root.absolute()),
+        today.isoformat().encode(),
+        "\0".join(selection.select).encode(),
+        "\0".join(selection.ignore).encode(),
+        " ".join(rule.code for rule in rules).encode(),
+    ):
         digest.update(len(part).to_bytes(8, "little") + part)
     for source in files:
         if source.kind is None or source.kind.name in inputs:
@@ -111,16 +136,25 @@ def _part(workspace: Workspace, files: set[str]) -> Workspace:
 
 
 def _row(f: Finding) -> tuple[Any, ...]:
-    return (f.code, f.name, f.severity.value, f.message, f.location.file, f.location.line,
-            f.location.column, f.object_id)  # fmt: skip
+    return (
+        f.code,
+        f.name,
+        f.severity.value,
+        f.message,
+        f.location.file,
+        f.location.line,
+        f.location.column,
+        f.object_id,
+    )
 
 
 def _restore(rows: Any) -> list[Finding] | None:
     if not isinstance(rows, tuple):
         return None
     try:
-        return [Finding(code, name, Severity(severity), message, Location(file, line, column),
-                        oid) for code, name, severity, message, file, line, column, oid
-                in rows]  # fmt: skip
+        return [
+            Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
+            for code, name, severity, message, file, line, column, oid in rows
+        ]
     except (TypeError, ValueError):
         return None  # an entry from another layout is a miss, never an error

@@ -18,13 +18,20 @@ def _standard_name(citation: str) -> str | None:
 
 
 def _missing(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    if not (ctx.facts.known_everywhere("policies", "status")
-            and ctx.facts.known_everywhere("policies", "hipaa")):  # fmt: skip
+    if not (
+        ctx.facts.known_everywhere("policies", "status")
+        and ctx.facts.known_everywhere("policies", "hipaa")
+    ):
         return  # the unreadable policy may be the one that covers a standard
-    covered = {_standard_name(citation) for policy in ws.policies
-               if policy.status is PolicyStatus.ACTIVE for citation in policy.hipaa}  # fmt: skip
-    missing = [citation for citation in policy_standards()
-               if _standard_name(citation) not in covered]  # fmt: skip
+    covered = {
+        _standard_name(citation)
+        for policy in ws.policies
+        if policy.status is PolicyStatus.ACTIVE
+        for citation in policy.hipaa
+    }
+    missing = [
+        citation for citation in policy_standards() if _standard_name(citation) not in covered
+    ]
     if not missing:
         return
     if not any(policy.status is PolicyStatus.ACTIVE for policy in ws.policies):
@@ -49,14 +56,18 @@ def _not_approved(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for policy in ws.policies:
         if policy.status is not PolicyStatus.ACTIVE:
             continue
-        lacks = [name for name in ("approved_by", "approved")
-                 if getattr(policy, name) is None and not policy.is_unknown(name)]  # fmt: skip
+        lacks = [
+            name
+            for name in ("approved_by", "approved")
+            if getattr(policy, name) is None and not policy.is_unknown(name)
+        ]
         if lacks:
             yield Hit(
                 f"policy `{policy.label}` is active but has no {' and no '.join(lacks)}; record "
                 "who approved it and when, or mark it `draft`",
-                policy, ("status",),
-            )  # fmt: skip
+                policy,
+                ("status",),
+            )
 
 
 def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -67,8 +78,9 @@ def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 f"policy `{policy.label}` was approved on {policy.approved}; its review every "
                 f"{days} days was due {due} ({(ctx.today - due).days:,} days ago); review it and "
                 "record the new approval",
-                policy, ("approved",),
-            )  # fmt: skip
+                policy,
+                ("approved",),
+            )
 
 
 POLICY_RULES: tuple[Rule, ...] = (
@@ -85,7 +97,7 @@ POLICY_RULES: tuple[Rule, ...] = (
             "questionnaire catalog (`policy: true`)"
         ),
         rationale=(
-            "Most standards of the Security Rule begin \"implement policies and procedures\", and "
+            'Most standards of the Security Rule begin "implement policies and procedures", and '
             "OCR asks for them first. A standard with no written, active policy cannot show how it "
             "is met, whatever the systems do. A policy counts for a standard when it cites the "
             "standard or one of its specifications. With no active policy at all, one finding "

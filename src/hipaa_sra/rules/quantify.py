@@ -18,8 +18,12 @@ def _quant_unusable(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if risk.quant is None:
             continue
         for problem in quant_problems(risk, calibration):
-            yield Hit(f"risk `{risk.label}`: {problem.message}; `sra quantify` uses the "
-                      "calibration (or ignores the effect) instead", risk, problem.path)
+            yield Hit(
+                f"risk `{risk.label}`: {problem.message}; `sra quantify` uses the "
+                "calibration (or ignores the effect) instead",
+                risk,
+                problem.path,
+            )
 
 
 def _calibration_unusable(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -30,9 +34,13 @@ def _calibration_unusable(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for problem in calibration.problems:
         parts = [str(p) for p in problem.path[1:4]]
         missing = "has no" in problem.message
-        yield Hit(f"calibration: {problem.message}", None, problem.path,
-                  object_id=".".join(parts),
-                  severity=Severity.WARNING if missing else None)  # fmt: skip
+        yield Hit(
+            f"calibration: {problem.message}",
+            None,
+            problem.path,
+            object_id=".".join(parts),
+            severity=Severity.WARNING if missing else None,
+        )
 
 
 _CITE = "45 CFR 164.308(a)(1)(ii)(A) (risk analysis: assess the magnitude of potential impact)"

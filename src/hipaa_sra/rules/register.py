@@ -13,6 +13,7 @@ from .base import Context, Family, Hit, Rule
 REGISTER_INTERVAL = Interval("register_days")
 """SRA101: `register_days`."""
 
+
 def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     days = REGISTER_INTERVAL.days(ctx.manifest)
     if days is None:  # the interval in sra.yaml could not be read: nothing to measure against
@@ -21,8 +22,11 @@ def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if risk.last_reviewed is None:
             if risk.is_unknown("last_reviewed"):
                 continue
-            yield Hit(f"risk `{risk.label}` has no `last_reviewed` date; record when the row was "
-                      f"last reviewed (the policy is every {days} days)", risk)  # fmt: skip
+            yield Hit(
+                f"risk `{risk.label}` has no `last_reviewed` date; record when the row was "
+                f"last reviewed (the policy is every {days} days)",
+                risk,
+            )
         elif ctx.age(risk.last_reviewed) > days:
             yield Hit(
                 f"risk `{risk.label}` was last reviewed {risk.last_reviewed} "
@@ -116,8 +120,11 @@ def _accepted_without_rationale(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         for index, item in enumerate(risk.remediation):
             if item.status is not RemediationStatus.ACCEPTED:
                 continue
-            missing = [name for name in ("rationale", "approved_by")
-                       if not getattr(item, name) and not item.is_unknown(name)]  # fmt: skip
+            missing = [
+                name
+                for name in ("rationale", "approved_by")
+                if not getattr(item, name) and not item.is_unknown(name)
+            ]
             if missing:
                 yield Hit(
                     f"risk `{risk.label}`: {_item(item, index)} is accepted "

@@ -17,8 +17,12 @@ def _phi_found_out_of_scope(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             evidence = entry.evidence
             if evidence is None or not evidence.phi_found:
                 continue
-            control = (f"; the control that keeps ePHI out, `{asset.scoped_out_by}` "
-                       "(scoped_out_by), has failed" if asset.scoped_out_by else "")
+            control = (
+                f"; the control that keeps ePHI out, `{asset.scoped_out_by}` "
+                "(scoped_out_by), has failed"
+                if asset.scoped_out_by
+                else ""
+            )
             types = f" ({', '.join(evidence.types)})" if evidence.types else ""
             when = f" on {evidence.date}" if evidence.date else ""
             where = entry.source or "a listed source"
@@ -40,8 +44,12 @@ def _reachable(asset: Asset, ctx: Context) -> bool:
 
 def _absent_without_evidence(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for asset in ws.assets:
-        if (asset.ephi is not EphiStatus.ABSENT or asset.group is not CategoryGroup.DATA_AT_REST
-                or not _reachable(asset, ctx) or asset.is_unknown("scan")):  # fmt: skip
+        if (
+            asset.ephi is not EphiStatus.ABSENT
+            or asset.group is not CategoryGroup.DATA_AT_REST
+            or not _reachable(asset, ctx)
+            or asset.is_unknown("scan")
+        ):
             continue
         if not any(entry.evidence is not None for entry in asset.scan):
             yield Hit(

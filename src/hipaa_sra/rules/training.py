@@ -24,16 +24,19 @@ def _overdue(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 f"{who} last completed `{course}` on {record.completed}; it is repeated every "
                 f"{days} days and was due {due} ({(ctx.today - due).days:,} days ago); record "
                 "the new completion in training/",
-                record, ("completed",),
-            )  # fmt: skip
+                record,
+                ("completed",),
+            )
 
 
 def _untrained(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     manifest = ws.manifest
     if manifest is None or not ctx.facts.people_complete:
         return
-    if not (ctx.facts.known_everywhere("training", "person")
-            and ctx.facts.known_everywhere("training", "group")):  # fmt: skip
+    if not (
+        ctx.facts.known_everywhere("training", "person")
+        and ctx.facts.known_everywhere("training", "group")
+    ):
         return
     people = {record.person for record in ws.training if record.person}
     groups = {record.group for record in ws.training if record.group}
@@ -46,8 +49,10 @@ def _untrained(ws: Workspace, ctx: Context) -> Iterator[Hit]:
             f"`{person.id}` holds the role{'s' if len(person.roles) > 1 else ''} "
             f"{', '.join(person.roles)} but no training record names them; record their "
             "security training in training/ (`person: " + person.id + "`)",
-            None, ("people", index), person.id,
-        )  # fmt: skip
+            None,
+            ("people", index),
+            person.id,
+        )
 
 
 TRAINING_RULES: tuple[Rule, ...] = (

@@ -22,10 +22,15 @@ from .lint_report import WaivedFinding, WaiverEntry, WaiverStatus
 WAIVER_RULE_CODES = frozenset({"SRA010", "SRA011", "SRA012", "SRA013"})
 """The checks on waivers: no waiver can silence them, or a waiver could hide its own flaws."""
 
+
 def waiver_gaps(waiver: Waiver) -> tuple[str, ...]:
     """The parts a waiver lacks: rule, reason, approver, expiry."""
-    parts = (("rule", waiver.rule), ("reason", waiver.reason),
-             ("approved_by", waiver.approved_by), ("until", waiver.until))  # fmt: skip
+    parts = (
+        ("rule", waiver.rule),
+        ("reason", waiver.reason),
+        ("approved_by", waiver.approved_by),
+        ("until", waiver.until),
+    )
     return tuple(name for name, value in parts if not value)
 
 
@@ -95,8 +100,7 @@ class Applied:
     """Every waiver written, with its status and what it silenced or was refused."""
 
 
-def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
-                  ctx: Context) -> Applied:  # fmt: skip
+def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace, ctx: Context) -> Applied:
     """Silence each finding (`(finding, on_record)`) that a waiver in force names.
 
     The first waiver in force on the finding's record (or in sra.yaml) that names its rule
@@ -112,10 +116,18 @@ def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
             rule = ctx.find_rule(waiver.rule or "") if named else None
             if status is WaiverStatus.IN_FORCE:
                 in_force.setdefault(oid, []).append(len(written))
-            written.append(WaiverEntry(
-                waiver.rule, rule.code if rule else None, oid, waiver.reason,
-                waiver.approved_by, waiver.until, ws.locate(record, ("waivers", index)), status,
-            ))  # fmt: skip
+            written.append(
+                WaiverEntry(
+                    waiver.rule,
+                    rule.code if rule else None,
+                    oid,
+                    waiver.reason,
+                    waiver.approved_by,
+                    waiver.until,
+                    ws.locate(record, ("waivers", index)),
+                    status,
+                )
+            )
     kept: list[Finding] = []
     matched: list[tuple[Finding, int, bool]] = []
     for finding, on_record in findings:
@@ -136,10 +148,11 @@ def apply_waivers(findings: Iterable[tuple[Finding, bool]], ws: Workspace,
     silenced = Counter(index for _, index, allowed in matched if allowed)
     refused = Counter(index for _, index, allowed in matched if not allowed)
     entries = tuple(
-        replace(entry, silenced=silenced[n], refused=refused[n]) if n in silenced or n in refused
+        replace(entry, silenced=silenced[n], refused=refused[n])
+        if n in silenced or n in refused
         else entry
         for n, entry in enumerate(written)
-    )  # fmt: skip
+    )
     return Applied(
         kept,
         [WaivedFinding(f, entries[n]) for f, n, allowed in matched if allowed],

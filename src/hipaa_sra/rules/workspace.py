@@ -62,20 +62,26 @@ def _incomplete(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     f"{_who(oid)}: waiver of `{waiver.rule or '?'}` lacks "
                     f"{', '.join(f'`{gap}`' for gap in gaps)}, so it does not apply",
-                    record, ("waivers", index), oid,
-                )  # fmt: skip
+                    record,
+                    ("waivers", index),
+                    oid,
+                )
             elif waiver.rule and not ctx.known_rule(waiver.rule):
                 yield Hit(
                     f"{_who(oid)}: waiver names `{waiver.rule}`, which is not a rule code or "
                     "name (see `sra rules`), so it does not apply",
-                    record, ("waivers", index, "rule"), oid,
-                )  # fmt: skip
+                    record,
+                    ("waivers", index, "rule"),
+                    oid,
+                )
             elif waiver_status(waiver, ctx) is WaiverStatus.UNWAIVABLE:
                 yield Hit(
                     f"{_who(oid)}: waiver names `{waiver.rule}`, a check on waivers, which no "
                     "waiver can silence, so it does not apply; fix the waiver it reports",
-                    record, ("waivers", index, "rule"), oid,
-                )  # fmt: skip
+                    record,
+                    ("waivers", index, "rule"),
+                    oid,
+                )
 
 
 def _expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
@@ -87,8 +93,10 @@ def _expired(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                     f"{_who(oid)}: the waiver of `{waiver.rule}` expired on {until}; the "
                     "finding it silenced is reported again. Renew it with a new review, or "
                     "fix the finding",
-                    record, ("waivers", index, "until"), oid,
-                )  # fmt: skip
+                    record,
+                    ("waivers", index, "until"),
+                    oid,
+                )
 
 
 def _in_force(ctx: Context) -> Iterator[tuple[BaseModel, str | None, int, Waiver, Rule]]:
@@ -110,8 +118,10 @@ def _broad(ws: Workspace, ctx: Context) -> Iterator[Hit]:
                 "without anyone reviewing that finding. Meet what the rule asks, or record "
                 f"the decision it accepts (`sra explain {rule.code}`), and keep a rule-wide "
                 "waiver short",
-                record, ("waivers", index), None,
-            )  # fmt: skip
+                record,
+                ("waivers", index),
+                None,
+            )
 
 
 def _hit_key(hit: Hit) -> str | None:
@@ -128,23 +138,28 @@ def _not_allowed(ws: Workspace, ctx: Context) -> Iterator[Hit]:
         if rule.code not in hits:
             hits[rule.code] = list(run_check(rule, ws, ctx))
         named = [hit for hit in hits[rule.code] if _hit_key(hit) == oid]
-        refused = [hit.object_id or "" for hit in named
-                   if on_required_spec(rule, hit.object_id)]
+        refused = [hit.object_id or "" for hit in named if on_required_spec(rule, hit.object_id)]
         if not refused:
             continue
         listed = ", ".join(refused[:_NAMED]) + (
-            f" and {len(refused) - _NAMED:,} more" if len(refused) > _NAMED else "")
+            f" and {len(refused) - _NAMED:,} more" if len(refused) > _NAMED else ""
+        )
         still = len(named) - len(refused)
-        rest = (f"; the waiver still silences the {still:,} on addressable specifications"
-                if still else "")
+        rest = (
+            f"; the waiver still silences the {still:,} on addressable specifications"
+            if still
+            else ""
+        )
         yield Hit(
             f"{_who(oid)}: the waiver of `{waiver.rule}` cannot silence {_findings(refused)} "
             f"on required implementation specifications ({listed}): HIPAA gives no choice on "
             "a required specification (45 CFR 164.306(d)(2)), so they stay reported. Meet "
             "each with a control that cites it (or, for one that binds only some entities, "
             f"a `not-applicable` decision){rest}",
-            record, ("waivers", index), oid,
-        )  # fmt: skip
+            record,
+            ("waivers", index),
+            oid,
+        )
 
 
 def _findings(items: list[str]) -> str:

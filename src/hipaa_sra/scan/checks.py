@@ -120,9 +120,12 @@ def value_checks() -> tuple[Check, ...]:
         Check("ipv4", rf"^{IPV4}$"),
         # An address with an octet of 100 or more: versions such as 2.4.1.0 rarely have one.
         Check("ipv4-high", _IPV4_HIGH),
-        Check("ipv6", r"^(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$"
-                      r"|^(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}$"
-                      r"|^(?:[0-9A-Fa-f]{1,4}:){1,7}:$|^::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}$"),
+        Check(
+            "ipv6",
+            r"^(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$"
+            r"|^(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}$"
+            r"|^(?:[0-9A-Fa-f]{1,4}:){1,7}:$|^::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}$",
+        ),
         Check("url", rf"^{URL}$"),
         Check("date", rf"^{DATE}$"),
         Check("timestamp", r"^(?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d"),
@@ -132,13 +135,15 @@ def value_checks() -> tuple[Check, ...]:
         Check("name", r"^[A-Za-z][A-Za-z.'\-]*(?:,? [A-Za-z][A-Za-z.'\-]*){0,4}$", Validator.NAME),
         # Without a name hint only values of two words or more count: a lone word such as
         # `OK` or `Will` is in the lists too.
-        Check("full-name", r"^[A-Za-z][A-Za-z.'\-]*(?:,? [A-Za-z][A-Za-z.'\-]*){1,4}$",
-              Validator.NAME),
+        Check(
+            "full-name", r"^[A-Za-z][A-Za-z.'\-]*(?:,? [A-Za-z][A-Za-z.'\-]*){1,4}$", Validator.NAME
+        ),
         Check("number", r"^\d{1,3}$"),
         Check("age-90", r"^(?:9\d|1[01]\d|12[0-5])$"),
         Check("word", r"^[A-Za-z][A-Za-z .'\-]{1,40}$"),
-        Check("short-id", r"^[A-Za-z0-9][A-Za-z0-9\-_/.#]*\d[A-Za-z0-9\-_/.#]*$",
-              Validator.SHORT_ID),
+        Check(
+            "short-id", r"^[A-Za-z0-9][A-Za-z0-9\-_/.#]*\d[A-Za-z0-9\-_/.#]*$", Validator.SHORT_ID
+        ),
     )
 
 
@@ -147,18 +152,24 @@ def span_checks() -> tuple[Check, ...]:
     """Checks of free-text columns: values that contain an identifier somewhere."""
     return (
         Check("email", EMAIL, span=True),
-        Check("phone", r"(?:^|[^\d\-.])(?:\(\d{3}\) ?|\d{3}[.\-])\d{3}[.\-]\d{4}(?:$|[^\d\-])",
-              span=True),
+        Check(
+            "phone",
+            r"(?:^|[^\d\-.])(?:\(\d{3}\) ?|\d{3}[.\-])\d{3}[.\-]\d{4}(?:$|[^\d\-])",
+            span=True,
+        ),
         Check("ssn", rf"(?:^|[^\d\-]){SSN}(?:$|[^\d\-])", span=True),
         Check("mbi", rf"\b{MBI}\b", span=True),
         Check("ipv4", rf"(?:^|[^\d.]){IPV4}(?:$|[^\d.])", span=True),
         Check("url", URL, span=True),
         Check("date", rf"\b{DATE}\b", span=True),
-        Check("age-90",
-              r"(?i)\b(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old\b|\baged? (?:9\d|1[01]\d)\b",
-              span=True),
-        Check("mrn", r"(?i)\b(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d",
-              span=True),
+        Check(
+            "age-90",
+            r"(?i)\b(?:9\d|1[01]\d)[- ]?(?:year|yr)s?[- ]?old\b|\baged? (?:9\d|1[01]\d)\b",
+            span=True,
+        ),
+        Check(
+            "mrn", r"(?i)\b(?:MRN|medical record(?: number| no\.?)?)[:#\s]+[A-Z0-9\-]*\d", span=True
+        ),
         Check("name", r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?\b", span=True),
     )
 

@@ -43,13 +43,20 @@ def _frame(table: FileTable, blocksize: int | None) -> Any:
     import dask.dataframe as dd
 
     if table.fmt in ("csv", "tsv"):
-        return dd.read_csv(table.location, dtype=str, keep_default_na=False, na_values=[""],
-                           sep="\t" if table.fmt == "tsv" else ",", blocksize=blocksize,
-                           storage_options=table.storage)  # fmt: skip
+        return dd.read_csv(
+            table.location,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            sep="\t" if table.fmt == "tsv" else ",",
+            blocksize=blocksize,
+            storage_options=table.storage,
+        )
     if table.fmt == "parquet":
         return dd.read_parquet(table.location, storage_options=table.storage)
-    return dd.read_json(table.location, lines=True, blocksize=blocksize,
-                        storage_options=table.storage)  # fmt: skip
+    return dd.read_json(
+        table.location, lines=True, blocksize=blocksize, storage_options=table.storage
+    )
 
 
 def scan_table_dask(table: FileTable, options: Options, client: Any) -> TableResult:
@@ -63,8 +70,9 @@ def scan_table_dask(table: FileTable, options: Options, client: Any) -> TableRes
         return _scan_partitions(table, options, client, None)
 
 
-def _scan_partitions(table: FileTable, options: Options, client: Any,
-                     blocksize: int | None) -> TableResult:  # fmt: skip
+def _scan_partitions(
+    table: FileTable, options: Options, client: Any, blocksize: int | None
+) -> TableResult:
     from dask.delayed import delayed
 
     frame = _frame(table, blocksize)
@@ -72,23 +80,28 @@ def _scan_partitions(table: FileTable, options: Options, client: Any,
     if options.filters.max_rows is not None:
         raise SourceError("--max-rows is not supported with --engine dask; scan in process")
     first = pl.from_pandas(partitions[0].compute().astype("string")).with_columns(
-        pl.all().cast(pl.String))
+        pl.all().cast(pl.String)
+    )
     head = first.head(PROFILE_ROWS)
     counts: dict[str, Counts] = {}
     merge(counts, count_batch(head, full_plan(first.columns)))
     plan = narrow(counts)
-    tasks = [delayed(_count_partition)(part, plan, PROFILE_ROWS if i == 0 else 0)
-             for i, part in enumerate(partitions)]  # fmt: skip
+    tasks = [
+        delayed(_count_partition)(part, plan, PROFILE_ROWS if i == 0 else 0)
+        for i, part in enumerate(partitions)
+    ]
     total = delayed(_reduce)(tasks)
-    rows, rest = (client.compute(total).result() if client is not None
-                  else total.compute(scheduler="threads"))  # fmt: skip
+    rows, rest = (
+        client.compute(total).result() if client is not None else total.compute(scheduler="threads")
+    )
     merge(counts, rest)
     samples = head if options.show_samples else None
     return table_result(table.name, rows, counts, samples)
 
 
-def scan_dask(targets: Sequence[Target], options: Options,
-              scheduler: str | None = None) -> ScanResult:  # fmt: skip
+def scan_dask(
+    targets: Sequence[Target], options: Options, scheduler: str | None = None
+) -> ScanResult:
     """Scan every target; file tables on the cluster at `scheduler` (default: local threads)."""
     try:
         import dask.dataframe  # noqa: F401 (fails early when the extra is missing)
@@ -101,8 +114,9 @@ def scan_dask(targets: Sequence[Target], options: Options,
         try:
             client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
         except OSError as exc:
-            raise SourceError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: "
-                              f"{exc}") from None  # fmt: skip
+            raise SourceError(
+                f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}"
+            ) from None
     try:
         results = []
         for target in targets:
@@ -122,8 +136,9 @@ def scan_dask(targets: Sequence[Target], options: Options,
             client.close()  # type: ignore[no-untyped-call]
 
 
-def _scan_files(source: FileSource, asset: str | None, options: Options,
-                client: Any) -> SourceResult:  # fmt: skip
+def _scan_files(
+    source: FileSource, asset: str | None, options: Options, client: Any
+) -> SourceResult:
     tables: list[TableResult] = []
     unscanned: list[Unscanned] = []
     try:
@@ -134,8 +149,9 @@ def _scan_files(source: FileSource, asset: str | None, options: Options,
                 try:
                     tables.append(scan_table_dask(table, options, client))
                 except (SourceError, ValueError, OSError) as exc:
-                    unscanned.append(Unscanned(source.label, table.name,
-                                               f"{table.location}: {exc}"))  # fmt: skip
+                    unscanned.append(
+                        Unscanned(source.label, table.name, f"{table.location}: {exc}")
+                    )
     except SourceError as exc:
         return SourceResult(source.label, asset, str(exc), tuple(tables), tuple(unscanned))
     return SourceResult(source.label, asset, None, tuple(tables), tuple(unscanned))

@@ -131,13 +131,20 @@ def _count_validated(series: pl.Series, check: Check, memo: Memo | None = None) 
         total += int(frame.select(pl.col("n").filter(pl.col("ok")).sum()).item() or 0)
         if memo is not None:
             ok, values = frame.get_column("ok"), frame.get_column("v")
-            memo.learn(series.name, key, values.filter(ok), values.filter(~ok),
-                       matched, matched - hits.len())  # fmt: skip
+            memo.learn(
+                series.name,
+                key,
+                values.filter(ok),
+                values.filter(~ok),
+                matched,
+                matched - hits.len(),
+            )
     return total
 
 
-def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]],
-                memo: Memo | None = None) -> dict[str, Counts]:  # fmt: skip
+def count_batch(
+    frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]], memo: Memo | None = None
+) -> dict[str, Counts]:
     """Counts per column of `frame` (String columns) for the checks `plan` names per column."""
     exprs: list[pl.Expr] = []
     for column, checks in plan.items():
@@ -148,14 +155,20 @@ def count_batch(frame: pl.DataFrame, plan: Mapping[str, Sequence[Check]],
         long = value.filter(value.str.len_bytes() > TEXT_MIN_CHARS)
         text = (long.str.len_chars() > TEXT_MIN_CHARS) & long.str.contains(TEXT_PATTERN)
         exprs.append(text.sum().alias(f"{column}{_SEP}text"))
-        exprs.extend(value.str.contains(check.pattern).sum()
-                     .alias(f"{column}{_SEP}{count_key(check)}")
-                     for check in checks if check.validator is None and not check.span)
+        exprs.extend(
+            value.str.contains(check.pattern).sum().alias(f"{column}{_SEP}{count_key(check)}")
+            for check in checks
+            if check.validator is None and not check.span
+        )
         # Identifier-like values are mostly distinct: a length test per value is cheaper
         # than grouping them first as the other validators do.
-        exprs.extend((value.str.contains(check.pattern) & value.str.len_chars().is_between(4, 40))
-                     .sum().alias(f"{column}{_SEP}{count_key(check)}")
-                     for check in checks if check.validator is Validator.SHORT_ID)
+        exprs.extend(
+            (value.str.contains(check.pattern) & value.str.len_chars().is_between(4, 40))
+            .sum()
+            .alias(f"{column}{_SEP}{count_key(check)}")
+            for check in checks
+            if check.validator is Validator.SHORT_ID
+        )
     row = frame.select(exprs).row(0) if exprs else ()
     counts: dict[str, Counts] = {column: {} for column in plan}
     for expr, total in zip(exprs, row, strict=True):
@@ -176,7 +189,12 @@ def _count_spans(series: pl.Series, checks: Sequence[Check]) -> Counts:
     candidates = series.filter(series.str.contains(span_gate(tuple(checks))).fill_null(False))
     if not candidates.len():
         return {count_key(check): 0 for check in checks}
-    row = candidates.to_frame("v").select(
-        pl.col("v").str.contains(check.pattern).sum().alias(count_key(check)) for check in checks
-    ).row(0, named=True)
+    row = (
+        candidates.to_frame("v")
+        .select(
+            pl.col("v").str.contains(check.pattern).sum().alias(count_key(check))
+            for check in checks
+        )
+        .row(0, named=True)
+    )
     return {key: int(total or 0) for key, total in row.items()}

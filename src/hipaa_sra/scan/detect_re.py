@@ -31,8 +31,7 @@ def name_valid(value: str) -> bool:
     first = first_match.group(1).upper() if first_match else None
     last = last_match.group(1).upper() if last_match else None
     given, surnames = word_list("given_names"), word_list("surnames")
-    return (first in given or last in surnames
-            or ("," in value and first in surnames))  # fmt: skip
+    return first in given or last in surnames or ("," in value and first in surnames)
 
 
 _VALIDATORS: dict[Validator, Callable[[str], bool]] = {
@@ -74,7 +73,8 @@ def count_values(values: Iterable[str | None], checks: Sequence[Check]) -> Count
     return counts
 
 
-def count_rows(columns: Mapping[str, Iterable[str | None]],
-               plan: Mapping[str, Sequence[Check]]) -> dict[str, Counts]:  # fmt: skip
+def count_rows(
+    columns: Mapping[str, Iterable[str | None]], plan: Mapping[str, Sequence[Check]]
+) -> dict[str, Counts]:
     """Counts per column, as `detect_polars.count_batch` returns them."""
     return {column: count_values(columns[column], checks) for column, checks in plan.items()}

@@ -46,8 +46,9 @@ class Options:
     """Dask engine: bytes of CSV or JSON Lines per partition."""
 
 
-def table_result(name: str, rows: int, counts: dict[str, Counts],
-                 samples: pl.DataFrame | None = None) -> TableResult:  # fmt: skip
+def table_result(
+    name: str, rows: int, counts: dict[str, Counts], samples: pl.DataFrame | None = None
+) -> TableResult:
     """The verdict of every column, in the table's column order."""
     columns = []
     for column, got in counts.items():
@@ -83,8 +84,10 @@ def scan_table(table: Table, options: Options, progress: Progress | None = None)
                     # Every check on every column: the columns are shared out to the workers
                     # (and the counts keep the table's column order).
                     counts = {column: {} for column in batch.columns}
-                    shares = [dict(list(full_plan(batch.columns).items())[i::workers])
-                              for i in range(workers)]  # fmt: skip
+                    shares = [
+                        dict(list(full_plan(batch.columns).items())[i::workers])
+                        for i in range(workers)
+                    ]
                     for got in pool.map(partial(count_batch, head, memo=memo), shares):
                         merge(counts, got)
                     plan = narrow(counts)
@@ -108,8 +111,11 @@ def _count(batch: pl.DataFrame, plan: Plan, memo: Memo) -> tuple[dict[str, Count
     return count_batch(batch, plan, memo), batch.height, int(batch.estimated_size())
 
 
-def _collect(future: Future[tuple[dict[str, Counts], int, int]], counts: dict[str, Counts],
-             progress: Progress | None) -> None:  # fmt: skip
+def _collect(
+    future: Future[tuple[dict[str, Counts], int, int]],
+    counts: dict[str, Counts],
+    progress: Progress | None,
+) -> None:
     got, height, size = future.result()
     merge(counts, got)
     if progress is not None:
@@ -121,8 +127,9 @@ def _report(progress: Progress | None, batch: pl.DataFrame) -> None:
         progress(batch.height, int(batch.estimated_size()))
 
 
-def scan_source(source: Source, asset: str | None, options: Options,
-                progress: Progress | None = None) -> SourceResult:  # fmt: skip
+def scan_source(
+    source: Source, asset: str | None, options: Options, progress: Progress | None = None
+) -> SourceResult:
     """One source: its tables in order; a table that fails is listed, the others go on."""
     tables: list[TableResult] = []
     unscanned: list[Unscanned] = []
@@ -136,8 +143,9 @@ def scan_source(source: Source, asset: str | None, options: Options,
             except SourceError as exc:
                 unscanned.append(Unscanned(source.label, table.name, str(exc)))
                 if source.lost:
-                    return SourceResult(source.label, asset, source.lost, tuple(tables),
-                                        tuple(unscanned))  # fmt: skip
+                    return SourceResult(
+                        source.label, asset, source.lost, tuple(tables), tuple(unscanned)
+                    )
             finally:
                 table.close()
     except SourceError as exc:
@@ -147,8 +155,9 @@ def scan_source(source: Source, asset: str | None, options: Options,
     return SourceResult(source.label, asset, None, tuple(tables), tuple(unscanned))
 
 
-def scan(targets: Sequence[Target], options: Options,
-         progress: Progress | None = None) -> ScanResult:  # fmt: skip
+def scan(
+    targets: Sequence[Target], options: Options, progress: Progress | None = None
+) -> ScanResult:
     """Scan every target in order; each reports its own errors and the others go on."""
     results = []
     for target in targets:

@@ -25,9 +25,15 @@ def source_digest(source: SourceResult) -> str:
 def evidence(source: SourceResult, today: date, detector_version: str) -> dict[str, Any]:
     """The `evidence:` mapping of a `scan:` entry."""
     types = sorted({t.value for table in source.tables for t in table.phi_types})
-    return {"date": today, "rows_sampled": source.rows_sampled, "tables": len(source.tables),
-            "phi_found": source.phi_found, "types": types,
-            "detector_version": detector_version, "digest": source_digest(source)}  # fmt: skip
+    return {
+        "date": today,
+        "rows_sampled": source.rows_sampled,
+        "tables": len(source.tables),
+        "phi_found": source.phi_found,
+        "types": types,
+        "detector_version": detector_version,
+        "digest": source_digest(source),
+    }
 
 
 def stored_source(spec: str, root: Path) -> str:
@@ -46,8 +52,9 @@ class Skipped:
     reason: str
 
 
-def plan_evidence(result: ScanResult, assets: dict[str, Asset], root: Path, today: date,
-                  specs: dict[str, str]) -> tuple[list[Change], list[Skipped]]:  # fmt: skip
+def plan_evidence(
+    result: ScanResult, assets: dict[str, Asset], root: Path, today: date, specs: dict[str, str]
+) -> tuple[list[Change], list[Skipped]]:
     """One change per fully scanned source tied to an asset: set or add its `scan:` entry.
 
     `specs` maps each result's `source` label to the entry as it is to be written. A source
@@ -74,11 +81,19 @@ def plan_evidence(result: ScanResult, assets: dict[str, Asset], root: Path, toda
     return changes, skipped
 
 
-def record(root: Path, changes: list[Change], expected: Any = None,
-           commit: Commit | None = None) -> Result:  # fmt: skip
+def record(
+    root: Path, changes: list[Change], expected: Any = None, commit: Commit | None = None
+) -> Result:
     """Write the changes through the editor (validated, locked, all files or none)."""
     return apply_changes(root, changes, expected=expected, commit=commit)
 
 
-__all__ = ["Skipped", "evidence", "plan_evidence", "record", "snapshot", "source_digest",
-           "stored_source"]
+__all__ = [
+    "Skipped",
+    "evidence",
+    "plan_evidence",
+    "record",
+    "snapshot",
+    "source_digest",
+    "stored_source",
+]

@@ -12,5 +12,6 @@ def mask(value: str) -> str:
     flat = value.replace("\n", " ").replace("\r", " ")
     alnum = [i for i, char in enumerate(flat) if char.isalnum()]
     keep = set(alnum[-KEEP:]) if len(alnum) >= MIN_LENGTH else set()
-    return "".join(char if (i in keep or not char.isalnum()) else "*"
-                   for i, char in enumerate(flat))  # fmt: skip
+    return "".join(
+        char if (i in keep or not char.isalnum()) else "*" for i, char in enumerate(flat)
+    )

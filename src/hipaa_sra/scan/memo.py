@@ -30,8 +30,15 @@ class Memo:
                 return None
             return self._known.get((column, key))
 
-    def learn(self, column: str, key: str, passed: pl.Series, failed: pl.Series,
-              looked_up: int, found: int) -> None:  # fmt: skip
+    def learn(
+        self,
+        column: str,
+        key: str,
+        passed: pl.Series,
+        failed: pl.Series,
+        looked_up: int,
+        found: int,
+    ) -> None:
         """Remember newly validated values while there is room; give up on unhelpful ones."""
         with self._lock:
             empty = (passed.clear(), failed.clear())
@@ -41,5 +48,7 @@ class Memo:
                     self._unhelpful.add((column, key))
                 return
             # New series: another thread may be reading the old ones.
-            self._known[(column, key)] = (pl.concat([old_passed, passed]),
-                                          pl.concat([old_failed, failed]))
+            self._known[(column, key)] = (
+                pl.concat([old_passed, passed]),
+                pl.concat([old_failed, failed]),
+            )

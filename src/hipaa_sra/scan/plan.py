@@ -23,9 +23,15 @@ Plan = dict[str, tuple[Check, ...]]
 
 # Counts a verdict reads beside the one that hit: the shape count of a validated check,
 # and the share of IPv4 values with a high octet.
-_COMPANIONS = {"name": "full-name", "full-name": "name", "ssn": "ssn-shape",
-               "npi": "npi-shape", "card": "card-shape", "vin": "vin-shape",
-               "ipv4": "ipv4-high"}  # fmt: skip
+_COMPANIONS = {
+    "name": "full-name",
+    "full-name": "name",
+    "ssn": "ssn-shape",
+    "npi": "npi-shape",
+    "card": "card-shape",
+    "vin": "vin-shape",
+    "ipv4": "ipv4-high",
+}
 # Counts that only a column's name gives a meaning to.
 _HINT_ONLY = frozenset({"short-id", "word", "number", "age-90", "timestamp", "zip"})
 _HINT_CHECKS: dict[T, tuple[str, ...]] = {

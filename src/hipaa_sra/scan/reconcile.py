@@ -32,26 +32,47 @@ def reconcile(result: ScanResult, assets: dict[str, Asset]) -> list[dict[str, An
             continue
         base = {"source": source.source, "asset": asset.id}
         if source.phi_found and asset.ephi is EphiStatus.ABSENT:
-            control = (f"; the control that keeps ePHI out, `{asset.scoped_out_by}` "
-                       "(scoped_out_by), has failed" if asset.scoped_out_by else "")
-            findings.append({**base, "rule": OUT_OF_SCOPE, "name": OUT_OF_SCOPE,
-                             "severity": "error",
-                             "message": f"asset `{asset.id}` says `ephi: absent`, but "
-                                        f"{source.source} holds PHI ({_types(source)}){control}; "
-                                        "remove the data, or set `ephi: present` and analyse "
-                                        "the asset"})  # fmt: skip
+            control = (
+                f"; the control that keeps ePHI out, `{asset.scoped_out_by}` "
+                "(scoped_out_by), has failed"
+                if asset.scoped_out_by
+                else ""
+            )
+            findings.append(
+                {
+                    **base,
+                    "rule": OUT_OF_SCOPE,
+                    "name": OUT_OF_SCOPE,
+                    "severity": "error",
+                    "message": f"asset `{asset.id}` says `ephi: absent`, but "
+                    f"{source.source} holds PHI ({_types(source)}){control}; "
+                    "remove the data, or set `ephi: present` and analyse "
+                    "the asset",
+                }
+            )
         elif asset.ephi is EphiStatus.POSSIBLE and source.error is None:
             if source.phi_found:
-                text = (f"asset `{asset.id}` says `ephi: possible`; {source.source} holds PHI "
-                        f"({_types(source)}): set `ephi: present`")  # fmt: skip
+                text = (
+                    f"asset `{asset.id}` says `ephi: possible`; {source.source} holds PHI "
+                    f"({_types(source)}): set `ephi: present`"
+                )
             elif not source.unscanned:
-                text = (f"asset `{asset.id}` says `ephi: possible`; no PHI was found in "
-                        f"{source.source} ({source.rows_sampled:,} rows sampled): set "
-                        "`ephi: absent` if this source is all it holds")  # fmt: skip
+                text = (
+                    f"asset `{asset.id}` says `ephi: possible`; no PHI was found in "
+                    f"{source.source} ({source.rows_sampled:,} rows sampled): set "
+                    "`ephi: absent` if this source is all it holds"
+                )
             else:
                 continue
-            findings.append({**base, "rule": "ephi-proposal", "name": "ephi-proposal",
-                             "severity": "info", "message": text})  # fmt: skip
+            findings.append(
+                {
+                    **base,
+                    "rule": "ephi-proposal",
+                    "name": "ephi-proposal",
+                    "severity": "info",
+                    "message": text,
+                }
+            )
     return findings
 
 

@@ -67,5 +67,4 @@ def ssn_valid(value: str) -> bool:
     if match is None:
         return False
     area, group, serial = match.groups()
-    return (area not in ("000", "666") and area[0] != "9" and group != "00"
-            and serial != "0000")  # fmt: skip
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"

@@ -143,9 +143,17 @@ class _Builder:
                 found[person.email] = Attendee(person.name or owner, person.email)
         return tuple(found.values())
 
-    def event(self, kind: EventKind, record_id: str, title: str, action: str, due: date | None,
-              record: BaseModel | None = None, path: tuple[str | int, ...] = (),
-              owners: Iterable[str | None] = ()) -> Event:  # fmt: skip
+    def event(
+        self,
+        kind: EventKind,
+        record_id: str,
+        title: str,
+        action: str,
+        due: date | None,
+        record: BaseModel | None = None,
+        path: tuple[str | int, ...] = (),
+        owners: Iterable[str | None] = (),
+    ) -> Event:
         """An event due on `due` (never done when None)."""
         named = tuple(dict.fromkeys(owner for owner in owners if owner))
         overdue = due is None or due < self.today
@@ -156,8 +164,18 @@ class _Builder:
         else:
             action = f"Due {due.isoformat()}. {action}"
         day = self.today if due is None or overdue else due
-        return Event(kind, record_id, title, action, due, day, overdue,
-                     self.source(record, path), named, self.attendees(named))  # fmt: skip
+        return Event(
+            kind,
+            record_id,
+            title,
+            action,
+            due,
+            day,
+            overdue,
+            self.source(record, path),
+            named,
+            self.attendees(named),
+        )
 
 
 def _after(day: date | None, days: int) -> date | None:
@@ -180,12 +198,15 @@ def _intervals(ws: Workspace) -> tuple[ReviewIntervals, Profile]:
     return manifest.methodology.review_intervals, manifest.methodology.profile or Profile.CURRENT
 
 
-
 def _signers(ws: Workspace, facts: Facts) -> list[str]:
     """Person ids holding a role that must sign: they own the review as a whole."""
     holders = facts.people_by_role
-    return [person.id for role in required_roles(ws) for person in holders.get(role, ())
-            if person.id is not None]  # fmt: skip
+    return [
+        person.id
+        for role in required_roles(ws)
+        for person in holders.get(role, ())
+        if person.id is not None
+    ]
 
 
 def _reviews(b: _Builder) -> Iterator[Event]:
@@ -195,27 +216,39 @@ def _reviews(b: _Builder) -> Iterator[Event]:
     last = last_review(ws)
     if intervals.review_days is not None:
         yield b.event(
-            EventKind.PERIODIC_REVIEW, "sra", "Periodic review and sign-off of the SRA",
+            EventKind.PERIODIC_REVIEW,
+            "sra",
+            "Periodic review and sign-off of the SRA",
             f"Review the whole analysis, update it, and have every required role sign it again "
             f"(`sra signoff`); the review interval is {intervals.review_days} days "
             f"(last signed {last.isoformat() if last else 'never'}).",
-            _after(last, intervals.review_days), ws.manifest, owners=signers,
-        )  # fmt: skip
+            _after(last, intervals.review_days),
+            ws.manifest,
+            owners=signers,
+        )
     register_days = _rule_days("SRA101", ws)
     risks = [r for r in ws.risks if not r.is_unknown("last_reviewed")]
     if risks and register_days is not None:
-        oldest = None if any(r.last_reviewed is None for r in risks) else min(
-            r.last_reviewed for r in risks if r.last_reviewed is not None)  # fmt: skip
+        oldest = (
+            None
+            if any(r.last_reviewed is None for r in risks)
+            else min(r.last_reviewed for r in risks if r.last_reviewed is not None)
+        )
         due = _after(oldest, register_days)
         first = next((r for r in risks if r.last_reviewed == oldest), risks[0])
         count = sum(1 for r in risks if _after(r.last_reviewed, register_days) == due)
         yield b.event(
-            EventKind.REGISTER_REFRESH, "register", "Refresh of the risk register",
+            EventKind.REGISTER_REFRESH,
+            "register",
+            "Refresh of the risk register",
             f"Re-review the risk rows, first the {count} of {len(risks)} that fall due now "
             f"(such as `{first.label}`), and update their levels, controls and `last_reviewed`; "
             f"rows stay current for {register_days} days.",
-            due, first, ("last_reviewed",) if first.last_reviewed else (), signers,
-        )  # fmt: skip
+            due,
+            first,
+            ("last_reviewed",) if first.last_reviewed else (),
+            signers,
+        )
 
 
 def _remediation(b: _Builder) -> Iterator[Event]:
@@ -232,14 +265,18 @@ def _remediation(b: _Builder) -> Iterator[Event]:
             short = " ".join(control.split())
             threat = _clip(risk.threat) if risk.threat is not None else "threat unreadable"
             yield b.event(
-                EventKind.REMEDIATION, f"{risk.label}/{key}{suffix}",
+                EventKind.REMEDIATION,
+                f"{risk.label}/{key}{suffix}",
                 f"Remediation for {risk.label}: {_clip(short)}",
                 f"Risk {risk.label} on {risk.asset or 'an unreadable asset'} ({threat}): {short}. "
                 "Status "
                 f"{item.status}; when finished set `status: done`, or record an accepted "
                 "decision with rationale and approver.",
-                item.due, risk, ("remediation", index, "due"), (item.owner,),
-            )  # fmt: skip
+                item.due,
+                risk,
+                ("remediation", index, "due"),
+                (item.owner,),
+            )
 
 
 def _evidence(b: _Builder) -> Iterator[Event]:
@@ -254,13 +291,17 @@ def _evidence(b: _Builder) -> Iterator[Event]:
             index = next(i for i, e in enumerate(control.evidence) if e.date == status.latest)
             path = ("evidence", index, "date")
         yield b.event(
-            EventKind.EVIDENCE_REFRESH, f"control/{control.label}",
+            EventKind.EVIDENCE_REFRESH,
+            f"control/{control.label}",
             f"Evidence refresh: {control.label}",
             f"Verify that control {control.label} ({_clip(control.name or '')}) still works and "
             "add an "
             "evidence entry saying how it was verified, the date and where the proof is kept.",
-            status.due, control, path, (control.owner,),
-        )  # fmt: skip
+            status.due,
+            control,
+            path,
+            (control.owner,),
+        )
     if intervals.evidence_days is None:
         return
     for risk in ws.risks:
@@ -269,18 +310,24 @@ def _evidence(b: _Builder) -> Iterator[Event]:
             continue
         whens = [b.facts.text_evidence(text).when for text in texts]
         # The entry verified longest ago is the first to go stale.
-        earliest = None if any(when is None for when in whens) else min(
-            when for when in whens if when is not None)  # fmt: skip
+        earliest = (
+            None
+            if any(when is None for when in whens)
+            else min(when for when in whens if when is not None)
+        )
         asset = ws.asset_by_id.get(risk.asset) if risk.asset is not None else None
         yield b.event(
-            EventKind.EVIDENCE_REFRESH, f"risk/{risk.label}",
+            EventKind.EVIDENCE_REFRESH,
+            f"risk/{risk.label}",
             f"Evidence refresh: current controls of {risk.label}",
             f"Re-verify the safeguards risk {risk.label} describes in free text and update each "
             f"entry's how, date and where (evidence stays current for "
             f"{intervals.evidence_days} days).",
-            _after(earliest, intervals.evidence_days), risk, ("current_controls",),
+            _after(earliest, intervals.evidence_days),
+            risk,
+            ("current_controls",),
             (asset.owner if asset else None,),
-        )  # fmt: skip
+        )
 
 
 def _vendors(b: _Builder) -> Iterator[Event]:
@@ -291,48 +338,80 @@ def _vendors(b: _Builder) -> Iterator[Event]:
         touches = vendor.ephi_exposure is not EphiExposure.NONE
         if touches and baa and baa.status is BaaStatus.EXECUTED and baa.expires is not None:
             yield b.event(
-                EventKind.BAA_EXPIRY, vendor.label, f"BAA expires: {name}",
+                EventKind.BAA_EXPIRY,
+                vendor.label,
+                f"BAA expires: {name}",
                 f"The business associate agreement with {name} ends; renew it before "
                 f"then, or stop the ePHI flow ({vendor.ephi_exposure}).",
-                baa.expires, vendor, ("baa", "expires"), (vendor.owner,),
-            )  # fmt: skip
-        if (vendor.ephi_exposure in BUSINESS_ASSOCIATE and days is not None
-                and not vendor.is_unknown("last_verified")):  # fmt: skip
+                baa.expires,
+                vendor,
+                ("baa", "expires"),
+                (vendor.owner,),
+            )
+        if (
+            vendor.ephi_exposure in BUSINESS_ASSOCIATE
+            and days is not None
+            and not vendor.is_unknown("last_verified")
+        ):
             yield b.event(
-                EventKind.VENDOR_VERIFICATION, vendor.label, f"Vendor verification: {name}",
+                EventKind.VENDOR_VERIFICATION,
+                vendor.label,
+                f"Vendor verification: {name}",
                 f"Obtain and review {name}'s evidence of its safeguards (SOC 2, "
                 f"questionnaire, written verification), then update `last_verified`; "
                 f"verify every {days} days.",
-                _after(vendor.last_verified, days), vendor,
-                ("last_verified",) if vendor.last_verified else (), (vendor.owner,),
-            )  # fmt: skip
+                _after(vendor.last_verified, days),
+                vendor,
+                ("last_verified",) if vendor.last_verified else (),
+                (vendor.owner,),
+            )
 
 
 def _testing(b: _Builder) -> Iterator[Event]:
     scan, pentest = _rule_days("SRA304", b.ws), _rule_days("SRA305", b.ws)
     for asset in b.facts.in_scope_assets:
         attrs = asset.attributes
-        if scan is not None and scannable(asset) and not attrs.is_unknown(
-                "last_vulnerability_scan"):  # fmt: skip
-            yield _test_event(b, asset, EventKind.VULNERABILITY_SCAN, "Vulnerability scan",
-                              attrs.last_vulnerability_scan, "last_vulnerability_scan",
-                              scan)  # fmt: skip
-        if pentest is not None and exposed(asset) and not attrs.is_unknown(
-                "last_penetration_test"):  # fmt: skip
-            yield _test_event(b, asset, EventKind.PENETRATION_TEST, "Penetration test",
-                              attrs.last_penetration_test, "last_penetration_test",
-                              pentest)  # fmt: skip
+        if (
+            scan is not None
+            and scannable(asset)
+            and not attrs.is_unknown("last_vulnerability_scan")
+        ):
+            yield _test_event(
+                b,
+                asset,
+                EventKind.VULNERABILITY_SCAN,
+                "Vulnerability scan",
+                attrs.last_vulnerability_scan,
+                "last_vulnerability_scan",
+                scan,
+            )
+        if pentest is not None and exposed(asset) and not attrs.is_unknown("last_penetration_test"):
+            yield _test_event(
+                b,
+                asset,
+                EventKind.PENETRATION_TEST,
+                "Penetration test",
+                attrs.last_penetration_test,
+                "last_penetration_test",
+                pentest,
+            )
 
 
-def _test_event(b: _Builder, asset: Asset, kind: EventKind, what: str, last: date | None,
-                field: str, days: int) -> Event:  # fmt: skip
+def _test_event(
+    b: _Builder, asset: Asset, kind: EventKind, what: str, last: date | None, field: str, days: int
+) -> Event:
     return b.event(
-        kind, asset.label, f"{what}: {asset.name or asset.label}",
+        kind,
+        asset.label,
+        f"{what}: {asset.name or asset.label}",
         f"Run the {what.lower()} of {asset.category} `{asset.label}`, fix what it finds, and "
         f"record the date in `attributes.{field}` (every {days} days, the cadence of the "
         "2025 NPRM; proposed, not law).",
-        _after(last, days), asset, ("attributes", field) if last else (), (asset.owner,),
-    )  # fmt: skip
+        _after(last, days),
+        asset,
+        ("attributes", field) if last else (),
+        (asset.owner,),
+    )
 
 
 def _inventory(b: _Builder) -> Iterator[Event]:
@@ -345,14 +424,18 @@ def _inventory(b: _Builder) -> Iterator[Event]:
     due = _after(oldest, days)
     late = [a for a in assets if _after(a.last_reviewed, days) == due]
     yield b.event(
-        EventKind.INVENTORY_REVIEW, "inventory", "Review of the technology asset inventory",
+        EventKind.INVENTORY_REVIEW,
+        "inventory",
+        "Review of the technology asset inventory",
         f"Walk the inventory and data flows with the asset owners: add what is new, retire "
         f"what is gone, update each entry's `last_reviewed` (first the {len(late)} of "
         f"{len(assets)} entries that fall due now, such as `{late[0].label}`; every {days} "
         "days).",
-        due, late[0], ("last_reviewed",) if late[0].last_reviewed else (),
+        due,
+        late[0],
+        ("last_reviewed",) if late[0].last_reviewed else (),
         sorted({a.owner for a in late if a.owner}),
-    )  # fmt: skip
+    )
 
 
 def _clip(text: str, limit: int = 70) -> str:
@@ -389,14 +472,19 @@ def build_schedule(ws: Workspace, today: date) -> Schedule:
     """The workspace's calendar as of `today`."""
     facts = Facts(ws)
     organizer = next(
-        (Attendee(p.name or p.email, p.email) for role in required_roles(ws)
-         for p in facts.people_by_role.get(role, ()) if p.email),
+        (
+            Attendee(p.name or p.email, p.email)
+            for role in required_roles(ws)
+            for p in facts.people_by_role.get(role, ())
+            if p.email
+        ),
         None,
-    )  # fmt: skip
+    )
     organization = ws.manifest.organization if ws.manifest else None
     org = (organization.name if organization else None) or ws.root.name
-    return Schedule(workspace_identity(ws), f"HIPAA SRA: {org}", today,
-                    calendar_events(ws, today), organizer)  # fmt: skip
+    return Schedule(
+        workspace_identity(ws), f"HIPAA SRA: {org}", today, calendar_events(ws, today), organizer
+    )
 
 
 def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
@@ -409,5 +497,4 @@ def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
                 continue
             # A duplicated id is a loader error; one event per identity keeps UIDs unique.
             found.setdefault((event.kind, event.record_id), event)
-    return tuple(sorted(found.values(),
-                        key=lambda e: (e.day, _ORDER[e.kind], e.record_id)))  # fmt: skip
+    return tuple(sorted(found.values(), key=lambda e: (e.day, _ORDER[e.kind], e.record_id)))

@@ -187,8 +187,12 @@ class RegisterTable:
 
     def select(self, query: RegisterQuery) -> list[int]:
         """Positions of the rows matching the query's filters, in its order."""
-        wanted = [("level", query.level), ("status", query.status), ("owner", query.owner),
-                  ("asset", query.asset)]  # fmt: skip
+        wanted = [
+            ("level", query.level),
+            ("status", query.status),
+            ("owner", query.owner),
+            ("asset", query.asset),
+        ]
         sets = [self._facets.get(key, frozenset()) for key in wanted if key[1] is not None]
         if query.overdue:
             sets.append(self._facets.get(("overdue", True), frozenset()))
@@ -225,7 +229,7 @@ class RegisterTable:
         pages = max(1, -(-len(selected) // per_page))
         page = min(max(1, query.page), pages)
         start = (page - 1) * per_page
-        rows = tuple(self.rows[n] for n in selected[start:start + per_page])
+        rows = tuple(self.rows[n] for n in selected[start : start + per_page])
         return RegisterPage(rows, len(selected), page, pages, per_page)
 
 
@@ -259,8 +263,12 @@ def _row(index: int, risk: Risk, scored: ScoredRisk | None, today: date) -> Regi
     items = risk.remediation
     open_due = [item.due for item in items if item.status in OPEN_STATUSES and item.due]
     return RegisterRow(
-        index=index, risk_id=risk.label, asset=risk.asset, threat=risk.threat,
-        likelihood=risk.likelihood, impact=risk.impact,
+        index=index,
+        risk_id=risk.label,
+        asset=risk.asset,
+        threat=risk.threat,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
         inherent=scored.inherent if scored else risk.inherent_risk,
         inherent_computed=scored.inherent_computed if scored else None,
         inherent_disagrees=scored.inherent_disagrees if scored else False,
@@ -273,7 +281,7 @@ def _row(index: int, risk: Risk, scored: ScoredRisk | None, today: date) -> Regi
         overdue=sum(1 for item in items if is_overdue(item, today)),
         next_due=min(open_due) if open_due else None,
         last_reviewed=risk.last_reviewed,
-    )  # fmt: skip
+    )
 
 
 def register_table(ws: Workspace, today: date) -> RegisterTable:
@@ -286,7 +294,9 @@ def register_table(ws: Workspace, today: date) -> RegisterTable:
         rows = tuple(_row(n, risk, None, today) for n, risk in enumerate(risks))
         return RegisterTable(today, rows, tuple(scale))
     # Locations are not shown in the table, and locating 50,000 rows costs seconds.
-    ranked = sorted((score_risk(risk, matrix, _NOWHERE, n) for n, risk in enumerate(risks)),
-                    key=ScoredRisk.rank_key)  # fmt: skip
+    ranked = sorted(
+        (score_risk(risk, matrix, _NOWHERE, n) for n, risk in enumerate(risks)),
+        key=ScoredRisk.rank_key,
+    )
     rows = tuple(_row(s.order, risks[s.order], s, today) for s in ranked)
     return RegisterTable(today, rows, tuple(matrix.scale))

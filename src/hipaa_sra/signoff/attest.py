@@ -64,23 +64,31 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(attested: Attested) -> str:
     """`2 errors, 3 warnings, 0 info, 1 waived`."""
-    return (f"{_plural(attested.errors, 'error')}, {_plural(attested.warnings, 'warning')}, "
-            f"{attested.info:,} info, {attested.waived:,} waived")  # fmt: skip
+    return (
+        f"{_plural(attested.errors, 'error')}, {_plural(attested.warnings, 'warning')}, "
+        f"{attested.info:,} info, {attested.waived:,} waived"
+    )
 
 
 def attestation_text(attestation: Attestation, limit: int = TEXT_ERROR_LIMIT) -> str:
     """The summary a signer reads before signing: counts, then each open error."""
     attested = attestation.attested
-    lines = [f"Lint as of {attested.today.isoformat()} (sign-off rules left out): "
-             f"{summary_line(attested)}"]  # fmt: skip
+    lines = [
+        f"Lint as of {attested.today.isoformat()} (sign-off rules left out): "
+        f"{summary_line(attested)}"
+    ]
     errors = [f for f in attestation.report.findings if f.severity is Severity.ERROR]
     if errors:
         lines.append("Open errors:")
-        lines += [f"  {f.code} {f.name} {f.object_id or '(workspace)'} ({f.location})"
-                  for f in errors[:limit]]  # fmt: skip
+        lines += [
+            f"  {f.code} {f.name} {f.object_id or '(workspace)'} ({f.location})"
+            for f in errors[:limit]
+        ]
         if len(errors) > limit:
-            lines.append(f"  ... and {len(errors) - limit:,} more (`sra lint` lists them all; "
-                         "the sign-off records them all)")  # fmt: skip
+            lines.append(
+                f"  ... and {len(errors) - limit:,} more (`sra lint` lists them all; "
+                "the sign-off records them all)"
+            )
     return "\n".join(lines)
 
 
@@ -91,6 +99,6 @@ def check_accepted(attested: Attested) -> None:
             f"{_plural(attested.errors, 'error')} {'is' if attested.errors == 1 else 'are'} "
             "open (listed above); a sign-off over them "
             "attests that the analysis is acceptable with them open. Fix them and sign "
-            "again, or sign anyway with --accept-findings \"REASON\" (the reason and the "
+            'again, or sign anyway with --accept-findings "REASON" (the reason and the '
             "open errors are recorded in the sign-off)"
         )

@@ -41,8 +41,11 @@ def objects_file_name(digest: str) -> str:
 
 def objects_json(digest: str, digests: Mapping[str, str]) -> bytes:
     """The file's bytes: one record per line, sorted, so git diffs between rounds read well."""
-    document = {"format": OBJECTS_FORMAT, "digest": canonical_digest(digest),
-                "objects": dict(sorted(digests.items()))}  # fmt: skip
+    document = {
+        "format": OBJECTS_FORMAT,
+        "digest": canonical_digest(digest),
+        "objects": dict(sorted(digests.items())),
+    }
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -72,8 +75,11 @@ def read_objects(path: Path, digest: str) -> ObjectMap:
     ):
         return ObjectMap(None, f"{shown} is not an object-digest file ({OBJECTS_FORMAT})")
     if not same_digest(digest_of(objects), digest):
-        return ObjectMap(None, f"{shown} does not hash to the signed digest; it was altered "
-                               "after signing and is not trusted")  # fmt: skip
+        return ObjectMap(
+            None,
+            f"{shown} does not hash to the signed digest; it was altered "
+            "after signing and is not trusted",
+        )
     return ObjectMap(dict(objects))
 
 

@@ -80,8 +80,9 @@ class Written:
     """Warnings for the signer (e.g. no `people` to check the role against)."""
 
 
-def check_signer(ws: Workspace, role: str, name: str, email: str, *,
-                 keyed: bool = False) -> tuple[str, ...]:  # fmt: skip
+def check_signer(
+    ws: Workspace, role: str, name: str, email: str, *, keyed: bool = False
+) -> tuple[str, ...]:
     """Refuse an unknown role or a signer who does not hold it; return notes for the signer.
 
     `keyed`: the sign-off will carry an SSH signature, so the holder must match by email.
@@ -95,8 +96,10 @@ def check_signer(ws: Workspace, role: str, name: str, email: str, *,
         )
     problem = signer_problem(ws, role, name, email, keyed=keyed)
     if problem is not None:
-        raise WriteError(f"{problem}; sign as a holder of the role, or give the signer the "
-                         "role in sra.yaml `people` first")  # fmt: skip
+        raise WriteError(
+            f"{problem}; sign as a holder of the role, or give the signer the "
+            "role in sra.yaml `people` first"
+        )
     if not people(ws):
         return (f"sra.yaml lists no `people`, so whether {name} holds `{role}` was not checked",)
     return ()
@@ -129,18 +132,25 @@ def _quote(value: str, ascii_only: bool) -> str:
 def render_record(signoff: Signoff, header: str = "", *, ascii_only: bool = False) -> str:
     """The YAML of a sign-off file: a one-element list, every value quoted, signature as a block."""
     lines = [header] if header else []
-    lines.append("# Written by `sra signoff`. The digest (and the signature) cover these values; "
-                 "editing them voids the sign-off.")  # fmt: skip
+    lines.append(
+        "# Written by `sra signoff`. The digest (and the signature) cover these values; "
+        "editing them voids the sign-off."
+    )
     lines += [
         f"- role: {_quote(signoff.role, ascii_only)}",
         f"  name: {_quote(signoff.name, ascii_only)}",
         f"  email: {_quote(signoff.email, ascii_only)}",
         f"  signed_at: {signoff.signed_at.isoformat()}",
     ]
-    optional = (("digest", signoff.digest), ("objects", signoff.objects),
-                ("statement", signoff.statement), ("key", signoff.key),
-                ("method", signoff.method.value if signoff.method else None),
-                ("web_user", signoff.web_user), ("audit_entry", signoff.audit_entry))  # fmt: skip
+    optional = (
+        ("digest", signoff.digest),
+        ("objects", signoff.objects),
+        ("statement", signoff.statement),
+        ("key", signoff.key),
+        ("method", signoff.method.value if signoff.method else None),
+        ("web_user", signoff.web_user),
+        ("audit_entry", signoff.audit_entry),
+    )
     lines += [f"  {key}: {_quote(value, ascii_only)}" for key, value in optional if value]
     if signoff.attested is not None:
         lines += _attested_lines(signoff.attested, ascii_only)
@@ -152,9 +162,15 @@ def render_record(signoff: Signoff, header: str = "", *, ascii_only: bool = Fals
 
 def _attested_lines(attested: Attested, ascii_only: bool) -> list[str]:
     lines = ["  attested:", f"    today: {attested.today.isoformat()}"]
-    lines += [f"    {key}: {value}" for key, value in (
-        ("errors", attested.errors), ("warnings", attested.warnings),
-        ("info", attested.info), ("waived", attested.waived))]  # fmt: skip
+    lines += [
+        f"    {key}: {value}"
+        for key, value in (
+            ("errors", attested.errors),
+            ("warnings", attested.warnings),
+            ("info", attested.info),
+            ("waived", attested.waived),
+        )
+    ]
     if attested.open_errors:
         lines.append("    open_errors:")
         for item in attested.open_errors:
@@ -201,14 +217,16 @@ def _write_record(folder: Path, stem: str, data: bytes) -> Path:
 
 def check_request(ws: Workspace, request: SignoffRequest) -> tuple[str, ...]:
     """Everything `sign_workspace` refuses before it lints or signs; notes for the signer."""
-    notes = check_signer(ws, request.role, request.name, request.email,
-                         keyed=allowed_signers_path(ws) is not None)  # fmt: skip
+    notes = check_signer(
+        ws, request.role, request.name, request.email, keyed=allowed_signers_path(ws) is not None
+    )
     _check_policy(ws, request.ssh_key)
     return notes
 
 
-def sign_workspace(ws: Workspace, request: SignoffRequest,
-                   attestation: Attestation | None = None) -> Written:  # fmt: skip
+def sign_workspace(
+    ws: Workspace, request: SignoffRequest, attestation: Attestation | None = None
+) -> Written:
     """Sign the workspace's current content as `request` says; write the record and its objects.
 
     `attestation` is what the signer was shown (`attest`); it is computed when not given.
@@ -221,11 +239,18 @@ def sign_workspace(ws: Workspace, request: SignoffRequest,
     digests = object_digests(ws)
     digest = canonical_digest(digest_of(digests))
     signoff = Signoff(
-        role=request.role, name=request.name, email=request.email,
-        signed_at=request.signed_at, digest=digest, statement=request.statement or None,
-        objects=objects_file_name(digest), attested=attestation.attested,
-        method=request.method, web_user=request.web_user, audit_entry=request.audit_entry,
-    )  # fmt: skip
+        role=request.role,
+        name=request.name,
+        email=request.email,
+        signed_at=request.signed_at,
+        digest=digest,
+        statement=request.statement or None,
+        objects=objects_file_name(digest),
+        attested=attestation.attested,
+        method=request.method,
+        web_user=request.web_user,
+        audit_entry=request.audit_entry,
+    )
     if request.ssh_key is not None:
         signature = sign_payload(signed_payload(signoff), request.ssh_key)
         signoff = signoff.model_copy(update={"signature": signature})
@@ -233,8 +258,9 @@ def sign_workspace(ws: Workspace, request: SignoffRequest,
         # email, or shared with another person, is found now, not at the next `sra verify`.
         verdict = check_signoff(ws, signoff)
         if not verdict.valid:
-            raise WriteError(f"the new signature does not verify, so it would not count: "
-                             f"{verdict.problem}")  # fmt: skip
+            raise WriteError(
+                f"the new signature does not verify, so it would not count: {verdict.problem}"
+            )
         signoff = signoff.model_copy(update={"key": verdict.key})
     folder = signoffs_dir(ws)
     stem = f"{request.signed_at.date().isoformat()}-{_slug(request.role)}-{digest[7:15]}"

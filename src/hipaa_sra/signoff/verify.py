@@ -77,12 +77,14 @@ def verify_workspace(ws: Workspace, verifier: Verifier = ssh_verifier) -> Verifi
     for role in status.roles:
         signoff = role.signoff
         report = RoleReport(
-            role.role, role.state, signoff,
+            role.role,
+            role.state,
+            signoff,
             where=str(ws.locate(signoff)) if signoff is not None else None,
             key=role.check.key if role.check is not None else None,
             problem=role.problem,
             holders=tuple(display_name(p) for p in people if role.role in p.roles),
-        )  # fmt: skip
+        )
         if role.state is SignoffState.STALE and signoff is not None:
             signed = signed_objects(ws, signoff)
             if signed.digests is None:
@@ -122,33 +124,50 @@ def _role_text(report: RoleReport) -> list[str]:
     if report.state is SignoffState.SIGNED and signoff is not None:
         key = f" with SSH key {report.key}" if report.key else ""
         if signoff.method is not None:
-            key += (f" in the web app as {signoff.web_user} after password and TOTP "
-                    f"(audit entry {(signoff.audit_entry or '')[:12]})")  # fmt: skip
-        return [f"{role}: signed by {_signer(signoff)} on {signoff.signed_at.date()}{key} "
-                f"({report.where})", *_attested_text(signoff)]  # fmt: skip
+            key += (
+                f" in the web app as {signoff.web_user} after password and TOTP "
+                f"(audit entry {(signoff.audit_entry or '')[:12]})"
+            )
+        return [
+            f"{role}: signed by {_signer(signoff)} on {signoff.signed_at.date()}{key} "
+            f"({report.where})",
+            *_attested_text(signoff),
+        ]
     if report.state is SignoffState.INVALID and signoff is not None:
-        return [f"{role}: invalid: the sign-off by {_signer(signoff)} on "
-                f"{signoff.signed_at.date()} ({report.where}) does not count: {report.problem}"]
+        return [
+            f"{role}: invalid: the sign-off by {_signer(signoff)} on "
+            f"{signoff.signed_at.date()} ({report.where}) does not count: {report.problem}"
+        ]
     if report.state is SignoffState.STALE and signoff is not None:
-        head = (f"{role}: stale: {_signer(signoff)} signed on {signoff.signed_at.date()} "
-                f"({report.where}), but the content changed since")  # fmt: skip
+        head = (
+            f"{role}: stale: {_signer(signoff)} signed on {signoff.signed_at.date()} "
+            f"({report.where}), but the content changed since"
+        )
         if report.changes is None:
             return [f"{head}; which records changed cannot be told: {report.changes_unknown}"]
         count = len(report.changes.keys)
-        return [f"{head}: {count} record{'s' if count != 1 else ''}",
-                *(f"  {line}" for line in _change_lines(report.changes, TEXT_CHANGE_LIMIT))]
-    who = (f"held by {', '.join(report.holders)} in sra.yaml" if report.holders
-           else "no one in sra.yaml `people` holds it")  # fmt: skip
-    return [f"{role}: missing: no sign-off by this role ({who}); sign with "
-            f"`sra signoff --role {role}`"]
+        return [
+            f"{head}: {count} record{'s' if count != 1 else ''}",
+            *(f"  {line}" for line in _change_lines(report.changes, TEXT_CHANGE_LIMIT)),
+        ]
+    who = (
+        f"held by {', '.join(report.holders)} in sra.yaml"
+        if report.holders
+        else "no one in sra.yaml `people` holds it"
+    )
+    return [
+        f"{role}: missing: no sign-off by this role ({who}); sign with `sra signoff --role {role}`"
+    ]
 
 
 def verification_text(result: Verification) -> str:
     """The report a person reads: one line per role, changes indented, a verdict last."""
     lines = [f"content {result.digest} ({result.records} records)"]
     if result.load_errors:
-        lines.append(f"note: {result.load_errors} error(s) found while loading (`sra validate`); "
-                     "values that failed validation count in the digest as written")  # fmt: skip
+        lines.append(
+            f"note: {result.load_errors} error(s) found while loading (`sra validate`); "
+            "values that failed validation count in the digest as written"
+        )
     for report in result.roles:
         lines += _role_text(report)
     if not result.roles:
@@ -157,8 +176,9 @@ def verification_text(result: Verification) -> str:
         lines.append("verified: every required role signed the current content")
     else:
         ok = sum(1 for report in result.roles if report.state is SignoffState.SIGNED)
-        lines.append(f"not verified: {ok} of {len(result.roles)} required roles signed the "
-                     "current content")  # fmt: skip
+        lines.append(
+            f"not verified: {ok} of {len(result.roles)} required roles signed the current content"
+        )
     return "\n".join(lines)
 
 
@@ -166,14 +186,19 @@ def _signoff_json(report: RoleReport) -> dict[str, Any] | None:
     signoff = report.signoff
     if signoff is None:
         return None
-    return {"name": signoff.name, "email": signoff.email,
-            "signed_at": signoff.signed_at.isoformat(), "digest": signoff.digest,
-            "location": report.where, "key": report.key,
-            "ssh_signed": bool(signoff.signature),
-            "method": signoff.method.value if signoff.method else None,
-            "web_user": signoff.web_user, "audit_entry": signoff.audit_entry,
-            "attested": None if signoff.attested is None
-            else signoff.attested.model_dump(mode="json")}  # fmt: skip
+    return {
+        "name": signoff.name,
+        "email": signoff.email,
+        "signed_at": signoff.signed_at.isoformat(),
+        "digest": signoff.digest,
+        "location": report.where,
+        "key": report.key,
+        "ssh_signed": bool(signoff.signature),
+        "method": signoff.method.value if signoff.method else None,
+        "web_user": signoff.web_user,
+        "audit_entry": signoff.audit_entry,
+        "attested": None if signoff.attested is None else signoff.attested.model_dump(mode="json"),
+    }
 
 
 def verification_json(result: Verification) -> str:
@@ -181,19 +206,28 @@ def verification_json(result: Verification) -> str:
     roles = []
     for report in result.roles:
         changes = report.changes
-        roles.append({
-            "role": report.role,
-            "state": report.state.value,
-            "signoff": _signoff_json(report),
-            "problem": report.problem,
-            "changes": None if changes is None else {
-                "added": list(changes.added), "removed": list(changes.removed),
-                "changed": list(changes.changed),
-            },
-            "changes_unknown": report.changes_unknown,
-            "holders": list(report.holders),
-        })  # fmt: skip
-    document = {"digest": result.digest, "records": result.records,
-                "complete": result.complete, "load_errors": result.load_errors,
-                "roles": roles}  # fmt: skip
+        roles.append(
+            {
+                "role": report.role,
+                "state": report.state.value,
+                "signoff": _signoff_json(report),
+                "problem": report.problem,
+                "changes": None
+                if changes is None
+                else {
+                    "added": list(changes.added),
+                    "removed": list(changes.removed),
+                    "changed": list(changes.changed),
+                },
+                "changes_unknown": report.changes_unknown,
+                "holders": list(report.holders),
+            }
+        )
+    document = {
+        "digest": result.digest,
+        "records": result.records,
+        "complete": result.complete,
+        "load_errors": result.load_errors,
+        "roles": roles,
+    }
     return json.dumps(document, indent=2, ensure_ascii=False)

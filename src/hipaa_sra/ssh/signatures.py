@@ -54,9 +54,7 @@ def ssh_keygen() -> str:
 
 
 def _run(args: list[str], stdin: bytes, timeout: float) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        args, input=stdin, capture_output=True, timeout=timeout, check=False
-    )
+    return subprocess.run(args, input=stdin, capture_output=True, timeout=timeout, check=False)
 
 
 def _last_line(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -80,9 +78,15 @@ def sign_payload(payload: bytes, key: Path, *, timeout: float = SIGN_TIMEOUT) ->
     return signature.strip() + "\n"
 
 
-def verify_signature(payload: bytes, signature: str, allowed_signers: Path, identity: str, *,
-                     at: datetime | None = None,
-                     timeout: float = VERIFY_TIMEOUT) -> SshVerdict:  # fmt: skip
+def verify_signature(
+    payload: bytes,
+    signature: str,
+    allowed_signers: Path,
+    identity: str,
+    *,
+    at: datetime | None = None,
+    timeout: float = VERIFY_TIMEOUT,
+) -> SshVerdict:
     """Check `signature` over `payload` for `identity` against an allowed-signers file.
 
     `at` is the moment the key must have been valid (the record's `signed_at`), as git
@@ -90,14 +94,28 @@ def verify_signature(payload: bytes, signature: str, allowed_signers: Path, iden
     sign-offs it made before; deleting its line revokes them.
     """
     if not allowed_signers.is_file():
-        return SshVerdict(False, f"the allowed-signers file {allowed_signers} does not exist "
-                                 "(`signoff.allowed_signers` in sra.yaml)")  # fmt: skip
+        return SshVerdict(
+            False,
+            f"the allowed-signers file {allowed_signers} does not exist "
+            "(`signoff.allowed_signers` in sra.yaml)",
+        )
     executable = ssh_keygen()
     with tempfile.TemporaryDirectory(prefix="sra-verify-") as tmp:
         sig_file = Path(tmp) / "signoff.sig"
         sig_file.write_text(signature.strip() + "\n", encoding="ascii", errors="replace")
-        args = [executable, "-Y", "verify", "-f", str(allowed_signers), "-I", identity,
-                "-n", NAMESPACE, "-s", str(sig_file)]  # fmt: skip
+        args = [
+            executable,
+            "-Y",
+            "verify",
+            "-f",
+            str(allowed_signers),
+            "-I",
+            identity,
+            "-n",
+            NAMESPACE,
+            "-s",
+            str(sig_file),
+        ]
         if at is not None:
             moment = at.astimezone(UTC) if at.tzinfo is not None else at
             args += ["-O", f"verify-time={moment.strftime('%Y%m%d%H%M%S')}Z"]

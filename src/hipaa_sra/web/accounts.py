@@ -37,16 +37,20 @@ def _account(user: User) -> Account:
     return account
 
 
-def invite(request: HttpRequest, *, username: str, email: str, person_id: str,
-           admin: bool) -> tuple[User, str]:  # fmt: skip
+def invite(
+    request: HttpRequest, *, username: str, email: str, person_id: str, admin: bool
+) -> tuple[User, str]:
     """Create an inactive account and its one-time invitation token (shown once)."""
     with transaction.atomic():
-        user = User.objects.create_user(username, email, None, is_active=False,
-                                        is_superuser=admin)  # fmt: skip
+        user = User.objects.create_user(username, email, None, is_active=False, is_superuser=admin)
         Account.objects.create(user=user, person_id=person_id)
         token = create_link(LinkPurpose.INVITE, user=user)
-        audit.record(request, "user.invited", object=f"user:{username}",
-                     detail={"person": person_id, "admin": admin, "email": email})  # fmt: skip
+        audit.record(
+            request,
+            "user.invited",
+            object=f"user:{username}",
+            detail={"person": person_id, "admin": admin, "email": email},
+        )
     return user, token
 
 
@@ -72,8 +76,12 @@ def link_person(request: HttpRequest, user: User, person_id: str) -> None:
     before = account.person_id
     account.person_id = person_id
     account.save(update_fields=["person_id"])
-    audit.record(request, "user.linked", object=f"user:{user.username}",
-                 detail={"from": before, "to": person_id})  # fmt: skip
+    audit.record(
+        request,
+        "user.linked",
+        object=f"user:{user.username}",
+        detail={"from": before, "to": person_id},
+    )
 
 
 def _other_active_admins(user: User) -> bool:
@@ -83,25 +91,31 @@ def _other_active_admins(user: User) -> bool:
 def set_active(request: HttpRequest, user: User, active: bool) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate an account."""
     if not active and user.is_superuser and not _other_active_admins(user):
-        raise AccountError("This is the only active administrator; make another user an "
-                           "administrator first.")  # fmt: skip
+        raise AccountError(
+            "This is the only active administrator; make another user an administrator first."
+        )
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
         _end_sessions(user)
-    audit.record(request, "user.activated" if active else "user.deactivated",
-                 object=f"user:{user.username}")  # fmt: skip
+    audit.record(
+        request, "user.activated" if active else "user.deactivated", object=f"user:{user.username}"
+    )
 
 
 def set_admin(request: HttpRequest, user: User, admin: bool) -> None:
     """Make the user an administrator, or no longer one."""
     if not admin and not _other_active_admins(user):
-        raise AccountError("This is the only active administrator; make another user an "
-                           "administrator first.")  # fmt: skip
+        raise AccountError(
+            "This is the only active administrator; make another user an administrator first."
+        )
     user.is_superuser = admin
     user.save(update_fields=["is_superuser"])
-    audit.record(request, "user.admin-granted" if admin else "user.admin-revoked",
-                 object=f"user:{user.username}")  # fmt: skip
+    audit.record(
+        request,
+        "user.admin-granted" if admin else "user.admin-revoked",
+        object=f"user:{user.username}",
+    )
 
 
 def reset_user_mfa(request: HttpRequest, user: User) -> None:
@@ -116,8 +130,12 @@ def unlock(request: HttpRequest, user: User) -> int:
     from axes.utils import reset
 
     cleared = int(reset(username=user.username))
-    audit.record(request, "user.unlocked", object=f"user:{user.username}",
-                 detail={"failures_cleared": cleared})  # fmt: skip
+    audit.record(
+        request,
+        "user.unlocked",
+        object=f"user:{user.username}",
+        detail={"failures_cleared": cleared},
+    )
     return cleared
 
 
@@ -126,8 +144,11 @@ def _end_sessions(user: User) -> None:
     from django.contrib.sessions.models import Session
 
     key = str(user.pk)
-    stale = [session.pk for session in Session.objects.iterator()
-             if session.get_decoded().get("_auth_user_id") == key]  # fmt: skip
+    stale = [
+        session.pk
+        for session in Session.objects.iterator()
+        if session.get_decoded().get("_auth_user_id") == key
+    ]
     Session.objects.filter(pk__in=stale).delete()
 
 
@@ -137,6 +158,7 @@ def user_rows(names: dict[str, str]) -> list[UserRow]:
     for user in User.objects.order_by("username").select_related("sra_account"):
         account = getattr(user, "sra_account", None)
         person = account.person_id if account is not None else ""
-        rows.append(UserRow(user, person, names.get(person) if person else None,
-                            has_confirmed_totp(user)))  # fmt: skip
+        rows.append(
+            UserRow(user, person, names.get(person) if person else None, has_confirmed_totp(user))
+        )
     return rows

@@ -23,8 +23,10 @@ def configure(config: WebConfig) -> None:
 
     if settings.configured:
         if getattr(settings, "SRA_WEB_CONFIG", None) != config:
-            raise AlreadyConfigured("the web app is already configured in this process "
-                                    "with another workspace or database")  # fmt: skip
+            raise AlreadyConfigured(
+                "the web app is already configured in this process "
+                "with another workspace or database"
+            )
         return
     settings.configure(**build_settings(config))
     django.setup()

@@ -28,14 +28,25 @@ GENESIS = "0" * 64
 APPEND_ATTEMPTS = 5
 """A concurrent append can take the same place in the chain; the loser retries."""
 
-CSV_FIELDS = ("seq", "at", "actor", "person_id", "action", "object", "detail", "ip",
-              "prev_hash", "entry_hash")  # fmt: skip
+CSV_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "person_id",
+    "action",
+    "object",
+    "detail",
+    "ip",
+    "prev_hash",
+    "entry_hash",
+)
 
 
 def canonical_detail(detail: dict[str, Any] | None) -> str:
     """`detail` as the canonical JSON stored and hashed."""
-    return json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)  # fmt: skip
+    return json.dumps(
+        detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
 
 
 def _timestamp(at: datetime) -> str:
@@ -44,8 +55,17 @@ def _timestamp(at: datetime) -> str:
 
 def entry_hash(entry: AuditEntry) -> str:
     """The hash an entry must carry, from its fields and `prev_hash`."""
-    fields = [str(entry.seq), _timestamp(entry.at), entry.actor, entry.person_id, entry.action,
-              entry.object, entry.detail, entry.ip, entry.prev_hash]  # fmt: skip
+    fields = [
+        str(entry.seq),
+        _timestamp(entry.at),
+        entry.actor,
+        entry.person_id,
+        entry.action,
+        entry.object,
+        entry.detail,
+        entry.ip,
+        entry.prev_hash,
+    ]
     payload = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(b"hipaa-sra-audit-v1\n" + payload.encode("utf-8")).hexdigest()
 
@@ -56,8 +76,12 @@ def _who(subject: HttpRequest | AbstractBaseUser | AnonymousUser | None) -> tupl
 
     request = subject if isinstance(subject, HttpRequest) else None
     user: AbstractBaseUser | AnonymousUser | None = (
-        getattr(request, "user", None) if request is not None
-        else subject if not isinstance(subject, HttpRequest) else None)  # fmt: skip
+        getattr(request, "user", None)
+        if request is not None
+        else subject
+        if not isinstance(subject, HttpRequest)
+        else None
+    )
     name, person = "", ""
     if user is not None and user.is_authenticated:
         name = user.get_username()
@@ -81,9 +105,14 @@ def _serialise_appends() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
 
 
-def record(subject: HttpRequest | AbstractBaseUser | AnonymousUser | None, action: str, *,
-           object: str = "", detail: dict[str, Any] | None = None,
-           actor: str | None = None) -> AuditEntry:  # fmt: skip
+def record(
+    subject: HttpRequest | AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    *,
+    object: str = "",
+    detail: dict[str, Any] | None = None,
+    actor: str | None = None,
+) -> AuditEntry:
     """Append an entry: who (`subject`'s user, or `actor` when named), did what, to what."""
     name, person, ip = _who(subject)
     if actor is not None:
@@ -132,19 +161,26 @@ class ChainStatus:
 
 def verify_chain(entries: Iterable[AuditEntry] | None = None) -> ChainStatus:
     """Check every entry's hash and link, in order; report the first that does not hold."""
-    rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator(
-        chunk_size=2000)
+    rows = (
+        entries
+        if entries is not None
+        else AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
+    )
     previous, expected_seq, count = GENESIS, 1, 0
     for entry in rows:
         count += 1
         if entry.seq != expected_seq:
-            return ChainStatus(count, entry.seq,
-                               f"entry #{expected_seq} is missing (next is #{entry.seq})")
+            return ChainStatus(
+                count, entry.seq, f"entry #{expected_seq} is missing (next is #{entry.seq})"
+            )
         if entry.prev_hash != previous:
             return ChainStatus(count, entry.seq, "does not link to the entry before it")
         if entry_hash(entry) != entry.entry_hash:
-            return ChainStatus(count, entry.seq, "was changed after it was written "
-                                                 "(its hash does not match its contents)")
+            return ChainStatus(
+                count,
+                entry.seq,
+                "was changed after it was written (its hash does not match its contents)",
+            )
         previous, expected_seq = entry.entry_hash, expected_seq + 1
     return ChainStatus(count)
 
@@ -163,9 +199,20 @@ def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
     writer.writerow(CSV_FIELDS)
     yield flush()
     for entry in entries:
-        writer.writerow([entry.seq, _timestamp(entry.at), _safe(entry.actor), entry.person_id,
-                         entry.action, _safe(entry.object), entry.detail, entry.ip,
-                         entry.prev_hash, entry.entry_hash])  # fmt: skip
+        writer.writerow(
+            [
+                entry.seq,
+                _timestamp(entry.at),
+                _safe(entry.actor),
+                entry.person_id,
+                entry.action,
+                _safe(entry.object),
+                entry.detail,
+                entry.ip,
+                entry.prev_hash,
+                entry.entry_hash,
+            ]
+        )
         yield flush()
 
 

@@ -129,8 +129,11 @@ def merged(specs: Sequence[FieldSpec], data: Any, values: Mapping[str, str]) -> 
     return record
 
 
-def make_form(specs: Sequence[FieldSpec], data: Mapping[str, Any] | None = None,
-              initial_values: Mapping[str, str] | None = None) -> forms.Form:  # fmt: skip
+def make_form(
+    specs: Sequence[FieldSpec],
+    data: Mapping[str, Any] | None = None,
+    initial_values: Mapping[str, str] | None = None,
+) -> forms.Form:
     """A form of text fields (the model checks the values, in the loader's words)."""
     form = forms.Form(data=data, initial=dict(initial_values) if initial_values else None)
     form.fields["digest"] = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -149,19 +152,27 @@ def make_form(specs: Sequence[FieldSpec], data: Mapping[str, Any] | None = None,
             widget = forms.Select(choices=[("", "—"), *((c, c) for c in options)], attrs=attrs)
         else:
             widget = forms.TextInput(attrs=attrs)
-        form.fields[spec.name] = forms.CharField(label=spec.label, required=False, strip=False,
-                                                 widget=widget, help_text=spec.help)  # fmt: skip
+        form.fields[spec.name] = forms.CharField(
+            label=spec.label, required=False, strip=False, widget=widget, help_text=spec.help
+        )
     return form
 
 
-def show_problems(form: forms.Form, specs: Sequence[FieldSpec], kind: str,
-                  record: Mapping[str, Any]) -> bool:  # fmt: skip
+def show_problems(
+    form: forms.Form, specs: Sequence[FieldSpec], kind: str, record: Mapping[str, Any]
+) -> bool:
     """Put the loader's problems with `record` beside their fields; True if there were any."""
     by_path: dict[tuple[str | int, ...], str] = {spec.path: spec.name for spec in specs}
     problems = field_problems(kind, record)
     for problem in problems:
-        name = next((by_path[problem.path[:n]] for n in range(len(problem.path), 0, -1)
-                     if problem.path[:n] in by_path), None)  # fmt: skip
+        name = next(
+            (
+                by_path[problem.path[:n]]
+                for n in range(len(problem.path), 0, -1)
+                if problem.path[:n] in by_path
+            ),
+            None,
+        )
         form.add_error(name, problem.message)
     return bool(problems)
 
@@ -176,13 +187,20 @@ class Conflict:
     """The record's digest now: the form carries it, so saving again is a decision."""
 
 
-def conflict_of(error: RecordChanged, specs: Sequence[FieldSpec],
-                typed: Mapping[str, str]) -> Conflict:  # fmt: skip
+def conflict_of(
+    error: RecordChanged, specs: Sequence[FieldSpec], typed: Mapping[str, str]
+) -> Conflict:
     """Their version beside what was typed, for each field of the form."""
     state = record_state(workspace_root(), error.ref)
     data = state.data if state is not None else None
-    rows = [{"label": spec.label, "theirs": display(_get(data, spec.path), spec.shape),
-             "yours": typed.get(spec.name, "").replace("\r\n", "\n")} for spec in specs]
+    rows = [
+        {
+            "label": spec.label,
+            "theirs": display(_get(data, spec.path), spec.shape),
+            "yours": typed.get(spec.name, "").replace("\r\n", "\n"),
+        }
+        for spec in specs
+    ]
     for row in rows:
         # Compared as the record would hold them: a browser's line breaks and edge spaces
         # are not a difference.
@@ -200,14 +218,25 @@ class Saved:
     conflict: RecordChanged | None = None
 
 
-def save(request: HttpRequest, changes: Sequence[Change], *, action: str, object: str,
-         expected: Mapping[Ref, str | None] | None = None,
-         new_files: Mapping[str, bytes] | None = None,
-         detail: Mapping[str, Any] | None = None) -> Saved:  # fmt: skip
+def save(
+    request: HttpRequest,
+    changes: Sequence[Change],
+    *,
+    action: str,
+    object: str,
+    expected: Mapping[Ref, str | None] | None = None,
+    new_files: Mapping[str, bytes] | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> Saved:
     """Write `changes` through the editing path as the signed-in person; audit what happened."""
     try:
-        result = apply_changes(workspace_root(), changes, expected_records=expected,
-                               new_files=new_files, commit=author(request))  # fmt: skip
+        result = apply_changes(
+            workspace_root(),
+            changes,
+            expected_records=expected,
+            new_files=new_files,
+            commit=author(request),
+        )
     except RecordChanged as exc:
         audit.record(request, f"{action}.conflict", object=object, detail={"problem": str(exc)})
         return Saved(conflict=exc)
@@ -215,11 +244,19 @@ def save(request: HttpRequest, changes: Sequence[Change], *, action: str, object
         return Saved(problems=(exc.summary, *exc.problems))
     except (LockTimeout, WriteConflict, WriteError) as exc:
         return Saved(problems=(str(exc),))
-    audit.record(request, action, object=object, detail={
-        **(detail or {}), "changes": list(result.changes), "commit": result.commit,
-        "files": [path.relative_to(workspace_root().absolute()).as_posix()
-                  for path in result.files],
-    })  # fmt: skip
+    audit.record(
+        request,
+        action,
+        object=object,
+        detail={
+            **(detail or {}),
+            "changes": list(result.changes),
+            "commit": result.commit,
+            "files": [
+                path.relative_to(workspace_root().absolute()).as_posix() for path in result.files
+            ],
+        },
+    )
     return Saved(result=result)
 
 

@@ -13,34 +13,49 @@ class CodeForm(forms.Form):
     """A six-digit authenticator code or a backup code."""
 
     code = forms.CharField(
-        label="Code", max_length=32, strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        label="Code",
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
         help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
-    )  # fmt: skip
+    )
 
 
 class EnrolForm(forms.Form):
     """The first code from the newly added authenticator, proving it was set up."""
 
     code = forms.CharField(
-        label="Code from your authenticator app", max_length=16, strip=True,
+        label="Code from your authenticator app",
+        max_length=16,
+        strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
 
 
 class NewAccountForm(forms.Form):
     """User name, email and a strong password for a new account."""
 
-    username = forms.CharField(label="User name", max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    email = forms.EmailField(label="Email", required=False,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password1 = forms.CharField(label="Password", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label="Password again", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    username = forms.CharField(
+        label="User name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        label="Email", required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,8 +79,9 @@ class NewAccountForm(forms.Form):
         if one and two and one != two:
             self.add_error("password2", "The two passwords differ.")
         elif one:
-            probe = self.existing or User(username=data.get("username", ""),
-                                          email=data.get("email", ""))  # fmt: skip
+            probe = self.existing or User(
+                username=data.get("username", ""), email=data.get("email", "")
+            )
             try:
                 password_validation.validate_password(one, probe)
             except forms.ValidationError as exc:
@@ -76,11 +92,17 @@ class NewAccountForm(forms.Form):
 class ReauthForm(forms.Form):
     """Password and code again, for a step that must prove who is at the keyboard."""
 
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password", "autofocus": True}))
-    code = forms.CharField(label="Code from your authenticator app", max_length=16, strip=True,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                                         "inputmode": "numeric"}))  # fmt: skip
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 def person_choices(people: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -93,8 +115,11 @@ class InviteForm(forms.Form):
 
     username = forms.CharField(label="User name", max_length=150)
     email = forms.EmailField(label="Email", required=False)
-    person = forms.ChoiceField(label="Person in sra.yaml", required=False,
-                               help_text="Permissions follow this person's roles.")
+    person = forms.ChoiceField(
+        label="Person in sra.yaml",
+        required=False,
+        help_text="Permissions follow this person's roles.",
+    )
     admin = forms.BooleanField(label="Administrator (users and audit trail)", required=False)
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:

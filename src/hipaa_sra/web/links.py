@@ -28,9 +28,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_link(purpose: LinkPurpose, *, user: AbstractBaseUser | None = None,
-                now: datetime | None = None,
-                lifetime: timedelta = LINK_LIFETIME) -> str:  # fmt: skip
+def create_link(
+    purpose: LinkPurpose,
+    *,
+    user: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+    lifetime: timedelta = LINK_LIFETIME,
+) -> str:
     """A new link's token (shown once); any earlier unused link of the same kind is voided."""
     moment = now or datetime.now(UTC)
     token = secrets.token_urlsafe(32)
@@ -39,13 +43,19 @@ def create_link(purpose: LinkPurpose, *, user: AbstractBaseUser | None = None,
         if user is not None:
             earlier = earlier.filter(user=user)
         earlier.update(used_at=moment)
-        OneTimeLink.objects.create(purpose=purpose, token_hash=token_hash(token), user=user,
-                                   created_at=moment, expires_at=moment + lifetime)  # fmt: skip
+        OneTimeLink.objects.create(
+            purpose=purpose,
+            token_hash=token_hash(token),
+            user=user,
+            created_at=moment,
+            expires_at=moment + lifetime,
+        )
     return token
 
 
-def find_link(token: str, purpose: LinkPurpose,
-              now: datetime | None = None) -> OneTimeLink | LinkProblem:  # fmt: skip
+def find_link(
+    token: str, purpose: LinkPurpose, now: datetime | None = None
+) -> OneTimeLink | LinkProblem:
     """The usable link for `token`, or why there is none."""
     link = OneTimeLink.objects.filter(token_hash=token_hash(token), purpose=purpose).first()
     if link is None:

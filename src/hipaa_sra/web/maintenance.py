@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from .audit import ChainStatus
 
 
-def open_database(workspace: Path | None, database_url: str | None, *,
-                  create: bool = True) -> None:  # fmt: skip
+def open_database(workspace: Path | None, database_url: str | None, *, create: bool = True) -> None:
     """Configure the app for the workspace's database, migrated.
 
     With `create=False` (verifying, not serving) an embedded database that does not exist
@@ -26,8 +25,10 @@ def open_database(workspace: Path | None, database_url: str | None, *,
         root = find_workspace(workspace).resolve()
         stored = WebConfig(workspace=root, secret_key="").sqlite_path
         if not stored.exists():
-            raise ServeError(f"{stored}: no audit trail here; `sra serve` starts one on its "
-                             "first start (or give --database-url)")  # fmt: skip
+            raise ServeError(
+                f"{stored}: no audit trail here; `sra serve` starts one on its "
+                "first start (or give --database-url)"
+            )
     configure(build_config(ServeOptions(workspace=workspace, database_url=database_url)))
     prepare_database()
 
@@ -54,5 +55,8 @@ def deploy_check(options: ServeOptions) -> list[str]:
 
     configure(build_config(options))
     messages = checks.run_checks(include_deployment_checks=True)
-    return [str(message) for message in messages
-            if message.level >= checks.WARNING and not message.is_silenced()]  # fmt: skip
+    return [
+        str(message)
+        for message in messages
+        if message.level >= checks.WARNING and not message.is_silenced()
+    ]

@@ -19,12 +19,13 @@ class Account(models.Model):
     """What the app knows about a user beyond Django's: the person they are in sra.yaml."""
 
     user: models.OneToOneField[User, User] = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sra_account")
-    person_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True,
-                                                             default="")  # fmt: skip
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sra_account"
+    )
+    person_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
     """Id of the person in sra.yaml `people`; empty: not linked (read-only)."""
-    reauthenticated_at: models.DateTimeField[datetime | None, datetime | None] = \
+    reauthenticated_at: models.DateTimeField[datetime | None, datetime | None] = (
         models.DateTimeField(null=True, blank=True)
+    )
     """Last time the user re-entered password and code (sign-off needs it within minutes)."""
 
     def __str__(self) -> str:
@@ -41,17 +42,19 @@ class LinkPurpose(models.TextChoices):
 class OneTimeLink(models.Model):
     """A setup or invitation link: only the token's hash is stored; used once, then void."""
 
-    purpose: models.CharField[str, str] = models.CharField(max_length=16,
-                                                           choices=LinkPurpose.choices)
+    purpose: models.CharField[str, str] = models.CharField(
+        max_length=16, choices=LinkPurpose.choices
+    )
     token_hash: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
     user: models.ForeignKey[User | None, User | None] = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     """The invited user (None for the setup link, which creates one)."""
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
     expires_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
     used_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
-        null=True, blank=True)
+        null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.purpose} link, expires {self.expires_at:%Y-%m-%d %H:%M}"
@@ -84,8 +87,7 @@ class AuditEntry(models.Model):
     at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
     actor: models.CharField[str, str] = models.CharField(max_length=150, blank=True, default="")
     """User name at the time (kept as text: the trail outlives accounts)."""
-    person_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True,
-                                                             default="")  # fmt: skip
+    person_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
     action: models.CharField[str, str] = models.CharField(max_length=64)
     object: models.CharField[str, str] = models.CharField(max_length=500, blank=True, default="")
     detail: models.TextField[str, str] = models.TextField(blank=True, default="{}")

@@ -45,6 +45,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        nav.append({"label": label, "url": url,
-                    "current": current == name or (current or "").startswith(name + "-")})
+        nav.append(
+            {
+                "label": label,
+                "url": url,
+                "current": current == name or (current or "").startswith(name + "-"),
+            }
+        )
     return {"nav": nav, "permissions": {p.value for p in granted}}

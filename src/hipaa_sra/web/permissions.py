@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
     from ..model import Manifest, Person
 
-APPROVING_ROLES = frozenset({"compliance-officer", "privacy-officer", "security-officer",
-                             "security-lead"})  # fmt: skip
+APPROVING_ROLES = frozenset(
+    {"compliance-officer", "privacy-officer", "security-officer", "security-lead"}
+)
 """Roles that may accept risks and approve waivers besides the sign-off roles."""
 
 ACCESS_ATTRIBUTE = "sra_access"
@@ -66,8 +67,9 @@ def person_of(manifest: Manifest | None, person_id: str | None) -> Person | None
     return next((p for p in manifest.people if p.id == person_id), None)
 
 
-def permissions_for(*, is_admin: bool, person: Person | None,
-                    manifest: Manifest | None) -> frozenset[Permission]:  # fmt: skip
+def permissions_for(
+    *, is_admin: bool, person: Person | None, manifest: Manifest | None
+) -> frozenset[Permission]:
     """The permissions of an active, MFA-verified user: the one place roles map to them."""
     granted = {Permission.READ}
     if is_admin:
@@ -95,8 +97,9 @@ def user_permissions(request: HttpRequest) -> frozenset[Permission]:
 
         manifest = current_workspace(request).manifest
         person = person_of(manifest, linked_person_id(user))
-        granted = permissions_for(is_admin=bool(getattr(user, "is_superuser", False)),
-                                  person=person, manifest=manifest)  # fmt: skip
+        granted = permissions_for(
+            is_admin=bool(getattr(user, "is_superuser", False)), person=person, manifest=manifest
+        )
     request._sra_permissions = granted  # type: ignore[attr-defined]
     return granted
 

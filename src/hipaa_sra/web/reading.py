@@ -70,7 +70,14 @@ def report_inputs(request: HttpRequest) -> ReportInputs:
 
     def build(ws: Workspace) -> ReportInputs:
         matrix = usable_matrix(ws)  # None: the loader reports it; the sections say so
-        return ReportInputs(ws=ws, today=day, facts=shared, matrix=matrix, lint=report,
-                            verification=checked, history=None)  # fmt: skip
+        return ReportInputs(
+            ws=ws,
+            today=day,
+            facts=shared,
+            matrix=matrix,
+            lint=report,
+            verification=checked,
+            history=None,
+        )
 
     return version.derived(("report-inputs", day), build)

@@ -18,7 +18,12 @@ class ShownTable:
 def shown_tables(section: Section) -> list[ShownTable]:
     """The section's tables, each cut to the rows its section shows."""
     return [
-        ShownTable(table, tuple(tuple(c if isinstance(c, Cell) else Cell(c) for c in row)
-                                for row in table.rows[: table.shown]))
+        ShownTable(
+            table,
+            tuple(
+                tuple(c if isinstance(c, Cell) else Cell(c) for c in row)
+                for row in table.rows[: table.shown]
+            ),
+        )
         for table in section.tables
-    ]  # fmt: skip
+    ]

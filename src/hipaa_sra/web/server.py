@@ -46,17 +46,23 @@ def build_config(options: ServeOptions) -> WebConfig:
     hosts.discard("::")
     _check_url(options.database_url)
     return WebConfig(
-        workspace=root, secret_key=key, database_url=options.database_url,
-        today=options.today, allowed_hosts=tuple(sorted(hosts)),
-        behind_tls_proxy=options.behind_tls_proxy, idle_timeout=options.idle_timeout,
-    )  # fmt: skip
+        workspace=root,
+        secret_key=key,
+        database_url=options.database_url,
+        today=options.today,
+        allowed_hosts=tuple(sorted(hosts)),
+        behind_tls_proxy=options.behind_tls_proxy,
+        idle_timeout=options.idle_timeout,
+    )
 
 
 def _check_url(url: str | None) -> None:
     if url and not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-        raise ServeError(f"--database-url {url.split('://')[0]}://...: unsupported database; "
-                         "expected postgresql://user@host:5432/name (or leave it out for the "
-                         "embedded SQLite database)")  # fmt: skip
+        raise ServeError(
+            f"--database-url {url.split('://')[0]}://...: unsupported database; "
+            "expected postgresql://user@host:5432/name (or leave it out for the "
+            "embedded SQLite database)"
+        )
 
 
 def prepare_database() -> None:
@@ -111,8 +117,10 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
-        raise ServeError(f"{host}:{port}: cannot listen there: {exc.strerror or exc}; "
-                         "choose another --port or --host") from None  # fmt: skip
+        raise ServeError(
+            f"{host}:{port}: cannot listen there: {exc.strerror or exc}; "
+            "choose another --port or --host"
+        ) from None
     sock.listen(1024)
     return sock
 
@@ -127,8 +135,9 @@ def run(config: WebConfig, sock: socket.socket, threads: int = 8) -> None:
     proxy: dict[str, object] = {}
     if config.behind_tls_proxy:
         # Only the proxy on this host may say which client and scheme a request came from.
-        proxy = {"trusted_proxy": "127.0.0.1",
-                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-                 "clear_untrusted_proxy_headers": True}  # fmt: skip
-    waitress.serve(app, sockets=[sock], threads=threads, ident="hipaa-sra", _quiet=True,
-                   **proxy)  # fmt: skip
+        proxy = {
+            "trusted_proxy": "127.0.0.1",
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    waitress.serve(app, sockets=[sock], threads=threads, ident="hipaa-sra", _quiet=True, **proxy)

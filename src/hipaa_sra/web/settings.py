@@ -17,8 +17,9 @@ def database_settings(config: WebConfig) -> dict[str, Any]:
     if config.database_url:
         import dj_database_url
 
-        db = dict(dj_database_url.parse(config.database_url, conn_max_age=60,
-                                        conn_health_checks=True))  # fmt: skip
+        db = dict(
+            dj_database_url.parse(config.database_url, conn_max_age=60, conn_health_checks=True)
+        )
         db.setdefault("TEST", {})
         return db
     return {
@@ -26,8 +27,11 @@ def database_settings(config: WebConfig) -> dict[str, Any]:
         "NAME": str(config.sqlite_path),
         # IMMEDIATE: a writer takes the lock when its transaction starts, so two requests
         # never deadlock upgrading read locks; WAL lets pages read while one writes.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 
 
@@ -75,17 +79,21 @@ def build_settings(config: WebConfig) -> dict[str, Any]:
             "axes.backends.AxesStandaloneBackend",
             "django.contrib.auth.backends.ModelBackend",
         ],
-        "TEMPLATES": [{
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "DIRS": [],
-            "APP_DIRS": True,
-            "OPTIONS": {"context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "hipaa_sra.web.navigation.navigation",
-            ]},
-        }],
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                        "hipaa_sra.web.navigation.navigation",
+                    ]
+                },
+            }
+        ],
         "DATABASES": {"default": database_settings(config)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
@@ -103,10 +111,11 @@ def build_settings(config: WebConfig) -> dict[str, Any]:
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "dashboard",
         "AUTH_PASSWORD_VALIDATORS": [
-            {"NAME": "django.contrib.auth.password_validation."
-                     "UserAttributeSimilarityValidator"},
-            {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-             "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+            {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+            {
+                "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+            },
             {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
             {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
         ],
@@ -151,7 +160,8 @@ def build_settings(config: WebConfig) -> dict[str, Any]:
     if https:
         # Trusted only behind a proxy that sets it: otherwise a client could claim https.
         settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
-        settings["CSRF_TRUSTED_ORIGINS"] = [f"https://{host}" for host in config.allowed_hosts
-                                            if not host.startswith((".", "*"))]  # fmt: skip
+        settings["CSRF_TRUSTED_ORIGINS"] = [
+            f"https://{host}" for host in config.allowed_hosts if not host.startswith((".", "*"))
+        ]
     settings.update(config.extra_settings)
     return settings

@@ -23,14 +23,20 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
         audit.record(request, "logout", actor=user.get_username())
 
 
-def _login_failed(sender: Any, credentials: dict[str, Any],
-                  request: HttpRequest | None = None, **kwargs: Any) -> None:  # fmt: skip
-    audit.record(request, "login.failed", actor=str(credentials.get("username", ""))[:150],
-                 detail={"step": "password"})  # fmt: skip
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    audit.record(
+        request,
+        "login.failed",
+        actor=str(credentials.get("username", ""))[:150],
+        detail={"step": "password"},
+    )
 
 
-def _locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
-                **kwargs: Any) -> None:  # fmt: skip
+def _locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
     audit.record(request, "login.locked-out", actor=str(username or "")[:150])
 
 

@@ -38,17 +38,24 @@ def check_signoff_proof(signoff: Signoff) -> ProofCheck:
     entry = AuditEntry.objects.filter(entry_hash=signoff.audit_entry or "").first()
     who = f"the {signoff.role} sign-off by {signoff.web_user} on {signoff.signed_at.date()}"
     if entry is None:
-        return ProofCheck(signoff, f"{who} names audit entry {signoff.audit_entry}, which is "
-                                   "not in this trail")  # fmt: skip
+        return ProofCheck(
+            signoff, f"{who} names audit entry {signoff.audit_entry}, which is not in this trail"
+        )
     if entry.action != "reauthenticated" or entry.actor != signoff.web_user:
-        return ProofCheck(signoff, f"{who} names audit entry #{entry.seq}, which records "
-                                   f"`{entry.action}` by {entry.actor or 'no one'}, not the "
-                                   "signer's re-authentication")  # fmt: skip
+        return ProofCheck(
+            signoff,
+            f"{who} names audit entry #{entry.seq}, which records "
+            f"`{entry.action}` by {entry.actor or 'no one'}, not the "
+            "signer's re-authentication",
+        )
     signed = _moment(signoff.signed_at)
     if not signed - REAUTH_WINDOW - CLOCK_SLACK <= entry.at <= signed + CLOCK_SLACK:
-        return ProofCheck(signoff, f"{who} names the re-authentication of "
-                                   f"{entry.at:%Y-%m-%d %H:%M:%S} UTC (entry #{entry.seq}), "
-                                   "not one within five minutes before signing")  # fmt: skip
+        return ProofCheck(
+            signoff,
+            f"{who} names the re-authentication of "
+            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC (entry #{entry.seq}), "
+            "not one within five minutes before signing",
+        )
     return ProofCheck(signoff)
 
 

@@ -21,14 +21,18 @@ class StateError(SraError):
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
     """Run git in `root`; None when git is missing or `root` is not in a work tree."""
     try:
-        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root,
-                                capture_output=True, text=True, check=False)  # fmt: skip
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     except OSError:
         return None
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return None
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
 
 
 def check_not_tracked(root: Path) -> None:
@@ -37,15 +41,19 @@ def check_not_tracked(root: Path) -> None:
     if tracked is None:
         return  # not in git: nothing could commit it
     if tracked.stdout.strip():
-        raise StateError(f"{root / DATA_DIR}: is tracked by git (it holds the secret key and "
-                         f"the user database); run `git rm -r --cached {root / DATA_DIR}`, add "
-                         f"`{DATA_DIR}/` to {root / '.gitignore'} and commit")  # fmt: skip
+        raise StateError(
+            f"{root / DATA_DIR}: is tracked by git (it holds the secret key and "
+            f"the user database); run `git rm -r --cached {root / DATA_DIR}`, add "
+            f"`{DATA_DIR}/` to {root / '.gitignore'} and commit"
+        )
     probe = f"{DATA_DIR}/{SECRET_KEY_FILE}"
     ignored = _git(root, "check-ignore", "-q", "--no-index", probe)
     if ignored is not None and ignored.returncode != 0:
-        raise StateError(f"{root / '.gitignore'}: does not ignore {DATA_DIR}/, where the web "
-                         "app keeps its secret key and user database; add the line "
-                         f"`{DATA_DIR}/` to it (sra init writes it for new workspaces)")
+        raise StateError(
+            f"{root / '.gitignore'}: does not ignore {DATA_DIR}/, where the web "
+            "app keeps its secret key and user database; add the line "
+            f"`{DATA_DIR}/` to it (sra init writes it for new workspaces)"
+        )
 
 
 def ensure_state_dir(directory: Path) -> Path:
@@ -53,8 +61,9 @@ def ensure_state_dir(directory: Path) -> Path:
     try:
         directory.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise StateError(f"{directory}: cannot create the web app's state directory: "
-                         f"{exc.strerror or exc}") from None  # fmt: skip
+        raise StateError(
+            f"{directory}: cannot create the web app's state directory: {exc.strerror or exc}"
+        ) from None
     return directory
 
 
@@ -76,13 +85,17 @@ def _read_key(path: Path) -> str:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            raise StateError(f"{path}: mode {mode:04o} lets other users read the secret key; "
-                             f"run `chmod 600 {path}`")  # fmt: skip
+            raise StateError(
+                f"{path}: mode {mode:04o} lets other users read the secret key; "
+                f"run `chmod 600 {path}`"
+            )
         key = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise StateError(f"{path}: cannot read the secret key: {exc}") from None
     if len(key) < 50:
-        raise StateError(f"{path}: the secret key is too short ({len(key)} characters, at "
-                         "least 50 expected); delete the file to generate a new one (signs "
-                         "everyone out)")  # fmt: skip
+        raise StateError(
+            f"{path}: the secret key is too short ({len(key)} characters, at "
+            "least 50 expected); delete the file to generate a new one (signs "
+            "everyone out)"
+        )
     return key

@@ -34,8 +34,7 @@ AREAS: tuple[str, ...] = (
 """The modules of `hipaa_sra.web.views` whose `urlpatterns` are served, in order."""
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include(import_module(f"hipaa_sra.web.views.{area}").urlpatterns))
-    for area in AREAS
+    path("", include(import_module(f"hipaa_sra.web.views.{area}").urlpatterns)) for area in AREAS
 ]
 
 handler403 = "hipaa_sra.web.views.errors.forbidden_default"

@@ -45,8 +45,11 @@ def content_key(root: Path) -> str:
         except OSError:
             digest.update(b"\0missing\0" + os.fsencode(source.rel))
             continue
-        digest.update(f"\0{source.rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
-                      f"\0{st.st_ino}".encode("utf-8", "surrogateescape"))  # fmt: skip
+        digest.update(
+            f"\0{source.rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}".encode(
+                "utf-8", "surrogateescape"
+            )
+        )
     for stray in listing.strays:
         digest.update(f"\0stray\0{stray.code}\0{stray.shown}".encode("utf-8", "surrogateescape"))
     for error in listing.errors:
@@ -113,8 +116,11 @@ class WorkspaceVersion:
 
         paths = list(workspace_inputs(self.workspace))
         manifest = self.manifest
-        if manifest is not None and not manifest.is_unknown("signoff") \
-                and manifest.signoff.allowed_signers:  # fmt: skip
+        if (
+            manifest is not None
+            and not manifest.is_unknown("signoff")
+            and manifest.signoff.allowed_signers
+        ):
             paths.append(self.root / manifest.signoff.allowed_signers)
         files = [f for p in paths for f in (sorted(p.glob("*.tf")) if p.is_dir() else [p])]
         return tuple(_stat_key(f) for f in files)

@@ -31,8 +31,9 @@ def enclosing_workspace(path: Path) -> Path | None:
     return None
 
 
-def check_output(target: Path, writer: str, *, allowed: tuple[str, ...] = (),
-                 new_workspace: bool = False) -> None:  # fmt: skip
+def check_output(
+    target: Path, writer: str, *, allowed: tuple[str, ...] = (), new_workspace: bool = False
+) -> None:
     """Raise `OutputInWorkspace` when `writer` (e.g. `sra lint --output`) may not write `target`.
 
     `allowed` names the paths inside a workspace (relative to it, e.g. `.schema`) that this
@@ -49,13 +50,17 @@ def check_output(target: Path, writer: str, *, allowed: tuple[str, ...] = (),
         return
     shown = _shown(workspace)
     if new_workspace:
-        raise OutputInWorkspace(f"{target}: inside the workspace {shown}; {writer} creates a "
-                                "workspace only outside another one: choose a directory "
-                                "outside it")  # fmt: skip
+        raise OutputInWorkspace(
+            f"{target}: inside the workspace {shown}; {writer} creates a "
+            "workspace only outside another one: choose a directory "
+            "outside it"
+        )
     if allowed:
         places = " or ".join(f"{shown}{rel}/" for rel in allowed)
-        raise OutputInWorkspace(f"{target}: inside the workspace {shown}, where {writer} writes "
-                                f"only into {places}: choose that or a path outside it")
+        raise OutputInWorkspace(
+            f"{target}: inside the workspace {shown}, where {writer} writes "
+            f"only into {places}: choose that or a path outside it"
+        )
     raise OutputInWorkspace(
         f"{target}: inside the workspace {shown}, where {writer} never writes (only "
         f"{WORKSPACE_WRITERS} change a workspace): choose a path outside it"

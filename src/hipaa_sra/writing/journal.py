@@ -60,8 +60,10 @@ def _write_journal(root: Path, state: str, pairs: list[tuple[Path, Path]]) -> No
     names temporaries to delete, and any it loses to a power cut are deleted by age.
     """
     directory = state_dir(root)
-    files = [[temp.relative_to(root).as_posix(), target.relative_to(root).as_posix()]
-             for temp, target in pairs]  # fmt: skip
+    files = [
+        [temp.relative_to(root).as_posix(), target.relative_to(root).as_posix()]
+        for temp, target in pairs
+    ]
     body = {"version": _VERSION, "state": state, "files": files}
     staging = directory / f".{JOURNAL}.{secrets.token_hex(4)}"
     with open(staging, "w", encoding="utf-8") as handle:
@@ -88,7 +90,7 @@ def _write_temp(path: Path, data: bytes, mode: int) -> None:
         os.fchmod(fd, mode)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -121,8 +123,9 @@ def swap_in(root: Path, writes: Mapping[Path, tuple[bytes, str | None]]) -> None
     except OSError as exc:
         _unlink_all(temps)
         _drop_journal(root)
-        raise WriteError(f"cannot write: {exc.filename or ''}: {exc.strerror or exc}; "
-                         "nothing was changed") from None  # fmt: skip
+        raise WriteError(
+            f"cannot write: {exc.filename or ''}: {exc.strerror or exc}; nothing was changed"
+        ) from None
     for _, target in pairs:
         try:
             check_file_unchanged(target, writes[target][1])
@@ -135,8 +138,9 @@ def swap_in(root: Path, writes: Mapping[Path, tuple[bytes, str | None]]) -> None
     except OSError as exc:
         _unlink_all(temps)
         _drop_journal(root)
-        raise WriteError(f"cannot write the edit journal: {exc.strerror or exc}; nothing was "
-                         "changed") from None  # fmt: skip
+        raise WriteError(
+            f"cannot write the edit journal: {exc.strerror or exc}; nothing was changed"
+        ) from None
     _replace_all(root, pairs)
 
 
@@ -163,8 +167,10 @@ def _read_journal(root: Path) -> tuple[str, list[tuple[Path, Path]]] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise WriteError(f"{path}: cannot read the journal of an interrupted edit ({exc}); "
-                         "look at it, then delete it to go on") from None  # fmt: skip
+        raise WriteError(
+            f"{path}: cannot read the journal of an interrupted edit ({exc}); "
+            "look at it, then delete it to go on"
+        ) from None
     try:
         state = body["state"]
         pairs = [(root / temp, root / target) for temp, target in body["files"]]
@@ -174,8 +180,9 @@ def _read_journal(root: Path) -> tuple[str, list[tuple[Path, Path]]] | None:
     except (KeyError, TypeError, ValueError):
         inside = False
     if not inside:
-        raise WriteError(f"{path}: not a journal this version of sra wrote; look at it, then "
-                         "delete it to go on")  # fmt: skip
+        raise WriteError(
+            f"{path}: not a journal this version of sra wrote; look at it, then delete it to go on"
+        )
     return state, pairs
 
 

@@ -37,8 +37,9 @@ def state_dir(root: Path) -> Path:
         if not ignore.exists():
             ignore.write_text("# Lock and journal of `sra` edits; never committed.\n*\n")
     except OSError as exc:
-        raise WriteError(f"{directory}: cannot create the edit state directory: "
-                         f"{exc.strerror or exc}") from None  # fmt: skip
+        raise WriteError(
+            f"{directory}: cannot create the edit state directory: {exc.strerror or exc}"
+        ) from None
     return directory
 
 

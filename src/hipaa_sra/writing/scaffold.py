@@ -104,23 +104,29 @@ def conditional_decisions(entity_type: str) -> str:
     gets a not-applicable decision to confirm. Those they never bind (a business associate)
     need none: coverage already counts them not applicable.
     """
-    conditional = [citation for citation, binds in CONDITIONAL_ENTITY_TYPES.items()
-                   if entity_type in binds]  # fmt: skip
+    conditional = [
+        citation for citation, binds in CONDITIONAL_ENTITY_TYPES.items() if entity_type in binds
+    ]
     if not conditional:
         return ""
     lines = [_DECISIONS_NOTE]
     for citation in conditional:
-        rationale = (f"It {CONDITIONAL_SPECS[citation]}; the organization is not one "
-                     f"(pre-filled by sra init for a {entity_type}).")  # fmt: skip
-        lines.append(f"  - spec: {json.dumps(citation)}\n    decision: not-applicable\n"
-                     f"    rationale: {json.dumps(rationale)}\n")  # fmt: skip
+        rationale = (
+            f"It {CONDITIONAL_SPECS[citation]}; the organization is not one "
+            f"(pre-filled by sra init for a {entity_type})."
+        )
+        lines.append(
+            f"  - spec: {json.dumps(citation)}\n    decision: not-applicable\n"
+            f"    rationale: {json.dumps(rationale)}\n"
+        )
     return "".join(lines)
 
 
 def minimal_files(organization: str, entity_type: str = "covered-entity") -> dict[str, str]:
     """Relative path -> text of a minimal, valid, empty workspace."""
-    manifest = _MINIMAL_MANIFEST.format(organization=json.dumps(organization),
-                                        entity_type=entity_type)  # fmt: skip
+    manifest = _MINIMAL_MANIFEST.format(
+        organization=json.dumps(organization), entity_type=entity_type
+    )
     files = {MANIFEST_FILE: manifest + conditional_decisions(entity_type)}
     for kind in KINDS:
         if kind.name in _KIND_COMMENTS:
@@ -140,8 +146,7 @@ def starter_record(folder: str) -> str:
 def commented_example(folder: str) -> str:
     """The starter record as comments under a line saying how to use it."""
     lines = starter_record(folder).splitlines()
-    return (_EXAMPLE_NOTE + "".join(f"# {line}".rstrip() + "\n" for line in lines)
-            + "#\n")  # fmt: skip
+    return _EXAMPLE_NOTE + "".join(f"# {line}".rstrip() + "\n" for line in lines) + "#\n"
 
 
 def _walk(node: Traversable, prefix: PurePosixPath) -> dict[str, str]:
@@ -168,8 +173,11 @@ SAMPLES = "samples"
 def example_samples() -> dict[str, bytes]:
     """Relative path -> bytes of the example's sample data, written beside its YAML."""
     folder = resources.files("hipaa_sra") / "examples" / EXAMPLE / SAMPLES
-    return {f"{SAMPLES}/{child.name}": child.read_bytes()
-            for child in folder.iterdir() if child.is_file()}  # fmt: skip
+    return {
+        f"{SAMPLES}/{child.name}": child.read_bytes()
+        for child in folder.iterdir()
+        if child.is_file()
+    }
 
 
 INFRASTRUCTURE = "infrastructure"
@@ -179,8 +187,11 @@ INFRASTRUCTURE = "infrastructure"
 def example_infrastructure() -> dict[str, str]:
     """Relative path -> text of the example's infrastructure inputs (JSON, no schema line)."""
     folder = resources.files("hipaa_sra") / "examples" / EXAMPLE / INFRASTRUCTURE
-    return {f"{INFRASTRUCTURE}/{child.name}": child.read_text(encoding="utf-8")
-            for child in folder.iterdir() if child.name.endswith(".json")}  # fmt: skip
+    return {
+        f"{INFRASTRUCTURE}/{child.name}": child.read_text(encoding="utf-8")
+        for child in folder.iterdir()
+        if child.name.endswith(".json")
+    }
 
 
 GITIGNORE = """\
@@ -193,8 +204,9 @@ GITIGNORE = """\
 """The workspace's `.gitignore`, written by `sra init` unless one exists."""
 
 
-def init_workspace(target: Path, *, example: bool, organization: str,
-                   entity_type: str = "covered-entity") -> list[Path]:  # fmt: skip
+def init_workspace(
+    target: Path, *, example: bool, organization: str, entity_type: str = "covered-entity"
+) -> list[Path]:
     """Write a new workspace into `target`; refuse, writing nothing, if any file exists there."""
     files = example_files() if example else minimal_files(organization, entity_type)
     files = {rel: _with_header(PurePosixPath(rel), text) for rel, text in files.items()}

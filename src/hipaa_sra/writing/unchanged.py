@@ -30,8 +30,9 @@ def file_digest(path: Path) -> str | None:
 def check_unchanged(shown: object, expected: str | None, now: str | None) -> None:
     """Raise `WriteConflict` unless the digest `now` is the `expected` one (None: no file)."""
     if now != expected:
-        raise WriteConflict(f"{shown}: changed on disk since it was read; not writing (re-run "
-                            "to pick it up)")  # fmt: skip
+        raise WriteConflict(
+            f"{shown}: changed on disk since it was read; not writing (re-run to pick it up)"
+        )
 
 
 def check_file_unchanged(path: Path, expected: str | None) -> None:

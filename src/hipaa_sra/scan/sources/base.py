@@ -83,8 +83,11 @@ def _text_columns(series: pl.Series) -> list[pl.Series]:
             out.extend(_text_columns(child.alias(f"{series.name}.{child.name}")))
         return out
     if isinstance(dtype, pl.List | pl.Array):
-        inner = series.to_frame().select(pl.col(series.name).cast(pl.List(pl.String), strict=False)
-                                         .list.join(" ")).to_series()  # fmt: skip
+        inner = (
+            series.to_frame()
+            .select(pl.col(series.name).cast(pl.List(pl.String), strict=False).list.join(" "))
+            .to_series()
+        )
         return [inner]
     if dtype == pl.String:
         return [series]

@@ -13,8 +13,15 @@ import polars as pl
 
 from .base import Filters, Source, SourceError, Table, as_text
 
-FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-           ".parquet": "parquet", ".pq": "parquet"}  # fmt: skip
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 """File suffix -> format; other files in a folder are passed over."""
 
 _GLOB_CHARS = frozenset("*?[")
@@ -39,8 +46,14 @@ def _stem(name: str) -> str:
 class FileTable(Table):
     """One data file; its table name is the file name without extension."""
 
-    def __init__(self, name: str, location: str, fmt: str, filters: Filters,
-                 storage: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        location: str,
+        fmt: str,
+        filters: Filters,
+        storage: dict[str, Any] | None = None,
+    ) -> None:
         self.name = name
         self.location = location
         self.fmt = fmt
@@ -49,13 +62,18 @@ class FileTable(Table):
 
     def _lazy(self) -> pl.LazyFrame:
         if self.fmt in ("csv", "tsv"):
-            return pl.scan_csv(self.location, infer_schema=False,
-                               separator="\t" if self.fmt == "tsv" else ",",
-                               storage_options=self.storage, glob=False,
-                               raise_if_empty=False)  # fmt: skip
+            return pl.scan_csv(
+                self.location,
+                infer_schema=False,
+                separator="\t" if self.fmt == "tsv" else ",",
+                storage_options=self.storage,
+                glob=False,
+                raise_if_empty=False,
+            )
         if self.fmt == "jsonl":
-            return pl.scan_ndjson(self.location, infer_schema_length=10_000,
-                                  storage_options=self.storage)  # fmt: skip
+            return pl.scan_ndjson(
+                self.location, infer_schema_length=10_000, storage_options=self.storage
+            )
         return pl.scan_parquet(self.location, storage_options=self.storage, glob=False)
 
     def batches(self) -> Iterator[pl.DataFrame]:
@@ -78,14 +96,18 @@ class FileTable(Table):
         if "utf-8" in text.lower() or "utf8" in text.lower():
             line = _first_bad_utf8_line(self.location) if self.storage is None else None
             at = f"{where}:{line}" if line else where
-            return (f"{at}: not UTF-8 text (mixed or legacy encoding); expected UTF-8. "
-                    "Re-export the file as UTF-8 (for example `iconv -f latin1 -t utf-8`)")
+            return (
+                f"{at}: not UTF-8 text (mixed or legacy encoding); expected UTF-8. "
+                "Re-export the file as UTF-8 (for example `iconv -f latin1 -t utf-8`)"
+            )
         if self.fmt in ("csv", "tsv") and ("fields" in text or "quote" in text.lower()):
             found = _first_ragged_row(self.location, self.fmt) if self.storage is None else None
             if found:
                 line, got, want = found
-                return (f"{where}:{line}: malformed row: {got} fields where the header has "
-                        f"{want}; quote fields that contain the separator, or fix the row")
+                return (
+                    f"{where}:{line}: malformed row: {got} fields where the header has "
+                    f"{want}; quote fields that contain the separator, or fix the row"
+                )
             return f"{where}: malformed {self.fmt.upper()}: {text}"
         if self.fmt == "parquet":
             return f"{where}: not a readable Parquet file: {text}"
@@ -163,21 +185,30 @@ class FileSource(Source):
             matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
             files = [p for p in matches if p.is_file() and file_format(p.name)]
             if not files:
-                raise SourceError(f"{self.spec}: the pattern matches no CSV, TSV, JSON Lines "
-                                  "or Parquet file")  # fmt: skip
+                raise SourceError(
+                    f"{self.spec}: the pattern matches no CSV, TSV, JSON Lines or Parquet file"
+                )
             root = Path(_glob_root(str(path)))
             yield from (self._table(p, p.relative_to(root).as_posix()) for p in files)
         elif path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and file_format(p.name)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and file_format(p.name)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not files:
-                raise SourceError(f"{self.spec}: the folder holds no CSV, TSV, JSON Lines or "
-                                  "Parquet file")  # fmt: skip
+                raise SourceError(
+                    f"{self.spec}: the folder holds no CSV, TSV, JSON Lines or Parquet file"
+                )
             yield from (self._table(p, p.relative_to(path).as_posix()) for p in files)
         elif path.is_file():
             if file_format(path.name) is None:
-                raise SourceError(f"{self.spec}: not a file type sra scan reads; expected .csv, "
-                                  ".tsv, .jsonl, .ndjson, .parquet, or a SQLite database")
+                raise SourceError(
+                    f"{self.spec}: not a file type sra scan reads; expected .csv, "
+                    ".tsv, .jsonl, .ndjson, .parquet, or a SQLite database"
+                )
             yield self._table(path, path.name)
         elif path.exists():
             raise SourceError(f"{self.spec}: not a regular file or folder")
@@ -193,13 +224,15 @@ class FileSource(Source):
         try:
             import fsspec  # type: ignore[import-untyped]
         except ImportError:
-            raise SourceError(f"{self.label}: reading URLs needs fsspec and the filesystem's "
-                              "package; install them with `pip install 'hipaa-sra[remote]'`"
-                              ) from None  # fmt: skip
+            raise SourceError(
+                f"{self.label}: reading URLs needs fsspec and the filesystem's "
+                "package; install them with `pip install 'hipaa-sra[remote]'`"
+            ) from None
         try:
             fs, _, paths = fsspec.get_fs_token_paths(self.spec)
-            listed = [p for p in (fs.find(paths[0]) if fs.isdir(paths[0]) else paths)
-                      if file_format(p)]  # fmt: skip
+            listed = [
+                p for p in (fs.find(paths[0]) if fs.isdir(paths[0]) else paths) if file_format(p)
+            ]
         except (ImportError, ValueError) as exc:
             raise SourceError(f"{self.label}: {exc}") from None
         except OSError as exc:
@@ -211,8 +244,13 @@ class FileSource(Source):
             fmt = file_format(path)
             assert fmt is not None
             url = path if "://" in path else f"{protocol}://{path}"
-            yield FileTable(_stem(PurePosixPath(path).name), url, fmt, self.filters,
-                            storage=dict(fs.storage_options) or None)  # fmt: skip
+            yield FileTable(
+                _stem(PurePosixPath(path).name),
+                url,
+                fmt,
+                self.filters,
+                storage=dict(fs.storage_options) or None,
+            )
 
 
 def _glob_root(pattern: str) -> str:
@@ -222,4 +260,3 @@ def _glob_root(pattern: str) -> str:
             break
         parts.append(part)
     return str(Path(*parts)) if parts else "."
-

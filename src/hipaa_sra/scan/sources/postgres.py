@@ -53,32 +53,41 @@ class PostgresTable(Table):
         relation = sql.Identifier(self.schema, self.table)
         try:
             with conn.transaction():
-                columns = [str(row[0]) for row in
-                           conn.execute(_COLUMNS, (relation.as_string(conn),))]
+                columns = [
+                    str(row[0]) for row in conn.execute(_COLUMNS, (relation.as_string(conn),))
+                ]
                 casts = [sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns]
                 query = sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(casts), relation)
                 if filters.sample_percent is not None:
                     query += sql.SQL(" TABLESAMPLE SYSTEM ({})").format(
-                        sql.Literal(filters.sample_percent))
+                        sql.Literal(filters.sample_percent)
+                    )
                 if filters.max_rows is not None:
                     query += sql.SQL(" LIMIT {}").format(sql.Literal(filters.max_rows))
                 with conn.cursor(name="sra_scan") as cursor:
                     cursor.execute(query)
                     while rows := cursor.fetchmany(filters.batch_rows):
                         values = list(zip(*rows, strict=True))
-                        yield pl.DataFrame([pl.Series(c, v, dtype=pl.String)
-                                            for c, v in zip(columns, values, strict=True)])
+                        yield pl.DataFrame(
+                            [
+                                pl.Series(c, v, dtype=pl.String)
+                                for c, v in zip(columns, values, strict=True)
+                            ]
+                        )
         except psycopg.errors.InsufficientPrivilege:
             raise SourceError(
                 f"{self.source.label}: table {self.name}: permission denied; the role may not "
-                "read it. Grant it SELECT, or leave it out with --schema/--table") from None
+                "read it. Grant it SELECT, or leave it out with --schema/--table"
+            ) from None
         except psycopg.OperationalError as exc:
             self.source.lost = f"connection lost: {_first_line(exc)}"
-            raise SourceError(f"{self.source.label}: table {self.name}: {self.source.lost}"
-                              ) from None  # fmt: skip
+            raise SourceError(
+                f"{self.source.label}: table {self.name}: {self.source.lost}"
+            ) from None
         except psycopg.Error as exc:
-            raise SourceError(f"{self.source.label}: table {self.name}: {_first_line(exc)}"
-                              ) from None  # fmt: skip
+            raise SourceError(
+                f"{self.source.label}: table {self.name}: {_first_line(exc)}"
+            ) from None
 
 
 def _first_line(exc: Exception) -> str:
@@ -101,7 +110,8 @@ class PostgresSource(Source):
             target = "" if self.url.rstrip("/") in ("postgresql:", "postgres:") else self.url
             try:
                 conn: psycopg.Connection[tuple[str | None, ...]] = psycopg.connect(
-                    target, connect_timeout=10, application_name="sra scan")
+                    target, connect_timeout=10, application_name="sra scan"
+                )
             except psycopg.Error as exc:
                 # libpq's message names host and user, never the password.
                 raise SourceError(f"{self.label}: cannot connect: {_first_line(exc)}") from None
@@ -123,7 +133,8 @@ class PostgresSource(Source):
             if not readable:
                 yield SourceError(
                     f"{self.label}: table {schema}.{table}: permission denied; the role may "
-                    "not read it. Grant it SELECT, or leave it out with --schema/--table")
+                    "not read it. Grant it SELECT, or leave it out with --schema/--table"
+                )
                 continue
             yield PostgresTable(self, schema, table)
 

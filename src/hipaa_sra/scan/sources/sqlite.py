@@ -55,9 +55,11 @@ class SqliteTable(Table):
             while rows := cursor.fetchmany(filters.batch_rows):
                 columns = list(zip(*rows, strict=True))
                 yield pl.DataFrame(
-                    [pl.Series(name, [_text(v) for v in col], dtype=pl.String)
-                     for name, col in zip(names, columns, strict=True)]
-                )  # fmt: skip
+                    [
+                        pl.Series(name, [_text(v) for v in col], dtype=pl.String)
+                        for name, col in zip(names, columns, strict=True)
+                    ]
+                )
         except sqlite3.Error as exc:
             raise SourceError(f"{self.source.label}: table {self.name}: {exc}") from None
 
@@ -83,9 +85,13 @@ class SqliteSource(Source):
     def tables(self) -> Iterator[Table | SourceError]:
         """Every user table the filters let through, by name."""
         try:
-            names = [row[0] for row in self.connection().execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                "'sqlite\\_%' ESCAPE '\\' ORDER BY name")]  # fmt: skip
+            names = [
+                row[0]
+                for row in self.connection().execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                    "'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+                )
+            ]
         except sqlite3.DatabaseError as exc:
             raise SourceError(f"{self.label}: not a readable SQLite database: {exc}") from None
         for name in names:

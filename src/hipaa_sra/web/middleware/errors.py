@@ -24,6 +24,7 @@ class WorkspaceErrorMiddleware:
         """The error page for a workspace that does not load; None for anything else."""
         if not isinstance(exception, WorkspaceError):
             return None
-        lines = (exception.render() if isinstance(exception, LoadError)
-                 else str(exception)).splitlines()  # fmt: skip
+        lines = (
+            exception.render() if isinstance(exception, LoadError) else str(exception)
+        ).splitlines()
         return render(request, "web/workspace_error.html", {"problems": lines}, status=503)

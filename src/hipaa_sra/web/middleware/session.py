@@ -55,10 +55,13 @@ class SessionTimeoutMiddleware:
 
                 audit.record(request, "session.expired", detail={"reason": reason})
                 auth.logout(request)
-                messages.info(request, "Your session ended after "
-                              f"{_duration(config.idle_timeout)} without activity."
-                              if reason == "idle" else "Your session ended "
-                              f"{_duration(config.absolute_timeout)} after you signed in.")
+                messages.info(
+                    request,
+                    f"Your session ended after {_duration(config.idle_timeout)} without activity."
+                    if reason == "idle"
+                    else "Your session ended "
+                    f"{_duration(config.absolute_timeout)} after you signed in.",
+                )
                 return to_login(request)
             session.setdefault(LOGIN_AT, moment)
             # Saving the session on every request would make each page a database write;

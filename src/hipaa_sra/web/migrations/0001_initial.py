@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,44 +14,84 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('actor', models.CharField(blank=True, default='', max_length=150)),
-                ('person_id', models.CharField(blank=True, default='', max_length=200)),
-                ('action', models.CharField(max_length=64)),
-                ('object', models.CharField(blank=True, default='', max_length=500)),
-                ('detail', models.TextField(blank=True, default='{}')),
-                ('ip', models.CharField(blank=True, default='', max_length=64)),
-                ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("actor", models.CharField(blank=True, default="", max_length=150)),
+                ("person_id", models.CharField(blank=True, default="", max_length=200)),
+                ("action", models.CharField(max_length=64)),
+                ("object", models.CharField(blank=True, default="", max_length=500)),
+                ("detail", models.TextField(blank=True, default="{}")),
+                ("ip", models.CharField(blank=True, default="", max_length=64)),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ('seq',),
+                "verbose_name_plural": "audit entries",
+                "ordering": ("seq",),
             },
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_id', models.CharField(blank=True, default='', max_length=200)),
-                ('reauthenticated_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sra_account', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_id", models.CharField(blank=True, default="", max_length=200)),
+                ("reauthenticated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sra_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OneTimeLink',
+            name="OneTimeLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('setup', 'create the first administrator'), ('invite', 'accept an invitation')], max_length=16)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("setup", "create the first administrator"),
+                            ("invite", "accept an invitation"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -18,8 +18,10 @@ SQLITE = [
     f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
     "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
 ]
-SQLITE_UNDO = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
-               f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
+SQLITE_UNDO = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
+]
 
 POSTGRES = [
     "CREATE OR REPLACE FUNCTION sra_web_audit_append_only() RETURNS trigger "
@@ -30,9 +32,11 @@ POSTGRES = [
     f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
     "FOR EACH STATEMENT EXECUTE FUNCTION sra_web_audit_append_only()",
 ]
-POSTGRES_UNDO = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
-                 f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
-                 "DROP FUNCTION IF EXISTS sra_web_audit_append_only()"]
+POSTGRES_UNDO = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
+    "DROP FUNCTION IF EXISTS sra_web_audit_append_only()",
+]
 
 
 def _run(statements: dict[str, list[str]]) -> Any:
@@ -47,6 +51,8 @@ class Migration(migrations.Migration):
     dependencies = [("sra_web", "0001_initial")]
 
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_UNDO, "postgresql": POSTGRES_UNDO})),
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            _run({"sqlite": SQLITE_UNDO, "postgresql": POSTGRES_UNDO}),
+        ),
     ]

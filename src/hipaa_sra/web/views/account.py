@@ -39,12 +39,14 @@ def new_backup_codes_view(request: HttpRequest) -> HttpResponse:
     device = verify_totp(user, form.cleaned_data["code"]) if form.is_valid() else None  # type: ignore[arg-type]
     if device is None:
         audit.record(request, "mfa.backup-codes-refused")
-        messages.error(request, "Enter the current code from your authenticator app (not a "
-                                "backup code) to replace your backup codes.")  # fmt: skip
+        messages.error(
+            request,
+            "Enter the current code from your authenticator app (not a "
+            "backup code) to replace your backup codes.",
+        )
         return redirect("account")
     request.session[BACKUP_SESSION_KEY] = issue_backup_codes(request.user)  # type: ignore[arg-type]
-    audit.record(request, "mfa.backup-codes-replaced",
-                 object=f"user:{request.user.get_username()}")  # fmt: skip
+    audit.record(request, "mfa.backup-codes-replaced", object=f"user:{request.user.get_username()}")
     return redirect("backup-codes")
 
 

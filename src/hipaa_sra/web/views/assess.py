@@ -24,58 +24,95 @@ from ..edits import save, saved_message, signed_in_person, workspace_root
 from ..permissions import Permission, requires
 from ..workspace import current_workspace, today
 
-_TEXT = ("notes", "rationale", "alternative_measure", "control", "what", "how_verified",
-         "evidence_date", "location")  # fmt: skip
-_EVIDENCE = {"control": "control", "what": "what", "how_verified": "how_verified",
-             "evidence_date": "date", "location": "location"}  # fmt: skip
+_TEXT = (
+    "notes",
+    "rationale",
+    "alternative_measure",
+    "control",
+    "what",
+    "how_verified",
+    "evidence_date",
+    "location",
+)
+_EVIDENCE = {
+    "control": "control",
+    "what": "what",
+    "how_verified": "how_verified",
+    "evidence_date": "date",
+    "location": "location",
+}
 
 
-def answer_form(question: Question, answer: Answer | None,
-                data: dict[str, Any] | None = None) -> forms.Form:  # fmt: skip
+def answer_form(
+    question: Question, answer: Answer | None, data: dict[str, Any] | None = None
+) -> forms.Form:
     """The form of one question, filled with the saved answer."""
     initial: dict[str, str] = {"question": question.id}
     if answer is not None:
-        initial.update({"answer": answer.answer or "", "notes": answer.notes or "",
-                        "rationale": answer.rationale or "",
-                        "decision": answer.decision.value if answer.decision else "",
-                        "alternative_measure": answer.alternative_measure or ""})  # fmt: skip
+        initial.update(
+            {
+                "answer": answer.answer or "",
+                "notes": answer.notes or "",
+                "rationale": answer.rationale or "",
+                "decision": answer.decision.value if answer.decision else "",
+                "alternative_measure": answer.alternative_measure or "",
+            }
+        )
         if answer.evidence:
             item = answer.evidence[0]
-            initial.update({"control": item.control or "", "what": item.what or "",
-                            "how_verified": item.how_verified or "",
-                            "evidence_date": item.date.isoformat() if item.date else "",
-                            "location": item.location or ""})  # fmt: skip
+            initial.update(
+                {
+                    "control": item.control or "",
+                    "what": item.what or "",
+                    "how_verified": item.how_verified or "",
+                    "evidence_date": item.date.isoformat() if item.date else "",
+                    "location": item.location or "",
+                }
+            )
     form = forms.Form(data=data, initial=initial, prefix=None)
     form.fields["question"] = forms.CharField(widget=forms.HiddenInput)
     form.fields["answer"] = forms.ChoiceField(
-        label="Answer", choices=[("", "—"), *((a, a) for a in question.answers)])
-    labels = {"notes": "Notes", "control": "Evidence: control id",
-              "what": "Evidence: what shows it", "how_verified": "How it was verified",
-              "evidence_date": "When (YYYY-MM-DD)", "location": "Where it is kept",
-              "rationale": "Why it does not apply (not applicable)",
-              "alternative_measure": "Alternative measure"}  # fmt: skip
+        label="Answer", choices=[("", "—"), *((a, a) for a in question.answers)]
+    )
+    labels = {
+        "notes": "Notes",
+        "control": "Evidence: control id",
+        "what": "Evidence: what shows it",
+        "how_verified": "How it was verified",
+        "evidence_date": "When (YYYY-MM-DD)",
+        "location": "Where it is kept",
+        "rationale": "Why it does not apply (not applicable)",
+        "alternative_measure": "Alternative measure",
+    }
     for name in _TEXT:
         widget = forms.Textarea(attrs={"rows": 2}) if name in ("notes", "rationale") else None
         form.fields[name] = forms.CharField(label=labels[name], required=False, widget=widget)
     if question.addressable:
         form.fields["decision"] = forms.ChoiceField(
             label="164.306(d)(3) decision (not applicable on an addressable specification)",
-            required=False, choices=[("", "—"), *((d.value, d.value) for d in AnswerDecision)])
+            required=False,
+            choices=[("", "—"), *((d.value, d.value) for d in AnswerDecision)],
+        )
     for name, field in form.fields.items():
         field.widget.attrs.setdefault("id", f"id_{question.id}_{name}")
     return form
 
 
-def _record(question: Question, values: dict[str, Any], person: str | None,
-            request: HttpRequest) -> dict[str, Any]:  # fmt: skip
+def _record(
+    question: Question, values: dict[str, Any], person: str | None, request: HttpRequest
+) -> dict[str, Any]:
     evidence = {key: (values.get(name) or "").strip() for name, key in _EVIDENCE.items()}
-    return answer_record(question, values["answer"], person, today(request),
-                         notes=(values.get("notes") or "").strip() or None,
-                         evidence=[evidence],
-                         rationale=(values.get("rationale") or "").strip() or None,
-                         decision=values.get("decision") or None,
-                         alternative_measure=(values.get("alternative_measure") or "").strip()
-                         or None)  # fmt: skip
+    return answer_record(
+        question,
+        values["answer"],
+        person,
+        today(request),
+        notes=(values.get("notes") or "").strip() or None,
+        evidence=[evidence],
+        rationale=(values.get("rationale") or "").strip() or None,
+        decision=values.get("decision") or None,
+        alternative_measure=(values.get("alternative_measure") or "").strip() or None,
+    )
 
 
 def _view(request: HttpRequest, section: str) -> SectionView:
@@ -105,19 +142,30 @@ def section_view(request: HttpRequest, section: str) -> HttpResponse:
             raise Http404("no such question in this section")
         posted = answer_form(question, view.answers.get(question.id), request.POST.dict())
         if posted.is_valid() and _save(request, question, posted, ws):
-            return HttpResponseRedirect(reverse("assess-section", args=[section])
-                                        + f"#{question.id}")  # fmt: skip
+            return HttpResponseRedirect(
+                reverse("assess-section", args=[section]) + f"#{question.id}"
+            )
     items = []
     for question in view.questions:
         current = view.answers.get(question.id)
-        form = (posted if posted is not None and posted.data.get("question") == question.id
-                else answer_form(question, current))  # fmt: skip
+        form = (
+            posted
+            if posted is not None and posted.data.get("question") == question.id
+            else answer_form(question, current)
+        )
         items.append({"question": question, "answer": current, "form": form})
     done = progress(ws)
-    return render(request, "web/assess_section.html", {
-        "view": view, "items": items, "progress": done,
-        "section_done": view.answered, "section_total": len(view.questions),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/assess_section.html",
+        {
+            "view": view,
+            "items": items,
+            "progress": done,
+            "section_done": view.answered,
+            "section_total": len(view.questions),
+        },
+    )
 
 
 def _save(request: HttpRequest, question: Question, form: forms.Form, ws: Workspace) -> bool:
@@ -130,10 +178,14 @@ def _save(request: HttpRequest, question: Question, form: forms.Form, ws: Worksp
         return False
     ref = Ref("answers", question.id)
     state = record_state(workspace_root(), ref) if question.id in ws.answer_by_id else None
-    outcome = save(request, [answer_change(ws, question, record)], action="answer",
-                   object=f"answers:{question.id}",
-                   expected={ref: state.digest} if state is not None else None,
-                   detail={"answer": record["answer"]})  # fmt: skip
+    outcome = save(
+        request,
+        [answer_change(ws, question, record)],
+        action="answer",
+        object=f"answers:{question.id}",
+        expected={ref: state.digest} if state is not None else None,
+        detail={"answer": record["answer"]},
+    )
     if outcome.result is not None:
         messages.success(request, saved_message(outcome.result))
         return True

@@ -56,12 +56,15 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             audit.record(request, "login", detail={"factor": "backup-code" if backup else "totp"})
             if backup:
                 left = device.token_set.count()
-                messages.warning(request, f"You signed in with a backup code; {left} left. "
-                                 "Each works once.")  # fmt: skip
+                messages.warning(
+                    request, f"You signed in with a backup code; {left} left. Each works once."
+                )
             return HttpResponseRedirect(safe_next(request))
         audit.record(request, "login.failed", detail={"step": "second-factor"})
-        form.add_error("code", "That code is not valid. Codes change every 30 seconds; "
-                               "a backup code works once.")  # fmt: skip
+        form.add_error(
+            "code",
+            "That code is not valid. Codes change every 30 seconds; a backup code works once.",
+        )
     return render(request, "web/verify.html", {"form": form, "next": safe_next(request)})
 
 
@@ -89,13 +92,15 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = request.user
         # Through authenticate, so django-axes counts a wrong password here like at login.
-        checked = auth.authenticate(request, username=user.get_username(),
-                                    password=form.cleaned_data["password"])  # fmt: skip
+        checked = auth.authenticate(
+            request, username=user.get_username(), password=form.cleaned_data["password"]
+        )
         password_ok = checked is not None and checked.pk == user.pk
         device = verify_code(user, form.cleaned_data["code"]) if password_ok else None  # type: ignore[arg-type]
         if device is not None:
             Account.objects.update_or_create(
-                user=user, defaults={"reauthenticated_at": datetime.now(UTC)})
+                user=user, defaults={"reauthenticated_at": datetime.now(UTC)}
+            )
             audit.record(request, "reauthenticated")
             return HttpResponseRedirect(safe_next(request))
         audit.record(request, "reauthentication.failed")

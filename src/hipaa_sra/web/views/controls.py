@@ -33,11 +33,18 @@ def control_view(request: HttpRequest, control_id: str) -> HttpResponse:
     if control is None:
         raise Http404(f"no control {control_id}")
     status = reading.facts(request).control_status(control)
-    return render(request, "web/controls/control.html", {
-        "control": control, "status": status, "freshness": evidence_freshness(status, today),
-        "location": in_workspace(ws.locate(control), ws.root), "assets": ws.asset_by_id,
-        "findings": reading.findings(request).about(control_id),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/controls/control.html",
+        {
+            "control": control,
+            "status": status,
+            "freshness": evidence_freshness(status, today),
+            "location": in_workspace(ws.locate(control), ws.root),
+            "assets": ws.asset_by_id,
+            "findings": reading.findings(request).about(control_id),
+        },
+    )
 
 
 urlpatterns = [

@@ -43,23 +43,36 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     summary = version.derived(("lint-summary", day), lambda ws: report.summary())
     verification = reading.verification(request)
     facts = reading.facts(request)
-    elements = version.derived(("ocr", day), lambda ws: ocr_elements(
-        ws, day, facts, verification.digest))  # fmt: skip
+    elements = version.derived(
+        ("ocr", day), lambda ws: ocr_elements(ws, day, facts, verification.digest)
+    )
     overdue = version.derived(("overdue", day), lambda ws: overdue_remediation(ws, day))
     expiring = version.derived(("expiring-baas", day), lambda ws: expiring_baas(ws, day))
     events = version.derived(("upcoming", day), lambda ws: upcoming_events(ws, day, LISTED))
     in_git = version.derived("in-git", lambda ws: _in_git(ws.root))
-    return render(request, "web/dashboard.html", {
-        "title": version.title, "today": day, "in_git": in_git,
-        "counts": [(severity.value, summary[severity.value]) for severity in Severity],
-        "waived": summary["waived"], "total": len(report.findings),
-        "families": reading.findings(request).families, "severities": list(Severity),
-        "elements": elements, "verification": verification,
-        "top": reading.register(request).rows[:TOP_RISKS],
-        "overdue": overdue[:LISTED], "overdue_total": len(overdue),
-        "expiring": expiring[:LISTED], "expiring_total": len(expiring),
-        "window": EXPIRY_WINDOW_DAYS, "events": events,
-    })  # fmt: skip
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "title": version.title,
+            "today": day,
+            "in_git": in_git,
+            "counts": [(severity.value, summary[severity.value]) for severity in Severity],
+            "waived": summary["waived"],
+            "total": len(report.findings),
+            "families": reading.findings(request).families,
+            "severities": list(Severity),
+            "elements": elements,
+            "verification": verification,
+            "top": reading.register(request).rows[:TOP_RISKS],
+            "overdue": overdue[:LISTED],
+            "overdue_total": len(overdue),
+            "expiring": expiring[:LISTED],
+            "expiring_total": len(expiring),
+            "window": EXPIRY_WINDOW_DAYS,
+            "events": events,
+        },
+    )
 
 
 urlpatterns = [

@@ -42,15 +42,26 @@ def risk_fields(levels: tuple[str, ...], *, new: bool = False) -> list[FieldSpec
         FieldSpec("likelihood", ("likelihood",), "Likelihood", **level),  # type: ignore[arg-type]
         FieldSpec("impact", ("impact",), "Impact", **level),  # type: ignore[arg-type]
         FieldSpec("inherent_risk", ("inherent_risk",), "Inherent risk", **level),  # type: ignore[arg-type]
-        FieldSpec("current_controls", ("current_controls",), "Current controls", "lines",
-                  help="One a line: a control id, or how, when and where it was verified."),
+        FieldSpec(
+            "current_controls",
+            ("current_controls",),
+            "Current controls",
+            "lines",
+            help="One a line: a control id, or how, when and where it was verified.",
+        ),
         FieldSpec("residual_risk", ("residual_risk",), "Residual risk", **level),  # type: ignore[arg-type]
-        FieldSpec("hipaa", ("hipaa",), "HIPAA citations", "lines",
-                  help="One a line, e.g. 164.312(a)(1)."),
-        FieldSpec("threat_source", ("threat_source",), "Threat source", "choice",
-                  tuple(source.value for source in ThreatSource)),
+        FieldSpec(
+            "hipaa", ("hipaa",), "HIPAA citations", "lines", help="One a line, e.g. 164.312(a)(1)."
+        ),
+        FieldSpec(
+            "threat_source",
+            ("threat_source",),
+            "Threat source",
+            "choice",
+            tuple(source.value for source in ThreatSource),
+        ),
         FieldSpec("last_reviewed", ("last_reviewed",), "Last reviewed", "date"),
-    ]  # fmt: skip
+    ]
     if new:
         specs.insert(0, FieldSpec("id", ("id",), "Risk id", help="Unique, e.g. RR-2026-100."))
     return specs
@@ -85,17 +96,23 @@ def edit_risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
     if state is None:
         raise Http404(f"no risk {risk_id}")
     specs = risk_fields(_levels(request))
-    form = make_form(specs, request.POST or None,
-                     {**initial(specs, state.data), "digest": state.digest})  # fmt: skip
-    context = _context(request, heading=f"Edit risk {risk_id}", where=state.file,
-                       cancel=risk_page(risk_id))  # fmt: skip
+    form = make_form(
+        specs, request.POST or None, {**initial(specs, state.data), "digest": state.digest}
+    )
+    context = _context(
+        request, heading=f"Edit risk {risk_id}", where=state.file, cancel=risk_page(risk_id)
+    )
     if request.method == "POST" and form.is_valid():
         typed = {name: str(value) for name, value in form.cleaned_data.items()}
         record = merged(specs, state.data, typed)
         if not show_problems(form, specs, "risks", record):
-            outcome = save(request, [Replace(ref, record)], action="risk.edit",
-                           object=f"risk:{risk_id}",
-                           expected={ref: typed.get("digest") or state.digest})  # fmt: skip
+            outcome = save(
+                request,
+                [Replace(ref, record)],
+                action="risk.edit",
+                object=f"risk:{risk_id}",
+                expected={ref: typed.get("digest") or state.digest},
+            )
             if outcome.result is not None:
                 messages.success(request, saved_message(outcome.result))
                 return HttpResponseRedirect(risk_page(risk_id))
@@ -106,8 +123,9 @@ def edit_risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
                 context["conflict"] = conflict
             context["problems"] = outcome.problems
     context["form"] = form
-    return render(request, "web/edit_record.html", context, status=409 if
-                  context.get("conflict") else 200)  # fmt: skip
+    return render(
+        request, "web/edit_record.html", context, status=409 if context.get("conflict") else 200
+    )
 
 
 @requires(Permission.EDIT)
@@ -115,15 +133,21 @@ def add_risk_view(request: HttpRequest) -> HttpResponse:
     """Add a risk to the register (`register/register.yaml`, created when absent)."""
     specs = risk_fields(_levels(request), new=True)
     form = make_form(specs, request.POST or None)
-    context = _context(request, heading="Add a risk", where="register/register.yaml",
-                       cancel=risk_page(""), submit="Add")  # fmt: skip
+    context = _context(
+        request,
+        heading="Add a risk",
+        where="register/register.yaml",
+        cancel=risk_page(""),
+        submit="Add",
+    )
     if request.method == "POST" and form.is_valid():
         typed = {name: str(value) for name, value in form.cleaned_data.items()}
         record = merged(specs, {}, typed)
         if not show_problems(form, specs, "risks", record):
             risk_id = str(record.get("id", ""))
-            outcome = save(request, [Add("risks", record)], action="risk.add",
-                           object=f"risk:{risk_id}")  # fmt: skip
+            outcome = save(
+                request, [Add("risks", record)], action="risk.add", object=f"risk:{risk_id}"
+            )
             if outcome.result is not None:
                 messages.success(request, saved_message(outcome.result))
                 return HttpResponseRedirect(risk_page(risk_id))
@@ -133,12 +157,21 @@ def add_risk_view(request: HttpRequest) -> HttpResponse:
 
 
 ACCEPT_FIELDS = [
-    FieldSpec("control", ("control",), "Decision",
-              help="What is accepted, e.g. “Accept the residual risk until the 2027 review”."),
-    FieldSpec("rationale", ("rationale",), "Rationale", "long",
-              help="Why the risk is accepted as it stands; auditors read this."),
+    FieldSpec(
+        "control",
+        ("control",),
+        "Decision",
+        help="What is accepted, e.g. “Accept the residual risk until the 2027 review”.",
+    ),
+    FieldSpec(
+        "rationale",
+        ("rationale",),
+        "Rationale",
+        "long",
+        help="Why the risk is accepted as it stands; auditors read this.",
+    ),
     FieldSpec("due", ("due",), "Review the acceptance by", "date"),
-]  # fmt: skip
+]
 
 
 @requires(Permission.APPROVE)
@@ -149,32 +182,48 @@ def accept_risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
     person = signed_in_person(request)
     if state is None:
         raise Http404(f"no risk {risk_id}")
-    form = make_form(ACCEPT_FIELDS, request.POST or None, {
-        "digest": state.digest, "control": "Accept the risk at its current level"})
+    form = make_form(
+        ACCEPT_FIELDS,
+        request.POST or None,
+        {"digest": state.digest, "control": "Accept the risk at its current level"},
+    )
     context = _context(
-        request, heading=f"Accept risk {risk_id}", where=state.file, cancel=risk_page(risk_id),
+        request,
+        heading=f"Accept risk {risk_id}",
+        where=state.file,
+        cancel=risk_page(risk_id),
         submit="Accept the risk",
         intro=f"You approve this acceptance as {person.name if person else ''} "
-              f"({person.id if person else ''}); your name is recorded as `approved_by`.",
-        shown_caption="The risk", shown=[(key, str(state.data.get(key, ""))) for key in
-                                         ("threat", "vuln", "residual_risk")],
-    )  # fmt: skip
+        f"({person.id if person else ''}); your name is recorded as `approved_by`.",
+        shown_caption="The risk",
+        shown=[(key, str(state.data.get(key, ""))) for key in ("threat", "vuln", "residual_risk")],
+    )
     if request.method == "POST" and form.is_valid() and person is not None:
         typed = {name: str(value) for name, value in form.cleaned_data.items()}
         item = merged(ACCEPT_FIELDS, {}, typed) | {
-            "owner": person.id, "status": "accepted", "approved_by": person.id}
+            "owner": person.id,
+            "status": "accepted",
+            "approved_by": person.id,
+        }
         if not typed.get("rationale", "").strip():
             form.add_error("rationale", "An acceptance needs its rationale.")
         else:
             index = len(state.data.get("remediation") or [])
-            record = dict(state.data) | {"remediation": [*(state.data.get("remediation") or []),
-                                                         item]}  # fmt: skip
+            record = dict(state.data) | {
+                "remediation": [*(state.data.get("remediation") or []), item]
+            }
             if not _problems_on_item(form, record, index):
-                outcome = save(request, [Append(ref, ("remediation",), item)],
-                               action="risk.accept", object=f"risk:{risk_id}",
-                               expected={ref: typed.get("digest") or state.digest},
-                               detail={"rationale": item.get("rationale"),
-                                       "as_of": today(request).isoformat()})  # fmt: skip
+                outcome = save(
+                    request,
+                    [Append(ref, ("remediation",), item)],
+                    action="risk.accept",
+                    object=f"risk:{risk_id}",
+                    expected={ref: typed.get("digest") or state.digest},
+                    detail={
+                        "rationale": item.get("rationale"),
+                        "as_of": today(request).isoformat(),
+                    },
+                )
                 if outcome.result is not None:
                     messages.success(request, saved_message(outcome.result))
                     return HttpResponseRedirect(risk_page(risk_id))
@@ -182,13 +231,15 @@ def accept_risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
                     # The risk changed: show it again; saving now is a decision on the new one.
                     conflict = conflict_of(outcome.conflict, [], typed)
                     context["conflict"] = conflict
-                    form = make_form(ACCEPT_FIELDS, {**request.POST.dict(),
-                                                     "digest": conflict.digest or ""})
+                    form = make_form(
+                        ACCEPT_FIELDS, {**request.POST.dict(), "digest": conflict.digest or ""}
+                    )
                     form.is_valid()
                 context["problems"] = outcome.problems
     context["form"] = form
-    return render(request, "web/edit_record.html", context,
-                  status=409 if context.get("conflict") else 200)  # fmt: skip
+    return render(
+        request, "web/edit_record.html", context, status=409 if context.get("conflict") else 200
+    )
 
 
 def _problems_on_item(form: Any, record: dict[str, Any], index: int) -> bool:

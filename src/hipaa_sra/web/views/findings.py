@@ -21,10 +21,14 @@ WAIVED_CHOICES = (("", "Not waived"), ("yes", "Waived only"), ("all", "Waived or
 class FindingFilterForm(forms.Form):
     """The findings list's filters, as GET parameters."""
 
-    family = forms.ChoiceField(label="Family", required=False,
-                               choices=[("", "Any"), *((f.value, f.value) for f in Family)])
-    severity = forms.ChoiceField(label="Severity", required=False,
-                                 choices=[("", "Any"), *((s.value, s.value) for s in Severity)])
+    family = forms.ChoiceField(
+        label="Family", required=False, choices=[("", "Any"), *((f.value, f.value) for f in Family)]
+    )
+    severity = forms.ChoiceField(
+        label="Severity",
+        required=False,
+        choices=[("", "Any"), *((s.value, s.value) for s in Severity)],
+    )
     code = forms.CharField(label="Rule code", required=False, max_length=16, strip=True)
     waived = forms.ChoiceField(label="Waived", required=False, choices=WAIVED_CHOICES)
 
@@ -39,12 +43,19 @@ def findings_view(request: HttpRequest) -> HttpResponse:
     rows = index.select(
         family=Family(data["family"]) if data.get("family") else None,
         severity=Severity(data["severity"]) if data.get("severity") else None,
-        code=(data.get("code") or "").upper() or None, waived=waived,
-    )  # fmt: skip
-    return render(request, "web/findings/list.html", {
-        "form": form, "page": reading.paged(request, rows), "families": index.families,
-        "severities": list(Severity),
-    })  # fmt: skip
+        code=(data.get("code") or "").upper() or None,
+        waived=waived,
+    )
+    return render(
+        request,
+        "web/findings/list.html",
+        {
+            "form": form,
+            "page": reading.paged(request, rows),
+            "families": index.families,
+            "severities": list(Severity),
+        },
+    )
 
 
 def _exceptions(request: HttpRequest) -> Section:
@@ -57,8 +68,11 @@ def _exceptions(request: HttpRequest) -> Section:
 def exceptions_view(request: HttpRequest) -> HttpResponse:
     """Every waiver and accepted risk, with reason and approver: the report's own section."""
     section = _exceptions(request)
-    return render(request, "web/findings/exceptions.html", {
-        "section": section, "tables": shown_tables(section)})  # fmt: skip
+    return render(
+        request,
+        "web/findings/exceptions.html",
+        {"section": section, "tables": shown_tables(section)},
+    )
 
 
 urlpatterns = [

@@ -16,8 +16,11 @@ def flows_view(request: HttpRequest) -> HttpResponse:
     """Every data flow, in the order written, 50 a page."""
     ws = reading.current_workspace(request).workspace
     page = reading.paged(request, ws.flows)
-    return render(request, "web/flows/list.html", {
-        "page": page, "assets": ws.asset_by_id, "vendors": ws.vendor_by_id})  # fmt: skip
+    return render(
+        request,
+        "web/flows/list.html",
+        {"page": page, "assets": ws.asset_by_id, "vendors": ws.vendor_by_id},
+    )
 
 
 @requires(Permission.READ)
@@ -27,10 +30,17 @@ def flow_view(request: HttpRequest, flow_id: str) -> HttpResponse:
     flow = ws.flow_by_id.get(flow_id)
     if flow is None:
         raise Http404(f"no flow {flow_id}")
-    return render(request, "web/flows/flow.html", {
-        "flow": flow, "location": in_workspace(ws.locate(flow), ws.root), "assets": ws.asset_by_id,
-        "vendors": ws.vendor_by_id, "findings": reading.findings(request).about(flow_id),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/flows/flow.html",
+        {
+            "flow": flow,
+            "location": in_workspace(ws.locate(flow), ws.root),
+            "assets": ws.asset_by_id,
+            "vendors": ws.vendor_by_id,
+            "findings": reading.findings(request).about(flow_id),
+        },
+    )
 
 
 urlpatterns = [

@@ -69,10 +69,18 @@ def history_view(request: HttpRequest) -> HttpResponse:
             except GitError as exc:  # the workspace does not load at one of them
                 problem = str(exc)
     default_a = commits[1].sha if len(commits) > 1 else (commits[0].sha if commits else "")
-    return render(request, "web/history/index.html", {
-        "commits": commits, "diff": diff, "problem": problem, "repo": repo,
-        "a": old or default_a, "b": new or (commits[0].sha if commits else ""),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/history/index.html",
+        {
+            "commits": commits,
+            "diff": diff,
+            "problem": problem,
+            "repo": repo,
+            "a": old or default_a,
+            "b": new or (commits[0].sha if commits else ""),
+        },
+    )
 
 
 urlpatterns = [

@@ -30,13 +30,18 @@ def asset_view(request: HttpRequest, asset_id: str) -> HttpResponse:
     if asset is None:
         raise Http404(f"no asset {asset_id}")
     facts = reading.facts(request)
-    return render(request, "web/inventory/asset.html", {
-        "asset": asset, "location": in_workspace(ws.locate(asset), ws.root),
-        "risks": facts.risks_by_asset.get(asset_id, ()),
-        "controls": facts.controls_by_asset.get(asset_id, ()),
-        "flows": facts.flows_by_node.get(asset_id, ()),
-        "findings": reading.findings(request).about(asset_id),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/inventory/asset.html",
+        {
+            "asset": asset,
+            "location": in_workspace(ws.locate(asset), ws.root),
+            "risks": facts.risks_by_asset.get(asset_id, ()),
+            "controls": facts.controls_by_asset.get(asset_id, ()),
+            "flows": facts.flows_by_node.get(asset_id, ()),
+            "findings": reading.findings(request).about(asset_id),
+        },
+    )
 
 
 urlpatterns = [

@@ -56,8 +56,8 @@ class RegisterFilterForm(forms.Form):
         levels = [(lv.value, lv.value) for lv in reversed(table.scale)]
         fields["level"].choices = [*any_, *levels, (UNSCORED, UNSCORED)]  # type: ignore[attr-defined]
         statuses = [(s.value, s.value.replace("_", " ")) for s in RemediationStatus]
-        fields["status"].choices = [*any_, *statuses,  # type: ignore[attr-defined]
-                                    (NO_REMEDIATION, "no remediation")]
+        statuses.append((NO_REMEDIATION, "no remediation"))
+        fields["status"].choices = [*any_, *statuses]  # type: ignore[attr-defined]
         fields["owner"].choices = [*any_, *((o, o) for o in table.owners)]  # type: ignore[attr-defined]
         sorts = [(key.value, label) for key, label in SORTS]
         sorts += [(f"-{key.value}", f"{label}, reversed") for key, label in SORTS]
@@ -73,15 +73,25 @@ class RegisterFilterForm(forms.Form):
 
     def query(self) -> RegisterQuery:
         """The filters that are valid (an invalid one is dropped and shown as an error)."""
-        data = self.cleaned_data if self.is_valid() else {
-            name: value for name, value in getattr(self, "cleaned_data", {}).items()
-            if name not in self.errors}  # fmt: skip
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                name: value
+                for name, value in getattr(self, "cleaned_data", {}).items()
+                if name not in self.errors
+            }
+        )
         return RegisterQuery(
-            level=data.get("level") or None, status=data.get("status") or None,
-            owner=data.get("owner") or None, asset=data.get("asset") or None,
-            overdue=bool(data.get("overdue")), sort=data.get("sort") or SortKey.RANK.value,
-            page=data.get("page") or 1, per_page=PER_PAGE,
-        )  # fmt: skip
+            level=data.get("level") or None,
+            status=data.get("status") or None,
+            owner=data.get("owner") or None,
+            asset=data.get("asset") or None,
+            overdue=bool(data.get("overdue")),
+            sort=data.get("sort") or SortKey.RANK.value,
+            page=data.get("page") or 1,
+            per_page=PER_PAGE,
+        )
 
 
 @requires(Permission.READ)
@@ -91,10 +101,20 @@ def register_view(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET, table)
     query = form.query()
     page = table.page(query)
-    audit.record(request, "register.viewed", object="register",
-                 detail={k: v for k, v in request.GET.items() if v})  # fmt: skip
-    context = {"form": form, "page": page, "query": query, "sorts": SORTS,
-               "title": current_workspace(request).title, "table": table}  # fmt: skip
+    audit.record(
+        request,
+        "register.viewed",
+        object="register",
+        detail={k: v for k, v in request.GET.items() if v},
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "sorts": SORTS,
+        "title": current_workspace(request).title,
+        "table": table,
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "web/register/_table.html", context)
     return render(request, "web/register/list.html", context)
@@ -110,13 +130,20 @@ def risk_view(request: HttpRequest, risk_id: str) -> HttpResponse:
     ws = version.workspace
     audit.record(request, "risk.viewed", object=f"risk:{risk_id}")
     controls = [(entry, entry in ws.control_by_id) for entry in risk.current_controls]
-    return render(request, "web/register/risk.html", {
-        "risk": risk, "row": reading.register(request).row_for(risk_id),
-        "remediation": remediation_due(risk, today), "controls": controls,
-        "asset_known": risk.asset in ws.asset_by_id if risk.asset else False,
-        "findings": reading.findings(request).about(risk_id),
-        "location": in_workspace(ws.locate(risk), ws.root), "today": today,
-    })  # fmt: skip
+    return render(
+        request,
+        "web/register/risk.html",
+        {
+            "risk": risk,
+            "row": reading.register(request).row_for(risk_id),
+            "remediation": remediation_due(risk, today),
+            "controls": controls,
+            "asset_known": risk.asset in ws.asset_by_id if risk.asset else False,
+            "findings": reading.findings(request).about(risk_id),
+            "location": in_workspace(ws.locate(risk), ws.root),
+            "today": today,
+        },
+    )
 
 
 urlpatterns = [

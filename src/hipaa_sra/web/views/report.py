@@ -29,15 +29,17 @@ from ...report import (
 from .. import audit, reading
 from ..permissions import Permission, requires
 
-DOCUMENT_POLICY = "; ".join((
-    "sandbox",
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-))  # fmt: skip
+DOCUMENT_POLICY = "; ".join(
+    (
+        "sandbox",
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
 """The report's own CSP: its inline styles and data: images, nothing that runs or loads."""
 
 _RENDERING = threading.RLock()
@@ -58,8 +60,14 @@ def _report(request: HttpRequest, *, limit: int = DETAIL_LIMIT) -> Report:
 
     def build(ws: object) -> Report:
         past, problem = review_history(version.root)
-        return build_report(version.workspace, day, lint_report=lint, history=past,
-                            history_problem=problem, detail_limit=limit)  # fmt: skip
+        return build_report(
+            version.workspace,
+            day,
+            lint_report=lint,
+            history=past,
+            history_problem=problem,
+            detail_limit=limit,
+        )
 
     with _RENDERING:
         return version.derived(("report", day, limit), build)

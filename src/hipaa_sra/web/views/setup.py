@@ -31,8 +31,12 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _refused(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
-    return render(request, "web/link_refused.html", {"problem": problem.value}, status=410
-                  if problem is not LinkProblem.UNKNOWN else 404)  # fmt: skip
+    return render(
+        request,
+        "web/link_refused.html",
+        {"problem": problem.value},
+        status=410 if problem is not LinkProblem.UNKNOWN else 404,
+    )
 
 
 @public
@@ -47,12 +51,17 @@ def setup_view(request: HttpRequest, token: str) -> HttpResponse:
         with transaction.atomic():
             if not consume(link) or User.objects.filter(is_superuser=True).exists():
                 return _refused(request, LinkProblem.USED)
-            user = User.objects.create_user(data["username"], data.get("email") or "",
-                                            data["password1"], is_superuser=True)  # fmt: skip
+            user = User.objects.create_user(
+                data["username"], data.get("email") or "", data["password1"], is_superuser=True
+            )
             Account.objects.create(user=user)
-            audit.record(None, "user.created", object=f"user:{user.username}",
-                         actor=user.username,
-                         detail={"admin": True, "via": "setup link"})  # fmt: skip
+            audit.record(
+                None,
+                "user.created",
+                object=f"user:{user.username}",
+                actor=user.username,
+                detail={"admin": True, "via": "setup link"},
+            )
         auth.login(request, user, backend=MODEL_BACKEND)
         return redirect("mfa-enrol")
     return render(request, "web/setup.html", {"form": form, "first_admin": True})
@@ -78,9 +87,12 @@ def invite_view(request: HttpRequest, token: str) -> HttpResponse:
             user.set_password(form.cleaned_data["password1"])
             user.is_active = True
             user.save(update_fields=["password", "is_active"])
-            audit.record(None, "user.password-reset" if resetting else
-                         "user.invitation-accepted", object=f"user:{user.username}",
-                         actor=user.username)  # fmt: skip
+            audit.record(
+                None,
+                "user.password-reset" if resetting else "user.invitation-accepted",
+                object=f"user:{user.username}",
+                actor=user.username,
+            )
         auth.login(request, user, backend=MODEL_BACKEND)
         return redirect("mfa-enrol")
     return render(request, "web/setup.html", {"form": form, "invited": user})
@@ -91,8 +103,9 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     """Add the authenticator app: QR code and secret, confirmed with its first code."""
     user = request.user
     if has_confirmed_totp(user):
-        return HttpResponseRedirect(safe_next(request) if is_verified(user)
-                                    else reverse("mfa-verify"))
+        return HttpResponseRedirect(
+            safe_next(request) if is_verified(user) else reverse("mfa-verify")
+        )
     device = pending_totp(user)  # type: ignore[arg-type]
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,11 +117,19 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             audit.record(request, "mfa.enrolled", object=f"user:{user.get_username()}")
             audit.record(request, "login", detail={"factor": "totp"})
             return redirect("backup-codes")
-        form.add_error("code", "That code does not match. Check the phone's clock, and type "
-                               "the code shown now.")  # fmt: skip
-    return render(request, "web/enrol.html", {
-        "form": form, "qr": qr_svg(device), "secret": secret_base32(device),
-    })  # fmt: skip
+        form.add_error(
+            "code",
+            "That code does not match. Check the phone's clock, and type the code shown now.",
+        )
+    return render(
+        request,
+        "web/enrol.html",
+        {
+            "form": form,
+            "qr": qr_svg(device),
+            "secret": secret_base32(device),
+        },
+    )
 
 
 @requires(Permission.READ)
@@ -116,8 +137,11 @@ def backup_codes_view(request: HttpRequest) -> HttpResponse:
     """The backup codes, shown once right after enrolment."""
     codes = request.session.pop(BACKUP_SESSION_KEY, None)
     if not codes:
-        messages.info(request, "Backup codes are shown only once, right after enrolment. An "
-                               "administrator can reset your MFA to issue new ones.")  # fmt: skip
+        messages.info(
+            request,
+            "Backup codes are shown only once, right after enrolment. An "
+            "administrator can reset your MFA to issue new ones.",
+        )
         return redirect("dashboard")
     return render(request, "web/backup_codes.html", {"codes": codes, "count": BACKUP_CODES})
 

@@ -46,14 +46,16 @@ class SignForm(forms.Form):
 
     digest = forms.CharField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label="Sign as")
-    statement = forms.CharField(label="Statement", widget=forms.Textarea(attrs={"rows": 3}),
-                                initial=DEFAULT_STATEMENT)  # fmt: skip
+    statement = forms.CharField(
+        label="Statement", widget=forms.Textarea(attrs={"rows": 3}), initial=DEFAULT_STATEMENT
+    )
     accept_findings = forms.CharField(
-        label="Why sign with errors open", required=False,
+        label="Why sign with errors open",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Errors are open (listed above). Signing over them attests that the analysis "
-                  "is acceptable with them open; the reason and the errors are recorded.",
-    )  # fmt: skip
+        "is acceptable with them open; the reason and the errors are recorded.",
+    )
 
 
 @requires(Permission.READ)
@@ -63,16 +65,24 @@ def signoff_view(request: HttpRequest) -> HttpResponse:
     as_of = today(request)
     verification = version.derived("verification", verify_workspace)
     attestation = version.derived(("attestation", as_of), lambda ws: attest(ws, as_of))
-    return render(request, "web/signoff.html", {
-        "verification": verification, "summary": attestation_text(attestation),
-        "may_sign": Permission.SIGN in user_permissions(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "web/signoff.html",
+        {
+            "verification": verification,
+            "summary": attestation_text(attestation),
+            "may_sign": Permission.SIGN in user_permissions(request),
+        },
+    )
 
 
 def reauth_entry(request: HttpRequest) -> AuditEntry | None:
     """The audit entry of the user's latest re-authentication."""
-    return AuditEntry.objects.filter(actor=request.user.get_username(),
-                                     action="reauthenticated").order_by("-seq").first()
+    return (
+        AuditEntry.objects.filter(actor=request.user.get_username(), action="reauthenticated")
+        .order_by("-seq")
+        .first()
+    )
 
 
 @requires(Permission.SIGN)
@@ -91,9 +101,14 @@ def sign_view(request: HttpRequest) -> HttpResponse:
     open_errors = attestation.attested.errors
     if not open_errors:
         del form.fields["accept_findings"]
-    context: dict[str, Any] = {"form": form, "digest": digest, "as_of": as_of,
-                               "summary": attestation_text(attestation), "person": person,
-                               "reauth_minutes": REAUTH_MINUTES}  # fmt: skip
+    context: dict[str, Any] = {
+        "form": form,
+        "digest": digest,
+        "as_of": as_of,
+        "summary": attestation_text(attestation),
+        "person": person,
+        "reauth_minutes": REAUTH_MINUTES,
+    }
     if request.method == "POST" and form.is_valid() and person is not None:
         data = form.cleaned_data
         if data["digest"] != digest:
@@ -105,8 +120,9 @@ def sign_view(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             context["form"] = form
         elif open_errors and not (data.get("accept_findings") or "").strip():
-            form.add_error("accept_findings", "Errors are open: say why you sign over them, or "
-                                              "fix them first.")  # fmt: skip
+            form.add_error(
+                "accept_findings", "Errors are open: say why you sign over them, or fix them first."
+            )
         else:
             done = _sign(request, ws, person, data)
             if isinstance(done, str):
@@ -116,34 +132,51 @@ def sign_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign.html", context)
 
 
-def _sign(request: HttpRequest, ws: Any, person: Any,
-          data: dict[str, Any]) -> HttpResponse | str:  # fmt: skip
+def _sign(request: HttpRequest, ws: Any, person: Any, data: dict[str, Any]) -> HttpResponse | str:
     entry = reauth_entry(request)
     if entry is None:
         return "No re-authentication is recorded in the audit trail; confirm it is you again."
     username = request.user.get_username()
     signed = SignoffRequest(
-        role=data["role"], name=person.name or person.id, email=person.email or "",
-        signed_at=datetime.now(UTC).replace(microsecond=0), statement=data["statement"],
-        today=today(request), accept_findings=(data.get("accept_findings") or "").strip() or None,
-        method=SignoffMethod.WEB_MFA, web_user=username, audit_entry=entry.entry_hash,
-    )  # fmt: skip
+        role=data["role"],
+        name=person.name or person.id,
+        email=person.email or "",
+        signed_at=datetime.now(UTC).replace(microsecond=0),
+        statement=data["statement"],
+        today=today(request),
+        accept_findings=(data.get("accept_findings") or "").strip() or None,
+        method=SignoffMethod.WEB_MFA,
+        web_user=username,
+        audit_entry=entry.entry_hash,
+    )
     try:
         # Linted again with the reason given, over the very content whose digest was shown.
         written = sign_workspace(ws, signed)
     except SraError as exc:
         return str(exc)
     root = workspace_root().absolute()
-    sha, note = commit_files(root, (written.path, written.objects),
-                             Commit(signed.name, signed.email,
-                                    f"sra: sign-off by {signed.name} as {signed.role}"),
-                             [f"add {written.path.relative_to(root).as_posix()}"])  # fmt: skip
-    audit.record(request, "signoff", object=f"signoff:{signed.role}", detail={
-        "digest": written.signoff.digest, "file": written.path.relative_to(root).as_posix(),
-        "commit": sha, "reauthentication": entry.entry_hash, "method": "web-mfa",
-    })  # fmt: skip
-    messages.success(request, f"Signed as {signed.role} for {written.signoff.digest}. "
-                              f"{note[:1].upper()}{note[1:]}.")  # fmt: skip
+    sha, note = commit_files(
+        root,
+        (written.path, written.objects),
+        Commit(signed.name, signed.email, f"sra: sign-off by {signed.name} as {signed.role}"),
+        [f"add {written.path.relative_to(root).as_posix()}"],
+    )
+    audit.record(
+        request,
+        "signoff",
+        object=f"signoff:{signed.role}",
+        detail={
+            "digest": written.signoff.digest,
+            "file": written.path.relative_to(root).as_posix(),
+            "commit": sha,
+            "reauthentication": entry.entry_hash,
+            "method": "web-mfa",
+        },
+    )
+    messages.success(
+        request,
+        f"Signed as {signed.role} for {written.signoff.digest}. {note[:1].upper()}{note[1:]}.",
+    )
     return HttpResponseRedirect(reverse("signoff"))
 
 

@@ -33,16 +33,27 @@ def users_view(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user, token = accounts.invite(request, username=data["username"],
-                                      email=data.get("email") or "",
-                                      person_id=data.get("person") or "",
-                                      admin=bool(data.get("admin")))  # fmt: skip
-        return render(request, "web/invited.html", {"invited": user,
-                                                    "link": _link_url(request, token)})
+        user, token = accounts.invite(
+            request,
+            username=data["username"],
+            email=data.get("email") or "",
+            person_id=data.get("person") or "",
+            admin=bool(data.get("admin")),
+        )
+        return render(
+            request, "web/invited.html", {"invited": user, "link": _link_url(request, token)}
+        )
     rows = accounts.user_rows(dict(people))
-    return render(request, "web/users.html", {
-        "rows": rows, "form": form, "link_form": LinkForm(people=people), "me": request.user,
-    })  # fmt: skip
+    return render(
+        request,
+        "web/users.html",
+        {
+            "rows": rows,
+            "form": form,
+            "link_form": LinkForm(people=people),
+            "me": request.user,
+        },
+    )
 
 
 @requires(Permission.ADMIN)
@@ -57,28 +68,41 @@ def user_action_view(request: HttpRequest, user_id: int, action: str) -> HttpRes
                 messages.error(request, "Choose a person listed in sra.yaml.")
                 return redirect("users")
             accounts.link_person(request, user, form.cleaned_data.get("person") or "")
-            messages.success(request, f"{user.username}: linked to "
-                             f"{form.cleaned_data.get('person') or 'nobody'}.")  # fmt: skip
+            messages.success(
+                request,
+                f"{user.username}: linked to {form.cleaned_data.get('person') or 'nobody'}.",
+            )
         elif action in ("deactivate", "activate"):
             accounts.set_active(request, user, action == "activate")
             messages.success(request, f"{user.username}: {action}d.")
         elif action in ("make-admin", "revoke-admin"):
             accounts.set_admin(request, user, action == "make-admin")
-            messages.success(request, f"{user.username}: administrator "
-                             f"{'granted' if action == 'make-admin' else 'revoked'}.")  # fmt: skip
+            messages.success(
+                request,
+                f"{user.username}: administrator "
+                f"{'granted' if action == 'make-admin' else 'revoked'}.",
+            )
         elif action == "reset-mfa":
             accounts.reset_user_mfa(request, user)
-            messages.success(request, f"{user.username}: MFA reset; they enrol a new "
-                             "authenticator at their next sign-in.")  # fmt: skip
+            messages.success(
+                request,
+                f"{user.username}: MFA reset; they enrol a new "
+                "authenticator at their next sign-in.",
+            )
         elif action == "unlock":
             cleared = accounts.unlock(request, user)
-            messages.success(request, f"{user.username}: unlocked ({cleared} failed "
-                             "sign-ins cleared).")  # fmt: skip
+            messages.success(
+                request, f"{user.username}: unlocked ({cleared} failed sign-ins cleared)."
+            )
         elif action in ("reinvite", "password-reset"):
-            token = (accounts.reinvite(request, user) if action == "reinvite"
-                     else accounts.password_reset_link(request, user))  # fmt: skip
-            return render(request, "web/invited.html", {"invited": user,
-                                                        "link": _link_url(request, token)})
+            token = (
+                accounts.reinvite(request, user)
+                if action == "reinvite"
+                else accounts.password_reset_link(request, user)
+            )
+            return render(
+                request, "web/invited.html", {"invited": user, "link": _link_url(request, token)}
+            )
         else:
             messages.error(request, f"Unknown action {action!r}.")
     except accounts.AccountError as exc:

@@ -18,8 +18,11 @@ def vendors_view(request: HttpRequest) -> HttpResponse:
     ws, today = reading.current_workspace(request).workspace, reading.today(request)
     page = reading.paged(request, ws.vendors)
     rows = [(vendor, baa_state(vendor, today)) for vendor in page]
-    return render(request, "web/vendors/list.html", {
-        "page": page, "rows": rows, "window": EXPIRY_WINDOW_DAYS, "today": today})  # fmt: skip
+    return render(
+        request,
+        "web/vendors/list.html",
+        {"page": page, "rows": rows, "window": EXPIRY_WINDOW_DAYS, "today": today},
+    )
 
 
 @requires(Permission.READ)
@@ -29,12 +32,18 @@ def vendor_view(request: HttpRequest, vendor_id: str) -> HttpResponse:
     vendor = ws.vendor_by_id.get(vendor_id)
     if vendor is None:
         raise Http404(f"no vendor {vendor_id}")
-    return render(request, "web/vendors/vendor.html", {
-        "vendor": vendor, "state": baa_state(vendor, today),
-        "location": in_workspace(ws.locate(vendor), ws.root),
-        "flows": reading.facts(request).flows_by_node.get(vendor_id, ()),
-        "findings": reading.findings(request).about(vendor_id), "window": EXPIRY_WINDOW_DAYS,
-    })  # fmt: skip
+    return render(
+        request,
+        "web/vendors/vendor.html",
+        {
+            "vendor": vendor,
+            "state": baa_state(vendor, today),
+            "location": in_workspace(ws.locate(vendor), ws.root),
+            "flows": reading.facts(request).flows_by_node.get(vendor_id, ()),
+            "findings": reading.findings(request).about(vendor_id),
+            "window": EXPIRY_WINDOW_DAYS,
+        },
+    )
 
 
 urlpatterns = [

@@ -34,20 +34,35 @@ from ..permissions import Permission, requires
 from ..workspace import current_workspace, today
 
 WAIVER_FIELDS = [
-    FieldSpec("reason", ("reason",), "Reason", "long",
-              help="Why the finding does not apply, or why it is accepted for now."),
-    FieldSpec("until", ("until",), "Expires on", "date",
-              help="The finding is reported again after this date."),
-]  # fmt: skip
+    FieldSpec(
+        "reason",
+        ("reason",),
+        "Reason",
+        "long",
+        help="Why the finding does not apply, or why it is accepted for now.",
+    ),
+    FieldSpec(
+        "until",
+        ("until",),
+        "Expires on",
+        "date",
+        help="The finding is reported again after this date.",
+    ),
+]
 
 
 def waiver_target(ws: Workspace, object_id: str | None) -> Ref:
     """Where a waiver of a finding about `object_id` goes: its record, else sra.yaml."""
     if object_id:
-        for kind, index in (("assets", ws.asset_by_id), ("flows", ws.flow_by_id),
-                            ("vendors", ws.vendor_by_id), ("controls", ws.control_by_id),
-                            ("risks", ws.risk_by_id), ("answers", ws.answer_by_id),
-                            ("policies", ws.policy_by_id)):  # fmt: skip
+        for kind, index in (
+            ("assets", ws.asset_by_id),
+            ("flows", ws.flow_by_id),
+            ("vendors", ws.vendor_by_id),
+            ("controls", ws.control_by_id),
+            ("risks", ws.risk_by_id),
+            ("answers", ws.answer_by_id),
+            ("policies", ws.policy_by_id),
+        ):
             if object_id in index:
                 return Ref(kind, object_id)
         training = next((t for t in ws.training if t.id == object_id), None)
@@ -69,8 +84,10 @@ def _refusal(code: str, object_id: str | None) -> str | None:
     if code in WAIVER_RULE_CODES:
         return "This rule checks waivers themselves; no waiver can silence it. Fix the waiver."
     if on_required_spec(find_rule(code), object_id):
-        return ("This is a required HIPAA implementation specification; HIPAA leaves no "
-                "choice on it (45 CFR 164.306(d)(2)), so no waiver can silence it.")  # fmt: skip
+        return (
+            "This is a required HIPAA implementation specification; HIPAA leaves no "
+            "choice on it (45 CFR 164.306(d)(2)), so no waiver can silence it."
+        )
     return None
 
 
@@ -93,8 +110,9 @@ def waive_view(request: HttpRequest, code: str) -> HttpResponse:
     object_id = (request.POST.get("object") or request.GET.get("object") or "").strip() or None
     version = current_workspace(request)
     as_of = today(request)
-    findings: list[Finding] = [f for f in version.lint(as_of).findings
-                               if f.code == rule.code and f.object_id == object_id]  # fmt: skip
+    findings: list[Finding] = [
+        f for f in version.lint(as_of).findings if f.code == rule.code and f.object_id == object_id
+    ]
     if not findings:
         raise Http404("no open finding of that rule on that record")
     target = waiver_target(version.workspace, object_id)
@@ -106,21 +124,27 @@ def waive_view(request: HttpRequest, code: str) -> HttpResponse:
     where = "sra.yaml" if target == MANIFEST else state.file
     context: dict[str, Any] = {
         "heading": f"Waive {rule.code} {rule.name}" + (f" on {object_id}" if object_id else ""),
-        "where": where, "cancel": _findings_page(), "submit": "Waive",
+        "where": where,
+        "cancel": _findings_page(),
+        "submit": "Waive",
         "author": (lambda c: f"{c.name} <{c.email}>" if c.name else "")(author(request)),
         "intro": f"You approve this waiver as {person.name if person else ''} "
-                 f"({person.id if person else ''}); it is recorded as `approved_by`.",
+        f"({person.id if person else ''}); it is recorded as `approved_by`.",
         "shown_caption": "The findings it silences",
         "shown": [(str(f.location), f.message) for f in findings],
         "hidden_object": object_id or "",
-    }  # fmt: skip
+    }
     refusal = _refusal(rule.code, object_id)
     if refusal is not None:
         context["problems"] = (refusal,)
     elif request.method == "POST" and form.is_valid() and person is not None:
         typed = {name: str(value).strip() for name, value in form.cleaned_data.items()}
-        waiver = {"rule": rule.code, "reason": typed.get("reason") or None,
-                  "approved_by": person.id, "until": typed.get("until") or None}  # fmt: skip
+        waiver = {
+            "rule": rule.code,
+            "reason": typed.get("reason") or None,
+            "approved_by": person.id,
+            "until": typed.get("until") or None,
+        }
         if not waiver["reason"]:
             form.add_error("reason", "A waiver needs its reason.")
         if not waiver["until"]:
@@ -128,18 +152,23 @@ def waive_view(request: HttpRequest, code: str) -> HttpResponse:
         elif (late := _until_problem(typed["until"], as_of)) is not None:
             form.add_error("until", late)
         if not form.errors and not _waiver_problems(form, target, state.data, waiver):
-            outcome = save(request, [Append(target, ("waivers",), waiver)], action="waiver",
-                           object=f"{target.kind}:{object_id or 'sra.yaml'}",
-                           expected={target: typed.get("digest") or state.digest},
-                           detail={"rule": rule.code, "until": waiver["until"],
-                                   "reason": waiver["reason"]})  # fmt: skip
+            outcome = save(
+                request,
+                [Append(target, ("waivers",), waiver)],
+                action="waiver",
+                object=f"{target.kind}:{object_id or 'sra.yaml'}",
+                expected={target: typed.get("digest") or state.digest},
+                detail={"rule": rule.code, "until": waiver["until"], "reason": waiver["reason"]},
+            )
             if outcome.result is not None:
                 messages.success(request, saved_message(outcome.result))
                 return HttpResponseRedirect(_findings_page())
             if outcome.conflict is not None:
                 context["conflict"] = conflict_of(outcome.conflict, [], typed)
-                form = make_form(WAIVER_FIELDS, {**request.POST.dict(),
-                                                 "digest": context["conflict"].digest or ""})
+                form = make_form(
+                    WAIVER_FIELDS,
+                    {**request.POST.dict(), "digest": context["conflict"].digest or ""},
+                )
                 form.is_valid()
             context["problems"] = outcome.problems
     context["form"] = form
