@@ -60,7 +60,8 @@ def test_validate_ignores_a_stale_entry_copied_under_the_new_key(workspace) -> N
     clean = _entries(root)
     (root / "register" / "risks.yaml").write_text(BROKEN)
     assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
-    assert _replace_new_entries_with_old(root, clean) == 2  # the file's data and summary
+    # the file's data, summary and the positions of its findings
+    assert _replace_new_entries_with_old(root, clean) == 3
     assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
 
 
@@ -71,9 +72,9 @@ def test_lint_ignores_stale_entries_copied_under_the_new_keys(workspace, sra) ->
     (root / "register" / "risks.yaml").write_text(BROKEN)
     first = sra(*LINT)
     assert first.exit_code == 1 and "unknown-field" in first.stdout
-    # the file's data, summary and per-record findings, and the rendered text: all from the
-    # clean state
-    assert _replace_new_entries_with_old(root, clean) == 4
+    # the file's data, summary, positions and per-record findings, and the rendered text: all
+    # from the clean state
+    assert _replace_new_entries_with_old(root, clean) == 5
     again = sra(*LINT)
     assert (again.exit_code, again.stdout) == (1, first.stdout)
 

@@ -203,6 +203,58 @@ def test_every_kind_of_change_lints_as_a_cold_run_would(sra, ws: Path) -> None:
     assert not any(f["file"].endswith("extra.yaml") for f in gone["findings"])
 
 
+NEW_ASSET = """\
+- id: new-store
+  name: New document store
+  category: database
+  ephi: present
+  environment: production
+  owner: bob
+  attributes: {encryption_at_rest: true, mfa: true, last_vulnerability_scan: 2026-10-15}
+  last_reviewed: 2026-09-01
+"""
+BACKUPS = """\
+- id: backups
+  name: Nightly snapshots
+  category: snapshot-backup
+  ephi: present
+  environment: production
+  owner: bob
+  attributes: {encryption_at_rest: true, last_vulnerability_scan: 2026-10-15}
+  last_reviewed: 2026-09-01
+"""
+
+
+def _about(report: dict[str, Any], file: str, object_id: str) -> set[str]:
+    """The rules with a finding on `object_id` in `file` (a path ending)."""
+    return {
+        f["name"]
+        for f in report["findings"]
+        if f["file"].endswith(file) and f["object"] == object_id
+    }
+
+
+def test_a_change_in_one_file_is_reported_in_the_unchanged_files_it_affects(sra, ws: Path) -> None:
+    assets, extra = ws / "inventory" / "assets.yaml", ws / "register" / "extra.yaml"
+    before = _assert_as_cold(sra, ws)
+    assert not _about(before, "register/risks.yaml", "RR-3")
+    # The asset a risk of another file names is deleted: that risk's reference dangles.
+    assert BACKUPS in assets.read_text()
+    assets.write_text(assets.read_text().replace(BACKUPS, ""))
+    dangling = _assert_as_cold(sra, ws)
+    assert "unknown-reference" in _about(dangling, "register/risks.yaml", "RR-3")
+    # An ePHI asset no risk names: the finding is on the asset's file ...
+    assets.write_text(assets.read_text() + NEW_ASSET)
+    unanalysed = _assert_as_cold(sra, ws)
+    assert "ephi-asset-without-risk" in _about(unanalysed, "inventory/assets.yaml", "new-store")
+    # ... and a risk for it, added to another file, takes it away there.
+    extra.write_text(
+        extra.read_text() + EXTRA.replace("RR-20", "RR-40").replace("pg-primary", "new-store")
+    )
+    analysed = _assert_as_cold(sra, ws)
+    assert "ephi-asset-without-risk" not in _about(analysed, "inventory/assets.yaml", "new-store")
+
+
 _EDIT_NAMES = [
     "review-old",
     "review-new",
@@ -211,6 +263,9 @@ _EDIT_NAMES = [
     "rename",
     "interval",
     "text-control",
+    "drop-asset",
+    "new-asset",
+    "risk-for-asset",
 ]
 _EDITS = st.lists(st.sampled_from(_EDIT_NAMES), min_size=1, max_size=4)
 
@@ -240,6 +295,21 @@ def _edit(root: Path, edit: str) -> None:
         manifest.write_text(text.replace(marker, "") if marker in text else text + marker)
     elif edit == "text-control":
         risks.write_text(risks.read_text().replace("[CTL-ACCESS]", "[CTL-ACCESS, MFA on]", 1))
+    elif edit in ("drop-asset", "new-asset"):
+        # Toggled: a risk in another file names the one, no risk names the other.
+        assets, block = (
+            root / "inventory" / "assets.yaml",
+            {
+                "drop-asset": BACKUPS,
+                "new-asset": NEW_ASSET,
+            }[edit],
+        )
+        text = assets.read_text()
+        assets.write_text(text.replace(block, "") if block in text else text + block)
+    elif edit == "risk-for-asset":
+        text = extra.read_text() if extra.exists() else ""
+        risk = EXTRA.replace("RR-20", "RR-50").replace("pg-primary", "new-store")
+        extra.write_text(text.replace(risk, "") if risk in text else text + risk)
 
 
 @settings(

@@ -15,6 +15,7 @@ from ..model import KINDS, Manifest, Unusable, Workspace
 from ..writing.journal import finish_interrupted
 from .cache import Cache
 from .discover import SourceFile, display_path, find_workspace, scan_workspace
+from .known_positions import KnownPositions
 from .parse import parse_yaml
 from .partial import Removed, source_path
 from .positions import Path as FieldPath
@@ -26,6 +27,7 @@ from .records import (
     RefTuple,
     manifest_refs,
     record_key,
+    valid_records,
     validate_manifest,
     validate_records,
 )
@@ -53,8 +55,10 @@ class CheckResult:
 class _Sources:
     """Bytes and parsed values of the files read, and the source maps built from them."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Cache) -> None:
         self.data: dict[str, bytes] = {}
+        self.known = KnownPositions(cache)
+        """Positions located by earlier runs: a file is parsed again only for a new path."""
         self.values: dict[str, Any] = {}
         self.maps: dict[str, SourceMap] = {}
         self.origins: dict[int, tuple[str, FieldPath]] = {}
@@ -74,6 +78,9 @@ class _Sources:
 
     def position(self, file: str, path: FieldPath) -> tuple[int, int]:
         """(line, column) of `path` in `file`, building its source map on first use."""
+        known = self.known.get(file, path)
+        if known is not None:
+            return known
         source_map = self.maps.get(file)
         if source_map is None:
             if file not in self.data:
@@ -82,7 +89,9 @@ class _Sources:
             if value is None:
                 value = parse_yaml(self.data[file], file)
             source_map = self.maps[file] = SourceMap(self.data[file], value)
-        return source_map.position(path)
+        where = source_map.position(path)
+        self.known.add(file, path, where)
+        return where
 
     def locate(self, record: BaseModel, path: FieldPath = ()) -> Location:
         """Where `record` (or a field of it) was written."""
@@ -173,7 +182,7 @@ def _summary(records: FileRecords) -> tuple[Any, ...]:
 def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _Sources]:
     finish_interrupted(root)  # a killed edit is completed or undone before anything is read
     cache = Cache(root, enabled=use_cache)
-    sources = _Sources()
+    sources = _Sources(cache)
     loaded = _Loaded(counts={kind.name: 0 for kind in KINDS})
     listing = scan_workspace(root)
     errors = list(listing.errors)
@@ -210,6 +219,7 @@ def _take(
         if (error := _not_data(value, source, shown)) is not None:
             raise error
         sources.values[shown] = value
+        sources.known.track(shown, cache.key(data, source.rel, "positions"))
         result = validate_manifest(value, shown)
         manifest = loaded.manifest = result.manifest
         loaded.pending.setdefault(shown, []).extend(result.pending)
@@ -222,25 +232,27 @@ def _take(
         return
     kind = source.kind
     summary_key = cache.key(data, source.rel, "summary")
-    summary = None if want_models else cache.get(summary_key)
-    if summary is None:
-        data_key = cache.key(data, source.rel, "data")
+    sources.known.track(shown, summary_key.variant("positions"))
+    summary: Any = cache.get(summary_key)
+    if summary is None or want_models:
+        data_key = summary_key.variant("data")  # one hash of the bytes for every entry
         value = cache.get(data_key)
-        parsed = value is None
-        if parsed:
+        if value is None:
             value = parse_yaml(data, shown)
             cache.put(data_key, value)
         if (error := _not_data(value, source, shown)) is not None:
             raise error
-        records = validate_records(kind, value, shown, source.rel)
+        # With the file's facts cached, only its models are built: the references, ids and
+        # findings of 50,000 records took as long again as validating them.
+        records = valid_records(kind, value) if summary is not None else None
+        if records is None:
+            records = validate_records(kind, value, shown, source.rel)
+            fresh = _summary(records)
+            if summary is None:
+                cache.put(summary_key, fresh)
+            summary = fresh
         sources.parsed(shown, value)
         del value
-        summary = _summary(records)
-        if parsed or not want_models:
-            # A model load never reads the summary, and a file whose data entry was there
-            # has its summary beside it (both are written together): rewriting it for every
-            # file cost a lint after a one-file change a marshal and a rename per file.
-            cache.put(summary_key, summary)
         if want_models:  # `sra validate` needs only the findings: its records go here
             _keep(kind.name, source.rel, shown, records, sources, loaded)
     count, pending, ids, refs, five_level = summary
@@ -294,11 +306,26 @@ def check_workspace(root: Path | None = None, *, use_cache: bool = True) -> Chec
     """Validate a workspace without building it: what `sra validate` reports, cache-accelerated."""
     root = find_workspace(root)
     loaded, sources = _gather(root, use_cache, want_models=False)
-    return CheckResult(root, loaded.counts, _place(loaded, sources), tuple(loaded.files))
+    findings = _place(loaded, sources)
+    sources.known.store()
+    return CheckResult(root, loaded.counts, findings, tuple(loaded.files))
+
+
+def store_positions(workspace: Workspace) -> None:
+    """Keep the positions located in `workspace` so far in the cache, for later runs to reuse.
+
+    A caller that locates findings after the load (lint) calls it once they are all placed.
+    """
+    if isinstance(workspace.locator, _Sources):
+        workspace.locator.known.store()
 
 
 def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Workspace:
-    """Load, validate and index a workspace; schema problems become findings on it."""
+    """Load, validate and index a workspace; schema problems become findings on it.
+
+    Positions it locates are kept for later runs only when the caller asks
+    (`store_positions`), after placing its own findings too.
+    """
     root = find_workspace(root)
     loaded, sources = _gather(root, use_cache, want_models=True)
     findings = _place(loaded, sources)

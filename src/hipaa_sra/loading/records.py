@@ -200,6 +200,28 @@ def validate_records(kind: Kind, data: Any, label: str, rel: str | None = None) 
     return out
 
 
+def valid_records(kind: Kind, data: Any) -> FileRecords | None:
+    """The records of a file whose every item is a valid record, else `None`.
+
+    Only the models: for a file whose facts (ids, references, findings) are cached, this is
+    all of `validate_records` that is left, at a fraction of its cost. `None` as soon as an
+    item is not a valid record; `validate_records` then reports the file as usual.
+    """
+    if not isinstance(data, list):
+        return None
+    validate = kind.model.model_validate
+    models: list[BaseModel] = []
+    try:
+        for raw in data:
+            if not isinstance(raw, dict):
+                return None
+            models.append(validate(raw))
+    except ValidationError:
+        return None
+    count = len(models)
+    return FileRecords(models=models, indexes=list(range(count)), removed=[{}] * count, count=count)
+
+
 def _in_file(ref: RefTuple, removed: Removed) -> RefTuple:
     """A reference found in a partial record, with its path as written in the file."""
     if not removed:

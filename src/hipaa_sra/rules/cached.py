@@ -27,6 +27,7 @@ from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
 from ..loading.cache import Cache, Key
 from ..loading.discover import scan_workspace
+from ..loading.load import store_positions
 from ..model import MANIFEST_FILE
 from .engine import Selection, active_rules, check_selectors, context, lint
 from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
@@ -127,6 +128,7 @@ def _lint(
         rules = active_rules(workspace.manifest, selection)
         per_record = per_record_findings(workspace, ctx, rules, cache, selection, _read_bounded)
     report = lint(workspace, today, selection, facts, discovery, per_record)
+    store_positions(workspace)  # every finding is placed: the next run need not parse to place
     if key is not None and store:
         cache.put(key, _store(report))
     return report

@@ -1,0 +1,71 @@
+"""Each file's located paths, cached beside its summary: a later run places findings unparsed.
+
+Where a path of a file was written depends on the file's bytes alone, so the positions a run
+located are stored under a key of those bytes (and of the code). A later run takes them from
+there and parses a file again only for a path it has not located before (a finding that
+another file's change brought, say); it then stores the union. A warm `sra validate` of a
+register with 50,000 warnings, and the unchanged files of a lint, need no parse to place them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeGuard
+
+from .cache import Cache, Key
+from .positions import Path
+
+Position = tuple[int, int]
+"""1-based (line, column)."""
+
+
+class KnownPositions:
+    """Positions located in earlier runs, per file, and those this run adds to them."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+        self._keys: dict[str, Key] = {}
+        self._known: dict[str, dict[Path, Position]] = {}
+        self._added: set[str] = set()
+
+    def track(self, file: str, key: Key) -> None:
+        """Keep the positions in `file` under `key`, a key of the bytes they were found in."""
+        self._keys[file] = key
+
+    def get(self, file: str, path: Path) -> Position | None:
+        """The position of `path` in `file` located before, or `None`."""
+        return self._of(file).get(path)
+
+    def add(self, file: str, path: Path, position: Position) -> None:
+        """Note a position located in this run, to be stored with the file's others."""
+        if file in self._keys:
+            self._of(file)[path] = position
+            self._added.add(file)
+
+    def store(self) -> None:
+        """Store the positions of every file that gained some in this run."""
+        for file in sorted(self._added):
+            self._cache.put(self._keys[file], self._known[file])
+        self._added.clear()
+
+    def _of(self, file: str) -> dict[Path, Position]:
+        """The positions of `file` known so far, read from the cache on first use."""
+        known = self._known.get(file)
+        if known is None:
+            key = self._keys.get(file)
+            stored = self._cache.get(key) if key is not None else None
+            known = self._known[file] = stored if _well_formed(stored) else {}
+        return known
+
+
+def _well_formed(stored: Any) -> TypeGuard[dict[Path, Position]]:
+    """True for a mapping of paths to (line, column): an entry of another layout is a miss."""
+    if not isinstance(stored, dict):
+        return False
+    return all(
+        type(path) is tuple
+        and type(where) is tuple
+        and len(where) == 2
+        and type(where[0]) is int
+        and type(where[1]) is int
+        for path, where in stored.items()
+    )
