@@ -505,3 +505,39 @@ def test_sarif_fingerprint_survives_a_day_passing_but_not_a_new_record() -> None
     today = fingerprint("Risk R-001 was last reviewed 417 days ago.", "R-001")
     assert fingerprint("Risk R-001 was last reviewed 418 days ago.", "R-001") == today
     assert fingerprint("Risk R-001 was last reviewed 417 days ago.", "R-002") != today
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(["", '"\\', "…é\n\t"])
+
+
+@given(
+    st.builds(
+        Finding,
+        _TEXT,
+        _TEXT,
+        st.sampled_from(list(Severity)),
+        _TEXT,
+        st.builds(Location, _TEXT, st.integers(0, 10**6), st.integers(0, 10**6)),
+        st.none() | _TEXT,
+    ),
+    st.booleans(),
+)
+def test_a_finding_line_is_what_json_dumps_writes_of_its_dict(finding: Finding, waived) -> None:
+    from hipaa_sra.formats.json import _lint_line, finding_dict, finding_line
+
+    assert finding_line(finding) == json.dumps(finding_dict(finding))
+    lint_entry = {**finding_dict(finding), "waived": waived}
+    assert _lint_line(finding, None, waived) == json.dumps(lint_entry)
+
+
+@pytest.mark.parametrize(
+    "location, object_id",
+    [(Location("f", True, 2), "R-1"), (Location("f", 3, 2.5), "R-1"), (Location("f"), 7)],
+)
+def test_a_finding_of_an_undeclared_type_is_written_as_json_writes_it(
+    location: Location, object_id: Any
+) -> None:
+    from hipaa_sra.formats.json import finding_dict, finding_line
+
+    odd = Finding("SRA001", "x", Severity.ERROR, "m", location, object_id)
+    assert finding_line(odd) == json.dumps(finding_dict(odd))

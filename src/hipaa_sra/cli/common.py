@@ -119,6 +119,13 @@ def _echo_in_pieces(text: str) -> None:
         end = text.rfind("\n", start, start + _ECHO_PIECE) + 1
         if end <= start:  # one line longer than a piece
             end = start + _ECHO_PIECE
-        click.echo(text[start:end], nl=False)
+        _echo(text[start:end], nl=False)
         start = end
-    click.echo(text[start:])
+    _echo(text[start:])
+
+
+def _echo(piece: str, nl: bool = True) -> None:
+    """`click.echo`, without its search for colour codes to strip when there are none."""
+    # Output to a file or a pipe is scanned for ANSI codes to remove: tens of megabytes of
+    # JSON have none to remove, and `color=True` only turns that scan off.
+    click.echo(piece, nl=nl, color=True if "\x1b" not in piece else None)

@@ -117,8 +117,11 @@ class LintReport:
         `waiver` is the waiver that silenced the finding, or the one refused for it (then
         `waived` is False); None when no waiver named it.
         """
-        refused = {item.finding: item.waiver for item in self.refused}
-        rows = [(f, refused.get(f), False) for f in self.findings]
+        if self.refused:
+            refused = {item.finding: item.waiver for item in self.refused}
+            rows = [(f, refused.get(f), False) for f in self.findings]
+        else:  # hashing each finding (all its fields) to find none was a tenth of rendering
+            rows = [(f, None, False) for f in self.findings]
         if self.waived_findings:
             rows += [(item.finding, item.waiver, True) for item in self.waived_findings]
             order = finding_order(self.files)
