@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from ..model.base import Level, parse_level
 from .loader import Record, document
@@ -34,6 +34,19 @@ class LevelTable:
     def lookup(self, row: Level, column: Level) -> Level:
         """The cell at (row, column); ValueError for a level this table's scale lacks."""
         return self.cells[self._index(row, self.row_label)][self._index(column, self.column_label)]
+
+    def cell(self, row: Level, column: Level) -> Level | None:
+        """The cell at (row, column); None for a level this table's scale lacks."""
+        return self._by_pair.get((row, column))
+
+    @cached_property
+    def _by_pair(self) -> dict[tuple[Level, Level], Level]:
+        # Every risk of a register is looked up, several times a lint: one dict probe each.
+        return {
+            (row, column): self.cells[r][c]
+            for r, row in enumerate(self.scale)
+            for c, column in enumerate(self.scale)
+        }
 
     @property
     def is_monotonic(self) -> bool:

@@ -14,9 +14,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import hcl2
-from lark.exceptions import LarkError, UnexpectedInput
-
 from .errors import DiscoveryError
 from .model import Platform, Resource
 from .source import read_text
@@ -41,6 +38,11 @@ def hcl_files(directory: Path) -> list[Path]:
 
 def read_hcl(paths: list[Path]) -> Iterator[Resource]:
     """The managed resources declared in these `.tf` files."""
+    # Imported here: the parser and its grammar cost every `sra lint` a fortieth of a
+    # second to import, and only a workspace that reads .tf directories uses them.
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
     for path in paths:
         text = read_text(path)
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,18 +63,27 @@ def _severity(rule: Rule, hit_severity: Severity | None, ctx: Context) -> Severi
     return configured_severity(rule, ctx) or hit_severity or rule.severity_for(ctx.profile)
 
 
-def _finding(rule: Rule, hit: Hit, ws: Workspace, ctx: Context) -> Finding:
-    record = hit.record if hit.record is not None else ws.manifest
-    if record is not None:
-        location = ws.locate(record, hit.path)
-    else:  # no sra.yaml model to point into: point at the file itself
-        location = Location(ws.files[0] if ws.files else "sra.yaml")
-    oid = hit.object_id
-    if oid is None and hit.record is not None:
-        oid = getattr(hit.record, "id", None)
-    return Finding(
-        rule.code, rule.name, _severity(rule, hit.severity, ctx), hit.message, location, oid
-    )
+def _findings(rule: Rule, hits: Iterable[Hit], ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """The findings of one rule's hits: located, with the rule's code, name and severity."""
+    # The severity turns only on the rule and sra.yaml unless a hit gives its own: worked
+    # out once per rule, not once per hit (a large register has 100,000 hits of one rule).
+    configured = configured_severity(rule, ctx)
+    default = configured or rule.severity_for(ctx.profile)
+    code, name = rule.code, rule.name
+    manifest = ws.manifest
+    for hit in hits:
+        record = hit.record
+        if record is not None:
+            location = ws.locate(record, hit.path)
+        elif manifest is not None:
+            location = ws.locate(manifest, hit.path)
+        else:  # no sra.yaml model to point into: point at the file itself
+            location = Location(ws.files[0] if ws.files else "sra.yaml")
+        oid = hit.object_id
+        if oid is None and record is not None:
+            oid = getattr(record, "id", None)
+        severity = configured or hit.severity or default
+        yield Finding(code, name, severity, hit.message, location, oid)
 
 
 def context(
@@ -99,10 +108,10 @@ def record_findings(
     `record_inputs` give the same findings on a part as on the whole.
     """
     return [
-        _finding(rule, hit, workspace, ctx)
+        finding
         for rule in rules
         if rule.record_inputs is not None
-        for hit in run_check(rule, part, ctx)
+        for finding in _findings(rule, run_check(rule, part, ctx), workspace, ctx)
     ]
 
 
@@ -132,12 +141,11 @@ def lint(
         if rule is not None:
             severity = _severity(rule, loaded.severity, ctx)
             findings.append((_replace_severity(loaded, severity), True))
-    findings.extend(
-        (_finding(rule, hit, workspace, ctx), hit.record is not None)
-        for rule in rules
-        if per_record is None or rule.record_inputs is None
-        for hit in run_check(rule, workspace, ctx)
-    )
+    for rule in rules:
+        if per_record is None or rule.record_inputs is None:
+            hits = list(run_check(rule, workspace, ctx))
+            on_record = [hit.record is not None for hit in hits]
+            findings.extend(zip(_findings(rule, hits, workspace, ctx), on_record, strict=True))
     if per_record is not None:
         findings.extend((finding, True) for finding in per_record)
     applied = apply_waivers(findings, workspace, ctx)

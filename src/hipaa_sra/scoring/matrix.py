@@ -49,6 +49,4 @@ def expected_level(risk: Risk, matrix: RiskMatrix) -> Level | None:
     likelihood, impact = risk.likelihood, risk.impact
     if likelihood is None or impact is None:
         return None
-    if likelihood not in matrix.scale or impact not in matrix.scale:
-        return None
-    return matrix.level(likelihood, impact)
+    return matrix.cell(likelihood, impact)
