@@ -2,8 +2,8 @@
 
 Every date from 0001-01-01 to 9999-12-31 is a valid YAML date and `--today` accepts each of
 them; intervals arrive as whatever a user typed. Lint, calendar, report and the OSCAL export
-must answer for all of them, without a traceback and in about the same time, and an absurd
-interval must come back as a finding on its line.
+must answer for all of them, without a traceback and with a calendar of the same few events,
+and an absurd interval must come back as a finding on its line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,10 @@ from hypothesis import strategies as st
 from hipaa_sra.cli import cli
 
 TODAY = "2026-11-22"
-BOUND = 5.0  # seconds per command; they take about one, the bound leaves room for a busy CI
+# However far apart `--today` and the dates are, the workspace's few records give a few
+# events: a calendar that walked the years between them (one event per missed cycle) would
+# be the hang a user notices, and shows here as thousands of events, not as a slow test.
+MAX_EVENTS = 25  # the workspace gives 6 to 11
 
 # Every date field and every interval field of the model, each a `{name}` placeholder.
 FILES = {
@@ -178,32 +180,30 @@ def write(root: Path, **values: str) -> Path:
 
 @dataclass
 class Outputs:
-    """What each command printed or wrote, and how long the slowest took."""
+    """What each command printed or wrote."""
 
     lint: str
     calendar: str
     report: str
-    slowest: float
 
 
-def invoke(*args: str) -> tuple[int, str, float]:
+def invoke(*args: str) -> tuple[int, str]:
     """Run `sra ARGS` in-process; a traceback fails the test (catch_exceptions=False)."""
-    started = time.perf_counter()
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout + result.stderr, time.perf_counter() - started
+    return result.exit_code, result.stdout + result.stderr
 
 
 def run_all(root: Path, today: str = TODAY, *, oscal: bool = True) -> Outputs:
     """lint, calendar, report (HTML) and both OSCAL exports, each as a user would run them."""
     ws, out = str(root), root.parent
-    code, lint, t1 = invoke("lint", "-w", ws, "--today", today, "--no-cache")
+    code, lint = invoke("lint", "-w", ws, "--today", today, "--no-cache")
     assert code in (0, 1), lint
-    code, text, t2 = invoke(
+    code, text = invoke(
         "calendar", "-w", ws, "--today", today, "--no-cache", "-o", str(out / "sra.ics")
     )
     assert code == 0, text
     calendar = (out / "sra.ics").read_bytes().decode()  # CRLF kept, as RFC 5545 writes it
-    code, text, t3 = invoke(
+    code, text = invoke(
         "report",
         "-w",
         ws,
@@ -216,18 +216,16 @@ def run_all(root: Path, today: str = TODAY, *, oscal: bool = True) -> Outputs:
     )
     assert code == 0, text
     report = (out / "sra.html").read_text(encoding="utf-8")
-    slowest = max(t1, t2, t3)
     if oscal:
         for kind in ("oscal-ar", "oscal-poam"):
             target = out / f"{kind}.json"
-            code, text, took = invoke(
+            code, text = invoke(
                 "export", "-w", ws, "--today", today, "--format", kind, "--out", str(target)
             )
             assert code == 0, text
             json.loads(target.read_text(encoding="utf-8"))
-            slowest = max(slowest, took)
-    assert slowest < BOUND
-    return Outputs(lint, calendar, report, slowest)
+    assert len(events(calendar)) <= MAX_EVENTS
+    return Outputs(lint, calendar, report)
 
 
 def line_of(root: Path, rel: str, needle: str) -> int:
@@ -398,5 +396,4 @@ def test_any_date_and_any_interval_lint_calendar_and_report(
     root = scratch / "sra"
     shutil.rmtree(root, ignore_errors=True)
     found = run_all(write(root, **values), today, oscal=False)
-    assert found.slowest < BOUND
     assert found.calendar.startswith("BEGIN:VCALENDAR") and "</html>" in found.report
