@@ -50,7 +50,7 @@ lint: $(VENV)/.installed-dev
 test: lint
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The peers the benchmarks compare with (pyfair, Presidio) are the `bench` extra, not dev's.
 bench: $(VENV)/.installed-dev
