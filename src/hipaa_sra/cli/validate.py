@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..findings import Severity
 from ..formats import findings_json, findings_text, summary_line
-from ..loading import check_workspace
-from .common import use_colour, workspace_option
+from ..loading import CheckResult, render_check_workspace
+from .common import emit, use_colour, workspace_option
 
 
 @click.command("validate")
@@ -34,14 +33,17 @@ def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
     \b
         sra validate --workspace sra/
     """
-    result = check_workspace(workspace, use_cache=not no_cache)
-    if fmt == "json":
-        click.echo(
-            findings_json(result.findings, {"counts": result.counts, "files": len(result.files)})
-        )
-    else:
-        if result.findings:
-            click.echo(findings_text(result.findings, colour=use_colour()))
-        click.echo(summary_line(result.counts, result.findings, len(result.files)))
-    if result.count(Severity.ERROR):
+    colour = fmt == "text" and use_colour()
+
+    def render(result: CheckResult) -> str:
+        if fmt == "json":
+            extra = {"counts": result.counts, "files": len(result.files)}
+            return findings_json(result.findings, extra)
+        text = findings_text(result.findings, colour=colour) + "\n" if result.findings else ""
+        return text + summary_line(result.counts, result.findings, len(result.files))
+
+    style = f"{fmt}-colour" if colour else fmt
+    rendered = render_check_workspace(workspace, render, style, use_cache=not no_cache)
+    emit(rendered.text, None)
+    if rendered.errors:
         raise SystemExit(1)

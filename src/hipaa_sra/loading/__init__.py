@@ -3,7 +3,13 @@
 from .cache import CACHE_DIR
 from .diagnose import MAX_DEPTH, MAX_FILE_BYTES
 from .discover import find_workspace, list_files
-from .load import CheckResult, check_workspace, load_workspace
+from .load import (
+    CheckResult,
+    RenderedCheck,
+    check_workspace,
+    load_workspace,
+    render_check_workspace,
+)
 from .parse import MAX_ALIAS_EXPANSION, parse_yaml
 from .problems import PROBLEMS, Problem
 
@@ -15,9 +21,11 @@ __all__ = [
     "PROBLEMS",
     "CheckResult",
     "Problem",
+    "RenderedCheck",
     "check_workspace",
     "find_workspace",
     "list_files",
     "load_workspace",
     "parse_yaml",
+    "render_check_workspace",
 ]

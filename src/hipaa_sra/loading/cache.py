@@ -125,6 +125,10 @@ class Cache:
         except (EOFError, ValueError, TypeError):
             return None
 
+    def holds(self, key: Key) -> bool:
+        """True if an entry is stored under `key`'s name (`get` still checks it is the one)."""
+        return self.enabled and (self.directory / key.name).is_file()
+
     @staticmethod
     def _read(path: Path) -> bytes | None:
         """The entry's bytes, if it is a regular file (never a link to a device or a FIFO)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from ..errors import LoadError
 from ..findings import Finding, Location, Severity
 from ..model import KINDS, Manifest, Unusable, Workspace
 from ..writing.journal import finish_interrupted
-from .cache import Cache
+from .cache import Cache, Key
 from .discover import SourceFile, display_path, find_workspace, scan_workspace
 from .known_positions import KnownPositions
 from .parse import parse_yaml
@@ -34,6 +34,7 @@ from .records import (
 from .references import FileFacts, cross_check
 from .schema_findings import Pending
 from .text import normalise_newlines
+from .workspace_key import Snapshot, snapshot
 
 _PROBLEM_BY_CODE = {problem.code: problem for problem in PROBLEMS}
 
@@ -136,9 +137,10 @@ class _Loaded:
     """Keys (`<kind>/<file>#<n>`) of records without a valid id, by `id()` of the record."""
 
 
-def _read(source: SourceFile, shown: str) -> bytes:
+def _read(source: SourceFile, shown: str, read: Snapshot | None) -> bytes:
     """The file's bytes with line breaks as YAML reads them (CRLF and CR become LF)."""
-    return normalise_newlines(read_file(source.path, shown))
+    data = read.contents.get(source.path) if read is not None else None
+    return normalise_newlines(data if data is not None else read_file(source.path, shown))
 
 
 def _not_data(value: Any, source: SourceFile, shown: str) -> LoadError | None:
@@ -179,17 +181,20 @@ def _summary(records: FileRecords) -> tuple[Any, ...]:
     )
 
 
-def _gather(root: Path, use_cache: bool, want_models: bool) -> tuple[_Loaded, _Sources]:
+def _gather(
+    root: Path, use_cache: bool, want_models: bool, read: Snapshot | None = None
+) -> tuple[_Loaded, _Sources]:
+    """Load every file (from `read`, the workspace as read already, when given)."""
     finish_interrupted(root)  # a killed edit is completed or undone before anything is read
     cache = Cache(root, enabled=use_cache)
     sources = _Sources(cache)
     loaded = _Loaded(counts={kind.name: 0 for kind in KINDS})
-    listing = scan_workspace(root)
+    listing = read.listing if read is not None else scan_workspace(root)
     errors = list(listing.errors)
     for source in listing.files:
         shown = display_path(source.path)
         try:
-            _take(source, shown, cache, sources, loaded, want_models)
+            _take(source, shown, cache, sources, loaded, want_models, read)
         except LoadError as error:
             errors.append(error)  # every file that cannot be loaded is reported, in one run
     if errors:
@@ -209,9 +214,10 @@ def _take(
     sources: _Sources,
     loaded: _Loaded,
     want_models: bool,
+    read: Snapshot | None,
 ) -> None:
     """Read, parse and validate one file into `loaded`; `LoadError` if it cannot be loaded."""
-    data = _read(source, shown)
+    data = _read(source, shown, read)
     sources.data[shown] = data
     loaded.files.append(shown)
     if source.kind is None:
@@ -302,13 +308,132 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
+@dataclass(frozen=True)
+class RenderedCheck:
+    """`sra validate`'s output as rendered, and whether it reports an error (the exit code)."""
+
+    text: str
+    errors: bool
+
+
 def check_workspace(root: Path | None = None, *, use_cache: bool = True) -> CheckResult:
-    """Validate a workspace without building it: what `sra validate` reports, cache-accelerated."""
+    """Validate a workspace without building it: what `sra validate` reports, cache-accelerated.
+
+    An unchanged workspace, validated again from the same directory, is answered from one
+    entry; otherwise each unchanged file's summary and positions are reused.
+    """
     root = find_workspace(root)
-    loaded, sources = _gather(root, use_cache, want_models=False)
+    cache = Cache(root, enabled=use_cache)
+    read, key = _check_key(root, cache)
+    return _check(root, cache, read, key)
+
+
+def render_check_workspace(
+    root: Path | None, render: Callable[[CheckResult], str], style: str, *, use_cache: bool = True
+) -> RenderedCheck:
+    """Validate and render with `render` (named `style` in the cache), reusing a cached text.
+
+    Rendering 50,000 warnings costs more than reading them back, so an unchanged workspace
+    is answered with the text of the previous run, byte for byte.
+    """
+    root = find_workspace(root)
+    cache = Cache(root, enabled=use_cache)
+    read, key = _check_key(root, cache)
+    name = key.variant(style) if key is not None else None
+    if name is not None:
+        if read is not None:
+            read.release_for(cache, name)
+        stored = cache.get(name)
+        if isinstance(stored, tuple) and len(stored) == 2:
+            text, errors = stored
+            if type(text) is str and type(errors) is bool:
+                return RenderedCheck(text, errors)
+    result = _check(root, cache, read, key)
+    rendered = RenderedCheck(render(result), result.count(Severity.ERROR) > 0)
+    if name is not None and read is not None and not read.released:
+        cache.put(name, (rendered.text, rendered.errors))
+    return rendered
+
+
+def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
+    """The workspace as read for the key, and the key of its validation (`None`: no caching)."""
+    if not cache.enabled:
+        return None, None
+    read = snapshot(root)
+    return read, cache.key_of(read.parts, "validate") if read is not None else None
+
+
+def _check(root: Path, cache: Cache, read: Snapshot | None, key: Key | None) -> CheckResult:
+    if key is not None:
+        if read is not None:
+            read.release_for(cache, key)
+        stored = _restore_check(root, cache.get(key))
+        if stored is not None:
+            return stored
+    loaded, sources = _gather(root, cache.enabled, want_models=False, read=read)
     findings = _place(loaded, sources)
     sources.known.store()
-    return CheckResult(root, loaded.counts, findings, tuple(loaded.files))
+    result = CheckResult(root, loaded.counts, findings, tuple(loaded.files))
+    if key is not None and read is not None and not read.released:
+        _store_check(cache, key, result)
+    return result
+
+
+def _store_check(cache: Cache, key: Key, result: CheckResult) -> None:
+    rows = tuple(
+        (
+            f.code,
+            f.name,
+            f.severity.value,
+            f.message,
+            f.location.file,
+            f.location.line,
+            f.location.column,
+            f.object_id,
+        )
+        for f in result.findings
+    )
+    cache.put(key, (tuple(result.counts.items()), result.files, rows))
+
+
+def _restore_check(root: Path, stored: Any) -> CheckResult | None:
+    """The result stored by `_store_check`, or `None` for a miss or an entry of another shape."""
+    if stored is None:
+        return None
+    try:
+        counts, files, rows = stored
+        counts = dict(counts)
+        findings = tuple(
+            Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
+            for code, name, severity, message, file, line, column, oid in rows
+        )
+    except (TypeError, ValueError):
+        return None
+    if (
+        counts.keys() != _KIND_NAMES
+        or not all(type(n) is int for n in counts.values())
+        or not all(type(file) is str for file in files)
+        or not all(_well_formed(finding) for finding in findings)
+    ):
+        return None
+    return CheckResult(root, counts, findings, tuple(files))
+
+
+_KIND_NAMES = {kind.name for kind in KINDS}
+
+
+def _well_formed(f: Finding) -> bool:
+    """True when every field has its type (a stored result of another layout has not)."""
+    where = f.location
+    return (
+        type(f.code) is str
+        and type(f.name) is str
+        and type(f.message) is str
+        and type(where.file) is str
+        and type(where.line) is int
+        and type(where.column) is int
+        and (f.object_id is None or type(f.object_id) is str)
+    )
 
 
 def store_positions(workspace: Workspace) -> None:
@@ -320,14 +445,17 @@ def store_positions(workspace: Workspace) -> None:
         workspace.locator.known.store()
 
 
-def load_workspace(root: Path | None = None, *, use_cache: bool = True) -> Workspace:
+def load_workspace(
+    root: Path | None = None, *, use_cache: bool = True, read: Snapshot | None = None
+) -> Workspace:
     """Load, validate and index a workspace; schema problems become findings on it.
 
-    Positions it locates are kept for later runs only when the caller asks
+    `read`: the workspace as read already (for a cache key): its bytes are loaded, not the
+    files again. Positions it locates are kept for later runs only when the caller asks
     (`store_positions`), after placing its own findings too.
     """
     root = find_workspace(root)
-    loaded, sources = _gather(root, use_cache, want_models=True)
+    loaded, sources = _gather(root, use_cache, want_models=True, read=read)
     findings = _place(loaded, sources)
     records = loaded.records
 

@@ -26,8 +26,8 @@ from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
 from ..loading.cache import Cache, Key
-from ..loading.discover import scan_workspace
 from ..loading.load import store_positions
+from ..loading.workspace_key import Snapshot, snapshot
 from ..model import MANIFEST_FILE
 from .engine import Selection, active_rules, check_selectors, context, lint
 from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
@@ -65,8 +65,8 @@ def lint_workspace(
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    key = _key(cache, located, today, selection, discovered) if use_cache else None
-    return _lint(located, cache, key, today, selection, discovered=discovered)
+    read, key = _key(cache, located, today, selection, discovered)
+    return _lint(located, cache, read, key, today, selection, discovered=discovered)
 
 
 def render_lint_workspace(
@@ -88,18 +88,20 @@ def render_lint_workspace(
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    key = _key(cache, located, today, selection, discovered) if use_cache else None
+    read, key = _key(cache, located, today, selection, discovered)
     name = key.variant(style) if key is not None else None
     if name is not None:
+        if read is not None:
+            read.release_for(cache, name)  # the bytes and the text are not held at once
         stored = cache.get(name)
         if isinstance(stored, tuple) and len(stored) == 2:
             text, counts = stored
             return RenderedLint(text, dict(counts))
     # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
-    report = _lint(located, cache, key, today, selection, store=False, discovered=discovered)
+    report = _lint(located, cache, read, key, today, selection, store=False, discovered=discovered)
     counts = {severity.value: report.count(severity) for severity in Severity}
     rendered = RenderedLint(render(report), counts)
-    if name is not None:
+    if name is not None and read is not None and not read.released:
         cache.put(name, (rendered.text, tuple(counts.items())))
     return rendered
 
@@ -107,6 +109,7 @@ def render_lint_workspace(
 def _lint(
     root: Path,
     cache: Cache,
+    read: Snapshot | None,
     key: Key | None,
     today: date,
     selection: Selection,
@@ -114,32 +117,38 @@ def _lint(
     discovered: tuple[Path, ...] = (),
 ) -> LintReport:
     if key is not None:
+        if read is not None:
+            read.release_for(cache, key)
         stored = cache.get(key)
         if stored is not None:
             report = _restore(root, today, stored)
             if report is not None:
                 return report
-    workspace = load_workspace(root, use_cache=cache.enabled)
+    # The bytes the key was computed from: what is stored under it was computed from them.
+    workspace = load_workspace(root, use_cache=cache.enabled, read=read)
     discovery = workspace_discovery(workspace, discovered)
     facts = Facts(workspace)
     per_record = None
     if key is not None:  # the whole run is cacheable, so each file's part of it is too
         ctx = context(workspace, today, facts, discovery)
         rules = active_rules(workspace.manifest, selection)
-        per_record = per_record_findings(workspace, ctx, rules, cache, selection, _read_bounded)
+        contents = read.contents if read is not None else {}
+        per_record = per_record_findings(workspace, ctx, rules, cache, selection, contents.get)
     report = lint(workspace, today, selection, facts, discovery, per_record)
     store_positions(workspace)  # every finding is placed: the next run need not parse to place
-    if key is not None and store:
+    if key is not None and store and read is not None and not read.released:
         cache.put(key, _store(report))
     return report
 
 
 def _key(
     cache: Cache, root: Path, today: date, selection: Selection, discovered: tuple[Path, ...] = ()
-) -> Key | None:
-    """The key of this lint run, or `None` (no caching) when a file cannot be read in full."""
+) -> tuple[Snapshot | None, Key | None]:
+    """The workspace as read and the key of this lint run (`None`: no caching)."""
+    if not cache.enabled:
+        return None, None
     options = ["\0".join(selection.select).encode(), "\0".join(selection.ignore).encode()]
-    return workspace_key(cache, root, today, "lint", options, discovered)
+    return _read_and_key(cache, root, today, "lint", options, discovered)
 
 
 def workspace_key(
@@ -157,39 +166,37 @@ def workspace_key(
     the allowed-signers file and the infrastructure inputs sra.yaml names. `None` (no
     caching) when a file cannot be read in full.
     """
-    parts = [
-        # fsencode: a path that is not UTF-8 (surrogate-escaped) is still a key, not a crash.
-        os.fsencode(os.getcwd()),
-        os.fsencode(root.absolute()),
-        today.isoformat().encode(),
-        *options,
-    ]
-    listing = scan_workspace(root)
-    if listing.errors:
-        return None  # the loader reports every path that cannot be read, in one run
-    # Paths the walk reports without loading them are findings, so inputs of the result too.
-    parts += (os.fsencode(f"{stray.code}\0{stray.shown}") for stray in listing.strays)
+    return _read_and_key(cache, root, today, what, options, discovered)[1]
+
+
+def _read_and_key(
+    cache: Cache,
+    root: Path,
+    today: date,
+    what: str,
+    options: list[bytes],
+    discovered: tuple[Path, ...] = (),
+) -> tuple[Snapshot | None, Key | None]:
+    """The workspace as read for the key, and the key (see `workspace_key`); `None`s: no cache."""
+    read = snapshot(root)
+    if read is None:
+        return None, None
+    parts = [*read.parts, today.isoformat().encode(), *options]
     try:
-        for source in listing.files:
-            data = _read_bounded(source.path)
-            if data is None:
-                return None  # the loader reports it; never hash what it would refuse
-            parts += (os.fsencode(source.rel), data)
-            if source.kind is None and b"allowed_signers" in data:
-                # Sign-offs count only with signatures this file accepts: it is an input too.
-                signers = _allowed_signers(root, data)
-                if signers is None:
-                    return None
-                parts.append(signers)
-            if source.kind is None:
-                # Infrastructure inputs decide the discovery findings: inputs of the result.
-                inputs = _discovery_digests(root, data, discovered)
-                if inputs is None:
-                    return None
-                parts += inputs
+        for source in read.listing.files:
+            if source.kind is not None:
+                continue
+            data = read.contents[source.path]
+            # Sign-offs count only with signatures this file accepts: it is an input too.
+            signers = _allowed_signers(root, data) if b"allowed_signers" in data else b""
+            # Infrastructure inputs decide the discovery findings: inputs of the result.
+            inputs = _discovery_digests(root, data, discovered)
+            if signers is None or inputs is None:
+                return read, None
+            parts += (signers, len(inputs).to_bytes(8, "little"), *inputs)
     except OSError:
-        return None  # the loader reports unreadable files with their path
-    return cache.key_of(parts, what)
+        return read, None  # the loader reports unreadable files with their path
+    return read, cache.key_of(parts, what)
 
 
 def _discovery_digests(
