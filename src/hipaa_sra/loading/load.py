@@ -348,7 +348,8 @@ def render_check_workspace(
             text, errors = stored
             if type(text) is str and type(errors) is bool:
                 return RenderedCheck(text, errors)
-    result = _check(root, cache, read, key)
+    # Only the text is stored: the result entry serves `check_workspace` callers.
+    result = _check(root, cache, read, key, store=False)
     rendered = RenderedCheck(render(result), result.count(Severity.ERROR) > 0)
     if name is not None and read is not None and not read.released:
         cache.put(name, (rendered.text, rendered.errors))
@@ -363,7 +364,9 @@ def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
     return read, cache.key_of(read.parts, "validate") if read is not None else None
 
 
-def _check(root: Path, cache: Cache, read: Snapshot | None, key: Key | None) -> CheckResult:
+def _check(
+    root: Path, cache: Cache, read: Snapshot | None, key: Key | None, store: bool = True
+) -> CheckResult:
     if key is not None:
         if read is not None:
             read.release_for(cache, key)
@@ -374,7 +377,7 @@ def _check(root: Path, cache: Cache, read: Snapshot | None, key: Key | None) -> 
     findings = _place(loaded, sources)
     sources.known.store()
     result = CheckResult(root, loaded.counts, findings, tuple(loaded.files))
-    if key is not None and read is not None and not read.released:
+    if store and key is not None and read is not None and not read.released:
         _store_check(cache, key, result)
     return result
 
