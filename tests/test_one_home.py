@@ -266,3 +266,34 @@ def test_nprm_readiness_takes_the_time_based_rules_cadences_from_the_registry(
     monkeypatch.setattr(nprm, "RULES", ())
     left = {item.key for item in nprm.nprm_readiness(ws, TODAY).items}
     assert set(items) - left == set(timed)
+
+
+def test_every_csv_writer_keeps_formulas_as_text_the_same_way(workspace: Make) -> None:
+    # `sra score --format csv` and the web audit export each had their own copy of the
+    # quoting, which missed a quote run before `=`: `'=1` came back as a formula once the
+    # spreadsheet ate the first quote.
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from hipaa_sra.cli import cli
+    from hipaa_sra.interop.csv_cells import neutralise, restore
+
+    asset = '\'=HYPERLINK("http://x.test")'
+    register = risk("RR-F", json.dumps(asset))
+    root = workspace({**COMPLETE, "register/r.yaml": register}, manifest=SCOPED)
+    result = CliRunner().invoke(cli, ["score", "-w", str(root), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [row["asset"] for row in rows] == [neutralise(asset)] == ["'" + asset]
+    assert restore(rows[0]["asset"]) == asset
+    quoting = "[=+\\-@\\t\\r]"
+    spelled = [
+        path.relative_to(SRC).as_posix()
+        for path in sorted(SRC.rglob("*.py"))
+        if quoting in path.read_text(encoding="utf-8")
+        or '("=", "+", "-", "@"' in path.read_text(encoding="utf-8")
+    ]
+    assert spelled == ["interop/csv_cells.py"]

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..catalog import RISK_SCORE_NOTE, RiskMatrix
+from ..interop.csv_cells import neutralise
 from ..model import Level
 from ..scoring import ScoredRisk
 
@@ -115,9 +116,7 @@ def _csv_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    # Spreadsheets run cells starting with these as formulas; a quote keeps them text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(str(value))
 
 
 def scores_text(

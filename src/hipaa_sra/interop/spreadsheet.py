@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from typing import Any
 from ..errors import LoadError, WriteError
 from ..model import Kind
 from ..writing import file_digest, replace_file
+from .csv_cells import neutralise, restore
 from .sheet import (
     LISTS_SHEET,
     MAX_CSV_CELL_CHARS,
@@ -51,8 +51,6 @@ _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 500
 # Drop-downs reach past the data so rows typed in later get them too.
 _VALIDATION_ROWS = 10_000
-# Any number of quotes, then a character that makes a spreadsheet read a formula.
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -66,17 +64,6 @@ class Table:
 
 def _write(path: Path, data: bytes) -> None:
     replace_file(path, data, file_digest(path))
-
-
-def neutralise(text: str) -> str:
-    """`text` as a CSV cell no spreadsheet runs: a `'` before `=`, `+`, `-`, `@`, tab or CR,
-    and before any run of quotes leading up to one, so that `restore` is its exact inverse."""
-    return "'" + text if _FORMULA_START.match(text) else text
-
-
-def restore(cell: str) -> str:
-    """The text `neutralise` made `cell` from (a cell it did not change comes back as is)."""
-    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell) else cell
 
 
 def _csv_cell(value: Any) -> str:

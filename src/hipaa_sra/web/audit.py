@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 
+from ..interop.csv_cells import neutralise
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -203,10 +204,10 @@ def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
             [
                 entry.seq,
                 _timestamp(entry.at),
-                _safe(entry.actor),
+                neutralise(entry.actor),
                 entry.person_id,
                 entry.action,
-                _safe(entry.object),
+                neutralise(entry.object),
                 entry.detail,
                 entry.ip,
                 entry.prev_hash,
@@ -214,11 +215,6 @@ def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
             ]
         )
         yield flush()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def export_csv() -> Iterator[str]:
