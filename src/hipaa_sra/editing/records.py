@@ -59,7 +59,7 @@ class FieldProblem:
         return str(self.path[0]) if self.path else ""
 
 
-def data_digest(data: Any) -> str:
+def parsed_digest(data: Any) -> str:
     """The digest of a record's parsed data: equal data, equal digest, whatever the layout."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, allow_nan=True)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -84,14 +84,14 @@ def record_state(root: Path, ref: Ref) -> RecordState | None:
     if found is None:
         return None
     rel, data = found
-    return RecordState(ref, rel, data, data_digest(data))
+    return RecordState(ref, rel, data, parsed_digest(data))
 
 
 def check_records(files: Files, expected: RecordDigests) -> None:
     """Raise `RecordChanged` for the first record whose digest is not the expected one."""
     for ref, digest in expected.items():
         found = _read(files, ref)
-        now = data_digest(found[1]) if found is not None else None
+        now = parsed_digest(found[1]) if found is not None else None
         if now == digest:
             continue
         what = (
