@@ -175,3 +175,96 @@ def test_fast_route_agrees_with_exact_walk(value: Any) -> None:
             parse_yaml(data, "x.yaml")
         return
     assert repr(parse_yaml(data, "x.yaml")) == repr(exact)
+
+
+# Register files as people write them: records of keys at the column after `- `, nested
+# mappings and lists (indented, or at their key's own column), block text holding lines
+# that look like keys, and comments between keys.
+record_keys = st.sampled_from(
+    ["id", "owner", "due", "status", "attributes", "remediation", "evidence", "date", "tags"]
+)
+texts = st.sampled_from(
+    ["foo", "bar baz", "2026-01-02", "12", "it's", '"q: x"', "'s: t'", "a # c", "~", "é"]
+)
+
+
+@st.composite
+def _block(draw: st.DrawFn, indent: int, depth: int) -> str:
+    """The text after `key:` for a value of a mapping at `indent`, ending with a newline."""
+    shapes = ["text", "text", "block text"] + (["map", "list"] if depth < 3 else [])
+    shape = draw(st.sampled_from(shapes))
+    if shape == "text":
+        return f" {draw(texts)}\n"
+    if shape == "block text":
+        pad = " " * (indent + draw(st.sampled_from([1, 2, 4])))
+        return f" {draw(st.sampled_from(['|', '>']))}\n{pad}due: 1\n{pad}owner: x\n"
+    if shape == "map":
+        column = indent + draw(st.sampled_from([2, 3, 4]))
+        return "\n" + _mapping(draw, " " * column, column, depth + 1)
+    items = " " * (indent + draw(st.sampled_from([0, 2, 4])))
+    out = "\n"
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            out += _mapping(draw, items + "- ", len(items) + 2, depth + 1)
+        else:
+            out += f"{items}- {draw(texts)}\n"
+    return out
+
+
+def _mapping(draw: st.DrawFn, first: str, indent: int, depth: int) -> str:
+    """A block mapping whose keys are at `indent`, the first one written after `first`."""
+    out = ""
+    keys = draw(st.lists(record_keys, min_size=1, max_size=4, unique=True))
+    for number, key in enumerate(keys):
+        if number:
+            out += draw(
+                st.sampled_from(["", "", "\n", " " * draw(st.integers(0, 8)) + "# due: 1\n"])
+            )
+        out += (" " * indent if number else first) + key + ":" + draw(_block(indent, depth))
+    return out
+
+
+@st.composite
+def register_files(draw: st.DrawFn) -> str:
+    """A kind file of one to five records."""
+    out = draw(st.sampled_from(["", "# header\n", "---\n"]))
+    for _ in range(draw(st.integers(1, 5))):
+        head = draw(st.sampled_from(["- ", "-   "]))
+        out += _mapping(draw, head, len(head), 0)
+    return out
+
+
+def _every_mark(data: bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """libyaml's mark of every key and every list item, by path."""
+    marks: dict[tuple[Any, ...], tuple[int, int]] = {}
+    stack = [(yaml.compose(data, Loader=yaml.CSafeLoader), ())]
+    while stack:
+        node, path = stack.pop()
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            children = [((*path, key.value), key, item) for key, item in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [((*path, index), item, item) for index, item in enumerate(node.value)]
+        for child, marked, item in children:
+            marks[child] = (marked.start_mark.line + 1, marked.start_mark.column + 1)
+            stack.append((item, child))
+    return marks
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(register_files(), st.randoms(use_true_random=False), st.booleans())
+def test_searched_positions_match_libyaml_marks_in_any_order(
+    text: str, order: Any, release: bool
+) -> None:
+    # Lookups answered from per-file and per-list indexes (a calendar asks for one field of
+    # every record, lint for thousands) agree with libyaml whatever was asked before them.
+    data = text.encode()
+    parsed = parse_yaml(data, "x.yaml")
+    marks = _every_mark(data)
+    paths = list(marks)
+    order.shuffle(paths)
+    source_map = SourceMap(data, parsed)
+    if release:
+        source_map.release()
+    for path in paths:
+        assert source_map.position(path) == marks[path], (path, text)

@@ -6,6 +6,12 @@ in document order, with the keys of the parsed data; any disagreement (flow styl
 aliases, keys inside multi-line text) falls back to libyaml's composer, which knows
 every node's mark exactly.
 
+Most lookups need no scan: a record's own key, an item of one of its lists, a key of such
+an item or of a mapping under one of its keys is found by searching the record's text, from
+indexes built once per file (where each record starts, and on which line) and once per list
+(where each item starts and ends). A calendar locating one field of each of 50,000 records
+pays one `bytes.find` or two per lookup, not a walk over the lines before it.
+
 A loader holding a whole workspace releases each map's parsed data once the file is
 validated (the models keep what they need of it); a later scan parses again only the one
 record it reads.
@@ -36,6 +42,10 @@ _KEY = re.compile(
 
 _ITEM_LINE = re.compile(rb"^([ ]*)(- +)?(?=[^ \n#])", re.M)
 """A line with content: its indentation, and the `- ` marker when it starts a list item."""
+
+
+_SHALLOW: dict[int, re.Pattern[bytes]] = {}
+"""By indentation: the next line with text indented no further than that."""
 
 
 _RECORD = re.compile(rb"-(?=[ \t\r\n])")
@@ -92,7 +102,10 @@ class SourceMap:
         self._offsets: dict[Path, int] = {}
         self._marks: dict[Path, tuple[int, int]] | None = None
         self._line_starts: array[int] | None = None
+        self._record_lines: array[int] | None = None
         self._records: list[int] | None = None
+        self._heads: dict[int, int] = {}
+        self._lists: dict[int, list[tuple[int, int]]] = {}
         self._scanned: set[int] = set()
         self._complete = False
 
@@ -122,6 +135,16 @@ class SourceMap:
 
     def position(self, path: Path) -> tuple[int, int]:
         """1-based (line, column) of `path`, or of its nearest located ancestor."""
+        if self._marks is None and not self._complete:
+            offset = self._offsets.get(path)
+            if offset is None:
+                offset = self._search(path)
+            if offset is not None:
+                return self._line_col(offset)
+        return self._position(path)
+
+    def _position(self, path: Path) -> tuple[int, int]:
+        """`position` the general way: scan the record (or the file), else compose it."""
         if self._marks is None:
             self._locate(path)
         offsets = self._offsets
@@ -145,12 +168,166 @@ class SourceMap:
                 return 1, 1
             path = path[:-1]
 
+    def _search(self, path: Path) -> int | None:
+        """Offset of `path` found by searching its record's text, or None to scan instead.
+
+        The answer `_position` gives by way of `_top_level` (the same offsets, noted the
+        same way), from indexes built once per file and per list, so that locating
+        thousands of fields of one file costs a few dictionary reads and one `bytes.find`
+        each. A mapping's key under a record's key (`attributes.last_reviewed`) is
+        answered here too, where `_position` would parse the record again to scan it.
+        """
+        size = len(path)
+        if size < 2 or size > 4:
+            return None if size != 1 else self._head(path[0])
+        index, key = path[0], path[1]
+        if type(index) is not int or type(key) is not str:
+            return None
+        head = self._head(index)
+        if head is None:
+            return None
+        offsets = self._offsets
+        prefix = (index, key)
+        found = offsets.get(prefix)
+        start, end = self._span(index)
+        if found is None:
+            found = _key_at_column(self._data, key, head - start, start, end)
+            if found is None:
+                return None
+            offsets[prefix] = found
+        if size == 2:
+            return found
+        second = path[2]
+        if type(second) is str:
+            return self._child_key(found, path, second, end) if size == 3 else None
+        if type(second) is not int:
+            return None
+        if size == 3:
+            item = self._item_offset(found, second)
+            if item is None:
+                return found  # `_position` answers with the key, as the nearest ancestor
+            offsets[path] = item
+            return item
+        last = path[3]
+        if type(last) is not str or not self._item_key(found, prefix, second, last, end):
+            return None
+        return offsets[path]
+
+    def _head(self, index: Any) -> int | None:
+        """Offset of record `index`'s first key (its position), when `_top_level` finds it."""
+        if type(index) is not int or index in self._scanned:
+            return None  # a scanned record's offsets are all noted: `_position` reads them
+        head = self._heads.get(index)
+        if head is not None:
+            return head
+        starts = self._records if self._records is not None else self._record_starts()
+        if not starts or index >= len(starts) or index < 0:
+            return None
+        start, end = self._span(index)
+        match = _RECORD_HEAD.match(self._data, start, end)
+        if match is None:
+            return None
+        self._heads[index] = match.end()
+        return self._offsets.setdefault((index,), match.end())
+
+    def _span(self, index: int) -> tuple[int, int]:
+        """Where record `index` starts and ends in the file."""
+        starts = self._records or []
+        end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
+        return starts[index], end
+
+    def _child_key(self, parent: int, path: Path, key: str, end: int) -> int | None:
+        """Offset of `key` in the block mapping under the record's key at `parent`.
+
+        Searched only when that is a plain block mapping: the parent's line holds nothing
+        after its colon, and every line up to the first one back at the parent's column
+        (or left of it) is indented at least as far as the mapping's first key, which is
+        no list item. A key at that column is then one of the mapping's own keys, as
+        `_top_level` reasons for a record's keys: the parser rejects text continued there.
+        """
+        data = self._data
+        line_end = data.find(b"\n", parent, end)
+        if line_end < 0:
+            return None
+        colon = parent + len(str(path[1]).encode())  # `_key_at_column` found `key:` there
+        rest = data[colon + 1 : line_end].strip(b" ")
+        if rest and not rest.startswith(b"#"):
+            return None  # a value, an anchor or a tag on the key's own line
+        parent_column = parent - data.rfind(b"\n", 0, parent) - 1
+        column: int | None = None
+        stop = end
+        for match in _ITEM_LINE.finditer(data, line_end + 1, end):
+            width = len(match.group(1))
+            if width <= parent_column:
+                stop = match.start()
+                break
+            if column is None:
+                if match.group(2) is not None:
+                    return None  # a list, not a mapping
+                column = width
+            elif width < column:
+                return None
+        if column is None:
+            return None
+        found = _key_at_column(data, key, column, line_end + 1, stop)
+        if found is None:
+            return None
+        return self._offsets.setdefault(path, found)
+
     def _item_offset(self, key_offset: int, index: int) -> int | None:
         """Offset of item `index` of the block sequence under the key at `key_offset`."""
         span = self._item_span(key_offset, index)
         return None if span is None else span[0]
 
     def _item_span(self, key_offset: int, index: int) -> tuple[int, int] | None:
+        """Where item `index` of the list under the key at `key_offset` starts and ends.
+
+        The spans of a list's items are found together and kept, so that its items cost
+        one walk however many of them are asked for. What the walk does not reach (an
+        index past the list's end, odd layouts) is left to `_walk_item`.
+        """
+        spans = self._lists.get(key_offset)
+        if spans is None:
+            spans = self._lists[key_offset] = self._list_items(key_offset)
+        if 0 <= index < len(spans):
+            return spans[index]
+        return self._walk_item(key_offset, index)
+
+    def _list_items(self, key_offset: int) -> list[tuple[int, int]]:
+        """The span `_walk_item` gives for each index of the list, up to the first it misses.
+
+        `_walk_item` passes over every line indented past the list's items; a search for
+        the next line that is not (in C) skips them all at once, and that line either
+        starts the next item or ends the list. The walk stops at the first line that is no
+        item of this list, or when `_walk_item` would find no item at all.
+        """
+        data = self._data
+        line_end = data.find(b"\n", key_offset)
+        if line_end < 0 or b"[" in data[key_offset:line_end]:
+            return []
+        first = _ITEM_LINE.search(data, line_end + 1)
+        if first is None or first.group(2) is None:
+            return []
+        indent = len(first.group(1))
+        shallow = _SHALLOW.get(indent)
+        if shallow is None:
+            shallow = _SHALLOW[indent] = re.compile(rb"\n {0,%d}(?=[^ \n#])" % indent)
+        spans: list[tuple[int, int]] = []
+        found = first.end(2)
+        at = first.end()
+        while (next_line := shallow.search(data, at)) is not None:
+            line = _ITEM_LINE.match(data, next_line.start() + 1)
+            if line is None:  # the search found a line with text: it matches
+                return spans
+            spans.append((found, line.start()))
+            if line.group(2) is None or len(line.group(1)) < indent:
+                return spans  # the list ended (an outer item is `_walk_item`'s to count)
+            found = line.end(2)
+            at = line.end()
+        spans.append((found, len(data)))
+        return spans
+
+    def _walk_item(self, key_offset: int, index: int) -> tuple[int, int] | None:
         """Where item `index` of the block sequence under the key at `key_offset` starts and ends.
 
         The start is the item's value (after `- `); the end is the start of the line that
@@ -322,6 +499,34 @@ class SourceMap:
         return marks
 
     def _line_col(self, offset: int) -> tuple[int, int]:
+        data = self._data
+        starts = self._records
+        record = bisect.bisect_right(starts, offset) - 1 if starts else -1
+        if starts is None or record < 0:
+            return self._line_col_by_lines(offset)
+        # The line of the record's start, plus the line breaks between it and the offset:
+        # counting runs in C over the one record, with no index of every line of the file.
+        start = starts[record]
+        line = self._record_line(record) + data.count(b"\n", start, offset)
+        line_start = max(data.rfind(b"\n", start, offset) + 1, start)
+        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        return line, column
+
+    def _record_line(self, index: int) -> int:
+        """1-based line of record `index`'s start, with every record's computed at once."""
+        lines = self._record_lines
+        if lines is None:
+            data = self._data
+            lines = self._record_lines = array("q")
+            line, previous = 1, 0
+            for start in self._records or ():
+                line += data.count(b"\n", previous, start)
+                lines.append(line)
+                previous = start
+        return lines[index]
+
+    def _line_col_by_lines(self, offset: int) -> tuple[int, int]:
+        """`_line_col` from an index of every line's start, where records were not told apart."""
         if self._line_starts is None:
             # Line i starts after lines 0..i-1 and their newlines; all of it runs in C. An
             # array holds each start in 8 bytes (a list of ints takes 36), for every line of
