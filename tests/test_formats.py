@@ -541,3 +541,22 @@ def test_a_finding_of_an_undeclared_type_is_written_as_json_writes_it(
 
     odd = Finding("SRA001", "x", Severity.ERROR, "m", location, object_id)
     assert finding_line(odd) == json.dumps(finding_dict(odd))
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=2).map(tuple)
+        | st.dictionaries(_TEXT, inner, max_size=3)
+        | st.dictionaries(st.integers(), inner, max_size=2)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_indented_json_is_what_json_dumps_writes_with_an_indent(value: Any) -> None:
+    from hipaa_sra.formats.json import dumps_indented
+
+    assert dumps_indented(value) == json.dumps(value, indent=2)

@@ -180,6 +180,63 @@ def _append_rows(pieces: list[str], rows: Iterable[Any]) -> None:
     pieces.append("\n  ]")
 
 
+def dumps_indented(value: Any) -> str:
+    """`json.dumps(value, indent=2)`, byte for byte, several times faster on large documents.
+
+    With `indent` the standard library encodes in Python through a chain of nested
+    generators, every piece passing up through each level: a SARIF log of the 169,000
+    findings of a large register took 7 s. This writes the same text in one recursive pass,
+    strings escaped by the encoder's own C function. A value it does not know (a float, a
+    key that is not a string) falls back to `json.dumps`.
+    """
+    parts: list[str] = []
+    try:
+        _write_indented(value, parts, "\n")
+    except TypeError:
+        return json.dumps(value, indent=2)
+    return "".join(parts)
+
+
+def _write_indented(value: Any, parts: list[str], newline: str) -> None:
+    """Append `value` as `json.dumps(..., indent=2)` writes it at the depth `newline` gives."""
+    if isinstance(value, str):
+        parts.append(_text(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        opening = "{"
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(key)
+            parts.append(f"{opening}{inner}{_text(key)}: ")
+            opening = ","
+            _write_indented(item, parts, inner)
+        parts.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        opening = "["
+        for item in value:
+            parts.append(opening + inner)
+            opening = ","
+            _write_indented(item, parts, inner)
+        parts.append(newline + "]")
+    else:
+        raise TypeError(value)
+
+
 def _worst_first(summary: dict[str, int]) -> dict[str, int]:
     # Readers scan for errors first; any key the report adds later keeps its place after.
     first = [severity.value for severity in sorted(Severity, key=lambda s: -s.rank)]

@@ -17,7 +17,6 @@ its result with a `rejected` suppression, so viewers show it and say why.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from urllib.parse import quote
 
 from .._version import __version__
 from ..findings import Finding, Severity
+from .json import dumps_indented
 
 if TYPE_CHECKING:  # formats only read reports; `sra validate` must not need the rule engine
     from ..rules.base import Rule
@@ -70,7 +70,7 @@ def lint_sarif(report: LintReport) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2)
+    return dumps_indented(log)
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
