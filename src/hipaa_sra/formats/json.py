@@ -229,9 +229,12 @@ def _write_indented(value: Any, parts: list[str], newline: str) -> None:
         inner = newline + "  "
         opening = "["
         for item in value:
-            parts.append(opening + inner)
+            # Each item joined at once: a document of 169,000 results held as tens of
+            # millions of small pieces took several times its own size in memory.
+            piece = [opening, inner]
+            _write_indented(item, piece, inner)
+            parts.append("".join(piece))
             opening = ","
-            _write_indented(item, parts, inner)
         parts.append(newline + "]")
     else:
         raise TypeError(value)
