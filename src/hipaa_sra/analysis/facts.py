@@ -55,6 +55,7 @@ class Facts:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._known: dict[tuple[str, str], bool] = {}
+        self._partial: dict[str, tuple[SraModel, ...]] = {}
         self._derived: dict[str, object] = {}
 
     def known_everywhere(self, kind: str, name: str) -> bool:
@@ -65,8 +66,19 @@ class Facts:
         key = (kind, name)
         found = self._known.get(key)
         if found is None:
+            found = self._known[key] = not any(r.is_unknown(name) for r in self.partial(kind))
+        return found
+
+    def partial(self, kind: str) -> tuple[SraModel, ...]:
+        """The records of `kind` with some field written but unusable, in workspace order.
+
+        Nearly every record is whole: a check that asks which records could not be read
+        in one field or another asks these few instead of every record of the kind.
+        """
+        found = self._partial.get(kind)
+        if found is None:
             records: tuple[SraModel, ...] = getattr(self.workspace, kind)
-            found = self._known[key] = not any(record.is_unknown(name) for record in records)
+            found = self._partial[kind] = tuple(record for record in records if record.unknown)
         return found
 
     @cached_property

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 
 from ..catalog import scale_levels
-from ..model import Level, Workspace
+from ..model import Level, Record, Workspace
 from ..scoring import is_untreated_high
 from .coverage import CoverageStatus, coverage_rows
 from .facts import Facts
@@ -90,6 +91,15 @@ def _unread(labels: list[str], what: str) -> list[str]:
     ]
 
 
+def _unread_labels(facts: Facts, kind: str, field: str) -> list[str]:
+    """Labels of the records of `kind` whose `field` could not be read, in workspace order."""
+    return [
+        record.label
+        for record in facts.partial(kind)
+        if isinstance(record, Record) and record.is_unknown(field)
+    ]
+
+
 _CANNOT_JUDGE = "{} cannot be judged: {} could not be read"
 
 
@@ -122,7 +132,7 @@ def _data_collection(i: _Inputs) -> _Found:
         partial.append(
             listing(unknown, "asset has no `ephi` status", "assets have no `ephi` status")
         )
-    partial += _unread([a.label for a in ws.assets if a.is_unknown("ephi")], "`ephi`")
+    partial += _unread(_unread_labels(facts, "assets", "ephi"), "`ephi`")
     if not ws.flows:
         partial.append(
             "no data flows recorded (flows/), so where ePHI is received and "
@@ -209,9 +219,7 @@ def _measures(i: _Inputs) -> _Found:
         partial.append(
             listing(without, "risk lists no `current_controls`", "risks list no `current_controls`")
         )
-    partial += _unread(
-        [r.label for r in ws.risks if r.is_unknown("current_controls")], "`current_controls`"
-    )
+    partial += _unread(_unread_labels(facts, "risks", "current_controls"), "`current_controls`")
     unproven = [c.label for c in ws.controls if facts.control_status(c).complete is False]
     if unproven:
         partial.append(
@@ -251,16 +259,17 @@ def _rated(field: str) -> Callable[[_Inputs], _Found]:
     def check(i: _Inputs) -> _Found:
         if not i.ws.risks:
             return [f"the register has no risks, so no {field} is documented"], []
-        unread = _unread([r.label for r in i.ws.risks if r.is_unknown(field)], f"`{field}`")
+        unread = _unread(_unread_labels(i.facts, "risks", field), f"`{field}`")
         found = _scale(i)
         if found is None:
             return [], [*unread, "the scale (`methodology.levels` in sra.yaml) could not be read"]
         levels, scale = found
         outside = f"outside the {levels}-level scale"
+        risks = i.ws.risks
         off = [
             risk.label
-            for risk in i.ws.risks
-            if getattr(risk, field) is not None and getattr(risk, field) not in scale
+            for risk, value in zip(risks, map(attrgetter(field), risks), strict=True)
+            if value is not None and value not in scale
         ]
         if off:
             unread.insert(
@@ -281,6 +290,7 @@ def _level(i: _Inputs) -> _Found:
             "the methodology's risk matrix cannot be used (see `methodology` in sra.yaml)"
         )
     unrated, disagree, untreated, unread = [], [], [], []
+    partial_risks = {id(risk) for risk in facts.partial("risks")}
     for risk in ws.risks:
         expected = facts.expected_inherent(risk)
         if risk.inherent_risk is None:
@@ -288,7 +298,9 @@ def _level(i: _Inputs) -> _Found:
                 unrated.append(risk.label)
         elif expected is not None and expected is not risk.inherent_risk:
             disagree.append(risk.label)
-        if risk.is_unknown("residual_risk", "inherent_risk", "remediation"):
+        if id(risk) in partial_risks and risk.is_unknown(
+            "residual_risk", "inherent_risk", "remediation"
+        ):
             unread.append(risk.label)  # the deciding level, or the corrective action
             continue
         if is_untreated_high(risk, facts.matrix):
@@ -390,9 +402,7 @@ def _periodic(i: _Inputs) -> _Found:
         partial.append(
             "the register review interval (`register_days` in sra.yaml) could not be read"
         )
-    partial += _unread(
-        [r.label for r in ws.risks if r.is_unknown("last_reviewed")], "`last_reviewed`"
-    )
+    partial += _unread(_unread_labels(i.facts, "risks", "last_reviewed"), "`last_reviewed`")
     return missing, partial
 
 

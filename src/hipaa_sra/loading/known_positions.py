@@ -25,36 +25,35 @@ class KnownPositions:
         self._cache = cache
         self._keys: dict[str, Key] = {}
         self._known: dict[str, dict[Path, Position]] = {}
-        self._added: set[str] = set()
+        self._sizes: dict[str, int] = {}
+        """How many positions each file's dictionary held when read (or last stored)."""
 
     def track(self, file: str, key: Key) -> None:
         """Keep the positions in `file` under `key`, a key of the bytes they were found in."""
         self._keys[file] = key
 
-    def get(self, file: str, path: Path) -> Position | None:
-        """The position of `path` in `file` located before, or `None`."""
-        return self._of(file).get(path)
+    def of(self, file: str) -> dict[Path, Position]:
+        """The positions of `file` known so far; a caller adds what it locates to this dict.
 
-    def add(self, file: str, path: Path, position: Position) -> None:
-        """Note a position located in this run, to be stored with the file's others."""
-        if file in self._keys:
-            self._of(file)[path] = position
-            self._added.add(file)
-
-    def store(self) -> None:
-        """Store the positions of every file that gained some in this run."""
-        for file in sorted(self._added):
-            self._cache.put(self._keys[file], self._known[file])
-        self._added.clear()
-
-    def _of(self, file: str) -> dict[Path, Position]:
-        """The positions of `file` known so far, read from the cache on first use."""
+        One dictionary per file, handed out, because a large register places 100,000
+        findings: a method call for each read and each write was a tenth of placing them.
+        Positions are only ever added, so a file whose dictionary grew is one to store.
+        """
         known = self._known.get(file)
         if known is None:
             key = self._keys.get(file)
             stored = self._cache.get(key) if key is not None else None
             known = self._known[file] = stored if _well_formed(stored) else {}
+            self._sizes[file] = len(known)
         return known
+
+    def store(self) -> None:
+        """Store the positions of every file that gained some in this run."""
+        for file in sorted(self._known):
+            known, key = self._known[file], self._keys.get(file)
+            if key is not None and len(known) != self._sizes[file]:
+                self._cache.put(key, known)
+                self._sizes[file] = len(known)
 
 
 def _well_formed(stored: Any) -> TypeGuard[dict[Path, Position]]:

@@ -181,15 +181,20 @@ class SourceMap:
         if size < 2 or size > 4:
             return None if size != 1 else self._head(path[0])
         index, key = path[0], path[1]
-        if type(index) is not int or type(key) is not str:
+        if type(index) is not int or type(key) is not str or index in self._scanned:
             return None
-        head = self._head(index)
+        # `_head` and `_span` inlined for a record seen before: this runs once per finding.
+        head = self._heads.get(index)
         if head is None:
-            return None
+            head = self._head(index)
+            if head is None:
+                return None
         offsets = self._offsets
         prefix = (index, key)
         found = offsets.get(prefix)
-        start, end = self._span(index)
+        starts = self._records or []
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
         if found is None:
             found = _key_at_column(self._data, key, head - start, start, end)
             if found is None:
@@ -507,7 +512,9 @@ class SourceMap:
         # The line of the record's start, plus the line breaks between it and the offset:
         # counting runs in C over the one record, with no index of every line of the file.
         start = starts[record]
-        line = self._record_line(record) + data.count(b"\n", start, offset)
+        lines = self._record_lines
+        first = lines[record] if lines is not None else self._record_line(record)
+        line = first + data.count(b"\n", start, offset)
         line_start = max(data.rfind(b"\n", start, offset) + 1, start)
         column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
         return line, column
