@@ -66,6 +66,9 @@ class _Sources:
         self.removed: dict[int, Removed] = {}
         """List items left out of partial records, by `id()` of the record."""
         self._record_paths: dict[int, FieldPath] = {}
+        self.paths: dict[int, tuple[Location, FieldPath]] | None = None
+        """When kept (`keep_paths`): the path each location was placed from, by `id()` of the
+        location, which is held so that no other location takes its id."""
 
     def parsed(self, file: str, value: Any) -> None:
         """Take a kind file's parsed data for positions, keeping only what locating needs.
@@ -79,10 +82,9 @@ class _Sources:
 
     def position(self, file: str, path: FieldPath) -> tuple[int, int]:
         """(line, column) of `path` in `file`, building its source map on first use."""
-        known = self.known.of(file)
-        where = known.get(path)
-        if where is not None:
-            return where
+        known = self.known.get(file, path)
+        if known is not None:
+            return known
         source_map = self.maps.get(file)
         if source_map is None:
             if file not in self.data:
@@ -91,7 +93,8 @@ class _Sources:
             if value is None:
                 value = parse_yaml(self.data[file], file)
             source_map = self.maps[file] = SourceMap(self.data[file], value)
-        where = known[path] = source_map.position(path)
+        where = source_map.position(path)
+        self.known.add(file, path, where)
         return where
 
     def locate(self, record: BaseModel, path: FieldPath = ()) -> Location:
@@ -100,8 +103,15 @@ class _Sources:
         removed = self.removed.get(id(record))
         if removed:  # a partial record: its list items are counted as written in the file
             path = source_path(path, removed)
-        line, column = self.position(file, (*prefix, *path))
-        return Location(file, line, column)
+        return self.placed(file, (*prefix, *path))
+
+    def placed(self, file: str, path: FieldPath) -> Location:
+        """The location of `path` in `file`, its path noted when paths are kept."""
+        line, column = self.position(file, path)
+        location = Location(file, line, column)
+        if self.paths is not None:
+            self.paths[id(location)] = (location, path)
+        return location
 
     def record_path(self, index: int) -> FieldPath:
         """The path `(index,)` of a record in its file, one tuple for every file's record there."""
@@ -290,14 +300,13 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
     for file in files:
         for item in (*loaded.pending.get(file, ()), *cross.get(file, ())):
             problem = _PROBLEM_BY_CODE[item.code]
-            line, column = sources.position(file, item.path)
             findings.append(
                 Finding(
                     problem.code,
                     problem.name,
                     problem.severity,
                     item.message,
-                    Location(file, line, column),
+                    sources.placed(file, item.path),
                     item.object_id,
                 )
             )
@@ -439,6 +448,14 @@ def _well_formed(f: Finding) -> bool:
     )
 
 
+def located_paths(workspace: Workspace) -> dict[int, tuple[Location, FieldPath]] | None:
+    """The paths locations were placed from, by `id()` of the location (`keep_paths`).
+
+    A caller that places a location from elsewhere (a cached row) adds it here.
+    """
+    return workspace.locator.paths if isinstance(workspace.locator, _Sources) else None
+
+
 def store_positions(workspace: Workspace) -> None:
     """Keep the positions located in `workspace` so far in the cache, for later runs to reuse.
 
@@ -449,16 +466,23 @@ def store_positions(workspace: Workspace) -> None:
 
 
 def load_workspace(
-    root: Path | None = None, *, use_cache: bool = True, read: Snapshot | None = None
+    root: Path | None = None,
+    *,
+    use_cache: bool = True,
+    read: Snapshot | None = None,
+    keep_paths: bool = False,
 ) -> Workspace:
     """Load, validate and index a workspace; schema problems become findings on it.
 
     `read`: the workspace as read already (for a cache key): its bytes are loaded, not the
     files again. Positions it locates are kept for later runs only when the caller asks
-    (`store_positions`), after placing its own findings too.
+    (`store_positions`), after placing its own findings too. `keep_paths`: note the path
+    of every location placed (`located_paths`).
     """
     root = find_workspace(root)
     loaded, sources = _gather(root, use_cache, want_models=True, read=read)
+    if keep_paths:
+        sources.paths = {}
     findings = _place(loaded, sources)
     records = loaded.records
 

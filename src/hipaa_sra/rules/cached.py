@@ -4,9 +4,11 @@ A lint result depends on the bytes of every workspace file, the date, the rule s
 the working directory (findings show paths relative to it) and the code that produced it.
 All of them go into the cache key, and the entry stores the digest of them it was made from
 (checked on read), so an entry can never be stale; deleting `.sra_cache/` is always safe.
-On a hit no YAML is parsed and no model is built. On a miss the per-record rules' findings
-of every file that did not change are reused (`per_file`), and only the rules that look
-across files run on the whole workspace.
+On a hit no YAML is parsed and no model is built. When the files that changed still hold
+the records they held at the last lint, that lint's result is taken with their findings
+placed again (`relocated`). Otherwise the per-record rules' findings of every file that did
+not change are reused (`per_file`), and only the rules that look across files run on the
+whole workspace.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,27 @@ from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
 from ..loading.cache import Cache, Key
-from ..loading.load import store_positions
+from ..loading.load import located_paths, store_positions
+from ..loading.text import normalise_newlines
 from ..loading.workspace_key import Snapshot, snapshot
-from ..model import MANIFEST_FILE
+from ..model import MANIFEST_FILE, Workspace
 from .engine import Selection, active_rules, check_selectors, context, lint
-from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus
+from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus, finding_order
 from .per_file import per_record_findings
 from .registry import find_rule
+from .relocated import FileKey, relocate, stored_paths, table
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The keys of one lint run: its result's, and those of what it was computed from."""
+
+    result: Key
+    """Everything the result depends on, every file's bytes included."""
+    latest: Key
+    """The same but the files' bytes: the last result of these files and options."""
+    files: tuple[FileKey, ...]
+    """Each file's key on its bytes, in load order."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +81,8 @@ def lint_workspace(
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    read, key = _key(cache, located, today, selection, discovered)
-    return _lint(located, cache, read, key, today, selection, discovered=discovered)
+    read, keys = _key(cache, located, today, selection, discovered)
+    return _lint(located, cache, read, keys, today, selection, discovered=discovered)
 
 
 def render_lint_workspace(
@@ -88,8 +104,8 @@ def render_lint_workspace(
     check_selectors((*selection.select, *selection.ignore))
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
-    read, key = _key(cache, located, today, selection, discovered)
-    name = key.variant(style) if key is not None else None
+    read, keys = _key(cache, located, today, selection, discovered)
+    name = keys.result.variant(style) if keys is not None else None
     if name is not None:
         if read is not None:
             read.release_for(cache, name)  # the bytes and the text are not held at once
@@ -98,7 +114,7 @@ def render_lint_workspace(
             text, counts = stored
             return RenderedLint(text, dict(counts))
     # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
-    report = _lint(located, cache, read, key, today, selection, store=False, discovered=discovered)
+    report = _lint(located, cache, read, keys, today, selection, store=False, discovered=discovered)
     counts = {severity.value: report.count(severity) for severity in Severity}
     rendered = RenderedLint(render(report), counts)
     if name is not None and read is not None and not read.released:
@@ -110,41 +126,92 @@ def _lint(
     root: Path,
     cache: Cache,
     read: Snapshot | None,
-    key: Key | None,
+    keys: _Keys | None,
     today: date,
     selection: Selection,
     store: bool = True,
     discovered: tuple[Path, ...] = (),
 ) -> LintReport:
-    if key is not None:
+    if keys is not None:
         if read is not None:
-            read.release_for(cache, key)
-        stored = cache.get(key)
+            read.release_for(cache, keys.result)
+        stored = cache.get(keys.result)
         if stored is not None:
             report = _restore(root, today, stored)
             if report is not None:
                 return report
+        if read is not None and not read.released:
+            report = _relocated(root, cache, read, keys, today)
+            if report is not None:
+                if store:
+                    cache.put(keys.result, _store(report))
+                return report
     # The bytes the key was computed from: what is stored under it was computed from them.
-    workspace = load_workspace(root, use_cache=cache.enabled, read=read)
+    workspace = load_workspace(
+        root, use_cache=cache.enabled, read=read, keep_paths=keys is not None
+    )
     discovery = workspace_discovery(workspace, discovered)
     facts = Facts(workspace)
     per_record = None
-    if key is not None:  # the whole run is cacheable, so each file's part of it is too
+    if keys is not None and read is not None:  # the run is cacheable, so each file's part too
         ctx = context(workspace, today, facts, discovery)
         rules = active_rules(workspace.manifest, selection)
-        contents = read.contents if read is not None else {}
-        per_record = per_record_findings(workspace, ctx, rules, cache, selection, contents.get)
+        digests = {f.source.rel: f.key.inputs for f in keys.files}
+        per_record = per_record_findings(
+            workspace, ctx, rules, cache, selection, read.listing.files, digests
+        )
     report = lint(workspace, today, selection, facts, discovery, per_record)
     store_positions(workspace)  # every finding is placed: the next run need not parse to place
-    if key is not None and store and read is not None and not read.released:
-        cache.put(key, _store(report))
+    if keys is not None and read is not None and not read.released:
+        rows = _store(report)
+        if store:
+            cache.put(keys.result, rows)
+        _store_latest(cache, keys, workspace, report, rows)
     return report
+
+
+def _store_latest(
+    cache: Cache, keys: _Keys, workspace: Workspace, report: LintReport, rows: tuple[Any, ...]
+) -> None:
+    """Keep the result with the path of each location, for a run whose files only moved lines."""
+    paths = stored_paths(
+        located_paths(workspace),
+        (
+            [f.location for f in report.findings],
+            [w.location for w in report.waivers],
+            [item.finding.location for item in report.waived_findings],
+        ),
+    )
+    if paths is not None:  # a location placed from no path could not be placed again
+        cache.put(keys.latest, (table(keys.files), rows, paths))
+
+
+def _relocated(
+    root: Path, cache: Cache, read: Snapshot, keys: _Keys, today: date
+) -> LintReport | None:
+    """The last result of these files and options, if the changed files hold the same records."""
+    stored = cache.get(keys.latest)
+    if stored is None:
+        return None
+    found = relocate(cache, stored, keys.files, read.contents)
+    if found is None:
+        return None
+    rows, moved = found
+    report = _restore(root, today, rows)
+    if report is None or not moved:
+        return report
+    order = finding_order(report.files)
+    return replace(
+        report,
+        findings=tuple(sorted(report.findings, key=order)),
+        waived_findings=tuple(sorted(report.waived_findings, key=lambda w: order(w.finding))),
+    )
 
 
 def _key(
     cache: Cache, root: Path, today: date, selection: Selection, discovered: tuple[Path, ...] = ()
-) -> tuple[Snapshot | None, Key | None]:
-    """The workspace as read and the key of this lint run (`None`: no caching)."""
+) -> tuple[Snapshot | None, _Keys | None]:
+    """The workspace as read and the keys of this lint run (`None`: no caching)."""
     if not cache.enabled:
         return None, None
     options = ["\0".join(selection.select).encode(), "\0".join(selection.ignore).encode()]
@@ -166,7 +233,8 @@ def workspace_key(
     the allowed-signers file and the infrastructure inputs sra.yaml names. `None` (no
     caching) when a file cannot be read in full.
     """
-    return _read_and_key(cache, root, today, what, options, discovered)[1]
+    keys = _read_and_key(cache, root, today, what, options, discovered)[1]
+    return keys.result if keys is not None else None
 
 
 def _read_and_key(
@@ -176,12 +244,19 @@ def _read_and_key(
     what: str,
     options: list[bytes],
     discovered: tuple[Path, ...] = (),
-) -> tuple[Snapshot | None, Key | None]:
-    """The workspace as read for the key, and the key (see `workspace_key`); `None`s: no cache."""
+) -> tuple[Snapshot | None, _Keys | None]:
+    """The workspace as read for the keys, and the keys (see `workspace_key`); `None`: no cache."""
     read = snapshot(root)
     if read is None:
         return None, None
-    parts = [*read.parts, today.isoformat().encode(), *options]
+    files = tuple(
+        FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
+        for s in read.listing.files
+    )
+    # The snapshot's parts end with each file's path and bytes. The keys take the key of a
+    # file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
+    head = read.parts[: len(read.parts) - 2 * len(files)]
+    parts = [today.isoformat().encode(), *options]
     try:
         for source in read.listing.files:
             if source.kind is not None:
@@ -196,7 +271,14 @@ def _read_and_key(
             parts += (signers, len(inputs).to_bytes(8, "little"), *inputs)
     except OSError:
         return read, None  # the loader reports unreadable files with their path
-    return read, cache.key_of(parts, what)
+    kinds = [f.source.kind.name if f.source.kind else "" for f in files]
+    names = [os.fsencode(f"{f.source.rel}\0{kind}") for f, kind in zip(files, kinds, strict=True)]
+    contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
+    return read, _Keys(
+        cache.key_of([*head, *contents, *parts], what),
+        cache.key_of([*head, *names, *parts], f"{what}-latest"),
+        files,
+    )
 
 
 def _discovery_digests(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,9 @@ from typing import Any
 
 from ..findings import Finding, Location, Severity
 from ..loading.cache import Cache, Key
-from ..loading.discover import SourceFile, display_path, scan_workspace
+from ..loading.discover import SourceFile, display_path
+from ..loading.load import located_paths
+from ..loading.positions import Path as FieldPath
 from ..model import Workspace
 from .base import Context, Rule
 from .engine import Selection, record_findings
@@ -47,30 +49,22 @@ def per_record_findings(
     rules: Sequence[Rule],
     cache: Cache,
     selection: Selection,
-    read: Callable[[Path], bytes | None],
+    files: Sequence[SourceFile],
+    digests: Mapping[str, bytes],
 ) -> list[Finding] | None:
     """The per-record rules' findings, reused per unchanged file; None when not possible.
 
-    `read` gives a file's bytes, or None for one that is not a regular file or too large.
+    `files`: the workspace's files as loaded; `digests`: a digest of each one's bytes, by
+    its path relative to the root.
     """
     chosen = [rule for rule in rules if rule.record_inputs is not None]
-    listing = scan_workspace(workspace.root)
-    if listing.errors:
-        return None
-    digests: dict[str, bytes] = {}
-    try:
-        for source in listing.files:
-            read_bytes = read(source.path)
-            if read_bytes is None:
-                return None  # the loader reports it; never hash what it would refuse
-            # Only the digest is kept: the loaded workspace already holds every file's bytes.
-            digests[source.rel] = hashlib.blake2b(read_bytes, digest_size=32).digest()
-    except OSError:
-        return None
-    shared = _shared(listing.files, digests, ctx.today, selection, chosen, workspace.root)
+    # Each finding's path in its file is stored with it, so that a later run can place it
+    # again in the file's new lines (`relocated`); kept by the load that placed it.
+    paths = located_paths(workspace)
+    shared = _shared(files, digests, ctx.today, selection, chosen, workspace.root)
     keys: dict[str, Key] = {}
     reused: dict[str, list[Finding]] = {}
-    for source in listing.files:
+    for source in files:
         if source.kind is None:
             continue
         shown = display_path(source.path)
@@ -78,7 +72,7 @@ def per_record_findings(
             (shared, os.fsencode(source.rel), digests[source.rel]), "lint-file"
         )
         rows = cache.get(key)
-        found = _restore(rows)
+        found = _restore(rows, paths)
         if found is not None:
             reused[shown] = found
     fresh = {shown for shown in keys if shown not in reused}
@@ -89,7 +83,9 @@ def per_record_findings(
             return None  # a declaration that does not hold: never store what it found
         by_file[finding.location.file].append(finding)
     for shown, found in by_file.items():
-        cache.put(keys[shown], tuple(_row(f) for f in found))
+        rows = tuple(_row(f, paths) for f in found)
+        if all(row[-1] is not None for row in rows):  # a finding placed without its path
+            cache.put(keys[shown], rows)
     # In file order and, within a file, in rule order: as a full run would list them.
     out: list[Finding] = []
     for shown in keys:
@@ -100,7 +96,7 @@ def per_record_findings(
 
 def _shared(
     files: Iterable[SourceFile],
-    digests: dict[str, bytes],
+    digests: Mapping[str, bytes],
     today: date,
     selection: Selection,
     rules: Sequence[Rule],
@@ -135,7 +131,12 @@ def _part(workspace: Workspace, files: set[str]) -> Workspace:
     return replace(workspace, **changes)
 
 
-def _row(f: Finding) -> tuple[Any, ...]:
+Placed = dict[int, tuple[Location, FieldPath]]
+"""The path each location was placed from, by `id()` of the location (`located_paths`)."""
+
+
+def _row(f: Finding, paths: Placed | None) -> tuple[Any, ...]:
+    placed = paths.get(id(f.location)) if paths is not None else None
     return (
         f.code,
         f.name,
@@ -145,16 +146,22 @@ def _row(f: Finding) -> tuple[Any, ...]:
         f.location.line,
         f.location.column,
         f.object_id,
+        placed[1] if placed is not None else None,
     )
 
 
-def _restore(rows: Any) -> list[Finding] | None:
+def _restore(rows: Any, paths: Placed | None) -> list[Finding] | None:
     if not isinstance(rows, tuple):
         return None
+    found: list[Finding] = []
     try:
-        return [
-            Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
-            for code, name, severity, message, file, line, column, oid in rows
-        ]
+        for code, name, severity, message, file, line, column, oid, path in rows:
+            if type(path) is not tuple:
+                return None
+            location = Location(file, line, column)
+            if paths is not None:
+                paths[id(location)] = (location, path)
+            found.append(Finding(code, name, Severity(severity), message, location, oid))
     except (TypeError, ValueError):
         return None  # an entry from another layout is a miss, never an error
+    return found
