@@ -82,9 +82,10 @@ class _Sources:
 
     def position(self, file: str, path: FieldPath) -> tuple[int, int]:
         """(line, column) of `path` in `file`, building its source map on first use."""
-        known = self.known.get(file, path)
-        if known is not None:
-            return known
+        known = self.known.of(file)
+        where = known.get(path)
+        if where is not None:
+            return where
         source_map = self.maps.get(file)
         if source_map is None:
             if file not in self.data:
@@ -93,8 +94,7 @@ class _Sources:
             if value is None:
                 value = parse_yaml(self.data[file], file)
             source_map = self.maps[file] = SourceMap(self.data[file], value)
-        where = source_map.position(path)
-        self.known.add(file, path, where)
+        where = known[path] = source_map.position(path)
         return where
 
     def locate(self, record: BaseModel, path: FieldPath = ()) -> Location:
