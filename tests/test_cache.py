@@ -72,9 +72,9 @@ def test_lint_ignores_stale_entries_copied_under_the_new_keys(workspace, sra) ->
     (root / "register" / "risks.yaml").write_text(BROKEN)
     first = sra(*LINT)
     assert first.exit_code == 1 and "unknown-field" in first.stdout
-    # the file's data, summary, positions and per-record findings, and the rendered text: all
-    # from the clean state
-    assert _replace_new_entries_with_old(root, clean) == 5
+    # the file's data, summary, positions and per-record findings, the rendered text and the
+    # result with the paths of its locations: all from the clean state
+    assert _replace_new_entries_with_old(root, clean) == 6
     again = sra(*LINT)
     assert (again.exit_code, again.stdout) == (1, first.stdout)
 

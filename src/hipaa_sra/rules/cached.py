@@ -36,7 +36,7 @@ from .engine import Selection, active_rules, check_selectors, context, lint
 from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus, finding_order
 from .per_file import per_record_findings
 from .registry import find_rule
-from .relocated import FileKey, relocate, stored_paths, table
+from .relocated import FileKey, changed_maps, relocate, stored_paths, table
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,16 @@ class _Keys:
     """The same but the files' bytes: the last result of these files and options."""
     files: tuple[FileKey, ...]
     """Each file's key on its bytes, in load order."""
+    head: tuple[bytes, ...]
+    """The parts of the result's key before the files'."""
+    tail: tuple[bytes, ...]
+    """The parts of the result's key after the files'."""
+    what: str
+
+    def result_of(self, cache: Cache, files: Any) -> Key:
+        """The result's key for files of these keys (a `relocated.table`)."""
+        parts = [part for rel, _, inputs in files for part in (os.fsencode(rel), inputs)]
+        return cache.key_of([*self.head, *parts, *self.tail], self.what)
 
 
 @dataclass(frozen=True)
@@ -183,17 +193,22 @@ def _store_latest(
         ),
     )
     if paths is not None:  # a location placed from no path could not be placed again
-        cache.put(keys.latest, (table(keys.files), rows, paths))
+        cache.put(keys.result.variant("placed"), (rows, paths))
+        cache.put(keys.latest, table(keys.files))
 
 
 def _relocated(
     root: Path, cache: Cache, read: Snapshot, keys: _Keys, today: date
 ) -> LintReport | None:
     """The last result of these files and options, if the changed files hold the same records."""
-    stored = cache.get(keys.latest)
-    if stored is None:
+    earlier = cache.get(keys.latest)
+    if earlier is None:
         return None
-    found = relocate(cache, stored, keys.files, read.contents)
+    maps = changed_maps(cache, earlier, keys.files, read.contents)
+    if maps is None:
+        return None
+    # Stored under the key of the result it was computed from: the files of `earlier`.
+    found = relocate(cache.get(keys.result_of(cache, earlier).variant("placed")), maps)
     if found is None:
         return None
     rows, moved = found
@@ -278,6 +293,9 @@ def _read_and_key(
         cache.key_of([*head, *contents, *parts], what),
         cache.key_of([*head, *names, *parts], f"{what}-latest"),
         files,
+        tuple(head),
+        tuple(parts),
+        what,
     )
 
 

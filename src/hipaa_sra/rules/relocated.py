@@ -3,13 +3,15 @@
 A file whose bytes changed while its parsed data did not (a comment added or removed, a
 line re-wrapped, a blank line, another quoting style that reads the same) gives every rule,
 waiver and loader check the same records, so the run finds what the earlier run found; only
-where that file's findings and waivers are placed may differ. So each lint also stores its
-result beside the path each finding was placed from, under a key of everything it depends
-on but the files' bytes (the working directory, the root, the files' paths and kinds, the
-date, the selection, the allowed signers and the infrastructure inputs), with a key of each
-file's bytes. A later run whose changed files all parse to what the earlier run parsed,
-key for key and in the same order, takes that result and places the changed files'
-locations again in their new bytes; nothing else is loaded, checked or located.
+where that file's findings and waivers are placed may differ. So each lint stores its result
+with the path each location was placed from (under the key of the result), and the key of
+each file's bytes under a key of everything the result depends on but those bytes (the
+working directory, the root, the files' paths and kinds, the date, the selection, the
+allowed signers and the infrastructure inputs). A later run whose changed files all parse
+to what the earlier run parsed, key for key and in the same order, takes that result and
+places the changed files' locations again in their new bytes; nothing else is loaded,
+checked or located. A change of values costs one small entry and the changed files' parse,
+which the load then reuses.
 
 What it refuses (and so runs the rules): a changed sra.yaml; a file added, removed or
 renamed; an earlier parse no longer in the cache; a message that quotes a place in a
@@ -73,32 +75,20 @@ def table(files: Sequence[FileKey]) -> tuple[tuple[str, str, bytes], ...]:
     return tuple((f.source.rel, f.key.name, f.key.inputs) for f in files)
 
 
-def relocate(
-    cache: Cache,
-    stored: Any,
-    files: Sequence[FileKey],
-    contents: Mapping[Path, bytes],
-) -> tuple[tuple[Any, ...], bool] | None:
-    """The stored result with the changed files' locations placed in their new bytes.
+def changed_maps(
+    cache: Cache, earlier: Any, files: Sequence[FileKey], contents: Mapping[Path, bytes]
+) -> dict[str, SourceMap] | None:
+    """Source maps of the files changed since `earlier` (a `table`), by the path shown.
 
-    `stored`: `(table, rows, paths)` as a run stored it; `files` and `contents`: this run's
-    files, their keys and bytes. Returns the rows and whether any location moved, or None
-    when the result cannot be taken (see the module's notes).
+    None when a file was added, removed or renamed, or a changed one does not parse to
+    what it parsed then (see the module's notes).
     """
+    if not isinstance(earlier, tuple) or len(earlier) != len(files):
+        return None
+    maps: dict[str, SourceMap] = {}
     try:
-        earlier, rows, paths = stored
-        findings, rules, counts, shown, waivers, waived, refused = rows
-        finding_paths, waiver_paths, waived_paths = paths
-        if not (
-            len(earlier) == len(files)
-            and len(finding_paths) == len(findings)
-            and len(waiver_paths) == len(waivers)
-            and len(waived_paths) == len(waived)
-        ):
-            return None
-        maps: dict[str, SourceMap] = {}
         for now, (rel, name, inputs) in zip(files, earlier, strict=True):
-            if rel != now.source.rel:
+            if rel != now.source.rel or type(name) is not str or type(inputs) is not bytes:
                 return None
             if inputs == now.key.inputs:
                 continue
@@ -106,6 +96,28 @@ def relocate(
             if source_map is None:
                 return None
             maps[display_path(now.source.path)] = source_map
+    except (TypeError, ValueError):
+        return None  # an entry from another layout is a miss, never an error
+    return maps
+
+
+def relocate(stored: Any, maps: Mapping[str, SourceMap]) -> tuple[tuple[Any, ...], bool] | None:
+    """The stored result with the locations in the files of `maps` placed in their new bytes.
+
+    `stored`: `(rows, paths)` as a run stored them (`cached._store`'s rows, and the path of
+    each finding, waiver and waived finding). Returns the rows and whether any location
+    moved, or None when the result cannot be taken (see the module's notes).
+    """
+    try:
+        rows, paths = stored
+        findings, rules, counts, shown, waivers, waived, refused = rows
+        finding_paths, waiver_paths, waived_paths = paths
+        if not (
+            len(finding_paths) == len(findings)
+            and len(waiver_paths) == len(waivers)
+            and len(waived_paths) == len(waived)
+        ):
+            return None
         if not maps:
             return rows, False
         quoted = tuple(f"{name}:" for name in maps)
