@@ -76,7 +76,8 @@ def per_record_findings(
         if found is not None:
             reused[shown] = found
     fresh = {shown for shown in keys if shown not in reused}
-    part = _part(workspace, fresh)
+    # A cold run reuses nothing: its part is the whole workspace, with no record to sort.
+    part = workspace if not reused else _part(workspace, fresh)
     by_file: dict[str, list[Finding]] = {shown: [] for shown in fresh}
     for finding in record_findings(workspace, part, ctx, chosen):
         if finding.location.file not in by_file:
