@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ..errors import LoadError
 from ..findings import Finding, Location, Severity
-from ..model import KINDS, Manifest, Unusable, Workspace
+from ..model import KINDS, Kind, Manifest, Unusable, Workspace
 from ..writing.journal import finish_interrupted
 from .cache import Cache, Key
 from .discover import SourceFile, display_path, find_workspace, scan_workspace
@@ -192,9 +192,16 @@ def _summary(records: FileRecords) -> tuple[Any, ...]:
 
 
 def _gather(
-    root: Path, use_cache: bool, want_models: bool, read: Snapshot | None = None
+    root: Path,
+    use_cache: bool,
+    want_models: bool,
+    read: Snapshot | None = None,
+    only: frozenset[str] | None = None,
 ) -> tuple[_Loaded, _Sources]:
-    """Load every file (from `read`, the workspace as read already, when given)."""
+    """Load every file (from `read`, the workspace as read already, when given).
+
+    `only`: load the models of these kinds and nothing else (`_take_only`).
+    """
     finish_interrupted(root)  # a killed edit is completed or undone before anything is read
     cache = Cache(root, enabled=use_cache)
     sources = _Sources(cache)
@@ -204,7 +211,11 @@ def _gather(
     for source in listing.files:
         shown = display_path(source.path)
         try:
-            _take(source, shown, cache, sources, loaded, want_models, read)
+            if only is None or source.kind is None:
+                _take(source, shown, cache, sources, loaded, want_models, read)
+            else:
+                data = _read(source, shown, read)
+                _take_only(source.kind, source, shown, data, cache, sources, loaded, only)
         except LoadError as error:
             errors.append(error)  # every file that cannot be loaded is reported, in one run
     if errors:
@@ -276,6 +287,50 @@ def _take(
     # marshal keeps tuples as tuples, so cached facts need no conversion.
     loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
     loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
+
+
+def _take_only(
+    kind: Kind,
+    source: SourceFile,
+    shown: str,
+    data: bytes,
+    cache: Cache,
+    sources: _Sources,
+    loaded: _Loaded,
+    only: frozenset[str],
+) -> None:
+    """`_take` for a load of the models of `only`: `LoadError` where `_take` would refuse.
+
+    A file of those kinds gives its models, and one of another kind nothing; neither gets
+    the summary of its findings, which such a load does not report. A file of another kind
+    with a summary stored under its bytes loaded before; any other is parsed (the parse is
+    cached as `_take` caches it) and must hold a list of records, or nothing.
+    """
+    loaded.files.append(shown)
+    keep = kind.name in only
+    summary_key = cache.key(data, source.rel, "summary")
+    if not keep and cache.holds(summary_key):
+        return
+    data_key = summary_key.variant("data")
+    value = cache.get(data_key)
+    if value is None:
+        value = parse_yaml(data, shown)
+        cache.put(data_key, value)
+    if (error := _not_data(value, source, shown)) is not None:
+        raise error
+    if not keep:
+        if not isinstance(value, list):
+            validate_records(kind, value, shown, source.rel)  # refuses a mapping in its words
+        return
+    # Only the models, unless a record is invalid: its file is then read as `_take` reads
+    # it, for the partial records.
+    records = valid_records(kind, value)
+    if records is None:
+        records = validate_records(kind, value, shown, source.rel)
+    sources.data[shown] = data
+    sources.known.track(shown, summary_key.variant("positions"))
+    sources.parsed(shown, value)
+    _keep(kind.name, source.rel, shown, records, sources, loaded)
 
 
 def _keep(
@@ -483,7 +538,26 @@ def load_workspace(
     loaded, sources = _gather(root, use_cache, want_models=True, read=read)
     if keep_paths:
         sources.paths = {}
-    findings = _place(loaded, sources)
+    return _workspace(root, loaded, sources, _place(loaded, sources))
+
+
+def load_records(root: Path | None, kinds: Collection[str], *, use_cache: bool = True) -> Workspace:
+    """The workspace's records of `kinds` (and sra.yaml) alone, without findings.
+
+    For a reader of those kinds only (`sra calendar`): every other file is read and parsed
+    and refused as `load_workspace` refuses it, so a broken file of any kind stops the load
+    alike, but its records are neither validated nor kept, and nothing is checked across
+    files. The workspace holds no findings, and `unusable` only of the kinds loaded.
+    """
+    root = find_workspace(root)
+    loaded, sources = _gather(root, use_cache, want_models=True, only=frozenset(kinds))
+    return _workspace(root, loaded, sources, ())
+
+
+def _workspace(
+    root: Path, loaded: _Loaded, sources: _Sources, findings: tuple[Finding, ...]
+) -> Workspace:
+    """The `Workspace` of the records gathered, with their indexes by id."""
     records = loaded.records
 
     def kind(name: str) -> tuple[Any, ...]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..loading import find_workspace, load_workspace
+from ..loading import find_workspace
 from ..loading.cache import Cache
+from ..loading.load import load_records
 from ..rules.cached import workspace_key
-from .events import build_schedule
+from .events import KINDS_READ, build_schedule
 from .ics import render_ics
 
 
@@ -27,7 +28,10 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
         stored = cache.get(key)
         if isinstance(stored, bytes):
             return stored
-    data = render_ics(build_schedule(load_workspace(located, use_cache=use_cache), today))
+    # Only the kinds the schedule reads are validated into models (flows, half the records
+    # of a large workspace, are not); a broken file of any kind is still refused.
+    workspace = load_records(located, KINDS_READ, use_cache=use_cache)
+    data = render_ics(build_schedule(workspace, today))
     if key is not None:
         cache.put(key, data)
     return data

@@ -66,6 +66,8 @@ class EventKind(StrEnum):
 
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
+KINDS_READ = frozenset({"assets", "controls", "risks", "signoffs", "vendors"})
+"""The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 # Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
 # checks use (scoring.ACTIVE_STATUSES, analysis.exposure), so every event has a rule that
 # fires when it is missed.
@@ -119,12 +121,18 @@ class _Builder:
         root = ws.root.absolute()
         self.root = root
         self._shown: dict[str, str] = {}
+        self._locate = ws.locate if ws.locator is None else ws.locator.locate
+        # A few people own tens of thousands of events, and thousands of events share a
+        # due date: their words are worked out once each.
+        self._people: dict[tuple[str | None, ...], tuple[tuple[str, ...], tuple[Attendee, ...]]]
+        self._people = {}
+        self._timing: dict[date | None, tuple[str, date, bool]] = {}
 
     def source(self, record: BaseModel | None, path: tuple[str | int, ...] = ()) -> str | None:
         """`file:line` of the record, with the file relative to the workspace root."""
         if record is None:
             return None
-        where = self.ws.locate(record, path)
+        where = self._locate(record, path)
         shown = self._shown.get(where.file)
         if shown is None:  # once per file: path arithmetic for every event costs seconds
             try:
@@ -155,27 +163,35 @@ class _Builder:
         owners: Iterable[str | None] = (),
     ) -> Event:
         """An event due on `due` (never done when None)."""
-        named = tuple(dict.fromkeys(owner for owner in owners if owner))
-        overdue = due is None or due < self.today
-        if due is None:
-            action = f"Never done: {action}"
-        elif due < self.today:
-            action = f"Was due {due.isoformat()} ({(self.today - due).days} days ago). {action}"
-        else:
-            action = f"Due {due.isoformat()}. {action}"
-        day = self.today if due is None or overdue else due
+        key = tuple(owners)
+        people = self._people.get(key)
+        if people is None:
+            named = tuple(dict.fromkeys(owner for owner in key if owner))
+            people = self._people[key] = (named, self.attendees(named))
+        timing = self._timing.get(due)
+        if timing is None:
+            timing = self._timing[due] = self._when(due)
+        opening, day, overdue = timing
         return Event(
             kind,
             record_id,
             title,
-            action,
+            opening + action,
             due,
             day,
             overdue,
             self.source(record, path),
-            named,
-            self.attendees(named),
+            *people,
         )
+
+    def _when(self, due: date | None) -> tuple[str, date, bool]:
+        """The action's opening words, the calendar day and whether overdue, for `due`."""
+        today = self.today
+        if due is None:
+            return "Never done: ", today, True
+        if due < today:
+            return f"Was due {due.isoformat()} ({(today - due).days} days ago). ", today, True
+        return f"Due {due.isoformat()}. ", due, False
 
 
 def _after(day: date | None, days: int) -> date | None:
@@ -254,24 +270,26 @@ def _reviews(b: _Builder) -> Iterator[Event]:
 def _remediation(b: _Builder) -> Iterator[Event]:
     for risk in b.ws.risks:
         seen: dict[str, int] = {}
+        about: str | None = None  # the risk's own words, the same for each of its items
         for index, item in enumerate(risk.remediation):
             control = item.control if item.control is not None else f"remediation #{index + 1}"
-            key = " ".join(control.split()).casefold()
-            seen[key] = seen.get(key, 0) + 1
+            short = " ".join(control.split())
+            key = short.casefold()
+            count = seen[key] = seen.get(key, 0) + 1
             if item.status not in ACTIVE_STATUSES or item.due is None:
                 continue
             # The item's words are its identity: it has no id, and its position may change.
-            suffix = "" if seen[key] == 1 else f"#{seen[key]}"
-            short = " ".join(control.split())
-            threat = _clip(risk.threat) if risk.threat is not None else "threat unreadable"
+            suffix = "" if count == 1 else f"#{count}"
+            label = risk.label
+            if about is None:
+                threat = _clip(risk.threat) if risk.threat is not None else "threat unreadable"
+                about = f"Risk {label} on {risk.asset or 'an unreadable asset'} ({threat}): "
             yield b.event(
                 EventKind.REMEDIATION,
-                f"{risk.label}/{key}{suffix}",
-                f"Remediation for {risk.label}: {_clip(short)}",
-                f"Risk {risk.label} on {risk.asset or 'an unreadable asset'} ({threat}): {short}. "
-                "Status "
-                f"{item.status}; when finished set `status: done`, or record an accepted "
-                "decision with rationale and approver.",
+                f"{label}/{key}{suffix}",
+                f"Remediation for {label}: {_clip(short)}",
+                f"{about}{short}. Status {item.status}; when finished set `status: done`, or "
+                "record an accepted decision with rationale and approver.",
                 item.due,
                 risk,
                 ("remediation", index, "due"),
@@ -302,28 +320,41 @@ def _evidence(b: _Builder) -> Iterator[Event]:
             path,
             (control.owner,),
         )
-    if intervals.evidence_days is None:
+    days = intervals.evidence_days
+    if days is None:
         return
+    control_by_id, asset_by_id = ws.control_by_id, ws.asset_by_id
+    whens: dict[str, date | None] = {}  # many risks name the same safeguards in the same words
+    dues: dict[date | None, date | None] = {}
     for risk in ws.risks:
-        texts = [entry for entry in risk.current_controls if entry not in ws.control_by_id]
+        texts = [entry for entry in risk.current_controls if entry not in control_by_id]
         if not texts:
             continue
-        whens = [b.facts.text_evidence(text).when for text in texts]
         # The entry verified longest ago is the first to go stale.
-        earliest = (
-            None
-            if any(when is None for when in whens)
-            else min(when for when in whens if when is not None)
-        )
-        asset = ws.asset_by_id.get(risk.asset) if risk.asset is not None else None
+        earliest: date | None = None
+        for text in texts:
+            if text in whens:
+                when = whens[text]
+            else:
+                when = whens[text] = b.facts.text_evidence(text).when
+            if when is None:
+                earliest = None
+                break
+            if earliest is None or when < earliest:
+                earliest = when
+        if earliest in dues:
+            due = dues[earliest]
+        else:
+            due = dues[earliest] = _after(earliest, days)
+        asset = asset_by_id.get(risk.asset) if risk.asset is not None else None
+        label = risk.label
         yield b.event(
             EventKind.EVIDENCE_REFRESH,
-            f"risk/{risk.label}",
-            f"Evidence refresh: current controls of {risk.label}",
-            f"Re-verify the safeguards risk {risk.label} describes in free text and update each "
-            f"entry's how, date and where (evidence stays current for "
-            f"{intervals.evidence_days} days).",
-            _after(earliest, intervals.evidence_days),
+            f"risk/{label}",
+            f"Evidence refresh: current controls of {label}",
+            f"Re-verify the safeguards risk {label} describes in free text and update each "
+            f"entry's how, date and where (evidence stays current for {days} days).",
+            due,
             risk,
             ("current_controls",),
             (asset.owner if asset else None,),
