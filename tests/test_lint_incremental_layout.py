@@ -23,12 +23,14 @@ from rules.test_per_record import _EDIT_NAMES, BASE, EXTRA, _edit
 TODAY = "2026-11-22"
 
 # Findings and waivers of several rules in one file: an expired waiver, one in force, a
-# stale review, a remediation without a due date (its path names a field not written). The
+# stale review, a remediation without a due date (its path names a field not written), and
+# the loader's: a field no model knows, an asset no inventory lists. The
 # remediation is written in block style: where a field missing from a flow-style item is
 # placed depends on what was looked up before it (a column apart), with or without this cache.
 WAIVED = """\
 - id: RR-60
   asset: pg-primary
+  colour: red
   threat: Ransomware
   vuln: Unpatched host
   likelihood: low
@@ -40,7 +42,7 @@ WAIVED = """\
   waivers:
     - {rule: SRA101, reason: Reviewed in the Q1 deep dive, approved_by: alice, until: 2026-03-31}
 - id: RR-61
-  asset: pg-primary
+  asset: tape-library
   threat: Stolen backup tape
   vuln: Tapes leave the site unencrypted
   likelihood: high
@@ -127,10 +129,11 @@ def test_comments_move_findings_and_waivers_without_linting_again(
     first = _as_cold(sra, ws)
     waived = ws / "register" / "waived.yaml"
     assert '"waived": true' in first and "expired" in first
+    assert "unknown-field" in first and "unknown-reference" in first
     waived.write_text(waived.read_text() + "# reviewed again on 2026-11-20\n")
     assert _reused(sra, ws, loads) == first  # a comment at the end moves nothing
     _insert(waived, 0, "# Risks of the backup systems.\n# Owner: bob\n")
-    _insert(waived, 14, "  # the tapes\n")
+    _insert(waived, 15, "  # the tapes\n")
     moved = _reused(sra, ws, loads)
     assert moved != first
     assert len(_lines(moved, "waived.yaml")) == len(_lines(first, "waived.yaml"))
@@ -174,7 +177,7 @@ def test_a_comment_that_reads_like_a_missing_field(sra: Any, ws: Path, loads: li
     _as_cold(sra, ws)
     waived = ws / "register" / "waived.yaml"
     # Inside the remediation item that has no `due`, and after the record's fields.
-    _insert(waived, 25, "      # due: 2026-12-01 once the budget is approved\n")
+    _insert(waived, 26, "      # due: 2026-12-01 once the budget is approved\n")
     text = _json(sra, ws)
     assert text == _json(sra, ws, "--no-cache")
 
@@ -182,9 +185,9 @@ def test_a_comment_that_reads_like_a_missing_field(sra: Any, ws: Path, loads: li
 _LAYOUT = ["comment-top", "comment-end", "comment-inside", "uncomment"]
 
 
-def _layout(root: Path, edit: str) -> None:
+def _layout(root: Path, edit: str, which: int) -> None:
     files = sorted(root.glob("*/*.yaml"))
-    target = files[len(edit) % len(files)]
+    target = files[which % len(files)]
     if edit == "comment-top":
         _insert(target, 0, "# a note\n")
     elif edit == "comment-end":
@@ -203,18 +206,24 @@ def _layout(root: Path, edit: str) -> None:
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(edits=st.lists(st.sampled_from([*_LAYOUT, *_EDIT_NAMES]), min_size=1, max_size=5))
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from([*_LAYOUT, *_EDIT_NAMES]), st.integers(0, 20)),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_any_sequence_of_layout_and_value_edits_lints_as_a_cold_run_would(
-    sra: Callable[..., Any], tmp_path: Path, edits: list[str]
+    sra: Callable[..., Any], tmp_path: Path, edits: list[tuple[str, int]]
 ) -> None:
     root = tmp_path / f"sra-{len(list(tmp_path.iterdir()))}"
     shutil.copytree(BASE, root)
     (root / "register" / "extra.yaml").write_text(EXTRA)
     (root / "register" / "waived.yaml").write_text(WAIVED)
     _as_cold(sra, root)
-    for edit in edits:
+    for edit, which in edits:
         if edit in _LAYOUT:
-            _layout(root, edit)
+            _layout(root, edit, which)
         else:
             _edit(root, edit)
         _as_cold(sra, root)
