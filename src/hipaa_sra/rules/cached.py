@@ -123,8 +123,18 @@ def render_lint_workspace(
         if isinstance(stored, tuple) and len(stored) == 2:
             text, counts = stored
             return RenderedLint(text, dict(counts))
+    earlier = None
+    if keys is not None and read is not None and not read.released:
+        earlier = _earlier(cache, read, keys)
+        if earlier is not None and not earlier.moved:
+            # The same findings in the same places: the earlier run's text, byte for byte.
+            stored = cache.get(earlier.key.variant(style))
+            if isinstance(stored, tuple) and len(stored) == 2:
+                cache.put(keys.result.variant(style), stored)
+                text, counts = stored
+                return RenderedLint(text, dict(counts))
     # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
-    report = _lint(located, cache, read, keys, today, selection, store=False, discovered=discovered)
+    report = _lint(located, cache, read, keys, today, selection, False, discovered, (earlier,))
     counts = {severity.value: report.count(severity) for severity in Severity}
     rendered = RenderedLint(render(report), counts)
     if name is not None and read is not None and not read.released:
@@ -141,7 +151,9 @@ def _lint(
     selection: Selection,
     store: bool = True,
     discovered: tuple[Path, ...] = (),
+    looked: tuple[_Earlier | None] | None = None,
 ) -> LintReport:
+    """`looked`: what `_earlier` found, when the caller asked it already."""
     if keys is not None:
         if read is not None:
             read.release_for(cache, keys.result)
@@ -151,7 +163,8 @@ def _lint(
             if report is not None:
                 return report
         if read is not None and not read.released:
-            report = _relocated(root, cache, read, keys, today)
+            earlier = looked[0] if looked is not None else _earlier(cache, read, keys)
+            report = _relocated(root, today, earlier) if earlier is not None else None
             if report is not None:
                 if store:
                     cache.put(keys.result, _store(report))
@@ -197,23 +210,36 @@ def _store_latest(
         cache.put(keys.latest, table(keys.files))
 
 
-def _relocated(
-    root: Path, cache: Cache, read: Snapshot, keys: _Keys, today: date
-) -> LintReport | None:
+@dataclass(frozen=True)
+class _Earlier:
+    """The last result of these files and options, placed in the changed files' new bytes."""
+
+    rows: tuple[Any, ...]
+    """As `_store` makes them."""
+    moved: bool
+    """Whether a location moved (if not, the result is the earlier one, to the byte)."""
+    key: Key
+    """The key of the earlier result."""
+
+
+def _earlier(cache: Cache, read: Snapshot, keys: _Keys) -> _Earlier | None:
     """The last result of these files and options, if the changed files hold the same records."""
-    earlier = cache.get(keys.latest)
-    if earlier is None:
+    files = cache.get(keys.latest)
+    if files is None:
         return None
-    maps = changed_maps(cache, earlier, keys.files, read.contents)
+    maps = changed_maps(cache, files, keys.files, read.contents)
     if maps is None:
         return None
-    # Stored under the key of the result it was computed from: the files of `earlier`.
-    found = relocate(cache.get(keys.result_of(cache, earlier).variant("placed")), maps)
-    if found is None:
-        return None
-    rows, moved = found
-    report = _restore(root, today, rows)
-    if report is None or not moved:
+    # Stored under the key of the result it was computed from: the files of `files`.
+    key = keys.result_of(cache, files)
+    found = relocate(cache.get(key.variant("placed")), maps)
+    return _Earlier(found[0], found[1], key) if found is not None else None
+
+
+def _relocated(root: Path, today: date, earlier: _Earlier) -> LintReport | None:
+    """The report of an earlier result, its findings sorted again if a location moved."""
+    report = _restore(root, today, earlier.rows)
+    if report is None or not earlier.moved:
         return report
     order = finding_order(report.files)
     return replace(
