@@ -31,7 +31,9 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
     # Only the kinds the schedule reads are validated into models (flows, half the records
     # of a large workspace, are not); a broken file of any kind is still refused.
     workspace = load_records(located, KINDS_READ, use_cache=use_cache)
-    data = render_ics(build_schedule(workspace, today))
+    schedule = build_schedule(workspace, today)
+    del workspace  # the models go before the text is written, so that the two never add up
+    data = render_ics(schedule)
     if key is not None:
         cache.put(key, data)
     return data

@@ -27,6 +27,7 @@ that would fall past the end of the calendar is open-ended too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -252,7 +253,9 @@ def _reviews(b: _Builder) -> Iterator[Event]:
         )
         due = _after(oldest, register_days)
         first = next((r for r in risks if r.last_reviewed == oldest), risks[0])
-        count = sum(1 for r in risks if _after(r.last_reviewed, register_days) == due)
+        # Per date, not per row: one date is shared by thousands of rows.
+        reviewed = Counter(r.last_reviewed for r in risks)
+        count = sum(n for day, n in reviewed.items() if _after(day, register_days) == due)
         yield b.event(
             EventKind.REGISTER_REFRESH,
             "register",
@@ -453,7 +456,8 @@ def _inventory(b: _Builder) -> Iterator[Event]:
     dates = [asset.last_reviewed for asset in assets]
     oldest = None if None in dates else min(d for d in dates if d is not None)
     due = _after(oldest, days)
-    late = [a for a in assets if _after(a.last_reviewed, days) == due]
+    falling = {day for day in set(dates) if _after(day, days) == due}
+    late = [a for a in assets if a.last_reviewed in falling]
     yield b.event(
         EventKind.INVENTORY_REVIEW,
         "inventory",

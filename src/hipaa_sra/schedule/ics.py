@@ -195,8 +195,13 @@ def render_ics(schedule: Schedule) -> bytes:
     ]
     organizer = schedule.organizer
     shared = _Lines(stamp, fold(_address("ORGANIZER", organizer, False)) if organizer else None)
+    # Each event's text is encoded as it is written: the lines of 86,000 events, their text
+    # and its bytes are not all held at once (and the `…` of one clipped title would make
+    # the whole text two bytes a character).
+    chunks = ["\r\n".join(lines).encode()]
     for event in schedule.events:
+        lines.clear()
         _vevent(schedule, event, shared, lines)
-    lines.append("END:VCALENDAR")
-    lines.append("")
-    return "\r\n".join(lines).encode()
+        chunks.append("\r\n".join(lines).encode())
+    chunks.append(b"END:VCALENDAR\r\n")
+    return b"\r\n".join(chunks)
