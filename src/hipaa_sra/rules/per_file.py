@@ -6,8 +6,9 @@ under a key of the file's path and bytes and of everything else they may depend 
 sra.yaml, the files of the kinds any such rule names, the date, the selection, the working
 directory and root (paths are shown relative to them) and the code. A later lint takes them
 for every file whose key is unchanged and runs those rules only on the records of the files
-that changed. Rules that look across files, waivers and the loader's checks run on the
-whole workspace every time.
+that changed. Each finding is stored with the path it was placed from, so that a later run
+may place it again in its file's new lines (`relocated`). Rules that look across files,
+waivers and the loader's checks run on the whole workspace every time.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from ..findings import Finding, Location, Severity
 from ..loading.cache import Cache, Key
 from ..loading.discover import SourceFile, display_path
 from ..loading.load import located_paths
-from ..loading.positions import Path as FieldPath
 from ..model import Workspace
 from .base import Context, Rule
 from .engine import Selection, record_findings
+from .relocated import Placed
 
 _KINDS = (
     "assets",
@@ -130,10 +131,6 @@ def _part(workspace: Workspace, files: set[str]) -> Workspace:
         records: tuple[Any, ...] = getattr(workspace, kind)
         changes[kind] = tuple(r for r in records if workspace.file_of(r) in files)
     return replace(workspace, **changes)
-
-
-Placed = dict[int, tuple[Location, FieldPath]]
-"""The path each location was placed from, by `id()` of the location (`located_paths`)."""
 
 
 def _row(f: Finding, paths: Placed | None) -> tuple[Any, ...]:
