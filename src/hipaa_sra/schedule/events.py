@@ -67,11 +67,12 @@ class EventKind(StrEnum):
 
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
-KINDS_READ = frozenset({"assets", "controls", "risks", "signoffs", "vendors"})
-"""The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 # Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
 # checks use (scoring.ACTIVE_STATUSES, analysis.exposure), so every event has a rule that
 # fires when it is missed.
+
+KINDS_READ = frozenset({"assets", "controls", "risks", "signoffs", "vendors"})
+"""The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,10 @@ class Event:
         return f"OVERDUE: {self.title}" if self.overdue else self.title
 
 
+_People = tuple[tuple[str, ...], tuple[Attendee, ...]]
+"""Owners named once each, and those of them who are attendees."""
+
+
 class _Builder:
     """Turns (record, due date, words) into events with today, owners and sources filled in."""
 
@@ -125,8 +130,7 @@ class _Builder:
         self._locate = ws.locate if ws.locator is None else ws.locator.locate
         # A few people own tens of thousands of events, and thousands of events share a
         # due date: their words are worked out once each.
-        self._people: dict[tuple[str | None, ...], tuple[tuple[str, ...], tuple[Attendee, ...]]]
-        self._people = {}
+        self._people: dict[tuple[str | None, ...], _People] = {}
         self._timing: dict[date | None, tuple[str, date, bool]] = {}
 
     def source(self, record: BaseModel | None, path: tuple[str | int, ...] = ()) -> str | None:
