@@ -13,8 +13,10 @@ current code in the same rounds.
 Rows: validate cold (no cache) and warm; calendar cold and warm; lint cold, warm, and
 "touched": one register file gets a new last line (a comment) after a lint, so that file's
 key changes and every other file's entries stay, which is what a commit touching one file
-does. Each warm row and the touched row rely on the row before them to leave the cache in
-place (they run in this order). Workspaces come from bench/generate.py and are kept in
+does; and "one value changed": after the warm lint, one risk's `last_reviewed` in that file
+moves to another date, an edit that changes what the rules find. Each warm row and the
+two changed rows rely on the row before them to leave the cache in place (they run in this
+order). Workspaces come from bench/generate.py and are kept in
 `--data` (default bench/data).
 """
 
@@ -24,6 +26,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -31,6 +34,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -40,6 +44,8 @@ from generate import SIZES, generate, workspace_bytes  # noqa: E402
 
 TODAY = "2026-11-22"
 EDITS = itertools.count(1)
+REVIEWED = re.compile(rb"last_reviewed: \d{4}-\d{2}-\d{2}")
+"""A risk's review date: the value "lint one value changed" edits."""
 CACHE = ".sra_cache"
 
 
@@ -118,6 +124,13 @@ def rows_for(root: Path, label: str, src: str | None) -> list[Row]:
         # A number never written before: equal bytes would be a warm lint, not a changed one.
         touched.write_bytes(original + f"# edited {next(EDITS)}\n".encode())
 
+    def change_value() -> None:
+        # A value, not a comment: the first risk's review date moves, as a commit that
+        # edits a risk does, and the findings change with it.
+        day = date(2026, 1, 1) + timedelta(days=next(EDITS) % 300)
+        edited = f"last_reviewed: {day.isoformat()}".encode()
+        touched.write_bytes(REVIEWED.sub(edited, original, 1))
+
     validate = ["validate", *ws]
     calendar = ["calendar", *ws, "--today", TODAY]
     lint = ["lint", *ws, "--today", TODAY, "--format", "json"]
@@ -130,6 +143,7 @@ def rows_for(root: Path, label: str, src: str | None) -> list[Row]:
         Row(f"lint cold{tag}", lint, clear, src),
         Row(f"lint one file changed{tag}", lint, touch, src),
         Row(f"lint warm{tag}", lint, nothing, src),
+        Row(f"lint one value changed{tag}", lint, change_value, src),
     ]
 
 
@@ -202,10 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             cal_cold = ratio(table, "calendar cold", "validate cold", tag)
             cal_warm = ratio(table, "calendar warm", "validate warm", tag)
             touched = ratio(table, "lint one file changed", "lint cold", tag)
+            changed = ratio(table, "lint one value changed", "lint cold", tag)
             print(
                 f"\n-{tag or ' current'}: calendar cold / validate cold {cal_cold:.2f}x, "
                 f"calendar warm / validate warm {cal_warm:.2f}x, lint one file changed / "
-                f"lint cold {touched:.2f}x (CPU)"
+                f"lint cold {touched:.2f}x, lint one value changed / lint cold "
+                f"{changed:.2f}x (CPU)"
             )
         out["sizes"][size] = table  # type: ignore[index]
     args.results.parent.mkdir(parents=True, exist_ok=True)
