@@ -9,27 +9,14 @@ import click
 
 from ..schedule.cached import calendar_file
 from ..writing import file_digest, replace_file
-from .common import OutputPath, resolve_today, today_option, workspace_option
+from .common import no_cache_option, out_option, resolve_today, today_option, workspace_option
 
 
 @click.command("calendar")
 @workspace_option
 @today_option
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "out",
-    type=OutputPath(),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (replaced atomically) instead of stdout.",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Ignore and do not write the cache (parsed files and the calendar itself).",
-)
+@out_option()
+@no_cache_option("Ignore and do not write the cache (parsed files and the calendar itself).")
 def calendar_command(
     workspace: Path | None, today: datetime | None, out: Path | None, no_cache: bool
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,6 +86,87 @@ def today_option(func: F) -> F:
         default=None,
         help="Check as of this date (YYYY-MM-DD) instead of today, for reproducible runs.",
     )(func)
+
+
+def format_option(
+    choices: Sequence[str], default: str = "text", help: str = "Output format."
+) -> Callable[[F], F]:
+    """`--format` among `choices`, given to the command as `fmt` (default shown in the help)."""
+    return _option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def out_option(
+    help: str = "Write to FILE (replaced atomically) instead of stdout.",
+    *,
+    metavar: str = "FILE",
+    allow_dash: bool = False,
+) -> Callable[[F], F]:
+    """`--out/--output/-o FILE`, given as `out`: where the output goes (default: stdout)."""
+    return _option(
+        "--out",
+        "--output",
+        "-o",
+        "out",
+        type=OutputPath(allow_dash=allow_dash),
+        default=None,
+        metavar=metavar,
+        help=help,
+    )
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """`--output/-o`, given as `output`: the spelling without `--out` (lint, gate, scan...)."""
+    return _option("--output", "-o", type=OutputPath(), default=None, help=help)
+
+
+def no_cache_option(help: str = "Ignore and do not write the load cache.") -> Callable[[F], F]:
+    """`--no-cache`: a flag for the commands that keep results in .sra_cache/."""
+    return _option("--no-cache", is_flag=True, help=help)
+
+
+def progress_option(
+    help: str = "Progress on standard error (default: only on a terminal).",
+) -> Callable[[F], F]:
+    """`--progress/--no-progress`, given as `progress`: None unless one of them is given."""
+    return _option("--progress/--no-progress", default=None, help=help)
+
+
+def schema_option(help: str) -> Callable[[F], F]:
+    """`--schema NAME` (repeatable), given as `schemas`: the database schemas to read."""
+    return _option("--schema", "schemas", multiple=True, help=help)
+
+
+def table_option(help: str) -> Callable[[F], F]:
+    """`--table NAME` (repeatable), given as `tables`: the database tables to read."""
+    return _option("--table", "tables", multiple=True, help=help)
+
+
+def engine_option(help: str) -> Callable[[F], F]:
+    """`--engine local|dask` (default: local): read files in this process or on a Dask cluster."""
+    return _option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help=help,
+    )
+
+
+def scheduler_option(help: str) -> Callable[[F], F]:
+    """`--scheduler ADDRESS`: the Dask scheduler of `--engine dask` (default: none given)."""
+    return _option("--scheduler", metavar="ADDRESS", default=None, help=help)
+
+
+def _option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """`click.option`, as a decorator that keeps the decorated function's type."""
+    return click.option(*decls, **attrs)
 
 
 def resolve_today(value: datetime | None) -> date:

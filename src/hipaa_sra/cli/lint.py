@@ -12,7 +12,16 @@ from ..findings import Severity
 from ..formats import LINT_FORMATS, lint_text
 from ..rules import Selection
 from ..rules.cached import render_lint_workspace
-from .common import OutputPath, emit, resolve_today, today_option, use_colour, workspace_option
+from .common import (
+    emit,
+    format_option,
+    no_cache_option,
+    output_option,
+    resolve_today,
+    today_option,
+    use_colour,
+    workspace_option,
+)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -22,14 +31,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 @click.command("lint")
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(LINT_FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(list(LINT_FORMATS))
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity]),
@@ -45,14 +47,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Run only these rules (codes, code prefixes such as SRA1, or names).",
 )
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
-@click.option(
-    "--output",
-    "-o",
-    type=OutputPath(),
-    default=None,
-    help="Write the report to this file instead of standard output.",
-)
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache.")
+@output_option("Write the report to this file instead of standard output.")
+@no_cache_option("Ignore and do not write the cache.")
 @click.option(
     "--discovered",
     "discovered",
