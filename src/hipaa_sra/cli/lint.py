@@ -10,8 +10,8 @@ import click
 
 from ..findings import Severity
 from ..formats import LINT_FORMATS, lint_text
-from ..rules import Selection
 from ..rules.cached import render_lint_workspace
+from ..rules.selection import Selection
 from .common import (
     emit,
     format_option,

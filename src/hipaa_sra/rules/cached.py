@@ -20,10 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..analysis.facts import Facts
-from ..discover.workspace import workspace_discovery
 from ..errors import SraError
 from ..findings import Finding, Location, Severity
 from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
@@ -32,11 +30,15 @@ from ..loading.load import located_paths, store_positions
 from ..loading.text import normalise_newlines
 from ..loading.workspace_key import Snapshot, snapshot
 from ..model import MANIFEST_FILE, Workspace
-from .engine import Selection, active_rules, check_selectors, context, lint
-from .lint_report import LintReport, WaivedFinding, WaiverEntry, WaiverStatus, finding_order
-from .per_file import per_record_findings
-from .registry import find_rule
 from .relocated import FileKey, changed_maps, relocate, stored_paths, table
+from .selection import Selection
+
+if TYPE_CHECKING:
+    from .lint_report import LintReport, WaiverEntry
+
+# The rules, the engine and what they read are imported where a run computes or restores a
+# report: an answer from the cache (a warm lint, a warm calendar's key) needs none of them,
+# and importing them is most of such a run.
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,7 @@ def lint_workspace(
     The infrastructure inputs of `discovery:` in sra.yaml, and `discovered`, are read and
     reconciled with the inventory (see `sra discover`).
     """
-    selection = selection or Selection()
-    check_selectors((*selection.select, *selection.ignore))
+    selection = _checked(selection)
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
     read, keys = _key(cache, located, today, selection, discovered)
@@ -110,8 +111,7 @@ def render_lint_workspace(
     Rendering tens of thousands of findings costs as much as reading the cached findings, so
     an unchanged workspace is answered with the text of the previous run, byte for byte.
     """
-    selection = selection or Selection()
-    check_selectors((*selection.select, *selection.ignore))
+    selection = _checked(selection)
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
     read, keys = _key(cache, located, today, selection, discovered)
@@ -142,6 +142,16 @@ def render_lint_workspace(
     return rendered
 
 
+def _checked(selection: Selection | None) -> Selection:
+    """The selection, its codes and names checked against the registry when it has any."""
+    selection = selection or Selection()
+    if selection.selectors:
+        from .engine import check_selectors
+
+        check_selectors(selection.selectors)
+    return selection
+
+
 def _lint(
     root: Path,
     cache: Cache,
@@ -169,6 +179,11 @@ def _lint(
                 if store:
                     cache.put(keys.result, _store(report))
                 return report
+    from ..analysis.facts import Facts
+    from ..discover.workspace import workspace_discovery
+    from .engine import active_rules, context, lint
+    from .per_file import per_record_findings
+
     # The bytes the key was computed from: what is stored under it was computed from them.
     workspace = load_workspace(
         root, use_cache=cache.enabled, read=read, keep_paths=keys is not None
@@ -238,6 +253,8 @@ def _earlier(cache: Cache, read: Snapshot, keys: _Keys) -> _Earlier | None:
 
 def _relocated(root: Path, today: date, earlier: _Earlier) -> LintReport | None:
     """The report of an earlier result, its findings sorted again if a location moved."""
+    from .lint_report import finding_order
+
     report = _restore(root, today, earlier.rows)
     if report is None or not earlier.moved:
         return report
@@ -434,6 +451,8 @@ def _finding(row: Any) -> Finding:
 
 
 def _waiver(row: Any) -> WaiverEntry:
+    from .lint_report import WaiverEntry, WaiverStatus
+
     rule, code, oid, reason, approver, until, file, line, column, status, silenced, refused = row
     return WaiverEntry(
         rule,
@@ -450,6 +469,9 @@ def _waiver(row: Any) -> WaiverEntry:
 
 
 def _restore(root: Path, today: date, stored: Any) -> LintReport | None:
+    from .lint_report import LintReport, WaivedFinding
+    from .registry import find_rule
+
     try:
         rows, codes, counts, files, waiver_rows, waived, refused = stored
         rules = tuple(find_rule(code) for code in codes)

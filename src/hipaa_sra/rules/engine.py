@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from ..analysis.facts import Facts
@@ -14,21 +13,12 @@ from ..model import Manifest, Workspace
 from .base import Context, Hit, Rule, run_check
 from .lint_report import LintReport, finding_order
 from .registry import RULES, find_rule, is_selector, matches, rule_keys
+from .selection import Selection
 from .waivers import apply_waivers, configured_severity
 
 
 class UnknownSelector(SraError):
     """A `--select` or `--ignore` value names no rule."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which rules run: command-line choices on top of `rules:` in sra.yaml."""
-
-    select: tuple[str, ...] = ()
-    """Replaces the `select` of sra.yaml when given."""
-    ignore: tuple[str, ...] = ()
-    """Added to the `ignore` of sra.yaml."""
 
 
 def check_selectors(selectors: Iterable[str]) -> None:
@@ -118,7 +108,7 @@ def record_findings(
 def lint(
     workspace: Workspace,
     today: date,
-    selection: Selection = Selection(),
+    selection: Selection | None = None,
     facts: Facts | None = None,
     discovery: Reconciliation | None = None,
     per_record: Sequence[Finding] | None = None,
@@ -131,7 +121,8 @@ def lint(
     `per_record` (the per-record rules' findings, some of them reused from an earlier run)
     and those rules are not run again.
     """
-    check_selectors((*selection.select, *selection.ignore))
+    selection = selection or Selection()
+    check_selectors(selection.selectors)
     rules = active_rules(workspace.manifest, selection)
     ctx = context(workspace, today, facts, discovery)
     codes = {rule.code: rule for rule in rules}

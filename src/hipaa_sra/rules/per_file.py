@@ -27,8 +27,9 @@ from ..loading.discover import SourceFile, display_path
 from ..loading.load import located_paths
 from ..model import Workspace
 from .base import Context, Rule
-from .engine import Selection, record_findings
+from .engine import record_findings
 from .relocated import Placed
+from .selection import Selection
 
 _KINDS = (
     "assets",
