@@ -209,3 +209,22 @@ def test_editing_any_module_of_the_package_misses_the_cache(tmp_path: Path) -> N
     )
     edited = sra(*args)
     assert edited.stdout == "EDITED\n" + first.stdout, edited.stderr
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "extend"])
+def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: str) -> None:
+    cache = Cache(tmp_path)
+    key = cache.key_of([b"input"], "test")
+    value = {"rows": tuple(range(1000)), "text": "x" * 5000}
+    cache.put(key, value)
+    assert cache.get(key) == value
+    entry = cache.directory / key.name
+    data = bytearray(entry.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0x01  # inside the payload: the header still binds it
+    elif damage == "truncate":
+        del data[-1]
+    else:
+        data += b"\x00"
+    entry.write_bytes(bytes(data))
+    assert cache.get(key) is None
