@@ -6,8 +6,9 @@ must not pay for importing every rule, the HIPAA catalog and the analyses they r
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
 
 if TYPE_CHECKING:
     from .base import Context, Family, Hit, Rule
@@ -40,13 +41,7 @@ _HOMES = {
 """Where each public name of the package is defined."""
 
 
-def __getattr__(name: str) -> Any:
-    """The public name `name`, from the module that defines it."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(home, __name__), name)
-
+__getattr__ = exports(__name__, _HOMES)
 
 __all__ = [
     "RULES",

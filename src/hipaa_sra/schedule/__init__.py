@@ -1,15 +1,46 @@
-"""The SRA's dated obligations (reviews, remediation, evidence, BAAs, tests) and their ICS form."""
+"""The SRA's dated obligations (reviews, remediation, evidence, BAAs, tests) and their ICS form.
 
-from .events import (
-    Attendee,
-    Event,
-    EventKind,
-    Schedule,
-    build_schedule,
-    calendar_events,
-    workspace_identity,
+The names below are imported on first use: a calendar answered from the cache
+(`schedule.cached`) builds no schedule, and must not pay for importing what builds one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
+
+if TYPE_CHECKING:
+    from .events import (
+        Attendee,
+        Event,
+        EventKind,
+        Schedule,
+        build_schedule,
+        calendar_events,
+        workspace_identity,
+    )
+    from .ics import event_uid, render_ics
+
+__getattr__ = exports(
+    __name__,
+    {
+        **dict.fromkeys(
+            (
+                "Attendee",
+                "Event",
+                "EventKind",
+                "Schedule",
+                "build_schedule",
+                "calendar_events",
+                "workspace_identity",
+            ),
+            ".events",
+        ),
+        "event_uid": ".ics",
+        "render_ics": ".ics",
+    },
 )
-from .ics import event_uid, render_ics
 
 __all__ = [
     "Attendee",

@@ -15,8 +15,6 @@ from ..loading import find_workspace
 from ..loading.cache import Cache
 from ..loading.load import load_records
 from ..rules.cached import workspace_key
-from .events import KINDS_READ, build_schedule
-from .ics import render_ics
 
 
 def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> bytes:
@@ -28,6 +26,11 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
         stored = cache.get(key)
         if isinstance(stored, bytes):
             return stored
+    # The schedule and its text are imported here: a calendar answered from the cache needs
+    # neither, nor the analyses and rules they read.
+    from .events import KINDS_READ, build_schedule
+    from .ics import render_ics
+
     # Only the kinds the schedule reads are validated into models (flows, half the records
     # of a large workspace, are not); a broken file of any kind is still refused.
     workspace = load_records(located, KINDS_READ, use_cache=use_cache)
