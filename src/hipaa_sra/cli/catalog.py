@@ -8,18 +8,12 @@ import click
 
 from ..catalog import CatalogPart
 from ..formats.catalog_text import catalog_json, catalog_text
+from .common import format_option
 
 
 @click.command("catalog")
 @click.argument("part", type=click.Choice(["hipaa", "nist", "nprm", "all"]), default="all")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 def catalog_command(part: str, fmt: str) -> None:
     """Print the reference catalog the checks are built on.
 

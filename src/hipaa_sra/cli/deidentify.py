@@ -12,7 +12,20 @@ import click
 
 from ..errors import TargetExists
 from ..scan.sources import Filters
-from .common import OutputPath, emit, resolve_today, today_option, workspace_option
+from .common import (
+    OutputPath,
+    emit,
+    engine_option,
+    format_option,
+    output_option,
+    progress_option,
+    resolve_today,
+    scheduler_option,
+    schema_option,
+    table_option,
+    today_option,
+    workspace_option,
+)
 
 
 class OutputTarget(OutputPath):
@@ -58,13 +71,7 @@ def _say(message: str) -> None:
     metavar="SRC",
     help="Scan SRC and write a draft policy for a person to review.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=OutputPath(),
-    default=None,
-    help="With --init-policy: write the draft here instead of standard output.",
-)
+@output_option("With --init-policy: write the draft here instead of standard output.")
 @click.option(
     "--mapping-store",
     type=OutputTarget(),
@@ -76,28 +83,10 @@ def _say(message: str) -> None:
     is_flag=True,
     help="Replace a destination that is not empty, once the copy has passed its re-scan.",
 )
-@click.option(
-    "--schema", "schemas", multiple=True, help="PostgreSQL: only this schema (repeatable)."
-)
-@click.option(
-    "--table",
-    "tables",
-    multiple=True,
-    help="PostgreSQL: only this table, `name` or `schema.name` (repeatable).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Transform files in this process, or on a Dask cluster.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    default=None,
-    help="With --engine dask: the scheduler's address (default: local threads).",
-)
+@schema_option("PostgreSQL: only this schema (repeatable).")
+@table_option("PostgreSQL: only this table, `name` or `schema.name` (repeatable).")
+@engine_option("Transform files in this process, or on a Dask cluster.")
+@scheduler_option("With --engine dask: the scheduler's address (default: local threads).")
 @click.option(
     "--verify",
     type=click.Choice(["memory", "full"]),
@@ -125,19 +114,8 @@ def _say(message: str) -> None:
 )
 @workspace_option
 @today_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on standard error (default: only on a terminal).",
-)
+@format_option(["text", "json"])
+@progress_option()
 def deidentify_command(
     source: str | None,
     destination: str | None,

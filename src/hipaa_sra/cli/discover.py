@@ -12,20 +12,13 @@ from ..editing import snapshot
 from ..errors import WorkspaceNotFound
 from ..formats.discovery import as_text, json_lines
 from ..loading import find_workspace, load_workspace
-from .common import workspace_option
+from .common import format_option, workspace_option
 
 
 @click.command("discover")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format (json: the contract in docs/discover.md).",
-)
+@format_option(["text", "json"], help="Output format (json: the contract in docs/discover.md).")
 # Named `propose`: it adds records through the editing module and writes no output file.
 @click.option(
     "--write",

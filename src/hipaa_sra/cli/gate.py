@@ -9,7 +9,7 @@ import click
 
 from ..formats.gate import GATE_FORMATS
 from ..gate import GateError, read_paths, run_gate
-from .common import OutputPath, emit, workspace_option
+from .common import emit, format_option, no_cache_option, output_option, workspace_option
 
 
 @click.command("gate")
@@ -33,22 +33,9 @@ from .common import OutputPath, emit, workspace_option
     help="Read changed paths (one per line, repository-relative) from FILE, or - for "
     "stdin, instead of from git.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(GATE_FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=OutputPath(),
-    default=None,
-    help="Write the report to this file instead of standard output.",
-)
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@format_option(list(GATE_FORMATS))
+@output_option("Write the report to this file instead of standard output.")
+@no_cache_option()
 def gate_command(
     workspace: Path | None,
     base: str | None,

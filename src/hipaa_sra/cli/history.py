@@ -10,31 +10,12 @@ import click
 from ..formats.history import diff_json, diff_text, history_json, history_text
 from ..history import Commit, diff_refs, history, open_repository
 from ..loading import find_workspace
-from .common import OutputPath, emit, workspace_option
-
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-_OUT = click.option(
-    "--out",
-    "--output",
-    "-o",
-    "out",
-    type=OutputPath(),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (replaced atomically) instead of stdout.",
-)
+from .common import emit, format_option, no_cache_option, out_option, workspace_option
 
 
 @click.command("history")
 @workspace_option
-@_FORMAT
+@format_option(["text", "json"])
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -42,8 +23,8 @@ _OUT = click.option(
     metavar="N",
     help="Only the N most recent commits that touched the workspace.",
 )
-@_OUT
-@click.option("--no-cache", is_flag=True, help="Measure every commit again; write no cache.")
+@out_option()
+@no_cache_option("Measure every commit again; write no cache.")
 def history_command(
     workspace: Path | None, fmt: str, limit: int | None, out: Path | None, no_cache: bool
 ) -> None:
@@ -81,8 +62,8 @@ def history_command(
 @click.argument("old_ref", metavar="A")
 @click.argument("new_ref", metavar="[B]", default="HEAD")
 @workspace_option
-@_FORMAT
-@_OUT
+@format_option(["text", "json"])
+@out_option()
 def diff_command(
     old_ref: str, new_ref: str, workspace: Path | None, fmt: str, out: Path | None
 ) -> None:

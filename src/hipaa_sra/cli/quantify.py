@@ -12,7 +12,15 @@ import click
 from ..findings import Severity
 from ..loading import load_workspace
 from ..quantify import DEFAULT_SEED, DEFAULT_YEARS, MAX_YEARS
-from .common import OutputPath, resolve_today, today_option, workspace_option
+from .common import (
+    format_option,
+    no_cache_option,
+    out_option,
+    progress_option,
+    resolve_today,
+    today_option,
+    workspace_option,
+)
 
 
 class _Progress:
@@ -57,31 +65,11 @@ class _Progress:
     metavar="S",
     help="Random seed: the same seed gives the same numbers.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "csv"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "out",
-    type=OutputPath(),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (replaced atomically) instead of stdout.",
-)
+@format_option(["text", "json", "csv"])
+@out_option()
 @today_option
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on standard error (default: only on a terminal).",
-)
+@no_cache_option()
+@progress_option()
 def quantify_command(
     workspace: Path | None,
     years: int,

@@ -13,7 +13,15 @@ from ..errors import SraError
 from ..findings import Severity
 from ..history import Commit, History
 from ..loading import load_workspace
-from .common import OutputPath, resolve_today, today_option, workspace_option
+from .common import (
+    format_option,
+    no_cache_option,
+    out_option,
+    progress_option,
+    resolve_today,
+    today_option,
+    workspace_option,
+)
 from .stages import Stages
 
 if TYPE_CHECKING:  # the report package is imported only when a report is rendered
@@ -25,23 +33,15 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
 
 @click.command("report")
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(_SUFFIX)),
+@format_option(
+    list(_SUFFIX),
     default="html",
-    show_default=True,
     help="html (one self-contained file), pdf, md (Markdown) or docx (Word).",
 )
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "out",
-    type=OutputPath(allow_dash=True),
-    default=None,
+@out_option(
+    "Where to write (default: sra-report.<format>; - for standard output).",
     metavar="PATH",
-    help="Where to write (default: sra-report.<format>; - for standard output).",
+    allow_dash=True,
 )
 @today_option
 @click.option(
@@ -72,12 +72,8 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
     help="Rows a section shows before the rest move to an appendix (default 200; "
     "50 in a PDF, whose appendices are attached files).",
 )
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Each stage and its time on standard error (default: only on a terminal).",
-)
+@no_cache_option()
+@progress_option("Each stage and its time on standard error (default: only on a terminal).")
 def report_command(
     workspace: Path | None,
     fmt: str,

@@ -7,17 +7,11 @@ import click
 from ..formats.rule_docs import explain_text, rule_json, rules_json, rules_text
 from ..rules import RULES, find_rule
 from ..rules.engine import UnknownSelector, check_selectors
+from .common import format_option
 
 
 @click.command("rules")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 def rules_command(fmt: str) -> None:
     """List every rule: code, name, default severity and what it flags.
 
@@ -31,14 +25,7 @@ def rules_command(fmt: str) -> None:
 
 @click.command("explain")
 @click.argument("rule")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 def explain_command(rule: str, fmt: str) -> None:
     """Show one rule's documentation: rationale, fix, example and citation.
 

@@ -18,7 +18,19 @@ from ..scan.reconcile import out_of_scope, reconcile
 from ..scan.render import to_json, to_sarif, to_text
 from ..scan.sources import Filters
 from ..scan.types import ScanResult
-from .common import OutputPath, emit, resolve_today, today_option, workspace_option
+from .common import (
+    emit,
+    engine_option,
+    format_option,
+    output_option,
+    progress_option,
+    resolve_today,
+    scheduler_option,
+    schema_option,
+    table_option,
+    today_option,
+    workspace_option,
+)
 
 if TYPE_CHECKING:
     # A scan without a workspace never imports the models or the editor.
@@ -87,21 +99,8 @@ def _workspace_targets(
     help="Tie the sources given to this inventory asset "
     "(without SOURCES: scan that asset's `scan:` list).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=OutputPath(),
-    default=None,
-    help="Write the result to this file instead of standard output.",
-)
+@format_option(["text", "json", "sarif"])
+@output_option("Write the result to this file instead of standard output.")
 @click.option(
     "--show-samples",
     is_flag=True,
@@ -121,31 +120,12 @@ def _workspace_targets(
     metavar="PERCENT",
     help="Databases: read about this percent of each table (TABLESAMPLE SYSTEM).",
 )
-@click.option(
-    "--schema",
-    "schemas",
-    multiple=True,
-    help="PostgreSQL: only tables in this schema (repeatable).",
-)
-@click.option(
-    "--table",
-    "tables",
-    multiple=True,
-    help="Databases: only this table, `name` or `schema.name` (repeatable).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Scan in this process, or on a Dask cluster (files only).",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    default=None,
-    help="With --engine dask: the scheduler's address (tcp://host:8786); default: "
-    "threads in this process.",
+@schema_option("PostgreSQL: only tables in this schema (repeatable).")
+@table_option("Databases: only this table, `name` or `schema.name` (repeatable).")
+@engine_option("Scan in this process, or on a Dask cluster (files only).")
+@scheduler_option(
+    "With --engine dask: the scheduler's address (tcp://host:8786); default: "
+    "threads in this process."
 )
 @click.option(
     "--record-evidence",
@@ -154,11 +134,7 @@ def _workspace_targets(
     "`scan:` entry (date, rows sampled, detector version, digest).",
 )
 @today_option
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on standard error (default: only on a terminal).",
-)
+@progress_option()
 def scan_command(
     sources: tuple[str, ...],
     workspace: Path | None,

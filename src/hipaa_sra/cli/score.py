@@ -14,19 +14,12 @@ from ..loading import load_workspace
 from ..model import Workspace
 from ..scoring import MethodologyError, score_risks, workspace_matrix
 from ..writing import file_digest, replace_file
-from .common import OutputPath, use_colour, workspace_option
+from .common import format_option, no_cache_option, out_option, use_colour, workspace_option
 
 
 @click.command("score")
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "csv"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json", "csv"])
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -34,17 +27,8 @@ from .common import OutputPath, use_colour, workspace_option
     metavar="N",
     help="Show only the N highest-ranked risks.",
 )
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "out",
-    type=OutputPath(),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (replaced atomically) instead of stdout.",
-)
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@out_option()
+@no_cache_option()
 def score_command(
     workspace: Path | None, fmt: str, limit: int | None, out: Path | None, no_cache: bool
 ) -> None:

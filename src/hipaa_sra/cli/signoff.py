@@ -21,7 +21,7 @@ from ..signoff import (
     verification_text,
     verify_workspace,
 )
-from .common import today_option, workspace_option
+from .common import format_option, today_option, workspace_option
 
 
 def _text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -157,14 +157,7 @@ def signoff_command(
 
 @click.command("verify")
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 def verify_command(workspace: Path | None, fmt: str) -> None:
     """Check that every required role signed the current content.
 

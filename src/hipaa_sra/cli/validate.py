@@ -8,20 +8,13 @@ import click
 
 from ..formats import findings_json, findings_text, summary_line
 from ..loading import CheckResult, render_check_workspace
-from .common import emit, use_colour, workspace_option
+from .common import emit, format_option, no_cache_option, use_colour, workspace_option
 
 
 @click.command("validate")
 @workspace_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write the load cache.")
+@format_option(["text", "json"])
+@no_cache_option()
 def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
     """Load the workspace and report schema problems, duplicate ids and dangling references.
 
