@@ -88,6 +88,9 @@ def today_option(func: F) -> F:
     )(func)
 
 
+# The shared options take their help text: the commands word some of them their own way
+# (`sra report --format` lists its formats, `sra deidentify --table` reads PostgreSQL only),
+# and a command's --help, hence docs/cli.md, stays as it is.
 def format_option(
     choices: Sequence[str], default: str = "text", help: str = "Output format."
 ) -> Callable[[F], F]:
@@ -122,7 +125,7 @@ def out_option(
 
 
 def output_option(help: str) -> Callable[[F], F]:
-    """`--output/-o`, given as `output`: the spelling without `--out` (lint, gate, scan...)."""
+    """`--output/-o`, given as `output`: for the commands that never took `--out`."""
     return _option("--output", "-o", type=OutputPath(), default=None, help=help)
 
 
@@ -139,12 +142,12 @@ def progress_option(
 
 
 def schema_option(help: str) -> Callable[[F], F]:
-    """`--schema NAME` (repeatable), given as `schemas`: the database schemas to read."""
+    """`--schema` (repeatable), given as `schemas`: the database schemas to read (default: all)."""
     return _option("--schema", "schemas", multiple=True, help=help)
 
 
 def table_option(help: str) -> Callable[[F], F]:
-    """`--table NAME` (repeatable), given as `tables`: the database tables to read."""
+    """`--table` (repeatable), given as `tables`: the database tables to read (default: all)."""
     return _option("--table", "tables", multiple=True, help=help)
 
 
@@ -160,7 +163,7 @@ def engine_option(help: str) -> Callable[[F], F]:
 
 
 def scheduler_option(help: str) -> Callable[[F], F]:
-    """`--scheduler ADDRESS`: the Dask scheduler of `--engine dask` (default: none given)."""
+    """`--scheduler ADDRESS`: the Dask scheduler of `--engine dask` (None: threads in-process)."""
     return _option("--scheduler", metavar="ADDRESS", default=None, help=help)
 
 
