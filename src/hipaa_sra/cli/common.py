@@ -125,8 +125,12 @@ def out_option(
 
 
 def output_option(help: str) -> Callable[[F], F]:
-    """`--output/-o`, given as `output`: for the commands that never took `--out`."""
-    return _option("--output", "-o", type=OutputPath(), default=None, help=help)
+    """`--output/--out/-o`, given as `output`: `out_option` under the name these commands use.
+
+    Every command that writes its result to a file takes both spellings, so that `--out`
+    and `--output` work alike whichever command they are given to.
+    """
+    return _option("--output", "--out", "-o", "output", type=OutputPath(), default=None, help=help)
 
 
 def no_cache_option(help: str = "Ignore and do not write the load cache.") -> Callable[[F], F]:
