@@ -46,6 +46,22 @@ def test_a_warm_calendar_is_the_cold_one_and_follows_every_change(sra, tmp_path:
     # Back to the first bytes: the first entry is valid again.
     risks.write_text(text)
     assert _calendar(sra, root) == cold
+    # Policies and training have events too: a new approval or completion moves them.
+    for kind, old, new in (
+        (
+            "policies/policies.yaml",
+            "approved: 2026-03-01\n  review_days",
+            "approved: 2026-06-01\n  review_days",
+        ),
+        ("training/training.yaml", "completed: 2026-02-10", "completed: 2026-08-10"),
+    ):
+        path = root / kind
+        before = path.read_text()
+        path.write_text(before.replace(old, new, 1))
+        moved = _calendar(sra, root)
+        assert moved != cold and moved == _fresh(root, "2026-11-22")
+        path.write_text(before)
+    assert _calendar(sra, root) == cold
 
 
 def test_no_cache_neither_reads_nor_writes_it(sra, tmp_path: Path) -> None:

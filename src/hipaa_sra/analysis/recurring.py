@@ -3,14 +3,16 @@
 A policy is reviewed `review_days` after its approval (default
 `methodology.review_intervals.policy_days`); a course is repeated `interval_days` after its
 completion (default `training_days`), and under the nprm-2025 profile never later than the
-proposed yearly refresher. An interval that could not be read makes no due date.
+proposed yearly refresher. An interval that could not be read makes no due date. A due date
+past 9999-12-31 stops there (`dates.add_days`), as every other interval's does.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ..catalog import nprm_profile
+from ..dates import add_days
 from ..model import Policy, PolicyStatus, Profile, ReviewIntervals, Training, Workspace
 
 
@@ -29,7 +31,7 @@ def policy_review_due(policy: Policy, ws: Workspace) -> date | None:
     days = policy_interval(policy, ws)
     if policy.status is not PolicyStatus.ACTIVE or policy.approved is None or days is None:
         return None
-    return policy.approved + timedelta(days=days)
+    return add_days(policy.approved, days)
 
 
 def training_interval(record: Training, ws: Workspace) -> int | None:
@@ -47,7 +49,7 @@ def training_due(record: Training, ws: Workspace) -> date | None:
     days = training_interval(record, ws)
     if record.completed is None or days is None:
         return None
-    return record.completed + timedelta(days=days)
+    return add_days(record.completed, days)
 
 
 def latest_training(ws: Workspace) -> dict[tuple[str, str], Training]:

@@ -13,6 +13,15 @@ fires), with the same interval the rule uses, so the calendar and `sra lint` nev
 - vendor-verification: `last_verified` + `vendor_days` (SRA208)
 - vulnerability-scan, penetration-test: the asset's last one + the NPRM cadence (SRA304/305)
 - inventory-review: oldest asset `last_reviewed` + `inventory_days` (SRA205)
+- policy-review: each active, approved policy's `approved` + its `review_days` or
+  `policy_days` (SRA506)
+- training: per person or group and course, the latest completion + its `interval_days` or
+  `training_days`, capped under the nprm-2025 profile (SRA306)
+
+`RULE_EVENTS` maps each of these rules to its event kind, and `UNDATED_RULES` names the
+time-based rules that have none (SRA011 waiver-expired, SRA403 assessment-answer-stale) and
+why; a test holds every time-based rule of the registry to one of the two, so a new one
+cannot go without its event unnoticed.
 
 Past-due items and items never done are dated *today* and flagged overdue (the due date
 stays in the text): a calendar is read forwards, and an event left on a past day is one
@@ -28,16 +37,24 @@ that would fall past the end of the calendar is open-ended too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
+from ..analysis.recurring import (
+    latest_training,
+    policy_interval,
+    policy_review_due,
+    training_due,
+    training_interval,
+)
 from ..analysis.signoff_status import last_review, required_roles
 from ..dates import add_days_or_none, is_open_ended
 from ..model import (
@@ -64,14 +81,45 @@ class EventKind(StrEnum):
     VULNERABILITY_SCAN = "vulnerability-scan"
     PENETRATION_TEST = "penetration-test"
     INVENTORY_REVIEW = "inventory-review"
+    POLICY_REVIEW = "policy-review"
+    TRAINING = "training"
 
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
 # Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
-# checks use (scoring.ACTIVE_STATUSES, analysis.exposure), so every event has a rule that
-# fires when it is missed.
+# checks use (scoring.ACTIVE_STATUSES, analysis.exposure), and policies and training with
+# those of SRA506/SRA306 (analysis.recurring), so every event has a rule that fires when it
+# is missed.
 
-KINDS_READ = frozenset({"assets", "controls", "risks", "signoffs", "vendors"})
+RULE_EVENTS: Mapping[str, EventKind] = MappingProxyType(
+    {
+        "SRA101": EventKind.REGISTER_REFRESH,
+        "SRA103": EventKind.REMEDIATION,
+        "SRA110": EventKind.EVIDENCE_REFRESH,
+        "SRA205": EventKind.INVENTORY_REVIEW,
+        "SRA207": EventKind.BAA_EXPIRY,
+        "SRA208": EventKind.VENDOR_VERIFICATION,
+        "SRA304": EventKind.VULNERABILITY_SCAN,
+        "SRA305": EventKind.PENETRATION_TEST,
+        "SRA306": EventKind.TRAINING,
+        "SRA503": EventKind.PERIODIC_REVIEW,
+        "SRA506": EventKind.POLICY_REVIEW,
+    }
+)
+"""The time-based rules with an event, and its kind: the day after the event, the rule fires."""
+
+UNDATED_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "SRA011": "waivers are kept in records of every kind, flows too, which a calendar "
+        "does not load",
+        "SRA403": "questionnaire answers are not loaded by a calendar",
+    }
+)
+"""The time-based rules with no event, and why: the calendar does not cover them."""
+
+KINDS_READ = frozenset(
+    {"assets", "controls", "policies", "risks", "signoffs", "training", "vendors"}
+)
 """The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 
 
@@ -477,6 +525,55 @@ def _inventory(b: _Builder) -> Iterator[Event]:
     )
 
 
+def _policies(b: _Builder) -> Iterator[Event]:
+    ws = b.ws
+    for policy in ws.policies:
+        due = policy_review_due(policy, ws)
+        if due is None:
+            continue  # not active, not approved, or its interval could not be read
+        label = policy.label
+        name = _clip(policy.title) if policy.title else label
+        yield b.event(
+            EventKind.POLICY_REVIEW,
+            label,
+            f"Policy review: {name}",
+            f"Review policy {label}, update it where the environment changed, and record the "
+            f"new approval (`approved`, `approved_by`, `version`); approved "
+            f"{policy.approved}, it is reviewed every {policy_interval(policy, ws)} days.",
+            due,
+            policy,
+            ("approved",),
+            (policy.owner, policy.approved_by),
+        )
+
+
+def _training(b: _Builder) -> Iterator[Event]:
+    ws = b.ws
+    holders = b.facts.people_by_role
+    for (who, course), record in latest_training(ws).items():
+        due = training_due(record, ws)
+        if due is None:
+            continue  # its interval could not be read
+        # A group named after a role is the people holding it (SRA307 counts it so).
+        members = (
+            [p.id for p in holders.get(record.group, ()) if p.id is not None]
+            if record.person is None and record.group is not None
+            else []
+        )
+        yield b.event(
+            EventKind.TRAINING,
+            f"{who}/{course}",
+            f"Training: {_clip(course)} ({who})",
+            f"{who} repeats `{_clip(course)}`, last completed {record.completed} and repeated "
+            f"every {training_interval(record, ws)} days; record the new completion in "
+            "training/ (person or group, course, completed date).",
+            due,
+            record,
+            ("completed",),
+            (who, *members),
+        )
+
+
 def _clip(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -530,7 +627,17 @@ def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
     """Every dated obligation of the workspace as of `today`, by day, kind and record."""
     b = _Builder(ws, today)
     found: dict[tuple[EventKind, str], Event] = {}
-    for source in (_reviews, _remediation, _evidence, _vendors, _testing, _inventory):
+    sources = (
+        _reviews,
+        _remediation,
+        _evidence,
+        _vendors,
+        _testing,
+        _inventory,
+        _policies,
+        _training,
+    )
+    for source in sources:
         for event in source(b):
             if event.due is not None and is_open_ended(event.due) and not event.overdue:
                 continue

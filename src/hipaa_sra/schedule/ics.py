@@ -41,6 +41,8 @@ _LABELS = {
     EventKind.VULNERABILITY_SCAN: "Vulnerability scan",
     EventKind.PENETRATION_TEST: "Penetration test",
     EventKind.INVENTORY_REVIEW: "Inventory review",
+    EventKind.POLICY_REVIEW: "Policy review",
+    EventKind.TRAINING: "Training",
 }
 
 
