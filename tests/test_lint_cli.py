@@ -111,6 +111,14 @@ def test_every_format_is_reachable_and_can_be_written_to_a_file(sra, seed_worksp
     assert "RR-2026-014" in text
 
 
+@pytest.mark.parametrize("spelling", ["--output", "--out", "-o"])
+def test_output_takes_every_spelling_the_other_commands_take(sra, seed_workspace, spelling) -> None:
+    out = seed_workspace.parent / "report.json"
+    run = sra("lint", "--today", "2026-11-22", "--format", "json", spelling, str(out))
+    assert run.exit_code == 1 and run.stdout == ""
+    assert "RR-2026-014" in out.read_text()
+
+
 def test_select_by_prefix_and_config_in_sra_yaml(sra, seed_workspace: Path) -> None:
     manifest = seed_workspace / "sra.yaml"
     manifest.write_text(
