@@ -1,21 +1,30 @@
 """What a result computed from a whole workspace depends on: every file's path and bytes, and more.
 
-`sra validate` stores its findings under a key of it, and `sra lint` its findings and their
-rendering (adding what only the rules read: the date, the selection, the allowed signers,
-the infrastructure inputs). An unchanged workspace is then answered from one entry.
+`sra validate` stores its findings under a key of it, and `sra lint` and `sra calendar` their
+results (adding what only the rules read: the date, the selection, the allowed signers, the
+infrastructure inputs: `workspace_keys`). An unchanged workspace is then answered from one
+entry, with nothing but this module and the cache imported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from ..errors import LoadError
+from ..errors import LoadError, SraError
+from ..model import MANIFEST_FILE
 from ..writing.journal import finish_interrupted
 from .cache import Cache, Key
-from .discover import Listing, scan_workspace
+from .diagnose import MAX_FILE_BYTES
+from .discover import Listing, SourceFile, scan_workspace
+from .parse import parse_yaml
 from .read import read_file
+from .text import normalise_newlines
 
 
 @dataclass
@@ -77,3 +86,160 @@ def snapshot(root: Path) -> Snapshot | None:
         parts += (os.fsencode(source.rel), data)
         contents[source.path] = data
     return Snapshot(listing, contents, parts)
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """A workspace file and the key of its bytes (the loader's summary key)."""
+
+    source: SourceFile
+    key: Key
+
+
+@dataclass(frozen=True)
+class WorkspaceKeys:
+    """The keys of a result computed from the whole workspace, and of what it was computed from."""
+
+    result: Key
+    """Everything the result depends on, every file's bytes included."""
+    latest: Key
+    """The same but the files' bytes: the last result of these files and options."""
+    files: tuple[FileKey, ...]
+    """Each file's key on its bytes, in load order."""
+    head: tuple[bytes, ...]
+    """The parts of the result's key before the files'."""
+    tail: tuple[bytes, ...]
+    """The parts of the result's key after the files'."""
+    what: str
+
+    def result_of(self, cache: Cache, files: Any) -> Key:
+        """The result's key for files of these keys (a `relocated.table`)."""
+        parts = [part for rel, _, inputs in files for part in (os.fsencode(rel), inputs)]
+        return cache.key_of([*self.head, *parts, *self.tail], self.what)
+
+
+def workspace_key(
+    cache: Cache,
+    root: Path,
+    today: date,
+    what: str,
+    options: list[bytes],
+    discovered: tuple[Path, ...] = (),
+) -> Key | None:
+    """The key of a result computed from the whole workspace as of `today` with `options`.
+
+    Its inputs: the working directory and the root (paths are shown relative to them), the
+    date, every workspace file's path and bytes, the paths the walk reports without loading,
+    the allowed-signers file and the infrastructure inputs sra.yaml names. `None` (no
+    caching) when a file cannot be read in full.
+    """
+    keys = workspace_keys(cache, root, today, what, options, discovered)[1]
+    return keys.result if keys is not None else None
+
+
+def workspace_keys(
+    cache: Cache,
+    root: Path,
+    today: date,
+    what: str,
+    options: list[bytes],
+    discovered: tuple[Path, ...] = (),
+) -> tuple[Snapshot | None, WorkspaceKeys | None]:
+    """The workspace as read for the keys, and the keys (see `workspace_key`); `None`: no cache."""
+    read = snapshot(root)
+    if read is None:
+        return None, None
+    files = tuple(
+        FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
+        for s in read.listing.files
+    )
+    # The snapshot's parts end with each file's path and bytes. The keys take the key of a
+    # file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
+    head = read.parts[: len(read.parts) - 2 * len(files)]
+    parts = [today.isoformat().encode(), *options]
+    try:
+        for source in read.listing.files:
+            if source.kind is not None:
+                continue
+            data = read.contents[source.path]
+            # Sign-offs count only with signatures this file accepts: it is an input too.
+            signers = _allowed_signers(root, data) if b"allowed_signers" in data else b""
+            # Infrastructure inputs decide the discovery findings: inputs of the result.
+            inputs = _discovery_digests(root, data, discovered)
+            if signers is None or inputs is None:
+                return read, None
+            parts += (signers, len(inputs).to_bytes(8, "little"), *inputs)
+    except OSError:
+        return read, None  # the loader reports unreadable files with their path
+    kinds = [f.source.kind.name if f.source.kind else "" for f in files]
+    names = [os.fsencode(f"{f.source.rel}\0{kind}") for f, kind in zip(files, kinds, strict=True)]
+    contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
+    return read, WorkspaceKeys(
+        cache.key_of([*head, *contents, *parts], what),
+        cache.key_of([*head, *names, *parts], f"{what}-latest"),
+        files,
+        tuple(head),
+        tuple(parts),
+        what,
+    )
+
+
+def _discovery_digests(
+    root: Path, manifest: bytes, discovered: tuple[Path, ...]
+) -> list[bytes] | None:
+    """A digest of every infrastructure input (streamed: plans may be large); None if unreadable."""
+    try:
+        listed = parse_yaml(manifest, MANIFEST_FILE)["discovery"]["inputs"]
+        named = [root / str(entry) for entry in listed] if isinstance(listed, list) else []
+    except (SraError, KeyError, TypeError):
+        named = []  # the loader and the rules report what is wrong
+    paths = [*named, *discovered]
+    if not paths:
+        return []
+    out = [os.fsencode(os.getcwd())]  # `--discovered` paths are relative to it
+    for path in paths:
+        files = sorted(path.glob("*.tf")) if path.is_dir() else [path]
+        for file in files:
+            digest = hashlib.sha256(os.fsencode(file) + b"\0")
+            try:
+                with open(file, "rb", opener=_open_nonblocking) as handle:
+                    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                        return None
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError:
+                return None  # discovery reports the input that cannot be read
+            out.append(digest.digest())
+    return out
+
+
+def _read_bounded(path: Path) -> bytes | None:
+    """A regular file's bytes, or `None` for anything else or anything over the size limit.
+
+    The limit is enforced while reading: a device or a FIFO reports no useful size.
+    """
+    with open(path, "rb", opener=_open_nonblocking) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return data if len(data) <= MAX_FILE_BYTES else None
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)  # opening a FIFO must not wait for a writer
+
+
+def _allowed_signers(root: Path, manifest: bytes) -> bytes | None:
+    """The allowed-signers file sra.yaml names, as key bytes; `None` if it cannot be read."""
+    try:
+        value = parse_yaml(manifest, MANIFEST_FILE)
+        name = value["signoff"]["allowed_signers"]
+    except (SraError, KeyError, TypeError):
+        return b"no signers file"  # the loader and the rules report what is wrong
+    try:
+        data = _read_bounded(root / str(name))
+    except FileNotFoundError:
+        return b"no signers file"
+    except OSError:
+        return None
+    return None if data is None else b"signers\0" + data

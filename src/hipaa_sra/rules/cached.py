@@ -13,24 +13,19 @@ whole workspace.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SraError
 from ..findings import Finding, Location, Severity
-from ..loading import MAX_FILE_BYTES, find_workspace, load_workspace, parse_yaml
+from ..loading import find_workspace, load_workspace
 from ..loading.cache import Cache, Key
 from ..loading.load import located_paths, store_positions
-from ..loading.text import normalise_newlines
-from ..loading.workspace_key import Snapshot, snapshot
-from ..model import MANIFEST_FILE, Workspace
-from .relocated import FileKey, changed_maps, relocate, stored_paths, table
+from ..loading.workspace_key import Snapshot, WorkspaceKeys, workspace_keys
+from ..model import Workspace
+from .relocated import changed_maps, relocate, stored_paths, table
 from .selection import Selection
 
 if TYPE_CHECKING:
@@ -39,28 +34,6 @@ if TYPE_CHECKING:
 # The rules, the engine and what they read are imported where a run computes or restores a
 # report: an answer from the cache (a warm lint, a warm calendar's key) needs none of them,
 # and importing them is most of such a run.
-
-
-@dataclass(frozen=True)
-class _Keys:
-    """The keys of one lint run: its result's, and those of what it was computed from."""
-
-    result: Key
-    """Everything the result depends on, every file's bytes included."""
-    latest: Key
-    """The same but the files' bytes: the last result of these files and options."""
-    files: tuple[FileKey, ...]
-    """Each file's key on its bytes, in load order."""
-    head: tuple[bytes, ...]
-    """The parts of the result's key before the files'."""
-    tail: tuple[bytes, ...]
-    """The parts of the result's key after the files'."""
-    what: str
-
-    def result_of(self, cache: Cache, files: Any) -> Key:
-        """The result's key for files of these keys (a `relocated.table`)."""
-        parts = [part for rel, _, inputs in files for part in (os.fsencode(rel), inputs)]
-        return cache.key_of([*self.head, *parts, *self.tail], self.what)
 
 
 @dataclass(frozen=True)
@@ -156,7 +129,7 @@ def _lint(
     root: Path,
     cache: Cache,
     read: Snapshot | None,
-    keys: _Keys | None,
+    keys: WorkspaceKeys | None,
     today: date,
     selection: Selection,
     store: bool = True,
@@ -209,7 +182,11 @@ def _lint(
 
 
 def _store_latest(
-    cache: Cache, keys: _Keys, workspace: Workspace, report: LintReport, rows: tuple[Any, ...]
+    cache: Cache,
+    keys: WorkspaceKeys,
+    workspace: Workspace,
+    report: LintReport,
+    rows: tuple[Any, ...],
 ) -> None:
     """Keep the result with the path of each location, for a run whose files only moved lines."""
     paths = stored_paths(
@@ -237,7 +214,7 @@ class _Earlier:
     """The key of the earlier result."""
 
 
-def _earlier(cache: Cache, read: Snapshot, keys: _Keys) -> _Earlier | None:
+def _earlier(cache: Cache, read: Snapshot, keys: WorkspaceKeys) -> _Earlier | None:
     """The last result of these files and options, if the changed files hold the same records."""
     files = cache.get(keys.latest)
     if files is None:
@@ -268,139 +245,12 @@ def _relocated(root: Path, today: date, earlier: _Earlier) -> LintReport | None:
 
 def _key(
     cache: Cache, root: Path, today: date, selection: Selection, discovered: tuple[Path, ...] = ()
-) -> tuple[Snapshot | None, _Keys | None]:
+) -> tuple[Snapshot | None, WorkspaceKeys | None]:
     """The workspace as read and the keys of this lint run (`None`: no caching)."""
     if not cache.enabled:
         return None, None
     options = ["\0".join(selection.select).encode(), "\0".join(selection.ignore).encode()]
-    return _read_and_key(cache, root, today, "lint", options, discovered)
-
-
-def workspace_key(
-    cache: Cache,
-    root: Path,
-    today: date,
-    what: str,
-    options: list[bytes],
-    discovered: tuple[Path, ...] = (),
-) -> Key | None:
-    """The key of a result computed from the whole workspace as of `today` with `options`.
-
-    Its inputs: the working directory and the root (paths are shown relative to them), the
-    date, every workspace file's path and bytes, the paths the walk reports without loading,
-    the allowed-signers file and the infrastructure inputs sra.yaml names. `None` (no
-    caching) when a file cannot be read in full.
-    """
-    keys = _read_and_key(cache, root, today, what, options, discovered)[1]
-    return keys.result if keys is not None else None
-
-
-def _read_and_key(
-    cache: Cache,
-    root: Path,
-    today: date,
-    what: str,
-    options: list[bytes],
-    discovered: tuple[Path, ...] = (),
-) -> tuple[Snapshot | None, _Keys | None]:
-    """The workspace as read for the keys, and the keys (see `workspace_key`); `None`: no cache."""
-    read = snapshot(root)
-    if read is None:
-        return None, None
-    files = tuple(
-        FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
-        for s in read.listing.files
-    )
-    # The snapshot's parts end with each file's path and bytes. The keys take the key of a
-    # file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
-    head = read.parts[: len(read.parts) - 2 * len(files)]
-    parts = [today.isoformat().encode(), *options]
-    try:
-        for source in read.listing.files:
-            if source.kind is not None:
-                continue
-            data = read.contents[source.path]
-            # Sign-offs count only with signatures this file accepts: it is an input too.
-            signers = _allowed_signers(root, data) if b"allowed_signers" in data else b""
-            # Infrastructure inputs decide the discovery findings: inputs of the result.
-            inputs = _discovery_digests(root, data, discovered)
-            if signers is None or inputs is None:
-                return read, None
-            parts += (signers, len(inputs).to_bytes(8, "little"), *inputs)
-    except OSError:
-        return read, None  # the loader reports unreadable files with their path
-    kinds = [f.source.kind.name if f.source.kind else "" for f in files]
-    names = [os.fsencode(f"{f.source.rel}\0{kind}") for f, kind in zip(files, kinds, strict=True)]
-    contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
-    return read, _Keys(
-        cache.key_of([*head, *contents, *parts], what),
-        cache.key_of([*head, *names, *parts], f"{what}-latest"),
-        files,
-        tuple(head),
-        tuple(parts),
-        what,
-    )
-
-
-def _discovery_digests(
-    root: Path, manifest: bytes, discovered: tuple[Path, ...]
-) -> list[bytes] | None:
-    """A digest of every infrastructure input (streamed: plans may be large); None if unreadable."""
-    try:
-        listed = parse_yaml(manifest, MANIFEST_FILE)["discovery"]["inputs"]
-        named = [root / str(entry) for entry in listed] if isinstance(listed, list) else []
-    except (SraError, KeyError, TypeError):
-        named = []  # the loader and the rules report what is wrong
-    paths = [*named, *discovered]
-    if not paths:
-        return []
-    out = [os.fsencode(os.getcwd())]  # `--discovered` paths are relative to it
-    for path in paths:
-        files = sorted(path.glob("*.tf")) if path.is_dir() else [path]
-        for file in files:
-            digest = hashlib.sha256(os.fsencode(file) + b"\0")
-            try:
-                with open(file, "rb", opener=_open_nonblocking) as handle:
-                    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                        return None
-                    for chunk in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(chunk)
-            except OSError:
-                return None  # discovery reports the input that cannot be read
-            out.append(digest.digest())
-    return out
-
-
-def _read_bounded(path: Path) -> bytes | None:
-    """A regular file's bytes, or `None` for anything else or anything over the size limit.
-
-    The limit is enforced while reading: a device or a FIFO reports no useful size.
-    """
-    with open(path, "rb", opener=_open_nonblocking) as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        data = handle.read(MAX_FILE_BYTES + 1)
-    return data if len(data) <= MAX_FILE_BYTES else None
-
-
-def _open_nonblocking(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_NONBLOCK)  # opening a FIFO must not wait for a writer
-
-
-def _allowed_signers(root: Path, manifest: bytes) -> bytes | None:
-    """The allowed-signers file sra.yaml names, as key bytes; `None` if it cannot be read."""
-    try:
-        value = parse_yaml(manifest, MANIFEST_FILE)
-        name = value["signoff"]["allowed_signers"]
-    except (SraError, KeyError, TypeError):
-        return b"no signers file"  # the loader and the rules report what is wrong
-    try:
-        data = _read_bounded(root / str(name))
-    except FileNotFoundError:
-        return b"no signers file"
-    except OSError:
-        return None
-    return None if data is None else b"signers\0" + data
+    return workspace_keys(cache, root, today, "lint", options, discovered)
 
 
 def _store(report: LintReport) -> tuple[Any, ...]:

@@ -23,7 +23,6 @@ not stored.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,11 @@ from ..errors import SraError
 from ..findings import Location
 from ..loading import parse_yaml
 from ..loading.cache import Cache, Key
-from ..loading.discover import SourceFile, display_path
+from ..loading.discover import display_path
 from ..loading.positions import Path as FieldPath
 from ..loading.positions import SourceMap
 from ..loading.text import normalise_newlines
+from ..loading.workspace_key import FileKey
 
 Placed = dict[int, tuple[Location, FieldPath]]
 """The path each location was placed from, by `id()` of the location (`located_paths`)."""
@@ -42,14 +42,6 @@ Placed = dict[int, tuple[Location, FieldPath]]
 # Where the fields of a stored finding and waiver row are (`cached._store`).
 _FINDING_FILE, _FINDING_MESSAGE = 4, 3
 _WAIVER_FILE = 6
-
-
-@dataclass(frozen=True)
-class FileKey:
-    """A workspace file and the key of its bytes (the loader's summary key)."""
-
-    source: SourceFile
-    key: Key
 
 
 def stored_paths(

@@ -2,7 +2,7 @@
 
 The calendar is a pure function of the workspace's files, the allowed-signers file (which
 sign-offs count), the date and the code, the same inputs a lint run has; its entry is keyed
-by all of them (`rules.cached.workspace_key`), so it is never stale. On a hit no YAML is
+by all of them (`loading.workspace_key.workspace_key`), so it is never stale. On a hit no YAML is
 parsed and no model is built: a warm calendar costs what hashing the workspace costs.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from ..loading import find_workspace
 from ..loading.cache import Cache
 from ..loading.load import load_records
-from ..rules.cached import workspace_key
+from ..loading.workspace_key import workspace_key
 
 
 def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> bytes:
