@@ -255,7 +255,8 @@ def _key(
 
 def _store(report: LintReport) -> tuple[Any, ...]:
     index = {entry: n for n, entry in enumerate(report.waivers)}
-    position = {finding: n for n, finding in enumerate(report.findings)}
+    # Hashing a finding hashes all its fields: only a report with a refused waiver needs it.
+    position = {finding: n for n, finding in enumerate(report.findings)} if report.refused else {}
     waivers = tuple(
         (
             w.rule,
