@@ -1,6 +1,6 @@
 """`sra calendar` loads the models of the kinds it reads, and refuses what a full load refuses.
 
-Flows and answers are parsed but not validated: the calendar's bytes must
+Flows are parsed but not validated: the calendar's bytes must
 be those of a schedule built on the full load, and a broken file of any kind must stop it
 with the full load's error.
 """
@@ -53,7 +53,7 @@ def test_only_the_kinds_read_are_kept(tmp_path: Path) -> None:
     shutil.copytree(WORKSPACES["partial"], root)
     full = load_workspace(root, use_cache=False)
     some = load_records(root, KINDS_READ, use_cache=False)
-    assert not some.flows and not some.answers
+    assert not some.flows
     assert full.flows and full.policies and full.training and full.answers
     for kind in KINDS_READ:
         assert getattr(some, kind) == getattr(full, kind), kind
@@ -73,7 +73,7 @@ BROKEN = {
 }
 
 
-@pytest.mark.parametrize("kind_file", ["flows/flows.yaml", "assessment/answers.yaml"])
+@pytest.mark.parametrize("kind_file", ["flows/flows.yaml"])
 @pytest.mark.parametrize("breakage", sorted(BROKEN))
 def test_a_broken_file_of_a_kind_not_read_is_refused_as_before(
     kind_file: str, breakage: str, sra, tmp_path: Path
@@ -81,7 +81,6 @@ def test_a_broken_file_of_a_kind_not_read_is_refused_as_before(
     root = tmp_path / "sra"
     shutil.copytree(WORKSPACES["base"], root)
     assert sra("calendar", "--workspace", str(root)).exit_code == 0  # its parses are cached
-    (root / kind_file).parent.mkdir(exist_ok=True)  # the base workspace has no answers
     (root / kind_file).write_text(BROKEN[breakage])
     with pytest.raises(LoadError) as full:
         load_workspace(root, use_cache=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hipaa_sra.analysis.questionnaire import usable_answers
 from hipaa_sra.analysis.recurring import latest_training
 from hipaa_sra.loading import load_workspace
 from hipaa_sra.model import Workspace
@@ -46,6 +47,22 @@ OLDER_TRAINING = """\
   course: Security awareness 2026
   completed: 2025-01-10
 """
+ANSWERS = """\
+- id: q.sanctions.1
+  answer: "yes"
+  evidence:
+    - control: CTL-WORKFORCE
+  answered_by: alice
+  date: 2026-10-14
+- id: q.sanctions.2
+  answer: partial
+  answered_by: bob
+  date: 2026-06-01
+- id: q.no-such-question
+  answer: "yes"
+  answered_by: bob
+  date: 2020-01-01
+"""
 
 
 def test_every_time_based_rule_has_an_event_or_says_why_not() -> None:
@@ -61,19 +78,22 @@ def test_every_time_based_rule_has_an_event_or_says_why_not() -> None:
 
 
 def test_the_calendar_reads_the_kinds_of_the_new_events() -> None:
-    assert {"policies", "training"} <= KINDS_READ
-    for code in ("SRA306", "SRA506"):
+    assert {"answers", "policies", "training"} <= KINDS_READ
+    for code in ("SRA306", "SRA403", "SRA506"):
         assert find_rule(code) is not None and code in RULE_EVENTS
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     """The base workspace (two active policies, training of a person and of a role's group),
-    with an older completion of a course that a later one supersedes."""
+    with an older completion of a course that a later one supersedes, and two answers to the
+    questionnaire (and one to a question that does not exist, which no rule judges)."""
     root = tmp_path / "sra"
     shutil.copytree(BASE, root)
     training = root / "training" / "training.yaml"
     training.write_text(training.read_text() + OLDER_TRAINING)
+    (root / "assessment").mkdir()
+    (root / "assessment" / "answers.yaml").write_text(ANSWERS)
     return root
 
 
@@ -81,6 +101,8 @@ def _identity(ws: Workspace, code: str) -> dict[str, str]:
     """Event record id -> the object id of the rule's finding on the same record."""
     if code == "SRA306":
         return {f"{who}/{course}": r.label for (who, course), r in latest_training(ws).items()}
+    if code == "SRA403":
+        return {answer.label: answer.label for answer in usable_answers(ws).values()}
     return {policy.label: policy.label for policy in ws.policies}
 
 
@@ -89,7 +111,7 @@ def _flagged(ws: Workspace, day: date, code: str) -> set[str]:
     return {f.object_id for f in report.findings if f.code == code and f.object_id}
 
 
-@pytest.mark.parametrize("code", ["SRA306", "SRA506"])
+@pytest.mark.parametrize("code", ["SRA306", "SRA403", "SRA506"])
 @pytest.mark.parametrize("profile", ["current", "nprm-2025"])
 def test_the_event_falls_on_the_last_day_the_rule_passes(ws: Path, code: str, profile: str) -> None:
     # 800 days is longer than the NPRM's yearly refresher: only nprm-2025 caps the training.
@@ -126,11 +148,11 @@ def test_the_event_falls_on_the_last_day_the_rule_passes(ws: Path, code: str, pr
         assert later.action.startswith(f"Was due {day.isoformat()} (1 days ago). ")
 
 
-@pytest.mark.parametrize("today", ["2027-02-11", "2027-03-02", "2028-01-01"])
+@pytest.mark.parametrize("today", ["2027-02-11", "2027-03-02", "2027-06-02", "2028-01-01"])
 def test_overdue_policy_and_training_events_are_what_lint_flags(ws: Path, today: str) -> None:
     day = date.fromisoformat(today)
     loaded = load_workspace(ws, use_cache=False)
-    for code in ("SRA306", "SRA506"):
+    for code in ("SRA306", "SRA403", "SRA506"):
         identity = _identity(loaded, code)
         overdue = {
             identity[e.record_id]
@@ -165,6 +187,10 @@ def test_owners_sources_and_what_is_not_scheduled(ws: Path) -> None:
     assert person.owners == ("alice",) and person.title.endswith("(alice)")
     assert person.source is not None and person.source.startswith("training/training.yaml:")
     assert "last completed 2026-02-10" in person.action
+    answer = events[EventKind.ANSWER_REVIEW, "q.sanctions.2"]
+    assert answer.due == date(2027, 6, 1) and answer.owners == ("bob",)
+    assert answer.source is not None and answer.source.startswith("assessment/answers.yaml:")
+    assert (EventKind.ANSWER_REVIEW, "q.no-such-question") not in events
 
 
 def test_a_date_at_the_end_of_the_calendar_is_open_ended_for_lint_and_calendar(ws: Path) -> None:

@@ -17,11 +17,12 @@ fires), with the same interval the rule uses, so the calendar and `sra lint` nev
   `policy_days` (SRA506)
 - training: per person or group and course, the latest completion + its `interval_days` or
   `training_days`, capped under the nprm-2025 profile (SRA306)
+- answer-review: each questionnaire answer's `date` + `answer_days` (SRA403)
 
 `RULE_EVENTS` maps each of these rules to its event kind, and `UNDATED_RULES` names the
-time-based rules that have none (SRA011 waiver-expired, SRA403 assessment-answer-stale) and
-why; a test holds every time-based rule of the registry to one of the two, so a new one
-cannot go without its event unnoticed.
+time-based rules that have none (SRA011 waiver-expired) and why; a test holds every
+time-based rule of the registry to one of the two, so a new one cannot go without its event
+unnoticed.
 
 Past-due items and items never done are dated *today* and flagged overdue (the due date
 stays in the text): a calendar is read forwards, and an event left on a past day is one
@@ -48,6 +49,7 @@ from pydantic import BaseModel
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
+from ..analysis.questionnaire import usable_answers
 from ..analysis.recurring import (
     latest_training,
     policy_interval,
@@ -56,6 +58,7 @@ from ..analysis.recurring import (
     training_interval,
 )
 from ..analysis.signoff_status import last_review, required_roles
+from ..catalog.questions import question_by_id
 from ..dates import add_days_or_none, is_open_ended
 from ..model import (
     Asset,
@@ -83,13 +86,14 @@ class EventKind(StrEnum):
     INVENTORY_REVIEW = "inventory-review"
     POLICY_REVIEW = "policy-review"
     TRAINING = "training"
+    ANSWER_REVIEW = "answer-review"
 
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
 # Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
-# checks use (scoring.ACTIVE_STATUSES, analysis.exposure), and policies and training with
-# those of SRA506/SRA306 (analysis.recurring), so every event has a rule that fires when it
-# is missed.
+# checks use (scoring.ACTIVE_STATUSES, analysis.exposure), policies and training with those
+# of SRA506/SRA306 (analysis.recurring) and answers with SRA403's (usable_answers), so
+# every event has a rule that fires when it is missed.
 
 RULE_EVENTS: Mapping[str, EventKind] = MappingProxyType(
     {
@@ -102,6 +106,7 @@ RULE_EVENTS: Mapping[str, EventKind] = MappingProxyType(
         "SRA304": EventKind.VULNERABILITY_SCAN,
         "SRA305": EventKind.PENETRATION_TEST,
         "SRA306": EventKind.TRAINING,
+        "SRA403": EventKind.ANSWER_REVIEW,
         "SRA503": EventKind.PERIODIC_REVIEW,
         "SRA506": EventKind.POLICY_REVIEW,
     }
@@ -112,13 +117,12 @@ UNDATED_RULES: Mapping[str, str] = MappingProxyType(
     {
         "SRA011": "waivers are kept in records of every kind, flows too, which a calendar "
         "does not load",
-        "SRA403": "questionnaire answers are not loaded by a calendar",
     }
 )
 """The time-based rules with no event, and why: the calendar does not cover them."""
 
 KINDS_READ = frozenset(
-    {"assets", "controls", "policies", "risks", "signoffs", "training", "vendors"}
+    {"answers", "assets", "controls", "policies", "risks", "signoffs", "training", "vendors"}
 )
 """The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 
@@ -574,6 +578,30 @@ def _training(b: _Builder) -> Iterator[Event]:
         )
 
 
+def _answers(b: _Builder) -> Iterator[Event]:
+    ws = b.ws
+    days = _intervals(ws)[0].answer_days
+    if not ws.answers or days is None:
+        return  # no questionnaire, or its interval could not be read: SRA403 is silent too
+    questions = question_by_id()
+    for question, answer in usable_answers(ws).items():
+        if answer.date is None:
+            continue
+        label = answer.label
+        yield b.event(
+            EventKind.ANSWER_REVIEW,
+            label,
+            f"Questionnaire answer: {label}",
+            f"Answer question {label} again (`sra assess --section "
+            f"{questions[question].section}`), last answered {answer.date}; answers are "
+            f"reviewed every {days} days.",
+            _after(answer.date, days),
+            answer,
+            ("date",),
+            (answer.answered_by,),
+        )
+
+
 def _clip(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -636,6 +664,7 @@ def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
         _inventory,
         _policies,
         _training,
+        _answers,
     )
     for source in sources:
         for event in source(b):

@@ -43,6 +43,7 @@ _LABELS = {
     EventKind.INVENTORY_REVIEW: "Inventory review",
     EventKind.POLICY_REVIEW: "Policy review",
     EventKind.TRAINING: "Training",
+    EventKind.ANSWER_REVIEW: "Answer review",
 }
 
 
