@@ -1,4 +1,4 @@
-"""The SRA's dated obligations (reviews, remediation, evidence, BAAs, tests) and their ICS form.
+"""The SRA's dated obligations, an event kind per time-based rule, and their ICS form.
 
 The names below are imported on first use: a calendar answered from the cache
 (`schedule.cached`) builds no schedule, and must not pay for importing what builds one.
