@@ -262,13 +262,7 @@ def _take(
     sources.known.track(shown, summary_key.variant("positions"))
     summary: Any = cache.get(summary_key)
     if summary is None or want_models:
-        data_key = summary_key.variant("data")  # one hash of the bytes for every entry
-        value = cache.get(data_key)
-        if value is None:
-            value = parse_yaml(data, shown)
-            cache.put(data_key, value)
-        if (error := _not_data(value, source, shown)) is not None:
-            raise error
+        value = _parsed(data, source, shown, cache, summary_key)
         # With the file's facts cached, only its models are built: the references, ids and
         # findings of 50,000 records took as long again as validating them.
         records = valid_records(kind, value) if summary is not None else None
@@ -287,6 +281,18 @@ def _take(
     # marshal keeps tuples as tuples, so cached facts need no conversion.
     loaded.pending.setdefault(shown, []).extend(Pending(*item) for item in pending)
     loaded.facts.append(FileFacts(shown, kind.name, ids, refs, five_level))
+
+
+def _parsed(data: bytes, source: SourceFile, shown: str, cache: Cache, summary_key: Key) -> Any:
+    """The file's parsed data, from the cache or parsed (and cached); `LoadError` if not data."""
+    data_key = summary_key.variant("data")  # one hash of the bytes for every entry
+    value = cache.get(data_key)
+    if value is None:
+        value = parse_yaml(data, shown)
+        cache.put(data_key, value)
+    if (error := _not_data(value, source, shown)) is not None:
+        raise error
+    return value
 
 
 def _take_only(
@@ -311,13 +317,7 @@ def _take_only(
     summary_key = cache.key(data, source.rel, "summary")
     if not keep and cache.holds(summary_key):
         return
-    data_key = summary_key.variant("data")
-    value = cache.get(data_key)
-    if value is None:
-        value = parse_yaml(data, shown)
-        cache.put(data_key, value)
-    if (error := _not_data(value, source, shown)) is not None:
-        raise error
+    value = _parsed(data, source, shown, cache, summary_key)
     if not keep:
         if not isinstance(value, list):
             validate_records(kind, value, shown, source.rel)  # refuses a mapping in its words
