@@ -191,24 +191,65 @@ texts = st.sampled_from(
 @st.composite
 def _block(draw: st.DrawFn, indent: int, depth: int) -> str:
     """The text after `key:` for a value of a mapping at `indent`, ending with a newline."""
-    shapes = ["text", "text", "block text"] + (["map", "list"] if depth < 3 else [])
-    shape = draw(st.sampled_from(shapes))
+    shapes = ["text", "text", "block text", "quoted text", "flow"]
+    shape = draw(st.sampled_from(shapes + (["map", "list"] if depth < 3 else [])))
     if shape == "text":
         return f" {draw(texts)}\n"
     if shape == "block text":
+        # Lines of the text read like keys of the mapping (and of deeper ones), or are blank.
+        header = draw(st.sampled_from(["|", ">", "|-", ">+", "|2", ">1-"]))
+        digits = [int(c) for c in header if c.isdigit()]
+        pad = " " * (indent + (digits[0] if digits else draw(st.sampled_from([1, 2, 4]))))
+        lines = draw(st.lists(st.sampled_from([*flow_keys, ""]), min_size=1, max_size=4))
+        body = "".join(f"{pad}{key}: 1\n" if key else "\n" for key in lines)
+        return f" {header}\n{pad}due: 1\n{body}{pad}  owner: x\n"
+    if shape == "quoted text":
+        # Text continued over lines, indented past the key, holding what reads like keys.
         pad = " " * (indent + draw(st.sampled_from([1, 2, 4])))
-        return f" {draw(st.sampled_from(['|', '>']))}\n{pad}due: 1\n{pad}owner: x\n"
+        key = draw(record_keys)
+        if draw(st.booleans()):
+            return f' "a, {key}: b\n{pad}{key}: c, d\\"\n{pad}e"\n'
+        return f" 'it''s, {key}: b\n{pad}{key}: c'\n"
+    if shape == "flow":
+        return " " + draw(_flow(0)) + "\n"
     if shape == "map":
         column = indent + draw(st.sampled_from([2, 3, 4]))
         return "\n" + _mapping(draw, " " * column, column, depth + 1)
     items = " " * (indent + draw(st.sampled_from([0, 2, 4])))
     out = "\n"
     for _ in range(draw(st.integers(1, 4))):
-        if draw(st.booleans()):
+        kind = draw(st.sampled_from(["map", "map", "text", "flow"]))
+        if kind == "map":
             out += _mapping(draw, items + "- ", len(items) + 2, depth + 1)
+        elif kind == "flow":
+            out += f"{items}- {draw(_flow(1))}\n"
         else:
             out += f"{items}- {draw(texts)}\n"
     return out
+
+
+flow_keys = ["id", "owner", "due", "status", "attributes", "remediation", "evidence"]
+flow_words = st.sampled_from(["a", "bob", "2026-01-02", "12", '"q: x, y"', "'s, t: u'"])
+
+
+@st.composite
+def _flow(draw: st.DrawFn, depth: int) -> str:
+    """A flow collection on one line: a mapping, or a list of texts and collections."""
+    if depth < 2 and draw(st.booleans()):
+        keys = draw(st.lists(st.sampled_from(flow_keys), min_size=1, max_size=3, unique=True))
+        values = [
+            draw(_flow(depth + 1) if draw(st.integers(0, 4)) == 0 else flow_words) for _ in keys
+        ]
+        space = draw(st.sampled_from(["", " "]))
+        return (
+            "{"
+            + space
+            + ", ".join(f"{k}: {v}" for k, v in zip(keys, values, strict=True))
+            + space
+            + "}"
+        )
+    item = st.one_of(flow_words, _flow(depth + 1)) if depth < 2 else flow_words
+    return "[" + ", ".join(draw(st.lists(item, max_size=3))) + "]"
 
 
 def _mapping(draw: st.DrawFn, first: str, indent: int, depth: int) -> str:
@@ -220,7 +261,8 @@ def _mapping(draw: st.DrawFn, first: str, indent: int, depth: int) -> str:
             out += draw(
                 st.sampled_from(["", "", "\n", " " * draw(st.integers(0, 8)) + "# due: 1\n"])
             )
-        out += (" " * indent if number else first) + key + ":" + draw(_block(indent, depth))
+        colon = draw(st.sampled_from([":", ":", ":", " :"]))  # `key :` is no `key:` to search
+        out += (" " * indent if number else first) + key + colon + draw(_block(indent, depth))
     return out
 
 
@@ -251,6 +293,13 @@ def _every_mark(data: bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
     return marks
 
 
+def _nearest_mark(marks: dict[tuple[Any, ...], tuple[int, int]], path: tuple[Any, ...]) -> Any:
+    """libyaml's mark of `path`, or of its nearest ancestor that is written."""
+    while path and path not in marks:
+        path = path[:-1]
+    return marks.get(path, (1, 1))
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(register_files(), st.randoms(use_true_random=False), st.booleans())
 def test_searched_positions_match_libyaml_marks_in_any_order(
@@ -258,13 +307,23 @@ def test_searched_positions_match_libyaml_marks_in_any_order(
 ) -> None:
     # Lookups answered from per-file and per-list indexes (a calendar asks for one field of
     # every record, lint for thousands) agree with libyaml whatever was asked before them.
+    # A missing field (a finding's usual path) lands on its nearest written ancestor, in
+    # flow-style items too; text in block scalars and quotes never passes for a key.
     data = text.encode()
     parsed = parse_yaml(data, "x.yaml")
     marks = _every_mark(data)
     paths = list(marks)
+    paths += [(*path, "absent") for path in marks] + [(*path, 9) for path in marks]
+    paths += [(index, "absent") for index in range(len(parsed))]
     order.shuffle(paths)
     source_map = SourceMap(data, parsed)
     if release:
         source_map.release()
     for path in paths:
-        assert source_map.position(path) == marks[path], (path, text)
+        assert source_map.position(path) == _nearest_mark(marks, path), (path, text)
+    # A map asked for one path alone answers the same.
+    for path in order.sample(paths, min(len(paths), 8)):
+        alone = SourceMap(data, parsed)
+        if release:
+            alone.release()
+        assert alone.position(path) == _nearest_mark(marks, path), (path, text)

@@ -1,10 +1,13 @@
 """Source maps: the line and column of every record and field of a file, computed on first use.
 
 Positions are needed only where a finding points, so a clean workspace never pays for
-them. The fast path scans the file's keys with one regular expression and pairs them,
-in document order, with the keys of the parsed data; any disagreement (flow style,
-aliases, keys inside multi-line text) falls back to libyaml's composer, which knows
-every node's mark exactly.
+them. A position is libyaml's mark of the path (a key, or a list item's value), or of its
+nearest ancestor that is written when the path is not (a missing field): the same answer
+whatever was looked up before, so a cached run and a `--no-cache` one agree. The fast path
+scans a record's keys with one regular expression, passing over quoted text, comments and
+block scalars, and pairs them in document order with the keys of the parsed data. A record
+the scan cannot place exactly (flow style, anchors, tags, aliases) or whose keys disagree
+with it is composed by libyaml alone; the whole file only when records cannot be told apart.
 
 Most lookups need no scan: a record's own key, an item of one of its lists, a key of such
 an item or of a mapping under one of its keys is found by searching the record's text, from
@@ -23,6 +26,7 @@ import bisect
 import operator
 import re
 from array import array
+from collections.abc import Iterator
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -31,13 +35,76 @@ from .parse import parse_yaml
 
 Path = tuple[str | int, ...]
 
-_KEY = re.compile(
+_TOKEN = re.compile(
     rb"(?:^[ ]*(?:-[ ]+)*|[{,][ ]*)"
     rb"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|[^\s#'\"\[\]{},&*!|>%@`?:-][^\n#,\[\]{}]*?"
     rb"|-[^\s#,\[\]{}][^\n#,\[\]{}]*?)"
-    rb"[ ]*:(?=[ \t\r\n]|\Z)",
+    rb"[ ]*:(?=[ \t\r\n]|\Z)"
+    rb"|(?<=[ \t\n\[{,])(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^']|'')*')"
+    rb"|(?:^|(?<=[ \t]))\#[^\n]*"
+    rb"|(?:(?<=[:?-])[ \t]+(?:[&!][^ \t\n]*[ \t]+)*|^[ \t]*)([|>])[0-9+-]*[ \t]*(?:\#[^\n]*)?\r?$",
     re.M,
 )
+"""What the key scan reads: a key (group 1), or text it must pass over whole.
+
+Quoted text (which may span lines), comments, and the header of a block scalar (group 2),
+whose lines `_block_end` skips: a `key:` written inside any of them is text, not a key.
+A quote opens quoted text only where a value can start (after a space, `[`, `{` or `,`);
+one in the middle of plain text is none.
+"""
+
+
+_ITEM_MARKERS = re.compile(rb"[ ]*(?:-[ ]+)*")
+"""A line's indentation and the `- ` markers of the list items it opens."""
+
+
+_OUTDENT: dict[int, re.Pattern[bytes]] = {}
+"""By indentation: the next line with text (a comment too) indented no further than that."""
+
+
+_EXACT = re.compile(rb"(?:^|[ ,\[{])[\[{&!*]", re.M)
+"""A flow collection, an anchor, a tag or an alias may start here.
+
+The key scan pairs keys, and places a list item at its first key; for these libyaml's
+marks differ (a flow mapping starts at its `{`, a flow list's scalars have no key, a node
+with properties starts at them), so a record holding one is composed instead. Text that
+only looks like one costs a compose of the record, never a wrong place.
+"""
+
+
+def _keys(data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
+    """The keys written in `data[start:end]`, in order, passing over text that holds none."""
+    at = start
+    while (match := _TOKEN.search(data, at, end)) is not None:
+        at = match.end()
+        if match.group(1) is not None:
+            yield match
+        elif match.group(2) is not None:
+            at = _block_end(data, match.start(2), at, end)
+
+
+def _block_end(data: bytes, header: int, at: int, end: int) -> int:
+    """Where the block scalar whose `|` or `>` is at `header` ends: its first line outdented.
+
+    Its lines are indented further than the node that holds it: the key whose value it
+    is, or the `-` of its list item. Otherwise (after an anchor or a tag, or alone on its
+    line) the line's indentation: that may pass over keys too, which the scan then misses
+    and gives up, never pairs wrongly.
+    """
+    line_start = data.rfind(b"\n", 0, header) + 1
+    before = data[line_start:header].rstrip(b" \t")
+    if before.endswith(b":"):
+        markers = _ITEM_MARKERS.match(data, line_start)
+        column = (markers.end() if markers else line_start) - line_start
+    elif before.endswith(b"-"):
+        column = len(before) - 1
+    else:
+        column = len(before) - len(before.lstrip(b" "))
+    outdent = _OUTDENT.get(column)
+    if outdent is None:
+        outdent = _OUTDENT[column] = re.compile(rb"\n {0,%d}(?=[^ \r\n])" % column)
+    found = outdent.search(data, at, end)
+    return end if found is None else found.start() + 1
 
 
 _ITEM_LINE = re.compile(rb"^([ ]*)(- +)?(?=[^ \n#])", re.M)
@@ -79,6 +146,33 @@ def _key_at_column(data: bytes, key: str, column: int, start: int, end: int) -> 
     return None
 
 
+def _marks_of(data: bytes) -> dict[Path, tuple[int, int]] | None:
+    """libyaml's 1-based (line, column) of every key and list item of `data`, by path."""
+    import yaml
+
+    try:
+        root = yaml.compose(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return None
+    marks: dict[Path, tuple[int, int]] = {}
+    stack: list[tuple[Any, Path]] = [(root, ())] if root is not None else []
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = getattr(key_node, "value", None)
+                if isinstance(key, str):
+                    mark = key_node.start_mark
+                    marks.setdefault((*path, key), (mark.line + 1, mark.column + 1))
+                    stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                marks[(*path, index)] = (mark.line + 1, mark.column + 1)
+                stack.append((item, (*path, index)))
+    return marks
+
+
 class _Mismatch(Exception):
     """The key scan and the parsed data disagree; use the exact composer instead."""
 
@@ -101,6 +195,8 @@ class SourceMap:
         self._length = len(value) if isinstance(value, list) else None
         self._offsets: dict[Path, int] = {}
         self._marks: dict[Path, tuple[int, int]] | None = None
+        self._composed: dict[Path, tuple[int, int]] = {}
+        """libyaml's marks of the records the key scan cannot place exactly."""
         self._line_starts: array[int] | None = None
         self._record_lines: array[int] | None = None
         self._records: list[int] | None = None
@@ -144,26 +240,36 @@ class SourceMap:
         return self._position(path)
 
     def _position(self, path: Path) -> tuple[int, int]:
-        """`position` the general way: scan the record (or the file), else compose it."""
+        """`position` the general way: scan the record (or the file), else compose it.
+
+        Every route answers with libyaml's mark of the path, or of its nearest ancestor
+        that is written, so that an answer never depends on what was asked before it.
+        """
         if self._marks is None:
             self._locate(path)
+        marks = self._marks
+        composed = self._composed
         offsets = self._offsets
-        if (
-            self._marks is None
-            and path
-            and isinstance(path[-1], int)
-            and path not in offsets
-            and path[:-1] in offsets
-        ):
-            # A scalar list item has no key for the key scan to find: count the item lines.
-            item = self._item_offset(offsets[path[:-1]], path[-1])
-            if item is not None:
-                offsets[path] = item
         while True:
-            if self._marks is not None and path in self._marks:
-                return self._marks[path]
-            if path in self._offsets:
-                return self._line_col(self._offsets[path])
+            if marks is not None and path in marks:
+                return marks[path]
+            if path in composed:
+                return composed[path]
+            offset = offsets.get(path)
+            if (
+                offset is None
+                and marks is None
+                and len(path) > 1
+                and type(path[-1]) is int
+                and type(path[-2]) is str
+                and path[:-1] in offsets
+            ):
+                # A scalar list item has no key for the key scan to find: count the item lines.
+                offset = self._item_offset(offsets[path[:-1]], path[-1])
+                if offset is not None:
+                    offsets[path] = offset
+            if offset is not None:
+                return self._line_col(offset)
             if not path:
                 return 1, 1
             path = path[:-1]
@@ -210,7 +316,9 @@ class SourceMap:
         if size == 3:
             item = self._item_offset(found, second)
             if item is None:
-                return found  # `_position` answers with the key, as the nearest ancestor
+                # No such item of a block list, or a value that is no list: the key is the
+                # nearest ancestor. A flow list's items are `_position`'s to compose.
+                return found if self._holds_no_item(found, key) else None
             offsets[path] = item
             return item
         last = path[3]
@@ -326,7 +434,7 @@ class SourceMap:
                 return spans
             spans.append((found, line.start()))
             if line.group(2) is None or len(line.group(1)) < indent:
-                return spans  # the list ended (an outer item is `_walk_item`'s to count)
+                return spans  # the list ended
             found = line.end(2)
             at = line.end()
         spans.append((found, len(data)))
@@ -341,7 +449,7 @@ class SourceMap:
         data = self._data
         line_end = data.find(b"\n", key_offset)
         if line_end < 0 or b"[" in data[key_offset:line_end]:
-            return None  # a flow sequence on the key's line: the key's position will do
+            return None  # a flow sequence on the key's line: no block list to walk
         indent: int | None = None
         seen = -1
         found: int | None = None
@@ -359,6 +467,8 @@ class SourceMap:
                 if width <= indent:
                     return None
                 continue
+            if width < indent:
+                return None  # an item of an outer list: this one ended before `index`
             if width > indent:
                 continue  # an item of a nested list
             seen += 1
@@ -370,30 +480,55 @@ class SourceMap:
         """Scan as little as answers `path`: its record alone when records can be told apart."""
         if self._complete:
             return
-        try:
-            starts = self._record_starts()
-            if starts is not None and path and isinstance(path[0], int) and path[0] < len(starts):
-                index = path[0]
-                if index not in self._scanned and not self._top_level(index, path[1:]):
-                    self._scanned.add(index)
-                    end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
-                    record = self._record(index, starts[index], end)
-                    first = self._scan(record, (index,), starts[index], end)
+        data = self._data
+        starts = self._record_starts()
+        if starts is not None and path and isinstance(path[0], int) and path[0] < len(starts):
+            index = path[0]
+            if index in self._scanned or self._top_level(index, path):
+                return
+            self._scanned.add(index)
+            start, end = self._span(index)
+            if _EXACT.search(data, start, end) is None:
+                try:
+                    first = self._scan(self._record(index, start, end), (index,), start, end)
+                except _Mismatch:
+                    pass
+                else:
                     if first is not None:
                         self._offsets[(index,)] = first
+                    return
+            if not self._compose_record(index, start, end):
+                self._marks = _marks_of(data) or {}
+            return
+        if _EXACT.search(data) is None:
+            try:
+                self._scan(self._whole(), (), 0, len(data))
+            except _Mismatch:
+                pass
+            else:
+                self._complete = True
                 return
-            self._scan(self._whole(), (), 0, len(self._data))
-            self._complete = True
-        except _Mismatch:
-            self._marks = self._compose()
+        self._marks = _marks_of(data) or {}
 
-    def _top_level(self, index: int, rest: Path) -> bool:
+    def _compose_record(self, index: int, start: int, end: int) -> bool:
+        """Note libyaml's marks of record `index` alone; False if it is not one alone."""
+        marks = _marks_of(self._data[start:end])
+        if marks is None or (1,) in marks or (0,) not in marks:
+            return False  # an alias of another record's anchor, or not one list item
+        lines = self._record_line(index) - 1
+        composed = self._composed
+        for (_, *rest), (line, column) in marks.items():
+            composed[(index, *rest)] = (line + lines, column)
+        return True
+
+    def _top_level(self, index: int, path: Path) -> bool:
         """Locate record `index`, or one of its top-level keys, without scanning the record.
 
         Most findings point at a record or one of its own fields. Such a key is the one
         line of the record indented exactly as its first key (YAML requires continuation
         lines of multi-line text to be indented further), so one search finds it.
         """
+        rest = path[1:]
         shape = tuple(type(part) for part in rest)
         if shape not in ((), (str,), (str, int), (str, int, str)):
             return False
@@ -415,9 +550,30 @@ class SourceMap:
         if found is None:
             return False
         self._offsets.setdefault((index, key), found)
-        if len(rest) < 3:
+        if len(rest) == 1:
+            return True
+        if len(rest) == 2:
+            item = self._item_offset(found, int(rest[1]))  # the shape says it is an int
+            if item is None:
+                return self._holds_no_item(found, key)
+            self._offsets.setdefault(path, item)
             return True
         return self._item_key(found, (index, key), rest[1], str(rest[2]), end)
+
+    def _holds_no_item(self, key_offset: int, key: str) -> bool:
+        """Whether the key at `key_offset`, whose item was not found, is the answer for it.
+
+        It is when its value is a block list (the index is past its end) or plain or quoted
+        text on the key's line. A flow list, a node with an anchor or a tag, an alias or a
+        value on the next lines is left to the exact route, which may find the item.
+        """
+        if self._lists.get(key_offset):
+            return True
+        data = self._data
+        colon = key_offset + len(key.encode())
+        line_end = data.find(b"\n", colon)
+        rest = data[colon + 1 : line_end if line_end >= 0 else len(data)].strip()
+        return bool(rest) and rest[:1] not in (b"[", b"{", b"&", b"!", b"*", b"#")
 
     def _item_key(self, key_offset: int, prefix: Path, item: Any, key: str, end: int) -> bool:
         """Locate `key` of mapping item `item` of the list under the key at `key_offset`."""
@@ -450,7 +606,7 @@ class SourceMap:
 
     def _scan(self, value: Any, prefix: Path, start: int, end: int) -> int | None:
         """Pair the keys written in `data[start:end]` with the keys of `value`, in order."""
-        matches = _KEY.finditer(self._data, start, end)
+        matches = _keys(self._data, start, end)
         offsets = self._offsets
 
         def visit(value: Any, path: Path) -> int | None:
@@ -470,6 +626,8 @@ class SourceMap:
                     visit(item, (*path, key))
             elif isinstance(value, list):
                 for index, item in enumerate(value):
+                    if isinstance(item, list):
+                        raise _Mismatch  # a list's own item starts at its `-`, not at a key
                     located = visit(item, (*path, index))
                     if located is not None:
                         offsets[(*path, index)] = located
@@ -477,31 +635,6 @@ class SourceMap:
             return first
 
         return visit(value, prefix)
-
-    def _compose(self) -> dict[Path, tuple[int, int]]:
-        import yaml
-
-        try:
-            root = yaml.compose(self._data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (yaml.YAMLError, RecursionError):
-            return {}
-        marks: dict[Path, tuple[int, int]] = {}
-        stack: list[tuple[Any, Path]] = [(root, ())] if root is not None else []
-        while stack:
-            node, path = stack.pop()
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    key = getattr(key_node, "value", None)
-                    if isinstance(key, str):
-                        mark = key_node.start_mark
-                        marks.setdefault((*path, key), (mark.line + 1, mark.column + 1))
-                        stack.append((value_node, (*path, key)))
-            elif isinstance(node, yaml.SequenceNode):
-                for index, item in enumerate(node.value):
-                    mark = item.start_mark
-                    marks[(*path, index)] = (mark.line + 1, mark.column + 1)
-                    stack.append((item, (*path, index)))
-        return marks
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         data = self._data
