@@ -114,7 +114,10 @@ def rows_for(root: Path, label: str, src: str | None) -> list[Row]:
     original = touched.read_bytes()
 
     def clear() -> None:
+        # Every round starts from the generated workspace: the last row of the round before
+        # edited a value in the touched file, and the comment row must edit only a comment.
         shutil.rmtree(cache, ignore_errors=True)
+        touched.write_bytes(original)
 
     def nothing() -> None:
         pass
