@@ -3,11 +3,13 @@
 Positions are needed only where a finding points, so a clean workspace never pays for
 them. A position is libyaml's mark of the path (a key, or a list item's value), or of its
 nearest ancestor that is written when the path is not (a missing field): the same answer
-whatever was looked up before, so a cached run and a `--no-cache` one agree. The fast path
-scans a record's keys with one regular expression, passing over quoted text, comments and
-block scalars, and pairs them in document order with the keys of the parsed data. A record
-the scan cannot place exactly (flow style, anchors, tags, aliases) or whose keys disagree
-with it is composed by libyaml alone; the whole file only when records cannot be told apart.
+whatever was looked up before, so a cached run and a `--no-cache` one agree. What the
+searches below do not answer is composed by libyaml one record at a time (the whole file
+when it holds an alias of another record's anchor). A file whose records cannot be told
+apart (`sra.yaml`) has its keys scanned with one regular expression, passing over quoted
+text, comments and block scalars, and paired in document order with the keys of the
+parsed data; where that cannot be exact (flow style, anchors, tags, aliases, keys that
+disagree) the file is composed.
 
 Most lookups need no scan: a record's own key, an item of one of its lists, a key of such
 an item or of a mapping under one of its keys is found by searching the record's text, from
@@ -16,8 +18,8 @@ indexes built once per file (where each record starts, and on which line) and on
 pays one `bytes.find` or two per lookup, not a walk over the lines before it.
 
 A loader holding a whole workspace releases each map's parsed data once the file is
-validated (the models keep what they need of it); a later scan parses again only the one
-record it reads.
+validated (the models keep what they need of it); composing a record needs only its
+text, and a scan of a whole file parses it again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from collections.abc import Iterator
 from itertools import accumulate, repeat
 from typing import Any
 
-from ..errors import LoadError
 from .parse import parse_yaml
 
 Path = tuple[str | int, ...]
@@ -67,8 +68,8 @@ _EXACT = re.compile(rb"(?:^|[ ,\[{])[\[{&!*]", re.M)
 
 The key scan pairs keys, and places a list item at its first key; for these libyaml's
 marks differ (a flow mapping starts at its `{`, a flow list's scalars have no key, a node
-with properties starts at them), so a record holding one is composed instead. Text that
-only looks like one costs a compose of the record, never a wrong place.
+with properties starts at them), so a file holding one is composed instead. Text that
+only looks like one costs a compose, never a wrong place.
 """
 
 
@@ -206,7 +207,7 @@ class SourceMap:
         self._complete = False
 
     def release(self) -> None:
-        """Forget the parsed data; a scan that needs it later parses its record (or the file)."""
+        """Forget the parsed data; a scan of the whole file that needs it later parses again."""
         self._value = None
         self._released = True
 
@@ -216,18 +217,6 @@ class SourceMap:
             self._value = parse_yaml(self._data, "")  # it parsed before: the bytes are the same
             self._released = False
         return self._value
-
-    def _record(self, index: int, start: int, end: int) -> Any:
-        """The parsed record `index`, written at `data[start:end]`."""
-        if not self._released:
-            return self._value[index]
-        try:  # a record alone is a one-item list, unless it uses an anchor of another record
-            alone = parse_yaml(self._data[start:end], "")
-        except LoadError:
-            alone = None
-        if isinstance(alone, list) and len(alone) == 1:
-            return alone[0]
-        return self._whole()[index]
 
     def position(self, path: Path) -> tuple[int, int]:
         """1-based (line, column) of `path`, or of its nearest located ancestor."""
@@ -329,7 +318,7 @@ class SourceMap:
     def _head(self, index: Any) -> int | None:
         """Offset of record `index`'s first key (its position), when `_top_level` finds it."""
         if type(index) is not int or index in self._scanned:
-            return None  # a scanned record's offsets are all noted: `_position` reads them
+            return None  # a composed record's marks are all noted: `_position` reads them
         head = self._heads.get(index)
         if head is not None:
             return head
@@ -486,17 +475,10 @@ class SourceMap:
             index = path[0]
             if index in self._scanned or self._top_level(index, path):
                 return
+            # libyaml composes one record in about the time the key scan takes to pair its
+            # keys, and less than parsing it again for the scan once the map is released.
             self._scanned.add(index)
             start, end = self._span(index)
-            if _EXACT.search(data, start, end) is None:
-                try:
-                    first = self._scan(self._record(index, start, end), (index,), start, end)
-                except _Mismatch:
-                    pass
-                else:
-                    if first is not None:
-                        self._offsets[(index,)] = first
-                    return
             if not self._compose_record(index, start, end):
                 self._marks = _marks_of(data) or {}
             return
