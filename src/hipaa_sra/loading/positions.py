@@ -197,13 +197,14 @@ class SourceMap:
         self._offsets: dict[Path, int] = {}
         self._marks: dict[Path, tuple[int, int]] | None = None
         self._composed: dict[Path, tuple[int, int]] = {}
-        """libyaml's marks of the records the key scan cannot place exactly."""
+        """libyaml's marks of every path of the records composed alone."""
         self._line_starts: array[int] | None = None
         self._record_lines: array[int] | None = None
         self._records: list[int] | None = None
         self._heads: dict[int, int] = {}
         self._lists: dict[int, list[tuple[int, int]]] = {}
         self._scanned: set[int] = set()
+        """Records composed (alone, or with the whole file): `_position` answers for them."""
         self._complete = False
 
     def release(self) -> None:
@@ -466,7 +467,11 @@ class SourceMap:
         return None if found is None else (found, len(data))
 
     def _locate(self, path: Path) -> None:
-        """Scan as little as answers `path`: its record alone when records can be told apart."""
+        """Compose as little as answers `path`: its record alone when records can be told apart.
+
+        A file whose records cannot be told apart is key-scanned whole, or composed where
+        the scan cannot be exact.
+        """
         if self._complete:
             return
         data = self._data
