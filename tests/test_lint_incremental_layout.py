@@ -24,9 +24,9 @@ TODAY = "2026-11-22"
 
 # Findings and waivers of several rules in one file: an expired waiver, one in force, a
 # stale review, a remediation without a due date (its path names a field not written), and
-# the loader's: a field no model knows, an asset no inventory lists. The
-# remediation is written in block style: where a field missing from a flow-style item is
-# placed depends on what was looked up before it (a column apart), with or without this cache.
+# the loader's: a field no model knows, an asset no inventory lists. The remediation is
+# written in block style; flow-style items are placed the same whatever was looked up first
+# since e076eea (tests/test_positions_lint.py).
 WAIVED = """\
 - id: RR-60
   asset: pg-primary
