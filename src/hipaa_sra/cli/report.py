@@ -72,7 +72,9 @@ _SUFFIX = {"html": "html", "pdf": "pdf", "md": "md", "docx": "docx"}
     help="Rows a section shows before the rest move to an appendix (default 200; "
     "50 in a PDF, whose appendices are attached files).",
 )
-@no_cache_option()
+@no_cache_option(
+    "Ignore and do not write the cache (parsed files and the review history's figures)."
+)
 @progress_option("Each stage and its time on standard error (default: only on a terminal).")
 def report_command(
     workspace: Path | None,

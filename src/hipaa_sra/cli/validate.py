@@ -14,7 +14,7 @@ from .common import emit, format_option, no_cache_option, use_colour, workspace_
 @click.command("validate")
 @workspace_option
 @format_option(["text", "json"])
-@no_cache_option()
+@no_cache_option("Ignore and do not write the cache (parsed files and the findings printed).")
 def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
     """Load the workspace and report schema problems, duplicate ids and dangling references.
 
