@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from ..dates import add_days, is_open_ended
 from ..model import BaaStatus, EphiExposure, Remediation, Risk, Vendor, Workspace
-from ..schedule.events import Event, calendar_events
+from ..schedule.event import Event
+from ..schedule.events import calendar_events
 from ..scoring import is_overdue
 from .evidence import EvidenceStatus
 from .exposure import BUSINESS_ASSOCIATE

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING
 from ..lazy import exports
 
 if TYPE_CHECKING:
+    from .event import Attendee, Event, EventKind
     from .events import (
-        Attendee,
-        Event,
-        EventKind,
         Schedule,
         build_schedule,
         calendar_events,
@@ -25,11 +23,9 @@ if TYPE_CHECKING:
 __getattr__ = exports(
     __name__,
     {
+        **dict.fromkeys(("Attendee", "Event", "EventKind"), ".event"),
         **dict.fromkeys(
             (
-                "Attendee",
-                "Event",
-                "EventKind",
                 "Schedule",
                 "build_schedule",
                 "calendar_events",

@@ -38,14 +38,10 @@ that would fall past the end of the calendar is open-ended too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from pathlib import Path
 from types import MappingProxyType
-
-from pydantic import BaseModel
 
 from ..analysis.exposure import BUSINESS_ASSOCIATE, exposed, scannable
 from ..analysis.facts import Facts
@@ -70,24 +66,7 @@ from ..model import (
 )
 from ..rules.registry import find_rule
 from ..scoring import ACTIVE_STATUSES
-
-
-class EventKind(StrEnum):
-    """What an event is about; also its calendar category."""
-
-    PERIODIC_REVIEW = "periodic-review"
-    REGISTER_REFRESH = "register-refresh"
-    REMEDIATION = "remediation"
-    EVIDENCE_REFRESH = "evidence-refresh"
-    BAA_EXPIRY = "baa-expiry"
-    VENDOR_VERIFICATION = "vendor-verification"
-    VULNERABILITY_SCAN = "vulnerability-scan"
-    PENETRATION_TEST = "penetration-test"
-    INVENTORY_REVIEW = "inventory-review"
-    POLICY_REVIEW = "policy-review"
-    TRAINING = "training"
-    ANSWER_REVIEW = "answer-review"
-
+from .event import Attendee, Builder, Event, EventKind
 
 _ORDER = {kind: index for index, kind in enumerate(EventKind)}
 # Items and assets are selected with the definitions the SRA103/SRA207/SRA208/SRA304/SRA305
@@ -127,130 +106,6 @@ KINDS_READ = frozenset(
 """The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
 
 
-@dataclass(frozen=True, slots=True)
-class Attendee:
-    """A person from `sra.yaml` who has an email address."""
-
-    name: str
-    email: str
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One dated obligation of the SRA."""
-
-    kind: EventKind
-    record_id: str
-    """The record (or `sra`, `register`, `inventory`) the event is about; with the kind and
-    the workspace identity it makes the event's UID, so it never holds a date or a position."""
-    title: str
-    """What is due, without the overdue mark."""
-    action: str
-    """What to do, in a sentence or two."""
-    due: date | None
-    """When it falls due; None when it was never done at all."""
-    day: date
-    """The calendar day: `due`, or today when overdue."""
-    overdue: bool
-    source: str | None = None
-    """`file:line` of the record, relative to the workspace."""
-    owners: tuple[str, ...] = ()
-    """Person ids (or free text) accountable, as written in the workspace."""
-    attendees: tuple[Attendee, ...] = ()
-    """Owners who are people with an email in `sra.yaml`."""
-
-    @property
-    def summary(self) -> str:
-        """The one-line calendar summary, `OVERDUE: ` first when past due."""
-        return f"OVERDUE: {self.title}" if self.overdue else self.title
-
-
-_People = tuple[tuple[str, ...], tuple[Attendee, ...]]
-"""Owners named once each, and those of them who are attendees."""
-
-
-class _Builder:
-    """Turns (record, due date, words) into events with today, owners and sources filled in."""
-
-    def __init__(self, ws: Workspace, today: date) -> None:
-        self.ws = ws
-        self.today = today
-        self.facts = Facts(ws)
-        root = ws.root.absolute()
-        self.root = root
-        self._shown: dict[str, str] = {}
-        self._locate = ws.locate if ws.locator is None else ws.locator.locate
-        # A few people own tens of thousands of events, and thousands of events share a
-        # due date: their words are worked out once each.
-        self._people: dict[tuple[str | None, ...], _People] = {}
-        self._timing: dict[date | None, tuple[str, date, bool]] = {}
-
-    def source(self, record: BaseModel | None, path: tuple[str | int, ...] = ()) -> str | None:
-        """`file:line` of the record, with the file relative to the workspace root."""
-        if record is None:
-            return None
-        where = self._locate(record, path)
-        shown = self._shown.get(where.file)
-        if shown is None:  # once per file: path arithmetic for every event costs seconds
-            try:
-                shown = Path(where.file).absolute().relative_to(self.root).as_posix()
-            except ValueError:
-                shown = where.file
-            self._shown[where.file] = shown
-        return f"{shown}:{where.line}"
-
-    def attendees(self, owners: Iterable[str]) -> tuple[Attendee, ...]:
-        """People of `sra.yaml` with an email among `owners`, once each, in order."""
-        found: dict[str, Attendee] = {}
-        for owner in owners:
-            person = self.facts.people.get(owner)
-            if person is not None and person.email and person.email not in found:
-                found[person.email] = Attendee(person.name or owner, person.email)
-        return tuple(found.values())
-
-    def event(
-        self,
-        kind: EventKind,
-        record_id: str,
-        title: str,
-        action: str,
-        due: date | None,
-        record: BaseModel | None = None,
-        path: tuple[str | int, ...] = (),
-        owners: Iterable[str | None] = (),
-    ) -> Event:
-        """An event due on `due` (never done when None)."""
-        key = tuple(owners)
-        people = self._people.get(key)
-        if people is None:
-            named = tuple(dict.fromkeys(owner for owner in key if owner))
-            people = self._people[key] = (named, self.attendees(named))
-        timing = self._timing.get(due)
-        if timing is None:
-            timing = self._timing[due] = self._when(due)
-        opening, day, overdue = timing
-        return Event(
-            kind,
-            record_id,
-            title,
-            opening + action,
-            due,
-            day,
-            overdue,
-            self.source(record, path),
-            *people,
-        )
-
-    def _when(self, due: date | None) -> tuple[str, date, bool]:
-        """The action's opening words, the calendar day and whether overdue, for `due`."""
-        today = self.today
-        if due is None:
-            return "Never done: ", today, True
-        if due < today:
-            return f"Was due {due.isoformat()} ({(today - due).days} days ago). ", today, True
-        return f"Due {due.isoformat()}. ", due, False
-
-
 def _after(day: date | None, days: int) -> date | None:
     return add_days_or_none(day, days)
 
@@ -282,7 +137,7 @@ def _signers(ws: Workspace, facts: Facts) -> list[str]:
     ]
 
 
-def _reviews(b: _Builder) -> Iterator[Event]:
+def _reviews(b: Builder) -> Iterator[Event]:
     ws = b.ws
     intervals, _ = _intervals(ws)
     signers = _signers(ws, b.facts)
@@ -326,7 +181,7 @@ def _reviews(b: _Builder) -> Iterator[Event]:
         )
 
 
-def _remediation(b: _Builder) -> Iterator[Event]:
+def _remediation(b: Builder) -> Iterator[Event]:
     for risk in b.ws.risks:
         seen: dict[str, int] = {}
         about: str | None = None  # the risk's own words, the same for each of its items
@@ -356,7 +211,7 @@ def _remediation(b: _Builder) -> Iterator[Event]:
             )
 
 
-def _evidence(b: _Builder) -> Iterator[Event]:
+def _evidence(b: Builder) -> Iterator[Event]:
     ws = b.ws
     intervals, _ = _intervals(ws)
     for control in ws.controls:
@@ -420,7 +275,7 @@ def _evidence(b: _Builder) -> Iterator[Event]:
         )
 
 
-def _vendors(b: _Builder) -> Iterator[Event]:
+def _vendors(b: Builder) -> Iterator[Event]:
     days = _rule_days("SRA208", b.ws)
     for vendor in b.ws.vendors:
         baa = vendor.baa
@@ -457,7 +312,7 @@ def _vendors(b: _Builder) -> Iterator[Event]:
             )
 
 
-def _testing(b: _Builder) -> Iterator[Event]:
+def _testing(b: Builder) -> Iterator[Event]:
     scan, pentest = _rule_days("SRA304", b.ws), _rule_days("SRA305", b.ws)
     for asset in b.facts.in_scope_assets:
         attrs = asset.attributes
@@ -488,7 +343,7 @@ def _testing(b: _Builder) -> Iterator[Event]:
 
 
 def _test_event(
-    b: _Builder, asset: Asset, kind: EventKind, what: str, last: date | None, field: str, days: int
+    b: Builder, asset: Asset, kind: EventKind, what: str, last: date | None, field: str, days: int
 ) -> Event:
     return b.event(
         kind,
@@ -504,7 +359,7 @@ def _test_event(
     )
 
 
-def _inventory(b: _Builder) -> Iterator[Event]:
+def _inventory(b: Builder) -> Iterator[Event]:
     assets = [a for a in b.ws.assets if not a.is_unknown("last_reviewed")]
     days = _rule_days("SRA205", b.ws)
     if not assets or days is None:
@@ -529,7 +384,7 @@ def _inventory(b: _Builder) -> Iterator[Event]:
     )
 
 
-def _policies(b: _Builder) -> Iterator[Event]:
+def _policies(b: Builder) -> Iterator[Event]:
     ws = b.ws
     for policy in ws.policies:
         due = policy_review_due(policy, ws)
@@ -551,7 +406,7 @@ def _policies(b: _Builder) -> Iterator[Event]:
         )
 
 
-def _training(b: _Builder) -> Iterator[Event]:
+def _training(b: Builder) -> Iterator[Event]:
     ws = b.ws
     holders = b.facts.people_by_role
     for (who, course), record in latest_training(ws).items():
@@ -578,7 +433,7 @@ def _training(b: _Builder) -> Iterator[Event]:
         )
 
 
-def _answers(b: _Builder) -> Iterator[Event]:
+def _answers(b: Builder) -> Iterator[Event]:
     ws = b.ws
     days = _intervals(ws)[0].answer_days
     if not ws.answers or days is None:
@@ -653,7 +508,7 @@ def build_schedule(ws: Workspace, today: date) -> Schedule:
 
 def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
     """Every dated obligation of the workspace as of `today`, by day, kind and record."""
-    b = _Builder(ws, today)
+    b = Builder(ws, today)
     found: dict[tuple[EventKind, str], Event] = {}
     sources = (
         _reviews,

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..dates import LAST_DAY, add_days
-from .events import Attendee, Event, EventKind, Schedule
+from .event import Attendee, Event, EventKind
+from .events import Schedule
 
 PRODID = "-//hipaa-sra//sra calendar//EN"
 UID_DOMAIN = "hipaa-sra"
