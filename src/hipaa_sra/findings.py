@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -52,6 +53,31 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings by file, position, then code."""
         return (self.location.file, self.location.line, self.location.column, self.code)
+
+
+FindingRow = tuple[str, str, str, str, str, int, int, str | None]
+"""A finding as plain values (code, name, severity, message, file, line, column, object id)."""
+
+
+def finding_row(f: Finding) -> FindingRow:
+    """`f` as plain values, as the cache stores findings (marshal takes no dataclass)."""
+    where = f.location
+    return (
+        f.code,
+        f.name,
+        f.severity.value,
+        f.message,
+        where.file,
+        where.line,
+        where.column,
+        f.object_id,
+    )
+
+
+def finding_from_row(row: Any) -> Finding:
+    """The finding `finding_row` gave `row` for; `TypeError` or `ValueError` for another shape."""
+    code, name, severity, message, file, line, column, oid = row
+    return Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
 
 
 def shorten(text: str, limit: int = 60) -> str:

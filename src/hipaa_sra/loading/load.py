@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import LoadError
-from ..findings import Finding, Location, Severity
+from ..findings import Finding, Location, Severity, finding_from_row, finding_row
 from ..model import KINDS, Kind, Manifest, Unusable, Workspace
 from ..writing.journal import finish_interrupted
 from .cache import Cache, Key
@@ -447,19 +447,7 @@ def _check(
 
 
 def _store_check(cache: Cache, key: Key, result: CheckResult) -> None:
-    rows = tuple(
-        (
-            f.code,
-            f.name,
-            f.severity.value,
-            f.message,
-            f.location.file,
-            f.location.line,
-            f.location.column,
-            f.object_id,
-        )
-        for f in result.findings
-    )
+    rows = tuple(finding_row(f) for f in result.findings)
     cache.put(key, (tuple(result.counts.items()), result.files, rows))
 
 
@@ -470,10 +458,7 @@ def _restore_check(root: Path, stored: Any) -> CheckResult | None:
     try:
         counts, files, rows = stored
         counts = dict(counts)
-        findings = tuple(
-            Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
-            for code, name, severity, message, file, line, column, oid in rows
-        )
+        findings = tuple(finding_from_row(row) for row in rows)
     except (TypeError, ValueError):
         return None
     if (

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding, Location, Severity
+from ..findings import Location, Severity, finding_from_row, finding_row
 from ..loading import find_workspace, load_workspace
 from ..loading.cache import Cache, Key
 from ..loading.load import located_paths, store_positions
@@ -275,30 +275,12 @@ def _store(report: LintReport) -> tuple[Any, ...]:
         for w in report.waivers
     )
     waived = tuple(
-        (_finding_row(item.finding), index[item.waiver]) for item in report.waived_findings
+        (finding_row(item.finding), index[item.waiver]) for item in report.waived_findings
     )
     refused = tuple((position[item.finding], index[item.waiver]) for item in report.refused)
     rules = tuple(rule.code for rule in report.rules)
-    findings = tuple(_finding_row(f) for f in report.findings)
+    findings = tuple(finding_row(f) for f in report.findings)
     return (findings, rules, tuple(report.counts.items()), report.files, waivers, waived, refused)
-
-
-def _finding_row(f: Finding) -> tuple[Any, ...]:
-    return (
-        f.code,
-        f.name,
-        f.severity.value,
-        f.message,
-        f.location.file,
-        f.location.line,
-        f.location.column,
-        f.object_id,
-    )
-
-
-def _finding(row: Any) -> Finding:
-    code, name, severity, message, file, line, column, oid = row
-    return Finding(code, name, Severity(severity), message, Location(file, line, column), oid)
 
 
 def _waiver(row: Any) -> WaiverEntry:
@@ -328,7 +310,7 @@ def _restore(root: Path, today: date, stored: Any) -> LintReport | None:
         rules = tuple(find_rule(code) for code in codes)
         if any(rule is None for rule in rules):
             return None
-        findings = tuple(_finding(row) for row in rows)
+        findings = tuple(finding_from_row(row) for row in rows)
         waivers = tuple(_waiver(row) for row in waiver_rows)
         return LintReport(
             root=root,
@@ -337,7 +319,9 @@ def _restore(root: Path, today: date, stored: Any) -> LintReport | None:
             rules=tuple(rule for rule in rules if rule is not None),
             counts=dict(counts),
             files=tuple(files),
-            waived_findings=tuple(WaivedFinding(_finding(row), waivers[n]) for row, n in waived),
+            waived_findings=tuple(
+                WaivedFinding(finding_from_row(row), waivers[n]) for row, n in waived
+            ),
             refused=tuple(WaivedFinding(findings[f], waivers[n]) for f, n in refused),
             waivers=waivers,
         )

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Location, Severity
+from ..findings import Finding, finding_from_row, finding_row
 from ..loading.cache import Cache, Key
 from ..loading.discover import SourceFile, display_path
 from ..loading.load import located_paths
@@ -136,17 +136,7 @@ def _part(workspace: Workspace, files: set[str]) -> Workspace:
 
 def _row(f: Finding, paths: Placed | None) -> tuple[Any, ...]:
     placed = paths.get(id(f.location)) if paths is not None else None
-    return (
-        f.code,
-        f.name,
-        f.severity.value,
-        f.message,
-        f.location.file,
-        f.location.line,
-        f.location.column,
-        f.object_id,
-        placed[1] if placed is not None else None,
-    )
+    return (*finding_row(f), placed[1] if placed is not None else None)
 
 
 def _restore(rows: Any, paths: Placed | None) -> list[Finding] | None:
@@ -154,13 +144,13 @@ def _restore(rows: Any, paths: Placed | None) -> list[Finding] | None:
         return None
     found: list[Finding] = []
     try:
-        for code, name, severity, message, file, line, column, oid, path in rows:
+        for *fields, path in rows:
             if type(path) is not tuple:
                 return None
-            location = Location(file, line, column)
+            finding = finding_from_row(fields)
             if paths is not None:
-                paths[id(location)] = (location, path)
-            found.append(Finding(code, name, Severity(severity), message, location, oid))
+                paths[id(finding.location)] = (finding.location, path)
+            found.append(finding)
     except (TypeError, ValueError):
         return None  # an entry from another layout is a miss, never an error
     return found

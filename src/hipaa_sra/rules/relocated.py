@@ -39,7 +39,8 @@ from ..loading.workspace_key import FileKey
 Placed = dict[int, tuple[Location, FieldPath]]
 """The path each location was placed from, by `id()` of the location (`located_paths`)."""
 
-# Where the fields of a stored finding and waiver row are (`cached._store`).
+# Where the fields of a stored finding row (`findings.finding_row`) and waiver row
+# (`cached._store`) are.
 _FINDING_FILE, _FINDING_MESSAGE = 4, 3
 _WAIVER_FILE = 6
 
