@@ -1,15 +1,10 @@
 """Find and load a workspace: fast YAML, lazy source maps, validation, references, cache."""
 
 from .cache import CACHE_DIR
+from .check import CheckResult, RenderedCheck, check_workspace, render_check_workspace
 from .diagnose import MAX_DEPTH, MAX_FILE_BYTES
 from .discover import find_workspace, list_files
-from .load import (
-    CheckResult,
-    RenderedCheck,
-    check_workspace,
-    load_workspace,
-    render_check_workspace,
-)
+from .load import load_workspace
 from .parse import MAX_ALIAS_EXPANSION, parse_yaml
 from .problems import PROBLEMS, Problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import LoadError
-from ..findings import Finding, Location, Severity, finding_from_row, finding_row
+from ..findings import Finding, Location
 from ..model import KINDS, Kind, Manifest, Unusable, Workspace
 from ..writing.journal import finish_interrupted
 from .cache import Cache, Key
@@ -34,23 +34,9 @@ from .records import (
 from .references import FileFacts, cross_check
 from .schema_findings import Pending
 from .text import normalise_newlines
-from .workspace_key import Snapshot, snapshot
+from .workspace_key import Snapshot
 
 _PROBLEM_BY_CODE = {problem.code: problem for problem in PROBLEMS}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of `sra validate`: records per kind and every problem found."""
-
-    root: Path
-    counts: dict[str, int]
-    findings: tuple[Finding, ...]
-    files: tuple[str, ...]
-
-    def count(self, severity: Severity) -> int:
-        """Number of findings of exactly this severity."""
-        return sum(1 for finding in self.findings if finding.severity is severity)
 
 
 class _Sources:
@@ -372,120 +358,17 @@ def _place(loaded: _Loaded, sources: _Sources) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-@dataclass(frozen=True)
-class RenderedCheck:
-    """`sra validate`'s output as rendered, and whether it reports an error (the exit code)."""
+def check_files(
+    root: Path, use_cache: bool, read: Snapshot | None = None
+) -> tuple[dict[str, int], tuple[Finding, ...], tuple[str, ...]]:
+    """Validate every file without keeping its models: records per kind, findings, files.
 
-    text: str
-    errors: bool
-
-
-def check_workspace(root: Path | None = None, *, use_cache: bool = True) -> CheckResult:
-    """Validate a workspace without building it: what `sra validate` reports, cache-accelerated.
-
-    An unchanged workspace, validated again from the same directory, is answered from one
-    entry; otherwise each unchanged file's summary and positions are reused.
+    What `sra validate` reports (`check.check_workspace`); the located paths are stored.
     """
-    root = find_workspace(root)
-    cache = Cache(root, enabled=use_cache)
-    read, key = _check_key(root, cache)
-    return _check(root, cache, read, key)
-
-
-def render_check_workspace(
-    root: Path | None, render: Callable[[CheckResult], str], style: str, *, use_cache: bool = True
-) -> RenderedCheck:
-    """Validate and render with `render` (named `style` in the cache), reusing a cached text.
-
-    Rendering 50,000 warnings costs more than reading them back, so an unchanged workspace
-    is answered with the text of the previous run, byte for byte.
-    """
-    root = find_workspace(root)
-    cache = Cache(root, enabled=use_cache)
-    read, key = _check_key(root, cache)
-    name = key.variant(style) if key is not None else None
-    if name is not None:
-        if read is not None:
-            read.release_for(cache, name)
-        stored = cache.get(name)
-        if isinstance(stored, tuple) and len(stored) == 2:
-            text, errors = stored
-            if type(text) is str and type(errors) is bool:
-                return RenderedCheck(text, errors)
-    # Only the text is stored: the result entry serves `check_workspace` callers.
-    result = _check(root, cache, read, key, store=False)
-    rendered = RenderedCheck(render(result), result.count(Severity.ERROR) > 0)
-    if name is not None and read is not None and not read.released:
-        cache.put(name, (rendered.text, rendered.errors))
-    return rendered
-
-
-def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
-    """The workspace as read for the key, and the key of its validation (`None`: no caching)."""
-    if not cache.enabled:
-        return None, None
-    read = snapshot(root)
-    return read, cache.key_of(read.parts, "validate") if read is not None else None
-
-
-def _check(
-    root: Path, cache: Cache, read: Snapshot | None, key: Key | None, store: bool = True
-) -> CheckResult:
-    if key is not None:
-        if read is not None:
-            read.release_for(cache, key)
-        stored = _restore_check(root, cache.get(key))
-        if stored is not None:
-            return stored
-    loaded, sources = _gather(root, cache.enabled, want_models=False, read=read)
+    loaded, sources = _gather(root, use_cache, want_models=False, read=read)
     findings = _place(loaded, sources)
     sources.known.store()
-    result = CheckResult(root, loaded.counts, findings, tuple(loaded.files))
-    if store and key is not None and read is not None and not read.released:
-        _store_check(cache, key, result)
-    return result
-
-
-def _store_check(cache: Cache, key: Key, result: CheckResult) -> None:
-    rows = tuple(finding_row(f) for f in result.findings)
-    cache.put(key, (tuple(result.counts.items()), result.files, rows))
-
-
-def _restore_check(root: Path, stored: Any) -> CheckResult | None:
-    """The result stored by `_store_check`, or `None` for a miss or an entry of another shape."""
-    if stored is None:
-        return None
-    try:
-        counts, files, rows = stored
-        counts = dict(counts)
-        findings = tuple(finding_from_row(row) for row in rows)
-    except (TypeError, ValueError):
-        return None
-    if (
-        counts.keys() != _KIND_NAMES
-        or not all(type(n) is int for n in counts.values())
-        or not all(type(file) is str for file in files)
-        or not all(_well_formed(finding) for finding in findings)
-    ):
-        return None
-    return CheckResult(root, counts, findings, tuple(files))
-
-
-_KIND_NAMES = {kind.name for kind in KINDS}
-
-
-def _well_formed(f: Finding) -> bool:
-    """True when every field has its type (a stored result of another layout has not)."""
-    where = f.location
-    return (
-        type(f.code) is str
-        and type(f.name) is str
-        and type(f.message) is str
-        and type(where.file) is str
-        and type(where.line) is int
-        and type(where.column) is int
-        and (f.object_id is None or type(f.object_id) is str)
-    )
+    return loaded.counts, findings, tuple(loaded.files)
 
 
 def located_paths(workspace: Workspace) -> dict[int, tuple[Location, FieldPath]] | None:
