@@ -120,6 +120,10 @@ _RECORD = re.compile(rb"-(?=[ \t\r\n])")
 """The start of a top-level list item: one record of a kind file."""
 
 
+_RECORD_AFTER_BREAK = re.compile(rb"\n-(?=[ \t\r\n])")
+"""`_RECORD` at the start of a line after the first."""
+
+
 _RECORD_HEAD = re.compile(rb"-[ ]+(?=[^ \n#])")
 """The `- ` that opens a record; its length is the indentation of the record's keys."""
 
@@ -203,6 +207,8 @@ class SourceMap:
         self._records: list[int] | None = None
         self._heads: dict[int, int] = {}
         self._lists: dict[int, list[tuple[int, int]]] = {}
+        self._open: set[int] = set()
+        """Lists in `_lists` whose walk stopped before their end."""
         self._scanned: set[int] = set()
         """Records composed (alone, or with the whole file): `_position` answers for them."""
         self._complete = False
@@ -379,38 +385,60 @@ class SourceMap:
 
     def _item_offset(self, key_offset: int, index: int) -> int | None:
         """Offset of item `index` of the block sequence under the key at `key_offset`."""
+        if index == 0 and key_offset not in self._lists:
+            # The first item starts on the line after the key: no walk to where it ends.
+            first = self._first_item(key_offset)
+            if first is not None:
+                return first.end(2)
         span = self._item_span(key_offset, index)
         return None if span is None else span[0]
+
+    def _first_item(self, key_offset: int) -> re.Match[bytes] | None:
+        """The first line under the key at `key_offset`, if it opens a block list's item."""
+        data = self._data
+        line_end = data.find(b"\n", key_offset)
+        if line_end < 0 or b"[" in data[key_offset:line_end]:
+            return None
+        first = _ITEM_LINE.search(data, line_end + 1)
+        return first if first is not None and first.group(2) is not None else None
 
     def _item_span(self, key_offset: int, index: int) -> tuple[int, int] | None:
         """Where item `index` of the list under the key at `key_offset` starts and ends.
 
-        The spans of a list's items are found together and kept, so that its items cost
-        one walk however many of them are asked for. What the walk does not reach (an
+        The spans of a list's items are found together, as far as the item asked for, and
+        kept, so that its items cost one walk however many of them are asked for (two when
+        a later one is asked for after an earlier one). What the walk does not reach (an
         index past the list's end, odd layouts) is left to `_walk_item`.
         """
         spans = self._lists.get(key_offset)
-        if spans is None:
-            spans = self._lists[key_offset] = self._list_items(key_offset)
+        if spans is None or (index >= len(spans) and key_offset in self._open):
+            # Walked as far as the item asked for: a finding is most often on a list's first
+            # item, and the rest of a register's lists is never asked for.
+            spans, ended = self._list_items(key_offset, index)
+            self._lists[key_offset] = spans
+            if ended:
+                self._open.discard(key_offset)
+            else:
+                self._open.add(key_offset)
         if 0 <= index < len(spans):
             return spans[index]
         return self._walk_item(key_offset, index)
 
-    def _list_items(self, key_offset: int) -> list[tuple[int, int]]:
+    def _list_items(self, key_offset: int, upto: int) -> tuple[list[tuple[int, int]], bool]:
         """The span `_walk_item` gives for each index of the list, up to the first it misses.
+
+        The walk stops once item `upto` is spanned; the flag says whether it reached the end
+        of the list (True) or stopped there (False, and later items need another walk).
 
         `_walk_item` passes over every line indented past the list's items; a search for
         the next line that is not (in C) skips them all at once, and that line either
         starts the next item or ends the list. The walk stops at the first line that is no
         item of this list, or when `_walk_item` would find no item at all.
         """
+        first = self._first_item(key_offset)
+        if first is None:
+            return [], True
         data = self._data
-        line_end = data.find(b"\n", key_offset)
-        if line_end < 0 or b"[" in data[key_offset:line_end]:
-            return []
-        first = _ITEM_LINE.search(data, line_end + 1)
-        if first is None or first.group(2) is None:
-            return []
         indent = len(first.group(1))
         shallow = _SHALLOW.get(indent)
         if shallow is None:
@@ -421,14 +449,16 @@ class SourceMap:
         while (next_line := shallow.search(data, at)) is not None:
             line = _ITEM_LINE.match(data, next_line.start() + 1)
             if line is None:  # the search found a line with text: it matches
-                return spans
+                return spans, True
             spans.append((found, line.start()))
             if line.group(2) is None or len(line.group(1)) < indent:
-                return spans  # the list ended
+                return spans, True  # the list ended
+            if len(spans) > upto:
+                return spans, False
             found = line.end(2)
             at = line.end()
         spans.append((found, len(data)))
-        return spans
+        return spans, True
 
     def _walk_item(self, key_offset: int, index: int) -> tuple[int, int] | None:
         """Where item `index` of the block sequence under the key at `key_offset` starts and ends.
@@ -583,11 +613,9 @@ class SourceMap:
         if self._records is None:
             data = self._data
             starts = [0] if _RECORD.match(data) else []
-            at = data.find(b"\n-")
-            while at >= 0:  # bytes.find runs in C; a multi-line regex would try every offset
-                if _RECORD.match(data, at + 1):
-                    starts.append(at + 1)
-                at = data.find(b"\n-", at + 2)
+            # The pattern opens with a literal line break, which the regex engine looks for
+            # the way `bytes.find` does; `^-` under re.M would be tried at every offset.
+            starts.extend(match.start() + 1 for match in _RECORD_AFTER_BREAK.finditer(data))
             self._records = starts if len(starts) == self._length else []
         return self._records or None
 
@@ -643,13 +671,11 @@ class SourceMap:
         """1-based line of record `index`'s start, with every record's computed at once."""
         lines = self._record_lines
         if lines is None:
-            data = self._data
-            lines = self._record_lines = array("q")
-            line, previous = 1, 0
-            for start in self._records or ():
-                line += data.count(b"\n", previous, start)
-                lines.append(line)
-                previous = start
+            starts = self._records or []
+            # The line breaks before each record's start, counted in C from one to the next.
+            breaks = map(self._data.count, repeat(b"\n"), [0, *starts[:-1]], starts)
+            lines = self._record_lines = array("q", accumulate(breaks, initial=1))
+            del lines[0]
         return lines[index]
 
     def _line_col_by_lines(self, offset: int) -> tuple[int, int]:
