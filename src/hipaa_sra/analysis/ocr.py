@@ -23,7 +23,6 @@ from operator import attrgetter
 
 from ..catalog import scale_levels
 from ..model import Level, Record, Workspace
-from ..scoring import is_untreated_high
 from .coverage import CoverageStatus, coverage_rows
 from .facts import Facts
 from .questionnaire import progress
@@ -303,7 +302,7 @@ def _level(i: _Inputs) -> _Found:
         ):
             unread.append(risk.label)  # the deciding level, or the corrective action
             continue
-        if is_untreated_high(risk, facts.matrix):
+        if facts.untreated_high(risk):
             untreated.append(risk.label)
     if unrated:
         partial.append(

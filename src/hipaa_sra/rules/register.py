@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..analysis.intervals import Interval
 from ..findings import Severity, shorten
 from ..model import Remediation, RemediationStatus, Workspace
-from ..scoring import ACTIVE_STATUSES, effective_levels, is_overdue, is_untreated_high
+from ..scoring import ACTIVE_STATUSES, is_overdue
 from .base import Context, Family, Hit, Rule
 
 REGISTER_INTERVAL = Interval("register_days")
@@ -37,11 +37,11 @@ def _stale_review(ws: Workspace, ctx: Context) -> Iterator[Hit]:
 
 
 def _high_without_remediation(ws: Workspace, ctx: Context) -> Iterator[Hit]:
-    matrix = ctx.facts.matrix
+    facts = ctx.facts
     for risk in ws.risks:
-        if not is_untreated_high(risk, matrix):
+        if not facts.untreated_high(risk):
             continue
-        levels = effective_levels(risk, matrix)
+        levels = facts.levels(risk)
         source = levels.source
         path = (source,) if source != "likelihood x impact" else ("likelihood",)
         yield Hit(
@@ -105,7 +105,7 @@ def _residual_exceeds_inherent(ws: Workspace, ctx: Context) -> Iterator[Hit]:
     for risk in ws.risks:
         if risk.residual_risk is None or risk.is_unknown("inherent_risk"):
             continue
-        inherent = effective_levels(risk, ctx.facts.matrix).inherent
+        inherent = ctx.facts.levels(risk).inherent
         if inherent is not None and risk.residual_risk.rank > inherent.rank:
             yield Hit(
                 f"risk `{risk.label}`: residual_risk {risk.residual_risk} is above inherent risk "

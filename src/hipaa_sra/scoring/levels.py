@@ -60,12 +60,15 @@ def is_high(level: Level | None) -> bool:
     return level in HIGH_LEVELS
 
 
-def is_untreated_high(risk: Risk, matrix: RiskMatrix | None) -> bool:
+def is_untreated_high(
+    risk: Risk, matrix: RiskMatrix | None, levels: EffectiveLevels | None = None
+) -> bool:
     """High at its effective level, with no item planned, in progress or accepted.
 
     A risk whose level or remediation could not be read is not judged: the unread value
-    might be a lower level, the plan or the acceptance.
+    might be a lower level, the plan or the acceptance. Pass `levels` when the risk's
+    `effective_levels` under `matrix` are known already.
     """
     if is_treated(risk) or may_be_treated(risk):
         return False
-    return is_high(effective_level(risk, matrix))
+    return is_high((levels or effective_levels(risk, matrix)).level)
