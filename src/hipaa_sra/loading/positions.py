@@ -207,8 +207,6 @@ class SourceMap:
         self._records: list[int] | None = None
         self._heads: dict[int, int] = {}
         self._lists: dict[int, list[tuple[int, int]]] = {}
-        self._open: set[int] = set()
-        """Lists in `_lists` whose walk stopped before their end."""
         self._scanned: set[int] = set()
         """Records composed (alone, or with the whole file): `_position` answers for them."""
         self._complete = False
@@ -405,30 +403,19 @@ class SourceMap:
     def _item_span(self, key_offset: int, index: int) -> tuple[int, int] | None:
         """Where item `index` of the list under the key at `key_offset` starts and ends.
 
-        The spans of a list's items are found together, as far as the item asked for, and
-        kept, so that its items cost one walk however many of them are asked for (two when
-        a later one is asked for after an earlier one). What the walk does not reach (an
+        The spans of a list's items are found together and kept, so that its items cost
+        one walk however many of them are asked for. What the walk does not reach (an
         index past the list's end, odd layouts) is left to `_walk_item`.
         """
         spans = self._lists.get(key_offset)
-        if spans is None or (index >= len(spans) and key_offset in self._open):
-            # Walked as far as the item asked for: a finding is most often on a list's first
-            # item, and the rest of a register's lists is never asked for.
-            spans, ended = self._list_items(key_offset, index)
-            self._lists[key_offset] = spans
-            if ended:
-                self._open.discard(key_offset)
-            else:
-                self._open.add(key_offset)
+        if spans is None:
+            spans = self._lists[key_offset] = self._list_items(key_offset)
         if 0 <= index < len(spans):
             return spans[index]
         return self._walk_item(key_offset, index)
 
-    def _list_items(self, key_offset: int, upto: int) -> tuple[list[tuple[int, int]], bool]:
+    def _list_items(self, key_offset: int) -> list[tuple[int, int]]:
         """The span `_walk_item` gives for each index of the list, up to the first it misses.
-
-        The walk stops once item `upto` is spanned; the flag says whether it reached the end
-        of the list (True) or stopped there (False, and later items need another walk).
 
         `_walk_item` passes over every line indented past the list's items; a search for
         the next line that is not (in C) skips them all at once, and that line either
@@ -437,7 +424,7 @@ class SourceMap:
         """
         first = self._first_item(key_offset)
         if first is None:
-            return [], True
+            return []
         data = self._data
         indent = len(first.group(1))
         shallow = _SHALLOW.get(indent)
@@ -449,16 +436,14 @@ class SourceMap:
         while (next_line := shallow.search(data, at)) is not None:
             line = _ITEM_LINE.match(data, next_line.start() + 1)
             if line is None:  # the search found a line with text: it matches
-                return spans, True
+                return spans
             spans.append((found, line.start()))
             if line.group(2) is None or len(line.group(1)) < indent:
-                return spans, True  # the list ended
-            if len(spans) > upto:
-                return spans, False
+                return spans  # the list ended
             found = line.end(2)
             at = line.end()
         spans.append((found, len(data)))
-        return spans, True
+        return spans
 
     def _walk_item(self, key_offset: int, index: int) -> tuple[int, int] | None:
         """Where item `index` of the block sequence under the key at `key_offset` starts and ends.
