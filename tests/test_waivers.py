@@ -161,6 +161,31 @@ def test_sarif_carries_each_waiver_as_a_suppression(
         assert region["startLine"] == waiver_line(held_out)
 
 
+def test_sarif_for_code_scanning_leaves_out_only_the_waived_results(
+    sra: Callable[..., Run], held_out: Path
+) -> None:
+    # GitHub code scanning reads no suppressions: an uploaded waived result opens an alert.
+    full = json.loads(sra(*LINT, "--format", "sarif").stdout)["runs"][0]["results"]
+    run = sra(*LINT, "--format", "sarif", "--omit-waived")
+    assert run.exit_code == 1  # the findings still count as they did
+    kept = json.loads(run.stdout)["runs"][0]["results"]
+    accepted = [
+        r for r in full if any(s["status"] == "accepted" for s in r.get("suppressions", ()))
+    ]
+    assert accepted and len(kept) == len(full) - len(accepted)
+    assert all(s["status"] == "rejected" for r in kept for s in r.get("suppressions", ()))
+    assert any(r.get("suppressions") for r in kept)  # a refused waiver's finding stays
+    # The same alerts as in the full log: fingerprints do not shift when results are left out.
+    assert kept == [r for r in full if r not in accepted]
+
+
+def test_omit_waived_is_refused_for_other_formats(sra: Callable[..., Run], held_out: Path) -> None:
+    for fmt in ("json", "text"):
+        run = sra(*LINT, "--format", fmt, "--omit-waived")
+        assert run.exit_code == 2
+        assert "--omit-waived applies to --format sarif" in run.stderr
+
+
 def test_text_lists_waived_findings_only_when_asked(
     sra: Callable[..., Run], held_out: Path
 ) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..findings import Severity
-from ..formats import LINT_FORMATS, lint_text
+from ..formats import LINT_FORMATS, lint_sarif, lint_text
 from ..rules.cached import render_lint_workspace
 from ..rules.selection import Selection
 from .common import (
@@ -66,6 +66,12 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     "formats always include them).",
 )
 @click.option(
+    "--omit-waived",
+    is_flag=True,
+    help="SARIF format: leave out waived findings, for GitHub code scanning, which "
+    "does not read SARIF suppressions and would open an alert for each.",
+)
+@click.option(
     "--expand",
     is_flag=True,
     help="Text format: one line per HIPAA specification without a control, instead "
@@ -82,6 +88,7 @@ def lint_command(
     no_cache: bool,
     discovered: tuple[Path, ...],
     show_waived: bool,
+    omit_waived: bool,
     expand: bool,
 ) -> None:
     """Check the workspace the way an auditor would.
@@ -95,10 +102,16 @@ def lint_command(
     \b
         sra lint
         sra lint --format sarif --output sra.sarif
+        sra lint --format sarif --omit-waived --output github.sarif
         sra lint --today 2026-11-22 --select SRA1 --ignore stale-review
         sra lint --show-waived --expand
         sra lint --discovered plan.json
     """
+    if omit_waived and fmt != "sarif":
+        raise click.UsageError(
+            f"--omit-waived applies to --format sarif, not {fmt}"
+            + (" (text leaves waived findings out unless --show-waived)" if fmt == "text" else "")
+        )
     day = resolve_today(today)
     selection = Selection(_split(select), _split(ignore))
     colour = fmt == "text" and output is None and use_colour()
@@ -112,6 +125,9 @@ def lint_command(
             + ("-waived" if show_waived else "")
             + ("-expand" if expand else "")
         )
+    if omit_waived:
+        renderer = partial(lint_sarif, omit_waived=True)
+        style = "sarif-omit-waived"
     result = render_lint_workspace(
         workspace, day, selection, renderer, style, use_cache=not no_cache, discovered=discovered
     )

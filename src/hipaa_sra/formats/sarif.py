@@ -11,7 +11,8 @@ are told apart by their order.
 
 A waived finding is a result with one `suppressions` entry (status `accepted`, the reason as
 justification, the waiver's location); a finding a waiver named but may not silence keeps
-its result with a `rejected` suppression, so viewers show it and say why.
+its result with a `rejected` suppression, so viewers show it and say why. GitHub code
+scanning reads no suppressions: `omit_waived` leaves the waived results out for it.
 """
 
 from __future__ import annotations
@@ -40,12 +41,20 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 """SARIF has no `info` level; `note` is its lowest that still shows a result."""
 
 
-def lint_sarif(report: LintReport) -> str:
-    """A `sra lint` report as a SARIF 2.1.0 log with one run."""
+def lint_sarif(report: LintReport, *, omit_waived: bool = False) -> str:
+    """A `sra lint` report as a SARIF 2.1.0 log with one run.
+
+    `omit_waived` leaves out the results a waiver silenced (an `accepted` suppression), for
+    GitHub code scanning, which does not read suppressions and would open an alert for each.
+    """
 
     index = {rule.code: i for i, rule in enumerate(report.rules)}
     seen: dict[str, int] = {}
-    results = [_result(f, index, seen, waiver, waived) for f, waiver, waived in report.listing()]
+    # Every result is built, waived or not, so that the order that tells identical findings'
+    # fingerprints apart is the same with and without the waived ones.
+    results = [
+        (_result(f, index, seen, waiver, waived), waived) for f, waiver, waived in report.listing()
+    ]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -67,7 +76,7 @@ def lint_sarif(report: LintReport) -> str:
                 }
             }
         },
-        "results": results,
+        "results": [result for result, waived in results if not (omit_waived and waived)],
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return dumps_indented(log)
