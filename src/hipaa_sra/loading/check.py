@@ -16,7 +16,6 @@ from ..findings import Finding, Severity, finding_from_row, finding_row
 from ..model import KINDS
 from .cache import Cache, Key
 from .discover import find_workspace
-from .load import check_files
 from .workspace_key import Snapshot, snapshot
 
 
@@ -99,6 +98,8 @@ def _check(
         stored = _restore_check(root, cache.get(key))
         if stored is not None:
             return stored
+    from .load import check_files  # the loader and the models: not for a cached answer
+
     counts, findings, files = check_files(root, cache.enabled, read)
     result = CheckResult(root, counts, findings, files)
     if store and key is not None and read is not None and not read.released:

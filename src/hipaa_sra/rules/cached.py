@@ -20,15 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Location, Severity, finding_from_row, finding_row
-from ..loading import find_workspace, load_workspace
 from ..loading.cache import Cache, Key
-from ..loading.load import located_paths, store_positions
+from ..loading.discover import find_workspace
 from ..loading.workspace_key import Snapshot, WorkspaceKeys, workspace_keys
-from ..model import Workspace
-from .relocated import changed_maps, relocate, stored_paths, table
 from .selection import Selection
 
 if TYPE_CHECKING:
+    from ..model import Workspace
     from .lint_report import LintReport, WaiverEntry
 
 # The rules, the engine and what they read are imported where a run computes or restores a
@@ -154,6 +152,7 @@ def _lint(
                 return report
     from ..analysis.facts import Facts
     from ..discover.workspace import workspace_discovery
+    from ..loading.load import load_workspace, store_positions
     from .engine import active_rules, context, lint
     from .per_file import per_record_findings
 
@@ -189,6 +188,9 @@ def _store_latest(
     rows: tuple[Any, ...],
 ) -> None:
     """Keep the result with the path of each location, for a run whose files only moved lines."""
+    from ..loading.load import located_paths
+    from .relocated import stored_paths, table
+
     paths = stored_paths(
         located_paths(workspace),
         (
@@ -216,6 +218,8 @@ class _Earlier:
 
 def _earlier(cache: Cache, read: Snapshot, keys: WorkspaceKeys) -> _Earlier | None:
     """The last result of these files and options, if the changed files hold the same records."""
+    from .relocated import changed_maps, relocate
+
     files = cache.get(keys.latest)
     if files is None:
         return None

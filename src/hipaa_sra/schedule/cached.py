@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..loading import find_workspace
 from ..loading.cache import Cache
-from ..loading.load import load_records
+from ..loading.discover import find_workspace
 from ..loading.workspace_key import workspace_key
 
 
@@ -28,6 +27,7 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
             return stored
     # The schedule and its text are imported here: a calendar answered from the cache needs
     # neither, nor the analyses and rules they read.
+    from ..loading.load import load_records
     from .events import KINDS_READ, build_schedule
     from .ics import render_ics
 
