@@ -63,7 +63,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     "--show-waived",
     is_flag=True,
     help="Text format: also list waived findings, each with its waiver (the other "
-    "formats always include them).",
+    "formats include them; SARIF unless --omit-waived).",
 )
 @click.option(
     "--omit-waived",
