@@ -28,127 +28,23 @@ import bisect
 import operator
 import re
 from array import array
-from collections.abc import Iterator
 from itertools import accumulate, repeat
 from typing import Any
 
+from .key_scan import (
+    EXACT,
+    ITEM_LINE,
+    RECORD,
+    RECORD_AFTER_BREAK,
+    RECORD_HEAD,
+    key_at_column,
+    scan_keys,
+    shallow_line,
+    unquote,
+)
 from .parse import parse_yaml
 
 Path = tuple[str | int, ...]
-
-_TOKEN = re.compile(
-    rb"(?:^[ ]*(?:-[ ]+)*|[{,][ ]*)"
-    rb"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|[^\s#'\"\[\]{},&*!|>%@`?:-][^\n#,\[\]{}]*?"
-    rb"|-[^\s#,\[\]{}][^\n#,\[\]{}]*?)"
-    rb"[ ]*:(?=[ \t\r\n]|\Z)"
-    rb"|(?<=[ \t\n\[{,])(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^']|'')*')"
-    rb"|(?:^|(?<=[ \t]))\#[^\n]*"
-    rb"|(?:(?<=[:?-])[ \t]+(?:[&!][^ \t\n]*[ \t]+)*|^[ \t]*)([|>])[0-9+-]*[ \t]*(?:\#[^\n]*)?\r?$",
-    re.M,
-)
-"""What the key scan reads: a key (group 1), or text it must pass over whole.
-
-Quoted text (which may span lines), comments, and the header of a block scalar (group 2),
-whose lines `_block_end` skips: a `key:` written inside any of them is text, not a key.
-A quote opens quoted text only where a value can start (after a space, `[`, `{` or `,`);
-one in the middle of plain text is none.
-"""
-
-
-_ITEM_MARKERS = re.compile(rb"[ ]*(?:-[ ]+)*")
-"""A line's indentation and the `- ` markers of the list items it opens."""
-
-
-_OUTDENT: dict[int, re.Pattern[bytes]] = {}
-"""By indentation: the next line with text (a comment too) indented no further than that."""
-
-
-_EXACT = re.compile(rb"(?:^|[ ,\[{])[\[{&!*]", re.M)
-"""A flow collection, an anchor, a tag or an alias may start here.
-
-The key scan pairs keys, and places a list item at its first key; for these libyaml's
-marks differ (a flow mapping starts at its `{`, a flow list's scalars have no key, a node
-with properties starts at them), so a file holding one is composed instead. Text that
-only looks like one costs a compose, never a wrong place.
-"""
-
-
-def _keys(data: bytes, start: int, end: int) -> Iterator[re.Match[bytes]]:
-    """The keys written in `data[start:end]`, in order, passing over text that holds none."""
-    at = start
-    while (match := _TOKEN.search(data, at, end)) is not None:
-        at = match.end()
-        if match.group(1) is not None:
-            yield match
-        elif match.group(2) is not None:
-            at = _block_end(data, match.start(2), at, end)
-
-
-def _block_end(data: bytes, header: int, at: int, end: int) -> int:
-    """Where the block scalar whose `|` or `>` is at `header` ends: its first line outdented.
-
-    Its lines are indented further than the node that holds it: the key whose value it
-    is, or the `-` of its list item. Otherwise (after an anchor or a tag, or alone on its
-    line) the line's indentation: that may pass over keys too, which the scan then misses
-    and gives up, never pairs wrongly.
-    """
-    line_start = data.rfind(b"\n", 0, header) + 1
-    before = data[line_start:header].rstrip(b" \t")
-    if before.endswith(b":"):
-        markers = _ITEM_MARKERS.match(data, line_start)
-        column = (markers.end() if markers else line_start) - line_start
-    elif before.endswith(b"-"):
-        column = len(before) - 1
-    else:
-        column = len(before) - len(before.lstrip(b" "))
-    outdent = _OUTDENT.get(column)
-    if outdent is None:
-        outdent = _OUTDENT[column] = re.compile(rb"\n {0,%d}(?=[^ \r\n])" % column)
-    found = outdent.search(data, at, end)
-    return end if found is None else found.start() + 1
-
-
-_ITEM_LINE = re.compile(rb"^([ ]*)(- +)?(?=[^ \n#])", re.M)
-"""A line with content: its indentation, and the `- ` marker when it starts a list item."""
-
-
-_SHALLOW: dict[int, re.Pattern[bytes]] = {}
-"""By indentation: the next line with text indented no further than that."""
-
-
-_RECORD = re.compile(rb"-(?=[ \t\r\n])")
-"""The start of a top-level list item: one record of a kind file."""
-
-
-_RECORD_AFTER_BREAK = re.compile(rb"\n-(?=[ \t\r\n])")
-"""`_RECORD` at the start of a line after the first."""
-
-
-_RECORD_HEAD = re.compile(rb"-[ ]+(?=[^ \n#])")
-"""The `- ` that opens a record; its length is the indentation of the record's keys."""
-
-
-def _key_at_column(data: bytes, key: str, column: int, start: int, end: int) -> int | None:
-    """Offset of `key:` written at `column` of its line (after `- ` or spaces) in `data[start:end]`.
-
-    `bytes.find` on the key does the scanning in C; each hit is then checked to sit at the
-    start of a line (or of a list item) at exactly that column.
-    """
-    needle = key.encode() + b":"
-    at = data.find(needle, start, end)
-    while at >= 0:
-        line_start = data.rfind(b"\n", 0, at) + 1
-        after = at + len(needle)
-        prefix = data[line_start:at]
-        marker = prefix.strip(b" ")
-        if (
-            at - line_start == column
-            and data[after : after + 1] in (b" ", b"\t", b"\r", b"\n", b"")
-            and (marker == b"" or (marker == b"-" and prefix.endswith(b" ")))
-        ):
-            return at
-        at = data.find(needle, after, end)
-    return None
 
 
 def _marks_of(data: bytes) -> dict[Path, tuple[int, int]] | None:
@@ -180,14 +76,6 @@ def _marks_of(data: bytes) -> dict[Path, tuple[int, int]] | None:
 
 class _Mismatch(Exception):
     """The key scan and the parsed data disagree; use the exact composer instead."""
-
-
-def _unquote(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        inner = text[1:-1]
-        return inner.replace("''", "'") if text[0] == "'" else inner
-    return text
 
 
 class SourceMap:
@@ -296,7 +184,7 @@ class SourceMap:
         start = starts[index]
         end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
         if found is None:
-            found = _key_at_column(self._data, key, head - start, start, end)
+            found = key_at_column(self._data, key, head - start, start, end)
             if found is None:
                 return None
             offsets[prefix] = found
@@ -331,7 +219,7 @@ class SourceMap:
         if not starts or index >= len(starts) or index < 0:
             return None
         start, end = self._span(index)
-        match = _RECORD_HEAD.match(self._data, start, end)
+        match = RECORD_HEAD.match(self._data, start, end)
         if match is None:
             return None
         self._heads[index] = match.end()
@@ -356,14 +244,14 @@ class SourceMap:
         line_end = data.find(b"\n", parent, end)
         if line_end < 0:
             return None
-        colon = parent + len(str(path[1]).encode())  # `_key_at_column` found `key:` there
+        colon = parent + len(str(path[1]).encode())  # `key_at_column` found `key:` there
         rest = data[colon + 1 : line_end].strip(b" ")
         if rest and not rest.startswith(b"#"):
             return None  # a value, an anchor or a tag on the key's own line
         parent_column = parent - data.rfind(b"\n", 0, parent) - 1
         column: int | None = None
         stop = end
-        for match in _ITEM_LINE.finditer(data, line_end + 1, end):
+        for match in ITEM_LINE.finditer(data, line_end + 1, end):
             width = len(match.group(1))
             if width <= parent_column:
                 stop = match.start()
@@ -376,7 +264,7 @@ class SourceMap:
                 return None
         if column is None:
             return None
-        found = _key_at_column(data, key, column, line_end + 1, stop)
+        found = key_at_column(data, key, column, line_end + 1, stop)
         if found is None:
             return None
         return self._offsets.setdefault(path, found)
@@ -397,7 +285,7 @@ class SourceMap:
         line_end = data.find(b"\n", key_offset)
         if line_end < 0 or b"[" in data[key_offset:line_end]:
             return None
-        first = _ITEM_LINE.search(data, line_end + 1)
+        first = ITEM_LINE.search(data, line_end + 1)
         return first if first is not None and first.group(2) is not None else None
 
     def _item_span(self, key_offset: int, index: int) -> tuple[int, int] | None:
@@ -427,14 +315,12 @@ class SourceMap:
             return []
         data = self._data
         indent = len(first.group(1))
-        shallow = _SHALLOW.get(indent)
-        if shallow is None:
-            shallow = _SHALLOW[indent] = re.compile(rb"\n {0,%d}(?=[^ \n#])" % indent)
+        shallow = shallow_line(indent)
         spans: list[tuple[int, int]] = []
         found = first.end(2)
         at = first.end()
         while (next_line := shallow.search(data, at)) is not None:
-            line = _ITEM_LINE.match(data, next_line.start() + 1)
+            line = ITEM_LINE.match(data, next_line.start() + 1)
             if line is None:  # the search found a line with text: it matches
                 return spans
             spans.append((found, line.start()))
@@ -458,7 +344,7 @@ class SourceMap:
         indent: int | None = None
         seen = -1
         found: int | None = None
-        for match in _ITEM_LINE.finditer(data, line_end + 1):
+        for match in ITEM_LINE.finditer(data, line_end + 1):
             width = len(match.group(1))
             item = match.group(2) is not None
             if indent is None:
@@ -502,7 +388,7 @@ class SourceMap:
             if not self._compose_record(index, start, end):
                 self._marks = _marks_of(data) or {}
             return
-        if _EXACT.search(data) is None:
+        if EXACT.search(data) is None:
             try:
                 self._scan(self._whole(), (), 0, len(data))
             except _Mismatch:
@@ -537,7 +423,7 @@ class SourceMap:
         starts = self._records or []
         start = starts[index]
         end = starts[index + 1] if index + 1 < len(starts) else len(self._data)
-        head = _RECORD_HEAD.match(self._data, start, end)
+        head = RECORD_HEAD.match(self._data, start, end)
         if head is None:
             return False
         self._offsets.setdefault((index,), head.end())
@@ -548,7 +434,7 @@ class SourceMap:
             return False
         # A line `key: ...` at the record's key column is that key: the parser rejects
         # quoted or plain text continued at that column, so text cannot look like one.
-        found = _key_at_column(self._data, key, head.end() - start, start, end)
+        found = key_at_column(self._data, key, head.end() - start, start, end)
         if found is None:
             return False
         self._offsets.setdefault((index, key), found)
@@ -586,7 +472,7 @@ class SourceMap:
         first, stop = span
         line_start = data.rfind(b"\n", 0, first) + 1
         column = first - line_start
-        offset = _key_at_column(data, key, column, line_start, min(stop, end))
+        offset = key_at_column(data, key, column, line_start, min(stop, end))
         if offset is None:
             return False
         self._offsets.setdefault((*prefix, item), first)
@@ -597,16 +483,16 @@ class SourceMap:
         """Offsets of the top-level list items, if each record starts a `- ` line of its own."""
         if self._records is None:
             data = self._data
-            starts = [0] if _RECORD.match(data) else []
+            starts = [0] if RECORD.match(data) else []
             # The pattern opens with a literal line break, which the regex engine looks for
             # the way `bytes.find` does; `^-` under re.M would be tried at every offset.
-            starts.extend(match.start() + 1 for match in _RECORD_AFTER_BREAK.finditer(data))
+            starts.extend(match.start() + 1 for match in RECORD_AFTER_BREAK.finditer(data))
             self._records = starts if len(starts) == self._length else []
         return self._records or None
 
     def _scan(self, value: Any, prefix: Path, start: int, end: int) -> int | None:
         """Pair the keys written in `data[start:end]` with the keys of `value`, in order."""
-        matches = _keys(self._data, start, end)
+        matches = scan_keys(self._data, start, end)
         offsets = self._offsets
 
         def visit(value: Any, path: Path) -> int | None:
@@ -618,7 +504,7 @@ class SourceMap:
                         raise _Mismatch
                     raw = match.group(1)
                     # Plain keys decode to themselves; only quoted ones need unquoting.
-                    if raw.decode("utf-8", "replace") != key and _unquote(raw) != key:
+                    if raw.decode("utf-8", "replace") != key and unquote(raw) != key:
                         raise _Mismatch
                     offset = match.start(1)
                     offsets[(*path, key)] = offset
