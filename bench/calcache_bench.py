@@ -41,6 +41,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from generate import SIZES, generate, workspace_bytes  # noqa: E402
+from run import compile_package  # noqa: E402
 
 TODAY = "2026-11-22"
 EDITS = itertools.count(1)
@@ -173,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=BENCH / "results" / "calcache.json")
     args = parser.parse_args(argv)
     out: dict[str, object] = {"seed": args.seed, "repeat": args.repeat, "sizes": {}}
+    compile_package(Path(args.src) if args.src else None)
+    if args.baseline:
+        compile_package(Path(args.baseline))
     for size in args.sizes.split(","):
         root = ensure(size, args.seed, args.data.resolve())
         files, nbytes = workspace_bytes(root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, MutableMapping
+from functools import partial
 from importlib import import_module
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 
 from .._version import __version__
 from ..errors import LoadError, SraError
+from ..lifetime import run_then_exit
 
 # name: (module under hipaa_sra.cli, attribute, first paragraph of its help). A command's
 # module is imported only when that command runs or its help is shown, so `sra scan`
@@ -212,4 +214,6 @@ def main() -> None:
     # A run builds one large, acyclic heap and exits; the cyclic collector would only
     # re-traverse it again and again (on the 72 MB bench workspace, loading took twice as long).
     gc.disable()
-    cli(prog_name="sra")
+    # What a command keeps (a lint's models and findings) is left to the operating system
+    # to take back when the process ends: freeing it object by object is 5-7% of a lint.
+    run_then_exit(partial(cli, prog_name="sra"))

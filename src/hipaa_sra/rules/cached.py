@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Location, Severity, finding_from_row, finding_row
+from ..lifetime import keep
 from ..loading.cache import Cache, Key
 from ..loading.discover import find_workspace
 from ..loading.workspace_key import Snapshot, WorkspaceKeys, workspace_keys
@@ -171,6 +172,7 @@ def _lint(
             workspace, ctx, rules, cache, selection, read.listing.files, digests
         )
     report = lint(workspace, today, selection, facts, discovery, per_record)
+    keep(workspace, facts, discovery, report)  # freed by the process's end, not one by one
     store_positions(workspace)  # every finding is placed: the next run need not parse to place
     if keys is not None and read is not None and not read.released:
         rows = _store(report)
