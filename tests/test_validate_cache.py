@@ -4,6 +4,7 @@ each file's positions, so that a warm run places its findings unparsed where a c
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from hipaa_sra.loading import load as load_module
 from hipaa_sra.loading import positions as positions_module
 from hipaa_sra.loading.cache import CACHE_DIR, Cache
 from hipaa_sra.loading.load import store_positions
-from hipaa_sra.loading.workspace_key import snapshot
+from hipaa_sra.loading.workspace_key import snapshot, workspace_keys
 
 ASSETS = """\
 - id: db
@@ -204,3 +205,19 @@ def test_a_rendered_validate_entry_of_another_shape_is_a_miss(sra, workspace, en
     assert cache.get(key) is not None
     cache.put(key, entry)
     assert sra(*args) == cold
+
+
+def test_a_load_after_the_snapshot_is_released_reads_the_files_as_they_are(workspace) -> None:
+    # A lint whose stored result proves unusable lets the snapshot's bytes go and loads the
+    # files again: a file saved meanwhile must be loaded as saved, never from the summary
+    # stored under the bytes the snapshot held.
+    root = workspace({"inventory/assets.yaml": ASSETS, "register/risks.yaml": RISKS})
+    check_workspace(root)  # every file's summary is stored
+    read, keys = workspace_keys(Cache(root), root, date(2026, 11, 22), "lint", [])
+    assert read is not None and keys is not None
+    risks = root / "register" / "risks.yaml"
+    risks.write_text(RISKS.replace("asset: nowhere", "asset: db"), encoding="utf-8")
+    read.release()
+    loaded = load_workspace(root, read=read)
+    assert [f.object_id for f in loaded.findings if f.code == "SRA005"] == []
+    assert loaded.risk_by_id["R-3"].asset == "db"

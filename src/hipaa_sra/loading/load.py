@@ -139,6 +139,12 @@ def _read(source: SourceFile, shown: str, read: Snapshot | None) -> bytes:
     return normalise_newlines(data if data is not None else read_file(source.path, shown))
 
 
+def _summary_key(cache: Cache, data: bytes, source: SourceFile, read: Snapshot | None) -> Key:
+    """The key of the file's summary: the snapshot's, for the bytes it holds, else hashed."""
+    key = read.summary_keys.get(source.path) if read is not None else None
+    return key if key is not None else cache.key(data, source.rel, "summary")
+
+
 def _not_data(value: Any, source: SourceFile, shown: str) -> LoadError | None:
     """The error for a file that parsed to a single scalar: plain text, not YAML records.
 
@@ -201,7 +207,7 @@ def _gather(
                 _take(source, shown, cache, sources, loaded, want_models, read)
             else:
                 data = _read(source, shown, read)
-                _take_only(source.kind, source, shown, data, cache, sources, loaded, only)
+                _take_only(source.kind, source, shown, data, cache, sources, loaded, only, read)
         except LoadError as error:
             errors.append(error)  # every file that cannot be loaded is reported, in one run
     if errors:
@@ -244,7 +250,7 @@ def _take(
             sources.place(person, shown, where, {})
         return
     kind = source.kind
-    summary_key = cache.key(data, source.rel, "summary")
+    summary_key = _summary_key(cache, data, source, read)
     sources.known.track(shown, summary_key.variant("positions"))
     summary: Any = cache.get(summary_key)
     if summary is None or want_models:
@@ -290,6 +296,7 @@ def _take_only(
     sources: _Sources,
     loaded: _Loaded,
     only: frozenset[str],
+    read: Snapshot | None,
 ) -> None:
     """`_take` for a load of the models of `only`: `LoadError` where `_take` would refuse.
 
@@ -300,7 +307,7 @@ def _take_only(
     """
     loaded.files.append(shown)
     keep = kind.name in only
-    summary_key = cache.key(data, source.rel, "summary")
+    summary_key = _summary_key(cache, data, source, read)
     if not keep and cache.holds(summary_key):
         return
     value = _parsed(data, source, shown, cache, summary_key)
