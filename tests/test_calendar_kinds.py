@@ -26,6 +26,7 @@ WORKSPACES = {
     "base": TESTS / "rules" / "base",
     "partial": TESTS / "fixtures" / "partial",
     "telehealth": TESTS.parent / "src" / "hipaa_sra" / "examples" / "telehealth",
+    "waivers": TESTS / "fixtures" / "waivers",
 }
 DAYS = ("2026-11-22", "2025-01-01", "2031-06-30")
 
@@ -124,5 +125,35 @@ def test_a_file_not_read_whose_summary_is_stored_is_not_parsed(
         return real(data, path)
 
     monkeypatch.setattr(load_module, "parse_yaml", spy)
-    load_records(root, KINDS_READ)
+    load_records(root, KINDS_READ, waivers=True)  # as the calendar loads
     assert parsed and not [path for path in parsed if "flows" in path]
+
+
+WAIVED_FLOW = """\
+- id: F-wh-export
+  from: warehouse
+  to: backups
+  ephi: true
+  {key}:
+    - rule: SRA203
+      reason: Retired with the warehouse migration.
+      approved_by: bob
+      until: 2027-03-31
+"""
+
+
+@pytest.mark.parametrize("key", ["waivers", '"waiv\\u0065rs"'])
+def test_a_file_not_read_is_kept_where_a_record_holds_a_waiver(key: str, tmp_path: Path) -> None:
+    # Waivers sit in records of every kind: a calendar that skipped the flows would miss
+    # when a flow's waiver expires. Only the flows files that hold one are validated.
+    root = tmp_path / "sra"
+    shutil.copytree(WORKSPACES["base"], root)
+    (root / "flows" / "waived.yaml").write_text(WAIVED_FLOW.format(key=key))
+    for use_cache in (False, True, True):
+        some = load_records(root, KINDS_READ, waivers=True, use_cache=use_cache)
+        assert [flow.id for flow in some.flows] == ["F-wh-export"]
+        assert some.flows[0].waivers[0].until == date(2027, 3, 31)
+    assert not load_records(root, KINDS_READ).flows
+    today = date(2026, 11, 22)
+    assert calendar_file(root, today, use_cache=False) == _full(root, today)
+    assert b"Waiver expires: SRA203 on flow F-wh-export" in _full(root, today)

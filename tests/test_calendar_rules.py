@@ -18,6 +18,7 @@ from hipaa_sra.schedule import EventKind, calendar_events
 from hipaa_sra.schedule.events import KINDS_READ, RULE_EVENTS, UNDATED_RULES
 
 BASE = Path(__file__).parent / "rules" / "base"
+WAIVED = Path(__file__).parent / "fixtures" / "waivers"
 TODAY = date(2026, 11, 22)
 
 TIME_BASED = frozenset(
@@ -202,3 +203,30 @@ def test_a_date_at_the_end_of_the_calendar_is_open_ended_for_lint_and_calendar(w
     assert _flagged(loaded, TODAY, "SRA506") == set()  # no overflow: due stops at 9999-12-31
     kinds = {e.kind for e in calendar_events(loaded, TODAY)}
     assert EventKind.POLICY_REVIEW not in kinds
+
+
+def test_a_waiver_expires_on_the_last_day_lint_honours_it(tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    shutil.copytree(WAIVED, root)
+    loaded = load_workspace(root, use_cache=False)
+    events = {
+        e.record_id: e for e in calendar_events(loaded, TODAY) if e.kind is EventKind.WAIVER_EXPIRY
+    }
+    # The flow's second waiver has no approver: no decision, so nothing expires (SRA010).
+    assert {key: e.due for key, e in events.items()} == {
+        "risk RR-1/stale-review": date(2026, 12, 15),
+        "sra.yaml/sra503": date(2027, 1, 31),
+        "flow F-wh-export/sra203": date(2027, 3, 31),
+    }
+    flow = events["flow F-wh-export/sra203"]
+    assert flow.title == "Waiver expires: SRA203 on flow F-wh-export"
+    assert flow.source == "flows/waived.yaml:12"  # the waiver's `until`
+    assert flow.owners == ("bob",) and [a.email for a in flow.attendees] == ["bob@example.test"]
+    objects = {"risk RR-1/stale-review": "RR-1", "sra.yaml/sra503": None}
+    objects["flow F-wh-export/sra203"] = "F-wh-export"
+    for key, event in events.items():
+        assert event.due is not None and not event.overdue
+        report = lint(loaded, event.due, Selection(select=("SRA011",)))
+        assert objects[key] not in {f.object_id for f in report.findings}
+        report = lint(loaded, event.due + timedelta(days=1), Selection(select=("SRA011",)))
+        assert objects[key] in {f.object_id for f in report.findings}

@@ -189,10 +189,12 @@ def _gather(
     want_models: bool,
     read: Snapshot | None = None,
     only: frozenset[str] | None = None,
+    waivers: bool = False,
 ) -> tuple[_Loaded, _Sources]:
     """Load every file (from `read`, the workspace as read already, when given).
 
-    `only`: load the models of these kinds and nothing else (`_take_only`).
+    `only`: load the models of these kinds and nothing else (`_take_only`), and with
+    `waivers` those of any other file whose records hold a waiver.
     """
     finish_interrupted(root)  # a killed edit is completed or undone before anything is read
     cache = Cache(root, enabled=use_cache)
@@ -207,7 +209,10 @@ def _gather(
                 _take(source, shown, cache, sources, loaded, want_models, read)
             else:
                 data = _read(source, shown, read)
-                _take_only(source.kind, source, shown, data, cache, sources, loaded, only, read)
+                keep = source.kind.name in only
+                _take_only(
+                    source.kind, source, shown, data, cache, sources, loaded, keep, waivers, read
+                )
         except LoadError as error:
             errors.append(error)  # every file that cannot be loaded is reported, in one run
     if errors:
@@ -295,22 +300,28 @@ def _take_only(
     cache: Cache,
     sources: _Sources,
     loaded: _Loaded,
-    only: frozenset[str],
+    keep: bool,
+    waivers: bool,
     read: Snapshot | None,
 ) -> None:
-    """`_take` for a load of the models of `only`: `LoadError` where `_take` would refuse.
+    """`_take` for a load of some kinds' models: `LoadError` where `_take` would refuse.
 
-    A file of those kinds gives its models, and one of another kind nothing; neither gets
-    the summary of its findings, which such a load does not report. A file of another kind
-    with a summary stored under its bytes loaded before; any other is parsed (the parse is
-    cached as `_take` caches it) and must hold a list of records, or nothing.
+    A file to `keep` gives its models, and so does one where a record holds a waiver, with
+    `waivers`; any other gives nothing. None gets the summary of its findings, which such
+    a load does not report. A file not kept with a summary stored under its bytes loaded
+    before; any other is parsed (the parse is cached as `_take` caches it) and must hold a
+    list of records, or nothing.
     """
     loaded.files.append(shown)
-    keep = kind.name in only
     summary_key = _summary_key(cache, data, source, read)
-    if not keep and cache.holds(summary_key):
+    # Only a file with the word, or with an escape that could spell it in a quoted key, may
+    # hold a waiver: any other is not parsed to tell.
+    maybe = waivers and not keep and (b"waivers" in data or b"\\" in data)
+    if not keep and not maybe and cache.holds(summary_key):
         return
     value = _parsed(data, source, shown, cache, summary_key)
+    if maybe and isinstance(value, list):
+        keep = any(isinstance(record, dict) and "waivers" in record for record in value)
     if not keep:
         if not isinstance(value, list):
             validate_records(kind, value, shown, source.rel)  # refuses a mapping in its words
@@ -416,16 +427,22 @@ def load_workspace(
     return _workspace(root, loaded, sources, _place(loaded, sources))
 
 
-def load_records(root: Path | None, kinds: Collection[str], *, use_cache: bool = True) -> Workspace:
+def load_records(
+    root: Path | None, kinds: Collection[str], *, waivers: bool = False, use_cache: bool = True
+) -> Workspace:
     """The workspace's records of `kinds` (and sra.yaml) alone, without findings.
 
     For a reader of those kinds only (`sra calendar`): every other file is read and parsed
     and refused as `load_workspace` refuses it, so a broken file of any kind stops the load
     alike, but its records are neither validated nor kept, and nothing is checked across
     files. The workspace holds no findings, and `unusable` only of the kinds loaded.
+    `waivers`: keep every record of a file of another kind where one holds a waiver too,
+    so that every waiver of the workspace is loaded.
     """
     root = find_workspace(root)
-    loaded, sources = _gather(root, use_cache, want_models=True, only=frozenset(kinds))
+    loaded, sources = _gather(
+        root, use_cache, want_models=True, only=frozenset(kinds), waivers=waivers
+    )
     return _workspace(root, loaded, sources, ())
 
 

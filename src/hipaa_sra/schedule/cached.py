@@ -32,8 +32,9 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
     from .ics import render_ics
 
     # Only the kinds the schedule reads are validated into models (flows, half the records
-    # of a large workspace, are not); a broken file of any kind is still refused.
-    workspace = load_records(located, KINDS_READ, use_cache=use_cache)
+    # of a large workspace, are not, but for the files where a record holds a waiver); a
+    # broken file of any kind is still refused.
+    workspace = load_records(located, KINDS_READ, waivers=True, use_cache=use_cache)
     schedule = build_schedule(workspace, today)
     del workspace  # the models go before the text is written, so that the two never add up
     data = render_ics(schedule)

@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     POLICY_REVIEW = "policy-review"
     TRAINING = "training"
     ANSWER_REVIEW = "answer-review"
+    WAIVER_EXPIRY = "waiver-expiry"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,12 @@ fires), with the same interval the rule uses, so the calendar and `sra lint` nev
 - training: per person or group and course, the latest completion + its `interval_days` or
   `training_days`, capped under the nprm-2025 profile (SRA306)
 - answer-review: each questionnaire answer's `date` + `answer_days` (SRA403)
+- waiver-expiry: each complete waiver's `until`, on a record of any kind or in sra.yaml
+  (SRA011)
 
 `RULE_EVENTS` maps each of these rules to its event kind, and `UNDATED_RULES` names the
-time-based rules that have none (SRA011 waiver-expired) and why; a test holds every
-time-based rule of the registry to one of the two, so a new one cannot go without its event
-unnoticed.
+time-based rules that have none and why (today none); a test holds every time-based rule of
+the registry to one of the two, so a new one cannot go without its event unnoticed.
 
 Past-due items and items never done are dated *today* and flagged overdue (the due date
 stays in the text): a calendar is read forwards, and an event left on a past day is one
@@ -65,6 +66,7 @@ from ..model import (
     Workspace,
 )
 from ..rules.registry import find_rule
+from ..rules.waivers import record_waivers, waiver_gaps
 from ..scoring import ACTIVE_STATUSES
 from .event import Attendee, Builder, Event, EventKind
 
@@ -88,22 +90,19 @@ RULE_EVENTS: Mapping[str, EventKind] = MappingProxyType(
         "SRA403": EventKind.ANSWER_REVIEW,
         "SRA503": EventKind.PERIODIC_REVIEW,
         "SRA506": EventKind.POLICY_REVIEW,
+        "SRA011": EventKind.WAIVER_EXPIRY,
     }
 )
 """The time-based rules with an event, and its kind: the day after the event, the rule fires."""
 
-UNDATED_RULES: Mapping[str, str] = MappingProxyType(
-    {
-        "SRA011": "waivers are kept in records of every kind, flows too, which a calendar "
-        "does not load",
-    }
-)
+UNDATED_RULES: Mapping[str, str] = MappingProxyType({})
 """The time-based rules with no event, and why: the calendar does not cover them."""
 
 KINDS_READ = frozenset(
     {"answers", "assets", "controls", "policies", "risks", "signoffs", "training", "vendors"}
 )
-"""The record kinds the schedule reads, besides sra.yaml: a calendar loads no others."""
+"""The record kinds the schedule reads, besides sra.yaml, and the records of any other kind
+that hold a waiver (`load_records(..., waivers=True)`): a calendar loads no others."""
 
 
 def _after(day: date | None, days: int) -> date | None:
@@ -457,6 +456,33 @@ def _answers(b: Builder) -> Iterator[Event]:
         )
 
 
+def _waivers(b: Builder) -> Iterator[Event]:
+    # The waivers SRA011 judges: complete ones, on records with an id or in sra.yaml.
+    for record, oid in b.facts.waived_records:
+        about = f"{type(record).__name__.casefold()} {oid}" if oid is not None else "sra.yaml"
+        seen: dict[str, int] = {}
+        for index, waiver in enumerate(record_waivers(record)):
+            if waiver.until is None or waiver_gaps(waiver):
+                continue
+            rule = str(waiver.rule)
+            # The rule it waives is its identity: a waiver has no id, and its place may change.
+            key = f"{about}/{rule.casefold()}"
+            count = seen[key] = seen.get(key, 0) + 1
+            yield b.event(
+                EventKind.WAIVER_EXPIRY,
+                key if count == 1 else f"{key}#{count}",
+                f"Waiver expires: {rule} on {about}",
+                f"The waiver of `{rule}` on {about} ({_clip(str(waiver.reason))}), approved by "
+                f"{waiver.approved_by}, stands until {waiver.until}; after that day lint "
+                "reports the finding it silences again. Review the decision and set a new "
+                "`until`, or fix the finding and remove the waiver.",
+                waiver.until,
+                record,
+                ("waivers", index, "until"),
+                (waiver.approved_by, getattr(record, "owner", None)),
+            )
+
+
 def _clip(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -520,6 +546,7 @@ def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
         _policies,
         _training,
         _answers,
+        _waivers,
     )
     for source in sources:
         for event in source(b):

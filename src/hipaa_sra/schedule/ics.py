@@ -45,6 +45,7 @@ _LABELS = {
     EventKind.POLICY_REVIEW: "Policy review",
     EventKind.TRAINING: "Training",
     EventKind.ANSWER_REVIEW: "Answer review",
+    EventKind.WAIVER_EXPIRY: "Waiver expiry",
 }
 
 
