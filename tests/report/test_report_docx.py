@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,16 @@ def test_banner_and_properties_say_what_was_signed(document: Document, report: R
     assert props.created is not None and props.created.date() == TODAY
     header = document.sections[0].header.paragraphs[0].text
     assert report.banner.title in header
+
+
+def test_the_same_report_gives_the_same_bytes(report: Report) -> None:
+    # Every part of the archive is dated by the report's date, not the clock, so a signed
+    # SRA can be rendered again later and compared byte for byte.
+    first = render_docx(report)
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 22, 0, 0, 0)}
+        assert archive.testzip() is None
+    assert render_docx(report) == first
 
 
 def test_cli_writes_docx(example: Path, sra: Callable[..., Run], tmp_path: Path) -> None:

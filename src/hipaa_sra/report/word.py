@@ -9,8 +9,9 @@ browser). Word refreshes the contents field when the document is opened.
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from ..errors import SraError
@@ -75,7 +76,39 @@ def render_docx(report: Report) -> bytes:
     )
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _dated(buffer.getvalue(), report.today)
+
+
+def _dated(archive: bytes, day: date) -> bytes:
+    """The ZIP `archive` with every entry dated `day` at midnight, not when it was written.
+
+    python-docx stamps each part with the clock (zipfile's `writestr`), so the same report
+    written twice differed in those bytes alone. Only the DOS date and time fields of the
+    local and central headers change. An archive laid out otherwise than zipfile writes
+    it (ZIP64, a comment) is returned as it is: still the same document.
+    """
+    day = min(max(day, _ZIP_FIRST), _ZIP_LAST)
+    stamp = struct.pack("<HH", 0, (day.year - 1980) << 9 | day.month << 5 | day.day)
+    out = bytearray(archive)
+    end = len(out) - 22  # the end record, when the archive has no comment
+    if end < 0 or out[end : end + 4] != b"PK\x05\x06":
+        return archive
+    count, _, at = struct.unpack_from("<HII", out, end + 10)
+    for _ in range(count):
+        if out[at : at + 4] != b"PK\x01\x02":
+            return archive
+        (local,) = struct.unpack_from("<I", out, at + 42)
+        if out[local : local + 4] != b"PK\x03\x04":
+            return archive
+        out[at + 12 : at + 16] = stamp
+        out[local + 10 : local + 14] = stamp
+        at += 46 + sum(struct.unpack_from("<HHH", out, at + 28))  # name, extra, comment
+    return bytes(out)
+
+
+_ZIP_FIRST = date(1980, 1, 1)
+_ZIP_LAST = date(2107, 12, 31)
+"""The dates a ZIP header can hold (seven bits of years from 1980)."""
 
 
 def _properties(document: DocxDocument, report: Report) -> None:
