@@ -48,7 +48,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
 @output_option("Write the report to this file instead of standard output.")
-@no_cache_option("Ignore and do not write the cache.")
+@no_cache_option(
+    "Ignore and do not write the cache (parsed files, each file's findings, the output)."
+)
 @click.option(
     "--discovered",
     "discovered",
