@@ -16,7 +16,7 @@ from ..findings import Finding, Severity, finding_from_row, finding_row
 from ..model import KINDS
 from .cache import Cache, Key
 from .discover import find_workspace
-from .workspace_key import Snapshot, snapshot
+from .workspace_key import Snapshot, content_key, snapshot
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
     if not cache.enabled:
         return None, None
     read = snapshot(root)
-    return read, cache.key_of(read.parts, "validate") if read is not None else None
+    return read, content_key(cache, read, "validate") if read is not None else None
 
 
 def _check(

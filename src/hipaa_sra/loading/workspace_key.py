@@ -122,6 +122,28 @@ class WorkspaceKeys:
         return cache.key_of([*self.head, *parts, *self.tail], self.what)
 
 
+def file_keys(cache: Cache, read: Snapshot) -> tuple[FileKey, ...]:
+    """Each file's summary key, noted in `read` for the loader to take (see `summary_keys`)."""
+    files = tuple(
+        FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
+        for s in read.listing.files
+    )
+    read.summary_keys.update((f.source.path, f.key) for f in files)
+    return files
+
+
+def content_key(cache: Cache, read: Snapshot, what: str) -> Key:
+    """The key of `what` computed from the workspace as read: its parts, each file by its key.
+
+    The snapshot's parts end with each file's path and bytes. The key takes the key of a
+    file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
+    """
+    files = file_keys(cache, read)
+    head = read.parts[: len(read.parts) - 2 * len(files)]
+    contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
+    return cache.key_of([*head, *contents], what)
+
+
 def workspace_key(
     cache: Cache,
     root: Path,
@@ -153,13 +175,7 @@ def workspace_keys(
     read = snapshot(root)
     if read is None:
         return None, None
-    files = tuple(
-        FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
-        for s in read.listing.files
-    )
-    read.summary_keys.update((f.source.path, f.key) for f in files)
-    # The snapshot's parts end with each file's path and bytes. The keys take the key of a
-    # file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
+    files = file_keys(cache, read)
     head = read.parts[: len(read.parts) - 2 * len(files)]
     parts = [today.isoformat().encode(), *options]
     try:
