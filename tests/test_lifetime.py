@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hipaa_sra import lifetime
@@ -46,22 +47,28 @@ _NOISY = """
 """
 
 
+_KEPT = "with lifetime.keeping(): lifetime.keep(Noisy())"
+
+
 def test_a_run_that_kept_something_ends_without_freeing_it_and_with_all_its_output() -> None:
-    done = _run(_NOISY.format(body="lifetime.keep(Noisy())", code=3))
+    done = _run(_NOISY.format(body=_KEPT, code=3))
     assert done.returncode == 3
     assert done.stdout.splitlines()[-1] == "output 4999"
     assert "freed" not in done.stdout
     assert done.stderr == "warning\n"
 
 
-def test_a_run_that_kept_nothing_exits_as_usual() -> None:
-    done = _run(_NOISY.format(body="noisy = Noisy()", code=0))
+@pytest.mark.parametrize("body", ["noisy = Noisy()", "noisy = Noisy(); lifetime.keep(noisy)"])
+def test_a_run_that_kept_nothing_exits_as_usual(body: str) -> None:
+    # The second keeps outside `keeping`: as a long-running command would, which must not
+    # hold on to what it is done with.
+    done = _run(_NOISY.format(body=body, code=0))
     assert done.returncode == 0
     assert done.stdout.splitlines()[-2:] == ["output 4999", "freed"]
 
 
 def test_an_exit_with_a_message_is_reported_as_usual() -> None:
-    done = _run(_NOISY.format(body="lifetime.keep(Noisy())", code="'no workspace here'"))
+    done = _run(_NOISY.format(body=_KEPT, code="'no workspace here'"))
     assert done.returncode == 1
     assert done.stderr == "warning\nno workspace here\n"
 
@@ -92,3 +99,23 @@ def test_sra_lint_through_the_entry_point_prints_what_it_prints_in_process(
         )
         assert done.returncode == in_process.exit_code, done.stderr
         assert json.loads(done.stdout) == json.loads(in_process.stdout)
+
+
+@pytest.mark.parametrize(("command", "ends_at_once"), [("lint", True), ("validate", False)])
+def test_sra_lint_ends_the_process_at_once(
+    command: str, ends_at_once: bool, tmp_path: Path
+) -> None:
+    # Exit handlers run on the usual way out and not on the immediate one: whether this one
+    # ran tells which way `sra` left.
+    root = tmp_path / "sra"
+    assert CliRunner().invoke(cli, ["init", "--example", str(root)]).exit_code == 0
+    script = f"""
+        import atexit, sys
+        atexit.register(lambda: print("exit handlers ran", file=sys.stderr))
+        from hipaa_sra.cli import main
+        sys.argv = ["sra", {command!r}, "--workspace", {str(root)!r}, "--no-cache"]
+        main()
+    """
+    done = _run(script)
+    assert done.returncode in (0, 1), done.stderr
+    assert ("exit handlers ran" not in done.stderr) is ends_at_once

@@ -7,10 +7,12 @@ the process ends. So `sra`'s entry point runs the command line with `run_then_ex
 command hands to `keep` stays referenced, and the process then ends without tearing the
 interpreter down, once the standard streams are flushed (mypy's command line ends the same
 way). Exit handlers (`atexit`) do not run on that path, so only a command with nothing left
-to clean up at exit hands objects to `keep`; a run that kept nothing exits as usual.
+to clean up at exit keeps objects; a run that kept nothing exits as usual.
 
-Anywhere else (tests, the web server, a program that imports hipaa-sra) `keep` keeps
-nothing, and objects are freed as usual.
+A command opts in around its last piece of work (`with keeping():`), so that a long-running
+one (`sra serve`) that reaches the same code keeps nothing. Outside `run_then_exit` (tests,
+a program that imports hipaa-sra) `keep` keeps nothing either, and objects are freed as
+usual.
 """
 
 from __future__ import annotations
@@ -18,15 +20,29 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _kept: list[object] | None = None
 """What `keep` was handed, while `run_then_exit` runs; None outside it."""
+_open = 0
+"""How many `keeping` blocks are open."""
+
+
+@contextmanager
+def keeping() -> Iterator[None]:
+    """Within this block `keep` keeps: for a command's last work before the process ends."""
+    global _open
+    _open += 1
+    try:
+        yield
+    finally:
+        _open -= 1
 
 
 def keep(*objects: object) -> None:
-    """Keep `objects` referenced until the process ends, if `run_then_exit` is running it."""
-    if _kept is not None:
+    """Keep `objects` until the process ends, inside `keeping` while `run_then_exit` runs."""
+    if _kept is not None and _open:
         _kept.extend(objects)
 
 

@@ -10,6 +10,7 @@ import click
 
 from ..findings import Severity
 from ..formats import LINT_FORMATS, lint_sarif, lint_text
+from ..lifetime import keeping
 from ..rules.cached import render_lint_workspace
 from ..rules.selection import Selection
 from .common import (
@@ -130,9 +131,16 @@ def lint_command(
     if omit_waived:
         renderer = partial(lint_sarif, omit_waived=True)
         style = "sarif-omit-waived"
-    result = render_lint_workspace(
-        workspace, day, selection, renderer, style, use_cache=not no_cache, discovered=discovered
-    )
+    with keeping():  # the lint is this process's last work: its models go with the process
+        result = render_lint_workspace(
+            workspace,
+            day,
+            selection,
+            renderer,
+            style,
+            use_cache=not no_cache,
+            discovered=discovered,
+        )
     emit(result.text, output)
     if result.at_or_above(Severity(fail_on)):
         raise SystemExit(1)
