@@ -215,5 +215,6 @@ def main() -> None:
     # re-traverse it again and again (on the 72 MB bench workspace, loading took twice as long).
     gc.disable()
     # What a command keeps (a lint's models and findings) is left to the operating system
-    # to take back when the process ends: freeing it object by object is 5-7% of a lint.
+    # to take back when the process ends: freeing it object by object took 0.25 s of a 10 s
+    # lint at 50,000 risks.
     run_then_exit(partial(cli, prog_name="sra"))

@@ -28,10 +28,10 @@ def calendar_command(
     inventory review, policy reviews, training refreshers, questionnaire
     answers to give again and waivers that expire. Each falls on the last day
     its lint rule is satisfied; items already past due, or never done, are
-    dated --today with OVERDUE in the summary. Owners with an email in sra.yaml `people` are
-    attendees. UIDs depend only on the organization, the kind and the record
-    id, so importing a regenerated file updates events instead of duplicating
-    them. Exits 0, or 2 when the workspace cannot be read.
+    dated --today with OVERDUE in the summary. Owners with an email in sra.yaml
+    `people` are attendees. UIDs depend only on the organization, the kind and
+    the record id, so importing a regenerated file updates events instead of
+    duplicating them. Exits 0, or 2 when the workspace cannot be read.
 
     Example:
 
