@@ -9,7 +9,15 @@ import click
 
 from ..schedule.cached import calendar_file
 from ..writing import file_digest, replace_file
-from .common import no_cache_option, out_option, resolve_today, today_option, workspace_option
+from .common import (
+    no_cache_option,
+    out_option,
+    progress_option,
+    resolve_today,
+    today_option,
+    workspace_option,
+)
+from .stages import QUICK_COMMAND_HELP, quick_command_stages
 
 
 @click.command("calendar")
@@ -17,8 +25,13 @@ from .common import no_cache_option, out_option, resolve_today, today_option, wo
 @today_option
 @out_option()
 @no_cache_option("Ignore and do not write the cache (parsed files and the calendar itself).")
+@progress_option(QUICK_COMMAND_HELP)
 def calendar_command(
-    workspace: Path | None, today: datetime | None, out: Path | None, no_cache: bool
+    workspace: Path | None,
+    today: datetime | None,
+    out: Path | None,
+    no_cache: bool,
+    progress: bool | None,
 ) -> None:
     """Write the SRA's due dates as an iCalendar (RFC 5545) file.
 
@@ -40,7 +53,8 @@ def calendar_command(
         sra calendar --today 2026-11-22 --workspace sra/
     """
     day = resolve_today(today)
-    data = calendar_file(workspace, day, use_cache=not no_cache)
+    with quick_command_stages("sra calendar", progress) as stages:
+        data = calendar_file(workspace, day, use_cache=not no_cache, progress=stages.start)
     if out is None:
         click.echo(data, nl=False)  # bytes go to the binary stream: CRLF stays CRLF
         return

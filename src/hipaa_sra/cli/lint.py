@@ -18,11 +18,13 @@ from .common import (
     format_option,
     no_cache_option,
     output_option,
+    progress_option,
     resolve_today,
     today_option,
     use_colour,
     workspace_option,
 )
+from .stages import QUICK_COMMAND_HELP, quick_command_stages
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -80,6 +82,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Text format: one line per HIPAA specification without a control, instead "
     "of one per standard with a count (the other formats list each).",
 )
+@progress_option(QUICK_COMMAND_HELP)
 def lint_command(
     workspace: Path | None,
     fmt: str,
@@ -93,6 +96,7 @@ def lint_command(
     show_waived: bool,
     omit_waived: bool,
     expand: bool,
+    progress: bool | None,
 ) -> None:
     """Check the workspace the way an auditor would.
 
@@ -131,7 +135,8 @@ def lint_command(
     if omit_waived:
         renderer = partial(lint_sarif, omit_waived=True)
         style = "sarif-omit-waived"
-    with keeping():  # the lint is this process's last work: its models go with the process
+    # The lint is this process's last work: its models go with the process (`keeping`).
+    with keeping(), quick_command_stages("sra lint", progress) as stages:
         result = render_lint_workspace(
             workspace,
             day,
@@ -140,6 +145,7 @@ def lint_command(
             style,
             use_cache=not no_cache,
             discovered=discovered,
+            progress=stages.start,
         )
     emit(result.text, output)
     if result.at_or_above(Severity(fail_on)):

@@ -8,14 +8,25 @@ import click
 
 from ..formats import findings_json, findings_text, summary_line
 from ..loading import CheckResult, render_check_workspace
-from .common import emit, format_option, no_cache_option, use_colour, workspace_option
+from .common import (
+    emit,
+    format_option,
+    no_cache_option,
+    progress_option,
+    use_colour,
+    workspace_option,
+)
+from .stages import QUICK_COMMAND_HELP, quick_command_stages
 
 
 @click.command("validate")
 @workspace_option
 @format_option(["text", "json"])
 @no_cache_option("Ignore and do not write the cache (parsed files and the findings printed).")
-def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
+@progress_option(QUICK_COMMAND_HELP)
+def validate_command(
+    workspace: Path | None, fmt: str, no_cache: bool, progress: bool | None
+) -> None:
     """Load the workspace and report schema problems, duplicate ids and dangling references.
 
     Exits 0 when nothing is an error, 1 when something is, 2 when a file
@@ -36,7 +47,10 @@ def validate_command(workspace: Path | None, fmt: str, no_cache: bool) -> None:
         return text + summary_line(result.counts, result.findings, len(result.files))
 
     style = f"{fmt}-colour" if colour else fmt
-    rendered = render_check_workspace(workspace, render, style, use_cache=not no_cache)
+    with quick_command_stages("sra validate", progress) as stages:
+        rendered = render_check_workspace(
+            workspace, render, style, use_cache=not no_cache, progress=stages.start
+        )
     emit(rendered.text, None)
     if rendered.errors:
         raise SystemExit(1)

@@ -54,12 +54,18 @@ def check_workspace(root: Path | None = None, *, use_cache: bool = True) -> Chec
 
 
 def render_check_workspace(
-    root: Path | None, render: Callable[[CheckResult], str], style: str, *, use_cache: bool = True
+    root: Path | None,
+    render: Callable[[CheckResult], str],
+    style: str,
+    *,
+    use_cache: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> RenderedCheck:
     """Validate and render with `render` (named `style` in the cache), reusing a cached text.
 
     Rendering 50,000 warnings costs more than reading them back, so an unchanged workspace
-    is answered with the text of the previous run, byte for byte.
+    is answered with the text of the previous run, byte for byte. `progress` is told each
+    stage of a run that is not answered from the cache.
     """
     root = find_workspace(root)
     cache = Cache(root, enabled=use_cache)
@@ -74,7 +80,9 @@ def render_check_workspace(
             if type(text) is str and type(errors) is bool:
                 return RenderedCheck(text, errors)
     # Only the text is stored: the result entry serves `check_workspace` callers.
-    result = _check(root, cache, read, key, store=False)
+    result = _check(root, cache, read, key, store=False, progress=progress)
+    if progress is not None:
+        progress("writing the report")
     rendered = RenderedCheck(render(result), result.count(Severity.ERROR) > 0)
     if name is not None and read is not None and not read.released:
         cache.put(name, (rendered.text, rendered.errors))
@@ -90,7 +98,12 @@ def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
 
 
 def _check(
-    root: Path, cache: Cache, read: Snapshot | None, key: Key | None, store: bool = True
+    root: Path,
+    cache: Cache,
+    read: Snapshot | None,
+    key: Key | None,
+    store: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> CheckResult:
     if key is not None:
         if read is not None:
@@ -100,6 +113,8 @@ def _check(
             return stored
     from .load import check_files  # the loader and the models: not for a cached answer
 
+    if progress is not None:
+        progress("checking every file")
     counts, findings, files = check_files(root, cache.enabled, read)
     result = CheckResult(root, counts, findings, files)
     if store and key is not None and read is not None and not read.released:

@@ -77,11 +77,13 @@ def render_lint_workspace(
     *,
     use_cache: bool = True,
     discovered: tuple[Path, ...] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> RenderedLint:
     """Lint and render with `render` (named `style` in the cache), reusing a cached rendering.
 
     Rendering tens of thousands of findings costs as much as reading the cached findings, so
     an unchanged workspace is answered with the text of the previous run, byte for byte.
+    `progress` is told each stage of a run that is not answered from the cache.
     """
     selection = _checked(selection)
     located = find_workspace(root)
@@ -106,8 +108,12 @@ def render_lint_workspace(
                 text, counts = stored
                 return RenderedLint(text, dict(counts))
     # Only the rendering is stored: the findings entry serves `lint_workspace` callers.
-    report = _lint(located, cache, read, keys, today, selection, False, discovered, (earlier,))
+    report = _lint(
+        located, cache, read, keys, today, selection, False, discovered, (earlier,), progress
+    )
     counts = {severity.value: report.count(severity) for severity in Severity}
+    if progress is not None:
+        progress("writing the report")
     rendered = RenderedLint(render(report), counts)
     if name is not None and read is not None and not read.released:
         cache.put(name, (rendered.text, tuple(counts.items())))
@@ -134,6 +140,7 @@ def _lint(
     store: bool = True,
     discovered: tuple[Path, ...] = (),
     looked: tuple[_Earlier | None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> LintReport:
     """`looked`: what `_earlier` found, when the caller asked it already."""
     if keys is not None:
@@ -157,10 +164,14 @@ def _lint(
     from .engine import active_rules, context, lint
     from .per_file import per_record_findings
 
+    if progress is not None:
+        progress("loading the workspace")
     # The bytes the key was computed from: what is stored under it was computed from them.
     workspace = load_workspace(
         root, use_cache=cache.enabled, read=read, keep_paths=keys is not None
     )
+    if progress is not None:
+        progress("checking the rules")
     discovery = workspace_discovery(workspace, discovered)
     facts = Facts(workspace)
     per_record = None

@@ -8,6 +8,7 @@ parsed and no model is built: a warm calendar costs what hashing the workspace c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,17 @@ from ..loading.discover import find_workspace
 from ..loading.workspace_key import workspace_key
 
 
-def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> bytes:
-    """The workspace's calendar as of `today` as iCalendar bytes, from the cache when unchanged."""
+def calendar_file(
+    root: Path | None,
+    today: date,
+    *,
+    use_cache: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> bytes:
+    """The workspace's calendar as of `today` as iCalendar bytes, from the cache when unchanged.
+
+    `progress` is told each stage of a run that is not answered from the cache.
+    """
     located = find_workspace(root)
     cache = Cache(located, enabled=use_cache)
     key = workspace_key(cache, located, today, "calendar", []) if use_cache else None
@@ -34,7 +44,11 @@ def calendar_file(root: Path | None, today: date, *, use_cache: bool = True) -> 
     # Only the kinds the schedule reads are validated into models (flows, half the records
     # of a large workspace, are not, but for the files where a record holds a waiver); a
     # broken file of any kind is still refused.
+    if progress is not None:
+        progress("loading the workspace")
     workspace = load_records(located, KINDS_READ, waivers=True, use_cache=use_cache)
+    if progress is not None:
+        progress("building the calendar")
     schedule = build_schedule(workspace, today)
     del workspace  # the models go before the text is written, so that the two never add up
     data = render_ics(schedule)
