@@ -102,3 +102,25 @@ def test_exceptions_list_accepted_risks_with_rationale_and_approver(reader: Any)
     assert "maria-chen" in accepted
     # An acceptance without rationale or approver is shown as such.
     assert "not recorded" in accepted
+
+
+def test_the_dashboard_judges_each_controls_evidence_once(
+    reader: Any, web_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lint, the OCR elements and the calendar all read the controls' evidence: the first
+    # dashboard of a version works it out once, in the version's shared indexes, not once
+    # for each of them (seconds at 20,000 controls).
+    import hipaa_sra.analysis.facts as facts_module
+
+    judged: list[str | None] = []
+    real = facts_module.control_evidence
+
+    def spy(control: Any, days: int | None) -> Any:
+        judged.append(control.id)
+        return real(control, days)
+
+    monkeypatch.setattr(facts_module, "control_evidence", spy)
+    page = text(reader, "/")
+    assert "Next calendar events" in page
+    controls = [c.id for c in load_workspace(web_workspace, use_cache=False).controls]
+    assert sorted(judged) == sorted(controls)

@@ -18,6 +18,7 @@ from ..schedule.events import calendar_events
 from ..scoring import is_overdue
 from .evidence import EvidenceStatus
 from .exposure import BUSINESS_ASSOCIATE
+from .facts import Facts
 
 EXPIRY_WINDOW_DAYS = 90
 """BAAs ending within this many days are shown as expiring, to renew in time."""
@@ -129,6 +130,8 @@ def expiring_baas(
     return found
 
 
-def upcoming_events(ws: Workspace, today: date, limit: int = 10) -> list[Event]:
+def upcoming_events(
+    ws: Workspace, today: date, limit: int = 10, facts: Facts | None = None
+) -> list[Event]:
     """The next `limit` calendar events (`sra calendar`) that are not overdue yet."""
-    return [event for event in calendar_events(ws, today) if not event.overdue][:limit]
+    return [event for event in calendar_events(ws, today, facts) if not event.overdue][:limit]

@@ -83,10 +83,10 @@ _People = tuple[tuple[str, ...], tuple[Attendee, ...]]
 class Builder:
     """Turns (record, due date, words) into events with today, owners and sources filled in."""
 
-    def __init__(self, ws: Workspace, today: date) -> None:
+    def __init__(self, ws: Workspace, today: date, facts: Facts | None = None) -> None:
         self.ws = ws
         self.today = today
-        self.facts = Facts(ws)
+        self.facts = facts if facts is not None else Facts(ws)
         root = ws.root.absolute()
         self.root = root
         self._shown: dict[str, str] = {}

@@ -121,13 +121,21 @@ def build_schedule(ws: Workspace, today: date) -> Schedule:
     organization = ws.manifest.organization if ws.manifest else None
     org = (organization.name if organization else None) or ws.root.name
     return Schedule(
-        workspace_identity(ws), f"HIPAA SRA: {org}", today, calendar_events(ws, today), organizer
+        workspace_identity(ws),
+        f"HIPAA SRA: {org}",
+        today,
+        calendar_events(ws, today, facts),
+        organizer,
     )
 
 
-def calendar_events(ws: Workspace, today: date) -> tuple[Event, ...]:
-    """Every dated obligation of the workspace as of `today`, by day, kind and record."""
-    b = Builder(ws, today)
+def calendar_events(ws: Workspace, today: date, facts: Facts | None = None) -> tuple[Event, ...]:
+    """Every dated obligation of the workspace as of `today`, by day, kind and record.
+
+    Pass the `Facts` of the same workspace when the caller has built them (the web app's
+    version, the lint before it), so that controls' evidence is judged once.
+    """
+    b = Builder(ws, today, facts)
     found: dict[tuple[EventKind, str], Event] = {}
     for source in OBLIGATIONS:
         for event in source(b):

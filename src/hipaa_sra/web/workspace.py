@@ -101,11 +101,15 @@ class WorkspaceVersion:
 
     def lint(self, today: date) -> LintReport:
         """The lint report as of `today` (the same findings `sra lint` prints)."""
+        from ..analysis.facts import Facts
         from ..discover.workspace import workspace_discovery
         from ..rules import lint
 
         def run(ws: Workspace) -> LintReport:
-            return lint(ws, today, discovery=workspace_discovery(ws))
+            # The version's shared indexes (`reading.facts`): what lint works out about the
+            # controls' evidence and the risks' levels, the OCR and the calendar read again.
+            facts = self.derived("facts", Facts)
+            return lint(ws, today, facts=facts, discovery=workspace_discovery(ws))
 
         return self.derived(("lint", today, self.outside_key()), run)
 

@@ -48,7 +48,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
     overdue = version.derived(("overdue", day), lambda ws: overdue_remediation(ws, day))
     expiring = version.derived(("expiring-baas", day), lambda ws: expiring_baas(ws, day))
-    events = version.derived(("upcoming", day), lambda ws: upcoming_events(ws, day, LISTED))
+    events = version.derived(("upcoming", day), lambda ws: upcoming_events(ws, day, LISTED, facts))
     in_git = version.derived("in-git", lambda ws: _in_git(ws.root))
     return render(
         request,
