@@ -50,7 +50,7 @@ def findings(request: HttpRequest) -> FindingIndex:
 
 def facts(request: HttpRequest) -> Facts:
     """The shared indexes of the current version (risks by asset, controls' evidence, ...)."""
-    return current_workspace(request).derived("facts", Facts)
+    return current_workspace(request).facts
 
 
 def paged(request: HttpRequest, items: Sequence[T], per_page: int = PER_PAGE) -> Page[T]:

@@ -26,6 +26,7 @@ from ..loading.discover import scan_workspace
 from ..model import Manifest, Workspace
 
 if TYPE_CHECKING:
+    from ..analysis.facts import Facts
     from ..rules import LintReport
 
 T = TypeVar("T")
@@ -99,17 +100,22 @@ class WorkspaceVersion:
         with self._lock:
             return cast(T, self._memo.setdefault(name, value))
 
+    @property
+    def facts(self) -> Facts:
+        """The version's shared indexes (risks by asset, controls' evidence, ...), built once."""
+        from ..analysis.facts import Facts
+
+        return self.derived("facts", Facts)
+
     def lint(self, today: date) -> LintReport:
         """The lint report as of `today` (the same findings `sra lint` prints)."""
-        from ..analysis.facts import Facts
         from ..discover.workspace import workspace_discovery
         from ..rules import lint
 
         def run(ws: Workspace) -> LintReport:
-            # The version's shared indexes (`reading.facts`): what lint works out about the
-            # controls' evidence and the risks' levels, the OCR and the calendar read again.
-            facts = self.derived("facts", Facts)
-            return lint(ws, today, facts=facts, discovery=workspace_discovery(ws))
+            # With the version's shared indexes: what lint works out about the controls'
+            # evidence and the risks' levels, the OCR elements and the calendar read again.
+            return lint(ws, today, facts=self.facts, discovery=workspace_discovery(ws))
 
         return self.derived(("lint", today, self.outside_key()), run)
 
