@@ -15,7 +15,7 @@ from hipaa_sra.loading import load as load_module
 from hipaa_sra.loading import positions as positions_module
 from hipaa_sra.loading.cache import CACHE_DIR, Cache
 from hipaa_sra.loading.load import store_positions
-from hipaa_sra.loading.workspace_key import content_key, snapshot, workspace_keys
+from hipaa_sra.loading.workspace_key import snapshot, snapshot_key, workspace_keys
 
 ASSETS = """\
 - id: db
@@ -151,7 +151,7 @@ def test_a_validate_entry_of_another_shape_is_a_miss(workspace, entry: Any) -> N
     read = snapshot(root)
     assert read is not None
     cache = Cache(root)
-    key = content_key(cache, read, "validate")
+    key = snapshot_key(cache, read, "validate")
     assert cache.get(key) is not None
     cache.put(key, entry)
     assert check_workspace(root) == cold
@@ -201,7 +201,7 @@ def test_a_rendered_validate_entry_of_another_shape_is_a_miss(sra, workspace, en
     read = snapshot(root)
     assert read is not None
     cache = Cache(root)
-    key = content_key(cache, read, "validate").variant("text")
+    key = snapshot_key(cache, read, "validate").variant("text")
     assert cache.get(key) is not None
     cache.put(key, entry)
     assert sra(*args) == cold

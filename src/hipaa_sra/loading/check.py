@@ -16,7 +16,7 @@ from ..findings import Finding, Severity, finding_from_row, finding_row
 from ..model import KINDS
 from .cache import Cache, Key
 from .discover import find_workspace
-from .workspace_key import Snapshot, content_key, snapshot
+from .workspace_key import Snapshot, snapshot, snapshot_key
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _check_key(root: Path, cache: Cache) -> tuple[Snapshot | None, Key | None]:
     if not cache.enabled:
         return None, None
     read = snapshot(root)
-    return read, content_key(cache, read, "validate") if read is not None else None
+    return read, snapshot_key(cache, read, "validate") if read is not None else None
 
 
 def _check(

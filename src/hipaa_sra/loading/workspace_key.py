@@ -122,25 +122,26 @@ class WorkspaceKeys:
         return cache.key_of([*self.head, *parts, *self.tail], self.what)
 
 
-def file_keys(cache: Cache, read: Snapshot) -> tuple[FileKey, ...]:
-    """Each file's summary key, noted in `read` for the loader to take (see `summary_keys`)."""
+def _keyed(cache: Cache, read: Snapshot) -> tuple[tuple[FileKey, ...], list[bytes], list[bytes]]:
+    """Each file's summary key, the snapshot's parts before the files', and the files' parts.
+
+    The snapshot's parts end with each file's path and bytes. A key takes the key of a
+    file's bytes instead (the loader's, as it reads them, noted in `read.summary_keys` for
+    it to take), so the bytes are hashed once.
+    """
     files = tuple(
         FileKey(s, cache.key(normalise_newlines(read.contents[s.path]), s.rel, "summary"))
         for s in read.listing.files
     )
     read.summary_keys.update((f.source.path, f.key) for f in files)
-    return files
-
-
-def content_key(cache: Cache, read: Snapshot, what: str) -> Key:
-    """The key of `what` computed from the workspace as read: its parts, each file by its key.
-
-    The snapshot's parts end with each file's path and bytes. The key takes the key of a
-    file's bytes instead (the loader's, as it reads them), so the bytes are hashed once.
-    """
-    files = file_keys(cache, read)
     head = read.parts[: len(read.parts) - 2 * len(files)]
     contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
+    return files, head, contents
+
+
+def snapshot_key(cache: Cache, read: Snapshot, what: str) -> Key:
+    """The key of `what` computed from the workspace as read: its parts, each file by its key."""
+    _, head, contents = _keyed(cache, read)
     return cache.key_of([*head, *contents], what)
 
 
@@ -175,8 +176,7 @@ def workspace_keys(
     read = snapshot(root)
     if read is None:
         return None, None
-    files = file_keys(cache, read)
-    head = read.parts[: len(read.parts) - 2 * len(files)]
+    files, head, contents = _keyed(cache, read)
     parts = [today.isoformat().encode(), *options]
     try:
         for source in read.listing.files:
@@ -194,7 +194,6 @@ def workspace_keys(
         return read, None  # the loader reports unreadable files with their path
     kinds = [f.source.kind.name if f.source.kind else "" for f in files]
     names = [os.fsencode(f"{f.source.rel}\0{kind}") for f, kind in zip(files, kinds, strict=True)]
-    contents = [part for f in files for part in (os.fsencode(f.source.rel), f.key.inputs)]
     return read, WorkspaceKeys(
         cache.key_of([*head, *contents, *parts], what),
         cache.key_of([*head, *names, *parts], f"{what}-latest"),
