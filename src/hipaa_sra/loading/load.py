@@ -209,9 +209,8 @@ def _gather(
                 _take(source, shown, cache, sources, loaded, want_models, read)
             else:
                 data = _read(source, shown, read)
-                keep = source.kind.name in only
                 _take_only(
-                    source.kind, source, shown, data, cache, sources, loaded, keep, waivers, read
+                    source.kind, source, shown, data, cache, sources, loaded, only, waivers, read
                 )
         except LoadError as error:
             errors.append(error)  # every file that cannot be loaded is reported, in one run
@@ -300,19 +299,20 @@ def _take_only(
     cache: Cache,
     sources: _Sources,
     loaded: _Loaded,
-    keep: bool,
+    only: frozenset[str],
     waivers: bool,
     read: Snapshot | None,
 ) -> None:
-    """`_take` for a load of some kinds' models: `LoadError` where `_take` would refuse.
+    """`_take` for a load of the models of `only`: `LoadError` where `_take` would refuse.
 
-    A file to `keep` gives its models, and so does one where a record holds a waiver, with
-    `waivers`; any other gives nothing. None gets the summary of its findings, which such
+    A file of those kinds gives its models, and so does one where a record holds a waiver,
+    with `waivers`; any other gives nothing. None gets the summary of its findings, which such
     a load does not report. A file not kept with a summary stored under its bytes loaded
     before; any other is parsed (the parse is cached as `_take` caches it) and must hold a
     list of records, or nothing.
     """
     loaded.files.append(shown)
+    keep = kind.name in only
     summary_key = _summary_key(cache, data, source, read)
     # Only a file with the word, or with an escape that could spell it in a quoted key, may
     # hold a waiver: any other is not parsed to tell.
