@@ -45,12 +45,18 @@ def _suffix(name: str) -> str:
 
 
 def _replace_new_entries_with_old(root: Path, old: dict[str, bytes]) -> int:
-    """Overwrite each entry written since `old` with the old entry of the same sort."""
+    """Overwrite each entry written since `old` with the old entry of that name or sort.
+
+    A pack keeps its name from one run to the next: the one written since is put back as
+    it was, with the members of the earlier state under their earlier inputs.
+    """
     by_suffix = {_suffix(name): data for name, data in old.items()}
     replaced = 0
-    for name in set(_entries(root)) - set(old):
-        (next((root / CACHE_DIR).rglob(name))).write_bytes(by_suffix[_suffix(name)])
-        replaced += 1
+    for name, data in _entries(root).items():
+        if old.get(name) != data:
+            earlier = old.get(name, by_suffix[_suffix(name)])
+            (next((root / CACHE_DIR).rglob(name))).write_bytes(earlier)
+            replaced += 1
     return replaced
 
 
@@ -60,7 +66,7 @@ def test_validate_ignores_a_stale_entry_copied_under_the_new_key(workspace) -> N
     clean = _entries(root)
     (root / "register" / "risks.yaml").write_text(BROKEN)
     assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
-    # the file's data, summary and the positions of its findings, and the whole result
+    # the file's data, summary and the whole result, and the pack of positions found
     assert _replace_new_entries_with_old(root, clean) == 4
     assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
 
@@ -72,9 +78,10 @@ def test_lint_ignores_stale_entries_copied_under_the_new_keys(workspace, sra) ->
     (root / "register" / "risks.yaml").write_text(BROKEN)
     first = sra(*LINT)
     assert first.exit_code == 1 and "unknown-field" in first.stdout
-    # the file's data, summary, positions and per-record findings, the rendered text and the
-    # result with the paths of its locations: all from the clean state
-    assert _replace_new_entries_with_old(root, clean) == 6
+    # the file's data and summary, the packs of positions and of per-record findings, the
+    # rendered text, the result with the paths of its locations and the table of the files
+    # it came from: all from the clean state
+    assert _replace_new_entries_with_old(root, clean) == 7
     again = sra(*LINT)
     assert (again.exit_code, again.stdout) == (1, first.stdout)
 

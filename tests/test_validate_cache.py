@@ -118,7 +118,7 @@ def test_a_positions_entry_of_another_shape_is_a_miss(workspace, entry: Any) -> 
     check_workspace(root)
     cache = Cache(root)
     key = cache.key(RISKS.encode(), "register/risks.yaml", "summary").variant("positions")
-    assert (root / CACHE_DIR).rglob(key.name)
+    assert any((root / CACHE_DIR).rglob(key.name))  # one file's: an entry of its own
     cache.put(key, entry)
     _forget_results(root)
     assert _placed(check_workspace(root)) == cold

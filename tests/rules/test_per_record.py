@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 from hipaa_sra.analysis.facts import Facts
 from hipaa_sra.loading import CACHE_DIR, load_workspace
+from hipaa_sra.loading.cache import Cache
+from hipaa_sra.loading.pack import Pack
 from hipaa_sra.model import Workspace
 from hipaa_sra.rules.engine import context, record_findings
 from hipaa_sra.rules.registry import RULES
@@ -140,8 +142,10 @@ def _lint(sra: Any, root: Path, *args: str) -> dict[str, Any]:
     return data
 
 
-def _entries(root: Path) -> set[str]:
-    return {p.name for p in (root / CACHE_DIR).rglob("*.lint-file")}
+def _entries(root: Path) -> frozenset[bytes]:
+    """The per-record findings stored per file: in the pack, or on their own after an edit."""
+    alone = {p.name.encode() for p in (root / CACHE_DIR).rglob("*.lint-file")}
+    return Pack(Cache(root), "lint-file").held() | alone
 
 
 def _assert_as_cold(sra: Any, root: Path, today: str = TODAY) -> dict[str, Any]:

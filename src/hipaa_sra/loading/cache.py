@@ -39,6 +39,9 @@ TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600
 """A temporary entry older than this was left by a killed run (a write takes milliseconds)."""
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
+_VERSION = marshal.version
+_NO_REFS = 2
+"""The last marshal format without references to objects written before (they came in 3)."""
 
 
 def _hash(data: bytes | memoryview = b"") -> hashlib.blake2b:
@@ -159,12 +162,17 @@ class Cache:
         finally:
             os.close(fd)
 
-    def put(self, key: Key, value: Any) -> None:
-        """Store `value` atomically; failures leave the cache unused, never the workspace."""
+    def put(self, key: Key, value: Any, *, refs: bool = True) -> None:
+        """Store `value` atomically; failures leave the cache unused, never the workspace.
+
+        `refs=False` for a large value whose objects are also held elsewhere (a lint's
+        findings): marshal notes every object with more than one reference, to write a
+        shared one once, and for a million of them its table cost a third of a second.
+        """
         if not self.enabled:
             return
         try:
-            payload = marshal.dumps(value)
+            payload = marshal.dumps(value, _VERSION if refs else _NO_REFS)
             self._ensure_directory()
             self._sweep()
             header = _MAGIC + code_digest() + key.inputs + _check(payload)

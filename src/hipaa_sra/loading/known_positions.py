@@ -1,7 +1,8 @@
-"""Each file's located paths, cached beside its summary: a later run places findings unparsed.
+"""Each file's located paths, cached under its bytes: a later run places findings unparsed.
 
 Where a path of a file was written depends on the file's bytes alone, so the positions a run
-located are stored under a key of those bytes (and of the code). A later run takes them from
+located are stored under a key of those bytes (and of the code), every file's in one pack
+(`pack`: one entry to write, not one per file). A later run takes them from
 there and parses a file again only for a path it has not located before (a finding that
 another file's change brought, say); it then stores the union. A warm `sra validate` of a
 register with 50,000 warnings, and the unchanged files of a lint, need no parse to place them.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any, TypeGuard
 
 from .cache import Cache, Key
+from .pack import Pack
 from .positions import Path
 
 Position = tuple[int, int]
@@ -22,7 +24,7 @@ class KnownPositions:
     """Positions located in earlier runs, per file, and those this run adds to them."""
 
     def __init__(self, cache: Cache) -> None:
-        self._cache = cache
+        self._pack = Pack(cache, "positions")
         self._keys: dict[str, Key] = {}
         self._known: dict[str, dict[Path, Position]] = {}
         self._sizes: dict[str, int] = {}
@@ -42,7 +44,7 @@ class KnownPositions:
         known = self._known.get(file)
         if known is None:
             key = self._keys.get(file)
-            stored = self._cache.get(key) if key is not None else None
+            stored = self._pack.get(key) if key is not None else None
             known = self._known[file] = stored if _well_formed(stored) else {}
             self._sizes[file] = len(known)
         return known
@@ -52,8 +54,9 @@ class KnownPositions:
         for file in sorted(self._known):
             known, key = self._known[file], self._keys.get(file)
             if key is not None and len(known) != self._sizes[file]:
-                self._cache.put(key, known)
+                self._pack.put(key, known)
                 self._sizes[file] = len(known)
+        self._pack.store()
 
 
 def _well_formed(stored: Any) -> TypeGuard[dict[Path, Position]]:

@@ -213,7 +213,8 @@ def _store_latest(
         ),
     )
     if paths is not None:  # a location placed from no path could not be placed again
-        cache.put(keys.result.variant("placed"), (rows, paths))
+        # The rows share their texts with the findings still held: see `Cache.put`.
+        cache.put(keys.result.variant("placed"), (rows, paths), refs=False)
         cache.put(keys.latest, table(keys.files))
 
 

@@ -4,7 +4,8 @@ A rule that declares `record_inputs` finds on each record what that record, sra.
 date and the kinds it names say, nothing else. Its findings on a file's records are stored
 under a key of the file's path and bytes and of everything else they may depend on:
 sra.yaml, the files of the kinds any such rule names, the date, the selection, the working
-directory and root (paths are shown relative to them) and the code. A later lint takes them
+directory and root (paths are shown relative to them) and the code; every file's are kept
+in one pack (`loading.pack`), one entry to write. A later lint takes them
 for every file whose key is unchanged and runs those rules only on the records of the files
 that changed. Each finding is stored with the path it was placed from, so that a later run
 may place it again in its file's new lines (`relocated`). Rules that look across files,
@@ -25,6 +26,7 @@ from ..findings import Finding, finding_from_row, finding_row
 from ..loading.cache import Cache, Key
 from ..loading.discover import SourceFile, display_path
 from ..loading.load import located_paths
+from ..loading.pack import Pack
 from ..model import Workspace
 from .base import Context, Rule
 from .engine import record_findings
@@ -66,6 +68,7 @@ def per_record_findings(
     shared = _shared(files, digests, ctx.today, selection, chosen, workspace.root)
     keys: dict[str, Key] = {}
     reused: dict[str, list[Finding]] = {}
+    pack = Pack(cache, "lint-file")
     for source in files:
         if source.kind is None:
             continue
@@ -73,8 +76,7 @@ def per_record_findings(
         key = keys[shown] = cache.key_of(
             (shared, os.fsencode(source.rel), digests[source.rel]), "lint-file"
         )
-        rows = cache.get(key)
-        found = _restore(rows, paths)
+        found = _restore(pack.get(key), paths)
         if found is not None:
             reused[shown] = found
     fresh = {shown for shown in keys if shown not in reused}
@@ -88,7 +90,8 @@ def per_record_findings(
     for shown, found in by_file.items():
         rows = tuple(_row(f, paths) for f in found)
         if all(row[-1] is not None for row in rows):  # a finding placed without its path
-            cache.put(keys[shown], rows)
+            pack.put(keys[shown], rows)
+    pack.store()
     # In file order and, within a file, in rule order: as a full run would list them.
     out: list[Finding] = []
     for shown in keys:
