@@ -16,6 +16,7 @@ import pytest
 
 import hipaa_sra
 from conftest import Run
+from hipaa_sra.loading import cache as cache_module
 from hipaa_sra.loading import check_workspace
 from hipaa_sra.loading.cache import CACHE_DIR, STALE_TEMP_SECONDS, Cache, Key
 
@@ -178,6 +179,47 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(workspace
     check_workspace(root)
     assert not old.exists()
     assert fresh.exists()  # it may belong to a run still going
+
+
+def _aged(path: Path, hours: float) -> None:
+    when = time.time() - hours * 3600
+    os.utime(path, (when, when))
+
+
+def test_a_full_cache_loses_its_least_recently_used_entries_first(
+    workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    check_workspace(root)
+    directory = next((root / CACHE_DIR).glob("v*"))
+    cache = Cache(root)
+    keys = [cache.key(str(n).encode(), f"old/{n}.yaml", "summary") for n in range(6)]
+    for n, key in enumerate(keys):
+        cache.put(key, b"x" * 10_000)
+        _aged(directory / key.name, 100 - n)  # keys[0] the oldest
+    assert Cache(root).get(keys[1]) is not None  # read: used now, whatever its age
+    in_use = sum(p.stat().st_size for p in directory.iterdir())
+    monkeypatch.setattr(cache_module, "LIMIT_BYTES", in_use - 1)
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    assert any(f.name == "unknown-field" for f in check_workspace(root).findings)
+    left = {p.name for p in directory.iterdir()}
+    # The oldest went, down to three quarters of the limit; the one just read stayed.
+    assert keys[0].name not in left and keys[2].name not in left
+    assert keys[1].name in left
+    assert sum(p.stat().st_size for p in directory.iterdir()) <= in_use
+    assert check_workspace(root) == check_workspace(root, use_cache=False)
+
+
+def test_a_cache_within_its_limit_loses_nothing(workspace) -> None:
+    root = workspace({"register/risks.yaml": RISK})
+    check_workspace(root)
+    directory = next((root / CACHE_DIR).glob("v*"))
+    for path in directory.iterdir():
+        _aged(path, 24 * 365)
+    before = {p.name for p in directory.iterdir()}
+    (root / "register" / "risks.yaml").write_text(BROKEN)
+    check_workspace(root)
+    assert before <= {p.name for p in directory.iterdir()}
 
 
 def _sra_from(package_parent: Path, cwd: Path) -> Callable[..., Run]:

@@ -5,7 +5,9 @@ hipaa-sra package (code and data) and the digest of its inputs (the bytes it was
 from, and what it is). Both are stored in the entry and compared on read, so an entry
 copied under another name, written by another version or from another state of the
 workspace is a miss, never a result. A corrupt, truncated or non-regular entry is a miss
-too, and a cache that cannot be written is simply not used.
+too, and a cache that cannot be written is simply not used. Every state of the workspace
+adds entries, so a run that writes keeps the directory within `LIMIT_BYTES`, removing the
+entries used least recently first.
 
 The binding protects against accidents (stale entries, a cache shared between checkouts),
 not against a person who can write the cache directory on purpose: such a person can
@@ -38,6 +40,13 @@ _HEADER = len(_MAGIC) + 2 * _DIGEST + _CHECK
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600
 """A temporary entry older than this was left by a killed run (a write takes milliseconds)."""
+LIMIT_BYTES = 2 << 30
+"""What the entries may take before a run that writes removes the least recently used.
+
+Every state of the workspace adds entries (a lint of 50,000 risks stores about 150 MB, its
+calendar 70 MB), and nothing else removes them."""
+_TOUCH_SECONDS = 3600
+"""An entry read is marked used (its modification time set to now) when older than this."""
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 _VERSION = marshal.version
 _NO_REFS = 2
@@ -153,8 +162,12 @@ class Cache:
         except OSError:
             return None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
                 return None
+            if status.st_mtime < time.time() - _TOUCH_SECONDS:
+                with contextlib.suppress(OSError):  # a read-only cache is still read
+                    os.utime(fd)  # used: the sweep removes the least recently used first
             with os.fdopen(fd, "rb", closefd=False) as handle:
                 return handle.read()
         except OSError:
@@ -190,19 +203,35 @@ class Cache:
             return
 
     def _sweep(self) -> None:
-        """Remove temporary entries that a killed run left behind, once per cache per run."""
+        """Once per cache per run: remove what killed runs left, then keep within the limit.
+
+        Entries go least recently used first (`_read` marks an entry used), down to three
+        quarters of `LIMIT_BYTES`, so that the next few runs need not sweep again.
+        """
         if self._swept:
             return
         self._swept = True
         # Only old ones: a fresh temporary file may belong to a run writing at this moment.
         cutoff = time.time() - STALE_TEMP_SECONDS
+        kept: list[tuple[float, int, str]] = []
         with os.scandir(self.directory) as entries:
             for entry in entries:
-                if not entry.name.startswith(TEMP_PREFIX):
-                    continue
                 with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        os.unlink(entry.path)
+                    status = entry.stat(follow_symlinks=False)
+                    if entry.name.startswith(TEMP_PREFIX):
+                        if status.st_mtime < cutoff:
+                            os.unlink(entry.path)
+                    elif stat.S_ISREG(status.st_mode):
+                        kept.append((status.st_mtime, status.st_size, entry.path))
+        total = sum(size for _, size, _ in kept)
+        if total <= LIMIT_BYTES:
+            return
+        for _, size, path in sorted(kept):
+            if total <= LIMIT_BYTES * 3 // 4:
+                break
+            with contextlib.suppress(OSError):  # another run may have removed it first
+                os.unlink(path)
+            total -= size
 
     def _ensure_directory(self) -> None:
         if self.directory.is_dir():
