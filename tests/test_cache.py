@@ -181,6 +181,27 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(workspace
     assert fresh.exists()  # it may belong to a run still going
 
 
+def test_bytes_are_stored_as_they_are_and_each_format_is_read_by_its_own_method(
+    tmp_path: Path,
+) -> None:
+    cache = Cache(tmp_path)
+    raw, value = cache.key(b"a", "a.yaml", "calendar"), cache.key(b"b", "b.yaml", "summary")
+    cache.put_bytes(raw, b"BEGIN:VCALENDAR\r\n")
+    cache.put(value, (1, "two"))
+    stored = cache.get_bytes(raw)
+    assert stored is not None and bytes(stored) == b"BEGIN:VCALENDAR\r\n"
+    assert cache.get(value) == (1, "two")
+    # A raw entry is never unmarshalled, nor a marshalled one taken for bytes.
+    assert cache.get(raw) is None and cache.get_bytes(value) is None
+    # Another key's inputs, a torn entry and an empty file are misses.
+    assert cache.get_bytes(Key(raw.name, value.inputs)) is None
+    (entry,) = (tmp_path / CACHE_DIR).rglob(raw.name)
+    entry.write_bytes(entry.read_bytes()[:-1])
+    assert cache.get_bytes(raw) is None
+    entry.write_bytes(b"")
+    assert cache.get_bytes(raw) is None
+
+
 def _aged(path: Path, hours: float) -> None:
     when = time.time() - hours * 3600
     os.utime(path, (when, when))

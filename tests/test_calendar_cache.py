@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -70,3 +72,16 @@ def test_no_cache_neither_reads_nor_writes_it(sra, tmp_path: Path) -> None:
     data = _calendar(sra, root, "2026-11-22", "--no-cache")
     assert not any((root / ".sra_cache").rglob("*.calendar"))
     assert data == _fresh(root, "2026-11-22")
+
+
+def test_the_warm_calendar_on_stdout_is_the_stored_file_byte_for_byte(tmp_path: Path) -> None:
+    root = tmp_path / "sra"
+    shutil.copytree(BASE, root)
+    command = [sys.executable, "-m", "hipaa_sra", "calendar", "--workspace", str(root)]
+    command += ["--today", "2026-11-22"]
+    runs = [subprocess.run(command, capture_output=True, timeout=120) for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout == _fresh(root, "2026-11-22")
+    assert b"\r\n" in runs[1].stdout  # written to the binary stream: CRLF as RFC 5545 has it
+    (entry,) = (root / ".sra_cache").rglob("*.calendar")
+    assert entry.read_bytes().endswith(runs[1].stdout)  # stored as it is, and written from there

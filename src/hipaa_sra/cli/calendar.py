@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def calendar_command(
     with quick_command_stages("sra calendar", progress) as stages:
         data = calendar_file(workspace, day, use_cache=not no_cache, progress=stages.start)
     if out is None:
-        click.echo(data, nl=False)  # bytes go to the binary stream: CRLF stays CRLF
+        # The binary stream, so that CRLF stays CRLF; a view of the cached entry is written
+        # as it is, with no copy.
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
-    replace_file(out, data, file_digest(out))
+    replace_file(out, bytes(data), file_digest(out))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import mmap
 import os
 import stat
 import tempfile
@@ -34,6 +35,8 @@ from typing import Any
 CACHE_DIR = ".sra_cache"
 _LAYOUT = "v1"
 _MAGIC = b"sra-cache\x03"
+_RAW_MAGIC = b"sra-bytes\x01"
+"""An entry of bytes stored as they are (`put_bytes`), of the same length as `_MAGIC`."""
 _DIGEST = 32
 _CHECK = 4
 _HEADER = len(_MAGIC) + 2 * _DIGEST + _CHECK
@@ -51,6 +54,20 @@ _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 _VERSION = marshal.version
 _NO_REFS = 2
 """The last marshal format without references to objects written before (they came in 3)."""
+
+
+def _payload(entry: memoryview, magic: bytes, key: Key) -> memoryview | None:
+    """The payload of a whole entry of this format bound to `key` and this code, else None."""
+    if len(entry) < _HEADER or entry[: len(magic)] != magic:
+        return None
+    start = len(magic)
+    code = entry[start : start + _DIGEST]
+    inputs = entry[start + _DIGEST : start + 2 * _DIGEST]
+    check = entry[start + 2 * _DIGEST : _HEADER]
+    payload = entry[_HEADER:]
+    if code != code_digest() or inputs != key.inputs or check != _check(payload):
+        return None
+    return payload
 
 
 def _hash(data: bytes | memoryview = b"") -> hashlib.blake2b:
@@ -134,29 +151,33 @@ class Cache:
         """The cached value, or `None` on a miss: absent, unreadable, corrupt or bound elsewhere."""
         if not self.enabled:
             return None
-        entry = self._read(self.directory / key.name)
-        if entry is None or len(entry) < _HEADER or not entry.startswith(_MAGIC):
-            return None
-        view = memoryview(entry)
-        start = len(_MAGIC)
-        code = bytes(view[start : start + _DIGEST])
-        inputs = bytes(view[start + _DIGEST : start + 2 * _DIGEST])
-        check = bytes(view[start + 2 * _DIGEST : _HEADER])
-        payload = view[_HEADER:]
-        if code != code_digest() or inputs != key.inputs or check != _check(payload):
+        entry = self._read(self.directory / key.name, mapped=False)
+        payload = _payload(entry, _MAGIC, key) if entry is not None else None
+        if payload is None:
             return None
         try:
             return marshal.loads(payload)
         except (EOFError, ValueError, TypeError):
             return None
 
+    def get_bytes(self, key: Key) -> memoryview | None:
+        """Bytes stored by `put_bytes`, mapped from the entry (not copied), or `None` on a miss.
+
+        For a rendered file of tens of megabytes (a calendar): reading, unmarshalling and
+        writing it out made three copies of it, a fifth of a warm run.
+        """
+        if not self.enabled:
+            return None
+        entry = self._read(self.directory / key.name, mapped=True)
+        return _payload(entry, _RAW_MAGIC, key) if entry is not None else None
+
     def holds(self, key: Key) -> bool:
         """True if an entry is stored under `key`'s name (`get` still checks it is the one)."""
         return self.enabled and (self.directory / key.name).is_file()
 
     @staticmethod
-    def _read(path: Path) -> bytes | None:
-        """The entry's bytes, if it is a regular file (never a link to a device or a FIFO)."""
+    def _read(path: Path, mapped: bool) -> memoryview | None:
+        """The entry's bytes (or its mapping), if it is a regular file (no device, no FIFO)."""
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
         except OSError:
@@ -168,9 +189,12 @@ class Cache:
             if status.st_mtime < time.time() - _TOUCH_SECONDS:
                 with contextlib.suppress(OSError):  # a read-only cache is still read
                     os.utime(fd)  # used: the sweep removes the least recently used first
+            if mapped:
+                # Entries are replaced, never written in place: the mapping stays whole.
+                return memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
             with os.fdopen(fd, "rb", closefd=False) as handle:
-                return handle.read()
-        except OSError:
+                return memoryview(handle.read())
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         finally:
             os.close(fd)
@@ -182,13 +206,21 @@ class Cache:
         findings): marshal notes every object with more than one reference, to write a
         shared one once, and for a million of them its table cost a third of a second.
         """
-        if not self.enabled:
-            return
+        if self.enabled:
+            with contextlib.suppress(ValueError):  # a value marshal cannot write
+                self._write(key, _MAGIC, marshal.dumps(value, _VERSION if refs else _NO_REFS))
+
+    def put_bytes(self, key: Key, data: bytes) -> None:
+        """Store `data` as it is, for `get_bytes` (an entry `get` never reads, nor the reverse)."""
+        if self.enabled:
+            self._write(key, _RAW_MAGIC, data)
+
+    def _write(self, key: Key, magic: bytes, payload: bytes) -> None:
+        """Write an entry atomically; failures leave the cache unused, never the workspace."""
         try:
-            payload = marshal.dumps(value, _VERSION if refs else _NO_REFS)
             self._ensure_directory()
             self._sweep()
-            header = _MAGIC + code_digest() + key.inputs + _check(payload)
+            header = magic + code_digest() + key.inputs + _check(payload)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=TEMP_PREFIX)
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -199,7 +231,7 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-        except (OSError, ValueError):
+        except OSError:
             return
 
     def _sweep(self) -> None:
