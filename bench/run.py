@@ -73,9 +73,23 @@ TOOL_KEYS = (
     "startup",
     "lint-cold",
     "lint-warm",
+    "lint-core",
+    "lint-loader",
     "jsonschema",
 )
-SRA_KEYS = frozenset({"cold", "warm", "nocache", "startup", "lint-cold", "lint-warm", "jsonschema"})
+FLOOR_KEYS = ("lint-core", "lint-loader")
+"""Rows measured only when asked for: cold lints with rules left out, to show what the rest of
+a lint costs (see "Floors" in bench/README.md). They are compared with cold validate, no bar."""
+DEFAULT_TOOLS = tuple(key for key in TOOL_KEYS if key not in FLOOR_KEYS)
+SRA_KEYS = frozenset(
+    {"cold", "warm", "nocache", "startup", "lint-cold", "lint-warm", *FLOOR_KEYS, "jsonschema"}
+)
+FLOOR_RULES = {
+    "lint-core": ("--ignore", "SRA109,SRA005"),
+    "lint-loader": ("--select", "SRA0"),
+}
+"""What each floor row passes to `sra lint`: without the two rules that find once per free-text
+control and per reference, and with the loader's own findings alone."""
 LINT_TODAY = "2026-11-22"
 """Lint measures against a fixed date, so every run lints the same findings."""
 
@@ -329,7 +343,16 @@ def sra_tools(sra: str, workspace: Path) -> list[Tool]:
         lambda: check_lint(lint_warm, timed(lint)),
         prepare=fill_lint_cache,
     )
-    return [cold, warm, nocache, startup, lint_cold, lint_warm]
+
+    def floor(key: str) -> Tool:
+        extra = FLOOR_RULES[key]
+        row = Tool(key, f"sra lint {' '.join(extra)} (cold)", lambda: Run(0.0, 0, "", ""))
+        row.measure = lambda: check_lint(row, timed([*lint, *extra]))
+        row.prepare = clear_cache
+        return row
+
+    floors = [floor(key) for key in FLOOR_KEYS]
+    return [cold, warm, nocache, startup, lint_cold, lint_warm, *floors]
 
 
 def check_lint(tool: Tool, run: Run) -> Run:
@@ -505,6 +528,15 @@ def report(
                 "pass": ratio <= limit,
             }
         )
+    cold = by_key.get("cold")
+    for tool in tools:
+        if tool.key in FLOOR_KEYS and cold is not None and cold.cpu():
+            pairs = zip(tool.cpus, cold.cpus, strict=True)
+            spread = ", ".join(f"{mine / theirs:.3g}x" for mine, theirs in pairs if theirs)
+            lines.append(
+                f"- floor, no bar: {tool.label} is {tool.cpu() / cold.cpu():.3g}x cold validate "
+                f"in CPU time ({tool.cpu():.2f} s; round by round {spread})"
+            )
     return "\n".join(lines), bars
 
 
@@ -531,8 +563,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--tools",
-        default=",".join(TOOL_KEYS),
-        help=f"comma-separated subset of {','.join(TOOL_KEYS)}",
+        default=",".join(DEFAULT_TOOLS),
+        help=(
+            f"comma-separated subset of {','.join(TOOL_KEYS)} (default all but "
+            f"{','.join(FLOOR_KEYS)})"
+        ),
     )
     parser.add_argument(
         "--regenerate", action="store_true", help="generate the workspace again even if it exists"
