@@ -3,8 +3,10 @@ surrogate escapes, and escape sequences that must never reach a terminal."""
 
 from __future__ import annotations
 
+import io
 import json
 import string
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +341,23 @@ def test_json_longer_than_the_first_buffer_is_emitted_again_in_full() -> None:
     # Told the file is empty, the first buffer (64 bytes) is far too small for the JSON.
     assert json.loads(_emit_json(tree, tree.root_id(), 0)) == yaml.safe_load(data)
     assert json.loads(_emit_json(tree, tree.root_id(), len(data))) == yaml.safe_load(data)
+
+
+# --- the parser's own diagnostics -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", ["replaced", "closed"])
+def test_a_syntax_error_writes_nothing_to_fd_2_whatever_sys_stderr_is(
+    stream: str, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rapidyaml writes its C++ diagnostics to fd 2; an application that embeds the loader
+    # (or a test runner) has another object as `sys.stderr`, and the user must see only
+    # our one-line error, not the parser's lines about its own source files.
+    replacement = io.StringIO()
+    if stream == "closed":
+        replacement.close()
+    monkeypatch.setattr(sys, "stderr", replacement)
+    with pytest.raises(LoadError):
+        parse_yaml(b"- id: RR-1\n  threat: x\n bad: indentation\n", "register/r.yaml")
+    monkeypatch.undo()
+    assert capfd.readouterr().err == ""

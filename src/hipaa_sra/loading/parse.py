@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -335,12 +334,14 @@ class _Walk:
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """rapidyaml prints C++ diagnostics to fd 2 before raising; we report errors ourselves."""
+    # fd 2 itself, whatever `sys.stderr` is: under a test runner or an application that
+    # embeds the loader it is another object, and the C++ code writes to fd 2 regardless.
+    fd = 2
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
+        saved = os.dup(fd)
+    except OSError:  # no fd 2 (a daemon closed it): nothing to silence
         yield
         return
-    saved = os.dup(fd)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, fd)
