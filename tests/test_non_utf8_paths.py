@@ -6,6 +6,7 @@ Linux allows any bytes in a file name; Python hands them to us surrogate-escaped
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,21 @@ def test_history_outside_git_says_so_with_the_name_escaped(odd_dir: Path) -> Non
     run = subprocess.run([*SRA, "history"], cwd=odd_dir, capture_output=True, check=False)
     assert run.returncode == 2
     assert b"\\xff/sra: not in a git repository" in run.stderr
+
+
+def test_sarif_names_a_discovered_input_under_a_non_utf8_directory(
+    odd_dir: Path, tmp_path: Path
+) -> None:
+    # The finding's message names the input as given; its SARIF fingerprint hashes that
+    # text and the document is JSON, so neither may need the name to be UTF-8.
+    plan = str(odd_dir / "sra" / "infrastructure" / "terraform-plan.json")
+    args = [*SRA, "lint", "--discovered", plan, "--format", "sarif", "--today", "2026-12-02"]
+    out = tmp_path / "lint.sarif"
+    printed = subprocess.run(args, cwd=odd_dir, capture_output=True, check=False)
+    written = subprocess.run([*args, "--output", str(out)], cwd=odd_dir, capture_output=True)
+    for run in (printed, written):
+        assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
+        assert run.returncode == 1, run.stderr.decode(errors="replace")
+    for document in (json.loads(printed.stdout), json.loads(out.read_bytes())):
+        texts = [result["message"]["text"] for result in document["runs"][0]["results"]]
+        assert any(plan in text for text in texts), texts  # the name, escaped and read back

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,3 +201,34 @@ def test_write_changes_only_the_new_file_in_git(sra, example: Path) -> None:
     git("-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "start")
     sra("discover", str(example / PLAN), "-w", str(example), "--write")
     assert git("status", "--porcelain").splitlines() == ["?? inventory/discovered.yaml"]
+
+
+SURROGATE_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  "Records\\ud800":
+    Type: AWS::S3::Bucket
+"""
+
+
+def test_half_a_surrogate_pair_in_a_template_is_printed_as_its_escape(tmp_path: Path) -> None:
+    # YAML and JSON both let `\ud800` stand for half a UTF-16 pair, which UTF-8 cannot hold.
+    # The name is printed as that escape (in JSON, the escape of the same character), as a
+    # process writes it: the terminal's encoding is the process's, not a test runner's.
+    sra = str(Path(sys.executable).parent / "sra")
+    template = tmp_path / "stack.yaml"
+    template.write_text(SURROGATE_TEMPLATE, encoding="utf-8")
+    runs = {
+        fmt: subprocess.run(
+            [sra, "discover", str(template), "--format", fmt],
+            cwd=tmp_path,
+            capture_output=True,
+            check=False,
+        )
+        for fmt in ("text", "json")
+    }
+    for run in runs.values():
+        assert run.returncode == 0, run.stderr.decode(errors="replace")
+        assert b"Traceback" not in run.stderr
+    assert b"cloudformation:stack/Records\\ud800" in runs["text"].stdout
+    assert json.loads(runs["json"].stdout)["undeclared"] == ["cloudformation:stack/Records\ud800"]

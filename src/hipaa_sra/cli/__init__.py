@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import io
+import sys
 from collections.abc import Iterator, MutableMapping
 from functools import partial
 from importlib import import_module
@@ -214,6 +216,12 @@ def main() -> None:
     # A run builds one large, acyclic heap and exits; the cyclic collector would only
     # re-traverse it again and again (on the 72 MB bench workspace, loading took twice as long).
     gc.disable()
+    # Text that cannot be UTF-8 (a file name that is not, a lone surrogate escaped in an
+    # infrastructure input) is written as a `\udcff` escape, never a traceback: in JSON
+    # that is the escape of the same character.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     # What a command keeps (a lint's models and findings) is left to the operating system
     # to take back when the process ends: freeing it object by object took 0.25 s of a 10 s
     # lint at 50,000 risks.

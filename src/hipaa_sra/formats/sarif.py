@@ -213,7 +213,8 @@ def _fingerprint(finding: Finding, seen: dict[str, int]) -> str:
             _DIGITS.sub("#", finding.message),
         )
     )
-    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    # surrogatepass: a file name that is not UTF-8 still has an identity to hash.
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
     occurrence = seen.get(digest, 0) + 1
     seen[digest] = occurrence
     return f"{digest[:32]}:{occurrence}"
