@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 from importlib.resources import files
@@ -277,6 +278,9 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
     (tmp_path / "latin1.csv").write_bytes("name,city\nJos\xe9,M\xfcnchen\n".encode("latin-1"))
     (tmp_path / "fake.sqlite").write_text("not a database")
     (tmp_path / "bad.jsonl").write_text('{"a": 1}\n{not json\n')
+    # A name that is not UTF-8: polars opens files by a UTF-8 path only.
+    odd = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9.csv")))
+    odd.write_text("a\n1\n")
     good = tmp_path / "good.csv"
     pl.DataFrame({"email": ["a@b.org"] * 10}).write_csv(good)
     code, doc = _scan(
@@ -285,6 +289,7 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
         str(tmp_path / "missing.csv"),
         str(tmp_path / "fake.sqlite"),
         str(tmp_path / "bad.jsonl"),
+        str(odd),
         str(good),
     )
     assert code == 0
@@ -295,7 +300,8 @@ def test_bad_input_is_reported_per_source_and_the_rest_goes_on(tmp_path: Path) -
     assert "missing.csv: no such file or folder" in errors
     assert "fake.sqlite: not a readable SQLite database" in errors
     assert "bad.jsonl:2: not JSON Lines" in errors
-    assert len(unscanned) == 5
+    assert "caf\\xe9.csv: the path is not UTF-8" in errors
+    assert len(unscanned) == 6
     assert doc["sources"][-1]["tables"][0]["columns"][0]["identifiers"][0]["type"] == "email"
     text = CliRunner().invoke(cli, ["scan", str(tmp_path / "ragged.csv"), str(good)])
     assert "Traceback" not in text.output and "1 could not be scanned" in text.output

@@ -223,4 +223,9 @@ def _echo(piece: str, nl: bool = True) -> None:
     """`click.echo`, without its search for colour codes to strip when there are none."""
     # Output to a file or a pipe is scanned for ANSI codes to remove: tens of megabytes of
     # JSON have none to remove, and `color=True` only turns that scan off.
-    click.echo(piece, nl=nl, color=True if "\x1b" not in piece else None)
+    colour = True if "\x1b" not in piece else None
+    try:
+        click.echo(piece, nl=nl, color=colour)
+    except UnicodeEncodeError:  # a stream strict about what it cannot hold (see `main`)
+        # Nothing was written: the stream encodes a piece before writing any of it.
+        click.echo(piece.encode("ascii", "backslashreplace").decode(), nl=nl, color=colour)

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from ...loading.discover import printable
 from .base import Filters, Source, SourceError, Table, as_text
 
 FORMATS = {
@@ -215,10 +216,18 @@ class FileSource(Source):
         else:
             raise SourceError(f"{self.spec}: no such file or folder")
 
-    def _table(self, path: Path, rel: str) -> FileTable:
+    def _table(self, path: Path, rel: str) -> FileTable | SourceError:
         fmt = file_format(path.name)
         assert fmt is not None
-        return FileTable(_stem(rel), str(path), fmt, self.filters)
+        location = str(path)
+        try:
+            location.encode("utf-8")
+        except UnicodeEncodeError:  # the reader opens files by a UTF-8 path only
+            return SourceError(
+                f"{printable(location)}: the path is not UTF-8, and the reader opens only "
+                "UTF-8 paths; rename the file or folder whose name is not"
+            )
+        return FileTable(_stem(rel), location, fmt, self.filters)
 
     def _remote(self) -> Iterator[Table | SourceError]:
         try:
