@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,18 @@ def test_a_mapping_store_that_is_another_database_is_refused(export: Path, tmp_p
         str(other),
     )
     assert code == 2 and "a SQLite database that is not a mapping store" in stderr
+
+
+def test_paths_that_are_not_utf8_are_refused_in_one_line(export: Path, tmp_path: Path) -> None:
+    # polars and SQLite open files by a UTF-8 path only: a name Python surrogate-escaped is
+    # refused by name, the source as a table that cannot be read, the destination up front.
+    odd = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"copy\xff")))
+    code, _, stderr = _run(export, odd)
+    assert code == 2 and "--to" in stderr and "copy\\xff: the path is not UTF-8" in stderr
+    assert not odd.exists()
+    moved = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"export\xff")))
+    export.rename(moved)
+    code, _, stderr = _run(moved, tmp_path / "copy")
+    assert code == 2 and "export\\xff/" in stderr and "the path is not UTF-8" in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "copy").exists()
