@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from ..errors import TargetExists
-from ..loading.discover import printable
 from ..scan.sources import Filters
 from .common import (
     OutputPath,
@@ -189,6 +188,8 @@ def deidentify_command(
         raise click.UsageError("give --from SRC, --to DST and --policy FILE (or --init-policy SRC)")
     if not _utf8(destination):
         # polars and SQLite open and create files by a UTF-8 path only.
+        from ..loading.discover import printable
+
         raise click.UsageError(
             f"--to {printable(destination)}: the path is not UTF-8, and the copy is written "
             "only to UTF-8 paths; choose another"

@@ -11,7 +11,6 @@ from typing import Any
 
 import polars as pl
 
-from ...loading.discover import printable
 from .base import Filters, Source, SourceError, Table, as_text
 
 FORMATS = {
@@ -223,6 +222,8 @@ class FileSource(Source):
         try:
             location.encode("utf-8")
         except UnicodeEncodeError:  # the reader opens files by a UTF-8 path only
+            from ...loading.discover import printable  # here: a scan needs no loader
+
             return SourceError(
                 f"{printable(location)}: the path is not UTF-8, and the reader opens only "
                 "UTF-8 paths; rename the file or folder whose name is not"
