@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import string
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -361,3 +362,42 @@ def test_a_syntax_error_writes_nothing_to_fd_2_whatever_sys_stderr_is(
         parse_yaml(b"- id: RR-1\n  threat: x\n bad: indentation\n", "register/r.yaml")
     monkeypatch.undo()
     assert capfd.readouterr().err == ""
+
+
+_THREADS = """
+import os, sys, threading
+from hipaa_sra.errors import LoadError
+from hipaa_sra.loading.parse import parse_yaml
+
+before = os.fstat(2)
+sys.setswitchinterval(1e-6)  # a thread switch between any two steps, as often as it can
+
+
+def parse_many() -> None:
+    for n in range(300):
+        try:
+            parse_yaml(b"- id: a\\n" if n % 2 else b"- id: a\\n b: c\\n", "r.yaml")
+        except LoadError:
+            pass
+
+
+threads = [threading.Thread(target=parse_many) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+after = os.fstat(2)
+print((before.st_dev, before.st_ino) == (after.st_dev, after.st_ino))
+"""
+
+
+def test_threads_parsing_at_once_leave_fd_2_where_it_was(tmp_path: Path) -> None:
+    # The web app parses in several threads. Each silences fd 2 around the parser; if two
+    # interleave, the last to finish can put back the /dev/null the other put there, and
+    # every later error of the process goes nowhere. A process of its own, so that this
+    # one's fd 2 and thread switching are left alone.
+    with (tmp_path / "stderr").open("w") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-c", _THREADS], stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
+    assert done.stdout.strip() == "True"

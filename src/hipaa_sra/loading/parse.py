@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -331,25 +332,32 @@ class _Walk:
         return target
 
 
+_STDERR_SWAP = threading.Lock()
+"""Held while fd 2 points at /dev/null: a thread that saved it then would restore /dev/null."""
+
+
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """rapidyaml prints C++ diagnostics to fd 2 before raising; we report errors ourselves."""
     # fd 2 itself, whatever `sys.stderr` is: under a test runner or an application that
     # embeds the loader it is another object, and the C++ code writes to fd 2 regardless.
+    # One thread at a time (the web app parses in several): interleaved, the last to finish
+    # could put back the /dev/null another had put there, and the server's stderr was gone.
     fd = 2
-    try:
-        saved = os.dup(fd)
-    except OSError:  # no fd 2 (a daemon closed it): nothing to silence
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(devnull)
-        os.close(saved)
+    with _STDERR_SWAP:
+        try:
+            saved = os.dup(fd)
+        except OSError:  # no fd 2 (a daemon closed it): nothing to silence
+            yield
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(devnull)
+            os.close(saved)
 
 
 def _emit_json(tree: Any, root: int, size: int) -> bytearray:
