@@ -17,9 +17,25 @@ def mode_for(path: Path) -> int:
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux)."""
+    # Setting it to read it changes it for every thread meanwhile: the web app's other
+    # threads, and the git processes they start, made files open to all in that window.
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Elsewhere only setting it tells; the stand-in is private, so a file another thread
+    # makes meanwhile is too strict rather than too open.
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
 
 
 def _temp_beside(path: Path, data: bytes) -> str:
