@@ -51,7 +51,7 @@ def ask_for_new_files() -> None:  # what every write of a new file asks first
 writer = threading.Thread(target=ask_for_new_files)
 writer.start()
 open_to_others = 0
-for n in range(20000):
+for n in range(5000):
     made = root / f"other-{n}"
     made.touch()
     open_to_others += bool(made.stat().st_mode & 0o022)
