@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from hipaa_sra.report import (
     render_html,
     render_pdf,
 )
+from hipaa_sra.report.pdf import _fonts_dated
 from hipaa_sra.writing import init_workspace
 
 TODAY = date(2026, 11, 22)
@@ -186,3 +189,33 @@ def test_a_pdf_section_shows_fewer_rows_than_the_html_by_default(tmp_path: Path)
     assert "The first 50 of 60 rows" in text
     [name] = [name for name in reader.attachments if name.endswith("-risk-levels.csv")]
     assert len(_rows(reader.attachments[name][0])) == 61
+
+
+def test_two_pdfs_rendered_at_once_each_carry_their_own_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The web app renders in several threads, and the date fontTools stamps comes from the
+    # process's environment: a render that began while another held it took that one's date.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first_inside, second_tried = threading.Event(), threading.Event()
+    seen: dict[str, str | None] = {}
+
+    def first() -> None:
+        with _fonts_dated(date(2026, 1, 1)):
+            first_inside.set()
+            second_tried.wait(timeout=0.5)  # the second would be inside now, but for the lock
+            seen["first"] = os.environ.get("SOURCE_DATE_EPOCH")
+
+    def second() -> None:
+        first_inside.wait()
+        second_tried.set()
+        with _fonts_dated(date(2026, 6, 1)):
+            seen["second"] = os.environ.get("SOURCE_DATE_EPOCH")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"first": "1767225600", "second": "1780272000"}
+    assert "SOURCE_DATE_EPOCH" not in os.environ

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -84,15 +85,23 @@ def html_to_pdf(
     return pdf
 
 
+_DATING = threading.Lock()
+"""One PDF at a time while the environment carries its date (the web app renders in threads)."""
+
+
 @contextmanager
 def _fonts_dated(day: date | None) -> Iterator[None]:
     # fontTools stamps each font subset it writes with the clock unless SOURCE_DATE_EPOCH
     # (the reproducible-builds convention) says otherwise; a value the user set is kept.
-    if day is None or "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(day, time(), UTC).timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+    # The variable is the process's: a second render meanwhile would take the first one's
+    # date for one set by the user, and lose it when the first ended.
+    with _DATING:
+        if day is None or "SOURCE_DATE_EPOCH" in os.environ:
+            yield
+            return
+        stamp = str(int(datetime.combine(day, time(), UTC).timestamp()))
+        os.environ["SOURCE_DATE_EPOCH"] = stamp
+        try:
+            yield
+        finally:
+            del os.environ["SOURCE_DATE_EPOCH"]
