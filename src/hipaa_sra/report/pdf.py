@@ -86,7 +86,8 @@ def html_to_pdf(
 
 
 _DATING = threading.Lock()
-"""One PDF at a time while the environment carries its date (the web app renders in threads)."""
+"""One PDF at a time while the environment carries its date: a caller may render in threads
+(the web app already renders one report at a time; `html_to_pdf` is public)."""
 
 
 @contextmanager
