@@ -22,7 +22,7 @@ def test_version_has_one_home_that_pyproject_agrees_with() -> None:
 # packages sit below the shells and above loading/model, beside rules and analysis (rules
 # read discovery and quantification; editing records history).
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"_version", "errors", "findings", "dates", "lazy", "lifetime"}),
+    frozenset({"_version", "errors", "findings", "dates", "lazy", "lifetime", "names"}),
     frozenset({"model"}),
     frozenset({"catalog"}),
     frozenset({"loading", "writing", "git", "ssh"}),

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..errors import TargetExists
+from ..names import is_utf8, printable
 from ..scan.sources import Filters
 from .common import (
     OutputPath,
@@ -39,14 +40,6 @@ class OutputTarget(OutputPath):
         if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
             return value
         return str(super().convert(value, param, ctx))
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a name that is not UTF-8, surrogate-escaped by Python
-        return False
-    return True
 
 
 def _say(message: str) -> None:
@@ -186,10 +179,7 @@ def deidentify_command(
         return
     if not (source and destination and policy):
         raise click.UsageError("give --from SRC, --to DST and --policy FILE (or --init-policy SRC)")
-    if not _utf8(destination):
-        # polars and SQLite open and create files by a UTF-8 path only.
-        from ..loading.discover import printable
-
+    if not is_utf8(destination):  # polars and SQLite create files by a UTF-8 path only
         raise click.UsageError(
             f"--to {printable(destination)}: the path is not UTF-8, and the copy is written "
             "only to UTF-8 paths; choose another"

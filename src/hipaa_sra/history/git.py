@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from ..git import GitError, run_git
 from ..loading import MAX_FILE_BYTES
-from ..loading.discover import YAML_SUFFIXES, printable
+from ..loading.discover import YAML_SUFFIXES
+from ..names import printable
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import errno
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LoadError, WorkspaceNotFound
 from ..model import KIND_BY_FOLDER, MANIFEST_FILE, Kind
+from ..names import is_utf8, printable
 from .problems import NOT_A_REGULAR_FILE, UNEXPECTED_FILE
 from .read import file_type
 
@@ -75,17 +75,6 @@ def find_workspace(explicit: Path | None = None, start: Path | None = None) -> P
         f"{here}: no workspace here (no ./{DEFAULT_DIR}/{MANIFEST_FILE}, and no {MANIFEST_FILE} "
         "in this or any parent directory); create one with `sra init` or pass --workspace DIR"
     )
-
-
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """A file name as it can be shown: undecodable bytes and control characters as `\\xNN`."""
-    if text.isprintable():
-        return text
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def display_path(path: Path) -> str:
@@ -306,7 +295,7 @@ class _Walk:
                 mode = self.target_mode(path, rel)
             if mode is None:
                 continue
-            if not _utf8(name):
+            if not is_utf8(name):
                 self.error(path, "the name is not UTF-8 text; workspace paths must be", "rename it")
             elif stat.S_ISDIR(mode) and not is_yaml:
                 self.kind_folder(path, kind)
@@ -328,11 +317,3 @@ def _links_to_directory(path: Path) -> bool:
         return path.is_dir()
     except OSError:
         return False
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

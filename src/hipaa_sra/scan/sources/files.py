@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from ...names import is_utf8, printable
 from .base import Filters, Source, SourceError, Table, as_text
 
 FORMATS = {
@@ -219,11 +220,7 @@ class FileSource(Source):
         fmt = file_format(path.name)
         assert fmt is not None
         location = str(path)
-        try:
-            location.encode("utf-8")
-        except UnicodeEncodeError:  # the reader opens files by a UTF-8 path only
-            from ...loading.discover import printable  # here: a scan needs no loader
-
+        if not is_utf8(location):  # polars opens files by a UTF-8 path only
             return SourceError(
                 f"{printable(location)}: the path is not UTF-8, and the reader opens only "
                 "UTF-8 paths; rename the file or folder whose name is not"
