@@ -193,14 +193,9 @@ def emit(text: str, out: Path | None) -> None:
     from ..writing import file_digest, replace_file
 
     data = text if text.endswith("\n") else text + "\n"
-    replace_file(out, encoded(data), file_digest(out))
-
-
-def encoded(text: str) -> bytes:
-    """`text` as UTF-8 for a file, what UTF-8 cannot hold (a lone surrogate) as `\\udcff`."""
-    # As standard output writes it (see `main`): a file name that is not UTF-8, or a
-    # surrogate escaped in an infrastructure input, must not turn an output into a traceback.
-    return text.encode("utf-8", "backslashreplace")
+    # What UTF-8 cannot hold (a file name that is not, a surrogate escaped in an
+    # infrastructure input) as `\udcff`, as standard output writes it (see `main`).
+    replace_file(out, data.encode("utf-8", "backslashreplace"), file_digest(out))
 
 
 def _echo_in_pieces(text: str) -> None:
